@@ -1,0 +1,79 @@
+import type { NewEvent, RecordedEvent } from '@handoff/contracts';
+
+/**
+ * -1: the stream must not exist yet; n >= 0: the stream's last position must be n;
+ * 'any': append wherever the stream is (the adapter still chains hashes correctly).
+ */
+export type ExpectedVersion = number | 'any';
+export const NO_STREAM = -1;
+
+/** Opaque and totally ordered within one store; `null` means "from the beginning". */
+export type Checkpoint = string | null;
+
+export interface AppendResult {
+  /** The stream's last position after the append (pass it as the next expected version). */
+  readonly nextExpectedVersion: number;
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface ReadAllOptions {
+  /** Return only events strictly after this checkpoint. */
+  readonly after?: Checkpoint;
+  /** Most events in one page (the adapter may return fewer). */
+  readonly limit?: number;
+  /** Only streams whose id starts with this (a service reads its own streams out of a shared store). */
+  readonly streamPrefix?: string;
+}
+
+export interface ReadAllPage {
+  readonly events: readonly RecordedEvent[];
+  /** Where the next page starts; unchanged when nothing new was visible. */
+  readonly checkpoint: Checkpoint;
+}
+
+export interface StreamHead {
+  readonly version: number;
+  readonly hash: string;
+}
+
+export interface SubscribeOptions extends ReadAllOptions {
+  /** Called with each page, in order; the next page is read only after it resolves. */
+  readonly onEvents: (events: readonly RecordedEvent[], checkpoint: Checkpoint) => Promise<void>;
+  /** An error from onEvents or the store stops the subscription and is reported here. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  /** Stops reading; resolves once the page in hand (if any) has been handed over. */
+  stop(): Promise<void>;
+}
+
+export interface EventStore {
+  append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
+  /** The whole stream from `fromPosition` (default 0), in stream order; [] for an unknown stream. */
+  readStream(streamId: string, fromPosition?: number): Promise<RecordedEvent[]>;
+  /**
+   * Events after a checkpoint in one stable global order. An event whose transaction
+   * commits late is never skipped: it is held back until everything before it is visible.
+   */
+  readAll(options?: ReadAllOptions): Promise<ReadAllPage>;
+  /** Reads from a checkpoint on, then follows new events as they commit. */
+  subscribe(options: SubscribeOptions): Subscription;
+  /** The stream's last position and hash as the store itself keeps them (null if unknown). */
+  streamHead(streamId: string): Promise<StreamHead | null>;
+  /** Ids of every stream (with the prefix), for verifying or exporting everything. */
+  listStreams(streamPrefix?: string): AsyncIterable<string>;
+  close(): Promise<void>;
+}
+
+export class ConcurrencyConflict extends Error {
+  readonly code = 'CONCURRENCY_CONFLICT';
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: ExpectedVersion,
+    readonly actualVersion: number,
+  ) {
+    super(`stream ${streamId}: expected version ${expectedVersion}, found ${actualVersion}`);
+    this.name = 'ConcurrencyConflict';
+  }
+}
