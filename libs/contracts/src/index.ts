@@ -5,3 +5,4 @@ export * from './hashing';
 export * from './ids';
 export * from './kafka-headers';
 export * from './versioning';
+export * from './decider';

@@ -1,0 +1,59 @@
+import type { Role } from './envelope';
+
+/** Who is acting, always taken from authentication, never from a request body. */
+export interface Actor {
+  readonly id: string;
+  readonly role: Role;
+  readonly department?: string;
+}
+
+/** Everything a decision may depend on besides state: injected, so tests set it. */
+export interface CommandMetadata {
+  readonly now: Date;
+  readonly actor: Actor;
+  readonly correlationId: string;
+  /** The request or the event that caused this command; a repeated causation is a duplicate. */
+  readonly causationId: string;
+  readonly reason?: string;
+}
+
+export interface Command<Type extends string = string, Data = unknown> {
+  readonly type: Type;
+  readonly data: Data;
+  readonly metadata: CommandMetadata;
+}
+
+/** A domain event as deciders see it: no envelope, no positions. */
+export interface DomainEvent<Type extends string = string, Data = unknown> {
+  readonly type: Type;
+  readonly data: Data;
+}
+
+export interface Decider<C extends Command, E extends DomainEvent, S> {
+  readonly initialState: S;
+  decide(command: C, state: S): readonly E[];
+  evolve(state: S, event: E): S;
+}
+
+export type DomainErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED';
+
+/** An expected refusal. The edge maps the code to HTTP; consumers record it or dead-letter it. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected: ${JSON.stringify(value)}`);
+}
