@@ -1,0 +1,71 @@
+import { canonicalJson } from './canonical-json';
+import { chainHash, contentHashOf, GENESIS_HASH, verifyChain } from './hashing';
+import type { RecordedEvent } from './envelope';
+
+function chainOf(count: number): RecordedEvent[] {
+  const events: RecordedEvent[] = [];
+  let previous = GENESIS_HASH;
+  for (let position = 0; position < count; position++) {
+    const content = {
+      eventId: `00000000-0000-4000-8000-00000000000${position}`,
+      type: 'TicketProgressed',
+      schemaVersion: 1,
+      streamId: 'routing-ticket-t1',
+      streamPosition: position,
+      ticketId: 't1',
+      data: { note: `step ${position}`, nested: { b: 1, a: [1, 2] } },
+      metadata: {
+        correlationId: 'c',
+        causationId: `cause-${position}`,
+        actorId: 'agent-1',
+        role: 'cs' as const,
+        occurredAt: '2026-11-23T08:00:00.000Z',
+        recordedAt: '2026-11-23T08:00:01.000Z',
+      },
+    };
+    const contentHash = contentHashOf(content);
+    const hash = chainHash(previous, contentHash);
+    events.push({ ...content, globalPosition: String(position + 1), contentHash, previousHash: previous, hash });
+    previous = hash;
+  }
+  return events;
+}
+
+describe('canonical JSON', () => {
+  it('does not depend on key order and drops undefined members', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
+  });
+
+  it('refuses numbers JSON cannot carry', () => {
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow('non-finite');
+  });
+});
+
+describe('hash chain verification', () => {
+  it('accepts an untouched chain and its head', () => {
+    const events = chainOf(4);
+    expect(verifyChain(events, events[3].hash)).toEqual({ ok: true, eventsChecked: 4 });
+  });
+
+  it('finds an edited event at its position', () => {
+    const events = chainOf(4);
+    events[2] = { ...events[2], data: { note: 'rewritten' } };
+    expect(verifyChain(events).firstBreak).toEqual({ kind: 'content_changed', streamPosition: 2, eventId: events[2].eventId });
+  });
+
+  it('finds a deleted event as a gap, and a deleted last event through the head', () => {
+    const events = chainOf(4);
+    expect(verifyChain([events[0], events[1], events[3]]).firstBreak).toEqual({ kind: 'position_gap', expectedPosition: 2, foundPosition: 3 });
+    expect(verifyChain(events.slice(0, 3), events[3].hash).firstBreak?.kind).toBe('head_mismatch');
+  });
+
+  it('finds an inserted event whose hashes were recomputed to look valid on its own', () => {
+    const events = chainOf(4);
+    const forged = chainOf(3)[2];
+    const renumbered = [...events.slice(0, 2), forged, ...events.slice(2).map((event) => ({ ...event, streamPosition: event.streamPosition + 1 }))];
+    const result = verifyChain(renumbered);
+    expect(result.ok).toBe(false);
+    expect(result.firstBreak).toMatchObject({ streamPosition: 3 });
+  });
+});

@@ -1,0 +1,102 @@
+import {
+  newId,
+  type Command,
+  type Decider,
+  type DomainEvent,
+  type NewEvent,
+  type RecordedEvent,
+  type UpcasterRegistry,
+} from '@handoff/contracts';
+import { ConcurrencyConflict, type EventStore } from './event-store';
+
+export interface HandleResult<S> {
+  readonly state: S;
+  readonly events: readonly RecordedEvent[];
+  /** The stream already held an event caused by the same request or message. */
+  readonly duplicate: boolean;
+  /** The stream's last position after the command (-1: still no stream). */
+  readonly version: number;
+}
+
+export interface HandleOptions {
+  readonly ticketId: string;
+  /** Schema version of each event type written now (the registry's current version). */
+  readonly versionOf?: (type: string) => number;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * The one generic application service: read the stream, fold, decide, append with the
+ * version that was read. A concurrent writer makes the append fail; we then decide again
+ * on fresh state, which is the only correct retry for an event-sourced decision.
+ *
+ * A command whose causation id already caused an event in this stream is not decided again:
+ * that is what turns at-least-once Kafka delivery into exactly-once effects on the stream.
+ */
+export class CommandHandler {
+  constructor(
+    private readonly store: EventStore,
+    private readonly upcasters?: UpcasterRegistry,
+  ) {}
+
+  async handle<C extends Command, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    options: HandleOptions,
+  ): Promise<HandleResult<S>> {
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.store.readStream(streamId);
+      const state = this.fold(decider, recorded);
+      const version = recorded.length - 1;
+      const alreadyCaused = recorded.filter((event) => event.metadata.causationId === command.metadata.causationId);
+      if (alreadyCaused.length > 0) return { state, events: alreadyCaused, duplicate: true, version };
+
+      const decided = decider.decide(command, state);
+      if (decided.length === 0) return { state, events: [], duplicate: false, version };
+      try {
+        const result = await this.store.append(streamId, decided.map((event) => toNewEvent(event, command, options)), version);
+        const next = decided.reduce((current, event) => decider.evolve(current, event), state);
+        return { state: next, events: result.events, duplicate: false, version: result.nextExpectedVersion };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflict) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The current state of a stream without deciding anything (for queries that must read the source of truth). */
+  async load<C extends Command, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<{ state: S; version: number }> {
+    const recorded = await this.store.readStream(streamId);
+    return { state: this.fold(decider, recorded), version: recorded.length - 1 };
+  }
+
+  private fold<C extends Command, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: readonly RecordedEvent[]): S {
+    let state = decider.initialState;
+    for (const stored of recorded) {
+      const event = this.upcasters ? this.upcasters.upcast(stored) : stored;
+      state = decider.evolve(state, { type: event.type, data: event.data } as E);
+    }
+    return state;
+  }
+}
+
+function toNewEvent(event: DomainEvent, command: Command, options: HandleOptions): NewEvent {
+  const { metadata } = command;
+  return {
+    eventId: newId(),
+    type: event.type,
+    schemaVersion: options.versionOf?.(event.type) ?? 1,
+    ticketId: options.ticketId,
+    data: event.data,
+    metadata: {
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      actorId: metadata.actor.id,
+      role: metadata.actor.role,
+      ...(metadata.actor.department ? { department: metadata.actor.department } : {}),
+      occurredAt: metadata.now.toISOString(),
+      ...(metadata.reason ? { reason: metadata.reason } : {}),
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly { variable: string; message: string }[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join('; ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * Reads configuration once from the environment against a strict schema whose keys are
+ * the variable names. A bad value stops the service with a message naming the variable.
+ */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const result = schema.safeParse(relevant);
+  if (!result.success) {
+    throw new ConfigurationError(
+      result.error.issues.map((issue) => ({ variable: issue.path.map(String).join('.') || '(env)', message: issue.message })),
+    );
+  }
+  return result.data;
+}
+
+export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+export const brokerList = z
+  .string()
+  .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]')
+  .transform((value) => value.split(','));
+
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
+
+/** What every Handoff service reads. Each service extends it with its own policies. */
+export const baseConfigSchema = (service: string, defaultPort: number) =>
+  z.object({
+    PORT: port(defaultPort),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/postgres'),
+    DATABASE_NAME: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lowercase SQL identifier')
+      .default(`handoff_${service}`),
+    KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
+    KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
+    EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
+    EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// URL').optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    AUTH_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').default('handoff-local-development-secret'),
+    AUTH_API_KEYS: z
+      .string()
+      .regex(/^[a-z0-9_.-]+=[^,\s]{16,}(,[a-z0-9_.-]+=[^,\s]{16,})*$/i, 'must be name=key[,name=key...] with keys of 16+ characters')
+      .default('upstream-demo=handoff-local-upstream-key'),
+  });
+
+export type BaseConfig = z.infer<ReturnType<typeof baseConfigSchema>>;

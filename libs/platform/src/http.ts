@@ -1,0 +1,157 @@
+import {
+  ArgumentsHost,
+  CanActivate,
+  Catch,
+  createParamDecorator,
+  ExceptionFilter,
+  ExecutionContext,
+  HttpException,
+  Injectable,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { DomainError, ValidationFailed, type Actor, type Role } from '@handoff/contracts';
+import { ConcurrencyConflict } from '@handoff/event-store';
+import { findApiKey, parseApiKeys, verifyToken } from './tokens';
+import type { JsonLogger } from './logger';
+
+export interface AuthenticatedRequest extends Request {
+  actor?: Actor;
+  requestId?: string;
+}
+
+const ROLES_KEY = 'handoff:roles';
+/** Which roles may call an endpoint; an endpoint without it is refused to everyone but `public`. */
+export const Allow = (...roles: (Role | 'public')[]) => SetMetadata(ROLES_KEY, roles);
+
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const actor = context.switchToHttp().getRequest<AuthenticatedRequest>().actor;
+  if (!actor) throw new HttpException({ error: 'unauthenticated', message: 'no credentials' }, 401);
+  return actor;
+});
+
+export const RequestId = createParamDecorator(
+  (_: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<AuthenticatedRequest>().requestId ?? randomUUID(),
+);
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly apiKeys: Map<string, Actor>;
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly secret: string,
+    apiKeys: string,
+  ) {
+    this.apiKeys = parseApiKeys(apiKeys);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const allowed = this.reflector.getAllAndOverride<(Role | 'public')[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    request.requestId = headerValue(request, 'x-request-id') ?? randomUUID();
+    if (allowed?.includes('public')) return true;
+
+    const actor = this.authenticate(request);
+    if (!actor) throw new HttpException({ error: 'unauthenticated', message: 'missing or invalid credentials' }, 401);
+    request.actor = actor;
+    if (!allowed || !allowed.includes(actor.role)) {
+      throw new HttpException({ error: 'forbidden', message: `role ${actor.role} may not do this` }, 403);
+    }
+    return true;
+  }
+
+  private authenticate(request: AuthenticatedRequest): Actor | undefined {
+    const apiKey = headerValue(request, 'x-api-key');
+    if (apiKey) return findApiKey(this.apiKeys, apiKey);
+    const authorization = headerValue(request, 'authorization');
+    // EventSource cannot set headers, so server-sent-event streams take the token as a query parameter.
+    const token = authorization?.startsWith('Bearer ')
+      ? authorization.slice(7)
+      : typeof request.query?.access_token === 'string'
+        ? request.query.access_token
+        : undefined;
+    if (!token) return undefined;
+    const check = verifyToken(token, this.secret);
+    return check.ok ? check.actor : undefined;
+  }
+}
+
+function headerValue(request: Request, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const DOMAIN_STATUS: Record<DomainError['code'], number> = {
+  VALIDATION_FAILED: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+};
+
+/** One error body shape for every service; no stack trace ever reaches a client. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: JsonLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<AuthenticatedRequest>();
+    const requestId = request.requestId ?? randomUUID();
+    const [status, body] = this.describe(exception);
+    if (status >= 500) {
+      this.logger.event('error', 'request failed', {
+        requestId,
+        method: request.method,
+        path: request.route?.path ?? 'unknown',
+        error: exception instanceof Error ? exception : String(exception),
+      });
+    }
+    response.status(status).json({ ...body, requestId });
+  }
+
+  private describe(exception: unknown): [number, Record<string, unknown>] {
+    if (exception instanceof ValidationFailed) {
+      return [400, { error: 'validation_failed', message: 'the request is invalid', fields: exception.errors }];
+    }
+    if (exception instanceof DomainError) {
+      return [
+        DOMAIN_STATUS[exception.code],
+        { error: exception.code.toLowerCase(), message: exception.message, ...(exception.details ? { details: exception.details } : {}) },
+      ];
+    }
+    if (exception instanceof ConcurrencyConflict) {
+      return [409, { error: 'conflict', message: 'the ticket changed meanwhile; retry' }];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'error' in response && typeof (response as { error: unknown }).error === 'string') {
+        return [status, response as Record<string, unknown>];
+      }
+      return [status, { error: httpErrorName(status), message: typeof response === 'string' ? response : exception.message }];
+    }
+    // body-parser errors (malformed JSON, too large) arrive as plain errors with a status.
+    const status = (exception as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const type = (exception as { type?: string }).type;
+      return [
+        status,
+        { error: httpErrorName(status), message: type === 'entity.parse.failed' ? 'the body is not valid JSON' : type === 'entity.too.large' ? 'the body is too large' : 'bad request' },
+      ];
+    }
+    return [500, { error: 'internal', message: 'internal error' }];
+  }
+}
+
+function httpErrorName(status: number): string {
+  return (
+    { 400: 'bad_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict', 412: 'precondition_failed', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests' } as Record<number, string>
+  )[status] ?? 'error';
+}

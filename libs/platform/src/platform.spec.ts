@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { baseConfigSchema, ConfigurationError, loadConfig } from './config';
+import { JsonLogger, redact } from './logger';
+import { findApiKey, parseApiKeys, signToken, verifyToken } from './tokens';
+
+describe('configuration', () => {
+  const schema = baseConfigSchema('intake', 3001);
+
+  it('runs the local stack on defaults', () => {
+    const config = loadConfig(schema, {});
+    expect(config).toMatchObject({ PORT: 3001, DATABASE_NAME: 'handoff_intake', KAFKA_BROKERS: ['127.0.0.1:9092'], EVENT_STORE: 'postgres' });
+  });
+
+  it('names every bad variable', () => {
+    try {
+      loadConfig(schema, { PORT: 'eighty', KAFKA_BROKERS: 'nohostport', EVENT_STORE: 'mongo' });
+      throw new Error('expected a ConfigurationError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).problems.map((problem) => problem.variable).sort()).toEqual(['EVENT_STORE', 'KAFKA_BROKERS', 'PORT']);
+    }
+  });
+
+  it('reads only its own variables', () => {
+    expect(loadConfig(z.object({ A: z.string().default('x') }), { A: 'y', PATH: '/bin' })).toEqual({ A: 'y' });
+  });
+});
+
+describe('tokens and API keys', () => {
+  const secret = 'a-secret-of-sufficient-length';
+  const now = new Date('2026-11-23T08:00:00Z');
+
+  it('round-trips an actor', () => {
+    const token = signToken({ sub: 'h-1', role: 'department_handler', department: 'billing' }, secret, { now });
+    expect(verifyToken(token, secret, now)).toEqual({ ok: true, actor: { id: 'h-1', role: 'department_handler', department: 'billing' } });
+  });
+
+  it('refuses a forged, expired, or department-less token', () => {
+    const token = signToken({ sub: 'h-1', role: 'cs' }, secret, { now, ttlSeconds: 60 });
+    expect(verifyToken(token, 'another-secret-entirely', now)).toEqual({ ok: false, reason: 'bad signature' });
+    expect(verifyToken(token, secret, new Date(now.getTime() + 61_000))).toEqual({ ok: false, reason: 'token expired' });
+    const [header, , signature] = token.split('.');
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'management', exp: 9e9 })).toString('base64url')}.${signature}`;
+    expect(verifyToken(tampered, secret, now).ok).toBe(false);
+    expect(verifyToken(signToken({ sub: 'h', role: 'department_manager' }, secret, { now }), secret, now)).toEqual({
+      ok: false,
+      reason: 'department roles need a department',
+    });
+  });
+
+  it('never issues the system role to a person', () => {
+    expect(verifyToken(signToken({ sub: 'x', role: 'system' }, secret, { now }), secret, now).ok).toBe(false);
+  });
+
+  it('finds a system by its key', () => {
+    const keys = parseApiKeys('crm=0123456789abcdef,chat=fedcba9876543210');
+    expect(findApiKey(keys, 'fedcba9876543210')).toEqual({ id: 'system:chat', role: 'system' });
+    expect(findApiKey(keys, 'nope')).toBeUndefined();
+  });
+});
+
+describe('logs never carry contact details', () => {
+  it('masks e-mail addresses and phone numbers but keeps dates and ids', () => {
+    expect(redact('reach li.lei@example.com or +86 138-0013-8000 by 2026-11-23T08:00:00Z')).toBe(
+      'reach [redacted-email] or [redacted-phone] by 2026-11-23T08:00:00Z',
+    );
+  });
+
+  it('masks them in structured fields and error messages too', () => {
+    const lines: string[] = [];
+    const logger = new JsonLogger('intake', 'info', (line) => lines.push(line));
+    logger.event('error', 'failed', { error: new Error('bad address han@example.org'), phone: '13800138000' });
+    expect(lines.join('\n')).not.toMatch(/han@example\.org|13800138000/);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', service: 'intake', msg: 'failed' });
+  });
+});

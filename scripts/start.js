@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm start`: PostgreSQL checked, the Kafka broker started (unless KAFKA_BROKERS names one),
+// the code built, and the four services run until Ctrl-C. Each service's log lines are
+// prefixed with its name; the services themselves log JSON.
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { SERVICES, servicePort } = require('./services');
+
+const root = path.resolve(__dirname, '..');
+
+async function waitHealthy(url, deadline) {
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}
+
+async function main() {
+  const started = Date.now();
+  const { ensurePostgres } = require('./postgres');
+  const { ensureKafka, stopKafka } = require('./kafka');
+  await ensurePostgres();
+  const kafka = await ensureKafka();
+  await require('./build').build();
+
+  const children = SERVICES.map((service) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist/apps', service.name, 'src/main.js')], {
+      cwd: root,
+      env: { ...process.env, PORT: String(servicePort(service)), KAFKA_BROKERS: kafka.brokers.join(',') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const prefix = `[${service.name}] `.padEnd(13);
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = '';
+      stream.on('data', (chunk) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop();
+        for (const line of lines) process.stdout.write(prefix + line + '\n');
+      });
+    }
+    child.on('exit', (code, signal) => {
+      process.stdout.write(`${prefix}exited (${signal ?? code})\n`);
+      if (!stopping) shutdown(1);
+    });
+    return child;
+  });
+
+  let stopping = false;
+  async function shutdown(code) {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : null)));
+    if (kafka.startedHere && process.env.HANDOFF_KEEP_KAFKA !== 'true') await stopKafka();
+    process.exit(code);
+  }
+  process.on('SIGINT', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
+
+  const deadline = Date.now() + 90_000;
+  const healthy = await Promise.all(SERVICES.map((service) => waitHealthy(`http://127.0.0.1:${servicePort(service)}/health`, deadline)));
+  if (healthy.every(Boolean)) {
+    process.stdout.write(`\nHandoff is up in ${((Date.now() - started) / 1000).toFixed(1)} s:\n`);
+    for (const service of SERVICES) {
+      process.stdout.write(`  ${service.name.padEnd(11)} http://127.0.0.1:${servicePort(service)}  (API docs: /docs, health: /health)\n`);
+    }
+    process.stdout.write(`  kafka       ${kafka.brokers.join(',')}\nCtrl-C stops everything.\n\n`);
+  } else {
+    process.stderr.write('services did not become healthy within 90 s\n');
+    await shutdown(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
