@@ -16,9 +16,13 @@ const common = {
   rootDir: __dirname,
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@handoff/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@handoff/platform/databases$': '<rootDir>/libs/platform/src/databases',
+    '^@handoff/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  },
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/timeouts.ts'],
 };
 module.exports = {
   projects: [
@@ -33,7 +37,7 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,test}/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalSetup: '<rootDir>/test/support/e2e-setup.ts',
     },
   ],
 };

@@ -23,7 +23,7 @@ function sources(dir) {
   return found;
 }
 
-async function build() {
+async function build({ quiet = false } = {}) {
   const started = Date.now();
   const files = ['apps', 'libs', 'bench'].filter((dir) => fs.existsSync(path.join(root, dir))).flatMap((dir) => sources(path.join(root, dir)));
   await Promise.all(
@@ -46,7 +46,7 @@ async function build() {
       if (map) await fs.promises.writeFile(`${target}.map`, map);
     }),
   );
-  process.stdout.write(`built ${files.length} files into dist/ in ${Date.now() - started} ms\n`);
+  if (!quiet) process.stdout.write(`built ${files.length} files into dist/ in ${Date.now() - started} ms\n`);
 }
 
 if (require.main === module) {

@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import type { Role } from '@handoff/contracts';
+import { signToken } from '@handoff/platform';
+import { dropDatabase } from '@handoff/platform/databases';
+import { kafkaBrokers, testServerUrl, uniqueSuffix } from '@handoff/testing';
+
+export const SERVICE_NAMES = ['intake', 'routing', 'followup', 'evaluation'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const ROOT = path.resolve(__dirname, '../..');
+const SECRET = 'e2e-secret-of-sufficient-length';
+export const UPSTREAM_KEY = 'e2e-upstream-key-0123456789';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
+}
+
+interface Running {
+  readonly name: ServiceName;
+  readonly port: number;
+  child: ChildProcess;
+}
+
+export interface Response<T = any> {
+  readonly status: number;
+  readonly body: T;
+}
+
+/**
+ * The four services as real processes from dist/, on their own databases and topic prefix,
+ * against the real broker and PostgreSQL. Each test file gets its own system.
+ */
+export class TestSystem {
+  readonly logs: string[] = [];
+  private readonly running = new Map<ServiceName, Running>();
+
+  private constructor(
+    readonly suffix: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(extraEnv: Record<string, string> = {}): Promise<TestSystem> {
+    const suffix = uniqueSuffix();
+    const system = new TestSystem(suffix, {
+      DATABASE_URL: testServerUrl(),
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: `e2e-${suffix}.`,
+      AUTH_TOKEN_SECRET: SECRET,
+      AUTH_API_KEYS: `e2e-upstream=${UPSTREAM_KEY}`,
+      LOG_LEVEL: 'info',
+      ...extraEnv,
+    });
+    await Promise.all(SERVICE_NAMES.map(async (name) => system.launch(name, await freePort())));
+    await Promise.all(SERVICE_NAMES.map((name) => system.waitHealthy(name)));
+    return system;
+  }
+
+  databaseOf(name: ServiceName): string {
+    return `handoff_e2e_${name}_${this.suffix}`;
+  }
+
+  topic(name: string): string {
+    return `e2e-${this.suffix}.${name}`;
+  }
+
+  url(name: ServiceName): string {
+    const service = this.running.get(name);
+    if (!service) throw new Error(`${name} is not running`);
+    return `http://127.0.0.1:${service.port}`;
+  }
+
+  private launch(name: ServiceName, port: number): void {
+    const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist/apps', name, 'src/main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env, PORT: String(port), DATABASE_NAME: this.databaseOf(name) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const capture = (chunk: Buffer) => this.logs.push(...chunk.toString('utf8').split('\n').filter(Boolean).map((line) => `[${name}] ${line}`));
+    child.stdout?.on('data', capture);
+    child.stderr?.on('data', capture);
+    this.running.set(name, { name, port, child });
+  }
+
+  async waitHealthy(name: ServiceName): Promise<void> {
+    await eventually(
+      async () => {
+        const service = this.running.get(name);
+        if (service?.child.exitCode !== null) throw new Error(`${name} exited: ${this.logs.filter((line) => line.startsWith(`[${name}]`)).slice(-5).join('\n')}`);
+        const response = await fetch(`${this.url(name)}/health`);
+        return response.ok;
+      },
+      `${name} to be healthy`,
+      60_000,
+    );
+  }
+
+  /** SIGKILL: a crash, nothing flushed. */
+  async kill(name: ServiceName): Promise<void> {
+    await this.stopProcess(name, 'SIGKILL');
+  }
+
+  async restart(name: ServiceName): Promise<void> {
+    const service = this.running.get(name)!;
+    if (service.child.exitCode === null && service.child.signalCode === null) await this.stopProcess(name, 'SIGTERM');
+    this.launch(name, service.port);
+    await this.waitHealthy(name);
+  }
+
+  private async stopProcess(name: ServiceName, signal: NodeJS.Signals): Promise<void> {
+    const { child } = this.running.get(name)!;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(SERVICE_NAMES.map((name) => (this.running.has(name) ? this.stopProcess(name, 'SIGTERM') : undefined)));
+    await Promise.all(SERVICE_NAMES.map((name) => dropDatabase(testServerUrl(), this.databaseOf(name))));
+  }
+
+  token(role: Exclude<Role, 'system'>, id: string, department?: string): string {
+    return signToken({ sub: id, role, ...(department ? { department } : {}) }, SECRET);
+  }
+
+  /** An HTTP client for one service acting as one person (or an upstream system with `apiKey`). */
+  as(credentials: { token: string } | { apiKey: string } | null) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (credentials && 'token' in credentials) headers.authorization = `Bearer ${credentials.token}`;
+    if (credentials && 'apiKey' in credentials) headers['x-api-key'] = credentials.apiKey;
+    const call = async (method: string, service: ServiceName, route: string, body?: unknown): Promise<Response> => {
+      const response = await fetch(`${this.url(service)}${route}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // keep the raw text: a test may be checking that an error body is JSON
+      }
+      return { status: response.status, body: parsed };
+    };
+    return {
+      get: (service: ServiceName, route: string) => call('GET', service, route),
+      post: (service: ServiceName, route: string, body?: unknown) => call('POST', service, route, body ?? {}),
+    };
+  }
+}
