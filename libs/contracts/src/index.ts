@@ -6,3 +6,5 @@ export * from './ids';
 export * from './kafka-headers';
 export * from './versioning';
 export * from './decider';
+export * from './events';
+export * from './contact-payload';

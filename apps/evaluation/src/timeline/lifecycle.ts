@@ -1,0 +1,226 @@
+import type {
+  Channel,
+  CloseOutcome,
+  Deadlines,
+  Department,
+  EscalationLevel,
+  EscalationTrigger,
+  HandoffEvent,
+  RecordedEvent,
+  RecordedOf,
+  TicketType,
+} from '@handoff/contracts';
+
+/**
+ * One ticket's life as the figures see it, computed from its events alone (all three contexts,
+ * in order), so any review can reproduce it. Times are the events' `metadata.occurredAt`.
+ */
+export interface TicketLifecycle {
+  readonly ticketId: string;
+  readonly channel: Channel | null;
+  readonly type: TicketType | null;
+  readonly complaint: boolean;
+  /** When intake recorded the contact. */
+  readonly openedAt: string | null;
+  /** The first answer anyone gave: CS at first contact, or a department's progress or result. */
+  readonly firstResponseAt: string | null;
+  /** The latest result given to the customer (a department's, or CS's first-contact answer). */
+  readonly resolvedAt: string | null;
+  readonly closedAt: string | null;
+  readonly outcome: CloseOutcome | null;
+  /** Closed satisfied on CS's first-contact answer, no department involved. */
+  readonly resolvedAtFirstContact: boolean;
+  /** Results given to the customer: 1 when the first was accepted, 3 after two objections. */
+  readonly rounds: number;
+  /** Times the ticket went back after an objection (second handling and later). */
+  readonly reopens: number;
+  /** From `openedAt`, in minutes (fractional). */
+  readonly firstResponseMinutes: number | null;
+  readonly resolutionMinutes: number | null;
+  /**
+   * Over every department round: false if any round missed the deadline, true if every round
+   * met it, null when no department deadline applied or the current round has no verdict yet.
+   */
+  readonly firstResponseDeadlineMet: boolean | null;
+  readonly resolutionDeadlineMet: boolean | null;
+  /** Departments in the order they had the ticket (a handoff back appears again). */
+  readonly departmentsVisited: readonly Department[];
+  readonly escalations: readonly LifecycleEscalation[];
+  readonly managementInvolved: boolean;
+}
+
+export interface LifecycleEscalation {
+  readonly level: EscalationLevel;
+  readonly trigger: EscalationTrigger;
+  readonly round: number;
+  readonly department: Department;
+  readonly at: string;
+}
+
+interface RoundFacts {
+  deadlines: Deadlines;
+  firstResponseAt?: string;
+  resultAt?: string;
+  firstResponseBreached: boolean;
+  resolutionBreached: boolean;
+}
+
+export function lifecycleOf(events: readonly RecordedEvent[]): TicketLifecycle {
+  let channel: Channel | null = null;
+  let type: TicketType | null = null;
+  let complaint = false;
+  let openedAt: string | null = null;
+  let firstResponseAt: string | null = null;
+  let resolvedAt: string | null = null;
+  let closedAt: string | null = null;
+  let outcome: CloseOutcome | null = null;
+  let closedRound: number | null = null;
+  let rounds = 0;
+  let reopens = 0;
+  let managementInvolved = false;
+  const departments: Department[] = [];
+  const escalations: LifecycleEscalation[] = [];
+  const departmentRounds = new Map<number, RoundFacts>();
+
+  const visit = (department: Department) => {
+    if (departments[departments.length - 1] !== department) departments.push(department);
+  };
+  const responded = (at: string) => {
+    firstResponseAt ??= at;
+  };
+
+  for (const recorded of events) {
+    // Types this build does not know (a newer producer, another context) are skipped below.
+    const event = recorded as RecordedOf<HandoffEvent>;
+    const at = event.metadata.occurredAt;
+    switch (event.type) {
+      case 'ContactRecorded':
+        openedAt ??= at;
+        channel = event.data.channel;
+        type = event.data.type;
+        complaint = event.data.type === 'complaint';
+        break;
+      case 'TicketHandedOver':
+        if (event.data.reason === 'customer_objected') reopens++;
+        break;
+      case 'AnsweredAtFirstContact':
+        responded(at);
+        resolvedAt = at;
+        rounds++;
+        break;
+      case 'TicketRouted':
+        visit(event.data.department);
+        departmentRounds.set(event.data.round, newRound(event.data.deadlines));
+        break;
+      case 'TransferAccepted':
+        visit(event.data.toDepartment);
+        break;
+      case 'TicketReopened':
+        reopens++;
+        visit(event.data.department);
+        departmentRounds.set(event.data.round, newRound(event.data.deadlines));
+        break;
+      case 'ProgressReported': {
+        responded(at);
+        const round = departmentRounds.get(event.data.round);
+        if (round) round.firstResponseAt ??= at;
+        break;
+      }
+      case 'ResultReported': {
+        responded(at);
+        resolvedAt = at;
+        rounds++;
+        const round = departmentRounds.get(event.data.round);
+        if (round) {
+          round.firstResponseAt ??= at;
+          round.resultAt ??= at;
+        }
+        break;
+      }
+      case 'DeadlineBreached': {
+        const round = departmentRounds.get(event.data.round);
+        if (round && event.data.deadline === 'first_response') round.firstResponseBreached = true;
+        if (round && event.data.deadline === 'resolution') round.resolutionBreached = true;
+        break;
+      }
+      case 'TicketEscalated':
+        escalations.push({ ...pick(event.data), at });
+        break;
+      case 'ManagementInvolved':
+        managementInvolved = true;
+        break;
+      case 'TicketClosed':
+        closedAt ??= at;
+        outcome ??= event.data.outcome;
+        closedRound ??= event.data.round;
+        break;
+      case 'TicketClassified':
+      case 'HandlerAssigned':
+      case 'TransferRequested':
+      case 'TransferRefused':
+      case 'HandlingClosed':
+      case 'ConfirmationRequested':
+      case 'CustomerConfirmedSatisfaction':
+      case 'CustomerObjected':
+      case 'TicketHandedToManagement':
+      case 'ContactAttemptFailed':
+        break;
+      default: {
+        // Compile-time exhaustiveness; at run time an unknown type is simply not counted.
+        const _unknown: never = event;
+        void _unknown;
+      }
+    }
+  }
+
+  const perRound = [...departmentRounds.values()];
+  return {
+    ticketId: events[0]?.ticketId ?? '',
+    channel,
+    type,
+    complaint,
+    openedAt,
+    firstResponseAt,
+    resolvedAt,
+    closedAt,
+    outcome,
+    resolvedAtFirstContact: outcome === 'satisfied' && closedRound === 0,
+    rounds,
+    reopens,
+    firstResponseMinutes: minutesBetween(openedAt, firstResponseAt),
+    resolutionMinutes: minutesBetween(openedAt, resolvedAt),
+    firstResponseDeadlineMet: allMet(
+      perRound.map((r) => verdict(r.firstResponseBreached, r.firstResponseAt, r.deadlines.firstResponseDueAt)),
+    ),
+    resolutionDeadlineMet: allMet(perRound.map((r) => verdict(r.resolutionBreached, r.resultAt, r.deadlines.resolutionDueAt))),
+    departmentsVisited: departments,
+    escalations,
+    managementInvolved,
+  };
+}
+
+function newRound(deadlines: Deadlines): RoundFacts {
+  return { deadlines, firstResponseBreached: false, resolutionBreached: false };
+}
+
+function pick(data: { level: EscalationLevel; trigger: EscalationTrigger; round: number; department: Department }) {
+  return { level: data.level, trigger: data.trigger, round: data.round, department: data.department };
+}
+
+function verdict(breached: boolean, doneAt: string | undefined, dueAt: string): boolean | null {
+  if (breached) return false;
+  if (doneAt === undefined) return null;
+  return Date.parse(doneAt) <= Date.parse(dueAt);
+}
+
+function allMet(verdicts: readonly (boolean | null)[]): boolean | null {
+  if (verdicts.length === 0) return null;
+  if (verdicts.includes(false)) return false;
+  if (verdicts.includes(null)) return null;
+  return true;
+}
+
+function minutesBetween(from: string | null, to: string | null): number | null {
+  if (from === null || to === null) return null;
+  return (Date.parse(to) - Date.parse(from)) / 60_000;
+}

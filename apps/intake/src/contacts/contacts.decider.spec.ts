@@ -1,0 +1,298 @@
+import {
+  type Actor,
+  type ContactPayload,
+  DomainError,
+  type DomainErrorCode,
+  INTAKE_EVENTS,
+  type IntakeEvent,
+  type TicketHandedOverData,
+  ticketIdForContact,
+} from '@handoff/contracts';
+import { type Classification, DEFAULT_CLASSIFICATION_RULES, classify } from './classification';
+import { type IntakeCommand, decide, evolve, initialState } from './contacts.decider';
+
+// ---------------------------------------------------------------------------------------------
+// Given / When / Then, and every emitted event checked against its published contract
+
+const NOW = new Date('2025-03-03T01:00:00.000Z');
+const csAgent: Actor = { id: 'agent-1', role: 'cs' };
+const upstream: Actor = { id: 'web-chat-gateway', role: 'system' };
+
+const metadata = (actor: Actor) => ({ now: NOW, actor, correlationId: 'corr-1', causationId: 'cause-1' });
+
+const emittedTypes = new Set<string>();
+
+function given(...history: IntakeEvent[]) {
+  const state = history.reduce(evolve, initialState);
+  return {
+    when: (command: IntakeCommand) => ({
+      then(expected: readonly IntakeEvent[]) {
+        const events = decide(command, state);
+        expect(events).toEqual(expected);
+        for (const event of events) {
+          // What a Kafka consumer will parse must come out exactly as it went in.
+          expect(INTAKE_EVENTS[event.type].schema.parse(event.data)).toEqual(event.data);
+          emittedTypes.add(event.type);
+        }
+        return events;
+      },
+      thenRefused(code: DomainErrorCode, field?: string) {
+        let refusal: unknown;
+        try {
+          decide(command, state);
+        } catch (error) {
+          refusal = error;
+        }
+        expect(refusal).toBeInstanceOf(DomainError);
+        expect((refusal as DomainError).code).toBe(code);
+        if (field) expect((refusal as DomainError).details).toEqual({ errors: [expect.objectContaining({ field })] });
+      },
+    }),
+  };
+}
+
+afterAll(() => {
+  expect([...emittedTypes].sort()).toEqual(Object.keys(INTAKE_EVENTS).sort());
+});
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+const consultation: ContactPayload = {
+  sourceSystem: 'web-chat',
+  externalId: 'conv-1',
+  channel: 'web_chat',
+  type: 'consultation',
+  customer: { name: 'Li Wei', phone: '+86 138 0013 8000' },
+  subject: 'Opening hours',
+  description: 'When are you open on Saturday?',
+};
+
+const complaint: ContactPayload = {
+  sourceSystem: 'wechat-bridge',
+  externalId: 'msg-9',
+  channel: 'social_media',
+  platform: 'wechat',
+  type: 'complaint',
+  customer: { customerId: 'c-7', name: 'Wang Fang', email: 'wang@example.cn' },
+  subject: 'Parcel late',
+  description: 'My parcel is three days late and nobody answers.',
+  category: 'logistics',
+  priority: 'urgent',
+  occurredAt: '2025-03-03T00:55:00.000Z',
+};
+
+const recordContact = (contact: ContactPayload, classification = classify(contact, DEFAULT_CLASSIFICATION_RULES)) => ({
+  type: 'RecordContact' as const,
+  data: { ticketId: ticketIdForContact(contact.sourceSystem, contact.externalId), contact, classification },
+  metadata: metadata(upstream),
+});
+
+const simpleClassification: Classification = classify(consultation, DEFAULT_CLASSIFICATION_RULES);
+const complaintClassification: Classification = classify(complaint, DEFAULT_CLASSIFICATION_RULES);
+
+const consultationRecorded: IntakeEvent = {
+  type: 'ContactRecorded',
+  data: {
+    sourceSystem: 'web-chat',
+    externalId: 'conv-1',
+    channel: 'web_chat',
+    type: 'consultation',
+    customer: { name: 'Li Wei', phone: '+86 138 0013 8000' },
+    subject: 'Opening hours',
+    description: 'When are you open on Saturday?',
+  },
+};
+const consultationClassified: IntakeEvent = { type: 'TicketClassified', data: simpleClassification };
+const answered: IntakeEvent = { type: 'AnsweredAtFirstContact', data: { answer: 'Saturdays 09:00 to 17:00.' } };
+
+const handedOverConsultation = (reason: TicketHandedOverData['reason'], note?: string): IntakeEvent => ({
+  type: 'TicketHandedOver',
+  data: {
+    channel: 'web_chat',
+    type: 'consultation',
+    category: 'general',
+    priority: 'normal',
+    customer: { name: 'Li Wei', phone: '+86 138 0013 8000' },
+    subject: 'Opening hours',
+    description: 'When are you open on Saturday?',
+    complaint: false,
+    reason,
+    ...(note !== undefined && { note }),
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('RecordContact', () => {
+  it('given a new simple consultation, then it is recorded and classified for CS to answer at once', () => {
+    expect(simpleClassification.resolution).toBe('first_contact');
+    given()
+      .when(recordContact(consultation))
+      .then([consultationRecorded, consultationClassified]);
+  });
+
+  it('given a new complaint, then it is recorded, classified and handed over at once with everything a department needs', () => {
+    given()
+      .when(recordContact(complaint))
+      .then([
+        {
+          type: 'ContactRecorded',
+          data: {
+            sourceSystem: 'wechat-bridge',
+            externalId: 'msg-9',
+            channel: 'social_media',
+            platform: 'wechat',
+            type: 'complaint',
+            customer: { customerId: 'c-7', name: 'Wang Fang', email: 'wang@example.cn' },
+            subject: 'Parcel late',
+            description: 'My parcel is three days late and nobody answers.',
+            suggestedCategory: 'logistics',
+            requestedPriority: 'urgent',
+            contactedAt: '2025-03-03T00:55:00.000Z',
+          },
+        },
+        { type: 'TicketClassified', data: complaintClassification },
+        {
+          type: 'TicketHandedOver',
+          data: {
+            channel: 'social_media',
+            platform: 'wechat',
+            type: 'complaint',
+            category: 'logistics',
+            priority: 'urgent',
+            customer: { customerId: 'c-7', name: 'Wang Fang', email: 'wang@example.cn' },
+            subject: 'Parcel late',
+            description: 'My parcel is three days late and nobody answers.',
+            complaint: true,
+            reason: 'classified_for_department',
+          },
+        },
+      ]);
+  });
+
+  it('given a complex request, then it is handed over in the same decision', () => {
+    const billing = { ...consultation, description: 'Why was I charged twice? I need a refund.' };
+    const events = given().when(recordContact(billing)).then([
+      expect.objectContaining({ type: 'ContactRecorded' }),
+      expect.objectContaining({ type: 'TicketClassified', data: expect.objectContaining({ resolution: 'department' }) }),
+      expect.objectContaining({ type: 'TicketHandedOver', data: expect.objectContaining({ category: 'billing', complaint: false }) }),
+    ] as IntakeEvent[]);
+    expect(events).toHaveLength(3);
+  });
+
+  it('given the same contact recorded before, then nothing new is recorded (the edge answers with the same ticket)', () => {
+    given(consultationRecorded, consultationClassified).when(recordContact(consultation)).then([]);
+    given(consultationRecorded, consultationClassified, answered).when(recordContact(consultation)).then([]);
+  });
+
+  it('given a ticket id not derived from source and external id, then it is refused naming ticketId', () => {
+    const command = recordContact(consultation);
+    given()
+      .when({ ...command, data: { ...command.data, ticketId: 'made-up' } })
+      .thenRefused('VALIDATION_FAILED', 'ticketId');
+  });
+
+  it('given a complaint classified for first contact, then it is refused: complaints never are', () => {
+    given()
+      .when(recordContact(complaint, { ...complaintClassification, resolution: 'first_contact' }))
+      .thenRefused('VALIDATION_FAILED', 'classification.resolution');
+  });
+
+  it.each(['department_handler', 'management', 'qa', 'auditor'] as const)('given the %s role, then it is forbidden', (role) => {
+    given()
+      .when({ ...recordContact(consultation), metadata: metadata({ id: 'x', role }) })
+      .thenRefused('FORBIDDEN');
+  });
+
+  it('given a CS agent recording a hotline call, then it is recorded', () => {
+    given()
+      .when({ ...recordContact(consultation), metadata: metadata(csAgent) })
+      .then([consultationRecorded, consultationClassified]);
+  });
+});
+
+describe('AnswerAtFirstContact', () => {
+  const answer = (text: string, actor: Actor = csAgent) => ({
+    type: 'AnswerAtFirstContact' as const,
+    data: { answer: text },
+    metadata: metadata(actor),
+  });
+
+  it('given an open ticket classified for first contact, then CS answers it', () => {
+    given(consultationRecorded, consultationClassified).when(answer('  Saturdays 09:00 to 17:00. ')).then([answered]);
+  });
+
+  it('given a blank answer, then it is refused naming answer', () => {
+    given(consultationRecorded, consultationClassified).when(answer('   ')).thenRefused('VALIDATION_FAILED', 'answer');
+  });
+
+  it('given a ticket handed over to a department, then it cannot be answered at first contact', () => {
+    given(consultationRecorded, consultationClassified, handedOverConsultation('cs_could_not_answer'))
+      .when(answer('too late'))
+      .thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given an answered ticket, then a second answer is refused', () => {
+    given(consultationRecorded, consultationClassified, answered).when(answer('again')).thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given no ticket, then it is not found', () => {
+    given().when(answer('hello')).thenRefused('NOT_FOUND');
+  });
+
+  it.each(['system', 'department_handler', 'qa', 'auditor'] as const)('given the %s role, then it is forbidden', (role) => {
+    given(consultationRecorded, consultationClassified).when(answer('hi', { id: 'x', role })).thenRefused('FORBIDDEN');
+  });
+});
+
+describe('HandOverTicket', () => {
+  const handOver = (data: IntakeCommand['data'], actor: Actor = csAgent) =>
+    ({ type: 'HandOverTicket', data, metadata: metadata(actor) }) as IntakeCommand;
+
+  it('given an open ticket CS cannot answer after all, then CS hands it over with a note', () => {
+    given(consultationRecorded, consultationClassified)
+      .when(handOver({ reason: 'cs_could_not_answer', note: ' needs the branch manager ' }))
+      .then([handedOverConsultation('cs_could_not_answer', 'needs the branch manager')]);
+  });
+
+  it('given an answered ticket the customer objected to, then it is handed over with the objection', () => {
+    given(consultationRecorded, consultationClassified, answered)
+      .when(handOver({ reason: 'customer_objected', note: 'The branch was closed on Saturday.' }, upstream))
+      .then([handedOverConsultation('customer_objected', 'The branch was closed on Saturday.')]);
+  });
+
+  it('given a ticket handed over already, then a redelivered objection changes nothing', () => {
+    given(consultationRecorded, consultationClassified, answered, handedOverConsultation('customer_objected', 'x'))
+      .when(handOver({ reason: 'customer_objected', note: 'x' }, upstream))
+      .then([]);
+  });
+
+  it('given an objection without its text, then it is refused naming note', () => {
+    given(consultationRecorded, consultationClassified, answered)
+      .when(handOver({ reason: 'customer_objected', note: ' ' }, upstream))
+      .thenRefused('VALIDATION_FAILED', 'note');
+  });
+
+  it('given an answered ticket, then CS cannot hand it over without an objection', () => {
+    given(consultationRecorded, consultationClassified, answered)
+      .when(handOver({ reason: 'cs_could_not_answer' }))
+      .thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given an open ticket, then an objection cannot arrive before an answer', () => {
+    given(consultationRecorded, consultationClassified)
+      .when(handOver({ reason: 'customer_objected', note: 'x' }, upstream))
+      .thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given no ticket, then it is not found', () => {
+    given().when(handOver({ reason: 'cs_could_not_answer' })).thenRefused('NOT_FOUND');
+  });
+
+  it('given the system role, then only an objection may be handed over by it', () => {
+    given(consultationRecorded, consultationClassified)
+      .when(handOver({ reason: 'cs_could_not_answer' }, upstream))
+      .thenRefused('FORBIDDEN');
+  });
+});

@@ -1,0 +1,174 @@
+import { DomainError } from '@handoff/contracts';
+import { ALWAYS_OPEN, DEFAULT_CALENDAR, addBusinessMinutes } from './business-calendar';
+import {
+  DEFAULT_DEADLINE_POLICY,
+  TICKET_PRIORITIES,
+  TICKET_TYPES,
+  computeDeadlines,
+  minutesFor,
+  parseDeadlinePolicy,
+  type DeadlineRule,
+} from './deadline-policy';
+
+const at = (iso: string) => new Date(iso);
+const iso = (date: Date) => date.toISOString();
+
+describe('computeDeadlines with the default policy (business time, Asia/Shanghai office hours)', () => {
+  it('given a complaint on Monday morning, then first response is due in 30 minutes and resolution in 24 business hours', () => {
+    const deadlines = computeDeadlines(DEFAULT_DEADLINE_POLICY, { type: 'complaint', priority: 'normal', from: at('2025-06-02T10:00:00+08:00') });
+    expect(deadlines).toEqual({
+      firstResponseDueAt: at('2025-06-02T10:30:00+08:00'),
+      resolutionDueAt: at('2025-06-05T10:00:00+08:00'),
+      policyVersion: 'default-1',
+    });
+  });
+
+  it('given a contact on Friday evening, then the clock starts on Monday at opening', () => {
+    const deadlines = computeDeadlines(DEFAULT_DEADLINE_POLICY, { type: 'consultation', priority: 'low', from: at('2025-06-06T19:00:00+08:00') });
+    expect(iso(deadlines.firstResponseDueAt)).toBe(iso(at('2025-06-09T09:30:00+08:00')));
+    expect(iso(deadlines.resolutionDueAt)).toBe(iso(at('2025-06-11T18:00:00+08:00')));
+  });
+
+  it('gives every type and priority the same standard', () => {
+    for (const type of TICKET_TYPES) {
+      for (const priority of TICKET_PRIORITIES) {
+        expect(minutesFor(DEFAULT_DEADLINE_POLICY.firstResponseMinutes, type, priority)).toBe(30);
+        expect(minutesFor(DEFAULT_DEADLINE_POLICY.resolutionMinutes, type, priority)).toBe(1440);
+      }
+    }
+  });
+});
+
+describe('computeDeadlines in clock time', () => {
+  const clock = parseDeadlinePolicy({
+    version: 'clock-1',
+    firstResponseMinutes: { default: 30 },
+    resolutionMinutes: { default: 1440 },
+    countIn: 'clock',
+  });
+
+  it('given a contact on Friday night, then the deadlines run through the night and the weekend', () => {
+    expect(computeDeadlines(clock, { type: 'complaint', priority: 'high', from: at('2025-06-06T22:00:00+08:00') })).toEqual({
+      firstResponseDueAt: at('2025-06-06T22:30:00+08:00'),
+      resolutionDueAt: at('2025-06-07T22:00:00+08:00'),
+      policyVersion: 'clock-1',
+    });
+  });
+
+  it('given a night when clocks spring forward, then 24 hours means 24 elapsed hours', () => {
+    const { resolutionDueAt } = computeDeadlines(clock, { type: 'feedback', priority: 'normal', from: at('2025-03-29T12:00:00+01:00') });
+    expect(iso(resolutionDueAt)).toBe(iso(at('2025-03-30T13:00:00+02:00')));
+  });
+
+  it('agrees with counting business minutes on the ALWAYS_OPEN calendar', () => {
+    expect(clock.calendar).toEqual(ALWAYS_OPEN);
+    const from = at('2025-10-25T21:13:00Z');
+    const business = computeDeadlines({ ...clock, countIn: 'business' }, { type: 'suggestion', priority: 'low', from });
+    expect(computeDeadlines(clock, { type: 'suggestion', priority: 'low', from })).toEqual(business);
+    expect(iso(business.resolutionDueAt)).toBe(iso(addBusinessMinutes(from, 1440, ALWAYS_OPEN)));
+  });
+});
+
+describe('which rule applies', () => {
+  const rule: DeadlineRule = {
+    default: 1440,
+    byType: { complaint: 720, suggestion: 7 * 1440 },
+    byPriority: { urgent: 240, low: 2880 },
+    byTypeAndPriority: { complaint: { urgent: 60 }, information: { low: 4320 } },
+  };
+
+  it.each([
+    ['a (type, priority) rule overrides everything', 'complaint', 'urgent', 60],
+    ['a (type, priority) rule may be looser than the others', 'information', 'low', 4320],
+    ['of a type rule and a priority rule, the stricter promise holds', 'complaint', 'low', 720],
+    ['of a type rule and a priority rule, the stricter promise holds', 'suggestion', 'urgent', 240],
+    ['a type rule alone may be looser than the default', 'suggestion', 'normal', 7 * 1440],
+    ['a priority rule alone applies', 'consultation', 'low', 2880],
+    ['otherwise the default', 'feedback', 'high', 1440],
+  ] as const)('given %s (%s, %s), then %d minutes', (_, type, priority, minutes) => {
+    expect(minutesFor(rule, type, priority)).toBe(minutes);
+  });
+
+  it('given a policy with rules, when computing, then each deadline uses its own rule', () => {
+    const policy = parseDeadlinePolicy({
+      version: '2025-06',
+      firstResponseMinutes: { default: 30, byPriority: { urgent: 10 } },
+      resolutionMinutes: rule,
+      calendar: DEFAULT_CALENDAR,
+      countIn: 'business',
+    });
+    expect(computeDeadlines(policy, { type: 'complaint', priority: 'urgent', from: at('2025-06-02T11:55:00+08:00') })).toEqual({
+      firstResponseDueAt: at('2025-06-02T13:05:00+08:00'),
+      resolutionDueAt: at('2025-06-02T13:55:00+08:00'),
+      policyVersion: '2025-06',
+    });
+  });
+});
+
+describe('parseDeadlinePolicy', () => {
+  const valid = {
+    version: '2025-06',
+    firstResponseMinutes: { default: 30 },
+    resolutionMinutes: { default: 1440, byType: { complaint: 720 } },
+    calendar: DEFAULT_CALENDAR,
+    countIn: 'business',
+  };
+
+  function fieldsOf(input: unknown): string[] {
+    try {
+      parseDeadlinePolicy(input);
+    } catch (error) {
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe('VALIDATION_FAILED');
+      const fields = (error as DomainError).details!['fields'] as { field: string; message: string }[];
+      for (const { field } of fields) expect((error as DomainError).message).toContain(field);
+      return fields.map(({ field }) => field);
+    }
+    throw new Error('expected a validation error');
+  }
+
+  it('given a valid policy, then it is returned as is', () => {
+    expect(parseDeadlinePolicy(valid)).toEqual(valid);
+    expect(parseDeadlinePolicy(DEFAULT_DEADLINE_POLICY)).toEqual(DEFAULT_DEADLINE_POLICY);
+  });
+
+  it.each([
+    ['a missing version', { ...valid, version: ' ' }, ['version']],
+    ['an unknown way of counting', { ...valid, countIn: 'weekdays' }, ['countIn']],
+    ['business time without a calendar', { ...valid, calendar: undefined }, ['calendar']],
+    ['a fractional number of minutes', { ...valid, firstResponseMinutes: { default: 29.5 } }, ['firstResponseMinutes.default']],
+    ['zero minutes', { ...valid, firstResponseMinutes: { default: 0 } }, ['firstResponseMinutes.default']],
+    ['minutes as text', { ...valid, resolutionMinutes: { default: 1440, byType: { complaint: '720' } } }, ['resolutionMinutes.byType.complaint']],
+    ['an unknown ticket type', { ...valid, resolutionMinutes: { default: 1440, byType: { praise: 60 } } }, ['resolutionMinutes.byType.praise']],
+    ['an unknown priority', { ...valid, firstResponseMinutes: { default: 30, byPriority: { critical: 5 } } }, ['firstResponseMinutes.byPriority.critical']],
+    [
+      'a bad (type, priority) rule',
+      { ...valid, resolutionMinutes: { default: 1440, byTypeAndPriority: { complaint: { urgent: -5 } } } },
+      ['resolutionMinutes.byTypeAndPriority.complaint.urgent'],
+    ],
+    ['a year and a day', { ...valid, resolutionMinutes: { default: 367 * 1440 } }, ['resolutionMinutes.default']],
+    ['a misspelt rule field', { ...valid, firstResponseMinutes: { default: 30, byTypes: {} } }, ['firstResponseMinutes.byTypes']],
+    [
+      'a bad calendar',
+      { ...valid, calendar: { ...DEFAULT_CALENDAR, workingHours: { ...DEFAULT_CALENDAR.workingHours, mon: [{ start: '09:00', end: '08:00' }] } } },
+      ['calendar.workingHours.mon[0].end'],
+    ],
+    [
+      'a resolution due before the first response',
+      { ...valid, firstResponseMinutes: { default: 30, byType: { complaint: 60 } }, resolutionMinutes: { default: 1440, byPriority: { urgent: 45 } } },
+      ['resolutionMinutes'],
+    ],
+  ])('given %s, then the error names the field', (_, input, fields) => {
+    expect(fieldsOf(input)).toEqual(fields);
+  });
+
+  it('given a resolution due before the first response, then the message names the ticket kinds', () => {
+    expect(() =>
+      parseDeadlinePolicy({ ...valid, firstResponseMinutes: { default: 30, byType: { complaint: 60 } }, resolutionMinutes: { default: 1440, byPriority: { urgent: 45 } } }),
+    ).toThrow('resolutionMinutes: is shorter than firstResponseMinutes for complaint/urgent');
+  });
+
+  it('given clock time without a calendar, then ALWAYS_OPEN stands in', () => {
+    expect(parseDeadlinePolicy({ ...valid, calendar: undefined, countIn: 'clock' }).calendar).toBe(ALWAYS_OPEN);
+  });
+});

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import {
+  ALWAYS_OPEN,
+  DEFAULT_CALENDAR,
+  addBusinessMinutes,
+  businessCalendarSchema,
+  type BusinessCalendar,
+} from './business-calendar';
+import { MINUTE_MS } from './time-zone';
+import { parseOrFail } from './validation';
+
+// These belong to the ticket contract; they move to @handoff/contracts when intake defines it.
+export const TICKET_TYPES = ['consultation', 'complaint', 'suggestion', 'feedback', 'information'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+/**
+ * Minutes allowed for one deadline. Resolution order:
+ * 1. `byTypeAndPriority[type][priority]`, the explicit override;
+ * 2. otherwise the shorter of `byType[type]` and `byPriority[priority]`: each is a promise
+ *    ("complaints within 12 hours", "urgent within 4 hours") and a ticket they both cover
+ *    must keep both, so an urgent complaint is never slower than either alone;
+ * 3. otherwise `default`.
+ * A `byType` or `byPriority` rule may be longer than the default (suggestions within a week).
+ */
+export interface DeadlineRule {
+  readonly default: number;
+  readonly byType?: Readonly<Partial<Record<TicketType, number>>>;
+  readonly byPriority?: Readonly<Partial<Record<TicketPriority, number>>>;
+  readonly byTypeAndPriority?: Readonly<Partial<Record<TicketType, Readonly<Partial<Record<TicketPriority, number>>>>>>;
+}
+
+export interface DeadlinePolicy {
+  /** Recorded with every deadline computed, so a replay knows which rules applied. */
+  readonly version: string;
+  readonly firstResponseMinutes: DeadlineRule;
+  readonly resolutionMinutes: DeadlineRule;
+  /** Used when `countIn` is 'business'. */
+  readonly calendar: BusinessCalendar;
+  /** 'business': minutes inside the calendar's opening hours; 'clock': elapsed time. */
+  readonly countIn: 'business' | 'clock';
+}
+
+/**
+ * The service standard: first response within 30 minutes, resolution within 24 hours, both
+ * counted in business minutes of DEFAULT_CALENDAR. Counting in business time is deliberate: a
+ * 30-minute clock deadline on a contact left on Friday evening expires with nobody on duty,
+ * so deadline compliance would measure the calendar rather than the team, and the standard
+ * says business hours and holidays matter. The price: 24 business hours are three working
+ * days of the default 8-hour calendar. An organisation that staffs around the clock sets
+ * `countIn: 'clock'`; one that means "by the next working day" sets resolution to 480.
+ */
+export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
+  version: 'default-1',
+  firstResponseMinutes: { default: 30 },
+  resolutionMinutes: { default: 24 * 60 },
+  calendar: DEFAULT_CALENDAR,
+  countIn: 'business',
+};
+
+export function minutesFor(rule: DeadlineRule, type: TicketType, priority: TicketPriority): number {
+  const exact = rule.byTypeAndPriority?.[type]?.[priority];
+  if (exact !== undefined) return exact;
+  const promises = [rule.byType?.[type], rule.byPriority?.[priority]].filter(
+    (minutes): minutes is number => minutes !== undefined,
+  );
+  return promises.length > 0 ? Math.min(...promises) : rule.default;
+}
+
+export interface DeadlineRequest {
+  readonly type: TicketType;
+  readonly priority: TicketPriority;
+  /** When the clock starts: the contact's arrival as recorded on the ticket. */
+  readonly from: Date;
+}
+
+export interface Deadlines {
+  readonly firstResponseDueAt: Date;
+  readonly resolutionDueAt: Date;
+  readonly policyVersion: string;
+}
+
+export function computeDeadlines(policy: DeadlinePolicy, { type, priority, from }: DeadlineRequest): Deadlines {
+  if (!Number.isFinite(from.getTime())) throw new RangeError('from is an invalid date');
+  const dueAfter = (minutes: number): Date =>
+    policy.countIn === 'business'
+      ? addBusinessMinutes(from, minutes, policy.calendar)
+      : new Date(from.getTime() + minutes * MINUTE_MS);
+  return {
+    firstResponseDueAt: dueAfter(minutesFor(policy.firstResponseMinutes, type, priority)),
+    resolutionDueAt: dueAfter(minutesFor(policy.resolutionMinutes, type, priority)),
+    policyVersion: policy.version,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+/** A deadline longer than a year is a typo, not a service standard. */
+const MAX_MINUTES = 366 * 24 * 60;
+
+const minutesSchema = z
+  .number()
+  .int('must be a whole number of minutes')
+  .min(1, 'must be at least 1 minute')
+  .max(MAX_MINUTES, `must be at most ${MAX_MINUTES} minutes (366 days)`);
+
+const byPrioritySchema = z.partialRecord(z.enum(TICKET_PRIORITIES), minutesSchema);
+
+const ruleSchema = z.strictObject({
+  default: minutesSchema,
+  byType: z.partialRecord(z.enum(TICKET_TYPES), minutesSchema).optional(),
+  byPriority: byPrioritySchema.optional(),
+  byTypeAndPriority: z.partialRecord(z.enum(TICKET_TYPES), byPrioritySchema).optional(),
+});
+
+const deadlinePolicySchema = z
+  .strictObject({
+    version: z.string().trim().min(1, 'must name the policy version'),
+    firstResponseMinutes: ruleSchema,
+    resolutionMinutes: ruleSchema,
+    calendar: businessCalendarSchema.optional(),
+    countIn: z.enum(['business', 'clock']),
+  })
+  .superRefine((policy, context) => {
+    if (policy.countIn === 'business' && policy.calendar === undefined) {
+      context.addIssue({ code: 'custom', path: ['calendar'], message: "is required when countIn is 'business'" });
+    }
+    // Rules with bad minutes are already reported; comparing them would only add noise.
+    if (!ruleSchema.safeParse(policy.firstResponseMinutes).success || !ruleSchema.safeParse(policy.resolutionMinutes).success) return;
+    const inverted = TICKET_TYPES.flatMap((type) =>
+      TICKET_PRIORITIES.filter(
+        (priority) =>
+          minutesFor(policy.resolutionMinutes, type, priority) < minutesFor(policy.firstResponseMinutes, type, priority),
+      ).map((priority) => `${type}/${priority}`),
+    );
+    if (inverted.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['resolutionMinutes'],
+        message: `is shorter than firstResponseMinutes for ${inverted.join(', ')}`,
+      });
+    }
+  })
+  .transform(({ calendar, ...policy }): DeadlinePolicy => ({ ...policy, calendar: calendar ?? ALWAYS_OPEN }));
+
+/**
+ * Validates a deadline policy from configuration. `calendar` may be left out only when
+ * counting clock time. Throws `DomainError('VALIDATION_FAILED')` naming each bad field
+ * (`resolutionMinutes.byType.complaint`, `calendar.workingHours.mon[0].end`).
+ */
+export function parseDeadlinePolicy(input: unknown): DeadlinePolicy {
+  return parseOrFail(deadlinePolicySchema, input, 'deadline policy');
+}

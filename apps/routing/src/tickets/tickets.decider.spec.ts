@@ -1,0 +1,742 @@
+import {
+  type Actor,
+  type Deadlines,
+  DomainError,
+  type DomainErrorCode,
+  ROUTING_EVENTS,
+  type Role,
+  type RoutingEvent,
+} from '@handoff/contracts';
+import { type RoutingPolicy, type RoutingCommand, decide, evolve, initialState } from './tickets.decider';
+
+// ---------------------------------------------------------------------------------------------
+// Time, policy and people
+
+const T0 = Date.parse('2025-03-03T01:00:00.000Z');
+const MINUTE = 60_000;
+const at = (minutes: number) => new Date(T0 + minutes * MINUTE);
+const iso = (minutes: number) => at(minutes).toISOString();
+
+const policy: RoutingPolicy = {
+  rules: {
+    rules: [
+      { name: 'billing', department: 'billing', categories: ['billing'], description: 'payments are billing’s' },
+      { name: 'logistics', department: 'logistics', categories: ['logistics'] },
+    ],
+    defaultDepartment: 'customer_care',
+  },
+  // 30 minutes to respond, a day to resolve (4 hours when urgent), in clock time.
+  deadlinesFor: ({ priority, from }) => ({
+    firstResponseDueAt: new Date(from.getTime() + 30 * MINUTE),
+    resolutionDueAt: new Date(from.getTime() + (priority === 'urgent' ? 240 : 1440) * MINUTE),
+    policyVersion: 'test-v1',
+  }),
+  escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
+};
+
+const deadlinesFrom = (minutes: number, resolutionMinutes = 1440): Deadlines => ({
+  from: iso(minutes),
+  firstResponseDueAt: iso(minutes + 30),
+  resolutionDueAt: iso(minutes + resolutionMinutes),
+  policyVersion: 'test-v1',
+});
+
+const person = (id: string, role: Role, department?: string): Actor => ({ id, role, ...(department && { department }) });
+const ana = person('h-ana', 'department_handler', 'billing');
+const bo = person('h-bo', 'department_handler', 'billing');
+const billingManager = person('m-mei', 'department_manager', 'billing');
+const lou = person('h-lou', 'department_handler', 'logistics');
+const logisticsManager = person('m-lin', 'department_manager', 'logistics');
+const director = person('d-zhou', 'management');
+const routingProcess = person('routing-process', 'system');
+const csAgent = person('agent-1', 'cs');
+const inspector = person('qa-1', 'qa');
+const auditor = person('audit-1', 'auditor');
+
+function command<T extends RoutingCommand['type']>(
+  type: T,
+  data: Extract<RoutingCommand, { type: T }>['data'],
+  actor: Actor,
+  now: Date = at(5),
+): RoutingCommand {
+  return { type, data, metadata: { now, actor, correlationId: 'corr-1', causationId: 'cause-1' } } as RoutingCommand;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given / When / Then, and every emitted event checked against its published contract
+
+const emittedTypes = new Set<string>();
+
+function given(...history: RoutingEvent[]) {
+  const state = history.reduce(evolve, initialState);
+  return {
+    when: (cmd: RoutingCommand) => ({
+      then(expected: readonly RoutingEvent[]) {
+        const events = decide(cmd, state, policy);
+        expect(events).toEqual(expected);
+        for (const event of events) {
+          expect(ROUTING_EVENTS[event.type].schema.parse(event.data)).toEqual(event.data);
+          emittedTypes.add(event.type);
+        }
+        return events;
+      },
+      thenRefused(code: DomainErrorCode, fields?: readonly string[]) {
+        let refusal: unknown;
+        try {
+          decide(cmd, state, policy);
+        } catch (error) {
+          refusal = error;
+        }
+        expect(refusal).toBeInstanceOf(DomainError);
+        expect((refusal as DomainError).code).toBe(code);
+        if (fields) {
+          const errors = (refusal as DomainError).details?.errors as { field: string }[];
+          expect(errors.map((error) => error.field)).toEqual(fields);
+        }
+      },
+    }),
+  };
+}
+
+afterAll(() => {
+  expect([...emittedTypes].sort()).toEqual(Object.keys(ROUTING_EVENTS).sort());
+});
+
+// ---------------------------------------------------------------------------------------------
+// History fixtures: a billing consultation handed over at T0
+
+const routeBilling = (complaint = false) =>
+  command(
+    'RouteTicket',
+    {
+      type: complaint ? 'complaint' : 'consultation',
+      category: 'billing',
+      priority: 'normal',
+      channel: 'web_chat',
+      complaint,
+      handedOverAt: iso(0),
+    },
+    routingProcess,
+    at(1),
+  );
+
+const routed: RoutingEvent = {
+  type: 'TicketRouted',
+  data: {
+    department: 'billing',
+    rule: 'billing',
+    reason: 'payments are billing’s (category billing)',
+    round: 1,
+    type: 'consultation',
+    category: 'billing',
+    priority: 'normal',
+    channel: 'web_chat',
+    complaint: false,
+    deadlines: deadlinesFrom(0),
+  },
+};
+const routedComplaint: RoutingEvent = {
+  type: 'TicketRouted',
+  data: { ...(routed.data as Extract<RoutingEvent, { type: 'TicketRouted' }>['data']), type: 'complaint', complaint: true },
+};
+const managementOnComplaint: RoutingEvent = { type: 'ManagementInvolved', data: { reason: 'complaint' } };
+const claimedByAna: RoutingEvent = {
+  type: 'HandlerAssigned',
+  data: { department: 'billing', handlerId: 'h-ana', method: 'claim', reason: 'claimed by the handler' },
+};
+const planned: RoutingEvent = {
+  type: 'ProgressReported',
+  data: { round: 1, department: 'billing', note: 'Checking the double charge with the bank.', firstResponse: true },
+};
+const resultRound = (round: number): RoutingEvent => ({
+  type: 'ResultReported',
+  data: { round, department: 'billing', handlerId: 'h-ana', summary: `Refund issued (round ${round}).`, complaint: false },
+});
+const reopened = (round: number, objectedAtMinutes: number): RoutingEvent => ({
+  type: 'TicketReopened',
+  data: {
+    round,
+    department: 'billing',
+    handlerId: 'h-ana',
+    objection: 'The refund has not arrived.',
+    deadlines: deadlinesFrom(objectedAtMinutes),
+  },
+});
+const transferToLogistics: RoutingEvent = {
+  type: 'TransferRequested',
+  data: { fromDepartment: 'billing', toDepartment: 'logistics', reason: 'It is about a lost parcel, not a charge.' },
+};
+const acceptedByLogistics: RoutingEvent = {
+  type: 'TransferAccepted',
+  data: { fromDepartment: 'billing', toDepartment: 'logistics', previousHandlerId: 'h-ana' },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+describe('RouteTicket', () => {
+  it('given a ticket handed over, then it is routed by rule with why and its deadlines from the hand-over', () => {
+    given().when(routeBilling()).then([routed]);
+  });
+
+  it('given a complaint, then management is on the ticket at once', () => {
+    given().when(routeBilling(true)).then([routedComplaint, managementOnComplaint]);
+  });
+
+  it('given no matching rule, then the default department', () => {
+    given()
+      .when(
+        command(
+          'RouteTicket',
+          { type: 'feedback', category: 'general', priority: 'low', channel: 'social_media', platform: 'weibo', complaint: false, handedOverAt: iso(0) },
+          routingProcess,
+        ),
+      )
+      .then([
+        {
+          type: 'TicketRouted',
+          data: {
+            department: 'customer_care',
+            rule: 'default',
+            reason: 'no routing rule matched category general, channel social_media, type feedback, priority low',
+            round: 1,
+            type: 'feedback',
+            category: 'general',
+            priority: 'low',
+            channel: 'social_media',
+            platform: 'weibo',
+            complaint: false,
+            deadlines: deadlinesFrom(0),
+          },
+        },
+      ]);
+  });
+
+  it('given a routed ticket, then a redelivered hand-over changes nothing', () => {
+    given(routed).when(routeBilling()).then([]);
+  });
+
+  it('given a hand-over time that is not an instant, then it is refused naming handedOverAt', () => {
+    const cmd = routeBilling();
+    given()
+      .when({ ...cmd, data: { ...(cmd.data as object), handedOverAt: 'yesterday' } } as RoutingCommand)
+      .thenRefused('VALIDATION_FAILED', ['handedOverAt']);
+  });
+
+  it.each([csAgent, ana, billingManager, inspector, auditor])('given $role, then routing is forbidden', (actor) => {
+    given().when({ ...routeBilling(), metadata: { ...routeBilling().metadata, actor } }).thenRefused('FORBIDDEN');
+  });
+});
+
+describe('ClaimTicket', () => {
+  const claim = (actor: Actor) => command('ClaimTicket', {}, actor);
+
+  it('given a routed ticket, then a handler of its department claims it', () => {
+    given(routed).when(claim(ana)).then([claimedByAna]);
+  });
+
+  it('given a claimed ticket, then a second claim by someone else is a conflict', () => {
+    given(routed, claimedByAna).when(claim(bo)).thenRefused('CONFLICT');
+  });
+
+  it('given a ticket the handler already claimed, then claiming again changes nothing', () => {
+    given(routed, claimedByAna).when(claim(ana)).then([]);
+  });
+
+  it('given a handler of another department, then it is forbidden', () => {
+    given(routed).when(claim(lou)).thenRefused('FORBIDDEN');
+  });
+
+  it.each([csAgent, inspector, auditor, director, routingProcess])('given $role, then claiming is forbidden', (actor) => {
+    given(routed).when(claim(actor)).thenRefused('FORBIDDEN');
+  });
+
+  it('given no such ticket, then it is not found', () => {
+    given().when(claim(ana)).thenRefused('NOT_FOUND');
+  });
+
+  it('given a ticket with its result reported or closed, then it cannot be claimed', () => {
+    given(routed, claimedByAna, resultRound(1)).when(claim(bo)).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna, resultRound(1), { type: 'HandlingClosed', data: { outcome: 'satisfied', round: 1 } })
+      .when(claim(bo))
+      .thenRefused('PRECONDITION_FAILED');
+  });
+});
+
+describe('AssignHandler', () => {
+  const candidates = [
+    { handlerId: 'h-ana', openTickets: 5, skills: ['billing'] },
+    { handlerId: 'h-bo', openTickets: 1, skills: ['logistics'] },
+  ];
+
+  it("given the department manager naming a handler, then that handler is responsible", () => {
+    given(routed)
+      .when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo' }, billingManager))
+      .then([
+        {
+          type: 'HandlerAssigned',
+          data: { department: 'billing', handlerId: 'h-bo', method: 'manager', reason: 'named by the department manager' },
+        },
+      ]);
+  });
+
+  it("given the department's strategy, then the chosen handler and the reason are recorded", () => {
+    given(routed)
+      .when(command('AssignHandler', { mode: 'strategy', strategy: 'least_loaded', candidates }, routingProcess))
+      .then([
+        {
+          type: 'HandlerAssigned',
+          data: {
+            department: 'billing',
+            handlerId: 'h-bo',
+            method: 'least_loaded',
+            reason: 'least loaded: 1 open ticket, fewest of 2 candidates',
+          },
+        },
+      ]);
+  });
+
+  it('given a handler already responsible, then a reassignment names the previous one', () => {
+    given(routed, claimedByAna)
+      .when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo', reason: 'Ana is on leave' }, director))
+      .then([
+        {
+          type: 'HandlerAssigned',
+          data: { department: 'billing', handlerId: 'h-bo', method: 'manager', reason: 'Ana is on leave', previousHandlerId: 'h-ana' },
+        },
+      ]);
+  });
+
+  it('given the same handler again, then nothing changes', () => {
+    given(routed, claimedByAna).when(command('AssignHandler', { mode: 'manager', handlerId: 'h-ana' }, billingManager)).then([]);
+  });
+
+  it('given no candidates, then no handler is available', () => {
+    given(routed)
+      .when(command('AssignHandler', { mode: 'strategy', strategy: 'round_robin', candidates: [] }, billingManager))
+      .thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given a blank handler id, then it is refused naming handlerId', () => {
+    given(routed)
+      .when(command('AssignHandler', { mode: 'manager', handlerId: ' ' }, billingManager))
+      .thenRefused('VALIDATION_FAILED', ['handlerId']);
+  });
+
+  it('given a handler, or a manager of another department, then naming is forbidden', () => {
+    given(routed).when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo' }, ana)).thenRefused('FORBIDDEN');
+    given(routed).when(command('AssignHandler', { mode: 'manager', handlerId: 'h-lou' }, logisticsManager)).thenRefused('FORBIDDEN');
+    given(routed).when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo' }, routingProcess)).thenRefused('FORBIDDEN');
+  });
+});
+
+describe('transfers between departments', () => {
+  const request = (actor: Actor, toDepartment = 'logistics', reason = 'It is about a lost parcel, not a charge.') =>
+    command('RequestTransfer', { toDepartment, reason }, actor);
+
+  it('given a ticket in hand, then its department asks another to take it, with a reason', () => {
+    given(routed, claimedByAna).when(request(ana)).then([transferToLogistics]);
+  });
+
+  it('given a pending transfer, then the receiving department accepts: department changes, handler cleared, deadlines kept', () => {
+    given(routed, claimedByAna, transferToLogistics)
+      .when(command('AcceptTransfer', {}, logisticsManager))
+      .then([acceptedByLogistics]);
+
+    // After the handoff the new department works it under the same deadlines; the old one no longer may.
+    const history = [routed, claimedByAna, transferToLogistics, acceptedByLogistics];
+    given(...history).when(command('ClaimTicket', {}, lou)).then([
+      { type: 'HandlerAssigned', data: { department: 'logistics', handlerId: 'h-lou', method: 'claim', reason: 'claimed by the handler' } },
+    ]);
+    given(...history).when(command('ClaimTicket', {}, bo)).thenRefused('FORBIDDEN');
+    given(...history)
+      .when(command('CheckDeadlines', {}, routingProcess, at(31)))
+      .then([
+        { type: 'DeadlineBreached', data: { deadline: 'first_response', round: 1, department: 'logistics', dueAt: iso(30) } },
+        {
+          type: 'TicketEscalated',
+          data: {
+            level: 'department_manager',
+            trigger: 'first_response_overdue',
+            round: 1,
+            department: 'logistics',
+            dueAt: iso(30),
+            reason: `first response was due at ${iso(30)}`,
+          },
+        },
+      ]);
+  });
+
+  it('given a pending transfer, then the receiving department may refuse it with a reason; the ticket stays', () => {
+    const refused: RoutingEvent = {
+      type: 'TransferRefused',
+      data: { fromDepartment: 'billing', toDepartment: 'logistics', reason: 'The parcel was delivered; the charge is the question.' },
+    };
+    given(routed, claimedByAna, transferToLogistics)
+      .when(command('RefuseTransfer', { reason: 'The parcel was delivered; the charge is the question.' }, lou))
+      .then([refused]);
+    given(routed, claimedByAna, transferToLogistics, refused)
+      .when(command('ReportProgress', { note: 'Back with us; refunding.' }, ana))
+      .then([{ type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'Back with us; refunding.', firstResponse: true } }]);
+  });
+
+  it('given a pass and a pass back, then each is a handoff on the record and the first department has it again', () => {
+    const passedBack: RoutingEvent[] = [
+      { type: 'TransferRequested', data: { fromDepartment: 'logistics', toDepartment: 'billing', reason: 'Delivered; billing question.' } },
+      { type: 'TransferAccepted', data: { fromDepartment: 'logistics', toDepartment: 'billing' } },
+    ];
+    given(routed, claimedByAna, transferToLogistics, acceptedByLogistics)
+      .when(command('RequestTransfer', { toDepartment: 'billing', reason: 'Delivered; billing question.' }, lou))
+      .then([passedBack[0]]);
+    given(routed, claimedByAna, transferToLogistics, acceptedByLogistics, passedBack[0])
+      .when(command('AcceptTransfer', {}, bo))
+      .then([passedBack[1]]);
+    given(routed, claimedByAna, transferToLogistics, acceptedByLogistics, ...passedBack)
+      .when(command('ClaimTicket', {}, bo))
+      .then([{ type: 'HandlerAssigned', data: { department: 'billing', handlerId: 'h-bo', method: 'claim', reason: 'claimed by the handler' } }]);
+  });
+
+  it('given a pending transfer, then a second request is a conflict and a result must wait', () => {
+    given(routed, claimedByAna, transferToLogistics).when(request(ana, 'product')).thenRefused('CONFLICT');
+    given(routed, claimedByAna, transferToLogistics)
+      .when(command('ReportResult', { summary: 'Done' }, ana))
+      .thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given a transfer to the same department or without a reason, then it is refused naming the field', () => {
+    given(routed, claimedByAna).when(request(ana, 'billing')).thenRefused('VALIDATION_FAILED', ['toDepartment']);
+    given(routed, claimedByAna).when(request(ana, 'logistics', '  ')).thenRefused('VALIDATION_FAILED', ['reason']);
+    given(routed, claimedByAna, transferToLogistics)
+      .when(command('RefuseTransfer', { reason: '' }, lou))
+      .thenRefused('VALIDATION_FAILED', ['reason']);
+  });
+
+  it('given no pending transfer, then there is nothing to accept or refuse', () => {
+    given(routed, claimedByAna).when(command('AcceptTransfer', {}, lou)).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna).when(command('RefuseTransfer', { reason: 'no' }, lou)).thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given the sending department or a bystander, then accepting or refusing is forbidden; management may', () => {
+    given(routed, claimedByAna, transferToLogistics).when(command('AcceptTransfer', {}, ana)).thenRefused('FORBIDDEN');
+    given(routed, claimedByAna, transferToLogistics).when(command('AcceptTransfer', {}, inspector)).thenRefused('FORBIDDEN');
+    given(routed, claimedByAna, transferToLogistics).when(command('AcceptTransfer', {}, director)).then([acceptedByLogistics]);
+  });
+
+  it('given another department, then it cannot pass on a ticket that is not its own', () => {
+    given(routed, claimedByAna).when(request(lou, 'product')).thenRefused('FORBIDDEN');
+  });
+});
+
+describe('ReportProgress', () => {
+  const progress = (note: string, actor: Actor = ana) => command('ReportProgress', { note }, actor);
+
+  it('given a claimed ticket, then the first progress report is the first response; later ones are not', () => {
+    given(routed, claimedByAna).when(progress('Checking the double charge with the bank.')).then([planned]);
+    given(routed, claimedByAna, planned)
+      .when(progress('Bank confirmed; refund tomorrow.', billingManager))
+      .then([{ type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'Bank confirmed; refund tomorrow.', firstResponse: false } }]);
+  });
+
+  it('given no responsible handler yet, then progress must wait', () => {
+    given(routed).when(progress('plan')).thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given an empty note, then it is refused naming note', () => {
+    given(routed, claimedByAna).when(progress('  ')).thenRefused('VALIDATION_FAILED', ['note']);
+  });
+
+  it('given QA, an auditor or CS, then they never change the ticket', () => {
+    for (const actor of [inspector, auditor, csAgent]) given(routed, claimedByAna).when(progress('x', actor)).thenRefused('FORBIDDEN');
+  });
+});
+
+describe('ReportResult', () => {
+  const result = (data: { summary: string; apology?: string; correctiveAction?: string }, actor: Actor = ana) =>
+    command('ReportResult', data, actor);
+
+  it('given a claimed ticket, then the result goes to CS', () => {
+    given(routed, claimedByAna, planned).when(result({ summary: ' Refund issued (round 1). ' })).then([resultRound(1)]);
+  });
+
+  it('given no claim yet, then a result is refused', () => {
+    given(routed).when(result({ summary: 'Done' })).thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given a result already reported, then another must wait for the customer', () => {
+    given(routed, claimedByAna, resultRound(1)).when(result({ summary: 'Again' })).thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given a complaint, then the result requires an apology and a corrective action, each named', () => {
+    const history = [routedComplaint, managementOnComplaint, claimedByAna];
+    given(...history).when(result({ summary: 'Refunded.' })).thenRefused('VALIDATION_FAILED', ['apology', 'correctiveAction']);
+    given(...history)
+      .when(result({ summary: 'Refunded.', apology: 'We are sorry.' }))
+      .thenRefused('VALIDATION_FAILED', ['correctiveAction']);
+    given(...history)
+      .when(result({ summary: 'Refunded.', apology: ' ', correctiveAction: 'Daily reconciliation of card charges.' }))
+      .thenRefused('VALIDATION_FAILED', ['apology']);
+  });
+
+  it('given a complaint with both remedies, then they are recorded with the result', () => {
+    given(routedComplaint, managementOnComplaint, claimedByAna)
+      .when(result({ summary: 'Refunded.', apology: 'We are sorry.', correctiveAction: 'Daily reconciliation of card charges.' }))
+      .then([
+        {
+          type: 'ResultReported',
+          data: {
+            round: 1,
+            department: 'billing',
+            handlerId: 'h-ana',
+            summary: 'Refunded.',
+            complaint: true,
+            apology: 'We are sorry.',
+            correctiveAction: 'Daily reconciliation of card charges.',
+          },
+        },
+      ]);
+  });
+
+  it('given an empty summary, then it is refused naming summary', () => {
+    given(routed, claimedByAna).when(result({ summary: '' })).thenRefused('VALIDATION_FAILED', ['summary']);
+  });
+
+  it('given another department, then it is forbidden', () => {
+    given(routed, claimedByAna).when(result({ summary: 'x' }, lou)).thenRefused('FORBIDDEN');
+  });
+});
+
+describe('ReopenTicket (a further handling round)', () => {
+  const reopen = (round: number, minutes: number, actor: Actor = routingProcess, department?: string) =>
+    command(
+      'ReopenTicket',
+      { round, objection: 'The refund has not arrived.', objectedAt: iso(minutes), ...(department && { department }) },
+      actor,
+      at(minutes + 1),
+    );
+
+  it('given an objection to the result, then round 2 in the same department with the same handler and fresh deadlines', () => {
+    given(routed, claimedByAna, resultRound(1)).when(reopen(1, 600)).then([reopened(2, 600)]);
+  });
+
+  it('given three rounds, then each objection counts one more round', () => {
+    const history = [routed, claimedByAna, resultRound(1), reopened(2, 600), resultRound(2), reopened(3, 1200), resultRound(3)];
+    given(...history).when(reopen(3, 1800)).then([reopened(4, 1800)]);
+  });
+
+  it('given an objection already acted on (redelivered), then nothing changes', () => {
+    given(routed, claimedByAna, resultRound(1), reopened(2, 600)).when(reopen(1, 600)).then([]);
+  });
+
+  it('given a reopened ticket, then the handler reports again and the first progress is again a first response', () => {
+    given(routed, claimedByAna, planned, resultRound(1), reopened(2, 600))
+      .when(command('ReportProgress', { note: 'Chasing the bank.' }, ana))
+      .then([{ type: 'ProgressReported', data: { round: 2, department: 'billing', note: 'Chasing the bank.', firstResponse: true } }]);
+  });
+
+  it('given a ticket still being handled, then it cannot be reopened', () => {
+    given(routed, claimedByAna).when(reopen(1, 600)).thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given an objection to a round not yet handled, then it is refused', () => {
+    given(routed, claimedByAna, resultRound(1)).when(reopen(2, 600)).thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given the system naming another department, then only management may do that', () => {
+    given(routed, claimedByAna, resultRound(1)).when(reopen(1, 600, routingProcess, 'logistics')).thenRefused('FORBIDDEN');
+  });
+
+  it('given a department role, then reopening is forbidden', () => {
+    given(routed, claimedByAna, resultRound(1)).when(reopen(1, 600, ana)).thenRefused('FORBIDDEN');
+  });
+});
+
+describe('rounds exhausted: management takes over', () => {
+  const handedOver = [routed, claimedByAna, resultRound(1), reopened(2, 600), resultRound(2), reopened(3, 1200), resultRound(3)];
+  const escalated: RoutingEvent = {
+    type: 'TicketEscalated',
+    data: {
+      level: 'management',
+      trigger: 'rounds_exhausted',
+      round: 3,
+      department: 'billing',
+      reason: 'the customer still objects after round 3: Still no refund.',
+    },
+  };
+  const escalate = (round: number) => command('EscalateToManagement', { round, objection: 'Still no refund.' }, routingProcess);
+
+  it('given the customer objecting after the last round, then management is escalated to and involved', () => {
+    given(...handedOver)
+      .when(escalate(3))
+      .then([escalated, { type: 'ManagementInvolved', data: { reason: 'rounds_exhausted' } }]);
+  });
+
+  it('given management on the ticket already (a complaint), then it is not involved twice', () => {
+    const complaintRounds = [routedComplaint, managementOnComplaint, ...handedOver.slice(1)];
+    given(...complaintRounds).when(escalate(3)).then([escalated]);
+  });
+
+  it('given it escalated already, then a redelivery changes nothing', () => {
+    given(...handedOver, escalated).when(escalate(3)).then([]);
+  });
+
+  it('given management, then it sends a new round to another department; the handler is cleared', () => {
+    given(...handedOver, escalated)
+      .when(
+        command(
+          'ReopenTicket',
+          { round: 3, objection: 'Still no refund.', objectedAt: iso(2000), department: 'logistics' },
+          director,
+          at(2001),
+        ),
+      )
+      .then([
+        {
+          type: 'TicketReopened',
+          data: {
+            round: 4,
+            department: 'logistics',
+            previousDepartment: 'billing',
+            objection: 'Still no refund.',
+            deadlines: deadlinesFrom(2000),
+          },
+        },
+      ]);
+  });
+
+  it('given a ticket being handled, then rounds cannot be exhausted', () => {
+    given(routed, claimedByAna).when(escalate(1)).thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given a handler, then it is forbidden', () => {
+    given(...handedOver).when(command('EscalateToManagement', { round: 3, objection: 'x' }, ana)).thenRefused('FORBIDDEN');
+  });
+});
+
+describe('CheckDeadlines', () => {
+  const check = (minutes: number) => command('CheckDeadlines', {}, routingProcess, at(minutes));
+  const breached = (deadline: 'first_response' | 'resolution', dueMinutes: number, round = 1): RoutingEvent => ({
+    type: 'DeadlineBreached',
+    data: { deadline, round, department: 'billing', dueAt: iso(dueMinutes) },
+  });
+  const toManager = (kind: 'first_response' | 'resolution', dueMinutes: number, round = 1): RoutingEvent => ({
+    type: 'TicketEscalated',
+    data: {
+      level: 'department_manager',
+      trigger: kind === 'first_response' ? 'first_response_overdue' : 'resolution_overdue',
+      round,
+      department: 'billing',
+      dueAt: iso(dueMinutes),
+      reason: `${kind === 'first_response' ? 'first response' : 'resolution'} was due at ${iso(dueMinutes)}`,
+    },
+  });
+  const toManagement = (kind: 'first_response' | 'resolution', dueMinutes: number, grace: number, round = 1): RoutingEvent => ({
+    type: 'TicketEscalated',
+    data: {
+      level: 'management',
+      trigger: kind === 'first_response' ? 'first_response_overdue' : 'resolution_overdue',
+      round,
+      department: 'billing',
+      dueAt: iso(dueMinutes),
+      reason: `${kind === 'first_response' ? 'first response' : 'resolution'} still missing ${grace} minutes after ${iso(dueMinutes)}`,
+    },
+  });
+  const involved: RoutingEvent = { type: 'ManagementInvolved', data: { reason: 'deadline_escalation' } };
+
+  it('given time left, then nothing', () => {
+    given(routed).when(check(29)).then([]);
+    given(routed).when(check(30)).then([]);
+  });
+
+  it('given the first response overdue, then it is breached and the department manager is asked, once', () => {
+    given(routed).when(check(31)).then([breached('first_response', 30), toManager('first_response', 30)]);
+    given(routed, breached('first_response', 30), toManager('first_response', 30)).when(check(45)).then([]);
+  });
+
+  it('given it still overdue after the grace period, then management, once', () => {
+    const history = [routed, breached('first_response', 30), toManager('first_response', 30)];
+    given(...history).when(check(89)).then([]);
+    given(...history).when(check(90)).then([toManagement('first_response', 30, 60), involved]);
+    given(...history, toManagement('first_response', 30, 60), involved).when(check(200)).then([]);
+  });
+
+  it('given a late sweep, then breach and both escalations at once, in order', () => {
+    given(routed).when(check(100)).then([breached('first_response', 30), toManager('first_response', 30), toManagement('first_response', 30, 60), involved]);
+  });
+
+  it('given a first response in time, then only the resolution deadline counts', () => {
+    given(routed, claimedByAna, planned).when(check(60)).then([]);
+    given(routed, claimedByAna, planned)
+      .when(check(1441))
+      .then([breached('resolution', 1440), toManager('resolution', 1440)]);
+  });
+
+  it('given a first response after the breach, then no management escalation for it', () => {
+    given(routed, breached('first_response', 30), toManager('first_response', 30), claimedByAna, planned).when(check(120)).then([]);
+  });
+
+  it('given both deadlines missed past their grace, then management is involved once', () => {
+    given(routed, breached('first_response', 30), toManager('first_response', 30))
+      .when(check(1440 + 240))
+      .then([
+        toManagement('first_response', 30, 60),
+        involved,
+        breached('resolution', 1440),
+        toManager('resolution', 1440),
+        toManagement('resolution', 1440, 240),
+      ]);
+  });
+
+  it('given a complaint (management on it already), then escalations do not involve it again', () => {
+    given(routedComplaint, managementOnComplaint)
+      .when(check(100))
+      .then([breached('first_response', 30), toManager('first_response', 30), toManagement('first_response', 30, 60)]);
+  });
+
+  it('given a result reported, then the clocks stop', () => {
+    given(routed, claimedByAna, resultRound(1)).when(check(5000)).then([]);
+  });
+
+  it('given a new round, then its deadlines fire once again', () => {
+    const history = [routed, breached('first_response', 30), toManager('first_response', 30), claimedByAna, resultRound(1), reopened(2, 600)];
+    given(...history).when(check(631)).then([breached('first_response', 630, 2), toManager('first_response', 630, 2)]);
+  });
+
+  it('given a closed or unknown ticket, then a sweep changes nothing', () => {
+    given().when(check(5000)).then([]);
+    given(routed, claimedByAna, resultRound(1), { type: 'HandlingClosed', data: { outcome: 'satisfied', round: 1 } })
+      .when(check(5000))
+      .then([]);
+  });
+
+  it('given anyone but the system, then it is forbidden', () => {
+    given(routed).when(command('CheckDeadlines', {}, director, at(100))).thenRefused('FORBIDDEN');
+  });
+});
+
+describe('CloseHandling', () => {
+  const close = (outcome: 'satisfied' | 'unconfirmed_unreachable') => command('CloseHandling', { outcome }, routingProcess);
+
+  it('given a result the customer accepted, then handling is closed', () => {
+    given(routed, claimedByAna, resultRound(1))
+      .when(close('satisfied'))
+      .then([{ type: 'HandlingClosed', data: { outcome: 'satisfied', round: 1 } }]);
+  });
+
+  it('given an unreachable customer, then it is closed as such', () => {
+    given(routed, claimedByAna, resultRound(1))
+      .when(close('unconfirmed_unreachable'))
+      .then([{ type: 'HandlingClosed', data: { outcome: 'unconfirmed_unreachable', round: 1 } }]);
+  });
+
+  it('given a ticket routing never had (answered at first contact) or closed already, then nothing', () => {
+    given().when(close('satisfied')).then([]);
+    given(routed, claimedByAna, resultRound(1), { type: 'HandlingClosed', data: { outcome: 'satisfied', round: 1 } })
+      .when(close('satisfied'))
+      .then([]);
+  });
+
+  it('given a closed ticket, then progress is refused', () => {
+    given(routed, claimedByAna, resultRound(1), { type: 'HandlingClosed', data: { outcome: 'satisfied', round: 1 } })
+      .when(command('ReportProgress', { note: 'x' }, ana))
+      .thenRefused('PRECONDITION_FAILED');
+  });
+});

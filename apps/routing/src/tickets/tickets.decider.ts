@@ -1,0 +1,689 @@
+import { z } from 'zod';
+import {
+  type Category,
+  type Channel,
+  type CloseOutcome,
+  type Command,
+  type DeadlineKind,
+  type Deadlines,
+  type Decider,
+  type Department,
+  DomainError,
+  type EscalationLevel,
+  type FieldError,
+  type Priority,
+  type Role,
+  type RoutingEvent,
+  type TicketType,
+  assertNever,
+} from '@handoff/contracts';
+import { type AssignmentStrategy, type HandlerCandidate, chooseHandler } from './assignment';
+import { type RoutingRules, chooseDepartment } from './routing-rules';
+
+/**
+ * A ticket's handling by the business departments. Stream `routing-ticket-<ticketId>`.
+ *
+ * Permissions: only a department handler or manager of the ticket's current department (for a
+ * pending transfer: of the receiving department) or management acts on a ticket; `system` runs
+ * the reactions and the deadline sweep; CS, QA and auditors never change it (FORBIDDEN).
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Policy, injected
+
+export interface DeadlineQuery {
+  readonly type: TicketType;
+  readonly priority: Priority;
+  readonly from: Date;
+}
+
+export interface ComputedDeadlines {
+  readonly firstResponseDueAt: Date;
+  readonly resolutionDueAt: Date;
+  readonly policyVersion: string;
+}
+
+/** The deadline policy (business hours, holidays, per type and priority) behind one function. */
+export type DeadlinesFor = (query: DeadlineQuery) => ComputedDeadlines;
+
+export interface EscalationPolicy {
+  /**
+   * A missed deadline goes to the department's manager at once, and to management this many
+   * minutes after the deadline if it is still missed. Measured from the deadline, not from when
+   * a sweep happened to notice, so a late sweep does not give a department extra time.
+   */
+  readonly managementAfterMinutes: Readonly<Record<DeadlineKind, number>>;
+}
+
+export const escalationPolicySchema = z.strictObject({
+  managementAfterMinutes: z.strictObject({
+    first_response: z.number().int().nonnegative(),
+    resolution: z.number().int().nonnegative(),
+  }),
+});
+
+export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
+  managementAfterMinutes: { first_response: 60, resolution: 240 },
+};
+
+export interface RoutingPolicy {
+  readonly rules: RoutingRules;
+  readonly deadlinesFor: DeadlinesFor;
+  readonly escalation: EscalationPolicy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+export type RouteTicket = Command<
+  'RouteTicket',
+  {
+    readonly type: TicketType;
+    readonly category: Category;
+    readonly priority: Priority;
+    readonly channel: Channel;
+    readonly platform?: string;
+    readonly complaint: boolean;
+    /** When intake handed it over (the event's occurredAt): the deadlines run from here. */
+    readonly handedOverAt: string;
+  }
+>;
+export type ClaimTicket = Command<'ClaimTicket', Record<string, never>>;
+export type AssignHandler = Command<
+  'AssignHandler',
+  | { readonly mode: 'manager'; readonly handlerId: string; readonly reason?: string }
+  | { readonly mode: 'strategy'; readonly strategy: AssignmentStrategy; readonly candidates: readonly HandlerCandidate[] }
+>;
+export type RequestTransfer = Command<'RequestTransfer', { readonly toDepartment: Department; readonly reason: string }>;
+export type AcceptTransfer = Command<'AcceptTransfer', Record<string, never>>;
+export type RefuseTransfer = Command<'RefuseTransfer', { readonly reason: string }>;
+export type ReportProgress = Command<'ReportProgress', { readonly note: string }>;
+export type ReportResult = Command<
+  'ReportResult',
+  { readonly summary: string; readonly apology?: string; readonly correctiveAction?: string }
+>;
+export type ReopenTicket = Command<
+  'ReopenTicket',
+  {
+    /** The round the customer objected to; a repeated objection to an old round changes nothing. */
+    readonly round: number;
+    readonly objection: string;
+    /** When the customer objected (the event's occurredAt): the new round's deadlines run from here. */
+    readonly objectedAt: string;
+    /** Management only: send the new round to another department. */
+    readonly department?: Department;
+  }
+>;
+export type EscalateToManagement = Command<'EscalateToManagement', { readonly round: number; readonly objection: string }>;
+export type CheckDeadlines = Command<'CheckDeadlines', Record<string, never>>;
+export type CloseHandling = Command<'CloseHandling', { readonly outcome: CloseOutcome }>;
+
+export type RoutingCommand =
+  | RouteTicket
+  | ClaimTicket
+  | AssignHandler
+  | RequestTransfer
+  | AcceptTransfer
+  | RefuseTransfer
+  | ReportProgress
+  | ReportResult
+  | ReopenTicket
+  | EscalateToManagement
+  | CheckDeadlines
+  | CloseHandling;
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+/** How far a missed deadline of the current round has gone. */
+export type EscalationStage = 'none' | 'breached' | EscalationLevel;
+
+export interface RoutedTicket {
+  readonly type: TicketType;
+  readonly category: Category;
+  readonly priority: Priority;
+  readonly channel: Channel;
+  readonly platform?: string;
+  readonly complaint: boolean;
+  readonly department: Department;
+  readonly round: number;
+  readonly deadlines: Deadlines;
+  /** A progress report or a result has been given in this round. */
+  readonly respondedThisRound: boolean;
+  readonly escalations: Readonly<Record<DeadlineKind, EscalationStage>>;
+  readonly managementInvolved: boolean;
+  readonly pendingTransfer?: { readonly toDepartment: Department; readonly reason: string };
+}
+
+export type RoutingState =
+  | { readonly status: 'unrouted' }
+  | { readonly status: 'awaiting_handler'; readonly ticket: RoutedTicket }
+  | { readonly status: 'in_progress'; readonly ticket: RoutedTicket; readonly handlerId: string }
+  /** Waiting for the customer's confirmation through follow-up. */
+  | { readonly status: 'result_reported'; readonly ticket: RoutedTicket; readonly handlerId: string }
+  /** Rounds exhausted: management decides the next round. */
+  | { readonly status: 'with_management'; readonly ticket: RoutedTicket; readonly handlerId?: string }
+  | { readonly status: 'closed'; readonly ticket: RoutedTicket; readonly outcome: CloseOutcome };
+
+type Routed = Exclude<RoutingState, { status: 'unrouted' }>;
+type Handling = Extract<RoutingState, { status: 'awaiting_handler' | 'in_progress' }>;
+
+export const initialState: RoutingState = { status: 'unrouted' };
+
+// ---------------------------------------------------------------------------------------------
+// Decide
+
+const MAX_TEXT = 4000;
+const DEPARTMENT_ROLES: readonly Role[] = ['department_handler', 'department_manager'];
+
+export function decide(command: RoutingCommand, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
+  switch (command.type) {
+    case 'RouteTicket':
+      return routeTicket(command, state, policy);
+    case 'ClaimTicket':
+      return claimTicket(command, state);
+    case 'AssignHandler':
+      return assignHandler(command, state);
+    case 'RequestTransfer':
+      return requestTransfer(command, state);
+    case 'AcceptTransfer':
+      return acceptTransfer(command, state);
+    case 'RefuseTransfer':
+      return refuseTransfer(command, state);
+    case 'ReportProgress':
+      return reportProgress(command, state);
+    case 'ReportResult':
+      return reportResult(command, state);
+    case 'ReopenTicket':
+      return reopenTicket(command, state, policy);
+    case 'EscalateToManagement':
+      return escalateToManagement(command, state);
+    case 'CheckDeadlines':
+      return checkDeadlines(command, state, policy);
+    case 'CloseHandling':
+      return closeHandling(command, state);
+    default:
+      return assertNever(command);
+  }
+}
+
+function routeTicket(command: RouteTicket, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
+  permitRoles(command, ['system', 'management']);
+  const from = instant('handedOverAt', command.data.handedOverAt);
+  // A redelivered hand-over: the ticket is routed already.
+  if (state.status !== 'unrouted') return [];
+  const { type, category, priority, channel, platform, complaint } = command.data;
+  const choice = chooseDepartment(policy.rules, { type, category, priority, channel });
+  const routed: RoutingEvent = {
+    type: 'TicketRouted',
+    data: {
+      department: choice.department,
+      rule: choice.rule,
+      reason: choice.reason,
+      round: 1,
+      type,
+      category,
+      priority,
+      channel,
+      ...(platform !== undefined && { platform }),
+      complaint,
+      deadlines: deadlinesOf(policy, type, priority, from),
+    },
+  };
+  return complaint ? [routed, { type: 'ManagementInvolved', data: { reason: 'complaint' } }] : [routed];
+}
+
+function claimTicket(command: ClaimTicket, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, DEPARTMENT_ROLES);
+  const routed = existing(state);
+  permitDepartment(command, routed.ticket.department);
+  const claimant = command.metadata.actor.id;
+  switch (routed.status) {
+    case 'awaiting_handler':
+      return [assigned(routed, claimant, 'claim', 'claimed by the handler')];
+    case 'in_progress':
+      if (routed.handlerId === claimant) return [];
+      throw new DomainError('CONFLICT', `the ticket is already claimed by ${routed.handlerId}`, {
+        handlerId: routed.handlerId,
+      });
+    case 'result_reported':
+    case 'with_management':
+    case 'closed':
+      throw notWhile(routed, 'claimed');
+    default:
+      return assertNever(routed);
+  }
+}
+
+function assignHandler(command: AssignHandler, state: RoutingState): readonly RoutingEvent[] {
+  const { data } = command;
+  permitRoles(command, data.mode === 'manager' ? ['department_manager', 'management'] : ['department_manager', 'management', 'system']);
+  const routed = existing(state);
+  permitDepartment(command, routed.ticket.department);
+  const handling = handlingOrRefuse(routed, 'assigned');
+
+  let handlerId: string;
+  let reason: string;
+  let method: 'manager' | AssignmentStrategy;
+  if (data.mode === 'manager') {
+    handlerId = required('handlerId', data.handlerId);
+    reason =
+      data.reason?.trim() ||
+      (command.metadata.actor.role === 'management' ? 'named by management' : 'named by the department manager');
+    method = 'manager';
+  } else {
+    const choice = chooseHandler(data.strategy, data.candidates, handling.ticket);
+    if (!choice) throw new DomainError('PRECONDITION_FAILED', `no handler of ${handling.ticket.department} is available`);
+    ({ handlerId, reason } = choice);
+    method = data.strategy;
+  }
+  if (handling.status === 'in_progress' && handling.handlerId === handlerId) return [];
+  return [assigned(handling, handlerId, method, reason)];
+}
+
+function requestTransfer(command: RequestTransfer, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
+  const routed = existing(state);
+  permitDepartment(command, routed.ticket.department);
+  const handling = handlingOrRefuse(routed, 'transferred');
+  const toDepartment = required('toDepartment', command.data.toDepartment);
+  const reason = required('reason', command.data.reason);
+  if (toDepartment === handling.ticket.department) throw invalid([{ field: 'toDepartment', message: 'is the current department' }]);
+  const pending = handling.ticket.pendingTransfer;
+  if (pending) {
+    throw new DomainError('CONFLICT', `a transfer to ${pending.toDepartment} is already waiting for an answer`, {
+      toDepartment: pending.toDepartment,
+    });
+  }
+  return [{ type: 'TransferRequested', data: { fromDepartment: handling.ticket.department, toDepartment, reason } }];
+}
+
+function acceptTransfer(command: AcceptTransfer, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
+  const routed = existing(state);
+  const pending = routed.ticket.pendingTransfer;
+  if (!pending) throw new DomainError('PRECONDITION_FAILED', 'no transfer is waiting for an answer');
+  permitDepartment(command, pending.toDepartment);
+  handlingOrRefuse(routed, 'transferred');
+  return [
+    {
+      type: 'TransferAccepted',
+      data: {
+        fromDepartment: routed.ticket.department,
+        toDepartment: pending.toDepartment,
+        ...(routed.status === 'in_progress' && { previousHandlerId: routed.handlerId }),
+      },
+    },
+  ];
+}
+
+function refuseTransfer(command: RefuseTransfer, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
+  const routed = existing(state);
+  const pending = routed.ticket.pendingTransfer;
+  if (!pending) throw new DomainError('PRECONDITION_FAILED', 'no transfer is waiting for an answer');
+  permitDepartment(command, pending.toDepartment);
+  handlingOrRefuse(routed, 'transferred');
+  const reason = required('reason', command.data.reason);
+  return [
+    { type: 'TransferRefused', data: { fromDepartment: routed.ticket.department, toDepartment: pending.toDepartment, reason } },
+  ];
+}
+
+function reportProgress(command: ReportProgress, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
+  const routed = existing(state);
+  permitDepartment(command, routed.ticket.department);
+  if (routed.status !== 'in_progress') {
+    throw routed.status === 'awaiting_handler'
+      ? new DomainError('PRECONDITION_FAILED', 'name a responsible handler before reporting progress')
+      : notWhile(routed, 'given progress');
+  }
+  const note = required('note', command.data.note);
+  const { ticket } = routed;
+  return [
+    {
+      type: 'ProgressReported',
+      data: { round: ticket.round, department: ticket.department, note, firstResponse: !ticket.respondedThisRound },
+    },
+  ];
+}
+
+function reportResult(command: ReportResult, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
+  const routed = existing(state);
+  permitDepartment(command, routed.ticket.department);
+  if (routed.status !== 'in_progress') {
+    throw routed.status === 'awaiting_handler'
+      ? new DomainError('PRECONDITION_FAILED', 'name a responsible handler before reporting a result')
+      : notWhile(routed, 'given a result');
+  }
+  const { ticket } = routed;
+  if (ticket.pendingTransfer) {
+    throw new DomainError('PRECONDITION_FAILED', `a transfer to ${ticket.pendingTransfer.toDepartment} is waiting for an answer`);
+  }
+  const summary = command.data.summary?.trim() ?? '';
+  const apology = command.data.apology?.trim() ?? '';
+  const correctiveAction = command.data.correctiveAction?.trim() ?? '';
+  const errors: FieldError[] = [];
+  if (!summary) errors.push({ field: 'summary', message: 'must not be empty' });
+  if (summary.length > MAX_TEXT) errors.push({ field: 'summary', message: `must be at most ${MAX_TEXT} characters` });
+  if (ticket.complaint && !apology) errors.push({ field: 'apology', message: "a complaint's result must apologise" });
+  if (ticket.complaint && !correctiveAction) {
+    errors.push({ field: 'correctiveAction', message: "a complaint's result must name a corrective action" });
+  }
+  if (apology.length > MAX_TEXT) errors.push({ field: 'apology', message: `must be at most ${MAX_TEXT} characters` });
+  if (correctiveAction.length > MAX_TEXT) {
+    errors.push({ field: 'correctiveAction', message: `must be at most ${MAX_TEXT} characters` });
+  }
+  if (errors.length > 0) throw invalid(errors);
+  return [
+    {
+      type: 'ResultReported',
+      data: {
+        round: ticket.round,
+        department: ticket.department,
+        handlerId: routed.handlerId,
+        summary,
+        complaint: ticket.complaint,
+        ...(apology ? { apology } : {}),
+        ...(correctiveAction ? { correctiveAction } : {}),
+      },
+    },
+  ];
+}
+
+function reopenTicket(command: ReopenTicket, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
+  permitRoles(command, ['system', 'management']);
+  const { data } = command;
+  if (data.department !== undefined && command.metadata.actor.role !== 'management') {
+    throw new DomainError('FORBIDDEN', 'only management sends a new round to another department');
+  }
+  const from = instant('objectedAt', data.objectedAt);
+  const routed = existing(state);
+  const { ticket } = routed;
+  // The objection to an earlier round was acted on already (a redelivered event).
+  if (data.round < ticket.round) return [];
+  if (data.round > ticket.round) {
+    throw new DomainError('PRECONDITION_FAILED', `round ${data.round} has not been handled; the ticket is in round ${ticket.round}`);
+  }
+  if (routed.status !== 'result_reported' && routed.status !== 'with_management') {
+    throw notWhile(routed, 'reopened');
+  }
+  const objection = required('objection', data.objection);
+  const department = data.department?.trim() || ticket.department;
+  const sameDepartment = department === ticket.department;
+  const round = ticket.round + 1;
+  return [
+    {
+      type: 'TicketReopened',
+      data: {
+        round,
+        department,
+        ...(!sameDepartment && { previousDepartment: ticket.department }),
+        ...(sameDepartment && routed.handlerId !== undefined && { handlerId: routed.handlerId }),
+        objection,
+        deadlines: deadlinesOf(policy, ticket.type, ticket.priority, from),
+      },
+    },
+  ];
+}
+
+function escalateToManagement(command: EscalateToManagement, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, ['system', 'management']);
+  const routed = existing(state);
+  const { ticket } = routed;
+  if (command.data.round < ticket.round || routed.status === 'with_management') return [];
+  if (routed.status !== 'result_reported' || command.data.round > ticket.round) {
+    throw notWhile(routed, 'handed to management');
+  }
+  const objection = required('objection', command.data.objection);
+  const escalated: RoutingEvent = {
+    type: 'TicketEscalated',
+    data: {
+      level: 'management',
+      trigger: 'rounds_exhausted',
+      round: ticket.round,
+      department: ticket.department,
+      reason: `the customer still objects after round ${ticket.round}: ${objection}`,
+    },
+  };
+  return ticket.managementInvolved
+    ? [escalated]
+    : [escalated, { type: 'ManagementInvolved', data: { reason: 'rounds_exhausted' } }];
+}
+
+function checkDeadlines(command: CheckDeadlines, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
+  permitRoles(command, ['system']);
+  // Only a department at work has a clock running; a sweep over any other ticket changes nothing.
+  if (state.status !== 'awaiting_handler' && state.status !== 'in_progress') return [];
+  const { ticket } = state;
+  const now = command.metadata.now.getTime();
+  const events: RoutingEvent[] = [];
+  let managementInvolved = ticket.managementInvolved;
+  for (const kind of ['first_response', 'resolution'] as const) {
+    if (kind === 'first_response' && ticket.respondedThisRound) continue;
+    const dueAt = kind === 'first_response' ? ticket.deadlines.firstResponseDueAt : ticket.deadlines.resolutionDueAt;
+    const due = Date.parse(dueAt);
+    if (now <= due) continue;
+    const stage = ticket.escalations[kind];
+    const what = kind === 'first_response' ? 'first response' : 'resolution';
+    const trigger = kind === 'first_response' ? 'first_response_overdue' : 'resolution_overdue';
+    const base = { trigger, round: ticket.round, department: ticket.department, dueAt } as const;
+    if (stage === 'none') {
+      events.push({ type: 'DeadlineBreached', data: { deadline: kind, round: ticket.round, department: ticket.department, dueAt } });
+    }
+    if (stage === 'none' || stage === 'breached') {
+      events.push({
+        type: 'TicketEscalated',
+        data: { ...base, level: 'department_manager', reason: `${what} was due at ${dueAt}` },
+      });
+    }
+    const graceMinutes = policy.escalation.managementAfterMinutes[kind];
+    if (stage !== 'management' && now >= due + graceMinutes * 60_000) {
+      events.push({
+        type: 'TicketEscalated',
+        data: { ...base, level: 'management', reason: `${what} still missing ${graceMinutes} minutes after ${dueAt}` },
+      });
+      if (!managementInvolved) {
+        events.push({ type: 'ManagementInvolved', data: { reason: 'deadline_escalation' } });
+        managementInvolved = true;
+      }
+    }
+  }
+  return events;
+}
+
+function closeHandling(command: CloseHandling, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, ['system']);
+  // A ticket answered at first contact never reached routing; a repeated close changes nothing.
+  if (state.status === 'unrouted' || state.status === 'closed') return [];
+  return [{ type: 'HandlingClosed', data: { outcome: command.data.outcome, round: state.ticket.round } }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decision helpers
+
+function deadlinesOf(policy: RoutingPolicy, type: TicketType, priority: Priority, from: Date): Deadlines {
+  const computed = policy.deadlinesFor({ type, priority, from });
+  return {
+    from: from.toISOString(),
+    firstResponseDueAt: computed.firstResponseDueAt.toISOString(),
+    resolutionDueAt: computed.resolutionDueAt.toISOString(),
+    policyVersion: computed.policyVersion,
+  };
+}
+
+function assigned(
+  handling: Handling,
+  handlerId: string,
+  method: 'claim' | 'manager' | AssignmentStrategy,
+  reason: string,
+): RoutingEvent {
+  return {
+    type: 'HandlerAssigned',
+    data: {
+      department: handling.ticket.department,
+      handlerId,
+      method,
+      reason,
+      ...(handling.status === 'in_progress' && { previousHandlerId: handling.handlerId }),
+    },
+  };
+}
+
+function existing(state: RoutingState): Routed {
+  if (state.status === 'unrouted') throw new DomainError('NOT_FOUND', 'no such ticket in routing');
+  return state;
+}
+
+function handlingOrRefuse(routed: Routed, verb: string): Handling {
+  if (routed.status === 'awaiting_handler' || routed.status === 'in_progress') return routed;
+  throw notWhile(routed, verb);
+}
+
+function notWhile(routed: Routed, verb: string): DomainError {
+  return new DomainError('PRECONDITION_FAILED', `a ticket that is ${routed.status.replace('_', ' ')} cannot be ${verb}`, {
+    status: routed.status,
+  });
+}
+
+function permitRoles(command: RoutingCommand, roles: readonly Role[]): void {
+  const { role } = command.metadata.actor;
+  if (!roles.includes(role)) throw new DomainError('FORBIDDEN', `${command.type} is not for the ${role} role`);
+}
+
+/** Department roles act only on their own department's tickets; management and system on any. */
+function permitDepartment(command: RoutingCommand, department: Department): void {
+  const { actor } = command.metadata;
+  if (DEPARTMENT_ROLES.includes(actor.role) && actor.department !== department) {
+    throw new DomainError('FORBIDDEN', `only ${department} may ${command.type} on this ticket`, { department });
+  }
+}
+
+function required(field: string, value: string | undefined): string {
+  const trimmed = value?.trim() ?? '';
+  if (!trimmed) throw invalid([{ field, message: 'must not be empty' }]);
+  if (trimmed.length > MAX_TEXT) throw invalid([{ field, message: `must be at most ${MAX_TEXT} characters` }]);
+  return trimmed;
+}
+
+function instant(field: string, value: string): Date {
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime())) throw invalid([{ field, message: 'must be an ISO instant' }]);
+  return parsed;
+}
+
+function invalid(errors: readonly FieldError[]): DomainError {
+  return new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evolve
+
+const NO_ESCALATIONS: RoutedTicket['escalations'] = { first_response: 'none', resolution: 'none' };
+
+export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
+  switch (event.type) {
+    case 'TicketRouted': {
+      if (state.status !== 'unrouted') return state;
+      const { department, round, type, category, priority, channel, platform, complaint, deadlines } = event.data;
+      return {
+        status: 'awaiting_handler',
+        ticket: {
+          type,
+          category,
+          priority,
+          channel,
+          ...(platform !== undefined && { platform }),
+          complaint,
+          department,
+          round,
+          deadlines,
+          respondedThisRound: false,
+          escalations: NO_ESCALATIONS,
+          managementInvolved: false,
+        },
+      };
+    }
+    case 'ManagementInvolved':
+      return withTicket(state, (ticket) => ({ ...ticket, managementInvolved: true }));
+    case 'HandlerAssigned':
+      return state.status === 'awaiting_handler' || state.status === 'in_progress'
+        ? { status: 'in_progress', ticket: state.ticket, handlerId: event.data.handlerId }
+        : state;
+    case 'TransferRequested':
+      return withTicket(state, (ticket) => ({
+        ...ticket,
+        pendingTransfer: { toDepartment: event.data.toDepartment, reason: event.data.reason },
+      }));
+    case 'TransferAccepted':
+      return state.status === 'awaiting_handler' || state.status === 'in_progress'
+        ? {
+            status: 'awaiting_handler',
+            ticket: { ...withoutPendingTransfer(state.ticket), department: event.data.toDepartment },
+          }
+        : state;
+    case 'TransferRefused':
+      return withTicket(state, withoutPendingTransfer);
+    case 'ProgressReported':
+      return withTicket(state, (ticket) => ({ ...ticket, respondedThisRound: true }));
+    case 'ResultReported':
+      return state.status === 'in_progress'
+        ? { status: 'result_reported', ticket: { ...state.ticket, respondedThisRound: true }, handlerId: state.handlerId }
+        : state;
+    case 'TicketReopened': {
+      if (state.status === 'unrouted') return state;
+      const ticket: RoutedTicket = {
+        ...withoutPendingTransfer(state.ticket),
+        department: event.data.department,
+        round: event.data.round,
+        deadlines: event.data.deadlines,
+        respondedThisRound: false,
+        escalations: NO_ESCALATIONS,
+      };
+      return event.data.handlerId !== undefined
+        ? { status: 'in_progress', ticket, handlerId: event.data.handlerId }
+        : { status: 'awaiting_handler', ticket };
+    }
+    case 'DeadlineBreached':
+      return withTicket(state, (ticket) => ({
+        ...ticket,
+        escalations: { ...ticket.escalations, [event.data.deadline]: 'breached' },
+      }));
+    case 'TicketEscalated': {
+      const { trigger, level } = event.data;
+      switch (trigger) {
+        case 'first_response_overdue':
+        case 'resolution_overdue': {
+          const kind: DeadlineKind = trigger === 'first_response_overdue' ? 'first_response' : 'resolution';
+          return withTicket(state, (ticket) => ({ ...ticket, escalations: { ...ticket.escalations, [kind]: level } }));
+        }
+        case 'rounds_exhausted':
+          return state.status === 'result_reported'
+            ? { status: 'with_management', ticket: state.ticket, handlerId: state.handlerId }
+            : state;
+        default:
+          return assertNever(trigger);
+      }
+    }
+    case 'HandlingClosed':
+      return state.status === 'unrouted' ? state : { status: 'closed', ticket: state.ticket, outcome: event.data.outcome };
+    default:
+      return assertNever(event);
+  }
+}
+
+function withTicket(state: RoutingState, change: (ticket: RoutedTicket) => RoutedTicket): RoutingState {
+  return state.status === 'unrouted' ? state : { ...state, ticket: change(state.ticket) };
+}
+
+function withoutPendingTransfer(ticket: RoutedTicket): RoutedTicket {
+  const { pendingTransfer: _answered, ...rest } = ticket;
+  return rest;
+}
+
+/** The decider with its policy bound, for the generic command handler. */
+export function ticketsDecider(policy: RoutingPolicy): Decider<RoutingCommand, RoutingEvent, RoutingState> {
+  return { initialState, decide: (command, state) => decide(command, state, policy), evolve };
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import type { Actor, Command, CommandMetadata, DomainEvent } from '../decider';
+import type { RecordedEvent } from '../envelope';
+import { ValidationFailed, fieldErrorsOf } from '../envelope.schema';
+
+// ---------------------------------------------------------------------------------------------
+// The vocabulary every context shares
+
+export const CHANNELS = ['web_chat', 'message_board', 'email', 'hotline', 'social_media', 'on_site', 'visit'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const TICKET_TYPES = ['consultation', 'complaint', 'suggestion', 'feedback', 'information'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Higher is more pressing; for "the higher of two priorities" without string comparisons. */
+export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { low: 0, normal: 1, high: 2, urgent: 3 };
+
+export const higherPriority = (a: Priority, b: Priority): Priority => (PRIORITY_RANK[b] > PRIORITY_RANK[a] ? b : a);
+
+/** Who resolved what the customer is asked to confirm: CS at once, or a department. */
+export const RESOLUTIONS = ['first_contact', 'department'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+/** How a ticket ended: never `satisfied` unless the customer said so. */
+export const CLOSE_OUTCOMES = ['satisfied', 'unconfirmed_unreachable'] as const;
+export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
+
+/** Departments and categories are configuration, not code: plain identifiers such as `billing`. */
+export type Department = string;
+export type Category = string;
+
+/**
+ * Who the ticket is about. Name, phone and e-mail are personal data that a later step encrypts
+ * as one unit, so events keep them together here and treat them as opaque strings: the format
+ * checks belong to the inbound payload (contact-payload.ts), not to stored events.
+ */
+export interface Customer {
+  readonly customerId?: string;
+  readonly name: string;
+  readonly phone?: string;
+  readonly email?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas for event data. They are tolerant readers (unknown members are dropped, not refused)
+// so that an additive change by a producer does not break a consumer still on the older shape.
+
+export const channelSchema = z.enum(CHANNELS);
+export const ticketTypeSchema = z.enum(TICKET_TYPES);
+export const prioritySchema = z.enum(PRIORITIES);
+export const resolutionSchema = z.enum(RESOLUTIONS);
+export const closeOutcomeSchema = z.enum(CLOSE_OUTCOMES);
+export const identifierSchema = z.string().min(1).max(64);
+export const departmentSchema = identifierSchema;
+export const categorySchema = identifierSchema;
+export const isoInstantSchema = z.iso.datetime({ offset: true });
+export const roundSchema = z.number().int().nonnegative();
+export const textSchema = z.string().min(1);
+
+export const customerSchema = z
+  .object({
+    customerId: z.string().min(1).optional(),
+    name: z.string().min(1),
+    phone: z.string().min(1).optional(),
+    email: z.string().min(1).optional(),
+  })
+  .refine((customer) => customer.phone !== undefined || customer.email !== undefined, {
+    message: 'phone or email is required',
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Versioned event contracts
+
+/** An event's current schema version and the schema its data must satisfy at that version. */
+export interface EventContract<Data> {
+  readonly version: number;
+  readonly schema: z.ZodType<Data>;
+}
+
+/** Every event type of a context mapped to its contract; the compiler checks none is missing. */
+export type EventRegistry<E extends DomainEvent> = {
+  readonly [Type in E['type']]: EventContract<Extract<E, { readonly type: Type }>['data']>;
+};
+
+/** The recorded (enveloped) form of each event of a union, so a `switch` on `type` narrows `data`. */
+export type RecordedOf<E extends DomainEvent> = E extends DomainEvent<infer Type, infer Data>
+  ? RecordedEvent<Type, Data>
+  : never;
+
+/**
+ * For a consumer: the event typed by its registry with its data validated, or `undefined` when
+ * the type is not one of the registry's (another context's event on a shared topic).
+ * Throws `ValidationFailed` when the data does not match; the consumer dead-letters it.
+ * Upcast before calling: the schema is the current version's.
+ */
+export function typedEventOf<E extends DomainEvent>(
+  registry: EventRegistry<E>,
+  event: RecordedEvent,
+): RecordedOf<E> | undefined {
+  if (!Object.prototype.hasOwnProperty.call(registry, event.type)) return undefined;
+  const contract = (registry as Record<string, EventContract<unknown>>)[event.type];
+  if (event.schemaVersion !== contract.version) {
+    throw new ValidationFailed([
+      { field: 'schemaVersion', message: `${event.type} must be upcast to v${contract.version}, got v${event.schemaVersion}` },
+    ]);
+  }
+  const result = contract.schema.safeParse(event.data);
+  if (!result.success) {
+    throw new ValidationFailed(fieldErrorsOf(result.error).map((error) => ({ ...error, field: `data.${error.field}` })));
+  }
+  return { ...event, data: result.data } as RecordedOf<E>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streams: one per ticket and context
+
+export const STREAM_PREFIXES = {
+  intake: 'intake-ticket-',
+  routing: 'routing-ticket-',
+  followup: 'followup-ticket-',
+} as const;
+
+export const intakeStreamId = (ticketId: string): string => STREAM_PREFIXES.intake + ticketId;
+export const routingStreamId = (ticketId: string): string => STREAM_PREFIXES.routing + ticketId;
+export const followupStreamId = (ticketId: string): string => STREAM_PREFIXES.followup + ticketId;
+
+// ---------------------------------------------------------------------------------------------
+// Process managers: `react(event, context) -> Reaction[]`, pure like deciders
+
+/** What a process manager needs besides the event: the consumer's clock and its own identity. */
+export interface ReactionContext {
+  readonly now: Date;
+  /** The process manager's service identity (role `system`). */
+  readonly actor: Actor;
+}
+
+/** A command for one stream; the consumer hands it to the generic `handle(streamId, command)`. */
+export interface Reaction<C extends Command> {
+  readonly streamId: string;
+  readonly command: C;
+}
+
+/**
+ * Metadata for a command caused by an event: same correlation, the event as the cause (so a
+ * redelivered event is recognisable as a duplicate), the consumer's time and identity.
+ */
+export function metadataCausedBy(event: RecordedEvent, context: ReactionContext): CommandMetadata {
+  return {
+    now: context.now,
+    actor: context.actor,
+    correlationId: event.metadata.correlationId,
+    causationId: event.eventId,
+  };
+}

@@ -1,0 +1,30 @@
+import type { EventContract, EventRegistry } from './common';
+import { type FollowupEvent, FOLLOWUP_EVENTS } from './followup';
+import { type IntakeEvent, INTAKE_EVENTS } from './intake';
+import { type RoutingEvent, ROUTING_EVENTS } from './routing';
+
+export * from './common';
+export * from './intake';
+export * from './routing';
+export * from './followup';
+
+/** Every event of the workflow, from all three contexts. Type names are unique across contexts. */
+export type HandoffEvent = IntakeEvent | RoutingEvent | FollowupEvent;
+
+export const EVENT_CONTRACTS: EventRegistry<HandoffEvent> = {
+  ...INTAKE_EVENTS,
+  ...ROUTING_EVENTS,
+  ...FOLLOWUP_EVENTS,
+};
+
+/** The current schema version to write for an event type (the producer's `NewEvent.schemaVersion`). */
+export function schemaVersionOf(type: HandoffEvent['type']): number {
+  return EVENT_CONTRACTS[type].version;
+}
+
+/** The contract of a type read off the wire, or undefined for a type this build does not know. */
+export function contractOf(type: string): EventContract<unknown> | undefined {
+  return Object.prototype.hasOwnProperty.call(EVENT_CONTRACTS, type)
+    ? (EVENT_CONTRACTS as Record<string, EventContract<unknown>>)[type]
+    : undefined;
+}

@@ -1,0 +1,298 @@
+import { z } from 'zod';
+import type { DomainEvent } from '../decider';
+import {
+  type Category,
+  type Channel,
+  type CloseOutcome,
+  type Department,
+  type EventRegistry,
+  type Priority,
+  type TicketType,
+  categorySchema,
+  channelSchema,
+  closeOutcomeSchema,
+  departmentSchema,
+  identifierSchema,
+  isoInstantSchema,
+  prioritySchema,
+  roundSchema,
+  textSchema,
+  ticketTypeSchema,
+} from './common';
+
+/**
+ * Routing (the business departments). Stream `routing-ticket-<ticketId>`, topic `routing.events`.
+ * A round is one handling by a department: round 1 when routed, +1 each time the ticket is reopened.
+ */
+
+/** The two service-level deadlines of a round, as computed by the deadline policy. */
+export interface Deadlines {
+  /** The instant the clock started from (the hand-over or the objection). */
+  readonly from: string;
+  /** The department's first response (its handling plan) is due. */
+  readonly firstResponseDueAt: string;
+  readonly resolutionDueAt: string;
+  readonly policyVersion: string;
+}
+
+export const DEADLINE_KINDS = ['first_response', 'resolution'] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+export interface TicketRoutedData {
+  readonly department: Department;
+  /** The routing rule that matched (or `default`), and why in words. */
+  readonly rule: string;
+  readonly reason: string;
+  readonly round: number;
+  readonly type: TicketType;
+  readonly category: Category;
+  readonly priority: Priority;
+  readonly channel: Channel;
+  readonly platform?: string;
+  readonly complaint: boolean;
+  readonly deadlines: Deadlines;
+}
+export type TicketRouted = DomainEvent<'TicketRouted', TicketRoutedData>;
+
+export const MANAGEMENT_INVOLVEMENT_REASONS = ['complaint', 'deadline_escalation', 'rounds_exhausted'] as const;
+export type ManagementInvolvementReason = (typeof MANAGEMENT_INVOLVEMENT_REASONS)[number];
+
+/** Management is on the ticket from now on (recorded once per ticket). */
+export interface ManagementInvolvedData {
+  readonly reason: ManagementInvolvementReason;
+}
+export type ManagementInvolved = DomainEvent<'ManagementInvolved', ManagementInvolvedData>;
+
+export const ASSIGNMENT_METHODS = ['claim', 'manager', 'round_robin', 'least_loaded', 'skills'] as const;
+export type AssignmentMethod = (typeof ASSIGNMENT_METHODS)[number];
+
+/** The ticket's one responsible handler ("dedicated person"); a reassignment names the previous one. */
+export interface HandlerAssignedData {
+  readonly department: Department;
+  readonly handlerId: string;
+  readonly method: AssignmentMethod;
+  readonly reason: string;
+  readonly previousHandlerId?: string;
+}
+export type HandlerAssigned = DomainEvent<'HandlerAssigned', HandlerAssignedData>;
+
+export interface TransferRequestedData {
+  readonly fromDepartment: Department;
+  readonly toDepartment: Department;
+  readonly reason: string;
+}
+export type TransferRequested = DomainEvent<'TransferRequested', TransferRequestedData>;
+
+/**
+ * The handoff: the receiving department owns the ticket, without a handler until it names one.
+ * The round's deadlines are kept: passing a ticket on does not restart the customer's clock.
+ */
+export interface TransferAcceptedData {
+  readonly fromDepartment: Department;
+  readonly toDepartment: Department;
+  readonly previousHandlerId?: string;
+}
+export type TransferAccepted = DomainEvent<'TransferAccepted', TransferAcceptedData>;
+
+export interface TransferRefusedData {
+  readonly fromDepartment: Department;
+  readonly toDepartment: Department;
+  readonly reason: string;
+}
+export type TransferRefused = DomainEvent<'TransferRefused', TransferRefusedData>;
+
+/** Visible to CS. The first of a round is the department's first response (its handling plan). */
+export interface ProgressReportedData {
+  readonly round: number;
+  readonly department: Department;
+  readonly note: string;
+  readonly firstResponse: boolean;
+}
+export type ProgressReported = DomainEvent<'ProgressReported', ProgressReportedData>;
+
+/** The department's result, reported to CS (not to the customer). A complaint's carries both remedies. */
+export interface ResultReportedData {
+  readonly round: number;
+  readonly department: Department;
+  readonly handlerId: string;
+  readonly summary: string;
+  readonly complaint: boolean;
+  readonly apology?: string;
+  readonly correctiveAction?: string;
+}
+export type ResultReported = DomainEvent<'ResultReported', ResultReportedData>;
+
+/** A further handling round after the customer objected (or management sent it back). */
+export interface TicketReopenedData {
+  readonly round: number;
+  readonly department: Department;
+  /** Set when management sent the new round to a different department. */
+  readonly previousDepartment?: Department;
+  /** The handler who carries on, when the department stays the same. */
+  readonly handlerId?: string;
+  readonly objection: string;
+  readonly deadlines: Deadlines;
+}
+export type TicketReopened = DomainEvent<'TicketReopened', TicketReopenedData>;
+
+export interface DeadlineBreachedData {
+  readonly deadline: DeadlineKind;
+  readonly round: number;
+  readonly department: Department;
+  readonly dueAt: string;
+}
+export type DeadlineBreached = DomainEvent<'DeadlineBreached', DeadlineBreachedData>;
+
+export const ESCALATION_LEVELS = ['department_manager', 'management'] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+
+export const ESCALATION_TRIGGERS = ['first_response_overdue', 'resolution_overdue', 'rounds_exhausted'] as const;
+export type EscalationTrigger = (typeof ESCALATION_TRIGGERS)[number];
+
+export interface TicketEscalatedData {
+  readonly level: EscalationLevel;
+  readonly trigger: EscalationTrigger;
+  readonly round: number;
+  readonly department: Department;
+  readonly reason: string;
+  /** The missed deadline, for the overdue triggers. */
+  readonly dueAt?: string;
+}
+export type TicketEscalated = DomainEvent<'TicketEscalated', TicketEscalatedData>;
+
+/** Follow-up closed the ticket; routing stops its clocks and refuses further work. */
+export interface HandlingClosedData {
+  readonly outcome: CloseOutcome;
+  readonly round: number;
+}
+export type HandlingClosed = DomainEvent<'HandlingClosed', HandlingClosedData>;
+
+export type RoutingEvent =
+  | TicketRouted
+  | ManagementInvolved
+  | HandlerAssigned
+  | TransferRequested
+  | TransferAccepted
+  | TransferRefused
+  | ProgressReported
+  | ResultReported
+  | TicketReopened
+  | DeadlineBreached
+  | TicketEscalated
+  | HandlingClosed;
+
+// ---------------------------------------------------------------------------------------------
+
+const deadlinesSchema = z.object({
+  from: isoInstantSchema,
+  firstResponseDueAt: isoInstantSchema,
+  resolutionDueAt: isoInstantSchema,
+  policyVersion: textSchema,
+});
+
+const positiveRound = roundSchema.min(1);
+
+export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
+  TicketRouted: {
+    version: 1,
+    schema: z.object({
+      department: departmentSchema,
+      rule: textSchema,
+      reason: textSchema,
+      round: positiveRound,
+      type: ticketTypeSchema,
+      category: categorySchema,
+      priority: prioritySchema,
+      channel: channelSchema,
+      platform: identifierSchema.optional(),
+      complaint: z.boolean(),
+      deadlines: deadlinesSchema,
+    }),
+  },
+  ManagementInvolved: {
+    version: 1,
+    schema: z.object({ reason: z.enum(MANAGEMENT_INVOLVEMENT_REASONS) }),
+  },
+  HandlerAssigned: {
+    version: 1,
+    schema: z.object({
+      department: departmentSchema,
+      handlerId: textSchema,
+      method: z.enum(ASSIGNMENT_METHODS),
+      reason: textSchema,
+      previousHandlerId: textSchema.optional(),
+    }),
+  },
+  TransferRequested: {
+    version: 1,
+    schema: z.object({ fromDepartment: departmentSchema, toDepartment: departmentSchema, reason: textSchema }),
+  },
+  TransferAccepted: {
+    version: 1,
+    schema: z.object({
+      fromDepartment: departmentSchema,
+      toDepartment: departmentSchema,
+      previousHandlerId: textSchema.optional(),
+    }),
+  },
+  TransferRefused: {
+    version: 1,
+    schema: z.object({ fromDepartment: departmentSchema, toDepartment: departmentSchema, reason: textSchema }),
+  },
+  ProgressReported: {
+    version: 1,
+    schema: z.object({
+      round: positiveRound,
+      department: departmentSchema,
+      note: textSchema,
+      firstResponse: z.boolean(),
+    }),
+  },
+  ResultReported: {
+    version: 1,
+    schema: z.object({
+      round: positiveRound,
+      department: departmentSchema,
+      handlerId: textSchema,
+      summary: textSchema,
+      complaint: z.boolean(),
+      apology: textSchema.optional(),
+      correctiveAction: textSchema.optional(),
+    }),
+  },
+  TicketReopened: {
+    version: 1,
+    schema: z.object({
+      round: positiveRound,
+      department: departmentSchema,
+      previousDepartment: departmentSchema.optional(),
+      handlerId: textSchema.optional(),
+      objection: textSchema,
+      deadlines: deadlinesSchema,
+    }),
+  },
+  DeadlineBreached: {
+    version: 1,
+    schema: z.object({
+      deadline: z.enum(DEADLINE_KINDS),
+      round: positiveRound,
+      department: departmentSchema,
+      dueAt: isoInstantSchema,
+    }),
+  },
+  TicketEscalated: {
+    version: 1,
+    schema: z.object({
+      level: z.enum(ESCALATION_LEVELS),
+      trigger: z.enum(ESCALATION_TRIGGERS),
+      round: positiveRound,
+      department: departmentSchema,
+      reason: textSchema,
+      dueAt: isoInstantSchema.optional(),
+    }),
+  },
+  HandlingClosed: {
+    version: 1,
+    schema: z.object({ outcome: closeOutcomeSchema, round: positiveRound }),
+  },
+};
