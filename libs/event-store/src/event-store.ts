@@ -39,7 +39,7 @@ export interface StreamHead {
 export interface SubscribeOptions extends ReadAllOptions {
   /** Called with each page, in order; the next page is read only after it resolves. */
   readonly onEvents: (events: readonly RecordedEvent[], checkpoint: Checkpoint) => Promise<void>;
-  /** An error from onEvents or the store stops the subscription and is reported here. */
+  /** An error from onEvents or the store stops the subscription and is reported here (else stop() rejects with it). */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -49,6 +49,10 @@ export interface Subscription {
 }
 
 export interface EventStore {
+  /**
+   * Throws ConcurrencyConflict when the stream is not at `expectedVersion`, DuplicateEventId
+   * when an event id is already stored, UnstorableEvent when an event could not read back as given.
+   */
   append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
   /** The whole stream from `fromPosition` (default 0), in stream order; [] for an unknown stream. */
   readStream(streamId: string, fromPosition?: number): Promise<RecordedEvent[]>;
@@ -75,5 +79,33 @@ export class ConcurrencyConflict extends Error {
   ) {
     super(`stream ${streamId}: expected version ${expectedVersion}, found ${actualVersion}`);
     this.name = 'ConcurrencyConflict';
+  }
+}
+
+/**
+ * The event id is already stored. PostgreSQL enforces this store-wide; EventStoreDB only within
+ * one append, since it treats a repeated id as an idempotent retry.
+ */
+export class DuplicateEventId extends Error {
+  readonly code = 'DUPLICATE_EVENT_ID';
+  constructor(
+    readonly streamId: string,
+    readonly eventId: string,
+  ) {
+    super(`stream ${streamId}: event id ${eventId} is already in the store`);
+    this.name = 'DuplicateEventId';
+  }
+}
+
+/** The event cannot be stored as given (it would not read back identically, so its hash would break). */
+export class UnstorableEvent extends Error {
+  readonly code = 'UNSTORABLE_EVENT';
+  constructor(
+    readonly eventType: string,
+    readonly eventId: string,
+    readonly reason: string,
+  ) {
+    super(`event ${eventType} (${eventId}) cannot be stored: ${reason}`);
+    this.name = 'UnstorableEvent';
   }
 }

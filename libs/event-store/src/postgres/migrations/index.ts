@@ -1,0 +1,6 @@
+import type { Migration } from '../migrate';
+import { streamsAndEvents } from './001_streams_and_events';
+import { appendFunction } from './002_append_function';
+
+/** In order. Never edit one that has shipped: add the next. */
+export const migrations: readonly Migration[] = [streamsAndEvents, appendFunction];

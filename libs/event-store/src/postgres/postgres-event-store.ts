@@ -1,0 +1,319 @@
+import type { NewEvent, RecordedEvent } from '@handoff/contracts';
+import { DatabaseError, Pool } from 'pg';
+import {
+  type AppendResult,
+  type Checkpoint,
+  ConcurrencyConflict,
+  DuplicateEventId,
+  type EventStore,
+  type ExpectedVersion,
+  NO_STREAM,
+  type ReadAllOptions,
+  type ReadAllPage,
+  type StreamHead,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store';
+import { stampEvents, type StampedEvent } from '../stamping';
+import { migratePostgresEventStore } from './migrate';
+import { CONFLICT_SQLSTATE } from './migrations/002_append_function';
+import { NotificationListener } from './notification-listener';
+import { type PageRead, PollingSubscription } from './polling-subscription';
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  /** Connections for appends and reads; subscriptions share one more for LISTEN. */
+  readonly poolSize?: number;
+  readonly notifyChannel?: string;
+  /** How long a caught-up subscription waits without a notification before reading again. */
+  readonly pollIntervalMs?: number;
+}
+
+export const DEFAULT_NOTIFY_CHANNEL = 'handoff_events';
+const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_POLL_INTERVAL_MS = 250;
+const DEFAULT_PAGE_SIZE = 1000;
+const MAX_PAGE_SIZE = 10_000;
+const LIST_STREAMS_PAGE = 1000;
+/** 'any' retries this often before giving up; each retry means another writer just won, so this is plenty. */
+const ANY_VERSION_ATTEMPTS = 20;
+
+/** Runs the migrations, then opens the store. */
+export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+  await migratePostgresEventStore(options.connectionString);
+  return new PostgresEventStore(options);
+}
+
+const eventColumns = (table: string): string =>
+  [
+    'global_position::text AS global_position',
+    'stream_id',
+    'stream_position::text AS stream_position',
+    'event_id::text AS event_id',
+    'type',
+    'schema_version',
+    'ticket_id',
+    'data',
+    'metadata',
+    'content_hash',
+    'previous_hash',
+    'hash',
+  ]
+    .map((column) => `${table}.${column}`)
+    .join(', ');
+
+interface EventRow {
+  readonly global_position: string;
+  readonly stream_id: string;
+  readonly stream_position: string;
+  readonly event_id: string;
+  readonly type: string;
+  readonly schema_version: number;
+  readonly ticket_id: string;
+  readonly data: unknown;
+  readonly metadata: RecordedEvent['metadata'];
+  readonly content_hash: string;
+  readonly previous_hash: string;
+  readonly hash: string;
+}
+
+interface AppendedRow {
+  readonly appended_global_position: string;
+  readonly appended_previous_hash: string;
+  readonly appended_hash: string;
+}
+
+/** The default store: one PostgreSQL database, appends in one round trip, readAll that never skips a late commit. */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly channel: string;
+  private readonly pollIntervalMs: number;
+  private readonly listener: NotificationListener;
+  private readonly subscriptions = new Set<Subscription>();
+  private closing: Promise<void> | null = null;
+
+  /** Expects a migrated database: use createPostgresEventStore. */
+  constructor(options: PostgresEventStoreOptions) {
+    this.channel = options.notifyChannel ?? DEFAULT_NOTIFY_CHANNEL;
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(this.channel)) {
+      throw new TypeError(`notifyChannel must be a plain identifier, got ${JSON.stringify(this.channel)}`);
+    }
+    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? DEFAULT_POOL_SIZE });
+    // An idle connection that dies (server restart) is dropped by the pool; unhandled, the event would crash the process.
+    this.pool.on('error', () => undefined);
+    this.listener = new NotificationListener(options.connectionString, this.channel);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    assertStreamId(streamId);
+    if (expectedVersion === 'any') return this.appendWherever(streamId, events);
+    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < NO_STREAM) {
+      throw new TypeError(`expected version must be an integer >= -1 or 'any', got ${expectedVersion}`);
+    }
+    return this.appendAt(streamId, events, expectedVersion);
+  }
+
+  async readStream(streamId: string, fromPosition = 0): Promise<RecordedEvent[]> {
+    // Qualified names: the text alias of the same name would sort position 10 before 2.
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${eventColumns('events')} FROM events
+        WHERE events.stream_id = $1 AND events.stream_position >= $2
+        ORDER BY events.stream_position`,
+      [streamId, fromPosition],
+    );
+    return rows.map(recordedEventOf);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
+    const { events, checkpoint } = await this.readPage(options);
+    return { events, checkpoint };
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    if (this.closing) throw new Error('event store is closed');
+    const subscription = new PollingSubscription(
+      (after) => this.readPage({ ...options, after }),
+      options,
+      this.listener,
+      this.pollIntervalMs,
+    );
+    const tracked: Subscription = {
+      stop: async () => {
+        this.subscriptions.delete(tracked);
+        await subscription.stop();
+      },
+    };
+    this.subscriptions.add(tracked);
+    return tracked;
+  }
+
+  async streamHead(streamId: string): Promise<StreamHead | null> {
+    const { rows } = await this.pool.query<{ version: string; last_hash: string }>(
+      'SELECT version::text AS version, last_hash FROM streams WHERE stream_id = $1',
+      [streamId],
+    );
+    return rows.length === 0 ? null : { version: Number(rows[0].version), hash: rows[0].last_hash };
+  }
+
+  async *listStreams(streamPrefix?: string): AsyncIterable<string> {
+    let after: string | null = null;
+    for (;;) {
+      const { rows }: { rows: { stream_id: string }[] } = await this.pool.query(
+        `SELECT stream_id FROM streams
+          WHERE ($1::text IS NULL OR stream_id > $1) AND ($2::text IS NULL OR starts_with(stream_id, $2))
+          ORDER BY stream_id LIMIT ${LIST_STREAMS_PAGE}`,
+        [after, streamPrefix ?? null],
+      );
+      for (const row of rows) yield row.stream_id;
+      if (rows.length < LIST_STREAMS_PAGE) return;
+      after = rows[rows.length - 1].stream_id;
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.stop()));
+      await this.listener.close();
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  private async appendWherever(streamId: string, events: readonly NewEvent[]): Promise<AppendResult> {
+    let expected = (await this.streamHead(streamId))?.version ?? NO_STREAM;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendAt(streamId, events, expected);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflict)) throw error;
+        if (attempt >= ANY_VERSION_ATTEMPTS) throw new ConcurrencyConflict(streamId, 'any', error.actualVersion);
+        expected = error.actualVersion;
+      }
+    }
+  }
+
+  private async appendAt(streamId: string, events: readonly NewEvent[], expected: number): Promise<AppendResult> {
+    if (events.length === 0) {
+      const actual = (await this.streamHead(streamId))?.version ?? NO_STREAM;
+      if (actual !== expected) throw new ConcurrencyConflict(streamId, expected, actual);
+      return { nextExpectedVersion: actual, events: [] };
+    }
+    // The content hash covers stream positions, so it is computed for the positions the expected version implies.
+    const stamped = stampEvents(streamId, expected + 1, events, new Date().toISOString());
+    let appended: AppendedRow[];
+    try {
+      const result = await this.pool.query<AppendedRow>('SELECT * FROM handoff_append($1, $2, $3::jsonb, $4)', [
+        streamId,
+        expected,
+        JSON.stringify(stamped.map(appendArgumentOf)),
+        this.channel,
+      ]);
+      appended = result.rows;
+    } catch (error) {
+      throw appendErrorOf(error, streamId, expected);
+    }
+    return {
+      nextExpectedVersion: expected + events.length,
+      events: stamped.map((event, index) => ({
+        ...event,
+        globalPosition: appended[index].appended_global_position,
+        previousHash: appended[index].appended_previous_hash,
+        hash: appended[index].appended_hash,
+      })),
+    };
+  }
+
+  /**
+   * The horizon: a row is returned only once its transaction id is below the snapshot's xmin,
+   * i.e. every transaction that got an id before it has finished. Positions are taken before
+   * commit, so without it a reader could pass a position whose transaction commits later.
+   * It suffices only because positions follow transaction ids (see 002_append_function.ts).
+   * When the page is not full, the checkpoint moves to the last settled position even if
+   * the prefix filter kept nothing, so a service does not rescan other services' events.
+   */
+  private async readPage(options: ReadAllOptions): Promise<PageRead> {
+    const after = checkpointPosition(options.after ?? null);
+    const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new TypeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
+    }
+    const { rows } = await this.pool.query<{ settled_up_to: string | null } & EventRow>(
+      `WITH horizon AS MATERIALIZED (
+         SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin
+       ),
+       settled AS MATERIALIZED (
+         SELECT (SELECT e.global_position FROM events e, horizon h
+                  WHERE e.global_position > $1 AND e.transaction_id < h.xmin
+                  ORDER BY e.global_position DESC LIMIT 1) AS up_to
+       ),
+       page AS (
+         SELECT e.* FROM events e, horizon h
+          WHERE e.global_position > $1 AND e.transaction_id < h.xmin
+            AND ($3::text IS NULL OR starts_with(e.stream_id, $3))
+          ORDER BY e.global_position LIMIT $2
+       )
+       SELECT settled.up_to::text AS settled_up_to, ${eventColumns('page')}
+         FROM settled LEFT JOIN page ON true
+        ORDER BY page.global_position`,
+      [after, limit, options.streamPrefix ?? null],
+    );
+    const events = rows.filter((row) => row.global_position !== null).map(recordedEventOf);
+    const full = events.length === limit;
+    const settledUpTo = rows[0]?.settled_up_to ?? null;
+    let checkpoint: Checkpoint = options.after ?? null;
+    if (full) checkpoint = events[events.length - 1].globalPosition;
+    else if (settledUpTo !== null) checkpoint = settledUpTo;
+    return { events, checkpoint, full };
+  }
+}
+
+function recordedEventOf(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    streamId: row.stream_id,
+    streamPosition: Number(row.stream_position),
+    globalPosition: row.global_position,
+    ticketId: row.ticket_id,
+    data: row.data,
+    metadata: row.metadata,
+    contentHash: row.content_hash,
+    previousHash: row.previous_hash,
+    hash: row.hash,
+  };
+}
+
+function appendArgumentOf(event: StampedEvent) {
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    ticketId: event.ticketId,
+    data: event.data,
+    metadata: event.metadata,
+    contentHash: event.contentHash,
+  };
+}
+
+function appendErrorOf(error: unknown, streamId: string, expected: number): unknown {
+  if (!(error instanceof DatabaseError)) return error;
+  if (error.code === CONFLICT_SQLSTATE) return new ConcurrencyConflict(streamId, expected, Number(error.detail));
+  if (error.code === '23505' && error.constraint === 'events_event_id_unique') {
+    const eventId = /\(event_id\)=\(([^)]+)\)/.exec(error.detail ?? '')?.[1] ?? 'unknown';
+    return new DuplicateEventId(streamId, eventId);
+  }
+  return error;
+}
+
+function checkpointPosition(checkpoint: Checkpoint): string {
+  if (checkpoint === null) return '0';
+  if (!/^\d{1,19}$/.test(checkpoint)) throw new TypeError(`not a PostgreSQL event store checkpoint: ${checkpoint}`);
+  return checkpoint;
+}
+
+function assertStreamId(streamId: string): void {
+  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
+  if (streamId.includes('\u0000')) throw new TypeError('streamId must not contain the NUL character');
+}

@@ -1,0 +1,86 @@
+import { contentHashOf, type EventMetadata, type NewEvent, type RecordedEvent } from '@handoff/contracts';
+import { DuplicateEventId, UnstorableEvent } from './event-store';
+
+/** A new event with everything the store decides up front; the chain link and global position come at write time. */
+export type StampedEvent = Omit<RecordedEvent, 'globalPosition' | 'previousHash' | 'hash'>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Gives each event its stream position, recordedAt and content hash, in the exact shape the
+ * store will hand back on reading, so the hash computed now is the hash verified later.
+ */
+export function stampEvents(
+  streamId: string,
+  firstPosition: number,
+  events: readonly NewEvent[],
+  recordedAt: string,
+): StampedEvent[] {
+  const seen = new Set<string>();
+  return events.map((event, index) => {
+    // Both stores hand ids back in lowercase; hashing any other spelling would break the chain on reading.
+    const eventId = typeof event.eventId === 'string' ? event.eventId.toLowerCase() : String(event.eventId);
+    const refuse = (reason: string): never => {
+      throw new UnstorableEvent(String(event.type), eventId, reason);
+    };
+    if (!UUID.test(eventId)) refuse('eventId must be a UUID');
+    if (seen.has(eventId)) throw new DuplicateEventId(streamId, eventId);
+    seen.add(eventId);
+    if (typeof event.type !== 'string' || event.type.length === 0) refuse('type must be a non-empty string');
+    if (!Number.isInteger(event.schemaVersion) || event.schemaVersion < 1 || event.schemaVersion > 0x7fffffff) {
+      refuse('schemaVersion must be a positive integer');
+    }
+    if (typeof event.ticketId !== 'string' || event.ticketId.length === 0) refuse('ticketId must be a non-empty string');
+
+    const data = asStoredJson(event.data);
+    const metadata = asStoredJson({ ...event.metadata, recordedAt }) as EventMetadata;
+    const problem = unstorableText(data, 'data') ?? unstorableText(metadata, 'metadata');
+    if (problem) refuse(problem);
+
+    const content = {
+      eventId,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      streamId,
+      streamPosition: firstPosition + index,
+      ticketId: event.ticketId,
+      data,
+      metadata,
+    };
+    return { ...content, contentHash: contentHashOf(content) };
+  });
+}
+
+/**
+ * The value as it will come back from a JSON column: Dates become strings, undefined members
+ * vanish. Hashing the caller's object instead would hash something the store never returns.
+ */
+function asStoredJson(value: unknown): unknown {
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+/** PostgreSQL's jsonb cannot hold NUL or unpaired surrogates; refusing them here keeps every adapter alike. */
+function unstorableText(value: unknown, path: string): string | undefined {
+  const check = (text: string, where: string): string | undefined => {
+    if (text.includes('\u0000')) return `${where} contains the NUL character (\\u0000)`;
+    if (LONE_SURROGATE.test(text)) return `${where} contains an unpaired UTF-16 surrogate`;
+    return undefined;
+  };
+  if (typeof value === 'string') return check(value, path);
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = unstorableText(value[index], `${path}[${index}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, member] of Object.entries(value)) {
+      const found = check(key, `${path} key ${JSON.stringify(key)}`) ?? unstorableText(member, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

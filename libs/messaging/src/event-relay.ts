@@ -1,0 +1,324 @@
+import { HEADERS, type RecordedEvent } from '@handoff/contracts';
+import type { Checkpoint, EventStore } from '@handoff/event-store';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { prepareTopics, topicName, type TopicRef } from './kafka';
+import { errorFields, jsonLineLogger, type StructuredLogger } from './logging';
+import { Sleeper } from './sleeper';
+import { backoffDelay, type BackoffOptions } from './transient-errors';
+
+export interface EventRelayOptions {
+  /** Key of the stored checkpoint and of the lease; one relay name per store and topic. */
+  readonly name: string;
+  readonly store: EventStore;
+  /** Publish only these streams of a shared store. */
+  readonly streamPrefix?: string;
+  readonly kafka: Kafka;
+  /** A spec is created at start() if missing; a name must exist (start() waits for it briefly). */
+  readonly topic: TopicRef;
+  /** The service's database, holding `relay_checkpoints` (see MESSAGING_MIGRATIONS). */
+  readonly dataSource: DataSource;
+  /** Most events read and published per round (default 256). */
+  readonly batchSize?: number;
+  /** Most bytes in one produce request (default 512 KiB, half the broker's default message.max.bytes). */
+  readonly maxRequestBytes?: number;
+  /** Pause when the store had nothing new (default 100 ms). */
+  readonly idleDelayMs?: number;
+  /** How often a standby instance asks for the lease (default 1 s). */
+  readonly leasePollMs?: number;
+  readonly retry?: BackoffOptions;
+  readonly logger?: StructuredLogger;
+}
+
+export type RelayState = 'stopped' | 'waiting_for_lease' | 'running' | 'stopping';
+
+export interface RelayStatus {
+  readonly name: string;
+  readonly topic: string;
+  readonly state: RelayState;
+  /** Events Kafka acknowledged since start() (re-published ones count again). */
+  readonly publishedEvents: number;
+  readonly publishedBatches: number;
+  /** The stored checkpoint: where a restarted relay begins. */
+  readonly checkpoint: Checkpoint;
+  /** The last checkpoint Kafka acknowledged; ahead of `checkpoint` only while it is being stored. */
+  readonly publishedCheckpoint: Checkpoint;
+  /** The last read found nothing after the checkpoint. */
+  readonly caughtUp: boolean;
+  readonly lastPublishedAt: string | null;
+  /** Class (and code) of the last failure, cleared by the next success. */
+  readonly lastError: string | null;
+  readonly consecutiveFailures: number;
+}
+
+/**
+ * Session-level advisory lock key space for relay leases (two-int form: this class, hash of the name).
+ * The value spells "Hand"; it only has to differ from other advisory lock users of the database.
+ */
+const LEASE_LOCK_CLASS = 0x48616e64;
+
+/** The Kafka message for a stored event: keyed by ticket, so one ticket's events stay in one partition, in order. */
+export function toKafkaMessage(event: RecordedEvent): Message {
+  return {
+    key: event.ticketId,
+    value: JSON.stringify(event),
+    headers: {
+      [HEADERS.eventId]: event.eventId,
+      [HEADERS.eventType]: event.type,
+      [HEADERS.schemaVersion]: String(event.schemaVersion),
+      [HEADERS.ticketId]: event.ticketId,
+      [HEADERS.correlationId]: event.metadata.correlationId,
+      [HEADERS.contentType]: 'application/json',
+    },
+  };
+}
+
+/**
+ * Publishes every event of one store to one topic (a transactional outbox over the event store).
+ *
+ * At-least-once: a page is read after the stored checkpoint, produced with acks=-1, and only
+ * then is the checkpoint stored, so a crash re-publishes at most the page in hand. Consumers
+ * skip the duplicates by event id.
+ *
+ * One instance per name publishes at a time: the relay holds a PostgreSQL advisory lock on a
+ * dedicated session and writes its checkpoint through that same session. Two replicas
+ * publishing together would interleave re-publications; with the lease, a standby waits and
+ * takes over when the holder's session ends (stop, crash, lost connection), and a relay whose
+ * session has died cannot store a checkpoint any more.
+ */
+export class EventRelay {
+  private readonly logger: StructuredLogger;
+  private readonly topic: string;
+  private readonly batchSize: number;
+  private readonly maxRequestBytes: number;
+  private readonly idleDelayMs: number;
+  private readonly leasePollMs: number;
+  private readonly sleeper = new Sleeper();
+  private producer: Producer | undefined;
+  private loop: Promise<void> | undefined;
+  private running = false;
+  private lease: { runner: QueryRunner; pid: number } | undefined;
+  private current: Omit<RelayStatus, 'name' | 'topic'> = {
+    state: 'stopped',
+    publishedEvents: 0,
+    publishedBatches: 0,
+    checkpoint: null,
+    publishedCheckpoint: null,
+    caughtUp: false,
+    lastPublishedAt: null,
+    lastError: null,
+    consecutiveFailures: 0,
+  };
+
+  constructor(private readonly options: EventRelayOptions) {
+    this.logger = options.logger ?? jsonLineLogger();
+    this.topic = topicName(options.topic);
+    this.batchSize = options.batchSize ?? 256;
+    this.maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
+    this.idleDelayMs = options.idleDelayMs ?? 100;
+    this.leasePollMs = options.leasePollMs ?? 1_000;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error('EventRelay: batchSize must be a positive integer');
+  }
+
+  status(): RelayStatus {
+    return { name: this.options.name, topic: this.topic, ...this.current };
+  }
+
+  async start(): Promise<void> {
+    if (this.loop) throw new Error(`relay ${this.options.name} is already started`);
+    await prepareTopics(this.options.kafka, [this.options.topic], this.logger);
+    const producer = this.options.kafka.producer({
+      allowAutoTopicCreation: false,
+      // One request at a time keeps a retried request from overtaking the next one (per-ticket order).
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    this.producer = producer;
+    this.running = true;
+    this.current = { ...this.current, publishedEvents: 0, publishedBatches: 0, consecutiveFailures: 0, lastError: null };
+    this.logger.log('info', 'relay starting', { relay: this.options.name, topic: this.topic });
+    this.loop = this.run();
+  }
+
+  /** Finishes the page in hand (publish and checkpoint), then releases the lease and disconnects. */
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.running = false;
+    this.set({ state: 'stopping' });
+    this.sleeper.wakeAll();
+    await this.loop;
+    await this.producer?.disconnect();
+    this.loop = undefined;
+    this.producer = undefined;
+    this.set({ state: 'stopped' });
+    this.logger.log('info', 'relay stopped', { relay: this.options.name, checkpoint: this.current.checkpoint });
+  }
+
+  /**
+   * Stops at once, the way a crash would: the lease session is terminated by the server (so a
+   * checkpoint write in flight never commits) and the producer is dropped. Whatever was
+   * published after the stored checkpoint is published again by the next holder of the lease.
+   * For a shutdown deadline that stop() overran, and for testing recovery.
+   */
+  async abort(): Promise<void> {
+    if (!this.loop) return;
+    this.running = false;
+    this.sleeper.wakeAll();
+    const lease = this.lease;
+    if (lease) {
+      await this.options.dataSource.query('SELECT pg_terminate_backend($1)', [lease.pid]).catch(() => undefined);
+    }
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.loop;
+    this.loop = undefined;
+    this.producer = undefined;
+    this.set({ state: 'stopped' });
+    this.logger.log('warn', 'relay aborted', { relay: this.options.name, checkpoint: this.current.checkpoint });
+  }
+
+  private set(changes: Partial<Omit<RelayStatus, 'name' | 'topic'>>): void {
+    this.current = { ...this.current, ...changes };
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const lease = await this.acquireLease();
+        if (!lease) break;
+        let checkpoint = await this.readCheckpoint(lease.runner);
+        this.set({ checkpoint, publishedCheckpoint: checkpoint, state: 'running' });
+        while (this.running) {
+          const page = await this.options.store.readAll({
+            after: checkpoint,
+            limit: this.batchSize,
+            streamPrefix: this.options.streamPrefix,
+          });
+          if (page.events.length === 0) {
+            if (page.checkpoint !== checkpoint) {
+              // Nothing of ours, but the store moved past other streams: no need to scan them again.
+              await this.storeCheckpoint(lease.runner, page.checkpoint);
+              checkpoint = page.checkpoint;
+              this.set({ checkpoint, publishedCheckpoint: checkpoint });
+            }
+            this.set({ caughtUp: true, consecutiveFailures: 0, lastError: null });
+            await this.sleeper.sleep(this.idleDelayMs);
+            continue;
+          }
+          this.set({ caughtUp: false });
+          await this.publish(page.events);
+          this.set({
+            publishedCheckpoint: page.checkpoint,
+            publishedEvents: this.current.publishedEvents + page.events.length,
+            publishedBatches: this.current.publishedBatches + 1,
+            lastPublishedAt: new Date().toISOString(),
+          });
+          await this.storeCheckpoint(lease.runner, page.checkpoint);
+          checkpoint = page.checkpoint;
+          this.set({ checkpoint, consecutiveFailures: 0, lastError: null });
+          this.logger.log('debug', 'relay published', {
+            relay: this.options.name,
+            events: page.events.length,
+            firstEventId: page.events[0].eventId,
+            lastEventId: page.events[page.events.length - 1].eventId,
+            checkpoint,
+          });
+        }
+      } catch (error) {
+        await this.releaseLease();
+        if (!this.running) break;
+        const failures = this.current.consecutiveFailures + 1;
+        const fields = errorFields(error);
+        this.set({ consecutiveFailures: failures, lastError: [fields.errorName, fields.errorCode].filter(Boolean).join(' ') });
+        this.logger.log(failures > 5 ? 'error' : 'warn', 'relay failed; resuming from the stored checkpoint', {
+          relay: this.options.name,
+          consecutiveFailures: failures,
+          checkpoint: this.current.checkpoint,
+          ...fields,
+        });
+        await this.sleeper.sleep(backoffDelay(failures - 1, this.options.retry));
+      }
+    }
+    await this.releaseLease();
+  }
+
+  /** Sends the page in requests that fit the broker's size limit; resolves once every one is acknowledged by all in-sync replicas. */
+  private async publish(events: readonly RecordedEvent[]): Promise<void> {
+    const producer = this.producer;
+    if (!producer) throw new Error('relay producer is not connected');
+    let chunk: Message[] = [];
+    let bytes = 0;
+    const flush = async (): Promise<void> => {
+      if (chunk.length === 0) return;
+      await producer.send({ topic: this.topic, acks: -1, messages: chunk });
+      chunk = [];
+      bytes = 0;
+    };
+    for (const event of events) {
+      const message = toKafkaMessage(event);
+      const size = Buffer.byteLength(message.value as string) + 256;
+      if (bytes + size > this.maxRequestBytes) await flush();
+      chunk.push(message);
+      bytes += size;
+    }
+    await flush();
+  }
+
+  private async acquireLease(): Promise<{ runner: QueryRunner; pid: number } | undefined> {
+    const { name } = this.options;
+    const runner = this.options.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.query('INSERT INTO relay_checkpoints (relay_name) VALUES ($1) ON CONFLICT (relay_name) DO NOTHING', [name]);
+      const [{ pid }] = (await runner.query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
+      let announced = false;
+      while (this.running) {
+        const [{ acquired }] = (await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS acquired', [
+          LEASE_LOCK_CLASS,
+          name,
+        ])) as Array<{ acquired: boolean }>;
+        if (acquired) {
+          this.lease = { runner, pid };
+          return this.lease;
+        }
+        if (!announced) {
+          this.set({ state: 'waiting_for_lease' });
+          this.logger.log('info', 'another instance holds the relay lease; standing by', { relay: name });
+          announced = true;
+        }
+        await this.sleeper.sleep(this.leasePollMs);
+      }
+    } catch (error) {
+      await runner.release().catch(() => undefined);
+      throw error;
+    }
+    await runner.release();
+    return undefined;
+  }
+
+  private async releaseLease(): Promise<void> {
+    const lease = this.lease;
+    if (!lease) return;
+    this.lease = undefined;
+    try {
+      await lease.runner.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LEASE_LOCK_CLASS, this.options.name]);
+    } catch {
+      // The session is gone, and the lock with it; the pool discards a dead client on release.
+    }
+    await lease.runner.release().catch(() => undefined);
+  }
+
+  private async readCheckpoint(runner: QueryRunner): Promise<Checkpoint> {
+    const rows = (await runner.query('SELECT checkpoint FROM relay_checkpoints WHERE relay_name = $1', [
+      this.options.name,
+    ])) as Array<{ checkpoint: string | null }>;
+    return rows[0]?.checkpoint ?? null;
+  }
+
+  private async storeCheckpoint(runner: QueryRunner, checkpoint: Checkpoint): Promise<void> {
+    await runner.query('UPDATE relay_checkpoints SET checkpoint = $2, updated_at = now() WHERE relay_name = $1', [
+      this.options.name,
+      checkpoint,
+    ]);
+  }
+}
