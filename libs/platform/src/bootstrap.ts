@@ -43,7 +43,7 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  await app.listen(config.PORT, (config as { HOST?: string }).HOST ?? '127.0.0.1');
+  await app.listen(config.PORT, config.HOST);
   logger.info('listening', { port: config.PORT });
   return app;
 }

@@ -43,6 +43,8 @@ export const booleanFlag = (fallback: boolean) =>
 export const baseConfigSchema = (service: string, defaultPort: number) =>
   z.object({
     PORT: port(defaultPort),
+    /** 127.0.0.1 locally; containers set 0.0.0.0. */
+    HOST: z.string().regex(/^[0-9a-fA-F.:]+$|^localhost$/, 'must be an IP address').default('127.0.0.1'),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
@@ -52,6 +54,8 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
       .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lowercase SQL identifier')
       .default(`handoff_${service}`),
     KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
+    /** Isolates one stack's topics and consumer groups from another's on a shared broker (tests, demos). */
+    KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default(''),
     KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
     EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
     EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// URL').optional(),
@@ -64,3 +68,31 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
   });
 
 export type BaseConfig = z.infer<ReturnType<typeof baseConfigSchema>>;
+
+/**
+ * A policy (rules, deadlines, ...) given as the path of a JSON file; absent means the built-in
+ * default. The file is read and validated at start-up, and an error names the variable and the field.
+ */
+export const policyFile = <T>(schema: z.ZodType<T>, fallback: T) =>
+  z
+    .string()
+    .optional()
+    .transform((file, context): T => {
+      if (!file) return fallback;
+      let raw: unknown;
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        raw = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `cannot read JSON from ${file}: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          context.addIssue({ code: 'custom', message: `${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}` });
+        }
+        return z.NEVER;
+      }
+      return parsed.data;
+    });

@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  intakeStreamId,
+  parseContactPayload,
+  schemaVersionOf,
+  ticketIdForContact,
+  type Actor,
+  type CommandMetadata,
+  type HandoffEvent,
+} from '@handoff/contracts';
+import { CommandHandler } from '@handoff/event-store';
+import { CONFIG } from '@handoff/platform';
+import { classify } from './classification';
+import { contactsDecider, type IntakeCommand, type IntakeState } from './contacts.decider';
+import type { IntakeConfig } from '../config';
+
+export interface RecordedContact {
+  readonly ticketId: string;
+  /** False when this source and external id had been recorded before: nothing new was written. */
+  readonly created: boolean;
+  readonly classification?: { readonly category: string; readonly priority: string; readonly resolution: string };
+}
+
+const versionOf = (type: string) => schemaVersionOf(type as HandoffEvent['type']);
+
+/** Turns requests and inbound messages into intake commands; the decisions are the decider's. */
+@Injectable()
+export class ContactsService {
+  constructor(
+    private readonly commands: CommandHandler,
+    @Inject(CONFIG) private readonly config: IntakeConfig,
+  ) {}
+
+  async record(input: unknown, metadata: CommandMetadata): Promise<RecordedContact> {
+    const contact = parseContactPayload(input);
+    const ticketId = ticketIdForContact(contact.sourceSystem, contact.externalId);
+    const classification = classify(contact, this.config.CLASSIFICATION_RULES_FILE);
+    const result = await this.commands.handle(
+      intakeStreamId(ticketId),
+      contactsDecider,
+      { type: 'RecordContact', data: { ticketId, contact, classification }, metadata },
+      { ticketId, versionOf },
+    );
+    const created = result.events.length > 0 && !result.duplicate;
+    const state = result.state;
+    return {
+      ticketId,
+      created,
+      ...(state.status !== 'unknown' && state.status !== 'recorded'
+        ? { classification: { category: state.classification.category, priority: state.classification.priority, resolution: state.classification.resolution } }
+        : {}),
+    };
+  }
+
+  async execute(ticketId: string, command: IntakeCommand): Promise<IntakeState> {
+    const result = await this.commands.handle(intakeStreamId(ticketId), contactsDecider, command, { ticketId, versionOf });
+    return result.state;
+  }
+
+  async state(ticketId: string): Promise<IntakeState> {
+    const { state } = await this.commands.load(intakeStreamId(ticketId), contactsDecider);
+    if (state.status === 'unknown') throw new DomainError('NOT_FOUND', `no ticket ${ticketId}`);
+    return state;
+  }
+}
+
+export function commandMetadata(actor: Actor, requestId: string, now = new Date(), reason?: string): CommandMetadata {
+  return { now, actor, correlationId: requestId, causationId: requestId, ...(reason ? { reason } : {}) };
+}

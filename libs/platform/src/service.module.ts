@@ -1,0 +1,152 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import type { Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { TOPICS } from '@handoff/contracts';
+import { CommandHandler, type EventStore } from '@handoff/event-store';
+import { createPostgresEventStore, createEventStoreDbEventStore } from '@handoff/event-store';
+import { createKafka, ensureTopics, EventRelay, MESSAGING_MIGRATIONS } from '@handoff/messaging';
+import type { BaseConfig } from './config';
+import { databaseUrl, ensureDatabase } from './databases';
+import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
+import { AuthGuard } from './http';
+import { JsonLogger } from './logger';
+
+export const CONFIG = Symbol('CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const KAFKA = Symbol('KAFKA');
+export const RELAY = Symbol('RELAY');
+
+export interface ServiceSpec {
+  readonly name: string;
+  /** The topic this service's relay publishes its own events to. */
+  readonly ownTopic: string;
+  /** Every stream this service owns starts with it; it never writes another's. */
+  readonly streamPrefix: string;
+  readonly entities: readonly Function[];
+  readonly migrations: readonly Function[];
+}
+
+/** Every topic of the system; each service creates all of them, so start order never matters. */
+export const ALL_TOPICS = Object.values(TOPICS);
+
+/** The name of a topic (or consumer group) under this stack's prefix. */
+export const prefixed = (config: Pick<BaseConfig, 'KAFKA_TOPIC_PREFIX'>, name: string): string => `${config.KAFKA_TOPIC_PREFIX}${name}`;
+
+@Injectable()
+class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(CONFIG) private readonly config: BaseConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(RELAY) private readonly relay: EventRelay,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureTopics(
+      this.kafka,
+      ALL_TOPICS.map((topic) => ({ topic: prefixed(this.config, topic), numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })),
+    );
+    await this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.store.close();
+  }
+}
+
+@Module({})
+export class PlatformModule {
+  static forService(spec: ServiceSpec, config: BaseConfig): DynamicModule {
+    const url = databaseUrl(config.DATABASE_URL, config.DATABASE_NAME);
+    const logger = new JsonLogger(spec.name, config.LOG_LEVEL);
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await ensureDatabase(config.DATABASE_URL, config.DATABASE_NAME);
+            return {
+              type: 'postgres' as const,
+              url,
+              entities: [...spec.entities],
+              migrations: [...MESSAGING_MIGRATIONS, ...spec.migrations],
+              migrationsRun: true,
+              migrationsTableName: 'read_model_migrations',
+              synchronize: false,
+              logging: false,
+            };
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: 'SERVICE_NAME', useValue: spec.name },
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: JsonLogger, useValue: logger },
+        {
+          provide: EVENT_STORE,
+          useFactory: async (): Promise<EventStore> => {
+            if (config.EVENT_STORE === 'eventstoredb') {
+              if (!config.EVENTSTORE_CONNECTION_STRING) throw new Error('EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb');
+              return createEventStoreDbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING });
+            }
+            await ensureDatabase(config.DATABASE_URL, config.DATABASE_NAME);
+            return createPostgresEventStore({ connectionString: url });
+          },
+        },
+        { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `handoff-${spec.name}` }) },
+        {
+          provide: CommandHandler,
+          useFactory: (store: EventStore) => new CommandHandler(store),
+          inject: [EVENT_STORE],
+        },
+        {
+          provide: RELAY,
+          useFactory: (store: EventStore, kafka: Kafka, dataSource: DataSource) =>
+            new EventRelay({ name: `${spec.name}-relay`, store, kafka, dataSource, topic: prefixed(config, spec.ownTopic), streamPrefix: spec.streamPrefix }),
+          inject: [EVENT_STORE, KAFKA, getDataSourceToken()],
+        },
+        InfrastructureLifecycle,
+        {
+          provide: HEALTH_CHECKS,
+          useFactory: (dataSource: DataSource, kafka: Kafka, store: EventStore, relay: EventRelay): HealthCheck[] => {
+            const admin = kafka.admin();
+            let connected: Promise<void> | undefined;
+            return [
+              { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
+              {
+                name: 'kafka',
+                check: async () => {
+                  connected ??= admin.connect();
+                  try {
+                    await connected;
+                    const cluster = await admin.describeCluster();
+                    return { brokers: cluster.brokers.length };
+                  } catch (error) {
+                    connected = undefined;
+                    throw error;
+                  }
+                },
+              },
+              { name: 'eventStore', check: async () => ({ adapter: config.EVENT_STORE, ...(await store.readAll({ limit: 1 }).then(() => ({}))) }) },
+              { name: 'relay', check: async () => relay.status() as unknown as Record<string, unknown> },
+            ];
+          },
+          inject: [getDataSourceToken(), KAFKA, EVENT_STORE, RELAY],
+        },
+        {
+          provide: APP_GUARD,
+          useFactory: (reflector: Reflector) => new AuthGuard(reflector, config.AUTH_TOKEN_SECRET, config.AUTH_API_KEYS),
+          inject: [Reflector],
+        },
+      ],
+      exports: [CONFIG, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY],
+    };
+  }
+}
