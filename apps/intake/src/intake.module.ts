@@ -1,7 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TOPICS } from '@handoff/contracts';
-import { PlatformModule } from '@handoff/platform';
+import { FOLLOWUP_EVENTS, TOPICS } from '@handoff/contracts';
+import { CommandHandler } from '@handoff/event-store';
+import { ConsumersLifecycle, CONSUMERS, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
 import type { IntakeConfig } from './config';
+import { ContactsController } from './contacts/contacts.controller';
+import { contactsDecider } from './contacts/contacts.decider';
+import { react } from './contacts/contacts.react';
+import { ContactsService } from './contacts/contacts.service';
+import { InboundContactsConsumer } from './contacts/inbound-contacts.consumer';
 
 @Module({})
 export class IntakeModule {
@@ -9,10 +15,31 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [
-        PlatformModule.forService(
-          { name: 'intake', ownTopic: TOPICS.intakeEvents, streamPrefix: 'intake-', entities: [], migrations: [] },
-          config,
-        ),
+        PlatformModule.forService({ name: 'intake', ownTopic: TOPICS.intakeEvents, streamPrefix: 'intake-', entities: [], migrations: [] }, config),
+      ],
+      controllers: [ContactsController],
+      providers: [
+        ContactsService,
+        InboundContactsConsumer,
+        {
+          provide: CONSUMERS,
+          useFactory: (commands: CommandHandler): ConsumerDefinition[] => [
+            {
+              name: 'objections',
+              topics: [TOPICS.followupEvents],
+              handler: reactorHandler({
+                registry: FOLLOWUP_EVENTS,
+                eventTypes: ['CustomerObjected'],
+                react,
+                decider: contactsDecider,
+                commands,
+                actor: { id: 'system:intake', role: 'system' },
+              }),
+            },
+          ],
+          inject: [CommandHandler],
+        },
+        ConsumersLifecycle,
       ],
     };
   }

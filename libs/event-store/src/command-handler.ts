@@ -1,4 +1,5 @@
 import {
+  contractOf,
   newId,
   type Command,
   type Decider,
@@ -20,7 +21,7 @@ export interface HandleResult<S> {
 
 export interface HandleOptions {
   readonly ticketId: string;
-  /** Schema version of each event type written now (the registry's current version). */
+  /** Schema version of each event type written now; by default the contracts registry's current one. */
   readonly versionOf?: (type: string) => number;
 }
 
@@ -86,7 +87,7 @@ function toNewEvent(event: DomainEvent, command: Command, options: HandleOptions
   return {
     eventId: newId(),
     type: event.type,
-    schemaVersion: options.versionOf?.(event.type) ?? 1,
+    schemaVersion: options.versionOf?.(event.type) ?? contractOf(event.type)?.version ?? 1,
     ticketId: options.ticketId,
     data: event.data,
     metadata: {

@@ -6,3 +6,4 @@ export * from './http';
 export * from './health';
 export * from './bootstrap';
 export * from './service.module';
+export * from './consumers';

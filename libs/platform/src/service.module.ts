@@ -146,7 +146,7 @@ export class PlatformModule {
           inject: [Reflector],
         },
       ],
-      exports: [CONFIG, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY],
+      exports: ['SERVICE_NAME', CONFIG, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY],
     };
   }
 }

@@ -3,11 +3,9 @@ import {
   DomainError,
   intakeStreamId,
   parseContactPayload,
-  schemaVersionOf,
   ticketIdForContact,
   type Actor,
   type CommandMetadata,
-  type HandoffEvent,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { CONFIG } from '@handoff/platform';
@@ -21,8 +19,6 @@ export interface RecordedContact {
   readonly created: boolean;
   readonly classification?: { readonly category: string; readonly priority: string; readonly resolution: string };
 }
-
-const versionOf = (type: string) => schemaVersionOf(type as HandoffEvent['type']);
 
 /** Turns requests and inbound messages into intake commands; the decisions are the decider's. */
 @Injectable()
@@ -40,7 +36,7 @@ export class ContactsService {
       intakeStreamId(ticketId),
       contactsDecider,
       { type: 'RecordContact', data: { ticketId, contact, classification }, metadata },
-      { ticketId, versionOf },
+      { ticketId },
     );
     const created = result.events.length > 0 && !result.duplicate;
     const state = result.state;
@@ -54,7 +50,7 @@ export class ContactsService {
   }
 
   async execute(ticketId: string, command: IntakeCommand): Promise<IntakeState> {
-    const result = await this.commands.handle(intakeStreamId(ticketId), contactsDecider, command, { ticketId, versionOf });
+    const result = await this.commands.handle(intakeStreamId(ticketId), contactsDecider, command, { ticketId });
     return result.state;
   }
 
