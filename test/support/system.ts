@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Role } from '@handoff/contracts';
 import { signToken } from '@handoff/platform';
 import { dropDatabase } from '@handoff/platform/databases';
+import { Kafka, logLevel } from 'kafkajs';
 import { kafkaBrokers, testServerUrl, uniqueSuffix } from '@handoff/testing';
 
 export const SERVICE_NAMES = ['intake', 'routing', 'followup', 'evaluation'] as const;
@@ -142,6 +143,15 @@ export class TestSystem {
   async stop(): Promise<void> {
     await Promise.all(SERVICE_NAMES.map((name) => (this.running.has(name) ? this.stopProcess(name, 'SIGTERM') : undefined)));
     await Promise.all(SERVICE_NAMES.map((name) => dropDatabase(testServerUrl(), this.databaseOf(name))));
+    // Each run's topics would otherwise pile up on a developer's long-lived broker.
+    const admin = new Kafka({ brokers: kafkaBrokers(), clientId: 'e2e-cleanup', logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const mine = (await admin.listTopics()).filter((topic) => topic.startsWith(`e2e-${this.suffix}.`));
+      if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   token(role: Exclude<Role, 'system'>, id: string, department?: string): string {

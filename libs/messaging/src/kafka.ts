@@ -61,6 +61,8 @@ export function kafkaLogCreator(logger: StructuredLogger): logCreator {
 function levelOf(level: KafkaLogLevel, log: LogEntry['log']): LogLevel {
   switch (level) {
     case KafkaLogLevel.ERROR:
+      // Services create every topic at start; the losers of that race get "already exists", which ensureTopics accepts.
+      if (log.error === 'Topic creation errors') return 'debug';
       return typeof log.retryCount === 'number' && typeof log.retryTime === 'number' ? 'warn' : 'error';
     case KafkaLogLevel.WARN:
       return 'warn';
