@@ -13,7 +13,7 @@ describe('the whole system on the real broker and PostgreSQL', () => {
   it('starts the four services, each reporting PostgreSQL, Kafka, its event store and its relay up', async () => {
     for (const name of SERVICE_NAMES) {
       const response = await fetch(`${system.url(name)}/health`);
-      const body = await response.json();
+      const body: unknown = await response.json();
       expect(response.status).toBe(200);
       expect(body).toMatchObject({
         status: 'up',
@@ -26,7 +26,7 @@ describe('the whole system on the real broker and PostgreSQL', () => {
   it('describes every service in OpenAPI', async () => {
     for (const name of SERVICE_NAMES) {
       const response = await fetch(`${system.url(name)}/docs/openapi.json`);
-      const document = await response.json();
+      const document = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
       expect(response.status).toBe(200);
       expect(document.openapi).toMatch(/^3\./);
       expect(document.paths['/health']).toBeDefined();
