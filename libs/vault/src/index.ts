@@ -1,0 +1,3 @@
+export * from './sealing';
+export * from './key-store';
+export * from './vault';

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@handoff/testing';
+import { CustomerKeyStore } from './key-store';
+import { CustomerVault } from './vault';
+
+describe('the customer key store on PostgreSQL', () => {
+  let database: TestDatabase;
+  let vault: CustomerVault;
+  let otherProcess: CustomerVault;
+  const master = randomBytes(32);
+  const pepper = randomBytes(16);
+
+  beforeAll(async () => {
+    database = await createTestDatabase('vault');
+    vault = new CustomerVault(await CustomerKeyStore.open({ connectionString: database.url, masterKey: master, cacheMs: 0 }), pepper);
+    otherProcess = new CustomerVault(await CustomerKeyStore.open({ connectionString: database.url, masterKey: master, cacheMs: 0 }), pepper);
+  });
+  afterAll(async () => {
+    await vault?.close();
+    await otherProcess?.close();
+    await database?.drop();
+  });
+
+  it('seals with the customer’s key and opens it in another process, clear or masked', async () => {
+    const sealed = await vault.seal({ name: 'Li Lei', phone: '+86 138 0013 8000' });
+    expect(await otherProcess.open(sealed, true)).toEqual({ status: 'clear', details: { name: 'Li Lei', phone: '+86 138 0013 8000' } });
+    expect(await otherProcess.open(sealed, false)).toEqual({ status: 'masked', details: { name: 'L* L**', phone: '***00' } });
+  });
+
+  it('uses one key for all of a customer’s tickets, so erasure covers them all', async () => {
+    const first = await vault.seal({ name: 'Han Mei', email: 'han.mei@example.com' });
+    const second = await otherProcess.seal({ name: 'Han Mei', email: 'HAN.MEI@example.com', phone: '+86 137 0000 0000' });
+    expect(second.keyId).toBe(first.keyId);
+
+    const erasure = await vault.erase(first.keyId, 'management:director-1', 'customer asked to be forgotten');
+    expect(await otherProcess.open(first, true)).toEqual({ status: 'erased' });
+    expect(await otherProcess.open(second, false)).toEqual({ status: 'erased' });
+    expect(await vault.keyIdOf({ name: 'x', email: 'han.mei@example.com' })).toBe(first.keyId);
+    expect(erasure).toMatchObject({ keyId: first.keyId, erasedBy: 'management:director-1' });
+  });
+
+  it('gives a returning customer a new key that cannot open what was erased', async () => {
+    const before = await vault.seal({ name: 'Zhao Lei', email: 'zhao@example.com' });
+    await vault.erase(before.keyId, 'management:director-1', 'erasure request');
+    const after = await vault.seal({ name: 'Zhao Lei', email: 'zhao@example.com' });
+    expect(after.keyId).toBe(before.keyId);
+    expect(await vault.open(before, true)).toEqual({ status: 'erased' });
+    expect(await vault.open(after, true)).toMatchObject({ status: 'clear' });
+  });
+
+  it('stores data keys only wrapped', async () => {
+    await vault.seal({ name: 'Sun Li', phone: '+86 136 0000 1111' });
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    const rows = await client.query<{ wrapped_key: Buffer }>('SELECT wrapped_key FROM customer_keys');
+    await client.end();
+    // iv (12) + 32-byte key + tag (16): never the bare 32-byte key.
+    expect(rows.rows.every((row) => row.wrapped_key.length === 60)).toBe(true);
+  });
+});

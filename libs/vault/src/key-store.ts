@@ -1,0 +1,113 @@
+import { Pool } from 'pg';
+import { newDataKey, unwrapKey, wrapKey } from './sealing';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS customer_keys (
+  key_id text PRIMARY KEY,
+  wrapped_key bytea NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS customer_key_erasures (
+  key_id text NOT NULL,
+  erased_at timestamptz NOT NULL DEFAULT now(),
+  erased_by text NOT NULL,
+  reason text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS customer_key_erasures_key ON customer_key_erasures (key_id);
+`;
+
+export interface Erasure {
+  readonly keyId: string;
+  readonly erasedAt: string;
+  readonly erasedBy: string;
+  readonly reason: string;
+}
+
+/**
+ * Per-customer data keys, wrapped by the master key, in a database of their own (apart from
+ * every event store). Erasure deletes the key: there is no copy to restore it from.
+ */
+export class CustomerKeyStore {
+  private readonly cache = new Map<string, { key: Buffer; until: number }>();
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly masterKey: Buffer,
+    /** How long another process may still use a key after its erasure elsewhere. */
+    private readonly cacheMs: number,
+  ) {}
+
+  static async open(options: { connectionString: string; masterKey: Buffer; cacheMs?: number }): Promise<CustomerKeyStore> {
+    if (options.masterKey.length !== 32) throw new Error('the vault master key must be 32 bytes');
+    const pool = new Pool({ connectionString: options.connectionString, max: 4 });
+    const client = await pool.connect();
+    try {
+      // Serialised: several services open the vault at start and would race on CREATE TABLE.
+      await client.query("SELECT pg_advisory_lock(hashtext('handoff_vault_schema'))");
+      await client.query(SCHEMA);
+      await client.query("SELECT pg_advisory_unlock(hashtext('handoff_vault_schema'))");
+    } finally {
+      client.release();
+    }
+    return new CustomerKeyStore(pool, options.masterKey, options.cacheMs ?? 5_000);
+  }
+
+  /** The customer's key, created on first use. */
+  async keyFor(keyId: string): Promise<Buffer> {
+    const existing = await this.find(keyId);
+    if (existing) return existing;
+    await this.pool.query('INSERT INTO customer_keys (key_id, wrapped_key) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING', [
+      keyId,
+      wrapKey(newDataKey(), keyId, this.masterKey),
+    ]);
+    const created = await this.find(keyId);
+    if (!created) throw new Error(`customer key ${keyId} vanished while being created`);
+    return created;
+  }
+
+  /** The key, or null when there never was one or it was erased. */
+  async find(keyId: string): Promise<Buffer | null> {
+    const cached = this.cache.get(keyId);
+    if (cached && cached.until > Date.now()) return cached.key;
+    const result = await this.pool.query<{ wrapped_key: Buffer }>('SELECT wrapped_key FROM customer_keys WHERE key_id = $1', [keyId]);
+    if (result.rowCount === 0) {
+      this.cache.delete(keyId);
+      return null;
+    }
+    const key = unwrapKey(result.rows[0].wrapped_key, keyId, this.masterKey);
+    this.cache.set(keyId, { key, until: Date.now() + this.cacheMs });
+    return key;
+  }
+
+  async erase(keyId: string, erasedBy: string, reason: string): Promise<Erasure> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('DELETE FROM customer_keys WHERE key_id = $1', [keyId]);
+      const row = await client.query<{ erased_at: Date }>(
+        'INSERT INTO customer_key_erasures (key_id, erased_by, reason) VALUES ($1, $2, $3) RETURNING erased_at',
+        [keyId, erasedBy, reason],
+      );
+      await client.query('COMMIT');
+      this.cache.delete(keyId);
+      return { keyId, erasedAt: row.rows[0].erased_at.toISOString(), erasedBy, reason };
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async erasuresOf(keyId: string): Promise<Erasure[]> {
+    const result = await this.pool.query<{ erased_at: Date; erased_by: string; reason: string }>(
+      'SELECT erased_at, erased_by, reason FROM customer_key_erasures WHERE key_id = $1 ORDER BY erased_at',
+      [keyId],
+    );
+    return result.rows.map((row) => ({ keyId, erasedAt: row.erased_at.toISOString(), erasedBy: row.erased_by, reason: row.reason }));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { customerKeyId, maskDetails, newDataKey, seal, unseal, unwrapKey, wrapKey } from './sealing';
+
+const details = { name: 'Wang Fang', phone: '+86 139 1234 5678', email: 'wang.fang@example.com' };
+
+describe('sealing contact details', () => {
+  it('opens what it sealed, and the ciphertext shows nothing of the details', () => {
+    const key = newDataKey();
+    const sealed = seal(details, 'cust_a', key);
+    expect(sealed).not.toMatch(/Wang|1234|example/);
+    expect(unseal(sealed, 'cust_a', key)).toEqual(details);
+  });
+
+  it('cannot be opened with another key, or moved to another customer', () => {
+    const key = newDataKey();
+    const sealed = seal(details, 'cust_a', key);
+    expect(() => unseal(sealed, 'cust_a', newDataKey())).toThrow();
+    expect(() => unseal(sealed, 'cust_b', key)).toThrow();
+  });
+
+  it('notices a changed ciphertext', () => {
+    const key = newDataKey();
+    const [version, iv, ciphertext, tag] = seal(details, 'cust_a', key).split('.');
+    const flipped = Buffer.from(ciphertext, 'base64url');
+    flipped[0] ^= 1;
+    expect(() => unseal([version, iv, flipped.toString('base64url'), tag].join('.'), 'cust_a', key)).toThrow();
+  });
+
+  it('wraps data keys under the master key, bound to their key id', () => {
+    const master = randomBytes(32);
+    const key = newDataKey();
+    const wrapped = wrapKey(key, 'cust_a', master);
+    expect(unwrapKey(wrapped, 'cust_a', master).equals(key)).toBe(true);
+    expect(() => unwrapKey(wrapped, 'cust_b', master)).toThrow();
+    expect(() => unwrapKey(wrapped, 'cust_a', randomBytes(32))).toThrow();
+  });
+});
+
+describe('one key per customer', () => {
+  const pepper = Buffer.from('pepper');
+
+  it('is the same for the same customer however the contact was typed', () => {
+    expect(customerKeyId({ name: 'A', email: ' Wang.Fang@Example.com ' }, pepper)).toBe(customerKeyId({ name: 'B', email: 'wang.fang@example.com' }, pepper));
+    expect(customerKeyId({ name: 'A', phone: '+86 139-1234-5678' }, pepper)).toBe(customerKeyId({ name: 'A', phone: '+8613912345678' }, pepper));
+  });
+
+  it('prefers the upstream customer id, and reveals nothing in itself', () => {
+    const byId = customerKeyId({ name: 'A', email: 'a@example.com', customerId: 'C-1' }, pepper);
+    expect(byId).toBe(customerKeyId({ name: 'A', phone: '+1 555 0100', customerId: 'C-1' }, pepper));
+    expect(byId).toMatch(/^cust_[A-Za-z0-9_-]{32}$/);
+    expect(byId).not.toBe(customerKeyId({ name: 'A', email: 'a@example.com', customerId: 'C-1' }, Buffer.from('other pepper')));
+  });
+});
+
+describe('masking for roles without the need to know', () => {
+  it('keeps just enough to recognise a record', () => {
+    expect(maskDetails(details)).toEqual({ name: 'W*** F***', phone: '***78', email: 'w***@example.com' });
+    expect(maskDetails({ name: '王芳' })).toEqual({ name: '王*' });
+  });
+});

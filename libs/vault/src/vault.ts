@@ -1,0 +1,53 @@
+import { CustomerKeyStore } from './key-store';
+import { customerKeyId, maskDetails, seal, unseal, type ContactDetails, type SealedCustomer } from './sealing';
+
+export type OpenedCustomer =
+  | { readonly status: 'clear'; readonly details: ContactDetails }
+  | { readonly status: 'masked'; readonly details: ContactDetails }
+  | { readonly status: 'erased' };
+
+/** Sealing and opening customer details for one service; the keys live in the key store. */
+export class CustomerVault {
+  constructor(
+    private readonly keys: CustomerKeyStore,
+    private readonly pepper: Buffer,
+  ) {}
+
+  async seal(details: ContactDetails & { customerId?: string }): Promise<SealedCustomer> {
+    const keyId = customerKeyId(details, this.pepper);
+    const key = await this.keys.keyFor(keyId);
+    return {
+      keyId,
+      sealed: seal({ name: details.name, phone: details.phone, email: details.email }, keyId, key),
+      ...(details.customerId ? { customerId: details.customerId } : {}),
+    };
+  }
+
+  /**
+   * Clear for a role that needs the details, masked for one that does not. A customer whose key
+   * was erased (or whose data was sealed under a key since erased and re-created) is 'erased'.
+   */
+  async open(customer: SealedCustomer, reveal: boolean): Promise<OpenedCustomer> {
+    const key = await this.keys.find(customer.keyId);
+    if (!key) return { status: 'erased' };
+    let details: ContactDetails;
+    try {
+      details = unseal(customer.sealed, customer.keyId, key);
+    } catch {
+      return { status: 'erased' };
+    }
+    return reveal ? { status: 'clear', details } : { status: 'masked', details: maskDetails(details) };
+  }
+
+  keyIdOf(details: ContactDetails & { customerId?: string }): string {
+    return customerKeyId(details, this.pepper);
+  }
+
+  erase(keyId: string, erasedBy: string, reason: string) {
+    return this.keys.erase(keyId, erasedBy, reason);
+  }
+
+  close(): Promise<void> {
+    return this.keys.close();
+  }
+}
