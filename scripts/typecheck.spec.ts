@@ -1,0 +1,18 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+
+// Tests and builds go through swc, which strips types without checking them; this is where
+// a type error fails the suite.
+jest.setTimeout(180_000);
+
+describe('the TypeScript sources', () => {
+  it('type-check with the strict compiler settings', async () => {
+    const root = path.resolve(__dirname, '..');
+    const output = await new Promise<string>((resolve) => {
+      execFile(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: root, maxBuffer: 16 * 1024 * 1024 }, (_error, stdout, stderr) =>
+        resolve(`${stdout}${stderr}`.trim()),
+      );
+    });
+    expect(output).toBe('');
+  });
+});
