@@ -1,0 +1,297 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import {
+  TOPICS,
+  followupStreamId,
+  intakeStreamId,
+  routingStreamId,
+  type NewEvent,
+  type RecordedEvent,
+  type Role,
+} from '@handoff/contracts';
+import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
+import { createKafka, toKafkaMessage } from '@handoff/messaging';
+import { ErrorFilter, JsonLogger, installBodyParser, loadConfig, prefixed, signToken } from '@handoff/platform';
+import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { followupConfigSchema, type FollowupConfig } from './config';
+import { FollowupModule } from './followup.module';
+
+/**
+ * The follow-up service in-process, against the real broker and PostgreSQL. Routing's and
+ * intake's events are made real (appended to a scratch event store, then published as their
+ * relays would), so the service sees exactly what it will see next to the other services.
+ */
+
+const SECRET = 'followup-int-spec-secret-0123456789';
+
+async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface Reply {
+  readonly status: number;
+  readonly body: any;
+}
+
+describe('follow-up service on a real broker and PostgreSQL', () => {
+  const suffix = uniqueSuffix();
+  let database: TestDatabase;
+  let config: FollowupConfig;
+  let app: NestExpressApplication;
+  let baseUrl: string;
+  let scratch: PostgresEventStore;
+  let kafka: Kafka;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('followup');
+    // Created (and migrated) before the service starts, so the two never race to migrate.
+    scratch = await createPostgresEventStore({ connectionString: database.url });
+    config = loadConfig(followupConfigSchema, {
+      DATABASE_URL: testServerUrl(),
+      DATABASE_NAME: database.name,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: `test-followup-${suffix}.`,
+      KAFKA_TOPIC_PARTITIONS: '2',
+      AUTH_TOKEN_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+    });
+    const logger = new JsonLogger('followup', 'warn');
+    app = await NestFactory.create<NestExpressApplication>(FollowupModule.forRoot(config), { logger, bodyParser: false });
+    installBodyParser(app);
+    app.useGlobalFilters(new ErrorFilter(logger));
+    await app.listen(0, '127.0.0.1');
+    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+    kafka = createKafka({ brokers: kafkaBrokers(), clientId: `followup-int-${suffix}` });
+    // The relays' partitioner, so a ticket's events land on the partition its relay would use.
+    producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await producer?.disconnect();
+    await scratch?.close();
+    if (kafka) {
+      const admin = kafka.admin();
+      await admin.connect();
+      const groups = ['results', 'first-contact-answers', 'worklist'].map((name) => prefixed(config, `handoff-followup.${name}`));
+      await admin.deleteGroups(groups).catch(() => undefined);
+      await admin.deleteTopics({ topics: Object.values(TOPICS).map((topic) => prefixed(config, topic)) }).catch(() => undefined);
+      await admin.disconnect();
+    }
+    await database?.drop();
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  const token = (role: Exclude<Role, 'system'>, department?: string) =>
+    signToken({ sub: `${role}-${suffix}`, role, ...(department ? { department } : {}) }, SECRET);
+  const CS = token('cs');
+
+  async function call(method: 'GET' | 'POST', path: string, options: { token?: string | null; body?: unknown } = {}): Promise<Reply> {
+    const bearer = options.token === undefined ? CS : options.token;
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Records an event of another context the way its service would, then publishes it as its relay would. */
+  async function recordElsewhere(streamId: string, ticketId: string, type: string, data: unknown, actor = { id: 'system:routing', role: 'system' as Role }) {
+    const event: NewEvent = {
+      eventId: randomUUID(),
+      type,
+      schemaVersion: 1,
+      ticketId,
+      data,
+      metadata: { correlationId: ticketId, causationId: randomUUID(), actorId: actor.id, role: actor.role, occurredAt: new Date().toISOString() },
+    };
+    const [recorded] = (await scratch.append(streamId, [event], 'any')).events;
+    return recorded;
+  }
+
+  async function publish(topic: string, event: RecordedEvent) {
+    const [sent] = await producer.send({ topic: prefixed(config, topic), acks: -1, messages: [toKafkaMessage(event)] });
+    return { partition: sent.partition, offset: Number(sent.baseOffset) };
+  }
+
+  const resultReported = async (ticketId: string, department: string, summary: string) => {
+    const event = await recordElsewhere(routingStreamId(ticketId), ticketId, 'ResultReported', {
+      round: 1,
+      department,
+      handlerId: `handler-${suffix}`,
+      summary,
+      complaint: false,
+    });
+    await publish(TOPICS.routingEvents, event);
+    return event;
+  };
+
+  const worklist = async (query = '') => (await call('GET', `/v1/followups${query}`)).body;
+  const awaiting = async (ticketId: string) =>
+    ((await worklist()).awaitingConfirmation as { ticketId: string; contactAttempts: number }[]).find((item) => item.ticketId === ticketId);
+  const followupEvents = (ticketId: string) => scratch.readStream(followupStreamId(ticketId));
+
+  const [ticketA, ticketB, ticketC, ticketD] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+
+  // ---------------------------------------------------------------------------------------------
+
+  it('opens an item on the worklist for each result and first-contact answer, oldest first', async () => {
+    await resultReported(ticketA, 'billing', 'The duplicate charge was refunded.');
+    await eventually(() => awaiting(ticketA), 'ticket A on the worklist');
+
+    const answered = await recordElsewhere(intakeStreamId(ticketB), ticketB, 'AnsweredAtFirstContact', { answer: 'Opening hours are 9 to 5.' }, { id: 'cs-1', role: 'cs' });
+    await publish(TOPICS.intakeEvents, answered);
+    await eventually(() => awaiting(ticketB), 'ticket B on the worklist');
+
+    await resultReported(ticketC, 'logistics', 'The parcel was re-sent.');
+    await eventually(() => awaiting(ticketC), 'ticket C on the worklist');
+
+    const list = await worklist();
+    expect(list.awaitingConfirmation.map((item: { ticketId: string }) => item.ticketId)).toEqual([ticketA, ticketB, ticketC]);
+    expect(list.awaitingConfirmation[0]).toEqual({
+      ticketId: ticketA,
+      round: 1,
+      resolvedBy: 'department',
+      department: 'billing',
+      resultSummary: 'The duplicate charge was refunded.',
+      requestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      contactAttempts: 0,
+    });
+    expect(list.awaitingConfirmation[1]).toMatchObject({ ticketId: ticketB, round: 0, resolvedBy: 'first_contact', department: null });
+    expect(list.lateProgress).toEqual([]);
+
+    expect((await worklist('?department=logistics')).awaitingConfirmation.map((item: { ticketId: string }) => item.ticketId)).toEqual([ticketC]);
+    expect((await worklist('?limit=1')).awaitingConfirmation).toHaveLength(1);
+    expect((await call('GET', '/v1/followups?limit=0')).status).toBe(400);
+
+    expect(await call('GET', `/v1/tickets/${ticketA}`)).toMatchObject({
+      status: 200,
+      body: { ticketId: ticketA, status: 'awaiting_confirmation', round: 1, department: 'billing', contactAttempts: 0 },
+    });
+  });
+
+  it('requests no second confirmation when a result is delivered again', async () => {
+    const [original] = (await scratch.readStream(routingStreamId(ticketA))).filter((event) => event.type === 'ResultReported');
+    const { partition, offset } = await publish(TOPICS.routingEvents, original);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await eventually(async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: prefixed(config, 'handoff-followup.results'), topics: [prefixed(config, TOPICS.routingEvents)] });
+        return Number(committed.partitions.find((p) => p.partition === partition)?.offset ?? -1) > offset;
+      }, 'the results consumer to get past the redelivered message');
+    } finally {
+      await admin.disconnect();
+    }
+    const requested = (await followupEvents(ticketA)).filter((event) => event.type === 'ConfirmationRequested');
+    expect(requested).toHaveLength(1);
+    expect(requested[0].metadata.causationId).toBe(original.eventId);
+  });
+
+  it('closes the ticket when the customer is satisfied', async () => {
+    const reply = await call('POST', `/v1/tickets/${ticketA}/confirmation`, { body: { satisfied: true } });
+    expect(reply).toMatchObject({ status: 200, body: { status: 'closed', outcome: 'satisfied', recorded: ['CustomerConfirmedSatisfaction', 'TicketClosed'] } });
+
+    const closed = (await followupEvents(ticketA)).find((event) => event.type === 'TicketClosed');
+    expect(closed?.data).toEqual({ outcome: 'satisfied', round: 1 });
+    expect(closed?.metadata).toMatchObject({ actorId: `cs-${suffix}`, role: 'cs' });
+    await eventually(async () => !(await awaiting(ticketA)), 'ticket A to leave the worklist');
+  });
+
+  it('refuses an objection that is missing, naming the field', async () => {
+    const missing = await call('POST', `/v1/tickets/${ticketB}/confirmation`, { body: { satisfied: false } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'objection' })]));
+
+    const unknown = await call('POST', `/v1/tickets/${ticketB}/confirmation`, { body: { satisfied: true, customerPhone: '555' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.fields).toEqual([expect.objectContaining({ field: 'customerPhone', message: 'unknown field' })]);
+
+    expect((await followupEvents(ticketB)).map((event) => event.type)).toEqual(['ConfirmationRequested']);
+  });
+
+  it('records the objection with its round and takes the item off the list', async () => {
+    const reply = await call('POST', `/v1/tickets/${ticketB}/confirmation`, { body: { satisfied: false, objection: 'The hours on the website differ.' } });
+    expect(reply).toMatchObject({ status: 200, body: { status: 'awaiting_result', round: 0, recorded: ['CustomerObjected'] } });
+
+    const objected = (await followupEvents(ticketB)).find((event) => event.type === 'CustomerObjected');
+    expect(objected?.data).toEqual({ round: 0, resolvedBy: 'first_contact', objection: 'The hours on the website differ.' });
+    await eventually(async () => !(await awaiting(ticketB)), 'ticket B to leave the worklist');
+  });
+
+  it('closes the ticket as unreachable after the policy number of failed contact attempts, never as satisfied', async () => {
+    const { maxContactAttempts } = config.FOLLOWUP_POLICY_FILE;
+    const first = await call('POST', `/v1/tickets/${ticketC}/contact-attempts`, { body: { note: 'no answer' } });
+    expect(first).toMatchObject({ status: 200, body: { status: 'awaiting_confirmation', contactAttempts: 1, recorded: ['ContactAttemptFailed'] } });
+    await eventually(async () => (await awaiting(ticketC))?.contactAttempts === 1, 'one attempt on the worklist');
+
+    let last: Reply = first;
+    for (let attempt = 2; attempt <= maxContactAttempts; attempt++) last = await call('POST', `/v1/tickets/${ticketC}/contact-attempts`, { body: {} });
+    expect(last).toMatchObject({ status: 200, body: { status: 'closed', outcome: 'unconfirmed_unreachable' } });
+
+    const events = await followupEvents(ticketC);
+    expect(events.filter((event) => event.type === 'ContactAttemptFailed')).toHaveLength(maxContactAttempts);
+    expect(events.at(-1)).toMatchObject({ type: 'TicketClosed', data: { outcome: 'unconfirmed_unreachable', round: 1 } });
+    await eventually(async () => !(await awaiting(ticketC)), 'ticket C to leave the worklist');
+
+    expect((await call('POST', `/v1/tickets/${ticketC}/confirmation`, { body: { satisfied: true } })).status).toBe(412);
+  });
+
+  it('shows a department late with its progress until news arrives', async () => {
+    const dueAt = new Date(Date.now() - 60_000).toISOString();
+    const lateItem = async () => ((await worklist()).lateProgress as { ticketId: string; escalationLevel: string | null }[]).find((item) => item.ticketId === ticketD);
+
+    await publish(TOPICS.routingEvents, await recordElsewhere(routingStreamId(ticketD), ticketD, 'DeadlineBreached', { deadline: 'first_response', round: 1, department: 'billing', dueAt }));
+    const late = await eventually(lateItem, 'ticket D in late progress');
+    expect(late).toEqual({ ticketId: ticketD, department: 'billing', round: 1, deadline: 'first_response', dueAt, escalationLevel: null, lateSince: expect.any(String) });
+
+    await publish(
+      TOPICS.routingEvents,
+      await recordElsewhere(routingStreamId(ticketD), ticketD, 'TicketEscalated', {
+        level: 'department_manager',
+        trigger: 'first_response_overdue',
+        round: 1,
+        department: 'billing',
+        reason: `first response was due at ${dueAt}`,
+        dueAt,
+      }),
+    );
+    await eventually(async () => (await lateItem())?.escalationLevel === 'department_manager', 'the escalation level on the late item');
+
+    await publish(
+      TOPICS.routingEvents,
+      await recordElsewhere(routingStreamId(ticketD), ticketD, 'ProgressReported', { round: 1, department: 'billing', note: 'Investigating.', firstResponse: true }),
+    );
+    await eventually(async () => !(await lateItem()), 'ticket D to leave late progress');
+  });
+
+  it('lets only CS record a confirmation and only known callers read', async () => {
+    const handler = token('department_handler', 'billing');
+    expect((await call('POST', `/v1/tickets/${ticketB}/confirmation`, { token: handler, body: { satisfied: true } })).status).toBe(403);
+    expect((await call('POST', `/v1/tickets/${ticketB}/contact-attempts`, { token: token('management'), body: {} })).status).toBe(403);
+    expect((await call('GET', '/v1/followups', { token: handler })).status).toBe(403);
+    expect((await call('GET', '/v1/followups', { token: token('management') })).status).toBe(200);
+
+    expect((await call('GET', '/v1/followups', { token: null })).status).toBe(401);
+    expect((await call('POST', `/v1/tickets/${ticketB}/confirmation`, { token: null, body: { satisfied: true } })).status).toBe(401);
+
+    expect((await call('GET', `/v1/tickets/${randomUUID()}`)).status).toBe(404);
+    expect((await call('GET', '/v1/tickets/not-a-uuid')).status).toBe(400);
+  });
+});

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { FollowupWorklistEntry } from './worklist.entity';
+
+export interface WorklistFilter {
+  readonly department?: string;
+  readonly limit: number;
+}
+
+export interface AwaitingConfirmationItem {
+  readonly ticketId: string;
+  readonly round: number;
+  readonly resolvedBy: string;
+  readonly department: string | null;
+  readonly resultSummary: string;
+  readonly requestedAt: string;
+  readonly contactAttempts: number;
+}
+
+export interface LateProgressItem {
+  readonly ticketId: string;
+  readonly department: string;
+  readonly round: number;
+  readonly deadline: string;
+  readonly dueAt: string | null;
+  readonly escalationLevel: string | null;
+  readonly lateSince: string | null;
+}
+
+export interface Worklist {
+  readonly awaitingConfirmation: readonly AwaitingConfirmationItem[];
+  readonly lateProgress: readonly LateProgressItem[];
+}
+
+/** Reads the CS worklist; the API's shape, never the table's. */
+@Injectable()
+export class WorklistQuery {
+  constructor(@InjectRepository(FollowupWorklistEntry) private readonly rows: Repository<FollowupWorklistEntry>) {}
+
+  async worklist(filter: WorklistFilter): Promise<Worklist> {
+    const awaiting = this.rows
+      .createQueryBuilder('w')
+      .where("w.confirmationStatus = 'awaiting_confirmation'")
+      .orderBy('w.requestedAt', 'ASC')
+      .addOrderBy('w.ticketId', 'ASC')
+      .limit(filter.limit);
+    if (filter.department) awaiting.andWhere('w.department = :department', { department: filter.department });
+
+    const late = this.rows
+      .createQueryBuilder('w')
+      .where('w.progressLate = true')
+      // A ticket follow-up has closed is no longer anyone's to chase.
+      .andWhere("w.confirmationStatus IS DISTINCT FROM 'closed'")
+      .orderBy('w.lateDueAt', 'ASC', 'NULLS LAST')
+      .addOrderBy('w.ticketId', 'ASC')
+      .limit(filter.limit);
+    if (filter.department) late.andWhere('w.lateDepartment = :department', { department: filter.department });
+
+    const [awaitingRows, lateRows] = await Promise.all([awaiting.getMany(), late.getMany()]);
+    return {
+      awaitingConfirmation: awaitingRows.map((row) => ({
+        ticketId: row.ticketId,
+        round: row.round ?? 0,
+        resolvedBy: row.resolvedBy ?? 'department',
+        department: row.department,
+        resultSummary: row.resultSummary ?? '',
+        requestedAt: (row.requestedAt ?? row.updatedAt).toISOString(),
+        contactAttempts: row.contactAttempts,
+      })),
+      lateProgress: lateRows.map((row) => ({
+        ticketId: row.ticketId,
+        department: row.lateDepartment ?? '',
+        round: row.lateRound ?? 0,
+        deadline: row.lateDeadline ?? 'resolution',
+        dueAt: row.lateDueAt?.toISOString() ?? null,
+        escalationLevel: row.escalationLevel,
+        lateSince: row.lateSince?.toISOString() ?? null,
+      })),
+    };
+  }
+}
