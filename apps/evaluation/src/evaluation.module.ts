@@ -1,7 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@handoff/contracts';
-import { PlatformModule } from '@handoff/platform';
+import { ConsumersLifecycle, CONSUMERS, PlatformModule, type ConsumerDefinition } from '@handoff/platform';
 import type { EvaluationConfig } from './config';
+import { TimelineController } from './timeline/timeline.controller';
+import { TIMELINE_ENTITIES } from './timeline/timeline.entities';
+import { TIMELINE_MIGRATIONS } from './timeline/timeline.migrations';
+import { timelineProjection } from './timeline/timeline.projection';
+import { TimelineReader } from './timeline/timeline.reader';
 
 @Module({})
 export class EvaluationModule {
@@ -10,9 +15,30 @@ export class EvaluationModule {
       module: EvaluationModule,
       imports: [
         PlatformModule.forService(
-          { name: 'evaluation', ownTopic: TOPICS.evaluationEvents, streamPrefix: 'evaluation-', entities: [], migrations: [] },
+          {
+            name: 'evaluation',
+            ownTopic: TOPICS.evaluationEvents,
+            streamPrefix: 'evaluation-',
+            entities: TIMELINE_ENTITIES,
+            migrations: TIMELINE_MIGRATIONS,
+          },
           config,
         ),
+      ],
+      controllers: [TimelineController],
+      providers: [
+        TimelineReader,
+        {
+          provide: CONSUMERS,
+          useFactory: (): ConsumerDefinition[] => [
+            {
+              name: 'timeline',
+              topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents],
+              handler: timelineProjection(),
+            },
+          ],
+        },
+        ConsumersLifecycle,
       ],
     };
   }

@@ -3,6 +3,7 @@ import type {
   CloseOutcome,
   Deadlines,
   Department,
+  EventMetadata,
   EscalationLevel,
   EscalationTrigger,
   HandoffEvent,
@@ -57,6 +58,11 @@ export interface LifecycleEscalation {
   readonly at: string;
 }
 
+/** What the figures read of an event: a recorded event, or a timeline entry rebuilt from a read model. */
+export interface LifecycleEvent extends Pick<RecordedEvent, 'ticketId' | 'type' | 'data'> {
+  readonly metadata: Pick<EventMetadata, 'occurredAt'>;
+}
+
 interface RoundFacts {
   deadlines: Deadlines;
   firstResponseAt?: string;
@@ -65,7 +71,7 @@ interface RoundFacts {
   resolutionBreached: boolean;
 }
 
-export function lifecycleOf(events: readonly RecordedEvent[]): TicketLifecycle {
+export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle {
   let channel: Channel | null = null;
   let type: TicketType | null = null;
   let complaint = false;
@@ -91,7 +97,7 @@ export function lifecycleOf(events: readonly RecordedEvent[]): TicketLifecycle {
 
   for (const recorded of events) {
     // Types this build does not know (a newer producer, another context) are skipped below.
-    const event = recorded as RecordedOf<HandoffEvent>;
+    const event = recorded as unknown as RecordedOf<HandoffEvent>;
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'ContactRecorded':

@@ -1,0 +1,218 @@
+import { EVENT_CONTRACTS, type HandoffEvent } from '@handoff/contracts';
+import { summarise } from './summary';
+
+const deadlines = {
+  from: '2025-03-03T01:00:00.000Z',
+  firstResponseDueAt: '2025-03-03T01:30:00.000Z',
+  resolutionDueAt: '2025-03-04T01:00:00.000Z',
+  policyVersion: 'v1',
+};
+const customer = { customerId: 'c-9', name: 'Wang Fang', phone: '13800138000', email: 'wang@example.cn' };
+
+const cases: [HandoffEvent, string][] = [
+  [
+    {
+      type: 'ContactRecorded',
+      data: {
+        sourceSystem: 'wechat-bridge',
+        externalId: 'm-1',
+        channel: 'social_media',
+        platform: 'wechat',
+        type: 'complaint',
+        customer,
+        subject: 'Charged twice',
+        description: 'I was charged twice.',
+      },
+    },
+    'a complaint received via social media (wechat)',
+  ],
+  [
+    {
+      type: 'ContactRecorded',
+      data: { sourceSystem: 'pbx', externalId: 'c-1', channel: 'hotline', type: 'information', customer, subject: 's', description: 'd' },
+    },
+    'an information received via hotline',
+  ],
+  [
+    {
+      type: 'TicketClassified',
+      data: { category: 'billing', priority: 'high', resolution: 'department', matched: { category: 'a', priority: 'b', resolution: 'c' }, rulesVersion: 'v1' },
+    },
+    'classified as billing, priority high, for a department',
+  ],
+  [
+    {
+      type: 'TicketClassified',
+      data: { category: 'opening_hours', priority: 'low', resolution: 'first_contact', matched: { category: 'a', priority: 'b', resolution: 'c' }, rulesVersion: 'v1' },
+    },
+    'classified as opening_hours, priority low, for CS to answer at first contact',
+  ],
+  [
+    {
+      type: 'TicketHandedOver',
+      data: {
+        channel: 'social_media',
+        type: 'complaint',
+        category: 'billing',
+        priority: 'high',
+        customer,
+        subject: 's',
+        description: 'd',
+        complaint: true,
+        reason: 'classified_for_department',
+      },
+    },
+    'handed over to a department; a complaint, so management too',
+  ],
+  [
+    {
+      type: 'TicketHandedOver',
+      data: {
+        channel: 'hotline',
+        type: 'consultation',
+        category: 'general',
+        priority: 'normal',
+        customer,
+        subject: 's',
+        description: 'd',
+        complaint: false,
+        reason: 'customer_objected',
+        note: 'It was closed.',
+      },
+    },
+    'handed over to a department after the customer objected to the first-contact answer',
+  ],
+  [{ type: 'AnsweredAtFirstContact', data: { answer: 'Saturdays.' } }, 'answered by CS at first contact'],
+  [
+    {
+      type: 'TicketRouted',
+      data: {
+        department: 'billing',
+        rule: 'billing-by-category',
+        reason: 'category billing',
+        round: 1,
+        type: 'complaint',
+        category: 'billing',
+        priority: 'high',
+        channel: 'social_media',
+        complaint: true,
+        deadlines,
+      },
+    },
+    'routed to billing by rule billing-by-category (round 1)',
+  ],
+  [{ type: 'ManagementInvolved', data: { reason: 'deadline_escalation' } }, 'management involved: deadline escalation'],
+  [{ type: 'HandlerAssigned', data: { department: 'billing', handlerId: 'h-1', method: 'claim', reason: 'claimed' } }, 'claimed by h-1'],
+  [
+    { type: 'HandlerAssigned', data: { department: 'billing', handlerId: 'h-2', method: 'least_loaded', reason: 'r' } },
+    'assigned in billing to h-2 (least loaded)',
+  ],
+  [
+    { type: 'HandlerAssigned', data: { department: 'billing', handlerId: 'h-2', method: 'manager', reason: 'r', previousHandlerId: 'h-1' } },
+    'reassigned in billing from h-1 to h-2 (manager)',
+  ],
+  [
+    { type: 'TransferRequested', data: { fromDepartment: 'billing', toDepartment: 'logistics', reason: 'parcel' } },
+    'transfer from billing to logistics requested',
+  ],
+  [
+    { type: 'TransferAccepted', data: { fromDepartment: 'billing', toDepartment: 'logistics', previousHandlerId: 'h-1' } },
+    'passed from billing to logistics',
+  ],
+  [
+    { type: 'TransferRefused', data: { fromDepartment: 'billing', toDepartment: 'logistics', reason: 'not ours' } },
+    'logistics refused the transfer from billing',
+  ],
+  [
+    { type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'plan', firstResponse: true } },
+    'first response (handling plan) by billing (round 1)',
+  ],
+  [{ type: 'ProgressReported', data: { round: 2, department: 'billing', note: 'n', firstResponse: false } }, 'progress reported by billing (round 2)'],
+  [
+    { type: 'ResultReported', data: { round: 1, department: 'billing', handlerId: 'h-1', summary: 's', complaint: false } },
+    'result reported by h-1 of billing (round 1)',
+  ],
+  [
+    {
+      type: 'ResultReported',
+      data: { round: 2, department: 'billing', handlerId: 'h-1', summary: 's', complaint: true, apology: 'Sorry.', correctiveAction: 'Daily checks.' },
+    },
+    'result reported by h-1 of billing (round 2), with an apology and a corrective action',
+  ],
+  [
+    { type: 'TicketReopened', data: { round: 2, department: 'billing', handlerId: 'h-1', objection: 'no', deadlines } },
+    'reopened for round 2 with billing',
+  ],
+  [
+    { type: 'TicketReopened', data: { round: 4, department: 'logistics', previousDepartment: 'billing', objection: 'no', deadlines } },
+    'reopened for round 4, moved from billing to logistics',
+  ],
+  [
+    { type: 'DeadlineBreached', data: { deadline: 'first_response', round: 1, department: 'billing', dueAt: deadlines.firstResponseDueAt } },
+    'first-response deadline missed by billing (round 1)',
+  ],
+  [
+    { type: 'DeadlineBreached', data: { deadline: 'resolution', round: 2, department: 'billing', dueAt: deadlines.resolutionDueAt } },
+    'resolution deadline missed by billing (round 2)',
+  ],
+  [
+    {
+      type: 'TicketEscalated',
+      data: { level: 'department_manager', trigger: 'first_response_overdue', round: 1, department: 'billing', reason: 'late' },
+    },
+    'escalated to the billing manager: first response overdue (billing, round 1)',
+  ],
+  [
+    { type: 'TicketEscalated', data: { level: 'management', trigger: 'rounds_exhausted', round: 3, department: 'billing', reason: 'cap' } },
+    'escalated to management: rounds exhausted (billing, round 3)',
+  ],
+  [{ type: 'HandlingClosed', data: { outcome: 'satisfied', round: 2 } }, 'department handling closed (round 2)'],
+  [
+    { type: 'ConfirmationRequested', data: { round: 1, resolvedBy: 'department', department: 'billing', resultSummary: 's' } },
+    'CS asks the customer to confirm the billing result (round 1)',
+  ],
+  [
+    { type: 'ConfirmationRequested', data: { round: 0, resolvedBy: 'first_contact', resultSummary: 's' } },
+    'CS asks the customer to confirm the first-contact answer',
+  ],
+  [{ type: 'CustomerConfirmedSatisfaction', data: { round: 2 } }, 'customer satisfied (round 2)'],
+  [{ type: 'CustomerConfirmedSatisfaction', data: { round: 0 } }, 'customer satisfied with the first-contact answer'],
+  [
+    { type: 'CustomerObjected', data: { round: 2, resolvedBy: 'department', department: 'billing', objection: 'no' } },
+    'customer not satisfied (round 2)',
+  ],
+  [
+    { type: 'CustomerObjected', data: { round: 0, resolvedBy: 'first_contact', objection: 'no' } },
+    'customer not satisfied with the first-contact answer',
+  ],
+  [
+    { type: 'TicketHandedToManagement', data: { round: 3, department: 'billing', objection: 'no', maxRounds: 3 } },
+    'customer not satisfied after 3 of 3 rounds: handed to management',
+  ],
+  [{ type: 'ContactAttemptFailed', data: { round: 1, attempt: 2 } }, 'customer not reached (attempt 2, round 1)'],
+  [{ type: 'ContactAttemptFailed', data: { round: 0, attempt: 1, note: 'voicemail' } }, 'customer not reached (attempt 1)'],
+  [{ type: 'TicketClosed', data: { outcome: 'satisfied', round: 2 } }, 'closed: customer satisfied (round 2)'],
+  [{ type: 'TicketClosed', data: { outcome: 'unconfirmed_unreachable', round: 1 } }, 'closed unconfirmed: customer could not be reached (round 1)'],
+];
+
+describe('summarise', () => {
+  it.each(cases.map(([event, line]) => [event.type, line, event] as const))('given %s, then "%s"', (_type, line, event) => {
+    expect(summarise({ ...event, schemaVersion: 1 })).toBe(line);
+  });
+
+  it('covers every event type of the workflow', () => {
+    const covered = new Set(cases.map(([event]) => event.type));
+    expect([...covered].sort()).toEqual(Object.keys(EVENT_CONTRACTS).sort());
+  });
+
+  it('never repeats the customer or free text they wrote', () => {
+    for (const [event] of cases) {
+      const line = summarise({ ...event, schemaVersion: 1 });
+      for (const secret of ['Wang', '13800138000', 'wang@example.cn', 'Charged twice', 'It was closed']) expect(line).not.toContain(secret);
+    }
+  });
+
+  it('given a type this build does not know, then a generic line instead of an error', () => {
+    expect(summarise({ type: 'TicketTagged', schemaVersion: 2, data: { tag: 'vip' } })).toBe('TicketTagged (v2)');
+  });
+});

@@ -1,0 +1,110 @@
+import type { HandoffEvent, RecordedEvent, RecordedOf } from '@handoff/contracts';
+
+/**
+ * One line a person can read on a ticket's timeline: what happened, who or which department,
+ * which round. Built from ids, codes and counts only: no free text the customer wrote and no
+ * contact details, so a summary can be shown to every role that may read the timeline.
+ *
+ * Expects data already checked against its contract; an event type this build does not know
+ * (a newer producer) gets a generic line instead of an error.
+ */
+export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 'data'>): string {
+  const known = event as RecordedOf<HandoffEvent>;
+  switch (known.type) {
+    case 'ContactRecorded': {
+      const { type, channel, platform } = known.data;
+      return `${article(words(type))} ${words(type)} received via ${words(channel)}${platform ? ` (${platform})` : ''}`;
+    }
+    case 'TicketClassified': {
+      const { category, priority, resolution } = known.data;
+      return `classified as ${category}, priority ${priority}, ${resolution === 'first_contact' ? 'for CS to answer at first contact' : 'for a department'}`;
+    }
+    case 'TicketHandedOver': {
+      const { reason, complaint } = known.data;
+      const why = {
+        classified_for_department: 'handed over to a department',
+        cs_could_not_answer: 'handed over to a department: CS could not answer',
+        customer_objected: 'handed over to a department after the customer objected to the first-contact answer',
+      }[reason];
+      return complaint ? `${why}; a complaint, so management too` : why;
+    }
+    case 'AnsweredAtFirstContact':
+      return 'answered by CS at first contact';
+    case 'TicketRouted': {
+      const { department, rule, round } = known.data;
+      return `routed to ${department} by rule ${rule} (round ${round})`;
+    }
+    case 'ManagementInvolved':
+      return `management involved: ${words(known.data.reason)}`;
+    case 'HandlerAssigned': {
+      const { handlerId, method, previousHandlerId, department } = known.data;
+      if (previousHandlerId) return `reassigned in ${department} from ${previousHandlerId} to ${handlerId} (${words(method)})`;
+      return method === 'claim' ? `claimed by ${handlerId}` : `assigned in ${department} to ${handlerId} (${words(method)})`;
+    }
+    case 'TransferRequested':
+      return `transfer from ${known.data.fromDepartment} to ${known.data.toDepartment} requested`;
+    case 'TransferAccepted':
+      return `passed from ${known.data.fromDepartment} to ${known.data.toDepartment}`;
+    case 'TransferRefused':
+      return `${known.data.toDepartment} refused the transfer from ${known.data.fromDepartment}`;
+    case 'ProgressReported': {
+      const { department, round, firstResponse } = known.data;
+      return `${firstResponse ? 'first response (handling plan)' : 'progress reported'} by ${department} (round ${round})`;
+    }
+    case 'ResultReported': {
+      const { department, handlerId, round, apology, correctiveAction } = known.data;
+      const remedies = [apology && 'an apology', correctiveAction && 'a corrective action'].filter(Boolean).join(' and ');
+      return `result reported by ${handlerId} of ${department} (round ${round})${remedies ? `, with ${remedies}` : ''}`;
+    }
+    case 'TicketReopened': {
+      const { round, department, previousDepartment } = known.data;
+      return previousDepartment
+        ? `reopened for round ${round}, moved from ${previousDepartment} to ${department}`
+        : `reopened for round ${round} with ${department}`;
+    }
+    case 'DeadlineBreached': {
+      const { deadline, department, round } = known.data;
+      return `${deadline === 'first_response' ? 'first-response' : 'resolution'} deadline missed by ${department} (round ${round})`;
+    }
+    case 'TicketEscalated': {
+      const { level, trigger, department, round } = known.data;
+      return `escalated to ${level === 'management' ? 'management' : `the ${department} manager`}: ${words(trigger)} (${department}, round ${round})`;
+    }
+    case 'HandlingClosed':
+      return `department handling closed (round ${known.data.round})`;
+    case 'ConfirmationRequested': {
+      const { round, resolvedBy, department } = known.data;
+      return resolvedBy === 'first_contact'
+        ? 'CS asks the customer to confirm the first-contact answer'
+        : `CS asks the customer to confirm ${department ? `the ${department} result` : 'the result'} (round ${round})`;
+    }
+    case 'CustomerConfirmedSatisfaction':
+      return `customer satisfied${roundNote(known.data.round)}`;
+    case 'CustomerObjected':
+      return `customer not satisfied${roundNote(known.data.round)}`;
+    case 'TicketHandedToManagement': {
+      const { round, maxRounds } = known.data;
+      return `customer not satisfied after ${round} of ${maxRounds} rounds: handed to management`;
+    }
+    case 'ContactAttemptFailed': {
+      const { attempt, round } = known.data;
+      return `customer not reached (attempt ${attempt}${round === 0 ? '' : `, round ${round}`})`;
+    }
+    case 'TicketClosed':
+      return known.data.outcome === 'satisfied'
+        ? `closed: customer satisfied${roundNote(known.data.round)}`
+        : `closed unconfirmed: customer could not be reached${known.data.round === 0 ? '' : ` (round ${known.data.round})`}`;
+    default: {
+      const unknown: never = known;
+      void unknown;
+      return `${event.type} (v${event.schemaVersion})`;
+    }
+  }
+}
+
+/** Round 0 is CS's first-contact answer, not a department round. */
+const roundNote = (round: number): string => (round === 0 ? ' with the first-contact answer' : ` (round ${round})`);
+
+const words = (code: string): string => code.replace(/_/g, ' ');
+
+const article = (noun: string): string => (/^[aeiou]/.test(noun) ? 'an' : 'a');

@@ -1,0 +1,53 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CLOSE_OUTCOMES, parseOrThrow } from '@handoff/contracts';
+import { Allow } from '@handoff/platform';
+import { MAX_PAGE_SIZE, ticketListQuerySchema, TimelineReader } from './timeline.reader';
+
+@ApiTags('timelines')
+@ApiBearerAuth()
+@Controller('v1')
+export class TimelineController {
+  constructor(private readonly reader: TimelineReader) {}
+
+  @Get('tickets/:ticketId/timeline')
+  @Allow('cs', 'department_handler', 'department_manager', 'management', 'qa', 'auditor')
+  @ApiOperation({
+    summary: "A ticket's whole history across intake, routing and follow-up, with its lifecycle figures.",
+    description:
+      'Entries are in one stable order: each stream in its own order; across streams by occurred-at, then recorded-at, then ' +
+      'service (intake, routing, followup), then stream id. Each entry has its envelope metadata (who, in which role and ' +
+      "department, when, why), a one-line summary and the event's data without the customer's contact details. The lifecycle " +
+      'holds the figures computed from these entries: first response and resolution times, rounds, reopens, deadlines kept, ' +
+      'departments visited, escalations, outcome. Built from the topics, so it may trail the services by a moment.',
+  })
+  @ApiParam({ name: 'ticketId', format: 'uuid' })
+  @ApiResponse({ status: 200, description: '`{ ticketId, lifecycle, entries }`.' })
+  @ApiResponse({ status: 400, description: 'The ticket id is not a UUID.' })
+  @ApiResponse({ status: 401, description: 'No or invalid credentials.' })
+  @ApiResponse({ status: 403, description: 'The role may not read timelines.' })
+  @ApiResponse({ status: 404, description: 'No event of this ticket has reached evaluation.' })
+  timeline(@Param('ticketId', ParseUUIDPipe) ticketId: string) {
+    return this.reader.timeline(ticketId);
+  }
+
+  @Get('tickets')
+  @Allow('management', 'qa', 'auditor')
+  @ApiOperation({
+    summary: 'Lists tickets with their lifecycle figures, newest opened first, filtered and paged.',
+    description: 'Ordered by opened-at descending (tickets whose intake events have not arrived yet come last), then ticket id.',
+  })
+  @ApiQuery({ name: 'outcome', required: false, enum: [...CLOSE_OUTCOMES, 'open'], description: '`open`: not closed yet.' })
+  @ApiQuery({ name: 'department', required: false, description: 'Only tickets this department had at some point.' })
+  @ApiQuery({ name: 'from', required: false, description: 'Opened at or after this ISO 8601 instant.' })
+  @ApiQuery({ name: 'to', required: false, description: 'Opened before this ISO 8601 instant.' })
+  @ApiQuery({ name: 'limit', required: false, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default 50).` })
+  @ApiQuery({ name: 'offset', required: false, description: 'Rows to skip (default 0).' })
+  @ApiResponse({ status: 200, description: '`{ items, total, limit, offset }`; `items` are lifecycles.' })
+  @ApiResponse({ status: 400, description: 'An unknown or invalid filter; `fields` names each.' })
+  @ApiResponse({ status: 401, description: 'No or invalid credentials.' })
+  @ApiResponse({ status: 403, description: 'Only management, QA and auditors list tickets.' })
+  list(@Query() query: Record<string, unknown>) {
+    return this.reader.list(parseOrThrow(ticketListQuerySchema, query));
+  }
+}

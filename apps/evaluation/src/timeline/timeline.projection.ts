@@ -1,0 +1,111 @@
+import { EVENT_CONTRACTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
+import type { EventHandler } from '@handoff/messaging';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { withoutContactDetails } from './contact-details';
+import { lifecycleOf, type LifecycleEvent } from './lifecycle';
+import { summarise } from './summary';
+import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
+import { inTimelineOrder, serviceOfStream } from './timeline-order';
+
+/**
+ * Advisory lock class for "one ticket's timeline is being changed" (two-int form: this class,
+ * hash of the ticket id). The value spells "Tmln"; it only has to differ from the relay's.
+ */
+const TICKET_LOCK_CLASS = 0x546d6c6e;
+
+/**
+ * The timeline read model: every event of the three topics becomes a timeline entry, and the
+ * ticket's lifecycle row is recomputed from all its entries in timeline order.
+ *
+ * Events of one ticket arrive on three topics and may be applied concurrently (partitions are
+ * consumed in parallel). Each transaction first takes a per-ticket lock, so the second one
+ * waits, then sees the first one's entry, and the lifecycle is always computed from every
+ * entry committed so far. Arrival order does not matter: the figures are recomputed from the
+ * whole timeline in its stable order each time.
+ */
+export function timelineProjection(clock: () => Date = () => new Date()): EventHandler {
+  return {
+    // No `eventTypes`: every event goes on the timeline, including types this build does not know yet.
+    async handle(event, manager) {
+      // A known type whose data breaks its contract throws ValidationFailed: the consumer
+      // dead-letters it with the reason instead of letting it distort the figures.
+      typedEventOf(EVENT_CONTRACTS, event);
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TICKET_LOCK_CLASS, event.ticketId]);
+
+      const entries = manager.getRepository(TicketTimelineEntry);
+      // The entry can only be there already if the processed-events marks were cleared and this table was not.
+      if (!(await entries.existsBy({ eventId: event.eventId }))) {
+        // TypeORM's insert type cannot express a jsonb column of `unknown`; the entry is complete.
+        await entries.insert(timelineEntryOf(event) as QueryDeepPartialEntity<TicketTimelineEntry>);
+      }
+
+      const timeline = inTimelineOrder(await entries.findBy({ ticketId: event.ticketId }));
+      await manager.getRepository(TicketLifecycleRecord).upsert(lifecycleRecordOf(event.ticketId, timeline, clock()), ['ticketId']);
+    },
+  };
+}
+
+export function timelineEntryOf(event: RecordedEvent): TicketTimelineEntry {
+  const { metadata } = event;
+  return {
+    eventId: event.eventId,
+    ticketId: event.ticketId,
+    service: serviceOfStream(event.streamId),
+    streamId: event.streamId,
+    streamPosition: event.streamPosition,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    occurredAt: new Date(metadata.occurredAt),
+    recordedAt: new Date(metadata.recordedAt),
+    actorId: metadata.actorId,
+    role: metadata.role,
+    department: metadata.department ?? null,
+    reason: metadata.reason ?? null,
+    correlationId: metadata.correlationId,
+    causationId: metadata.causationId,
+    data: withoutContactDetails(event.data),
+    summary: summarise(event),
+  };
+}
+
+/** The figures of one ticket from its timeline, which must already be in timeline order. */
+export function lifecycleRecordOf(ticketId: string, timeline: readonly TicketTimelineEntry[], now: Date): TicketLifecycleRecord {
+  const lifecycle = lifecycleOf(
+    timeline.map(
+      (entry): LifecycleEvent => ({
+        ticketId: entry.ticketId,
+        type: entry.type,
+        data: entry.data,
+        metadata: { occurredAt: entry.occurredAt.toISOString() },
+      }),
+    ),
+  );
+  const streamPositions: Record<string, number> = {};
+  for (const entry of timeline) streamPositions[entry.streamId] = Math.max(streamPositions[entry.streamId] ?? -1, entry.streamPosition);
+  const instant = (iso: string | null): Date | null => (iso === null ? null : new Date(iso));
+  return {
+    ticketId,
+    channel: lifecycle.channel,
+    type: lifecycle.type,
+    complaint: lifecycle.complaint,
+    openedAt: instant(lifecycle.openedAt),
+    firstResponseAt: instant(lifecycle.firstResponseAt),
+    resolvedAt: instant(lifecycle.resolvedAt),
+    closedAt: instant(lifecycle.closedAt),
+    outcome: lifecycle.outcome,
+    resolvedAtFirstContact: lifecycle.resolvedAtFirstContact,
+    rounds: lifecycle.rounds,
+    reopens: lifecycle.reopens,
+    firstResponseMinutes: lifecycle.firstResponseMinutes,
+    resolutionMinutes: lifecycle.resolutionMinutes,
+    firstResponseDeadlineMet: lifecycle.firstResponseDeadlineMet,
+    resolutionDeadlineMet: lifecycle.resolutionDeadlineMet,
+    departmentsVisited: [...lifecycle.departmentsVisited],
+    escalationCount: lifecycle.escalations.length,
+    escalations: [...lifecycle.escalations],
+    managementInvolved: lifecycle.managementInvolved,
+    eventCount: timeline.length,
+    streamPositions,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { CLOSE_OUTCOMES, departmentSchema, DomainError, isoInstantSchema } from '@handoff/contracts';
+import type { LifecycleEscalation } from './lifecycle';
+import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
+import { inTimelineOrder } from './timeline-order';
+
+export const MAX_PAGE_SIZE = 200;
+
+/** Filters of the ticket list; `open` means not closed yet. */
+export const ticketListQuerySchema = z
+  .strictObject({
+    outcome: z.enum([...CLOSE_OUTCOMES, 'open']).optional(),
+    /** Tickets this department had at some point (routed, passed, reopened to). */
+    department: departmentSchema.optional(),
+    /** Opened at or after this instant. */
+    from: isoInstantSchema.optional(),
+    /** Opened before this instant. */
+    to: isoInstantSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .refine(({ from, to }) => from === undefined || to === undefined || Date.parse(from) < Date.parse(to), {
+    message: 'must be after from',
+    path: ['to'],
+  });
+export type TicketListQuery = z.infer<typeof ticketListQuerySchema>;
+
+export interface TimelineEntryView {
+  readonly eventId: string;
+  readonly service: string;
+  readonly streamId: string;
+  readonly streamPosition: number;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly actorId: string;
+  readonly role: string;
+  readonly department: string | null;
+  readonly reason: string | null;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly summary: string;
+  /** The event's data without the customer's contact details. */
+  readonly data: unknown;
+}
+
+export interface LifecycleView {
+  readonly ticketId: string;
+  readonly channel: string | null;
+  readonly type: string | null;
+  readonly complaint: boolean;
+  readonly openedAt: string | null;
+  readonly firstResponseAt: string | null;
+  readonly resolvedAt: string | null;
+  readonly closedAt: string | null;
+  readonly outcome: string | null;
+  readonly resolvedAtFirstContact: boolean;
+  readonly rounds: number;
+  readonly reopens: number;
+  readonly firstResponseMinutes: number | null;
+  readonly resolutionMinutes: number | null;
+  readonly firstResponseDeadlineMet: boolean | null;
+  readonly resolutionDeadlineMet: boolean | null;
+  readonly departmentsVisited: readonly string[];
+  readonly escalationCount: number;
+  readonly escalations: readonly LifecycleEscalation[];
+  readonly managementInvolved: boolean;
+  /** Timeline entries the figures were computed from. */
+  readonly eventCount: number;
+  readonly updatedAt: string;
+}
+
+export interface TicketTimelineView {
+  readonly ticketId: string;
+  readonly lifecycle: LifecycleView;
+  readonly entries: readonly TimelineEntryView[];
+}
+
+export interface TicketListView {
+  readonly items: readonly LifecycleView[];
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** Answers the timeline questions from the read model; never from the events themselves. */
+@Injectable()
+export class TimelineReader {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async timeline(ticketId: string): Promise<TicketTimelineView> {
+    // One snapshot, so the figures and the entries they were computed from agree.
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const lifecycle = await manager.getRepository(TicketLifecycleRecord).findOneBy({ ticketId });
+      if (!lifecycle) throw new DomainError('NOT_FOUND', `no timeline for ticket ${ticketId}`);
+      const entries = await manager.getRepository(TicketTimelineEntry).findBy({ ticketId });
+      return { ticketId, lifecycle: lifecycleView(lifecycle), entries: inTimelineOrder(entries).map(entryView) };
+    });
+  }
+
+  /** Newest first (by opened-at; tickets whose intake events have not arrived yet last), then by ticket id. */
+  async list(query: TicketListQuery): Promise<TicketListView> {
+    const select = this.dataSource.getRepository(TicketLifecycleRecord).createQueryBuilder('lifecycle');
+    if (query.outcome === 'open') select.andWhere('lifecycle.outcome IS NULL');
+    else if (query.outcome) select.andWhere('lifecycle.outcome = :outcome', { outcome: query.outcome });
+    if (query.department) select.andWhere('lifecycle.departments_visited @> ARRAY[:department]::text[]', { department: query.department });
+    if (query.from) select.andWhere('lifecycle.opened_at >= :from', { from: new Date(query.from) });
+    if (query.to) select.andWhere('lifecycle.opened_at < :to', { to: new Date(query.to) });
+    const [records, total] = await select
+      .orderBy('lifecycle.openedAt', 'DESC', 'NULLS LAST')
+      .addOrderBy('lifecycle.ticketId', 'ASC')
+      .offset(query.offset)
+      .limit(query.limit)
+      .getManyAndCount();
+    return { items: records.map(lifecycleView), total, limit: query.limit, offset: query.offset };
+  }
+}
+
+function entryView(entry: TicketTimelineEntry): TimelineEntryView {
+  return {
+    eventId: entry.eventId,
+    service: entry.service,
+    streamId: entry.streamId,
+    streamPosition: entry.streamPosition,
+    type: entry.type,
+    schemaVersion: entry.schemaVersion,
+    occurredAt: entry.occurredAt.toISOString(),
+    recordedAt: entry.recordedAt.toISOString(),
+    actorId: entry.actorId,
+    role: entry.role,
+    department: entry.department,
+    reason: entry.reason,
+    correlationId: entry.correlationId,
+    causationId: entry.causationId,
+    summary: entry.summary,
+    data: entry.data,
+  };
+}
+
+function lifecycleView(record: TicketLifecycleRecord): LifecycleView {
+  const iso = (instant: Date | null): string | null => instant?.toISOString() ?? null;
+  return {
+    ticketId: record.ticketId,
+    channel: record.channel,
+    type: record.type,
+    complaint: record.complaint,
+    openedAt: iso(record.openedAt),
+    firstResponseAt: iso(record.firstResponseAt),
+    resolvedAt: iso(record.resolvedAt),
+    closedAt: iso(record.closedAt),
+    outcome: record.outcome,
+    resolvedAtFirstContact: record.resolvedAtFirstContact,
+    rounds: record.rounds,
+    reopens: record.reopens,
+    firstResponseMinutes: record.firstResponseMinutes,
+    resolutionMinutes: record.resolutionMinutes,
+    firstResponseDeadlineMet: record.firstResponseDeadlineMet,
+    resolutionDeadlineMet: record.resolutionDeadlineMet,
+    departmentsVisited: record.departmentsVisited,
+    escalationCount: record.escalationCount,
+    escalations: record.escalations,
+    managementInvolved: record.managementInvolved,
+    eventCount: record.eventCount,
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}
