@@ -1,4 +1,46 @@
-import { baseConfigSchema } from '@handoff/platform';
+import { z } from 'zod';
+import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
+import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicySchema, type DeadlinePolicy } from './deadlines/deadline-policy';
+import { DEFAULT_ORGANISATION, departmentOf, organisationSchema, type Organisation } from './organisation/organisation';
+import { DEFAULT_ROUTING_RULES, routingRulesSchema, type RoutingRules } from './tickets/routing-rules';
+import { DEFAULT_ESCALATION_POLICY, escalationPolicySchema, type EscalationPolicy, type RoutingPolicy } from './tickets/tickets.decider';
 
-export const routingConfigSchema = baseConfigSchema('routing', 3002);
-export type RoutingConfig = ReturnType<typeof routingConfigSchema.parse>;
+export const routingConfigSchema = baseConfigSchema('routing', 3002)
+  .extend({
+    /** JSON file with the routing rules (which department receives which ticket). */
+    ROUTING_RULES_FILE: policyFile<RoutingRules>(routingRulesSchema as never, DEFAULT_ROUTING_RULES),
+    /** JSON file with the deadline policy (minutes per type and priority, business calendar). */
+    DEADLINE_POLICY_FILE: policyFile<DeadlinePolicy>(deadlinePolicySchema as never, DEFAULT_DEADLINE_POLICY),
+    /** JSON file saying how long after a missed deadline management is called in. */
+    ESCALATION_POLICY_FILE: policyFile<EscalationPolicy>(escalationPolicySchema as never, DEFAULT_ESCALATION_POLICY),
+    /** JSON file with the departments, their handlers (id, name, skills), managers and assignment strategy. */
+    ORGANISATION_FILE: policyFile<Organisation>(organisationSchema as never, DEFAULT_ORGANISATION),
+    /** How often the sweeper looks for deadlines and escalation points that have come due. */
+    DEADLINE_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** Lets `POST /v1/deadlines/check` take `asOf`: for tests and demos, never in production. */
+    ALLOW_CLOCK_OVERRIDE: booleanFlag(false),
+  })
+  .superRefine((config, context) => {
+    // A ticket routed to a department nobody staffs would wait forever.
+    const { rules, defaultDepartment } = config.ROUTING_RULES_FILE;
+    const named = [...rules.map((rule) => rule.department), defaultDepartment];
+    const missing = [...new Set(named)].filter((department) => !departmentOf(config.ORGANISATION_FILE, department));
+    if (missing.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ROUTING_RULES_FILE'],
+        message: `routes to ${missing.join(', ')}, which ORGANISATION_FILE does not list`,
+      });
+    }
+  });
+export type RoutingConfig = z.infer<typeof routingConfigSchema>;
+
+/** The decider's policy, from configuration. */
+export function routingPolicyOf(config: RoutingConfig): RoutingPolicy {
+  const deadlines = config.DEADLINE_POLICY_FILE;
+  return {
+    rules: config.ROUTING_RULES_FILE,
+    deadlinesFor: (query) => computeDeadlines(deadlines, query),
+    escalation: config.ESCALATION_POLICY_FILE,
+  };
+}

@@ -1,7 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TOPICS } from '@handoff/contracts';
-import { PlatformModule } from '@handoff/platform';
+import { FOLLOWUP_EVENTS, INTAKE_EVENTS, TOPICS, type Actor } from '@handoff/contracts';
+import { CommandHandler } from '@handoff/event-store';
+import { ConsumersLifecycle, CONSUMERS, JsonLogger, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
+import { autoAssignmentHandler } from './assignment/auto-assignment.handler';
 import type { RoutingConfig } from './config';
+import { DeadlineSweeper } from './deadlines/deadline-sweeper';
+import { DeadlinesController } from './deadlines/deadlines.controller';
+import { QueueController } from './queue/queue.controller';
+import { QUEUE_ENTITIES } from './queue/queue.entities';
+import { QUEUE_MIGRATIONS } from './queue/queue.migrations';
+import { QueueNotifications } from './queue/queue.notifications';
+import { departmentQueueProjection } from './queue/queue.projection';
+import { QueueReader } from './queue/queue.reader';
+import { TicketsController } from './tickets/tickets.controller';
+import { react } from './tickets/tickets.react';
+import { TicketsService } from './tickets/tickets.service';
+
+const ROUTING_PROCESS: Actor = { id: 'system:routing', role: 'system' };
+const AUTO_ASSIGNMENT: Actor = { id: 'system:routing-assignment', role: 'system' };
 
 @Module({})
 export class RoutingModule {
@@ -10,9 +26,65 @@ export class RoutingModule {
       module: RoutingModule,
       imports: [
         PlatformModule.forService(
-          { name: 'routing', ownTopic: TOPICS.routingEvents, streamPrefix: 'routing-', entities: [], migrations: [] },
+          { name: 'routing', ownTopic: TOPICS.routingEvents, streamPrefix: 'routing-', entities: QUEUE_ENTITIES, migrations: QUEUE_MIGRATIONS },
           config,
         ),
+      ],
+      controllers: [TicketsController, QueueController, DeadlinesController],
+      providers: [
+        TicketsService,
+        QueueReader,
+        QueueNotifications,
+        DeadlineSweeper,
+        {
+          provide: CONSUMERS,
+          useFactory: (commands: CommandHandler, tickets: TicketsService, logger: JsonLogger): ConsumerDefinition[] => [
+            {
+              // A ticket intake hands over is routed to a department, its deadlines running from the hand-over.
+              name: 'hand-overs',
+              topics: [TOPICS.intakeEvents],
+              handler: reactorHandler({
+                registry: INTAKE_EVENTS,
+                eventTypes: ['TicketHandedOver'],
+                react,
+                decider: tickets.decider,
+                commands,
+                actor: ROUTING_PROCESS,
+              }),
+            },
+            {
+              // The customer's answer through follow-up: another round, management, or the end of the clocks.
+              name: 'follow-ups',
+              topics: [TOPICS.followupEvents],
+              handler: reactorHandler({
+                registry: FOLLOWUP_EVENTS,
+                eventTypes: ['CustomerObjected', 'TicketHandedToManagement', 'TicketClosed'],
+                react,
+                decider: tickets.decider,
+                commands,
+                actor: ROUTING_PROCESS,
+              }),
+            },
+            {
+              name: 'department-queue',
+              topics: [TOPICS.routingEvents, TOPICS.intakeEvents],
+              handler: departmentQueueProjection(),
+            },
+            {
+              name: 'auto-assignment',
+              topics: [TOPICS.routingEvents],
+              handler: autoAssignmentHandler({
+                commands,
+                decider: tickets.decider,
+                organisation: config.ORGANISATION_FILE,
+                actor: AUTO_ASSIGNMENT,
+                logger,
+              }),
+            },
+          ],
+          inject: [CommandHandler, TicketsService, JsonLogger],
+        },
+        ConsumersLifecycle,
       ],
     };
   }

@@ -115,7 +115,7 @@ const ruleSchema = z.strictObject({
   byTypeAndPriority: z.partialRecord(z.enum(TICKET_TYPES), byPrioritySchema).optional(),
 });
 
-const deadlinePolicySchema = z
+export const deadlinePolicySchema = z
   .strictObject({
     version: z.string().trim().min(1, 'must name the policy version'),
     firstResponseMinutes: ruleSchema,

@@ -1,0 +1,97 @@
+import { Controller, Get, Inject, Param, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { concat, interval, map, merge, of, takeUntil, type Observable } from 'rxjs';
+import { z } from 'zod';
+import { DomainError, parseOrThrow, type Actor } from '@handoff/contracts';
+import { Allow, CONFIG, CurrentActor } from '@handoff/platform';
+import { assertMayRead, ROUTING_READERS } from '../access';
+import type { RoutingConfig } from '../config';
+import { departmentOf } from '../organisation/organisation';
+import { QUEUE_STATUSES } from './queue.model';
+import { QueueNotifications, type QueueSignal } from './queue.notifications';
+import { QueueReader } from './queue.reader';
+
+const queueQuerySchema = z.strictObject({
+  status: z.enum(QUEUE_STATUSES).optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
+  handler: z.string().trim().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+  /** Accepted by the AuthGuard in place of the Authorization header. */
+  access_token: z.string().optional(),
+});
+
+const HEARTBEAT_MS = 25_000;
+
+@ApiTags('queues')
+@ApiBearerAuth()
+@Controller('v1/departments')
+export class QueueController {
+  constructor(
+    @Inject(CONFIG) private readonly config: RoutingConfig,
+    private readonly reader: QueueReader,
+    private readonly notifications: QueueNotifications,
+  ) {}
+
+  @Get()
+  @Allow(...ROUTING_READERS)
+  @ApiOperation({ summary: 'The departments of the organisation: handlers (id, name, skills), managers and how each assigns a handler.' })
+  departments() {
+    return { departments: this.config.ORGANISATION_FILE.departments };
+  }
+
+  @Get(':department/queue')
+  @Allow(...ROUTING_READERS)
+  @ApiOperation({
+    summary:
+      "A department's queue, most urgent first, with deadlines and escalations, plus the transfers waiting for its answer. " +
+      "Department staff read their own department only; management, CS, QA and auditors read any.",
+  })
+  @ApiParam({ name: 'department', example: 'billing' })
+  @ApiQuery({ name: 'status', required: false, enum: QUEUE_STATUSES })
+  @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'], description: 'true: a deadline still running is past due now' })
+  @ApiQuery({ name: 'handler', required: false, description: 'Only tickets this handler is responsible for' })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 200' })
+  @ApiResponse({ status: 403, description: 'A department role reading another department.' })
+  @ApiResponse({ status: 404, description: 'No such department in the organisation.' })
+  async queue(@Param('department') department: string, @Query() query: unknown, @CurrentActor() actor: Actor) {
+    this.assertMayReadQueue(actor, department);
+    const { status, overdue, handler, limit } = parseOrThrow(queueQuerySchema, query);
+    return this.reader.queue(department, { status, overdue, handler, limit }, new Date());
+  }
+
+  @Sse(':department/queue/stream')
+  @Allow(...ROUTING_READERS)
+  @ApiOperation({
+    summary:
+      "Live changes to a department's queue as server-sent events: `ready` once subscribed, then a message " +
+      '{ticketId, department, change: updated|left|transfer, status, streamPosition} whenever a ticket of the department changes or leaves it, ' +
+      'and `resync` when changes may have been missed. EventSource cannot send headers: pass the token as `?access_token=`.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiParam({ name: 'department', example: 'billing' })
+  @ApiQuery({ name: 'access_token', required: false })
+  stream(@Param('department') department: string, @CurrentActor() actor: Actor): Observable<MessageEvent> {
+    this.assertMayReadQueue(actor, department);
+    // A comment now and then keeps proxies from closing a quiet stream; clients ignore it.
+    const heartbeats = interval(HEARTBEAT_MS).pipe(
+      map((): MessageEvent => ({ comment: 'heartbeat' })),
+      takeUntil(this.notifications.closed),
+    );
+    const changes = this.notifications.of(department).pipe(map(toMessage));
+    return concat(of<MessageEvent>({ type: 'ready', data: { department } }), merge(changes, heartbeats));
+  }
+
+  private assertMayReadQueue(actor: Actor, department: string): void {
+    assertMayRead(actor, [department]);
+    if (!departmentOf(this.config.ORGANISATION_FILE, department)) throw new DomainError('NOT_FOUND', `no department ${department}`);
+  }
+}
+
+function toMessage(signal: QueueSignal): MessageEvent {
+  return signal.kind === 'resync'
+    ? { type: 'resync', data: {} }
+    : { id: `${signal.change.ticketId}/${signal.change.streamPosition}`, data: signal.change };
+}

@@ -1,0 +1,76 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The department queue read model: rebuildable from routing's and intake's events at any time. */
+export class CreateDepartmentQueue1795500000000 implements MigrationInterface {
+  readonly name = 'CreateDepartmentQueue1795500000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE department_queue (
+        ticket_id text PRIMARY KEY,
+        department text NOT NULL,
+        status text NOT NULL,
+        handler_id text,
+        type text NOT NULL,
+        category text NOT NULL,
+        priority text NOT NULL,
+        channel text NOT NULL,
+        platform text,
+        complaint boolean NOT NULL,
+        round integer NOT NULL,
+        deadlines_from timestamptz NOT NULL,
+        first_response_due_at timestamptz NOT NULL,
+        resolution_due_at timestamptz NOT NULL,
+        deadline_policy_version text NOT NULL,
+        responded_this_round boolean NOT NULL,
+        first_response_escalation text NOT NULL,
+        resolution_escalation text NOT NULL,
+        management_involved boolean NOT NULL,
+        pending_transfer_to text,
+        pending_transfer_reason text,
+        closed_outcome text,
+        routed_at timestamptz NOT NULL,
+        assigned_at timestamptz,
+        updated_at timestamptz NOT NULL,
+        stream_position integer NOT NULL
+      )`);
+    await queryRunner.query('CREATE INDEX department_queue_by_department ON department_queue (department, status)');
+    await queryRunner.query('CREATE INDEX department_queue_by_handler ON department_queue (handler_id) WHERE handler_id IS NOT NULL');
+    await queryRunner.query(
+      'CREATE INDEX department_queue_by_pending_transfer ON department_queue (pending_transfer_to) WHERE pending_transfer_to IS NOT NULL',
+    );
+    await queryRunner.query(`
+      CREATE TABLE running_deadlines (
+        ticket_id text NOT NULL,
+        kind text NOT NULL,
+        department text NOT NULL,
+        round integer NOT NULL,
+        due_at timestamptz NOT NULL,
+        escalation text NOT NULL,
+        PRIMARY KEY (ticket_id, kind)
+      )`);
+    await queryRunner.query('CREATE INDEX running_deadlines_by_due_at ON running_deadlines (due_at)');
+    await queryRunner.query(`
+      CREATE TABLE handler_assignments (
+        department text NOT NULL,
+        handler_id text NOT NULL,
+        last_assigned_at timestamptz NOT NULL,
+        PRIMARY KEY (department, handler_id)
+      )`);
+    await queryRunner.query(`
+      CREATE TABLE queue_ticket_subjects (
+        ticket_id text PRIMARY KEY,
+        subject text NOT NULL,
+        stream_position integer NOT NULL
+      )`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE queue_ticket_subjects');
+    await queryRunner.query('DROP TABLE handler_assignments');
+    await queryRunner.query('DROP TABLE running_deadlines');
+    await queryRunner.query('DROP TABLE department_queue');
+  }
+}
+
+export const QUEUE_MIGRATIONS = [CreateDepartmentQueue1795500000000];

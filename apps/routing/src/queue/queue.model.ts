@@ -1,0 +1,214 @@
+import { assertNever, type DeadlineKind, type Department, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
+import type { EscalationStage } from '../tickets/tickets.decider';
+
+/**
+ * The department queue as a pure fold over routing's events: one entry per ticket, what a
+ * department looks at to see what is waiting, who has what and what is late. The projection
+ * stores it; nothing here knows about tables. No customer contact details: routing's events
+ * carry none, and the subject comes separately from the hand-over.
+ */
+
+export const QUEUE_STATUSES = ['awaiting_handler', 'in_progress', 'result_reported', 'with_management', 'closed'] as const;
+export type QueueStatus = (typeof QUEUE_STATUSES)[number];
+
+export interface QueueEntry {
+  readonly ticketId: string;
+  readonly department: Department;
+  readonly status: QueueStatus;
+  readonly handlerId: string | null;
+  readonly type: string;
+  readonly category: string;
+  readonly priority: string;
+  readonly channel: string;
+  readonly platform: string | null;
+  readonly complaint: boolean;
+  readonly round: number;
+  readonly deadlinesFrom: Date;
+  readonly firstResponseDueAt: Date;
+  readonly resolutionDueAt: Date;
+  readonly deadlinePolicyVersion: string;
+  /** A progress report or a result has been given in this round: the first-response clock stopped. */
+  readonly respondedThisRound: boolean;
+  readonly firstResponseEscalation: EscalationStage;
+  readonly resolutionEscalation: EscalationStage;
+  readonly managementInvolved: boolean;
+  readonly pendingTransferTo: Department | null;
+  readonly pendingTransferReason: string | null;
+  readonly closedOutcome: string | null;
+  readonly routedAt: Date;
+  readonly assignedAt: Date | null;
+  readonly updatedAt: Date;
+  /** The last event of the ticket's routing stream applied; an event at or below it is a replay. */
+  readonly streamPosition: number;
+}
+
+/** A deadline whose clock is running: the department is at work and has not met it yet. */
+export interface RunningDeadline {
+  readonly ticketId: string;
+  readonly kind: DeadlineKind;
+  readonly department: Department;
+  readonly round: number;
+  readonly dueAt: Date;
+  readonly escalation: EscalationStage;
+}
+
+/** Undefined: the event builds nothing (no entry yet, or one already past this event). */
+export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedOf<RoutingEvent>): QueueEntry | undefined {
+  if (entry && event.streamPosition <= entry.streamPosition) return undefined;
+  const at = new Date(event.metadata.occurredAt);
+  const stamp = { updatedAt: at, streamPosition: event.streamPosition };
+  if (event.type === 'TicketRouted') {
+    if (entry) return { ...entry, ...stamp };
+    const { data } = event;
+    return {
+      ticketId: event.ticketId,
+      department: data.department,
+      status: 'awaiting_handler',
+      handlerId: null,
+      type: data.type,
+      category: data.category,
+      priority: data.priority,
+      channel: data.channel,
+      platform: data.platform ?? null,
+      complaint: data.complaint,
+      round: data.round,
+      ...deadlineColumns(data.deadlines),
+      respondedThisRound: false,
+      firstResponseEscalation: 'none',
+      resolutionEscalation: 'none',
+      managementInvolved: false,
+      pendingTransferTo: null,
+      pendingTransferReason: null,
+      closedOutcome: null,
+      routedAt: at,
+      assignedAt: null,
+      ...stamp,
+    };
+  }
+  if (!entry) return undefined;
+  const working = entry.status === 'awaiting_handler' || entry.status === 'in_progress';
+  switch (event.type) {
+    case 'ManagementInvolved':
+      return { ...entry, ...stamp, managementInvolved: true };
+    case 'HandlerAssigned':
+      return working ? { ...entry, ...stamp, status: 'in_progress', handlerId: event.data.handlerId, assignedAt: at } : { ...entry, ...stamp };
+    case 'TransferRequested':
+      return { ...entry, ...stamp, pendingTransferTo: event.data.toDepartment, pendingTransferReason: event.data.reason };
+    case 'TransferAccepted':
+      return working
+        ? {
+            ...entry,
+            ...stamp,
+            status: 'awaiting_handler',
+            department: event.data.toDepartment,
+            handlerId: null,
+            assignedAt: null,
+            pendingTransferTo: null,
+            pendingTransferReason: null,
+          }
+        : { ...entry, ...stamp };
+    case 'TransferRefused':
+      return { ...entry, ...stamp, pendingTransferTo: null, pendingTransferReason: null };
+    case 'ProgressReported':
+      return { ...entry, ...stamp, respondedThisRound: true };
+    case 'ResultReported':
+      return entry.status === 'in_progress'
+        ? { ...entry, ...stamp, status: 'result_reported', respondedThisRound: true }
+        : { ...entry, ...stamp };
+    case 'TicketReopened': {
+      const { data } = event;
+      const carriesOn = data.handlerId !== undefined;
+      return {
+        ...entry,
+        ...stamp,
+        status: carriesOn ? 'in_progress' : 'awaiting_handler',
+        department: data.department,
+        handlerId: data.handlerId ?? null,
+        assignedAt: carriesOn ? entry.assignedAt : null,
+        round: data.round,
+        ...deadlineColumns(data.deadlines),
+        respondedThisRound: false,
+        firstResponseEscalation: 'none',
+        resolutionEscalation: 'none',
+        pendingTransferTo: null,
+        pendingTransferReason: null,
+      };
+    }
+    case 'DeadlineBreached':
+      return { ...entry, ...stamp, ...escalationColumn(event.data.deadline, 'breached') };
+    case 'TicketEscalated': {
+      const { trigger, level } = event.data;
+      switch (trigger) {
+        case 'first_response_overdue':
+          return { ...entry, ...stamp, ...escalationColumn('first_response', level) };
+        case 'resolution_overdue':
+          return { ...entry, ...stamp, ...escalationColumn('resolution', level) };
+        case 'rounds_exhausted':
+          return entry.status === 'result_reported' ? { ...entry, ...stamp, status: 'with_management' } : { ...entry, ...stamp };
+        default:
+          return assertNever(trigger);
+      }
+    }
+    case 'HandlingClosed':
+      return { ...entry, ...stamp, status: 'closed', closedOutcome: event.data.outcome, pendingTransferTo: null, pendingTransferReason: null };
+    default:
+      return assertNever(event);
+  }
+}
+
+function deadlineColumns(deadlines: { from: string; firstResponseDueAt: string; resolutionDueAt: string; policyVersion: string }) {
+  return {
+    deadlinesFrom: new Date(deadlines.from),
+    firstResponseDueAt: new Date(deadlines.firstResponseDueAt),
+    resolutionDueAt: new Date(deadlines.resolutionDueAt),
+    deadlinePolicyVersion: deadlines.policyVersion,
+  };
+}
+
+function escalationColumn(kind: DeadlineKind, stage: EscalationStage): Partial<QueueEntry> {
+  return kind === 'first_response' ? { firstResponseEscalation: stage } : { resolutionEscalation: stage };
+}
+
+/** The clocks that run for an entry: only while the department is at work, the first response only until given. */
+export function runningDeadlinesOf(entry: QueueEntry): RunningDeadline[] {
+  if (entry.status !== 'awaiting_handler' && entry.status !== 'in_progress') return [];
+  const base = { ticketId: entry.ticketId, department: entry.department, round: entry.round };
+  const resolution: RunningDeadline = { ...base, kind: 'resolution', dueAt: entry.resolutionDueAt, escalation: entry.resolutionEscalation };
+  return entry.respondedThisRound
+    ? [resolution]
+    : [{ ...base, kind: 'first_response', dueAt: entry.firstResponseDueAt, escalation: entry.firstResponseEscalation }, resolution];
+}
+
+/** Overdue: a deadline still running is past its due date. */
+export function isOverdue(entry: QueueEntry, now: Date): boolean {
+  return runningDeadlinesOf(entry).some((deadline) => deadline.dueAt.getTime() < now.getTime());
+}
+
+/** What a live queue is told: ids and states only, never anything about the customer. */
+export interface QueueChange {
+  readonly ticketId: string;
+  /** The department whose queue changed. */
+  readonly department: Department;
+  /** `left`: the ticket is no longer this department's; `transfer`: a transfer to this department was asked for or answered. */
+  readonly change: 'updated' | 'left' | 'transfer';
+  readonly status: QueueStatus;
+  readonly streamPosition: number;
+}
+
+/** Every department whose queue an event changed. */
+export function queueChangesOf(before: QueueEntry | undefined, after: QueueEntry): QueueChange[] {
+  const change = (department: Department, kind: QueueChange['change']): QueueChange => ({
+    ticketId: after.ticketId,
+    department,
+    change: kind,
+    status: after.status,
+    streamPosition: after.streamPosition,
+  });
+  const changes = [change(after.department, 'updated')];
+  if (before && before.department !== after.department) changes.push(change(before.department, 'left'));
+  const transferTargets = new Set([before?.pendingTransferTo, after.pendingTransferTo]);
+  for (const department of transferTargets) {
+    if (department && !changes.some((known) => known.department === department)) changes.push(change(department, 'transfer'));
+  }
+  return changes;
+}

@@ -1,0 +1,414 @@
+import 'reflect-metadata';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Partitioners, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { intakeStreamId, newId, TOPICS, type Role, type TicketHandedOverData } from '@handoff/contracts';
+import { createPostgresEventStore, NO_STREAM, type PostgresEventStore } from '@handoff/event-store';
+import { createKafka, toKafkaMessage } from '@handoff/messaging';
+import { ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
+import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { routingConfigSchema } from './config';
+import { RoutingModule } from './routing.module';
+
+/**
+ * The routing service in-process against the real broker and PostgreSQL: intake's hand-overs
+ * arrive on `intake.events`, people act over HTTP, the queue and its live stream follow.
+ * A second instance on the same database (its own topic prefix, so the first keeps every
+ * partition and nothing waits on a rebalance) shows that live queues reach every instance
+ * and that a clock override is refused where it is not switched on.
+ */
+
+const SECRET = 'routing-int-spec-secret-0123456';
+const MINUTE = 60_000;
+const CONTACT_NAME = 'Wang Fang';
+const CONTACT_PHONE = '+86 138 0013 8000';
+
+const directory = mkdtempSync(join(tmpdir(), 'routing-int-'));
+function policy(name: string, content: unknown): string {
+  const path = join(directory, name);
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
+const ORGANISATION = policy('organisation.json', {
+  departments: [
+    {
+      id: 'billing',
+      name: 'Billing',
+      strategy: 'manual',
+      handlers: [
+        { id: 'h-ana', name: 'Ana', skills: ['billing'] },
+        { id: 'h-bo', name: 'Bo', skills: ['billing', 'complaint'] },
+      ],
+      managers: [{ id: 'm-mei', name: 'Mei' }],
+    },
+    {
+      id: 'logistics',
+      name: 'Logistics',
+      strategy: 'least_loaded',
+      handlers: [
+        { id: 'h-lou', name: 'Lou', skills: ['logistics'] },
+        { id: 'h-liu', name: 'Liu', skills: ['logistics'] },
+      ],
+      managers: [{ id: 'm-lin', name: 'Lin' }],
+    },
+    { id: 'customer_care', name: 'Customer care', strategy: 'manual', handlers: [{ id: 'h-cai', name: 'Cai', skills: [] }], managers: [] },
+  ],
+});
+const RULES = policy('rules.json', {
+  rules: [
+    { name: 'billing', department: 'billing', categories: ['billing'] },
+    { name: 'logistics', department: 'logistics', categories: ['logistics'] },
+  ],
+  defaultDepartment: 'customer_care',
+});
+// Clock time, so the expected due dates do not depend on the day the test runs.
+const DEADLINES = policy('deadlines.json', { version: 'int-1', firstResponseMinutes: { default: 30 }, resolutionMinutes: { default: 240 }, countIn: 'clock' });
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const token = (role: Exclude<Role, 'system'>, id: string, department?: string) => signToken({ sub: id, role, ...(department ? { department } : {}) }, SECRET);
+const director = token('management', 'd-zhou');
+const ana = token('department_handler', 'h-ana', 'billing');
+const bo = token('department_handler', 'h-bo', 'billing');
+const mei = token('department_manager', 'm-mei', 'billing');
+const lin = token('department_manager', 'm-lin', 'logistics');
+const lou = token('department_handler', 'h-lou', 'logistics');
+const handlerTokens: Record<string, string> = { 'h-ana': ana, 'h-bo': bo, 'h-lou': lou, 'h-liu': token('department_handler', 'h-liu', 'logistics') };
+
+interface LiveQueue {
+  readonly messages: { type: string; data: Json }[];
+  status(): number | undefined;
+  close(): void;
+}
+
+describe('routing service on a real broker and PostgreSQL', () => {
+  const suffix = uniqueSuffix();
+  const prefix = `test-routing-${suffix}.`;
+  const readerPrefix = `test-routing-${suffix}-b.`;
+  let database: TestDatabase;
+  let intakeDatabase: TestDatabase;
+  let intakeStore: PostgresEventStore;
+  let producer: Producer;
+  let routing: NestExpressApplication;
+  let reader: NestExpressApplication;
+  let routingUrl: string;
+  let readerUrl: string;
+  const streams: LiveQueue[] = [];
+
+  async function start(topicPrefix: string, env: Record<string, string>): Promise<[NestExpressApplication, string]> {
+    const config = loadConfig(routingConfigSchema, {
+      DATABASE_URL: testServerUrl(),
+      DATABASE_NAME: database.name,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      KAFKA_TOPIC_PARTITIONS: '2',
+      AUTH_TOKEN_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      ORGANISATION_FILE: ORGANISATION,
+      ROUTING_RULES_FILE: RULES,
+      DEADLINE_POLICY_FILE: DEADLINES,
+      ...env,
+    });
+    const logger = new JsonLogger('routing', 'warn');
+    const app = await NestFactory.create<NestExpressApplication>(RoutingModule.forRoot(config), { logger, bodyParser: false });
+    installBodyParser(app);
+    app.useGlobalFilters(new ErrorFilter(logger));
+    await app.listen(0, '127.0.0.1');
+    return [app, await app.getUrl()];
+  }
+
+  beforeAll(async () => {
+    [database, intakeDatabase] = await Promise.all([createTestDatabase('routing'), createTestDatabase('routing_intake')]);
+    intakeStore = await createPostgresEventStore({ connectionString: intakeDatabase.url });
+    // The sweeper runs every second: a ticket handed over hours ago is escalated without anyone asking.
+    [routing, routingUrl] = await start(prefix, { ALLOW_CLOCK_OVERRIDE: 'true', DEADLINE_CHECK_INTERVAL_MS: '1000' });
+    [reader, readerUrl] = await start(readerPrefix, { DEADLINE_CHECK_INTERVAL_MS: '3600000' });
+    producer = createKafka({ brokers: kafkaBrokers(), clientId: `routing-int-${suffix}` }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    for (const stream of streams) stream.close();
+    await reader?.close();
+    await routing?.close();
+    await producer?.disconnect();
+    await intakeStore?.close();
+    const admin = createKafka({ brokers: kafkaBrokers(), clientId: `routing-int-${suffix}-admin` }).admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix) || topic.startsWith(readerPrefix));
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+    await Promise.all([database?.drop(), intakeDatabase?.drop()]);
+  });
+
+  /** What intake does: record TicketHandedOver in its store and publish it on `intake.events`. */
+  async function handOver(data: Partial<TicketHandedOverData> & Pick<TicketHandedOverData, 'category' | 'type'>, occurredAt = new Date()): Promise<string> {
+    const ticketId = newId();
+    const { events } = await intakeStore.append(
+      intakeStreamId(ticketId),
+      [
+        {
+          eventId: newId(),
+          type: 'TicketHandedOver',
+          schemaVersion: 1,
+          ticketId,
+          data: {
+            channel: 'email',
+            priority: 'normal',
+            customer: { name: CONTACT_NAME, phone: CONTACT_PHONE },
+            subject: `Subject of ${data.category}`,
+            description: 'The whole story, so nobody has to ask again.',
+            complaint: data.type === 'complaint',
+            reason: 'classified_for_department',
+            ...data,
+          },
+          metadata: { correlationId: ticketId, causationId: newId(), actorId: 'agent-1', role: 'cs', occurredAt: occurredAt.toISOString() },
+        },
+      ],
+      NO_STREAM,
+    );
+    await producer.send({ topic: prefix + TOPICS.intakeEvents, acks: -1, messages: events.map(toKafkaMessage) });
+    return ticketId;
+  }
+
+  async function call(method: string, path: string, bearer: string, body?: unknown, base = routingUrl): Promise<{ status: number; body: Json }> {
+    const response = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: await response.json().catch(() => undefined) };
+  }
+
+  async function queue(department: string, bearer = director, query = ''): Promise<Json> {
+    const response = await call('GET', `/v1/departments/${department}/queue${query}`, bearer);
+    expect(response.status).toBe(200);
+    return response.body;
+  }
+
+  const rowOf = async (department: string, ticketId: string, query = ''): Promise<Json | undefined> =>
+    (await queue(department, director, query)).tickets.find((row: Json) => row.ticketId === ticketId);
+
+  /** Reads server-sent events with fetch, as a browser's EventSource would (token in the query). */
+  function liveQueue(base: string, department: string, bearer: string): LiveQueue {
+    const abort = new AbortController();
+    const messages: { type: string; data: Json }[] = [];
+    let status: number | undefined;
+    void (async () => {
+      const response = await fetch(`${base}/v1/departments/${department}/queue/stream?access_token=${bearer}`, { signal: abort.signal });
+      status = response.status;
+      if (!response.body) return;
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for await (const chunk of response.body) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const lines = buffer.slice(0, end).split('\n');
+          buffer = buffer.slice(end + 2);
+          const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
+          if (!data) continue;
+          const type = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message';
+          messages.push({ type, data: JSON.parse(data) });
+        }
+      }
+    })().catch(() => undefined);
+    const stream = { messages, status: () => status, close: () => abort.abort() };
+    streams.push(stream);
+    return stream;
+  }
+
+  const tickets: Record<'complaint' | 'parcel' | 'stale', string> = { complaint: '', parcel: '', stale: '' };
+  let complaintHandedOverAt: Date;
+  let parcelHandler: string;
+  let claimant: string;
+
+  it('routes a handed-over ticket into its department queue with its deadlines, and no contact details', async () => {
+    complaintHandedOverAt = new Date();
+    tickets.complaint = await handOver({ type: 'complaint', category: 'billing', priority: 'high', subject: 'Charged twice' }, complaintHandedOverAt);
+    tickets.parcel = await handOver({ type: 'consultation', category: 'logistics' });
+    // Handed over six hours ago: the first response is long overdue, the resolution two hours overdue.
+    tickets.stale = await handOver({ type: 'consultation', category: 'general' }, new Date(Date.now() - 6 * 60 * MINUTE));
+
+    const row = await eventually('the complaint in the billing queue', () => rowOf('billing', tickets.complaint));
+    expect(row).toMatchObject({
+      department: 'billing',
+      status: 'awaiting_handler',
+      handlerId: null,
+      type: 'complaint',
+      category: 'billing',
+      priority: 'high',
+      complaint: true,
+      subject: 'Charged twice',
+      round: 1,
+      overdue: false,
+      deadlines: {
+        from: complaintHandedOverAt.toISOString(),
+        firstResponseDueAt: new Date(complaintHandedOverAt.getTime() + 30 * MINUTE).toISOString(),
+        resolutionDueAt: new Date(complaintHandedOverAt.getTime() + 240 * MINUTE).toISOString(),
+        policyVersion: 'int-1',
+        running: ['first_response', 'resolution'],
+      },
+      escalation: { breached: false, level: null },
+    });
+    await eventually('management on the complaint', async () => (await rowOf('billing', tickets.complaint))?.managementInvolved === true);
+    const everything = JSON.stringify(await queue('billing'));
+    expect(everything).not.toContain(CONTACT_NAME);
+    expect(everything).not.toContain(CONTACT_PHONE);
+  });
+
+  it('names a handler by the department’s strategy, and records why', async () => {
+    const row = await eventually('a logistics handler on the parcel', async () => {
+      const found = await rowOf('logistics', tickets.parcel);
+      return found?.handlerId ? found : undefined;
+    });
+    expect(row.status).toBe('in_progress');
+    expect(['h-lou', 'h-liu']).toContain(row.handlerId);
+    parcelHandler = row.handlerId;
+
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT data FROM events WHERE stream_id = $1 AND type = 'HandlerAssigned'`, [`routing-ticket-${tickets.parcel}`]);
+      expect(rows).toEqual([{ data: expect.objectContaining({ handlerId: parcelHandler, method: 'least_loaded', reason: expect.stringMatching(/^least loaded: 0 open tickets/) }) }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('keeps a department to its own queue and tickets', async () => {
+    expect((await call('GET', '/v1/departments/billing/queue', lou)).status).toBe(403);
+    expect((await call('GET', `/v1/tickets/${tickets.complaint}`, lou)).status).toBe(403);
+    expect((await call('POST', `/v1/tickets/${tickets.complaint}/claim`, lou)).status).toBe(403);
+    expect((await call('GET', '/v1/departments/astrology/queue', director)).status).toBe(404);
+    const ticket = await call('GET', `/v1/tickets/${tickets.complaint}`, ana);
+    expect(ticket).toMatchObject({ status: 200, body: { ticketId: tickets.complaint, department: 'billing', status: 'awaiting_handler', subject: 'Charged twice' } });
+    const stranger = liveQueue(readerUrl, 'billing', lou);
+    await eventually('the live queue to be refused', async () => stranger.status());
+    expect(stranger.status()).toBe(403);
+  });
+
+  it('gives the ticket to one of two simultaneous claimants, and every instance’s live queue hears of it', async () => {
+    const live = liveQueue(readerUrl, 'billing', mei);
+    await eventually('the live queue to be ready', async () => live.messages.some((message) => message.type === 'ready'));
+
+    const claims = await Promise.all([ana, bo].map((bearer) => call('POST', `/v1/tickets/${tickets.complaint}/claim`, bearer)));
+    expect(claims.map((claim) => claim.status).sort()).toEqual([200, 409]);
+    const won = claims.find((claim) => claim.status === 200)!;
+    claimant = won.body.handlerId;
+    expect(won.body).toMatchObject({ ticketId: tickets.complaint, status: 'in_progress', department: 'billing' });
+    expect(claims.find((claim) => claim.status === 409)!.body.error).toBe('conflict');
+
+    await eventually('the claim on the live queue', async () =>
+      live.messages.some((message) => message.type === 'message' && message.data.ticketId === tickets.complaint && message.data.status === 'in_progress'),
+    );
+    expect(live.messages.every((message) => !JSON.stringify(message).includes(CONTACT_PHONE))).toBe(true);
+    await eventually('the claimant in the queue', async () => (await rowOf('billing', tickets.complaint, `?handler=${claimant}`))?.status === 'in_progress');
+  });
+
+  it('takes progress, and refuses a complaint’s result without an apology, naming the field', async () => {
+    const bearer = handlerTokens[claimant];
+    expect((await call('POST', `/v1/tickets/${tickets.complaint}/progress`, bearer, { note: 'Refund being checked', extra: 1 })).status).toBe(400);
+    expect((await call('POST', `/v1/tickets/${tickets.complaint}/progress`, bearer, { note: 'Refund being checked' })).status).toBe(200);
+    await eventually('the first response to stop its clock', async () => {
+      const row = await rowOf('billing', tickets.complaint);
+      return row?.deadlines.running.length === 1 && row.deadlines.running[0] === 'resolution';
+    });
+
+    const refused = await call('POST', `/v1/tickets/${tickets.complaint}/result`, bearer, { summary: 'Refunded the second charge.' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields.map((field: Json) => field.field)).toEqual(expect.arrayContaining(['apology', 'correctiveAction']));
+  });
+
+  it('moves the ticket to the other department when it accepts the transfer', async () => {
+    const bearer = handlerTokens[claimant];
+    const live = liveQueue(routingUrl, 'billing', mei);
+    await eventually('the live queue to be ready', async () => live.messages.some((message) => message.type === 'ready'));
+
+    const nowhere = await call('POST', `/v1/tickets/${tickets.complaint}/transfer`, bearer, { toDepartment: 'astrology', reason: 'stars' });
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.body.fields).toEqual([expect.objectContaining({ field: 'toDepartment' })]);
+    const asked = await call('POST', `/v1/tickets/${tickets.complaint}/transfer`, bearer, { toDepartment: 'logistics', reason: 'The charge was a courier fee' });
+    expect(asked).toMatchObject({ status: 200, body: { pendingTransfer: { toDepartment: 'logistics' } } });
+    await eventually('the transfer offered to logistics', async () =>
+      (await queue('logistics', lin)).incomingTransfers.some((row: Json) => row.ticketId === tickets.complaint),
+    );
+    expect((await call('GET', `/v1/tickets/${tickets.complaint}`, lou)).status).toBe(200);
+
+    expect((await call('POST', `/v1/tickets/${tickets.complaint}/transfer/accept`, mei)).status).toBe(403);
+    expect(await call('POST', `/v1/tickets/${tickets.complaint}/transfer/accept`, lin)).toMatchObject({
+      status: 200,
+      body: { department: 'logistics', status: 'awaiting_handler', handlerId: null },
+    });
+    await eventually('the ticket gone from billing', async () => !(await rowOf('billing', tickets.complaint)));
+    await eventually('billing’s live queue told it left', async () =>
+      live.messages.some((message) => message.data.ticketId === tickets.complaint && message.data.change === 'left'),
+    );
+    // Least loaded: the parcel's handler has one open ticket, the other none.
+    const moved = await eventually('a logistics handler on the complaint', async () => {
+      const row = await rowOf('logistics', tickets.complaint);
+      return row?.handlerId ? row : undefined;
+    });
+    expect(moved.handlerId).not.toBe(parcelHandler);
+    expect((await call('GET', `/v1/tickets/${tickets.complaint}`, ana)).status).toBe(403);
+
+    const result = await call('POST', `/v1/tickets/${tickets.complaint}/result`, handlerTokens[moved.handlerId], {
+      summary: 'The courier fee was refunded.',
+      apology: 'We are sorry for the double charge.',
+      correctiveAction: 'Courier fees are now shown before payment.',
+    });
+    expect(result).toMatchObject({ status: 200, body: { status: 'result_reported', department: 'logistics' } });
+  });
+
+  it('escalates missed deadlines on its own, as the clock runs', async () => {
+    const row = await eventually('the stale ticket escalated by the sweeper', async () => {
+      const found = await rowOf('customer_care', tickets.stale);
+      return found?.escalation.firstResponse === 'management' ? found : undefined;
+    });
+    // Resolution was due two hours ago; management is called in four hours after that.
+    expect(row).toMatchObject({ overdue: true, managementInvolved: true, escalation: { breached: true, level: 'management', resolution: 'department_manager' } });
+    expect((await queue('customer_care', director, '?overdue=true')).tickets.map((found: Json) => found.ticketId)).toContain(tickets.stale);
+    expect((await queue('customer_care', director, '?overdue=false')).tickets.map((found: Json) => found.ticketId)).not.toContain(tickets.stale);
+  });
+
+  it('sweeps as of an injected instant only where the clock override is on, and only for management', async () => {
+    const asOf = new Date(Date.now() + 24 * 60 * MINUTE).toISOString();
+    const withoutOverride = await call('POST', '/v1/deadlines/check', director, { asOf }, readerUrl);
+    expect(withoutOverride.status).toBe(400);
+    expect(withoutOverride.body.fields).toEqual([expect.objectContaining({ field: 'asOf' })]);
+    expect((await call('POST', '/v1/deadlines/check', lin, { asOf })).status).toBe(403);
+
+    const swept = await call('POST', '/v1/deadlines/check', director, { asOf });
+    expect(swept.status).toBe(200);
+    expect(swept.body.asOf).toBe(asOf);
+    const parcel = swept.body.changed.find((change: Json) => change.ticketId === tickets.parcel);
+    // Each deadline: breached, to the department's manager, and to management once its grace period is past too.
+    expect(parcel.events).toEqual(['DeadlineBreached', 'TicketEscalated', 'TicketEscalated', 'ManagementInvolved', 'DeadlineBreached', 'TicketEscalated', 'TicketEscalated']);
+
+    const row = await eventually('the escalations in the logistics queue', async () => {
+      const found = await rowOf('logistics', tickets.parcel);
+      return found?.escalation.resolution === 'management' ? found : undefined;
+    });
+    expect(row).toMatchObject({ managementInvolved: true, escalation: { firstResponse: 'management', breached: true, level: 'management' } });
+    const again = await call('POST', '/v1/deadlines/check', director, { asOf });
+    expect(again.body.changed.find((change: Json) => change.ticketId === tickets.parcel)).toBeUndefined();
+  });
+});

@@ -1,0 +1,169 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { parseOrThrow, type Actor } from '@handoff/contracts';
+import { Allow, CurrentActor, RequestId } from '@handoff/platform';
+import { assertMayRead, ROUTING_READERS } from '../access';
+import { QueueReader } from '../queue/queue.reader';
+import { commandMetadata, handlerOf, TicketsService, type RoutedState } from './tickets.service';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const nothingSchema = z.strictObject({});
+const assignSchema = z.strictObject({ handlerId: text(64), reason: text(1000).optional() });
+const progressSchema = z.strictObject({ note: text(4000) });
+const resultSchema = z.strictObject({ summary: text(4000), apology: text(4000).optional(), correctiveAction: text(4000).optional() });
+const transferSchema = z.strictObject({ toDepartment: text(64), reason: text(1000) });
+const refuseSchema = z.strictObject({ reason: text(1000) });
+
+const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+const DEPARTMENT_STAFF = ['department_handler', 'department_manager'] as const;
+const DEPARTMENT_AND_MANAGEMENT = [...DEPARTMENT_STAFF, 'management'] as const;
+
+@ApiTags('tickets')
+@ApiBearerAuth()
+@ApiParam({ name: 'ticketId', format: 'uuid' })
+@ApiResponse({ status: 400, description: 'Invalid body (unknown fields refused); `fields` names each bad field.' })
+@ApiResponse({ status: 403, description: 'Not for this role, or a department acting on another department’s ticket.' })
+@ApiResponse({ status: 404, description: 'Routing has no such ticket.' })
+@Controller('v1/tickets')
+export class TicketsController {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly queue: QueueReader,
+  ) {}
+
+  @Get(':ticketId')
+  @Allow(...ROUTING_READERS)
+  @ApiOperation({
+    summary:
+      "A ticket's routing state, read from its event stream: department, responsible handler, round, deadlines, escalations, pending transfer. " +
+      'Department staff see the tickets of their department (and those offered to it).',
+  })
+  async get(@Param('ticketId', ParseUUIDPipe) ticketId: string, @CurrentActor() actor: Actor) {
+    const { state, version } = await this.tickets.state(ticketId);
+    assertMayRead(actor, [state.ticket.department, state.ticket.pendingTransfer?.toDepartment]);
+    const { ticket } = state;
+    return {
+      ticketId,
+      status: state.status,
+      department: ticket.department,
+      handlerId: handlerOf(state) ?? null,
+      round: ticket.round,
+      type: ticket.type,
+      category: ticket.category,
+      priority: ticket.priority,
+      channel: ticket.channel,
+      platform: ticket.platform ?? null,
+      complaint: ticket.complaint,
+      subject: (await this.queue.subjectOf(ticketId)) ?? null,
+      deadlines: ticket.deadlines,
+      firstResponseGiven: ticket.respondedThisRound,
+      escalations: ticket.escalations,
+      managementInvolved: ticket.managementInvolved,
+      pendingTransfer: ticket.pendingTransfer ?? null,
+      outcome: state.status === 'closed' ? state.outcome : null,
+      version,
+    };
+  }
+
+  @Post(':ticketId/claim')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_STAFF)
+  @ApiOperation({ summary: 'A handler of the ticket’s department takes it as the responsible handler. Of two simultaneous claims one wins; the other gets 409.' })
+  @ApiBody({ schema: asJsonSchema(nothingSchema), required: false })
+  @ApiResponse({ status: 409, description: 'Another handler claimed it first.' })
+  async claim(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    parseOrThrow(nothingSchema, body ?? {});
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ClaimTicket', data: {}, metadata: commandMetadata(actor, requestId) }));
+  }
+
+  @Post(':ticketId/assign')
+  @HttpCode(200)
+  @Allow('department_manager', 'management')
+  @ApiOperation({ summary: 'The department’s manager (or management) names the responsible handler, one of the department’s handlers.' })
+  @ApiBody({ schema: asJsonSchema(assignSchema) })
+  async assign(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { handlerId, reason } = parseOrThrow(assignSchema, body);
+    const state = await this.tickets.execute(ticketId, {
+      type: 'AssignHandler',
+      data: { mode: 'manager', handlerId, ...(reason ? { reason } : {}) },
+      metadata: commandMetadata(actor, requestId),
+    });
+    return summary(ticketId, state);
+  }
+
+  @Post(':ticketId/progress')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_AND_MANAGEMENT)
+  @ApiOperation({ summary: 'Keep CS informed. The first progress report of a round is the department’s first response (its handling plan).' })
+  @ApiBody({ schema: asJsonSchema(progressSchema) })
+  async progress(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { note } = parseOrThrow(progressSchema, body);
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportProgress', data: { note }, metadata: commandMetadata(actor, requestId) }));
+  }
+
+  @Post(':ticketId/result')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_AND_MANAGEMENT)
+  @ApiOperation({ summary: 'Report the result to CS (not to the customer). A complaint’s result must carry an apology and a corrective action.' })
+  @ApiBody({ schema: asJsonSchema(resultSchema) })
+  async result(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const data = parseOrThrow(resultSchema, body);
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportResult', data, metadata: commandMetadata(actor, requestId) }));
+  }
+
+  @Post(':ticketId/transfer')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_AND_MANAGEMENT)
+  @ApiOperation({ summary: 'Ask another department to take the ticket over; it stays here until that department accepts.' })
+  @ApiBody({ schema: asJsonSchema(transferSchema) })
+  @ApiResponse({ status: 409, description: 'A transfer is already waiting for an answer.' })
+  async transfer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { toDepartment, reason } = parseOrThrow(transferSchema, body);
+    const state = await this.tickets.execute(ticketId, {
+      type: 'RequestTransfer',
+      data: { toDepartment, reason },
+      metadata: commandMetadata(actor, requestId, new Date(), reason),
+    });
+    return summary(ticketId, state);
+  }
+
+  @Post(':ticketId/transfer/accept')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_AND_MANAGEMENT)
+  @ApiOperation({ summary: 'The receiving department takes the ticket over (without a handler until it names one); the round’s deadlines keep running.' })
+  @ApiBody({ schema: asJsonSchema(nothingSchema), required: false })
+  @ApiResponse({ status: 412, description: 'No transfer is waiting for an answer.' })
+  async acceptTransfer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    parseOrThrow(nothingSchema, body ?? {});
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'AcceptTransfer', data: {}, metadata: commandMetadata(actor, requestId) }));
+  }
+
+  @Post(':ticketId/transfer/refuse')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_AND_MANAGEMENT)
+  @ApiOperation({ summary: 'The receiving department refuses the transfer, saying why; the ticket stays where it is.' })
+  @ApiBody({ schema: asJsonSchema(refuseSchema) })
+  @ApiResponse({ status: 412, description: 'No transfer is waiting for an answer.' })
+  async refuseTransfer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { reason } = parseOrThrow(refuseSchema, body);
+    const state = await this.tickets.execute(ticketId, {
+      type: 'RefuseTransfer',
+      data: { reason },
+      metadata: commandMetadata(actor, requestId, new Date(), reason),
+    });
+    return summary(ticketId, state);
+  }
+}
+
+function summary(ticketId: string, state: RoutedState) {
+  return {
+    ticketId,
+    status: state.status,
+    department: state.ticket.department,
+    handlerId: handlerOf(state) ?? null,
+    round: state.ticket.round,
+    pendingTransfer: state.ticket.pendingTransfer ?? null,
+  };
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  ValidationFailed,
+  routingStreamId,
+  type Actor,
+  type CommandMetadata,
+  type Decider,
+  type FieldError,
+  type RoutingEvent,
+} from '@handoff/contracts';
+import { CommandHandler } from '@handoff/event-store';
+import { CONFIG } from '@handoff/platform';
+import { routingPolicyOf, type RoutingConfig } from '../config';
+import { staffedDecider } from './staffed-decider';
+import { ticketsDecider, type RoutingCommand, type RoutingState } from './tickets.decider';
+
+export type RoutedState = Exclude<RoutingState, { status: 'unrouted' }>;
+
+/** Turns requests into routing commands; the decisions are the decider's. */
+@Injectable()
+export class TicketsService {
+  /** The one decider of the service, with the configured policy and organisation. */
+  readonly decider: Decider<RoutingCommand, RoutingEvent, RoutingState>;
+
+  constructor(
+    private readonly commands: CommandHandler,
+    @Inject(CONFIG) config: RoutingConfig,
+  ) {
+    this.decider = staffedDecider(ticketsDecider(routingPolicyOf(config)), config.ORGANISATION_FILE);
+  }
+
+  async execute(ticketId: string, command: RoutingCommand): Promise<RoutedState> {
+    try {
+      const { state } = await this.commands.handle(routingStreamId(ticketId), this.decider, command, { ticketId });
+      if (state.status === 'unrouted') throw new DomainError('NOT_FOUND', `no ticket ${ticketId} in routing`);
+      return state;
+    } catch (error) {
+      throw withFields(error);
+    }
+  }
+
+  async state(ticketId: string): Promise<{ state: RoutedState; version: number }> {
+    const { state, version } = await this.commands.load(routingStreamId(ticketId), this.decider);
+    if (state.status === 'unrouted') throw new DomainError('NOT_FOUND', `no ticket ${ticketId} in routing`);
+    return { state, version };
+  }
+}
+
+/** The decider names bad fields in `details.errors`; the edge answers every 400 with `fields`. */
+function withFields(error: unknown): unknown {
+  if (error instanceof DomainError && error.code === 'VALIDATION_FAILED' && Array.isArray(error.details?.errors)) {
+    return new ValidationFailed(error.details.errors as FieldError[]);
+  }
+  return error;
+}
+
+export function commandMetadata(actor: Actor, requestId: string, now = new Date(), reason?: string): CommandMetadata {
+  return { now, actor, correlationId: requestId, causationId: requestId, ...(reason ? { reason } : {}) };
+}
+
+export function handlerOf(state: RoutedState): string | undefined {
+  return state.status === 'in_progress' || state.status === 'result_reported' || state.status === 'with_management' ? state.handlerId : undefined;
+}
