@@ -15,7 +15,7 @@ describe('a ticket’s life across intake, routing, follow-up and evaluation', (
   const manager = (id: string, department: string) => system.as({ token: system.token('department_manager', id, department) });
 
   beforeAll(async () => {
-    system = await TestSystem.start({ ALLOW_CLOCK_OVERRIDE: 'true', ORGANISATION_FILE: `${__dirname}/organisation.json` });
+    system = await TestSystem.start({ ALLOW_CLOCK_OVERRIDE: 'true' });
     upstream = system.as({ apiKey: UPSTREAM_KEY });
     cs = system.as({ token: system.token('cs', 'agent-1') });
     management = system.as({ token: system.token('management', 'director-1') });
@@ -82,5 +82,137 @@ describe('a ticket’s life across intake, routing, follow-up and evaluation', (
     expect(second.body.ticketId).toBe(first.body.ticketId);
     const timeline = await timelineOf(first.body.ticketId, (types) => types.includes('TicketClassified'));
     expect(timeline.entries.filter((entry: { type: string }) => entry.type === 'ContactRecorded')).toHaveLength(1);
+  });
+
+  const types = (timeline: { entries: { type: string }[] }) => timeline.entries.map((entry) => entry.type);
+  const count = (timeline: { entries: { type: string }[] }, type: string) => types(timeline).filter((found) => found === type).length;
+
+  /** Product feedback goes to the product department, whose strategy is manual: a handler claims it. */
+  const productFeedback = () => open({ type: 'feedback', subject: 'Export to spreadsheet', description: 'The monthly report should export to a spreadsheet.' });
+
+  async function claimAndResolve(ticketId: string, department: string, handlerId: string, round: number) {
+    const staff = handler(handlerId, department);
+    await queueRow(department, ticketId, staff, (row) => row.round === round && row.status !== 'resolved');
+    if (round === 1) expect((await staff.post('routing', `/v1/tickets/${ticketId}/claim`)).status).toBe(200);
+    expect((await staff.post('routing', `/v1/tickets/${ticketId}/progress`, { note: `looking into it (round ${round})` })).status).toBe(200);
+    expect((await staff.post('routing', `/v1/tickets/${ticketId}/result`, { summary: `done in round ${round}` })).status).toBe(200);
+    await awaitingConfirmation(ticketId, round);
+  }
+
+  it('2. a complex request is routed, claimed, progressed, resolved, confirmed and closed', async () => {
+    const ticketId = await productFeedback();
+    const row = await queueRow('product', ticketId);
+    expect(row).toMatchObject({ department: 'product', status: 'awaiting_handler', handlerId: null, subject: 'Export to spreadsheet' });
+    await claimAndResolve(ticketId, 'product', 'product-guo', 1);
+    expect((await cs.post('followup', `/v1/tickets/${ticketId}/confirmation`, { satisfied: true })).status).toBe(200);
+
+    const timeline = await timelineOf(ticketId, (found) => found.includes('HandlingClosed'));
+    expect(types(timeline)).toEqual(
+      expect.arrayContaining(['TicketHandedOver', 'TicketRouted', 'HandlerAssigned', 'ProgressReported', 'ResultReported', 'ConfirmationRequested', 'TicketClosed']),
+    );
+    expect(timeline.lifecycle).toMatchObject({ outcome: 'satisfied', rounds: 1, resolvedAtFirstContact: false });
+    expect(timeline.lifecycle.departmentsVisited).toEqual(['product']);
+  });
+
+  it('3. a complaint reaches the department and management at once; its result carries an apology and a corrective action', async () => {
+    const ticketId = await open({ type: 'complaint', subject: 'Charged twice', description: 'My card was charged twice for one invoice; I want a refund.' });
+    const row = await queueRow('billing', ticketId, management, (found) => found.handlerId !== null);
+    expect(row).toMatchObject({ complaint: true, managementInvolved: true, priority: 'high' });
+    const staff = handler(row.handlerId, 'billing');
+
+    const withoutApology = await staff.post('routing', `/v1/tickets/${ticketId}/result`, { summary: 'refunded' });
+    expect(withoutApology.status).toBe(400);
+    expect(JSON.stringify(withoutApology.body)).toMatch(/apology/);
+    const result = await staff.post('routing', `/v1/tickets/${ticketId}/result`, {
+      summary: 'The duplicate charge was refunded.',
+      apology: 'We are sorry for charging you twice.',
+      correctiveAction: 'Payment retries now check for an existing capture first.',
+    });
+    expect(result.status).toBe(200);
+
+    const timeline = await timelineOf(ticketId, (found) => found.includes('ConfirmationRequested'));
+    expect(types(timeline).indexOf('ManagementInvolved')).toBeLessThan(types(timeline).indexOf('HandlerAssigned'));
+    const resultEntry = timeline.entries.find((entry: { type: string }) => entry.type === 'ResultReported');
+    expect(resultEntry.data).toMatchObject({ apology: expect.any(String), correctiveAction: expect.any(String), complaint: true });
+    expect(timeline.lifecycle.managementInvolved).toBe(true);
+  });
+
+  it('4. a customer not satisfied twice, then satisfied: three handling rounds on the record', async () => {
+    const ticketId = await productFeedback();
+    await claimAndResolve(ticketId, 'product', 'product-guo', 1);
+    expect((await cs.post('followup', `/v1/tickets/${ticketId}/confirmation`, { satisfied: false, objection: 'The export drops the totals row.' })).status).toBe(200);
+    await claimAndResolve(ticketId, 'product', 'product-guo', 2);
+    expect((await cs.post('followup', `/v1/tickets/${ticketId}/confirmation`, { satisfied: false, objection: 'Dates come out as numbers.' })).status).toBe(200);
+    await claimAndResolve(ticketId, 'product', 'product-guo', 3);
+    expect((await cs.post('followup', `/v1/tickets/${ticketId}/confirmation`, { satisfied: true })).status).toBe(200);
+
+    const timeline = await timelineOf(ticketId, (found) => found.includes('HandlingClosed'));
+    expect(count(timeline, 'ResultReported')).toBe(3);
+    expect(count(timeline, 'CustomerObjected')).toBe(2);
+    expect(count(timeline, 'TicketReopened')).toBe(2);
+    expect(timeline.lifecycle).toMatchObject({ rounds: 3, reopens: 2, outcome: 'satisfied' });
+  });
+
+  it('5. a ticket passed to a second department and back', async () => {
+    const ticketId = await productFeedback();
+    const product = handler('product-guo', 'product');
+    const marketing = handler('marketing-hu', 'marketing');
+    await queueRow('product', ticketId, product);
+    expect((await product.post('routing', `/v1/tickets/${ticketId}/claim`)).status).toBe(200);
+    expect((await product.post('routing', `/v1/tickets/${ticketId}/transfer`, { toDepartment: 'marketing', reason: 'this is about a campaign' })).status).toBe(200);
+    expect((await marketing.post('routing', `/v1/tickets/${ticketId}/transfer/accept`)).status).toBe(200);
+    await queueRow('marketing', ticketId, marketing);
+    expect((await marketing.post('routing', `/v1/tickets/${ticketId}/transfer`, { toDepartment: 'product', reason: 'it is a product feature after all' })).status).toBe(200);
+    expect((await product.post('routing', `/v1/tickets/${ticketId}/transfer/accept`)).status).toBe(200);
+    const back = await queueRow('product', ticketId, product, (row) => row.department === 'product' && row.pendingTransfer === null && row.handlerId === null);
+    expect(back.status).toBe('awaiting_handler');
+    expect((await marketing.get('routing', `/v1/tickets/${ticketId}`)).status).toBe(403);
+
+    const timeline = await timelineOf(ticketId, (found) => found.filter((type) => type === 'TransferAccepted').length === 2);
+    expect(count(timeline, 'TransferRequested')).toBe(2);
+    expect(timeline.lifecycle.departmentsVisited).toEqual(['product', 'marketing', 'product']);
+  });
+
+  it('6. a deadline passed escalates to the department manager, then to management (time injected, not slept)', async () => {
+    const ticketId = await open({ subject: 'Urgent: service outage', description: 'Urgent: nothing works at our branch.' });
+    const row = await queueRow('customer_care', ticketId);
+    expect(row.priority).toBe('urgent');
+    const firstResponseDue = new Date(row.deadlines.firstResponseDueAt);
+
+    const justLate = await management.post('routing', '/v1/deadlines/check', { asOf: new Date(firstResponseDue.getTime() + 60_000).toISOString() });
+    expect(justLate.status).toBe(200);
+    let escalated = await queueRow('customer_care', ticketId, management, (found) => found.escalation.level === 'department_manager');
+    expect(escalated.escalation.breached).toBe(true);
+
+    const muchLater = await management.post('routing', '/v1/deadlines/check', { asOf: new Date(firstResponseDue.getTime() + 7 * 24 * 3600_000).toISOString() });
+    expect(muchLater.status).toBe(200);
+    escalated = await queueRow('customer_care', ticketId, management, (found) => found.escalation.level === 'management');
+    expect(escalated.managementInvolved).toBe(true);
+
+    const timeline = await timelineOf(ticketId, (found) => found.includes('ManagementInvolved'));
+    const levels = timeline.entries.filter((entry: { type: string }) => entry.type === 'TicketEscalated').map((entry: { data: { level: string } }) => entry.data.level);
+    expect(levels.slice(0, 2)).toEqual(['department_manager', 'management']);
+  });
+
+  it('8. services restarted in the middle of a scenario: it still completes, nothing lost or doubled', async () => {
+    // Routing dies right after the contact is accepted, before it can have routed it.
+    const ticketId = await productFeedback();
+    await system.kill('routing');
+    await system.restart('routing');
+    await queueRow('product', ticketId);
+    const product = handler('product-guo', 'product');
+    expect((await product.post('routing', `/v1/tickets/${ticketId}/claim`)).status).toBe(200);
+    expect((await product.post('routing', `/v1/tickets/${ticketId}/result`, { summary: 'exports now include totals' })).status).toBe(200);
+    // Follow-up dies while the result is on its way to it.
+    await system.kill('followup');
+    await system.restart('followup');
+    await awaitingConfirmation(ticketId, 1);
+    expect((await cs.post('followup', `/v1/tickets/${ticketId}/confirmation`, { satisfied: true })).status).toBe(200);
+
+    const timeline = await timelineOf(ticketId, (found) => found.includes('HandlingClosed'));
+    for (const type of ['ContactRecorded', 'TicketHandedOver', 'TicketRouted', 'HandlerAssigned', 'ResultReported', 'ConfirmationRequested', 'TicketClosed', 'HandlingClosed']) {
+      expect([type, count(timeline, type)]).toEqual([type, 1]);
+    }
+    expect(new Set(timeline.entries.map((entry: { eventId: string }) => entry.eventId)).size).toBe(timeline.entries.length);
   });
 });

@@ -56,6 +56,8 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
     KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
     /** Isolates one stack's topics and consumer groups from another's on a shared broker (tests, demos). */
     KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default(''),
+    /** A crashed instance's partitions move to the others after this long (kafkajs' default is 30 s). */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(10000),
     KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
     EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
     EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// URL').optional(),

@@ -52,6 +52,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
         deadLetterTopic: prefixed(this.config, TOPICS.deadLetter),
         dataSource: this.dataSource,
         handler: definition.handler,
+        sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
         logger: jsonLineLogger({ minLevel: this.config.LOG_LEVEL, base: { service: this.service, consumer: definition.name } }),
       });
       await consumer.start();

@@ -31,7 +31,7 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
   async onApplicationBootstrap(): Promise<void> {
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
-    this.consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false });
+    this.consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: prefixed(this.config, TOPICS.contactsInbound), fromBeginning: true });
     await this.consumer.run({
