@@ -1,13 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { FOLLOWUP_EVENTS, TOPICS } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
+import { ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
 import type { IntakeConfig } from './config';
 import { ContactsController } from './contacts/contacts.controller';
 import { contactsDecider } from './contacts/contacts.decider';
 import { react } from './contacts/contacts.react';
 import { ContactsService } from './contacts/contacts.service';
 import { InboundContactsConsumer } from './contacts/inbound-contacts.consumer';
+import { PrivacyController } from './privacy/privacy.controller';
 
 @Module({})
 export class IntakeModule {
@@ -15,11 +16,12 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [
-        PlatformModule.forService({ name: 'intake', ownTopic: TOPICS.intakeEvents, streamPrefix: 'intake-', entities: [], migrations: [] }, config),
+        PlatformModule.forService({ name: 'intake', ownTopic: TOPICS.intakeEvents, streamPrefix: 'intake-', entities: [], migrations: [], usesVault: true }, config),
       ],
-      controllers: [ContactsController],
+      controllers: [ContactsController, PrivacyController],
       providers: [
         ContactsService,
+        CustomerAccess,
         InboundContactsConsumer,
         {
           provide: CONSUMERS,

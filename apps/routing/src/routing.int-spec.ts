@@ -10,7 +10,7 @@ import { intakeStreamId, newId, TOPICS, type Role, type TicketHandedOverData } f
 import { createPostgresEventStore, NO_STREAM, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
 import { ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
-import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase, sealedCustomer } from '@handoff/testing';
 import { routingConfigSchema } from './config';
 import { RoutingModule } from './routing.module';
 
@@ -174,7 +174,7 @@ describe('routing service on a real broker and PostgreSQL', () => {
           data: {
             channel: 'email',
             priority: 'normal',
-            customer: { name: CONTACT_NAME, phone: CONTACT_PHONE },
+            customer: sealedCustomer({ name: CONTACT_NAME, phone: CONTACT_PHONE }),
             subject: `Subject of ${data.category}`,
             description: 'The whole story, so nobody has to ask again.',
             complaint: data.type === 'complaint',

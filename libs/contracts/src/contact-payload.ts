@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseOrThrow } from './envelope.schema';
-import { CHANNELS, PRIORITIES, TICKET_TYPES } from './events/common';
+import { CHANNELS, PRIORITIES, TICKET_TYPES, type Customer } from './events/common';
 
 /**
  * A contact as an upstream system delivers it: the body of `POST /v1/contacts` and the value of
@@ -111,6 +111,9 @@ export type ContactPayload = Readonly<
     customer: Readonly<z.infer<typeof contactPayloadSchema>['customer']>;
   }
 >;
+
+/** A contact as the intake decider records it: the payload with the customer's details sealed. */
+export type SealedContact = Readonly<Omit<ContactPayload, 'customer'> & { customer: Customer }>;
 
 /** Validates and normalises (trims) an inbound contact; throws `ValidationFailed` naming every bad field. */
 export function parseContactPayload(input: unknown): ContactPayload {

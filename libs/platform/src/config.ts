@@ -63,6 +63,22 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
     EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// URL').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     AUTH_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').default('handoff-local-development-secret'),
+    /** Per-customer keys live in a database of their own, apart from every event store. */
+    VAULT_DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lowercase SQL identifier').default('handoff_vault'),
+    /** Wraps the customer keys: 32 bytes, base64. The default is for local development only. */
+    VAULT_MASTER_KEY: z
+      .string()
+      .default('aGFuZG9mZi1sb2NhbC1kZXZlbG9wbWVudC1rZXkhISE=')
+      .transform((value, context) => {
+        const key = Buffer.from(value, 'base64');
+        if (key.length !== 32) {
+          context.addIssue({ code: 'custom', message: 'must be 32 bytes, base64-encoded' });
+          return z.NEVER;
+        }
+        return key;
+      }),
+    /** Keys the hash that turns a phone or e-mail into a customer key id. */
+    VAULT_PEPPER: z.string().min(16, 'must be at least 16 characters').default('handoff-local-development-pepper').transform((value) => Buffer.from(value, 'utf8')),
     AUTH_API_KEYS: z
       .string()
       .regex(/^[a-z0-9_.-]+=[^,\s]{16,}(,[a-z0-9_.-]+=[^,\s]{16,})*$/i, 'must be name=key[,name=key...] with keys of 16+ characters')

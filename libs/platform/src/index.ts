@@ -7,3 +7,4 @@ export * from './health';
 export * from './bootstrap';
 export * from './service.module';
 export * from './consumers';
+export * from './customer-access';

@@ -7,6 +7,7 @@ import { TOPICS } from '@handoff/contracts';
 import { CommandHandler, type EventStore } from '@handoff/event-store';
 import { createPostgresEventStore, createEventStoreDbEventStore } from '@handoff/event-store';
 import { createKafka, ensureTopics, EventRelay, MESSAGING_MIGRATIONS } from '@handoff/messaging';
+import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import type { BaseConfig } from './config';
 import { databaseUrl, ensureDatabase } from './databases';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
@@ -18,6 +19,7 @@ export const LOGGER = Symbol('LOGGER');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const KAFKA = Symbol('KAFKA');
 export const RELAY = Symbol('RELAY');
+export const CUSTOMER_VAULT = Symbol('CUSTOMER_VAULT');
 
 export interface ServiceSpec {
   readonly name: string;
@@ -27,6 +29,8 @@ export interface ServiceSpec {
   readonly streamPrefix: string;
   readonly entities: readonly Function[];
   readonly migrations: readonly Function[];
+  /** Only services that seal or show contact details get the customer keys. */
+  readonly usesVault?: boolean;
 }
 
 /** Every topic of the system; each service creates all of them, so start order never matters. */
@@ -42,6 +46,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(RELAY) private readonly relay: EventRelay,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault | null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -55,6 +60,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
     await this.store.close();
+    await this.vault?.close();
   }
 }
 
@@ -112,6 +118,15 @@ export class PlatformModule {
             new EventRelay({ name: `${spec.name}-relay`, store, kafka, dataSource, topic: prefixed(config, spec.ownTopic), streamPrefix: spec.streamPrefix }),
           inject: [EVENT_STORE, KAFKA, getDataSourceToken()],
         },
+        {
+          provide: CUSTOMER_VAULT,
+          useFactory: async (): Promise<CustomerVault | null> => {
+            if (!spec.usesVault) return null;
+            await ensureDatabase(config.DATABASE_URL, config.VAULT_DATABASE_NAME);
+            const keys = await CustomerKeyStore.open({ connectionString: databaseUrl(config.DATABASE_URL, config.VAULT_DATABASE_NAME), masterKey: config.VAULT_MASTER_KEY });
+            return new CustomerVault(keys, config.VAULT_PEPPER);
+          },
+        },
         InfrastructureLifecycle,
         {
           provide: HEALTH_CHECKS,
@@ -146,7 +161,7 @@ export class PlatformModule {
           inject: [Reflector],
         },
       ],
-      exports: ['SERVICE_NAME', CONFIG, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY],
+      exports: ['SERVICE_NAME', CONFIG, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY, CUSTOMER_VAULT],
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { Customer } from '@handoff/contracts';
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 /**
@@ -12,15 +13,8 @@ export interface ContactDetails {
   readonly email?: string;
 }
 
-/** What an event carries instead of the clear details. */
-export interface SealedCustomer {
-  /** Which customer key opens it; stable for one customer across tickets. */
-  readonly keyId: string;
-  /** `v1.<iv>.<ciphertext>.<tag>`, base64url, AES-256-GCM, the key id as associated data. */
-  readonly sealed: string;
-  /** The upstream's own customer id, when it gave one; not contact data. */
-  readonly customerId?: string;
-}
+/** What an event carries instead of the clear details (the contracts' `Customer`). */
+export type SealedCustomer = Customer;
 
 const VERSION = 'v1';
 

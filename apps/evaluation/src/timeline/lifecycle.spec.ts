@@ -1,3 +1,4 @@
+import { sealedCustomer } from '@handoff/testing';
 import type { HandoffEvent, RecordedEvent, Role } from '@handoff/contracts';
 import { lifecycleOf } from './lifecycle';
 
@@ -36,7 +37,7 @@ const deadlines = (from: number) => ({
   policyVersion: 'v1',
 });
 
-const customer = { name: 'Wang Fang', phone: '13800138000' };
+const customer = sealedCustomer({ name: 'Wang Fang', phone: '13800138000' });
 const intakeOfComplaint: [number, HandoffEvent][] = [
   [
     0,

@@ -170,6 +170,9 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
       case 'CustomerObjected':
       case 'TicketHandedToManagement':
       case 'ContactAttemptFailed':
+      // Privacy events are on the record but change none of the service figures.
+      case 'CustomerDetailsRead':
+      case 'CustomerDataErased':
         break;
       default: {
         // Compile-time exhaustiveness; at run time an unknown type is simply not counted.

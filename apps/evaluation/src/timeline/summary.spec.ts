@@ -1,3 +1,4 @@
+import { sealedCustomer } from '@handoff/testing';
 import { EVENT_CONTRACTS, type HandoffEvent } from '@handoff/contracts';
 import { summarise } from './summary';
 
@@ -7,7 +8,7 @@ const deadlines = {
   resolutionDueAt: '2025-03-04T01:00:00.000Z',
   policyVersion: 'v1',
 };
-const customer = { customerId: 'c-9', name: 'Wang Fang', phone: '13800138000', email: 'wang@example.cn' };
+const customer = sealedCustomer({ customerId: 'c-9', name: 'Wang Fang', phone: '13800138000', email: 'wang@example.cn' });
 
 const cases: [HandoffEvent, string][] = [
   [
@@ -193,6 +194,12 @@ const cases: [HandoffEvent, string][] = [
   [{ type: 'ContactAttemptFailed', data: { round: 0, attempt: 1, note: 'voicemail' } }, 'customer not reached (attempt 1)'],
   [{ type: 'TicketClosed', data: { outcome: 'satisfied', round: 2 } }, 'closed: customer satisfied (round 2)'],
   [{ type: 'TicketClosed', data: { outcome: 'unconfirmed_unreachable', round: 1 } }, 'closed unconfirmed: customer could not be reached (round 1)'],
+  [{ type: 'CustomerDetailsRead', data: { keyId: 'cust_a', purpose: 'handling' } }, 'customer contact details read for handling the ticket'],
+  [
+    { type: 'CustomerDetailsRead', data: { keyId: 'cust_a', purpose: 'other_work', reason: 'quarterly complaint audit' } },
+    'customer contact details read for other work: quarterly complaint audit',
+  ],
+  [{ type: 'CustomerDataErased', data: { keyId: 'cust_a', reason: 'customer asked to be forgotten' } }, 'customer contact details erased on request: customer asked to be forgotten'],
 ];
 
 describe('summarise', () => {

@@ -94,6 +94,12 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
       return known.data.outcome === 'satisfied'
         ? `closed: customer satisfied${roundNote(known.data.round)}`
         : `closed unconfirmed: customer could not be reached${known.data.round === 0 ? '' : ` (round ${known.data.round})`}`;
+    case 'CustomerDetailsRead':
+      return known.data.purpose === 'handling'
+        ? 'customer contact details read for handling the ticket'
+        : `customer contact details read for other work: ${known.data.reason ?? 'no reason given'}`;
+    case 'CustomerDataErased':
+      return `customer contact details erased on request: ${known.data.reason}`;
     default: {
       const unknown: never = known;
       void unknown;

@@ -16,7 +16,7 @@ import {
 import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
 import { ConsumersLifecycle, ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
-import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, kafkaBrokers, sealedCustomer, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
 import { evaluationConfigSchema } from '../config';
 import { EvaluationModule } from '../evaluation.module';
 
@@ -183,7 +183,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
         channel: 'social_media',
         platform: 'wechat',
         type: 'complaint',
-        customer: customerA,
+        customer: sealedCustomer(customerA),
         subject: 'Parcel charged twice',
         description: 'The parcel never came and I was charged twice.',
       },
@@ -200,7 +200,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
         type: 'complaint',
         category: 'billing',
         priority: 'high',
-        customer: customerA,
+        customer: sealedCustomer(customerA),
         subject: 'Parcel charged twice',
         description: 'The parcel never came and I was charged twice.',
         complaint: true,
@@ -239,7 +239,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
     // Ticket B: a consultation CS answered at first contact; the follow-up event shares the answer's minute.
     await step('intake', ticketB, 60, agent, {
       type: 'ContactRecorded',
-      data: { sourceSystem: 'hotline', externalId: `call-${suffix}`, channel: 'hotline', type: 'consultation', customer: customerB, subject: 'Opening hours', description: 'Open on Saturday?' },
+      data: { sourceSystem: 'hotline', externalId: `call-${suffix}`, channel: 'hotline', type: 'consultation', customer: sealedCustomer(customerB), subject: 'Opening hours', description: 'Open on Saturday?' },
     });
     await step('intake', ticketB, 60, intakeProcess, {
       type: 'TicketClassified',

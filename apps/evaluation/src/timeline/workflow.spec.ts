@@ -1,3 +1,4 @@
+import { sealedCustomer } from '@handoff/testing';
 /**
  * The three contexts' deciders and process managers wired together in memory, the way the
  * services will be over the event store and Kafka: `handle(streamId, command)` folds the stream,
@@ -146,7 +147,7 @@ function recordContact(world: World, input: unknown): string {
   const ticketId = ticketIdForContact(contact.sourceSystem, contact.externalId);
   world.handle(intakeStreamId(ticketId), {
     type: 'RecordContact',
-    data: { ticketId, contact, classification: classify(contact, DEFAULT_CLASSIFICATION_RULES) },
+    data: { ticketId, contact: { ...contact, customer: sealedCustomer(contact.customer) }, classification: classify(contact, DEFAULT_CLASSIFICATION_RULES) },
     metadata: world.metadata(gateway),
   });
   return ticketId;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags
 import type { Response } from 'express';
 import { z } from 'zod';
 import { contactPayloadSchema, parseOrThrow, type Actor } from '@handoff/contracts';
-import { Allow, CurrentActor, RequestId } from '@handoff/platform';
+import { Allow, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
 import { commandMetadata, ContactsService } from './contacts.service';
 
 const answerSchema = z.strictObject({ answer: z.string().trim().min(1).max(4000) });
@@ -16,7 +16,10 @@ const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input'
 @ApiSecurity('api-key')
 @Controller('v1')
 export class ContactsController {
-  constructor(private readonly contacts: ContactsService) {}
+  constructor(
+    private readonly contacts: ContactsService,
+    private readonly access: CustomerAccess,
+  ) {}
 
   @Post('contacts')
   @Allow('system', 'cs')
@@ -59,10 +62,13 @@ export class ContactsController {
 
   @Get('tickets/:ticketId')
   @Allow('cs', 'management')
-  @ApiOperation({ summary: "The intake record of a ticket: the contact as recorded, its classification and status." })
+  @ApiOperation({
+    summary: 'The intake record of a ticket: the contact as recorded (contact details masked; see /customer), its classification and status.',
+  })
   async get(@Param('ticketId', ParseUUIDPipe) ticketId: string) {
     const state = await this.contacts.state(ticketId);
     if (state.status === 'unknown' || state.status === 'recorded') return { ticketId, status: state.status };
-    return { ticketId, status: state.status, contact: state.contact, classification: state.classification };
+    const { customer, ...contact } = state.contact;
+    return { ticketId, status: state.status, contact: { ...contact, customer: await this.access.masked(customer) }, classification: state.classification };
   }
 }

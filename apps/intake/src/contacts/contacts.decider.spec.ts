@@ -1,3 +1,4 @@
+import { sealedCustomer } from '@handoff/testing';
 import {
   type Actor,
   type ContactPayload,
@@ -84,7 +85,7 @@ const complaint: ContactPayload = {
 
 const recordContact = (contact: ContactPayload, classification = classify(contact, DEFAULT_CLASSIFICATION_RULES)) => ({
   type: 'RecordContact' as const,
-  data: { ticketId: ticketIdForContact(contact.sourceSystem, contact.externalId), contact, classification },
+  data: { ticketId: ticketIdForContact(contact.sourceSystem, contact.externalId), contact: { ...contact, customer: sealedCustomer(contact.customer) }, classification },
   metadata: metadata(upstream),
 });
 
@@ -98,7 +99,7 @@ const consultationRecorded: IntakeEvent = {
     externalId: 'conv-1',
     channel: 'web_chat',
     type: 'consultation',
-    customer: { name: 'Li Wei', phone: '+86 138 0013 8000' },
+    customer: sealedCustomer({ name: 'Li Wei', phone: '+86 138 0013 8000' }),
     subject: 'Opening hours',
     description: 'When are you open on Saturday?',
   },
@@ -113,7 +114,7 @@ const handedOverConsultation = (reason: TicketHandedOverData['reason'], note?: s
     type: 'consultation',
     category: 'general',
     priority: 'normal',
-    customer: { name: 'Li Wei', phone: '+86 138 0013 8000' },
+    customer: sealedCustomer({ name: 'Li Wei', phone: '+86 138 0013 8000' }),
     subject: 'Opening hours',
     description: 'When are you open on Saturday?',
     complaint: false,
@@ -144,7 +145,7 @@ describe('RecordContact', () => {
             channel: 'social_media',
             platform: 'wechat',
             type: 'complaint',
-            customer: { customerId: 'c-7', name: 'Wang Fang', email: 'wang@example.cn' },
+            customer: sealedCustomer({ customerId: 'c-7', name: 'Wang Fang', email: 'wang@example.cn' }),
             subject: 'Parcel late',
             description: 'My parcel is three days late and nobody answers.',
             suggestedCategory: 'logistics',
@@ -161,7 +162,7 @@ describe('RecordContact', () => {
             type: 'complaint',
             category: 'logistics',
             priority: 'urgent',
-            customer: { customerId: 'c-7', name: 'Wang Fang', email: 'wang@example.cn' },
+            customer: sealedCustomer({ customerId: 'c-7', name: 'Wang Fang', email: 'wang@example.cn' }),
             subject: 'Parcel late',
             description: 'My parcel is three days late and nobody answers.',
             complaint: true,

@@ -1,7 +1,7 @@
 import {
   type AnsweredAtFirstContact,
   type Command,
-  type ContactPayload,
+  type SealedContact,
   type ContactRecorded,
   type ContactRecordedData,
   type Decider,
@@ -34,8 +34,8 @@ export type RecordContact = Command<
   {
     /** `ticketIdForContact(contact.sourceSystem, contact.externalId)`; checked. */
     readonly ticketId: string;
-    /** Already parsed with `parseContactPayload`. */
-    readonly contact: ContactPayload;
+    /** Parsed with `parseContactPayload`, the customer's details then sealed with the vault. */
+    readonly contact: SealedContact;
     /** `classify(contact, rules)` under the rules in force. */
     readonly classification: Classification;
   }

@@ -8,7 +8,8 @@ import {
   type CommandMetadata,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { CONFIG } from '@handoff/platform';
+import { CONFIG, CUSTOMER_VAULT } from '@handoff/platform';
+import type { CustomerVault } from '@handoff/vault';
 import { classify } from './classification';
 import { contactsDecider, type IntakeCommand, type IntakeState } from './contacts.decider';
 import type { IntakeConfig } from '../config';
@@ -26,16 +27,19 @@ export class ContactsService {
   constructor(
     private readonly commands: CommandHandler,
     @Inject(CONFIG) private readonly config: IntakeConfig,
+    @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
   ) {}
 
   async record(input: unknown, metadata: CommandMetadata): Promise<RecordedContact> {
     const contact = parseContactPayload(input);
     const ticketId = ticketIdForContact(contact.sourceSystem, contact.externalId);
     const classification = classify(contact, this.config.CLASSIFICATION_RULES_FILE);
+    // Sealed before the decision: the clear details never reach an event, a topic or a log.
+    const sealed = { ...contact, customer: await this.vault.seal(contact.customer) };
     const result = await this.commands.handle(
       intakeStreamId(ticketId),
       contactsDecider,
-      { type: 'RecordContact', data: { ticketId, contact, classification }, metadata },
+      { type: 'RecordContact', data: { ticketId, contact: sealed, classification }, metadata },
       { ticketId },
     );
     const created = result.events.length > 0 && !result.duplicate;

@@ -1,3 +1,4 @@
+import { sealedCustomer } from '@handoff/testing';
 import type { Actor, FollowupEvent, IntakeEvent, RecordedOf } from '@handoff/contracts';
 import { react } from './tickets.react';
 
@@ -38,7 +39,7 @@ describe('routing reactions', () => {
       type: 'complaint',
       category: 'logistics',
       priority: 'high',
-      customer: { name: 'Wang Fang', phone: '13800138000' },
+      customer: sealedCustomer({ name: 'Wang Fang', phone: '13800138000' }),
       subject: 'Late',
       description: 'Very late.',
       complaint: true,

@@ -33,15 +33,17 @@ export type Department = string;
 export type Category = string;
 
 /**
- * Who the ticket is about. Name, phone and e-mail are personal data that a later step encrypts
- * as one unit, so events keep them together here and treat them as opaque strings: the format
- * checks belong to the inbound payload (contact-payload.ts), not to stored events.
+ * Who the ticket is about, as events carry it: the contact details (name, phone, e-mail) are
+ * sealed under that customer's own key (libs/vault), so no event, topic or export holds them in
+ * clear, and destroying the key erases them everywhere at once. `customerId` is the upstream
+ * system's own reference, not contact data.
  */
 export interface Customer {
+  /** Which customer key opens `sealed`; the same for one customer across tickets. */
+  readonly keyId: string;
+  /** `v1.<iv>.<ciphertext>.<tag>`: AES-256-GCM over the details, bound to the key id. */
+  readonly sealed: string;
   readonly customerId?: string;
-  readonly name: string;
-  readonly phone?: string;
-  readonly email?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -60,16 +62,11 @@ export const isoInstantSchema = z.iso.datetime({ offset: true });
 export const roundSchema = z.number().int().nonnegative();
 export const textSchema = z.string().min(1);
 
-export const customerSchema = z
-  .object({
-    customerId: z.string().min(1).optional(),
-    name: z.string().min(1),
-    phone: z.string().min(1).optional(),
-    email: z.string().min(1).optional(),
-  })
-  .refine((customer) => customer.phone !== undefined || customer.email !== undefined, {
-    message: 'phone or email is required',
-  });
+export const customerSchema = z.object({
+  keyId: z.string().regex(/^cust_[A-Za-z0-9_-]+$/, 'must be a customer key id'),
+  sealed: z.string().regex(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/, 'must be sealed contact details'),
+  customerId: z.string().min(1).optional(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Versioned event contracts

@@ -3,6 +3,7 @@ import { ValidationFailed } from '../envelope.schema';
 import {
   EVENT_CONTRACTS,
   FOLLOWUP_EVENTS,
+  PRIVACY_EVENTS,
   INTAKE_EVENTS,
   ROUTING_EVENTS,
   contractOf,
@@ -39,7 +40,7 @@ function recorded(type: string, data: unknown, schemaVersion = 1): RecordedEvent
 
 describe('event contracts', () => {
   it('every context registers its events once, and type names do not collide across contexts', () => {
-    const names = [...Object.keys(INTAKE_EVENTS), ...Object.keys(ROUTING_EVENTS), ...Object.keys(FOLLOWUP_EVENTS)];
+    const names = [...Object.keys(INTAKE_EVENTS), ...Object.keys(ROUTING_EVENTS), ...Object.keys(FOLLOWUP_EVENTS), ...Object.keys(PRIVACY_EVENTS)];
     expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(EVENT_CONTRACTS).sort()).toEqual([...names].sort());
   });
@@ -68,7 +69,7 @@ describe('event contracts', () => {
     expect(parsed).toEqual({ fromDepartment: 'billing', toDepartment: 'logistics', reason: 'not ours' });
   });
 
-  it('a stored customer needs a way to reach them but no format (it may be encrypted later)', () => {
+  it('a stored customer is sealed: clear contact details do not pass the event contract', () => {
     const schema = INTAKE_EVENTS.AnsweredAtFirstContact.schema;
     expect(schema.safeParse({ answer: '' }).success).toBe(false);
     const contact = {
@@ -79,10 +80,10 @@ describe('event contracts', () => {
       subject: 's',
       description: 'd',
     };
-    expect(INTAKE_EVENTS.ContactRecorded.schema.safeParse({ ...contact, customer: { name: 'x', phone: 'ENC:abc' } }).success).toBe(
-      true,
-    );
-    expect(INTAKE_EVENTS.ContactRecorded.schema.safeParse({ ...contact, customer: { name: 'x' } }).success).toBe(false);
+    const sealed = { keyId: 'cust_abc', sealed: 'v1.aXY.Y2lwaGVy.dGFn' };
+    expect(INTAKE_EVENTS.ContactRecorded.schema.safeParse({ ...contact, customer: sealed }).success).toBe(true);
+    expect(INTAKE_EVENTS.ContactRecorded.schema.safeParse({ ...contact, customer: { name: 'x', phone: '+86 138 0013 8000' } }).success).toBe(false);
+    expect(INTAKE_EVENTS.ContactRecorded.schema.safeParse({ ...contact, customer: { ...sealed, sealed: 'Wang Fang' } }).success).toBe(false);
   });
 });
 

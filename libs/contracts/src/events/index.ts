@@ -1,20 +1,23 @@
 import type { EventContract, EventRegistry } from './common';
 import { type FollowupEvent, FOLLOWUP_EVENTS } from './followup';
 import { type IntakeEvent, INTAKE_EVENTS } from './intake';
+import { type PrivacyEvent, PRIVACY_EVENTS } from './privacy';
 import { type RoutingEvent, ROUTING_EVENTS } from './routing';
 
 export * from './common';
 export * from './intake';
 export * from './routing';
 export * from './followup';
+export * from './privacy';
 
 /** Every event of the workflow, from all three contexts. Type names are unique across contexts. */
-export type HandoffEvent = IntakeEvent | RoutingEvent | FollowupEvent;
+export type HandoffEvent = IntakeEvent | RoutingEvent | FollowupEvent | PrivacyEvent;
 
 export const EVENT_CONTRACTS: EventRegistry<HandoffEvent> = {
   ...INTAKE_EVENTS,
   ...ROUTING_EVENTS,
   ...FOLLOWUP_EVENTS,
+  ...PRIVACY_EVENTS,
 };
 
 /** The current schema version to write for an event type (the producer's `NewEvent.schemaVersion`). */

@@ -1,0 +1,77 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { DomainError, newId, parseOrThrow, privacyStreamId, type Actor, type Decider, type PrivacyEvent } from '@handoff/contracts';
+import { CommandHandler } from '@handoff/event-store';
+import { Allow, CurrentActor, CUSTOMER_VAULT, CustomerAccess, RequestId } from '@handoff/platform';
+import type { CustomerVault } from '@handoff/vault';
+import { ContactsService } from '../contacts/contacts.service';
+
+const readQuerySchema = z.strictObject({ reason: z.string().trim().max(500).optional(), access_token: z.string().optional() });
+const erasureSchema = z.strictObject({
+  ticketId: z.uuid(),
+  reason: z.string().trim().min(10, 'at least 10 characters: say whose request and under which rule').max(500),
+});
+
+type EraseCustomer = {
+  readonly type: 'RecordErasure';
+  readonly data: { readonly keyId: string; readonly reason: string };
+  readonly metadata: Parameters<CommandHandler['handle']>[2]['metadata'];
+};
+const erasureDecider: Decider<EraseCustomer, PrivacyEvent, null> = {
+  initialState: null,
+  decide: (command) => [{ type: 'CustomerDataErased', data: command.data }],
+  evolve: (state) => state,
+};
+
+@ApiTags('privacy')
+@ApiBearerAuth()
+@Controller('v1')
+export class PrivacyController {
+  constructor(
+    private readonly contacts: ContactsService,
+    private readonly access: CustomerAccess,
+    private readonly commands: CommandHandler,
+    @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
+  ) {}
+
+  @Get('tickets/:ticketId/customer')
+  @Allow('cs', 'management', 'qa', 'auditor')
+  @ApiOperation({
+    summary:
+      "The customer's contact details. CS, who calls customers back, sees them in clear; management, QA and auditors see them " +
+      'masked unless they state why they need them (`reason`, 10+ characters). Every clear read is recorded as CustomerDetailsRead.',
+  })
+  @ApiQuery({ name: 'reason', required: false })
+  async customer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Query() query: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { reason } = parseOrThrow(readQuerySchema, query);
+    const state = await this.contacts.state(ticketId);
+    if (state.status === 'unknown' || state.status === 'recorded') throw new DomainError('NOT_FOUND', `no ticket ${ticketId}`);
+    const view = await this.access.read({ ticketId, customer: state.contact.customer, actor, requestId, needToKnow: actor.role === 'cs', reason });
+    return { ticketId, customer: view };
+  }
+
+  @Post('customers/erasure')
+  @HttpCode(200)
+  @Allow('management')
+  @ApiOperation({
+    summary:
+      "Erase a customer's contact details on request (crypto-shredding): their key is destroyed, so the details of every ticket of " +
+      'theirs become unreadable in every event, topic and export; the history, hash chains and figures stay intact.',
+  })
+  @ApiBody({ schema: z.toJSONSchema(erasureSchema) as Record<string, unknown> })
+  async erase(@Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { ticketId, reason } = parseOrThrow(erasureSchema, body);
+    const state = await this.contacts.state(ticketId);
+    if (state.status === 'unknown' || state.status === 'recorded') throw new DomainError('NOT_FOUND', `no ticket ${ticketId}`);
+    const { keyId } = state.contact.customer;
+    const erasure = await this.vault.erase(keyId, `${actor.role}:${actor.id}`, reason);
+    await this.commands.handle(
+      privacyStreamId('intake', ticketId),
+      erasureDecider,
+      { type: 'RecordErasure', data: { keyId, reason }, metadata: { now: new Date(), actor, correlationId: requestId, causationId: newId(), reason } },
+      { ticketId },
+    );
+    return { ticketId, keyId, erasedAt: erasure.erasedAt };
+  }
+}
