@@ -72,6 +72,7 @@ export class TestSystem {
       KAFKA_TOPIC_PREFIX: `e2e-${suffix}.`,
       AUTH_TOKEN_SECRET: SECRET,
       AUTH_API_KEYS: `e2e-upstream=${UPSTREAM_KEY}`,
+      VAULT_DATABASE_NAME: `handoff_e2e_vault_${suffix}`,
       LOG_LEVEL: 'info',
       ...extraEnv,
     });
@@ -82,6 +83,21 @@ export class TestSystem {
 
   databaseOf(name: ServiceName): string {
     return `handoff_e2e_${name}_${this.suffix}`;
+  }
+
+  get vaultDatabase(): string {
+    return `handoff_e2e_vault_${this.suffix}`;
+  }
+
+  /** Every topic this system's services wrote to (under its prefix). */
+  async topics(): Promise<string[]> {
+    const admin = new Kafka({ brokers: kafkaBrokers(), clientId: 'e2e-topics', logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      return (await admin.listTopics()).filter((topic) => topic.startsWith(`e2e-${this.suffix}.`));
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   topic(name: string): string {
@@ -142,7 +158,7 @@ export class TestSystem {
 
   async stop(): Promise<void> {
     await Promise.all(SERVICE_NAMES.map((name) => (this.running.has(name) ? this.stopProcess(name, 'SIGTERM') : undefined)));
-    await Promise.all(SERVICE_NAMES.map((name) => dropDatabase(testServerUrl(), this.databaseOf(name))));
+    await Promise.all([...SERVICE_NAMES.map((name) => this.databaseOf(name)), this.vaultDatabase].map((database) => dropDatabase(testServerUrl(), database)));
     // Each run's topics would otherwise pile up on a developer's long-lived broker.
     const admin = new Kafka({ brokers: kafkaBrokers(), clientId: 'e2e-cleanup', logLevel: logLevel.NOTHING }).admin();
     await admin.connect();

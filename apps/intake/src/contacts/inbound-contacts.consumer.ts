@@ -75,7 +75,14 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
       topic: prefixed(this.config, TOPICS.deadLetter),
       acks: -1,
       messages: [
-        toDeadLetterMessage(message, { topic, partition, offset: message.offset, consumerGroup: this.groupId, consumerName: 'intake.contacts-inbound' }, reason, new Date()),
+        // The value is a raw contact, contact details in clear: the dead letter points at it
+        // (source topic/partition/offset) instead of copying it onto a second topic.
+        toDeadLetterMessage(
+          { ...message, value: null },
+          { topic, partition, offset: message.offset, consumerGroup: this.groupId, consumerName: 'intake.contacts-inbound' },
+          reason,
+          new Date(),
+        ),
       ],
     });
     this.logger.event('warn', 'inbound contact dead-lettered', { source: `${topic}/${partition}/${message.offset}`, reason: reason.code });
