@@ -8,3 +8,4 @@ export * from './versioning';
 export * from './decider';
 export * from './events';
 export * from './contact-payload';
+export * from './ticket-order';

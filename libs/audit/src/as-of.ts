@@ -1,0 +1,135 @@
+import { typedEventOf, EVENT_CONTRACTS, type HandoffEvent, type RecordedEvent, type RecordedOf } from '@handoff/contracts';
+import { handoffLedger, type Holder } from './ledger';
+
+export interface RunningDeadline {
+  readonly deadline: 'first_response' | 'resolution';
+  readonly round: number;
+  readonly dueAt: string;
+  /** Past due at the moment asked about (and not yet met). */
+  readonly overdue: boolean;
+}
+
+export interface TicketStateAsOf {
+  readonly asOf: string;
+  readonly eventsSoFar: number;
+  readonly stage: 'not_yet_recorded' | 'at_front_desk' | 'with_department' | 'awaiting_confirmation' | 'with_management' | 'closed';
+  readonly holder: Holder | null;
+  readonly department: string | null;
+  readonly handlerId: string | null;
+  readonly round: number;
+  readonly complaint: boolean;
+  readonly managementInvolved: boolean;
+  readonly runningDeadlines: readonly RunningDeadline[];
+  readonly escalations: readonly { readonly level: string; readonly trigger: string; readonly at: string }[];
+  readonly outcome: string | null;
+  readonly lastEvent: { readonly type: string; readonly service: string; readonly occurredAt: string } | null;
+}
+
+function typed(event: RecordedEvent): RecordedOf<HandoffEvent> | undefined {
+  try {
+    return typedEventOf(EVENT_CONTRACTS, event);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The ticket as it stood at `asOf`, replayed from the events that had happened by then
+ * (occurred-at at or before it), including which deadlines were running and whether late.
+ */
+export function stateAsOf(history: readonly RecordedEvent[], asOf: Date): TicketStateAsOf {
+  const sofar = history.filter((event) => Date.parse(event.metadata.occurredAt) <= asOf.getTime());
+  const ledger = handoffLedger(sofar);
+  const current = ledger.holdings.at(-1);
+  let stage: TicketStateAsOf['stage'] = 'not_yet_recorded';
+  let department: string | null = null;
+  let handlerId: string | null = null;
+  let round = 0;
+  let complaint = false;
+  let outcome: string | null = null;
+  const deadlines = new Map<string, { deadline: 'first_response' | 'resolution'; round: number; dueAt: string; met: boolean }>();
+  const escalations: { level: string; trigger: string; at: string }[] = [];
+
+  const setDeadlines = (forRound: number, due: { firstResponseDueAt: string; resolutionDueAt: string }) => {
+    deadlines.clear();
+    deadlines.set('first_response', { deadline: 'first_response', round: forRound, dueAt: due.firstResponseDueAt, met: false });
+    deadlines.set('resolution', { deadline: 'resolution', round: forRound, dueAt: due.resolutionDueAt, met: false });
+  };
+  const meet = (deadline: 'first_response' | 'resolution') => {
+    const running = deadlines.get(deadline);
+    if (running) deadlines.set(deadline, { ...running, met: true });
+  };
+
+  for (const raw of sofar) {
+    const event = typed(raw);
+    if (!event) continue;
+    switch (event.type) {
+      case 'ContactRecorded':
+        stage = 'at_front_desk';
+        complaint = event.data.type === 'complaint';
+        break;
+      case 'TicketRouted':
+        stage = 'with_department';
+        department = event.data.department;
+        round = event.data.round;
+        setDeadlines(event.data.round, event.data.deadlines);
+        break;
+      case 'HandlerAssigned':
+        handlerId = event.data.handlerId;
+        break;
+      case 'TransferAccepted':
+        department = event.data.toDepartment;
+        handlerId = null;
+        break;
+      case 'ProgressReported':
+        meet('first_response');
+        break;
+      case 'ResultReported':
+        meet('first_response');
+        meet('resolution');
+        stage = 'awaiting_confirmation';
+        break;
+      case 'AnsweredAtFirstContact':
+        stage = 'awaiting_confirmation';
+        break;
+      case 'TicketReopened':
+        stage = 'with_department';
+        department = event.data.department;
+        handlerId = event.data.handlerId ?? null;
+        round = event.data.round;
+        setDeadlines(event.data.round, event.data.deadlines);
+        break;
+      case 'TicketEscalated':
+        escalations.push({ level: event.data.level, trigger: event.data.trigger, at: event.metadata.occurredAt });
+        break;
+      case 'TicketHandedToManagement':
+        stage = 'with_management';
+        break;
+      case 'TicketClosed':
+        stage = 'closed';
+        outcome = event.data.outcome;
+        deadlines.clear();
+        break;
+      default:
+        break;
+    }
+  }
+  const last = sofar.at(-1);
+  return {
+    asOf: asOf.toISOString(),
+    eventsSoFar: sofar.length,
+    stage,
+    holder: current && current.to === null ? current.holder : null,
+    department,
+    handlerId,
+    round,
+    complaint,
+    managementInvolved: ledger.managementInvolved.length > 0,
+    runningDeadlines: [...deadlines.values()]
+      .filter((deadline) => !deadline.met)
+      .map(({ deadline, round: forRound, dueAt }) => ({ deadline, round: forRound, dueAt, overdue: Date.parse(dueAt) < asOf.getTime() })),
+    escalations,
+    outcome,
+    lastEvent: last ? { type: last.type, service: (last as { service?: string }).service ?? last.streamId.split('-')[0], occurredAt: last.metadata.occurredAt } : null,
+  };
+}

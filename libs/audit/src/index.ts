@@ -1,0 +1,4 @@
+export * from './history';
+export * from './ledger';
+export * from './as-of';
+export * from './export';

@@ -1,0 +1,114 @@
+import { typedEventOf, EVENT_CONTRACTS, type HandoffEvent, type RecordedEvent, type RecordedOf } from '@handoff/contracts';
+
+/** Who had the ticket: CS at the front desk or in follow-up, a department, one of its handlers, or management. */
+export type Holder =
+  | { readonly kind: 'cs'; readonly stage: 'intake' | 'follow_up' }
+  | { readonly kind: 'department'; readonly department: string }
+  | { readonly kind: 'handler'; readonly department: string; readonly handlerId: string }
+  | { readonly kind: 'management' };
+
+export interface Holding {
+  readonly holder: Holder;
+  readonly from: string;
+  /** Null while the holder still has it. */
+  readonly to: string | null;
+  readonly minutes: number | null;
+  /** The event that gave it to the holder, and the one that took it away. */
+  readonly receivedBy: string;
+  readonly passedOnBy: string | null;
+}
+
+export interface HandoffLedger {
+  readonly holdings: readonly Holding[];
+  /** Departments that got the ticket back after passing it on (A → B → A). */
+  readonly bounces: readonly { readonly department: string; readonly at: string }[];
+  /** Management on the ticket besides the holder (complaints, escalations), from when. */
+  readonly managementInvolved: readonly { readonly at: string; readonly reason: string }[];
+}
+
+const minutesBetween = (from: string, to: string): number => Math.round(((Date.parse(to) - Date.parse(from)) / 60_000) * 100) / 100;
+
+function typed(event: RecordedEvent): RecordedOf<HandoffEvent> | undefined {
+  try {
+    return typedEventOf(EVENT_CONTRACTS, event);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The handoff ledger of one ticket, from its history alone: each holder with when it got the
+ * ticket, when it passed it on, and for how long it held it. `until` closes nothing: a holder
+ * still holding at the end of the history has `to: null`.
+ */
+export function handoffLedger(history: readonly RecordedEvent[]): HandoffLedger {
+  const holdings: Holding[] = [];
+  const bounces: { department: string; at: string }[] = [];
+  const managementInvolved: { at: string; reason: string }[] = [];
+  const departmentsLeft = new Set<string>();
+  let current: { holder: Holder; from: string; receivedBy: string } | undefined;
+  let department: string | undefined;
+
+  const handTo = (holder: Holder | undefined, at: string, by: string) => {
+    if (current) {
+      if (holder && JSON.stringify(holder) === JSON.stringify(current.holder)) return;
+      holdings.push({ ...current, to: at, minutes: minutesBetween(current.from, at), passedOnBy: by });
+    }
+    current = holder ? { holder, from: at, receivedBy: by } : undefined;
+  };
+  const enterDepartment = (next: string, at: string) => {
+    if (department === next) return;
+    if (department) departmentsLeft.add(department);
+    if (departmentsLeft.has(next)) bounces.push({ department: next, at });
+    department = next;
+  };
+
+  for (const raw of history) {
+    const event = typed(raw);
+    if (!event) continue;
+    const at = event.metadata.occurredAt;
+    switch (event.type) {
+      case 'ContactRecorded':
+        handTo({ kind: 'cs', stage: 'intake' }, at, event.type);
+        break;
+      case 'TicketRouted':
+        enterDepartment(event.data.department, at);
+        handTo({ kind: 'department', department: event.data.department }, at, event.type);
+        break;
+      case 'HandlerAssigned':
+        handTo({ kind: 'handler', department: event.data.department, handlerId: event.data.handlerId }, at, event.type);
+        break;
+      case 'TransferAccepted':
+        enterDepartment(event.data.toDepartment, at);
+        handTo({ kind: 'department', department: event.data.toDepartment }, at, event.type);
+        break;
+      case 'TicketReopened':
+        enterDepartment(event.data.department, at);
+        handTo(
+          event.data.handlerId
+            ? { kind: 'handler', department: event.data.department, handlerId: event.data.handlerId }
+            : { kind: 'department', department: event.data.department },
+          at,
+          event.type,
+        );
+        break;
+      case 'AnsweredAtFirstContact':
+      case 'ResultReported':
+        handTo({ kind: 'cs', stage: 'follow_up' }, at, event.type);
+        break;
+      case 'TicketHandedToManagement':
+        handTo({ kind: 'management' }, at, event.type);
+        break;
+      case 'ManagementInvolved':
+        managementInvolved.push({ at, reason: event.data.reason });
+        break;
+      case 'TicketClosed':
+        handTo(undefined, at, event.type);
+        break;
+      default:
+        break;
+    }
+  }
+  if (current) holdings.push({ ...current, to: null, minutes: null, passedOnBy: null });
+  return { holdings, bounces, managementInvolved };
+}
