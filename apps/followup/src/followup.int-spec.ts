@@ -7,15 +7,17 @@ import {
   TOPICS,
   followupStreamId,
   intakeStreamId,
+  privacyStreamId,
   routingStreamId,
   type NewEvent,
   type RecordedEvent,
   type Role,
 } from '@handoff/contracts';
-import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
+import { createPostgresEventStore, type EventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
-import { ErrorFilter, JsonLogger, installBodyParser, loadConfig, prefixed, signToken } from '@handoff/platform';
+import { ErrorFilter, EVENT_STORE, JsonLogger, installBodyParser, loadConfig, prefixed, signToken } from '@handoff/platform';
 import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import { followupConfigSchema, type FollowupConfig } from './config';
 import { FollowupModule } from './followup.module';
 
@@ -26,6 +28,12 @@ import { FollowupModule } from './followup.module';
  */
 
 const SECRET = 'followup-int-spec-secret-0123456789';
+// The service under test and this file share one vault: the test seals as intake would, follow-up opens.
+const VAULT_MASTER_KEY = Buffer.from('followup-int-spec-vault-master-k').toString('base64');
+const VAULT_PEPPER = 'followup-int-spec-vault-pepper';
+const CUSTOMER = { name: 'Li Wei', phone: '+86 138 0013 8000', email: 'li.wei@example.cn' };
+const CLEAR = { status: 'clear', ...CUSTOMER };
+const MASKED = { status: 'masked', name: 'L* W**', phone: '***00', email: 'l***@example.cn' };
 
 async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -45,6 +53,8 @@ interface Reply {
 describe('follow-up service on a real broker and PostgreSQL', () => {
   const suffix = uniqueSuffix();
   let database: TestDatabase;
+  let vaultDatabase: TestDatabase;
+  let vault: CustomerVault;
   let config: FollowupConfig;
   let app: NestExpressApplication;
   let baseUrl: string;
@@ -53,7 +63,11 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
   let producer: Producer;
 
   beforeAll(async () => {
-    database = await createTestDatabase('followup');
+    [database, vaultDatabase] = await Promise.all([createTestDatabase('followup'), createTestDatabase('followup_vault')]);
+    vault = new CustomerVault(
+      await CustomerKeyStore.open({ connectionString: vaultDatabase.url, masterKey: Buffer.from(VAULT_MASTER_KEY, 'base64') }),
+      Buffer.from(VAULT_PEPPER, 'utf8'),
+    );
     // Created (and migrated) before the service starts, so the two never race to migrate.
     scratch = await createPostgresEventStore({ connectionString: database.url });
     config = loadConfig(followupConfigSchema, {
@@ -64,6 +78,9 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
       KAFKA_TOPIC_PARTITIONS: '2',
       AUTH_TOKEN_SECRET: SECRET,
       LOG_LEVEL: 'warn',
+      VAULT_DATABASE_NAME: vaultDatabase.name,
+      VAULT_MASTER_KEY,
+      VAULT_PEPPER,
     });
     const logger = new JsonLogger('followup', 'warn');
     app = await NestFactory.create<NestExpressApplication>(FollowupModule.forRoot(config), { logger, bodyParser: false });
@@ -82,15 +99,16 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
     await app?.close();
     await producer?.disconnect();
     await scratch?.close();
+    await vault?.close();
     if (kafka) {
       const admin = kafka.admin();
       await admin.connect();
-      const groups = ['results', 'first-contact-answers', 'worklist'].map((name) => prefixed(config, `handoff-followup.${name}`));
+      const groups = ['results', 'first-contact-answers', 'customers', 'worklist'].map((name) => prefixed(config, `handoff-followup.${name}`));
       await admin.deleteGroups(groups).catch(() => undefined);
       await admin.deleteTopics({ topics: Object.values(TOPICS).map((topic) => prefixed(config, topic)) }).catch(() => undefined);
       await admin.disconnect();
     }
-    await database?.drop();
+    await Promise.all([database?.drop(), vaultDatabase?.drop()]);
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -144,16 +162,37 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
 
   const worklist = async (query = '') => (await call('GET', `/v1/followups${query}`)).body;
   const awaiting = async (ticketId: string) =>
-    ((await worklist()).awaitingConfirmation as { ticketId: string; contactAttempts: number }[]).find((item) => item.ticketId === ticketId);
+    ((await worklist()).awaitingConfirmation as { ticketId: string; contactAttempts: number; customer: unknown }[]).find((item) => item.ticketId === ticketId);
+  /** What follow-up put on the record of who read a ticket's customer in clear: its own event store, as the app uses it. */
+  const clearReads = (ticketId: string) => app.get<symbol, EventStore>(EVENT_STORE).readStream(privacyStreamId('followup', ticketId));
+  const customerOf = (ticketId: string, options: { token?: string; reason?: string } = {}) =>
+    call('GET', `/v1/tickets/${ticketId}/customer${options.reason === undefined ? '' : `?reason=${encodeURIComponent(options.reason)}`}`, { token: options.token });
   const followupEvents = (ticketId: string) => scratch.readStream(followupStreamId(ticketId));
 
   const [ticketA, ticketB, ticketC, ticketD] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
 
   // ---------------------------------------------------------------------------------------------
 
-  it('opens an item on the worklist for each result and first-contact answer, oldest first', async () => {
+  it('opens an item on the worklist for each result and first-contact answer, oldest first, with whom to call masked', async () => {
+    // Intake's record of the contact, the customer sealed as intake seals them.
+    const contact = await recordElsewhere(
+      intakeStreamId(ticketA),
+      ticketA,
+      'ContactRecorded',
+      {
+        sourceSystem: 'hotline',
+        externalId: `call-${suffix}`,
+        channel: 'hotline',
+        type: 'complaint',
+        customer: await vault.seal(CUSTOMER),
+        subject: 'Charged twice',
+        description: 'The same order was charged twice.',
+      },
+      { id: 'cs-1', role: 'cs' },
+    );
+    await publish(TOPICS.intakeEvents, contact);
     await resultReported(ticketA, 'billing', 'The duplicate charge was refunded.');
-    await eventually(() => awaiting(ticketA), 'ticket A on the worklist');
+    await eventually(async () => (await awaiting(ticketA))?.customer, 'ticket A on the worklist with its customer');
 
     const answered = await recordElsewhere(intakeStreamId(ticketB), ticketB, 'AnsweredAtFirstContact', { answer: 'Opening hours are 9 to 5.' }, { id: 'cs-1', role: 'cs' });
     await publish(TOPICS.intakeEvents, answered);
@@ -172,8 +211,10 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
       resultSummary: 'The duplicate charge was refunded.',
       requestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       contactAttempts: 0,
+      customer: MASKED,
     });
-    expect(list.awaitingConfirmation[1]).toMatchObject({ ticketId: ticketB, round: 0, resolvedBy: 'first_contact', department: null });
+    for (const detail of Object.values(CUSTOMER)) expect(JSON.stringify(list)).not.toContain(detail);
+    expect(list.awaitingConfirmation[1]).toMatchObject({ ticketId: ticketB, round: 0, resolvedBy: 'first_contact', department: null, customer: null });
     expect(list.lateProgress).toEqual([]);
 
     expect((await worklist('?department=logistics')).awaitingConfirmation.map((item: { ticketId: string }) => item.ticketId)).toEqual([ticketC]);
@@ -184,6 +225,36 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
       status: 200,
       body: { ticketId: ticketA, status: 'awaiting_confirmation', round: 1, department: 'billing', contactAttempts: 0 },
     });
+  });
+
+  it('shows CS the customer in clear to call them back, and puts the read on the record', async () => {
+    expect(await customerOf(ticketA)).toEqual({ status: 200, body: { ticketId: ticketA, customer: CLEAR } });
+    const [read, ...others] = await clearReads(ticketA);
+    expect(others).toEqual([]);
+    expect(read).toMatchObject({
+      type: 'CustomerDetailsRead',
+      data: { keyId: expect.stringMatching(/^cust_/), purpose: 'handling' },
+      metadata: { actorId: `cs-${suffix}`, role: 'cs' },
+    });
+
+    expect((await customerOf(ticketA, { token: token('department_handler', 'billing') })).status).toBe(403);
+    expect((await customerOf(randomUUID())).status).toBe(404);
+  });
+
+  it('shows management, QA and auditors the customer masked, in clear only for a stated reason, which is recorded', async () => {
+    const director = token('management');
+    expect((await customerOf(ticketA, { token: director })).body).toEqual({ ticketId: ticketA, customer: MASKED });
+    expect((await customerOf(ticketA, { token: token('auditor') })).body.customer).toEqual(MASKED);
+    const short = await customerOf(ticketA, { token: token('qa'), reason: 'sample' });
+    expect(short.status).toBe(400);
+    expect(short.body.fields).toEqual([expect.objectContaining({ field: 'reason' })]);
+    expect(await clearReads(ticketA)).toHaveLength(1);
+
+    const reason = 'Quality call-back on the duplicate charge';
+    expect((await customerOf(ticketA, { token: director, reason })).body.customer).toEqual(CLEAR);
+    const reads = await clearReads(ticketA);
+    expect(reads).toHaveLength(2);
+    expect(reads[1]).toMatchObject({ data: { purpose: 'other_work', reason }, metadata: { role: 'management', reason } });
   });
 
   it('requests no second confirmation when a result is delivered again', async () => {
@@ -259,7 +330,16 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
 
     await publish(TOPICS.routingEvents, await recordElsewhere(routingStreamId(ticketD), ticketD, 'DeadlineBreached', { deadline: 'first_response', round: 1, department: 'billing', dueAt }));
     const late = await eventually(lateItem, 'ticket D in late progress');
-    expect(late).toEqual({ ticketId: ticketD, department: 'billing', round: 1, deadline: 'first_response', dueAt, escalationLevel: null, lateSince: expect.any(String) });
+    expect(late).toEqual({
+      ticketId: ticketD,
+      department: 'billing',
+      round: 1,
+      deadline: 'first_response',
+      dueAt,
+      escalationLevel: null,
+      lateSince: expect.any(String),
+      customer: null,
+    });
 
     await publish(
       TOPICS.routingEvents,

@@ -2,12 +2,17 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { INTAKE_EVENTS, ROUTING_EVENTS, TOPICS, type Actor } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
+import { ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
 import type { FollowupConfig } from './config';
 import { ConfirmationsController } from './confirmations/confirmations.controller';
 import { confirmationsDecider } from './confirmations/confirmations.decider';
 import { react } from './confirmations/confirmations.react';
 import { CONFIRMATIONS_DECIDER, ConfirmationsService, type ConfirmationsDecider } from './confirmations/confirmations.service';
+import { CustomersController } from './customers/customers.controller';
+import { FollowupCustomer } from './customers/customers.entity';
+import { CUSTOMER_MIGRATIONS } from './customers/customers.migrations';
+import { customersProjection } from './customers/customers.projection';
+import { CustomersReader } from './customers/customers.reader';
 import { WorklistController } from './worklist/worklist.controller';
 import { FollowupWorklistEntry } from './worklist/worklist.entity';
 import { worklistHandler } from './worklist/worklist.handler';
@@ -27,17 +32,21 @@ export class FollowupModule {
             name: 'followup',
             ownTopic: TOPICS.followupEvents,
             streamPrefix: 'followup-',
-            entities: [FollowupWorklistEntry],
-            migrations: FOLLOWUP_MIGRATIONS,
+            entities: [FollowupWorklistEntry, FollowupCustomer],
+            migrations: [...FOLLOWUP_MIGRATIONS, ...CUSTOMER_MIGRATIONS],
+            // CS calls the customer back (DOMAIN.md, step 7); the vault opens the sealed details per read.
+            usesVault: true,
           },
           config,
         ),
-        TypeOrmModule.forFeature([FollowupWorklistEntry]),
+        TypeOrmModule.forFeature([FollowupWorklistEntry, FollowupCustomer]),
       ],
-      controllers: [ConfirmationsController, WorklistController],
+      controllers: [ConfirmationsController, WorklistController, CustomersController],
       providers: [
         { provide: CONFIRMATIONS_DECIDER, useValue: confirmationsDecider(config.FOLLOWUP_POLICY_FILE) },
         ConfirmationsService,
+        CustomerAccess,
+        CustomersReader,
         WorklistQuery,
         {
           provide: CONSUMERS,
@@ -53,6 +62,12 @@ export class FollowupModule {
               name: 'first-contact-answers',
               topics: [TOPICS.intakeEvents],
               handler: reactorHandler({ registry: INTAKE_EVENTS, eventTypes: ['AnsweredAtFirstContact'], react, decider, commands, actor: PROCESS_MANAGER }),
+            },
+            // Whom to call: the customer of each ticket, sealed, from intake's record of the contact.
+            {
+              name: 'customers',
+              topics: [TOPICS.intakeEvents],
+              handler: customersProjection(),
             },
             {
               name: 'worklist',

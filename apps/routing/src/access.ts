@@ -14,3 +14,13 @@ export function assertMayRead(actor: Actor, departments: readonly (Department | 
   if (actor.department !== undefined && departments.includes(actor.department)) return;
   throw new DomainError('FORBIDDEN', 'a department sees only its own tickets');
 }
+
+/**
+ * Whose own work on a ticket needs the customer's full contact details (DOMAIN.md, steps 2 and 7):
+ * the staff of the department that has it now, so it never has to ask the customer again, and CS,
+ * who calls the customer back. Anyone else sees them masked unless they state a reason.
+ */
+export function needsContactDetails(actor: Actor, currentDepartment: Department): boolean {
+  if (actor.role === 'cs') return true;
+  return DEPARTMENT_ROLES.includes(actor.role) && actor.department === currentDepartment;
+}

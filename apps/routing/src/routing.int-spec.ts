@@ -6,11 +6,12 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { intakeStreamId, newId, TOPICS, type Role, type TicketHandedOverData } from '@handoff/contracts';
-import { createPostgresEventStore, NO_STREAM, type PostgresEventStore } from '@handoff/event-store';
+import { intakeStreamId, newId, privacyStreamId, TOPICS, type Role, type TicketHandedOverData } from '@handoff/contracts';
+import { createPostgresEventStore, NO_STREAM, type EventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
-import { ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
-import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase, sealedCustomer } from '@handoff/testing';
+import { ErrorFilter, EVENT_STORE, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
+import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import { routingConfigSchema } from './config';
 import { RoutingModule } from './routing.module';
 
@@ -26,6 +27,10 @@ const SECRET = 'routing-int-spec-secret-0123456';
 const MINUTE = 60_000;
 const CONTACT_NAME = 'Wang Fang';
 const CONTACT_PHONE = '+86 138 0013 8000';
+const CONTACT_EMAIL = 'wang.fang@example.cn';
+// The service under test and this file share one vault: the test seals as intake would, routing opens.
+const VAULT_MASTER_KEY = Buffer.from('routing-int-spec-vault-master-k!').toString('base64');
+const VAULT_PEPPER = 'routing-int-spec-vault-pepper';
 
 const directory = mkdtempSync(join(tmpdir(), 'routing-int-'));
 function policy(name: string, content: unknown): string {
@@ -107,6 +112,8 @@ describe('routing service on a real broker and PostgreSQL', () => {
   let database: TestDatabase;
   let intakeDatabase: TestDatabase;
   let intakeStore: PostgresEventStore;
+  let vaultDatabase: TestDatabase;
+  let vault: CustomerVault;
   let producer: Producer;
   let routing: NestExpressApplication;
   let reader: NestExpressApplication;
@@ -126,6 +133,9 @@ describe('routing service on a real broker and PostgreSQL', () => {
       ORGANISATION_FILE: ORGANISATION,
       ROUTING_RULES_FILE: RULES,
       DEADLINE_POLICY_FILE: DEADLINES,
+      VAULT_DATABASE_NAME: vaultDatabase.name,
+      VAULT_MASTER_KEY,
+      VAULT_PEPPER,
       ...env,
     });
     const logger = new JsonLogger('routing', 'warn');
@@ -137,8 +147,14 @@ describe('routing service on a real broker and PostgreSQL', () => {
   }
 
   beforeAll(async () => {
-    [database, intakeDatabase] = await Promise.all([createTestDatabase('routing'), createTestDatabase('routing_intake')]);
+    [database, intakeDatabase, vaultDatabase] = await Promise.all([
+      createTestDatabase('routing'),
+      createTestDatabase('routing_intake'),
+      createTestDatabase('routing_vault'),
+    ]);
     intakeStore = await createPostgresEventStore({ connectionString: intakeDatabase.url });
+    const keys = await CustomerKeyStore.open({ connectionString: vaultDatabase.url, masterKey: Buffer.from(VAULT_MASTER_KEY, 'base64') });
+    vault = new CustomerVault(keys, Buffer.from(VAULT_PEPPER, 'utf8'));
     // The sweeper runs every second: a ticket handed over hours ago is escalated without anyone asking.
     [routing, routingUrl] = await start(prefix, { ALLOW_CLOCK_OVERRIDE: 'true', DEADLINE_CHECK_INTERVAL_MS: '1000' });
     [reader, readerUrl] = await start(readerPrefix, { DEADLINE_CHECK_INTERVAL_MS: '3600000' });
@@ -152,17 +168,19 @@ describe('routing service on a real broker and PostgreSQL', () => {
     await routing?.close();
     await producer?.disconnect();
     await intakeStore?.close();
+    await vault?.close();
     const admin = createKafka({ brokers: kafkaBrokers(), clientId: `routing-int-${suffix}-admin` }).admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix) || topic.startsWith(readerPrefix));
     await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
-    await Promise.all([database?.drop(), intakeDatabase?.drop()]);
+    await Promise.all([database?.drop(), intakeDatabase?.drop(), vaultDatabase?.drop()]);
   });
 
-  /** What intake does: record TicketHandedOver in its store and publish it on `intake.events`. */
+  /** What intake does: seal the customer, record TicketHandedOver in its store and publish it on `intake.events`. */
   async function handOver(data: Partial<TicketHandedOverData> & Pick<TicketHandedOverData, 'category' | 'type'>, occurredAt = new Date()): Promise<string> {
     const ticketId = newId();
+    const customer = data.customer ?? (await vault.seal({ name: CONTACT_NAME, phone: CONTACT_PHONE, email: CONTACT_EMAIL }));
     const { events } = await intakeStore.append(
       intakeStreamId(ticketId),
       [
@@ -174,7 +192,7 @@ describe('routing service on a real broker and PostgreSQL', () => {
           data: {
             channel: 'email',
             priority: 'normal',
-            customer: sealedCustomer({ name: CONTACT_NAME, phone: CONTACT_PHONE }),
+            customer,
             subject: `Subject of ${data.category}`,
             description: 'The whole story, so nobody has to ask again.',
             complaint: data.type === 'complaint',
@@ -235,6 +253,13 @@ describe('routing service on a real broker and PostgreSQL', () => {
     streams.push(stream);
     return stream;
   }
+
+  /** What routing put on the record of who read a ticket's customer in clear: its own event store, as the app uses it. */
+  const clearReads = (ticketId: string) => routing.get<symbol, EventStore>(EVENT_STORE).readStream(privacyStreamId('routing', ticketId));
+  const customerOf = (ticketId: string, bearer: string, reason?: string) =>
+    call('GET', `/v1/tickets/${ticketId}/customer${reason === undefined ? '' : `?reason=${encodeURIComponent(reason)}`}`, bearer);
+  const CLEAR = { status: 'clear', name: CONTACT_NAME, phone: CONTACT_PHONE, email: CONTACT_EMAIL };
+  const MASKED = { status: 'masked', name: 'W*** F***', phone: '***00', email: 'w***@example.cn' };
 
   const tickets: Record<'complaint' | 'parcel' | 'stale', string> = { complaint: '', parcel: '', stale: '' };
   let complaintHandedOverAt: Date;
@@ -306,6 +331,46 @@ describe('routing service on a real broker and PostgreSQL', () => {
     expect(stranger.status()).toBe(403);
   });
 
+  it('shows the customer in clear to the department that has the ticket, and puts each read on the record', async () => {
+    expect(await customerOf(tickets.complaint, ana)).toEqual({ status: 200, body: { ticketId: tickets.complaint, customer: CLEAR } });
+    const [read, ...others] = await clearReads(tickets.complaint);
+    expect(others).toEqual([]);
+    expect(read).toMatchObject({
+      type: 'CustomerDetailsRead',
+      data: { keyId: expect.stringMatching(/^cust_/), purpose: 'handling' },
+      metadata: { actorId: 'h-ana', role: 'department_handler', department: 'billing' },
+    });
+    expect(read.data).not.toHaveProperty('reason');
+    expect((await customerOf(tickets.complaint, mei)).body.customer).toEqual(CLEAR);
+    expect(await clearReads(tickets.complaint)).toHaveLength(2);
+
+    expect((await customerOf(tickets.complaint, lou)).status).toBe(403);
+    // The ticket itself names the customer masked only, whoever reads it.
+    const ticket = await call('GET', `/v1/tickets/${tickets.complaint}`, ana);
+    expect(ticket.body.customer).toEqual(MASKED);
+    for (const detail of [CONTACT_NAME, CONTACT_PHONE, CONTACT_EMAIL]) expect(JSON.stringify(ticket.body)).not.toContain(detail);
+    expect(await clearReads(tickets.complaint)).toHaveLength(2);
+  });
+
+  it('shows management, QA and auditors the customer masked, in clear only for a stated reason, which is recorded', async () => {
+    expect(await customerOf(tickets.complaint, director)).toEqual({ status: 200, body: { ticketId: tickets.complaint, customer: MASKED } });
+    expect((await customerOf(tickets.complaint, token('qa', 'q-qin'))).body.customer).toEqual(MASKED);
+    const short = await customerOf(tickets.complaint, token('auditor', 'a-an'), 'curious');
+    expect(short.status).toBe(400);
+    expect(short.body.fields).toEqual([expect.objectContaining({ field: 'reason' })]);
+    expect(await clearReads(tickets.complaint)).toHaveLength(2);
+
+    const reason = 'Calling the customer about the complaint review';
+    expect((await customerOf(tickets.complaint, director, reason)).body.customer).toEqual(CLEAR);
+    const reads = await clearReads(tickets.complaint);
+    expect(reads).toHaveLength(3);
+    expect(reads[2]).toMatchObject({
+      type: 'CustomerDetailsRead',
+      data: { purpose: 'other_work', reason },
+      metadata: { actorId: 'd-zhou', role: 'management', reason },
+    });
+  });
+
   it('gives the ticket to one of two simultaneous claimants, and every instance’s live queue hears of it', async () => {
     const live = liveQueue(readerUrl, 'billing', mei);
     await eventually('the live queue to be ready', async () => live.messages.some((message) => message.type === 'ready'));
@@ -352,6 +417,8 @@ describe('routing service on a real broker and PostgreSQL', () => {
       (await queue('logistics', lin)).incomingTransfers.some((row: Json) => row.ticketId === tickets.complaint),
     );
     expect((await call('GET', `/v1/tickets/${tickets.complaint}`, lou)).status).toBe(200);
+    // Offered, not yet its ticket: logistics sees whom it is about, not how to reach them.
+    expect((await customerOf(tickets.complaint, lou)).body.customer).toEqual(MASKED);
 
     expect((await call('POST', `/v1/tickets/${tickets.complaint}/transfer/accept`, mei)).status).toBe(403);
     expect(await call('POST', `/v1/tickets/${tickets.complaint}/transfer/accept`, lin)).toMatchObject({
@@ -359,6 +426,8 @@ describe('routing service on a real broker and PostgreSQL', () => {
       body: { department: 'logistics', status: 'awaiting_handler', handlerId: null },
     });
     await eventually('the ticket gone from billing', async () => !(await rowOf('billing', tickets.complaint)));
+    expect((await customerOf(tickets.complaint, lin)).body.customer).toEqual(CLEAR);
+    expect((await customerOf(tickets.complaint, ana)).status).toBe(403);
     await eventually('billing’s live queue told it left', async () =>
       live.messages.some((message) => message.data.ticketId === tickets.complaint && message.data.change === 'left'),
     );
@@ -410,5 +479,19 @@ describe('routing service on a real broker and PostgreSQL', () => {
     expect(row).toMatchObject({ managementInvolved: true, escalation: { firstResponse: 'management', breached: true, level: 'management' } });
     const again = await call('POST', '/v1/deadlines/check', director, { asOf });
     expect(again.body.changed.find((change: Json) => change.ticketId === tickets.parcel)).toBeUndefined();
+  });
+
+  it('answers erased once the customer’s key is destroyed, and records no read', async () => {
+    const customer = await vault.seal({ name: 'Zhao Lei', phone: '+86 139 0000 1111' });
+    const ticketId = await handOver({ type: 'consultation', category: 'billing', customer });
+    await vault.erase(customer.keyId, 'management:d-zhou', 'the customer asked to be forgotten');
+
+    const read = await eventually('the hand-over in routing', async () => {
+      const response = await customerOf(ticketId, ana);
+      return response.status === 200 ? response : undefined;
+    });
+    expect(read.body).toEqual({ ticketId, customer: { status: 'erased' } });
+    expect((await call('GET', `/v1/tickets/${ticketId}`, ana)).body.customer).toEqual({ status: 'erased' });
+    expect(await clearReads(ticketId)).toEqual([]);
   });
 });

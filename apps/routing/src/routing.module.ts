@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { FOLLOWUP_EVENTS, INTAKE_EVENTS, TOPICS, type Actor } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, JsonLogger, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
+import { ConsumersLifecycle, CONSUMERS, CustomerAccess, JsonLogger, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
 import { autoAssignmentHandler } from './assignment/auto-assignment.handler';
 import type { RoutingConfig } from './config';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper';
 import { DeadlinesController } from './deadlines/deadlines.controller';
+import { PrivacyController } from './privacy/privacy.controller';
 import { QueueController } from './queue/queue.controller';
 import { QUEUE_ENTITIES } from './queue/queue.entities';
 import { QUEUE_MIGRATIONS } from './queue/queue.migrations';
@@ -26,14 +27,23 @@ export class RoutingModule {
       module: RoutingModule,
       imports: [
         PlatformModule.forService(
-          { name: 'routing', ownTopic: TOPICS.routingEvents, streamPrefix: 'routing-', entities: QUEUE_ENTITIES, migrations: QUEUE_MIGRATIONS },
+          {
+            name: 'routing',
+            ownTopic: TOPICS.routingEvents,
+            streamPrefix: 'routing-',
+            entities: QUEUE_ENTITIES,
+            migrations: QUEUE_MIGRATIONS,
+            // The handling department reads the customer's details (DOMAIN.md, step 2); the vault opens them per read.
+            usesVault: true,
+          },
           config,
         ),
       ],
-      controllers: [TicketsController, QueueController, DeadlinesController],
+      controllers: [TicketsController, QueueController, DeadlinesController, PrivacyController],
       providers: [
         TicketsService,
         QueueReader,
+        CustomerAccess,
         QueueNotifications,
         DeadlineSweeper,
         {

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CLOSE_OUTCOMES, parseOrThrow } from '@handoff/contracts';
-import { Allow } from '@handoff/platform';
+import { CLOSE_OUTCOMES, parseOrThrow, type Actor } from '@handoff/contracts';
+import { Allow, CurrentActor } from '@handoff/platform';
+import { assertMayReadTimeline } from './timeline-access';
 import { MAX_PAGE_SIZE, ticketListQuerySchema, TimelineReader } from './timeline.reader';
 
 @ApiTags('timelines')
@@ -19,16 +20,19 @@ export class TimelineController {
       'service (intake, routing, followup), then stream id. Each entry has its envelope metadata (who, in which role and ' +
       "department, when, why), a one-line summary and the event's data without the customer's contact details. The lifecycle " +
       'holds the figures computed from these entries: first response and resolution times, rounds, reopens, deadlines kept, ' +
-      'departments visited, escalations, outcome. Built from the topics, so it may trail the services by a moment.',
+      'departments visited, escalations, outcome. Built from the topics, so it may trail the services by a moment. ' +
+      "Department staff read only the timelines of tickets their department has held (the lifecycle's departments visited).",
   })
   @ApiParam({ name: 'ticketId', format: 'uuid' })
   @ApiResponse({ status: 200, description: '`{ ticketId, lifecycle, entries }`.' })
   @ApiResponse({ status: 400, description: 'The ticket id is not a UUID.' })
   @ApiResponse({ status: 401, description: 'No or invalid credentials.' })
-  @ApiResponse({ status: 403, description: 'The role may not read timelines.' })
+  @ApiResponse({ status: 403, description: 'The role may not read timelines, or the caller’s department never held this ticket.' })
   @ApiResponse({ status: 404, description: 'No event of this ticket has reached evaluation.' })
-  timeline(@Param('ticketId', ParseUUIDPipe) ticketId: string) {
-    return this.reader.timeline(ticketId);
+  async timeline(@Param('ticketId', ParseUUIDPipe) ticketId: string, @CurrentActor() actor: Actor) {
+    const timeline = await this.reader.timeline(ticketId);
+    assertMayReadTimeline(actor, timeline.lifecycle.departmentsVisited);
+    return timeline;
   }
 
   @Get('tickets')

@@ -8,6 +8,7 @@ import {
   TOPICS,
   followupStreamId,
   intakeStreamId,
+  privacyStreamId,
   routingStreamId,
   type Actor,
   type HandoffEvent,
@@ -83,9 +84,17 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
   /** Every event appended, in the order the script appended them: the expected timeline order. */
   const history: RecordedEvent[] = [];
 
-  async function step(service: Service, ticketId: string, minutes: number, actor: Actor, event: HandoffEvent, reason?: string): Promise<void> {
+  async function step(
+    service: Service,
+    ticketId: string,
+    minutes: number,
+    actor: Actor,
+    event: HandoffEvent,
+    reason?: string,
+    streamId = STREAM_OF[service](ticketId),
+  ): Promise<void> {
     const { events } = await stores[service].append(
-      STREAM_OF[service](ticketId),
+      streamId,
       [
         {
           eventId: randomUUID(),
@@ -351,7 +360,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
       updatedAt: expect.any(String),
     });
 
-    const b = await get(`/v1/tickets/${ticketB}/timeline`, token('department_handler', 'billing'));
+    const b = await get(`/v1/tickets/${ticketB}/timeline`, token('cs'));
     expect(b.status).toBe(200);
     expect(b.body.entries.map((entry: { eventId: string }) => entry.eventId)).toEqual(historyB.map((event) => event.eventId));
     expect(b.body.entries.map((entry: { summary: string }) => entry.summary)).toEqual([
@@ -423,6 +432,99 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
     const invalid = await get('/v1/tickets?outcome=maybe&limit=0&colour=red', qa);
     expect(invalid.status).toBe(400);
     expect(invalid.body.fields.map((field: { field: string }) => field.field).sort()).toEqual(['colour', 'limit', 'outcome']);
+  });
+
+  it('puts the reads and the erasure of contact details on the timeline, and shows it only to the departments that held the ticket', async () => {
+    const ticketC = randomUUID();
+    const customerC = { name: `Zhao Lei ${suffix}`, phone: `+86 137 ${digits}` };
+    const sealed = sealedCustomer(customerC);
+    const director: Actor = { id: 'd-zhou', role: 'management' };
+    const readReason = 'Complaint review with the customer';
+    const erasureReason = 'The customer asked to be forgotten';
+    await step('intake', ticketC, 300, agent, {
+      type: 'ContactRecorded',
+      data: { sourceSystem: 'hotline', externalId: `call-c-${suffix}`, channel: 'hotline', type: 'feedback', customer: sealed, subject: 'Invoice', description: 'Wrong address.' },
+    });
+    await step('intake', ticketC, 301, agent, {
+      type: 'TicketHandedOver',
+      data: { channel: 'hotline', type: 'feedback', category: 'billing', priority: 'normal', customer: sealed, subject: 'Invoice', description: 'Wrong address.', complaint: false, reason: 'cs_could_not_answer' },
+    });
+    const routed = { rule: 'billing-by-category', reason: 'category billing', type: 'feedback', category: 'billing', priority: 'normal', channel: 'hotline', complaint: false } as const;
+    await step('routing', ticketC, 302, routingProcess, { type: 'TicketRouted', data: { ...routed, department: 'billing', round: 1, deadlines: deadlines(301) } });
+    const routingPrivacy = privacyStreamId('routing', ticketC);
+    await step('routing', ticketC, 303, ana, { type: 'CustomerDetailsRead', data: { keyId: sealed.keyId, purpose: 'handling' } }, undefined, routingPrivacy);
+    await step('routing', ticketC, 304, director, { type: 'CustomerDetailsRead', data: { keyId: sealed.keyId, purpose: 'other_work', reason: readReason } }, readReason, routingPrivacy);
+    await step('followup', ticketC, 305, agent, { type: 'CustomerDetailsRead', data: { keyId: sealed.keyId, purpose: 'handling' } }, undefined, privacyStreamId('followup', ticketC));
+    await step('intake', ticketC, 306, director, { type: 'CustomerDataErased', data: { keyId: sealed.keyId, reason: erasureReason } }, erasureReason, privacyStreamId('intake', ticketC));
+    const historyC = history.splice(0);
+    for (const service of ['routing', 'followup', 'intake'] as const) {
+      await publish(service, historyC.filter((event) => event.streamId.startsWith(`${service}-`)));
+    }
+
+    const auditor = token('auditor');
+    const c = await eventually('ticket C’s whole timeline', async () => {
+      const response = await get(`/v1/tickets/${ticketC}/timeline`, auditor);
+      return response.status === 200 && response.body.entries.length === historyC.length ? response.body : undefined;
+    });
+    expect(c.entries.map((entry: { eventId: string }) => entry.eventId)).toEqual(historyC.map((event) => event.eventId));
+    expect(c.entries.slice(3).map(({ service, streamId, type, actorId, reason, summary, data }: Record<string, unknown>) => ({ service, streamId, type, actorId, reason, summary, data }))).toEqual([
+      {
+        service: 'routing',
+        streamId: routingPrivacy,
+        type: 'CustomerDetailsRead',
+        actorId: 'h-ana',
+        reason: null,
+        summary: 'customer contact details read for handling the ticket',
+        data: { keyId: sealed.keyId, purpose: 'handling' },
+      },
+      {
+        service: 'routing',
+        streamId: routingPrivacy,
+        type: 'CustomerDetailsRead',
+        actorId: 'd-zhou',
+        reason: readReason,
+        summary: `customer contact details read for other work: ${readReason}`,
+        data: { keyId: sealed.keyId, purpose: 'other_work', reason: readReason },
+      },
+      {
+        service: 'followup',
+        streamId: privacyStreamId('followup', ticketC),
+        type: 'CustomerDetailsRead',
+        actorId: 'agent-1',
+        reason: null,
+        summary: 'customer contact details read for handling the ticket',
+        data: { keyId: sealed.keyId, purpose: 'handling' },
+      },
+      {
+        service: 'intake',
+        streamId: privacyStreamId('intake', ticketC),
+        type: 'CustomerDataErased',
+        actorId: 'd-zhou',
+        reason: erasureReason,
+        summary: `customer contact details erased on request: ${erasureReason}`,
+        data: { keyId: sealed.keyId, reason: erasureReason },
+      },
+    ]);
+    // On the record, but no figure moves: the reads are not responses.
+    expect(c.lifecycle).toMatchObject({ departmentsVisited: ['billing'], firstResponseAt: null, outcome: null, eventCount: historyC.length });
+    const { rows } = await sql.query('SELECT type, count(*)::int AS n FROM ticket_timeline_entries WHERE ticket_id = $1 GROUP BY type ORDER BY type', [ticketC]);
+    expect(rows).toEqual([
+      { type: 'ContactRecorded', n: 1 },
+      { type: 'CustomerDataErased', n: 1 },
+      { type: 'CustomerDetailsRead', n: 3 },
+      { type: 'TicketHandedOver', n: 1 },
+      { type: 'TicketRouted', n: 1 },
+    ]);
+    const dump = JSON.stringify(c);
+    for (const detail of Object.values(customerC)) expect(dump).not.toContain(detail);
+
+    // A department reads the timelines of the tickets it has held, and of no other.
+    expect((await get(`/v1/tickets/${ticketC}/timeline`, token('department_handler', 'billing'))).status).toBe(200);
+    expect((await get(`/v1/tickets/${ticketC}/timeline`, token('department_handler', 'logistics'))).status).toBe(403);
+    expect((await get(`/v1/tickets/${ticketA}/timeline`, token('department_manager', 'logistics'))).status).toBe(200);
+    expect((await get(`/v1/tickets/${ticketA}/timeline`, token('department_handler', 'product'))).status).toBe(403);
+    // Answered by CS at first contact: no department ever held it.
+    expect((await get(`/v1/tickets/${ticketB}/timeline`, token('department_manager', 'billing'))).status).toBe(403);
   });
 
   it('refuses the unknown ticket, the unauthenticated and the roles that may not read', async () => {

@@ -23,7 +23,9 @@ export class WorklistController {
     description:
       '`awaitingConfirmation`: results to report to the customer and confirm, oldest request first, with failed contact attempts. ' +
       '`lateProgress`: tickets whose department missed a deadline without news reaching CS, most overdue first, with the escalation level. ' +
-      'Built from events, so it may trail a just-recorded change by a moment. Never carries customer contact details.',
+      'Each item carries the customer masked (`customer: { status, customerId?, name, phone, email }`, null until intake’s record ' +
+      'arrives), so CS sees whom to call; the details in clear are behind `GET /v1/tickets/:ticketId/customer`, where the read is ' +
+      'recorded. Built from events, so it may trail a just-recorded change by a moment.',
   })
   @ApiQuery({ name: 'department', required: false, description: 'Only this department (first-contact answers have none).' })
   @ApiQuery({ name: 'limit', required: false, description: 'Most items per list (1 to 500, default 100).' })

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import type { CustomerView } from '@handoff/platform';
+import { CustomersReader } from '../customers/customers.reader';
 import { FollowupWorklistEntry } from './worklist.entity';
 
 export interface WorklistFilter {
@@ -16,6 +18,8 @@ export interface AwaitingConfirmationItem {
   readonly resultSummary: string;
   readonly requestedAt: string;
   readonly contactAttempts: number;
+  /** Whom to call, masked; the details in clear are behind `GET /v1/tickets/:ticketId/customer`. */
+  readonly customer: CustomerView | null;
 }
 
 export interface LateProgressItem {
@@ -26,6 +30,7 @@ export interface LateProgressItem {
   readonly dueAt: string | null;
   readonly escalationLevel: string | null;
   readonly lateSince: string | null;
+  readonly customer: CustomerView | null;
 }
 
 export interface Worklist {
@@ -36,7 +41,10 @@ export interface Worklist {
 /** Reads the CS worklist; the API's shape, never the table's. */
 @Injectable()
 export class WorklistQuery {
-  constructor(@InjectRepository(FollowupWorklistEntry) private readonly rows: Repository<FollowupWorklistEntry>) {}
+  constructor(
+    @InjectRepository(FollowupWorklistEntry) private readonly rows: Repository<FollowupWorklistEntry>,
+    private readonly customers: CustomersReader,
+  ) {}
 
   async worklist(filter: WorklistFilter): Promise<Worklist> {
     const awaiting = this.rows
@@ -58,6 +66,8 @@ export class WorklistQuery {
     if (filter.department) late.andWhere('w.lateDepartment = :department', { department: filter.department });
 
     const [awaitingRows, lateRows] = await Promise.all([awaiting.getMany(), late.getMany()]);
+    const customers = await this.customers.maskedOf([...awaitingRows, ...lateRows].map((row) => row.ticketId));
+    const customerOf = (ticketId: string) => customers.get(ticketId) ?? null;
     return {
       awaitingConfirmation: awaitingRows.map((row) => ({
         ticketId: row.ticketId,
@@ -67,6 +77,7 @@ export class WorklistQuery {
         resultSummary: row.resultSummary ?? '',
         requestedAt: (row.requestedAt ?? row.updatedAt).toISOString(),
         contactAttempts: row.contactAttempts,
+        customer: customerOf(row.ticketId),
       })),
       lateProgress: lateRows.map((row) => ({
         ticketId: row.ticketId,
@@ -76,6 +87,7 @@ export class WorklistQuery {
         dueAt: row.lateDueAt?.toISOString() ?? null,
         escalationLevel: row.escalationLevel,
         lateSince: row.lateSince?.toISOString() ?? null,
+        customer: customerOf(row.ticketId),
       })),
     };
   }

@@ -53,11 +53,18 @@ export class HandlerAssignmentRow {
   @Column({ name: 'last_assigned_at', type: 'timestamptz' }) lastAssignedAt!: Date;
 }
 
-/** A ticket's subject line from intake's hand-over, shown in the queue (never the contact details). */
+/**
+ * What routing keeps of intake's hand-over: the subject line shown in the queue, and the customer
+ * sealed as intake sealed them (key id and sealed string, never the clear details), opened per
+ * read for those who may see them. The customer columns are null for rows projected before they existed.
+ */
 @Entity({ name: 'queue_ticket_subjects' })
 export class TicketSubjectRow {
   @PrimaryColumn({ name: 'ticket_id', type: 'text' }) ticketId!: string;
   @Column({ type: 'text' }) subject!: string;
+  @Column({ name: 'customer_key_id', type: 'text', nullable: true }) customerKeyId!: string | null;
+  @Column({ name: 'customer_sealed', type: 'text', nullable: true }) customerSealed!: string | null;
+  @Column({ name: 'customer_id', type: 'text', nullable: true }) customerId!: string | null;
   @Column({ name: 'stream_position', type: 'integer' }) streamPosition!: number;
 }
 

@@ -73,4 +73,29 @@ export class CreateDepartmentQueue1795500000000 implements MigrationInterface {
   }
 }
 
-export const QUEUE_MIGRATIONS = [CreateDepartmentQueue1795500000000];
+/**
+ * The customer as intake handed the ticket over, so the handling department has the full details
+ * (DOMAIN.md, step 2). Sealed only: the key id, the sealed string and the upstream's own id;
+ * the clear details are opened through the vault, per read, and never stored here.
+ */
+export class AddSealedCustomerToTicketSubjects1795500000001 implements MigrationInterface {
+  readonly name = 'AddSealedCustomerToTicketSubjects1795500000001';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ALTER TABLE queue_ticket_subjects
+        ADD COLUMN customer_key_id text,
+        ADD COLUMN customer_sealed text,
+        ADD COLUMN customer_id text`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ALTER TABLE queue_ticket_subjects
+        DROP COLUMN customer_id,
+        DROP COLUMN customer_sealed,
+        DROP COLUMN customer_key_id`);
+  }
+}
+
+export const QUEUE_MIGRATIONS = [CreateDepartmentQueue1795500000000, AddSealedCustomerToTicketSubjects1795500000001];

@@ -11,10 +11,11 @@ export const QUEUE_NOTIFY_CHANNEL = 'department_queue';
 const SUBJECT_LENGTH = 300;
 
 /**
- * Builds the department queue from `routing.events` (and the subject line from intake's
- * hand-over). Each change is written through the consumer's transaction, so the row, its running
- * deadlines, the processed-event mark and the notification to live queues commit together:
- * `pg_notify` inside a transaction is delivered on commit, to every routing instance.
+ * Builds the department queue from `routing.events` (and the subject line and the sealed
+ * customer from intake's hand-over). Each change is written through the consumer's transaction,
+ * so the row, its running deadlines, the processed-event mark and the notification to live
+ * queues commit together: `pg_notify` inside a transaction is delivered on commit, to every
+ * routing instance.
  */
 export function departmentQueueProjection(): EventHandler {
   return {
@@ -47,10 +48,18 @@ export function departmentQueueProjection(): EventHandler {
 async function recordSubject(event: RecordedEvent, manager: EntityManager): Promise<void> {
   const typed = typedEventOf(INTAKE_EVENTS, event);
   if (typed?.type !== 'TicketHandedOver') return;
+  const { subject, customer } = typed.data;
+  // The customer stays sealed: the department opens the details through the vault when it reads them.
   await manager.query(
-    `INSERT INTO queue_ticket_subjects (ticket_id, subject, stream_position) VALUES ($1, $2, $3)
-     ON CONFLICT (ticket_id) DO UPDATE SET subject = EXCLUDED.subject, stream_position = EXCLUDED.stream_position
+    `INSERT INTO queue_ticket_subjects (ticket_id, subject, customer_key_id, customer_sealed, customer_id, stream_position)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (ticket_id) DO UPDATE SET
+       subject = EXCLUDED.subject,
+       customer_key_id = EXCLUDED.customer_key_id,
+       customer_sealed = EXCLUDED.customer_sealed,
+       customer_id = EXCLUDED.customer_id,
+       stream_position = EXCLUDED.stream_position
      WHERE queue_ticket_subjects.stream_position < EXCLUDED.stream_position`,
-    [event.ticketId, typed.data.subject.slice(0, SUBJECT_LENGTH), event.streamPosition],
+    [event.ticketId, subject.slice(0, SUBJECT_LENGTH), customer.keyId, customer.sealed, customer.customerId ?? null, event.streamPosition],
   );
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
+import type { Customer } from '@handoff/contracts';
 import { DepartmentQueueRow, TicketSubjectRow } from './queue.entities';
 import { isOverdue, runningDeadlinesOf, type QueueEntry, type QueueStatus } from './queue.model';
 
@@ -42,8 +43,15 @@ export class QueueReader {
     return { department, asOf: now.toISOString(), count: tickets.length, tickets: tickets.map(view), incomingTransfers: incoming.map(view) };
   }
 
-  async subjectOf(ticketId: string): Promise<string | undefined> {
-    return (await this.subjectsOf([ticketId])).get(ticketId);
+  /** What intake handed over for a ticket: its subject and the customer, still sealed; undefined before it is projected. */
+  async handOverOf(ticketId: string): Promise<{ subject: string; customer?: Customer } | undefined> {
+    const row = await this.dataSource.getRepository(TicketSubjectRow).findOneBy({ ticketId });
+    if (!row) return undefined;
+    const customer =
+      row.customerKeyId && row.customerSealed
+        ? { keyId: row.customerKeyId, sealed: row.customerSealed, ...(row.customerId ? { customerId: row.customerId } : {}) }
+        : undefined;
+    return { subject: row.subject, ...(customer ? { customer } : {}) };
   }
 
   private async subjectsOf(ticketIds: readonly string[]): Promise<Map<string, string>> {

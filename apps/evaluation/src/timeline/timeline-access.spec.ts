@@ -1,0 +1,25 @@
+import type { Actor } from '@handoff/contracts';
+import { assertMayReadTimeline } from './timeline-access';
+
+const visited = ['billing', 'logistics'];
+
+describe('who may read a ticket’s timeline', () => {
+  it.each([
+    ['a handler of a department that held it', { id: 'h-1', role: 'department_handler', department: 'logistics' }],
+    ['a manager of a department that held it', { id: 'm-1', role: 'department_manager', department: 'billing' }],
+    ['CS', { id: 'cs-1', role: 'cs' }],
+    ['management', { id: 'd-1', role: 'management' }],
+    ['QA', { id: 'q-1', role: 'qa' }],
+    ['an auditor', { id: 'a-1', role: 'auditor' }],
+  ] as [string, Actor][])('lets %s read', (_who, actor) => {
+    expect(() => assertMayReadTimeline(actor, visited)).not.toThrow();
+  });
+
+  it.each([
+    ['a handler of a department that never held it', { id: 'h-2', role: 'department_handler', department: 'product' }, visited],
+    ['a department role without a department', { id: 'h-3', role: 'department_handler' }, visited],
+    ['a department, on a ticket no department held', { id: 'm-2', role: 'department_manager', department: 'billing' }, []],
+  ] as [string, Actor, string[]][])('refuses %s', (_who, actor, departments) => {
+    expect(() => assertMayReadTimeline(actor, departments)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+  });
+});

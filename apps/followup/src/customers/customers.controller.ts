@@ -1,0 +1,40 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { DomainError, parseOrThrow, type Actor } from '@handoff/contracts';
+import { Allow, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
+import { CustomersReader } from './customers.reader';
+
+const readQuerySchema = z.strictObject({ reason: z.string().trim().max(500).optional(), access_token: z.string().optional() });
+
+@ApiTags('privacy')
+@ApiBearerAuth()
+@Controller('v1/tickets')
+export class CustomersController {
+  constructor(
+    private readonly customers: CustomersReader,
+    private readonly access: CustomerAccess,
+  ) {}
+
+  @Get(':ticketId/customer')
+  @Allow('cs', 'management', 'qa', 'auditor')
+  @ApiOperation({
+    summary:
+      "The customer's contact details, to call them back. CS sees them in clear; management, QA and auditors see them masked " +
+      'unless they state why they need them (`reason`, 10+ characters). Every clear read is recorded as CustomerDetailsRead.',
+  })
+  @ApiParam({ name: 'ticketId', format: 'uuid' })
+  @ApiQuery({ name: 'reason', required: false })
+  @ApiResponse({ status: 200, description: '`{ ticketId, customer: { status: clear | masked | erased, customerId?, name?, phone?, email? } }`' })
+  @ApiResponse({ status: 400, description: 'A reason shorter than 10 characters; `fields` names `reason`.' })
+  @ApiResponse({ status: 403, description: 'Not for this role.' })
+  @ApiResponse({ status: 404, description: 'Follow-up has no record of this ticket’s contact yet.' })
+  async customer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Query() query: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { reason } = parseOrThrow(readQuerySchema, query);
+    const customer = await this.customers.sealedOf(ticketId);
+    if (!customer) throw new DomainError('NOT_FOUND', `follow-up has no customer for ticket ${ticketId} yet`);
+    // CS calls the customer back: its own work needs the details.
+    const view = await this.access.read({ ticketId, customer, actor, requestId, needToKnow: actor.role === 'cs', reason });
+    return { ticketId, customer: view };
+  }
+}

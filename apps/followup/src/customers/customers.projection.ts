@@ -1,0 +1,24 @@
+import { INTAKE_EVENTS, typedEventOf } from '@handoff/contracts';
+import type { EventHandler } from '@handoff/messaging';
+
+/**
+ * Keeps each ticket's customer, sealed, from intake's `ContactRecorded`: what CS needs to call the
+ * customer back once a result is to be confirmed. A replayed or older event changes nothing.
+ */
+export function customersProjection(): EventHandler {
+  return {
+    eventTypes: ['ContactRecorded'],
+    async handle(event, manager) {
+      const typed = typedEventOf(INTAKE_EVENTS, event);
+      if (typed?.type !== 'ContactRecorded') return;
+      const { keyId, sealed, customerId } = typed.data.customer;
+      await manager.query(
+        `INSERT INTO followup_customers (ticket_id, key_id, sealed, customer_id, stream_position) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (ticket_id) DO UPDATE SET
+           key_id = EXCLUDED.key_id, sealed = EXCLUDED.sealed, customer_id = EXCLUDED.customer_id, stream_position = EXCLUDED.stream_position
+         WHERE followup_customers.stream_position < EXCLUDED.stream_position`,
+        [event.ticketId, keyId, sealed, customerId ?? null, event.streamPosition],
+      );
+    },
+  };
+}
