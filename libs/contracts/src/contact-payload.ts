@@ -33,6 +33,17 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((value) => !FORBIDDEN_IN_TEXT.test(value), 'must not contain control characters');
 
+/**
+ * The same rules for the free text of commands (answers, notes, results, objections, reasons):
+ * trimmed, 1 to `max` characters, line breaks and tabs allowed, no other control characters and no
+ * bidi overrides, which could make a screen or a log show something other than what is stored.
+ */
+export const freeText = text;
+/** One line of text (a name, a subject, an id someone typed): as `freeText`, without line breaks. */
+export const singleLineText = line;
+/** True when `value` holds a character neither `freeText` nor `singleLineText` lets in. */
+export const hasForbiddenCharacters = (value: string): boolean => FORBIDDEN_IN_TEXT.test(value);
+
 const identifier = (max: number) =>
   z
     .string()

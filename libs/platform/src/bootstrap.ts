@@ -5,8 +5,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { ConfigurationError, loadConfig, type BaseConfig } from './config';
-import { ErrorFilter } from './http';
+import { ErrorFilter, requestIdOf, type AuthenticatedRequest } from './http';
 import { JsonLogger } from './logger';
+import { rateLimiter } from './rate-limit';
 
 export const BODY_LIMIT = '64kb';
 
@@ -29,6 +30,13 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
   }
   const logger = new JsonLogger(options.name, config.LOG_LEVEL);
   const app = await NestFactory.create<NestExpressApplication>(options.module(config), { logger, bodyParser: false });
+  app.use(
+    rateLimiter({
+      policy: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST },
+      secret: config.AUTH_TOKEN_SECRET,
+      apiKeys: config.AUTH_API_KEYS,
+    }),
+  );
   installBodyParser(app);
   app.useGlobalFilters(new ErrorFilter(logger));
   app.enableShutdownHooks();
@@ -48,18 +56,28 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
   return app;
 }
 
-/** Body-parser errors never reach Nest's filters, so they get the common error shape here. */
+/**
+ * Bodies are JSON or nothing: a body of another type is refused (415) rather than ignored, so a
+ * command whose body is optional never runs on a payload it did not read. Body-parser errors never
+ * reach Nest's filters, so they get the common error shape here.
+ */
 export function installBodyParser(app: NestExpressApplication): void {
   const parse = json({ limit: BODY_LIMIT, strict: true });
-  app.use((request: Request, response: Response, next: NextFunction) =>
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const refuse = (status: number, error: string, message: string) =>
+      response.status(status).json({ error, message, requestId: requestIdOf(request as AuthenticatedRequest) });
+    // `is` answers null when there is no body at all, false when there is one of another type;
+    // an empty body (Content-Length: 0) is no body, whatever its type.
+    if (request.headers['content-length'] !== '0' && request.is('application/json') === false) {
+      return refuse(415, 'unsupported_media_type', 'the body must be JSON (Content-Type: application/json)');
+    }
     parse(request, response, (error?: { status?: number; type?: string }) => {
       if (!error) return next();
       const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 400;
-      const tooLarge = error.type === 'entity.too.large';
-      response.status(status).json({
-        error: tooLarge ? 'payload_too_large' : 'bad_request',
-        message: tooLarge ? `the body exceeds ${BODY_LIMIT}` : 'the body is not valid JSON',
-      });
-    }),
-  );
+      if (error.type === 'entity.too.large') return refuse(status, 'payload_too_large', `the body exceeds ${BODY_LIMIT}`);
+      if (error.type === 'charset.unsupported') return refuse(415, 'unsupported_media_type', 'the body must be UTF-8 JSON');
+      if (error.type === 'encoding.unsupported') return refuse(415, 'unsupported_media_type', 'the Content-Encoding is not supported');
+      return refuse(status, 'bad_request', 'the body is not valid JSON');
+    });
+  });
 }

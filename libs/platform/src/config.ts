@@ -83,6 +83,10 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
       .string()
       .regex(/^[a-z0-9_.-]+=[^,\s]{16,}(,[a-z0-9_.-]+=[^,\s]{16,})*$/i, 'must be name=key[,name=key...] with keys of 16+ characters')
       .default('upstream-demo=handoff-local-upstream-key'),
+    /** Each client's sustained rate (per instance: see rate-limit.ts). */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
+    /** How many requests a client may make at once after a quiet spell. */
+    RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(10_000_000).default(200),
   });
 
 export type BaseConfig = z.infer<ReturnType<typeof baseConfigSchema>>;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  hasForbiddenCharacters,
   ValidationFailed,
   newId,
   privacyStreamId,
@@ -63,6 +64,8 @@ export class CustomerAccess {
     readonly reason?: string;
   }): Promise<CustomerView> {
     const reason = options.reason?.trim();
+    // The reason is written into the CustomerDetailsRead event, so it obeys the rules of any recorded text.
+    if (reason && hasForbiddenCharacters(reason)) throw new ValidationFailed([{ field: 'reason', message: 'must not contain control characters' }]);
     if (!options.needToKnow && !reason) return this.view(options.customer, false);
     if (!options.needToKnow && reason!.length < MIN_REASON_LENGTH) {
       throw new ValidationFailed([{ field: 'reason', message: `reading contact details for other work needs a reason of ${MIN_REASON_LENGTH} characters or more` }]);

@@ -53,10 +53,10 @@ export class AuthGuard implements CanActivate {
       context.getClass(),
     ]);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.requestId = headerValue(request, 'x-request-id') ?? randomUUID();
+    requestIdOf(request);
     if (allowed?.includes('public')) return true;
 
-    const actor = this.authenticate(request);
+    const actor = authenticate(request, this.secret, this.apiKeys);
     if (!actor) throw new HttpException({ error: 'unauthenticated', message: 'missing or invalid credentials' }, 401);
     request.actor = actor;
     if (!allowed || !allowed.includes(actor.role)) {
@@ -64,21 +64,28 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
+}
 
-  private authenticate(request: AuthenticatedRequest): Actor | undefined {
-    const apiKey = headerValue(request, 'x-api-key');
-    if (apiKey) return findApiKey(this.apiKeys, apiKey);
-    const authorization = headerValue(request, 'authorization');
-    // EventSource cannot set headers, so server-sent-event streams take the token as a query parameter.
-    const token = authorization?.startsWith('Bearer ')
-      ? authorization.slice(7)
-      : typeof request.query?.access_token === 'string'
-        ? request.query.access_token
-        : undefined;
-    if (!token) return undefined;
-    const check = verifyToken(token, this.secret);
-    return check.ok ? check.actor : undefined;
-  }
+/** The actor a request's API key or token names, or undefined when it has none or they are invalid. */
+export function authenticate(request: Request, secret: string, apiKeys: Map<string, Actor>): Actor | undefined {
+  const apiKey = headerValue(request, 'x-api-key');
+  if (apiKey) return findApiKey(apiKeys, apiKey);
+  const authorization = headerValue(request, 'authorization');
+  // EventSource cannot set headers, so server-sent-event streams take the token as a query parameter.
+  const token = authorization?.startsWith('Bearer ')
+    ? authorization.slice(7)
+    : typeof request.query?.access_token === 'string'
+      ? request.query.access_token
+      : undefined;
+  if (!token) return undefined;
+  const check = verifyToken(token, secret);
+  return check.ok ? check.actor : undefined;
+}
+
+/** The request's id, from X-Request-Id or made up, fixed the first time it is asked for. */
+export function requestIdOf(request: AuthenticatedRequest): string {
+  request.requestId ??= headerValue(request, 'x-request-id') ?? randomUUID();
+  return request.requestId;
 }
 
 function headerValue(request: Request, name: string): string | undefined {
@@ -103,7 +110,7 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<AuthenticatedRequest>();
-    const requestId = request.requestId ?? randomUUID();
+    const requestId = requestIdOf(request);
     const [status, body] = this.describe(exception);
     if (status >= 500) {
       this.logger.event('error', 'request failed', {
@@ -132,10 +139,16 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      if (typeof response === 'object' && response !== null && 'error' in response && typeof (response as { error: unknown }).error === 'string') {
+      if (typeof response === 'object' && response !== null && !('statusCode' in response) && typeof (response as { error?: unknown }).error === 'string') {
         return [status, response as Record<string, unknown>];
       }
-      return [status, { error: httpErrorName(status), message: typeof response === 'string' ? response : exception.message }];
+      // Nest's own exceptions (ParseUUIDPipe, an unknown route) say `{statusCode, message, error: 'Bad Request'}`;
+      // they get the common shape too.
+      const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+      return [
+        status,
+        { error: httpErrorName(status), message: typeof message === 'string' ? message : Array.isArray(message) ? message.join('; ') : exception.message },
+      ];
     }
     // body-parser errors (malformed JSON, too large) arrive as plain errors with a status.
     const status = (exception as { status?: unknown })?.status;

@@ -8,3 +8,4 @@ export * from './bootstrap';
 export * from './service.module';
 export * from './consumers';
 export * from './customer-access';
+export * from './rate-limit';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { parseOrThrow, type Actor } from '@handoff/contracts';
+import { freeText, hasForbiddenCharacters, parseOrThrow, type Actor } from '@handoff/contracts';
 import { Allow, CurrentActor, RequestId } from '@handoff/platform';
 import { commandMetadata, ConfirmationsService, describeState } from './confirmations.service';
 
@@ -13,10 +13,11 @@ const confirmationSchema = z.discriminatedUnion('satisfied', [
       .string({ error: (issue) => (issue.input === undefined ? 'required when the customer is not satisfied' : undefined) })
       .trim()
       .min(1)
-      .max(4000),
+      .max(4000)
+      .refine((value) => !hasForbiddenCharacters(value), 'must not contain control characters'),
   }),
 ]);
-const contactAttemptSchema = z.strictObject({ note: z.string().trim().min(1).max(4000).optional() });
+const contactAttemptSchema = z.strictObject({ note: freeText(4000).optional() });
 
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 

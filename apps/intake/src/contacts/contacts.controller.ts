@@ -2,12 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { contactPayloadSchema, parseOrThrow, type Actor } from '@handoff/contracts';
+import { contactPayloadSchema, freeText, parseOrThrow, type Actor } from '@handoff/contracts';
 import { Allow, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
 import { commandMetadata, ContactsService } from './contacts.service';
 
-const answerSchema = z.strictObject({ answer: z.string().trim().min(1).max(4000) });
-const handOverSchema = z.strictObject({ note: z.string().trim().min(1).max(2000).optional() });
+const answerSchema = z.strictObject({ answer: freeText(4000) });
+const handOverSchema = z.strictObject({ note: freeText(2000).optional() });
 
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 

@@ -1,13 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { parseOrThrow, type Actor } from '@handoff/contracts';
-import { Allow, CurrentActor, RequestId } from '@handoff/platform';
+import { freeText, parseOrThrow, type Actor } from '@handoff/contracts';
+import { Allow, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
 import { commandMetadata, handlerOf, TicketsService, type RoutedState } from './tickets.service';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+// No control characters or bidi overrides: these notes reach CS's screens, the timeline and logs.
+const text = (max: number) => freeText(max);
 const nothingSchema = z.strictObject({});
 const assignSchema = z.strictObject({ handlerId: text(64), reason: text(1000).optional() });
 const progressSchema = z.strictObject({ note: text(4000) });
@@ -31,19 +32,21 @@ export class TicketsController {
   constructor(
     private readonly tickets: TicketsService,
     private readonly queue: QueueReader,
+    private readonly access: CustomerAccess,
   ) {}
 
   @Get(':ticketId')
   @Allow(...ROUTING_READERS)
   @ApiOperation({
     summary:
-      "A ticket's routing state, read from its event stream: department, responsible handler, round, deadlines, escalations, pending transfer. " +
-      'Department staff see the tickets of their department (and those offered to it).',
+      "A ticket's routing state, read from its event stream: department, responsible handler, round, deadlines, escalations, pending transfer, " +
+      'and the customer masked (see /customer for the details). Department staff see the tickets of their department (and those offered to it).',
   })
   async get(@Param('ticketId', ParseUUIDPipe) ticketId: string, @CurrentActor() actor: Actor) {
     const { state, version } = await this.tickets.state(ticketId);
     assertMayRead(actor, [state.ticket.department, state.ticket.pendingTransfer?.toDepartment]);
     const { ticket } = state;
+    const handOver = await this.queue.handOverOf(ticketId);
     return {
       ticketId,
       status: state.status,
@@ -56,7 +59,8 @@ export class TicketsController {
       channel: ticket.channel,
       platform: ticket.platform ?? null,
       complaint: ticket.complaint,
-      subject: (await this.queue.subjectOf(ticketId)) ?? null,
+      subject: handOver?.subject ?? null,
+      customer: handOver?.customer ? await this.access.masked(handOver.customer) : null,
       deadlines: ticket.deadlines,
       firstResponseGiven: ticket.respondedThisRound,
       escalations: ticket.escalations,

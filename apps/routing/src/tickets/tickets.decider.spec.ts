@@ -411,8 +411,14 @@ describe('transfers between departments', () => {
   });
 
   it('given no pending transfer, then there is nothing to accept or refuse', () => {
-    given(routed, claimedByAna).when(command('AcceptTransfer', {}, lou)).thenRefused('PRECONDITION_FAILED');
-    given(routed, claimedByAna).when(command('RefuseTransfer', { reason: 'no' }, lou)).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna).when(command('AcceptTransfer', {}, bo)).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna).when(command('RefuseTransfer', { reason: 'no' }, billingManager)).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna).when(command('AcceptTransfer', {}, director)).thenRefused('PRECONDITION_FAILED');
+  });
+
+  it('given no transfer offered to it, then another department is refused as on any ticket not its own', () => {
+    given(routed, claimedByAna).when(command('AcceptTransfer', {}, lou)).thenRefused('FORBIDDEN');
+    given(routed, claimedByAna).when(command('RefuseTransfer', { reason: 'no' }, logisticsManager)).thenRefused('FORBIDDEN');
   });
 
   it('given the sending department or a bystander, then accepting or refusing is forbidden; management may', () => {

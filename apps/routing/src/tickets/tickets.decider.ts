@@ -302,8 +302,9 @@ function acceptTransfer(command: AcceptTransfer, state: RoutingState): readonly 
   permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
   const routed = existing(state);
   const pending = routed.ticket.pendingTransfer;
+  // Without a transfer offered to it, another department learns nothing of the ticket, not even that.
+  permitDepartment(command, pending?.toDepartment ?? routed.ticket.department);
   if (!pending) throw new DomainError('PRECONDITION_FAILED', 'no transfer is waiting for an answer');
-  permitDepartment(command, pending.toDepartment);
   handlingOrRefuse(routed, 'transferred');
   return [
     {
@@ -321,8 +322,9 @@ function refuseTransfer(command: RefuseTransfer, state: RoutingState): readonly 
   permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
   const routed = existing(state);
   const pending = routed.ticket.pendingTransfer;
+  // Without a transfer offered to it, another department learns nothing of the ticket, not even that.
+  permitDepartment(command, pending?.toDepartment ?? routed.ticket.department);
   if (!pending) throw new DomainError('PRECONDITION_FAILED', 'no transfer is waiting for an answer');
-  permitDepartment(command, pending.toDepartment);
   handlingOrRefuse(routed, 'transferred');
   const reason = required('reason', command.data.reason);
   return [

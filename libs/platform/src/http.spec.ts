@@ -1,0 +1,79 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Module } from '@nestjs/common';
+import { installBodyParser } from './bootstrap';
+import { ErrorFilter } from './http';
+import { JsonLogger } from './logger';
+
+/** The edge every service shares: one error body shape, whichever layer refuses the request. */
+describe('the HTTP edge', () => {
+  const received: unknown[] = [];
+
+  @Controller()
+  class ProbeController {
+    @Post('things/:id')
+    @HttpCode(200)
+    thing(@Param('id', ParseUUIDPipe) id: string, @Body() body: unknown) {
+      received.push(body);
+      return { id };
+    }
+  }
+
+  @Module({ controllers: [ProbeController] })
+  class ProbeModule {}
+
+  let app: NestExpressApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    app = await NestFactory.create<NestExpressApplication>(ProbeModule, { logger: false, bodyParser: false });
+    installBodyParser(app);
+    app.useGlobalFilters(new ErrorFilter(new JsonLogger('probe', 'error', () => undefined)));
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const id = '6f1c7a52-2d0e-4d55-9d7e-3f3f0a8b9c10';
+  const post = (path: string, body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'x-request-id': 'req-1', ...headers }, ...(body === undefined ? {} : { body }) });
+
+  it('refuses a body that is not JSON rather than running without it', async () => {
+    received.length = 0;
+    const response = await post(`/things/${id}`, '{"a":1}', { 'content-type': 'text/plain' });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({ error: 'unsupported_media_type', message: expect.stringMatching(/JSON/), requestId: 'req-1' });
+    expect(received).toEqual([]);
+    // No body at all is still fine for a command whose body is optional.
+    expect((await post(`/things/${id}`, undefined, {})).status).toBe(200);
+  });
+
+  it('answers invalid and oversized JSON in the common shape', async () => {
+    const invalid = await post(`/things/${id}`, '{"a":');
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toEqual({ error: 'bad_request', message: 'the body is not valid JSON', requestId: 'req-1' });
+    const large = await post(`/things/${id}`, JSON.stringify({ a: 'x'.repeat(70_000) }));
+    expect(large.status).toBe(413);
+    expect(await large.json()).toEqual({ error: 'payload_too_large', message: 'the body exceeds 64kb', requestId: 'req-1' });
+  });
+
+  it("gives Nest's own refusals (a bad UUID, an unknown route) the common shape", async () => {
+    const badId = await post('/things/not-a-uuid', '{}');
+    expect(badId.status).toBe(400);
+    expect(await badId.json()).toEqual({ error: 'bad_request', message: expect.stringMatching(/uuid/), requestId: 'req-1' });
+    const unknown = await post('/nowhere', '{}');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: 'not_found', message: expect.any(String), requestId: 'req-1' });
+  });
+
+  it('never shows a stack trace for a broken percent-encoding in the path', async () => {
+    const response = await post('/things/%E0%A4%A', '{}');
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ error: 'bad_request', requestId: 'req-1' });
+    expect(text).not.toMatch(/\bat \S+ \(|node_modules|\.js:\d+/);
+  });
+});

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { contact } from '../support/contacts';
+import { eventually, SERVICE_NAMES, TestSystem, UPSTREAM_KEY, type ServiceName } from '../support/system';
+
+/**
+ * Who may call what: every endpoint every service publishes in its OpenAPI document, tried with
+ * every kind of caller. The table below is the security design; an endpoint the services publish
+ * without a row here fails the test, and so does a row for an endpoint that no longer exists.
+ */
+
+const CALLERS = ['none', 'upstream', 'cs', 'handler', 'handlerOther', 'manager', 'managerOther', 'management', 'qa', 'auditor'] as const;
+type Caller = (typeof CALLERS)[number];
+
+/** `ok`: let through (any answer but 401/403: a 400, 404, 409 or 412 is a business answer). */
+type Outcome = 'ok' | '401' | '403';
+
+// The ticket every row is tried on is product feedback, so it sits with the product department:
+// `handler`/`manager` are product's staff, `handlerOther`/`managerOther` billing's.
+const DEPARTMENT = 'product';
+const OTHER_DEPARTMENT = 'billing';
+
+const COLUMNS = 'none upstream cs handler handlerOther manager managerOther management qa auditor';
+// prettier-ignore
+const EXPECTED: Record<string, string> = {
+  //                                                          none upstr cs   hdl  hdlX mgr  mgrX mgt  qa   aud
+  'intake GET /health':                                       'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'intake POST /v1/contacts':                                 '401  ok    ok   403  403  403  403  403  403  403',
+  'intake POST /v1/tickets/{ticketId}/first-contact-answer':  '401  403   ok   403  403  403  403  403  403  403',
+  'intake POST /v1/tickets/{ticketId}/hand-over':             '401  403   ok   403  403  403  403  403  403  403',
+  // The intake record is CS's working copy; QA and auditors read a ticket's history through evaluation.
+  'intake GET /v1/tickets/{ticketId}':                        '401  403   ok   403  403  403  403  ok   403  403',
+  // QA and auditors see contact details masked unless they give a reason, and every clear read is recorded.
+  'intake GET /v1/tickets/{ticketId}/customer':               '401  403   ok   403  403  403  403  ok   ok   ok',
+  'intake POST /v1/customers/erasure':                        '401  403   403  403  403  403  403  ok   403  403',
+
+  'routing GET /health':                                      'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  // The organisation's directory (departments, handler names and skills) holds no ticket: any person may read it.
+  'routing GET /v1/departments':                              '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'routing GET /v1/departments/{department}/queue':           '401  403   ok   ok   403  ok   403  ok   ok   ok',
+  'routing GET /v1/departments/{department}/queue/stream':    '401  403   ok   ok   403  ok   403  ok   ok   ok',
+  'routing GET /v1/tickets/{ticketId}':                       '401  403   ok   ok   403  ok   403  ok   ok   ok',
+  'routing GET /v1/tickets/{ticketId}/customer':              '401  403   ok   ok   403  ok   403  ok   ok   ok',
+  // Management names a handler (assign) rather than taking a ticket itself.
+  'routing POST /v1/tickets/{ticketId}/claim':                '401  403   403  ok   403  ok   403  403  403  403',
+  // A handler does not name another handler: that is its manager's (or management's) call.
+  'routing POST /v1/tickets/{ticketId}/assign':               '401  403   403  403  403  ok   403  ok   403  403',
+  'routing POST /v1/tickets/{ticketId}/progress':             '401  403   403  ok   403  ok   403  ok   403  403',
+  'routing POST /v1/tickets/{ticketId}/result':               '401  403   403  ok   403  ok   403  ok   403  403',
+  'routing POST /v1/tickets/{ticketId}/transfer':             '401  403   403  ok   403  ok   403  ok   403  403',
+  // With no transfer waiting, the ticket's own department hears so (412); another is refused as on any ticket not its own.
+  'routing POST /v1/tickets/{ticketId}/transfer/accept':      '401  403   403  ok   403  ok   403  ok   403  403',
+  'routing POST /v1/tickets/{ticketId}/transfer/refuse':      '401  403   403  ok   403  ok   403  ok   403  403',
+  'routing POST /v1/deadlines/check':                         '401  403   403  403  403  403  403  ok   403  403',
+
+  'followup GET /health':                                     'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  // CS's worklist: departments keep their own queues in routing.
+  'followup GET /v1/followups':                               '401  403   ok   403  403  403  403  ok   ok   ok',
+  'followup POST /v1/tickets/{ticketId}/confirmation':        '401  403   ok   403  403  403  403  403  403  403',
+  'followup POST /v1/tickets/{ticketId}/contact-attempts':    '401  403   ok   403  403  403  403  403  403  403',
+  'followup GET /v1/tickets/{ticketId}':                      '401  403   ok   403  403  403  403  ok   403  403',
+  'followup GET /v1/tickets/{ticketId}/customer':             '401  403   ok   403  403  403  403  ok   ok   ok',
+
+  'evaluation GET /health':                                   'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  // A department reads the history of the tickets it has held, and only those.
+  'evaluation GET /v1/tickets/{ticketId}/timeline':           '401  403   ok   ok   403  ok   403  ok   ok   ok',
+  // Lists every ticket's figures across departments: supervision only.
+  'evaluation GET /v1/tickets':                               '401  403   403  403  403  403  403  ok   ok   ok',
+  // The audit trail (every event with its envelope and hashes) is for supervision, not for the people working the ticket.
+  'evaluation GET /v1/tickets/{ticketId}/history':            '401  403   403  403  403  403  403  ok   ok   ok',
+  'evaluation GET /v1/tickets/{ticketId}/handoffs':           '401  403   403  403  403  403  403  ok   ok   ok',
+  // Verifying the hash chains is the auditors' (and management's) tool; QA scores service, it does not check integrity.
+  'evaluation GET /v1/tickets/{ticketId}/verify':             '401  403   403  403  403  403  403  ok   403  ok',
+};
+
+/**
+ * What each write is sent, chosen to pass the role gate and reach the department check while
+ * leaving the ticket with product: allowed callers may still get a business refusal.
+ */
+function probeBody(endpoint: string, ticketId: string): unknown {
+  switch (endpoint) {
+    case 'intake POST /v1/contacts':
+      // The same contact each time: one ticket, later posts answer 200 and write nothing.
+      return contact({ externalId: `matrix-${ticketId}`, customer: { name: 'Matrix Probe', email: `probe-${ticketId}@example.org` } });
+    case 'intake POST /v1/tickets/{ticketId}/first-contact-answer':
+      return { answer: 'We are open on Sundays.' };
+    case 'intake POST /v1/customers/erasure':
+      // A ticket that does not exist: management gets 404 and no customer's key is touched.
+      return { ticketId: randomUUID(), reason: 'access matrix probe, no such ticket' };
+    case 'routing POST /v1/tickets/{ticketId}/assign':
+      return { handlerId: 'product-guo' };
+    case 'routing POST /v1/tickets/{ticketId}/progress':
+      return { note: 'looking into it' };
+    case 'routing POST /v1/tickets/{ticketId}/result':
+      return { summary: 'the export now exists' };
+    case 'routing POST /v1/tickets/{ticketId}/transfer':
+      // To its own department: refused as invalid after the department check, so the ticket stays.
+      return { toDepartment: DEPARTMENT, reason: 'access matrix probe' };
+    case 'routing POST /v1/tickets/{ticketId}/transfer/refuse':
+      return { reason: 'not ours' };
+    case 'followup POST /v1/tickets/{ticketId}/confirmation':
+      return { satisfied: true };
+    default:
+      return {};
+  }
+}
+
+function parseRow(row: string): Record<Caller, Outcome> {
+  const cells = row.trim().split(/\s+/);
+  if (cells.length !== CALLERS.length || cells.some((cell) => !['ok', '401', '403'].includes(cell))) throw new Error(`bad row: ${row}`);
+  return Object.fromEntries(CALLERS.map((caller, index) => [caller, cells[index]])) as Record<Caller, Outcome>;
+}
+
+interface Endpoint {
+  readonly service: ServiceName;
+  readonly method: string;
+  readonly path: string;
+  readonly key: string;
+}
+
+async function discover(system: TestSystem): Promise<Endpoint[]> {
+  const endpoints: Endpoint[] = [];
+  for (const service of SERVICE_NAMES) {
+    const document = (await (await fetch(`${system.url(service)}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const method of Object.keys(operations)) {
+        if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+        endpoints.push({ service, method: method.toUpperCase(), path, key: `${service} ${method.toUpperCase()} ${path}` });
+      }
+    }
+  }
+  return endpoints;
+}
+
+describe('the role × endpoint matrix', () => {
+  let system: TestSystem;
+  let ticketId: string;
+  let endpoints: Endpoint[];
+  let credentials: Record<Caller, Record<string, string>>;
+
+  beforeAll(async () => {
+    system = await TestSystem.start();
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    credentials = {
+      none: {},
+      upstream: { 'x-api-key': UPSTREAM_KEY },
+      cs: bearer(system.token('cs', 'agent-1')),
+      handler: bearer(system.token('department_handler', 'product-guo', DEPARTMENT)),
+      handlerOther: bearer(system.token('department_handler', 'billing-wu', OTHER_DEPARTMENT)),
+      manager: bearer(system.token('department_manager', 'product-manager-xu', DEPARTMENT)),
+      managerOther: bearer(system.token('department_manager', 'billing-manager-qian', OTHER_DEPARTMENT)),
+      management: bearer(system.token('management', 'director-1')),
+      qa: bearer(system.token('qa', 'inspector-1')),
+      auditor: bearer(system.token('auditor', 'auditor-1')),
+    };
+
+    const opened = await system.as({ apiKey: UPSTREAM_KEY }).post(
+      'intake',
+      '/v1/contacts',
+      contact({
+        type: 'feedback',
+        subject: 'Export to spreadsheet',
+        description: 'The monthly report should export to a spreadsheet.',
+        customer: { name: 'Matrix Customer', email: `matrix-${system.suffix}@example.org` },
+      }),
+    );
+    expect(opened.status).toBe(201);
+    ticketId = opened.body.ticketId;
+    // Every service must know the ticket, or a department check could not tell own from other.
+    const management = system.as({ token: system.token('management', 'director-1') });
+    await eventually(async () => (await management.get('routing', `/v1/tickets/${ticketId}`)).body?.department === DEPARTMENT, 'the ticket to reach product');
+    await eventually(
+      async () => (await management.get('evaluation', `/v1/tickets/${ticketId}/timeline`)).body?.lifecycle?.departmentsVisited?.includes(DEPARTMENT),
+      'the timeline to show product',
+    );
+    endpoints = await discover(system);
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('has a row for every endpoint the services publish, and no row for one they do not', () => {
+    const published = endpoints.map((endpoint) => endpoint.key).sort();
+    expect(published.filter((key) => !(key in EXPECTED))).toEqual([]);
+    expect(Object.keys(EXPECTED).filter((key) => !published.includes(key))).toEqual([]);
+    expect(COLUMNS.split(' ')).toEqual([...CALLERS]);
+  });
+
+  it('lets through exactly the callers the table allows, and refuses the others with 401 or 403 in the common error shape', async () => {
+    const mismatches: string[] = [];
+    let calls = 0;
+    for (const endpoint of endpoints) {
+      const row = EXPECTED[endpoint.key];
+      if (!row) continue; // reported by the test above
+      const expected = parseRow(row);
+      const route = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+        if (name === 'ticketId') return ticketId;
+        if (name === 'department') return DEPARTMENT;
+        throw new Error(`${endpoint.key}: no value for path parameter ${name}`);
+      });
+      for (const caller of CALLERS) {
+        const { status, body } = await call(system.url(endpoint.service) + route, endpoint.method, credentials[caller], probeBody(endpoint.key, ticketId));
+        calls++;
+        const outcome: Outcome = status === 401 ? '401' : status === 403 ? '403' : 'ok';
+        if (outcome !== expected[caller]) mismatches.push(`${endpoint.key} as ${caller}: expected ${expected[caller]}, got ${status} ${JSON.stringify(body)}`);
+        if (status >= 500) mismatches.push(`${endpoint.key} as ${caller}: ${status} ${JSON.stringify(body)}`);
+        if (outcome !== 'ok' && !isErrorBody(body)) mismatches.push(`${endpoint.key} as ${caller}: ${status} without the common error body: ${JSON.stringify(body)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(calls).toBe(endpoints.length * CALLERS.length);
+  });
+});
+
+function isErrorBody(body: unknown): boolean {
+  const candidate = body as { error?: unknown; message?: unknown; requestId?: unknown } | undefined;
+  return typeof candidate?.error === 'string' && typeof candidate.message === 'string' && candidate.message.length > 0 && typeof candidate.requestId === 'string';
+}
+
+/** One request; a server-sent-event stream is judged by its status and then dropped. */
+async function call(url: string, method: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: unknown }> {
+  const abort = new AbortController();
+  const response = await fetch(url, {
+    method,
+    headers: { ...headers, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+    ...(method === 'GET' ? {} : { body: JSON.stringify(body) }),
+    signal: abort.signal,
+  });
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    abort.abort();
+    return { status: response.status, body: undefined };
+  }
+  const text = await response.text();
+  try {
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  } catch {
+    return { status: response.status, body: text };
+  }
+}
