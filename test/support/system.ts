@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Role } from '@handoff/contracts';
 import { signToken } from '@handoff/platform';
-import { dropDatabase } from '@handoff/platform/databases';
+import { databaseUrl, dropDatabase } from '@handoff/platform/databases';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaBrokers, testServerUrl, uniqueSuffix } from '@handoff/testing';
 
@@ -110,10 +110,11 @@ export class TestSystem {
     return `http://127.0.0.1:${service.port}`;
   }
 
-  private launch(name: ServiceName, port: number): void {
+  private launch(name: ServiceName, port: number, extraEnv: Record<string, string> = {}): void {
+    const auditSources = SERVICE_NAMES.map((service) => `${service}=${databaseUrl(testServerUrl(), this.databaseOf(service))}`).join(',');
     const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist/apps', name, 'src/main.js')], {
       cwd: ROOT,
-      env: { ...process.env, ...this.env, PORT: String(port), DATABASE_NAME: this.databaseOf(name) },
+      env: { ...process.env, ...this.env, ...extraEnv, PORT: String(port), DATABASE_NAME: this.databaseOf(name), AUDIT_SOURCES: auditSources },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const capture = (chunk: Buffer) => this.logs.push(...chunk.toString('utf8').split('\n').filter(Boolean).map((line) => `[${name}] ${line}`));
@@ -140,10 +141,11 @@ export class TestSystem {
     await this.stopProcess(name, 'SIGKILL');
   }
 
-  async restart(name: ServiceName): Promise<void> {
+  /** Stops (if running) and starts one service again; `extraEnv` applies to this start only. */
+  async restart(name: ServiceName, extraEnv: Record<string, string> = {}): Promise<void> {
     const service = this.running.get(name)!;
     if (service.child.exitCode === null && service.child.signalCode === null) await this.stopProcess(name, 'SIGTERM');
-    this.launch(name, service.port);
+    this.launch(name, service.port, extraEnv);
     await this.waitHealthy(name);
   }
 

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@handoff/contracts';
 import { ConsumersLifecycle, CONSUMERS, PlatformModule, type ConsumerDefinition } from '@handoff/platform';
+import { AuditController, auditSourcesProvider, AuditSourcesLifecycle } from './audit/audit.controller';
 import type { EvaluationConfig } from './config';
 import { TimelineController } from './timeline/timeline.controller';
 import { TIMELINE_ENTITIES } from './timeline/timeline.entities';
@@ -25,9 +26,11 @@ export class EvaluationModule {
           config,
         ),
       ],
-      controllers: [TimelineController],
+      controllers: [TimelineController, AuditController],
       providers: [
         TimelineReader,
+        auditSourcesProvider,
+        AuditSourcesLifecycle,
         {
           provide: CONSUMERS,
           useFactory: (): ConsumerDefinition[] => [
