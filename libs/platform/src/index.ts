@@ -9,3 +9,4 @@ export * from './service.module';
 export * from './consumers';
 export * from './customer-access';
 export * from './rate-limit';
+export * from './read-models';
