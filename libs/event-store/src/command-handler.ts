@@ -8,7 +8,7 @@ import {
   type RecordedEvent,
   type UpcasterRegistry,
 } from '@handoff/contracts';
-import { ConcurrencyConflict, type EventStore } from './event-store';
+import { ConcurrencyConflict, NO_STREAM, type EventStore } from './event-store';
 
 export interface HandleResult<S> {
   readonly state: S;
@@ -23,6 +23,13 @@ export interface HandleOptions {
   readonly ticketId: string;
   /** Schema version of each event type written now; by default the contracts registry's current one. */
   readonly versionOf?: (type: string) => number;
+  /**
+   * The command usually starts its stream (a new contact, a ticket routing has not seen): decide
+   * on the initial state and append as the first events without reading the stream first. If the
+   * stream exists after all, the append fails and the command is handled the usual way, so the
+   * hint saves a round trip when it is right and costs one when it is wrong.
+   */
+  readonly usuallyNewStream?: boolean;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -47,6 +54,10 @@ export class CommandHandler {
     command: C,
     options: HandleOptions,
   ): Promise<HandleResult<S>> {
+    if (options.usuallyNewStream) {
+      const started = await this.startStream(streamId, decider, command, options);
+      if (started) return started;
+    }
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(streamId);
       const state = this.fold(decider, recorded);
@@ -63,6 +74,31 @@ export class CommandHandler {
       } catch (error) {
         if (!(error instanceof ConcurrencyConflict) || attempt >= MAX_ATTEMPTS) throw error;
       }
+    }
+  }
+
+  /** The command decided on the initial state and appended as a new stream; undefined when the stream exists or the decision needs the real state. */
+  private async startStream<C extends Command, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    options: HandleOptions,
+  ): Promise<HandleResult<S> | undefined> {
+    let decided: readonly E[];
+    try {
+      decided = decider.decide(command, decider.initialState);
+    } catch {
+      // Refused on a stream that may not be new: the usual way decides on the real state.
+      return undefined;
+    }
+    if (decided.length === 0) return undefined;
+    try {
+      const result = await this.store.append(streamId, decided.map((event) => toNewEvent(event, command, options)), NO_STREAM);
+      const state = decided.reduce((current, event) => decider.evolve(current, event), decider.initialState);
+      return { state, events: result.events, duplicate: false, version: result.nextExpectedVersion };
+    } catch (error) {
+      if (error instanceof ConcurrencyConflict) return undefined;
+      throw error;
     }
   }
 

@@ -63,6 +63,12 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<ReadAllPage>;
   /** Reads from a checkpoint on, then follows new events as they commit. */
   subscribe(options: SubscribeOptions): Subscription;
+  /**
+   * Optional: calls `onAppended` soon after events were appended (by this process at once, by
+   * others when the store can tell). A hint for a poller to read now; it may come late, twice,
+   * or not at all, so a caller still polls. Returns the function that stops the calls.
+   */
+  watch?(onAppended: () => void): () => void;
   /** The stream's last position and hash as the store itself keeps them (null if unknown). */
   streamHead(streamId: string): Promise<StreamHead | null>;
   /** Ids of every stream (with the prefix), for verifying or exporting everything. */

@@ -13,7 +13,8 @@ export interface EventHandler {
    * transaction and without a `processed_events` row: it has no effect to protect from
    * being applied twice, and a row per irrelevant event would only cost writes. When a
    * handler starts wanting a new type, its read model is rebuilt from the start anyway.
-   * Omit to receive every event.
+   * The type is taken from the message's event-type header where there is one, so an
+   * unwanted event is not even parsed. Omit to receive every event.
    */
   readonly eventTypes?: readonly string[];
   /**
@@ -22,6 +23,14 @@ export interface EventHandler {
    * message to the dead-letter topic, so a business refusal is better recorded than thrown.
    */
   handle(event: RecordedEvent, manager: EntityManager): Promise<void>;
+  /**
+   * Optional: applies several events at once, inside the transaction that also records them as
+   * processed. It gets them in order, only events of `eventTypes`, none applied before, and must
+   * leave exactly what calling `handle` for each in turn would leave. The consumer uses it for
+   * each batch it takes from a partition (a rebuild may too); when it throws, the consumer goes
+   * through the batch again one event at a time with `handle`.
+   */
+  handleBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
 }
 
 export interface EventConsumerOptions {
@@ -41,6 +50,12 @@ export interface EventConsumerOptions {
   readonly fromBeginning?: boolean;
   /** Default: the total partition count of `topics` (each partition is still consumed strictly in order). */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Most messages of one partition applied in one transaction (default 1: each message in a
+   * transaction of its own). A batch that fails is done again one message at a time, so a
+   * message that can never succeed is still dead-lettered alone. stop() finishes the batch in hand.
+   */
+  readonly maxBatchSize?: number;
   /** Backoff for transient errors (default 100 ms doubling up to 10 s, below the session timeout). */
   readonly retry?: BackoffOptions;
   /** Longest broker-side wait for new messages; also bounds how long stop() waits on an idle fetch (default 1 s). */
@@ -76,6 +91,11 @@ interface MessageContext {
 /** Stops the retry loop of a message when the consumer stops or the partition is reassigned. */
 class Abandoned extends Error {}
 
+/** A batch found some of its events applied by someone else after it looked. */
+class AppliedMeanwhile extends Error {}
+
+const DEFAULT_MAX_BATCH_SIZE = 1;
+
 /**
  * The consumer every read model and process manager is built on.
  *
@@ -96,6 +116,7 @@ export class EventConsumer {
   private readonly deadLetterTopic: string;
   private readonly wanted: ReadonlySet<string> | undefined;
   private readonly retry: BackoffOptions;
+  private readonly maxBatchSize: number;
   private readonly sleeper = new Sleeper();
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
@@ -118,6 +139,8 @@ export class EventConsumer {
     this.deadLetterTopic = topicName(this.deadLetterTopicRef);
     this.wanted = options.handler.eventTypes ? new Set(options.handler.eventTypes) : undefined;
     this.retry = { initialDelayMs: 100, maxDelayMs: 10_000, ...options.retry };
+    this.maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    if (!Number.isInteger(this.maxBatchSize) || this.maxBatchSize < 1) throw new Error('EventConsumer: maxBatchSize must be a positive integer');
   }
 
   status(): ConsumerStats {
@@ -194,22 +217,112 @@ export class EventConsumer {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     const active = (): boolean => !this.stopping && isRunning() && !isStale();
-    for (const message of batch.messages) {
-      if (!active()) break;
-      const context = { topic: batch.topic, partition: batch.partition, message };
-      let outcome: MessageOutcome;
-      try {
-        outcome = await this.processWithRetry(context, active, heartbeat);
-      } catch (error) {
-        // Left unresolved, so this message is delivered again to whoever owns the partition next.
-        if (error instanceof Abandoned) break;
-        throw error;
+    for (let start = 0; start < batch.messages.length; start += this.maxBatchSize) {
+      if (!active()) return;
+      const chunk = batch.messages.slice(start, start + this.maxBatchSize);
+      const outcomes = await this.processTogether(batch.topic, batch.partition, chunk);
+      if (outcomes) {
+        resolveOffset(chunk[chunk.length - 1].offset);
+        for (const outcome of outcomes) this.count(outcome);
+        await heartbeat();
+        await commitOffsetsIfNecessary();
+        continue;
       }
-      resolveOffset(message.offset);
-      this.count(outcome);
-      await heartbeat();
-      await commitOffsetsIfNecessary();
+      for (const message of chunk) {
+        if (!active()) return;
+        const context = { topic: batch.topic, partition: batch.partition, message };
+        let outcome: MessageOutcome;
+        try {
+          outcome = await this.processWithRetry(context, active, heartbeat);
+        } catch (error) {
+          // Left unresolved, so this message is delivered again to whoever owns the partition next.
+          if (error instanceof Abandoned) return;
+          throw error;
+        }
+        resolveOffset(message.offset);
+        this.count(outcome);
+        await heartbeat();
+        await commitOffsetsIfNecessary();
+      }
     }
+  }
+
+  /**
+   * Several messages of one partition in one transaction: the same effect as one at a time (each
+   * event applied once, in order, with its processed-event row), for one commit instead of one per
+   * message. Undefined when the messages must go one at a time instead: one of them is not a
+   * readable event (it is dead-lettered on the way), or the transaction failed.
+   *
+   * The processed-event rows are read first and written last, so a batch whose handler only
+   * issues commands (a process manager writes to the event store, not through `manager`) holds
+   * a transaction id only for that last statement: an open transaction id holds back every
+   * readAll horizon on the server, including the relays'.
+   */
+  private async processTogether(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<MessageOutcome[] | undefined> {
+    if (messages.length < 2) return undefined;
+    const outcomes: MessageOutcome[] = [];
+    const toApply: { readonly index: number; readonly event: RecordedEvent }[] = [];
+    const ids = new Set<string>();
+    for (const message of messages) {
+      if (this.unwantedByHeader(message)) {
+        outcomes.push('ignored');
+        continue;
+      }
+      const decoded = this.decode(message);
+      if (decoded instanceof DeadLetterReason) return undefined;
+      if (this.wanted && !this.wanted.has(decoded.type)) {
+        outcomes.push('ignored');
+        continue;
+      }
+      let event: RecordedEvent;
+      try {
+        event = this.options.upcasters ? this.options.upcasters.upcast(decoded) : decoded;
+      } catch {
+        return undefined;
+      }
+      const id = event.eventId.toLowerCase();
+      // Published twice within one batch (a relay re-publishing after a crash): applied once.
+      outcomes.push(ids.has(id) ? 'duplicate' : 'applied');
+      if (!ids.has(id)) toApply.push({ index: outcomes.length - 1, event });
+      ids.add(id);
+    }
+    if (toApply.length === 0) return outcomes;
+    try {
+      await this.options.dataSource.transaction(async (manager) => {
+        const processed = (await manager.query(
+          'SELECT event_id::text AS event_id FROM processed_events WHERE consumer_name = $1 AND event_id = ANY($2::uuid[])',
+          [this.consumerName, toApply.map(({ event }) => event.eventId)],
+        )) as { event_id: string }[];
+        const done = new Set(processed.map((row) => row.event_id));
+        const fresh = toApply.filter(({ event, index }) => {
+          if (!done.has(event.eventId.toLowerCase())) return true;
+          outcomes[index] = 'duplicate';
+          return false;
+        });
+        if (fresh.length === 0) return;
+        const { handler } = this.options;
+        if (handler.handleBatch) await handler.handleBatch(fresh.map(({ event }) => event), manager);
+        else for (const { event } of fresh) await handler.handle(event, manager);
+        const inserted = (await manager.query(
+          `INSERT INTO processed_events (consumer_name, event_id) SELECT $1, unnest($2::uuid[])
+           ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING event_id`,
+          [this.consumerName, fresh.map(({ event }) => event.eventId)],
+        )) as unknown[];
+        // Only another instance applying the same events during a rebalance gets here; one at a time sorts it out.
+        if (inserted.length !== fresh.length) throw new AppliedMeanwhile();
+      });
+    } catch (error) {
+      this.logger.log('debug', 'batch not applied together; applying its messages one at a time', {
+        groupId: this.options.groupId,
+        topic,
+        partition,
+        firstOffset: messages[0].offset,
+        messages: messages.length,
+        ...errorFields(error),
+      });
+      return undefined;
+    }
+    return outcomes;
   }
 
   private count(outcome: MessageOutcome): void {
@@ -239,6 +352,7 @@ export class EventConsumer {
 
   /** Resolves with what happened to the message; rejects only when it must be tried again. */
   private async process(context: MessageContext): Promise<MessageOutcome> {
+    if (this.unwantedByHeader(context.message)) return 'ignored';
     const decoded = this.decode(context.message);
     if (decoded instanceof DeadLetterReason) return this.deadLetter(context, decoded);
     if (this.wanted && !this.wanted.has(decoded.type)) return 'ignored';
@@ -265,6 +379,17 @@ export class EventConsumer {
       if (isTransientError(error)) throw error;
       return this.deadLetter(context, handlerFailureReason(error), error);
     }
+  }
+
+  /**
+   * The relay puts each event's type in a header so that a consumer can pass over the types it
+   * does not apply without parsing and validating them (most consumers want a few types of a
+   * topic; a message without the header is read in full).
+   */
+  private unwantedByHeader(message: KafkaMessage): boolean {
+    if (!this.wanted) return false;
+    const type = headerText(message.headers, HEADERS.eventType);
+    return type !== undefined && !this.wanted.has(type);
   }
 
   private decode(message: KafkaMessage): RecordedEvent | DeadLetterReason {

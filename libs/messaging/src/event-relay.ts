@@ -1,5 +1,5 @@
 import { HEADERS, type RecordedEvent } from '@handoff/contracts';
-import type { Checkpoint, EventStore } from '@handoff/event-store';
+import type { Checkpoint, EventStore, ReadAllPage } from '@handoff/event-store';
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { prepareTopics, topicName, type TopicRef } from './kafka';
@@ -18,11 +18,14 @@ export interface EventRelayOptions {
   readonly topic: TopicRef;
   /** The service's database, holding `relay_checkpoints` (see MESSAGING_MIGRATIONS). */
   readonly dataSource: DataSource;
-  /** Most events read and published per round (default 256). */
+  /** Most events read and published per round (default 500). */
   readonly batchSize?: number;
   /** Most bytes in one produce request (default 512 KiB, half the broker's default message.max.bytes). */
   readonly maxRequestBytes?: number;
-  /** Pause when the store had nothing new (default 100 ms). */
+  /**
+   * Longest pause when the store had nothing new (default 100 ms). A store that can announce
+   * appends (EventStore.watch) ends the pause as soon as something is appended.
+   */
   readonly idleDelayMs?: number;
   /** How often a standby instance asks for the lease (default 1 s). */
   readonly leasePollMs?: number;
@@ -56,6 +59,15 @@ export interface RelayStatus {
  * The value spells "Hand"; it only has to differ from other advisory lock users of the database.
  */
 const LEASE_LOCK_CLASS = 0x48616e64;
+
+/** Hands the lease session back to the pool with the durability every other user of the pool expects. */
+async function releaseLeaseSession(runner: QueryRunner): Promise<void> {
+  await runner.query('RESET synchronous_commit').catch(() => undefined);
+  await runner.release().catch(() => undefined);
+}
+
+/** How soon to read again when the store announced events the last read did not return yet. */
+const HELD_BACK_RETRY_MS = 5;
 
 /** The Kafka message for a stored event: keyed by ticket, so one ticket's events stay in one partition, in order. */
 export function toKafkaMessage(event: RecordedEvent): Message {
@@ -94,6 +106,10 @@ export class EventRelay {
   private readonly idleDelayMs: number;
   private readonly leasePollMs: number;
   private readonly sleeper = new Sleeper();
+  /** The pause between empty reads, cut short by the store's announcements. */
+  private readonly idle = new Sleeper();
+  private lastAnnouncedAt = 0;
+  private unwatch: (() => void) | undefined;
   private producer: Producer | undefined;
   private loop: Promise<void> | undefined;
   private running = false;
@@ -113,7 +129,7 @@ export class EventRelay {
   constructor(private readonly options: EventRelayOptions) {
     this.logger = options.logger ?? jsonLineLogger();
     this.topic = topicName(options.topic);
-    this.batchSize = options.batchSize ?? 256;
+    this.batchSize = options.batchSize ?? 500;
     this.maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
     this.idleDelayMs = options.idleDelayMs ?? 100;
     this.leasePollMs = options.leasePollMs ?? 1_000;
@@ -135,6 +151,10 @@ export class EventRelay {
     });
     await producer.connect();
     this.producer = producer;
+    this.unwatch = this.options.store.watch?.(() => {
+      this.lastAnnouncedAt = Date.now();
+      this.idle.wakeAll();
+    });
     this.running = true;
     this.current = { ...this.current, publishedEvents: 0, publishedBatches: 0, consecutiveFailures: 0, lastError: null };
     this.logger.log('info', 'relay starting', { relay: this.options.name, topic: this.topic });
@@ -146,7 +166,9 @@ export class EventRelay {
     if (!this.loop) return;
     this.running = false;
     this.set({ state: 'stopping' });
+    this.unwatch?.();
     this.sleeper.wakeAll();
+    this.idle.wakeAll();
     await this.loop;
     await this.producer?.disconnect();
     this.loop = undefined;
@@ -164,7 +186,9 @@ export class EventRelay {
   async abort(): Promise<void> {
     if (!this.loop) return;
     this.running = false;
+    this.unwatch?.();
     this.sleeper.wakeAll();
+    this.idle.wakeAll();
     const lease = this.lease;
     if (lease) {
       await this.options.dataSource.query('SELECT pg_terminate_backend($1)', [lease.pid]).catch(() => undefined);
@@ -188,12 +212,12 @@ export class EventRelay {
         if (!lease) break;
         let checkpoint = await this.readCheckpoint(lease.runner);
         this.set({ checkpoint, publishedCheckpoint: checkpoint, state: 'running' });
+        const read = (after: Checkpoint) => this.options.store.readAll({ after, limit: this.batchSize, streamPrefix: this.options.streamPrefix });
+        let prefetched: Promise<ReadAllPage> | undefined;
         while (this.running) {
-          const page = await this.options.store.readAll({
-            after: checkpoint,
-            limit: this.batchSize,
-            streamPrefix: this.options.streamPrefix,
-          });
+          const readStartedAt = Date.now();
+          const page = await (prefetched ?? read(checkpoint));
+          prefetched = undefined;
           if (page.events.length === 0) {
             if (page.checkpoint !== checkpoint) {
               // Nothing of ours, but the store moved past other streams: no need to scan them again.
@@ -202,10 +226,19 @@ export class EventRelay {
               this.set({ checkpoint, publishedCheckpoint: checkpoint });
             }
             this.set({ caughtUp: true, consecutiveFailures: 0, lastError: null });
-            await this.sleeper.sleep(this.idleDelayMs);
+            // Announced but not there: committed after the read began, or held back behind an
+            // older open transaction (the readAll horizon). Either way it is moments away.
+            const recentlyAnnounced = Date.now() - this.lastAnnouncedAt < this.idleDelayMs || this.lastAnnouncedAt >= readStartedAt;
+            await this.idle.sleep(recentlyAnnounced ? Math.min(HELD_BACK_RETRY_MS, this.idleDelayMs) : this.idleDelayMs);
             continue;
           }
           this.set({ caughtUp: false });
+          if (page.events.length === this.batchSize) {
+            // A full page: there is likely more. Reading it while this one is sent keeps the
+            // broker and the database busy at once; it is only used after this page's checkpoint is stored.
+            prefetched = read(page.checkpoint);
+            prefetched.catch(() => undefined);
+          }
           await this.publish(page.events);
           this.set({
             publishedCheckpoint: page.checkpoint,
@@ -269,6 +302,10 @@ export class EventRelay {
     const runner = this.options.dataSource.createQueryRunner();
     try {
       await runner.connect();
+      // The checkpoint only says where to resume: one lost in a server crash makes the next
+      // holder publish a page again (consumers skip what they have), so its write need not wait
+      // for the WAL flush. Every other write of the service still does.
+      await runner.query('SET synchronous_commit TO off');
       await runner.query('INSERT INTO relay_checkpoints (relay_name) VALUES ($1) ON CONFLICT (relay_name) DO NOTHING', [name]);
       const [{ pid }] = (await runner.query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
       let announced = false;
@@ -289,10 +326,10 @@ export class EventRelay {
         await this.sleeper.sleep(this.leasePollMs);
       }
     } catch (error) {
-      await runner.release().catch(() => undefined);
+      await releaseLeaseSession(runner);
       throw error;
     }
-    await runner.release();
+    await releaseLeaseSession(runner);
     return undefined;
   }
 
@@ -305,7 +342,7 @@ export class EventRelay {
     } catch {
       // The session is gone, and the lock with it; the pool discards a dead client on release.
     }
-    await lease.runner.release().catch(() => undefined);
+    await releaseLeaseSession(lease.runner);
   }
 
   private async readCheckpoint(runner: QueryRunner): Promise<Checkpoint> {

@@ -5,3 +5,5 @@ export * from './migrations';
 export * from './event-relay';
 export * from './dead-letter';
 export * from './event-consumer';
+export * from './bulk-rows';
+export * from './in-groups';

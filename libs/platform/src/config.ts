@@ -59,6 +59,8 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
     /** A crashed instance's partitions move to the others after this long (kafkajs' default is 30 s). */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(10000),
     KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
+    /** Most messages of one partition a consumer applies in one transaction (1: one transaction per message). */
+    KAFKA_CONSUMER_MAX_BATCH: z.coerce.number().int().min(1).max(5000).default(200),
     EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
     EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// URL').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

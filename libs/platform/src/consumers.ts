@@ -12,10 +12,11 @@ import {
   type EventRegistry,
   type Reaction,
   type ReactionContext,
+  type RecordedEvent,
   type RecordedOf,
 } from '@handoff/contracts';
 import type { CommandHandler } from '@handoff/event-store';
-import { EventConsumer, jsonLineLogger, type EventHandler } from '@handoff/messaging';
+import { EventConsumer, inGroups, jsonLineLogger, type EventHandler } from '@handoff/messaging';
 import type { BaseConfig } from './config';
 import { CONFIG, KAFKA, prefixed } from './service.module';
 
@@ -53,6 +54,8 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
         dataSource: this.dataSource,
         handler: definition.handler,
         sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
+        // Under load a fetch brings many messages per partition: one transaction for them instead of one each.
+        maxBatchSize: this.config.KAFKA_CONSUMER_MAX_BATCH,
         logger: jsonLineLogger({ minLevel: this.config.LOG_LEVEL, base: { service: this.service, consumer: definition.name } }),
       });
       await consumer.start();
@@ -81,16 +84,28 @@ export function reactorHandler<E extends DomainEvent, C extends Command, S>(opti
   readonly commands: CommandHandler;
   readonly actor: Actor;
   readonly clock?: () => Date;
+  /** Commands that usually start their stream (see HandleOptions.usuallyNewStream). */
+  readonly startsStream?: (command: C) => boolean;
 }): EventHandler {
+  const handle = async (event: RecordedEvent) => {
+    const typed = typedEventOf(options.registry, event);
+    if (!typed) return;
+    const reactions = options.react(typed, { now: (options.clock ?? (() => new Date()))(), actor: options.actor });
+    for (const reaction of reactions) {
+      await options.commands.handle(reaction.streamId, options.decider, reaction.command, {
+        ticketId: event.ticketId,
+        usuallyNewStream: options.startsStream?.(reaction.command) ?? false,
+      });
+    }
+  };
   return {
     eventTypes: options.eventTypes,
-    async handle(event) {
-      const typed = typedEventOf(options.registry, event);
-      if (!typed) return;
-      const reactions = options.react(typed, { now: (options.clock ?? (() => new Date()))(), actor: options.actor });
-      for (const reaction of reactions) {
-        await options.commands.handle(reaction.streamId, options.decider, reaction.command, { ticketId: event.ticketId });
-      }
-    },
+    handle,
+    // Tickets are independent: their reactions go side by side, each ticket's in order. The
+    // commands write to the event store, not through the consumer's transaction.
+    handleBatch: (events) => inGroups(events, (event) => event.ticketId, REACTIONS_AT_ONCE, handle),
   };
 }
+
+/** Tickets whose reactions a process manager runs at once (each a few round trips to the store's pool). */
+const REACTIONS_AT_ONCE = 4;

@@ -40,7 +40,8 @@ export class ContactsService {
       intakeStreamId(ticketId),
       contactsDecider,
       { type: 'RecordContact', data: { ticketId, contact: sealed, classification }, metadata },
-      { ticketId },
+      // Nearly every contact is a new one; the rare repeat costs one refused append.
+      { ticketId, usuallyNewStream: true },
     );
     const created = result.events.length > 0 && !result.duplicate;
     const state = result.state;

@@ -36,6 +36,22 @@ export class NotificationListener {
     });
   }
 
+  /**
+   * Like add, without opening the LISTEN connection: the handler hears of this process's appends
+   * at once, and of other processes' only while a subscription keeps the connection open.
+   */
+  addQuietly(handler: (payload: string | undefined) => void): () => void {
+    this.handlers.add(handler);
+    return () => {
+      this.handlers.delete(handler);
+    };
+  }
+
+  /** Hands a notification to this process's subscribers without a round trip through the server. */
+  deliverLocally(payload: string): void {
+    this.notifyAll(payload);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.connecting;

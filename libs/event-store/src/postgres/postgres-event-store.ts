@@ -17,6 +17,7 @@ import {
 import { stampEvents, type StampedEvent } from '../stamping';
 import { migratePostgresEventStore } from './migrate';
 import { CONFLICT_SQLSTATE } from './migrations/002_append_function';
+import { AppendAnnouncer } from './append-announcer';
 import { NotificationListener } from './notification-listener';
 import { type PageRead, PollingSubscription } from './polling-subscription';
 
@@ -62,6 +63,29 @@ const eventColumns = (table: string): string =>
     .map((column) => `${table}.${column}`)
     .join(', ');
 
+// Named statements: each connection parses and plans them once instead of at every call.
+const READ_STREAM = `SELECT ${eventColumns('events')} FROM events
+  WHERE events.stream_id = $1 AND events.stream_position >= $2
+  ORDER BY events.stream_position`;
+
+const READ_ALL = `WITH horizon AS MATERIALIZED (
+    SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin
+  ),
+  settled AS MATERIALIZED (
+    SELECT (SELECT e.global_position FROM events e, horizon h
+             WHERE e.global_position > $1 AND e.transaction_id < h.xmin
+             ORDER BY e.global_position DESC LIMIT 1) AS up_to
+  ),
+  page AS (
+    SELECT e.* FROM events e, horizon h
+     WHERE e.global_position > $1 AND e.transaction_id < h.xmin
+       AND ($3::text IS NULL OR starts_with(e.stream_id, $3))
+     ORDER BY e.global_position LIMIT $2
+  )
+  SELECT settled.up_to::text AS settled_up_to, ${eventColumns('page')}
+    FROM settled LEFT JOIN page ON true
+   ORDER BY page.global_position`;
+
 interface EventRow {
   readonly global_position: string;
   readonly stream_id: string;
@@ -89,6 +113,7 @@ export class PostgresEventStore implements EventStore {
   private readonly channel: string;
   private readonly pollIntervalMs: number;
   private readonly listener: NotificationListener;
+  private readonly announcer: AppendAnnouncer;
   private readonly subscriptions = new Set<Subscription>();
   private closing: Promise<void> | null = null;
 
@@ -103,6 +128,7 @@ export class PostgresEventStore implements EventStore {
     // An idle connection that dies (server restart) is dropped by the pool; unhandled, the event would crash the process.
     this.pool.on('error', () => undefined);
     this.listener = new NotificationListener(options.connectionString, this.channel);
+    this.announcer = new AppendAnnouncer(this.pool, this.channel, this.listener);
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
@@ -116,12 +142,7 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: string, fromPosition = 0): Promise<RecordedEvent[]> {
     // Qualified names: the text alias of the same name would sort position 10 before 2.
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${eventColumns('events')} FROM events
-        WHERE events.stream_id = $1 AND events.stream_position >= $2
-        ORDER BY events.stream_position`,
-      [streamId, fromPosition],
-    );
+    const { rows } = await this.pool.query<EventRow>({ name: 'handoff_read_stream', text: READ_STREAM, values: [streamId, fromPosition] });
     return rows.map(recordedEventOf);
   }
 
@@ -148,11 +169,21 @@ export class PostgresEventStore implements EventStore {
     return tracked;
   }
 
+  /**
+   * Appends through this store are announced at once. Other processes' appends are heard only
+   * while a subscription of this store listens: a watcher does not open a connection of its own
+   * (one per service instance adds up on a shared server), and polls for what it does not hear.
+   */
+  watch(onAppended: () => void): () => void {
+    return this.listener.addQuietly(() => onAppended());
+  }
+
   async streamHead(streamId: string): Promise<StreamHead | null> {
-    const { rows } = await this.pool.query<{ version: string; last_hash: string }>(
-      'SELECT version::text AS version, last_hash FROM streams WHERE stream_id = $1',
-      [streamId],
-    );
+    const { rows } = await this.pool.query<{ version: string; last_hash: string }>({
+      name: 'handoff_stream_head',
+      text: 'SELECT version::text AS version, last_hash FROM streams WHERE stream_id = $1',
+      values: [streamId],
+    });
     return rows.length === 0 ? null : { version: Number(rows[0].version), hash: rows[0].last_hash };
   }
 
@@ -174,6 +205,7 @@ export class PostgresEventStore implements EventStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.stop()));
+      await this.announcer.close();
       await this.listener.close();
       await this.pool.end();
     })();
@@ -203,16 +235,18 @@ export class PostgresEventStore implements EventStore {
     const stamped = stampEvents(streamId, expected + 1, events, new Date().toISOString());
     let appended: AppendedRow[];
     try {
-      const result = await this.pool.query<AppendedRow>('SELECT * FROM handoff_append($1, $2, $3::jsonb, $4)', [
-        streamId,
-        expected,
-        JSON.stringify(stamped.map(appendArgumentOf)),
-        this.channel,
-      ]);
+      // No channel: the function would NOTIFY inside the transaction, and PostgreSQL commits
+      // notifying transactions one at a time (see 003_append_set_based.ts). Announced after commit.
+      const result = await this.pool.query<AppendedRow>({
+        name: 'handoff_append',
+        text: 'SELECT * FROM handoff_append($1, $2, $3::jsonb, NULL)',
+        values: [streamId, expected, JSON.stringify(stamped.map(appendArgumentOf))],
+      });
       appended = result.rows;
     } catch (error) {
       throw appendErrorOf(error, streamId, expected);
     }
+    this.announcer.announce(appended[appended.length - 1].appended_global_position);
     return {
       nextExpectedVersion: expected + events.length,
       events: stamped.map((event, index) => ({
@@ -238,26 +272,11 @@ export class PostgresEventStore implements EventStore {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new TypeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
     }
-    const { rows } = await this.pool.query<{ settled_up_to: string | null } & EventRow>(
-      `WITH horizon AS MATERIALIZED (
-         SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin
-       ),
-       settled AS MATERIALIZED (
-         SELECT (SELECT e.global_position FROM events e, horizon h
-                  WHERE e.global_position > $1 AND e.transaction_id < h.xmin
-                  ORDER BY e.global_position DESC LIMIT 1) AS up_to
-       ),
-       page AS (
-         SELECT e.* FROM events e, horizon h
-          WHERE e.global_position > $1 AND e.transaction_id < h.xmin
-            AND ($3::text IS NULL OR starts_with(e.stream_id, $3))
-          ORDER BY e.global_position LIMIT $2
-       )
-       SELECT settled.up_to::text AS settled_up_to, ${eventColumns('page')}
-         FROM settled LEFT JOIN page ON true
-        ORDER BY page.global_position`,
-      [after, limit, options.streamPrefix ?? null],
-    );
+    const { rows } = await this.pool.query<{ settled_up_to: string | null } & EventRow>({
+      name: 'handoff_read_all',
+      text: READ_ALL,
+      values: [after, limit, options.streamPrefix ?? null],
+    });
     const events = rows.filter((row) => row.global_position !== null).map(recordedEventOf);
     const full = events.length === limit;
     const settledUpTo = rows[0]?.settled_up_to ?? null;
