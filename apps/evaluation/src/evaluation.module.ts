@@ -1,12 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@handoff/contracts';
-import { ConsumersLifecycle, CONSUMERS, PlatformModule, type ConsumerDefinition } from '@handoff/platform';
+import { ConsumersLifecycle, CONSUMERS, PlatformModule, readModelConsumers, type ConsumerDefinition } from '@handoff/platform';
 import { AuditController, auditSourcesProvider, AuditSourcesLifecycle } from './audit/audit.controller';
 import type { EvaluationConfig } from './config';
+import { EVALUATION_DATABASE } from './read-models';
 import { TimelineController } from './timeline/timeline.controller';
-import { TIMELINE_ENTITIES } from './timeline/timeline.entities';
-import { TIMELINE_MIGRATIONS } from './timeline/timeline.migrations';
-import { timelineProjection } from './timeline/timeline.projection';
 import { TimelineReader } from './timeline/timeline.reader';
 
 @Module({})
@@ -20,8 +18,8 @@ export class EvaluationModule {
             name: 'evaluation',
             ownTopic: TOPICS.evaluationEvents,
             streamPrefix: 'evaluation-',
-            entities: TIMELINE_ENTITIES,
-            migrations: TIMELINE_MIGRATIONS,
+            entities: EVALUATION_DATABASE.entities,
+            migrations: EVALUATION_DATABASE.migrations,
           },
           config,
         ),
@@ -33,13 +31,7 @@ export class EvaluationModule {
         AuditSourcesLifecycle,
         {
           provide: CONSUMERS,
-          useFactory: (): ConsumerDefinition[] => [
-            {
-              name: 'timeline',
-              topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents],
-              handler: timelineProjection(),
-            },
-          ],
+          useFactory: (): ConsumerDefinition[] => readModelConsumers(EVALUATION_DATABASE),
         },
         ConsumersLifecycle,
       ],

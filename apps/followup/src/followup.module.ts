@@ -2,21 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { INTAKE_EVENTS, ROUTING_EVENTS, TOPICS, type Actor } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
+import { ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, readModelConsumers, type ConsumerDefinition } from '@handoff/platform';
 import type { FollowupConfig } from './config';
 import { ConfirmationsController } from './confirmations/confirmations.controller';
 import { confirmationsDecider } from './confirmations/confirmations.decider';
 import { react } from './confirmations/confirmations.react';
 import { CONFIRMATIONS_DECIDER, ConfirmationsService, type ConfirmationsDecider } from './confirmations/confirmations.service';
 import { CustomersController } from './customers/customers.controller';
-import { FollowupCustomer } from './customers/customers.entity';
-import { CUSTOMER_MIGRATIONS } from './customers/customers.migrations';
-import { customersProjection } from './customers/customers.projection';
 import { CustomersReader } from './customers/customers.reader';
+import { FOLLOWUP_DATABASE } from './read-models';
 import { WorklistController } from './worklist/worklist.controller';
-import { FollowupWorklistEntry } from './worklist/worklist.entity';
-import { worklistHandler } from './worklist/worklist.handler';
-import { FOLLOWUP_MIGRATIONS } from './worklist/worklist.migrations';
 import { WorklistQuery } from './worklist/worklist.query';
 
 const PROCESS_MANAGER: Actor = { id: 'system:followup', role: 'system' };
@@ -32,14 +27,14 @@ export class FollowupModule {
             name: 'followup',
             ownTopic: TOPICS.followupEvents,
             streamPrefix: 'followup-',
-            entities: [FollowupWorklistEntry, FollowupCustomer],
-            migrations: [...FOLLOWUP_MIGRATIONS, ...CUSTOMER_MIGRATIONS],
+            entities: FOLLOWUP_DATABASE.entities,
+            migrations: FOLLOWUP_DATABASE.migrations,
             // CS calls the customer back (DOMAIN.md, step 7); the vault opens the sealed details per read.
             usesVault: true,
           },
           config,
         ),
-        TypeOrmModule.forFeature([FollowupWorklistEntry, FollowupCustomer]),
+        TypeOrmModule.forFeature([...FOLLOWUP_DATABASE.entities]),
       ],
       controllers: [ConfirmationsController, WorklistController, CustomersController],
       providers: [
@@ -63,17 +58,8 @@ export class FollowupModule {
               topics: [TOPICS.intakeEvents],
               handler: reactorHandler({ registry: INTAKE_EVENTS, eventTypes: ['AnsweredAtFirstContact'], react, decider, commands, actor: PROCESS_MANAGER }),
             },
-            // Whom to call: the customer of each ticket, sealed, from intake's record of the contact.
-            {
-              name: 'customers',
-              topics: [TOPICS.intakeEvents],
-              handler: customersProjection(),
-            },
-            {
-              name: 'worklist',
-              topics: [TOPICS.followupEvents, TOPICS.routingEvents],
-              handler: worklistHandler(),
-            },
+            // Whom to call (customers) and what CS has to do (worklist).
+            ...readModelConsumers(FOLLOWUP_DATABASE),
           ],
           inject: [CommandHandler, CONFIRMATIONS_DECIDER],
         },

@@ -1,18 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { FOLLOWUP_EVENTS, INTAKE_EVENTS, TOPICS, type Actor } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, CustomerAccess, JsonLogger, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
+import { ConsumersLifecycle, CONSUMERS, CustomerAccess, JsonLogger, PlatformModule, reactorHandler, readModelConsumers, type ConsumerDefinition } from '@handoff/platform';
 import { autoAssignmentHandler } from './assignment/auto-assignment.handler';
 import type { RoutingConfig } from './config';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper';
 import { DeadlinesController } from './deadlines/deadlines.controller';
 import { PrivacyController } from './privacy/privacy.controller';
 import { QueueController } from './queue/queue.controller';
-import { QUEUE_ENTITIES } from './queue/queue.entities';
-import { QUEUE_MIGRATIONS } from './queue/queue.migrations';
 import { QueueNotifications } from './queue/queue.notifications';
-import { departmentQueueProjection } from './queue/queue.projection';
 import { QueueReader } from './queue/queue.reader';
+import { ROUTING_DATABASE } from './read-models';
 import { TicketsController } from './tickets/tickets.controller';
 import { react } from './tickets/tickets.react';
 import { TicketsService } from './tickets/tickets.service';
@@ -31,8 +29,8 @@ export class RoutingModule {
             name: 'routing',
             ownTopic: TOPICS.routingEvents,
             streamPrefix: 'routing-',
-            entities: QUEUE_ENTITIES,
-            migrations: QUEUE_MIGRATIONS,
+            entities: ROUTING_DATABASE.entities,
+            migrations: ROUTING_DATABASE.migrations,
             // The handling department reads the customer's details (DOMAIN.md, step 2); the vault opens them per read.
             usesVault: true,
           },
@@ -60,6 +58,8 @@ export class RoutingModule {
                 decider: tickets.decider,
                 commands,
                 actor: ROUTING_PROCESS,
+                // Routing has not seen the ticket before, unless it comes back after an objection.
+                startsStream: (command) => command.type === 'RouteTicket',
               }),
             },
             {
@@ -75,11 +75,7 @@ export class RoutingModule {
                 actor: ROUTING_PROCESS,
               }),
             },
-            {
-              name: 'department-queue',
-              topics: [TOPICS.routingEvents, TOPICS.intakeEvents],
-              handler: departmentQueueProjection(),
-            },
+            ...readModelConsumers(ROUTING_DATABASE),
             {
               name: 'auto-assignment',
               topics: [TOPICS.routingEvents],

@@ -1,4 +1,5 @@
 import type { EventHandler } from '@handoff/messaging';
+import type { ConsumerDefinition } from './consumers';
 
 /**
  * A read model as something that can be rebuilt from the event stores and compared with the
@@ -14,6 +15,38 @@ export interface ReadModel {
   readonly tables: readonly string[];
   /** Columns that record when a row was written rather than what it says (not compared). */
   readonly volatileColumns?: readonly string[];
-  /** A projection only: it writes its own tables and nothing else (no commands, no Kafka). */
-  readonly handler: () => EventHandler;
+  /**
+   * A projection only: it writes its own tables and nothing else (no commands, no Kafka).
+   * `live` is false in a rebuild, which has nobody to tell: a handler that also signals live
+   * readers (routing's queue notifications) stays silent then, and writes the same rows.
+   */
+  readonly handler: (context: ReadModelContext) => EventHandler;
+}
+
+export interface ReadModelContext {
+  readonly live: boolean;
+}
+
+/**
+ * A service's read models with the schema of the database they live in. The service runs these
+ * migrations at start-up; a rebuild runs the same ones on a scratch database.
+ */
+export interface ServiceReadModels {
+  readonly service: string;
+  /** The TypeORM entities the handlers use. */
+  readonly entities: readonly Function[];
+  /** The migrations creating the read models' tables (messaging's `processed_events` is added to them by whoever migrates). */
+  readonly migrations: readonly Function[];
+  readonly models: readonly ReadModel[];
+}
+
+/**
+ * The live consumers of a service's read models. Consumer group `handoff-<model name>` and
+ * processed-event marks under the model's name: what a rebuild writes and an in-place rebuild replaces.
+ */
+export function readModelConsumers({ service, models }: ServiceReadModels): ConsumerDefinition[] {
+  return models.map((model) => {
+    if (!model.name.startsWith(`${service}.`)) throw new Error(`read model ${model.name} does not belong to ${service}`);
+    return { name: model.name.slice(service.length + 1), topics: model.topics, handler: model.handler({ live: true }) };
+  });
 }

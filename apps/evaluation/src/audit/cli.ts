@@ -7,12 +7,20 @@
  *   state <ticketId> --as-of <instant>  the ticket as it stood then, with the deadlines running then
  *   verify [<ticketId>]                 recompute the hash chains (of one ticket, or of every stream)
  *   export (--ticket <id> | --from <instant> --to <instant> | --all) [--format jsonl|csv] [--out <file>]
+ *
+ * And for operators, the read models (see read-model-commands.ts), rebuilt from the same stores:
+ *
+ *   models                                               every read model, its topics and tables
+ *   rebuild <model> [--into <database> | --in-place]     replay the stores through the model's handler
+ *   compare <model>|all [--against <database>] [--keep]  rebuild, then report every row the live model has otherwise
+ *   (each with [--database <live database>]; progress on stderr)
  */
 import { createWriteStream } from 'node:fs';
 import {
   CSV_HEADER,
   handoffLedger,
   orderHistory,
+  readAllEvents,
   readTicketHistory,
   stateAsOf,
   toCsvRow,
@@ -25,6 +33,7 @@ import {
 } from '@handoff/audit';
 import type { RecordedEvent } from '@handoff/contracts';
 import { summarise } from '../timeline/summary';
+import { READ_MODEL_SERVICES, ReadModelUsageError, runReadModelCommand, type ReadModelCommandContext } from './read-model-commands';
 import { auditSourceSpec, closeAuditSources, openAuditSources } from './sources';
 
 type Output = { write(text: string): void };
@@ -62,9 +71,22 @@ export function formatEntry(entry: HistoryEntry): string {
   return `${entry.metadata.occurredAt}  [${entry.service.padEnd(10)}] ${entry.type.padEnd(30)} ${summarise(entry)}  — by ${who}${why}`;
 }
 
-export async function runAudit(args: readonly string[], sources: readonly AuditSource[], out: Output): Promise<number> {
+export async function runAudit(
+  args: readonly string[],
+  sources: readonly AuditSource[],
+  out: Output,
+  context: Partial<ReadModelCommandContext> = {},
+): Promise<number> {
   const [command, subject] = args;
   switch (command) {
+    case 'models':
+    case 'rebuild':
+    case 'compare':
+      try {
+        return await runReadModelCommand(args, sources, out, { env: process.env, services: READ_MODEL_SERVICES, ...context });
+      } catch (error) {
+        throw error instanceof ReadModelUsageError ? new UsageError(error.message) : error;
+      }
     case 'history': {
       if (!subject) throw new UsageError('history <ticketId>');
       const history = await readTicketHistory(sources, subject);
@@ -118,15 +140,9 @@ export async function runAudit(args: readonly string[], sources: readonly AuditS
         const to = args.includes('--all') ? new Date(8.64e15) : instant(option(args, 'to'), 'to');
         events = [];
         for (const source of sources) {
-          let after: string | null = null;
-          for (;;) {
-            const page = await source.store.readAll({ after, limit: 1000, streamPrefix: `${source.service}-` });
-            for (const event of page.events) {
-              const recorded = Date.parse(event.metadata.recordedAt);
-              if (recorded >= from.getTime() && recorded < to.getTime()) events.push({ ...event, service: source.service } as HistoryEntry);
-            }
-            if (page.events.length === 0) break;
-            after = page.checkpoint;
+          for await (const event of readAllEvents(source)) {
+            const recorded = Date.parse(event.metadata.recordedAt);
+            if (recorded >= from.getTime() && recorded < to.getTime()) events.push({ ...event, service: source.service } as HistoryEntry);
           }
         }
         events = orderHistory(events);
@@ -140,7 +156,7 @@ export async function runAudit(args: readonly string[], sources: readonly AuditS
       return 0;
     }
     default:
-      throw new UsageError('commands: history, ledger, state, verify, export');
+      throw new UsageError('commands: history, ledger, state, verify, export, models, rebuild, compare');
   }
 }
 
@@ -148,7 +164,7 @@ if (require.main === module) {
   (async () => {
     const sources = await openAuditSources(auditSourceSpec());
     try {
-      process.exitCode = await runAudit(process.argv.slice(2), sources, process.stdout);
+      process.exitCode = await runAudit(process.argv.slice(2), sources, process.stdout, { progress: process.stderr });
     } catch (error) {
       process.stderr.write(`${error instanceof UsageError ? 'usage: audit ' : ''}${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 2;

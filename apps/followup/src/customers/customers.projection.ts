@@ -20,5 +20,33 @@ export function customersProjection(): EventHandler {
         [event.ticketId, keyId, sealed, customerId ?? null, event.streamPosition],
       );
     },
+    // One statement for the batch; per ticket only the latest position can win, as one by one.
+    async handleBatch(events, manager) {
+      const latest = new Map<string, { position: number; keyId: string; sealed: string; customerId: string | null }>();
+      for (const event of events) {
+        const typed = typedEventOf(INTAKE_EVENTS, event);
+        if (typed?.type !== 'ContactRecorded') continue;
+        const known = latest.get(event.ticketId);
+        if (known && known.position >= event.streamPosition) continue;
+        const { keyId, sealed, customerId } = typed.data.customer;
+        latest.set(event.ticketId, { position: event.streamPosition, keyId, sealed, customerId: customerId ?? null });
+      }
+      if (latest.size === 0) return;
+      const rows = [...latest];
+      await manager.query(
+        `INSERT INTO followup_customers (ticket_id, key_id, sealed, customer_id, stream_position)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[])
+         ON CONFLICT (ticket_id) DO UPDATE SET
+           key_id = EXCLUDED.key_id, sealed = EXCLUDED.sealed, customer_id = EXCLUDED.customer_id, stream_position = EXCLUDED.stream_position
+         WHERE followup_customers.stream_position < EXCLUDED.stream_position`,
+        [
+          rows.map(([ticketId]) => ticketId),
+          rows.map(([, row]) => row.keyId),
+          rows.map(([, row]) => row.sealed),
+          rows.map(([, row]) => row.customerId),
+          rows.map(([, row]) => row.position),
+        ],
+      );
+    },
   };
 }

@@ -1,0 +1,27 @@
+import { TOPICS } from '@handoff/contracts';
+import type { ReadModel, ServiceReadModels } from '@handoff/platform';
+import { QUEUE_ENTITIES } from './queue/queue.entities';
+import { QUEUE_MIGRATIONS } from './queue/queue.migrations';
+import { departmentQueueProjection } from './queue/queue.projection';
+
+/**
+ * Routing's projections: what the live consumers run and what `npm run audit -- rebuild` replays.
+ * Process managers (hand-overs, follow-ups, auto-assignment) issue commands and are not here.
+ */
+export const ROUTING_READ_MODELS: ReadModel[] = [
+  {
+    name: 'routing.department-queue',
+    topics: [TOPICS.routingEvents, TOPICS.intakeEvents],
+    tables: ['department_queue', 'running_deadlines', 'handler_assignments', 'queue_ticket_subjects'],
+    // Every column is built from the events (updated_at is the event's occurred-at), so none is left out.
+    // Live, each change is also announced to the consoles (pg_notify); a rebuild announces nothing.
+    handler: ({ live }) => departmentQueueProjection({ notify: live }),
+  },
+];
+
+export const ROUTING_DATABASE: ServiceReadModels = {
+  service: 'routing',
+  entities: QUEUE_ENTITIES,
+  migrations: QUEUE_MIGRATIONS,
+  models: ROUTING_READ_MODELS,
+};

@@ -1,0 +1,376 @@
+import { parseRecordedEvent, ValidationFailed, type RecordedEvent } from '@handoff/contracts';
+import { backoffDelay, isTransientError, type EventHandler } from '@handoff/messaging';
+import type { ReadModel } from '@handoff/platform';
+import type { DataSource } from 'typeorm';
+import type { AuditSource } from './history';
+import { quoted, readTableRows, tableShape } from './rebuild-tables';
+
+/**
+ * Rebuilding a read model from the event stores, through the very handler its live consumer runs.
+ *
+ * Which events: every event of the services whose topics the model reads, read from each
+ * service's own store (its streams only, as its relay publishes them).
+ *
+ * In which order: each store's own order, and the stores merged by recorded-at. Projections
+ * rely on the order of each ticket's stream, which one store keeps (a stream's positions follow
+ * the store's order); across services there is no order to rely on even live, where the topics'
+ * partitions are consumed side by side, so each projection keys its rows by ticket and keeps its
+ * place per stream. Merging by recorded-at (the moment each store took the event) comes closest
+ * to the order in which the events became visible to the live consumers.
+ *
+ * How: `batchSize` events per transaction, each event applied exactly as the consumer applies it
+ * (the processed-event mark under the model's name, then the handler, same transaction). An event
+ * the handler refuses for good is left out, as the consumer would dead-letter it, and reported.
+ */
+
+export interface RebuildProgress {
+  /** Events read from the stores so far (applied, ignored or skipped). */
+  readonly done: number;
+  /** Events the stores held when the rebuild started; `done` may pass it if more arrived since. */
+  readonly total: number;
+  readonly applied: number;
+  readonly elapsedMs: number;
+}
+
+/** An event the live consumer would have sent to the dead-letter topic. */
+export interface SkippedEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly streamId: string;
+  readonly streamPosition: number;
+  readonly reason: string;
+}
+
+export interface RebuildResult {
+  readonly model: string;
+  /** Events read from the stores. */
+  readonly events: number;
+  /** Applied through the handler (and marked processed). */
+  readonly applied: number;
+  /** Not among the handler's event types: acknowledged without effect, as live. */
+  readonly ignored: number;
+  readonly skipped: readonly SkippedEvent[];
+  readonly elapsedMs: number;
+}
+
+export interface RebuildOptions {
+  readonly model: ReadModel;
+  /** The services' stores; each service whose topic the model reads must be among them. */
+  readonly sources: readonly AuditSource[];
+  /** The database to rebuild into, migrated; the model's tables and marks in it are emptied first. */
+  readonly dataSource: DataSource;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  /** Events applied per transaction (default 1000). */
+  readonly batchSize?: number;
+  /** Events read per page from a store (default 2000). */
+  readonly pageSize?: number;
+  /** How long to wait for events recorded but not yet readable (default 30 s); see mergedByRecordedAt. */
+  readonly horizonWaitMs?: number;
+}
+
+/** The services a model's topics come from: `routing.events` is routing's store. */
+export function servicesOf(model: ReadModel): string[] {
+  return model.topics.map((topic) => {
+    const match = /^([a-z]+)\.events$/.exec(topic);
+    if (!match) throw new Error(`${model.name} reads ${topic}, which is no service's event topic`);
+    return match[1];
+  });
+}
+
+export function sourcesFor(model: ReadModel, sources: readonly AuditSource[]): AuditSource[] {
+  return servicesOf(model).map((service) => {
+    const source = sources.find((candidate) => candidate.service === service);
+    if (!source) throw new Error(`${model.name} reads ${service}'s events, but there is no event store for ${service} among the audit sources`);
+    return source;
+  });
+}
+
+/** Empties the model's tables and its processed-event marks in `dataSource`. */
+export async function emptyReadModel(dataSource: DataSource, model: ReadModel): Promise<void> {
+  for (const table of model.tables) await tableShape(dataSource, table);
+  await dataSource.transaction(async (manager) => {
+    await manager.query(`TRUNCATE ${model.tables.map(quoted).join(', ')}`);
+    await manager.query('DELETE FROM processed_events WHERE consumer_name = $1', [model.name]);
+  });
+}
+
+export async function rebuildReadModel(options: RebuildOptions): Promise<RebuildResult> {
+  const { model, dataSource } = options;
+  const started = Date.now();
+  const sources = sourcesFor(model, options.sources);
+  const pageSize = options.pageSize ?? 2000;
+  const batchSize = options.batchSize ?? 1000;
+  const handler = model.handler({ live: false });
+  const wanted = handler.eventTypes ? new Set(handler.eventTypes) : undefined;
+
+  await emptyReadModel(dataSource, model);
+  const expected = await Promise.all(sources.map((source) => countRecordedEvents(source)));
+  const total = expected.reduce((sum, count) => sum + count, 0);
+
+  const skipped: SkippedEvent[] = [];
+  let done = 0;
+  let applied = 0;
+  let ignored = 0;
+  let batch: RecordedEvent[] = [];
+  const report = () => options.onProgress?.({ done, total: Math.max(total, done), applied, elapsedMs: Date.now() - started });
+  const flush = async () => {
+    const outcome = await applyBatch(dataSource, model.name, handler, batch);
+    applied += outcome.applied;
+    skipped.push(...outcome.skipped);
+    batch = [];
+    report();
+  };
+
+  report();
+  for await (const stored of mergedByRecordedAt(sources, { pageSize, expected, horizonWaitMs: options.horizonWaitMs })) {
+    // Also while reading events the model does not take, so the bar moves.
+    if (++done % pageSize === 0) report();
+    let event: RecordedEvent;
+    try {
+      // What the consumer checks of every message before anything else.
+      event = parseRecordedEvent(stored);
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      skipped.push(skippedEvent(stored, `invalid_envelope: ${error.message}`));
+      continue;
+    }
+    if (wanted && !wanted.has(event.type)) {
+      ignored++;
+      continue;
+    }
+    batch.push(event);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return { model: model.name, events: done, applied, ignored, skipped, elapsedMs: Date.now() - started };
+}
+
+const skippedEvent = (event: RecordedEvent, reason: string): SkippedEvent => ({
+  eventId: event.eventId,
+  type: event.type,
+  streamId: event.streamId,
+  streamPosition: event.streamPosition,
+  reason,
+});
+
+const TRANSIENT_ATTEMPTS = 5;
+
+/**
+ * Applies events in as few transactions as it can: the marks of a batch (an event already marked
+ * is a duplicate and is not applied again, as live), then its events through the handler in
+ * order, in one transaction. When the handler fails for good on one event, the transaction is
+ * rolled back, the events before it are applied again, it is left out, and the rest go on.
+ */
+async function applyBatch(dataSource: DataSource, consumerName: string, handler: EventHandler, events: readonly RecordedEvent[]) {
+  const skipped: SkippedEvent[] = [];
+  let applied = 0;
+  let oneByOne = handler.handleBatch === undefined;
+  // Still to apply, in order: a failure splits a segment into the part before and the part after.
+  const segments: (readonly RecordedEvent[])[] = [events];
+  for (let attempt = 0; segments.length > 0; ) {
+    const segment = segments[0];
+    if (segment.length === 0) {
+      segments.shift();
+      continue;
+    }
+    let failedAt = -1;
+    let failure: unknown;
+    try {
+      applied += await dataSource.transaction(async (manager) => {
+        const marked = (await manager.query(
+          `INSERT INTO processed_events (consumer_name, event_id)
+           SELECT $1, event_id FROM unnest($2::uuid[]) AS event_id
+           ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING event_id::text AS event_id`,
+          [consumerName, segment.map((event) => event.eventId)],
+        )) as { event_id: string }[];
+        const fresh = new Set(marked.map((row) => row.event_id));
+        const unseen = segment.filter((event) => fresh.has(event.eventId.toLowerCase()));
+        if (!oneByOne) {
+          await handler.handleBatch!(unseen, manager);
+          return unseen.length;
+        }
+        for (const event of unseen) {
+          try {
+            await handler.handle(event, manager);
+          } catch (error) {
+            failedAt = segment.indexOf(event);
+            failure = error;
+            throw error;
+          }
+        }
+        return unseen.length;
+      });
+      segments.shift();
+      attempt = 0;
+    } catch (error) {
+      const cause = failedAt >= 0 ? failure : error;
+      if (isTransientError(cause)) {
+        if (++attempt >= TRANSIENT_ATTEMPTS) throw cause;
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { initialDelayMs: 100, maxDelayMs: 2_000 })));
+      } else if (!oneByOne) {
+        // Which event it was, only one at a time can tell.
+        oneByOne = true;
+      } else if (failedAt >= 0) {
+        skipped.push(skippedEvent(segment[failedAt], `handler_failed: ${cause instanceof Error ? cause.message : String(cause)}`));
+        segments.splice(0, 1, segment.slice(0, failedAt), segment.slice(failedAt + 1));
+      } else {
+        throw error;
+      }
+    }
+  }
+  return { applied, skipped };
+}
+
+/**
+ * How many events the service's streams hold, from the store's own stream heads: every event
+ * committed, including those a read of everything does not show yet (see mergedByRecordedAt).
+ */
+export async function countRecordedEvents(source: AuditSource): Promise<number> {
+  let count = 0;
+  let streams: string[] = [];
+  const countHeads = async () => {
+    const heads = await Promise.all(streams.map((streamId) => source.store.streamHead(streamId)));
+    for (const head of heads) count += head ? head.version + 1 : 0;
+    streams = [];
+  };
+  for await (const streamId of source.store.listStreams(`${source.service}-`)) {
+    streams.push(streamId);
+    if (streams.length >= 16) await countHeads();
+  }
+  await countHeads();
+  return count;
+}
+
+async function* pagesOf(source: AuditSource, pageSize: number, expected: number | undefined, horizonWaitMs: number): AsyncGenerator<readonly RecordedEvent[]> {
+  let after: string | null = null;
+  let read = 0;
+  let waitingSince: number | undefined;
+  for (;;) {
+    const page = await source.store.readAll({ after, limit: pageSize, streamPrefix: `${source.service}-` });
+    // An adapter may return a short page before the end; only an empty one says there is no more.
+    if (page.events.length === 0) {
+      if (expected === undefined || read >= expected) return;
+      waitingSince ??= Date.now();
+      if (Date.now() - waitingSince > horizonWaitMs) {
+        throw new Error(
+          `${source.service}'s store shows ${read} of the ${expected} events its streams hold: either a long transaction on the database server holds the newest back ` +
+            `(the store shows an event only once every transaction begun before it has ended), or events were removed from the store (run \`verify\`)`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      continue;
+    }
+    waitingSince = undefined;
+    read += page.events.length;
+    yield page.events;
+    after = page.checkpoint;
+  }
+}
+
+/**
+ * Every event of one service's store, in the store's order, waiting (up to `horizonWaitMs`)
+ * for events a long transaction elsewhere on the server still hides, instead of ending early.
+ */
+export async function* readAllEvents(source: AuditSource, options: { pageSize?: number; horizonWaitMs?: number } = {}): AsyncGenerator<RecordedEvent> {
+  const expected = await countRecordedEvents(source);
+  for await (const page of pagesOf(source, options.pageSize ?? 1000, expected, options.horizonWaitMs ?? 30_000)) yield* page;
+}
+
+export interface MergeOptions {
+  readonly pageSize?: number;
+  /**
+   * Per source, the events its streams held at the start (countRecordedEvents). A read of
+   * everything shows an event only once every transaction begun before it has ended, anywhere on
+   * the server, so a long transaction can hide the newest events for a while: with `expected`,
+   * reading waits for them (up to `horizonWaitMs`, default 30 s) instead of ending early.
+   */
+  readonly expected?: readonly number[];
+  readonly horizonWaitMs?: number;
+}
+
+/** Each store in its own order; between stores, the event recorded first goes first (ties: sources' order). */
+export async function* mergedByRecordedAt(sources: readonly AuditSource[], options: MergeOptions = {}): AsyncGenerator<RecordedEvent> {
+  const readers = sources.map(
+    (source, index) => new StoreReader(pagesOf(source, options.pageSize ?? 2000, options.expected?.[index], options.horizonWaitMs ?? 30_000)),
+  );
+  try {
+    for (;;) {
+      let next: StoreReader | undefined;
+      for (const reader of readers) {
+        await reader.fill();
+        if (reader.head && (!next || reader.headAt < next.headAt)) next = reader;
+      }
+      if (!next) return;
+      yield next.take();
+    }
+  } finally {
+    await Promise.all(readers.map((reader) => reader.close()));
+  }
+}
+
+class StoreReader {
+  private page: readonly RecordedEvent[] = [];
+  private index = 0;
+  private finished = false;
+  headAt = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly pages: AsyncGenerator<readonly RecordedEvent[]>) {}
+
+  get head(): RecordedEvent | undefined {
+    return this.page[this.index];
+  }
+
+  async fill(): Promise<void> {
+    if (this.index < this.page.length || this.finished) return;
+    const next = await this.pages.next();
+    this.finished = next.done === true;
+    this.page = next.done ? [] : next.value;
+    this.index = 0;
+    this.headAt = this.head ? Date.parse(this.head.metadata.recordedAt) : Number.POSITIVE_INFINITY;
+  }
+
+  take(): RecordedEvent {
+    const event = this.page[this.index++];
+    this.headAt = this.head ? Date.parse(this.head.metadata.recordedAt) : Number.POSITIVE_INFINITY;
+    return event;
+  }
+
+  async close(): Promise<void> {
+    await this.pages.return(undefined);
+  }
+}
+
+/**
+ * Replaces the model's rows and processed-event marks in `into` (the live database) with those
+ * of `from` (a finished rebuild), in one transaction: the live model is either the old one or
+ * the rebuilt one, never half of each, and a rebuild interrupted before this leaves it untouched.
+ * Only while the service is stopped: a running consumer would apply events in between.
+ */
+export async function replaceReadModel({ model, from, into }: { model: ReadModel; from: DataSource; into: DataSource }): Promise<{ rows: number; marks: number }> {
+  const shapes = new Map<string, Awaited<ReturnType<typeof tableShape>>>();
+  for (const table of model.tables) {
+    const [source, target] = await Promise.all([tableShape(from, table), tableShape(into, table)]);
+    const describe = (shape: typeof source) => [...shape.columns].map(([name, type]) => `${name} ${type}`).join(', ');
+    if (describe(source) !== describe(target)) throw new Error(`${table} has different columns in the two databases (are both migrated to the same version?)`);
+    shapes.set(table, source);
+  }
+  let rows = 0;
+  let marks = 0;
+  await into.transaction(async (manager) => {
+    await manager.query(`TRUNCATE ${model.tables.map(quoted).join(', ')}`);
+    await manager.query('DELETE FROM processed_events WHERE consumer_name = $1', [model.name]);
+    const copy = async (table: string, primaryKey: readonly string[], where?: { sql: string; parameters: unknown[] }) => {
+      let copied = 0;
+      for await (const page of readTableRows(from, table, primaryKey, { where, pageSize: 1000 })) {
+        await manager.query(`INSERT INTO ${quoted(table)} SELECT * FROM jsonb_populate_recordset(NULL::${quoted(table)}, $1::jsonb)`, [
+          JSON.stringify(page.map((row) => row.values)),
+        ]);
+        copied += page.length;
+      }
+      return copied;
+    };
+    for (const table of model.tables) rows += await copy(table, shapes.get(table)!.primaryKey);
+    marks = await copy('processed_events', ['consumer_name', 'event_id'], { sql: 'consumer_name = $1', parameters: [model.name] });
+  });
+  return { rows, marks };
+}
