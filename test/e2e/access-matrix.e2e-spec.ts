@@ -70,6 +70,19 @@ const EXPECTED: Record<string, string> = {
   'evaluation GET /v1/tickets/{ticketId}/handoffs':           '401  403   403  403  403  403  403  ok   ok   ok',
   // Verifying the hash chains is the auditors' (and management's) tool; QA scores service, it does not check integrity.
   'evaluation GET /v1/tickets/{ticketId}/verify':             '401  403   403  403  403  403  403  ok   403  ok',
+  // The service standards: management and QA read every department's figures, a department manager their own department's.
+  'evaluation GET /v1/kpis':                                  '401  403   403  403  403  ok   ok   ok   ok   403',
+  'evaluation GET /v1/kpis/complaints':                       '401  403   403  403  403  ok   ok   ok   ok   403',
+  // Drawing samples and scoring records is QA's work; managers read their own team's samples and follow up its corrective actions.
+  'evaluation POST /v1/qa/samples':                           '401  403   403  403  403  403  403  403  ok   403',
+  'evaluation GET /v1/qa/samples/{sampleId}':                 '401  403   403  403  403  ok   ok   ok   ok   403',
+  'evaluation POST /v1/qa/inspections/{ticketId}':            '401  403   403  403  403  403  403  403  ok   403',
+  'evaluation GET /v1/qa/corrective-actions':                 '401  403   403  403  403  ok   ok   ok   ok   403',
+  'evaluation POST /v1/qa/corrective-actions/{actionId}/complete': '401 403 403 403 403 ok  ok   ok   ok   403',
+  // Every person evaluates themselves; supervisors (a department's manager, management) evaluate their people; rankings are for supervision.
+  'evaluation POST /v1/assessments/self':                     '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'evaluation POST /v1/assessments/supervisor':               '401  403   403  403  403  ok   ok   ok   403  403',
+  'evaluation GET /v1/assessments':                           '401  403   403  403  403  ok   ok   ok   ok   403',
 };
 
 /**
@@ -195,6 +208,8 @@ describe('the role × endpoint matrix', () => {
       const route = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
         if (name === 'ticketId') return ticketId;
         if (name === 'department') return DEPARTMENT;
+        // A sample or corrective action that does not exist: allowed callers get 404, the others 401/403 first.
+        if (name === 'sampleId' || name === 'actionId') return randomUUID();
         throw new Error(`${endpoint.key}: no value for path parameter ${name}`);
       });
       for (const caller of CALLERS) {

@@ -17,7 +17,7 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : randomInt(2
 const TOTAL_CASES = Number(process.env.FUZZ_CASES ?? 3000);
 const CONCURRENCY = 8;
 
-type Caller = 'upstream' | 'cs' | 'manager' | 'management';
+type Caller = 'upstream' | 'cs' | 'manager' | 'management' | 'qa';
 
 /** Per write endpoint: who may call it and a body it would accept, which every case breaks. */
 const WRITES: Record<string, { caller: Caller; validBody: (ticketId: string) => Record<string, unknown>; required: string[] }> = {
@@ -47,7 +47,23 @@ const WRITES: Record<string, { caller: Caller; validBody: (ticketId: string) => 
   'routing POST /v1/deadlines/check': { caller: 'management', validBody: () => ({}), required: [] },
   'followup POST /v1/tickets/{ticketId}/confirmation': { caller: 'cs', validBody: () => ({ satisfied: false, objection: 'the totals are missing' }), required: ['satisfied', 'objection'] },
   'followup POST /v1/tickets/{ticketId}/contact-attempts': { caller: 'cs', validBody: () => ({ note: 'no answer' }), required: [] },
+  'evaluation POST /v1/qa/samples': { caller: 'qa', validBody: () => ({ team: 'cs', period: '2025-W10', seed: 42 }), required: ['team', 'period'] },
+  'evaluation POST /v1/qa/inspections/{ticketId}': {
+    caller: 'qa',
+    validBody: () => ({ sampleId: OTHER_ID, scores: { wording: 5, opening: 4, accuracy: 5, timeliness: 4, completeness: 5 }, note: 'clear and polite' }),
+    required: ['sampleId', 'scores'],
+  },
+  'evaluation POST /v1/qa/corrective-actions/{actionId}/complete': { caller: 'qa', validBody: () => ({ note: 'retrained on the opening script' }), required: ['note'] },
+  'evaluation POST /v1/assessments/self': { caller: 'cs', validBody: () => ({ period: '2025-03', score: 80, comment: 'a good month' }), required: ['period', 'score'] },
+  'evaluation POST /v1/assessments/supervisor': {
+    caller: 'manager',
+    validBody: () => ({ personId: 'product-guo', team: 'product', period: '2025-03', score: 85, comment: 'reliable' }),
+    required: ['personId', 'team', 'period', 'score'],
+  },
 };
+
+/** Any other path parameter (a sample, a corrective action): well-formed, so only the body can be what is refused. */
+const OTHER_ID = '3f0e9a36-5c1d-4b7e-9a42-0c6d2b1e8f70';
 
 interface WriteEndpoint {
   readonly key: string;
@@ -74,6 +90,7 @@ describe('hostile and malformed payloads on every write endpoint', () => {
       cs: bearer(system.token('cs', 'agent-1')),
       manager: bearer(system.token('department_manager', 'product-manager-xu', 'product')),
       management: bearer(system.token('management', 'director-1')),
+      qa: bearer(system.token('qa', 'inspector-1')),
     };
     const opened = await system.as({ apiKey: UPSTREAM_KEY }).post(
       'intake',
@@ -169,7 +186,7 @@ async function send(
   ticketId: string,
   statuses: Map<number, number>,
 ): Promise<string | undefined> {
-  const route = write.path.replace('{ticketId}', hostile.ticketId ?? ticketId);
+  const route = write.path.replace('{ticketId}', hostile.ticketId ?? ticketId).replace(/\{\w+\}/g, OTHER_ID);
   let status: number;
   let text: string;
   try {

@@ -1,4 +1,38 @@
-import { baseConfigSchema } from '@handoff/platform';
+import { z } from 'zod';
+import { baseConfigSchema, policyFile } from '@handoff/platform';
+import { DEFAULT_DEADLINE_POLICY, deadlinePolicySchema, type DeadlinePolicy } from '../../routing/src/deadlines/deadline-policy';
+import { assessmentPolicySchema, DEFAULT_ASSESSMENT_POLICY, type AssessmentPolicy } from './assessment/assessment';
+import { DEFAULT_PEAK_HOURS, DEFAULT_TARGETS_POLICY, peakHoursSchema, targetsPolicySchema, timeZoneSchema, type KpiPolicy, type TargetsPolicy } from './kpis/kpi-policy';
+import { DEFAULT_RUBRIC, rubricSchema, type Rubric } from './quality/rubric';
+import { DEFAULT_SAMPLING_POLICY, samplingPolicySchema, type SamplingPolicy } from './quality/sampling';
 
-export const evaluationConfigSchema = baseConfigSchema('evaluation', 3004);
-export type EvaluationConfig = ReturnType<typeof evaluationConfigSchema.parse>;
+export const evaluationConfigSchema = baseConfigSchema('evaluation', 3004).extend({
+  /** The time zone of the reports' hours of day and periods (days, ISO weeks, months). */
+  KPI_TIME_ZONE: timeZoneSchema.default('Asia/Shanghai'),
+  /** Local hours marked as peak hours, as ranges [start, end): `09-11,14-16`. */
+  KPI_PEAK_HOURS: z.string().optional().transform((value, context): number[] => {
+    if (value === undefined) return DEFAULT_PEAK_HOURS;
+    const parsed = peakHoursSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', message: issue.message });
+    return z.NEVER;
+  }),
+  /** JSON file with the KPI targets, every version with the instant it took effect. */
+  KPI_TARGETS_FILE: policyFile<TargetsPolicy>(targetsPolicySchema as never, DEFAULT_TARGETS_POLICY),
+  /**
+   * Today's deadline policy, for figures "as recalculated under today's policy": the same file as
+   * routing's (same variable), so one setting serves both services.
+   */
+  DEADLINE_POLICY_FILE: policyFile<DeadlinePolicy>(deadlinePolicySchema as never, DEFAULT_DEADLINE_POLICY),
+  /** JSON file with the quality sampling policy: rates and cadences per team size, team sizes. */
+  QA_SAMPLING_POLICY_FILE: policyFile<SamplingPolicy>(samplingPolicySchema as never, DEFAULT_SAMPLING_POLICY),
+  /** JSON file with the inspection rubric: criteria, weights, points, pass mark. */
+  QA_RUBRIC_FILE: policyFile<Rubric>(rubricSchema as never, DEFAULT_RUBRIC),
+  /** JSON file with the assessment weights of the self, supervisor and customer evaluations. */
+  ASSESSMENT_POLICY_FILE: policyFile<AssessmentPolicy>(assessmentPolicySchema as never, DEFAULT_ASSESSMENT_POLICY),
+});
+export type EvaluationConfig = z.infer<typeof evaluationConfigSchema>;
+
+export function kpiPolicyOf(config: EvaluationConfig): KpiPolicy {
+  return { timeZone: config.KPI_TIME_ZONE, peakHours: config.KPI_PEAK_HOURS, targets: config.KPI_TARGETS_FILE, deadlines: config.DEADLINE_POLICY_FILE };
+}

@@ -1,9 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@handoff/contracts';
 import { ConsumersLifecycle, CONSUMERS, PlatformModule, readModelConsumers, type ConsumerDefinition } from '@handoff/platform';
+import { AssessmentService } from './assessment/assessment.service';
+import { AssessmentsController } from './assessment/assessments.controller';
 import { AuditController, auditSourcesProvider, AuditSourcesLifecycle } from './audit/audit.controller';
 import type { EvaluationConfig } from './config';
+import { KpisController } from './kpis/kpis.controller';
+import { QualityController } from './quality/quality.controller';
+import { QualityService } from './quality/quality.service';
 import { EVALUATION_DATABASE } from './read-models';
+import { ServiceRecordsReader } from './records/service-records.reader';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineReader } from './timeline/timeline.reader';
 
@@ -24,9 +30,12 @@ export class EvaluationModule {
           config,
         ),
       ],
-      controllers: [TimelineController, AuditController],
+      controllers: [TimelineController, AuditController, KpisController, QualityController, AssessmentsController],
       providers: [
         TimelineReader,
+        ServiceRecordsReader,
+        QualityService,
+        AssessmentService,
         auditSourcesProvider,
         AuditSourcesLifecycle,
         {

@@ -1,5 +1,11 @@
 import { TOPICS } from '@handoff/contracts';
 import type { ReadModel, ServiceReadModels } from '@handoff/platform';
+import { ASSESSMENT_ENTITIES } from './assessment/assessment.entities';
+import { ASSESSMENT_MIGRATIONS } from './assessment/assessment.migrations';
+import { assessmentProjection } from './assessment/assessment.projection';
+import { QUALITY_ENTITIES } from './quality/quality.entities';
+import { QUALITY_MIGRATIONS } from './quality/quality.migrations';
+import { qualityProjection } from './quality/quality.projection';
 import { TIMELINE_ENTITIES } from './timeline/timeline.entities';
 import { TIMELINE_MIGRATIONS } from './timeline/timeline.migrations';
 import { timelineProjection } from './timeline/timeline.projection';
@@ -18,11 +24,27 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
     volatileColumns: ['updated_at'],
     handler: () => timelineProjection(),
   },
+  // The KPIs and the quality samples have no tables of their own: they are computed on request from the
+  // timeline above by the same pure functions that recompute them from the event stores (kpis/kpis.ts).
+  {
+    // Inspections and corrective actions, from evaluation's own events.
+    name: 'evaluation.quality',
+    topics: [TOPICS.evaluationEvents],
+    tables: ['qa_inspections', 'qa_corrective_actions'],
+    handler: () => qualityProjection(),
+  },
+  {
+    // The latest self- and supervisor evaluation per person and period.
+    name: 'evaluation.assessments',
+    topics: [TOPICS.evaluationEvents],
+    tables: ['assessment_evaluations'],
+    handler: () => assessmentProjection(),
+  },
 ];
 
 export const EVALUATION_DATABASE: ServiceReadModels = {
   service: 'evaluation',
-  entities: [...TIMELINE_ENTITIES],
-  migrations: [...TIMELINE_MIGRATIONS],
+  entities: [...TIMELINE_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES],
+  migrations: [...TIMELINE_MIGRATIONS, ...QUALITY_MIGRATIONS, ...ASSESSMENT_MIGRATIONS],
   models: EVALUATION_READ_MODELS,
 };

@@ -173,6 +173,13 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
       // Privacy events are on the record but change none of the service figures.
       case 'CustomerDetailsRead':
       case 'CustomerDataErased':
+      // Evaluation's own workflow (samples, inspections, assessments) judges the service; it is not part of it.
+      case 'SampleDrawn':
+      case 'RecordInspected':
+      case 'CorrectiveActionRequired':
+      case 'CorrectiveActionCompleted':
+      case 'SelfEvaluationSubmitted':
+      case 'SupervisorEvaluationSubmitted':
         break;
       default: {
         // Compile-time exhaustiveness; at run time an unknown type is simply not counted.

@@ -8,6 +8,7 @@ const deadlines = {
   resolutionDueAt: '2025-03-04T01:00:00.000Z',
   policyVersion: 'v1',
 };
+const SAMPLE = '3f0e9a36-5c1d-4b7e-9a42-0c6d2b1e8f70';
 const customer = sealedCustomer({ customerId: 'c-9', name: 'Wang Fang', phone: '13800138000', email: 'wang@example.cn' });
 
 const cases: [HandoffEvent, string][] = [
@@ -200,6 +201,43 @@ const cases: [HandoffEvent, string][] = [
     'customer contact details read for other work: quarterly complaint audit',
   ],
   [{ type: 'CustomerDataErased', data: { keyId: 'cust_a', reason: 'customer asked to be forgotten' } }, 'customer contact details erased on request: customer asked to be forgotten'],
+  [
+    {
+      type: 'SampleDrawn',
+      data: {
+        sampleId: SAMPLE,
+        team: 'cs',
+        period: '2025-W10',
+        policy: { version: 'sampling-1', rule: 'default', cadence: 'week', rate: 0.1 },
+        seed: 42,
+        populationSize: 30,
+        populationDigest: 'a'.repeat(64),
+        targetSize: 3,
+        size: 4,
+        ticketIds: ['t1', 't2', 't3', 't4'],
+        agents: ['agent-1', 'agent-2'],
+        channels: ['hotline', 'email'],
+      },
+    },
+    'quality sample of cs for 2025-W10 drawn: 4 of 30 service records (seed 42)',
+  ],
+  [
+    {
+      type: 'RecordInspected',
+      data: { sampleId: SAMPLE, team: 'cs', rubricVersion: 'rubric-1', scores: { wording: 3 }, total: 55, passMark: 60, correctiveActionRequired: true, missing: ['solution'], note: 'It was closed' },
+    },
+    'service record inspected: 55 of 100 (rubric rubric-1), corrective action required',
+  ],
+  [
+    { type: 'CorrectiveActionRequired', data: { actionId: SAMPLE, sampleId: SAMPLE, team: 'cs', assignees: ['agent-1'], description: 'It was closed' } },
+    'corrective action required of agent-1',
+  ],
+  [{ type: 'CorrectiveActionCompleted', data: { actionId: SAMPLE, note: 'It was closed' } }, 'corrective action completed'],
+  [{ type: 'SelfEvaluationSubmitted', data: { personId: 'agent-1', team: 'cs', period: '2025-03', score: 80 } }, 'self-evaluation of agent-1 for 2025-03: 80'],
+  [
+    { type: 'SupervisorEvaluationSubmitted', data: { personId: 'agent-1', team: 'cs', period: '2025-03', score: 90, comment: 'It was closed' } },
+    'supervisor evaluation of agent-1 for 2025-03: 90',
+  ],
 ];
 
 describe('summarise', () => {

@@ -100,6 +100,22 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
         : `customer contact details read for other work: ${known.data.reason ?? 'no reason given'}`;
     case 'CustomerDataErased':
       return `customer contact details erased on request: ${known.data.reason}`;
+    case 'SampleDrawn': {
+      const { team, period, size, populationSize, seed } = known.data;
+      return `quality sample of ${team} for ${period} drawn: ${size} of ${populationSize} service records (seed ${seed})`;
+    }
+    case 'RecordInspected': {
+      const { total, rubricVersion, correctiveActionRequired } = known.data;
+      return `service record inspected: ${total} of 100 (rubric ${rubricVersion})${correctiveActionRequired ? ', corrective action required' : ''}`;
+    }
+    case 'CorrectiveActionRequired':
+      return `corrective action required of ${known.data.assignees.join(', ') || known.data.team}`;
+    case 'CorrectiveActionCompleted':
+      return 'corrective action completed';
+    case 'SelfEvaluationSubmitted':
+      return `self-evaluation of ${known.data.personId} for ${known.data.period}: ${known.data.score}`;
+    case 'SupervisorEvaluationSubmitted':
+      return `supervisor evaluation of ${known.data.personId} for ${known.data.period}: ${known.data.score}`;
     default: {
       const unknown: never = known;
       void unknown;

@@ -1,4 +1,5 @@
 import type { EventContract, EventRegistry } from './common';
+import { type EvaluationEvent, EVALUATION_EVENTS } from './evaluation';
 import { type FollowupEvent, FOLLOWUP_EVENTS } from './followup';
 import { type IntakeEvent, INTAKE_EVENTS } from './intake';
 import { type PrivacyEvent, PRIVACY_EVENTS } from './privacy';
@@ -9,15 +10,17 @@ export * from './intake';
 export * from './routing';
 export * from './followup';
 export * from './privacy';
+export * from './evaluation';
 
-/** Every event of the workflow, from all three contexts. Type names are unique across contexts. */
-export type HandoffEvent = IntakeEvent | RoutingEvent | FollowupEvent | PrivacyEvent;
+/** Every event of the workflow, from all four contexts. Type names are unique across contexts. */
+export type HandoffEvent = IntakeEvent | RoutingEvent | FollowupEvent | PrivacyEvent | EvaluationEvent;
 
 export const EVENT_CONTRACTS: EventRegistry<HandoffEvent> = {
   ...INTAKE_EVENTS,
   ...ROUTING_EVENTS,
   ...FOLLOWUP_EVENTS,
   ...PRIVACY_EVENTS,
+  ...EVALUATION_EVENTS,
 };
 
 /** The current schema version to write for an event type (the producer's `NewEvent.schemaVersion`). */

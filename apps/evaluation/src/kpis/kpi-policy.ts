@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../../routing/src/deadlines/deadline-policy';
+import { isKnownTimeZone } from './periods';
+
+/**
+ * The service standards as versioned policy. Targets change over time (a new year's plan), so the
+ * policy keeps every version with the instant it took effect: a figure can be judged against the
+ * targets in force then, or recalculated against today's. Deadlines are routing's policy: "then"
+ * means the deadlines routing recorded on each round (with their `policyVersion`), "now" means
+ * today's deadline policy applied to the same rounds.
+ */
+
+export const KPI_NAMES = [
+  'satisfactionRate',
+  'complaintRate',
+  'resolutionRate',
+  'firstContactResolutionRate',
+  'reopenRate',
+  'firstResponseMinutesMedian',
+  'firstResponseMinutesP90',
+  'resolutionMinutesMedian',
+  'resolutionMinutesP90',
+  'firstResponseDeadlineRate',
+  'resolutionDeadlineRate',
+] as const;
+export type KpiName = (typeof KPI_NAMES)[number];
+
+/** At least `min` (a rate to reach) or at most `max` (a time or a complaint rate to stay under). */
+export type Target = { readonly min: number } | { readonly max: number };
+
+export interface TargetsVersion {
+  readonly version: string;
+  /** In force from this instant until the next version's. */
+  readonly effectiveFrom: string;
+  readonly targets: Readonly<Partial<Record<KpiName, Target>>>;
+}
+
+export interface TargetsPolicy {
+  /** Oldest first. */
+  readonly versions: readonly TargetsVersion[];
+}
+
+/**
+ * The documents' standards: satisfaction of 90% or more; first response within 30 minutes and
+ * resolution within 24 hours, read here as the 90th percentile and as deadline compliance.
+ */
+export const DEFAULT_TARGETS_POLICY: TargetsPolicy = {
+  versions: [
+    {
+      version: 'targets-1',
+      effectiveFrom: '2000-01-01T00:00:00.000Z',
+      targets: {
+        satisfactionRate: { min: 0.9 },
+        firstResponseMinutesP90: { max: 30 },
+        resolutionMinutesP90: { max: 24 * 60 },
+        firstResponseDeadlineRate: { min: 0.95 },
+        resolutionDeadlineRate: { min: 0.95 },
+      },
+    },
+  ],
+};
+
+/** The targets in force at an instant (the oldest version before the first took effect). */
+export function targetsAt(policy: TargetsPolicy, instant: string): TargetsVersion {
+  const at = Date.parse(instant);
+  let found = policy.versions[0]!;
+  for (const version of policy.versions) if (Date.parse(version.effectiveFrom) <= at) found = version;
+  return found;
+}
+
+/** Today's targets: the latest version. */
+export const currentTargets = (policy: TargetsPolicy): TargetsVersion => policy.versions[policy.versions.length - 1]!;
+
+export interface KpiPolicy {
+  /** IANA time zone of the hours of day and the periods. */
+  readonly timeZone: string;
+  /** Local hours (0–23) marked as peak hours. */
+  readonly peakHours: readonly number[];
+  readonly targets: TargetsPolicy;
+  /** Today's deadline policy, for `policy=now`. */
+  readonly deadlines: DeadlinePolicy;
+}
+
+export const DEFAULT_PEAK_HOURS = [9, 10, 14, 15];
+
+export const DEFAULT_KPI_POLICY: KpiPolicy = {
+  timeZone: 'Asia/Shanghai',
+  peakHours: DEFAULT_PEAK_HOURS,
+  targets: DEFAULT_TARGETS_POLICY,
+  deadlines: DEFAULT_DEADLINE_POLICY,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+const targetSchema = z.union([z.strictObject({ min: z.number().min(0) }), z.strictObject({ max: z.number().min(0) })]);
+
+export const targetsPolicySchema = z
+  .strictObject({
+    versions: z
+      .array(
+        z.strictObject({
+          version: z.string().trim().min(1, 'must name the version'),
+          effectiveFrom: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' }),
+          targets: z.partialRecord(z.enum(KPI_NAMES), targetSchema),
+        }),
+      )
+      .min(1, 'must hold at least one version'),
+  })
+  .superRefine(({ versions }, context) => {
+    versions.forEach((version, index) => {
+      if (index > 0 && Date.parse(version.effectiveFrom) <= Date.parse(versions[index - 1]!.effectiveFrom)) {
+        context.addIssue({ code: 'custom', path: ['versions', index, 'effectiveFrom'], message: 'must be after the previous version’s' });
+      }
+      if (versions.findIndex((other) => other.version === version.version) !== index) {
+        context.addIssue({ code: 'custom', path: ['versions', index, 'version'], message: `${version.version} is listed twice` });
+      }
+    });
+  });
+
+export const timeZoneSchema = z.string().refine(isKnownTimeZone, 'must be an IANA time zone such as Asia/Shanghai');
+
+/** `09-11,14-16`: hour ranges [start, end) on the 24-hour clock. */
+export const peakHoursSchema = z
+  .string()
+  .regex(/^\d{2}-\d{2}(,\d{2}-\d{2})*$/, 'must be hour ranges such as 09-11,14-16')
+  .transform((value, context) => {
+    const hours = new Set<number>();
+    for (const range of value.split(',')) {
+      const [start, end] = range.split('-').map(Number);
+      if (start! >= end! || end! > 24) {
+        context.addIssue({ code: 'custom', message: `${range}: the end must be after the start and at most 24` });
+        return z.NEVER;
+      }
+      for (let hour = start!; hour < end!; hour++) hours.add(hour);
+    }
+    return [...hours].sort((a, b) => a - b);
+  });

@@ -1,0 +1,394 @@
+import { CHANNELS, type Channel, type RecordedEvent } from '@handoff/contracts';
+import { computeDeadlines, type DeadlinePolicy } from '../../../routing/src/deadlines/deadline-policy';
+import { serviceRecordsFromEvents, type DepartmentRound, type ServiceRecord } from '../records/service-record';
+import { currentTargets, KPI_NAMES, targetsAt, type KpiName, type KpiPolicy, type Target, type TargetsVersion } from './kpi-policy';
+import { hourOf, periodBounds, periodOf, type Granularity } from './periods';
+import { distributionOf, rate, type Distribution } from './statistics';
+
+/**
+ * The service standards measured (DOMAIN.md, "Evaluation"). Every figure is a plain function of
+ * the service records, which are a plain function of the events; the definitions:
+ *
+ * - population: the tickets opened (intake recorded the contact) in [from, to); a department's
+ *   view keeps the tickets that department held at some point.
+ * - satisfaction rate = closed satisfied ÷ closed (a ticket closed because the customer could not
+ *   be reached counts as closed and not satisfied: it is never recorded as satisfied).
+ * - complaint rate = complaints ÷ tickets.
+ * - resolution rate = closed satisfied ÷ tickets.
+ * - first-contact resolution rate = closed satisfied on CS's first-contact answer ÷ tickets.
+ * - reopen (second handling) rate = tickets sent back at least once ÷ tickets that got a result.
+ * - first response time: opened → the first answer anyone gave (minutes), over the tickets with one.
+ * - resolution time: opened → the result the customer accepted, over the tickets closed satisfied.
+ *   Both as median and 90th percentile (linear interpolation, see statistics.ts).
+ * - deadline compliance (first response, resolution) = tickets whose every department round met
+ *   the deadline ÷ tickets with a verdict. `then`: the deadlines routing recorded and the breaches
+ *   it recorded. `now`: each round's deadline recomputed from its start under today's policy; a
+ *   round still without its response counts as missed once that deadline is before `asOf`.
+ * - volume by channel, and by local hour of the contact, with the configured peak hours marked.
+ *
+ * Grouping by agent or by department can put one ticket in several groups (two agents worked on
+ * it, it passed between departments), so group rows need not add up to the total.
+ */
+
+export const GROUP_BYS = ['agent', 'department', 'channel', 'type', 'period'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export const POLICY_BASES = ['then', 'now'] as const;
+export type PolicyBasis = (typeof POLICY_BASES)[number];
+
+export interface KpiQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly groupBy?: GroupBy;
+  /** Rows per day, week or month (with `groupBy=period`, or beside another grouping). */
+  readonly period?: Granularity;
+  readonly policy: PolicyBasis;
+  /** Only the tickets this department held. */
+  readonly department?: string;
+}
+
+export interface DeadlineCompliance {
+  readonly met: number;
+  readonly missed: number;
+  readonly rate: number | null;
+}
+
+export interface HourVolume {
+  readonly hour: number;
+  readonly volume: number;
+  /** One of the configured peak hours. */
+  readonly peak: boolean;
+}
+
+export interface KpiFigures {
+  readonly tickets: number;
+  readonly complaints: number;
+  readonly closed: number;
+  readonly closedSatisfied: number;
+  readonly closedUnreachable: number;
+  readonly resolvedAtFirstContact: number;
+  readonly withResult: number;
+  readonly reopened: number;
+  readonly satisfactionRate: number | null;
+  readonly complaintRate: number | null;
+  readonly resolutionRate: number | null;
+  readonly firstContactResolutionRate: number | null;
+  readonly reopenRate: number | null;
+  readonly firstResponseMinutes: Distribution;
+  readonly resolutionMinutes: Distribution;
+  readonly firstResponseDeadline: DeadlineCompliance;
+  readonly resolutionDeadline: DeadlineCompliance;
+  readonly volumeByChannel: Readonly<Record<Channel, number>>;
+  readonly volumeByHour: readonly HourVolume[];
+  /** The hours with the most contacts (empty with no contacts). */
+  readonly busiestHours: readonly number[];
+}
+
+export interface TargetCheck {
+  readonly kpi: KpiName;
+  readonly actual: number | null;
+  readonly target: Target;
+  /** Null when there is no actual value to judge. */
+  readonly met: boolean | null;
+}
+
+export interface KpiRowKey {
+  readonly period?: string;
+  readonly agent?: string | null;
+  readonly department?: string | null;
+  readonly channel?: string | null;
+  readonly type?: string | null;
+}
+
+export interface KpiRow {
+  readonly key: KpiRowKey;
+  readonly figures: KpiFigures;
+  /** The targets the row is judged against, and each beside its actual value. */
+  readonly targetsVersion: string;
+  readonly targets: readonly TargetCheck[];
+}
+
+export interface KpiReport {
+  readonly asOf: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly department: string | null;
+  readonly groupBy: GroupBy | null;
+  readonly period: Granularity | null;
+  readonly timeZone: string;
+  readonly peakHours: readonly number[];
+  readonly policy: {
+    readonly basis: PolicyBasis;
+    /** `now`: today's deadline policy; `then`: the versions routing recorded on the rounds counted. */
+    readonly deadlinePolicyVersions: readonly string[];
+    /** `then`: targets in force at each row's period start (or at `from`); `now`: today's. */
+    readonly targetsVersions: readonly string[];
+  };
+  readonly total: KpiRow;
+  readonly rows: readonly KpiRow[];
+}
+
+/** Deadline verdicts of one ticket under a basis: true met, false missed, null not judged. */
+interface Verdicts {
+  readonly firstResponse: boolean | null;
+  readonly resolution: boolean | null;
+}
+
+export function kpiReport(records: readonly ServiceRecord[], query: KpiQuery, policy: KpiPolicy, asOf: Date): KpiReport {
+  const inScope = selectRecords(records, query);
+  const verdicts = new Map(inScope.map((record) => [record.ticketId, verdictsOf(record, query.policy, policy.deadlines, asOf)]));
+  const granularity: Granularity | null = query.period ?? (query.groupBy === 'period' ? 'month' : null);
+
+  const rowTargets = (periodLabel: string | undefined): TargetsVersion => {
+    if (query.policy === 'now') return currentTargets(policy.targets);
+    const reference = periodLabel ? periodBounds(periodLabel, policy.timeZone).start : (query.from ?? asOf.toISOString());
+    return targetsAt(policy.targets, reference);
+  };
+  const row = (key: KpiRowKey, members: readonly ServiceRecord[]): KpiRow => {
+    const figures = figuresOf(members, verdicts, policy);
+    const targets = rowTargets(key.period);
+    return { key, figures, targetsVersion: targets.version, targets: checkTargets(figures, targets) };
+  };
+
+  const groups = new Map<string, { key: KpiRowKey; members: ServiceRecord[] }>();
+  if (query.groupBy || granularity) {
+    for (const record of inScope) {
+      const periodKey = granularity ? { period: periodOf(record.openedAt!, granularity, policy.timeZone) } : {};
+      for (const groupKey of groupKeysOf(record, query.groupBy)) {
+        const key: KpiRowKey = { ...periodKey, ...groupKey };
+        const id = JSON.stringify([key.period ?? '', ...Object.values(groupKey)]);
+        const group = groups.get(id) ?? { key, members: [] };
+        group.members.push(record);
+        groups.set(id, group);
+      }
+    }
+  }
+  const rows = [...groups.values()].sort((a, b) => compareKeys(a.key, b.key)).map(({ key, members }) => row(key, members));
+  const total = row({}, inScope);
+  const versions = new Set<string>();
+  for (const record of inScope) for (const round of record.rounds) versions.add(round.policyVersion);
+
+  return {
+    asOf: asOf.toISOString(),
+    from: query.from ?? null,
+    to: query.to ?? null,
+    department: query.department ?? null,
+    groupBy: query.groupBy ?? null,
+    period: granularity,
+    timeZone: policy.timeZone,
+    peakHours: policy.peakHours,
+    policy: {
+      basis: query.policy,
+      deadlinePolicyVersions: query.policy === 'now' ? [policy.deadlines.version] : [...versions].sort(),
+      targetsVersions: [...new Set([total, ...rows].map((r) => r.targetsVersion))].sort(),
+    },
+    total,
+    rows,
+  };
+}
+
+/** The same report recomputed from the event stores' events alone. */
+export function kpiReportFromEvents(events: readonly RecordedEvent[], query: KpiQuery, policy: KpiPolicy, asOf: Date): KpiReport {
+  return kpiReport(serviceRecordsFromEvents(events), query, policy, asOf);
+}
+
+/** Tickets opened in [from, to) (and held by the department, if one is asked for), by ticket id. */
+export function selectRecords(records: readonly ServiceRecord[], query: Pick<KpiQuery, 'from' | 'to' | 'department'>): ServiceRecord[] {
+  const from = query.from === undefined ? -Infinity : Date.parse(query.from);
+  const to = query.to === undefined ? Infinity : Date.parse(query.to);
+  return records
+    .filter((record) => {
+      if (record.openedAt === null) return false;
+      const opened = Date.parse(record.openedAt);
+      if (opened < from || opened >= to) return false;
+      return query.department === undefined || record.lifecycle.departmentsVisited.includes(query.department);
+    })
+    .sort((a, b) => (a.ticketId < b.ticketId ? -1 : a.ticketId > b.ticketId ? 1 : 0));
+}
+
+function groupKeysOf(record: ServiceRecord, groupBy: GroupBy | undefined): KpiRowKey[] {
+  switch (groupBy) {
+    case undefined:
+    case 'period':
+      return [{}];
+    case 'agent':
+      return record.agents.length > 0 ? record.agents.map((agent) => ({ agent })) : [{ agent: null }];
+    case 'department': {
+      const departments = [...new Set(record.lifecycle.departmentsVisited)];
+      return departments.length > 0 ? departments.map((department) => ({ department })) : [{ department: null }];
+    }
+    case 'channel':
+      return [{ channel: record.channel }];
+    case 'type':
+      return [{ type: record.type }];
+  }
+}
+
+/** By period, then by group value; the "none" group (null) after the named ones. */
+function compareKeys(a: KpiRowKey, b: KpiRowKey): number {
+  const text = (x: string | null | undefined, y: string | null | undefined) =>
+    x === y ? 0 : x === null || x === undefined ? 1 : y === null || y === undefined ? -1 : x < y ? -1 : 1;
+  const value = (key: KpiRowKey) => key.agent ?? key.department ?? key.channel ?? key.type ?? null;
+  return text(a.period, b.period) || text(value(a), value(b));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines: as recorded, or recomputed under today's policy
+
+export function verdictsOf(record: ServiceRecord, basis: PolicyBasis, deadlines: DeadlinePolicy, asOf: Date): Verdicts {
+  if (basis === 'then') {
+    return { firstResponse: record.lifecycle.firstResponseDeadlineMet, resolution: record.lifecycle.resolutionDeadlineMet };
+  }
+  const perRound = record.rounds.map((round) => recomputed(round, deadlines, asOf));
+  return { firstResponse: allMet(perRound.map((r) => r.firstResponse)), resolution: allMet(perRound.map((r) => r.resolution)) };
+}
+
+function recomputed(round: DepartmentRound, policy: DeadlinePolicy, asOf: Date): Verdicts {
+  const due = computeDeadlines(policy, { type: round.type, priority: round.priority, from: new Date(round.from) });
+  const judge = (doneAt: string | null, dueAt: Date): boolean | null => {
+    if (doneAt !== null) return Date.parse(doneAt) <= dueAt.getTime();
+    return dueAt.getTime() < asOf.getTime() ? false : null;
+  };
+  return { firstResponse: judge(round.firstResponseAt, due.firstResponseDueAt), resolution: judge(round.resultAt, due.resolutionDueAt) };
+}
+
+/** As the lifecycle judges a ticket: any round missed → missed; any round open → no verdict yet. */
+function allMet(verdicts: readonly (boolean | null)[]): boolean | null {
+  if (verdicts.length === 0) return null;
+  if (verdicts.includes(false)) return false;
+  if (verdicts.includes(null)) return null;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+function figuresOf(records: readonly ServiceRecord[], verdicts: ReadonlyMap<string, Verdicts>, policy: KpiPolicy): KpiFigures {
+  const count = (test: (record: ServiceRecord) => boolean) => records.filter(test).length;
+  const tickets = records.length;
+  const complaints = count((r) => r.complaint);
+  const closed = count((r) => r.lifecycle.outcome !== null);
+  const closedSatisfied = count((r) => r.lifecycle.outcome === 'satisfied');
+  const closedUnreachable = count((r) => r.lifecycle.outcome === 'unconfirmed_unreachable');
+  const resolvedAtFirstContact = count((r) => r.lifecycle.resolvedAtFirstContact);
+  const withResult = count((r) => r.lifecycle.rounds > 0);
+  const reopened = count((r) => r.lifecycle.reopens > 0);
+
+  const firstResponse = records.flatMap((r) => (r.lifecycle.firstResponseMinutes === null ? [] : [r.lifecycle.firstResponseMinutes]));
+  const resolution = records.flatMap((r) =>
+    r.lifecycle.outcome === 'satisfied' && r.lifecycle.resolutionMinutes !== null ? [r.lifecycle.resolutionMinutes] : [],
+  );
+  const compliance = (pick: (verdicts: Verdicts) => boolean | null): DeadlineCompliance => {
+    const judged = records.map((r) => pick(verdicts.get(r.ticketId)!)).filter((verdict): verdict is boolean => verdict !== null);
+    const met = judged.filter(Boolean).length;
+    return { met, missed: judged.length - met, rate: rate(met, judged.length) };
+  };
+
+  const volumeByChannel = Object.fromEntries(CHANNELS.map((channel) => [channel, count((r) => r.channel === channel)])) as Record<Channel, number>;
+  const hours = Array.from({ length: 24 }, () => 0);
+  for (const record of records) hours[hourOf(record.openedAt!, policy.timeZone)]!++;
+  const busiest = Math.max(...hours);
+
+  return {
+    tickets,
+    complaints,
+    closed,
+    closedSatisfied,
+    closedUnreachable,
+    resolvedAtFirstContact,
+    withResult,
+    reopened,
+    satisfactionRate: rate(closedSatisfied, closed),
+    complaintRate: rate(complaints, tickets),
+    resolutionRate: rate(closedSatisfied, tickets),
+    firstContactResolutionRate: rate(resolvedAtFirstContact, tickets),
+    reopenRate: rate(reopened, withResult),
+    firstResponseMinutes: distributionOf(firstResponse),
+    resolutionMinutes: distributionOf(resolution),
+    firstResponseDeadline: compliance((v) => v.firstResponse),
+    resolutionDeadline: compliance((v) => v.resolution),
+    volumeByChannel,
+    volumeByHour: hours.map((volume, hour) => ({ hour, volume, peak: policy.peakHours.includes(hour) })),
+    busiestHours: busiest > 0 ? hours.flatMap((volume, hour) => (volume === busiest ? [hour] : [])) : [],
+  };
+}
+
+export function kpiValue(figures: KpiFigures, kpi: KpiName): number | null {
+  switch (kpi) {
+    case 'satisfactionRate':
+    case 'complaintRate':
+    case 'resolutionRate':
+    case 'firstContactResolutionRate':
+    case 'reopenRate':
+      return figures[kpi];
+    case 'firstResponseMinutesMedian':
+      return figures.firstResponseMinutes.median;
+    case 'firstResponseMinutesP90':
+      return figures.firstResponseMinutes.p90;
+    case 'resolutionMinutesMedian':
+      return figures.resolutionMinutes.median;
+    case 'resolutionMinutesP90':
+      return figures.resolutionMinutes.p90;
+    case 'firstResponseDeadlineRate':
+      return figures.firstResponseDeadline.rate;
+    case 'resolutionDeadlineRate':
+      return figures.resolutionDeadline.rate;
+  }
+}
+
+function checkTargets(figures: KpiFigures, version: TargetsVersion): TargetCheck[] {
+  return KPI_NAMES.flatMap((kpi) => {
+    const target = version.targets[kpi];
+    if (!target) return [];
+    const actual = kpiValue(figures, kpi);
+    const met = actual === null ? null : 'min' in target ? actual >= target.min : actual <= target.max;
+    return [{ kpi, actual, target, met }];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Complaint analysis
+
+export interface Share {
+  readonly key: string;
+  readonly count: number;
+  /** count ÷ complaints. */
+  readonly share: number;
+}
+
+export interface ComplaintReport {
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly department: string | null;
+  readonly complaints: number;
+  /** What the complaints are about: the category they were classified in. */
+  readonly byCategory: readonly Share[];
+  /** Why: the classification rule that recognised each (e.g. `slow_response`), `unclassified` when none did. */
+  readonly byCause: readonly Share[];
+  /** Where the problem was put right: the department of the latest result, `unresolved` without one. */
+  readonly byDepartment: readonly Share[];
+  /** Complaints whose result carried a corrective action against the same problem happening again. */
+  readonly withCorrectiveAction: { readonly count: number; readonly share: number | null };
+}
+
+export function complaintReport(records: readonly ServiceRecord[], query: Pick<KpiQuery, 'from' | 'to' | 'department'>): ComplaintReport {
+  const complaints = selectRecords(records, query).filter((record) => record.complaint);
+  const shares = (keyOf: (record: ServiceRecord) => string): Share[] => {
+    const counts = new Map<string, number>();
+    for (const record of complaints) counts.set(keyOf(record), (counts.get(keyOf(record)) ?? 0) + 1);
+    return [...counts.entries()]
+      .map(([key, count]) => ({ key, count, share: count / complaints.length }))
+      .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+  };
+  const withAction = complaints.filter((record) => record.correctiveActionGiven).length;
+  return {
+    from: query.from ?? null,
+    to: query.to ?? null,
+    department: query.department ?? null,
+    complaints: complaints.length,
+    byCategory: shares((record) => record.category ?? 'unclassified'),
+    byCause: shares((record) => record.cause ?? 'unclassified'),
+    byDepartment: shares((record) => record.resolvingDepartment ?? 'unresolved'),
+    withCorrectiveAction: { count: withAction, share: rate(withAction, complaints.length) },
+  };
+}

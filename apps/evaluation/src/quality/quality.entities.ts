@@ -1,0 +1,93 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The inspections as QA reads them: one row per record inspected in a sample. Rebuildable from
+ * `evaluation.events`; holds ids, scores and the inspector's note, never a customer's details.
+ */
+@Entity({ name: 'qa_inspections' })
+export class QaInspection {
+  @PrimaryColumn('text', { name: 'ticket_id' })
+  ticketId!: string;
+
+  @PrimaryColumn('uuid', { name: 'sample_id' })
+  sampleId!: string;
+
+  @Column('text')
+  team!: string;
+
+  @Column('text', { name: 'inspector_id' })
+  inspectorId!: string;
+
+  @Column('timestamptz', { name: 'inspected_at' })
+  inspectedAt!: Date;
+
+  @Column('text', { name: 'rubric_version' })
+  rubricVersion!: string;
+
+  @Column('jsonb')
+  scores!: Record<string, number>;
+
+  @Column('double precision')
+  total!: number;
+
+  @Column('double precision', { name: 'pass_mark' })
+  passMark!: number;
+
+  @Column('boolean', { name: 'corrective_action_required' })
+  correctiveActionRequired!: boolean;
+
+  @Column('text', { array: true })
+  missing!: string[];
+
+  @Column('text', { nullable: true })
+  note!: string | null;
+}
+
+/** A corrective action from its requirement until it is completed. */
+@Entity({ name: 'qa_corrective_actions' })
+export class QaCorrectiveAction {
+  @PrimaryColumn('uuid', { name: 'action_id' })
+  actionId!: string;
+
+  @Column('text', { name: 'ticket_id' })
+  ticketId!: string;
+
+  @Column('uuid', { name: 'sample_id' })
+  sampleId!: string;
+
+  @Column('text')
+  team!: string;
+
+  @Column('text', { array: true })
+  assignees!: string[];
+
+  @Column('text')
+  description!: string;
+
+  @Column('timestamptz', { name: 'due_at', nullable: true })
+  dueAt!: Date | null;
+
+  @Column('text')
+  status!: 'open' | 'completed';
+
+  @Column('text', { name: 'required_by' })
+  requiredBy!: string;
+
+  @Column('timestamptz', { name: 'required_at' })
+  requiredAt!: Date;
+
+  @Column('text', { name: 'completed_by', nullable: true })
+  completedBy!: string | null;
+
+  @Column('timestamptz', { name: 'completed_at', nullable: true })
+  completedAt!: Date | null;
+
+  @Column('text', { name: 'completion_note', nullable: true })
+  completionNote!: string | null;
+
+  /** The inspection stream's position this row was built to: an event at or before it is not applied again. */
+  @Column('integer', { name: 'stream_position' })
+  streamPosition!: number;
+}
+
+export const QUALITY_ENTITIES = [QaInspection, QaCorrectiveAction];

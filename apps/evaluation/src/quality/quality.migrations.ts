@@ -1,0 +1,76 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class CreateQaInspections1796000000000 implements MigrationInterface {
+  readonly name = 'CreateQaInspections1796000000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE qa_inspections (
+        ticket_id text NOT NULL,
+        sample_id uuid NOT NULL,
+        team text NOT NULL,
+        inspector_id text NOT NULL,
+        inspected_at timestamptz NOT NULL,
+        rubric_version text NOT NULL,
+        scores jsonb NOT NULL,
+        total double precision NOT NULL,
+        pass_mark double precision NOT NULL,
+        corrective_action_required boolean NOT NULL,
+        missing text[] NOT NULL,
+        note text,
+        PRIMARY KEY (ticket_id, sample_id)
+      )`);
+    await queryRunner.query('CREATE INDEX qa_inspections_sample_idx ON qa_inspections (sample_id)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE qa_inspections');
+  }
+}
+
+export class CreateQaCorrectiveActions1796000060000 implements MigrationInterface {
+  readonly name = 'CreateQaCorrectiveActions1796000060000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE qa_corrective_actions (
+        action_id uuid PRIMARY KEY,
+        ticket_id text NOT NULL,
+        sample_id uuid NOT NULL,
+        team text NOT NULL,
+        assignees text[] NOT NULL,
+        description text NOT NULL,
+        due_at timestamptz,
+        status text NOT NULL CHECK (status IN ('open', 'completed')),
+        required_by text NOT NULL,
+        required_at timestamptz NOT NULL,
+        completed_by text,
+        completed_at timestamptz,
+        completion_note text,
+        stream_position integer NOT NULL
+      )`);
+    await queryRunner.query('CREATE INDEX qa_corrective_actions_team_status_idx ON qa_corrective_actions (team, status, required_at)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE qa_corrective_actions');
+  }
+}
+
+/**
+ * The figures read a period's service records from the timeline by the customers' answers in it
+ * (assessment) and by type; without this index each such read scans every entry.
+ */
+export class IndexTimelineEntriesByTypeAndTime1796000120000 implements MigrationInterface {
+  readonly name = 'IndexTimelineEntriesByTypeAndTime1796000120000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('CREATE INDEX ticket_timeline_entries_type_occurred_idx ON ticket_timeline_entries (type, occurred_at)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX ticket_timeline_entries_type_occurred_idx');
+  }
+}
+
+export const QUALITY_MIGRATIONS = [CreateQaInspections1796000000000, CreateQaCorrectiveActions1796000060000, IndexTimelineEntriesByTypeAndTime1796000120000];

@@ -1,0 +1,223 @@
+import { randomInt } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import {
+  DomainError,
+  inspectionStreamId,
+  newId,
+  sampleStreamId,
+  type Actor,
+  type CommandMetadata,
+  type RecordPart,
+  type SampleDrawnData,
+} from '@handoff/contracts';
+import { CommandHandler, type EventStore } from '@handoff/event-store';
+import { CONFIG, EVENT_STORE } from '@handoff/platform';
+import type { EvaluationConfig } from '../config';
+import { periodBounds } from '../kpis/periods';
+import { missingParts, needsImprovement, type ServiceRecord } from '../records/service-record';
+import { ServiceRecordsReader } from '../records/service-records.reader';
+import { assertMaySuperviseTeam } from '../teams';
+import { inspectionDecider } from './inspection.decider';
+import { QaCorrectiveAction, QaInspection } from './quality.entities';
+import { totalOf } from './rubric';
+import { sampleDecider } from './sample.decider';
+import { CS_TEAM, drawSample, periodFitsCadence, populationDigest, populationOf, samplingRuleFor } from './sampling';
+
+export interface SampleRecordView {
+  readonly ticketId: string;
+  readonly channel: string | null;
+  readonly agents: readonly string[];
+  readonly parts: Readonly<Record<RecordPart, boolean>>;
+  readonly missing: readonly RecordPart[];
+  readonly needsImprovement: boolean;
+  readonly inspection: { readonly total: number; readonly correctiveActionRequired: boolean; readonly inspectorId: string; readonly inspectedAt: string } | null;
+}
+
+export interface SampleView extends SampleDrawnData {
+  readonly drawnAt: string;
+  readonly drawnBy: string;
+  readonly records: readonly SampleRecordView[];
+  /** The same draw repeated now from the records evaluation holds for the team and period. */
+  readonly redraw: { readonly populationSize: number; readonly populationDigest: string; readonly samePopulation: boolean; readonly sameSample: boolean };
+}
+
+export interface CorrectiveActionView {
+  readonly actionId: string;
+  readonly ticketId: string;
+  readonly sampleId: string;
+  readonly team: string;
+  readonly assignees: readonly string[];
+  readonly description: string;
+  readonly dueAt: string | null;
+  readonly status: 'open' | 'completed';
+  readonly requiredBy: string;
+  readonly requiredAt: string;
+  readonly completedBy: string | null;
+  readonly completedAt: string | null;
+  readonly completionNote: string | null;
+}
+
+/** Turns QA's requests into commands on evaluation's own streams; the decisions are the deciders'. */
+@Injectable()
+export class QualityService {
+  constructor(
+    private readonly commands: CommandHandler,
+    private readonly records: ServiceRecordsReader,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CONFIG) private readonly config: EvaluationConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async draw(input: { team: string; period: string; seed?: number }, metadata: CommandMetadata): Promise<SampleDrawnData> {
+    const policy = samplingRuleFor(this.config.QA_SAMPLING_POLICY_FILE, input.team);
+    // A random seed unless one is given; either way it is recorded, so the draw can be repeated.
+    const seed = input.seed ?? randomInt(0, 2 ** 32);
+    // The decider refuses a period of the wrong cadence too; no need to read the records for one.
+    const population = periodFitsCadence(input.period, policy.cadence) ? await this.population(input.team, input.period) : [];
+    const sampleId = newId();
+    const result = await this.commands.handle(
+      sampleStreamId(sampleId),
+      sampleDecider,
+      { type: 'DrawSample', data: { sampleId, team: input.team, period: input.period, policy, seed, population }, metadata },
+      // A sample is about many tickets: its stream's events carry the sample id where a ticket id would be.
+      { ticketId: sampleId },
+    );
+    if (result.state.status !== 'drawn') throw new Error('the sample was not drawn');
+    return result.state.sample;
+  }
+
+  async sample(sampleId: string, actor: Actor): Promise<SampleView> {
+    const [drawn] = await this.store.readStream(sampleStreamId(sampleId));
+    if (!drawn || drawn.type !== 'SampleDrawn') throw new DomainError('NOT_FOUND', `no sample ${sampleId}`);
+    const sample = drawn.data as SampleDrawnData;
+    assertMaySuperviseTeam(actor, sample.team);
+    const records = new Map((await this.records.byIds(sample.ticketIds)).map((record) => [record.ticketId, record]));
+    const inspections = new Map((await this.dataSource.getRepository(QaInspection).findBy({ sampleId })).map((row) => [row.ticketId, row]));
+    const population = await this.population(sample.team, sample.period);
+    const digest = populationDigest(population);
+    return {
+      ...sample,
+      drawnAt: drawn.metadata.occurredAt,
+      drawnBy: drawn.metadata.actorId,
+      records: sample.ticketIds.map((ticketId) => recordView(ticketId, sample.team, records.get(ticketId), inspections.get(ticketId))),
+      redraw: {
+        populationSize: population.length,
+        populationDigest: digest,
+        samePopulation: digest === sample.populationDigest,
+        sameSample: population.length > 0 && JSON.stringify(drawSample(population, sample.policy.rate, sample.seed).ticketIds) === JSON.stringify(sample.ticketIds),
+      },
+    };
+  }
+
+  async inspect(
+    ticketId: string,
+    input: { sampleId: string; scores: Record<string, number>; note?: string; correctiveAction?: { description: string; dueAt?: string } },
+    metadata: CommandMetadata,
+  ): Promise<{ ticketId: string; sampleId: string; total: number; correctiveActionRequired: boolean; actionId: string | null }> {
+    const rubric = this.config.QA_RUBRIC_FILE;
+    // Scores are checked against the rubric before anything is looked up: a bad one is a 400 whatever the sample.
+    totalOf(rubric, input.scores);
+    const { state: sampleState } = await this.commands.load(sampleStreamId(input.sampleId), sampleDecider);
+    const sample = sampleState.status === 'drawn' ? sampleState.sample : null;
+    const [record] = sample?.ticketIds.includes(ticketId) ? await this.records.byIds([ticketId]) : [];
+    const actionId = input.correctiveAction ? newId() : null;
+    const result = await this.commands.handle(
+      inspectionStreamId(ticketId),
+      inspectionDecider,
+      {
+        type: 'InspectRecord',
+        data: {
+          ticketId,
+          sampleId: input.sampleId,
+          sample: sample && { team: sample.team, ticketIds: sample.ticketIds },
+          rubric,
+          scores: input.scores,
+          missing: record ? missingParts(record) : [],
+          assignees: record && sample ? workersOf(record, sample.team) : [],
+          ...(input.note ? { note: input.note } : {}),
+          ...(input.correctiveAction && actionId ? { correctiveAction: { actionId, ...input.correctiveAction } } : {}),
+        },
+        metadata,
+      },
+      { ticketId },
+    );
+    const inspected = result.events.find((event) => event.type === 'RecordInspected');
+    const required = result.events.find((event) => event.type === 'CorrectiveActionRequired');
+    const data = inspected?.data as { total: number; correctiveActionRequired: boolean } | undefined;
+    return {
+      ticketId,
+      sampleId: input.sampleId,
+      total: data?.total ?? totalOf(rubric, input.scores),
+      correctiveActionRequired: data?.correctiveActionRequired ?? false,
+      actionId: (required?.data as { actionId: string } | undefined)?.actionId ?? null,
+    };
+  }
+
+  async completeAction(actionId: string, note: string, metadata: CommandMetadata): Promise<CorrectiveActionView> {
+    const row = await this.dataSource.getRepository(QaCorrectiveAction).findOneBy({ actionId });
+    if (!row) throw new DomainError('NOT_FOUND', `no corrective action ${actionId}`);
+    assertMaySuperviseTeam(metadata.actor, row.team);
+    await this.commands.handle(inspectionStreamId(row.ticketId), inspectionDecider, { type: 'CompleteCorrectiveAction', data: { actionId, note }, metadata }, { ticketId: row.ticketId });
+    // The read model catches up from the topic; the answer says what was just recorded.
+    return { ...actionView(row), status: 'completed', completedBy: metadata.actor.id, completedAt: metadata.now.toISOString(), completionNote: note };
+  }
+
+  async actions(filter: { team?: string; status?: 'open' | 'completed' }): Promise<CorrectiveActionView[]> {
+    const where = { ...(filter.team ? { team: filter.team } : {}), ...(filter.status ? { status: filter.status } : {}) };
+    const rows = await this.dataSource.getRepository(QaCorrectiveAction).find({ where, order: { requiredAt: 'ASC', actionId: 'ASC' } });
+    return rows.map(actionView);
+  }
+
+  private async population(team: string, period: string) {
+    const { start, end } = periodBounds(period, this.config.KPI_TIME_ZONE);
+    const records = await this.records.openedBetween({ from: start, to: end, ...(team === CS_TEAM ? {} : { department: team }) });
+    return populationOf(records, team, period, this.config.KPI_TIME_ZONE);
+  }
+}
+
+/** Who did the team's work on the record: its CS agents, or the department's handlers. */
+function workersOf(record: ServiceRecord, team: string): string[] {
+  return [...(team === CS_TEAM ? record.csAgents : (record.handlersByDepartment[team] ?? []))];
+}
+
+function recordView(ticketId: string, team: string, record: ServiceRecord | undefined, inspection: QaInspection | undefined): SampleRecordView {
+  const parts: Record<RecordPart, boolean> = record?.parts ?? {
+    customer_information: false,
+    contact_details: false,
+    problem_description: false,
+    handling_process: false,
+    solution: false,
+    customer_confirmation: false,
+  };
+  return {
+    ticketId,
+    channel: record?.channel ?? null,
+    agents: record ? workersOf(record, team) : [],
+    parts,
+    missing: missingParts({ parts }),
+    needsImprovement: needsImprovement({ parts }),
+    inspection: inspection
+      ? { total: inspection.total, correctiveActionRequired: inspection.correctiveActionRequired, inspectorId: inspection.inspectorId, inspectedAt: inspection.inspectedAt.toISOString() }
+      : null,
+  };
+}
+
+function actionView(row: QaCorrectiveAction): CorrectiveActionView {
+  return {
+    actionId: row.actionId,
+    ticketId: row.ticketId,
+    sampleId: row.sampleId,
+    team: row.team,
+    assignees: row.assignees,
+    description: row.description,
+    dueAt: row.dueAt?.toISOString() ?? null,
+    status: row.status,
+    requiredBy: row.requiredBy,
+    requiredAt: row.requiredAt.toISOString(),
+    completedBy: row.completedBy,
+    completedAt: row.completedAt?.toISOString() ?? null,
+    completionNote: row.completionNote,
+  };
+}

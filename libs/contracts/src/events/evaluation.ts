@@ -1,0 +1,216 @@
+import { z } from 'zod';
+import type { DomainEvent } from '../decider';
+import { uuidV5 } from '../ids';
+import { type Channel, type EventRegistry, channelSchema, identifierSchema, isoInstantSchema, textSchema } from './common';
+
+/**
+ * Evaluation's own workflow (DOMAIN.md, "Quality inspection" and "Evaluation"): quality samples,
+ * inspections with their corrective actions, and the people's assessments. Topic `evaluation.events`.
+ *
+ * Streams:
+ * - `evaluation-sample-<sampleId>`: one draw. Not about one ticket: the envelope's `ticketId` is the sample id.
+ * - `evaluation-inspection-<ticketId>`: the inspections of one service record (a ticket) and the
+ *   corrective actions they required; the envelope's `ticketId` is the ticket's, so an audit of the
+ *   ticket shows its inspections too.
+ * - `evaluation-assessment-<assessmentId>`: one person's assessment for one period. Not about one
+ *   ticket: the envelope's `ticketId` is the assessment id (see `assessmentIdOf`).
+ *
+ * No event here carries a customer: evaluation never holds contact details.
+ */
+
+export const EVALUATION_STREAM_PREFIXES = {
+  sample: 'evaluation-sample-',
+  inspection: 'evaluation-inspection-',
+  assessment: 'evaluation-assessment-',
+} as const;
+
+export const sampleStreamId = (sampleId: string): string => EVALUATION_STREAM_PREFIXES.sample + sampleId;
+export const inspectionStreamId = (ticketId: string): string => EVALUATION_STREAM_PREFIXES.inspection + ticketId;
+export const assessmentStreamId = (assessmentId: string): string => EVALUATION_STREAM_PREFIXES.assessment + assessmentId;
+
+const ASSESSMENT_NAMESPACE = '0b7f4f0e-3c55-4d8e-9a1b-5e2f6c7d8a90';
+
+/** One person's assessment for one period has one stream, whoever writes to it first. */
+export const assessmentIdOf = (personId: string, period: string): string => uuidV5(`${personId}\u0000${period}`, ASSESSMENT_NAMESPACE);
+
+/** How often a team is sampled: `YYYY-Www` (ISO week) periods or `YYYY-MM` periods. */
+export const SAMPLING_CADENCES = ['week', 'month'] as const;
+export type SamplingCadence = (typeof SAMPLING_CADENCES)[number];
+
+/** Which rule of the sampling policy set the rate: the team's own, its size class, or the default. */
+export const SAMPLING_RULES = ['team', 'small', 'large', 'default'] as const;
+export type SamplingRule = (typeof SAMPLING_RULES)[number];
+
+/** A team: `cs` (the CS agents) or a department's identifier. */
+export type Team = string;
+
+export interface SamplingPolicyApplied {
+  readonly version: string;
+  readonly rule: SamplingRule;
+  readonly cadence: SamplingCadence;
+  /** Share of the team's service records to inspect, 0 < rate ≤ 1. */
+  readonly rate: number;
+}
+
+/**
+ * A quality sample, drawn by a seeded random choice stratified so every agent and every channel
+ * of the population is represented. Anyone can redraw it: the same population (its size and
+ * digest are here), policy and seed give the same ticket ids (see evaluation's `drawSample`).
+ */
+export interface SampleDrawnData {
+  readonly sampleId: string;
+  readonly team: Team;
+  /** `2025-W10` or `2025-03`, in evaluation's reporting time zone. */
+  readonly period: string;
+  readonly policy: SamplingPolicyApplied;
+  /** An unsigned 32-bit integer seeding the generator. */
+  readonly seed: number;
+  /** The service records the sample was drawn from. */
+  readonly populationSize: number;
+  /** sha256 over the population's sorted ticket ids, one per line: a redraw can check it saw the same records. */
+  readonly populationDigest: string;
+  /** ceil(rate × population); the sample is larger when covering every agent and channel needs it. */
+  readonly targetSize: number;
+  readonly size: number;
+  readonly ticketIds: readonly string[];
+  /** The agents and channels of the population, each represented in the sample. */
+  readonly agents: readonly string[];
+  readonly channels: readonly Channel[];
+}
+export type SampleDrawn = DomainEvent<'SampleDrawn', SampleDrawnData>;
+
+/** Which parts of a complete service record are there (DOMAIN.md: "A complete service record has ..."). */
+export const RECORD_PARTS = ['customer_information', 'contact_details', 'problem_description', 'handling_process', 'solution', 'customer_confirmation'] as const;
+export type RecordPart = (typeof RECORD_PARTS)[number];
+
+/** An inspector scored one sampled service record against the rubric in force. */
+export interface RecordInspectedData {
+  readonly sampleId: string;
+  readonly team: Team;
+  readonly rubricVersion: string;
+  /** Criterion → points, each 0 to the criterion's maximum. */
+  readonly scores: Readonly<Record<string, number>>;
+  /** The weighted total, 0 to 100. */
+  readonly total: number;
+  /** The rubric's pass mark: a total below it requires a corrective action. */
+  readonly passMark: number;
+  readonly correctiveActionRequired: boolean;
+  /** The parts of the record missing when it was inspected. */
+  readonly missing: readonly RecordPart[];
+  readonly note?: string;
+}
+export type RecordInspected = DomainEvent<'RecordInspected', RecordInspectedData>;
+
+export interface CorrectiveActionRequiredData {
+  readonly actionId: string;
+  readonly sampleId: string;
+  readonly team: Team;
+  /** Who must act: the agents or handlers who did the work on the record. */
+  readonly assignees: readonly string[];
+  readonly description: string;
+  readonly dueAt?: string;
+}
+export type CorrectiveActionRequired = DomainEvent<'CorrectiveActionRequired', CorrectiveActionRequiredData>;
+
+export interface CorrectiveActionCompletedData {
+  readonly actionId: string;
+  readonly note: string;
+}
+export type CorrectiveActionCompleted = DomainEvent<'CorrectiveActionCompleted', CorrectiveActionCompletedData>;
+
+/** A person's own score of their work in a period, 0 to 100. The person is the event's actor. */
+export interface SelfEvaluationSubmittedData {
+  readonly personId: string;
+  readonly team: Team;
+  readonly period: string;
+  readonly score: number;
+  readonly comment?: string;
+}
+export type SelfEvaluationSubmitted = DomainEvent<'SelfEvaluationSubmitted', SelfEvaluationSubmittedData>;
+
+/** The supervisor's score of a person's work in a period, 0 to 100. The supervisor is the event's actor. */
+export interface SupervisorEvaluationSubmittedData {
+  readonly personId: string;
+  readonly team: Team;
+  readonly period: string;
+  readonly score: number;
+  readonly comment?: string;
+}
+export type SupervisorEvaluationSubmitted = DomainEvent<'SupervisorEvaluationSubmitted', SupervisorEvaluationSubmittedData>;
+
+export type EvaluationEvent =
+  | SampleDrawn
+  | RecordInspected
+  | CorrectiveActionRequired
+  | CorrectiveActionCompleted
+  | SelfEvaluationSubmitted
+  | SupervisorEvaluationSubmitted;
+
+// ---------------------------------------------------------------------------------------------
+
+/** `2025-W10` (ISO week) or `2025-03` (month). */
+export const periodSchema = z.string().regex(/^\d{4}-(W(0[1-9]|[1-4]\d|5[0-3])|(0[1-9]|1[0-2]))$/, 'must be a week (2025-W10) or a month (2025-03)');
+const scoreSchema = z.number().min(0).max(100);
+const uuidSchema = z.uuid();
+
+export const EVALUATION_EVENTS: EventRegistry<EvaluationEvent> = {
+  SampleDrawn: {
+    version: 1,
+    schema: z.object({
+      sampleId: uuidSchema,
+      team: identifierSchema,
+      period: periodSchema,
+      policy: z.object({
+        version: textSchema,
+        rule: z.enum(SAMPLING_RULES),
+        cadence: z.enum(SAMPLING_CADENCES),
+        rate: z.number().gt(0).max(1),
+      }),
+      seed: z.number().int().min(0).max(0xffffffff),
+      populationSize: z.number().int().positive(),
+      populationDigest: z.string().regex(/^[0-9a-f]{64}$/),
+      targetSize: z.number().int().positive(),
+      size: z.number().int().positive(),
+      ticketIds: z.array(z.string().min(1)).min(1),
+      agents: z.array(z.string().min(1)),
+      channels: z.array(channelSchema),
+    }),
+  },
+  RecordInspected: {
+    version: 1,
+    schema: z.object({
+      sampleId: uuidSchema,
+      team: identifierSchema,
+      rubricVersion: textSchema,
+      scores: z.record(identifierSchema, z.number().min(0)),
+      total: scoreSchema,
+      passMark: scoreSchema,
+      correctiveActionRequired: z.boolean(),
+      missing: z.array(z.enum(RECORD_PARTS)),
+      note: textSchema.optional(),
+    }),
+  },
+  CorrectiveActionRequired: {
+    version: 1,
+    schema: z.object({
+      actionId: uuidSchema,
+      sampleId: uuidSchema,
+      team: identifierSchema,
+      assignees: z.array(z.string().min(1)),
+      description: textSchema,
+      dueAt: isoInstantSchema.optional(),
+    }),
+  },
+  CorrectiveActionCompleted: {
+    version: 1,
+    schema: z.object({ actionId: uuidSchema, note: textSchema }),
+  },
+  SelfEvaluationSubmitted: {
+    version: 1,
+    schema: z.object({ personId: z.string().min(1), team: identifierSchema, period: periodSchema, score: scoreSchema, comment: textSchema.optional() }),
+  },
+  SupervisorEvaluationSubmitted: {
+    version: 1,
+    schema: z.object({ personId: z.string().min(1), team: identifierSchema, period: periodSchema, score: scoreSchema, comment: textSchema.optional() }),
+  },
+};
