@@ -28,6 +28,7 @@ async function main() {
   await ensurePostgres();
   const kafka = await ensureKafka();
   await require('./build').build();
+  await require('./build-web').buildWeb();
 
   const children = SERVICES.map((service) => {
     const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist/apps', service.name, 'src/main.js')], {
@@ -67,7 +68,13 @@ async function main() {
   const deadline = Date.now() + 90_000;
   const healthy = await Promise.all(SERVICES.map((service) => waitHealthy(`http://127.0.0.1:${servicePort(service)}/health`, deadline)));
   if (healthy.every(Boolean)) {
+    // The consoles' address: the single-page app and the services' APIs behind one origin.
+    const { createWebServer, webOptionsFromEnv, webPort } = require('./web');
+    const web = createWebServer(webOptionsFromEnv());
+    const webHost = process.env.WEB_HOST || '127.0.0.1';
+    await new Promise((resolve, reject) => web.once('error', reject).listen(webPort(), webHost, resolve));
     process.stdout.write(`\nHandoff is up in ${((Date.now() - started) / 1000).toFixed(1)} s:\n`);
+    process.stdout.write(`  consoles    http://${webHost}:${webPort()}  (sign in as any role with the local development credentials)\n`);
     for (const service of SERVICES) {
       process.stdout.write(`  ${service.name.padEnd(11)} http://127.0.0.1:${servicePort(service)}  (API docs: /docs, health: /health)\n`);
     }

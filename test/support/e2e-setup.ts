@@ -5,4 +5,7 @@ export default async function e2eSetup(): Promise<void> {
   await infrastructureSetup();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   await require('../../scripts/build.js').build({ quiet: true });
+  // The consoles' tests drive the built single-page app.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  await require('../../scripts/build-web.js').buildWeb({ quiet: true });
 }

@@ -11,7 +11,8 @@ export const SERVICE_NAMES = ['intake', 'routing', 'followup', 'evaluation'] as 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 const ROOT = path.resolve(__dirname, '../..');
-const SECRET = 'e2e-secret-of-sufficient-length';
+/** The services' AUTH_TOKEN_SECRET in these runs (the consoles' server mints sign-ins with it). */
+export const SECRET = 'e2e-secret-of-sufficient-length';
 export const UPSTREAM_KEY = 'e2e-upstream-key-0123456789';
 
 async function freePort(): Promise<number> {

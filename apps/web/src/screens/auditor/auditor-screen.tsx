@@ -1,0 +1,3 @@
+export function AuditorScreen(_props: { route: readonly string[] }) {
+  return <p>Audit: under construction.</p>;
+}

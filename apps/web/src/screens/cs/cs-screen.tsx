@@ -1,0 +1,3 @@
+export function CsScreen(_props: { route: readonly string[] }) {
+  return <p>Customer service: under construction.</p>;
+}

@@ -1,0 +1,3 @@
+export function DepartmentScreen(_props: { route: readonly string[] }) {
+  return <p>Department queue: under construction.</p>;
+}

@@ -1,0 +1,3 @@
+export function ManagementScreen(_props: { route: readonly string[] }) {
+  return <p>Management: under construction.</p>;
+}

@@ -1,0 +1,3 @@
+export function QaScreen(_props: { route: readonly string[] }) {
+  return <p>Quality: under construction.</p>;
+}

@@ -1,0 +1,93 @@
+import { useId, type ReactNode } from 'react';
+import { ApiError, describeError } from './api';
+
+/**
+ * A labelled form control with the service's error for that field next to it. `field` is the
+ * dotted path the services name in a 400 (`customer.phone`), so their checks show where they apply.
+ */
+export function Field(props: {
+  label: string;
+  field: string;
+  error?: unknown;
+  hint?: string;
+  children: (control: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string; name: string }) => ReactNode;
+}) {
+  const id = useId();
+  const message = props.error instanceof ApiError ? props.error.fieldMessage(props.field) : undefined;
+  const describedBy = [message ? `${id}-error` : '', props.hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${message ? ' field--invalid' : ''}`}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.children({ id, name: props.field, 'aria-invalid': Boolean(message), ...(describedBy ? { 'aria-describedby': describedBy } : {}) })}
+      {props.hint && (
+        <small id={`${id}-hint`} className="hint">
+          {props.hint}
+        </small>
+      )}
+      {message && (
+        <small id={`${id}-error`} className="field-error" role="alert">
+          {message}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/** A request's outcome for the person: the refusal in words, or a confirmation. */
+export function Notice({ error, success }: { error?: unknown; success?: string | null }) {
+  if (error) {
+    const unnamed = error instanceof ApiError && error.fields.length > 0 ? ` (${error.fields.map((field) => `${field.field}: ${field.message}`).join('; ')})` : '';
+    return (
+      <p className="notice notice--error" role="alert">
+        {describeError(error)}
+        {unnamed}
+      </p>
+    );
+  }
+  if (success) {
+    return (
+      <p className="notice notice--success" role="status">
+        {success}
+      </p>
+    );
+  }
+  return null;
+}
+
+export function Panel({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  const id = useId();
+  return (
+    <section className="panel" aria-labelledby={id}>
+      <header className="panel-header">
+        <h2 id={id}>{title}</h2>
+        {actions}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+export function formatInstant(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** 95 minutes as "1 h 35 min"; negative durations as "-…" (overdue). */
+export function formatDuration(milliseconds: number | null | undefined): string {
+  if (milliseconds === null || milliseconds === undefined || Number.isNaN(milliseconds)) return '—';
+  const sign = milliseconds < 0 ? '-' : '';
+  let seconds = Math.round(Math.abs(milliseconds) / 1000);
+  const days = Math.floor(seconds / 86400);
+  seconds -= days * 86400;
+  const hours = Math.floor(seconds / 3600);
+  seconds -= hours * 3600;
+  const minutes = Math.floor(seconds / 60);
+  seconds -= minutes * 60;
+  const parts = days > 0 ? [`${days} d`, `${hours} h`] : hours > 0 ? [`${hours} h`, `${minutes} min`] : minutes > 0 ? [`${minutes} min`] : [`${seconds} s`];
+  return sign + parts.join(' ');
+}
+
+export function formatPercent(ratio: number | null | undefined, digits = 1): string {
+  return ratio === null || ratio === undefined || Number.isNaN(ratio) ? '—' : `${(ratio * 100).toFixed(digits)}%`;
+}

@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+// The consoles' address (http://127.0.0.1:3000 by default): the built single-page app from
+// dist/web, the four services' public APIs under /api/<service>/ on the same origin, and a
+// session cookie instead of a token in the page.
+//
+// The page never holds a token: sign-in puts it in an HttpOnly, SameSite=Strict cookie and the
+// proxy turns the cookie into the Authorization header the services check, so a script injected
+// into the page cannot carry the token away, and the browser's EventSource (which cannot set
+// headers) reaches the department queue's live stream. Every rule stays the services' own: the
+// proxy adds nothing but the header.
+//
+// Development sign-in (pick a role and a person, no password) mints tokens with the local
+// secret; it is on only while AUTH_TOKEN_SECRET is the local default or WEB_DEV_SIGN_IN=true.
+// Otherwise a token issued by the organisation's identity provider is pasted at sign-in.
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+const { SERVICES, servicePort } = require('./services');
+const { DEFAULT_SECRET } = require('./dev-token');
+
+const root = path.resolve(__dirname, '..');
+const COOKIE = 'handoff_session';
+const ROLES = ['cs', 'department_handler', 'department_manager', 'management', 'qa', 'auditor'];
+const SESSION_HOURS = 8;
+const MAX_SIGN_IN_BODY = 4096;
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+// Charts draw with inline styles; nothing else inline, nothing from another origin.
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+function tokens() {
+  return require(path.join(root, 'dist/libs/platform/src/tokens.js'));
+}
+
+function cookieToken(request) {
+  const header = request.headers.cookie ?? '';
+  for (const part of header.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+function sessionCookie(token, maxAgeSeconds) {
+  return `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`;
+}
+
+function sendJson(response, status, body, headers = {}) {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...SECURITY_HEADERS, ...headers });
+  response.end(JSON.stringify(body));
+}
+
+function readBody(request, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    request.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(Object.assign(new Error('the body is too large'), { status: 413 }));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/** The claims of a token, checked with the secret when this server has it. */
+function claimsOf(token, secret) {
+  if (secret) {
+    const checked = tokens().verifyToken(token, secret);
+    return checked.ok ? { ok: true, actor: checked.actor } : { ok: false, reason: checked.reason };
+  }
+  // Without the secret the services judge the token; the page only needs to know whom it shows.
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    if (typeof payload.sub !== 'string' || !ROLES.includes(payload.role)) return { ok: false, reason: 'not a Handoff token' };
+    return { ok: true, actor: { id: payload.sub, role: payload.role, ...(payload.department ? { department: payload.department } : {}) } };
+  } catch {
+    return { ok: false, reason: 'not a Handoff token' };
+  }
+}
+
+async function signIn(request, response, options) {
+  let input;
+  try {
+    input = JSON.parse(await readBody(request, MAX_SIGN_IN_BODY));
+  } catch (error) {
+    return sendJson(response, error.status ?? 400, { error: 'bad_request', message: error.status ? error.message : 'the body is not valid JSON' });
+  }
+  if (typeof input !== 'object' || input === null) return sendJson(response, 400, { error: 'validation_failed', message: 'the request is invalid', fields: [{ field: 'role', message: 'required' }] });
+  let token;
+  if (typeof input.token === 'string' && input.token.length > 0) {
+    token = input.token.trim();
+  } else {
+    if (!options.devSignIn) {
+      return sendJson(response, 400, { error: 'validation_failed', message: 'development sign-in is off here: paste a token', fields: [{ field: 'token', message: 'required' }] });
+    }
+    const fields = [];
+    if (!ROLES.includes(input.role)) fields.push({ field: 'role', message: `one of ${ROLES.join(', ')}` });
+    if (typeof input.sub !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(input.sub)) fields.push({ field: 'sub', message: 'a user id of letters, digits and . _ : - (1 to 64)' });
+    const needsDepartment = typeof input.role === 'string' && input.role.startsWith('department_');
+    if (needsDepartment && (typeof input.department !== 'string' || !/^[a-z0-9_]{1,64}$/.test(input.department))) fields.push({ field: 'department', message: 'required for department roles' });
+    if (fields.length > 0) return sendJson(response, 400, { error: 'validation_failed', message: 'the request is invalid', fields });
+    token = tokens().signToken({ sub: input.sub, role: input.role, ...(needsDepartment ? { department: input.department } : {}) }, options.secret, { ttlSeconds: SESSION_HOURS * 3600 });
+  }
+  const claims = claimsOf(token, options.secret);
+  if (!claims.ok) return sendJson(response, 401, { error: 'unauthenticated', message: `the token is not accepted: ${claims.reason}`, fields: [{ field: 'token', message: claims.reason }] });
+  sendJson(response, 200, { actor: claims.actor }, { 'set-cookie': sessionCookie(token, SESSION_HOURS * 3600) });
+}
+
+/** For development sign-in only: the organisation's departments and people to pick from. */
+async function directory(response, options) {
+  if (!options.devSignIn) return sendJson(response, 404, { error: 'not_found', message: 'development sign-in is off' });
+  const token = tokens().signToken({ sub: 'consoles-directory', role: 'management' }, options.secret, { ttlSeconds: 60 });
+  const answer = await fetch(`${options.services.routing}/v1/departments`, { headers: { authorization: `Bearer ${token}` } });
+  if (!answer.ok) return sendJson(response, 502, { error: 'unavailable', message: `routing answered ${answer.status}` });
+  sendJson(response, 200, await answer.json());
+}
+
+function proxy(request, response, target, suffix, token) {
+  const url = new URL(target);
+  const headers = { ...request.headers };
+  // The page's credentials are the cookie only; nothing it sends may pose as another header.
+  delete headers.cookie;
+  delete headers.authorization;
+  delete headers['x-api-key'];
+  delete headers.host;
+  if (token) headers.authorization = `Bearer ${token}`;
+  const upstream = http.request(
+    { hostname: url.hostname, port: url.port, method: request.method, path: suffix, headers },
+    (answer) => {
+      const out = { ...answer.headers, ...SECURITY_HEADERS };
+      // Server-sent events must pass through as they come.
+      if (String(answer.headers['content-type'] ?? '').startsWith('text/event-stream')) out['x-accel-buffering'] = 'no';
+      response.writeHead(answer.statusCode ?? 502, out);
+      answer.pipe(response);
+    },
+  );
+  upstream.on('error', () => {
+    if (!response.headersSent) sendJson(response, 502, { error: 'unavailable', message: 'the service is not reachable' });
+    else response.destroy();
+  });
+  response.on('close', () => upstream.destroy());
+  request.pipe(upstream);
+}
+
+function serveStatic(request, response, webRoot) {
+  const pathname = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+  const file = path.normalize(path.join(webRoot, pathname));
+  const inside = file.startsWith(webRoot + path.sep);
+  const found = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(webRoot, 'index.html');
+  if (!fs.existsSync(found)) {
+    response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+    return response.end('The consoles are not built: run `npm run build`.\n');
+  }
+  const hashed = found.includes(`${path.sep}assets${path.sep}`);
+  response.writeHead(200, {
+    'content-type': CONTENT_TYPES[path.extname(found)] ?? 'application/octet-stream',
+    // Built assets carry their content hash in the name; the page itself must always be fresh.
+    'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+    ...SECURITY_HEADERS,
+  });
+  if (request.method === 'HEAD') return response.end();
+  fs.createReadStream(found).pipe(response);
+}
+
+/**
+ * @param {{ services: Record<string, string>, secret?: string, devSignIn: boolean, webRoot?: string }} options
+ *   services: base URL of each service; secret: the services' AUTH_TOKEN_SECRET when this server may use it.
+ */
+function createWebServer(options) {
+  const webRoot = path.resolve(options.webRoot ?? path.join(root, 'dist/web'));
+  return http.createServer((request, response) => {
+    const { pathname } = new URL(request.url, 'http://x');
+    if (pathname === '/auth/session' && request.method === 'GET') {
+      const token = cookieToken(request);
+      const claims = token ? claimsOf(token, options.secret) : { ok: false };
+      return sendJson(response, 200, { actor: claims.ok ? claims.actor : null, devSignIn: options.devSignIn, roles: ROLES });
+    }
+    if (pathname === '/auth/sign-in' && request.method === 'POST') {
+      signIn(request, response, options).catch(() => sendJson(response, 500, { error: 'internal', message: 'internal error' }));
+      return;
+    }
+    if (pathname === '/auth/directory' && request.method === 'GET') {
+      directory(response, options).catch(() => sendJson(response, 502, { error: 'unavailable', message: 'routing is not reachable' }));
+      return;
+    }
+    if (pathname === '/auth/sign-out' && request.method === 'POST') {
+      return sendJson(response, 200, { actor: null }, { 'set-cookie': sessionCookie('', 0) });
+    }
+    const api = /^\/api\/([a-z]+)(\/.*)$/.exec(pathname);
+    if (api) {
+      const target = options.services[api[1]];
+      if (!target) return sendJson(response, 404, { error: 'not_found', message: `no service ${api[1]}` });
+      // Health and the API description are public on the services too.
+      const suffix = api[2] + (request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '');
+      return proxy(request, response, target, suffix, cookieToken(request));
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'method_not_allowed', message: 'method not allowed' });
+    serveStatic(request, response, webRoot);
+  });
+}
+
+function webOptionsFromEnv(env = process.env) {
+  const secret = env.AUTH_TOKEN_SECRET || DEFAULT_SECRET;
+  const devSignIn = env.WEB_DEV_SIGN_IN === 'true' || (env.WEB_DEV_SIGN_IN !== 'false' && !env.AUTH_TOKEN_SECRET);
+  const services = Object.fromEntries(
+    SERVICES.map((service) => [service.name, env[`${service.name.toUpperCase()}_URL`] || `http://127.0.0.1:${servicePort(service, env)}`]),
+  );
+  return { services, secret, devSignIn };
+}
+
+function webPort(env = process.env) {
+  return Number(env.WEB_PORT || 3000);
+}
+
+if (require.main === module) {
+  const server = createWebServer(webOptionsFromEnv());
+  const host = process.env.WEB_HOST || '127.0.0.1';
+  server.listen(webPort(), host, () => process.stdout.write(`consoles at http://${host}:${webPort()}\n`));
+}
+
+module.exports = { createWebServer, webOptionsFromEnv, webPort };
