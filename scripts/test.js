@@ -50,6 +50,12 @@ async function main(args) {
   let exitCode = null;
   try {
     await ensurePostgres();
+    try {
+      require('./chromium').ensureChromium();
+    } catch (error) {
+      // The browser tests then fail and say what is missing; every other test still runs.
+      console.error(`test: installing Chromium failed: ${error.message}`);
+    }
     const kafka = await ensureKafka();
     kafkaStartedHere = kafka.startedHere;
     // Tests and the Jest global setup read KAFKA_BROKERS; pass on the broker actually in use,

@@ -10,7 +10,8 @@
 // proxy adds nothing but the header.
 //
 // Development sign-in (pick a role and a person, no password) mints tokens with the local
-// secret; it is on only while AUTH_TOKEN_SECRET is the local default or WEB_DEV_SIGN_IN=true.
+// secret; it is on only while AUTH_TOKEN_SECRET is the local default (unless WEB_DEV_SIGN_IN=false)
+// or when WEB_DEV_SIGN_IN=true.
 // Otherwise a token issued by the organisation's identity provider is pasted at sign-in.
 const fs = require('node:fs');
 const http = require('node:http');
@@ -219,7 +220,8 @@ function createWebServer(options) {
 
 function webOptionsFromEnv(env = process.env) {
   const secret = env.AUTH_TOKEN_SECRET || DEFAULT_SECRET;
-  const devSignIn = env.WEB_DEV_SIGN_IN === 'true' || (env.WEB_DEV_SIGN_IN !== 'false' && !env.AUTH_TOKEN_SECRET);
+  // Anyone could mint tokens for the local secret anyway; with a real one, only on request.
+  const devSignIn = env.WEB_DEV_SIGN_IN === 'true' || (env.WEB_DEV_SIGN_IN !== 'false' && secret === DEFAULT_SECRET);
   const services = Object.fromEntries(
     SERVICES.map((service) => [service.name, env[`${service.name.toUpperCase()}_URL`] || `http://127.0.0.1:${servicePort(service, env)}`]),
   );
