@@ -75,6 +75,8 @@ const EXPECTED: Record<string, string> = {
   'evaluation GET /v1/kpis/complaints':                       '401  403   403  403  403  ok   ok   ok   ok   403',
   // Drawing samples and scoring records is QA's work; managers read their own team's samples and follow up its corrective actions.
   'evaluation POST /v1/qa/samples':                           '401  403   403  403  403  403  403  403  ok   403',
+  'evaluation GET /v1/qa/samples':                            '401  403   403  403  403  ok   ok   ok   ok   403',
+  'evaluation GET /v1/qa/rubric':                             '401  403   403  403  403  ok   ok   ok   ok   403',
   'evaluation GET /v1/qa/samples/{sampleId}':                 '401  403   403  403  403  ok   ok   ok   ok   403',
   'evaluation POST /v1/qa/inspections/{ticketId}':            '401  403   403  403  403  403  403  403  ok   403',
   'evaluation GET /v1/qa/corrective-actions':                 '401  403   403  403  403  ok   ok   ok   ok   403',

@@ -27,10 +27,10 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
   // The KPIs and the quality samples have no tables of their own: they are computed on request from the
   // timeline above by the same pure functions that recompute them from the event stores (kpis/kpis.ts).
   {
-    // Inspections and corrective actions, from evaluation's own events.
+    // Samples, inspections and corrective actions, from evaluation's own events.
     name: 'evaluation.quality',
     topics: [TOPICS.evaluationEvents],
-    tables: ['qa_inspections', 'qa_corrective_actions'],
+    tables: ['qa_samples', 'qa_inspections', 'qa_corrective_actions'],
     handler: () => qualityProjection(),
   },
   {

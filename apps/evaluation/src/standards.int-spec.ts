@@ -289,6 +289,33 @@ describe('evaluation: service standards, quality inspection and assessment over 
     expect(billingView.status).toBe(200);
     expect((await call('GET', `/v1/qa/samples/${billing.body.sampleId}`, token('department_manager', 'm-guo', 'product'))).status).toBe(403);
     expect((await call('GET', `/v1/qa/samples/${randomUUID()}`, qa)).status).toBe(404);
+
+    // Found again without its id: every sample of the team and period, newest first.
+    const listed = await eventually('the samples of cs in 2025-W10 listed', async () => {
+      const list = await call('GET', '/v1/qa/samples?team=cs&period=2025-W10', qa);
+      return list.body.items.length === 9 && list.body.items;
+    });
+    expect(listed.map((item: { seed: number }) => item.seed)).toEqual(expect.arrayContaining([7, 7, 1, 2, 3, 4, 5, 6]));
+    expect(listed.find((item: { sampleId: string }) => item.sampleId === first.body.sampleId)).toEqual({
+      sampleId: first.body.sampleId, team: 'cs', period: '2025-W10', seed: 7, size: 4, populationSize: 5, drawnBy: 'inspector-1', drawnAt: expect.any(String),
+    });
+    const drawnAt = listed.map((item: { drawnAt: string }) => item.drawnAt);
+    expect([...drawnAt].sort().reverse()).toEqual(drawnAt);
+    await eventually('billing’s sample listed for its manager', async () => {
+      const list = await call('GET', '/v1/qa/samples', token('department_manager', 'm-qian', 'billing'));
+      return list.status === 200 && list.body.items.length === 1 && list.body.items[0].sampleId === billing.body.sampleId;
+    });
+    expect((await call('GET', '/v1/qa/samples?team=cs', token('department_manager', 'm-qian', 'billing'))).status).toBe(403);
+    const badPeriod = await call('GET', '/v1/qa/samples?period=2025-13', qa);
+    expect(badPeriod.status).toBe(400);
+    expect(new Set(badPeriod.body.fields.map((error: { field: string }) => error.field))).toEqual(new Set(['period']));
+  });
+
+  it('serves the rubric in force, so the scoring form asks for its criteria', async () => {
+    const rubric = await call('GET', '/v1/qa/rubric', token('qa', 'inspector-1'));
+    expect(rubric.status).toBe(200);
+    expect(rubric.body).toEqual(config.QA_RUBRIC_FILE);
+    expect(rubric.body.criteria.map((criterion: { key: string }) => criterion.key)).toEqual(['wording', 'opening', 'accuracy', 'timeliness', 'completeness']);
   });
 
   it('QA scores a sampled record; a poor score needs a corrective action, which is tracked until completed', async () => {

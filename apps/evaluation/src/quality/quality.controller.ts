@@ -1,12 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, isoInstantSchema, parseOrThrow, periodSchema, type Actor } from '@handoff/contracts';
-import { Allow, CurrentActor, RequestId } from '@handoff/platform';
+import { Allow, CONFIG, CurrentActor, RequestId } from '@handoff/platform';
 import { commandMetadata } from '../commands';
+import type { EvaluationConfig } from '../config';
 import { isPeriod } from '../kpis/periods';
 import { assertMaySuperviseTeam, teamSchema } from '../teams';
-import { QualityService, type CorrectiveActionView } from './quality.service';
+import { QualityService, type CorrectiveActionView, type SampleSummary } from './quality.service';
+import type { Rubric } from './rubric';
 
 const samplingPeriodSchema = periodSchema.refine(isPeriod, 'is not a real week or month');
 
@@ -22,6 +24,7 @@ const inspectSchema = z.strictObject({
   correctiveAction: z.strictObject({ description: freeText(2000), dueAt: isoInstantSchema.optional() }).optional(),
 });
 const completeSchema = z.strictObject({ note: freeText(2000) });
+const samplesQuerySchema = z.strictObject({ team: teamSchema.optional(), period: samplingPeriodSchema.optional() });
 const actionsQuerySchema = z.strictObject({ team: teamSchema.optional(), status: z.enum(['open', 'completed']).optional() });
 
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -35,7 +38,31 @@ const FOLLOWING_UP = ['qa', 'management', 'department_manager'] as const;
 @ApiResponse({ status: 403, description: 'Not for this role, or a department manager asking about another team.' })
 @Controller('v1/qa')
 export class QualityController {
-  constructor(private readonly quality: QualityService) {}
+  constructor(
+    private readonly quality: QualityService,
+    @Inject(CONFIG) private readonly config: EvaluationConfig,
+  ) {}
+
+  @Get('rubric')
+  @Allow(...FOLLOWING_UP)
+  @ApiOperation({ summary: 'The inspection rubric in force (QA_RUBRIC_FILE): criteria with weights and points, the pass mark, its version.' })
+  @ApiResponse({ status: 200, description: '`{ version, criteria: [{ id, name, weight, maxPoints }], passMark }`.' })
+  rubric(): Rubric {
+    return this.config.QA_RUBRIC_FILE;
+  }
+
+  @Get('samples')
+  @Allow(...FOLLOWING_UP)
+  @ApiOperation({ summary: 'The samples drawn, newest first (200 at most), by team and period. A department manager sees their own department’s.' })
+  @ApiQuery({ name: 'team', required: false })
+  @ApiQuery({ name: 'period', required: false, description: 'An ISO week (2025-W10) or a month (2025-03).' })
+  @ApiResponse({ status: 200, description: '`{ items: [{ sampleId, team, period, seed, size, populationSize, drawnBy, drawnAt }] }`.' })
+  async samples(@Query() query: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<{ items: SampleSummary[] }> {
+    const filter = parseOrThrow(samplesQuerySchema, query);
+    if (actor.role !== 'department_manager') return { items: await this.quality.samples(filter) };
+    assertMaySuperviseTeam(actor, filter.team ?? actor.department ?? '');
+    return { items: await this.quality.samples({ ...filter, team: actor.department }) };
+  }
 
   @Post('samples')
   @HttpCode(201)

@@ -90,4 +90,33 @@ export class QaCorrectiveAction {
   streamPosition!: number;
 }
 
-export const QUALITY_ENTITIES = [QaInspection, QaCorrectiveAction];
+/** The samples drawn, to find a team's sample of a period without knowing its id. */
+@Entity({ name: 'qa_samples' })
+export class QaSample {
+  @PrimaryColumn('uuid', { name: 'sample_id' })
+  sampleId!: string;
+
+  @Column('text')
+  team!: string;
+
+  @Column('text')
+  period!: string;
+
+  /** Up to 2^32 - 1: fits a double exactly, and comes back from pg as a number (bigint would not). */
+  @Column('double precision')
+  seed!: number;
+
+  @Column('integer')
+  size!: number;
+
+  @Column('integer', { name: 'population_size' })
+  populationSize!: number;
+
+  @Column('text', { name: 'drawn_by' })
+  drawnBy!: string;
+
+  @Column('timestamptz', { name: 'drawn_at' })
+  drawnAt!: Date;
+}
+
+export const QUALITY_ENTITIES = [QaInspection, QaCorrectiveAction, QaSample];

@@ -73,4 +73,32 @@ export class IndexTimelineEntriesByTypeAndTime1796000120000 implements Migration
   }
 }
 
-export const QUALITY_MIGRATIONS = [CreateQaInspections1796000000000, CreateQaCorrectiveActions1796000060000, IndexTimelineEntriesByTypeAndTime1796000120000];
+export class CreateQaSamples1796000180000 implements MigrationInterface {
+  readonly name = 'CreateQaSamples1796000180000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE qa_samples (
+        sample_id uuid PRIMARY KEY,
+        team text NOT NULL,
+        period text NOT NULL,
+        seed double precision NOT NULL,
+        size integer NOT NULL,
+        population_size integer NOT NULL,
+        drawn_by text NOT NULL,
+        drawn_at timestamptz NOT NULL
+      )`);
+    await queryRunner.query('CREATE INDEX qa_samples_team_period_idx ON qa_samples (team, period, drawn_at)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE qa_samples');
+  }
+}
+
+export const QUALITY_MIGRATIONS = [
+  CreateQaInspections1796000000000,
+  CreateQaCorrectiveActions1796000060000,
+  IndexTimelineEntriesByTypeAndTime1796000120000,
+  CreateQaSamples1796000180000,
+];

@@ -1,14 +1,15 @@
 import { EVALUATION_EVENTS, typedEventOf, type EvaluationEvent, type RecordedOf } from '@handoff/contracts';
 import type { EventHandler } from '@handoff/messaging';
 import type { EntityManager } from 'typeorm';
-import { QaCorrectiveAction, QaInspection } from './quality.entities';
+import { QaCorrectiveAction, QaInspection, QaSample } from './quality.entities';
 
-export const QUALITY_EVENT_TYPES: readonly EvaluationEvent['type'][] = ['RecordInspected', 'CorrectiveActionRequired', 'CorrectiveActionCompleted'];
+export const QUALITY_EVENT_TYPES: readonly EvaluationEvent['type'][] = ['SampleDrawn', 'RecordInspected', 'CorrectiveActionRequired', 'CorrectiveActionCompleted'];
 
 /**
- * The inspections and corrective actions read model, from evaluation's own topic. An inspection
- * row is written once (its key is the record and the sample); an action row carries the stream
- * position it was built to, so a redelivered or replayed event changes nothing.
+ * The samples, inspections and corrective actions read model, from evaluation's own topic. A sample
+ * row and an inspection row are written once (keyed by the sample, and by the record and the
+ * sample); an action row carries the stream position it was built to, so a redelivered or
+ * replayed event changes nothing.
  */
 export function qualityProjection(): EventHandler {
   return {
@@ -25,6 +26,17 @@ export function qualityProjection(): EventHandler {
 async function apply(event: RecordedOf<EvaluationEvent>, manager: EntityManager): Promise<void> {
   const at = new Date(event.metadata.occurredAt);
   switch (event.type) {
+    case 'SampleDrawn': {
+      const { sampleId, team, period, seed, size, populationSize } = event.data;
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(QaSample)
+        .values({ sampleId, team, period, seed, size, populationSize, drawnBy: event.metadata.actorId, drawnAt: at })
+        .orIgnore()
+        .execute();
+      return;
+    }
     case 'RecordInspected': {
       const { sampleId, team, rubricVersion, scores, total, passMark, correctiveActionRequired, missing, note } = event.data;
       await manager

@@ -20,7 +20,7 @@ import { missingParts, needsImprovement, type ServiceRecord } from '../records/s
 import { ServiceRecordsReader } from '../records/service-records.reader';
 import { assertMaySuperviseTeam } from '../teams';
 import { inspectionDecider } from './inspection.decider';
-import { QaCorrectiveAction, QaInspection } from './quality.entities';
+import { QaCorrectiveAction, QaInspection, QaSample } from './quality.entities';
 import { totalOf } from './rubric';
 import { sampleDecider } from './sample.decider';
 import { CS_TEAM, drawSample, periodFitsCadence, populationDigest, populationOf, samplingRuleFor } from './sampling';
@@ -60,6 +60,17 @@ export interface CorrectiveActionView {
 }
 
 /** Turns QA's requests into commands on evaluation's own streams; the decisions are the deciders'. */
+export interface SampleSummary {
+  readonly sampleId: string;
+  readonly team: string;
+  readonly period: string;
+  readonly seed: number;
+  readonly size: number;
+  readonly populationSize: number;
+  readonly drawnBy: string;
+  readonly drawnAt: string;
+}
+
 @Injectable()
 export class QualityService {
   constructor(
@@ -162,6 +173,16 @@ export class QualityService {
     await this.commands.handle(inspectionStreamId(row.ticketId), inspectionDecider, { type: 'CompleteCorrectiveAction', data: { actionId, note }, metadata }, { ticketId: row.ticketId });
     // The read model catches up from the topic; the answer says what was just recorded.
     return { ...actionView(row), status: 'completed', completedBy: metadata.actor.id, completedAt: metadata.now.toISOString(), completionNote: note };
+  }
+
+  /** The samples drawn, newest first, for a team and/or a period. */
+  async samples(filter: { team?: string; period?: string }): Promise<SampleSummary[]> {
+    const rows = await this.dataSource.getRepository(QaSample).find({
+      where: { ...(filter.team ? { team: filter.team } : {}), ...(filter.period ? { period: filter.period } : {}) },
+      order: { drawnAt: 'DESC' },
+      take: 200,
+    });
+    return rows.map((row) => ({ ...row, drawnAt: row.drawnAt.toISOString() }));
   }
 
   async actions(filter: { team?: string; status?: 'open' | 'completed' }): Promise<CorrectiveActionView[]> {
