@@ -67,8 +67,10 @@ export interface EventStore {
    * Optional: calls `onAppended` soon after events were appended (by this process at once, by
    * others when the store can tell). A hint for a poller to read now; it may come late, twice,
    * or not at all, so a caller still polls. Returns the function that stops the calls.
+   * `appendedUpTo`, when the store can tell, is the checkpoint a readAll reaches once it has
+   * returned the appended events (PostgreSQL: the global position of the last one).
    */
-  watch?(onAppended: () => void): () => void;
+  watch?(onAppended: (appendedUpTo?: Checkpoint) => void): () => void;
   /** The stream's last position and hash as the store itself keeps them (null if unknown). */
   streamHead(streamId: string): Promise<StreamHead | null>;
   /** Ids of every stream (with the prefix), for verifying or exporting everything. */

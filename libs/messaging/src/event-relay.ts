@@ -69,6 +69,23 @@ async function releaseLeaseSession(runner: QueryRunner): Promise<void> {
 /** How soon to read again when the store announced events the last read did not return yet. */
 const HELD_BACK_RETRY_MS = 5;
 
+/** Checkpoints that are positions (PostgreSQL's) compare as numbers; any other pair is not known to be in order. */
+function positionOf(checkpoint: Checkpoint | undefined): bigint | undefined {
+  return typeof checkpoint === 'string' && /^\d{1,19}$/.test(checkpoint) ? BigInt(checkpoint) : undefined;
+}
+
+function reached(checkpoint: Checkpoint, target: Checkpoint): boolean {
+  const at = positionOf(checkpoint);
+  const wanted = positionOf(target);
+  return at !== undefined && wanted !== undefined && at >= wanted;
+}
+
+function furthest(known: Checkpoint | undefined, announced: Checkpoint): Checkpoint {
+  const knownAt = positionOf(known);
+  const announcedAt = positionOf(announced);
+  return knownAt !== undefined && announcedAt !== undefined && knownAt > announcedAt ? known! : announced;
+}
+
 /** The Kafka message for a stored event: keyed by ticket, so one ticket's events stay in one partition, in order. */
 export function toKafkaMessage(event: RecordedEvent): Message {
   return {
@@ -109,6 +126,8 @@ export class EventRelay {
   /** The pause between empty reads, cut short by the store's announcements. */
   private readonly idle = new Sleeper();
   private lastAnnouncedAt = 0;
+  /** The furthest checkpoint the store's announcements named; undefined when the last one named none. */
+  private announcedUpTo: Checkpoint | undefined;
   private unwatch: (() => void) | undefined;
   private producer: Producer | undefined;
   private loop: Promise<void> | undefined;
@@ -151,8 +170,9 @@ export class EventRelay {
     });
     await producer.connect();
     this.producer = producer;
-    this.unwatch = this.options.store.watch?.(() => {
+    this.unwatch = this.options.store.watch?.((appendedUpTo) => {
       this.lastAnnouncedAt = Date.now();
+      this.announcedUpTo = appendedUpTo === undefined ? undefined : furthest(this.announcedUpTo, appendedUpTo);
       this.idle.wakeAll();
     });
     this.running = true;
@@ -227,9 +247,12 @@ export class EventRelay {
             }
             this.set({ caughtUp: true, consecutiveFailures: 0, lastError: null });
             // Announced but not there: committed after the read began, or held back behind an
-            // older open transaction (the readAll horizon). Either way it is moments away.
+            // older open transaction (the readAll horizon). Either way it is moments away. Once
+            // the checkpoint has passed what the store said was appended, nothing announced is
+            // missing: the next announcement wakes the relay, instead of reads every few ms.
+            const announcedRead = this.announcedUpTo !== undefined && reached(checkpoint, this.announcedUpTo);
             const recentlyAnnounced = Date.now() - this.lastAnnouncedAt < this.idleDelayMs || this.lastAnnouncedAt >= readStartedAt;
-            await this.idle.sleep(recentlyAnnounced ? Math.min(HELD_BACK_RETRY_MS, this.idleDelayMs) : this.idleDelayMs);
+            await this.idle.sleep(recentlyAnnounced && !announcedRead ? Math.min(HELD_BACK_RETRY_MS, this.idleDelayMs) : this.idleDelayMs);
             continue;
           }
           this.set({ caughtUp: false });

@@ -174,8 +174,9 @@ export class PostgresEventStore implements EventStore {
    * while a subscription of this store listens: a watcher does not open a connection of its own
    * (one per service instance adds up on a shared server), and polls for what it does not hear.
    */
-  watch(onAppended: () => void): () => void {
-    return this.listener.addQuietly(() => onAppended());
+  watch(onAppended: (appendedUpTo?: Checkpoint) => void): () => void {
+    // The payload is the last appended global position (undefined after a reconnect).
+    return this.listener.addQuietly((payload) => onAppended(payload === undefined || !/^\d{1,19}$/.test(payload) ? undefined : payload));
   }
 
   async streamHead(streamId: string): Promise<StreamHead | null> {

@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { BenchInfra } from './infra';
+import { benchKafka } from './kafka';
+import { benchPipeline } from './pipeline';
+import { benchRebuild } from './rebuild';
+import { Report } from './report';
+import { benchStore } from './store';
+
+/** `BENCH_SCALE=0.2 npm run bench` for a quick look; 1 is the run the README figures come from. */
+const scale = Number(process.env.BENCH_SCALE ?? '1');
+const scaled = (count: number) => Math.max(1, Math.round(count * scale));
+const only = new Set((process.env.BENCH_ONLY ?? 'store,kafka,pipeline,rebuild').split(','));
+
+const SETTINGS = {
+  store: {
+    singleEvents: scaled(10_000),
+    batchEvents: scaled(60_000),
+    batchSize: 50,
+    streams: 2_000,
+    singleConcurrency: 16,
+    batchConcurrency: 8,
+    readPage: 1_000,
+  },
+  kafka: {
+    messages: scaled(60_000),
+    dbMessages: scaled(10_000),
+    produceBatch: 500,
+    partitions: 3,
+    clientKafkaMessages: scaled(10_000),
+    roundTrips: scaled(300),
+    consumerMaxBatch: Number(process.env.KAFKA_CONSUMER_MAX_BATCH ?? 200),
+  },
+  pipeline: {
+    tickets: scaled(Number(process.env.BENCH_TICKETS ?? 6_000)),
+    warmupTickets: scaled(500),
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 64),
+    drainTimeoutMs: 180_000,
+    ...(process.env.BENCH_PACED_RATE ? { pacedRate: Number(process.env.BENCH_PACED_RATE) } : {}),
+    pacedLoads: [
+      { share: 0.25, label: 'quarter load', judged: false },
+      { share: 0.5, label: 'half load', judged: true },
+    ],
+    pacedSeconds: Math.max(5, 20 * scale),
+  },
+  rebuild: { copies: Math.max(1, Math.round(Number(process.env.BENCH_REBUILD_COPIES ?? 4))), batchSize: 1_000, pageSize: 2_000 },
+};
+
+async function main(): Promise<void> {
+  const infra = new BenchInfra();
+  const report = new Report();
+  process.stdout.write(`bench run ${infra.runId} (scale ${scale}; topics ${infra.prefix}*, databases handoff_bench_${infra.runId}_*)\n`);
+  const section = async (name: string, work: () => Promise<void>) => {
+    if (!only.has(name)) return;
+    const started = Date.now();
+    process.stdout.write(`\n${name}\n`);
+    await work();
+    process.stdout.write(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  };
+  try {
+    let stored: Awaited<ReturnType<typeof benchStore>> | undefined;
+    await section('store', async () => {
+      stored = await benchStore(infra, report, SETTINGS.store);
+    });
+    await section('kafka', async () => {
+      stored ??= await benchStore(infra, new Report(), { ...SETTINGS.store, singleEvents: 100, batchEvents: 5_000 });
+      await benchKafka(infra, report, SETTINGS.kafka, stored);
+    });
+    await stored?.store.close();
+    await section('pipeline', async () => {
+      const { system, routingUrl, intakeUrl } = await benchPipeline(infra, report, SETTINGS.pipeline);
+      await system.stop();
+      await section('rebuild', () => benchRebuild(infra, report, SETTINGS.rebuild, { routingUrl, intakeUrl }));
+    });
+  } finally {
+    await infra.cleanUp().catch((error: unknown) => process.stderr.write(`bench: clean-up failed: ${String(error)}\n`));
+  }
+  process.stdout.write(`\n${report.table()}\n`);
+  const file = report.write(path.resolve(__dirname, '../../bench/results'), { runId: infra.runId, scale, settings: SETTINGS });
+  process.stdout.write(`\nwritten to ${path.relative(process.cwd(), file)} and bench/results/latest.json\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

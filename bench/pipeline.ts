@@ -1,0 +1,503 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { Client } from 'pg';
+import { backendPids, committedTransactions, cores, cpuSecondsOf, machineBusySeconds } from './cpu';
+import type { BenchInfra } from './infra';
+import { inParallel, percentile, type Report } from './report';
+import { sampleContact } from './samples';
+import { BENCH_API_KEY, BenchSystem, SERVICE_NAMES, type ServiceName } from './services';
+
+export interface PipelineSettings {
+  readonly tickets: number;
+  readonly warmupTickets: number;
+  /** Requests in flight at once against intake. */
+  readonly concurrency: number;
+  /** Longest wait for the last assignment after the last contact was accepted. */
+  readonly drainTimeoutMs: number;
+  /** The latency figures are taken at this steady rate (default: `pacedShare` of the sustained rate just measured). */
+  readonly pacedRate?: number;
+  /** Steady loads, as shares of the sustained rate; the target is judged on the one marked. */
+  readonly pacedLoads: readonly { readonly share: number; readonly label: string; readonly judged: boolean }[];
+  readonly pacedSeconds: number;
+}
+
+const section = 'pipeline';
+
+interface Posted {
+  readonly status: number;
+  readonly body: string;
+}
+
+function post(agent: http.Agent, port: number, route: string, body: unknown): Promise<Posted> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path: route,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-api-key': BENCH_API_KEY },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+/**
+ * Assignment times are taken from routing's own `department_queue` notifications: the
+ * projection sends one in the transaction that writes the queue row, delivered on commit,
+ * so it arrives exactly when a department's live queue can show the ticket with its handler.
+ * One LISTEN connection costs the system nothing it would not send anyway; polling the queue
+ * per ticket would add thousands of queries to the database under test.
+ */
+class AssignmentWatch {
+  readonly assignedAt = new Map<string, number>();
+  private waiting = new Map<string, () => void>();
+  private constructor(private readonly client: Client) {}
+
+  static async open(url: string): Promise<AssignmentWatch> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    const watch = new AssignmentWatch(client);
+    client.on('notification', (message) => {
+      if (!message.payload) return;
+      const change = JSON.parse(message.payload) as { ticketId: string; change: string; status: string };
+      if (change.change !== 'updated' || change.status !== 'in_progress' || watch.assignedAt.has(change.ticketId)) return;
+      watch.assignedAt.set(change.ticketId, performance.now());
+      watch.waiting.get(change.ticketId)?.();
+    });
+    await client.query('LISTEN department_queue');
+    return watch;
+  }
+
+  /** Resolves once every ticket has been assigned, or rejects after `timeoutMs`. */
+  async all(ticketIds: readonly string[], timeoutMs: number): Promise<void> {
+    const missing = ticketIds.filter((id) => !this.assignedAt.has(id));
+    if (missing.length === 0) return;
+    await new Promise<void>((resolve, reject) => {
+      let left = missing.length;
+      const timer = setTimeout(() => reject(new Error(`${left} of ${ticketIds.length} tickets not assigned after ${timeoutMs / 1000} s`)), timeoutMs);
+      for (const id of missing) {
+        this.waiting.set(id, () => {
+          this.waiting.delete(id);
+          if (--left === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.client.end();
+  }
+}
+
+/** CPU seconds used by each part of the system between start() and stop(). */
+class Usage {
+  private constructor(
+    private readonly infra: BenchInfra,
+    private readonly system: BenchSystem,
+    private readonly brokerPid: number | undefined,
+    private readonly before: {
+      services: Record<ServiceName, number>;
+      postgres: Map<number, number>;
+      broker: number;
+      bench: number;
+      machine: number;
+      wall: number;
+      commits: number;
+      events: number;
+    },
+  ) {}
+
+  static async start(infra: BenchInfra, system: BenchSystem): Promise<Usage> {
+    const brokerPid = brokerProcess();
+    return new Usage(infra, system, brokerPid, await Usage.sample(infra, system, brokerPid));
+  }
+
+  private static async sample(infra: BenchInfra, system: BenchSystem, brokerPid: number | undefined) {
+    const services = {} as Record<ServiceName, number>;
+    for (const name of SERVICE_NAMES) services[name] = cpuSecondsOf(system.pid(name));
+    // Listed at every sample: pools open and close connections during a run.
+    const backends = await backendPids(infra.serverUrl, system.databases);
+    return {
+      services,
+      postgres: new Map(backends.map((pid) => [pid, cpuSecondsOf(pid)])),
+      broker: brokerPid === undefined ? 0 : cpuSecondsOf(brokerPid),
+      bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+      machine: machineBusySeconds(),
+      wall: performance.now() / 1000,
+      commits: await committedTransactions(infra.serverUrl, system.databases),
+      events: await appendedEvents(system),
+    };
+  }
+
+  async stop() {
+    // Backends flush their statistics when they go idle, at most once a second.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const now = await Usage.sample(this.infra, this.system, this.brokerPid);
+    const services = {} as Record<ServiceName, number>;
+    for (const name of SERVICE_NAMES) services[name] = now.services[name] - this.before.services[name];
+    // A backend that started meanwhile counts in full; one that ended meanwhile took its CPU time
+    // with it (counted as none, and reported), rather than making the sum go negative.
+    let postgres = 0;
+    for (const [pid, seconds] of now.postgres) postgres += seconds - (this.before.postgres.get(pid) ?? 0);
+    const backendsGone = [...this.before.postgres.keys()].filter((pid) => !now.postgres.has(pid)).length;
+    const broker = this.brokerPid === undefined ? undefined : now.broker - this.before.broker;
+    const bench = now.bench - this.before.bench;
+    const total = Object.values(services).reduce((sum, value) => sum + value, 0) + postgres + (broker ?? 0) + bench;
+    return { services, postgres, broker, bench, total, backends: now.postgres.size, backendsGone, machine: now.machine - this.before.machine, wallSeconds: now.wall - this.before.wall, commits: now.commits - this.before.commits, events: now.events - this.before.events };
+  }
+}
+
+/** Events the four services' stores hold (positions are never reused, so the last one is the count). */
+async function appendedEvents(system: BenchSystem): Promise<number> {
+  let total = 0;
+  for (const name of SERVICE_NAMES) {
+    const client = new Client({ connectionString: system.databaseUrl(name) });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ last: string }>('SELECT coalesce(max(global_position), 0)::text AS last FROM events');
+      total += Number(rows[0].last);
+    } finally {
+      await client.end();
+    }
+  }
+  return total;
+}
+
+/** When every consumer group of this run had read everything on its topics (checked every 200 ms). */
+async function allConsumersCaughtUp(infra: BenchInfra, timeoutMs: number): Promise<number> {
+  const admin = infra.kafka('lag').admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const groups = (await admin.listGroups()).groups.map(({ groupId }) => groupId).filter((groupId) => groupId.startsWith(`${infra.prefix}sys.`));
+      let lag = 0;
+      for (const groupId of groups) {
+        for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+          const ends = await admin.fetchTopicOffsets(topic);
+          for (const { partition, offset } of partitions) {
+            const end = Number(ends.find((candidate) => candidate.partition === partition)?.high ?? 0);
+            lag += Math.max(0, end - Math.max(0, Number(offset)));
+          }
+        }
+      }
+      if (groups.length > 0 && lag === 0) return performance.now();
+      if (Date.now() > deadline) throw new Error(`consumers still ${lag} messages behind after ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The broker `npm run kafka:start` runs, if that is the one in use. */
+function brokerProcess(): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.resolve(__dirname, '../../.handoff/kafka/kafka.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 && fs.existsSync(`/proc/${pid}`) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The paced tickets' way through the system, step by step: from intake's answer to routing
+ * recording the route (intake relay, Kafka, routing's hand-over consumer and its command), to
+ * the assignment (routing relay, Kafka, auto-assignment), to the queue showing it (routing
+ * relay, Kafka, queue projection). Recorded-at is stamped by the service just before it appends.
+ */
+async function hopTimes(system: BenchSystem, ticketIds: readonly string[], acceptedAt: ReadonlyMap<string, number>, assignedAt: ReadonlyMap<string, number>) {
+  const client = new Client({ connectionString: system.databaseUrl('routing') });
+  await client.connect();
+  let rows: { ticket_id: string; type: string; recorded_at: Date }[];
+  try {
+    ({ rows } = await client.query(
+      `SELECT ticket_id, type, (metadata->>'recordedAt')::timestamptz AS recorded_at FROM events
+        WHERE type IN ('TicketRouted', 'HandlerAssigned') AND ticket_id = ANY($1::text[])`,
+      [ticketIds],
+    ));
+  } finally {
+    await client.end();
+  }
+  // performance.now() is relative to this process's start; recorded-at is wall-clock time.
+  const wallOf = (now: number) => performance.timeOrigin + now;
+  const routed = new Map<string, number>();
+  const assigned = new Map<string, number>();
+  for (const row of rows) (row.type === 'TicketRouted' ? routed : assigned).set(row.ticket_id, row.recorded_at.getTime());
+  const sorted = (values: number[]) => values.filter(Number.isFinite).sort((a, b) => a - b);
+  return {
+    'accepted to routed': sorted(ticketIds.map((id) => routed.get(id)! - wallOf(acceptedAt.get(id)!))),
+    'routed to assigned': sorted(ticketIds.map((id) => assigned.get(id)! - routed.get(id)!)),
+    'assigned to visible in queue': sorted(ticketIds.map((id) => wallOf(assignedAt.get(id)!) - assigned.get(id)!)),
+  };
+}
+
+/** Contacts sent on a schedule (open loop): request i leaves at i / rate seconds, whatever the answers before it. */
+async function postPaced(
+  agent: http.Agent,
+  port: number,
+  from: number,
+  count: number,
+  rate: number,
+  runId: string,
+): Promise<{ ticketIds: string[]; acceptedAt: Map<string, number>; requestMs: number[] }> {
+  const ticketIds: string[] = [];
+  const acceptedAt = new Map<string, number>();
+  const requestMs: number[] = [];
+  const started = performance.now();
+  const sent: Promise<void>[] = [];
+  for (let index = 0; index < count; index++) {
+    const due = started + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const leftAt = performance.now();
+    sent.push(
+      post(agent, port, '/v1/contacts', sampleContact(from + index, runId)).then((response) => {
+        const now = performance.now();
+        if (response.status !== 201) throw new Error(`intake answered ${response.status}: ${response.body.slice(0, 300)}`);
+        const { ticketId } = JSON.parse(response.body) as { ticketId: string };
+        ticketIds.push(ticketId);
+        acceptedAt.set(ticketId, now);
+        requestMs.push(now - leftAt);
+      }),
+    );
+  }
+  await Promise.all(sent);
+  return { ticketIds, acceptedAt, requestMs };
+}
+
+async function postContacts(
+  agent: http.Agent,
+  port: number,
+  from: number,
+  count: number,
+  concurrency: number,
+  runId: string,
+): Promise<{ ticketIds: string[]; acceptedAt: Map<string, number>; firstSentAt: number; lastAcceptedAt: number }> {
+  const ticketIds: string[] = [];
+  const acceptedAt = new Map<string, number>();
+  const firstSentAt = performance.now();
+  let lastAcceptedAt = firstSentAt;
+  await inParallel(count, concurrency, async (index) => {
+    const response = await post(agent, port, '/v1/contacts', sampleContact(from + index, runId));
+    const now = performance.now();
+    if (response.status !== 201) throw new Error(`intake answered ${response.status}: ${response.body.slice(0, 300)}`);
+    const { ticketId } = JSON.parse(response.body) as { ticketId: string };
+    ticketIds.push(ticketId);
+    acceptedAt.set(ticketId, now);
+    lastAcceptedAt = Math.max(lastAcceptedAt, now);
+  });
+  return { ticketIds, acceptedAt, firstSentAt, lastAcceptedAt };
+}
+
+export async function benchPipeline(infra: BenchInfra, report: Report, settings: PipelineSettings): Promise<{ routingUrl: string; intakeUrl: string; system: BenchSystem }> {
+  const system = await BenchSystem.start(infra);
+  const idle = system.rss();
+  const watch = await AssignmentWatch.open(system.databaseUrl('routing'));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: settings.concurrency });
+  try {
+    // Warm-up: JIT, connection pools, consumer group joins; not measured.
+    const warm = await postContacts(agent, system.port('intake'), 0, settings.warmupTickets, settings.concurrency, infra.runId);
+    await watch.all(warm.ticketIds, 60_000);
+
+    const usage = await Usage.start(infra, system);
+    const run = await postContacts(agent, system.port('intake'), settings.warmupTickets, settings.tickets, settings.concurrency, infra.runId);
+    await watch.all(run.ticketIds, settings.drainTimeoutMs);
+    // Intake, followup and evaluation go on with the backlog after the last assignment: the
+    // system as a whole has kept up only once every consumer group has caught up.
+    const caughtUpAt = await allConsumersCaughtUp(infra, settings.drainTimeoutMs);
+    const used = await usage.stop();
+    const lastAssignedAt = Math.max(...run.ticketIds.map((id) => watch.assignedAt.get(id)!));
+    // At full speed these are mostly time spent waiting behind the backlog: reported, not judged.
+    const waits = run.ticketIds.map((id) => watch.assignedAt.get(id)! - run.acceptedAt.get(id)!).sort((a, b) => a - b);
+    const seconds = (lastAssignedAt - run.firstSentAt) / 1000;
+
+    report.add({
+      section,
+      name: 'tickets, contact to assignment',
+      value: settings.tickets / seconds,
+      unit: 'tickets/s',
+      better: 'higher',
+      baseline: 'raw kafkajs produce-then-consume',
+      target: { kind: 'value', atLeast: 2000 },
+      details: {
+        tickets: settings.tickets,
+        concurrency: settings.concurrency,
+        seconds: Math.round(seconds * 100) / 100,
+        eventsPerTicket: 5,
+        waitP50Ms: Math.round(percentile(waits, 50)),
+        waitP99Ms: Math.round(percentile(waits, 99)),
+      },
+    });
+    const wholeSystem = settings.tickets / ((caughtUpAt - run.firstSentAt) / 1000);
+    report.add({
+      section,
+      name: 'tickets, until every consumer caught up',
+      value: wholeSystem,
+      unit: 'tickets/s',
+      better: 'higher',
+      baseline: 'tickets, contact to assignment',
+      details: { note: 'contacts posted at full speed; the clock stops when no consumer group of the system has anything left to read' },
+    });
+    report.add({
+      section,
+      name: 'contacts accepted by intake (HTTP)',
+      value: settings.tickets / ((run.lastAcceptedAt - run.firstSentAt) / 1000),
+      unit: 'req/s',
+      better: 'higher',
+      baseline: 'raw kafkajs produce-then-consume',
+      details: { tickets: settings.tickets, concurrency: settings.concurrency },
+    });
+    // What each ticket cost, in CPU and in commits: figures that other work on the machine
+    // (tests, a second checkout) does not change the way it changes the rates above.
+    const perTicket = (seconds: number) => (seconds * 1000) / settings.tickets;
+    // Each part's share of the whole (ratio to the total), and the whole against what the target allows.
+    const ALL = 'CPU per ticket, all of the above';
+    const BUDGET = 'CPU per ticket the 2,000 tickets/s target allows';
+    for (const name of SERVICE_NAMES) {
+      report.add({ section: 'cost', name: `${name} CPU per ticket`, value: perTicket(used.services[name]), unit: 'ms', better: 'lower', baseline: ALL });
+    }
+    report.add({ section: 'cost', name: 'PostgreSQL CPU per ticket', value: perTicket(used.postgres), unit: 'ms', better: 'lower', baseline: ALL, details: { backends: used.backends, backendsEndedDuringRun: used.backendsGone } });
+    if (used.broker !== undefined) {
+      report.add({
+        section: 'cost',
+        name: 'Kafka broker CPU per ticket',
+        value: perTicket(used.broker),
+        unit: 'ms',
+        better: 'lower',
+        baseline: ALL,
+        details: { note: 'includes any other client of the broker during the run' },
+      });
+    }
+    report.add({ section: 'cost', name: 'load generator CPU per ticket', value: perTicket(used.bench), unit: 'ms', better: 'lower', baseline: ALL });
+    const total = used.total;
+    report.add({ section: 'cost', name: BUDGET, value: (cores() * 1000) / 2000, unit: 'ms', better: 'lower', details: { cores: cores(), note: 'every core busy, nothing else running' } });
+    report.add({ section: 'cost', name: ALL, value: perTicket(total), unit: 'ms', better: 'lower', baseline: BUDGET });
+    report.add({
+      section: 'cost',
+      name: 'tickets/s this CPU cost allows on this machine',
+      value: (cores() * settings.tickets) / total,
+      unit: 'tickets/s',
+      better: 'higher',
+      baseline: 'tickets, contact to assignment',
+      details: { cores: cores(), note: 'all cores busy with nothing but this system and the load generator' },
+    });
+    report.add({ section: 'cost', name: 'events appended per ticket', value: used.events / settings.tickets, unit: 'events', better: 'lower', details: { note: 'all four stores' } });
+    report.add({
+      section: 'cost',
+      name: 'PostgreSQL commits per ticket',
+      value: used.commits / settings.tickets,
+      unit: 'commits',
+      better: 'lower',
+      baseline: 'events appended per ticket',
+    });
+    report.add({
+      section: 'cost',
+      name: 'machine CPU used by other work during the run',
+      value: (Math.max(0, used.machine - total) / used.wallSeconds / cores()) * 100,
+      unit: '% of all cores',
+      better: 'lower',
+      details: { note: 'busy time of the whole machine minus the processes above' },
+    });
+    // Latency where the system keeps up: contacts at a steady rate below what it sustains. At
+    // full speed intake accepts faster than the rest can follow, and the wait only measures how
+    // long the backlog has grown by the end of the run.
+    // Lower loads first, so that a backlog left by one never reaches the next.
+    let from = settings.warmupTickets + settings.tickets;
+    for (const load of [...settings.pacedLoads].sort((a, b) => a.share - b.share)) {
+      const rate = settings.pacedRate ?? Math.max(1, Math.round(wholeSystem * load.share));
+      const pacedCount = Math.max(1, Math.round(rate * settings.pacedSeconds));
+      const pacedUsage = await Usage.start(infra, system);
+      const paced = await postPaced(agent, system.port('intake'), from, pacedCount, rate, infra.runId);
+      from += pacedCount;
+      await watch.all(paced.ticketIds, settings.drainTimeoutMs);
+      const pacedUsed = await pacedUsage.stop();
+      const share = (value: number) => Math.round((value / pacedUsed.wallSeconds / cores()) * 100) / 100;
+      const latencies = paced.ticketIds.map((id) => watch.assignedAt.get(id)! - paced.acceptedAt.get(id)!).sort((a, b) => a - b);
+      const details = {
+        tickets: latencies.length,
+        ratePerSecond: rate,
+        shareOfSustainedRate: Math.round((rate / wholeSystem) * 100) / 100,
+        measuredFrom: 'intake 201 received',
+        measuredTo: 'department_queue notification (in_progress)',
+        // Busy share of all cores while the paced contacts went through: this system, and everything on the machine.
+        systemBusyShare: share(pacedUsed.total),
+        machineBusyShare: share(pacedUsed.machine),
+        intakeRequestP99Ms: Math.round(percentile([...paced.requestMs].sort((a, b) => a - b), 99) * 10) / 10,
+        cpuMsPerTicket: JSON.stringify(
+          Object.fromEntries(
+            Object.entries({ ...pacedUsed.services, postgres: pacedUsed.postgres, broker: pacedUsed.broker ?? 0, loadGenerator: pacedUsed.bench }).map(([part, seconds]) => [
+              part,
+              Math.round((seconds * 1000 * 100) / pacedCount) / 100,
+            ]),
+          ),
+        ),
+      };
+      report.add({
+        section,
+        name: `paced rate, ${load.label}`,
+        value: rate,
+        unit: 'tickets/s',
+        better: 'higher',
+        baseline: 'tickets, until every consumer caught up',
+        details,
+      });
+      for (const p of [50, 95, 99] as const) {
+        report.add({
+          section,
+          name: `handoff latency p${p}, ${load.label}`,
+          value: percentile(latencies, p),
+          unit: 'ms',
+          better: 'lower',
+          baseline: `raw kafkajs round trip p${p}`,
+          ...(p === 99 && load.judged ? { target: { kind: 'value' as const, atMost: 250 } } : {}),
+          details,
+        });
+      }
+      // Where the time goes: each step's recorded-at from the stores, on the same clock.
+      const hops = await hopTimes(system, paced.ticketIds, paced.acceptedAt, watch.assignedAt);
+      for (const [hop, times] of Object.entries(hops)) {
+        for (const p of [50, 99]) {
+          // Each step is one relay, one Kafka hop and one consumer: compared with the bare Kafka hop.
+          report.add({
+            section: 'latency by step',
+            name: `${hop} p${p}, ${load.label}`,
+            value: percentile(times, p),
+            unit: 'ms',
+            better: 'lower',
+            baseline: `raw kafkajs round trip p${p}`,
+          });
+        }
+      }
+    }
+    const end = system.rss();
+    for (const name of SERVICE_NAMES) {
+      report.add({ section: 'memory', name: `${name} RSS at start`, value: idle[name], unit: 'MiB', better: 'lower' });
+    }
+    for (const name of SERVICE_NAMES) {
+      report.add({ section: 'memory', name: `${name} RSS at end`, value: end[name], unit: 'MiB', better: 'lower', baseline: `${name} RSS at start` });
+    }
+    return { routingUrl: system.databaseUrl('routing'), intakeUrl: system.databaseUrl('intake'), system };
+  } catch (error) {
+    await system.stop();
+    throw error;
+  } finally {
+    agent.destroy();
+    await watch.close();
+  }
+}

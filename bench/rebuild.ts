@@ -1,0 +1,132 @@
+import type { RecordedEvent } from '@handoff/contracts';
+import { PostgresEventStore } from '@handoff/event-store';
+import { openReadModelDatabase, rebuildReadModel, type AuditSource } from '@handoff/audit';
+import type { EventHandler } from '@handoff/messaging';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { ROUTING_DATABASE } from '../apps/routing/src/read-models';
+import type { BenchInfra } from './infra';
+import { timed, type Report } from './report';
+
+export interface RebuildSettings {
+  /** The pipeline's events are copied this many times, under new ticket ids, to give the rebuild a sizeable history. */
+  readonly copies: number;
+  readonly batchSize: number;
+  readonly pageSize: number;
+}
+
+const section = 'rebuild';
+const MODEL = 'routing.department-queue';
+
+/**
+ * Rebuilds routing's department queue from the event stores the pipeline wrote, the way
+ * `npm run audit -- rebuild` does (rebuildReadModel: routing's and intake's stores merged in
+ * recorded order, the handler the live consumer runs, processed-event marks, batches in
+ * transactions), into a scratch database. The history is the pipeline's own events, copied
+ * under new ticket ids so that there are enough of them to time.
+ */
+export async function benchRebuild(
+  infra: BenchInfra,
+  report: Report,
+  settings: RebuildSettings,
+  sources: { routingUrl: string; intakeUrl: string },
+): Promise<void> {
+  const model = ROUTING_DATABASE.models.find((candidate) => candidate.name === MODEL);
+  if (!model) throw new Error(`${MODEL} is not among routing's read models`);
+  const copied = { routing: await copyHistory(sources.routingUrl, settings.copies), intake: await copyHistory(sources.intakeUrl, settings.copies) };
+  const stores: AuditSource[] = [
+    { service: 'routing', store: new PostgresEventStore({ connectionString: sources.routingUrl }) },
+    { service: 'intake', store: new PostgresEventStore({ connectionString: sources.intakeUrl }) },
+  ];
+  const target = await openReadModelDatabase(await infra.database('rebuild'), ROUTING_DATABASE, { migrate: true });
+  try {
+    const { result, seconds } = await timed(() =>
+      rebuildReadModel({ model, sources: stores, dataSource: target, batchSize: settings.batchSize, pageSize: settings.pageSize }),
+    );
+    const rows = Number((await target.query('SELECT count(*) AS n FROM department_queue'))[0].n);
+    report.add({
+      section,
+      name: 'department queue rebuild (audit rebuild)',
+      value: result.events / seconds,
+      unit: 'events/s',
+      better: 'higher',
+      baseline: 'raw sequential read',
+      target: { kind: 'value', atLeast: 100_000 },
+      details: {
+        eventsRead: result.events,
+        eventsApplied: result.applied,
+        storeEvents: copied.routing + copied.intake,
+        queueRows: rows,
+        batchSize: settings.batchSize,
+        pageSize: settings.pageSize,
+        batchHandler: model.handler({ live: false }).handleBatch !== undefined,
+      },
+    });
+
+    // The projection alone: the same events, already in memory, applied batch by batch.
+    const handler = model.handler({ live: false });
+    const events = await relevantEvents(stores, handler);
+    await target.query('TRUNCATE department_queue, running_deadlines, handler_assignments, queue_ticket_subjects');
+    const applied = await timed(() => applyInBatches(target, handler, events, settings.batchSize));
+    report.add({
+      section,
+      name: 'department queue projection, events in memory',
+      value: events.length / applied.seconds,
+      unit: 'events/s',
+      better: 'higher',
+      baseline: 'department queue rebuild (audit rebuild)',
+      details: { events: events.length, batchSize: settings.batchSize },
+    });
+  } finally {
+    await Promise.all(stores.map(({ store }) => store.close()));
+    await target.destroy();
+  }
+}
+
+/** Adds `copies` copies of every event in the store, each under a new ticket id; returns the events the store then holds. */
+async function copyHistory(url: string, copies: number): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO events (stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
+       SELECT replace(e.stream_id, e.ticket_id, t.ticket_id), e.stream_position, gen_random_uuid(), e.type, e.schema_version, t.ticket_id,
+              replace(e.data::text, e.ticket_id, t.ticket_id)::jsonb, e.metadata, e.content_hash, e.previous_hash, e.hash
+         FROM generate_series(1, $1::int) AS copy
+        CROSS JOIN events e
+        CROSS JOIN LATERAL (SELECT md5(e.ticket_id || ':' || copy)::uuid::text AS ticket_id) t
+        ORDER BY copy, e.global_position`,
+      [copies],
+    );
+    // Rebuilds read settled tables, like the stores of a service that has been running a while.
+    await client.query('VACUUM ANALYZE events');
+    return Number((await client.query('SELECT count(*) AS n FROM events')).rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function relevantEvents(sources: readonly AuditSource[], handler: EventHandler): Promise<RecordedEvent[]> {
+  const wanted = handler.eventTypes ? new Set(handler.eventTypes) : undefined;
+  const events: RecordedEvent[] = [];
+  for (const { store } of sources) {
+    let after: string | null = null;
+    for (;;) {
+      const page = await store.readAll({ after, limit: 5_000 });
+      if (page.events.length === 0) break;
+      for (const event of page.events) if (!wanted || wanted.has(event.type)) events.push(event);
+      after = page.checkpoint;
+    }
+  }
+  return events;
+}
+
+async function applyInBatches(dataSource: DataSource, handler: EventHandler, events: readonly RecordedEvent[], batchSize: number): Promise<void> {
+  for (let start = 0; start < events.length; start += batchSize) {
+    const batch = events.slice(start, start + batchSize);
+    await dataSource.transaction(async (manager) => {
+      if (handler.handleBatch) await handler.handleBatch(batch, manager);
+      else for (const event of batch) await handler.handle(event, manager);
+    });
+  }
+}
