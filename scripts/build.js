@@ -23,6 +23,12 @@ function sources(dir) {
   return found;
 }
 
+async function writeAtomically(file, content) {
+  const aside = `${file}.${process.pid}.tmp`;
+  await fs.promises.writeFile(aside, content);
+  await fs.promises.rename(aside, file);
+}
+
 async function build({ quiet = false } = {}) {
   const started = Date.now();
   const files = ['apps', 'libs', 'bench'].filter((dir) => fs.existsSync(path.join(root, dir))).flatMap((dir) => sources(path.join(root, dir)));
@@ -42,8 +48,10 @@ async function build({ quiet = false } = {}) {
       });
       const target = path.join(out, path.relative(root, file)).replace(/\.ts$/, '.js');
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
-      await fs.promises.writeFile(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`);
-      if (map) await fs.promises.writeFile(`${target}.map`, map);
+      // Written aside and renamed: a service started by another run meanwhile reads the old
+      // file or the new one, never a half-written one.
+      await writeAtomically(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`);
+      if (map) await writeAtomically(`${target}.map`, map);
     }),
   );
   if (!quiet) process.stdout.write(`built ${files.length} files into dist/ in ${Date.now() - started} ms\n`);

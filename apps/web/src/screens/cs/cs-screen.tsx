@@ -1,3 +1,167 @@
-export function CsScreen(_props: { route: readonly string[] }) {
-  return <p>Customer service: under construction.</p>;
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api } from '../../api';
+import { href, navigate } from '../../router';
+import { useActor } from '../../session';
+import { Notice } from '../../ui';
+import { ContactForm, type RecordedEntry } from './contact-form';
+import type { Worklist } from './cs-types';
+import { FollowupPanel } from './followup-panel';
+import { RecordedContacts } from './recorded-contacts';
+import { useNow } from './use-now';
+import { WorklistTables } from './worklist';
+import './cs.css';
+
+/** The worklist is a read model: it is read again this often, and at once after each change made here. */
+const WORKLIST_REFRESH_MS = 10_000;
+
+/**
+ * The CS front window: record a contact (hotline, counter, visit), answer a simple one at once or
+ * hand it over, and follow up: report each result to the customer and record their answer.
+ * Routes: `#/cs` (record), `#/cs/worklist`, `#/cs/worklist/<ticketId>`.
+ */
+export function CsScreen({ route }: { route: readonly string[] }) {
+  const actor = useActor();
+  const tab = route[0] === 'worklist' ? 'worklist' : 'contact';
+  const selected = tab === 'worklist' ? route[1] : undefined;
+  const { worklist, loading, error, refresh } = useWorklist();
+  const [recorded, setRecorded] = useRecorded(actor.id);
+  const [flash, setFlash] = useState<string | null>(null);
+  const now = useNow(5000);
+
+  const waiting = worklist?.awaitingConfirmation.length;
+  const tabs = [
+    { id: 'contact', title: 'Record a contact', link: href('cs') },
+    { id: 'worklist', title: `Follow-up worklist${waiting !== undefined ? ` (${waiting})` : ''}`, link: href('cs', 'worklist') },
+  ];
+
+  return (
+    <div className="cs-screen">
+      <div className="cs-screen__head">
+        <h1>Customer service</h1>
+        <nav aria-label="Customer service">
+          <ul className="cs-tabs">
+            {tabs.map((candidate) => (
+              <li key={candidate.id}>
+                <a href={candidate.link} aria-current={candidate.id === tab ? 'page' : undefined}>
+                  {candidate.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </div>
+      {tab === 'contact' ? (
+        <div className="cs-contact-layout">
+          <ContactForm
+            agentId={actor.id}
+            onRecorded={(entry) => {
+              setRecorded((current) => [entry, ...current.filter((candidate) => candidate.ticketId !== entry.ticketId)].slice(0, 30));
+            }}
+          />
+          <RecordedContacts
+            entries={recorded}
+            onChange={(ticketId, status) => {
+              setRecorded((current) => current.map((entry) => (entry.ticketId === ticketId ? { ...entry, status } : entry)));
+              refresh();
+            }}
+          />
+        </div>
+      ) : (
+        <div className={`cs-worklist-layout${selected ? ' cs-worklist-layout--with-ticket' : ''}`}>
+          <div className="cs-worklist-layout__list">
+            {flash && (
+              <div className="cs-flash">
+                <Notice success={flash} />
+                <button type="button" className="secondary" onClick={() => setFlash(null)}>
+                  Dismiss
+                </button>
+              </div>
+            )}
+            <Notice error={error || undefined} />
+            <WorklistTables worklist={worklist} now={now} selected={selected} onRefresh={refresh} loading={loading} />
+          </div>
+          {selected && (
+            <div className="cs-worklist-layout__ticket">
+              <FollowupPanel
+                key={selected}
+                ticketId={selected}
+                awaiting={worklist?.awaitingConfirmation.find((item) => item.ticketId === selected)}
+                late={worklist?.lateProgress.find((item) => item.ticketId === selected)}
+                onDone={(message) => {
+                  setFlash(message);
+                  refresh();
+                  // The worklist is built from events and may trail the answer by a moment.
+                  window.setTimeout(refresh, 1500);
+                  if (!/failed contact attempt/i.test(message)) navigate('cs', 'worklist');
+                }}
+              />
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function useWorklist() {
+  const [worklist, setWorklist] = useState<Worklist | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const alive = useRef(true);
+  const refresh = useCallback(() => {
+    setLoading(true);
+    api<Worklist>('followup', '/v1/followups', { query: { limit: 200 } })
+      .then((answer) => {
+        if (!alive.current) return;
+        setWorklist(answer);
+        setError(null);
+      })
+      .catch((caught: unknown) => alive.current && setError(caught))
+      .finally(() => alive.current && setLoading(false));
+  }, []);
+  useEffect(() => {
+    alive.current = true;
+    refresh();
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'visible') refresh();
+    }, WORKLIST_REFRESH_MS);
+    return () => {
+      alive.current = false;
+      window.clearInterval(timer);
+    };
+  }, [refresh]);
+  return { worklist, loading, error, refresh };
+}
+
+/**
+ * The contacts recorded in this browser session, so a reload does not lose the ones still to
+ * answer. Subjects and ids only: no contact details are kept in the browser.
+ */
+function useRecorded(agentId: string) {
+  const key = `handoff.cs.recorded.${agentId}`;
+  const [entries, setEntries] = useState<RecordedEntry[]>(() => {
+    try {
+      return JSON.parse(sessionStorage.getItem(key) ?? '[]') as RecordedEntry[];
+    } catch {
+      return [];
+    }
+  });
+  useEffect(() => {
+    sessionStorage.setItem(key, JSON.stringify(entries));
+  }, [key, entries]);
+  // After a reload, a contact still open here may have been answered or handed over meanwhile.
+  useEffect(() => {
+    for (const entry of entries.filter((candidate) => candidate.status === 'open')) {
+      api<{ status: string }>('intake', `/v1/tickets/${entry.ticketId}`)
+        .then(({ status }) => {
+          if (status === 'answered' || status === 'handed_over') {
+            setEntries((current) => current.map((candidate) => (candidate.ticketId === entry.ticketId ? { ...candidate, status } : candidate)));
+          }
+        })
+        .catch(() => undefined);
+    }
+    // Once, on opening the screen.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return [entries, setEntries] as const;
 }

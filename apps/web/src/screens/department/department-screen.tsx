@@ -1,3 +1,187 @@
-export function DepartmentScreen(_props: { route: readonly string[] }) {
-  return <p>Department queue: under construction.</p>;
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { api } from '../../api';
+import { href, navigate } from '../../router';
+import { useActor } from '../../session';
+import { Notice, Panel } from '../../ui';
+import { useNow } from '../cs/use-now';
+import { runningDeadlines, type Department, type QueueItem } from './department-types';
+import { QueueTable } from './queue-table';
+import { TicketPanel, TransferAnswer } from './ticket-panel';
+import { useQueue, type LiveState } from './use-queue';
+import './department.css';
+
+const VIEWS = {
+  open: { label: 'Open work', keep: (item: QueueItem) => item.status === 'awaiting_handler' || item.status === 'in_progress' || item.status === 'with_management' },
+  awaiting_handler: { label: 'Waiting for a handler', keep: (item: QueueItem) => item.status === 'awaiting_handler' },
+  in_progress: { label: 'In progress', keep: (item: QueueItem) => item.status === 'in_progress' },
+  result_reported: { label: 'Result reported, awaiting the customer', keep: (item: QueueItem) => item.status === 'result_reported' },
+  closed: { label: 'Closed', keep: (item: QueueItem) => item.status === 'closed' },
+  all: { label: 'All tickets', keep: () => true },
+} as const;
+type View = keyof typeof VIEWS;
+
+const LIVE_TEXT: Record<LiveState, { text: string; badge: string }> = {
+  connecting: { text: 'Connecting…', badge: '' },
+  live: { text: 'Live', badge: 'badge--ok' },
+  reconnecting: { text: 'Reconnecting…', badge: 'badge--warn' },
+  closed: { text: 'Not live: refreshed every 15 s', badge: 'badge--danger' },
+};
+
+/**
+ * A department's queue, live: what waits for a handler, who has what, every deadline counting
+ * down. Department staff see their own department; management picks any.
+ * Routes: `#/department/<department>` and `#/department/<department>/ticket/<ticketId>`.
+ */
+export function DepartmentScreen({ route }: { route: readonly string[] }) {
+  const actor = useActor();
+  const [departments, setDepartments] = useState<readonly Department[]>([]);
+  const [departmentsError, setDepartmentsError] = useState<unknown>(null);
+  const [view, setView] = useState<View>('open');
+  const [mineOnly, setMineOnly] = useState(false);
+  const [overdueOnly, setOverdueOnly] = useState(false);
+  const [changed, setChanged] = useState(0);
+  const now = useNow(1000);
+  const ids = useId();
+
+  useEffect(() => {
+    api<{ departments: Department[] }>('routing', '/v1/departments')
+      .then((answer) => setDepartments(answer.departments))
+      .catch(setDepartmentsError);
+  }, []);
+
+  const departmental = actor.role === 'department_handler' || actor.role === 'department_manager';
+  const asked = route[0];
+  const department = departmental ? actor.department : (asked ?? departments[0]?.id);
+  const selected = route[1] === 'ticket' ? route[2] : undefined;
+
+  const onTicketChange = useCallback(
+    (ticketId: string) => {
+      if (ticketId === selected) setChanged((count) => count + 1);
+    },
+    [selected],
+  );
+  const { queue, error, live, loading, refresh } = useQueue(department, onTicketChange);
+
+  const shown = useMemo(() => {
+    const items = queue?.tickets ?? [];
+    return items.filter(
+      (item) =>
+        VIEWS[view].keep(item) &&
+        (!mineOnly || item.handlerId === actor.id) &&
+        (!overdueOnly || runningDeadlines(item).some((deadline) => Date.parse(deadline.dueAt) < now)),
+    );
+  }, [queue, view, mineOnly, overdueOnly, actor.id, now]);
+  const overdueCount = (queue?.tickets ?? []).filter((item) => runningDeadlines(item).some((deadline) => Date.parse(deadline.dueAt) < now)).length;
+  const waitingCount = (queue?.tickets ?? []).filter((item) => item.status === 'awaiting_handler').length;
+  const departmentName = departments.find((candidate) => candidate.id === department)?.name ?? department;
+  const nameOf = (personId: string) =>
+    departments.flatMap((candidate) => [...candidate.handlers, ...candidate.managers]).find((person) => person.id === personId)?.name ?? personId;
+
+  if (!department) {
+    return departmentsError ? <Notice error={departmentsError} /> : <p className="muted">Loading the departments…</p>;
+  }
+
+  return (
+    <div className="dept-screen">
+      <div className="dept-head">
+        <h1>
+          {departmentName} queue <span className={`badge ${LIVE_TEXT[live].badge}`} data-testid="live-state">{LIVE_TEXT[live].text}</span>
+        </h1>
+        {!departmental && (
+          <div className="dept-inline-field">
+            <label htmlFor={`${ids}-department`}>Department</label>
+            <select id={`${ids}-department`} value={department} onChange={(event) => navigate('department', event.target.value)}>
+              {departments.map((candidate) => (
+                <option key={candidate.id} value={candidate.id}>
+                  {candidate.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </div>
+      {departmental && asked && asked !== department && (
+        <p className="notice notice--error" role="alert">
+          You see your own department’s queue ({department}); {asked}’s is not yours to read.
+        </p>
+      )}
+      <div className={`dept-layout${selected ? ' dept-layout--with-ticket' : ''}`}>
+        <div className="dept-layout__queue">
+          {queue && queue.incomingTransfers.length > 0 && (
+            <Panel title={`Passed to ${departmentName} (${queue.incomingTransfers.length})`}>
+              <ul className="dept-incoming">
+                {queue.incomingTransfers.map((item) => (
+                  <li key={item.ticketId} data-testid="incoming-transfer" data-ticket-id={item.ticketId}>
+                    <a href={href('department', department, 'ticket', item.ticketId)}>{item.subject ?? `Ticket ${item.ticketId.slice(0, 8)}`}</a>{' '}
+                    <span className="muted">
+                      from {item.department}
+                      {item.pendingTransfer?.reason ? `: “${item.pendingTransfer.reason}”` : ''}
+                    </span>
+                    <TransferAnswer ticketId={item.ticketId} from={item.department} reason={item.pendingTransfer?.reason ?? null} onDone={() => void refresh()} compact />
+                  </li>
+                ))}
+              </ul>
+            </Panel>
+          )}
+          <Panel
+            title={`Tickets (${shown.length})`}
+            actions={
+              <button type="button" className="secondary" onClick={() => void refresh()} disabled={loading}>
+                {loading ? 'Refreshing…' : 'Refresh'}
+              </button>
+            }
+          >
+            <p className="dept-summary">
+              <span className="badge">{waitingCount} waiting for a handler</span>{' '}
+              <span className={`badge${overdueCount > 0 ? ' badge--danger' : ''}`}>{overdueCount} overdue</span>
+            </p>
+            <div className="dept-filters">
+              <div className="dept-inline-field">
+                <label htmlFor={`${ids}-view`}>Show</label>
+                <select id={`${ids}-view`} value={view} onChange={(event) => setView(event.target.value as View)}>
+                  {Object.entries(VIEWS).map(([value, { label }]) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              {departmental && (
+                <label className="dept-check">
+                  <input type="checkbox" checked={mineOnly} onChange={(event) => setMineOnly(event.target.checked)} /> Mine only
+                </label>
+              )}
+              <label className="dept-check">
+                <input type="checkbox" checked={overdueOnly} onChange={(event) => setOverdueOnly(event.target.checked)} /> Overdue only
+              </label>
+            </div>
+            <Notice error={error || undefined} />
+            {!queue ? (
+              <p className="muted">Loading the queue…</p>
+            ) : shown.length === 0 ? (
+              <p className="muted" data-testid="queue-empty">
+                Nothing here{view !== 'all' || mineOnly || overdueOnly ? ' with these filters' : ''}. New tickets appear by themselves.
+              </p>
+            ) : (
+              <QueueTable items={shown} department={department} now={now} selected={selected} label={`${departmentName} queue, most urgent first`} nameOf={nameOf} />
+            )}
+          </Panel>
+        </div>
+        {selected && (
+          <div className="dept-layout__ticket">
+            <TicketPanel
+              key={selected}
+              ticketId={selected}
+              department={department}
+              departments={departments}
+              actor={actor}
+              now={now}
+              changed={changed}
+              onChanged={() => void refresh()}
+            />
+          </div>
+        )}
+      </div>
+    </div>
+  );
 }

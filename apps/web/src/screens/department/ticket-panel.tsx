@@ -1,0 +1,473 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { api, ApiError } from '../../api';
+import { href } from '../../router';
+import type { Actor } from '../../session';
+import { Field, formatInstant, Notice, Panel } from '../../ui';
+import { CustomerDetails } from '../cs/customer-details';
+import { CHANNEL_NAMES, TYPE_NAMES } from '../cs/cs-types';
+import { FormNotice } from '../cs/form-notice';
+import { useSubmit } from '../cs/use-submit';
+import { Countdown } from './countdown';
+import { STATUS_NAMES, type Department, type RoutingTicket, type TimelineEntry } from './department-types';
+import { DEADLINE_LABELS } from './queue-table';
+
+const ESCALATION_TEXT = { none: '', breached: 'missed', department_manager: 'missed · escalated to the manager', management: 'missed · escalated to management' } as const;
+
+/**
+ * One ticket of the department: what the customer asked (from the ticket's history), who has it,
+ * its deadlines, and what the department does next: claim, assign, progress, result, pass on.
+ */
+type TicketPanelProps = { ticketId: string; department: string; departments: readonly Department[]; actor: Actor; now: number; changed: number; onChanged: () => void };
+
+export function TicketPanel(props: TicketPanelProps) {
+  const focusTarget = useRef<HTMLDivElement>(null);
+  // Opening a ticket from the queue moves keyboard and screen-reader focus to it.
+  useEffect(() => {
+    focusTarget.current?.focus();
+  }, [props.ticketId]);
+  return (
+    <div ref={focusTarget} tabIndex={-1} className="dept-focus">
+      <TicketPanelContent {...props} />
+    </div>
+  );
+}
+
+function TicketPanelContent(props: TicketPanelProps) {
+  const { ticketId, actor } = props;
+  const [ticket, setTicket] = useState<RoutingTicket | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [history, setHistory] = useState<readonly TimelineEntry[] | null>(null);
+  const [historyError, setHistoryError] = useState<unknown>(null);
+  const alive = useRef(true);
+
+  const load = useCallback(async () => {
+    try {
+      setTicket(await api<RoutingTicket>('routing', `/v1/tickets/${ticketId}`));
+      setError(null);
+    } catch (caught) {
+      setTicket(null);
+      setError(caught);
+      return;
+    }
+    // The history is built from the services' topics and may trail a new ticket by a moment.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      try {
+        const timeline = await api<{ entries: TimelineEntry[] }>('evaluation', `/v1/tickets/${ticketId}/timeline`);
+        if (!alive.current) return;
+        setHistory(timeline.entries);
+        setHistoryError(null);
+        return;
+      } catch (caught) {
+        if (!alive.current) return;
+        setHistoryError(caught);
+        if (!(caught instanceof ApiError && caught.status === 404)) return;
+        await new Promise((resolve) => setTimeout(resolve, 1000 + attempt * 500));
+      }
+    }
+  }, [ticketId]);
+
+  useEffect(() => {
+    alive.current = true;
+    void load();
+    return () => {
+      alive.current = false;
+    };
+  }, [load, props.changed]);
+
+  const [flash, setFlash] = useState<string | null>(null);
+  const done = (message: string) => {
+    setFlash(message || null);
+    void load();
+    props.onChanged();
+  };
+
+  const close = (
+    <a className="dept-button-link secondary" href={href('department', props.department)}>
+      Back to the queue
+    </a>
+  );
+
+  if (error) {
+    const refused = error instanceof ApiError && error.status === 403;
+    const unknown = error instanceof ApiError && (error.status === 404 || error.status === 400);
+    return (
+      <Panel title="Ticket" actions={close}>
+        <p className="notice notice--error" role="alert" data-testid="ticket-refused">
+          {refused
+            ? `You cannot open this ticket: it is not ${props.department}’s, and a department sees only its own tickets.`
+            : unknown
+              ? 'There is no such ticket in routing (it may have been answered at first contact, or not have arrived yet).'
+              : (error instanceof Error ? error.message : String(error))}
+        </p>
+      </Panel>
+    );
+  }
+  if (!ticket) {
+    return (
+      <Panel title="Ticket" actions={close}>
+        <p className="muted">Loading…</p>
+      </Panel>
+    );
+  }
+
+  const staff = actor.role === 'department_handler' || actor.role === 'department_manager';
+  const managerLike = actor.role === 'department_manager' || actor.role === 'management';
+  const ours = actor.role === 'management' || actor.department === ticket.department;
+  const working = ticket.status === 'awaiting_handler' || ticket.status === 'in_progress';
+  const offeredToUs =
+    ticket.pendingTransfer !== null && ticket.pendingTransfer.toDepartment === props.department && (actor.role === 'management' || actor.department === props.department) && ticket.department !== props.department;
+  const ownDepartment = props.departments.find((candidate) => candidate.id === ticket.department);
+  const contact = history?.find((entry) => entry.type === 'ContactRecorded')?.data as { description?: string } | undefined;
+  const handOvers = (history ?? []).filter((entry) => entry.type === 'TicketHandedOver').map((entry) => entry.data as { note?: string; reason?: string });
+  const objections = (history ?? []).filter((entry) => entry.type === 'TicketReopened').map((entry) => ({ at: entry.occurredAt, ...(entry.data as { objection?: string; round?: number }) }));
+
+  return (
+    <Panel title={ticket.subject ?? `Ticket ${ticketId.slice(0, 8)}`} actions={close}>
+      <div className="dept-ticket" data-testid="ticket-panel" data-ticket-id={ticketId}>
+        <div className="dept-badges">
+          <span className="badge" data-testid="ticket-status">
+            {STATUS_NAMES[ticket.status]}
+          </span>
+          {ticket.complaint ? <span className="badge badge--danger">Complaint</span> : <span className="badge">{TYPE_NAMES[ticket.type as keyof typeof TYPE_NAMES] ?? ticket.type}</span>}
+          <span className={`badge${ticket.priority === 'urgent' ? ' badge--danger' : ticket.priority === 'high' ? ' badge--warn' : ''}`}>priority {ticket.priority}</span>
+          {ticket.round > 1 && <span className="badge badge--warn">round {ticket.round}</span>}
+          {ticket.managementInvolved && <span className="badge badge--warn">management involved</span>}
+          {ticket.outcome && <span className="badge badge--ok">{ticket.outcome.replace(/_/g, ' ')}</span>}
+        </div>
+        <dl className="cs-facts">
+          <dt>Ticket</dt>
+          <dd>
+            <code>{ticketId}</code>
+          </dd>
+          <dt>Department</dt>
+          <dd>{ownDepartment?.name ?? ticket.department}</dd>
+          <dt>Responsible</dt>
+          <dd data-testid="ticket-handler">{ticket.handlerId ? (nameOf(ownDepartment, ticket.handlerId) ?? ticket.handlerId) : 'no handler named yet'}</dd>
+          <dt>Category</dt>
+          <dd>
+            {ticket.category} · via {CHANNEL_NAMES[ticket.channel as keyof typeof CHANNEL_NAMES] ?? ticket.channel}
+            {ticket.platform ? ` (${ticket.platform})` : ''}
+          </dd>
+          <dt>{DEADLINE_LABELS.first_response}</dt>
+          <dd>
+            {ticket.firstResponseGiven || !working ? (
+              <span className="muted">{ticket.firstResponseGiven ? 'given' : `was due ${formatInstant(ticket.deadlines.firstResponseDueAt)}`}</span>
+            ) : (
+              <Countdown dueAt={ticket.deadlines.firstResponseDueAt} now={props.now} />
+            )}
+            {ticket.escalations.first_response !== 'none' && <span className="badge badge--warn dept-overdue">{ESCALATION_TEXT[ticket.escalations.first_response]}</span>}
+          </dd>
+          <dt>{DEADLINE_LABELS.resolution}</dt>
+          <dd>
+            {working ? <Countdown dueAt={ticket.deadlines.resolutionDueAt} now={props.now} /> : <span className="muted">due {formatInstant(ticket.deadlines.resolutionDueAt)}</span>}
+            {ticket.escalations.resolution !== 'none' && <span className="badge badge--warn dept-overdue">{ESCALATION_TEXT[ticket.escalations.resolution]}</span>}
+          </dd>
+        </dl>
+
+        <section className="dept-section" aria-label="What the customer asked">
+          <h3>What the customer asked</h3>
+          {contact?.description ? (
+            <p className="dept-description">{contact.description}</p>
+          ) : (
+            <p className="muted">
+              {historyError instanceof ApiError && historyError.status === 403
+                ? 'The description is shown once your department has taken the ticket over.'
+                : historyError instanceof ApiError && historyError.status === 404
+                  ? 'The ticket’s history has not arrived yet…'
+                  : history
+                    ? 'No description recorded.'
+                    : 'Loading…'}
+            </p>
+          )}
+          {handOvers.filter((entry) => entry.note).map((entry, index) => (
+            <p key={index} className="dept-note">
+              <strong>CS’s note:</strong> {entry.note}
+            </p>
+          ))}
+          {objections.map((entry) => (
+            <p key={entry.at} className="dept-note dept-note--objection">
+              <strong>Customer not satisfied (before round {entry.round}):</strong> {entry.objection}
+            </p>
+          ))}
+        </section>
+
+        <CustomerDetails service="routing" ticketId={ticketId} masked={ticket.customer} />
+
+        <div aria-live="polite">{flash && <Notice success={flash} />}</div>
+        {ticket.pendingTransfer && !offeredToUs && (
+          <p className="notice dept-pending">
+            Offered to {ticket.pendingTransfer.toDepartment}, waiting for their answer: “{ticket.pendingTransfer.reason}”
+          </p>
+        )}
+        {offeredToUs && <TransferAnswer ticketId={ticketId} from={ticket.department} reason={ticket.pendingTransfer!.reason} onDone={done} />}
+
+        {ours && !offeredToUs && (
+          <div className="dept-actions">
+            {staff && ticket.status === 'awaiting_handler' && <ClaimButton ticketId={ticketId} onDone={done} />}
+            {managerLike && working && <AssignForm ticketId={ticketId} department={ownDepartment} current={ticket.handlerId} onDone={done} />}
+            {ticket.status === 'in_progress' && <ProgressForm ticketId={ticketId} onDone={done} />}
+            {ticket.status === 'in_progress' && !ticket.pendingTransfer && <ResultForm ticketId={ticketId} complaint={ticket.complaint} onDone={done} />}
+            {working && !ticket.pendingTransfer && (
+              <TransferForm ticketId={ticketId} departments={props.departments.filter((candidate) => candidate.id !== ticket.department)} onDone={done} />
+            )}
+            {ticket.status === 'awaiting_handler' && !managerLike && <p className="muted">Claim it to become the responsible handler; then progress and the result can be reported.</p>}
+          </div>
+        )}
+
+        <details className="dept-history">
+          <summary>History{history ? ` (${history.length} events)` : ''}</summary>
+          {history ? (
+            <ol>
+              {history.map((entry) => (
+                <li key={entry.eventId}>
+                  <time dateTime={entry.occurredAt}>{formatInstant(entry.occurredAt)}</time> {entry.summary}{' '}
+                  <span className="muted">
+                    — {entry.actorId} ({entry.role}
+                    {entry.department ? `, ${entry.department}` : ''}){entry.reason ? `: “${entry.reason}”` : ''}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <Notice error={historyError || undefined} />
+          )}
+        </details>
+      </div>
+    </Panel>
+  );
+}
+
+function nameOf(department: Department | undefined, personId: string): string | undefined {
+  const person = department?.handlers.find((candidate) => candidate.id === personId) ?? department?.managers.find((candidate) => candidate.id === personId);
+  return person ? `${person.name} (${person.id})` : undefined;
+}
+
+/** A small form of its own: its request, its errors next to its fields, its outcome. */
+function ActionForm(props: { title: string; submit: string; shown: readonly string[]; secondary?: boolean; run: () => Promise<string | null>; children: (error: unknown) => ReactNode }) {
+  const { busy, error, success, submit } = useSubmit();
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submit(props.run);
+  };
+  return (
+    <form className="dept-form" onSubmit={onSubmit} noValidate aria-label={props.title}>
+      <h3>{props.title}</h3>
+      {props.children(error)}
+      <FormNotice error={error} success={success} shown={props.shown} />
+      <button type="submit" className={props.secondary ? 'secondary' : undefined} disabled={busy}>
+        {props.submit}
+      </button>
+    </form>
+  );
+}
+
+function ClaimButton({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
+  const { busy, error, submit } = useSubmit();
+  return (
+    <div className="dept-form">
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() =>
+          void submit(async () => {
+            await api('routing', `/v1/tickets/${ticketId}/claim`, { body: {} });
+            onDone('Claimed: you are the responsible handler.');
+            return null;
+          })
+        }
+      >
+        Claim this ticket
+      </button>
+      <Notice error={error || undefined} />
+    </div>
+  );
+}
+
+function AssignForm({ ticketId, department, current, onDone }: { ticketId: string; department: Department | undefined; current: string | null; onDone: (message: string) => void }) {
+  const handlers = department?.handlers ?? [];
+  const [handlerId, setHandlerId] = useState(handlers.find((candidate) => candidate.id !== current)?.id ?? handlers[0]?.id ?? '');
+  const [reason, setReason] = useState('');
+  return (
+    <ActionForm
+      title={current ? 'Name another responsible handler' : 'Assign a responsible handler'}
+      submit="Assign"
+      secondary
+      shown={['handlerId', 'reason']}
+      run={async () => {
+        await api('routing', `/v1/tickets/${ticketId}/assign`, { body: { handlerId, ...(reason.trim() ? { reason } : {}) } });
+        setReason('');
+        onDone(`Assigned to ${handlerId}.`);
+        return null;
+      }}
+    >
+      {(error) => (
+        <div className="row">
+          <Field label="Handler" field="handlerId" error={error}>
+            {(control) => (
+              <select {...control} value={handlerId} onChange={(event) => setHandlerId(event.target.value)}>
+                {handlers.map((candidate) => (
+                  <option key={candidate.id} value={candidate.id}>
+                    {candidate.name} ({candidate.id}){candidate.id === current ? ' — responsible now' : ''}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Reason (optional)" field="reason" error={error}>
+            {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
+          </Field>
+        </div>
+      )}
+    </ActionForm>
+  );
+}
+
+function ProgressForm({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
+  const [note, setNote] = useState('');
+  return (
+    <ActionForm
+      title="Progress for CS"
+      submit="Send progress update"
+      secondary
+      shown={['note']}
+      run={async () => {
+        await api('routing', `/v1/tickets/${ticketId}/progress`, { body: { note } });
+        setNote('');
+        onDone('Progress sent to CS.');
+        return null;
+      }}
+    >
+      {(error) => (
+        <Field label="Progress note" field="note" error={error} hint="the first note of a round is the department’s handling plan">
+          {(control) => <textarea {...control} rows={2} value={note} onChange={(event) => setNote(event.target.value)} />}
+        </Field>
+      )}
+    </ActionForm>
+  );
+}
+
+function ResultForm({ ticketId, complaint, onDone }: { ticketId: string; complaint: boolean; onDone: (message: string) => void }) {
+  const [summary, setSummary] = useState('');
+  const [apology, setApology] = useState('');
+  const [correctiveAction, setCorrectiveAction] = useState('');
+  return (
+    <ActionForm
+      title="Result for CS"
+      submit="Report the result to CS"
+      shown={['summary', 'apology', 'correctiveAction']}
+      run={async () => {
+        const optional = (name: string, value: string) => (value.trim() ? { [name]: value } : {});
+        await api('routing', `/v1/tickets/${ticketId}/result`, { body: { summary, ...optional('apology', apology), ...optional('correctiveAction', correctiveAction) } });
+        onDone('Result reported: CS will confirm it with the customer.');
+        return null;
+      }}
+    >
+      {(error) => (
+        <>
+          <Field label="Result" field="summary" error={error} hint="what was done; CS reports it to the customer">
+            {(control) => <textarea {...control} rows={3} value={summary} onChange={(event) => setSummary(event.target.value)} />}
+          </Field>
+          <Field label={complaint ? 'Apology to the customer (required for a complaint)' : 'Apology to the customer (optional)'} field="apology" error={error}>
+            {(control) => <textarea {...control} rows={2} value={apology} onChange={(event) => setApology(event.target.value)} />}
+          </Field>
+          <Field
+            label={complaint ? 'Corrective action (required for a complaint)' : 'Corrective action (optional)'}
+            field="correctiveAction"
+            error={error}
+            hint="what changes so that the same problem does not happen again"
+          >
+            {(control) => <textarea {...control} rows={2} value={correctiveAction} onChange={(event) => setCorrectiveAction(event.target.value)} />}
+          </Field>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+function TransferForm({ ticketId, departments, onDone }: { ticketId: string; departments: readonly Department[]; onDone: (message: string) => void }) {
+  const [toDepartment, setToDepartment] = useState('');
+  const [reason, setReason] = useState('');
+  return (
+    <ActionForm
+      title="Pass to another department"
+      submit="Pass to department"
+      secondary
+      shown={['toDepartment', 'reason']}
+      run={async () => {
+        await api('routing', `/v1/tickets/${ticketId}/transfer`, { body: { toDepartment, reason } });
+        setReason('');
+        onDone(`Offered to ${toDepartment}; the ticket stays here until they accept.`);
+        return null;
+      }}
+    >
+      {(error) => (
+        <div className="row">
+          <Field label="Department" field="toDepartment" error={error}>
+            {(control) => (
+              <select {...control} value={toDepartment} onChange={(event) => setToDepartment(event.target.value)}>
+                <option value="">Choose a department…</option>
+                {departments.map((candidate) => (
+                  <option key={candidate.id} value={candidate.id}>
+                    {candidate.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Reason for passing it on" field="reason" error={error}>
+            {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
+          </Field>
+        </div>
+      )}
+    </ActionForm>
+  );
+}
+
+/** A pass addressed to this department: take it over, or refuse it saying why. */
+export function TransferAnswer({ ticketId, from, reason, onDone, compact }: { ticketId: string; from: string; reason: string | null; onDone: (message: string) => void; compact?: boolean }) {
+  const accepting = useSubmit();
+  const [refusal, setRefusal] = useState('');
+  return (
+    <div className={`dept-transfer${compact ? ' dept-transfer--compact' : ''}`}>
+      {!compact && (
+        <p>
+          <strong>{from}</strong> asks your department to take this ticket over{reason ? `: “${reason}”` : '.'}
+        </p>
+      )}
+      <div className="dept-transfer__accept">
+        <button
+          type="button"
+          disabled={accepting.busy}
+          onClick={() =>
+            void accepting.submit(async () => {
+              await api('routing', `/v1/tickets/${ticketId}/transfer/accept`, { body: {} });
+              onDone('Accepted: the ticket is now your department’s.');
+              return null;
+            })
+          }
+        >
+          Accept the ticket
+        </button>
+        <Notice error={accepting.error || undefined} />
+      </div>
+      <ActionForm
+        title="Refuse the pass"
+        submit="Refuse"
+        secondary
+        shown={['reason']}
+        run={async () => {
+          await api('routing', `/v1/tickets/${ticketId}/transfer/refuse`, { body: { reason: refusal } });
+          setRefusal('');
+          onDone(`Refused; the ticket stays with ${from}.`);
+          return null;
+        }}
+      >
+        {(error) => (
+          <Field label="Why your department refuses it" field="reason" error={error}>
+            {(control) => <input {...control} value={refusal} onChange={(event) => setRefusal(event.target.value)} />}
+          </Field>
+        )}
+      </ActionForm>
+    </div>
+  );
+}
