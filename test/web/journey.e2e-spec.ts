@@ -82,7 +82,7 @@ describe('the consoles: one complaint from the front desk to the audit', () => {
     await director.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Management', exact: true }).click();
     await director.getByRole('link', { name: /Complaints in flight/ }).click();
     const inFlight = director.getByRole('link', { name: `History of ticket ${ticketId}` });
-    await refreshUntil(inFlight, director.getByRole('button', { name: 'Refresh' }), 'the complaint among those in flight');
+    await refreshUntil(director.getByRole('button', { name: 'Refresh' }), present(inFlight), 'the complaint among those in flight');
     expect(await director.getByTestId('complaints-in-flight').locator('tr', { has: inFlight }).textContent()).toContain(HANDLER.department);
     await consoles.screenshot(director, 'journey-management-complaints');
     await inFlight.click();
@@ -111,7 +111,7 @@ describe('the consoles: one complaint from the front desk to the audit', () => {
     // 5. CS finds the result in the follow-up worklist and records that the customer is satisfied.
     await cs.getByRole('navigation', { name: 'Customer service' }).getByRole('link', { name: /Follow-up worklist/ }).click();
     const waiting = cs.locator(`[data-testid="awaiting-confirmation"][data-ticket-id="${ticketId}"]`);
-    await refreshUntil(waiting, cs.getByRole('button', { name: 'Refresh' }).first(), 'the result in the CS worklist');
+    await refreshUntil(cs.getByRole('button', { name: 'Refresh' }).first(), present(waiting), 'the result in the CS worklist');
     await expectText(waiting, /customer’s questions were answered/);
     expect(await waiting.textContent()).toContain(HANDLER.department);
     await waiting.getByRole('link', { name: /Follow up ticket/ }).click();
@@ -124,10 +124,9 @@ describe('the consoles: one complaint from the front desk to the audit', () => {
     // 6. Management's KPI dashboard counts it: one complaint, closed satisfied, put right by customer care.
     await director.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Management', exact: true }).click();
     await director.getByRole('link', { name: 'KPI dashboard' }).click();
-    const closedComplaint = director.getByTestId('complaint-causes').filter({ hasText: /1 complaints; 1 put right with a corrective action/ });
-    await refreshUntil(closedComplaint, director.getByRole('button', { name: 'Refresh' }), 'the complaint in the KPIs', 30_000, async () =>
-      /^1 tickets, 1 complaints, 1 closed/.test((await director.locator('.kpi-volume').textContent()) ?? ''),
-    );
+    const counted = director.locator('.kpi-volume').filter({ hasText: /^1 tickets, 1 complaints, 1 closed/ });
+    const putRight = director.getByTestId('complaint-causes').filter({ hasText: /1 complaints; 1 put right with a corrective action/ });
+    await refreshUntil(director.getByRole('button', { name: 'Refresh' }), async () => (await present(counted)()) && (await present(putRight)()), 'the closed complaint in the KPIs');
     expect(await director.getByTestId('kpi-complaints').textContent()).toBe('1');
     expect(await director.getByTestId('kpi-satisfactionRate').locator('.kpi-card__actual').textContent()).toBe('100.0%');
     await expectText(director.getByText(/^Put right by:/), new RegExp(`${HANDLER.department} 1`));
@@ -160,7 +159,6 @@ describe('the consoles: one complaint from the front desk to the audit', () => {
       await expectText(event(type), new RegExp(`by ${HANDLER.id} \\(Department handler, ${HANDLER.department}\\)`));
     }
     await expectText(event('TicketClosed'), new RegExp(`by ${AGENT} \\(Customer service agent\\)`));
-    const shownEvents = await timeline.locator('li.audit-event').count();
 
     await auditor.getByRole('link', { name: 'Handoff ledger' }).click();
     const holders = auditor.getByTestId('ledger-table').locator('tbody tr td:first-child');
@@ -191,8 +189,18 @@ describe('the consoles: one complaint from the front desk to the audit', () => {
 
     // Cross-checks against the services: what the screens showed is what was recorded.
     const auditorApi = consoles.system.as({ token: consoles.system.token('auditor', 'auditor-journey') });
-    const history = (await auditorApi.get('evaluation', `/v1/tickets/${ticketId}/history`)).body;
-    expect(shownEvents).toBe(history.entries.length);
+    await auditor.getByRole('link', { name: /^History/ }).click();
+    // The stores are read when the auditor opens the ticket; should a service still have been
+    // recording its part of the closure then, the auditor's reload must catch up with the API.
+    const history = await eventually(async () => {
+      const answer = (await auditorApi.get('evaluation', `/v1/tickets/${ticketId}/history`)).body;
+      const shown = await timeline.locator('li.audit-event').count();
+      if (shown === answer.entries.length) return answer;
+      await auditor.reload();
+      await timeline.waitFor();
+      return false;
+    }, 'the history on the screen to have as many events as the API gives', 15_000);
+    expect(await auditor.getByRole('link', { name: /^History/ }).textContent()).toContain(String(history.entries.length));
     const csApi = consoles.system.as({ token: consoles.system.token('cs', AGENT) });
     expect((await csApi.get('followup', `/v1/tickets/${ticketId}`)).body).toMatchObject({ status: 'closed', outcome: 'satisfied' });
     // QA's refused claim left no trace: the one claim on record is the handler's, and nothing is QA's.
@@ -210,20 +218,24 @@ async function openHistory(page: Page, ticketId: string): Promise<void> {
 }
 
 /**
- * Presses the screen's Refresh until `target` shows: the read models behind the worklist, the
- * KPIs and the open-ticket list follow the topics, a moment behind the command.
+ * Presses the screen's Refresh until `shown` holds: the worklist, the KPIs and the open-ticket
+ * list are read models that follow the topics, a moment behind the command.
  */
-async function refreshUntil(target: Locator, refresh: Locator, what: string, timeoutMs = 30_000, also: () => Promise<boolean> = async () => true): Promise<void> {
+async function refreshUntil(refresh: Locator, shown: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   await eventually(
     async () => {
-      if ((await target.count()) > 0 && (await also())) return true;
+      if (await shown()) return true;
       await refresh.click();
-      return (await target.first().waitFor({ timeout: 1_500 }).then(() => true, () => false)) && (await also());
+      // The answer to the refresh, or a moment's pause before the next one.
+      await refresh.page().waitForResponse((response) => response.url().includes('/api/'), { timeout: 1_500 }).catch(() => undefined);
+      return shown();
     },
     what,
     timeoutMs,
   );
 }
+
+const present = (target: Locator) => async () => (await target.count()) > 0;
 
 async function expectText(locator: Locator, pattern: RegExp): Promise<void> {
   await eventually(async () => pattern.test((await locator.textContent({ timeout: 2_000 })) ?? ''), `${locator.toString()} to match ${pattern}`, 15_000);

@@ -215,6 +215,10 @@ function TicketAudit({ ticketId, view, asOf }: { ticketId: string; view: View; a
         <button type="button" className="secondary" disabled={!history} onClick={() => download(`ticket-${ticketId}-${stamp}.csv`, 'text/csv', historyAsCsv(entries))}>
           Export CSV
         </button>
+        {/* A ticket still being worked on gains events after it was opened here. */}
+        <button type="button" className="secondary" onClick={load}>
+          Reload the history
+        </button>
         <span className="muted audit-export__note">the events as the history gives them; a verifiable export of the stored events: npm run audit -- export</span>
       </div>
       <ViewTabs label="Audit views" base={['auditor', ticketId]} current={view} views={views} />
@@ -353,7 +357,8 @@ function AsOfView({ ticketId, asOf, entries }: { ticketId: string; asOf?: string
         <button type="submit">Show the state then</button>
         <Field label="Or just after an event" field="event">
           {(control) => (
-            <select {...control} value="" onChange={(event) => event.target.value && navigate('auditor', ticketId, 'as-of', event.target.value)}>
+            // The picked event stays shown: the moment in the address is that event's.
+            <select {...control} value={entries.some((entry) => entry.occurredAt === asOf) ? asOf : ''} onChange={(event) => event.target.value && navigate('auditor', ticketId, 'as-of', event.target.value)}>
               <option value="">Choose an event…</option>
               {entries.map((entry) => (
                 <option key={entry.eventId} value={entry.occurredAt}>
