@@ -1,5 +1,5 @@
 import type { Actor } from '@handoff/contracts';
-import { assertMayReadTimeline } from './timeline-access';
+import { assertMayReadTimeline, departmentsConcerned } from './timeline-access';
 
 const visited = ['billing', 'logistics'];
 
@@ -21,5 +21,24 @@ describe('who may read a ticket’s timeline', () => {
     ['a department, on a ticket no department held', { id: 'm-2', role: 'department_manager', department: 'billing' }, []],
   ] as [string, Actor, string[]][])('refuses %s', (_who, actor, departments) => {
     expect(() => assertMayReadTimeline(actor, departments)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+  });
+});
+
+describe('the departments concerned by a ticket', () => {
+  it('are those that held it and those asked to take it over, each once', () => {
+    const entries = [
+      { type: 'TicketRouted', data: { department: 'billing' } },
+      { type: 'TransferRequested', data: { fromDepartment: 'billing', toDepartment: 'logistics', reason: 'a parcel' } },
+      { type: 'TransferRefused', data: { toDepartment: 'logistics', reason: 'not ours' } },
+      { type: 'TransferRequested', data: { fromDepartment: 'billing', toDepartment: 'product', reason: 'a feature' } },
+      { type: 'TransferRequested', data: { fromDepartment: 'billing', toDepartment: 'product', reason: 'again' } },
+    ];
+    expect(departmentsConcerned(['billing'], entries)).toEqual(['billing', 'logistics', 'product']);
+  });
+
+  it('let a department asked to take a ticket read it before it accepts, and no other department', () => {
+    const concerned = departmentsConcerned(['billing'], [{ type: 'TransferRequested', data: { toDepartment: 'logistics' } }]);
+    expect(() => assertMayReadTimeline({ id: 'h-1', role: 'department_handler', department: 'logistics' }, concerned)).not.toThrow();
+    expect(() => assertMayReadTimeline({ id: 'h-2', role: 'department_handler', department: 'product' }, concerned)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
   });
 });

@@ -4,11 +4,22 @@ const DEPARTMENT_ROLES: readonly Role[] = ['department_handler', 'department_man
 
 /**
  * A department's staff read the history of the tickets their department has held (routed to it,
- * passed to it, reopened with it), and of no other: "read nothing they do not need". CS,
- * management, QA and auditors read every timeline.
+ * passed to it, reopened with it) or has been asked to take over (it must know what it is
+ * accepting or refusing), and of no other: "read nothing they do not need". CS, management, QA
+ * and auditors read every timeline.
  */
 export function assertMayReadTimeline(actor: Actor, departmentsVisited: readonly Department[]): void {
   if (!DEPARTMENT_ROLES.includes(actor.role)) return;
   if (actor.department !== undefined && departmentsVisited.includes(actor.department)) return;
   throw new DomainError('FORBIDDEN', 'a department reads only the timelines of tickets it has held');
+}
+
+/** The departments that held the ticket, and those another department asked to take it over. */
+export function departmentsConcerned(departmentsVisited: readonly Department[], entries: readonly { type: string; data: unknown }[]): Department[] {
+  const askedToTake = entries.flatMap((entry) => {
+    if (entry.type !== 'TransferRequested') return [];
+    const to = (entry.data as { toDepartment?: unknown } | null)?.toDepartment;
+    return typeof to === 'string' ? [to] : [];
+  });
+  return [...new Set([...departmentsVisited, ...askedToTake])];
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CLOSE_OUTCOMES, parseOrThrow, type Actor } from '@handoff/contracts';
 import { Allow, CurrentActor } from '@handoff/platform';
-import { assertMayReadTimeline } from './timeline-access';
+import { assertMayReadTimeline, departmentsConcerned } from './timeline-access';
 import { MAX_PAGE_SIZE, ticketListQuerySchema, TimelineReader } from './timeline.reader';
 
 @ApiTags('timelines')
@@ -21,17 +21,18 @@ export class TimelineController {
       "department, when, why), a one-line summary and the event's data without the customer's contact details. The lifecycle " +
       'holds the figures computed from these entries: first response and resolution times, rounds, reopens, deadlines kept, ' +
       'departments visited, escalations, outcome. Built from the topics, so it may trail the services by a moment. ' +
-      "Department staff read only the timelines of tickets their department has held (the lifecycle's departments visited).",
+      "Department staff read only the timelines of tickets their department has held (the lifecycle's departments visited) " +
+      'or has been asked to take over.',
   })
   @ApiParam({ name: 'ticketId', format: 'uuid' })
   @ApiResponse({ status: 200, description: '`{ ticketId, lifecycle, entries }`.' })
   @ApiResponse({ status: 400, description: 'The ticket id is not a UUID.' })
   @ApiResponse({ status: 401, description: 'No or invalid credentials.' })
-  @ApiResponse({ status: 403, description: 'The role may not read timelines, or the caller’s department never held this ticket.' })
+  @ApiResponse({ status: 403, description: 'The role may not read timelines, or the caller’s department never held this ticket nor was asked to take it.' })
   @ApiResponse({ status: 404, description: 'No event of this ticket has reached evaluation.' })
   async timeline(@Param('ticketId', ParseUUIDPipe) ticketId: string, @CurrentActor() actor: Actor) {
     const timeline = await this.reader.timeline(ticketId);
-    assertMayReadTimeline(actor, timeline.lifecycle.departmentsVisited);
+    assertMayReadTimeline(actor, departmentsConcerned(timeline.lifecycle.departmentsVisited, timeline.entries));
     return timeline;
   }
 
