@@ -58,4 +58,18 @@ describe('the customer key store on PostgreSQL', () => {
     // iv (12) + 32-byte key + tag (16): never the bare 32-byte key.
     expect(rows.rows.every((row) => row.wrapped_key.length === 60)).toBe(true);
   });
+
+  it('survives the server ending its idle connections, and keeps working', async () => {
+    const sealed = await vault.seal({ name: 'Qian Yu', phone: '+86 135 0000 2222' });
+    const { Client } = await import('pg');
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    const ended = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    await admin.end();
+    expect(ended.rowCount).toBeGreaterThan(0);
+    // The pools hear of it on their idle connections; the next reads reconnect.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await otherProcess.open(sealed, true)).toEqual({ status: 'clear', details: { name: 'Qian Yu', phone: '+86 135 0000 2222' } });
+  });
 });
+

@@ -40,6 +40,9 @@ export class CustomerKeyStore {
   static async open(options: { connectionString: string; masterKey: Buffer; cacheMs?: number }): Promise<CustomerKeyStore> {
     if (options.masterKey.length !== 32) throw new Error('the vault master key must be 32 bytes');
     const pool = new Pool({ connectionString: options.connectionString, max: 4 });
+    // An idle connection the server ends (restart, administrator) is dropped by the pool and the
+    // next query opens another; unhandled, its error event would crash the service.
+    pool.on('error', () => undefined);
     const client = await pool.connect();
     try {
       // Serialised: several services open the vault at start and would race on CREATE TABLE.
