@@ -81,20 +81,10 @@ function readBody(request, limit) {
   });
 }
 
-/** The claims of a token, checked with the secret when this server has it. */
+/** The claims of a token, checked with the services' secret. */
 function claimsOf(token, secret) {
-  if (secret) {
-    const checked = tokens().verifyToken(token, secret);
-    return checked.ok ? { ok: true, actor: checked.actor } : { ok: false, reason: checked.reason };
-  }
-  // Without the secret the services judge the token; the page only needs to know whom it shows.
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    if (typeof payload.sub !== 'string' || !ROLES.includes(payload.role)) return { ok: false, reason: 'not a Handoff token' };
-    return { ok: true, actor: { id: payload.sub, role: payload.role, ...(payload.department ? { department: payload.department } : {}) } };
-  } catch {
-    return { ok: false, reason: 'not a Handoff token' };
-  }
+  const checked = tokens().verifyToken(token, secret);
+  return checked.ok ? { ok: true, actor: checked.actor } : { ok: false, reason: checked.reason };
 }
 
 async function signIn(request, response, options) {
@@ -182,8 +172,8 @@ function serveStatic(request, response, webRoot) {
 }
 
 /**
- * @param {{ services: Record<string, string>, secret?: string, devSignIn: boolean, webRoot?: string }} options
- *   services: base URL of each service; secret: the services' AUTH_TOKEN_SECRET when this server may use it.
+ * @param {{ services: Record<string, string>, secret: string, devSignIn: boolean, webRoot?: string }} options
+ *   services: base URL of each service; secret: the services' AUTH_TOKEN_SECRET.
  */
 function createWebServer(options) {
   const webRoot = path.resolve(options.webRoot ?? path.join(root, 'dist/web'));

@@ -5,7 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { contact } from '../support/contacts';
 import { eventually, UPSTREAM_KEY } from '../support/system';
 import { Consoles } from './support/consoles';
-import { tabTo, unnamedControls } from './support/cs-keyboard';
+import { tabTo, unlabelledControls } from './support/accessibility';
 
 /**
  * The CS and department consoles in headless Chromium: every step under test is a click or a
@@ -85,7 +85,7 @@ describe('the CS and department consoles: a contact from the front window to the
       expect(await recorded.textContent()).toMatch(/handed over to a department/);
       expect(await fieldError(cs.page, 'Phone').count()).toBe(0);
       await consoles.screenshot(cs.page, 'cs-contact');
-      expect(await unnamedControls(cs.page)).toEqual([]);
+      expect(await unlabelledControls(cs.page)).toEqual([]);
 
       // The handler's queue shows it without a reload, its deadline counting down.
       const row = handler.page.locator(`[data-testid="queue-row"][data-ticket-id="${ticketId}"]`);
@@ -97,7 +97,7 @@ describe('the CS and department consoles: a contact from the front window to the
       expect(first).toMatch(/due in \d/);
       await expectChange(countdown, first);
       await consoles.screenshot(handler.page, 'department-queue');
-      expect(await unnamedControls(handler.page)).toEqual([]);
+      expect(await unlabelledControls(handler.page)).toEqual([]);
 
       const phone = await consoles.newPage({ width: 390, height: 844 });
       try {
@@ -117,7 +117,7 @@ describe('the CS and department consoles: a contact from the front window to the
       const panel = handler.page.getByTestId('ticket-panel');
       await panel.waitFor();
       await expectText(panel, /The monthly report should export to a spreadsheet/);
-      expect(await unnamedControls(handler.page)).toEqual([]);
+      expect(await unlabelledControls(handler.page)).toEqual([]);
       await tabTo(handler.page, panel.getByRole('button', { name: 'Claim this ticket' }), 20);
       await handler.page.keyboard.press('Enter');
       await expectText(panel.getByTestId('ticket-handler'), /product-guo/);
@@ -162,7 +162,7 @@ describe('the CS and department consoles: a contact from the front window to the
       await followup.getByRole('button', { name: 'Show contact details' }).click();
       await followup.getByRole('link', { name: '+86 139 1234 5678' }).waitFor();
       await consoles.screenshot(cs.page, 'cs-worklist');
-      expect(await unnamedControls(cs.page)).toEqual([]);
+      expect(await unlabelledControls(cs.page)).toEqual([]);
       await followup.getByLabel('Satisfied', { exact: true }).check();
       await followup.getByRole('button', { name: 'Record the customer’s answer' }).click();
       await cs.page.getByText(/closed: the customer is satisfied/).waitFor();

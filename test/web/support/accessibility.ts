@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export interface Unlabelled {
   readonly tag: string;
@@ -60,4 +60,17 @@ export async function tabOrder(page: Page, limit = 200): Promise<string[]> {
     reached.push(name);
   }
   return reached;
+}
+
+/** Presses Tab until `target` has the focus, as a keyboard user would; fails if it never does. */
+export async function tabTo(page: Page, target: Locator, most = 80): Promise<void> {
+  // Several pages are open at once; keys go to the one in front.
+  await page.bringToFront();
+  const reached: string[] = [];
+  for (let step = 0; step < most; step++) {
+    if ((await target.and(page.locator(':focus')).count()) > 0) return;
+    await page.keyboard.press('Tab');
+    reached.push(await page.evaluate<string>('(document.activeElement?.outerHTML ?? "none").slice(0, 80)'));
+  }
+  throw new Error(`Tab never reached ${target.toString()} in ${most} presses; it reached:\n${reached.slice(0, 20).join('\n')}`);
 }
