@@ -103,8 +103,7 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
     if (kafka) {
       const admin = kafka.admin();
       await admin.connect();
-      const groups = ['results', 'first-contact-answers', 'customers', 'worklist'].map((name) => prefixed(config, `handoff-followup.${name}`));
-      await admin.deleteGroups(groups).catch(() => undefined);
+      await admin.deleteGroups([prefixed(config, 'handoff-followup')]).catch(() => undefined);
       await admin.deleteTopics({ topics: Object.values(TOPICS).map((topic) => prefixed(config, topic)) }).catch(() => undefined);
       await admin.disconnect();
     }
@@ -264,9 +263,9 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
     await admin.connect();
     try {
       await eventually(async () => {
-        const [committed] = await admin.fetchOffsets({ groupId: prefixed(config, 'handoff-followup.results'), topics: [prefixed(config, TOPICS.routingEvents)] });
+        const [committed] = await admin.fetchOffsets({ groupId: prefixed(config, 'handoff-followup'), topics: [prefixed(config, TOPICS.routingEvents)] });
         return Number(committed.partitions.find((p) => p.partition === partition)?.offset ?? -1) > offset;
-      }, 'the results consumer to get past the redelivered message');
+      }, "follow-up's consumer to get past the redelivered message");
     } finally {
       await admin.disconnect();
     }

@@ -75,7 +75,6 @@ export class RoutingModule {
                 actor: ROUTING_PROCESS,
               }),
             },
-            ...readModelConsumers(ROUTING_DATABASE),
             {
               name: 'auto-assignment',
               topics: [TOPICS.routingEvents],
@@ -87,6 +86,8 @@ export class RoutingModule {
                 logger,
               }),
             },
+            // Projections after the process managers: the shared transaction takes its id at their first write.
+            ...readModelConsumers(ROUTING_DATABASE),
           ],
           inject: [CommandHandler, TicketsService, JsonLogger],
         },

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@handoff/contracts';
 import { createTestDatabase, kafkaBrokers, uniqueSuffix, type TestDatabase } from '@handoff/testing';
-import { Partitioners, type Kafka, type Message } from 'kafkajs';
+import { Partitioners, type Kafka, type KafkaMessage, type Message } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
+import { DEAD_LETTER_HEADERS } from './dead-letter';
 import { EventConsumer, type EventHandler } from './event-consumer';
 import { toKafkaMessage } from './event-relay';
 import { createKafka } from './kafka';
@@ -33,27 +34,33 @@ async function waitFor(description: string, condition: () => boolean | Promise<b
 describe('EventConsumer applying batches', () => {
   const suffix = uniqueSuffix();
   const topic = { topic: `test.batches-${suffix}.events`, numPartitions: 3 };
+  // The second test's own topics (a new group reads a topic from its beginning).
+  const sharedTopic = { topic: `test.batches-${suffix}.shared-events`, numPartitions: 2 };
+  const otherTopic = { topic: `test.batches-${suffix}.other-events`, numPartitions: 1 };
   const deadLetterTopic = { topic: `test.batches-${suffix}.dead-letter`, numPartitions: 1 };
   let database: TestDatabase;
   let dataSource: DataSource;
   let kafka: Kafka;
   let consumer: EventConsumer | undefined;
+  let shared: EventConsumer | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase('batches');
     dataSource = new DataSource({ type: 'postgres', url: database.url, migrations: [...MESSAGING_MIGRATIONS], migrationsRun: true, extra: { max: 6 } });
     await dataSource.initialize();
     await dataSource.query('CREATE TABLE applied (applied_order bigserial PRIMARY KEY, ticket_id text NOT NULL, position integer NOT NULL, event_id uuid NOT NULL)');
+    await dataSource.query('CREATE TABLE applied_by (handler text NOT NULL, event_id uuid NOT NULL, PRIMARY KEY (handler, event_id))');
     kafka = createKafka({ brokers: kafkaBrokers(), clientId: `batches-${suffix}`, logLevel: 'error' });
   });
 
   afterAll(async () => {
     await consumer?.stop().catch(() => undefined);
+    await shared?.stop().catch(() => undefined);
     await dataSource?.destroy();
     await database?.drop();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [topic.topic, deadLetterTopic.topic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic.topic, sharedTopic.topic, otherTopic.topic, deadLetterTopic.topic] }).catch(() => undefined);
     await admin.disconnect();
   });
 
@@ -162,4 +169,126 @@ describe('EventConsumer applying batches', () => {
     expect(batchSizes.reduce((sum, size) => sum + size, 0)).toBeGreaterThan(wanted.length / 2);
     expect(Math.max(...batchSizes)).toBeGreaterThan(10);
   });
+
+  /**
+   * A service runs one consumer for all its handlers: each handler still gets only its own
+   * topics and types, each is exactly-once through marks of its own name (a mark left by an
+   * earlier consumer of that handler counts), and an event one handler refuses for good is
+   * dead-lettered for that handler while the others apply it.
+   */
+  it('runs several handlers behind one consumer, each exactly once on its own topics and types', async () => {
+    const ticketIds = Array.from({ length: 12 }, () => randomUUID());
+    const onTopic: RecordedEvent[] = [];
+    const onOther: RecordedEvent[] = [];
+    const messages: Message[] = [];
+    for (const ticketId of ticketIds) {
+      for (let position = 0; position < 6; position++) {
+        const recorded = event(ticketId, position, position === 4 ? 'TicketViewed' : 'TicketNoteAdded');
+        onTopic.push(recorded);
+        messages.push(toKafkaMessage(recorded));
+        if (position === 1) messages.push(toKafkaMessage(recorded));
+      }
+    }
+    messages.splice(3, 0, { key: ticketIds[0], value: 'not json' });
+    // The same type on another topic: only a handler that reads that topic gets it.
+    const otherMessages = ticketIds.slice(0, 4).map((ticketId) => {
+      const recorded = event(ticketId, 0);
+      onOther.push(recorded);
+      return toKafkaMessage(recorded);
+    });
+    const refused = onTopic.find((recorded) => recorded.ticketId === ticketIds[2] && recorded.streamPosition === 3)!;
+    // Applied by `audit` before, under its own name (a consumer of its own, say): not applied again.
+    const markedBefore = onTopic.find((recorded) => recorded.ticketId === ticketIds[5] && recorded.streamPosition === 2)!;
+    await dataSource.query('INSERT INTO processed_events (consumer_name, event_id) VALUES ($1, $2)', ['test.audit', markedBefore.eventId]);
+
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [sharedTopic, otherTopic, deadLetterTopic] });
+    await admin.disconnect();
+    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: sharedTopic.topic, acks: -1, messages });
+    await producer.send({ topic: otherTopic.topic, acks: -1, messages: otherMessages });
+    await producer.disconnect();
+
+    const record = (handler: string) => async (recorded: RecordedEvent, manager: EntityManager) => {
+      if (handler === 'notes' && recorded.eventId === refused.eventId) throw new Error('notes cannot take this one');
+      await manager.query('INSERT INTO applied_by (handler, event_id) VALUES ($1, $2)', [handler, recorded.eventId]);
+    };
+    const notes: EventHandler = {
+      eventTypes: ['TicketNoteAdded'],
+      handle: record('notes'),
+      async handleBatch(events, manager) {
+        for (const recorded of events) await record('notes')(recorded, manager);
+      },
+    };
+    // No handleBatch: applied one event at a time inside the shared transaction.
+    const audit: EventHandler = { eventTypes: ['TicketNoteAdded', 'TicketViewed'], handle: record('audit') };
+    shared = new EventConsumer({
+      kafka,
+      groupId: `test-shared-${suffix}`,
+      topics: [sharedTopic, otherTopic],
+      deadLetterTopic,
+      dataSource,
+      handlers: [
+        { name: 'test.notes', handler: notes, topics: [sharedTopic.topic] },
+        { name: 'test.audit', handler: audit },
+      ],
+      maxBatchSize: 50,
+      maxWaitTimeInMs: 200,
+      logger: jsonLineLogger({ minLevel: 'error', write: () => undefined }),
+    });
+    await shared.start();
+
+    const notesWanted = onTopic.filter((recorded) => recorded.type === 'TicketNoteAdded' && recorded !== refused);
+    const auditWanted = [...onTopic, ...onOther].filter((recorded) => recorded !== markedBefore);
+    await waitFor('both handlers done', () => {
+      const [notesStatus, auditStatus] = shared!.status().handlers;
+      return notesStatus.applied === notesWanted.length && notesStatus.deadLettered === 1 && auditStatus.applied === auditWanted.length;
+    });
+
+    const rows = (await dataSource.query('SELECT handler, event_id::text AS event_id FROM applied_by')) as { handler: string; event_id: string }[];
+    const idsOf = (handler: string) => rows.filter((row) => row.handler === handler).map((row) => row.event_id).sort();
+    expect(idsOf('notes')).toEqual(notesWanted.map((recorded) => recorded.eventId).sort());
+    expect(idsOf('audit')).toEqual(auditWanted.map((recorded) => recorded.eventId).sort());
+    const marks = (await dataSource.query(
+      `SELECT consumer_name, count(*)::int AS n FROM processed_events WHERE consumer_name LIKE 'test.%' GROUP BY consumer_name ORDER BY consumer_name`,
+    )) as { consumer_name: string; n: number }[];
+    expect(marks).toEqual([
+      { consumer_name: 'test.audit', n: auditWanted.length + 1 },
+      { consumer_name: 'test.notes', n: notesWanted.length },
+    ]);
+
+    const status = shared.status();
+    // Each handler skipped the redelivered events it wants (12 of position 1); audit also the one marked before.
+    expect(status.handlers).toEqual([
+      { name: 'test.notes', applied: notesWanted.length, duplicates: 12, deadLettered: 1 },
+      { name: 'test.audit', applied: auditWanted.length, duplicates: 13, deadLettered: 0 },
+    ]);
+    expect(status.deadLettered).toBe(2);
+
+    const ours = (message: KafkaMessage) => message.headers?.[DEAD_LETTER_HEADERS.consumerGroup]?.toString() === `test-shared-${suffix}`;
+    const mine = (await readTopic(kafka, deadLetterTopic.topic, (messages) => messages.filter(ours).length >= 2)).filter(ours);
+    expect(mine).toHaveLength(2);
+    const refusedCopy = mine.find((message) => message.value?.toString().includes(refused.eventId));
+    expect(refusedCopy?.headers?.[DEAD_LETTER_HEADERS.consumerName]?.toString()).toBe('test.notes');
+    expect(refusedCopy?.headers?.[DEAD_LETTER_HEADERS.reason]?.toString()).toMatch(/^handler_failed: .*notes cannot take this one/);
+    const unreadable = mine.find((message) => message.value?.toString() === 'not json');
+    expect(unreadable?.headers?.[DEAD_LETTER_HEADERS.consumerName]?.toString()).toBe('test.notes,test.audit');
+  });
 });
+
+/** Everything on a topic, read by a throwaway group, once what has been read is `enough`. */
+async function readTopic(kafka: Kafka, topic: string, enough: (messages: readonly KafkaMessage[]) => boolean): Promise<KafkaMessage[]> {
+  const messages: KafkaMessage[] = [];
+  const consumer = kafka.consumer({ groupId: `test-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    await waitFor(`the messages expected on ${topic}`, () => enough(messages));
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}

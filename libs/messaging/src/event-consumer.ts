@@ -33,15 +33,21 @@ export interface EventHandler {
   handleBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
 }
 
-export interface EventConsumerOptions {
+/** One of several handlers sharing a consumer: each keeps its own processed-event marks. */
+export interface NamedEventHandler {
+  /** Key of this handler's rows in `processed_events` (e.g. `routing.department-queue`). */
+  readonly name: string;
+  readonly handler: EventHandler;
+  /** The consumer's topics this handler reads (names); default all of them. */
+  readonly topics?: readonly string[];
+}
+
+interface CommonConsumerOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
-  /** Key of this consumer's rows in `processed_events` (default: the group id). */
-  readonly consumerName?: string;
   /** Specs are created at start() if missing; names must exist (start() waits for them briefly). */
   readonly topics: readonly TopicRef[];
   readonly dataSource: DataSource;
-  readonly handler: EventHandler;
   /** Brings older schema versions to the current shape before the handler sees them. */
   readonly upcasters?: UpcasterRegistry;
   /** Default `TOPICS.deadLetter`, created with one partition if missing. */
@@ -64,6 +70,26 @@ export interface EventConsumerOptions {
   readonly logger?: StructuredLogger;
 }
 
+/** One handler, its marks under `consumerName` (default: the group id). */
+export interface SingleHandlerConsumerOptions extends CommonConsumerOptions {
+  readonly handler: EventHandler;
+  readonly consumerName?: string;
+}
+
+/**
+ * Several handlers behind one consumer group: each message is fetched and parsed once and,
+ * when messages come together, applied by every handler in one transaction. A service runs
+ * one such consumer for all its read models and process managers (one fetch, one offset commit
+ * and one database commit per batch instead of one per handler). Handlers run in the order
+ * given; each is exactly-once on its own through its marks, so a handler refusing an event for
+ * good dead-letters it for that handler alone.
+ */
+export interface MultiHandlerConsumerOptions extends CommonConsumerOptions {
+  readonly handlers: readonly NamedEventHandler[];
+}
+
+export type EventConsumerOptions = SingleHandlerConsumerOptions | MultiHandlerConsumerOptions;
+
 export type ConsumerState = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed';
 
 export type MessageOutcome = 'applied' | 'duplicate' | 'ignored' | 'dead_lettered';
@@ -72,14 +98,28 @@ export interface ConsumerStats {
   readonly state: ConsumerState;
   /** Joined the group and received an assignment at least once since start(). */
   readonly joined: boolean;
+  /** Messages applied by at least one handler. */
   readonly applied: number;
-  /** Delivered again and skipped because `processed_events` already had it. */
+  /** Delivered again and skipped because `processed_events` already had it for every handler that wants it. */
   readonly duplicates: number;
-  /** Not one of the handler's event types. */
+  /** Not one of any handler's event types. */
   readonly ignored: number;
+  /** Messages dead-lettered, for the consumer or for at least one handler. */
   readonly deadLettered: number;
   /** Attempts that failed with a transient error and were retried. */
   readonly transientFailures: number;
+  /** Per handler, by name, in the order given. */
+  readonly handlers: readonly HandlerStats[];
+}
+
+export interface HandlerStats {
+  readonly name: string;
+  /** Events this handler applied. */
+  readonly applied: number;
+  /** Events this handler wants that were delivered again and skipped through its marks. */
+  readonly duplicates: number;
+  /** Events this handler refused for good (dead-lettered for it). */
+  readonly deadLettered: number;
 }
 
 interface MessageContext {
@@ -87,6 +127,26 @@ interface MessageContext {
   readonly partition: number;
   readonly message: KafkaMessage;
 }
+
+/** A handler with what it wants and what it did. */
+interface Subscriber {
+  readonly name: string;
+  readonly handler: EventHandler;
+  readonly wanted: ReadonlySet<string> | undefined;
+  readonly topics: ReadonlySet<string> | undefined;
+  applied: number;
+  duplicates: number;
+  deadLettered: number;
+}
+
+interface TopicReaders {
+  readonly subscribers: readonly Subscriber[];
+  readonly wanted: ReadonlySet<string> | undefined;
+}
+
+const NO_READERS: TopicReaders = { subscribers: [], wanted: new Set() };
+
+type HandlerOutcome = 'applied' | 'duplicate' | 'dead_lettered';
 
 /** Stops the retry loop of a message when the consumer stops or the partition is reassigned. */
 class Abandoned extends Error {}
@@ -96,14 +156,16 @@ class AppliedMeanwhile extends Error {}
 
 const DEFAULT_MAX_BATCH_SIZE = 1;
 
+const wants = (subscriber: Subscriber, type: string): boolean => !subscriber.wanted || subscriber.wanted.has(type);
+
 /**
  * The consumer every read model and process manager is built on.
  *
  * Delivery is at least once (offsets are committed after the effect), and the effect is
- * exactly once: each event is applied in one database transaction together with the insert of
- * `(consumer_name, event_id)` into `processed_events`, and an event already there is skipped.
- * Partitions are consumed concurrently, each strictly in order, so one ticket's events (one
- * key, one partition) reach the handler in stream order.
+ * exactly once per handler: each event is applied in one database transaction together with the
+ * insert of `(handler name, event_id)` into `processed_events`, and an event already there is
+ * skipped for that handler. Partitions are consumed concurrently, each strictly in order, so one
+ * ticket's events (one key, one partition) reach every handler in stream order.
  *
  * A message that can never succeed (not JSON, not a valid envelope, an unknown newer schema
  * version, a non-transient handler failure) goes to the dead-letter topic and the consumer goes
@@ -111,17 +173,18 @@ const DEFAULT_MAX_BATCH_SIZE = 1;
  */
 export class EventConsumer {
   private readonly logger: StructuredLogger;
-  private readonly consumerName: string;
+  private readonly subscribers: readonly Subscriber[];
+  /** Per topic, its handlers and the union of their types (undefined when one of them takes every event). */
+  private readonly byTopic = new Map<string, TopicReaders>();
   private readonly deadLetterTopicRef: TopicRef;
   private readonly deadLetterTopic: string;
-  private readonly wanted: ReadonlySet<string> | undefined;
   private readonly retry: BackoffOptions;
   private readonly maxBatchSize: number;
   private readonly sleeper = new Sleeper();
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private stopping = false;
-  private stats: Omit<ConsumerStats, 'state'> = {
+  private stats = {
     joined: false,
     applied: 0,
     duplicates: 0,
@@ -134,17 +197,42 @@ export class EventConsumer {
   constructor(private readonly options: EventConsumerOptions) {
     if (options.topics.length === 0) throw new Error('EventConsumer: at least one topic is required');
     this.logger = options.logger ?? jsonLineLogger();
-    this.consumerName = options.consumerName ?? options.groupId;
+    const named = 'handlers' in options ? options.handlers : [{ name: options.consumerName ?? options.groupId, handler: options.handler }];
+    if (named.length === 0) throw new Error('EventConsumer: at least one handler is required');
+    const names = new Set(named.map(({ name }) => name));
+    if (names.size !== named.length) throw new Error('EventConsumer: handler names must be unique (they key the processed-event marks)');
+    const topicNames = options.topics.map(topicName);
+    this.subscribers = named.map(({ name, handler, topics }) => {
+      const unknown = topics?.filter((topic) => !topicNames.includes(topic)) ?? [];
+      if (unknown.length > 0) throw new Error(`EventConsumer: handler ${name} reads ${unknown.join(', ')}, which the consumer does not subscribe to`);
+      return {
+        name,
+        handler,
+        wanted: handler.eventTypes ? new Set(handler.eventTypes) : undefined,
+        topics: topics ? new Set(topics) : undefined,
+        applied: 0,
+        duplicates: 0,
+        deadLettered: 0,
+      };
+    });
+    for (const topic of topicNames) {
+      const readers = this.subscribers.filter((subscriber) => !subscriber.topics || subscriber.topics.has(topic));
+      const wanted = readers.some((subscriber) => !subscriber.wanted) ? undefined : new Set(readers.flatMap((subscriber) => [...subscriber.wanted!]));
+      this.byTopic.set(topic, { subscribers: readers, wanted });
+    }
     this.deadLetterTopicRef = options.deadLetterTopic ?? { topic: TOPICS.deadLetter, numPartitions: 1 };
     this.deadLetterTopic = topicName(this.deadLetterTopicRef);
-    this.wanted = options.handler.eventTypes ? new Set(options.handler.eventTypes) : undefined;
     this.retry = { initialDelayMs: 100, maxDelayMs: 10_000, ...options.retry };
     this.maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     if (!Number.isInteger(this.maxBatchSize) || this.maxBatchSize < 1) throw new Error('EventConsumer: maxBatchSize must be a positive integer');
   }
 
   status(): ConsumerStats {
-    return { state: this.state, ...this.stats };
+    return {
+      state: this.state,
+      ...this.stats,
+      handlers: this.subscribers.map(({ name, applied, duplicates, deadLettered }) => ({ name, applied, duplicates, deadLettered })),
+    };
   }
 
   async start(): Promise<void> {
@@ -163,7 +251,7 @@ export class EventConsumer {
       ...(this.options.sessionTimeoutMs ? { sessionTimeout: this.options.sessionTimeoutMs } : {}),
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.stats = { ...this.stats, joined: true };
+      this.stats.joined = true;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       const fields: LogFields = { groupId, restart: payload.restart, ...errorFields(payload.error) };
@@ -196,7 +284,7 @@ export class EventConsumer {
       throw error;
     }
     this.state = 'running';
-    this.logger.log('info', 'consumer started', { groupId, consumer: this.consumerName, topics: names.join(',') });
+    this.logger.log('info', 'consumer started', { groupId, handlers: this.subscribers.map(({ name }) => name).join(','), topics: names.join(',') });
   }
 
   /** Finishes the message in hand, commits the resolved offsets, leaves the group and disconnects. */
@@ -211,7 +299,7 @@ export class EventConsumer {
     this.consumer = undefined;
     this.producer = undefined;
     this.state = 'stopped';
-    this.logger.log('info', 'consumer stopped', { groupId: this.options.groupId, consumer: this.consumerName });
+    this.logger.log('info', 'consumer stopped', { groupId: this.options.groupId });
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -248,29 +336,34 @@ export class EventConsumer {
   }
 
   /**
-   * Several messages of one partition in one transaction: the same effect as one at a time (each
-   * event applied once, in order, with its processed-event row), for one commit instead of one per
-   * message. Undefined when the messages must go one at a time instead: one of them is not a
-   * readable event (it is dead-lettered on the way), or the transaction failed.
+   * Several messages of one partition, for every handler, in one transaction: the same effect as
+   * one message and one handler at a time (each event applied once per handler, in order, with
+   * its processed-event row), for one commit instead of one per message and handler. Undefined
+   * when the messages must go one at a time instead: one of them is not a readable event (it is
+   * dead-lettered on the way), or the transaction failed.
    *
-   * The processed-event rows are read first and written last, so a batch whose handler only
-   * issues commands (a process manager writes to the event store, not through `manager`) holds
-   * a transaction id only for that last statement: an open transaction id holds back every
-   * readAll horizon on the server, including the relays'.
+   * The processed-event rows are read first and written last, and the handlers run in the order
+   * given (process managers first where a service lists them first), so a batch whose handlers
+   * only issue commands (a process manager writes to the event store, not through `manager`)
+   * holds a transaction id only from its first projection write: an open transaction id holds
+   * back every readAll horizon on the server, including the relays'.
    */
   private async processTogether(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<MessageOutcome[] | undefined> {
-    if (messages.length < 2) return undefined;
+    // One message for one handler: the one-at-a-time path is the same transaction, one statement shorter.
+    const readers = this.byTopic.get(topic) ?? NO_READERS;
+    if (messages.length < 2 && readers.subscribers.length < 2) return undefined;
     const outcomes: MessageOutcome[] = [];
     const toApply: { readonly index: number; readonly event: RecordedEvent }[] = [];
     const ids = new Set<string>();
+    const repeated: string[] = [];
     for (const message of messages) {
-      if (this.unwantedByHeader(message)) {
+      if (this.unwantedByHeader(readers, message)) {
         outcomes.push('ignored');
         continue;
       }
       const decoded = this.decode(message);
       if (decoded instanceof DeadLetterReason) return undefined;
-      if (this.wanted && !this.wanted.has(decoded.type)) {
+      if (readers.wanted && !readers.wanted.has(decoded.type)) {
         outcomes.push('ignored');
         continue;
       }
@@ -282,34 +375,56 @@ export class EventConsumer {
       }
       const id = event.eventId.toLowerCase();
       // Published twice within one batch (a relay re-publishing after a crash): applied once.
-      outcomes.push(ids.has(id) ? 'duplicate' : 'applied');
-      if (!ids.has(id)) toApply.push({ index: outcomes.length - 1, event });
+      if (ids.has(id)) {
+        outcomes.push('duplicate');
+        repeated.push(event.type);
+        continue;
+      }
       ids.add(id);
+      outcomes.push('duplicate');
+      toApply.push({ index: outcomes.length - 1, event });
     }
-    if (toApply.length === 0) return outcomes;
+    const tally = new Map<Subscriber, { applied: number; duplicates: number }>();
     try {
-      await this.options.dataSource.transaction(async (manager) => {
+      if (toApply.length > 0) await this.options.dataSource.transaction(async (manager) => {
+        tally.clear();
+        const names = readers.subscribers.map(({ name }) => name);
         const processed = (await manager.query(
-          'SELECT event_id::text AS event_id FROM processed_events WHERE consumer_name = $1 AND event_id = ANY($2::uuid[])',
-          [this.consumerName, toApply.map(({ event }) => event.eventId)],
-        )) as { event_id: string }[];
-        const done = new Set(processed.map((row) => row.event_id));
-        const fresh = toApply.filter(({ event, index }) => {
-          if (!done.has(event.eventId.toLowerCase())) return true;
-          outcomes[index] = 'duplicate';
-          return false;
-        });
-        if (fresh.length === 0) return;
-        const { handler } = this.options;
-        if (handler.handleBatch) await handler.handleBatch(fresh.map(({ event }) => event), manager);
-        else for (const { event } of fresh) await handler.handle(event, manager);
+          `SELECT consumer_name, event_id::text AS event_id FROM processed_events
+            WHERE consumer_name = ANY($1::text[]) AND event_id = ANY($2::uuid[])`,
+          [names, toApply.map(({ event }) => event.eventId)],
+        )) as { consumer_name: string; event_id: string }[];
+        const done = new Set(processed.map((row) => `${row.consumer_name}\u0000${row.event_id}`));
+        const marks: { readonly name: string; readonly eventId: string }[] = [];
+        const appliedAt = new Set<number>();
+        for (const subscriber of readers.subscribers) {
+          const counts = { applied: 0, duplicates: 0 };
+          tally.set(subscriber, counts);
+          const fresh = toApply.filter(({ event }) => {
+            if (!wants(subscriber, event.type)) return false;
+            if (!done.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`)) return true;
+            counts.duplicates++;
+            return false;
+          });
+          if (fresh.length === 0) continue;
+          const { handler } = subscriber;
+          if (handler.handleBatch) await handler.handleBatch(fresh.map(({ event }) => event), manager);
+          else for (const { event } of fresh) await handler.handle(event, manager);
+          counts.applied += fresh.length;
+          for (const { index, event } of fresh) {
+            appliedAt.add(index);
+            marks.push({ name: subscriber.name, eventId: event.eventId });
+          }
+        }
+        if (marks.length === 0) return;
         const inserted = (await manager.query(
-          `INSERT INTO processed_events (consumer_name, event_id) SELECT $1, unnest($2::uuid[])
+          `INSERT INTO processed_events (consumer_name, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])
            ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING event_id`,
-          [this.consumerName, fresh.map(({ event }) => event.eventId)],
+          [marks.map(({ name }) => name), marks.map(({ eventId }) => eventId)],
         )) as unknown[];
         // Only another instance applying the same events during a rebalance gets here; one at a time sorts it out.
-        if (inserted.length !== fresh.length) throw new AppliedMeanwhile();
+        if (inserted.length !== marks.length) throw new AppliedMeanwhile();
+        for (const index of appliedAt) outcomes[index] = 'applied';
       });
     } catch (error) {
       this.logger.log('debug', 'batch not applied together; applying its messages one at a time', {
@@ -322,20 +437,27 @@ export class EventConsumer {
       });
       return undefined;
     }
+    for (const [subscriber, counts] of tally) {
+      subscriber.applied += counts.applied;
+      subscriber.duplicates += counts.duplicates;
+    }
+    for (const type of repeated) for (const subscriber of readers.subscribers) if (wants(subscriber, type)) subscriber.duplicates++;
     return outcomes;
   }
 
   private count(outcome: MessageOutcome): void {
     const key = ({ applied: 'applied', duplicate: 'duplicates', ignored: 'ignored', dead_lettered: 'deadLettered' } as const)[outcome];
-    this.stats = { ...this.stats, [key]: this.stats[key] + 1 };
+    this.stats[key]++;
   }
 
   private async processWithRetry(context: MessageContext, active: () => boolean, heartbeat: () => Promise<void>): Promise<MessageOutcome> {
+    // Handlers done with this message: a retry after a transient failure of a later handler does not dead-letter it twice.
+    const settled = new Map<Subscriber, HandlerOutcome>();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.process(context);
+        return await this.process(context, settled);
       } catch (error) {
-        this.stats = { ...this.stats, transientFailures: this.stats.transientFailures + 1 };
+        this.stats.transientFailures++;
         this.logger.log(attempt >= 5 ? 'error' : 'warn', 'transient failure; retrying the message', {
           ...this.identify(context),
           attempt: attempt + 1,
@@ -350,12 +472,16 @@ export class EventConsumer {
     }
   }
 
-  /** Resolves with what happened to the message; rejects only when it must be tried again. */
-  private async process(context: MessageContext): Promise<MessageOutcome> {
-    if (this.unwantedByHeader(context.message)) return 'ignored';
+  /**
+   * One message, each handler in a transaction of its own. Resolves with what happened to the
+   * message; rejects only when it must be tried again.
+   */
+  private async process(context: MessageContext, settled: Map<Subscriber, HandlerOutcome>): Promise<MessageOutcome> {
+    const readers = this.byTopic.get(context.topic) ?? NO_READERS;
+    if (this.unwantedByHeader(readers, context.message)) return 'ignored';
     const decoded = this.decode(context.message);
     if (decoded instanceof DeadLetterReason) return this.deadLetter(context, decoded);
-    if (this.wanted && !this.wanted.has(decoded.type)) return 'ignored';
+    if (readers.wanted && !readers.wanted.has(decoded.type)) return 'ignored';
 
     let event: RecordedEvent;
     try {
@@ -364,20 +490,35 @@ export class EventConsumer {
       return this.deadLetter(context, new DeadLetterReason('unsupported_version', (error as Error).message), error);
     }
 
+    for (const subscriber of readers.subscribers) {
+      if (!wants(subscriber, event.type) || settled.has(subscriber)) continue;
+      settled.set(subscriber, await this.processFor(subscriber, context, event));
+    }
+    const outcomes = [...settled.values()];
+    if (outcomes.includes('dead_lettered')) return 'dead_lettered';
+    return outcomes.includes('applied') ? 'applied' : 'duplicate';
+  }
+
+  private async processFor(subscriber: Subscriber, context: MessageContext, event: RecordedEvent): Promise<HandlerOutcome> {
     try {
-      return await this.options.dataSource.transaction(async (manager) => {
+      const outcome = await this.options.dataSource.transaction(async (manager) => {
         const inserted = (await manager.query(
           `INSERT INTO processed_events (consumer_name, event_id) VALUES ($1, $2)
            ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING event_id`,
-          [this.consumerName, event.eventId],
+          [subscriber.name, event.eventId],
         )) as unknown[];
         if (inserted.length === 0) return 'duplicate' as const;
-        await this.options.handler.handle(event, manager);
+        await subscriber.handler.handle(event, manager);
         return 'applied' as const;
       });
+      if (outcome === 'applied') subscriber.applied++;
+      else subscriber.duplicates++;
+      return outcome;
     } catch (error) {
       if (isTransientError(error)) throw error;
-      return this.deadLetter(context, handlerFailureReason(error), error);
+      subscriber.deadLettered++;
+      await this.deadLetter(context, handlerFailureReason(error), error, subscriber.name);
+      return 'dead_lettered';
     }
   }
 
@@ -386,10 +527,10 @@ export class EventConsumer {
    * does not apply without parsing and validating them (most consumers want a few types of a
    * topic; a message without the header is read in full).
    */
-  private unwantedByHeader(message: KafkaMessage): boolean {
-    if (!this.wanted) return false;
+  private unwantedByHeader({ wanted }: TopicReaders, message: KafkaMessage): boolean {
+    if (!wanted) return false;
     const type = headerText(message.headers, HEADERS.eventType);
-    return type !== undefined && !this.wanted.has(type);
+    return type !== undefined && !wanted.has(type);
   }
 
   private decode(message: KafkaMessage): RecordedEvent | DeadLetterReason {
@@ -410,12 +551,18 @@ export class EventConsumer {
     }
   }
 
-  private async deadLetter(context: MessageContext, reason: DeadLetterReason, error?: unknown): Promise<MessageOutcome> {
+  /** `consumerName`: the handler that refused it; a message no handler could read is every handler's. */
+  private async deadLetter(context: MessageContext, reason: DeadLetterReason, error?: unknown, consumerName?: string): Promise<MessageOutcome> {
     const producer = this.producer;
     if (!producer) throw new Error('dead-letter producer is not connected');
     const message = toDeadLetterMessage(
       context.message,
-      { ...context, offset: context.message.offset, consumerGroup: this.options.groupId, consumerName: this.consumerName },
+      {
+        ...context,
+        offset: context.message.offset,
+        consumerGroup: this.options.groupId,
+        consumerName: consumerName ?? this.subscribers.map(({ name }) => name).join(','),
+      },
       reason,
       new Date(),
     );
@@ -424,6 +571,7 @@ export class EventConsumer {
     this.logger.log('warn', 'message dead-lettered', {
       ...this.identify(context),
       reasonCode: reason.code,
+      ...(consumerName === undefined ? {} : { handler: consumerName }),
       deadLetterTopic: this.deadLetterTopic,
       ...(error === undefined ? {} : errorFields(error)),
     });

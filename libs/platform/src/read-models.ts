@@ -41,8 +41,9 @@ export interface ServiceReadModels {
 }
 
 /**
- * The live consumers of a service's read models. Consumer group `handoff-<model name>` and
- * processed-event marks under the model's name: what a rebuild writes and an in-place rebuild replaces.
+ * The live handlers of a service's read models, run by the service's consumer (group
+ * `handoff-<service>`), with processed-event marks under the model's name: what a rebuild writes
+ * and an in-place rebuild replaces.
  */
 export function readModelConsumers({ service, models }: ServiceReadModels): ConsumerDefinition[] {
   return models.map((model) => {

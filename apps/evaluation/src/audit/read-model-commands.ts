@@ -84,8 +84,12 @@ export function liveDatabaseUrl(service: string, env: NodeJS.ProcessEnv, overrid
   return override ? databaseUrl(url, override) : url;
 }
 
-/** Members of the model's live consumer group (`handoff-<model>` under KAFKA_TOPIC_PREFIX). */
-async function kafkaConsumersOf(model: ReadModel, env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Members of the consumer group that applies the model live: its service's (`handoff-<service>`
+ * under KAFKA_TOPIC_PREFIX, see ConsumersLifecycle; named here, not imported, to keep the CLI
+ * from loading Nest).
+ */
+async function kafkaConsumersOf(service: ServiceReadModels, env: NodeJS.ProcessEnv): Promise<number> {
   const kafka = new Kafka({
     clientId: 'handoff-audit',
     brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim()),
@@ -96,7 +100,7 @@ async function kafkaConsumersOf(model: ReadModel, env: NodeJS.ProcessEnv): Promi
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const { groups } = await admin.describeGroups([`${env.KAFKA_TOPIC_PREFIX ?? ''}handoff-${model.name}`]);
+    const { groups } = await admin.describeGroups([`${env.KAFKA_TOPIC_PREFIX ?? ''}handoff-${service.service}`]);
     return groups[0]?.members.length ?? 0;
   } finally {
     await admin.disconnect();
@@ -194,7 +198,7 @@ async function rebuild({ service, model }: Located, args: readonly string[], sou
   }
 
   if (inPlace) {
-    const consumers = await kafkaConsumersOf(model, context.env).catch((error: unknown) => {
+    const consumers = await kafkaConsumersOf(service, context.env).catch((error: unknown) => {
       throw new Error(`cannot tell whether ${service.service} is stopped (${error instanceof Error ? error.message : String(error)}); an in-place rebuild needs it stopped`);
     });
     if (consumers > 0) {

@@ -306,11 +306,11 @@ describe('rebuilding read models from the event stores and comparing them with t
 
   it('rebuilds in place only with the service stopped, and then the live model equals the events again', async () => {
     const target = liveOf('routing');
-    // The live consumer of the department queue, running: its group has a member.
+    // Routing's consumer, which runs the department queue live, running: its group has a member.
     const kafka = createKafka({ brokers: kafkaBrokers(), clientId: 'int-rebuild', logLevel: 'error' });
     const consumer = new EventConsumer({
       kafka,
-      groupId: `${kafkaPrefix}handoff-routing.department-queue`,
+      groupId: `${kafkaPrefix}handoff-routing`,
       consumerName: 'routing.department-queue',
       topics: [{ topic: `${kafkaPrefix}routing.events`, numPartitions: 1 }],
       deadLetterTopic: { topic: `${kafkaPrefix}handoff.dead-letter`, numPartitions: 1 },
