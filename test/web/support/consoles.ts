@@ -7,7 +7,12 @@ import { SECRET, SERVICE_NAMES, TestSystem } from '../../support/system';
 const ROOT = path.resolve(__dirname, '../../..');
 /** Debian's package; `.ci/run` installs it when it is missing. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+/**
+ * Where the tests leave their screenshots: under .handoff (not tracked) unless
+ * HANDOFF_SCREENSHOTS_DIR says otherwise, so that a test run leaves the working tree as it was;
+ * `HANDOFF_SCREENSHOTS_DIR=docs/screenshots npm test -- test/web` refreshes the README's.
+ */
+export const SCREENSHOTS = path.resolve(ROOT, process.env.HANDOFF_SCREENSHOTS_DIR ?? '.handoff/screenshots');
 
 export type ConsoleRole = 'cs' | 'department_handler' | 'department_manager' | 'management' | 'qa' | 'auditor';
 
