@@ -199,7 +199,14 @@ describe('EventConsumer applying batches', () => {
     const refused = onTopic.find((recorded) => recorded.ticketId === ticketIds[2] && recorded.streamPosition === 3)!;
     // Applied by `audit` before, under its own name (a consumer of its own, say): not applied again.
     const markedBefore = onTopic.find((recorded) => recorded.ticketId === ticketIds[5] && recorded.streamPosition === 2)!;
-    await dataSource.query('INSERT INTO processed_events (consumer_name, event_id) VALUES ($1, $2)', ['test.audit', markedBefore.eventId]);
+    // And one the process manager reacted to before: it does not react again.
+    const reactedBefore = onTopic.find((recorded) => recorded.ticketId === ticketIds[6] && recorded.type === 'TicketViewed')!;
+    await dataSource.query('INSERT INTO processed_events (consumer_name, event_id) VALUES ($1, $2), ($3, $4)', [
+      'test.audit',
+      markedBefore.eventId,
+      'test.commands',
+      reactedBefore.eventId,
+    ]);
 
     const admin = kafka.admin();
     await admin.connect();
@@ -224,6 +231,14 @@ describe('EventConsumer applying batches', () => {
     };
     // No handleBatch: applied one event at a time inside the shared transaction.
     const audit: EventHandler = { eventTypes: ['TicketNoteAdded', 'TicketViewed'], handle: record('audit') };
+    // A process manager: acts outside the transaction, and only on what it has no mark for.
+    const commanded: string[] = [];
+    const commands: EventHandler = {
+      eventTypes: ['TicketViewed'],
+      issuesCommands: true,
+      handle: async (recorded) => void commanded.push(recorded.eventId),
+      handleBatch: async (events) => void commanded.push(...events.map((recorded) => recorded.eventId)),
+    };
     shared = new EventConsumer({
       kafka,
       groupId: `test-shared-${suffix}`,
@@ -233,6 +248,7 @@ describe('EventConsumer applying batches', () => {
       handlers: [
         { name: 'test.notes', handler: notes, topics: [sharedTopic.topic] },
         { name: 'test.audit', handler: audit },
+        { name: 'test.commands', handler: commands, topics: [sharedTopic.topic] },
       ],
       maxBatchSize: 50,
       maxWaitTimeInMs: 200,
@@ -242,9 +258,16 @@ describe('EventConsumer applying batches', () => {
 
     const notesWanted = onTopic.filter((recorded) => recorded.type === 'TicketNoteAdded' && recorded !== refused);
     const auditWanted = [...onTopic, ...onOther].filter((recorded) => recorded !== markedBefore);
+    const commandsWanted = onTopic.filter((recorded) => recorded.type === 'TicketViewed' && recorded !== reactedBefore);
     await waitFor('both handlers done', () => {
       const [notesStatus, auditStatus] = shared!.status().handlers;
-      return notesStatus.applied === notesWanted.length && notesStatus.deadLettered === 1 && auditStatus.applied === auditWanted.length;
+      const commandsStatus = shared!.status().handlers[2];
+      return (
+        notesStatus.applied === notesWanted.length &&
+        notesStatus.deadLettered === 1 &&
+        auditStatus.applied === auditWanted.length &&
+        commandsStatus.applied === commandsWanted.length
+      );
     });
 
     const rows = (await dataSource.query('SELECT handler, event_id::text AS event_id FROM applied_by')) as { handler: string; event_id: string }[];
@@ -256,14 +279,20 @@ describe('EventConsumer applying batches', () => {
     )) as { consumer_name: string; n: number }[];
     expect(marks).toEqual([
       { consumer_name: 'test.audit', n: auditWanted.length + 1 },
+      { consumer_name: 'test.commands', n: commandsWanted.length + 1 },
       { consumer_name: 'test.notes', n: notesWanted.length },
     ]);
+    // Each at least once, and nothing it had reacted to before: a batch that has to go again one
+    // message at a time (here, when it holds the event `notes` refuses) brings the process
+    // manager its events again, and its commands find themselves already recorded.
+    expect([...new Set(commanded)].sort()).toEqual(commandsWanted.map((recorded) => recorded.eventId).sort());
 
     const status = shared.status();
     // Each handler skipped the redelivered events it wants (12 of position 1); audit also the one marked before.
     expect(status.handlers).toEqual([
       { name: 'test.notes', applied: notesWanted.length, duplicates: 12, deadLettered: 1 },
       { name: 'test.audit', applied: auditWanted.length, duplicates: 13, deadLettered: 0 },
+      { name: 'test.commands', applied: commandsWanted.length, duplicates: 1, deadLettered: 0 },
     ]);
     expect(status.deadLettered).toBe(2);
 
@@ -274,7 +303,7 @@ describe('EventConsumer applying batches', () => {
     expect(refusedCopy?.headers?.[DEAD_LETTER_HEADERS.consumerName]?.toString()).toBe('test.notes');
     expect(refusedCopy?.headers?.[DEAD_LETTER_HEADERS.reason]?.toString()).toMatch(/^handler_failed: .*notes cannot take this one/);
     const unreadable = mine.find((message) => message.value?.toString() === 'not json');
-    expect(unreadable?.headers?.[DEAD_LETTER_HEADERS.consumerName]?.toString()).toBe('test.notes,test.audit');
+    expect(unreadable?.headers?.[DEAD_LETTER_HEADERS.consumerName]?.toString()).toBe('test.notes,test.audit,test.commands');
   });
 });
 

@@ -31,6 +31,14 @@ export interface EventHandler {
    * through the batch again one event at a time with `handle`.
    */
   handleBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
+  /**
+   * A process manager: its effect is the commands it issues to an event store (idempotent by
+   * causation), never a write through `manager`. When messages are applied together, it runs
+   * before the consumer's transaction, with a manager outside it that it may read through, and
+   * its marks are written after it has acted: an event it acted on just before a crash comes
+   * to it again, and its command finds itself already recorded.
+   */
+  readonly issuesCommands?: boolean;
 }
 
 /** One of several handlers sharing a consumer: each keeps its own processed-event marks. */
@@ -150,9 +158,6 @@ type HandlerOutcome = 'applied' | 'duplicate' | 'dead_lettered';
 
 /** Stops the retry loop of a message when the consumer stops or the partition is reassigned. */
 class Abandoned extends Error {}
-
-/** A batch found some of its events applied by someone else after it looked. */
-class AppliedMeanwhile extends Error {}
 
 const DEFAULT_MAX_BATCH_SIZE = 1;
 
@@ -336,21 +341,26 @@ export class EventConsumer {
   }
 
   /**
-   * Several messages of one partition, for every handler, in one transaction: the same effect as
-   * one message and one handler at a time (each event applied once per handler, in order, with
-   * its processed-event row), for one commit instead of one per message and handler. Undefined
-   * when the messages must go one at a time instead: one of them is not a readable event (it is
-   * dead-lettered on the way), or the transaction failed.
+   * Several messages of one partition, for every handler: the same effect as one message and one
+   * handler at a time (each event applied once per handler, in order, with its processed-event
+   * row), in as few round trips as it can. Undefined when the messages must go one at a time
+   * instead: one of them is not a readable event (it is dead-lettered on the way), or applying
+   * them failed.
    *
-   * The processed-event rows are read first and written last, and the handlers run in the order
-   * given (process managers first where a service lists them first), so a batch whose handlers
-   * only issue commands (a process manager writes to the event store, not through `manager`)
-   * holds a transaction id only from its first projection write: an open transaction id holds
-   * back every readAll horizon on the server, including the relays'.
+   * Process managers (`issuesCommands`) go first, outside the transaction, on the events they
+   * have no mark for: their effect is the commands they issue, which the command handler makes
+   * idempotent by causation (a crash before their marks are written costs a look at the
+   * stream when the events come again, and nothing else). Then one transaction
+   * writes every handler's marks first (the insert says which events are new to whom, and a
+   * second instance applying the same batch during a rebalance waits on those rows and then
+   * finds them taken) and the projections apply what is new to them. The transaction takes its
+   * id at that first insert, after the commands: an open transaction id holds back every
+   * readAll horizon on the server, the relays' included. A batch with nothing for projections
+   * writes its marks in one statement, with no transaction around it.
    */
   private async processTogether(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<MessageOutcome[] | undefined> {
-    // One message for one handler: the one-at-a-time path is the same transaction, one statement shorter.
     const readers = this.byTopic.get(topic) ?? NO_READERS;
+    // One message for one handler: the one-at-a-time path is the same work.
     if (messages.length < 2 && readers.subscribers.length < 2) return undefined;
     const outcomes: MessageOutcome[] = [];
     const toApply: { readonly index: number; readonly event: RecordedEvent }[] = [];
@@ -384,48 +394,56 @@ export class EventConsumer {
       outcomes.push('duplicate');
       toApply.push({ index: outcomes.length - 1, event });
     }
+    const wantedBy = (subscriber: Subscriber) => toApply.filter(({ event }) => wants(subscriber, event.type));
     const tally = new Map<Subscriber, { applied: number; duplicates: number }>();
     try {
-      if (toApply.length > 0) await this.options.dataSource.transaction(async (manager) => {
-        tally.clear();
-        const names = readers.subscribers.map(({ name }) => name);
-        const processed = (await manager.query(
-          `SELECT consumer_name, event_id::text AS event_id FROM processed_events
-            WHERE consumer_name = ANY($1::text[]) AND event_id = ANY($2::uuid[])`,
-          [names, toApply.map(({ event }) => event.eventId)],
-        )) as { consumer_name: string; event_id: string }[];
-        const done = new Set(processed.map((row) => `${row.consumer_name}\u0000${row.event_id}`));
-        const marks: { readonly name: string; readonly eventId: string }[] = [];
-        const appliedAt = new Set<number>();
-        for (const subscriber of readers.subscribers) {
-          const counts = { applied: 0, duplicates: 0 };
-          tally.set(subscriber, counts);
-          const fresh = toApply.filter(({ event }) => {
-            if (!wants(subscriber, event.type)) return false;
-            if (!done.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`)) return true;
-            counts.duplicates++;
-            return false;
-          });
-          if (fresh.length === 0) continue;
-          const { handler } = subscriber;
-          if (handler.handleBatch) await handler.handleBatch(fresh.map(({ event }) => event), manager);
-          else for (const { event } of fresh) await handler.handle(event, manager);
-          counts.applied += fresh.length;
-          for (const { index, event } of fresh) {
-            appliedAt.add(index);
-            marks.push({ name: subscriber.name, eventId: event.eventId });
-          }
+      if (toApply.length > 0) {
+        const commanders = readers.subscribers.filter((subscriber) => subscriber.handler.issuesCommands && wantedBy(subscriber).length > 0);
+        // What they reacted to before is not reacted to again: a command is idempotent, but it
+        // is decided on the state of now, which may have moved on since.
+        const reacted = commanders.length === 0 ? new Set<string>() : await this.marked(commanders, toApply.map(({ event }) => event.eventId));
+        for (const subscriber of commanders) {
+          const events = wantedBy(subscriber)
+            .map(({ event }) => event)
+            .filter((event) => !reacted.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`));
+          if (events.length === 0) continue;
+          // Reads only, outside any transaction (see EventHandler.issuesCommands).
+          const { manager } = this.options.dataSource;
+          if (subscriber.handler.handleBatch) await subscriber.handler.handleBatch(events, manager);
+          else for (const event of events) await subscriber.handler.handle(event, manager);
         }
-        if (marks.length === 0) return;
-        const inserted = (await manager.query(
-          `INSERT INTO processed_events (consumer_name, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])
-           ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING event_id`,
-          [marks.map(({ name }) => name), marks.map(({ eventId }) => eventId)],
-        )) as unknown[];
-        // Only another instance applying the same events during a rebalance gets here; one at a time sorts it out.
-        if (inserted.length !== marks.length) throw new AppliedMeanwhile();
-        for (const index of appliedAt) outcomes[index] = 'applied';
-      });
+        const marks = readers.subscribers.flatMap((subscriber) => wantedBy(subscriber).map(({ event }) => ({ subscriber, eventId: event.eventId })));
+        const mark = async (manager: EntityManager): Promise<Set<string>> => {
+          const inserted = (await manager.query(
+            `INSERT INTO processed_events (consumer_name, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])
+             ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING consumer_name, event_id::text AS event_id`,
+            [marks.map(({ subscriber }) => subscriber.name), marks.map(({ eventId }) => eventId)],
+          )) as { consumer_name: string; event_id: string }[];
+          return new Set(inserted.map((row) => `${row.consumer_name}\u0000${row.event_id}`));
+        };
+        const apply = async (manager: EntityManager) => {
+          tally.clear();
+          const fresh = await mark(manager);
+          for (const subscriber of readers.subscribers) {
+            const counts = { applied: 0, duplicates: 0 };
+            tally.set(subscriber, counts);
+            const news = wantedBy(subscriber).filter(({ event }) => {
+              if (fresh.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`)) return true;
+              counts.duplicates++;
+              return false;
+            });
+            counts.applied = news.length;
+            for (const { index } of news) outcomes[index] = 'applied';
+            if (news.length === 0 || subscriber.handler.issuesCommands) continue;
+            const { handler } = subscriber;
+            if (handler.handleBatch) await handler.handleBatch(news.map(({ event }) => event), manager);
+            else for (const { event } of news) await handler.handle(event, manager);
+          }
+        };
+        const projections = readers.subscribers.some((subscriber) => !subscriber.handler.issuesCommands && wantedBy(subscriber).length > 0);
+        if (projections) await this.options.dataSource.transaction(apply);
+        else await apply(this.options.dataSource.manager);
+      }
     } catch (error) {
       this.logger.log('debug', 'batch not applied together; applying its messages one at a time', {
         groupId: this.options.groupId,
@@ -443,6 +461,16 @@ export class EventConsumer {
     }
     for (const type of repeated) for (const subscriber of readers.subscribers) if (wants(subscriber, type)) subscriber.duplicates++;
     return outcomes;
+  }
+
+  /** `<handler name>\0<event id>` of the marks these handlers have for these events. */
+  private async marked(subscribers: readonly Subscriber[], eventIds: readonly string[]): Promise<Set<string>> {
+    const rows = (await this.options.dataSource.query(
+      `SELECT consumer_name, event_id::text AS event_id FROM processed_events
+        WHERE consumer_name = ANY($1::text[]) AND event_id = ANY($2::uuid[])`,
+      [subscribers.map(({ name }) => name), eventIds],
+    )) as { consumer_name: string; event_id: string }[];
+    return new Set(rows.map((row) => `${row.consumer_name}\u0000${row.event_id}`));
   }
 
   private count(outcome: MessageOutcome): void {

@@ -127,6 +127,7 @@ export function reactorHandler<E extends DomainEvent, C extends Command, S>(opti
   };
   return {
     eventTypes: options.eventTypes,
+    issuesCommands: true,
     handle,
     // Tickets are independent: their reactions go side by side, each ticket's in order. The
     // commands write to the event store, not through the consumer's transaction.

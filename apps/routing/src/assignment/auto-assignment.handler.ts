@@ -56,6 +56,8 @@ export function autoAssignmentHandler(options: {
 
   return {
     eventTypes: ['TicketRouted', 'TransferAccepted', 'TicketReopened'],
+    // Writes nothing through `manager`: it reads the loads there and records through commands.
+    issuesCommands: true,
     async handle(event, manager) {
       await assign(event, (department) => loadsOf(manager, department));
     },
