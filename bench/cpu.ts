@@ -67,3 +67,29 @@ export async function committedTransactions(serverUrl: string, databases: readon
 }
 
 export const cores = (): number => os.cpus().length;
+
+/**
+ * What one PostgreSQL round trip costs on this machine: `SELECT 1` after `SELECT 1` on one
+ * connection, the CPU of this process and of its backend per round trip. Every statement and
+ * every commit the system sends pays at least this; on a virtual machine where waking a
+ * process is dear, it is most of what a light load costs.
+ */
+export async function postgresRoundTrip(serverUrl: string, count: number): Promise<{ perSecond: number; cpuMicroseconds: number }> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const backend = rows[0].pid;
+    for (let i = 0; i < 200; i++) await client.query('SELECT 1');
+    const own = process.cpuUsage();
+    const backendBefore = cpuSecondsOf(backend);
+    const started = performance.now();
+    for (let i = 0; i < count; i++) await client.query('SELECT 1');
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(own);
+    const cpu = (used.user + used.system) / 1e6 + (cpuSecondsOf(backend) - backendBefore);
+    return { perSecond: count / seconds, cpuMicroseconds: (cpu * 1e6) / count };
+  } finally {
+    await client.end();
+  }
+}

@@ -42,6 +42,7 @@ const SETTINGS = {
       { share: 0.5, label: 'half load', judged: true },
     ],
     pacedSeconds: Math.max(5, 20 * scale),
+    roundTrips: scaled(5_000),
   },
   rebuild: { copies: Math.max(1, Math.round(Number(process.env.BENCH_REBUILD_COPIES ?? 4))), batchSize: 1_000, pageSize: 2_000 },
 };

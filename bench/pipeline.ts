@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Client } from 'pg';
-import { backendPids, committedTransactions, cores, cpuSecondsOf, machineBusySeconds } from './cpu';
+import { backendPids, committedTransactions, cores, cpuSecondsOf, machineBusySeconds, postgresRoundTrip } from './cpu';
 import type { BenchInfra } from './infra';
 import { inParallel, percentile, type Report } from './report';
 import { sampleContact } from './samples';
@@ -20,6 +20,8 @@ export interface PipelineSettings {
   /** Steady loads, as shares of the sustained rate; the target is judged on the one marked. */
   readonly pacedLoads: readonly { readonly share: number; readonly label: string; readonly judged: boolean }[];
   readonly pacedSeconds: number;
+  /** Round trips timed for the PostgreSQL round-trip figure. */
+  readonly roundTrips: number;
 }
 
 const section = 'pipeline';
@@ -306,6 +308,16 @@ async function postContacts(
 }
 
 export async function benchPipeline(infra: BenchInfra, report: Report, settings: PipelineSettings): Promise<{ routingUrl: string; intakeUrl: string; system: BenchSystem }> {
+  // Measured before the system starts, on a quiet machine.
+  const roundTrip = await postgresRoundTrip(infra.serverUrl, settings.roundTrips);
+  report.add({
+    section: 'cost',
+    name: 'PostgreSQL round trip (SELECT 1), CPU',
+    value: roundTrip.cpuMicroseconds,
+    unit: 'µs',
+    better: 'lower',
+    details: { roundTripsPerSecond: Math.round(roundTrip.perSecond), note: 'client and backend CPU per round trip, one connection, nothing else running' },
+  });
   const system = await BenchSystem.start(infra);
   const idle = system.rss();
   const watch = await AssignmentWatch.open(system.databaseUrl('routing'));
@@ -448,6 +460,24 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
           ),
         ),
       };
+      const pacedCpu = (pacedUsed.total * 1000) / pacedCount;
+      report.add({
+        section: 'cost',
+        name: `CPU per ticket, all of the above, ${load.label}`,
+        value: pacedCpu,
+        unit: 'ms',
+        better: 'lower',
+        baseline: ALL,
+        details: { ratePerSecond: rate, note: 'the same parts as at full speed, while the paced contacts went through' },
+      });
+      report.add({
+        section: 'cost',
+        name: `PostgreSQL round trips' CPU per ticket, ${load.label}`,
+        value: pacedCpu / (roundTrip.cpuMicroseconds / 1000),
+        unit: 'round trips',
+        better: 'lower',
+        details: { note: 'CPU per ticket at this load, in units of one PostgreSQL round trip of the figure above' },
+      });
       report.add({
         section,
         name: `paced rate, ${load.label}`,
