@@ -27,8 +27,9 @@ export interface EventHandler {
    * Optional: applies several events at once, inside the transaction that also records them as
    * processed. It gets them in order, only events of `eventTypes`, none applied before, and must
    * leave exactly what calling `handle` for each in turn would leave. The consumer uses it for
-   * each batch it takes from a partition (a rebuild may too); when it throws, the consumer goes
-   * through the batch again one event at a time with `handle`.
+   * each batch it takes from a partition, a batch of one included (a rebuild may too); when it
+   * throws, the consumer goes through the batch again one event at a time, each in a
+   * transaction of its own, so that only the event that fails is dead-lettered.
    */
   handleBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
   /**
@@ -536,7 +537,11 @@ export class EventConsumer {
           [subscriber.name, event.eventId],
         )) as unknown[];
         if (inserted.length === 0) return 'duplicate' as const;
-        await subscriber.handler.handle(event, manager);
+        // A batch of one where the handler has a batch path: the same effect by contract, and
+        // projections write their batches in fewer, cheaper statements than one event each.
+        const { handler } = subscriber;
+        if (handler.handleBatch) await handler.handleBatch([event], manager);
+        else await handler.handle(event, manager);
         return 'applied' as const;
       });
       if (outcome === 'applied') subscriber.applied++;
