@@ -44,7 +44,11 @@ const SETTINGS = {
     pacedSeconds: Math.max(5, 20 * scale),
     roundTrips: scaled(5_000),
   },
-  rebuild: { copies: Math.max(1, Math.round(Number(process.env.BENCH_REBUILD_COPIES ?? 4))), batchSize: 1_000, pageSize: 2_000 },
+  rebuild: {
+    copies: Math.max(1, Math.round(Number(process.env.BENCH_REBUILD_COPIES ?? 4))),
+    batchSize: Number(process.env.BENCH_REBUILD_BATCH ?? 10_000),
+    pageSize: Number(process.env.BENCH_REBUILD_PAGE ?? 10_000),
+  },
 };
 
 async function main(): Promise<void> {

@@ -60,9 +60,13 @@ export interface RebuildOptions {
   /** The database to rebuild into, migrated; the model's tables and marks in it are emptied first. */
   readonly dataSource: DataSource;
   readonly onProgress?: (progress: RebuildProgress) => void;
-  /** Events applied per transaction (default 1000). */
+  /**
+   * Events applied per transaction (default 10,000). Large: a projection folds each ticket's
+   * events of a batch in memory and writes its rows once, so the bigger the batch, the fewer
+   * rows are written again (bench: 12,909 events/s at 1,000, 19,590 at 10,000).
+   */
   readonly batchSize?: number;
-  /** Events read per page from a store (default 2000). */
+  /** Events read per page from a store (default 10,000, the most a store page holds). */
   readonly pageSize?: number;
   /** How long to wait for events recorded but not yet readable (default 30 s); see mergedByRecordedAt. */
   readonly horizonWaitMs?: number;
@@ -98,8 +102,8 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
   const { model, dataSource } = options;
   const started = Date.now();
   const sources = sourcesFor(model, options.sources);
-  const pageSize = options.pageSize ?? 2000;
-  const batchSize = options.batchSize ?? 1000;
+  const pageSize = options.pageSize ?? 10_000;
+  const batchSize = options.batchSize ?? 10_000;
   const handler = model.handler({ live: false });
   const wanted = handler.eventTypes ? new Set(handler.eventTypes) : undefined;
 
