@@ -316,6 +316,8 @@ class StoreReader {
   private page: readonly RecordedEvent[] = [];
   private index = 0;
   private finished = false;
+  /** The next page, asked for as soon as the one before arrived: read while the caller applies. */
+  private ahead: Promise<IteratorResult<readonly RecordedEvent[]>> | undefined;
   headAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly pages: AsyncGenerator<readonly RecordedEvent[]>) {}
@@ -326,11 +328,17 @@ class StoreReader {
 
   async fill(): Promise<void> {
     if (this.index < this.page.length || this.finished) return;
-    const next = await this.pages.next();
+    const next = await (this.ahead ?? this.pages.next());
+    this.ahead = undefined;
     this.finished = next.done === true;
     this.page = next.done ? [] : next.value;
     this.index = 0;
     this.headAt = this.head ? Date.parse(this.head.metadata.recordedAt) : Number.POSITIVE_INFINITY;
+    if (!this.finished) {
+      this.ahead = this.pages.next();
+      // Seen by fill() when it gets there; until then a failure must not count as unhandled.
+      this.ahead.catch(() => undefined);
+    }
   }
 
   take(): RecordedEvent {
