@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@handoff/contracts';
-import { createTestDatabase, kafkaBrokers, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, kafkaBrokers, readTopic, uniqueSuffix, type TestDatabase } from '@handoff/testing';
 import { Partitioners, type Kafka, type KafkaMessage, type Message } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DEAD_LETTER_HEADERS } from './dead-letter';
@@ -306,18 +306,3 @@ describe('EventConsumer applying batches', () => {
     expect(unreadable?.headers?.[DEAD_LETTER_HEADERS.consumerName]?.toString()).toBe('test.notes,test.audit,test.commands');
   });
 });
-
-/** Everything on a topic, read by a throwaway group, once what has been read is `enough`. */
-async function readTopic(kafka: Kafka, topic: string, enough: (messages: readonly KafkaMessage[]) => boolean): Promise<KafkaMessage[]> {
-  const messages: KafkaMessage[] = [];
-  const consumer = kafka.consumer({ groupId: `test-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-    await waitFor(`the messages expected on ${topic}`, () => enough(messages));
-    return messages;
-  } finally {
-    await consumer.disconnect();
-  }
-}

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { HEADERS, UpcasterRegistry, type NewEvent, type RecordedEvent } from '@handoff/contracts';
 import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
-import { createTestDatabase, kafkaBrokers, uniqueSuffix, type TestDatabase } from '@handoff/testing';
-import { Partitioners, type Kafka, type KafkaMessage } from 'kafkajs';
+import { createTestDatabase, kafkaBrokers, readTopic, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { Partitioners, type Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { DEAD_LETTER_HEADERS, headerText } from './dead-letter';
@@ -325,7 +325,7 @@ describe('EventRelay and EventConsumer on a real broker and PostgreSQL', () => {
     expect(await topicMessageCount(kafka, topic.topic)).toBe(published + poison.length);
 
     // Poison went to the dead-letter topic, unchanged, with why and where it came from.
-    const deadLetters = await readAll(kafka, deadLetterTopic.topic, 2);
+    const deadLetters = await readTopic(kafka, deadLetterTopic.topic, (messages) => messages.length >= 2);
     expect(deadLetters).toHaveLength(2);
     const reasons = deadLetters.map((message) => headerText(message.headers, DEAD_LETTER_HEADERS.reason) ?? '');
     expect(reasons.some((reason) => reason.startsWith('invalid_json: '))).toBe(true);
@@ -366,20 +366,5 @@ async function topicMessageCount(kafka: Kafka, topic: string): Promise<number> {
     return ends.reduce((sum, end) => sum + Number(end.high) - Number(end.low), 0);
   } finally {
     await admin.disconnect();
-  }
-}
-
-/** Everything on a topic, read by a throwaway group, once `expected` messages are there. */
-async function readAll(kafka: Kafka, topic: string, expected: number): Promise<KafkaMessage[]> {
-  const messages: KafkaMessage[] = [];
-  const consumer = kafka.consumer({ groupId: `test-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-    await waitFor(`${expected} messages on ${topic}`, () => messages.length >= expected);
-    return messages;
-  } finally {
-    await consumer.disconnect();
   }
 }

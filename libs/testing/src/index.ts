@@ -1,2 +1,3 @@
 export * from './infrastructure';
 export * from './customers';
+export * from './topics';
