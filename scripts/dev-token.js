@@ -17,13 +17,15 @@ async function mintToken(claims, secret = process.env.AUTH_TOKEN_SECRET || DEFAU
   return signToken(claims, secret);
 }
 
-if (require.main === module) {
-  const [role, sub, department] = process.argv.slice(2);
-  const roles = ['cs', 'department_handler', 'department_manager', 'management', 'qa', 'auditor'];
+async function main([role, sub, department]) {
+  await require('./build').build({ quiet: true });
+  const roles = require(path.resolve(__dirname, '../dist/libs/contracts/src/envelope.js')).PERSON_ROLES;
   if (!roles.includes(role) || !sub || (role.startsWith('department_') && !department)) {
     process.stderr.write(`usage: node scripts/dev-token.js <${roles.join('|')}> <user-id> [department, for department roles]\n`);
     process.exit(2);
   }
-  mintToken({ sub, role, ...(department ? { department } : {}) }).then((token) => process.stdout.write(token + '\n'));
+  process.stdout.write((await mintToken({ sub, role, ...(department ? { department } : {}) })) + '\n');
 }
+
+if (require.main === module) main(process.argv.slice(2));
 module.exports = { mintToken, DEFAULT_SECRET };

@@ -21,7 +21,6 @@ const { DEFAULT_SECRET } = require('./dev-token');
 
 const root = path.resolve(__dirname, '..');
 const COOKIE = 'handoff_session';
-const ROLES = ['cs', 'department_handler', 'department_manager', 'management', 'qa', 'auditor'];
 const SESSION_HOURS = 8;
 const MAX_SIGN_IN_BODY = 4096;
 
@@ -45,6 +44,11 @@ const SECURITY_HEADERS = {
 
 function tokens() {
   return require(path.join(root, 'dist/libs/platform/src/tokens.js'));
+}
+
+/** The roles a person can sign in with, as the services' contracts define them. */
+function personRoles() {
+  return require(path.join(root, 'dist/libs/contracts/src/envelope.js')).PERSON_ROLES;
 }
 
 function cookieToken(request) {
@@ -103,7 +107,7 @@ async function signIn(request, response, options) {
       return sendJson(response, 400, { error: 'validation_failed', message: 'development sign-in is off here: paste a token', fields: [{ field: 'token', message: 'required' }] });
     }
     const fields = [];
-    if (!ROLES.includes(input.role)) fields.push({ field: 'role', message: `one of ${ROLES.join(', ')}` });
+    if (!personRoles().includes(input.role)) fields.push({ field: 'role', message: `one of ${personRoles().join(', ')}` });
     if (typeof input.sub !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(input.sub)) fields.push({ field: 'sub', message: 'a user id of letters, digits and . _ : - (1 to 64)' });
     const needsDepartment = typeof input.role === 'string' && input.role.startsWith('department_');
     if (needsDepartment && (typeof input.department !== 'string' || !/^[a-z0-9_]{1,64}$/.test(input.department))) fields.push({ field: 'department', message: 'required for department roles' });
@@ -182,7 +186,7 @@ function createWebServer(options) {
     if (pathname === '/auth/session' && request.method === 'GET') {
       const token = cookieToken(request);
       const claims = token ? claimsOf(token, options.secret) : { ok: false };
-      return sendJson(response, 200, { actor: claims.ok ? claims.actor : null, devSignIn: options.devSignIn, roles: ROLES });
+      return sendJson(response, 200, { actor: claims.ok ? claims.actor : null, devSignIn: options.devSignIn, roles: personRoles() });
     }
     if (pathname === '/auth/sign-in' && request.method === 'POST') {
       signIn(request, response, options).catch(() => sendJson(response, 500, { error: 'internal', message: 'internal error' }));

@@ -12,6 +12,8 @@ export const ROLES = [
   'auditor',
 ] as const;
 export type Role = (typeof ROLES)[number];
+/** The roles a person signs in with; `system` is for upstream systems and the services' own processes. */
+export const PERSON_ROLES = ROLES.filter((role): role is Exclude<Role, 'system'> => role !== 'system');
 
 export interface EventMetadata {
   readonly correlationId: string;
