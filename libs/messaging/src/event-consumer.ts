@@ -164,6 +164,12 @@ const DEFAULT_MAX_BATCH_SIZE = 1;
 
 const wants = (subscriber: Subscriber, type: string): boolean => !subscriber.wanted || subscriber.wanted.has(type);
 
+/** Events through a handler as its contract allows: its batch path where it has one, else one by one. */
+export async function applyEvents(handler: EventHandler, events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
+  if (handler.handleBatch) await handler.handleBatch(events, manager);
+  else for (const event of events) await handler.handle(event, manager);
+}
+
 /**
  * The consumer every read model and process manager is built on.
  *
@@ -395,25 +401,23 @@ export class EventConsumer {
       outcomes.push('duplicate');
       toApply.push({ index: outcomes.length - 1, event });
     }
-    const wantedBy = (subscriber: Subscriber) => toApply.filter(({ event }) => wants(subscriber, event.type));
+    const wantedBy = new Map(readers.subscribers.map((subscriber) => [subscriber, toApply.filter(({ event }) => wants(subscriber, event.type))]));
     const tally = new Map<Subscriber, { applied: number; duplicates: number }>();
     try {
       if (toApply.length > 0) {
-        const commanders = readers.subscribers.filter((subscriber) => subscriber.handler.issuesCommands && wantedBy(subscriber).length > 0);
+        const commanders = readers.subscribers.filter((subscriber) => subscriber.handler.issuesCommands && wantedBy.get(subscriber)!.length > 0);
         // What they reacted to before is not reacted to again: a command is idempotent, but it
         // is decided on the state of now, which may have moved on since.
         const reacted = commanders.length === 0 ? new Set<string>() : await this.marked(commanders, toApply.map(({ event }) => event.eventId));
         for (const subscriber of commanders) {
-          const events = wantedBy(subscriber)
+          const events = wantedBy
+            .get(subscriber)!
             .map(({ event }) => event)
             .filter((event) => !reacted.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`));
-          if (events.length === 0) continue;
           // Reads only, outside any transaction (see EventHandler.issuesCommands).
-          const { manager } = this.options.dataSource;
-          if (subscriber.handler.handleBatch) await subscriber.handler.handleBatch(events, manager);
-          else for (const event of events) await subscriber.handler.handle(event, manager);
+          if (events.length > 0) await applyEvents(subscriber.handler, events, this.options.dataSource.manager);
         }
-        const marks = readers.subscribers.flatMap((subscriber) => wantedBy(subscriber).map(({ event }) => ({ subscriber, eventId: event.eventId })));
+        const marks = [...wantedBy].flatMap(([subscriber, wanted]) => wanted.map(({ event }) => ({ subscriber, eventId: event.eventId })));
         const mark = async (manager: EntityManager): Promise<Set<string>> => {
           const inserted = (await manager.query(
             `INSERT INTO processed_events (consumer_name, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])
@@ -423,25 +427,21 @@ export class EventConsumer {
           return new Set(inserted.map((row) => `${row.consumer_name}\u0000${row.event_id}`));
         };
         const apply = async (manager: EntityManager) => {
-          tally.clear();
           const fresh = await mark(manager);
-          for (const subscriber of readers.subscribers) {
+          for (const [subscriber, wanted] of wantedBy) {
             const counts = { applied: 0, duplicates: 0 };
             tally.set(subscriber, counts);
-            const news = wantedBy(subscriber).filter(({ event }) => {
+            const news = wanted.filter(({ event }) => {
               if (fresh.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`)) return true;
               counts.duplicates++;
               return false;
             });
             counts.applied = news.length;
             for (const { index } of news) outcomes[index] = 'applied';
-            if (news.length === 0 || subscriber.handler.issuesCommands) continue;
-            const { handler } = subscriber;
-            if (handler.handleBatch) await handler.handleBatch(news.map(({ event }) => event), manager);
-            else for (const { event } of news) await handler.handle(event, manager);
+            if (news.length > 0 && !subscriber.handler.issuesCommands) await applyEvents(subscriber.handler, news.map(({ event }) => event), manager);
           }
         };
-        const projections = readers.subscribers.some((subscriber) => !subscriber.handler.issuesCommands && wantedBy(subscriber).length > 0);
+        const projections = [...wantedBy].some(([subscriber, wanted]) => !subscriber.handler.issuesCommands && wanted.length > 0);
         if (projections) await this.options.dataSource.transaction(apply);
         else await apply(this.options.dataSource.manager);
       }
@@ -539,9 +539,7 @@ export class EventConsumer {
         if (inserted.length === 0) return 'duplicate' as const;
         // A batch of one where the handler has a batch path: the same effect by contract, and
         // projections write their batches in fewer, cheaper statements than one event each.
-        const { handler } = subscriber;
-        if (handler.handleBatch) await handler.handleBatch([event], manager);
-        else await handler.handle(event, manager);
+        await applyEvents(subscriber.handler, [event], manager);
         return 'applied' as const;
       });
       if (outcome === 'applied') subscriber.applied++;
