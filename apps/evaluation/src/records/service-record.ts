@@ -229,6 +229,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'ContactAttemptFailed':
       case 'TicketClosed':
       case 'CustomerDetailsRead':
+      case 'NoteAdded':
       case 'SampleDrawn':
       case 'RecordInspected':
       case 'CorrectiveActionRequired':

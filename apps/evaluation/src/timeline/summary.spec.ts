@@ -202,6 +202,11 @@ const cases: [HandoffEvent, string][] = [
   ],
   [{ type: 'CustomerDataErased', data: { keyId: 'cust_a', reason: 'customer asked to be forgotten' } }, 'customer contact details erased on request: customer asked to be forgotten'],
   [
+    { type: 'NoteAdded', data: { noteId: SAMPLE, text: 'the courier says Tuesday', mentions: { people: ['agent-li'], departments: ['logistics'] } } },
+    'internal note mentioning agent-li, logistics',
+  ],
+  [{ type: 'NoteAdded', data: { noteId: SAMPLE, text: 'called back', mentions: { people: [], departments: [] } } }, 'internal note'],
+  [
     {
       type: 'SampleDrawn',
       data: {

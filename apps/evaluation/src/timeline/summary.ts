@@ -100,6 +100,11 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
         : `customer contact details read for other work: ${known.data.reason ?? 'no reason given'}`;
     case 'CustomerDataErased':
       return `customer contact details erased on request: ${known.data.reason}`;
+    case 'NoteAdded': {
+      const { people, departments } = known.data.mentions;
+      const mentioned = [...people, ...departments];
+      return `internal note${mentioned.length ? ` mentioning ${mentioned.join(', ')}` : ''}`;
+    }
     case 'SampleDrawn': {
       const { team, period, size, populationSize, seed } = known.data;
       return `quality sample of ${team} for ${period} drawn: ${size} of ${populationSize} service records (seed ${seed})`;

@@ -22,11 +22,13 @@ export const EVALUATION_STREAM_PREFIXES = {
   sample: 'evaluation-sample-',
   inspection: 'evaluation-inspection-',
   assessment: 'evaluation-assessment-',
+  conversation: 'evaluation-conversation-',
 } as const;
 
 export const sampleStreamId = (sampleId: string): string => EVALUATION_STREAM_PREFIXES.sample + sampleId;
 export const inspectionStreamId = (ticketId: string): string => EVALUATION_STREAM_PREFIXES.inspection + ticketId;
 export const assessmentStreamId = (assessmentId: string): string => EVALUATION_STREAM_PREFIXES.assessment + assessmentId;
+export const conversationStreamId = (ticketId: string): string => EVALUATION_STREAM_PREFIXES.conversation + ticketId;
 
 const ASSESSMENT_NAMESPACE = '0b7f4f0e-3c55-4d8e-9a1b-5e2f6c7d8a90';
 
@@ -138,7 +140,25 @@ export interface SupervisorEvaluationSubmittedData {
 }
 export type SupervisorEvaluationSubmitted = DomainEvent<'SupervisorEvaluationSubmitted', SupervisorEvaluationSubmittedData>;
 
+/** Whom a note is addressed to, besides everyone who reads the ticket: they are notified. */
+export interface NoteMentions {
+  readonly people: readonly string[];
+  readonly departments: readonly string[];
+}
+
+/**
+ * An internal note on a ticket's conversation (`evaluation-conversation-<ticketId>`): written by
+ * anyone who may act on the ticket, read by everyone who may read it, never shown to the customer.
+ */
+export interface NoteAddedData {
+  readonly noteId: string;
+  readonly text: string;
+  readonly mentions: NoteMentions;
+}
+export type NoteAdded = DomainEvent<'NoteAdded', NoteAddedData>;
+
 export type EvaluationEvent =
+  | NoteAdded
   | SampleDrawn
   | RecordInspected
   | CorrectiveActionRequired
@@ -154,6 +174,14 @@ const scoreSchema = z.number().min(0).max(100);
 const uuidSchema = z.uuid();
 
 export const EVALUATION_EVENTS: EventRegistry<EvaluationEvent> = {
+  NoteAdded: {
+    version: 1,
+    schema: z.object({
+      noteId: uuidSchema,
+      text: textSchema,
+      mentions: z.object({ people: z.array(identifierSchema), departments: z.array(identifierSchema) }),
+    }),
+  },
   SampleDrawn: {
     version: 1,
     schema: z.object({
