@@ -4,6 +4,8 @@ import { ConsumersLifecycle, CONSUMERS, PlatformModule, readModelConsumers, type
 import { AssessmentService } from './assessment/assessment.service';
 import { AssessmentsController } from './assessment/assessments.controller';
 import { AuditController, auditSourcesProvider, AuditSourcesLifecycle } from './audit/audit.controller';
+import { ConversationController } from './conversation/conversation.controller';
+import { ConversationReader } from './conversation/conversation.reader';
 import type { EvaluationConfig } from './config';
 import { KpisController } from './kpis/kpis.controller';
 import { QualityController } from './quality/quality.controller';
@@ -30,9 +32,10 @@ export class EvaluationModule {
           config,
         ),
       ],
-      controllers: [TimelineController, AuditController, KpisController, QualityController, AssessmentsController],
+      controllers: [TimelineController, ConversationController, AuditController, KpisController, QualityController, AssessmentsController],
       providers: [
         TimelineReader,
+        ConversationReader,
         ServiceRecordsReader,
         QualityService,
         AssessmentService,

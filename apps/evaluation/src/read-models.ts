@@ -3,6 +3,9 @@ import type { ReadModel, ServiceReadModels } from '@handoff/platform';
 import { ASSESSMENT_ENTITIES } from './assessment/assessment.entities';
 import { ASSESSMENT_MIGRATIONS } from './assessment/assessment.migrations';
 import { assessmentProjection } from './assessment/assessment.projection';
+import { CONVERSATION_ENTITIES } from './conversation/conversation.entities';
+import { CONVERSATION_MIGRATIONS } from './conversation/conversation.migrations';
+import { notesProjection } from './conversation/conversation.projection';
 import { QUALITY_ENTITIES } from './quality/quality.entities';
 import { QUALITY_MIGRATIONS } from './quality/quality.migrations';
 import { qualityProjection } from './quality/quality.projection';
@@ -27,6 +30,13 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
   // The KPIs and the quality samples have no tables of their own: they are computed on request from the
   // timeline above by the same pure functions that recompute them from the event stores (kpis/kpis.ts).
   {
+    // The internal notes of every ticket's conversation, from evaluation's own events.
+    name: 'evaluation.notes',
+    topics: [TOPICS.evaluationEvents],
+    tables: ['ticket_notes'],
+    handler: () => notesProjection(),
+  },
+  {
     // Samples, inspections and corrective actions, from evaluation's own events.
     name: 'evaluation.quality',
     topics: [TOPICS.evaluationEvents],
@@ -44,7 +54,7 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
 
 export const EVALUATION_DATABASE: ServiceReadModels = {
   service: 'evaluation',
-  entities: [...TIMELINE_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES],
-  migrations: [...TIMELINE_MIGRATIONS, ...QUALITY_MIGRATIONS, ...ASSESSMENT_MIGRATIONS],
+  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES],
+  migrations: [...TIMELINE_MIGRATIONS, ...CONVERSATION_MIGRATIONS, ...QUALITY_MIGRATIONS, ...ASSESSMENT_MIGRATIONS],
   models: EVALUATION_READ_MODELS,
 };

@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { conversationStreamId, freeText, newId, parseOrThrow, type Actor } from '@handoff/contracts';
+import { CommandHandler } from '@handoff/event-store';
+import { Allow, CurrentActor, RequestId } from '@handoff/platform';
+import { commandMetadata } from '../commands';
+import { conversationDecider, NOTE_WRITERS } from './conversation.decider';
+import { ConversationReader, type TicketConversationView } from './conversation.reader';
+
+const NOTE_MAX_LENGTH = 4000;
+const mentionId = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be a person’s or department’s id');
+
+export const noteSchema = z.strictObject({
+  text: freeText(NOTE_MAX_LENGTH),
+  mentions: z
+    .strictObject({
+      people: z.array(mentionId).max(20).default([]),
+      departments: z.array(mentionId).max(20).default([]),
+    })
+    .default({ people: [], departments: [] }),
+});
+
+const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+@ApiTags('conversation')
+@ApiBearerAuth()
+@Controller('v1/tickets/:ticketId')
+export class ConversationController {
+  constructor(
+    private readonly reader: ConversationReader,
+    private readonly commands: CommandHandler,
+  ) {}
+
+  @Get('conversation')
+  @Allow('cs', 'department_handler', 'department_manager', 'management', 'qa', 'auditor')
+  @ApiOperation({
+    summary: "A ticket's conversation: every event of it as what people said and did, with the words written, in the timeline's order.",
+    description:
+      'Each entry has who (id, role, department), when, the handling round, a one-line summary and the words written with it ' +
+      '(subject and description of the contact, the first-contact answer, reasons, progress notes, the result with its apology and ' +
+      "corrective action, the customer's objection, internal notes with their mentions). Never the customer's contact details. " +
+      'Who may read it is who may read the timeline.',
+  })
+  @ApiParam({ name: 'ticketId', format: 'uuid' })
+  @ApiResponse({ status: 403, description: 'A department that never held the ticket nor was asked to take it.' })
+  @ApiResponse({ status: 404, description: 'No event of this ticket has reached evaluation.' })
+  conversation(@Param('ticketId', ParseUUIDPipe) ticketId: string, @CurrentActor() actor: Actor): Promise<TicketConversationView> {
+    return this.reader.conversation(ticketId, actor);
+  }
+
+  @Post('notes')
+  @HttpCode(201)
+  @Allow(...NOTE_WRITERS)
+  @ApiOperation({
+    summary: 'Add an internal note to a ticket, optionally mentioning people or departments (they are notified).',
+    description: 'Anyone who may act on the ticket: CS, management, and the staff of a department that held it or was asked to take it.',
+  })
+  @ApiParam({ name: 'ticketId', format: 'uuid' })
+  @ApiBody({ schema: asJsonSchema(noteSchema) })
+  @ApiResponse({ status: 201, description: '`{ ticketId, noteId }`.' })
+  @ApiResponse({ status: 400, description: 'No text, or text or mentions that cannot be stored; `fields` names each.' })
+  @ApiResponse({ status: 403, description: 'QA and auditors, or a department the ticket never concerned.' })
+  @ApiResponse({ status: 404, description: 'No event of this ticket has reached evaluation.' })
+  async addNote(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { text, mentions } = parseOrThrow(noteSchema, body);
+    const departments = await this.reader.departmentsConcerned(ticketId);
+    const result = await this.commands.handle(
+      conversationStreamId(ticketId),
+      conversationDecider,
+      {
+        type: 'AddNote',
+        data: { noteId: newId(), text, mentions, ticket: departments === null ? null : { departmentsConcerned: departments } },
+        metadata: commandMetadata(actor, requestId),
+      },
+      { ticketId },
+    );
+    // A repeated request (same request id) adds nothing and answers with the note it added the first time.
+    const [added] = result.events as readonly { readonly data: { readonly noteId: string } }[];
+    return { ticketId, noteId: added.data.noteId };
+  }
+}

@@ -1,0 +1,62 @@
+import { conversationOf, type ConversationSource } from './conversation';
+
+let position = 0;
+const source = (type: string, data: unknown, extra: Partial<ConversationSource> = {}): ConversationSource => ({
+  eventId: `00000000-0000-4000-8000-${String(++position).padStart(12, '0')}`,
+  type,
+  service: 'routing',
+  streamId: 'routing-ticket-t1',
+  streamPosition: position,
+  occurredAt: `2025-03-10T0${Math.min(position, 9)}:00:00.000Z`,
+  actorId: 'someone',
+  role: 'department_handler',
+  department: 'billing',
+  reason: null,
+  summary: `${type} happened`,
+  data,
+  ...extra,
+});
+
+describe('a ticket’s conversation from its events', () => {
+  const sources = [
+    source('ContactRecorded', { channel: 'hotline', type: 'complaint', subject: 'Charged twice', description: '我的账单被扣了两次', customer: { customerId: 'c1' } }, { role: 'cs', department: null }),
+    source('TicketHandedOver', { reason: 'classified_for_department', complaint: true, subject: 'Charged twice', description: '我的账单被扣了两次' }, { role: 'cs' }),
+    source('TicketRouted', { department: 'billing', rule: 'billing', reason: 'category billing', round: 1 }, { role: 'system' }),
+    source('ProgressReported', { round: 1, department: 'billing', note: 'Refund requested from the bank.', firstResponse: true }),
+    source('TransferRequested', { fromDepartment: 'billing', toDepartment: 'logistics', reason: 'the parcel was returned' }),
+    source('NoteAdded', { noteId: 'n1', text: 'Customer prefers calls after 18:00', mentions: { people: ['agent-1'], departments: [] } }, { role: 'cs', department: null }),
+    source('ResultReported', { round: 1, department: 'billing', handlerId: 'billing-wu', summary: 'Refunded', complaint: true, apology: 'We are sorry.', correctiveAction: 'Fixed the double charge.' }),
+    source('CustomerObjected', { round: 1, resolvedBy: 'department', department: 'billing', objection: 'Only half was refunded.' }, { service: 'followup', role: 'cs' }),
+    source('ManagementInvolved', { reason: 'complaint' }, { role: 'system' }),
+  ];
+  const conversation = conversationOf(sources);
+
+  it('has one entry per event, in the order given', () => {
+    expect(conversation.map((entry) => entry.eventId)).toEqual(sources.map((event) => event.eventId));
+  });
+
+  it('carries the words written with each step under their own names', () => {
+    const byType = Object.fromEntries(conversation.map((entry) => [entry.type, entry]));
+    expect(byType.ContactRecorded.words).toEqual({ subject: 'Charged twice', description: '我的账单被扣了两次' });
+    expect(byType.ContactRecorded.channel).toBe('hotline');
+    expect(byType.ProgressReported).toMatchObject({ kind: 'progress', words: { note: 'Refund requested from the bank.' } });
+    expect(byType.TransferRequested).toMatchObject({ kind: 'pass', words: { reason: 'the parcel was returned' }, departments: ['logistics', 'billing'] });
+    expect(byType.NoteAdded).toMatchObject({ kind: 'note', words: { note: 'Customer prefers calls after 18:00' }, mentions: { people: ['agent-1'], departments: [] } });
+    expect(byType.ResultReported).toMatchObject({ kind: 'result', words: { summary: 'Refunded', apology: 'We are sorry.', correctiveAction: 'Fixed the double charge.' } });
+    expect(byType.CustomerObjected).toMatchObject({ kind: 'customer', words: { objection: 'Only half was refunded.' } });
+  });
+
+  it('shows no coded reason as words', () => {
+    const byType = Object.fromEntries(conversation.map((entry) => [entry.type, entry]));
+    expect(byType.TicketHandedOver.words.reason).toBeUndefined();
+    expect(byType.ManagementInvolved.words).toEqual({});
+  });
+
+  it('puts each entry in its handling round: the event’s own, else the latest before it', () => {
+    expect(conversation.map((entry) => entry.round)).toEqual([null, null, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('never carries the customer block', () => {
+    expect(JSON.stringify(conversation)).not.toContain('customerId');
+  });
+});

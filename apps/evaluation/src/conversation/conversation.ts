@@ -1,0 +1,140 @@
+/**
+ * A ticket's conversation: its events read as what the people in the workflow said and did, in
+ * the timeline's one order. Every event of the ticket is an entry (nothing is left out, so the
+ * conversation and the history never disagree); each carries the words written with it: the
+ * contact's subject and description, CS's answer, a pass's reason, a progress note, a result with
+ * its apology and corrective action, the customer's objection, an internal note.
+ *
+ * Pure: takes timeline entries (already without the customer's contact details) and notes.
+ */
+
+export interface ConversationSource {
+  readonly eventId: string;
+  readonly type: string;
+  readonly service: string;
+  readonly streamId: string;
+  readonly streamPosition: number;
+  readonly occurredAt: string;
+  readonly actorId: string;
+  readonly role: string;
+  readonly department: string | null;
+  readonly reason: string | null;
+  readonly summary: string;
+  readonly data: unknown;
+}
+
+/** What kind of step an entry is, so a screen can show words differently from bookkeeping. */
+export type ConversationKind =
+  | 'contact' // the customer's words as recorded
+  | 'answer' // CS answered at first contact
+  | 'handover' // CS → department (and management for a complaint)
+  | 'pass' // between departments: asked, accepted, refused
+  | 'progress' // the department's progress note or handling plan
+  | 'result' // the department's result to CS
+  | 'customer' // the customer's answer: satisfied, objection, unreachable
+  | 'note' // an internal note
+  | 'escalation' // deadlines missed, escalations, management involved
+  | 'step'; // everything else: classification, routing, assignment, closing, privacy records
+
+/** The words of an entry, each under the name a screen labels it with. */
+export interface ConversationWords {
+  readonly subject?: string;
+  readonly description?: string;
+  readonly answer?: string;
+  readonly note?: string;
+  readonly reason?: string;
+  readonly summary?: string;
+  readonly apology?: string;
+  readonly correctiveAction?: string;
+  readonly objection?: string;
+}
+
+export interface ConversationEntry {
+  readonly eventId: string;
+  readonly type: string;
+  readonly kind: ConversationKind;
+  readonly occurredAt: string;
+  readonly actor: { readonly id: string; readonly role: string; readonly department: string | null };
+  /** The handling round the entry belongs to: the event's own, else the latest one before it; null before routing. */
+  readonly round: number | null;
+  /** One line of what happened (no free text, no contact details). */
+  readonly summary: string;
+  readonly words: ConversationWords;
+  /** Departments the entry concerns besides the actor's (a pass's target, the routed department). */
+  readonly departments: readonly string[];
+  readonly mentions?: { readonly people: readonly string[]; readonly departments: readonly string[] };
+  readonly channel?: string;
+}
+
+const KINDS: Readonly<Record<string, ConversationKind>> = {
+  ContactRecorded: 'contact',
+  AnsweredAtFirstContact: 'answer',
+  TicketHandedOver: 'handover',
+  TransferRequested: 'pass',
+  TransferAccepted: 'pass',
+  TransferRefused: 'pass',
+  ProgressReported: 'progress',
+  ResultReported: 'result',
+  CustomerConfirmedSatisfaction: 'customer',
+  CustomerObjected: 'customer',
+  ContactAttemptFailed: 'customer',
+  NoteAdded: 'note',
+  DeadlineBreached: 'escalation',
+  TicketEscalated: 'escalation',
+  ManagementInvolved: 'escalation',
+  TicketHandedToManagement: 'escalation',
+};
+
+/** The fields of event data that are words someone wrote, under the name the conversation gives them. */
+const WORD_FIELDS: readonly [keyof ConversationWords, string][] = [
+  ['subject', 'subject'],
+  ['description', 'description'],
+  ['answer', 'answer'],
+  ['note', 'note'],
+  ['note', 'text'],
+  ['reason', 'reason'],
+  ['summary', 'summary'],
+  ['apology', 'apology'],
+  ['correctiveAction', 'correctiveAction'],
+  ['objection', 'objection'],
+];
+
+/** Types whose `reason` is a code, shown by the summary, not words someone wrote. */
+const CODED_REASONS = new Set(['TicketHandedOver', 'ManagementInvolved']);
+
+const DEPARTMENT_FIELDS = ['department', 'toDepartment', 'fromDepartment', 'previousDepartment'] as const;
+
+/** `sources` must already be in timeline order (see contracts' `inTimelineOrder`). */
+export function conversationOf(sources: readonly ConversationSource[]): ConversationEntry[] {
+  let round: number | null = null;
+  return sources.map((source) => {
+    const data = isRecord(source.data) ? source.data : {};
+    if (typeof data.round === 'number' && data.round > 0) round = data.round;
+    const words: Record<string, string> = {};
+    for (const [name, field] of WORD_FIELDS) {
+      if (field === 'reason' && CODED_REASONS.has(source.type)) continue;
+      const value = data[field];
+      if (typeof value === 'string' && value.length > 0 && words[name] === undefined) words[name] = value;
+    }
+    // The envelope's "why" (a pass refused, a reassignment) when the data has no reason of its own.
+    // The command's metadata often repeats the words themselves (an objection is its own reason): shown once.
+    if (words.reason === undefined && source.reason && !Object.values(words).includes(source.reason)) words.reason = source.reason;
+    const departments = [...new Set(DEPARTMENT_FIELDS.map((field) => data[field]).filter((value): value is string => typeof value === 'string'))];
+    const mentions = isRecord(data.mentions) ? (data.mentions as unknown as ConversationEntry['mentions']) : undefined;
+    return {
+      eventId: source.eventId,
+      type: source.type,
+      kind: KINDS[source.type] ?? 'step',
+      occurredAt: source.occurredAt,
+      actor: { id: source.actorId, role: source.role, department: source.department },
+      round,
+      summary: source.summary,
+      words,
+      departments,
+      ...(mentions ? { mentions } : {}),
+      ...(typeof data.channel === 'string' && source.type === 'ContactRecorded' ? { channel: data.channel } : {}),
+    };
+  });
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
