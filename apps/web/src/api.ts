@@ -1,5 +1,7 @@
 // The services' public APIs, reached through the consoles' own origin (/api/<service>/...).
-// The session cookie travels by itself; the page never sees a token.
+// The session cookie travels by itself; the page never sees a token. Every request names the
+// language the page shows, so a refusal comes back in the words the person reads.
+import { languageHeaders } from './i18n';
 
 export type Service = 'intake' | 'routing' | 'followup' | 'evaluation';
 
@@ -46,7 +48,7 @@ export async function api<T>(service: Service, path: string, options: RequestOpt
   const response = await fetch(apiUrl(service, path, options.query), {
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
     credentials: 'same-origin',
-    headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...languageHeaders(), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
   const raw = await response.text();

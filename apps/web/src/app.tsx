@@ -1,8 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from './api';
+import { languageHeaders } from './i18n';
+import { LanguageSwitch } from './language-switch';
 import { href, useRoute } from './router';
 import { screensFor } from './screens';
-import { ROLE_NAMES, SessionProvider, useSession, type Role } from './session';
+import { SessionProvider, useSession, type Role } from './session';
 import { Field, Notice } from './ui';
 
 export function App() {
@@ -16,7 +19,8 @@ export function App() {
 function Shell() {
   const session = useSession();
   const route = useRoute();
-  if (session.loading) return <p className="loading">Loading…</p>;
+  const { t } = useTranslation();
+  if (session.loading) return <p className="loading">{t('loading')}</p>;
   if (!session.actor) return <SignIn />;
   const actor = session.actor;
   const screens = screensFor(actor.role);
@@ -24,31 +28,32 @@ function Shell() {
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('skipToContent')}
       </a>
       <header className="top-bar">
         <span className="brand">Handoff</span>
-        <nav aria-label="Screens">
+        <nav aria-label={t('screensNav')}>
           <ul>
             {screens.map((screen) => (
               <li key={screen.id}>
                 <a href={href(screen.id)} aria-current={screen === current ? 'page' : undefined}>
-                  {screen.title}
+                  {t(screen.titleKey)}
                 </a>
               </li>
             ))}
           </ul>
         </nav>
         <span className="who" data-testid="signed-in-as">
-          {actor.id} · {ROLE_NAMES[actor.role]}
+          {actor.id} · {t(`roles.${actor.role}`)}
           {actor.department ? ` · ${actor.department}` : ''}
         </span>
+        <LanguageSwitch />
         <button type="button" onClick={() => void session.signOut()}>
-          Sign out
+          {t('signOut')}
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        {current ? <current.component key={current.id} route={route[0] === current.id ? route.slice(1) : []} /> : <p>No screen for this role.</p>}
+        {current ? <current.component key={current.id} route={route[0] === current.id ? route.slice(1) : []} /> : <p>{t('noScreen')}</p>}
       </main>
     </div>
   );
@@ -65,6 +70,7 @@ const SAMPLE_PEOPLE: Partial<Record<Role, string>> = { cs: 'agent-1', management
 
 function SignIn() {
   const session = useSession();
+  const { t } = useTranslation('signin');
   const [role, setRole] = useState<Role>('cs');
   const [department, setDepartment] = useState('');
   const [person, setPerson] = useState('agent-1');
@@ -102,10 +108,10 @@ function SignIn() {
     event.preventDefault();
     setError(null);
     const body = session.devSignIn && !token ? { role, sub: person, ...(departmental ? { department } : {}) } : { token };
-    const response = await fetch('/auth/sign-in', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch('/auth/sign-in', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json', ...languageHeaders() }, body: JSON.stringify(body) });
     const answer = (await response.json()) as { message?: string; error?: string; fields?: { field: string; message: string }[] };
     if (!response.ok) {
-      setError(new ApiError(response.status, answer.error ?? 'error', answer.message ?? 'sign-in failed', answer.fields ?? []));
+      setError(new ApiError(response.status, answer.error ?? 'error', answer.message ?? t('failed'), answer.fields ?? []));
       return;
     }
     await session.refresh();
@@ -113,25 +119,28 @@ function SignIn() {
 
   return (
     <main className="sign-in" id="main">
+      <div className="sign-in-language">
+        <LanguageSwitch />
+      </div>
       <h1>Handoff</h1>
-      <p>Every handoff of a customer's ticket, on the record.</p>
-      <form onSubmit={(event) => void submit(event)} aria-label="Sign in">
+      <p>{t('tagline')}</p>
+      <form onSubmit={(event) => void submit(event)} aria-label={t('form')}>
         {session.devSignIn && (
           <fieldset>
-            <legend>Development sign-in (local credentials)</legend>
-            <Field label="Role" field="role" error={error}>
+            <legend>{t('devLegend')}</legend>
+            <Field label={t('role')} field="role" error={error}>
               {(control) => (
                 <select {...control} value={role} onChange={(event) => chooseRole(event.target.value as Role)}>
                   {session.roles.map((candidate) => (
                     <option key={candidate} value={candidate}>
-                      {ROLE_NAMES[candidate]}
+                      {t(`common:roles.${candidate}`)}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
             {departmental && (
-              <Field label="Department" field="department" error={error}>
+              <Field label={t('department')} field="department" error={error}>
                 {(control) => (
                   <select
                     {...control}
@@ -150,7 +159,7 @@ function SignIn() {
                 )}
               </Field>
             )}
-            <Field label="User id" field="sub" error={error} hint={departmental ? 'a person of the department, or any id' : undefined}>
+            <Field label={t('userId')} field="sub" error={error} hint={departmental ? t('userIdHint') : undefined}>
               {(control) => <input {...control} list={departmental ? 'people' : undefined} value={person} onChange={(event) => setPerson(event.target.value)} autoComplete="username" />}
             </Field>
             {departmental && (
@@ -164,11 +173,11 @@ function SignIn() {
             )}
           </fieldset>
         )}
-        <Field label={session.devSignIn ? 'Or a token issued for you' : 'Token issued for you'} field="token" error={error}>
+        <Field label={session.devSignIn ? t('tokenOr') : t('token')} field="token" error={error}>
           {(control) => <input {...control} type="password" value={token} onChange={(event) => setToken(event.target.value)} autoComplete="off" />}
         </Field>
         <Notice error={error && !(error instanceof ApiError && error.fields.length > 0) ? error : undefined} />
-        <button type="submit">Sign in</button>
+        <button type="submit">{t('submit')}</button>
       </form>
     </main>
   );

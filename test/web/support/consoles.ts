@@ -43,9 +43,12 @@ export class Consoles {
     return new Consoles(system, server, `http://127.0.0.1:${port}`, browser);
   }
 
-  /** A fresh browser profile (its own session cookie) at 1280×800, or at phone width. */
-  async newPage(viewport: { width: number; height: number } = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await this.browser.newContext({ viewport, baseURL: this.baseUrl });
+  /**
+   * A fresh browser profile (its own session cookie) at 1280×800, or at phone width. Its language
+   * is English unless `locale` says otherwise (the consoles follow the browser's language).
+   */
+  async newPage(viewport: { width: number; height: number } = { width: 1280, height: 800 }, locale = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await this.browser.newContext({ viewport, baseURL: this.baseUrl, locale });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     return { context, page };

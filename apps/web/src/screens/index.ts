@@ -9,18 +9,19 @@ import { QaScreen } from './qa/qa-screen';
 export interface Screen {
   /** First part of the hash route: `#/<id>/...`; the rest is the screen's own (`route`). */
   readonly id: string;
-  readonly title: string;
+  /** Its name in the navigation: a key of the `common` namespace (`screens.<id>`). */
+  readonly titleKey: string;
   /** Who sees the screen in the navigation. The services decide what each may do; this only avoids offering what they would refuse. */
   readonly roles: readonly Role[];
   readonly component: ComponentType<{ route: readonly string[] }>;
 }
 
 export const SCREENS: readonly Screen[] = [
-  { id: 'cs', title: 'Customer service', roles: ['cs'], component: CsScreen },
-  { id: 'department', title: 'Department queue', roles: ['department_handler', 'department_manager', 'management'], component: DepartmentScreen },
-  { id: 'management', title: 'Management', roles: ['management'], component: ManagementScreen },
-  { id: 'qa', title: 'Quality', roles: ['qa', 'management'], component: QaScreen },
-  { id: 'auditor', title: 'Audit', roles: ['auditor', 'management', 'qa'], component: AuditorScreen },
+  { id: 'cs', titleKey: 'screens.cs', roles: ['cs'], component: CsScreen },
+  { id: 'department', titleKey: 'screens.department', roles: ['department_handler', 'department_manager', 'management'], component: DepartmentScreen },
+  { id: 'management', titleKey: 'screens.management', roles: ['management'], component: ManagementScreen },
+  { id: 'qa', titleKey: 'screens.qa', roles: ['qa', 'management'], component: QaScreen },
+  { id: 'auditor', titleKey: 'screens.auditor', roles: ['auditor', 'management', 'qa'], component: AuditorScreen },
 ];
 
 export function screensFor(role: Role): readonly Screen[] {

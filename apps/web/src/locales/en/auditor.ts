@@ -1,0 +1,2 @@
+// The auditor screens' words; see locales/README.md.
+export default {};

@@ -1,0 +1,2 @@
+// The cs screens' words; see locales/README.md.
+export default {};

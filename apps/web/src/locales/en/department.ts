@@ -1,0 +1,2 @@
+// The department screens' words; see locales/README.md.
+export default {};

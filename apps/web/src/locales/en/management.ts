@@ -1,0 +1,2 @@
+// The management screens' words; see locales/README.md.
+export default {};

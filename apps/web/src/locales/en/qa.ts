@@ -1,0 +1,2 @@
+// The qa screens' words; see locales/README.md.
+export default {};

@@ -1,0 +1,5 @@
+import type { Catalogue } from '../../i18n';
+import type en from '../en/management';
+
+const zh: Catalogue<typeof en> = {};
+export default zh;
