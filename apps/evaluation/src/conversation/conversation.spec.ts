@@ -26,6 +26,7 @@ describe('a ticket’s conversation from its events', () => {
     source('TransferRequested', { fromDepartment: 'billing', toDepartment: 'logistics', reason: 'the parcel was returned' }),
     source('NoteAdded', { noteId: 'n1', text: 'Customer prefers calls after 18:00', mentions: { people: ['agent-1'], departments: [] } }, { role: 'cs', department: null }),
     source('ResultReported', { round: 1, department: 'billing', handlerId: 'billing-wu', summary: 'Refunded', complaint: true, apology: 'We are sorry.', correctiveAction: 'Fixed the double charge.' }),
+    source('ConfirmationRequested', { round: 1, resolvedBy: 'department', department: 'billing', resultSummary: 'Refunded', apology: 'We are sorry.', correctiveAction: 'Fixed the double charge.' }, { service: 'followup', role: 'system' }),
     source('CustomerObjected', { round: 1, resolvedBy: 'department', department: 'billing', objection: 'Only half was refunded.' }, { service: 'followup', role: 'cs' }),
     source('ManagementInvolved', { reason: 'complaint' }, { role: 'system' }),
   ];
@@ -46,14 +47,15 @@ describe('a ticket’s conversation from its events', () => {
     expect(byType.CustomerObjected).toMatchObject({ kind: 'customer', words: { objection: 'Only half was refunded.' } });
   });
 
-  it('shows no coded reason as words', () => {
+  it('shows no coded reason as words, and the contact’s words once', () => {
     const byType = Object.fromEntries(conversation.map((entry) => [entry.type, entry]));
-    expect(byType.TicketHandedOver.words.reason).toBeUndefined();
+    expect(byType.TicketHandedOver.words).toEqual({});
+    expect(byType.ConfirmationRequested.words).toEqual({});
     expect(byType.ManagementInvolved.words).toEqual({});
   });
 
   it('puts each entry in its handling round: the event’s own, else the latest before it', () => {
-    expect(conversation.map((entry) => entry.round)).toEqual([null, null, 1, 1, 1, 1, 1, 1, 1]);
+    expect(conversation.map((entry) => entry.round)).toEqual([null, null, 1, 1, 1, 1, 1, 1, 1, 1]);
   });
 
   it('never carries the customer block', () => {

@@ -101,6 +101,15 @@ const WORD_FIELDS: readonly [keyof ConversationWords, string][] = [
 
 /** Types whose `reason` is a code, shown by the summary, not words someone wrote. */
 const CODED_REASONS = new Set(['TicketHandedOver', 'ManagementInvolved']);
+/**
+ * Words an event carries again from an earlier one so its reader need not look back: a handover
+ * repeats the contact for the department, a confirmation request repeats the result for CS. The
+ * conversation shows them once, where they were written.
+ */
+const REPEATED: Readonly<Record<string, readonly string[]>> = {
+  TicketHandedOver: ['subject', 'description'],
+  ConfirmationRequested: ['apology', 'correctiveAction'],
+};
 
 const DEPARTMENT_FIELDS = ['department', 'toDepartment', 'fromDepartment', 'previousDepartment'] as const;
 
@@ -113,6 +122,7 @@ export function conversationOf(sources: readonly ConversationSource[]): Conversa
     const words: Record<string, string> = {};
     for (const [name, field] of WORD_FIELDS) {
       if (field === 'reason' && CODED_REASONS.has(source.type)) continue;
+      if (REPEATED[source.type]?.includes(field)) continue;
       const value = data[field];
       if (typeof value === 'string' && value.length > 0 && words[name] === undefined) words[name] = value;
     }

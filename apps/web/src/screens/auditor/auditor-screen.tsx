@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api';
+import { Conversation } from '../../conversation/conversation';
 import { href, navigate } from '../../router';
 import { ROLE_NAMES, useActor, type Role } from '../../session';
 import { Field, formatDuration, formatInstant, Notice, Panel } from '../../ui';
@@ -13,7 +14,7 @@ import { LedgerView } from './ledger-view';
 import './auditor.css';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const VIEWS = ['history', 'ledger', 'as-of', 'verify'] as const;
+const VIEWS = ['history', 'conversation', 'ledger', 'as-of', 'verify'] as const;
 type View = (typeof VIEWS)[number];
 
 /** Roles the verify endpoint answers (evaluation's AuditController): QA reads histories but does not verify. */
@@ -186,6 +187,7 @@ function TicketAudit({ ticketId, view, asOf }: { ticketId: string; view: View; a
   const entries = history?.entries ?? [];
   const views = [
     { id: 'history', title: 'History', ...(history ? { count: entries.length } : {}) },
+    { id: 'conversation', title: 'Conversation' },
     { id: 'ledger', title: 'Handoff ledger' },
     { id: 'as-of', title: 'State as of' },
     ...(mayVerify ? [{ id: 'verify', title: 'Verify' }] : []),
@@ -224,6 +226,11 @@ function TicketAudit({ ticketId, view, asOf }: { ticketId: string; view: View; a
       <ViewTabs label="Audit views" base={['auditor', ticketId]} current={view} views={views} />
       <Notice error={error} />
       {view === 'history' && history && <Timeline ticketId={ticketId} entries={entries} />}
+      {view === 'conversation' && (
+        <Panel title="Conversation">
+          <Conversation ticketId={ticketId} />
+        </Panel>
+      )}
       {view === 'ledger' && <LedgerView ticketId={ticketId} />}
       {view === 'as-of' && <AsOfView ticketId={ticketId} asOf={asOf} entries={entries} />}
       {view === 'verify' && mayVerify && <VerifyView ticketId={ticketId} />}

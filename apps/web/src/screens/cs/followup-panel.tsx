@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../../api';
+import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
 import { Field, Notice, Panel } from '../../ui';
 import { CustomerDetails } from './customer-details';
@@ -110,6 +111,7 @@ export function FollowupPanel(props: {
             <ContactAttemptForm ticketId={ticketId} onDone={(message) => { void load(); props.onDone(message); }} />
           </div>
         )}
+        <Conversation ticketId={ticketId} />
       </div>
     </Panel>
   );

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../../api';
+import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
 import type { Actor } from '../../session';
 import { Field, formatInstant, Notice, Panel } from '../../ui';
@@ -213,6 +214,8 @@ function TicketPanelContent(props: TicketPanelProps) {
             {ticket.status === 'awaiting_handler' && !managerLike && <p className="muted">Claim it to become the responsible handler; then progress and the result can be reported.</p>}
           </div>
         )}
+
+        <Conversation ticketId={ticketId} />
 
         <details className="dept-history">
           <summary>History{history ? ` (${history.length} events)` : ''}</summary>

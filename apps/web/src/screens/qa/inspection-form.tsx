@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api';
+import { Conversation } from '../../conversation/conversation';
 import { Field, Notice, Panel } from '../../ui';
 import { fromLocalInput } from '../management/zoned-time';
 import type { InspectionResult } from './qa-types';
@@ -114,6 +115,7 @@ export function InspectionForm(props: { rubric: Rubric; sampleId: string; ticket
           </button>
         </div>
       </form>
+      <Conversation ticketId={props.ticketId} writable={false} />
     </Panel>
   );
 }

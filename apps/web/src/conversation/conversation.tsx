@@ -1,0 +1,175 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api';
+import { useLocaleFormat } from '../i18n';
+import { useActor } from '../session';
+import { Field, Notice } from '../ui';
+import { useSubmit } from '../screens/cs/use-submit';
+import './conversation.css';
+
+/** evaluation's `GET /v1/tickets/:id/conversation` (apps/evaluation/src/conversation). */
+interface ConversationEntry {
+  readonly eventId: string;
+  readonly type: string;
+  readonly kind: 'contact' | 'answer' | 'handover' | 'pass' | 'progress' | 'result' | 'customer' | 'note' | 'escalation' | 'step';
+  readonly occurredAt: string;
+  readonly actor: { readonly id: string; readonly role: string; readonly department: string | null };
+  readonly round: number | null;
+  readonly summary: string;
+  readonly words: Partial<Record<WordName, string>>;
+  readonly departments: readonly string[];
+  readonly mentions?: { readonly people: readonly string[]; readonly departments: readonly string[] };
+  readonly channel?: string;
+}
+
+export interface TicketConversation {
+  readonly ticketId: string;
+  readonly subject: string | null;
+  readonly status: string;
+  readonly complaint: boolean;
+  readonly entries: readonly ConversationEntry[];
+}
+
+const WORD_ORDER = ['subject', 'description', 'answer', 'note', 'reason', 'summary', 'apology', 'correctiveAction', 'objection'] as const;
+type WordName = (typeof WORD_ORDER)[number];
+
+/** Roles whose work is on the ticket; QA and auditors read the conversation only (as the service decides). */
+const WRITERS = ['cs', 'department_handler', 'department_manager', 'management'];
+
+/** Read again this often: a department's progress note reaches CS while CS has the ticket open. */
+const REFRESH_MS = 5000;
+
+/**
+ * A ticket's conversation as every party reads it: the customer's words, CS's answer, each pass and
+ * its reason, the department's progress and result (with the apology and corrective action CS must
+ * pass on), the customer's objection, internal notes. Steps without words are shown small, or hidden.
+ */
+export function Conversation({ ticketId, writable = true }: { ticketId: string; writable?: boolean }) {
+  const { t } = useTranslation('conversation');
+  const actor = useActor();
+  const [conversation, setConversation] = useState<TicketConversation | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [everything, setEverything] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setConversation(await api<TicketConversation>('evaluation', `/v1/tickets/${ticketId}/conversation`));
+      setError(null);
+    } catch (caught) {
+      setError(caught);
+    }
+  }, [ticketId]);
+
+  useEffect(() => {
+    setConversation(null);
+    void load();
+    const timer = window.setInterval(() => void load(), REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [load]);
+
+  const entries = conversation?.entries ?? [];
+  const shown = everything ? entries : entries.filter((entry) => entry.kind !== 'step' || Object.keys(entry.words).length > 0);
+  return (
+    <section className="conversation" aria-label={t('title')} data-testid="conversation" data-ticket-id={ticketId}>
+      <header className="conversation__head">
+        <h3>{conversation ? t('titleWithCount', { count: entries.length }) : t('title')}</h3>
+        <label className="conversation__toggle">
+          <input type="checkbox" checked={everything} onChange={(event) => setEverything(event.target.checked)} /> {t('showEverything')}
+        </label>
+      </header>
+      <Notice error={error || undefined} />
+      {!conversation && !error && <p className="conversation__empty">{t('loadingConversation')}</p>}
+      {conversation && entries.length === 0 && <p className="conversation__empty">{t('empty')}</p>}
+      <ol className="conversation__entries">
+        {shown.map((entry) => (
+          <ConversationItem key={entry.eventId} entry={entry} />
+        ))}
+      </ol>
+      {writable && WRITERS.includes(actor.role) && <NoteForm ticketId={ticketId} onAdded={() => void load()} />}
+    </section>
+  );
+}
+
+function ConversationItem({ entry }: { entry: ConversationEntry }) {
+  const { t } = useTranslation('conversation');
+  const format = useLocaleFormat();
+  const department = entry.departments[0] ?? entry.actor.department ?? '';
+  const title = t(`types.${entry.type}`, { department, defaultValue: entry.summary });
+  const words = WORD_ORDER.filter((name) => entry.words[name]);
+  return (
+    <li className={`conversation__entry conversation__entry--${entry.kind}`} data-kind={entry.kind} data-type={entry.type}>
+      <div className="conversation__meta">
+        <strong className="conversation__title">{title}</strong>
+        <span className="conversation__who">
+          {entry.actor.id} · {t(`common:roles.${entry.actor.role}`, { defaultValue: entry.actor.role })}
+          {entry.actor.department ? ` · ${entry.actor.department}` : ''}
+        </span>
+        <time dateTime={entry.occurredAt}>{format.dateTime(entry.occurredAt)}</time>
+        {entry.round !== null && <span className="conversation__round">{t('round', { round: entry.round })}</span>}
+      </div>
+      {words.length > 0 && (
+        <dl className="conversation__words">
+          {words.map((name) => (
+            <div key={name} className={`conversation__word conversation__word--${name}`}>
+              <dt>{t(`words.${name}`)}</dt>
+              <dd>{entry.words[name]}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {entry.kind === 'note' && <p className="conversation__internal">{t('internal')}</p>}
+      {entry.mentions && entry.mentions.people.length + entry.mentions.departments.length > 0 && (
+        <p className="conversation__mentions">{t('mentions', { names: [...entry.mentions.people, ...entry.mentions.departments].join(', ') })}</p>
+      )}
+    </li>
+  );
+}
+
+const idsOf = (value: string): string[] =>
+  value
+    .split(/[,，\s]+/)
+    .map((id) => id.trim())
+    .filter(Boolean);
+
+function NoteForm({ ticketId, onAdded }: { ticketId: string; onAdded: () => void }) {
+  const { t } = useTranslation('conversation');
+  const [text, setText] = useState('');
+  const [people, setPeople] = useState('');
+  const [departments, setDepartments] = useState('');
+  const { busy, error, success, submit } = useSubmit();
+  return (
+    <form
+      className="conversation__form"
+      aria-label={t('form.title')}
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit(async () => {
+          await api('evaluation', `/v1/tickets/${ticketId}/notes`, { body: { text, mentions: { people: idsOf(people), departments: idsOf(departments) } } });
+          setText('');
+          setPeople('');
+          setDepartments('');
+          onAdded();
+          return t('form.added');
+        });
+      }}
+    >
+      <h4>{t('form.title')}</h4>
+      <Field label={t('form.text')} field="text" error={error} hint={t('form.textHint')}>
+        {(control) => <textarea {...control} rows={2} value={text} onChange={(event) => setText(event.target.value)} />}
+      </Field>
+      <div className="conversation__mention-fields">
+        <Field label={t('form.people')} field="mentions.people" error={error} hint={t('form.peopleHint')}>
+          {(control) => <input {...control} value={people} onChange={(event) => setPeople(event.target.value)} />}
+        </Field>
+        <Field label={t('form.departments')} field="mentions.departments" error={error} hint={t('form.departmentsHint')}>
+          {(control) => <input {...control} value={departments} onChange={(event) => setDepartments(event.target.value)} />}
+        </Field>
+      </div>
+      <Notice error={error && !(error as { fields?: unknown[] }).fields?.length ? error : undefined} success={success} />
+      <button type="submit" disabled={busy}>
+        {t('form.submit')}
+      </button>
+    </form>
+  );
+}
