@@ -116,6 +116,40 @@ describe('a ticket’s conversation', () => {
     expect((await logistics.post('evaluation', `/v1/tickets/${ticketId}/notes`, { text: 'not ours' })).status).toBe(403);
   });
 
+  it('notifies the person mentioned, a department mentioned, the handler assigned and CS of the result, and keeps count of what is unread', async () => {
+    expect(
+      (await cs.post('evaluation', `/v1/tickets/${ticketId}/notes`, { text: 'Logistics: is the parcel back?', mentions: { people: [], departments: ['logistics'] } })).status,
+    ).toBe(201);
+    const notificationsOf = (as: ReturnType<TestSystem['as']>, until: (items: any[]) => boolean) =>
+      eventually(async () => {
+        const response = await as.get('evaluation', '/v1/notifications');
+        return response.status === 200 && until(response.body.items) ? response.body : undefined;
+      }, 'notifications');
+
+    const forAgent = await notificationsOf(cs, (items) => items.some((item) => item.kind === 'mentioned') && items.some((item) => item.kind === 'result_arrived'));
+    const mentioned = forAgent.items.find((item: { kind: string }) => item.kind === 'mentioned');
+    expect(mentioned).toMatchObject({ ticketId, actorId: expect.any(String), excerpt: 'Second refund half sent today.', via: 'person', unread: true });
+    expect(forAgent.items.find((item: { kind: string }) => item.kind === 'result_arrived')).toMatchObject({ ticketId, excerpt: 'The duplicate charge was refunded.', via: 'ticket' });
+    expect(forAgent.unread).toBeGreaterThanOrEqual(2);
+
+    const logistics = system.as({ token: system.token('department_handler', 'logistics-li', 'logistics') });
+    const forLogistics = await notificationsOf(logistics, (items) => items.some((item) => item.kind === 'mentioned'));
+    expect(forLogistics.items).toEqual([expect.objectContaining({ kind: 'mentioned', via: 'department', excerpt: 'Logistics: is the parcel back?' })]);
+    // The author is not told of their own note.
+    const forCsAuthor = (await cs.get('evaluation', '/v1/notifications')).body.items;
+    expect(forCsAuthor.some((item: { excerpt: string }) => item.excerpt === 'Logistics: is the parcel back?')).toBe(false);
+
+    const forHandler = await notificationsOf(billing, (items) => items.some((item) => item.kind === 'assigned'));
+    expect(forHandler.items.find((item: { kind: string }) => item.kind === 'assigned')).toMatchObject({ ticketId, via: 'person' });
+
+    const newest = forAgent.items[0].occurredAt;
+    expect((await cs.post('evaluation', '/v1/notifications/seen', { upTo: newest })).status).toBe(200);
+    const after = (await cs.get('evaluation', '/v1/notifications')).body;
+    expect(after.unread).toBe(0);
+    expect(after.items.every((item: { unread: boolean }) => !item.unread)).toBe(true);
+    expect((await cs.get('evaluation', '/v1/notifications?cursor=nonsense')).status).toBe(400);
+  });
+
   it('answers 404 for a ticket nobody has seen', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     expect((await cs.get('evaluation', `/v1/tickets/${unknown}/conversation`)).status).toBe(404);

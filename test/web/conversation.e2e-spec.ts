@@ -79,7 +79,7 @@ describe('a complaint’s conversation in the consoles', () => {
       const phoneConversation = phone.page.getByTestId('conversation');
       await phoneConversation.getByText('需转达的致歉').waitFor();
       await phoneConversation.getByText('We are sorry for charging you twice.').waitFor();
-      const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await phone.page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       await consoles.screenshot(phone.page, 'cs-conversation-zh-phone');
     } finally {

@@ -6,6 +6,8 @@ import { AssessmentsController } from './assessment/assessments.controller';
 import { AuditController, auditSourcesProvider, AuditSourcesLifecycle } from './audit/audit.controller';
 import { ConversationController } from './conversation/conversation.controller';
 import { ConversationReader } from './conversation/conversation.reader';
+import { NotificationsController } from './notifications/notifications.controller';
+import { NotificationsReader } from './notifications/notifications.reader';
 import type { EvaluationConfig } from './config';
 import { KpisController } from './kpis/kpis.controller';
 import { QualityController } from './quality/quality.controller';
@@ -32,10 +34,11 @@ export class EvaluationModule {
           config,
         ),
       ],
-      controllers: [TimelineController, ConversationController, AuditController, KpisController, QualityController, AssessmentsController],
+      controllers: [TimelineController, ConversationController, NotificationsController, AuditController, KpisController, QualityController, AssessmentsController],
       providers: [
         TimelineReader,
         ConversationReader,
+        NotificationsReader,
         ServiceRecordsReader,
         QualityService,
         AssessmentService,

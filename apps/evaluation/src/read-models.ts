@@ -6,6 +6,9 @@ import { assessmentProjection } from './assessment/assessment.projection';
 import { CONVERSATION_ENTITIES } from './conversation/conversation.entities';
 import { CONVERSATION_MIGRATIONS } from './conversation/conversation.migrations';
 import { notesProjection } from './conversation/conversation.projection';
+import { NOTIFICATION_ENTITIES } from './notifications/notifications.entities';
+import { NOTIFICATION_MIGRATIONS } from './notifications/notifications.migrations';
+import { notificationsProjection } from './notifications/notifications.projection';
 import { QUALITY_ENTITIES } from './quality/quality.entities';
 import { QUALITY_MIGRATIONS } from './quality/quality.migrations';
 import { qualityProjection } from './quality/quality.projection';
@@ -37,6 +40,13 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
     handler: () => notesProjection(),
   },
   {
+    // Each person's notifications (mentions, assignments, results for their follow-up) and each ticket's CS agent.
+    name: 'evaluation.notifications',
+    topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents, TOPICS.evaluationEvents],
+    tables: ['person_notifications', 'notification_ticket_agents'],
+    handler: () => notificationsProjection(),
+  },
+  {
     // Samples, inspections and corrective actions, from evaluation's own events.
     name: 'evaluation.quality',
     topics: [TOPICS.evaluationEvents],
@@ -54,7 +64,7 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
 
 export const EVALUATION_DATABASE: ServiceReadModels = {
   service: 'evaluation',
-  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES],
-  migrations: [...TIMELINE_MIGRATIONS, ...CONVERSATION_MIGRATIONS, ...QUALITY_MIGRATIONS, ...ASSESSMENT_MIGRATIONS],
+  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES],
+  migrations: [...TIMELINE_MIGRATIONS, ...CONVERSATION_MIGRATIONS, ...NOTIFICATION_MIGRATIONS, ...QUALITY_MIGRATIONS, ...ASSESSMENT_MIGRATIONS],
   models: EVALUATION_READ_MODELS,
 };

@@ -1,0 +1,38 @@
+import { csAgentOf, notificationsOf, type NotificationSource } from './notifications';
+
+const at = '2025-03-10T02:00:00.000Z';
+const event = (type: string, data: unknown, actorId = 'someone'): NotificationSource => ({ eventId: 'e1', ticketId: 't1', type, data, actorId, occurredAt: at });
+
+describe('who is told of what', () => {
+  it('tells each person and department a note mentions, once, and not the author', () => {
+    const notes = notificationsOf(event('NoteAdded', { noteId: 'n', text: 'please call back', mentions: { people: ['agent-1', 'billing-wu', 'agent-1'], departments: ['logistics'] } }, 'billing-wu'));
+    expect(notes.map((note) => [note.recipient, note.kind, note.excerpt])).toEqual([
+      ['person:agent-1', 'mentioned', 'please call back'],
+      ['department:logistics', 'mentioned', 'please call back'],
+    ]);
+    expect(new Set(notes.map((note) => note.notificationId)).size).toBe(2);
+  });
+
+  it('tells a handler a ticket was assigned to them, but not one who claimed it', () => {
+    expect(notificationsOf(event('HandlerAssigned', { handlerId: 'billing-wu', reason: 'least loaded' }, 'system:routing-assignment')).map((note) => note.recipient)).toEqual(['person:billing-wu']);
+    expect(notificationsOf(event('HandlerAssigned', { handlerId: 'billing-wu', reason: 'claimed' }, 'billing-wu'))).toEqual([]);
+  });
+
+  it('tells the ticket’s CS agent that a result arrived, with its summary', () => {
+    expect(notificationsOf(event('ConfirmationRequested', { round: 1, resultSummary: 'Refunded', resolvedBy: 'department' }))).toEqual([
+      expect.objectContaining({ recipient: 'ticket-cs', kind: 'result_arrived', excerpt: 'Refunded', ticketId: 't1' }),
+    ]);
+  });
+
+  it('shortens a long note to a recognisable excerpt on one line', () => {
+    const [note] = notificationsOf(event('NoteAdded', { text: `first line\n${'x'.repeat(300)}`, mentions: { people: ['a'], departments: [] } }));
+    expect(note.excerpt).toHaveLength(140);
+    expect(note.excerpt).toMatch(/^first line x+…$/);
+  });
+
+  it('knows a ticket’s CS agent from a contact a CS agent recorded, not from one an upstream system posted', () => {
+    expect(csAgentOf({ ...event('ContactRecorded', {}, 'agent-7'), role: 'cs' })).toBe('agent-7');
+    expect(csAgentOf({ ...event('ContactRecorded', {}, 'system:crm'), role: 'system' })).toBeUndefined();
+    expect(csAgentOf({ ...event('TicketRouted', {}, 'agent-7'), role: 'cs' })).toBeUndefined();
+  });
+});

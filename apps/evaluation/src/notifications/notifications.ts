@@ -1,0 +1,83 @@
+/**
+ * Who is told of what (issue "one voice": notifications for each person). Pure: one event in,
+ * the notifications it causes out. A recipient is a person, a department (everyone in it), or
+ * `ticket-cs`: the CS agent who took the contact, resolved when read, so the rows do not depend
+ * on the order in which the topics of one ticket arrive (a rebuild reads them store by store).
+ */
+
+export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export type Recipient = `person:${string}` | `department:${string}` | 'ticket-cs';
+
+export interface NotificationSource {
+  readonly eventId: string;
+  readonly ticketId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly actorId: string;
+  readonly occurredAt: string;
+}
+
+export interface PersonNotification {
+  readonly notificationId: string;
+  readonly recipient: Recipient;
+  readonly kind: NotificationKind;
+  readonly ticketId: string;
+  readonly eventId: string;
+  readonly occurredAt: string;
+  readonly actorId: string;
+  /** A few words to recognise it by: the note's beginning, the result's summary. Never contact details (none reach evaluation). */
+  readonly excerpt: string | null;
+}
+
+/** The event types that notify anyone, or tell who the CS agent of a ticket is. */
+export const NOTIFYING_TYPES = ['NoteAdded', 'HandlerAssigned', 'ConfirmationRequested', 'ContactRecorded', 'AnsweredAtFirstContact'] as const;
+
+const EXCERPT_LENGTH = 140;
+
+export function notificationsOf(event: NotificationSource): PersonNotification[] {
+  const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
+  const make = (recipient: Recipient, kind: NotificationKind, excerpt: unknown): PersonNotification => ({
+    notificationId: `${event.eventId}/${recipient}`,
+    recipient,
+    kind,
+    ticketId: event.ticketId,
+    eventId: event.eventId,
+    occurredAt: event.occurredAt,
+    actorId: event.actorId,
+    excerpt: typeof excerpt === 'string' ? shorten(excerpt) : null,
+  });
+  switch (event.type) {
+    case 'NoteAdded': {
+      const mentions = (data.mentions ?? {}) as { people?: unknown; departments?: unknown };
+      const people = Array.isArray(mentions.people) ? mentions.people.filter((id): id is string => typeof id === 'string' && id !== event.actorId) : [];
+      const departments = Array.isArray(mentions.departments) ? mentions.departments.filter((id): id is string => typeof id === 'string') : [];
+      return [
+        ...[...new Set(people)].map((id) => make(`person:${id}`, 'mentioned', data.text)),
+        ...[...new Set(departments)].map((id) => make(`department:${id}`, 'mentioned', data.text)),
+      ];
+    }
+    case 'HandlerAssigned': {
+      // Claiming a ticket oneself needs no telling.
+      const handlerId = data.handlerId;
+      if (typeof handlerId !== 'string' || handlerId === event.actorId) return [];
+      return [make(`person:${handlerId}`, 'assigned', data.reason)];
+    }
+    case 'ConfirmationRequested':
+      return [make('ticket-cs', 'result_arrived', data.resultSummary)];
+    default:
+      return [];
+  }
+}
+
+/** The CS agent a ticket's follow-up belongs to: whoever in CS recorded the contact or answered it. */
+export function csAgentOf(event: NotificationSource & { readonly role: string }): string | undefined {
+  if (event.role !== 'cs') return undefined;
+  return event.type === 'ContactRecorded' || event.type === 'AnsweredAtFirstContact' ? event.actorId : undefined;
+}
+
+function shorten(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= EXCERPT_LENGTH ? flat : `${flat.slice(0, EXCERPT_LENGTH - 1)}…`;
+}
