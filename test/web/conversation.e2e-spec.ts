@@ -72,6 +72,18 @@ describe('a complaint’s conversation in the consoles', () => {
       await note.getByText('The bank confirms the reversal within 3 days.').waitFor({ timeout: 20_000 });
       await note.getByText('Mentions: agent-1').waitFor();
 
+      // The mention reaches the agent live, in the top bar, and leads back to the ticket.
+      const bell = cs.page.getByTestId('notifications-button');
+      await bell.filter({ hasText: /new\)$/ }).waitFor({ timeout: 20_000 });
+      await bell.click();
+      const mention = cs.page.getByTestId('notifications').locator('[data-kind="mentioned"]');
+      await mention.getByText(`${row.handlerId} mentioned you`).waitFor();
+      await mention.getByText('The bank confirms the reversal within 3 days.').waitFor();
+      await consoles.screenshot(cs.page, 'cs-notifications');
+      await cs.page.getByRole('button', { name: 'Mark all as read' }).click();
+      await bell.filter({ hasText: /^Notifications$/ }).waitFor();
+      await bell.click();
+
       // The same conversation in Chinese, at phone width.
       await consoles.signIn(phone.page, 'cs', 'agent-1');
       await phone.page.getByLabel('语言 / Language').selectOption('zh-CN');

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from './api';
 import { languageHeaders } from './i18n';
 import { LanguageSwitch } from './language-switch';
+import { NotificationBell } from './notifications/notification-bell';
 import { href, useRoute } from './router';
 import { screensFor } from './screens';
 import { SessionProvider, useSession, type Role } from './session';
@@ -47,6 +48,7 @@ function Shell() {
           {actor.id} · {t(`roles.${actor.role}`)}
           {actor.department ? ` · ${actor.department}` : ''}
         </span>
+        <NotificationBell />
         <LanguageSwitch />
         <button type="button" onClick={() => void session.signOut()}>
           {t('signOut')}

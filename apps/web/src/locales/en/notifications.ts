@@ -1,0 +1,16 @@
+// Each person's notifications, in the top bar.
+export default {
+  button: 'Notifications',
+  buttonUnread: 'Notifications ({{count}} new)',
+  title: 'Notifications',
+  none: 'Nothing new for you.',
+  markRead: 'Mark all as read',
+  more: 'Older notifications',
+  open: 'Open ticket {{ticket}}',
+  kinds: {
+    mentioned: '{{actor}} mentioned you',
+    mentionedDepartment: '{{actor}} mentioned your department',
+    assigned: 'Ticket {{ticket}} was assigned to you',
+    result_arrived: 'A result arrived for ticket {{ticket}}',
+  },
+};

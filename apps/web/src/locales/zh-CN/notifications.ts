@@ -1,0 +1,19 @@
+import type { Catalogue } from '../../i18n';
+import type en from '../en/notifications';
+
+const zh: Catalogue<typeof en> = {
+  button: '通知',
+  buttonUnread: '通知（{{count}} 条未读）',
+  title: '通知',
+  none: '暂无新通知。',
+  markRead: '全部标为已读',
+  more: '更早的通知',
+  open: '打开工单 {{ticket}}',
+  kinds: {
+    mentioned: '{{actor}} 在备注中提及了您',
+    mentionedDepartment: '{{actor}} 在备注中提及了您的部门',
+    assigned: '工单 {{ticket}} 已分派给您',
+    result_arrived: '工单 {{ticket}} 的处理结果已送达',
+  },
+};
+export default zh;
