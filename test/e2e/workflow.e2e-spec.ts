@@ -74,6 +74,26 @@ describe('a ticket’s life across intake, routing, follow-up and evaluation', (
     expect(timeline.lifecycle).toMatchObject({ outcome: 'satisfied', resolvedAtFirstContact: true });
   });
 
+  it('1b. a simple question answered and confirmed on the line in one step: closed satisfied, in the agent’s name', async () => {
+    const ticketId = await open({ subject: 'Opening hours', description: 'When are you open on Saturday?' });
+    const answer = await cs.post('intake', `/v1/tickets/${ticketId}/first-contact-answer`, { answer: 'Saturdays 09:00-17:00.', customerSatisfied: true });
+    expect(answer.status).toBe(200);
+    const timeline = await timelineOf(ticketId, (types) => types.includes('TicketClosed'));
+    expect(timeline.entries.map((entry: { type: string }) => entry.type)).toEqual([
+      'ContactRecorded',
+      'TicketClassified',
+      'AnsweredAtFirstContact',
+      'ConfirmationRequested',
+      'CustomerConfirmedSatisfaction',
+      'TicketClosed',
+    ]);
+    const confirmed = timeline.entries.find((entry: { type: string }) => entry.type === 'CustomerConfirmedSatisfaction');
+    expect(confirmed).toMatchObject({ actorId: 'agent-1', role: 'cs' });
+    expect(timeline.lifecycle).toMatchObject({ outcome: 'satisfied', resolvedAtFirstContact: true });
+    const bad = await cs.post('intake', `/v1/tickets/${ticketId}/first-contact-answer`, { answer: 'again', customerSatisfied: 'yes' });
+    expect(bad.status).toBe(400);
+  });
+
   it('7. the same contact posted twice is one ticket', async () => {
     const payload = contact({ externalId: `dup-${system.suffix}` });
     const first = await upstream.post('intake', '/v1/contacts', payload);

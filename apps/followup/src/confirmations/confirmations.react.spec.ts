@@ -74,6 +74,21 @@ describe('follow-up reactions', () => {
     ]);
   });
 
+  it('given an answer the customer confirmed on the line, then the confirmation is requested and recorded in the answering agent’s name', () => {
+    const answered = recorded('AnsweredAtFirstContact', { answer: 'Saturdays 9 to 5.', confirmedOnTheLine: true });
+    const agent = { ...answered, metadata: { ...answered.metadata, actorId: 'agent-li', role: 'cs' as const, department: undefined } };
+    const reactions = react(agent, context);
+    expect(reactions.map((reaction) => reaction.command.type)).toEqual(['RequestConfirmation', 'RecordConfirmation']);
+    expect(reactions[1]).toEqual({
+      streamId: 'followup-ticket-t1',
+      command: {
+        type: 'RecordConfirmation',
+        data: { satisfied: true },
+        metadata: { ...metadata, actor: { id: 'agent-li', role: 'cs' }, causationId: 'evt-3/confirmed-on-the-line' },
+      },
+    });
+  });
+
   it('given progress or anything else, then nothing', () => {
     expect(react(recorded('ProgressReported', { round: 1, department: 'billing', note: 'x', firstResponse: true }), context)).toEqual([]);
   });

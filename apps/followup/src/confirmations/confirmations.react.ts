@@ -8,7 +8,7 @@ import {
   followupStreamId,
   metadataCausedBy,
 } from '@handoff/contracts';
-import type { RequestConfirmation } from './confirmations.decider';
+import type { RecordConfirmation, RequestConfirmation } from './confirmations.decider';
 
 /**
  * Follow-up's process manager, fed from `intake.events` and `routing.events`: CS contacts the
@@ -19,7 +19,7 @@ import type { RequestConfirmation } from './confirmations.decider';
 export function react(
   event: RecordedOf<IntakeEvent | RoutingEvent>,
   context: ReactionContext,
-): readonly Reaction<RequestConfirmation>[] {
+): readonly Reaction<RequestConfirmation | RecordConfirmation>[] {
   const streamId = followupStreamId(event.ticketId);
   const metadata = metadataCausedBy(event, context);
   switch (event.type) {
@@ -43,17 +43,28 @@ export function react(
         },
       ];
     }
-    case 'AnsweredAtFirstContact':
-      return [
-        {
-          streamId,
-          command: {
-            type: 'RequestConfirmation',
-            data: { round: 0, resolvedBy: 'first_contact', resultSummary: event.data.answer },
-            metadata,
+    case 'AnsweredAtFirstContact': {
+      const request: Reaction<RequestConfirmation> = {
+        streamId,
+        command: { type: 'RequestConfirmation', data: { round: 0, resolvedBy: 'first_contact', resultSummary: event.data.answer }, metadata },
+      };
+      if (!event.data.confirmedOnTheLine) return [request];
+      // The customer said yes on the line: the confirmation is the answering agent's, recorded in
+      // their name, with a cause of its own so that it is not taken for a repeat of the request.
+      const confirmation: Reaction<RecordConfirmation> = {
+        streamId,
+        command: {
+          type: 'RecordConfirmation',
+          data: { satisfied: true },
+          metadata: {
+            ...metadata,
+            actor: { id: event.metadata.actorId, role: event.metadata.role, ...(event.metadata.department ? { department: event.metadata.department } : {}) },
+            causationId: `${event.eventId}/confirmed-on-the-line`,
           },
         },
-      ];
+      };
+      return [request, confirmation];
+    }
     case 'ContactRecorded':
     case 'TicketClassified':
     case 'TicketHandedOver':

@@ -6,7 +6,11 @@ import { contactPayloadSchema, freeText, parseOrThrow, type Actor } from '@hando
 import { Allow, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
 import { commandMetadata, ContactsService } from './contacts.service';
 
-const answerSchema = z.strictObject({ answer: freeText(4000) });
+const answerSchema = z.strictObject({
+  answer: freeText(4000),
+  /** The customer, still on the line, is satisfied with the answer: the ticket closes without a call back. */
+  customerSatisfied: z.boolean().optional(),
+});
 const handOverSchema = z.strictObject({ note: freeText(2000).optional() });
 
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -37,11 +41,18 @@ export class ContactsController {
   @Post('tickets/:ticketId/first-contact-answer')
   @HttpCode(200)
   @Allow('cs')
-  @ApiOperation({ summary: 'CS answers a simple contact at once; the ticket goes straight to confirmation.' })
+  @ApiOperation({
+    summary: 'CS answers a simple contact at once; the ticket goes straight to confirmation.',
+    description: 'With `customerSatisfied: true` (the customer said so on the line) follow-up records the confirmation in the agent’s name and closes the ticket: one step.',
+  })
   @ApiBody({ schema: asJsonSchema(answerSchema) })
   async answer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
-    const { answer } = parseOrThrow(answerSchema, body);
-    const state = await this.contacts.execute(ticketId, { type: 'AnswerAtFirstContact', data: { answer }, metadata: commandMetadata(actor, requestId) });
+    const { answer, customerSatisfied } = parseOrThrow(answerSchema, body);
+    const state = await this.contacts.execute(ticketId, {
+      type: 'AnswerAtFirstContact',
+      data: { answer, ...(customerSatisfied ? { confirmedOnTheLine: true } : {}) },
+      metadata: commandMetadata(actor, requestId),
+    });
     return { ticketId, status: state.status };
   }
 

@@ -41,7 +41,7 @@ export type RecordContact = Command<
   }
 >;
 
-export type AnswerAtFirstContact = Command<'AnswerAtFirstContact', { readonly answer: string }>;
+export type AnswerAtFirstContact = Command<'AnswerAtFirstContact', { readonly answer: string; readonly confirmedOnTheLine?: boolean }>;
 
 export type HandOverTicket = Command<
   'HandOverTicket',
@@ -130,7 +130,10 @@ function answerAtFirstContact(command: AnswerAtFirstContact, state: IntakeState)
       const answer = command.data.answer.trim();
       if (answer.length === 0) throw invalid('answer', 'must not be empty');
       if (answer.length > MAX_ANSWER) throw invalid('answer', `must be at most ${MAX_ANSWER} characters`);
-      const answered: AnsweredAtFirstContact = { type: 'AnsweredAtFirstContact', data: { answer } };
+      const answered: AnsweredAtFirstContact = {
+        type: 'AnsweredAtFirstContact',
+        data: { answer, ...(command.data.confirmedOnTheLine ? { confirmedOnTheLine: true } : {}) },
+      };
       return [answered];
     }
     default:

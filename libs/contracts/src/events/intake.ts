@@ -91,6 +91,12 @@ export type TicketHandedOver = DomainEvent<'TicketHandedOver', TicketHandedOverD
 
 export interface AnsweredAtFirstContactData {
   readonly answer: string;
+  /**
+   * The customer, still on the line, said the answer satisfies them: follow-up records the
+   * confirmation in CS's name at once instead of CS calling back. Absent in events written
+   * before it existed, which means false (an additive field: the schema version stays 1).
+   */
+  readonly confirmedOnTheLine?: boolean;
 }
 export type AnsweredAtFirstContact = DomainEvent<'AnsweredAtFirstContact', AnsweredAtFirstContactData>;
 
@@ -134,7 +140,7 @@ const ticketHandedOverSchema = z.object({
   note: textSchema.optional(),
 });
 
-const answeredAtFirstContactSchema = z.object({ answer: textSchema });
+const answeredAtFirstContactSchema = z.object({ answer: textSchema, confirmedOnTheLine: z.boolean().optional() });
 
 export const INTAKE_EVENTS: EventRegistry<IntakeEvent> = {
   ContactRecorded: { version: 1, schema: contactRecordedSchema },
