@@ -63,6 +63,12 @@ const EXPECTED: Record<string, string> = {
   'evaluation GET /health':                                   'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
   // A department reads the history of the tickets it has held, and only those.
   'evaluation GET /v1/tickets/{ticketId}/timeline':           '401  403   ok   ok   403  ok   403  ok   ok   ok',
+  // The conversation is read by whoever reads the timeline; notes are written by those who work the ticket, not by QA or auditors.
+  'evaluation GET /v1/tickets/{ticketId}/conversation':       '401  403   ok   ok   403  ok   403  ok   ok   ok',
+  'evaluation POST /v1/tickets/{ticketId}/notes':             '401  403   ok   ok   403  ok   403  ok   403  403',
+  // Each person reads their own notifications.
+  'evaluation GET /v1/notifications':                         '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'evaluation POST /v1/notifications/seen':                   '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
   // Lists every ticket's figures across departments: supervision only.
   'evaluation GET /v1/tickets':                               '401  403   403  403  403  403  403  ok   ok   ok',
   // The audit trail (every event with its envelope and hashes) is for supervision, not for the people working the ticket.
@@ -80,7 +86,10 @@ const EXPECTED: Record<string, string> = {
   'evaluation GET /v1/qa/samples/{sampleId}':                 '401  403   403  403  403  ok   ok   ok   ok   403',
   'evaluation POST /v1/qa/inspections/{ticketId}':            '401  403   403  403  403  403  403  403  ok   403',
   'evaluation GET /v1/qa/corrective-actions':                 '401  403   403  403  403  ok   ok   ok   ok   403',
-  'evaluation POST /v1/qa/corrective-actions/{actionId}/complete': '401 403 403 403 403 ok  ok   ok   ok   403',
+  // The person an action is addressed to marks it done (an unknown action is a 404 to anyone let through); QA verifies it.
+  'evaluation POST /v1/qa/corrective-actions/{actionId}/complete': '401 403 ok ok ok ok ok ok ok 403',
+  'evaluation POST /v1/qa/corrective-actions/{actionId}/verify': '401 403 403 403 403 403 403 403 ok 403',
+  'evaluation GET /v1/qa/corrective-actions/mine':            '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
   // Every person evaluates themselves; supervisors (a department's manager, management) evaluate their people; rankings are for supervision.
   'evaluation POST /v1/assessments/self':                     '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
   'evaluation POST /v1/assessments/supervisor':               '401  403   403  403  403  ok   ok   ok   403  403',
@@ -114,6 +123,8 @@ function probeBody(endpoint: string, ticketId: string): unknown {
       return { reason: 'not ours' };
     case 'followup POST /v1/tickets/{ticketId}/confirmation':
       return { satisfied: true };
+    case 'evaluation POST /v1/tickets/{ticketId}/notes':
+      return { text: 'access matrix probe' };
     default:
       return {};
   }

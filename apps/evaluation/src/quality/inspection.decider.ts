@@ -37,11 +37,16 @@ export type InspectRecord = Command<
 
 export type CompleteCorrectiveAction = Command<'CompleteCorrectiveAction', { readonly actionId: string; readonly note: string }>;
 
-export type InspectionCommand = InspectRecord | CompleteCorrectiveAction;
+/** QA checks a completed action: effective, or not (then it is open again, and the note says why). */
+export type VerifyCorrectiveAction = Command<'VerifyCorrectiveAction', { readonly actionId: string; readonly effective: boolean; readonly note?: string }>;
+
+export type InspectionCommand = InspectRecord | CompleteCorrectiveAction | VerifyCorrectiveAction;
 
 export interface CorrectiveActionState {
   readonly team: Team;
-  readonly status: 'open' | 'completed';
+  /** Who must act; each of them may mark it done. */
+  readonly assignees: readonly string[];
+  readonly status: 'open' | 'completed' | 'verified';
 }
 
 export interface InspectionState {
@@ -58,6 +63,8 @@ export function decideInspection(command: InspectionCommand, state: InspectionSt
       return inspect(command, state);
     case 'CompleteCorrectiveAction':
       return complete(command, state);
+    case 'VerifyCorrectiveAction':
+      return verify(command, state);
     default:
       return assertNever(command);
   }
@@ -110,9 +117,20 @@ function complete(command: CompleteCorrectiveAction, state: InspectionState): re
   const { actionId, note } = command.data;
   const action = state.actions[actionId];
   if (!action) throw new DomainError('NOT_FOUND', `no corrective action ${actionId}`);
-  assertMaySuperviseTeam(command.metadata.actor, action.team);
-  if (action.status === 'completed') throw new DomainError('CONFLICT', `corrective action ${actionId} is completed already`);
+  // The agent or handler it is addressed to marks it done; their supervisors may too.
+  if (!action.assignees.includes(command.metadata.actor.id)) assertMaySuperviseTeam(command.metadata.actor, action.team);
+  if (action.status !== 'open') throw new DomainError('CONFLICT', `corrective action ${actionId} is ${action.status} already`);
   return [{ type: 'CorrectiveActionCompleted', data: { actionId, note } }];
+}
+
+function verify(command: VerifyCorrectiveAction, state: InspectionState): readonly EvaluationEvent[] {
+  if (command.metadata.actor.role !== 'qa') throw new DomainError('FORBIDDEN', 'only QA verifies corrective actions');
+  const { actionId, effective, note } = command.data;
+  const action = state.actions[actionId];
+  if (!action) throw new DomainError('NOT_FOUND', `no corrective action ${actionId}`);
+  if (action.status !== 'completed') throw new DomainError('PRECONDITION_FAILED', `corrective action ${actionId} is ${action.status}: only a completed one is verified`);
+  if (!effective && !note?.trim()) throw new ValidationFailed([{ field: 'note', message: 'say what is still missing, so the assignees know what to do' }]);
+  return [{ type: 'CorrectiveActionVerified', data: { actionId, effective, ...(note?.trim() ? { note: note.trim() } : {}) } }];
 }
 
 export function evolveInspection(state: InspectionState, event: EvaluationEvent): InspectionState {
@@ -120,10 +138,14 @@ export function evolveInspection(state: InspectionState, event: EvaluationEvent)
     case 'RecordInspected':
       return { ...state, inspectedIn: [...state.inspectedIn, event.data.sampleId] };
     case 'CorrectiveActionRequired':
-      return { ...state, actions: { ...state.actions, [event.data.actionId]: { team: event.data.team, status: 'open' } } };
+      return { ...state, actions: { ...state.actions, [event.data.actionId]: { team: event.data.team, assignees: event.data.assignees, status: 'open' } } };
     case 'CorrectiveActionCompleted': {
       const action = state.actions[event.data.actionId];
       return action ? { ...state, actions: { ...state.actions, [event.data.actionId]: { ...action, status: 'completed' } } } : state;
+    }
+    case 'CorrectiveActionVerified': {
+      const action = state.actions[event.data.actionId];
+      return action ? { ...state, actions: { ...state.actions, [event.data.actionId]: { ...action, status: event.data.effective ? 'verified' : 'open' } } } : state;
     }
     default:
       return state;

@@ -25,7 +25,8 @@ const inspectSchema = z.strictObject({
 });
 const completeSchema = z.strictObject({ note: freeText(2000) });
 const samplesQuerySchema = z.strictObject({ team: teamSchema.optional(), period: samplingPeriodSchema.optional() });
-const actionsQuerySchema = z.strictObject({ team: teamSchema.optional(), status: z.enum(['open', 'completed']).optional() });
+const actionsQuerySchema = z.strictObject({ team: teamSchema.optional(), status: z.enum(['open', 'completed', 'verified']).optional() });
+const verifySchema = z.strictObject({ effective: z.boolean(), note: freeText(2000).optional() });
 
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 
@@ -115,8 +116,8 @@ export class QualityController {
 
   @Post('corrective-actions/:actionId/complete')
   @HttpCode(200)
-  @Allow(...FOLLOWING_UP)
-  @ApiOperation({ summary: 'Record that a corrective action is done, with what was done. QA, management, or the team’s own department manager.' })
+  @Allow(...FOLLOWING_UP, 'cs', 'department_handler')
+  @ApiOperation({ summary: 'Record that a corrective action is done, with what was done. The person it is addressed to, QA, management, or the team’s own department manager.' })
   @ApiParam({ name: 'actionId', format: 'uuid' })
   @ApiBody({ schema: asJsonSchema(completeSchema) })
   @ApiResponse({ status: 404, description: 'No such corrective action (yet: the list follows the events by a moment).' })
@@ -124,6 +125,27 @@ export class QualityController {
   async complete(@Param('actionId', ParseUUIDPipe) actionId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { note } = parseOrThrow(completeSchema, body);
     return this.quality.completeAction(actionId, note, commandMetadata(actor, requestId));
+  }
+
+  @Post('corrective-actions/:actionId/verify')
+  @HttpCode(200)
+  @Allow('qa')
+  @ApiOperation({ summary: 'QA checks a completed corrective action: effective (done with) or not (open again; the note says what is missing).' })
+  @ApiParam({ name: 'actionId', format: 'uuid' })
+  @ApiBody({ schema: asJsonSchema(verifySchema) })
+  @ApiResponse({ status: 404, description: 'No such corrective action.' })
+  @ApiResponse({ status: 412, description: 'The action is not completed.' })
+  async verify(@Param('actionId', ParseUUIDPipe) actionId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const input = parseOrThrow(verifySchema, body);
+    return this.quality.verifyAction(actionId, input, commandMetadata(actor, requestId));
+  }
+
+  @Get('corrective-actions/mine')
+  @Allow('cs', 'department_handler', 'department_manager', 'management', 'qa', 'auditor')
+  @ApiOperation({ summary: 'The corrective actions addressed to the caller: open first, then completed, then verified.' })
+  @ApiResponse({ status: 200, description: '`{ items }`.' })
+  async mine(@CurrentActor() actor: Actor): Promise<{ items: CorrectiveActionView[] }> {
+    return { items: await this.quality.actionsOf(actor.id) };
   }
 
   @Get('corrective-actions')

@@ -137,7 +137,7 @@ describe('inspecting a sampled record', () => {
 
   it('tracks a corrective action until done: QA, management or the team’s own manager completes it, once', () => {
     const required = apply(decideInspection(inspect({ scores: poor, correctiveAction: { actionId: ACTION, description: 'Retrain.' } }), initialInspectionState));
-    expect(required.actions[ACTION]).toEqual({ team: 'cs', status: 'open' });
+    expect(required.actions[ACTION]).toEqual({ team: 'cs', assignees: ['agent-1'], status: 'open' });
     const complete = (actor: Actor) => ({ type: 'CompleteCorrectiveAction' as const, data: { actionId: ACTION, note: 'Retrained on 12 March.' }, metadata: meta(actor) });
     expect(codeOf(() => decideInspection(complete({ id: 'm-wu', role: 'department_manager', department: 'billing' }), required))).toBe('FORBIDDEN');
     const done = decideInspection(complete(inspector), required);
@@ -146,5 +146,27 @@ describe('inspecting a sampled record', () => {
     expect(completed.actions[ACTION]?.status).toBe('completed');
     expect(codeOf(() => decideInspection(complete(inspector), completed))).toBe('CONFLICT');
     expect(codeOf(() => decideInspection({ ...complete(inspector), data: { actionId: SAMPLE, note: 'x' } }, completed))).toBe('NOT_FOUND');
+  });
+
+  it('lets the agent it is addressed to mark it done, not a colleague; QA then verifies it, or opens it again saying why', () => {
+    const required = apply(decideInspection(inspect({ scores: poor, correctiveAction: { actionId: ACTION, description: 'Retrain.' } }), initialInspectionState));
+    const complete = (actor: Actor) => ({ type: 'CompleteCorrectiveAction' as const, data: { actionId: ACTION, note: 'Practised the opening script.' }, metadata: meta(actor) });
+    const verify = (effective: boolean, note?: string, actor: Actor = inspector) => ({
+      type: 'VerifyCorrectiveAction' as const,
+      data: { actionId: ACTION, effective, ...(note ? { note } : {}) },
+      metadata: meta(actor),
+    });
+    expect(codeOf(() => decideInspection(complete({ id: 'agent-2', role: 'cs' }), required))).toBe('FORBIDDEN');
+    expect(codeOf(() => decideInspection(verify(true), required))).toBe('PRECONDITION_FAILED');
+    const completed = apply(decideInspection(complete({ id: 'agent-1', role: 'cs' }), required), required);
+    expect(completed.actions[ACTION]?.status).toBe('completed');
+
+    expect(codeOf(() => decideInspection(verify(true, undefined, { id: 'm', role: 'management' }), completed))).toBe('FORBIDDEN');
+    expect(codeOf(() => decideInspection(verify(false), completed))).toBe('VALIDATION_FAILED');
+    const reopened = apply(decideInspection(verify(false, 'The opening line is still missing.'), completed), completed);
+    expect(reopened.actions[ACTION]?.status).toBe('open');
+    const again = apply(decideInspection(complete({ id: 'agent-1', role: 'cs' }), reopened), reopened);
+    expect(decideInspection(verify(true), again)).toEqual([{ type: 'CorrectiveActionVerified', data: { actionId: ACTION, effective: true } }]);
+    expect(apply(decideInspection(verify(true), again), again).actions[ACTION]?.status).toBe('verified');
   });
 });

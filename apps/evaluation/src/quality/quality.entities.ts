@@ -68,7 +68,7 @@ export class QaCorrectiveAction {
   dueAt!: Date | null;
 
   @Column('text')
-  status!: 'open' | 'completed';
+  status!: 'open' | 'completed' | 'verified';
 
   @Column('text', { name: 'required_by' })
   requiredBy!: string;
@@ -84,6 +84,19 @@ export class QaCorrectiveAction {
 
   @Column('text', { name: 'completion_note', nullable: true })
   completionNote!: string | null;
+
+  /** QA's latest check of the completed action: who, when, whether it worked, and why not. */
+  @Column('text', { name: 'verified_by', nullable: true })
+  verifiedBy!: string | null;
+
+  @Column('timestamptz', { name: 'verified_at', nullable: true })
+  verifiedAt!: Date | null;
+
+  @Column('boolean', { nullable: true })
+  effective!: boolean | null;
+
+  @Column('text', { name: 'verification_note', nullable: true })
+  verificationNote!: string | null;
 
   /** The inspection stream's position this row was built to: an event at or before it is not applied again. */
   @Column('integer', { name: 'stream_position' })

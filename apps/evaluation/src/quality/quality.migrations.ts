@@ -96,9 +96,36 @@ export class CreateQaSamples1796000180000 implements MigrationInterface {
   }
 }
 
+/** QA verifies completed corrective actions (CorrectiveActionVerified); the assignees find theirs by name. */
+export class VerifyQaCorrectiveActions1796400120000 implements MigrationInterface {
+  readonly name = 'VerifyQaCorrectiveActions1796400120000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ALTER TABLE qa_corrective_actions
+        ADD COLUMN verified_by text,
+        ADD COLUMN verified_at timestamptz,
+        ADD COLUMN effective boolean,
+        ADD COLUMN verification_note text,
+        DROP CONSTRAINT qa_corrective_actions_status_check,
+        ADD CONSTRAINT qa_corrective_actions_status_check CHECK (status IN ('open', 'completed', 'verified'))`);
+    await queryRunner.query('CREATE INDEX qa_corrective_actions_assignees_idx ON qa_corrective_actions USING gin (assignees)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX qa_corrective_actions_assignees_idx');
+    await queryRunner.query(`
+      ALTER TABLE qa_corrective_actions
+        DROP CONSTRAINT qa_corrective_actions_status_check,
+        ADD CONSTRAINT qa_corrective_actions_status_check CHECK (status IN ('open', 'completed')),
+        DROP COLUMN verified_by, DROP COLUMN verified_at, DROP COLUMN effective, DROP COLUMN verification_note`);
+  }
+}
+
 export const QUALITY_MIGRATIONS = [
   CreateQaInspections1796000000000,
   CreateQaCorrectiveActions1796000060000,
   IndexTimelineEntriesByTypeAndTime1796000120000,
+  VerifyQaCorrectiveActions1796400120000,
   CreateQaSamples1796000180000,
 ];

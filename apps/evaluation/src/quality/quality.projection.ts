@@ -3,7 +3,7 @@ import type { EventHandler } from '@handoff/messaging';
 import type { EntityManager } from 'typeorm';
 import { QaCorrectiveAction, QaInspection, QaSample } from './quality.entities';
 
-export const QUALITY_EVENT_TYPES: readonly EvaluationEvent['type'][] = ['SampleDrawn', 'RecordInspected', 'CorrectiveActionRequired', 'CorrectiveActionCompleted'];
+export const QUALITY_EVENT_TYPES: readonly EvaluationEvent['type'][] = ['SampleDrawn', 'RecordInspected', 'CorrectiveActionRequired', 'CorrectiveActionCompleted', 'CorrectiveActionVerified'];
 
 /**
  * The samples, inspections and corrective actions read model, from evaluation's own topic. A sample
@@ -68,6 +68,10 @@ async function apply(event: RecordedOf<EvaluationEvent>, manager: EntityManager)
           completedBy: null,
           completedAt: null,
           completionNote: null,
+          verifiedBy: null,
+          verifiedAt: null,
+          effective: null,
+          verificationNote: null,
           streamPosition: event.streamPosition,
         })
         .orIgnore()
@@ -82,6 +86,23 @@ async function apply(event: RecordedOf<EvaluationEvent>, manager: EntityManager)
         .where('action_id = :actionId AND stream_position < :position', { actionId: event.data.actionId, position: event.streamPosition })
         .execute();
       return;
+    case 'CorrectiveActionVerified': {
+      const { actionId, effective, note } = event.data;
+      await manager
+        .createQueryBuilder()
+        .update(QaCorrectiveAction)
+        .set({
+          status: effective ? 'verified' : 'open',
+          verifiedBy: event.metadata.actorId,
+          verifiedAt: at,
+          effective,
+          verificationNote: note ?? null,
+          streamPosition: event.streamPosition,
+        })
+        .where('action_id = :actionId AND stream_position < :position', { actionId, position: event.streamPosition })
+        .execute();
+      return;
+    }
     default:
       return;
   }

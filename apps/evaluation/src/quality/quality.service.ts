@@ -51,12 +51,16 @@ export interface CorrectiveActionView {
   readonly assignees: readonly string[];
   readonly description: string;
   readonly dueAt: string | null;
-  readonly status: 'open' | 'completed';
+  readonly status: 'open' | 'completed' | 'verified';
   readonly requiredBy: string;
   readonly requiredAt: string;
   readonly completedBy: string | null;
   readonly completedAt: string | null;
   readonly completionNote: string | null;
+  readonly verifiedBy: string | null;
+  readonly verifiedAt: string | null;
+  readonly effective: boolean | null;
+  readonly verificationNote: string | null;
 }
 
 /** Turns QA's requests into commands on evaluation's own streams; the decisions are the deciders'. */
@@ -169,10 +173,42 @@ export class QualityService {
   async completeAction(actionId: string, note: string, metadata: CommandMetadata): Promise<CorrectiveActionView> {
     const row = await this.dataSource.getRepository(QaCorrectiveAction).findOneBy({ actionId });
     if (!row) throw new DomainError('NOT_FOUND', `no corrective action ${actionId}`);
-    assertMaySuperviseTeam(metadata.actor, row.team);
+    // Who may is the decider's rule (an assignee, or a supervisor of the team).
     await this.commands.handle(inspectionStreamId(row.ticketId), inspectionDecider, { type: 'CompleteCorrectiveAction', data: { actionId, note }, metadata }, { ticketId: row.ticketId });
     // The read model catches up from the topic; the answer says what was just recorded.
     return { ...actionView(row), status: 'completed', completedBy: metadata.actor.id, completedAt: metadata.now.toISOString(), completionNote: note };
+  }
+
+  async verifyAction(actionId: string, input: { effective: boolean; note?: string }, metadata: CommandMetadata): Promise<CorrectiveActionView> {
+    const row = await this.dataSource.getRepository(QaCorrectiveAction).findOneBy({ actionId });
+    if (!row) throw new DomainError('NOT_FOUND', `no corrective action ${actionId}`);
+    await this.commands.handle(
+      inspectionStreamId(row.ticketId),
+      inspectionDecider,
+      { type: 'VerifyCorrectiveAction', data: { actionId, effective: input.effective, ...(input.note ? { note: input.note } : {}) }, metadata },
+      { ticketId: row.ticketId },
+    );
+    return {
+      ...actionView(row),
+      status: input.effective ? 'verified' : 'open',
+      verifiedBy: metadata.actor.id,
+      verifiedAt: metadata.now.toISOString(),
+      effective: input.effective,
+      verificationNote: input.note ?? null,
+    };
+  }
+
+  /** The corrective actions addressed to one person, open ones first, then by when they were required. */
+  async actionsOf(personId: string): Promise<CorrectiveActionView[]> {
+    const rows = await this.dataSource
+      .getRepository(QaCorrectiveAction)
+      .createQueryBuilder('action')
+      .where(':person = ANY(action.assignees)', { person: personId })
+      .orderBy(`CASE action.status WHEN 'open' THEN 0 WHEN 'completed' THEN 1 ELSE 2 END`, 'ASC')
+      .addOrderBy('action.requiredAt', 'ASC')
+      .addOrderBy('action.actionId', 'ASC')
+      .getMany();
+    return rows.map(actionView);
   }
 
   /** The samples drawn, newest first, for a team and/or a period. */
@@ -185,7 +221,7 @@ export class QualityService {
     return rows.map((row) => ({ ...row, drawnAt: row.drawnAt.toISOString() }));
   }
 
-  async actions(filter: { team?: string; status?: 'open' | 'completed' }): Promise<CorrectiveActionView[]> {
+  async actions(filter: { team?: string; status?: 'open' | 'completed' | 'verified' }): Promise<CorrectiveActionView[]> {
     const where = { ...(filter.team ? { team: filter.team } : {}), ...(filter.status ? { status: filter.status } : {}) };
     const rows = await this.dataSource.getRepository(QaCorrectiveAction).find({ where, order: { requiredAt: 'ASC', actionId: 'ASC' } });
     return rows.map(actionView);
@@ -240,5 +276,9 @@ function actionView(row: QaCorrectiveAction): CorrectiveActionView {
     completedBy: row.completedBy,
     completedAt: row.completedAt?.toISOString() ?? null,
     completionNote: row.completionNote,
+    verifiedBy: row.verifiedBy,
+    verifiedAt: row.verifiedAt?.toISOString() ?? null,
+    effective: row.effective,
+    verificationNote: row.verificationNote,
   };
 }

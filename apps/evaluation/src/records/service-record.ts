@@ -234,6 +234,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'RecordInspected':
       case 'CorrectiveActionRequired':
       case 'CorrectiveActionCompleted':
+      case 'CorrectiveActionVerified':
       case 'SelfEvaluationSubmitted':
       case 'SupervisorEvaluationSubmitted':
         break;

@@ -180,6 +180,7 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
       case 'RecordInspected':
       case 'CorrectiveActionRequired':
       case 'CorrectiveActionCompleted':
+      case 'CorrectiveActionVerified':
       case 'SelfEvaluationSubmitted':
       case 'SupervisorEvaluationSubmitted':
         break;

@@ -117,6 +117,8 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
       return `corrective action required of ${known.data.assignees.join(', ') || known.data.team}`;
     case 'CorrectiveActionCompleted':
       return 'corrective action completed';
+    case 'CorrectiveActionVerified':
+      return known.data.effective ? 'corrective action verified by QA: effective' : 'corrective action verified by QA: not effective, open again';
     case 'SelfEvaluationSubmitted':
       return `self-evaluation of ${known.data.personId} for ${known.data.period}: ${known.data.score}`;
     case 'SupervisorEvaluationSubmitted':

@@ -120,6 +120,17 @@ export interface CorrectiveActionCompletedData {
 }
 export type CorrectiveActionCompleted = DomainEvent<'CorrectiveActionCompleted', CorrectiveActionCompletedData>;
 
+/**
+ * QA checked a completed corrective action: effective (done with), or not (open again, with why).
+ * The inspector is the event's actor.
+ */
+export interface CorrectiveActionVerifiedData {
+  readonly actionId: string;
+  readonly effective: boolean;
+  readonly note?: string;
+}
+export type CorrectiveActionVerified = DomainEvent<'CorrectiveActionVerified', CorrectiveActionVerifiedData>;
+
 /** A person's own score of their work in a period, 0 to 100. The person is the event's actor. */
 export interface SelfEvaluationSubmittedData {
   readonly personId: string;
@@ -163,6 +174,7 @@ export type EvaluationEvent =
   | RecordInspected
   | CorrectiveActionRequired
   | CorrectiveActionCompleted
+  | CorrectiveActionVerified
   | SelfEvaluationSubmitted
   | SupervisorEvaluationSubmitted;
 
@@ -232,6 +244,10 @@ export const EVALUATION_EVENTS: EventRegistry<EvaluationEvent> = {
   CorrectiveActionCompleted: {
     version: 1,
     schema: z.object({ actionId: uuidSchema, note: textSchema }),
+  },
+  CorrectiveActionVerified: {
+    version: 1,
+    schema: z.object({ actionId: uuidSchema, effective: z.boolean(), note: textSchema.optional() }),
   },
   SelfEvaluationSubmitted: {
     version: 1,
