@@ -77,8 +77,15 @@ export class TestSystem {
       LOG_LEVEL: 'info',
       ...extraEnv,
     });
-    await Promise.all(SERVICE_NAMES.map(async (name) => system.launch(name, await freePort())));
-    await Promise.all(SERVICE_NAMES.map((name) => system.waitHealthy(name)));
+    try {
+      await Promise.all(SERVICE_NAMES.map(async (name) => system.launch(name, await freePort())));
+      await Promise.all(SERVICE_NAMES.map((name) => system.waitHealthy(name)));
+    } catch (error) {
+      // A test file whose system never came up has no handle to stop it with: stop it here, or its
+      // services outlive the run (and load the machine for every test after it).
+      await system.stop().catch(() => undefined);
+      throw error;
+    }
     return system;
   }
 
