@@ -1,6 +1,6 @@
 import { href } from '../../router';
 import { formatInstant } from '../../ui';
-import { TYPE_NAMES } from '../cs/cs-types';
+import { i18n } from '../../i18n';
 import { Countdown } from './countdown';
 import { runningDeadlines, STATUS_NAMES, type QueueItem } from './department-types';
 
@@ -42,7 +42,7 @@ export function QueueTable({ items, department, now, selected, label, nameOf }: 
                   </a>
                   <div className="dept-badges">
                     {item.complaint && <span className="badge badge--danger">Complaint</span>}
-                    {!item.complaint && <span className="badge">{TYPE_NAMES[item.type as keyof typeof TYPE_NAMES] ?? item.type}</span>}
+                    {!item.complaint && <span className="badge">{i18n.t(`common:ticketTypes.${item.type}`, { defaultValue: item.type })}</span>}
                     <span className={`badge${item.priority === 'urgent' ? ' badge--danger' : item.priority === 'high' ? ' badge--warn' : ''}`}>{item.priority}</span>
                     {item.round > 1 && <span className="badge badge--warn">round {item.round}</span>}
                     {item.escalation.level && (

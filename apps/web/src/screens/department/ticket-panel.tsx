@@ -5,7 +5,7 @@ import { href } from '../../router';
 import type { Actor } from '../../session';
 import { Field, formatInstant, Notice, Panel } from '../../ui';
 import { CustomerDetails } from '../cs/customer-details';
-import { CHANNEL_NAMES, TYPE_NAMES } from '../cs/cs-types';
+import { i18n } from '../../i18n';
 import { FormNotice } from '../cs/form-notice';
 import { useSubmit } from '../cs/use-submit';
 import { Countdown } from './countdown';
@@ -129,7 +129,7 @@ function TicketPanelContent(props: TicketPanelProps) {
           <span className="badge" data-testid="ticket-status">
             {STATUS_NAMES[ticket.status]}
           </span>
-          {ticket.complaint ? <span className="badge badge--danger">Complaint</span> : <span className="badge">{TYPE_NAMES[ticket.type as keyof typeof TYPE_NAMES] ?? ticket.type}</span>}
+          {ticket.complaint ? <span className="badge badge--danger">Complaint</span> : <span className="badge">{i18n.t(`common:ticketTypes.${ticket.type}`, { defaultValue: ticket.type })}</span>}
           <span className={`badge${ticket.priority === 'urgent' ? ' badge--danger' : ticket.priority === 'high' ? ' badge--warn' : ''}`}>priority {ticket.priority}</span>
           {ticket.round > 1 && <span className="badge badge--warn">round {ticket.round}</span>}
           {ticket.managementInvolved && <span className="badge badge--warn">management involved</span>}
@@ -146,7 +146,7 @@ function TicketPanelContent(props: TicketPanelProps) {
           <dd data-testid="ticket-handler">{ticket.handlerId ? (nameOf(ownDepartment, ticket.handlerId) ?? ticket.handlerId) : 'no handler named yet'}</dd>
           <dt>Category</dt>
           <dd>
-            {ticket.category} · via {CHANNEL_NAMES[ticket.channel as keyof typeof CHANNEL_NAMES] ?? ticket.channel}
+            {ticket.category} · via {i18n.t(`common:channels.${ticket.channel}`, { defaultValue: ticket.channel })}
             {ticket.platform ? ` (${ticket.platform})` : ''}
           </dd>
           <dt>{DEADLINE_LABELS.first_response}</dt>
