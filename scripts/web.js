@@ -46,6 +46,17 @@ function tokens() {
   return require(path.join(root, 'dist/libs/platform/src/tokens.js'));
 }
 
+/** The services' own wording of a refusal, in the language the page asked for (Accept-Language). */
+function messages() {
+  return require(path.join(root, 'dist/libs/platform/src/messages/index.js'));
+}
+
+function refuseFields(request, response, fields) {
+  const { languageOf, describeFields, refusalMessage } = messages();
+  const language = languageOf(request.headers['accept-language']);
+  return sendJson(response, 400, { error: 'validation_failed', message: refusalMessage('validation_failed', '', language), fields: describeFields(fields, language) });
+}
+
 /** The roles a person can sign in with, as the services' contracts define them. */
 function personRoles() {
   return require(path.join(root, 'dist/libs/contracts/src/envelope.js')).PERSON_ROLES;
@@ -98,20 +109,21 @@ async function signIn(request, response, options) {
   } catch (error) {
     return sendJson(response, error.status ?? 400, { error: 'bad_request', message: error.status ? error.message : 'the body is not valid JSON' });
   }
-  if (typeof input !== 'object' || input === null) return sendJson(response, 400, { error: 'validation_failed', message: 'the request is invalid', fields: [{ field: 'role', message: 'required' }] });
+  if (typeof input !== 'object' || input === null) return refuseFields(request, response, [{ field: 'role', message: 'required', issue: { code: 'invalid_value', missing: true } }]);
   let token;
   if (typeof input.token === 'string' && input.token.length > 0) {
     token = input.token.trim();
   } else {
     if (!options.devSignIn) {
-      return sendJson(response, 400, { error: 'validation_failed', message: 'development sign-in is off here: paste a token', fields: [{ field: 'token', message: 'required' }] });
+      return refuseFields(request, response, [{ field: 'token', message: 'required: development sign-in is off here', issue: { code: 'too_small', origin: 'string', minimum: 1, missing: true } }]);
     }
     const fields = [];
-    if (!personRoles().includes(input.role)) fields.push({ field: 'role', message: `one of ${personRoles().join(', ')}` });
-    if (typeof input.sub !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(input.sub)) fields.push({ field: 'sub', message: 'a user id of letters, digits and . _ : - (1 to 64)' });
+    if (!personRoles().includes(input.role)) fields.push({ field: 'role', message: `one of ${personRoles().join(', ')}`, issue: { code: 'invalid_value', values: personRoles(), ...(input.role === undefined ? { missing: true } : {}) } });
+    if (typeof input.sub !== 'string' || input.sub === '') fields.push({ field: 'sub', message: 'required', issue: { code: 'too_small', origin: 'string', minimum: 1, missing: true } });
+    else if (!/^[A-Za-z0-9._:-]{1,64}$/.test(input.sub)) fields.push({ field: 'sub', message: 'may contain only letters, digits and . _ : - (1 to 64)' });
     const needsDepartment = typeof input.role === 'string' && input.role.startsWith('department_');
-    if (needsDepartment && (typeof input.department !== 'string' || !/^[a-z0-9_]{1,64}$/.test(input.department))) fields.push({ field: 'department', message: 'required for department roles' });
-    if (fields.length > 0) return sendJson(response, 400, { error: 'validation_failed', message: 'the request is invalid', fields });
+    if (needsDepartment && (typeof input.department !== 'string' || !/^[a-z0-9_]{1,64}$/.test(input.department))) fields.push({ field: 'department', message: 'required for department roles', issue: { code: 'invalid_value', missing: true } });
+    if (fields.length > 0) return refuseFields(request, response, fields);
     token = tokens().signToken({ sub: input.sub, role: input.role, ...(needsDepartment ? { department: input.department } : {}) }, options.secret, { ttlSeconds: SESSION_HOURS * 3600 });
   }
   const claims = claimsOf(token, options.secret);

@@ -291,7 +291,7 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
 
     const unknown = await call('POST', `/v1/tickets/${ticketB}/confirmation`, { body: { satisfied: true, customerPhone: '555' } });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.fields).toEqual([expect.objectContaining({ field: 'customerPhone', message: 'unknown field' })]);
+    expect(unknown.body.fields).toEqual([expect.objectContaining({ field: 'customerPhone', message: '“customerPhone” is not a field this request takes.' })]);
 
     expect((await followupEvents(ticketB)).map((event) => event.type)).toEqual(['ConfirmationRequested']);
   });

@@ -1,7 +1,7 @@
 // The services' public APIs, reached through the consoles' own origin (/api/<service>/...).
 // The session cookie travels by itself; the page never sees a token. Every request names the
 // language the page shows, so a refusal comes back in the words the person reads.
-import { languageHeaders } from './i18n';
+import { i18n, languageHeaders } from './i18n';
 
 export type Service = 'intake' | 'routing' | 'followup' | 'evaluation';
 
@@ -70,8 +70,8 @@ export async function api<T>(service: Service, path: string, options: RequestOpt
 /** A message fit for a person: what the service said, or what went wrong on the way. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 401) return 'Your session has ended: sign in again.';
-    if (error.status === 403) return `Not allowed for your role: ${error.message}`;
+    if (error.status === 401) return i18n.t('common:sessionEnded');
+    if (error.status === 403) return i18n.t('common:notAllowed', { message: error.message });
     return error.message;
   }
   return error instanceof Error ? error.message : String(error);

@@ -53,11 +53,4 @@ export function useActor(): Actor {
   return actor;
 }
 
-export const ROLE_NAMES: Record<Role, string> = {
-  cs: 'Customer service agent',
-  department_handler: 'Department handler',
-  department_manager: 'Department manager',
-  management: 'Management',
-  qa: 'Quality inspector',
-  auditor: 'Auditor',
-};
+// Role names for a person are in the `common` namespace (`roles.<role>`).

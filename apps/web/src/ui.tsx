@@ -1,5 +1,6 @@
 import { useId, type ReactNode } from 'react';
 import { ApiError, describeError } from './api';
+import { i18n, localeFormat } from './i18n';
 
 /**
  * A labelled form control with the service's error for that field next to it. `field` is the
@@ -67,10 +68,9 @@ export function Panel({ title, children, actions }: { title: string; children: R
   );
 }
 
+/** A date and time in the current language ("5 Dec 2026, 09:30" / "2026年12月5日 09:30"). */
 export function formatInstant(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return localeFormat().dateTime(iso);
 }
 
 /** 95 minutes as "1 h 35 min"; negative durations as "-…" (overdue). */
@@ -84,10 +84,11 @@ export function formatDuration(milliseconds: number | null | undefined): string 
   seconds -= hours * 3600;
   const minutes = Math.floor(seconds / 60);
   seconds -= minutes * 60;
-  const parts = days > 0 ? [`${days} d`, `${hours} h`] : hours > 0 ? [`${hours} h`, `${minutes} min`] : minutes > 0 ? [`${minutes} min`] : [`${seconds} s`];
+  const unit = (name: 'd' | 'h' | 'min' | 's', count: number) => i18n.t(`common:duration.${name}`, { count });
+  const parts = days > 0 ? [unit('d', days), unit('h', hours)] : hours > 0 ? [unit('h', hours), unit('min', minutes)] : minutes > 0 ? [unit('min', minutes)] : [unit('s', seconds)];
   return sign + parts.join(' ');
 }
 
 export function formatPercent(ratio: number | null | undefined, digits = 1): string {
-  return ratio === null || ratio === undefined || Number.isNaN(ratio) ? '—' : `${(ratio * 100).toFixed(digits)}%`;
+  return localeFormat().percent(ratio, digits);
 }

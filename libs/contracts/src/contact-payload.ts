@@ -23,7 +23,7 @@ const line = (max: number) =>
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !FORBIDDEN_IN_LINE.test(value), 'must not contain control characters or line breaks');
+    .refine((value) => !FORBIDDEN_IN_LINE.test(value), { message: 'must not contain control characters or line breaks', params: { rule: 'single_line' } });
 
 const text = (max: number) =>
   z
@@ -31,7 +31,7 @@ const text = (max: number) =>
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !FORBIDDEN_IN_TEXT.test(value), 'must not contain control characters');
+    .refine((value) => !FORBIDDEN_IN_TEXT.test(value), { message: 'must not contain control characters', params: { rule: 'control_characters' } });
 
 /**
  * The same rules for the free text of commands (answers, notes, results, objections, reasons):
@@ -61,7 +61,7 @@ const phone = z
   .refine((value) => {
     const digits = value.replace(/\D/g, '').length;
     return PHONE_SHAPE.test(value) && digits >= 6 && digits <= 15;
-  }, 'must be a phone number: 6 to 15 digits, with spaces, - ( ) and a leading + allowed');
+  }, { message: 'must be a phone number: 6 to 15 digits, with spaces, - ( ) and a leading + allowed', params: { rule: 'phone' } });
 
 const email = z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be an e-mail address'));
 
@@ -76,7 +76,7 @@ const customer = z
     (value, context) => {
       const input = value as { phone?: unknown; email?: unknown };
       if (input.phone === undefined && input.email === undefined) {
-        context.addIssue({ code: 'custom', path: [], message: 'phone or email is required' });
+        context.addIssue({ code: 'custom', path: [], message: 'phone or email is required', params: { rule: 'phone_or_email' } });
       }
     },
     { when: isObject },
@@ -108,10 +108,10 @@ export const contactPayloadSchema = z
     (value, context) => {
       const input = value as { channel?: unknown; platform?: unknown };
       if (input.channel === 'social_media' && input.platform === undefined) {
-        context.addIssue({ code: 'custom', path: ['platform'], message: 'is required for social_media' });
+        context.addIssue({ code: 'custom', path: ['platform'], message: 'is required for social_media', params: { rule: 'platform_required' } });
       }
       if (input.channel !== 'social_media' && input.platform !== undefined) {
-        context.addIssue({ code: 'custom', path: ['platform'], message: 'is only for social_media' });
+        context.addIssue({ code: 'custom', path: ['platform'], message: 'is only for social_media', params: { rule: 'platform_only_for_social_media' } });
       }
     },
     { when: isObject },

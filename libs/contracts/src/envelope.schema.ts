@@ -31,9 +31,29 @@ export const recordedEventSchema = z.strictObject({
   hash: sha256,
 });
 
+/**
+ * What was wrong with a field, as data: the check that failed and its bounds, so the HTTP edge
+ * can say it as a sentence in the reader's language. Never holds the value that was sent.
+ */
+export interface FieldIssue {
+  /** zod's issue code, or `unknown_field`, or `custom` with a `rule` naming one of our own checks. */
+  readonly code: string;
+  /** Nothing was sent for the field (as opposed to something wrong). */
+  readonly missing?: boolean;
+  readonly origin?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly expected?: string;
+  readonly format?: string;
+  readonly values?: readonly string[];
+  readonly rule?: string;
+}
+
 export interface FieldError {
   readonly field: string;
+  /** The check's own words (English, terse); a person reads the sentence the edge makes of `issue`. */
   readonly message: string;
+  readonly issue?: FieldIssue;
 }
 
 export class ValidationFailed extends Error {
@@ -44,20 +64,57 @@ export class ValidationFailed extends Error {
   }
 }
 
+type ZodIssue = z.core.$ZodIssue & { readonly input?: unknown; readonly params?: Record<string, unknown> };
+
+const bound = (value: unknown): number | undefined => (typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : undefined);
+
+function issueOf(issue: ZodIssue): FieldIssue {
+  // With `reportInput`, an issue about a field that was never sent carries no `input` at all.
+  const missing = !('input' in issue) || issue.input === undefined;
+  switch (issue.code) {
+    case 'invalid_type':
+      return { code: issue.code, expected: String(issue.expected), ...(missing ? { missing } : {}) };
+    case 'too_small':
+      return { code: issue.code, origin: issue.origin, minimum: bound(issue.minimum), ...(issue.origin === 'string' && bound(issue.minimum) === 1 ? { missing: true } : {}) };
+    case 'too_big':
+      return { code: issue.code, origin: issue.origin, maximum: bound(issue.maximum) };
+    case 'invalid_format':
+      return { code: issue.code, format: issue.format };
+    case 'invalid_value':
+      return { code: issue.code, values: issue.values.map(String), ...(missing ? { missing } : {}) };
+    case 'invalid_union': {
+      // A discriminated union reports the whole object as input: the discriminator is what is missing.
+      const { options, discriminator } = issue as { options?: unknown[]; discriminator?: unknown };
+      const absent = typeof discriminator === 'string' ? typeof issue.input !== 'object' || issue.input === null || (issue.input as Record<string, unknown>)[discriminator] === undefined : missing;
+      return { code: 'invalid_value', ...(options ? { values: options.map(String) } : {}), ...(absent ? { missing: true } : {}) };
+    }
+    case 'custom': {
+      const rule = typeof issue.params?.rule === 'string' ? issue.params.rule : undefined;
+      return { code: issue.code, ...(rule ? { rule } : {}) };
+    }
+    default:
+      return { code: issue.code };
+  }
+}
+
 /** Zod issues to field errors with dotted paths (`customer.phone`), the shape every 400 uses. */
 export function fieldErrorsOf(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => {
+  return (error.issues as ZodIssue[]).flatMap((issue) => {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       const prefix = path ? `${path}.` : '';
-      return { field: issue.keys.map((key) => prefix + key).join(', '), message: 'unknown field' };
+      return issue.keys.map((key) => ({ field: prefix + key, message: 'unknown field', issue: { code: 'unknown_field' } }));
     }
-    return { field: path || '(root)', message: issue.message };
+    // A discriminated union refused for a missing or wrong discriminator names the discriminator.
+    const discriminator = (issue as { discriminator?: unknown }).discriminator;
+    const field = issue.code === 'invalid_union' && typeof discriminator === 'string' && !path.endsWith(discriminator) ? [path, discriminator].filter(Boolean).join('.') : path;
+    return [{ field: field || '(root)', message: issue.message, issue: issueOf(issue) }];
   });
 }
 
 export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
+  // The input is reported only to tell "not sent" from "wrong"; it never leaves fieldErrorsOf.
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ValidationFailed(fieldErrorsOf(result.error));
   return result.data;
 }

@@ -2,6 +2,8 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Module } from '@nestjs/common';
+import { z } from 'zod';
+import { freeText, parseOrThrow } from '@handoff/contracts';
 import { installBodyParser } from './bootstrap';
 import { ErrorFilter } from './http';
 import { JsonLogger } from './logger';
@@ -17,6 +19,12 @@ describe('the HTTP edge', () => {
     thing(@Param('id', ParseUUIDPipe) id: string, @Body() body: unknown) {
       received.push(body);
       return { id };
+    }
+
+    @Post('objections')
+    @HttpCode(200)
+    objection(@Body() body: unknown) {
+      return parseOrThrow(z.strictObject({ objection: freeText(4000) }), body);
     }
   }
 
@@ -75,5 +83,18 @@ describe('the HTTP edge', () => {
     const text = await response.text();
     expect(JSON.parse(text)).toMatchObject({ error: 'bad_request', requestId: 'req-1' });
     expect(text).not.toMatch(/\bat \S+ \(|node_modules|\.js:\d+/);
+  });
+
+  it("says a refused field as a sentence in the language of Accept-Language, English when none is asked", async () => {
+    const ask = async (language?: string) => {
+      const response = await post('/objections', JSON.stringify({ objection: '' }), { 'content-type': 'application/json', ...(language ? { 'accept-language': language } : {}) });
+      expect(response.status).toBe(400);
+      return (await response.json()) as { message: string; fields: { field: string; message: string }[] };
+    };
+    const chinese = await ask('zh-CN,zh;q=0.9');
+    expect(chinese.fields).toEqual([{ field: 'objection', message: '请填写客户的异议。' }]);
+    expect(chinese.message).toBe('请求无效：请修改标出的字段。');
+    expect((await ask('en-GB')).fields).toEqual([{ field: 'objection', message: "Write the customer's objection." }]);
+    expect((await ask()).fields).toEqual([{ field: 'objection', message: "Write the customer's objection." }]);
   });
 });

@@ -12,10 +12,11 @@ import {
 import { Reflector } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { DomainError, ValidationFailed, type Actor, type Role } from '@handoff/contracts';
+import { DomainError, ValidationFailed, type Actor, type FieldError, type Role } from '@handoff/contracts';
 import { ConcurrencyConflict } from '@handoff/event-store';
 import { findApiKey, parseApiKeys, verifyToken } from './tokens';
 import type { JsonLogger } from './logger';
+import { describeFields, languageOf, refusalMessage, type MessageLanguage } from './messages';
 
 export interface AuthenticatedRequest extends Request {
   actor?: Actor;
@@ -111,7 +112,8 @@ export class ErrorFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const request = http.getRequest<AuthenticatedRequest>();
     const requestId = requestIdOf(request);
-    const [status, body] = this.describe(exception);
+    const [status, described] = this.describe(exception);
+    const body = inLanguage(described, languageOf(request.headers['accept-language']));
     if (status >= 500) {
       this.logger.event('error', 'request failed', {
         requestId,
@@ -161,6 +163,17 @@ export class ErrorFilter implements ExceptionFilter {
     }
     return [500, { error: 'internal', message: 'internal error' }];
   }
+}
+
+/**
+ * The body said in the reader's language: each field's refusal as a sentence naming the field
+ * (from its structured issue), the summary by the kind of refusal. Nothing else changes.
+ */
+function inLanguage(body: Record<string, unknown>, language: MessageLanguage): Record<string, unknown> {
+  const code = typeof body.error === 'string' ? body.error : 'other';
+  const message = typeof body.message === 'string' ? body.message : '';
+  const fields = Array.isArray(body.fields) ? describeFields(body.fields as FieldError[], language) : undefined;
+  return { ...body, message: refusalMessage(code, message, language), ...(fields ? { fields } : {}) };
 }
 
 function httpErrorName(status: number): string {

@@ -14,7 +14,7 @@ const confirmationSchema = z.discriminatedUnion('satisfied', [
       .trim()
       .min(1)
       .max(4000)
-      .refine((value) => !hasForbiddenCharacters(value), 'must not contain control characters'),
+      .refine((value) => !hasForbiddenCharacters(value), { message: 'must not contain control characters', params: { rule: 'control_characters' } }),
   }),
 ]);
 const contactAttemptSchema = z.strictObject({ note: freeText(4000).optional() });

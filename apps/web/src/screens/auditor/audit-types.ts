@@ -1,3 +1,4 @@
+import { i18n, localeFormat } from '../../i18n';
 // What evaluation's audit endpoints answer (apps/evaluation/src/audit/audit.controller.ts, libs/audit).
 
 export interface HistoryEntry {
@@ -82,32 +83,29 @@ export function holderName(holder: Holder | null): string {
   if (!holder) return '—';
   switch (holder.kind) {
     case 'cs':
-      return holder.stage === 'intake' ? 'Customer service (front desk)' : 'Customer service (follow-up)';
+      return i18n.t(holder.stage === 'intake' ? 'auditor:holders.csFrontDesk' : 'auditor:holders.csFollowUp');
     case 'department':
-      return `Department ${holder.department}`;
+      return i18n.t('auditor:holders.department', { department: holder.department });
     case 'handler':
       return `${holder.handlerId} (${holder.department})`;
     case 'management':
-      return 'Management';
+      return i18n.t('auditor:holders.management');
   }
 }
 
 export function breakDescription(found: ChainBreak): string {
   switch (found.kind) {
     case 'content_changed':
-      return `the event at position ${found.streamPosition} (${found.eventId}) was changed after it was recorded`;
     case 'link_broken':
-      return `the link to the event at position ${found.streamPosition} (${found.eventId}) is broken: an event was inserted, removed or reordered`;
+      return i18n.t(`auditor:breaks.${found.kind}`, { position: found.streamPosition, eventId: found.eventId });
     case 'position_gap':
-      return `position ${found.expectedPosition} is missing (found ${found.foundPosition}): an event was deleted`;
+      return i18n.t('auditor:breaks.position_gap', { expected: found.expectedPosition, found: found.foundPosition });
     case 'head_mismatch':
-      return `the stream's last event does not match the head the store kept (${found.expectedHash.slice(0, 12)}… expected, ${found.foundHash.slice(0, 12)}… found): the last event was removed or replaced`;
+      return i18n.t('auditor:breaks.head_mismatch', { expected: found.expectedHash.slice(0, 12), found: found.foundHash.slice(0, 12) });
   }
 }
 
-/** "12 Nov 2026, 09:15:02": audits need the seconds. */
+/** "12 Nov 2026, 09:15:02" / "2026年11月12日 09:15:02": audits need the seconds. */
 export function formatMoment(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  return localeFormat().dateTime(iso, { dateStyle: 'medium', timeStyle: 'medium' });
 }

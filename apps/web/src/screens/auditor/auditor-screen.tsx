@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n';
 import { api, ApiError } from '../../api';
 import { Conversation } from '../../conversation/conversation';
 import { href, navigate } from '../../router';
-import { ROLE_NAMES, useActor, type Role } from '../../session';
+import { useActor, type Role } from '../../session';
 import { Field, formatDuration, formatInstant, Notice, Panel } from '../../ui';
 import { channelName } from '../management/kpi-dashboard';
 import type { TicketList } from '../management/kpi-types';
@@ -27,7 +29,8 @@ export function AuditorScreen({ route }: { route: readonly string[] }) {
   return <TicketAudit key={ticketId} ticketId={ticketId} view={view} asOf={view === 'as-of' ? asOf : undefined} />;
 }
 
-const roleName = (role: string): string => ROLE_NAMES[role as Role] ?? (role === 'system' ? 'System' : role);
+const roleName = (role: string): string => (role === 'system' ? i18n.t('auditor:system') : i18n.t(`common:roles.${role}`, { defaultValue: role }));
+const outcomeName = (outcome: string): string => i18n.t(`auditor:outcomes.${outcome}`, { defaultValue: outcome.replace(/_/g, ' ') });
 
 // ---------------------------------------------------------------------------------------------
 // Choosing a ticket
@@ -42,6 +45,7 @@ function TicketPicker() {
   const [offset, setOffset] = useState(0);
   const [list, setList] = useState<TicketList | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useTranslation('auditor');
 
   useEffect(() => {
     let current = true;
@@ -61,7 +65,7 @@ function TicketPicker() {
     event.preventDefault();
     const id = pasted.trim();
     if (!UUID.test(id)) {
-      setPasteError(new ApiError(400, 'validation', 'not a ticket id', [{ field: 'ticketId', message: 'must be a ticket id (a UUID such as d599317d-84db-5fd0-9aaa-a146b24adeab)' }]));
+      setPasteError(new ApiError(400, 'validation', 'not a ticket id', [{ field: 'ticketId', message: t('notTicketId') }]));
       return;
     }
     navigate('auditor', id.toLowerCase());
@@ -69,20 +73,20 @@ function TicketPicker() {
 
   return (
     <div className="audit">
-      <h1 className="mqa-title">Audit</h1>
-      <Panel title="Open a ticket by id">
-        <form className="row" aria-label="Open a ticket by id" onSubmit={open} noValidate>
-          <Field label="Ticket id" field="ticketId" error={pasteError}>
+      <h1 className="mqa-title">{t('title')}</h1>
+      <Panel title={t('openById')}>
+        <form className="row" aria-label={t('openById')} onSubmit={open} noValidate>
+          <Field label={t('ticketId')} field="ticketId" error={pasteError}>
             {(control) => <input {...control} value={pasted} onChange={(event) => setPasted(event.target.value)} spellCheck={false} autoComplete="off" />}
           </Field>
           <button type="submit" className="audit-open-button">
-            Open history
+            {t('openHistory')}
           </button>
         </form>
       </Panel>
-      <Panel title="Tickets">
-        <form className="row" aria-label="Filter tickets" onSubmit={(event) => event.preventDefault()}>
-          <Field label="Outcome" field="outcome" error={error}>
+      <Panel title={t('tickets')}>
+        <form className="row" aria-label={t('filter')} onSubmit={(event) => event.preventDefault()}>
+          <Field label={t('outcome')} field="outcome" error={error}>
             {(control) => (
               <select
                 {...control}
@@ -92,19 +96,19 @@ function TicketPicker() {
                   setOffset(0);
                 }}
               >
-                <option value="">Any</option>
-                <option value="open">Still open</option>
-                <option value="satisfied">Closed, customer satisfied</option>
-                <option value="unconfirmed_unreachable">Closed, customer unreachable</option>
+                <option value="">{t('any')}</option>
+                <option value="open">{t('stillOpen')}</option>
+                <option value="satisfied">{t('closedSatisfied')}</option>
+                <option value="unconfirmed_unreachable">{t('closedUnreachable')}</option>
               </select>
             )}
           </Field>
-          <Field label="Department held it" field="department" error={error}>
+          <Field label={t('departmentHeld')} field="department" error={error}>
             {(control) => (
               <input
                 {...control}
                 value={department}
-                placeholder="e.g. billing"
+                placeholder={t('departmentPlaceholder')}
                 onChange={(event) => {
                   setDepartment(event.target.value);
                   setOffset(0);
@@ -114,36 +118,36 @@ function TicketPicker() {
           </Field>
         </form>
         <Notice error={error instanceof ApiError && error.fields.length > 0 ? undefined : error} />
-        {list && list.items.length === 0 && <p className="muted">No tickets.</p>}
+        {list && list.items.length === 0 && <p className="muted">{t('noTickets')}</p>}
         {list && list.items.length > 0 && (
           <>
             <div className="table-scroll">
               <table data-testid="audit-tickets">
                 <thead>
                   <tr>
-                    <th scope="col">Ticket</th>
-                    <th scope="col">Opened</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Channel</th>
-                    <th scope="col">Departments</th>
-                    <th scope="col">Outcome</th>
+                    <th scope="col">{t('col.ticket')}</th>
+                    <th scope="col">{t('col.opened')}</th>
+                    <th scope="col">{t('col.type')}</th>
+                    <th scope="col">{t('col.channel')}</th>
+                    <th scope="col">{t('col.departments')}</th>
+                    <th scope="col">{t('col.outcome')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {list.items.map((ticket) => (
                     <tr key={ticket.ticketId}>
                       <td>
-                        <a href={href('auditor', ticket.ticketId)} aria-label={`History of ticket ${ticket.ticketId}`}>
+                        <a href={href('auditor', ticket.ticketId)} aria-label={t('historyOf', { ticket: ticket.ticketId })}>
                           <code>{ticket.ticketId.slice(0, 8)}</code>
                         </a>
                       </td>
                       <td>{formatInstant(ticket.openedAt)}</td>
                       <td>
-                        {ticket.type ?? '—'} {ticket.complaint && <span className="badge badge--danger">complaint</span>}
+                        {ticket.type ? t(`common:ticketTypes.${ticket.type}`, { defaultValue: ticket.type }) : '—'} {ticket.complaint && <span className="badge badge--danger">{t('complaint')}</span>}
                       </td>
                       <td>{channelName(ticket.channel)}</td>
                       <td>{ticket.departmentsVisited.join(' → ') || '—'}</td>
-                      <td>{ticket.outcome ? <span className={`badge ${ticket.outcome === 'satisfied' ? 'badge--ok' : 'badge--warn'}`}>{ticket.outcome.replace(/_/g, ' ')}</span> : 'open'}</td>
+                      <td>{ticket.outcome ? <span className={`badge ${ticket.outcome === 'satisfied' ? 'badge--ok' : 'badge--warn'}`}>{outcomeName(ticket.outcome)}</span> : t('open')}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -151,13 +155,13 @@ function TicketPicker() {
             </div>
             <div className="row audit-paging">
               <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-                Newer
+                {t('newer')}
               </button>
               <span className="muted">
-                {list.offset + 1}–{list.offset + list.items.length} of {list.total}
+                {t('range', { first: list.offset + 1, last: list.offset + list.items.length, total: list.total })}
               </span>
               <button type="button" className="secondary" disabled={list.offset + list.items.length >= list.total} onClick={() => setOffset(offset + PAGE)}>
-                Older
+                {t('older')}
               </button>
             </div>
           </>
@@ -175,6 +179,7 @@ function TicketAudit({ ticketId, view, asOf }: { ticketId: string; view: View; a
   const mayVerify = VERIFIERS.includes(actor.role);
   const [history, setHistory] = useState<History | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useTranslation('auditor');
 
   const load = useCallback(() => {
     setError(null);
@@ -186,48 +191,48 @@ function TicketAudit({ ticketId, view, asOf }: { ticketId: string; view: View; a
 
   const entries = history?.entries ?? [];
   const views = [
-    { id: 'history', title: 'History', ...(history ? { count: entries.length } : {}) },
-    { id: 'conversation', title: 'Conversation' },
-    { id: 'ledger', title: 'Handoff ledger' },
-    { id: 'as-of', title: 'State as of' },
-    ...(mayVerify ? [{ id: 'verify', title: 'Verify' }] : []),
+    { id: 'history', title: t('views.history'), ...(history ? { count: entries.length } : {}) },
+    { id: 'conversation', title: t('views.conversation') },
+    { id: 'ledger', title: t('views.ledger') },
+    { id: 'as-of', title: t('views.asOf') },
+    ...(mayVerify ? [{ id: 'verify', title: t('views.verify') }] : []),
   ];
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
   return (
     <div className="audit">
       <p className="audit-back">
-        <a href={href('auditor')}>← All tickets</a>
+        <a href={href('auditor')}>{t('allTickets')}</a>
       </p>
       <h1 className="mqa-title">
-        Ticket <code className="audit-ticket-id">{ticketId}</code>
+        {t('ticket')} <code className="audit-ticket-id">{ticketId}</code>
       </h1>
       {history && (
         <p className="audit-now">
-          Now: <strong>{history.state.stage.replace(/_/g, ' ')}</strong>
-          {history.state.holder ? ` · held by ${holderName(history.state.holder)}` : ''}
-          {history.state.round > 0 ? ` · round ${history.state.round}` : ''}
-          {history.state.complaint ? ' · complaint' : ''}
-          {history.state.outcome ? ` · ${history.state.outcome.replace(/_/g, ' ')}` : ''}
+          {t('now')} <strong>{i18n.language.startsWith('zh') ? t(`stages.${history.state.stage}`, { defaultValue: history.state.stage }) : history.state.stage.replace(/_/g, ' ')}</strong>
+          {history.state.holder ? t('heldBy', { holder: holderName(history.state.holder) }) : ''}
+          {history.state.round > 0 ? t('round', { round: history.state.round }) : ''}
+          {history.state.complaint ? t('isComplaint') : ''}
+          {history.state.outcome ? ` · ${outcomeName(history.state.outcome)}` : ''}
         </p>
       )}
-      <div className="row audit-export" role="group" aria-label="Export the history">
+      <div className="row audit-export" role="group" aria-label={t('exportGroup')}>
         <button type="button" className="secondary" disabled={!history} onClick={() => download(`ticket-${ticketId}-${stamp}.jsonl`, 'application/x-ndjson', historyAsJsonLines(entries))}>
-          Export JSON Lines
+          {t('exportJsonl')}
         </button>
         <button type="button" className="secondary" disabled={!history} onClick={() => download(`ticket-${ticketId}-${stamp}.csv`, 'text/csv', historyAsCsv(entries))}>
-          Export CSV
+          {t('exportCsv')}
         </button>
         {/* A ticket still being worked on gains events after it was opened here. */}
         <button type="button" className="secondary" onClick={load}>
-          Reload the history
+          {t('reload')}
         </button>
-        <span className="muted audit-export__note">the events as the history gives them; a verifiable export of the stored events: npm run audit -- export</span>
+        <span className="muted audit-export__note">{t('exportNote')}</span>
       </div>
-      <ViewTabs label="Audit views" base={['auditor', ticketId]} current={view} views={views} />
+      <ViewTabs label={t('viewsLabel')} base={['auditor', ticketId]} current={view} views={views} />
       <Notice error={error} />
       {view === 'history' && history && <Timeline ticketId={ticketId} entries={entries} />}
       {view === 'conversation' && (
-        <Panel title="Conversation">
+        <Panel title={t('views.conversation')}>
           <Conversation ticketId={ticketId} />
         </Panel>
       )}
@@ -239,19 +244,21 @@ function TicketAudit({ ticketId, view, asOf }: { ticketId: string; view: View; a
 }
 
 function Actor({ entry }: { entry: Pick<HistoryEntry, 'actorId' | 'role' | 'department'> }) {
+  const { t } = useTranslation('auditor');
   return (
     <span className="audit-actor">
-      by <strong>{entry.actorId}</strong> ({roleName(entry.role)}
+      {t('by')} <strong>{entry.actorId}</strong> ({roleName(entry.role)}
       {entry.department ? `, ${entry.department}` : ''})
     </span>
   );
 }
 
 function Timeline({ ticketId, entries }: { ticketId: string; entries: readonly HistoryEntry[] }) {
+  const { t } = useTranslation('auditor');
   return (
-    <Panel title="History">
+    <Panel title={t('views.history')}>
       <p className="muted">
-        Every event of every service’s store, in one stable order; {entries.length} events across {new Set(entries.map((entry) => entry.streamId)).size} streams.
+        {t('historyIntro', { events: entries.length, streams: new Set(entries.map((entry) => entry.streamId)).size })}
       </p>
       <ol className="audit-timeline" data-testid="audit-timeline">
         {entries.map((entry) => (
@@ -267,36 +274,36 @@ function Timeline({ ticketId, entries }: { ticketId: string; entries: readonly H
               <p className="audit-event__summary">{entry.summary}</p>
               <p className="audit-event__who">
                 <Actor entry={entry} />
-                {entry.reason && <span className="audit-event__why"> — why: {entry.reason}</span>}
+                {entry.reason && <span className="audit-event__why">{t('why', { reason: entry.reason })}</span>}
               </p>
               <div className="audit-event__foot">
               <details className="audit-event__details">
-                <summary>Record</summary>
+                <summary>{t('record')}</summary>
                 <dl className="mqa-facts">
                   <div>
-                    <dt>Stream, position</dt>
+                    <dt>{t('streamPosition')}</dt>
                     <dd>
                       {entry.streamId} #{entry.streamPosition} (schema v{entry.schemaVersion})
                     </dd>
                   </div>
                   <div>
-                    <dt>Recorded</dt>
+                    <dt>{t('recorded')}</dt>
                     <dd>{formatMoment(entry.recordedAt)}</dd>
                   </div>
                   <div>
-                    <dt>Event id</dt>
+                    <dt>{t('eventId')}</dt>
                     <dd>
                       <code>{entry.eventId}</code>
                     </dd>
                   </div>
                   <div>
-                    <dt>Correlation / causation</dt>
+                    <dt>{t('correlation')}</dt>
                     <dd>
                       <code>{entry.correlationId.slice(0, 8)}</code> / <code>{entry.causationId.slice(0, 8)}</code>
                     </dd>
                   </div>
                   <div>
-                    <dt>Hash (previous)</dt>
+                    <dt>{t('hash')}</dt>
                     <dd>
                       <code title={entry.hash}>{entry.hash.slice(0, 16)}…</code> (<code title={entry.previousHash}>{entry.previousHash.slice(0, 8)}…</code>)
                     </dd>
@@ -304,7 +311,7 @@ function Timeline({ ticketId, entries }: { ticketId: string; entries: readonly H
                 </dl>
               </details>
               <a className="audit-event__asof" href={href('auditor', ticketId, 'as-of', entry.occurredAt)}>
-                State just after this event
+                {t('justAfter')}
               </a>
               </div>
             </div>
@@ -315,20 +322,12 @@ function Timeline({ ticketId, entries }: { ticketId: string; entries: readonly H
   );
 }
 
-const STAGES: Record<string, string> = {
-  not_yet_recorded: 'Not yet recorded',
-  at_front_desk: 'At the front desk (customer service)',
-  with_department: 'With the department',
-  awaiting_confirmation: 'Awaiting the customer’s confirmation',
-  with_management: 'With management',
-  closed: 'Closed',
-};
-
 function AsOfView({ ticketId, asOf, entries }: { ticketId: string; asOf?: string; entries: readonly HistoryEntry[] }) {
   const [input, setInput] = useState(toLocalInput(asOf));
   const [inputError, setInputError] = useState<unknown>(null);
   const [then, setThen] = useState<History | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useTranslation('auditor');
 
   useEffect(() => {
     setInput(toLocalInput(asOf));
@@ -347,7 +346,7 @@ function AsOfView({ ticketId, asOf, entries }: { ticketId: string; asOf?: string
     event.preventDefault();
     const iso = fromLocalInput(input);
     if (!iso) {
-      setInputError(new ApiError(400, 'validation', 'no moment', [{ field: 'asOf', message: 'choose a date and time' }]));
+      setInputError(new ApiError(400, 'validation', 'no moment', [{ field: 'asOf', message: t('chooseMoment') }]));
       return;
     }
     setInputError(null);
@@ -356,17 +355,17 @@ function AsOfView({ ticketId, asOf, entries }: { ticketId: string; asOf?: string
 
   const state = then?.state;
   return (
-    <Panel title="State as of a moment">
-      <form className="row audit-asof-form" aria-label="Choose a moment" onSubmit={show} noValidate>
-        <Field label="As of (your local time)" field="asOf" error={inputError ?? error}>
+    <Panel title={t('asOfTitle')}>
+      <form className="row audit-asof-form" aria-label={t('asOfForm')} onSubmit={show} noValidate>
+        <Field label={t('asOfLabel')} field="asOf" error={inputError ?? error}>
           {(control) => <input {...control} type="datetime-local" step={1} value={input} onChange={(event) => setInput(event.target.value)} />}
         </Field>
-        <button type="submit">Show the state then</button>
-        <Field label="Or just after an event" field="event">
+        <button type="submit">{t('showThen')}</button>
+        <Field label={t('orAfterEvent')} field="event">
           {(control) => (
             // The picked event stays shown: the moment in the address is that event's.
             <select {...control} value={entries.some((entry) => entry.occurredAt === asOf) ? asOf : ''} onChange={(event) => event.target.value && navigate('auditor', ticketId, 'as-of', event.target.value)}>
-              <option value="">Choose an event…</option>
+              <option value="">{t('chooseEvent')}</option>
               {entries.map((entry) => (
                 <option key={entry.eventId} value={entry.occurredAt}>
                   {formatMoment(entry.occurredAt)} — {entry.type}
@@ -377,71 +376,71 @@ function AsOfView({ ticketId, asOf, entries }: { ticketId: string; asOf?: string
         </Field>
       </form>
       <Notice error={error instanceof ApiError && error.fields.some((field) => field.field === 'asOf') ? undefined : error} />
-      {!asOf && <p className="muted">Choose a moment to see the ticket as it stood then, with the deadlines running at that time.</p>}
+      {!asOf && <p className="muted">{t('asOfHint')}</p>}
       {state && then && (
         <div className="audit-state" data-testid="audit-state">
           <p className="audit-state__when">
-            As of <strong>{formatMoment(state.asOf)}</strong>: {state.eventsSoFar} of {entries.length || '?'} events had happened.
+            <Trans t={t} i18nKey="asOfWhen" values={{ time: formatMoment(state.asOf), count: state.eventsSoFar, total: entries.length || '?' }} components={[<strong />]} />
           </p>
           <dl className="mqa-facts">
             <div>
-              <dt>Stage</dt>
-              <dd data-testid="asof-stage">{STAGES[state.stage] ?? state.stage}</dd>
+              <dt>{t('stage')}</dt>
+              <dd data-testid="asof-stage">{t(`stages.${state.stage}`, { defaultValue: state.stage })}</dd>
             </div>
             <div>
-              <dt>Held by</dt>
+              <dt>{t('heldByLabel')}</dt>
               <dd data-testid="asof-holder">{holderName(state.holder)}</dd>
             </div>
             <div>
-              <dt>Department</dt>
+              <dt>{t('department')}</dt>
               <dd>{state.department ?? '—'}</dd>
             </div>
             <div>
-              <dt>Responsible handler</dt>
+              <dt>{t('handler')}</dt>
               <dd>{state.handlerId ?? '—'}</dd>
             </div>
             <div>
-              <dt>Round</dt>
+              <dt>{t('roundLabel')}</dt>
               <dd>{state.round}</dd>
             </div>
             <div>
-              <dt>Complaint / management on it</dt>
+              <dt>{t('complaintManagement')}</dt>
               <dd>
-                {state.complaint ? 'complaint' : 'not a complaint'} / {state.managementInvolved ? 'yes' : 'no'}
+                {state.complaint ? t('complaintYes') : t('complaintNo')} / {state.managementInvolved ? t('yes') : t('no')}
               </dd>
             </div>
             <div>
-              <dt>Outcome</dt>
-              <dd>{state.outcome?.replace(/_/g, ' ') ?? 'not closed'}</dd>
+              <dt>{t('outcomeLabel')}</dt>
+              <dd>{state.outcome ? outcomeName(state.outcome) : t('notClosed')}</dd>
             </div>
             <div>
-              <dt>Last event</dt>
+              <dt>{t('lastEvent')}</dt>
               <dd>{state.lastEvent ? `${state.lastEvent.type} (${state.lastEvent.service}) ${formatMoment(state.lastEvent.occurredAt)}` : '—'}</dd>
             </div>
           </dl>
-          <h3>Deadlines running then</h3>
+          <h3>{t('deadlinesThen')}</h3>
           {state.runningDeadlines.length === 0 ? (
-            <p className="muted">None.</p>
+            <p className="muted">{t('none')}</p>
           ) : (
             <div className="table-scroll">
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Deadline</th>
-                    <th scope="col">Round</th>
-                    <th scope="col">Due</th>
-                    <th scope="col">Then</th>
+                    <th scope="col">{t('deadline')}</th>
+                    <th scope="col">{t('roundLabel')}</th>
+                    <th scope="col">{t('due')}</th>
+                    <th scope="col">{t('then')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {state.runningDeadlines.map((deadline) => (
                     <tr key={`${deadline.deadline}-${deadline.round}`}>
-                      <td>{deadline.deadline.replace(/_/g, ' ')}</td>
+                      <td>{i18n.language.startsWith('zh') ? t(`common:deadlines.${deadline.deadline}`, { defaultValue: deadline.deadline }) : deadline.deadline.replace(/_/g, ' ')}</td>
                       <td>{deadline.round}</td>
                       <td>
-                        {formatMoment(deadline.dueAt)} <span className="muted">({formatDuration(Date.parse(deadline.dueAt) - Date.parse(state.asOf))} left)</span>
+                        {formatMoment(deadline.dueAt)} <span className="muted">{t('left', { duration: formatDuration(Date.parse(deadline.dueAt) - Date.parse(state.asOf)) })}</span>
                       </td>
-                      <td>{deadline.overdue ? <span className="badge badge--danger">overdue</span> : <span className="badge badge--ok">running</span>}</td>
+                      <td>{deadline.overdue ? <span className="badge badge--danger">{t('overdue')}</span> : <span className="badge badge--ok">{t('running')}</span>}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -450,18 +449,22 @@ function AsOfView({ ticketId, asOf, entries }: { ticketId: string; asOf?: string
           )}
           {state.escalations.length > 0 && (
             <>
-              <h3>Escalations by then</h3>
+              <h3>{t('escalationsThen')}</h3>
               <ul>
                 {state.escalations.map((escalation) => (
                   <li key={escalation.at + escalation.level}>
-                    {escalation.level.replace(/_/g, ' ')}: {escalation.trigger.replace(/_/g, ' ')} at {formatMoment(escalation.at)}
+                    {t('escalationAt', {
+                      level: t(`common:escalations.${escalation.level}`, { defaultValue: escalation.level.replace(/_/g, ' ') }),
+                      trigger: t(`management:triggers.${escalation.trigger}`, { defaultValue: escalation.trigger.replace(/_/g, ' ') }),
+                      time: formatMoment(escalation.at),
+                    })}
                   </li>
                 ))}
               </ul>
             </>
           )}
           <details>
-            <summary>The {then.entries.length} events up to then</summary>
+            <summary>{t('eventsUpToThen', { count: then.entries.length })}</summary>
             <ol className="audit-compact">
               {then.entries.map((entry) => (
                 <li key={entry.eventId}>
@@ -481,6 +484,7 @@ function VerifyView({ ticketId }: { ticketId: string }) {
   const [error, setError] = useState<unknown>(null);
   const [checking, setChecking] = useState(false);
   const [checkedAt, setCheckedAt] = useState<string | null>(null);
+  const { t } = useTranslation('auditor');
 
   const verify = useCallback(() => {
     setChecking(true);
@@ -498,31 +502,31 @@ function VerifyView({ ticketId }: { ticketId: string }) {
   const broken = result?.streams.find((stream) => !stream.ok);
   return (
     <Panel
-      title="Verify the hash chains"
+      title={t('verifyTitle')}
       actions={
         <button type="button" onClick={verify} disabled={checking}>
-          {checking ? 'Verifying…' : 'Verify again'}
+          {checking ? t('verifying') : t('verifyAgain')}
         </button>
       }
     >
-      <p className="muted">Each stream’s events are re-hashed from the stores and linked one to the next, and checked against the head each store kept.</p>
+      <p className="muted">{t('verifyIntro')}</p>
       <Notice error={error} />
       {result && (
         <>
           <p className={`audit-verdict ${result.ok ? 'audit-verdict--ok' : 'audit-verdict--broken'}`} role="status" data-testid="verify-verdict">
             {result.ok
-              ? `Chain intact: every one of the ${result.streams.length} streams verifies (${result.streams.reduce((sum, stream) => sum + stream.eventsChecked, 0)} events).`
-              : `Chain broken in ${broken?.streamId}: ${broken?.firstBreak ? breakDescription(broken.firstBreak) : 'see below'}.`}
-            {checkedAt && <span className="audit-verdict__when"> Checked {formatMoment(checkedAt)}.</span>}
+              ? t('intact', { streams: result.streams.length, events: result.streams.reduce((sum, stream) => sum + stream.eventsChecked, 0) })
+              : t('broken', { stream: broken?.streamId, what: broken?.firstBreak ? breakDescription(broken.firstBreak) : t('seeBelow') })}
+            {checkedAt && <span className="audit-verdict__when">{t('checked', { time: formatMoment(checkedAt) })}</span>}
           </p>
           <div className="table-scroll">
             <table data-testid="verify-streams">
               <thead>
                 <tr>
-                  <th scope="col">Stream</th>
-                  <th scope="col">Service</th>
-                  <th scope="col">Events checked</th>
-                  <th scope="col">State</th>
+                  <th scope="col">{t('stream')}</th>
+                  <th scope="col">{t('service')}</th>
+                  <th scope="col">{t('eventsChecked')}</th>
+                  <th scope="col">{t('state')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -534,8 +538,8 @@ function VerifyView({ ticketId }: { ticketId: string }) {
                     <td>{stream.service}</td>
                     <td>{stream.eventsChecked}</td>
                     <td>
-                      {stream.ok ? <span className="badge badge--ok">intact</span> : <span className="badge badge--danger">broken</span>}
-                      {stream.firstBreak && <div className="audit-break">First broken link: {breakDescription(stream.firstBreak)}</div>}
+                      {stream.ok ? <span className="badge badge--ok">{t('intactBadge')}</span> : <span className="badge badge--danger">{t('brokenBadge')}</span>}
+                      {stream.firstBreak && <div className="audit-break">{t('firstBroken', { what: breakDescription(stream.firstBreak) })}</div>}
                     </td>
                   </tr>
                 ))}

@@ -1,4 +1,6 @@
 import { useEffect, useState, type CSSProperties } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n, localeFormat } from '../../i18n';
 import { api } from '../../api';
 import { formatDuration, Notice, Panel } from '../../ui';
 import { formatMoment, holderName, type Holder, type Holding, type Ledger } from './audit-types';
@@ -7,13 +9,13 @@ import { formatMoment, holderName, type Holder, type Holding, type Ledger } from
 function laneOf(holder: Holder): { key: string; label: string; kind: Holder['kind'] } {
   switch (holder.kind) {
     case 'cs':
-      return { key: 'cs', label: 'Customer service', kind: 'cs' };
+      return { key: 'cs', label: i18n.t('auditor:holders.cs'), kind: 'cs' };
     case 'department':
-      return { key: `department:${holder.department}`, label: `Department ${holder.department}`, kind: 'department' };
+      return { key: `department:${holder.department}`, label: i18n.t('auditor:holders.department', { department: holder.department }), kind: 'department' };
     case 'handler':
       return { key: `handler:${holder.department}:${holder.handlerId}`, label: `${holder.handlerId} (${holder.department})`, kind: 'handler' };
     case 'management':
-      return { key: 'management', label: 'Management', kind: 'management' };
+      return { key: 'management', label: i18n.t('auditor:holders.management'), kind: 'management' };
   }
 }
 
@@ -24,7 +26,7 @@ const held = (holding: Holding, now: number): number => (holding.to ? Date.parse
 
 /** Clock time on the axis, with milliseconds when the whole ledger spans only seconds. */
 function tickLabel(iso: string, span: number): string {
-  return new Date(iso).toLocaleTimeString(undefined, {
+  return localeFormat().time(iso, {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
@@ -36,6 +38,7 @@ export function LedgerView({ ticketId }: { ticketId: string }) {
   const [ledger, setLedger] = useState<Ledger | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [now] = useState(() => Date.now());
+  const { t } = useTranslation('auditor');
 
   useEffect(() => {
     let current = true;
@@ -48,8 +51,8 @@ export function LedgerView({ ticketId }: { ticketId: string }) {
   }, [ticketId]);
 
   if (error) return <Notice error={error} />;
-  if (!ledger) return <p className="muted">Loading the ledger…</p>;
-  if (ledger.holdings.length === 0) return <Panel title="Handoff ledger"><p className="muted">Nobody has held this ticket yet.</p></Panel>;
+  if (!ledger) return <p className="muted">{t('ledger.loading')}</p>;
+  if (ledger.holdings.length === 0) return <Panel title={t('ledger.title')}><p className="muted">{t('ledger.nobody')}</p></Panel>;
 
   const start = Math.min(...ledger.holdings.map((holding) => Date.parse(holding.from)));
   const end = Math.max(...ledger.holdings.map((holding) => (holding.to ? Date.parse(holding.to) : now)));
@@ -66,13 +69,18 @@ export function LedgerView({ ticketId }: { ticketId: string }) {
 
   return (
     <>
-      <Panel title="Handoff ledger">
+      <Panel title={t('ledger.title')}>
         <p className="muted">
-          Who held the ticket, and for how long: {ledger.holdings.length} holdings from {formatMoment(new Date(start).toISOString())} to{' '}
-          {ledger.holdings.some((holding) => holding.to === null) ? 'now' : formatMoment(new Date(end).toISOString())} ({formatHeld(span)}). Held longest by{' '}
-          {holderName(longest.holder)} ({formatHeld(held(longest, now))}).
+          {t('ledger.intro', {
+            count: ledger.holdings.length,
+            from: formatMoment(new Date(start).toISOString()),
+            to: ledger.holdings.some((holding) => holding.to === null) ? t('ledger.now') : formatMoment(new Date(end).toISOString()),
+            span: formatHeld(span),
+            holder: holderName(longest.holder),
+            longest: formatHeld(held(longest, now)),
+          })}
         </p>
-        <div className="swimlanes" role="img" aria-label="Swimlanes of who held the ticket over time; the table below gives the same in words" data-testid="ledger-lanes">
+        <div className="swimlanes" role="img" aria-label={t('ledger.lanes')} data-testid="ledger-lanes">
           {lanes.map((lane) => (
             <div className="swimlane" key={lane.key}>
               <div className="swimlane__label" title={lane.label}>
@@ -89,7 +97,7 @@ export function LedgerView({ ticketId }: { ticketId: string }) {
                       key={`${holding.from}-${holding.receivedBy}`}
                       className={`swimlane__bar swimlane__bar--${lane.kind}${holding.to === null ? ' swimlane__bar--open' : ''}`}
                       style={style}
-                      title={`${lane.label}: ${formatMoment(holding.from)} → ${holding.to ? formatMoment(holding.to) : 'now'} (${formatHeld(held(holding, now))})`}
+                      title={`${lane.label}: ${formatMoment(holding.from)} → ${holding.to ? formatMoment(holding.to) : t('ledger.now')} (${formatHeld(held(holding, now))})`}
                     />
                   );
                 })}
@@ -108,16 +116,16 @@ export function LedgerView({ ticketId }: { ticketId: string }) {
           </div>
         </div>
       </Panel>
-      <Panel title="Holdings">
+      <Panel title={t('ledger.holdings')}>
         <div className="table-scroll">
           <table data-testid="ledger-table">
             <thead>
               <tr>
-                <th scope="col">Holder</th>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col">Held for</th>
-                <th scope="col">Given by / taken by (event)</th>
+                <th scope="col">{t('ledger.holder')}</th>
+                <th scope="col">{t('ledger.from')}</th>
+                <th scope="col">{t('ledger.to')}</th>
+                <th scope="col">{t('ledger.heldFor')}</th>
+                <th scope="col">{t('ledger.givenTaken')}</th>
               </tr>
             </thead>
             <tbody>
@@ -125,7 +133,7 @@ export function LedgerView({ ticketId }: { ticketId: string }) {
                 <tr key={`${holding.from}-${holding.receivedBy}`}>
                   <td>{holderName(holding.holder)}</td>
                   <td>{formatMoment(holding.from)}</td>
-                  <td>{holding.to ? formatMoment(holding.to) : <span className="badge badge--warn">still holding</span>}</td>
+                  <td>{holding.to ? formatMoment(holding.to) : <span className="badge badge--warn">{t('ledger.stillHolding')}</span>}</td>
                   <td>{formatHeld(held(holding, now))}</td>
                   <td className="muted">
                     {holding.receivedBy}
@@ -138,11 +146,12 @@ export function LedgerView({ ticketId }: { ticketId: string }) {
         </div>
         {ledger.bounces.length > 0 && (
           <p data-testid="ledger-bounces">
-            <span className="badge badge--warn">bounced</span> back to {ledger.bounces.map((bounce) => `${bounce.department} at ${formatMoment(bounce.at)}`).join('; ')}
+            <span className="badge badge--warn">{t('ledger.bounced')}</span>
+            {t('ledger.bouncedTo', { list: ledger.bounces.map((bounce) => t('ledger.bounceAt', { department: bounce.department, time: formatMoment(bounce.at) })).join('; ') })}
           </p>
         )}
         {ledger.managementInvolved.length > 0 && (
-          <p>Management on the ticket: {ledger.managementInvolved.map((entry) => `${entry.reason.replace(/_/g, ' ')} from ${formatMoment(entry.at)}`).join('; ')}</p>
+          <p>{t('ledger.management', { list: ledger.managementInvolved.map((entry) => t('ledger.managementAt', { reason: entry.reason.replace(/_/g, ' '), time: formatMoment(entry.at) })).join('; ') })}</p>
         )}
       </Panel>
     </>

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
 import { Field, Panel } from '../../ui';
-import { CHANNEL_NAMES, PRIORITY_NAMES, TYPE_NAMES, shortId, type Channel, type Priority, type RecordedContact, type TicketType } from './cs-types';
+import { CHANNELS, PRIORITIES, TICKET_TYPES, shortId, type Channel, type Priority, type RecordedContact, type TicketType } from './cs-types';
 import { FormNotice } from './form-notice';
 import { useSubmit } from './use-submit';
 
@@ -50,6 +51,7 @@ export function ContactForm({ agentId, onRecorded }: { agentId: string; onRecord
   // Kept across refused attempts and a lost answer: sending it again cannot open a second ticket.
   const [externalId, setExternalId] = useState(() => newExternalId(agentId));
   const { busy, error, success, submit } = useSubmit();
+  const { t } = useTranslation('cs');
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
 
   const onSubmit = (event: FormEvent) => {
@@ -89,101 +91,97 @@ export function ContactForm({ agentId, onRecorded }: { agentId: string; onRecord
       );
       setDraft((current) => ({ ...EMPTY, channel: current.channel }));
       setExternalId(newExternalId(agentId));
+      const type = t(`common:ticketTypes.${draft.type}`).toLocaleLowerCase();
       const what = recorded.classification
-        ? `${TYPE_NAMES[draft.type].toLowerCase()}, category ${recorded.classification.category}, priority ${recorded.classification.priority}`
-        : TYPE_NAMES[draft.type].toLowerCase();
-      const next =
-        resolution === 'first_contact'
-          ? 'A simple one: answer it now or hand it over (see “Recorded this session”).'
-          : draft.type === 'complaint'
-            ? 'Handed over to the responsible department and to management.'
-            : 'Handed over to the responsible department.';
-      return `${recorded.created ? 'Recorded' : 'Already recorded as'} ticket ${shortId(recorded.ticketId)} (${what}). ${next}`;
+        ? t('form.classified', { type, category: recorded.classification.category, priority: t(`common:priorities.${recorded.classification.priority}`).toLocaleLowerCase() })
+        : type;
+      const next = t(resolution === 'first_contact' ? 'form.nextFirstContact' : draft.type === 'complaint' ? 'form.nextComplaint' : 'form.nextDepartment');
+      return t(recorded.created ? 'form.recorded' : 'form.alreadyRecorded', { ticket: shortId(recorded.ticketId), what, next });
     });
   };
 
   return (
-    <Panel title="Record a contact">
-      <form className="cs-contact-form" onSubmit={onSubmit} noValidate aria-label="Record a contact">
+    <Panel title={t('form.title')}>
+      <form className="cs-contact-form" onSubmit={onSubmit} noValidate aria-label={t('form.title')}>
         <div className="row">
-          <Field label="Channel" field="channel" error={error}>
+          <Field label={t('form.channel')} field="channel" error={error}>
             {(control) => (
               <select {...control} value={draft.channel} onChange={(event) => set('channel', event.target.value as Channel)}>
-                {Object.entries(CHANNEL_NAMES).map(([value, name]) => (
+                {CHANNELS.map((value) => (
                   <option key={value} value={value}>
-                    {name}
+                    {t(`common:channels.${value}`)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
           {draft.channel === 'social_media' && (
-            <Field label="Platform" field="platform" error={error} hint="wechat, weibo, douyin, …">
+            <Field label={t('form.platform')} field="platform" error={error} hint={t('form.platformHint')}>
               {(control) => <input {...control} value={draft.platform} onChange={(event) => set('platform', event.target.value)} />}
             </Field>
           )}
-          <Field label="Type" field="type" error={error}>
+          <Field label={t('form.type')} field="type" error={error}>
             {(control) => (
               <select {...control} value={draft.type} onChange={(event) => set('type', event.target.value as TicketType)}>
-                {Object.entries(TYPE_NAMES).map(([value, name]) => (
+                {TICKET_TYPES.map((value) => (
                   <option key={value} value={value}>
-                    {name}
+                    {t(`common:ticketTypes.${value}`)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
-          <Field label="Priority" field="priority" error={error} hint="the rules may raise it">
+          <Field label={t('form.priority')} field="priority" error={error} hint={t('form.priorityHint')}>
             {(control) => (
               <select {...control} value={draft.priority} onChange={(event) => set('priority', event.target.value as Priority | '')}>
-                <option value="">As classified</option>
-                {Object.entries(PRIORITY_NAMES).map(([value, name]) => (
+                <option value="">{t('form.asClassified')}</option>
+                {PRIORITIES.map((value) => (
                   <option key={value} value={value}>
-                    {name}
+                    {t(`common:priorities.${value}`)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
         </div>
-        {draft.type === 'complaint' && <p className="hint cs-contact-form__hint">A complaint goes to the responsible department and to management at once.</p>}
+        {draft.type === 'complaint' && <p className="hint cs-contact-form__hint">{t('form.complaintHint')}</p>}
         <fieldset className={`cs-fieldset${fieldMessage(error, 'customer') ? ' cs-fieldset--invalid' : ''}`}>
-          <legend>Customer</legend>
+          <legend>{t('form.customer')}</legend>
           {fieldMessage(error, 'customer') && (
             <p className="field-error" role="alert">
               {fieldMessage(error, 'customer')}
             </p>
           )}
           <div className="row">
-            <Field label="Name" field="customer.name" error={error}>
+            <Field label={t('form.name')} field="customer.name" error={error}>
               {(control) => <input {...control} value={draft.name} onChange={(event) => set('name', event.target.value)} autoComplete="off" />}
             </Field>
-            <Field label="Phone" field="customer.phone" error={error} hint="phone or e-mail">
+            <Field label={t('form.phone')} field="customer.phone" error={error} hint={t('form.phoneHint')}>
               {(control) => <input {...control} type="tel" value={draft.phone} onChange={(event) => set('phone', event.target.value)} autoComplete="off" />}
             </Field>
           </div>
           <div className="row">
-            <Field label="E-mail" field="customer.email" error={error}>
+            <Field label={t('form.email')} field="customer.email" error={error}>
               {(control) => <input {...control} type="email" value={draft.email} onChange={(event) => set('email', event.target.value)} autoComplete="off" />}
             </Field>
-            <Field label="Customer reference (optional)" field="customer.customerId" error={error}>
+            <Field label={t('form.customerRef')} field="customer.customerId" error={error}>
               {(control) => <input {...control} value={draft.customerId} onChange={(event) => set('customerId', event.target.value)} autoComplete="off" />}
             </Field>
           </div>
         </fieldset>
-        <Field label="Subject" field="subject" error={error}>
+        <Field label={t('form.subject')} field="subject" error={error}>
           {(control) => <input {...control} value={draft.subject} onChange={(event) => set('subject', event.target.value)} maxLength={200} />}
         </Field>
-        <Field label="Description" field="description" error={error} hint="what the customer said, in full: the department should never have to ask again">
+        <Field label={t('form.description')} field="description" error={error} hint={t('form.descriptionHint')}>
           {(control) => <textarea {...control} value={draft.description} onChange={(event) => set('description', event.target.value)} rows={5} />}
         </Field>
         <FormNotice error={error} success={success} shown={SHOWN_FIELDS} />
         <div className="cs-actions">
           <button type="submit" disabled={busy}>
-            {busy ? 'Recording…' : 'Record contact'}
+            {busy ? t('form.recording') : t('form.record')}
           </button>
           <button type="button" className="secondary" disabled={busy} onClick={() => setDraft((current) => ({ ...EMPTY, channel: current.channel }))}>
-            Clear form
+            {t('form.clear')}
           </button>
         </div>
       </form>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { href, navigate } from '../../router';
 import { useActor } from '../../session';
@@ -27,18 +28,19 @@ export function CsScreen({ route }: { route: readonly string[] }) {
   const [recorded, setRecorded] = useRecorded(actor.id);
   const [flash, setFlash] = useState<string | null>(null);
   const now = useNow(5000);
+  const { t } = useTranslation('cs');
 
   const waiting = worklist?.awaitingConfirmation.length;
   const tabs = [
-    { id: 'contact', title: 'Record a contact', link: href('cs') },
-    { id: 'worklist', title: `Follow-up worklist${waiting !== undefined ? ` (${waiting})` : ''}`, link: href('cs', 'worklist') },
+    { id: 'contact', title: t('tabRecord'), link: href('cs') },
+    { id: 'worklist', title: waiting !== undefined ? t('tabWorklistCount', { count: waiting }) : t('tabWorklist'), link: href('cs', 'worklist') },
   ];
 
   return (
     <div className="cs-screen">
       <div className="cs-screen__head">
-        <h1>Customer service</h1>
-        <nav aria-label="Customer service">
+        <h1>{t('title')}</h1>
+        <nav aria-label={t('nav')}>
           <ul className="cs-tabs">
             {tabs.map((candidate) => (
               <li key={candidate.id}>
@@ -73,7 +75,7 @@ export function CsScreen({ route }: { route: readonly string[] }) {
               <div className="cs-flash">
                 <Notice success={flash} />
                 <button type="button" className="secondary" onClick={() => setFlash(null)}>
-                  Dismiss
+                  {t('common:dismiss')}
                 </button>
               </div>
             )}
@@ -87,12 +89,12 @@ export function CsScreen({ route }: { route: readonly string[] }) {
                 ticketId={selected}
                 awaiting={worklist?.awaitingConfirmation.find((item) => item.ticketId === selected)}
                 late={worklist?.lateProgress.find((item) => item.ticketId === selected)}
-                onDone={(message) => {
+                onDone={(message, stay) => {
                   setFlash(message);
                   refresh();
                   // The worklist is built from events and may trail the answer by a moment.
                   window.setTimeout(refresh, 1500);
-                  if (!/failed contact attempt/i.test(message)) navigate('cs', 'worklist');
+                  if (!stay) navigate('cs', 'worklist');
                 }}
               />
             </div>

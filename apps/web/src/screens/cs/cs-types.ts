@@ -1,27 +1,15 @@
 // The shapes the services answer with, as far as the CS screen reads them.
 
-export const CHANNEL_NAMES = {
-  hotline: 'Hotline',
-  on_site: 'On site',
-  visit: 'Customer visit',
-  web_chat: 'Website chat',
-  message_board: 'Message board',
-  email: 'E-mail',
-  social_media: 'Social media',
-} as const;
-export type Channel = keyof typeof CHANNEL_NAMES;
+// The values the services take, in the order the form offers them; their names for a person are
+// in the `common` namespace (`channels.<value>`, `ticketTypes.<value>`, `priorities.<value>`).
+export const CHANNELS = ['hotline', 'on_site', 'visit', 'web_chat', 'message_board', 'email', 'social_media'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
-export const TYPE_NAMES = {
-  consultation: 'Consultation',
-  complaint: 'Complaint',
-  suggestion: 'Suggestion',
-  feedback: 'Feedback',
-  information: 'Market information',
-} as const;
-export type TicketType = keyof typeof TYPE_NAMES;
+export const TICKET_TYPES = ['consultation', 'complaint', 'suggestion', 'feedback', 'information'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
 
-export const PRIORITY_NAMES = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' } as const;
-export type Priority = keyof typeof PRIORITY_NAMES;
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
 
 /** Contact details as a service shows them: in clear, masked, or gone after an erasure. */
 export interface CustomerView {
@@ -79,5 +67,3 @@ export interface FollowupState {
 
 export const shortId = (ticketId: string) => ticketId.slice(0, 8);
 
-export const DEADLINE_NAMES: Record<string, string> = { first_response: 'First response', resolution: 'Resolution' };
-export const ESCALATION_NAMES: Record<string, string> = { department_manager: 'Department manager', management: 'Management' };

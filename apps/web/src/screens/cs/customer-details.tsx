@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n';
 import { api, ApiError, type Service } from '../../api';
 import { Field, Notice } from '../../ui';
 import type { CustomerView } from './cs-types';
@@ -15,6 +17,7 @@ export function CustomerDetails(props: { service: Service; ticketId: string; mas
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useTranslation('cs');
 
   const read = async (withReason?: string) => {
     setBusy(true);
@@ -37,14 +40,14 @@ export function CustomerDetails(props: { service: Service; ticketId: string; mas
 
   const shown = view ?? props.masked ?? null;
   return (
-    <section className="cs-customer" aria-label={props.title ?? 'Customer'}>
-      <h3>{props.title ?? 'Customer'}</h3>
-      {shown ? <CustomerLines customer={shown} /> : <p className="muted">No customer details have reached this service yet.</p>}
+    <section className="cs-customer" aria-label={props.title ?? t('customer.title')}>
+      <h3>{props.title ?? t('customer.title')}</h3>
+      {shown ? <CustomerLines customer={shown} /> : <p className="muted">{t('customer.none')}</p>}
       {view?.status === 'clear' ? (
         <p className="muted cs-customer__note">
-          Shown in clear; this read is recorded in the ticket’s history.{' '}
+          {t('customer.inClear')}{' '}
           <button type="button" className="secondary" onClick={() => setView(null)}>
-            Hide contact details
+            {t('customer.hide')}
           </button>
         </p>
       ) : needsReason ? (
@@ -55,17 +58,17 @@ export function CustomerDetails(props: { service: Service; ticketId: string; mas
             void read(reason);
           }}
         >
-          <Field label="Why you need the contact details" field="reason" error={error} hint="10 characters or more; recorded with the read">
+          <Field label={t('customer.why')} field="reason" error={error} hint={t('customer.whyHint')}>
             {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
           </Field>
           <button type="submit" disabled={busy}>
-            Read with this reason
+            {t('customer.readWithReason')}
           </button>
         </form>
       ) : (
         shown?.status !== 'erased' && (
           <button type="button" className="secondary" disabled={busy} onClick={() => void read()}>
-            Show contact details
+            {t('customer.show')}
           </button>
         )
       )}
@@ -75,19 +78,20 @@ export function CustomerDetails(props: { service: Service; ticketId: string; mas
 }
 
 export function CustomerLines({ customer }: { customer: CustomerView }) {
-  if (customer.status === 'erased') return <p className="muted">Contact details erased at the customer’s request.</p>;
+  const { t } = useTranslation('cs');
+  if (customer.status === 'erased') return <p className="muted">{t('customer.erased')}</p>;
   const clear = customer.status === 'clear';
   return (
     <dl className="cs-facts">
-      <dt>Name</dt>
+      <dt>{t('common:name')}</dt>
       <dd>{customer.name ?? '—'}</dd>
-      <dt>Phone</dt>
+      <dt>{t('common:phone')}</dt>
       <dd>{customer.phone ? clear ? <a href={`tel:${customer.phone.replace(/[^+\d]/g, '')}`}>{customer.phone}</a> : customer.phone : '—'}</dd>
-      <dt>E-mail</dt>
+      <dt>{t('common:email')}</dt>
       <dd>{customer.email ? clear ? <a href={`mailto:${customer.email}`}>{customer.email}</a> : customer.email : '—'}</dd>
       {customer.customerId && (
         <>
-          <dt>Customer ref.</dt>
+          <dt>{t('common:customerRef')}</dt>
           <dd>{customer.customerId}</dd>
         </>
       )}
@@ -98,6 +102,6 @@ export function CustomerLines({ customer }: { customer: CustomerView }) {
 /** One line for a table cell: the masked name and phone (or e-mail). */
 export function customerSummary(customer: CustomerView | null | undefined): string {
   if (!customer) return '—';
-  if (customer.status === 'erased') return 'erased';
+  if (customer.status === 'erased') return i18n.t('common:erased');
   return [customer.name, customer.phone ?? customer.email].filter(Boolean).join(' · ') || '—';
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
@@ -17,21 +18,16 @@ interface RoutingTicket {
   readonly complaint: boolean;
 }
 
-const FOLLOWUP_STATUS: Record<FollowupState['status'], string> = {
-  none: 'nothing to confirm yet',
-  awaiting_confirmation: 'result waiting for the customer’s answer',
-  awaiting_result: 'waiting for the department’s result',
-  closed: 'closed',
-};
-
 /** One ticket followed up: report the result, record the customer's answer or a failed call. */
 export function FollowupPanel(props: {
   ticketId: string;
   awaiting?: AwaitingConfirmationItem;
   late?: LateProgressItem;
-  onDone: (message: string) => void;
+  /** `stay`: the ticket still waits here (a failed call), so the panel stays open. */
+  onDone: (message: string, stay?: boolean) => void;
 }) {
   const { ticketId } = props;
+  const { t } = useTranslation('cs');
   const [state, setState] = useState<FollowupState | null>(null);
   const [routing, setRouting] = useState<RoutingTicket | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -61,54 +57,54 @@ export function FollowupPanel(props: {
   const customer = props.awaiting?.customer ?? props.late?.customer ?? null;
   return (
     <Panel
-      title={`Follow up ticket ${shortId(ticketId)}`}
+      title={t('followup.title', { ticket: shortId(ticketId) })}
       actions={
         <a className="cs-button-link secondary" href={href('cs', 'worklist')}>
-          Back to the worklist
+          {t('followup.back')}
         </a>
       }
     >
       <div className="cs-followup" data-testid="followup-panel" data-ticket-id={ticketId} ref={focusTarget} tabIndex={-1}>
         {routing?.subject && <p className="cs-followup__subject">{routing.subject}</p>}
         <dl className="cs-facts">
-          <dt>Follow-up</dt>
+          <dt>{t('followup.followup')}</dt>
           <dd>
-            {state ? FOLLOWUP_STATUS[state.status] : 'loading…'}
-            {state?.round !== undefined ? ` (round ${state.round})` : ''}
-            {state?.outcome ? `: ${state.outcome.replace(/_/g, ' ')}` : ''}
-            {state?.handedToManagement ? ' · with management' : ''}
+            {state ? t(`followup.status.${state.status}`) : t('followup.loading')}
+            {state?.round !== undefined ? t('followup.round', { round: state.round }) : ''}
+            {state?.outcome ? `: ${t(`followup.outcome.${state.outcome}`, { defaultValue: state.outcome.replace(/_/g, ' ') })}` : ''}
+            {state?.handedToManagement ? t('followup.withManagement') : ''}
           </dd>
           {routing && (
             <>
-              <dt>Department</dt>
+              <dt>{t('followup.department')}</dt>
               <dd>
                 {routing.department}
-                {routing.handlerId ? ` · ${routing.handlerId}` : ' · no handler named yet'}
-                {routing.complaint ? ' · complaint' : ''}
+                {routing.handlerId ? ` · ${routing.handlerId}` : t('followup.noHandler')}
+                {routing.complaint ? t('followup.complaint') : ''}
               </dd>
             </>
           )}
           {props.awaiting && (
             <>
-              <dt>Result</dt>
+              <dt>{t('followup.result')}</dt>
               <dd className="cs-followup__result">{props.awaiting.resultSummary || '—'}</dd>
-              <dt>From</dt>
-              <dd>{props.awaiting.resolvedBy === 'first_contact' ? 'CS, at first contact' : (props.awaiting.department ?? 'the department')}</dd>
+              <dt>{t('followup.from')}</dt>
+              <dd>{props.awaiting.resolvedBy === 'first_contact' ? t('followup.firstContact') : (props.awaiting.department ?? t('followup.theDepartment'))}</dd>
             </>
           )}
           {(state?.contactAttempts ?? props.awaiting?.contactAttempts ?? 0) > 0 && (
             <>
-              <dt>Not reached</dt>
-              <dd>{state?.contactAttempts ?? props.awaiting?.contactAttempts} time(s) this round</dd>
+              <dt>{t('followup.notReached')}</dt>
+              <dd>{t('followup.times', { count: state?.contactAttempts ?? props.awaiting?.contactAttempts })}</dd>
             </>
           )}
         </dl>
         <Notice error={loadError || undefined} />
-        <CustomerDetails service="followup" ticketId={ticketId} masked={customer} title="Customer to call" />
+        <CustomerDetails service="followup" ticketId={ticketId} masked={customer} title={t('followup.customerToCall')} />
         {state?.status === 'awaiting_confirmation' && (
           <div className="cs-followup__forms">
             <ConfirmationForm ticketId={ticketId} onDone={props.onDone} />
-            <ContactAttemptForm ticketId={ticketId} onDone={(message) => { void load(); props.onDone(message); }} />
+            <ContactAttemptForm ticketId={ticketId} onDone={(message, stay) => { void load(); props.onDone(message, stay); }} />
           </div>
         )}
         <Conversation ticketId={ticketId} />
@@ -128,36 +124,33 @@ function ConfirmationForm({ ticketId, onDone }: { ticketId: string; onDone: (mes
   const [satisfied, setSatisfied] = useState<'yes' | 'no' | ''>('');
   const [objection, setObjection] = useState('');
   const { busy, error, success, submit } = useSubmit();
+  const { t } = useTranslation('cs');
   return (
     <form
       className="cs-followup__form"
-      aria-label="The customer’s answer"
+      aria-label={t('followup.answerForm')}
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
         void submit(async () => {
-          if (!satisfied) throw new ApiError(400, 'VALIDATION_FAILED', 'say whether the customer is satisfied', [{ field: 'satisfied', message: 'choose one' }]);
+          if (!satisfied) throw new ApiError(400, 'VALIDATION_FAILED', t('followup.chooseOne'), [{ field: 'satisfied', message: t('followup.chooseOne') }]);
           const answer = await api<ConfirmationAnswer>('followup', `/v1/tickets/${ticketId}/confirmation`, {
             body: satisfied === 'yes' ? { satisfied: true } : { satisfied: false, objection },
           });
           onDone(
-            satisfied === 'yes'
-              ? `Ticket ${shortId(ticketId)} closed: the customer is satisfied.`
-              : answer.handedToManagement
-                ? `Ticket ${shortId(ticketId)}: the objection is recorded and the ticket goes to management.`
-                : `Ticket ${shortId(ticketId)}: the objection is recorded and the ticket goes back for another round.`,
+            t(satisfied === 'yes' ? 'followup.closedSatisfied' : answer.handedToManagement ? 'followup.toManagement' : 'followup.anotherRound', { ticket: shortId(ticketId) }),
           );
           return null;
         });
       }}
     >
       <fieldset className={`cs-fieldset${error instanceof ApiError && error.fieldMessage('satisfied') ? ' cs-fieldset--invalid' : ''}`}>
-        <legend>Is the customer satisfied with the result?</legend>
+        <legend>{t('followup.satisfiedQuestion')}</legend>
         <label className="cs-choice">
-          <input type="radio" name={`satisfied-${ticketId}`} value="yes" checked={satisfied === 'yes'} onChange={() => setSatisfied('yes')} /> Satisfied
+          <input type="radio" name={`satisfied-${ticketId}`} value="yes" checked={satisfied === 'yes'} onChange={() => setSatisfied('yes')} /> {t('followup.satisfied')}
         </label>
         <label className="cs-choice">
-          <input type="radio" name={`satisfied-${ticketId}`} value="no" checked={satisfied === 'no'} onChange={() => setSatisfied('no')} /> Not satisfied
+          <input type="radio" name={`satisfied-${ticketId}`} value="no" checked={satisfied === 'no'} onChange={() => setSatisfied('no')} /> {t('followup.notSatisfied')}
         </label>
         {error instanceof ApiError && error.fieldMessage('satisfied') && (
           <p className="field-error" role="alert">
@@ -166,47 +159,46 @@ function ConfirmationForm({ ticketId, onDone }: { ticketId: string; onDone: (mes
         )}
       </fieldset>
       {satisfied === 'no' && (
-        <Field label="The customer’s objection" field="objection" error={error} hint="in the customer’s words; it goes back to the department">
+        <Field label={t('followup.objection')} field="objection" error={error} hint={t('followup.objectionHint')}>
           {(control) => <textarea {...control} rows={3} value={objection} onChange={(event) => setObjection(event.target.value)} />}
         </Field>
       )}
       <FormNotice error={error} success={success} shown={['satisfied', 'objection']} />
       <button type="submit" disabled={busy}>
-        Record the customer’s answer
+        {t('followup.recordAnswer')}
       </button>
     </form>
   );
 }
 
-function ContactAttemptForm({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
+function ContactAttemptForm({ ticketId, onDone }: { ticketId: string; onDone: (message: string, stay?: boolean) => void }) {
   const [note, setNote] = useState('');
   const { busy, error, success, submit } = useSubmit();
+  const { t } = useTranslation('cs');
   return (
     <form
       className="cs-followup__form"
-      aria-label="Customer not reachable"
+      aria-label={t('followup.unreachable')}
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
         void submit(async () => {
           const answer = await api<ConfirmationAnswer>('followup', `/v1/tickets/${ticketId}/contact-attempts`, { body: note.trim() ? { note } : {} });
           setNote('');
-          const message =
-            answer.status === 'closed'
-              ? `Ticket ${shortId(ticketId)} closed unconfirmed: the customer could not be reached.`
-              : `Failed contact attempt recorded for ticket ${shortId(ticketId)}.`;
-          onDone(message);
+          const closed = answer.status === 'closed';
+          const message = t(closed ? 'followup.closedUnreachable' : 'followup.attemptRecorded', { ticket: shortId(ticketId) });
+          onDone(message, !closed);
           return message;
         });
       }}
     >
-      <h3>Customer not reachable</h3>
-      <Field label="Note on the attempt (optional)" field="note" error={error} hint="e.g. no answer, line busy, mailbox full">
+      <h3>{t('followup.unreachable')}</h3>
+      <Field label={t('followup.attemptNote')} field="note" error={error} hint={t('followup.attemptHint')}>
         {(control) => <input {...control} value={note} onChange={(event) => setNote(event.target.value)} />}
       </Field>
       <FormNotice error={error} success={success} shown={['note']} />
       <button type="submit" className="secondary" disabled={busy}>
-        Record failed contact attempt
+        {t('followup.recordAttempt')}
       </button>
     </form>
   );

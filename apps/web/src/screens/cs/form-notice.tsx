@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api';
 import { Notice } from '../../ui';
 
@@ -7,12 +8,15 @@ import { Notice } from '../../ui';
  * show is spelled out here, so no refusal goes unexplained.
  */
 export function FormNotice({ error, success, shown }: { error: unknown; success?: string | null; shown: readonly string[] }) {
+  const { t } = useTranslation('cs');
   if (error instanceof ApiError && error.fields.length > 0) {
     const elsewhere = error.fields.filter((field) => !shown.includes(field.field));
     return (
       <p className="notice notice--error" role="alert">
-        Nothing was recorded: {elsewhere.length < error.fields.length ? 'correct the marked fields' : 'the service refused it'}
-        {elsewhere.length > 0 ? ` (${elsewhere.map((field) => `${field.field}: ${field.message}`).join('; ')})` : ''}.
+        {t('notice.nothingRecorded', {
+          why: t(elsewhere.length < error.fields.length ? 'notice.correctMarked' : 'notice.refused'),
+          others: elsewhere.length > 0 ? ` (${elsewhere.map((field) => field.message).join(' ')})` : '',
+        })}
       </p>
     );
   }

@@ -1,35 +1,31 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { Field, formatInstant, Panel } from '../../ui';
 import type { RecordedEntry } from './contact-form';
-import { CHANNEL_NAMES, TYPE_NAMES, shortId } from './cs-types';
+import { shortId } from './cs-types';
 import { FormNotice } from './form-notice';
 import { useSubmit } from './use-submit';
 
-const STATUS_TEXT: Record<RecordedEntry['status'], string> = {
-  open: 'waiting for your answer',
-  handed_over: 'handed over to a department',
-  answered: 'answered; awaiting the customer’s confirmation',
-};
-
 /** The contacts this agent recorded in this session; the simple ones are answered or handed over here. */
 export function RecordedContacts({ entries, onChange }: { entries: readonly RecordedEntry[]; onChange: (ticketId: string, status: RecordedEntry['status']) => void }) {
+  const { t } = useTranslation('cs');
   return (
-    <Panel title="Recorded this session">
+    <Panel title={t('recorded.title')}>
       {entries.length === 0 ? (
-        <p className="muted">Contacts you record appear here. A simple question is answered at once; anything else goes to a department by itself.</p>
+        <p className="muted">{t('recorded.empty')}</p>
       ) : (
         <ul className="cs-recorded">
           {entries.map((entry) => (
             <li key={entry.ticketId} className="cs-recorded__item" data-testid="recorded-ticket" data-ticket-id={entry.ticketId}>
               <div className="cs-recorded__head">
                 <strong>{entry.subject}</strong>
-                <span className={`badge${entry.status === 'open' ? ' badge--warn' : entry.status === 'answered' ? ' badge--ok' : ''}`}>{STATUS_TEXT[entry.status]}</span>
+                <span className={`badge${entry.status === 'open' ? ' badge--warn' : entry.status === 'answered' ? ' badge--ok' : ''}`}>{t(`recorded.status.${entry.status}`)}</span>
               </div>
               <p className="muted cs-recorded__meta">
-                Ticket <code title={entry.ticketId}>{shortId(entry.ticketId)}</code> · {TYPE_NAMES[entry.type]} · {CHANNEL_NAMES[entry.channel]}
+                {t('recorded.ticket')} <code title={entry.ticketId}>{shortId(entry.ticketId)}</code> · {t(`common:ticketTypes.${entry.type}`)} · {t(`common:channels.${entry.channel}`)}
                 {entry.category ? ` · ${entry.category}` : ''}
-                {entry.priority ? ` · ${entry.priority}` : ''} · {formatInstant(entry.recordedAt)}
+                {entry.priority ? ` · ${t(`common:priorities.${entry.priority}`, { defaultValue: entry.priority })}` : ''} · {formatInstant(entry.recordedAt)}
               </p>
               {entry.status === 'open' && <FirstContactActions entry={entry} onChange={onChange} />}
             </li>
@@ -45,10 +41,11 @@ function FirstContactActions({ entry, onChange }: { entry: RecordedEntry; onChan
   const [note, setNote] = useState('');
   const answering = useSubmit();
   const handing = useSubmit();
+  const { t } = useTranslation('cs');
   return (
     <div className="cs-first-contact">
       <form
-        aria-label={`Answer ${entry.subject} at once`}
+        aria-label={t('recorded.answerForm', { subject: entry.subject })}
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
@@ -59,16 +56,16 @@ function FirstContactActions({ entry, onChange }: { entry: RecordedEntry; onChan
           });
         }}
       >
-        <Field label="Answer given to the customer" field="answer" error={answering.error}>
+        <Field label={t('recorded.answer')} field="answer" error={answering.error}>
           {(control) => <textarea {...control} rows={3} value={answer} onChange={(event) => setAnswer(event.target.value)} />}
         </Field>
         <FormNotice error={answering.error} success={answering.success} shown={['answer']} />
         <button type="submit" disabled={answering.busy || handing.busy}>
-          Record the answer
+          {t('recorded.recordAnswer')}
         </button>
       </form>
       <form
-        aria-label={`Hand ${entry.subject} over`}
+        aria-label={t('recorded.handForm', { subject: entry.subject })}
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
@@ -79,12 +76,12 @@ function FirstContactActions({ entry, onChange }: { entry: RecordedEntry; onChan
           });
         }}
       >
-        <Field label="Note for the department (optional)" field="note" error={handing.error}>
+        <Field label={t('recorded.handNote')} field="note" error={handing.error}>
           {(control) => <input {...control} value={note} onChange={(event) => setNote(event.target.value)} />}
         </Field>
         <FormNotice error={handing.error} success={handing.success} shown={['note']} />
         <button type="submit" className="secondary" disabled={answering.busy || handing.busy}>
-          Hand over to a department
+          {t('recorded.handOver')}
         </button>
       </form>
     </div>

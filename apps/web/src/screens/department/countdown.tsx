@@ -1,3 +1,4 @@
+import { i18n } from '../../i18n';
 import { formatInstant } from '../../ui';
 
 const pad = (value: number) => String(value).padStart(2, '0');
@@ -11,7 +12,7 @@ export function formatClock(milliseconds: number): string {
   seconds -= hours * 3600;
   const minutes = Math.floor(seconds / 60);
   seconds -= minutes * 60;
-  return `${days > 0 ? `${days} d ` : ''}${pad(hours)}:${pad(minutes)}:${pad(seconds)}`;
+  return `${days > 0 ? i18n.t('department:countdown.days', { count: days }) : ''}${pad(hours)}:${pad(minutes)}:${pad(seconds)}`;
 }
 
 /** A deadline counting down every second, marked once it is past. */
@@ -20,9 +21,9 @@ export function Countdown({ dueAt, now, label }: { dueAt: string; now: number; l
   const overdue = remaining < 0;
   const soon = !overdue && remaining < 30 * 60_000;
   return (
-    <span className={`dept-countdown${overdue ? ' dept-countdown--overdue' : soon ? ' dept-countdown--soon' : ''}`} data-testid="countdown" title={`due ${formatInstant(dueAt)}`}>
+    <span className={`dept-countdown${overdue ? ' dept-countdown--overdue' : soon ? ' dept-countdown--soon' : ''}`} data-testid="countdown" title={i18n.t('department:countdown.due', { time: formatInstant(dueAt) })}>
       {label && <span className="dept-countdown__label">{label}</span>}
-      <time dateTime={dueAt}>{overdue ? `overdue by ${formatClock(remaining)}` : `due in ${formatClock(remaining)}`}</time>
+      <time dateTime={dueAt}>{i18n.t(overdue ? 'department:countdown.overdueBy' : 'department:countdown.dueIn', { clock: formatClock(remaining) })}</time>
     </span>
   );
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { href, navigate } from '../../router';
 import { useActor } from '../../session';
@@ -10,22 +11,18 @@ import { TicketPanel, TransferAnswer } from './ticket-panel';
 import { useQueue, type LiveState } from './use-queue';
 import './department.css';
 
+// Each view's name is `views.<id>` in the department namespace.
 const VIEWS = {
-  open: { label: 'Open work', keep: (item: QueueItem) => item.status === 'awaiting_handler' || item.status === 'in_progress' || item.status === 'with_management' },
-  awaiting_handler: { label: 'Waiting for a handler', keep: (item: QueueItem) => item.status === 'awaiting_handler' },
-  in_progress: { label: 'In progress', keep: (item: QueueItem) => item.status === 'in_progress' },
-  result_reported: { label: 'Result reported, awaiting the customer', keep: (item: QueueItem) => item.status === 'result_reported' },
-  closed: { label: 'Closed', keep: (item: QueueItem) => item.status === 'closed' },
-  all: { label: 'All tickets', keep: () => true },
+  open: { keep: (item: QueueItem) => item.status === 'awaiting_handler' || item.status === 'in_progress' || item.status === 'with_management' },
+  awaiting_handler: { keep: (item: QueueItem) => item.status === 'awaiting_handler' },
+  in_progress: { keep: (item: QueueItem) => item.status === 'in_progress' },
+  result_reported: { keep: (item: QueueItem) => item.status === 'result_reported' },
+  closed: { keep: (item: QueueItem) => item.status === 'closed' },
+  all: { keep: () => true },
 } as const;
 type View = keyof typeof VIEWS;
 
-const LIVE_TEXT: Record<LiveState, { text: string; badge: string }> = {
-  connecting: { text: 'Connecting…', badge: '' },
-  live: { text: 'Live', badge: 'badge--ok' },
-  reconnecting: { text: 'Reconnecting…', badge: 'badge--warn' },
-  closed: { text: 'Not live: refreshed every 15 s', badge: 'badge--danger' },
-};
+const LIVE_BADGE: Record<LiveState, string> = { connecting: '', live: 'badge--ok', reconnecting: 'badge--warn', closed: 'badge--danger' };
 
 /**
  * A department's queue, live: what waits for a handler, who has what, every deadline counting
@@ -42,6 +39,7 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
   const [changed, setChanged] = useState(0);
   const now = useNow(1000);
   const ids = useId();
+  const { t } = useTranslation('department');
 
   useEffect(() => {
     api<{ departments: Department[] }>('routing', '/v1/departments')
@@ -78,18 +76,18 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
     departments.flatMap((candidate) => [...candidate.handlers, ...candidate.managers]).find((person) => person.id === personId)?.name ?? personId;
 
   if (!department) {
-    return departmentsError ? <Notice error={departmentsError} /> : <p className="muted">Loading the departments…</p>;
+    return departmentsError ? <Notice error={departmentsError} /> : <p className="muted">{t('loadingDepartments')}</p>;
   }
 
   return (
     <div className="dept-screen">
       <div className="dept-head">
         <h1>
-          {departmentName} queue <span className={`badge ${LIVE_TEXT[live].badge}`} data-testid="live-state">{LIVE_TEXT[live].text}</span>
+          {t('queueOf', { department: departmentName })} <span className={`badge ${LIVE_BADGE[live]}`} data-testid="live-state">{t(`live.${live}`)}</span>
         </h1>
         {!departmental && (
           <div className="dept-inline-field">
-            <label htmlFor={`${ids}-department`}>Department</label>
+            <label htmlFor={`${ids}-department`}>{t('department')}</label>
             <select id={`${ids}-department`} value={department} onChange={(event) => navigate('department', event.target.value)}>
               {departments.map((candidate) => (
                 <option key={candidate.id} value={candidate.id}>
@@ -102,19 +100,19 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
       </div>
       {departmental && asked && asked !== department && (
         <p className="notice notice--error" role="alert">
-          You see your own department’s queue ({department}); {asked}’s is not yours to read.
+          {t('notYours', { department, asked })}
         </p>
       )}
       <div className={`dept-layout${selected ? ' dept-layout--with-ticket' : ''}`}>
         <div className="dept-layout__queue">
           {queue && queue.incomingTransfers.length > 0 && (
-            <Panel title={`Passed to ${departmentName} (${queue.incomingTransfers.length})`}>
+            <Panel title={t('passedTo', { department: departmentName, count: queue.incomingTransfers.length })}>
               <ul className="dept-incoming">
                 {queue.incomingTransfers.map((item) => (
                   <li key={item.ticketId} data-testid="incoming-transfer" data-ticket-id={item.ticketId}>
-                    <a href={href('department', department, 'ticket', item.ticketId)}>{item.subject ?? `Ticket ${item.ticketId.slice(0, 8)}`}</a>{' '}
+                    <a href={href('department', department, 'ticket', item.ticketId)}>{item.subject ?? t('ticketShort', { id: item.ticketId.slice(0, 8) })}</a>{' '}
                     <span className="muted">
-                      from {item.department}
+                      {t('from', { department: item.department })}
                       {item.pendingTransfer?.reason ? `: “${item.pendingTransfer.reason}”` : ''}
                     </span>
                     <TransferAnswer ticketId={item.ticketId} from={item.department} reason={item.pendingTransfer?.reason ?? null} onDone={() => void refresh()} compact />
@@ -124,46 +122,46 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
             </Panel>
           )}
           <Panel
-            title={`Tickets (${shown.length})`}
+            title={t('tickets', { count: shown.length })}
             actions={
               <button type="button" className="secondary" onClick={() => void refresh()} disabled={loading}>
-                {loading ? 'Refreshing…' : 'Refresh'}
+                {loading ? t('common:refreshing') : t('common:refresh')}
               </button>
             }
           >
             <p className="dept-summary">
-              <span className="badge">{waitingCount} waiting for a handler</span>{' '}
-              <span className={`badge${overdueCount > 0 ? ' badge--danger' : ''}`}>{overdueCount} overdue</span>
+              <span className="badge">{t('waitingCount', { count: waitingCount })}</span>{' '}
+              <span className={`badge${overdueCount > 0 ? ' badge--danger' : ''}`}>{t('overdueCount', { count: overdueCount })}</span>
             </p>
             <div className="dept-filters">
               <div className="dept-inline-field">
-                <label htmlFor={`${ids}-view`}>Show</label>
+                <label htmlFor={`${ids}-view`}>{t('show')}</label>
                 <select id={`${ids}-view`} value={view} onChange={(event) => setView(event.target.value as View)}>
-                  {Object.entries(VIEWS).map(([value, { label }]) => (
+                  {Object.keys(VIEWS).map((value) => (
                     <option key={value} value={value}>
-                      {label}
+                      {t(`views.${value}`)}
                     </option>
                   ))}
                 </select>
               </div>
               {departmental && (
                 <label className="dept-check">
-                  <input type="checkbox" checked={mineOnly} onChange={(event) => setMineOnly(event.target.checked)} /> Mine only
+                  <input type="checkbox" checked={mineOnly} onChange={(event) => setMineOnly(event.target.checked)} /> {t('mineOnly')}
                 </label>
               )}
               <label className="dept-check">
-                <input type="checkbox" checked={overdueOnly} onChange={(event) => setOverdueOnly(event.target.checked)} /> Overdue only
+                <input type="checkbox" checked={overdueOnly} onChange={(event) => setOverdueOnly(event.target.checked)} /> {t('overdueOnly')}
               </label>
             </div>
             <Notice error={error || undefined} />
             {!queue ? (
-              <p className="muted">Loading the queue…</p>
+              <p className="muted">{t('loadingQueue')}</p>
             ) : shown.length === 0 ? (
               <p className="muted" data-testid="queue-empty">
-                Nothing here{view !== 'all' || mineOnly || overdueOnly ? ' with these filters' : ''}. New tickets appear by themselves.
+                {t(view !== 'all' || mineOnly || overdueOnly ? 'nothingFiltered' : 'nothingHere')}
               </p>
             ) : (
-              <QueueTable items={shown} department={department} now={now} selected={selected} label={`${departmentName} queue, most urgent first`} nameOf={nameOf} />
+              <QueueTable items={shown} department={department} now={now} selected={selected} label={t('tableLabel', { department: departmentName })} nameOf={nameOf} />
             )}
           </Panel>
         </div>

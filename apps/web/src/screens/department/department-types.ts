@@ -86,14 +86,6 @@ export interface TimelineEntry {
   readonly data: unknown;
 }
 
-export const STATUS_NAMES: Record<QueueStatus, string> = {
-  awaiting_handler: 'Waiting for a handler',
-  in_progress: 'In progress',
-  result_reported: 'Result reported',
-  with_management: 'With management',
-  closed: 'Closed',
-};
-
 /** The deadlines whose clocks run for a queue item, earliest first. */
 export function runningDeadlines(item: Pick<QueueItem, 'deadlines'>): { kind: DeadlineKind; dueAt: string }[] {
   return item.deadlines.running

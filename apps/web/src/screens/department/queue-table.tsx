@@ -1,22 +1,21 @@
+import { useTranslation } from 'react-i18next';
 import { href } from '../../router';
 import { formatInstant } from '../../ui';
-import { TYPE_NAMES } from '../cs/cs-types';
 import { Countdown } from './countdown';
-import { runningDeadlines, STATUS_NAMES, type QueueItem } from './department-types';
-
-export const DEADLINE_LABELS = { first_response: 'First response', resolution: 'Resolution' } as const;
+import { runningDeadlines, type QueueItem } from './department-types';
 
 /** The queue as the service orders it (most urgent first); each running deadline ticks down. */
 export function QueueTable({ items, department, now, selected, label, nameOf }: { items: readonly QueueItem[]; department: string; now: number; selected?: string; label: string; nameOf: (personId: string) => string }) {
+  const { t } = useTranslation('department');
   return (
     <div className="table-scroll">
       <table className="dept-table" aria-label={label}>
         <thead>
           <tr>
-            <th scope="col">Next deadline</th>
-            <th scope="col">Ticket</th>
-            <th scope="col">Status</th>
-            <th scope="col">Handler</th>
+            <th scope="col">{t('table.nextDeadline')}</th>
+            <th scope="col">{t('table.ticket')}</th>
+            <th scope="col">{t('table.status')}</th>
+            <th scope="col">{t('table.handler')}</th>
           </tr>
         </thead>
         <tbody>
@@ -32,33 +31,33 @@ export function QueueTable({ items, department, now, selected, label, nameOf }: 
                 className={`${overdue ? 'dept-table__overdue' : ''}${isSelected ? ' dept-table__selected' : ''}`}
                 aria-current={isSelected ? 'true' : undefined}
               >
-                <td data-label="Deadline">
-                  {next ? <Countdown dueAt={next.dueAt} now={now} label={DEADLINE_LABELS[next.kind]} /> : <span className="muted">no clock running</span>}
-                  {overdue && <span className="badge badge--danger dept-overdue">Overdue</span>}
+                <td data-label={t('table.deadline')}>
+                  {next ? <Countdown dueAt={next.dueAt} now={now} label={t(`common:deadlines.${next.kind}`)} /> : <span className="muted">{t('table.noClock')}</span>}
+                  {overdue && <span className="badge badge--danger dept-overdue">{t('table.overdue')}</span>}
                 </td>
-                <td data-label="Ticket">
+                <td data-label={t('table.ticket')}>
                   <a className="dept-table__subject" href={href('department', department, 'ticket', item.ticketId)}>
-                    {item.subject ?? `Ticket ${item.ticketId.slice(0, 8)}`}
+                    {item.subject ?? t('ticketShort', { id: item.ticketId.slice(0, 8) })}
                   </a>
                   <div className="dept-badges">
-                    {item.complaint && <span className="badge badge--danger">Complaint</span>}
-                    {!item.complaint && <span className="badge">{TYPE_NAMES[item.type as keyof typeof TYPE_NAMES] ?? item.type}</span>}
-                    <span className={`badge${item.priority === 'urgent' ? ' badge--danger' : item.priority === 'high' ? ' badge--warn' : ''}`}>{item.priority}</span>
-                    {item.round > 1 && <span className="badge badge--warn">round {item.round}</span>}
+                    {item.complaint && <span className="badge badge--danger">{t('table.complaint')}</span>}
+                    {!item.complaint && <span className="badge">{t(`common:ticketTypes.${item.type}`, { defaultValue: item.type })}</span>}
+                    <span className={`badge${item.priority === 'urgent' ? ' badge--danger' : item.priority === 'high' ? ' badge--warn' : ''}`}>{t(`common:priorities.${item.priority}`, { defaultValue: item.priority })}</span>
+                    {item.round > 1 && <span className="badge badge--warn">{t('common:round', { round: item.round })}</span>}
                     {item.escalation.level && (
-                      <span className="badge badge--warn">escalated to {item.escalation.level === 'management' ? 'management' : 'manager'}</span>
+                      <span className="badge badge--warn">{t(item.escalation.level === 'management' ? 'table.escalatedManagement' : 'table.escalatedManager')}</span>
                     )}
-                    {item.pendingTransfer && <span className="badge">offered to {item.pendingTransfer.toDepartment}</span>}
+                    {item.pendingTransfer && <span className="badge">{t('table.offeredTo', { department: item.pendingTransfer.toDepartment })}</span>}
                   </div>
                 </td>
-                <td data-label="Status">
-                  {STATUS_NAMES[item.status]}
-                  {item.closedOutcome && <span className="muted"> ({item.closedOutcome.replace(/_/g, ' ')})</span>}
+                <td data-label={t('table.status')}>
+                  {t(`status.${item.status}`)}
+                  {item.closedOutcome && <span className="muted"> ({t(`outcome.${item.closedOutcome}`, { defaultValue: item.closedOutcome.replace(/_/g, ' ') })})</span>}
                   <div className="muted dept-small" title={formatInstant(item.updatedAt)}>
-                    since {formatInstant(item.updatedAt)}
+                    {t('table.since', { time: formatInstant(item.updatedAt) })}
                   </div>
                 </td>
-                <td data-label="Handler">{item.handlerId ? <span title={item.handlerId}>{nameOf(item.handlerId)}</span> : <span className="muted">none yet</span>}</td>
+                <td data-label={t('table.handler')}>{item.handlerId ? <span title={item.handlerId}>{nameOf(item.handlerId)}</span> : <span className="muted">{t('table.noneYet')}</span>}</td>
               </tr>
             );
           })}

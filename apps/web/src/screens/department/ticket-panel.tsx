@@ -1,18 +1,15 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
 import type { Actor } from '../../session';
 import { Field, formatInstant, Notice, Panel } from '../../ui';
 import { CustomerDetails } from '../cs/customer-details';
-import { CHANNEL_NAMES, TYPE_NAMES } from '../cs/cs-types';
 import { FormNotice } from '../cs/form-notice';
 import { useSubmit } from '../cs/use-submit';
 import { Countdown } from './countdown';
-import { STATUS_NAMES, type Department, type RoutingTicket, type TimelineEntry } from './department-types';
-import { DEADLINE_LABELS } from './queue-table';
-
-const ESCALATION_TEXT = { none: '', breached: 'missed', department_manager: 'missed · escalated to the manager', management: 'missed · escalated to management' } as const;
+import type { Department, RoutingTicket, TimelineEntry } from './department-types';
 
 /**
  * One ticket of the department: what the customer asked (from the ticket's history), who has it,
@@ -40,6 +37,7 @@ function TicketPanelContent(props: TicketPanelProps) {
   const [history, setHistory] = useState<readonly TimelineEntry[] | null>(null);
   const [historyError, setHistoryError] = useState<unknown>(null);
   const alive = useRef(true);
+  const { t } = useTranslation('department');
 
   const load = useCallback(async () => {
     try {
@@ -84,7 +82,7 @@ function TicketPanelContent(props: TicketPanelProps) {
 
   const close = (
     <a className="dept-button-link secondary" href={href('department', props.department)}>
-      Back to the queue
+      {t('panel.back')}
     </a>
   );
 
@@ -92,12 +90,12 @@ function TicketPanelContent(props: TicketPanelProps) {
     const refused = error instanceof ApiError && error.status === 403;
     const unknown = error instanceof ApiError && (error.status === 404 || error.status === 400);
     return (
-      <Panel title="Ticket" actions={close}>
+      <Panel title={t('panel.ticket')} actions={close}>
         <p className="notice notice--error" role="alert" data-testid="ticket-refused">
           {refused
-            ? `You cannot open this ticket: it is not ${props.department}’s, and a department sees only its own tickets.`
+            ? t('panel.refused', { department: props.department })
             : unknown
-              ? 'There is no such ticket in routing (it may have been answered at first contact, or not have arrived yet).'
+              ? t('panel.unknown')
               : (error instanceof Error ? error.message : String(error))}
         </p>
       </Panel>
@@ -105,8 +103,8 @@ function TicketPanelContent(props: TicketPanelProps) {
   }
   if (!ticket) {
     return (
-      <Panel title="Ticket" actions={close}>
-        <p className="muted">Loading…</p>
+      <Panel title={t('panel.ticket')} actions={close}>
+        <p className="muted">{t('common:loading')}</p>
       </Panel>
     );
   }
@@ -123,71 +121,71 @@ function TicketPanelContent(props: TicketPanelProps) {
   const objections = (history ?? []).filter((entry) => entry.type === 'TicketReopened').map((entry) => ({ at: entry.occurredAt, ...(entry.data as { objection?: string; round?: number }) }));
 
   return (
-    <Panel title={ticket.subject ?? `Ticket ${ticketId.slice(0, 8)}`} actions={close}>
+    <Panel title={ticket.subject ?? t('ticketShort', { id: ticketId.slice(0, 8) })} actions={close}>
       <div className="dept-ticket" data-testid="ticket-panel" data-ticket-id={ticketId}>
         <div className="dept-badges">
           <span className="badge" data-testid="ticket-status">
-            {STATUS_NAMES[ticket.status]}
+            {t(`status.${ticket.status}`)}
           </span>
-          {ticket.complaint ? <span className="badge badge--danger">Complaint</span> : <span className="badge">{TYPE_NAMES[ticket.type as keyof typeof TYPE_NAMES] ?? ticket.type}</span>}
-          <span className={`badge${ticket.priority === 'urgent' ? ' badge--danger' : ticket.priority === 'high' ? ' badge--warn' : ''}`}>priority {ticket.priority}</span>
-          {ticket.round > 1 && <span className="badge badge--warn">round {ticket.round}</span>}
-          {ticket.managementInvolved && <span className="badge badge--warn">management involved</span>}
-          {ticket.outcome && <span className="badge badge--ok">{ticket.outcome.replace(/_/g, ' ')}</span>}
+          {ticket.complaint ? <span className="badge badge--danger">{t('table.complaint')}</span> : <span className="badge">{t(`common:ticketTypes.${ticket.type}`, { defaultValue: ticket.type })}</span>}
+          <span className={`badge${ticket.priority === 'urgent' ? ' badge--danger' : ticket.priority === 'high' ? ' badge--warn' : ''}`}>{t('panel.priority', { priority: t(`common:priorities.${ticket.priority}`, { defaultValue: ticket.priority }) })}</span>
+          {ticket.round > 1 && <span className="badge badge--warn">{t('common:round', { round: ticket.round })}</span>}
+          {ticket.managementInvolved && <span className="badge badge--warn">{t('panel.managementInvolved')}</span>}
+          {ticket.outcome && <span className="badge badge--ok">{t(`outcome.${ticket.outcome}`, { defaultValue: ticket.outcome.replace(/_/g, ' ') })}</span>}
         </div>
         <dl className="cs-facts">
-          <dt>Ticket</dt>
+          <dt>{t('panel.ticket')}</dt>
           <dd>
             <code>{ticketId}</code>
           </dd>
-          <dt>Department</dt>
+          <dt>{t('panel.departmentTerm')}</dt>
           <dd>{ownDepartment?.name ?? ticket.department}</dd>
-          <dt>Responsible</dt>
-          <dd data-testid="ticket-handler">{ticket.handlerId ? (nameOf(ownDepartment, ticket.handlerId) ?? ticket.handlerId) : 'no handler named yet'}</dd>
-          <dt>Category</dt>
+          <dt>{t('panel.responsible')}</dt>
+          <dd data-testid="ticket-handler">{ticket.handlerId ? (nameOf(ownDepartment, ticket.handlerId) ?? ticket.handlerId) : t('panel.noHandler')}</dd>
+          <dt>{t('panel.category')}</dt>
           <dd>
-            {ticket.category} · via {CHANNEL_NAMES[ticket.channel as keyof typeof CHANNEL_NAMES] ?? ticket.channel}
+            {t('panel.via', { category: ticket.category, channel: t(`common:channels.${ticket.channel}`, { defaultValue: ticket.channel }) })}
             {ticket.platform ? ` (${ticket.platform})` : ''}
           </dd>
-          <dt>{DEADLINE_LABELS.first_response}</dt>
+          <dt>{t('common:deadlines.first_response')}</dt>
           <dd>
             {ticket.firstResponseGiven || !working ? (
-              <span className="muted">{ticket.firstResponseGiven ? 'given' : `was due ${formatInstant(ticket.deadlines.firstResponseDueAt)}`}</span>
+              <span className="muted">{ticket.firstResponseGiven ? t('panel.given') : t('panel.wasDue', { time: formatInstant(ticket.deadlines.firstResponseDueAt) })}</span>
             ) : (
               <Countdown dueAt={ticket.deadlines.firstResponseDueAt} now={props.now} />
             )}
-            {ticket.escalations.first_response !== 'none' && <span className="badge badge--warn dept-overdue">{ESCALATION_TEXT[ticket.escalations.first_response]}</span>}
+            {ticket.escalations.first_response !== 'none' && <span className="badge badge--warn dept-overdue">{t(`escalation.${ticket.escalations.first_response}`)}</span>}
           </dd>
-          <dt>{DEADLINE_LABELS.resolution}</dt>
+          <dt>{t('common:deadlines.resolution')}</dt>
           <dd>
-            {working ? <Countdown dueAt={ticket.deadlines.resolutionDueAt} now={props.now} /> : <span className="muted">due {formatInstant(ticket.deadlines.resolutionDueAt)}</span>}
-            {ticket.escalations.resolution !== 'none' && <span className="badge badge--warn dept-overdue">{ESCALATION_TEXT[ticket.escalations.resolution]}</span>}
+            {working ? <Countdown dueAt={ticket.deadlines.resolutionDueAt} now={props.now} /> : <span className="muted">{t('panel.due', { time: formatInstant(ticket.deadlines.resolutionDueAt) })}</span>}
+            {ticket.escalations.resolution !== 'none' && <span className="badge badge--warn dept-overdue">{t(`escalation.${ticket.escalations.resolution}`)}</span>}
           </dd>
         </dl>
 
-        <section className="dept-section" aria-label="What the customer asked">
-          <h3>What the customer asked</h3>
+        <section className="dept-section" aria-label={t('panel.asked')}>
+          <h3>{t('panel.asked')}</h3>
           {contact?.description ? (
             <p className="dept-description">{contact.description}</p>
           ) : (
             <p className="muted">
               {historyError instanceof ApiError && historyError.status === 403
-                ? 'The description is shown once your department has taken the ticket over.'
+                ? t('panel.afterTakeOver')
                 : historyError instanceof ApiError && historyError.status === 404
-                  ? 'The ticket’s history has not arrived yet…'
+                  ? t('panel.historyNotYet')
                   : history
-                    ? 'No description recorded.'
-                    : 'Loading…'}
+                    ? t('panel.noDescription')
+                    : t('common:loading')}
             </p>
           )}
           {handOvers.filter((entry) => entry.note).map((entry, index) => (
             <p key={index} className="dept-note">
-              <strong>CS’s note:</strong> {entry.note}
+              <strong>{t('panel.csNote')}</strong> {entry.note}
             </p>
           ))}
           {objections.map((entry) => (
             <p key={entry.at} className="dept-note dept-note--objection">
-              <strong>Customer not satisfied (before round {entry.round}):</strong> {entry.objection}
+              <strong>{t('panel.objection', { round: entry.round })}</strong> {entry.objection}
             </p>
           ))}
         </section>
@@ -197,7 +195,7 @@ function TicketPanelContent(props: TicketPanelProps) {
         <div aria-live="polite">{flash && <Notice success={flash} />}</div>
         {ticket.pendingTransfer && !offeredToUs && (
           <p className="notice dept-pending">
-            Offered to {ticket.pendingTransfer.toDepartment}, waiting for their answer: “{ticket.pendingTransfer.reason}”
+            {t('panel.offeredWaiting', { department: ticket.pendingTransfer.toDepartment, reason: ticket.pendingTransfer.reason })}
           </p>
         )}
         {offeredToUs && <TransferAnswer ticketId={ticketId} from={ticket.department} reason={ticket.pendingTransfer!.reason} onDone={done} />}
@@ -211,14 +209,14 @@ function TicketPanelContent(props: TicketPanelProps) {
             {working && !ticket.pendingTransfer && (
               <TransferForm ticketId={ticketId} departments={props.departments.filter((candidate) => candidate.id !== ticket.department)} onDone={done} />
             )}
-            {ticket.status === 'awaiting_handler' && !managerLike && <p className="muted">Claim it to become the responsible handler; then progress and the result can be reported.</p>}
+            {ticket.status === 'awaiting_handler' && !managerLike && <p className="muted">{t('panel.claimHint')}</p>}
           </div>
         )}
 
         <Conversation ticketId={ticketId} />
 
         <details className="dept-history">
-          <summary>History{history ? ` (${history.length} events)` : ''}</summary>
+          <summary>{history ? t('panel.historyCount', { count: history.length }) : t('panel.history')}</summary>
           {history ? (
             <ol>
               {history.map((entry) => (
@@ -266,6 +264,7 @@ function ActionForm(props: { title: string; submit: string; shown: readonly stri
 
 function ClaimButton({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
   const { busy, error, submit } = useSubmit();
+  const { t } = useTranslation('department');
   return (
     <div className="dept-form">
       <button
@@ -274,12 +273,12 @@ function ClaimButton({ ticketId, onDone }: { ticketId: string; onDone: (message:
         onClick={() =>
           void submit(async () => {
             await api('routing', `/v1/tickets/${ticketId}/claim`, { body: {} });
-            onDone('Claimed: you are the responsible handler.');
+            onDone(t('claim.done'));
             return null;
           })
         }
       >
-        Claim this ticket
+        {t('claim.button')}
       </button>
       <Notice error={error || undefined} />
     </div>
@@ -290,33 +289,34 @@ function AssignForm({ ticketId, department, current, onDone }: { ticketId: strin
   const handlers = department?.handlers ?? [];
   const [handlerId, setHandlerId] = useState(handlers.find((candidate) => candidate.id !== current)?.id ?? handlers[0]?.id ?? '');
   const [reason, setReason] = useState('');
+  const { t } = useTranslation('department');
   return (
     <ActionForm
-      title={current ? 'Name another responsible handler' : 'Assign a responsible handler'}
-      submit="Assign"
+      title={current ? t('assign.another') : t('assign.title')}
+      submit={t('assign.submit')}
       secondary
       shown={['handlerId', 'reason']}
       run={async () => {
         await api('routing', `/v1/tickets/${ticketId}/assign`, { body: { handlerId, ...(reason.trim() ? { reason } : {}) } });
         setReason('');
-        onDone(`Assigned to ${handlerId}.`);
+        onDone(t('assign.done', { handler: handlerId }));
         return null;
       }}
     >
       {(error) => (
         <div className="row">
-          <Field label="Handler" field="handlerId" error={error}>
+          <Field label={t('assign.handler')} field="handlerId" error={error}>
             {(control) => (
               <select {...control} value={handlerId} onChange={(event) => setHandlerId(event.target.value)}>
                 {handlers.map((candidate) => (
                   <option key={candidate.id} value={candidate.id}>
-                    {candidate.name} ({candidate.id}){candidate.id === current ? ' — responsible now' : ''}
+                    {candidate.name} ({candidate.id}){candidate.id === current ? t('assign.responsibleNow') : ''}
                   </option>
                 ))}
               </select>
             )}
           </Field>
-          <Field label="Reason (optional)" field="reason" error={error}>
+          <Field label={t('assign.reason')} field="reason" error={error}>
             {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
           </Field>
         </div>
@@ -327,21 +327,22 @@ function AssignForm({ ticketId, department, current, onDone }: { ticketId: strin
 
 function ProgressForm({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
   const [note, setNote] = useState('');
+  const { t } = useTranslation('department');
   return (
     <ActionForm
-      title="Progress for CS"
-      submit="Send progress update"
+      title={t('progress.title')}
+      submit={t('progress.submit')}
       secondary
       shown={['note']}
       run={async () => {
         await api('routing', `/v1/tickets/${ticketId}/progress`, { body: { note } });
         setNote('');
-        onDone('Progress sent to CS.');
+        onDone(t('progress.done'));
         return null;
       }}
     >
       {(error) => (
-        <Field label="Progress note" field="note" error={error} hint="the first note of a round is the department’s handling plan">
+        <Field label={t('progress.note')} field="note" error={error} hint={t('progress.hint')}>
           {(control) => <textarea {...control} rows={2} value={note} onChange={(event) => setNote(event.target.value)} />}
         </Field>
       )}
@@ -353,31 +354,32 @@ function ResultForm({ ticketId, complaint, onDone }: { ticketId: string; complai
   const [summary, setSummary] = useState('');
   const [apology, setApology] = useState('');
   const [correctiveAction, setCorrectiveAction] = useState('');
+  const { t } = useTranslation('department');
   return (
     <ActionForm
-      title="Result for CS"
-      submit="Report the result to CS"
+      title={t('result.title')}
+      submit={t('result.submit')}
       shown={['summary', 'apology', 'correctiveAction']}
       run={async () => {
         const optional = (name: string, value: string) => (value.trim() ? { [name]: value } : {});
         await api('routing', `/v1/tickets/${ticketId}/result`, { body: { summary, ...optional('apology', apology), ...optional('correctiveAction', correctiveAction) } });
-        onDone('Result reported: CS will confirm it with the customer.');
+        onDone(t('result.done'));
         return null;
       }}
     >
       {(error) => (
         <>
-          <Field label="Result" field="summary" error={error} hint="what was done; CS reports it to the customer">
+          <Field label={t('result.summary')} field="summary" error={error} hint={t('result.summaryHint')}>
             {(control) => <textarea {...control} rows={3} value={summary} onChange={(event) => setSummary(event.target.value)} />}
           </Field>
-          <Field label={complaint ? 'Apology to the customer (required for a complaint)' : 'Apology to the customer (optional)'} field="apology" error={error}>
+          <Field label={complaint ? t('result.apologyRequired') : t('result.apologyOptional')} field="apology" error={error}>
             {(control) => <textarea {...control} rows={2} value={apology} onChange={(event) => setApology(event.target.value)} />}
           </Field>
           <Field
-            label={complaint ? 'Corrective action (required for a complaint)' : 'Corrective action (optional)'}
+            label={complaint ? t('result.correctiveRequired') : t('result.correctiveOptional')}
             field="correctiveAction"
             error={error}
-            hint="what changes so that the same problem does not happen again"
+            hint={t('result.correctiveHint')}
           >
             {(control) => <textarea {...control} rows={2} value={correctiveAction} onChange={(event) => setCorrectiveAction(event.target.value)} />}
           </Field>
@@ -390,25 +392,26 @@ function ResultForm({ ticketId, complaint, onDone }: { ticketId: string; complai
 function TransferForm({ ticketId, departments, onDone }: { ticketId: string; departments: readonly Department[]; onDone: (message: string) => void }) {
   const [toDepartment, setToDepartment] = useState('');
   const [reason, setReason] = useState('');
+  const { t } = useTranslation('department');
   return (
     <ActionForm
-      title="Pass to another department"
-      submit="Pass to department"
+      title={t('transfer.title')}
+      submit={t('transfer.submit')}
       secondary
       shown={['toDepartment', 'reason']}
       run={async () => {
         await api('routing', `/v1/tickets/${ticketId}/transfer`, { body: { toDepartment, reason } });
         setReason('');
-        onDone(`Offered to ${toDepartment}; the ticket stays here until they accept.`);
+        onDone(t('transfer.done', { department: toDepartment }));
         return null;
       }}
     >
       {(error) => (
         <div className="row">
-          <Field label="Department" field="toDepartment" error={error}>
+          <Field label={t('transfer.department')} field="toDepartment" error={error}>
             {(control) => (
               <select {...control} value={toDepartment} onChange={(event) => setToDepartment(event.target.value)}>
-                <option value="">Choose a department…</option>
+                <option value="">{t('transfer.choose')}</option>
                 {departments.map((candidate) => (
                   <option key={candidate.id} value={candidate.id}>
                     {candidate.name}
@@ -417,7 +420,7 @@ function TransferForm({ ticketId, departments, onDone }: { ticketId: string; dep
               </select>
             )}
           </Field>
-          <Field label="Reason for passing it on" field="reason" error={error}>
+          <Field label={t('transfer.reason')} field="reason" error={error}>
             {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
           </Field>
         </div>
@@ -430,11 +433,13 @@ function TransferForm({ ticketId, departments, onDone }: { ticketId: string; dep
 export function TransferAnswer({ ticketId, from, reason, onDone, compact }: { ticketId: string; from: string; reason: string | null; onDone: (message: string) => void; compact?: boolean }) {
   const accepting = useSubmit();
   const [refusal, setRefusal] = useState('');
+  const { t } = useTranslation('department');
   return (
     <div className={`dept-transfer${compact ? ' dept-transfer--compact' : ''}`}>
       {!compact && (
         <p>
-          <strong>{from}</strong> asks your department to take this ticket over{reason ? `: “${reason}”` : '.'}
+          {t('transfer.asks', { from })}
+          {reason ? `: “${reason}”` : '.'}
         </p>
       )}
       <div className="dept-transfer__accept">
@@ -444,29 +449,29 @@ export function TransferAnswer({ ticketId, from, reason, onDone, compact }: { ti
           onClick={() =>
             void accepting.submit(async () => {
               await api('routing', `/v1/tickets/${ticketId}/transfer/accept`, { body: {} });
-              onDone('Accepted: the ticket is now your department’s.');
+              onDone(t('transfer.accepted'));
               return null;
             })
           }
         >
-          Accept the ticket
+          {t('transfer.accept')}
         </button>
         <Notice error={accepting.error || undefined} />
       </div>
       <ActionForm
-        title="Refuse the pass"
-        submit="Refuse"
+        title={t('transfer.refuseTitle')}
+        submit={t('transfer.refuse')}
         secondary
         shown={['reason']}
         run={async () => {
           await api('routing', `/v1/tickets/${ticketId}/transfer/refuse`, { body: { reason: refusal } });
           setRefusal('');
-          onDone(`Refused; the ticket stays with ${from}.`);
+          onDone(t('transfer.refused', { from }));
           return null;
         }}
       >
         {(error) => (
-          <Field label="Why your department refuses it" field="reason" error={error}>
+          <Field label={t('transfer.refuseReason')} field="reason" error={error}>
             {(control) => <input {...control} value={refusal} onChange={(event) => setRefusal(event.target.value)} />}
           </Field>
         )}

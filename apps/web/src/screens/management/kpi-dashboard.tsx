@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { i18n, localeFormat } from '../../i18n';
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, apiUrl } from '../../api';
 import { Field, formatDuration, formatInstant, formatPercent, Notice, Panel } from '../../ui';
@@ -8,32 +10,28 @@ import { DEFAULT_TIME_ZONE, fromLocalInput, RANGE_CHOICES, rangeOf, type Range, 
 
 type Kind = 'rate' | 'minutes';
 
+// A card's name is `kpi.cards.<kpi>` in the management namespace.
 interface Card {
   readonly kpi: KpiName;
-  readonly label: string;
   readonly kind: Kind;
   /** What the figure is counted over, in words. */
   readonly basis: (figures: KpiFigures) => string;
 }
 
 /** The standards first (satisfaction, response and resolution times, deadlines), then the other indicators. */
+const basis = (key: string, values: Record<string, unknown>) => i18n.t(`management:kpi.basis.${key}`, values);
 const CARDS: readonly Card[] = [
-  { kpi: 'satisfactionRate', label: 'Customer satisfaction', kind: 'rate', basis: (f) => `${f.closedSatisfied} of ${f.closed} closed tickets satisfied` },
-  { kpi: 'firstResponseMinutesMedian', label: 'First response, median', kind: 'minutes', basis: (f) => `over ${f.firstResponseMinutes.count} tickets answered` },
-  { kpi: 'firstResponseMinutesP90', label: 'First response, 90th percentile', kind: 'minutes', basis: (f) => `over ${f.firstResponseMinutes.count} tickets answered` },
-  { kpi: 'resolutionMinutesMedian', label: 'Resolution, median', kind: 'minutes', basis: (f) => `over ${f.resolutionMinutes.count} tickets resolved` },
-  { kpi: 'resolutionMinutesP90', label: 'Resolution, 90th percentile', kind: 'minutes', basis: (f) => `over ${f.resolutionMinutes.count} tickets resolved` },
-  {
-    kpi: 'firstResponseDeadlineRate',
-    label: 'First-response deadlines kept',
-    kind: 'rate',
-    basis: (f) => `${f.firstResponseDeadline.met} met, ${f.firstResponseDeadline.missed} missed`,
-  },
-  { kpi: 'resolutionDeadlineRate', label: 'Resolution deadlines kept', kind: 'rate', basis: (f) => `${f.resolutionDeadline.met} met, ${f.resolutionDeadline.missed} missed` },
-  { kpi: 'complaintRate', label: 'Complaint rate', kind: 'rate', basis: (f) => `${f.complaints} complaints in ${f.tickets} tickets` },
-  { kpi: 'resolutionRate', label: 'Resolution rate', kind: 'rate', basis: (f) => `${f.closedSatisfied} of ${f.tickets} tickets resolved` },
-  { kpi: 'firstContactResolutionRate', label: 'First-contact resolution', kind: 'rate', basis: (f) => `${f.resolvedAtFirstContact} of ${f.tickets} tickets` },
-  { kpi: 'reopenRate', label: 'Reopened (second handling)', kind: 'rate', basis: (f) => `${f.reopened} of ${f.withResult} tickets with a result` },
+  { kpi: 'satisfactionRate', kind: 'rate', basis: (f) => basis('satisfied', { satisfied: f.closedSatisfied, closed: f.closed }) },
+  { kpi: 'firstResponseMinutesMedian', kind: 'minutes', basis: (f) => basis('answered', { count: f.firstResponseMinutes.count }) },
+  { kpi: 'firstResponseMinutesP90', kind: 'minutes', basis: (f) => basis('answered', { count: f.firstResponseMinutes.count }) },
+  { kpi: 'resolutionMinutesMedian', kind: 'minutes', basis: (f) => basis('resolved', { count: f.resolutionMinutes.count }) },
+  { kpi: 'resolutionMinutesP90', kind: 'minutes', basis: (f) => basis('resolved', { count: f.resolutionMinutes.count }) },
+  { kpi: 'firstResponseDeadlineRate', kind: 'rate', basis: (f) => basis('deadlines', { met: f.firstResponseDeadline.met, missed: f.firstResponseDeadline.missed }) },
+  { kpi: 'resolutionDeadlineRate', kind: 'rate', basis: (f) => basis('deadlines', { met: f.resolutionDeadline.met, missed: f.resolutionDeadline.missed }) },
+  { kpi: 'complaintRate', kind: 'rate', basis: (f) => basis('complaints', { complaints: f.complaints, tickets: f.tickets }) },
+  { kpi: 'resolutionRate', kind: 'rate', basis: (f) => basis('resolvedOf', { resolved: f.closedSatisfied, tickets: f.tickets }) },
+  { kpi: 'firstContactResolutionRate', kind: 'rate', basis: (f) => basis('firstContact', { count: f.resolvedAtFirstContact, tickets: f.tickets }) },
+  { kpi: 'reopenRate', kind: 'rate', basis: (f) => basis('reopened', { reopened: f.reopened, withResult: f.withResult }) },
 ];
 
 export function kpiValue(figures: KpiFigures, kpi: KpiName): number | null {
@@ -56,8 +54,7 @@ export function kpiValue(figures: KpiFigures, kpi: KpiName): number | null {
 }
 
 /** Period bounds as the organisation reads them: its own clock, not the browser's. */
-const inZone = (iso: string, timeZone: string): string =>
-  new Date(iso).toLocaleString(undefined, { timeZone, dateStyle: 'medium', timeStyle: 'short' });
+const inZone = (iso: string, timeZone: string): string => localeFormat().dateTime(iso, { timeZone, dateStyle: 'medium', timeStyle: 'short' });
 
 const formatMinutes = (minutes: number | null): string => (minutes === null ? '—' : formatDuration(minutes * 60_000));
 const formatValue = (kind: Kind, value: number | null): string => (kind === 'rate' ? formatPercent(value) : formatMinutes(value));
@@ -67,30 +64,14 @@ function formatTarget(kind: Kind, target: Target): string {
   const bound = 'min' in target ? target.min : target.max;
   const sign = 'min' in target ? '≥' : '≤';
   if (kind === 'rate') return `${sign} ${formatPercent(bound)}`;
-  return `${sign} ${bound >= 60 && bound % 60 === 0 ? `${bound / 60} h` : formatMinutes(bound)}`;
+  return `${sign} ${bound >= 60 && bound % 60 === 0 ? i18n.t('management:kpi.hoursUnit', { count: bound / 60 }) : formatMinutes(bound)}`;
 }
 
-const GROUPINGS: readonly { value: GroupBy | ''; label: string }[] = [
-  { value: '', label: 'No grouping (total only)' },
-  { value: 'period', label: 'Period' },
-  { value: 'department', label: 'Department' },
-  { value: 'agent', label: 'Agent' },
-  { value: 'channel', label: 'Channel' },
-  { value: 'type', label: 'Type of contact' },
-];
+// Their names are `kpi.groupings.<value or none>` and `kpi.granularity.<value>`.
+const GROUPINGS: readonly (GroupBy | '')[] = ['', 'period', 'department', 'agent', 'channel', 'type'];
+const GRANULARITIES: readonly Granularity[] = ['day', 'week', 'month'];
 
-const GRANULARITY_LABELS: Record<Granularity, string> = { day: 'Day', week: 'Week', month: 'Month' };
-
-const CHANNEL_NAMES: Record<string, string> = {
-  web_chat: 'Website chat',
-  message_board: 'Message board',
-  email: 'E-mail',
-  hotline: 'Hotline',
-  social_media: 'Social media',
-  on_site: 'On site',
-  visit: 'Customer visit',
-};
-export const channelName = (channel: string | null | undefined): string => (channel ? (CHANNEL_NAMES[channel] ?? channel) : '—');
+export const channelName = (channel: string | null | undefined): string => (channel ? i18n.t(`common:channels.${channel}`, { defaultValue: channel }) : '—');
 
 const ACCENT = '#1f5fbf';
 const PEAK = '#c4660a';
@@ -108,6 +89,7 @@ export function KpiDashboard() {
   const [complaints, setComplaints] = useState<ComplaintReport | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
+  const { t } = useTranslation('management');
 
   // "This week" is fixed when it is chosen (or refreshed), so the figures do not shift under the reader.
   const range: Range = useMemo(
@@ -145,25 +127,25 @@ export function KpiDashboard() {
   return (
     <>
       <Panel
-        title="Service KPIs"
+        title={t('kpi.title')}
         actions={
           <div className="row">
             <button type="button" className="secondary" onClick={() => setRefreshed((count) => count + 1)}>
-              Refresh
+              {t('common:refresh')}
             </button>
             <a className="mqa-button-link" href={apiUrl('evaluation', '/v1/kpis', { ...query, format: 'csv' })} download="kpis.csv">
-              Download CSV
+              {t('kpi.csv')}
             </a>
           </div>
         }
       >
-        <form className="kpi-filters" aria-label="KPI query" onSubmit={(event) => event.preventDefault()}>
-          <Field label="Period" field="range" error={error}>
+        <form className="kpi-filters" aria-label={t('kpi.query')} onSubmit={(event) => event.preventDefault()}>
+          <Field label={t('kpi.period')} field="range" error={error}>
             {(control) => (
               <select {...control} value={choice} onChange={(event) => setChoice(event.target.value as RangeChoice)}>
                 {RANGE_CHOICES.map((option) => (
                   <option key={option.value} value={option.value}>
-                    {option.label}
+                    {t(`kpi.ranges.${option.value}`)}
                   </option>
                 ))}
               </select>
@@ -171,44 +153,44 @@ export function KpiDashboard() {
           </Field>
           {choice === 'custom' && (
             <>
-              <Field label="Opened from" field="from" error={error}>
+              <Field label={t('kpi.openedFrom')} field="from" error={error}>
                 {(control) => <input {...control} type="datetime-local" value={customFrom} onChange={(event) => setCustomFrom(event.target.value)} />}
               </Field>
-              <Field label="Opened before" field="to" error={error}>
+              <Field label={t('kpi.openedBefore')} field="to" error={error}>
                 {(control) => <input {...control} type="datetime-local" value={customTo} onChange={(event) => setCustomTo(event.target.value)} />}
               </Field>
             </>
           )}
-          <Field label="Group by" field="groupBy" error={error}>
+          <Field label={t('kpi.groupBy')} field="groupBy" error={error}>
             {(control) => (
               <select {...control} value={groupBy} onChange={(event) => setGroupBy(event.target.value as GroupBy | '')}>
-                {GROUPINGS.map((option) => (
-                  <option key={option.value} value={option.value}>
-                    {option.label}
+                {GROUPINGS.map((value) => (
+                  <option key={value} value={value}>
+                    {t(`kpi.groupings.${value || 'none'}`)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
-          <Field label="Rows per" field="period" error={error} hint={groupBy === 'period' && !granularity ? 'month unless chosen' : undefined}>
+          <Field label={t('kpi.rowsPer')} field="period" error={error} hint={groupBy === 'period' && !granularity ? t('kpi.monthUnlessChosen') : undefined}>
             {(control) => (
               <select {...control} value={granularity} onChange={(event) => setGranularity(event.target.value as Granularity | '')}>
-                <option value="">{groupBy === 'period' ? 'Month (default)' : 'Whole period'}</option>
-                {(Object.keys(GRANULARITY_LABELS) as Granularity[]).map((value) => (
+                <option value="">{groupBy === 'period' ? t('kpi.monthDefault') : t('kpi.wholePeriod')}</option>
+                {GRANULARITIES.map((value) => (
                   <option key={value} value={value}>
-                    {GRANULARITY_LABELS[value]}
+                    {t(`kpi.granularity.${value}`)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
           <fieldset className="policy-toggle">
-            <legend>Deadlines and targets</legend>
+            <legend>{t('kpi.policyLegend')}</legend>
             <label>
-              <input type="radio" name="policy" value="then" checked={policy === 'then'} onChange={() => setPolicy('then')} /> As they were then
+              <input type="radio" name="policy" value="then" checked={policy === 'then'} onChange={() => setPolicy('then')} /> {t('kpi.asThen')}
             </label>
             <label>
-              <input type="radio" name="policy" value="now" checked={policy === 'now'} onChange={() => setPolicy('now')} /> Under today’s policy
+              <input type="radio" name="policy" value="now" checked={policy === 'now'} onChange={() => setPolicy('now')} /> {t('kpi.underToday')}
             </label>
           </fieldset>
         </form>
@@ -216,27 +198,34 @@ export function KpiDashboard() {
         {report && (
           <p className="muted kpi-scope" data-testid="kpi-scope">
             {report.from || report.to
-              ? `Tickets opened${report.from ? ` from ${inZone(report.from, report.timeZone)}` : ''}${report.to ? ` before ${inZone(report.to, report.timeZone)}` : ''}`
-              : 'All tickets'}
+              ? `${t('kpi.ticketsOpened')}${report.from ? t('kpi.from', { time: inZone(report.from, report.timeZone) }) : ''}${report.to ? t('kpi.before', { time: inZone(report.to, report.timeZone) }) : ''}`
+              : t('kpi.allTickets')}
             {' · '}
-            {report.policy.basis === 'then' ? 'deadlines as recorded, targets then in force' : 'deadlines recomputed and targets under today’s policy'}
-            {` (targets ${report.policy.targetsVersions.join(', ')}${report.policy.deadlinePolicyVersions.length ? `; deadlines ${report.policy.deadlinePolicyVersions.join(', ')}` : ''})`}
+            {report.policy.basis === 'then' ? t('kpi.basisThen') : t('kpi.basisNow')}
+            {t('kpi.versions', {
+              targets: report.policy.targetsVersions.join(', '),
+              deadlines: report.policy.deadlinePolicyVersions.length ? t('kpi.deadlineVersions', { versions: report.policy.deadlinePolicyVersions.join(', ') }) : '',
+            })}
             {' · '}
-            {`times in ${report.timeZone}`}
+            {t('kpi.timesIn', { zone: report.timeZone })}
             {' · '}
-            {`as of ${formatInstant(report.asOf)}`}
+            {t('kpi.asOf', { time: formatInstant(report.asOf) })}
           </p>
         )}
         <div aria-live="polite" aria-busy={loading}>
-          {loading && !report && <p className="muted">Loading the figures…</p>}
+          {loading && !report && <p className="muted">{t('kpi.loading')}</p>}
           {total && (
             <>
               <p className="kpi-volume">
-                <strong data-testid="kpi-tickets">{total.figures.tickets}</strong> tickets, <strong data-testid="kpi-complaints">{total.figures.complaints}</strong>{' '}
-                complaints, <strong>{total.figures.closed}</strong> closed
-                {total.figures.closedUnreachable > 0 ? ` (${total.figures.closedUnreachable} unreachable, never counted as satisfied)` : ''}
+                <Trans
+                  t={t}
+                  i18nKey="kpi.volume"
+                  values={{ tickets: total.figures.tickets, complaints: total.figures.complaints, closed: total.figures.closed }}
+                  components={[<strong data-testid="kpi-tickets" />, <strong data-testid="kpi-complaints" />, <strong />]}
+                />
+                {total.figures.closedUnreachable > 0 ? t('kpi.unreachable', { count: total.figures.closedUnreachable }) : ''}
               </p>
-              <ul className="kpi-cards" aria-label="Indicators against their targets">
+              <ul className="kpi-cards" aria-label={t('kpi.indicators')}>
                 {CARDS.map((card) => (
                   <KpiCard key={card.kpi} card={card} row={total} />
                 ))}
@@ -247,19 +236,19 @@ export function KpiDashboard() {
       </Panel>
       {report && total && (
         <div className="grid">
-          <Panel title="Volume by hour of day">
+          <Panel title={t('kpi.byHour')}>
             <HourChart report={report} />
           </Panel>
-          <Panel title="Volume by channel">
+          <Panel title={t('kpi.byChannel')}>
             <ChannelChart figures={total.figures} />
           </Panel>
-          <Panel title="Complaint causes">{complaints && <ComplaintCauses report={complaints} />}</Panel>
+          <Panel title={t('kpi.causes')}>{complaints && <ComplaintCauses report={complaints} />}</Panel>
         </div>
       )}
       {report && report.rows.length > 0 && <GroupedRows report={report} />}
       {report && (report.groupBy || report.period) && report.rows.length === 0 && (
-        <Panel title="Grouped figures">
-          <p className="muted">No tickets in this period.</p>
+        <Panel title={t('kpi.grouped')}>
+          <p className="muted">{t('kpi.noTickets')}</p>
         </Panel>
       )}
     </>
@@ -269,19 +258,20 @@ export function KpiDashboard() {
 function KpiCard({ card, row }: { card: Card; row: KpiRow }) {
   const actual = kpiValue(row.figures, card.kpi);
   const check = row.targets.find((candidate) => candidate.kpi === card.kpi);
+  const { t } = useTranslation('management');
   return (
     <li className={`kpi-card${check?.met === false ? ' kpi-card--missed' : check?.met === true ? ' kpi-card--met' : ''}`} data-testid={`kpi-${card.kpi}`}>
-      <span className="kpi-card__label">{card.label}</span>
+      <span className="kpi-card__label">{t(`kpi.cards.${card.kpi}`)}</span>
       <span className="kpi-card__actual" data-value={actual === null ? '' : String(actual)}>
         {formatValue(card.kind, actual)}
       </span>
       <span className="kpi-card__target">
         {check ? (
           <>
-            target {formatTarget(card.kind, check.target)} <MetBadge met={check.met} />
+            {t('kpi.target', { target: formatTarget(card.kind, check.target) })} <MetBadge met={check.met} />
           </>
         ) : (
-          <span className="muted">no target set</span>
+          <span className="muted">{t('kpi.noTarget')}</span>
         )}
       </span>
       <span className="kpi-card__basis muted">{card.basis(row.figures)}</span>
@@ -311,9 +301,10 @@ function hourRanges(hours: readonly number[]): string {
 function HourChart({ report }: { report: KpiReport }) {
   const data = report.total.figures.volumeByHour.map((hour) => ({ ...hour, label: String(hour.hour).padStart(2, '0') }));
   const busiest = report.total.figures.busiestHours;
+  const { t } = useTranslation('management');
   return (
     <figure className="kpi-chart">
-      <div className="kpi-chart__plot" role="img" aria-label={`Contacts per local hour; peak hours ${hourRanges(report.peakHours)} shaded in orange`}>
+      <div className="kpi-chart__plot" role="img" aria-label={t('kpi.hourChart', { hours: hourRanges(report.peakHours) })}>
         <ResponsiveContainer width="100%" height={220}>
           <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 8, bottom: 0, left: -20 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -323,7 +314,7 @@ function HourChart({ report }: { report: KpiReport }) {
             ))}
             <XAxis dataKey="hour" type="number" domain={[-0.5, 23.5]} ticks={[0, 3, 6, 9, 12, 15, 18, 21]} tickFormatter={(hour: number) => String(hour).padStart(2, '0')} tick={{ fontSize: 11 }} />
             <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-            <Tooltip formatter={(value) => [value, 'contacts']} labelFormatter={(hour) => `${String(hour).padStart(2, '0')}:00–${String(hour).padStart(2, '0')}:59`} />
+            <Tooltip formatter={(value) => [value, t('kpi.contacts')]} labelFormatter={(hour) => `${String(hour).padStart(2, '0')}:00–${String(hour).padStart(2, '0')}:59`} />
             <Bar dataKey="volume" isAnimationActive={false} barSize={8}>
               {data.map((hour) => (
                 <Cell key={hour.hour} fill={hour.peak ? PEAK : ACCENT} />
@@ -333,18 +324,18 @@ function HourChart({ report }: { report: KpiReport }) {
         </ResponsiveContainer>
       </div>
       <figcaption>
-        <span className="kpi-legend kpi-legend--peak" /> peak hours (shaded) {hourRanges(report.peakHours)} ({report.timeZone}) <span className="kpi-legend kpi-legend--plain" /> other hours
-        {busiest.length > 0 && <> · busiest: {busiest.map((hour) => `${String(hour).padStart(2, '0')}:00`).join(', ')}</>}
+        <span className="kpi-legend kpi-legend--peak" /> {t('kpi.peakHours', { hours: hourRanges(report.peakHours), zone: report.timeZone })} <span className="kpi-legend kpi-legend--plain" /> {t('kpi.otherHours')}
+        {busiest.length > 0 && <> · {t('kpi.busiest', { hours: busiest.map((hour) => `${String(hour).padStart(2, '0')}:00`).join(', ') })}</>}
       </figcaption>
       <details>
-        <summary>As a table</summary>
+        <summary>{t('kpi.asTable')}</summary>
         <div className="table-scroll">
           <table>
             <thead>
               <tr>
-                <th scope="col">Hour</th>
-                <th scope="col">Contacts</th>
-                <th scope="col">Peak</th>
+                <th scope="col">{t('kpi.hour')}</th>
+                <th scope="col">{t('kpi.contactsColumn')}</th>
+                <th scope="col">{t('kpi.peak')}</th>
               </tr>
             </thead>
             <tbody>
@@ -352,7 +343,7 @@ function HourChart({ report }: { report: KpiReport }) {
                 <tr key={hour.hour}>
                   <td>{hour.label}:00</td>
                   <td>{hour.volume}</td>
-                  <td>{hour.peak ? 'peak' : ''}</td>
+                  <td>{hour.peak ? t('kpi.peakMark') : ''}</td>
                 </tr>
               ))}
             </tbody>
@@ -365,15 +356,16 @@ function HourChart({ report }: { report: KpiReport }) {
 
 function ChannelChart({ figures }: { figures: KpiFigures }) {
   const data = Object.entries(figures.volumeByChannel).map(([channel, volume]) => ({ channel, name: channelName(channel), volume }));
+  const { t } = useTranslation('management');
   return (
     <figure className="kpi-chart">
-      <div className="kpi-chart__plot" role="img" aria-label={`Contacts per channel: ${data.map((row) => `${row.name} ${row.volume}`).join(', ')}`}>
+      <div className="kpi-chart__plot" role="img" aria-label={t('kpi.channelChart', { list: data.map((row) => `${row.name} ${row.volume}`).join(', ') })}>
         <ResponsiveContainer width="100%" height={220}>
           <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" horizontal={false} />
             <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} />
             <YAxis type="category" dataKey="name" width={110} tick={{ fontSize: 11 }} />
-            <Tooltip formatter={(value) => [value, 'contacts']} />
+            <Tooltip formatter={(value) => [value, t('kpi.contacts')]} />
             <Bar dataKey="volume" fill={ACCENT} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
@@ -383,19 +375,18 @@ function ChannelChart({ figures }: { figures: KpiFigures }) {
   );
 }
 
-const CAUSE_NAMES: Record<string, string> = { unclassified: 'Not recognised by a rule' };
-
 function ComplaintCauses({ report }: { report: ComplaintReport }) {
-  if (report.complaints === 0) return <p className="muted">No complaints in this period.</p>;
-  const data = report.byCause.map((share) => ({ ...share, name: CAUSE_NAMES[share.key] ?? share.key.replace(/_/g, ' ') }));
+  const { t } = useTranslation('management');
+  if (report.complaints === 0) return <p className="muted">{t('kpi.noComplaints')}</p>;
+  const data = report.byCause.map((share) => ({ ...share, name: share.key === 'unclassified' ? t('kpi.unclassified') : share.key.replace(/_/g, ' ') }));
   return (
     <>
-      <div className="kpi-chart__plot" role="img" aria-label={`Complaint causes: ${data.map((row) => `${row.name} ${formatPercent(row.share, 0)}`).join(', ')}`}>
+      <div className="kpi-chart__plot" role="img" aria-label={t('kpi.causesChart', { list: data.map((row) => `${row.name} ${formatPercent(row.share, 0)}`).join(', ') })}>
         <ResponsiveContainer width="100%" height={Math.max(80, data.length * 36)}>
           <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 8 }}>
             <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} />
             <YAxis type="category" dataKey="name" width={120} tick={{ fontSize: 11 }} />
-            <Tooltip formatter={(value) => [value, 'complaints']} />
+            <Tooltip formatter={(value) => [value, t('kpi.complaints')]} />
             <Bar dataKey="count" fill="#b3261e" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
@@ -403,13 +394,13 @@ function ComplaintCauses({ report }: { report: ComplaintReport }) {
       <div className="table-scroll">
         <table data-testid="complaint-causes">
           <caption className="muted">
-            {report.complaints} complaints; {report.withCorrectiveAction.count} put right with a corrective action ({formatPercent(report.withCorrectiveAction.share, 0)})
+            {t('kpi.causesCaption', { count: report.complaints, put: report.withCorrectiveAction.count, share: formatPercent(report.withCorrectiveAction.share, 0) })}
           </caption>
           <thead>
             <tr>
-              <th scope="col">Cause</th>
-              <th scope="col">Complaints</th>
-              <th scope="col">Share</th>
+              <th scope="col">{t('kpi.cause')}</th>
+              <th scope="col">{t('kpi.complaintsColumn')}</th>
+              <th scope="col">{t('kpi.share')}</th>
             </tr>
           </thead>
           <tbody>
@@ -424,21 +415,22 @@ function ComplaintCauses({ report }: { report: ComplaintReport }) {
         </table>
       </div>
       {report.byDepartment.length > 0 && (
-        <p className="muted">Put right by: {report.byDepartment.map((share) => `${share.key} ${share.count}`).join(', ')}</p>
+        <p className="muted">{t('kpi.putRightBy', { list: report.byDepartment.map((share) => `${share.key} ${share.count}`).join(', ') })}</p>
       )}
     </>
   );
 }
 
-const COLUMNS: readonly { kpi: KpiName; label: string; kind: Kind }[] = [
-  { kpi: 'satisfactionRate', label: 'Satisfaction', kind: 'rate' },
-  { kpi: 'firstResponseMinutesMedian', label: 'First response (median)', kind: 'minutes' },
-  { kpi: 'firstResponseMinutesP90', label: 'First response (P90)', kind: 'minutes' },
-  { kpi: 'resolutionMinutesMedian', label: 'Resolution (median)', kind: 'minutes' },
-  { kpi: 'resolutionMinutesP90', label: 'Resolution (P90)', kind: 'minutes' },
-  { kpi: 'firstResponseDeadlineRate', label: 'First-response deadlines', kind: 'rate' },
-  { kpi: 'resolutionDeadlineRate', label: 'Resolution deadlines', kind: 'rate' },
-  { kpi: 'complaintRate', label: 'Complaint rate', kind: 'rate' },
+// A column's heading is `kpi.columns.<kpi>`.
+const COLUMNS: readonly { kpi: KpiName; kind: Kind }[] = [
+  { kpi: 'satisfactionRate', kind: 'rate' },
+  { kpi: 'firstResponseMinutesMedian', kind: 'minutes' },
+  { kpi: 'firstResponseMinutesP90', kind: 'minutes' },
+  { kpi: 'resolutionMinutesMedian', kind: 'minutes' },
+  { kpi: 'resolutionMinutesP90', kind: 'minutes' },
+  { kpi: 'firstResponseDeadlineRate', kind: 'rate' },
+  { kpi: 'resolutionDeadlineRate', kind: 'rate' },
+  { kpi: 'complaintRate', kind: 'rate' },
 ];
 
 function keyLabel(report: KpiReport, row: KpiRow): string {
@@ -447,28 +439,32 @@ function keyLabel(report: KpiReport, row: KpiRow): string {
     report.groupBy === 'channel'
       ? channelName(key.channel)
       : report.groupBy && report.groupBy !== 'period'
-        ? (key[report.groupBy] ?? `no ${report.groupBy}`)
+        ? (key[report.groupBy] ?? i18n.t('management:kpi.noGroup', { group: i18n.t(`management:kpi.groupNames.${report.groupBy}`) }))
         : undefined;
-  return [key.period, group].filter(Boolean).join(' · ') || 'All';
+  return [key.period, group].filter(Boolean).join(' · ') || i18n.t('management:kpi.all');
 }
 
 function GroupedRows({ report }: { report: KpiReport }) {
-  const heading = [report.groupBy && report.groupBy !== 'period' ? report.groupBy : undefined, report.period ?? undefined].filter(Boolean).join(' and ');
+  const { t } = useTranslation('management');
+  const heading = [report.groupBy && report.groupBy !== 'period' ? report.groupBy : undefined, report.period ?? undefined]
+    .filter(Boolean)
+    .map((part) => t(`kpi.groupNames.${String(part)}`, { defaultValue: String(part) }))
+    .join(t('kpi.and'));
   const capitalised = heading.charAt(0).toUpperCase() + heading.slice(1);
   return (
-    <Panel title={`By ${heading}`}>
+    <Panel title={t('kpi.by', { heading })}>
       {(report.groupBy === 'agent' || report.groupBy === 'department') && (
-        <p className="muted">A ticket worked on by several {report.groupBy}s counts in each of their rows, so rows need not add up to the total.</p>
+        <p className="muted">{t('kpi.several', { group: t(`kpi.groupNames.${report.groupBy}`) })}</p>
       )}
       <div className="table-scroll">
         <table className="kpi-rows" data-testid="kpi-rows">
           <thead>
             <tr>
-              <th scope="col">{capitalised || 'Group'}</th>
-              <th scope="col">Tickets</th>
+              <th scope="col">{capitalised || t('kpi.group')}</th>
+              <th scope="col">{t('kpi.tickets')}</th>
               {COLUMNS.map((column) => (
                 <th key={column.kpi} scope="col">
-                  {column.label}
+                  {t(`kpi.columns.${column.kpi}`)}
                 </th>
               ))}
             </tr>
@@ -485,9 +481,9 @@ function GroupedRows({ report }: { report: KpiReport }) {
                     <td key={column.kpi} data-kpi={column.kpi} data-value={value === null ? '' : String(value)} className={check?.met === false ? 'kpi-cell--missed' : undefined}>
                       {formatValue(column.kind, value)}
                       {check && check.met !== null && (
-                        <span className={`kpi-mark ${check.met ? 'kpi-mark--met' : 'kpi-mark--missed'}`} title={`target ${formatTarget(column.kind, check.target)}`}>
+                        <span className={`kpi-mark ${check.met ? 'kpi-mark--met' : 'kpi-mark--missed'}`} title={t('kpi.target', { target: formatTarget(column.kind, check.target) })}>
                           {check.met ? ' ✓' : ' ✗'}
-                          <span className="mqa-visually-hidden">{check.met ? 'target met' : 'target missed'}</span>
+                          <span className="mqa-visually-hidden">{check.met ? t('kpi.targetMet') : t('kpi.targetMissed')}</span>
                         </span>
                       )}
                     </td>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { href } from '../../router';
 import { formatInstant, Notice, Panel } from '../../ui';
@@ -12,13 +13,6 @@ type View = (typeof VIEWS)[number];
 /** The most open tickets read at once; the list says when there are more. */
 const OPEN_PAGE = 200;
 
-const ESCALATION_LEVELS: Record<string, string> = { department_manager: 'Department manager', management: 'Management' };
-const TRIGGERS: Record<string, string> = {
-  first_response_overdue: 'first response overdue',
-  resolution_overdue: 'resolution overdue',
-  rounds_exhausted: 'rounds exhausted',
-};
-
 /**
  * Management's desk: the KPI dashboard, the complaints still open (management is on every
  * complaint from the start), and the tickets escalated to a manager or to management.
@@ -27,6 +21,7 @@ export function ManagementScreen({ route }: { route: readonly string[] }) {
   const view: View = VIEWS.includes(route[0] as View) ? (route[0] as View) : 'kpis';
   const [open, setOpen] = useState<TicketList | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useTranslation('management');
 
   const load = useCallback(() => {
     setError(null);
@@ -40,36 +35,36 @@ export function ManagementScreen({ route }: { route: readonly string[] }) {
   const escalated = open?.items.filter((ticket) => ticket.escalationCount > 0) ?? [];
   return (
     <div className="management">
-      <h1 className="mqa-title">Management</h1>
+      <h1 className="mqa-title">{t('title')}</h1>
       <ViewTabs
-        label="Management views"
+        label={t('viewsLabel')}
         base={['management']}
         current={view}
         views={[
-          { id: 'kpis', title: 'KPI dashboard' },
-          { id: 'complaints', title: 'Complaints in flight', ...(open ? { count: complaints.length } : {}) },
-          { id: 'escalations', title: 'Escalations', ...(open ? { count: escalated.length } : {}) },
+          { id: 'kpis', title: t('views.kpis') },
+          { id: 'complaints', title: t('views.complaints'), ...(open ? { count: complaints.length } : {}) },
+          { id: 'escalations', title: t('views.escalations'), ...(open ? { count: escalated.length } : {}) },
         ]}
       />
       {view === 'kpis' && <KpiDashboard />}
       {view !== 'kpis' && (
         <Panel
-          title={view === 'complaints' ? 'Complaints in flight' : 'Escalated tickets still open'}
+          title={view === 'complaints' ? t('views.complaints') : t('escalatedOpen')}
           actions={
             <button type="button" className="secondary" onClick={load}>
-              Refresh
+              {t('common:refresh')}
             </button>
           }
         >
           <Notice error={error} />
           {open && open.total > open.items.length && (
             <p className="muted">
-              The {open.items.length} newest of {open.total} open tickets are shown.
+              {t('newestOf', { shown: open.items.length, total: open.total })}
             </p>
           )}
           {open && view === 'complaints' && <ComplaintsInFlight tickets={complaints} />}
           {open && view === 'escalations' && <Escalations tickets={escalated} />}
-          {!open && !error && <p className="muted">Loading…</p>}
+          {!open && !error && <p className="muted">{t('common:loading')}</p>}
         </Panel>
       )}
     </div>
@@ -79,27 +74,29 @@ export function ManagementScreen({ route }: { route: readonly string[] }) {
 const shortId = (ticketId: string) => ticketId.slice(0, 8);
 
 function TicketLink({ ticketId }: { ticketId: string }) {
+  const { t } = useTranslation('management');
   return (
-    <a href={href('auditor', ticketId)} title={ticketId} aria-label={`History of ticket ${ticketId}`}>
+    <a href={href('auditor', ticketId)} title={ticketId} aria-label={t('historyOf', { ticket: ticketId })}>
       <code>{shortId(ticketId)}</code>
     </a>
   );
 }
 
 function ComplaintsInFlight({ tickets }: { tickets: readonly Lifecycle[] }) {
-  if (tickets.length === 0) return <p className="muted">No complaint is open.</p>;
+  const { t } = useTranslation('management');
+  if (tickets.length === 0) return <p className="muted">{t('noComplaint')}</p>;
   return (
     <div className="table-scroll">
       <table data-testid="complaints-in-flight">
         <thead>
           <tr>
-            <th scope="col">Ticket</th>
-            <th scope="col">Opened</th>
-            <th scope="col">Channel</th>
-            <th scope="col">Departments</th>
-            <th scope="col">Round</th>
-            <th scope="col">First response</th>
-            <th scope="col">Escalations</th>
+            <th scope="col">{t('col.ticket')}</th>
+            <th scope="col">{t('col.opened')}</th>
+            <th scope="col">{t('col.channel')}</th>
+            <th scope="col">{t('col.departments')}</th>
+            <th scope="col">{t('col.round')}</th>
+            <th scope="col">{t('col.firstResponse')}</th>
+            <th scope="col">{t('col.escalations')}</th>
           </tr>
         </thead>
         <tbody>
@@ -112,7 +109,7 @@ function ComplaintsInFlight({ tickets }: { tickets: readonly Lifecycle[] }) {
               <td>{channelName(ticket.channel)}</td>
               <td>{ticket.departmentsVisited.join(' → ') || '—'}</td>
               <td>{Math.max(ticket.rounds, 1)}</td>
-              <td>{ticket.firstResponseAt ? <MetBadge met={ticket.firstResponseDeadlineMet} /> : <span className="badge badge--warn">Awaiting</span>}</td>
+              <td>{ticket.firstResponseAt ? <MetBadge met={ticket.firstResponseDeadlineMet} /> : <span className="badge badge--warn">{t('awaiting')}</span>}</td>
               <td>{ticket.escalationCount > 0 ? <span className="badge badge--danger">{ticket.escalationCount}</span> : '—'}</td>
             </tr>
           ))}
@@ -123,18 +120,19 @@ function ComplaintsInFlight({ tickets }: { tickets: readonly Lifecycle[] }) {
 }
 
 function Escalations({ tickets }: { tickets: readonly Lifecycle[] }) {
-  if (tickets.length === 0) return <p className="muted">No open ticket has been escalated.</p>;
+  const { t } = useTranslation('management');
+  if (tickets.length === 0) return <p className="muted">{t('noEscalation')}</p>;
   return (
     <div className="table-scroll">
       <table data-testid="escalations">
         <thead>
           <tr>
-            <th scope="col">Ticket</th>
-            <th scope="col">Type</th>
-            <th scope="col">Latest escalation</th>
-            <th scope="col">Why</th>
-            <th scope="col">Department</th>
-            <th scope="col">When</th>
+            <th scope="col">{t('col.ticket')}</th>
+            <th scope="col">{t('col.type')}</th>
+            <th scope="col">{t('col.latest')}</th>
+            <th scope="col">{t('col.why')}</th>
+            <th scope="col">{t('col.department')}</th>
+            <th scope="col">{t('col.when')}</th>
           </tr>
         </thead>
         <tbody>
@@ -146,17 +144,17 @@ function Escalations({ tickets }: { tickets: readonly Lifecycle[] }) {
                   <TicketLink ticketId={ticket.ticketId} />
                 </td>
                 <td>
-                  {ticket.type ?? '—'} {ticket.complaint && <span className="badge badge--danger">complaint</span>}
+                  {ticket.type ? t(`common:ticketTypes.${ticket.type}`, { defaultValue: ticket.type }) : '—'} {ticket.complaint && <span className="badge badge--danger">{t('complaint')}</span>}
                 </td>
                 <td>
                   {latest ? (
-                    <span className={`badge ${latest.level === 'management' ? 'badge--danger' : 'badge--warn'}`}>{ESCALATION_LEVELS[latest.level] ?? latest.level}</span>
+                    <span className={`badge ${latest.level === 'management' ? 'badge--danger' : 'badge--warn'}`}>{t(`common:escalations.${latest.level}`, { defaultValue: latest.level })}</span>
                   ) : (
                     '—'
                   )}
-                  {ticket.escalationCount > 1 && <span className="muted"> ({ticket.escalationCount} in all)</span>}
+                  {ticket.escalationCount > 1 && <span className="muted">{t('inAll', { count: ticket.escalationCount })}</span>}
                 </td>
-                <td>{latest ? `${TRIGGERS[latest.trigger] ?? latest.trigger} (round ${latest.round})` : '—'}</td>
+                <td>{latest ? t('triggerRound', { trigger: t(`triggers.${latest.trigger}`, { defaultValue: latest.trigger }), round: latest.round }) : '—'}</td>
                 <td>{latest?.department ?? '—'}</td>
                 <td>{formatInstant(latest?.at)}</td>
               </tr>

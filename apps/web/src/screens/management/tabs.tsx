@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { href } from '../../router';
 import './management.css';
 
@@ -24,7 +25,8 @@ export function ViewTabs(props: { label: string; base: readonly string[]; curren
 
 /** Met / missed / not judged, in words as well as colour. */
 export function MetBadge({ met }: { met: boolean | null | undefined }) {
-  if (met === true) return <span className="badge badge--ok">Met</span>;
-  if (met === false) return <span className="badge badge--danger">Missed</span>;
-  return <span className="badge">No data</span>;
+  const { t } = useTranslation('management');
+  if (met === true) return <span className="badge badge--ok">{t('met')}</span>;
+  if (met === false) return <span className="badge badge--danger">{t('missed')}</span>;
+  return <span className="badge">{t('noData')}</span>;
 }

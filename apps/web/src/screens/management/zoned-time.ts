@@ -42,14 +42,15 @@ export interface Range {
 
 export type RangeChoice = 'all' | 'today' | 'week' | 'month' | 'last7' | 'last30' | 'custom';
 
-export const RANGE_CHOICES: readonly { value: RangeChoice; label: string }[] = [
-  { value: 'today', label: 'Today' },
-  { value: 'week', label: 'This week' },
-  { value: 'month', label: 'This month' },
-  { value: 'last7', label: 'Last 7 days' },
-  { value: 'last30', label: 'Last 30 days' },
-  { value: 'all', label: 'All time' },
-  { value: 'custom', label: 'Custom range' },
+/** In the order the picker offers them; their names are `kpi.ranges.<value>` (management namespace). */
+export const RANGE_CHOICES: readonly { value: RangeChoice }[] = [
+  { value: 'today' },
+  { value: 'week' },
+  { value: 'month' },
+  { value: 'last7' },
+  { value: 'last30' },
+  { value: 'all' },
+  { value: 'custom' },
 ];
 
 /** [from, to) of a named range, as of `now`, in the zone. */

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { href } from '../../router';
 import { Field, formatInstant, Notice, Panel } from '../../ui';
@@ -15,6 +16,7 @@ export function CorrectiveActions(props: { teams: readonly { id: string; name: s
   const [error, setError] = useState<unknown>(null);
   const [completing, setCompleting] = useState<string | null>(null);
   const [success, setSuccess] = useState<string | null>(null);
+  const { t } = useTranslation('qa');
 
   const load = useCallback(() => {
     api<{ items: CorrectiveAction[] }>('evaluation', '/v1/qa/corrective-actions', { query: { status: status || undefined, team: team || undefined } })
@@ -35,33 +37,33 @@ export function CorrectiveActions(props: { teams: readonly { id: string; name: s
 
   const completed = (action: CorrectiveAction) => {
     setCompleting(null);
-    setSuccess(`Corrective action on ${action.ticketId.slice(0, 8)} recorded as done.`);
+    setSuccess(t('actions.done', { ticket: action.ticketId.slice(0, 8) }));
     setActions((current) => current?.map((candidate) => (candidate.actionId === action.actionId ? action : candidate)) ?? null);
   };
 
   return (
     <Panel
-      title="Corrective actions"
+      title={t('actions.title')}
       actions={
         <button type="button" className="secondary" onClick={load}>
-          Refresh
+          {t('common:refresh')}
         </button>
       }
     >
       <div className="row">
-        <Field label="State" field="status" error={error}>
+        <Field label={t('actions.state')} field="status" error={error}>
           {(control) => (
             <select {...control} value={status} onChange={(event) => setStatus(event.target.value as typeof status)}>
-              <option value="">Open and completed</option>
-              <option value="open">Open</option>
-              <option value="completed">Completed</option>
+              <option value="">{t('actions.openAndCompleted')}</option>
+              <option value="open">{t('actions.open')}</option>
+              <option value="completed">{t('actions.completed')}</option>
             </select>
           )}
         </Field>
-        <Field label="Team" field="team" error={error}>
+        <Field label={t('actions.team')} field="team" error={error}>
           {(control) => (
             <select {...control} value={team} onChange={(event) => setTeam(event.target.value)}>
-              <option value="">Every team</option>
+              <option value="">{t('actions.everyTeam')}</option>
               {props.teams.map((candidate) => (
                 <option key={candidate.id} value={candidate.id}>
                   {candidate.name}
@@ -72,32 +74,32 @@ export function CorrectiveActions(props: { teams: readonly { id: string; name: s
         </Field>
       </div>
       <Notice error={error} success={success} />
-      {actions && actions.length === 0 && <p className="muted">No corrective actions{status ? ` ${status}` : ''}.</p>}
+      {actions && actions.length === 0 && <p className="muted">{t(status === 'open' ? 'actions.noneOpen' : status === 'completed' ? 'actions.noneCompleted' : 'actions.none')}</p>}
       {actions && actions.length > 0 && (
         <ul className="qa-actions" data-testid="corrective-actions">
           {actions.map((action) => (
             <li key={action.actionId} className="qa-action-item" data-ticket={action.ticketId}>
               <div className="qa-action-item__head">
-                <span className={`badge ${action.status === 'open' ? 'badge--warn' : 'badge--ok'}`}>{action.status}</span>
+                <span className={`badge ${action.status === 'open' ? 'badge--warn' : 'badge--ok'}`}>{t(`actions.status.${action.status}`, { defaultValue: action.status })}</span>
                 <a href={href('auditor', action.ticketId)} title={action.ticketId}>
-                  ticket <code>{action.ticketId.slice(0, 8)}</code>
+                  {t('actions.ticket')} <code>{action.ticketId.slice(0, 8)}</code>
                 </a>
                 <span className="muted">
-                  {action.team} · for {action.assignees.join(', ') || 'the team'}
+                  {t('actions.forWhom', { team: action.team, who: action.assignees.join(', ') || t('actions.theTeam') })}
                 </span>
               </div>
               <p className="qa-action-item__text">{action.description}</p>
               <p className="muted qa-action-item__meta">
-                Required by {action.requiredBy} {formatInstant(action.requiredAt)}
-                {action.dueAt ? ` · due ${formatInstant(action.dueAt)}` : ''}
-                {action.completedAt ? ` · done ${formatInstant(action.completedAt)} by ${action.completedBy}: ${action.completionNote ?? ''}` : ''}
+                {t('actions.requiredBy', { who: action.requiredBy, time: formatInstant(action.requiredAt) })}
+                {action.dueAt ? t('actions.due', { time: formatInstant(action.dueAt) }) : ''}
+                {action.completedAt ? t('actions.doneBy', { time: formatInstant(action.completedAt), who: action.completedBy, note: action.completionNote ?? '' }) : ''}
               </p>
               {action.status === 'open' &&
                 (completing === action.actionId ? (
                   <CompleteForm action={action} onCancel={() => setCompleting(null)} onDone={completed} />
                 ) : (
-                  <button type="button" className="secondary" aria-label={`Record corrective action on ticket ${action.ticketId} as done`} onClick={() => setCompleting(action.actionId)}>
-                    Record as done
+                  <button type="button" className="secondary" aria-label={t('actions.recordDoneOn', { ticket: action.ticketId })} onClick={() => setCompleting(action.actionId)}>
+                    {t('actions.recordDone')}
                   </button>
                 ))}
             </li>
@@ -111,6 +113,7 @@ export function CorrectiveActions(props: { teams: readonly { id: string; name: s
 function CompleteForm(props: { action: CorrectiveAction; onCancel: () => void; onDone: (action: CorrectiveAction) => void }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const { t } = useTranslation('qa');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
@@ -120,15 +123,15 @@ function CompleteForm(props: { action: CorrectiveAction; onCancel: () => void; o
     }
   };
   return (
-    <form onSubmit={(event) => void submit(event)} aria-label="Record the corrective action as done" noValidate>
-      <Field label="What was done" field="note" error={error}>
+    <form onSubmit={(event) => void submit(event)} aria-label={t('actions.completeForm')} noValidate>
+      <Field label={t('actions.whatDone')} field="note" error={error}>
         {(control) => <textarea {...control} value={note} onChange={(event) => setNote(event.target.value)} autoFocus />}
       </Field>
       <Notice error={error instanceof Error && 'fields' in error && (error as { fields: unknown[] }).fields.length > 0 ? undefined : error} />
       <div className="row">
-        <button type="submit">Record as done</button>
+        <button type="submit">{t('actions.recordDone')}</button>
         <button type="button" className="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('actions.cancel')}
         </button>
       </div>
     </form>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
 import { Conversation } from '../../conversation/conversation';
 import { Field, Notice, Panel } from '../../ui';
@@ -24,6 +25,7 @@ export function InspectionForm(props: { rubric: Rubric; sampleId: string; ticket
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const heading = useRef<HTMLDivElement>(null);
+  const { t } = useTranslation('qa');
 
   // Keyboard users land on the form they just opened.
   useEffect(() => {
@@ -57,15 +59,15 @@ export function InspectionForm(props: { rubric: Rubric; sampleId: string; ticket
   const shown = new Set([...props.rubric.criteria.map((criterion) => `scores.${criterion.key}`), 'note', 'correctiveAction.description', 'correctiveAction.dueAt']);
   const unshown = error instanceof ApiError ? error.fields.filter((field) => !shown.has(field.field)) : [];
   return (
-    <Panel title={`Score ticket ${props.ticketId.slice(0, 8)}`}>
-      <form className="qa-inspection" aria-label={`Inspection of ticket ${props.ticketId}`} onSubmit={(event) => void submit(event)} noValidate>
+    <Panel title={t('inspection.title', { ticket: props.ticketId.slice(0, 8) })}>
+      <form className="qa-inspection" aria-label={t('inspection.form', { ticket: props.ticketId })} onSubmit={(event) => void submit(event)} noValidate>
         <div ref={heading}>
           <fieldset className="qa-criteria">
             <legend>
-              Rubric {props.rubric.version}: points per criterion; the weighted total must reach {props.rubric.passMark} of 100
+              {t('inspection.rubric', { version: props.rubric.version, passMark: props.rubric.passMark })}
             </legend>
             {props.rubric.criteria.map((criterion) => (
-              <Field key={criterion.key} label={`${criterion.label} (0–${criterion.maxPoints})`} field={`scores.${criterion.key}`} error={error} hint={`weight ${criterion.weight}`}>
+              <Field key={criterion.key} label={`${criterion.label} (0–${criterion.maxPoints})`} field={`scores.${criterion.key}`} error={error} hint={t('inspection.weight', { weight: criterion.weight })}>
                 {(control) => (
                   <input
                     {...control}
@@ -84,34 +86,34 @@ export function InspectionForm(props: { rubric: Rubric; sampleId: string; ticket
         </div>
         <p className={`qa-estimate${belowPassMark ? ' qa-estimate--below' : ''}`} role="status" data-testid="qa-estimate">
           {estimate === null
-            ? 'Score every criterion to see the total.'
-            : `Total ${estimate} of 100: ${belowPassMark ? `below the pass mark ${props.rubric.passMark}, a corrective action is required.` : `passes (pass mark ${props.rubric.passMark}).`}`}
+            ? t('inspection.scoreAll')
+            : t('inspection.total', { total: estimate, verdict: t(belowPassMark ? 'inspection.below' : 'inspection.passes', { passMark: props.rubric.passMark }) })}
         </p>
-        <Field label="Note" field="note" error={error}>
+        <Field label={t('inspection.note')} field="note" error={error}>
           {(control) => <textarea {...control} value={note} onChange={(event) => setNote(event.target.value)} />}
         </Field>
         <fieldset className="qa-action">
-          <legend>Corrective action {belowPassMark ? '(required)' : '(optional)'}</legend>
-          <Field label="What must change" field="correctiveAction.description" error={error}>
+          <legend>{belowPassMark ? t('inspection.actionRequired') : t('inspection.actionOptional')}</legend>
+          <Field label={t('inspection.whatMustChange')} field="correctiveAction.description" error={error}>
             {(control) => <textarea {...control} value={action} required={belowPassMark} onChange={(event) => setAction(event.target.value)} />}
           </Field>
-          <Field label="Due by (optional)" field="correctiveAction.dueAt" error={error}>
+          <Field label={t('inspection.dueBy')} field="correctiveAction.dueAt" error={error}>
             {(control) => <input {...control} type="datetime-local" value={dueAt} onChange={(event) => setDueAt(event.target.value)} />}
           </Field>
         </fieldset>
         {error instanceof ApiError && error.fields.length > 0 && unshown.length === 0 ? (
           <p className="notice notice--error" role="alert">
-            Not recorded: see the fields marked above.
+            {t('inspection.notRecorded')}
           </p>
         ) : (
           <Notice error={error} />
         )}
         <div className="row">
           <button type="submit" disabled={saving}>
-            {saving ? 'Recording…' : 'Record the inspection'}
+            {saving ? t('inspection.recording') : t('inspection.record')}
           </button>
           <button type="button" className="secondary" onClick={props.onCancel}>
-            Cancel
+            {t('inspection.cancel')}
           </button>
         </div>
       </form>

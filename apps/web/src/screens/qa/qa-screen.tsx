@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
 import { href, navigate } from '../../router';
 import { useActor } from '../../session';
@@ -35,6 +36,7 @@ export function QaScreen({ route }: { route: readonly string[] }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [actionsVersion, setActionsVersion] = useState(0);
+  const { t } = useTranslation('qa');
 
   const [rubric, setRubric] = useState<Rubric | null>(null);
   const [rubricError, setRubricError] = useState<unknown>(null);
@@ -119,10 +121,7 @@ export function QaScreen({ route }: { route: readonly string[] }) {
 
   const inspected = async (result: InspectionResult) => {
     setSelected(null);
-    setOutcome(
-      `Inspection of ${result.ticketId.slice(0, 8)} recorded: total ${result.total}` +
-        (result.correctiveActionRequired ? ' — a corrective action is required and now followed up below.' : '.'),
-    );
+    setOutcome(t('inspected', { ticket: result.ticketId.slice(0, 8), total: result.total }) + (result.correctiveActionRequired ? t('inspectedAction') : '.'));
     // The sample's inspections and the actions list follow the events by a moment.
     for (let attempt = 0; attempt < 20; attempt++) {
       const view = await loadSample(result.sampleId);
@@ -132,16 +131,16 @@ export function QaScreen({ route }: { route: readonly string[] }) {
     setActionsVersion((version) => version + 1);
   };
 
-  const teams = [{ id: 'cs', name: 'Customer service' }, ...departments];
+  const teams = [{ id: 'cs', name: t('csTeam') }, ...departments];
   return (
     <div className="qa">
-      <h1 className="mqa-title">Quality inspection</h1>
+      <h1 className="mqa-title">{t('title')}</h1>
       <p className="notice qa-readonly" data-testid="qa-read-only">
-        Inspectors read and score service records; they do not act on tickets. Ticket links open the read-only history.
+        {t('readOnly')}
       </p>
-      <Panel title="Sample">
-        <form className="qa-draw" aria-label="Choose or draw a sample" onSubmit={(event) => void draw(event)}>
-          <Field label="Team" field="team" error={drawError}>
+      <Panel title={t('sample')}>
+        <form className="qa-draw" aria-label={t('drawForm')} onSubmit={(event) => void draw(event)}>
+          <Field label={t('team')} field="team" error={drawError}>
             {(control) => (
               <select {...control} value={team} onChange={(event) => setTeam(event.target.value)}>
                 {teams.map((candidate) => (
@@ -152,26 +151,26 @@ export function QaScreen({ route }: { route: readonly string[] }) {
               </select>
             )}
           </Field>
-          <Field label="Period" field="period" error={drawError} hint={`ISO week (${periods.week}) or month (${periods.month}), as the team’s sampling policy says`}>
+          <Field label={t('period')} field="period" error={drawError} hint={t('periodHint', { week: periods.week, month: periods.month })}>
             {(control) => <input {...control} value={period} onChange={(event) => setPeriod(event.target.value)} spellCheck={false} />}
           </Field>
           <div className="row qa-period-shortcuts">
             <button type="button" className="secondary" onClick={() => setPeriod(periods.week)}>
-              This week
+              {t('thisWeek')}
             </button>
             <button type="button" className="secondary" onClick={() => setPeriod(periods.month)}>
-              This month
+              {t('thisMonth')}
             </button>
           </div>
           {inspector && (
-            <Field label="Seed (optional)" field="seed" error={drawError} hint="blank: a random seed, recorded with the sample">
+            <Field label={t('seed')} field="seed" error={drawError} hint={t('seedHint')}>
               {(control) => <input {...control} value={seed} inputMode="numeric" onChange={(event) => setSeed(event.target.value)} />}
             </Field>
           )}
           <div className="row qa-draw__actions">
             {inspector && (
               <button type="submit" disabled={drawing}>
-                {drawing ? 'Drawing…' : drawnSamples && drawnSamples.length > 0 ? 'Draw another sample' : 'Draw sample'}
+                {drawing ? t('drawing') : drawnSamples && drawnSamples.length > 0 ? t('drawAnother') : t('draw')}
               </button>
             )}
           </div>
@@ -179,35 +178,35 @@ export function QaScreen({ route }: { route: readonly string[] }) {
         <Notice error={drawError instanceof ApiError && drawError.fields.length > 0 ? undefined : drawError} />
         <form
           className="row qa-open"
-          aria-label="Open a sample by id"
+          aria-label={t('openForm')}
           onSubmit={(event) => {
             event.preventDefault();
             if (pasted.trim()) navigate('qa', pasted.trim());
           }}
         >
-          <Field label="Sample id" field="sampleId">
-            {(control) => <input {...control} value={pasted} onChange={(event) => setPasted(event.target.value)} placeholder="a sample's id" spellCheck={false} />}
+          <Field label={t('sampleId')} field="sampleId">
+            {(control) => <input {...control} value={pasted} onChange={(event) => setPasted(event.target.value)} placeholder={t('sampleIdPlaceholder')} spellCheck={false} />}
           </Field>
           <button type="submit" className="secondary">
-            Open
+            {t('open')}
           </button>
         </form>
         {drawnSamples && drawnSamples.length === 0 && (
           <p className="muted">
-            No sample drawn for this team in {period} yet{inspector ? ': draw one.' : '.'}
+            {t(inspector ? 'noneDrawnDraw' : 'noneDrawn', { period })}
           </p>
         )}
         {drawnSamples && drawnSamples.length > 1 && (
-          <nav aria-label={`Samples drawn for ${period}`}>
-            <p className="muted">Samples drawn for this team in {period}:</p>
+          <nav aria-label={t('drawnFor', { period })}>
+            <p className="muted">{t('drawnForTeam', { period })}</p>
             <ul className="qa-drawn">
               {drawnSamples.map((drawn) => (
                 <li key={drawn.sampleId}>
                   <a href={href('qa', drawn.sampleId)} aria-current={drawn.sampleId === sampleId ? 'page' : undefined}>
-                    seed {drawn.seed}, {drawn.size} of {drawn.populationSize}
+                    {t('drawnLink', { seed: drawn.seed, size: drawn.size, population: drawn.populationSize })}
                   </a>{' '}
                   <span className="muted">
-                    drawn by {drawn.drawnBy}, {formatInstant(drawn.drawnAt)}
+                    {t('drawnBy', { who: drawn.drawnBy, time: formatInstant(drawn.drawnAt) })}
                   </span>
                 </li>
               ))}
@@ -228,70 +227,76 @@ export function QaScreen({ route }: { route: readonly string[] }) {
 
 function SampleDetails(props: { sample: SampleView; inspector: boolean; selected: string | null; onSelect: (ticketId: string) => void }) {
   const { sample } = props;
+  const { t } = useTranslation('qa');
   return (
-    <Panel title={`Sample of ${sample.team} for ${sample.period}`}>
+    <Panel title={t('details.title', { team: sample.team, period: sample.period })}>
       <dl className="mqa-facts" data-testid="sample-facts">
         <div>
-          <dt>Seed</dt>
+          <dt>{t('details.seed')}</dt>
           <dd data-testid="sample-seed">{sample.seed}</dd>
         </div>
         <div>
-          <dt>Policy</dt>
+          <dt>{t('details.policy')}</dt>
           <dd>
-            {formatPercent(sample.policy.rate, 0)} a {sample.policy.cadence} ({sample.policy.rule} rule, {sample.policy.version})
+            {t('details.policyText', {
+              rate: formatPercent(sample.policy.rate, 0),
+              cadence: t(`cadence.${sample.policy.cadence}`, { defaultValue: sample.policy.cadence }),
+              rule: sample.policy.rule,
+              version: sample.policy.version,
+            })}
           </dd>
         </div>
         <div>
-          <dt>Records</dt>
+          <dt>{t('details.records')}</dt>
           <dd>
-            {sample.size} of {sample.populationSize} (target {sample.targetSize})
+            {t('details.recordsText', { size: sample.size, population: sample.populationSize, target: sample.targetSize })}
           </dd>
         </div>
         <div>
-          <dt>Drawn</dt>
+          <dt>{t('details.drawn')}</dt>
           <dd>
-            {formatInstant(sample.drawnAt)} by {sample.drawnBy}
+            {t('details.drawnText', { time: formatInstant(sample.drawnAt), who: sample.drawnBy })}
           </dd>
         </div>
         <div>
-          <dt>Agents covered</dt>
+          <dt>{t('details.agents')}</dt>
           <dd>{sample.agents.join(', ') || '—'}</dd>
         </div>
         <div>
-          <dt>Channels covered</dt>
+          <dt>{t('details.channels')}</dt>
           <dd>{sample.channels.map(channelName).join(', ') || '—'}</dd>
         </div>
         <div>
-          <dt>Redrawn now</dt>
+          <dt>{t('details.redrawn')}</dt>
           <dd>
             {sample.redraw.sameSample ? (
-              <span className="badge badge--ok">same sample</span>
+              <span className="badge badge--ok">{t('details.same')}</span>
             ) : sample.redraw.samePopulation ? (
-              <span className="badge badge--danger">different sample</span>
+              <span className="badge badge--danger">{t('details.different')}</span>
             ) : (
-              <span className="badge badge--warn">population changed ({sample.redraw.populationSize} records now)</span>
+              <span className="badge badge--warn">{t('details.populationChanged', { count: sample.redraw.populationSize })}</span>
             )}
           </dd>
         </div>
       </dl>
       <p className="muted qa-sample-id">
-        Sample id <code>{sample.sampleId}</code>
+        {t('details.sampleId')} <code>{sample.sampleId}</code>
       </p>
       <div className="table-scroll">
         <table className="qa-records" data-testid="sample-records">
-          <caption className="mqa-visually-hidden">Sampled service records with their completeness</caption>
+          <caption className="mqa-visually-hidden">{t('details.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Ticket</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Agents</th>
-              {RECORD_PARTS.map(({ part, label }) => (
+              <th scope="col">{t('details.ticket')}</th>
+              <th scope="col">{t('details.channel')}</th>
+              <th scope="col">{t('details.agentsColumn')}</th>
+              {RECORD_PARTS.map(({ part }) => (
                 <th key={part} scope="col" className="qa-part">
-                  {label}
+                  {t(`parts.${part}`)}
                 </th>
               ))}
-              <th scope="col">Record</th>
-              <th scope="col">Inspection</th>
+              <th scope="col">{t('details.record')}</th>
+              <th scope="col">{t('details.inspection')}</th>
             </tr>
           </thead>
           <tbody>
@@ -304,27 +309,27 @@ function SampleDetails(props: { sample: SampleView; inspector: boolean; selected
                 </td>
                 <td>{channelName(record.channel)}</td>
                 <td>{record.agents.join(', ') || '—'}</td>
-                {RECORD_PARTS.map(({ part, label }) => (
+                {RECORD_PARTS.map(({ part }) => (
                   <td key={part} className={`qa-part ${record.parts[part] ? 'qa-part--present' : 'qa-part--missing'}`}>
                     <span aria-hidden="true">{record.parts[part] ? '✓' : '✗'}</span>
                     <span className="mqa-visually-hidden">
-                      {label} {record.parts[part] ? 'present' : 'missing'}
+                      {t(`parts.${part}`)} {record.parts[part] ? t('details.present') : t('details.missing')}
                     </span>
                   </td>
                 ))}
-                <td>{record.needsImprovement ? <span className="badge badge--warn">needs improvement</span> : <span className="badge badge--ok">complete enough</span>}</td>
+                <td>{record.needsImprovement ? <span className="badge badge--warn">{t('details.needsImprovement')}</span> : <span className="badge badge--ok">{t('details.completeEnough')}</span>}</td>
                 <td>
                   {record.inspection ? (
                     <span className={`badge ${record.inspection.correctiveActionRequired ? 'badge--danger' : 'badge--ok'}`}>
                       {record.inspection.total}
-                      {record.inspection.correctiveActionRequired ? ' · action required' : ''}
+                      {record.inspection.correctiveActionRequired ? t('details.actionRequired') : ''}
                     </span>
                   ) : props.inspector ? (
-                    <button type="button" className="secondary" aria-label={`Score ticket ${record.ticketId}`} onClick={() => props.onSelect(record.ticketId)}>
-                      Score
+                    <button type="button" className="secondary" aria-label={t('details.scoreTicket', { ticket: record.ticketId })} onClick={() => props.onSelect(record.ticketId)}>
+                      {t('details.score')}
                     </button>
                   ) : (
-                    <span className="muted">not yet</span>
+                    <span className="muted">{t('details.notYet')}</span>
                   )}
                 </td>
               </tr>

@@ -2,13 +2,14 @@
 
 export type RecordPart = 'customer_information' | 'contact_details' | 'problem_description' | 'handling_process' | 'solution' | 'customer_confirmation';
 
-export const RECORD_PARTS: readonly { part: RecordPart; label: string }[] = [
-  { part: 'customer_information', label: 'Customer' },
-  { part: 'contact_details', label: 'Contact details' },
-  { part: 'problem_description', label: 'Problem' },
-  { part: 'handling_process', label: 'Handling' },
-  { part: 'solution', label: 'Solution' },
-  { part: 'customer_confirmation', label: 'Confirmation' },
+/** In the order the sample's table shows them; their names are `parts.<part>` (qa namespace). */
+export const RECORD_PARTS: readonly { part: RecordPart }[] = [
+  { part: 'customer_information' },
+  { part: 'contact_details' },
+  { part: 'problem_description' },
+  { part: 'handling_process' },
+  { part: 'solution' },
+  { part: 'customer_confirmation' },
 ];
 
 export interface SampleDrawn {
