@@ -10,3 +10,4 @@ export * from './consumers';
 export * from './customer-access';
 export * from './rate-limit';
 export * from './read-models';
+export * from './access-log';
