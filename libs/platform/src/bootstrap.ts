@@ -8,6 +8,7 @@ import { accessLog, observeRequests, type HttpObserver } from './access-log';
 import { ConfigurationError, loadConfig, type BaseConfig } from './config';
 import { ErrorFilter, requestIdOf, type AuthenticatedRequest } from './http';
 import { JsonLogger } from './logger';
+import { ServiceMetrics } from './metrics';
 import { rateLimiter } from './rate-limit';
 
 export const BODY_LIMIT = '64kb';
@@ -31,7 +32,7 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
   }
   const logger = new JsonLogger(options.name, config.LOG_LEVEL);
   const app = await NestFactory.create<NestExpressApplication>(options.module(config), { logger, bodyParser: false });
-  installHttpEdge(app, config, logger, [accessLog(logger)]);
+  installHttpEdge(app, config, logger, [accessLog(logger), app.get(ServiceMetrics).observeHttp]);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
