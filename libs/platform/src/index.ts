@@ -14,3 +14,4 @@ export * from './access-log';
 export * from './metrics';
 export * from './kafka-lag';
 export * from './relay-lag';
+export * from './readiness';

@@ -13,8 +13,11 @@ export interface WatchedConsumer {
 export class ConsumerGroups {
   private readonly watched: WatchedConsumer[] = [];
 
+  /** A consumer started again replaces its earlier entry. */
   register(consumer: WatchedConsumer): void {
-    this.watched.push(consumer);
+    const index = this.watched.findIndex((watched) => watched.groupId === consumer.groupId);
+    if (index >= 0) this.watched[index] = consumer;
+    else this.watched.push(consumer);
   }
 
   all(): readonly WatchedConsumer[] {
@@ -42,7 +45,7 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 }
 
 /**
- * Consumer lag from the Kafka admin API, asked when a scrape or a readiness probe wants it: the
+ * The service's one admin connection to Kafka, for readiness and metrics. Consumer lag from the Kafka admin API, asked when a scrape or a readiness probe wants it: the
  * group's committed offsets against each partition's high watermark. Two metadata requests per
  * group and topic on one admin connection kept open; nothing runs between asks.
  */
@@ -69,6 +72,17 @@ export class KafkaLag {
         }
       });
       return lags;
+    } catch (error) {
+      await this.reset();
+      throw error;
+    }
+  }
+
+  /** How many brokers the cluster reports: whether Kafka answers at all (readiness). */
+  async brokerCount(): Promise<number> {
+    const admin = await this.connect();
+    try {
+      return (await withTimeout(admin.describeCluster(), 'cluster description')).brokers.length;
     } catch (error) {
       await this.reset();
       throw error;

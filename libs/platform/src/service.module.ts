@@ -11,6 +11,7 @@ import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import type { BaseConfig } from './config';
 import { databaseUrl, ensureDatabase } from './databases';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
+import { consumersReadiness, relayReadiness } from './readiness';
 import { AuthGuard } from './http';
 import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { JsonLogger } from './logger';
@@ -197,30 +198,23 @@ export class PlatformModule {
         },
         {
           provide: HEALTH_CHECKS,
-          useFactory: (dataSource: DataSource, kafka: Kafka, store: EventStore, relay: EventRelay): HealthCheck[] => {
-            const admin = kafka.admin();
-            let connected: Promise<void> | undefined;
+          useFactory: (
+            dataSource: DataSource,
+            store: EventStore,
+            relay: EventRelay,
+            relayLag: RelayLagProbe | null,
+            groups: ConsumerGroups,
+            lag: KafkaLag,
+          ): HealthCheck[] => {
             return [
               { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
-              {
-                name: 'kafka',
-                check: async () => {
-                  connected ??= admin.connect();
-                  try {
-                    await connected;
-                    const cluster = await admin.describeCluster();
-                    return { brokers: cluster.brokers.length };
-                  } catch (error) {
-                    connected = undefined;
-                    throw error;
-                  }
-                },
-              },
+              { name: 'kafka', check: async () => ({ brokers: await lag.brokerCount() }) },
               { name: 'eventStore', check: async () => ({ adapter: config.EVENT_STORE, ...(await store.readAll({ limit: 1 }).then(() => ({}))) }) },
-              { name: 'relay', check: async () => relay.status() as unknown as Record<string, unknown> },
+              { name: 'relay', check: () => relayReadiness(relay, relayLag, dataSource, config.READINESS_RELAY_MAX_LAG_SECONDS) },
+              { name: 'consumers', check: () => consumersReadiness(groups, lag, config.READINESS_CONSUMER_MAX_LAG) },
             ];
           },
-          inject: [getDataSourceToken(), KAFKA, EVENT_STORE, RELAY],
+          inject: [getDataSourceToken(), EVENT_STORE, RELAY, RELAY_LAG, ConsumerGroups, KafkaLag],
         },
         {
           provide: APP_GUARD,
