@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { DomainError, type Actor, type Team } from '@handoff/contracts';
+import { DomainError, storableString, type Actor, type Team } from '@handoff/contracts';
 
 /**
  * Teams are what quality sampling and assessment are organised by: `cs` (the CS agents) and each
  * business department (its handlers and manager).
  */
-export const teamSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be cs or a department such as billing');
+export const teamSchema = storableString().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be cs or a department such as billing');
 
 /** QA and management see and follow up every team; a department's manager their own department. */
 export function assertMaySuperviseTeam(actor: Actor, team: Team): void {

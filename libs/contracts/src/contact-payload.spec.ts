@@ -105,3 +105,44 @@ describe('parseContactPayload', () => {
     expect(fieldsOf(null)).toEqual(['(root)']);
   });
 });
+
+describe('text that cannot be stored', () => {
+  const lone = ['\ud800', '\udfff', 'a\ud83d', '\ude00b'];
+  const paths: (readonly string[])[] = [
+    ['sourceSystem'],
+    ['externalId'],
+    ['customer', 'customerId'],
+    ['customer', 'name'],
+    ['customer', 'phone'],
+    ['customer', 'email'],
+    ['subject'],
+    ['description'],
+    ['category'],
+  ];
+  const withValue = (path: readonly string[], value: string): Record<string, unknown> => {
+    const copy = JSON.parse(JSON.stringify(valid)) as Record<string, any>;
+    let target = copy;
+    for (const key of path.slice(0, -1)) target = target[key];
+    target[path[path.length - 1]] = value;
+    return copy;
+  };
+
+  it.each(paths.map((path) => [path.join('.'), path] as const))('refuses a lone surrogate in %s, naming the field', (field, path) => {
+    for (const surrogate of lone) {
+      expect(errorsOf(withValue(path, `ok${surrogate}`))).toContainEqual({ field, message: 'contains text that cannot be stored (a lone surrogate)' });
+    }
+  });
+
+  it('refuses one in the platform of a social-media contact', () => {
+    expect(errorsOf({ ...valid, channel: 'social_media', platform: 'we\ud800chat' })).toContainEqual({
+      field: 'platform',
+      message: 'contains text that cannot be stored (a lone surrogate)',
+    });
+  });
+
+  it('accepts whole surrogate pairs (emoji, rare CJK) in free text and names', () => {
+    const parsed = parseContactPayload(withValue(['description'], 'Thanks 😀 𠮷'));
+    expect(parsed.description).toBe('Thanks 😀 𠮷');
+    expect(parseContactPayload(withValue(['customer', 'name'], '𠮷田')).customer.name).toBe('𠮷田');
+  });
+});

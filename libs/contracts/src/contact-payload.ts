@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOrThrow } from './envelope.schema';
+import { storableString } from './storable-text';
 import { CHANNELS, PRIORITIES, TICKET_TYPES, type Customer } from './events/common';
 
 /**
@@ -18,16 +19,14 @@ const FORBIDDEN_IN_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069
 const isObject = ({ value }: { value: unknown }): boolean => typeof value === 'object' && value !== null;
 
 const line = (max: number) =>
-  z
-    .string()
+  storableString()
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
     .refine((value) => !FORBIDDEN_IN_LINE.test(value), { message: 'must not contain control characters or line breaks', params: { rule: 'single_line' } });
 
 const text = (max: number) =>
-  z
-    .string()
+  storableString()
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
@@ -45,8 +44,7 @@ export const singleLineText = line;
 export const hasForbiddenCharacters = (value: string): boolean => FORBIDDEN_IN_TEXT.test(value);
 
 const identifier = (max: number) =>
-  z
-    .string()
+  storableString()
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
@@ -54,8 +52,7 @@ const identifier = (max: number) =>
 
 // Digits with the usual separators, an optional leading +; 6 to 15 digits (E.164 allows 15).
 const PHONE_SHAPE = /^\+?[0-9(][0-9 ()-]*[0-9]$/;
-const phone = z
-  .string()
+const phone = storableString()
   .trim()
   .max(32, 'must be at most 32 characters')
   .refine((value) => {
@@ -63,7 +60,7 @@ const phone = z
     return PHONE_SHAPE.test(value) && digits >= 6 && digits <= 15;
   }, { message: 'must be a phone number: 6 to 15 digits, with spaces, - ( ) and a leading + allowed', params: { rule: 'phone' } });
 
-const email = z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be an e-mail address'));
+const email = storableString().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be an e-mail address'));
 
 const customer = z
   .strictObject({
@@ -82,8 +79,7 @@ const customer = z
     { when: isObject },
   );
 
-const platform = z
-  .string()
+const platform = storableString()
   .trim()
   .toLowerCase()
   .min(1, 'must not be empty')

@@ -8,4 +8,5 @@ export * from './versioning';
 export * from './decider';
 export * from './events';
 export * from './contact-payload';
+export * from './storable-text';
 export * from './ticket-order';

@@ -75,7 +75,15 @@ export interface EventStore {
   streamHead(streamId: string): Promise<StreamHead | null>;
   /** Ids of every stream (with the prefix), for verifying or exporting everything. */
   listStreams(streamPrefix?: string): AsyncIterable<string>;
+  /** Optional: the store's connection pool, for metrics (connections open, idle, and callers waiting for one). */
+  poolUse?(): PoolUse;
   close(): Promise<void>;
+}
+
+export interface PoolUse {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
 }
 
 export class ConcurrencyConflict extends Error {

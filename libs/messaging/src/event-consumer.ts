@@ -1,7 +1,7 @@
 import { HEADERS, TOPICS, ValidationFailed, parseRecordedEvent, type RecordedEvent, type UpcasterRegistry } from '@handoff/contracts';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { DeadLetterReason, handlerFailureReason, headerText, toDeadLetterMessage } from './dead-letter';
+import { DeadLetterReason, handlerFailureReason, headerText, toDeadLetterMessage, type DeadLetterCode } from './dead-letter';
 import { prepareTopics, topicName, type TopicRef } from './kafka';
 import { errorFields, jsonLineLogger, type LogFields, type StructuredLogger } from './logging';
 import { Sleeper } from './sleeper';
@@ -77,6 +77,8 @@ interface CommonConsumerOptions {
   readonly maxWaitTimeInMs?: number;
   readonly sessionTimeoutMs?: number;
   readonly logger?: StructuredLogger;
+  /** Told of each message sent to the dead-letter topic, once it is there (for metrics). */
+  readonly onDeadLettered?: (reason: DeadLetterCode) => void;
 }
 
 /** One handler, its marks under `consumerName` (default: the group id). */
@@ -599,6 +601,7 @@ export class EventConsumer {
     );
     // acks=-1: the original's offset is committed right after, so this copy must not be lost.
     await producer.send({ topic: this.deadLetterTopic, acks: -1, messages: [message] });
+    this.options.onDeadLettered?.(reason.code);
     this.logger.log('warn', 'message dead-lettered', {
       ...this.identify(context),
       reasonCode: reason.code,

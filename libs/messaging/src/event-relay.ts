@@ -52,6 +52,12 @@ export interface RelayStatus {
   /** Class (and code) of the last failure, cleared by the next success. */
   readonly lastError: string | null;
   readonly consecutiveFailures: number;
+  /**
+   * Since when the store has announced events that readAll does not return yet: an older open
+   * transaction on the server holds the visibility horizon back (see the store's readAll). Null
+   * while nothing announced is waiting.
+   */
+  readonly heldBackSince: string | null;
 }
 
 /**
@@ -143,6 +149,7 @@ export class EventRelay {
     lastPublishedAt: null,
     lastError: null,
     consecutiveFailures: 0,
+    heldBackSince: null,
   };
 
   constructor(private readonly options: EventRelayOptions) {
@@ -157,6 +164,12 @@ export class EventRelay {
 
   status(): RelayStatus {
     return { name: this.options.name, topic: this.topic, ...this.current };
+  }
+
+  /** Seconds the store's announced events have been waiting behind the visibility horizon (0 when none are). */
+  heldBackSeconds(now: number = Date.now()): number {
+    const since = this.current.heldBackSince;
+    return since === null ? 0 : Math.max(0, (now - Date.parse(since)) / 1000);
   }
 
   async start(): Promise<void> {
@@ -193,7 +206,7 @@ export class EventRelay {
     await this.producer?.disconnect();
     this.loop = undefined;
     this.producer = undefined;
-    this.set({ state: 'stopped' });
+    this.set({ state: 'stopped', heldBackSince: null });
     this.logger.log('info', 'relay stopped', { relay: this.options.name, checkpoint: this.current.checkpoint });
   }
 
@@ -217,7 +230,7 @@ export class EventRelay {
     await this.loop;
     this.loop = undefined;
     this.producer = undefined;
-    this.set({ state: 'stopped' });
+    this.set({ state: 'stopped', heldBackSince: null });
     this.logger.log('warn', 'relay aborted', { relay: this.options.name, checkpoint: this.current.checkpoint });
   }
 
@@ -251,11 +264,13 @@ export class EventRelay {
             // the checkpoint has passed what the store said was appended, nothing announced is
             // missing: the next announcement wakes the relay, instead of reads every few ms.
             const announcedRead = this.announcedUpTo !== undefined && reached(checkpoint, this.announcedUpTo);
+            const waiting = this.announcedUpTo !== undefined && !announcedRead;
+            if (waiting !== (this.current.heldBackSince !== null)) this.set({ heldBackSince: waiting ? new Date().toISOString() : null });
             const recentlyAnnounced = Date.now() - this.lastAnnouncedAt < this.idleDelayMs || this.lastAnnouncedAt >= readStartedAt;
             await this.idle.sleep(recentlyAnnounced && !announcedRead ? Math.min(HELD_BACK_RETRY_MS, this.idleDelayMs) : this.idleDelayMs);
             continue;
           }
-          this.set({ caughtUp: false });
+          this.set({ caughtUp: false, heldBackSince: null });
           if (page.events.length === this.batchSize) {
             // A full page: there is likely more. Reading it while this one is sent keeps the
             // broker and the database busy at once; it is only used after this page's checkpoint is stored.

@@ -4,9 +4,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
+import { accessLog, observeRequests, type HttpObserver } from './access-log';
 import { ConfigurationError, loadConfig, type BaseConfig } from './config';
 import { ErrorFilter, requestIdOf, type AuthenticatedRequest } from './http';
 import { JsonLogger } from './logger';
+import { ServiceMetrics } from './metrics';
 import { rateLimiter } from './rate-limit';
 
 export const BODY_LIMIT = '64kb';
@@ -30,15 +32,7 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
   }
   const logger = new JsonLogger(options.name, config.LOG_LEVEL);
   const app = await NestFactory.create<NestExpressApplication>(options.module(config), { logger, bodyParser: false });
-  app.use(
-    rateLimiter({
-      policy: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST },
-      secret: config.AUTH_TOKEN_SECRET,
-      apiKeys: config.AUTH_API_KEYS,
-    }),
-  );
-  installBodyParser(app);
-  app.useGlobalFilters(new ErrorFilter(logger));
+  installHttpEdge(app, config, logger, [accessLog(logger), app.get(ServiceMetrics).observeHttp]);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
@@ -54,6 +48,28 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
   await app.listen(config.PORT, config.HOST);
   logger.info('listening', { port: config.PORT });
   return app;
+}
+
+/**
+ * What every request goes through before and after its handler, in this order: its id and the
+ * observers (access log, metrics), the rate limit, the JSON body parser, and one error shape.
+ */
+export function installHttpEdge(
+  app: NestExpressApplication,
+  config: Pick<BaseConfig, 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_BURST' | 'AUTH_TOKEN_SECRET' | 'AUTH_API_KEYS'>,
+  logger: JsonLogger,
+  observers: readonly HttpObserver[],
+): void {
+  app.use(observeRequests(observers));
+  app.use(
+    rateLimiter({
+      policy: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST },
+      secret: config.AUTH_TOKEN_SECRET,
+      apiKeys: config.AUTH_API_KEYS,
+    }),
+  );
+  installBodyParser(app);
+  app.useGlobalFilters(new ErrorFilter(logger));
 }
 
 /**

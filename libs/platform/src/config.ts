@@ -85,6 +85,10 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
       .string()
       .regex(/^[a-z0-9_.-]+=[^,\s]{16,}(,[a-z0-9_.-]+=[^,\s]{16,})*$/i, 'must be name=key[,name=key...] with keys of 16+ characters')
       .default('upstream-demo=handoff-local-upstream-key'),
+    /** Readiness fails once events have waited longer than this for the relay to publish them. */
+    READINESS_RELAY_MAX_LAG_SECONDS: z.coerce.number().min(1).max(86_400).default(30),
+    /** Readiness fails while a consumer group is more messages than this behind (summed over its partitions). */
+    READINESS_CONSUMER_MAX_LAG: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
     /** Each client's sustained rate (per instance: see rate-limit.ts). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
     /** How many requests a client may make at once after a quiet spell. */

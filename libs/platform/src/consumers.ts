@@ -18,6 +18,8 @@ import {
 import type { CommandHandler } from '@handoff/event-store';
 import { EventConsumer, inGroups, jsonLineLogger, type EventHandler } from '@handoff/messaging';
 import type { BaseConfig } from './config';
+import { ConsumerGroups } from './kafka-lag';
+import { ServiceMetrics } from './metrics';
 import { CONFIG, KAFKA, prefixed } from './service.module';
 
 /** One handler of an app's consumer: a read model or a process manager. */
@@ -55,14 +57,25 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
     @Inject('SERVICE_NAME') private readonly service: string,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CONSUMERS) private readonly definitions: readonly ConsumerDefinition[],
+    @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
+    @Inject(ConsumerGroups) private readonly groups: ConsumerGroups,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.definitions.length === 0) return;
     const topics = [...new Set(this.definitions.flatMap((definition) => definition.topics))];
+    const groupId = prefixed(this.config, serviceConsumerGroup(this.service));
+    this.groups.register({
+      groupId,
+      topics: topics.map((topic) => prefixed(this.config, topic)),
+      state: () => {
+        const status = this.consumer?.status();
+        return { running: status?.state === 'running', joined: status?.joined ?? false };
+      },
+    });
     const consumer = new EventConsumer({
       kafka: this.kafka,
-      groupId: prefixed(this.config, serviceConsumerGroup(this.service)),
+      groupId,
       topics: topics.map((topic) => prefixed(this.config, topic)),
       deadLetterTopic: prefixed(this.config, TOPICS.deadLetter),
       dataSource: this.dataSource,
@@ -76,6 +89,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
       // Under load a fetch brings many messages per partition: one transaction for them instead of one each.
       maxBatchSize: this.config.KAFKA_CONSUMER_MAX_BATCH,
       logger: jsonLineLogger({ minLevel: this.config.LOG_LEVEL, base: { service: this.service } }),
+      onDeadLettered: (reason) => this.metrics.recordDeadLetter(reason),
     });
     await consumer.start();
     this.consumer = consumer;

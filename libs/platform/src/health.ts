@@ -5,10 +5,21 @@ import { Allow } from './http';
 
 export interface HealthCheck {
   readonly name: string;
-  /** Resolves with details when healthy, rejects when not. */
+  /** Resolves with details when healthy, rejects when not (its message says what failed). */
   check(): Promise<Record<string, unknown> | void>;
 }
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
+
+/** A failed check with details beside its message (lags, states), shown in the readiness body. */
+export class CheckFailed extends Error {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'CheckFailed';
+  }
+}
 
 const TIMEOUT_MS = 3000;
 
@@ -22,6 +33,11 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
   });
 }
 
+/**
+ * Liveness and readiness, apart. Live: the process answers (an orchestrator restarts it when it
+ * does not). Ready: PostgreSQL and Kafka answer, the relay advances and each consumer is in its
+ * group with bounded lag (a load balancer sends it traffic only then). Neither is rate-limited.
+ */
 @ApiTags('operations')
 @Controller()
 export class HealthController {
@@ -30,10 +46,32 @@ export class HealthController {
     @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[],
   ) {}
 
+  @Get('health/live')
+  @Allow('public')
+  @ApiOperation({ summary: 'Liveness: 200 while the process answers. Checks nothing else, so a broker or database outage never gets the process restarted.' })
+  live(@Res() response: Response): void {
+    response.status(200).json({ status: 'up', service: this.service });
+  }
+
+  @Get('health/ready')
+  @Allow('public')
+  @ApiOperation({
+    summary:
+      'Readiness: PostgreSQL, Kafka, the event store, the relay advancing (its stored checkpoint within the lag bound of the store, or nothing to publish) ' +
+      'and each consumer joined with bounded lag. 503 with the failing checks named when any fails.',
+  })
+  async ready(@Res() response: Response): Promise<void> {
+    await this.answer(response);
+  }
+
   @Get('health')
   @Allow('public')
-  @ApiOperation({ summary: 'Reports whether PostgreSQL, Kafka and the event store answer (503 when any does not).' })
+  @ApiOperation({ summary: 'The readiness answer, kept at its old address for existing probes.' })
   async health(@Res() response: Response): Promise<void> {
+    await this.answer(response);
+  }
+
+  private async answer(response: Response): Promise<void> {
     const results = await Promise.all(
       this.checks.map(async (check) => {
         const started = Date.now();
@@ -41,11 +79,19 @@ export class HealthController {
           const details = await withTimeout(check.check());
           return [check.name, { status: 'up', latencyMs: Date.now() - started, ...(details ?? {}) }] as const;
         } catch (error) {
-          return [check.name, { status: 'down', error: error instanceof Error ? error.message : String(error) }] as const;
+          return [
+            check.name,
+            {
+              status: 'down',
+              error: error instanceof Error ? error.message : String(error),
+              ...(error instanceof CheckFailed ? error.details : {}),
+            },
+          ] as const;
         }
       }),
     );
     const healthy = results.every(([, result]) => result.status === 'up');
-    response.status(healthy ? 200 : 503).json({ status: healthy ? 'up' : 'down', service: this.service, checks: Object.fromEntries(results) });
+    const failed = results.filter(([, result]) => result.status !== 'up').map(([name]) => name);
+    response.status(healthy ? 200 : 503).json({ status: healthy ? 'up' : 'down', service: this.service, ...(healthy ? {} : { failed }), checks: Object.fromEntries(results) });
   }
 }

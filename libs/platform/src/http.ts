@@ -83,9 +83,19 @@ export function authenticate(request: Request, secret: string, apiKeys: Map<stri
   return check.ok ? check.actor : undefined;
 }
 
-/** The request's id, from X-Request-Id or made up, fixed the first time it is asked for. */
+/**
+ * What a caller's X-Request-Id may be to be taken as the request's id: short, one token of
+ * printable ASCII. Anything else (too long, spaces, control characters that could forge a log
+ * line or a header) is replaced by a fresh UUID rather than refused.
+ */
+const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:\/+=@-]{0,127}$/;
+
+/** The request's id, from a sane X-Request-Id or made up, fixed the first time it is asked for. */
 export function requestIdOf(request: AuthenticatedRequest): string {
-  request.requestId ??= headerValue(request, 'x-request-id') ?? randomUUID();
+  if (request.requestId === undefined) {
+    const given = headerValue(request, 'x-request-id');
+    request.requestId = given !== undefined && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+  }
   return request.requestId;
 }
 

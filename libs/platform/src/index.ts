@@ -11,3 +11,8 @@ export * from './customer-access';
 export * from './rate-limit';
 export * from './read-models';
 export * from './messages';
+export * from './access-log';
+export * from './metrics';
+export * from './kafka-lag';
+export * from './relay-lag';
+export * from './readiness';

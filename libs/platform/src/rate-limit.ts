@@ -74,8 +74,8 @@ export class TokenBuckets {
   }
 }
 
-/** Paths no client is ever limited on: a load balancer or orchestrator probes them often. */
-const EXEMPT_PATHS = new Set(['/health']);
+/** Paths no client is ever limited on: a load balancer, an orchestrator or Prometheus asks them often. */
+const EXEMPT_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
 
 /**
  * Whom a request counts against: an upstream system by its API key's system id, a person by

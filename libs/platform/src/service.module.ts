@@ -11,8 +11,12 @@ import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import type { BaseConfig } from './config';
 import { databaseUrl, ensureDatabase } from './databases';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
+import { consumersReadiness, relayReadiness } from './readiness';
 import { AuthGuard } from './http';
+import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { JsonLogger } from './logger';
+import { MetricsController, observeAppends, ServiceMetrics, type Sample } from './metrics';
+import { RelayLagProbe } from './relay-lag';
 
 export const CONFIG = Symbol('CONFIG');
 export const LOGGER = Symbol('LOGGER');
@@ -20,6 +24,8 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
 export const KAFKA = Symbol('KAFKA');
 export const RELAY = Symbol('RELAY');
 export const CUSTOMER_VAULT = Symbol('CUSTOMER_VAULT');
+/** The relay's lag as PostgreSQL sees it; null with another event store. */
+export const RELAY_LAG = Symbol('RELAY_LAG');
 
 export interface ServiceSpec {
   readonly name: string;
@@ -47,6 +53,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(RELAY) private readonly relay: EventRelay,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault | null,
+    @Inject(KafkaLag) private readonly lag: KafkaLag,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -59,6 +66,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
+    await this.lag.close();
     await this.store.close();
     await this.vault?.close();
   }
@@ -69,6 +77,8 @@ export class PlatformModule {
   static forService(spec: ServiceSpec, config: BaseConfig): DynamicModule {
     const url = databaseUrl(config.DATABASE_URL, config.DATABASE_NAME);
     const logger = new JsonLogger(spec.name, config.LOG_LEVEL);
+    const metrics = new ServiceMetrics(spec.name);
+    const relayName = `${spec.name}-relay`;
     return {
       module: PlatformModule,
       global: true,
@@ -89,21 +99,29 @@ export class PlatformModule {
           },
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: 'SERVICE_NAME', useValue: spec.name },
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: JsonLogger, useValue: logger },
+        { provide: ServiceMetrics, useValue: metrics },
+        { provide: ConsumerGroups, useValue: new ConsumerGroups() },
+        { provide: KafkaLag, useFactory: (kafka: Kafka) => new KafkaLag(kafka), inject: [KAFKA] },
+        {
+          provide: RELAY_LAG,
+          useFactory: (dataSource: DataSource) => (config.EVENT_STORE === 'postgres' ? new RelayLagProbe(dataSource, relayName, spec.streamPrefix) : null),
+          inject: [getDataSourceToken()],
+        },
         {
           provide: EVENT_STORE,
           useFactory: async (): Promise<EventStore> => {
             if (config.EVENT_STORE === 'eventstoredb') {
               if (!config.EVENTSTORE_CONNECTION_STRING) throw new Error('EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb');
-              return createEventStoreDbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING });
+              return observeAppends(await createEventStoreDbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING }), (events) => metrics.recordAppended(events));
             }
             await ensureDatabase(config.DATABASE_URL, config.DATABASE_NAME);
-            return createPostgresEventStore({ connectionString: url });
+            return observeAppends(await createPostgresEventStore({ connectionString: url }), (events) => metrics.recordAppended(events));
           },
         },
         { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `handoff-${spec.name}` }) },
@@ -115,7 +133,7 @@ export class PlatformModule {
         {
           provide: RELAY,
           useFactory: (store: EventStore, kafka: Kafka, dataSource: DataSource) =>
-            new EventRelay({ name: `${spec.name}-relay`, store, kafka, dataSource, topic: prefixed(config, spec.ownTopic), streamPrefix: spec.streamPrefix }),
+            new EventRelay({ name: relayName, store, kafka, dataSource, topic: prefixed(config, spec.ownTopic), streamPrefix: spec.streamPrefix }),
           inject: [EVENT_STORE, KAFKA, getDataSourceToken()],
         },
         {
@@ -129,31 +147,74 @@ export class PlatformModule {
         },
         InfrastructureLifecycle,
         {
+          // The gauges computed at each scrape, from what this module holds.
+          provide: 'METRIC_SOURCES',
+          useFactory: (dataSource: DataSource, relay: EventRelay, store: EventStore, vault: CustomerVault | null, groups: ConsumerGroups, lag: KafkaLag, relayLag: RelayLagProbe | null) => {
+            const relayLabels = { relay: relayName };
+            if (relayLag) {
+              metrics.gauge('handoff_relay_lag_events', 'Events of this service not yet published to Kafka (after the stored relay checkpoint).', ['relay'], 'relay_lag', async () => [
+                { labels: relayLabels, value: (await relayLag.lag()).events },
+              ]);
+              metrics.gauge('handoff_relay_lag_seconds', 'Age of the oldest event not yet published to Kafka (0 when none is waiting).', ['relay'], 'relay_lag', async () => [
+                { labels: relayLabels, value: (await relayLag.lag()).seconds },
+              ]);
+            }
+            metrics.gauge(
+              'handoff_relay_horizon_held_back_seconds',
+              'How long appended events have been invisible to the relay because an older open transaction holds the PostgreSQL visibility horizon back.',
+              ['relay'],
+              'relay',
+              () => [{ labels: relayLabels, value: relay.heldBackSeconds() }],
+            );
+            metrics.gauge('handoff_consumer_lag_messages', "Messages after each consumer group's committed offset, per topic and partition (Kafka admin API).", ['group', 'topic', 'partition'], 'consumer_lag', async () => {
+              const samples: Sample[] = [];
+              for (const group of groups.all()) {
+                for (const { topic, partition, lag: behind } of await lag.lagOf(group.groupId, group.topics)) {
+                  samples.push({ labels: { group: group.groupId, topic, partition }, value: behind });
+                }
+              }
+              return samples;
+            });
+            const pools = [
+              { name: 'read-models', use: () => poolOf(dataSource) },
+              { name: 'event-store', use: () => store.poolUse?.() },
+              { name: 'vault', use: () => vault?.poolUse() },
+            ];
+            metrics.gauge('handoff_db_pool_connections', 'Connections of each PostgreSQL pool, busy (lent out) or idle.', ['pool', 'state'], 'pools', () =>
+              pools.flatMap(({ name, use }) => {
+                const found = use();
+                return found ? [{ labels: { pool: name, state: 'busy' }, value: found.total - found.idle }, { labels: { pool: name, state: 'idle' }, value: found.idle }] : [];
+              }),
+            );
+            metrics.gauge('handoff_db_pool_waiting', 'Callers waiting for a connection of each PostgreSQL pool.', ['pool'], 'pools', () =>
+              pools.flatMap(({ name, use }) => {
+                const found = use();
+                return found ? [{ labels: { pool: name }, value: found.waiting }] : [];
+              }),
+            );
+            return true;
+          },
+          inject: [getDataSourceToken(), RELAY, EVENT_STORE, CUSTOMER_VAULT, ConsumerGroups, KafkaLag, RELAY_LAG],
+        },
+        {
           provide: HEALTH_CHECKS,
-          useFactory: (dataSource: DataSource, kafka: Kafka, store: EventStore, relay: EventRelay): HealthCheck[] => {
-            const admin = kafka.admin();
-            let connected: Promise<void> | undefined;
+          useFactory: (
+            dataSource: DataSource,
+            store: EventStore,
+            relay: EventRelay,
+            relayLag: RelayLagProbe | null,
+            groups: ConsumerGroups,
+            lag: KafkaLag,
+          ): HealthCheck[] => {
             return [
               { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
-              {
-                name: 'kafka',
-                check: async () => {
-                  connected ??= admin.connect();
-                  try {
-                    await connected;
-                    const cluster = await admin.describeCluster();
-                    return { brokers: cluster.brokers.length };
-                  } catch (error) {
-                    connected = undefined;
-                    throw error;
-                  }
-                },
-              },
+              { name: 'kafka', check: async () => ({ brokers: await lag.brokerCount() }) },
               { name: 'eventStore', check: async () => ({ adapter: config.EVENT_STORE, ...(await store.readAll({ limit: 1 }).then(() => ({}))) }) },
-              { name: 'relay', check: async () => relay.status() as unknown as Record<string, unknown> },
+              { name: 'relay', check: () => relayReadiness(relay, relayLag, dataSource, config.READINESS_RELAY_MAX_LAG_SECONDS) },
+              { name: 'consumers', check: () => consumersReadiness(groups, lag, config.READINESS_CONSUMER_MAX_LAG) },
             ];
           },
-          inject: [getDataSourceToken(), KAFKA, EVENT_STORE, RELAY],
+          inject: [getDataSourceToken(), EVENT_STORE, RELAY, RELAY_LAG, ConsumerGroups, KafkaLag],
         },
         {
           provide: APP_GUARD,
@@ -161,7 +222,13 @@ export class PlatformModule {
           inject: [Reflector],
         },
       ],
-      exports: ['SERVICE_NAME', CONFIG, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY, CUSTOMER_VAULT],
+      exports: ['SERVICE_NAME', CONFIG, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY, CUSTOMER_VAULT, ServiceMetrics, ConsumerGroups, KafkaLag, RELAY_LAG],
     };
   }
+}
+
+/** The pg pool behind TypeORM's PostgreSQL driver (read models, checkpoints, processed-event marks). */
+function poolOf(dataSource: DataSource): { total: number; idle: number; waiting: number } | undefined {
+  const pool = (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined;
 }

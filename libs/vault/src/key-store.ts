@@ -55,6 +55,11 @@ export class CustomerKeyStore {
     return new CustomerKeyStore(pool, options.masterKey, options.cacheMs ?? 5_000);
   }
 
+  /** The pool's connections (open, idle) and callers waiting for one, for metrics. */
+  poolUse(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   /** The customer's key, created on first use. */
   async keyFor(keyId: string): Promise<Buffer> {
     const existing = await this.find(keyId);

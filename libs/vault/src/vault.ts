@@ -47,6 +47,10 @@ export class CustomerVault {
     return this.keys.erase(keyId, erasedBy, reason);
   }
 
+  poolUse() {
+    return this.keys.poolUse();
+  }
+
   close(): Promise<void> {
     return this.keys.close();
   }

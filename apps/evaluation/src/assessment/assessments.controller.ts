@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { freeText, parseOrThrow, periodSchema, type Actor } from '@handoff/contracts';
+import { freeText, parseOrThrow, periodSchema, storableString, type Actor } from '@handoff/contracts';
 import { Allow, CurrentActor, RequestId } from '@handoff/platform';
 import { commandMetadata } from '../commands';
 import { isPeriod } from '../kpis/periods';
@@ -11,7 +11,7 @@ import { AssessmentService } from './assessment.service';
 const assessmentPeriodSchema = periodSchema.refine(isPeriod, 'is not a real week or month');
 // Whole points: a score is a judgement, not a measurement.
 const scoreSchema = z.number().int().min(0).max(100);
-const personIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be a person’s id');
+const personIdSchema = storableString().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be a person’s id');
 
 const selfSchema = z.strictObject({ period: assessmentPeriodSchema, score: scoreSchema, comment: freeText(2000).optional() });
 const supervisorSchema = z.strictObject({ personId: personIdSchema, team: teamSchema, period: assessmentPeriodSchema, score: scoreSchema, comment: freeText(2000).optional() });

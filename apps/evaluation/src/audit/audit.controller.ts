@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Injectable, Param, ParseUUIDPipe, Query, type 
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { handoffLedger, readTicketHistory, stateAsOf, verifyTicket, type AuditSource, type HistoryEntry } from '@handoff/audit';
-import { DomainError, parseOrThrow } from '@handoff/contracts';
+import { DomainError, parseOrThrow, storableString } from '@handoff/contracts';
 import type { EventStore } from '@handoff/event-store';
 import { Allow, EVENT_STORE } from '@handoff/platform';
 import { summarise } from '../timeline/summary';
@@ -48,7 +48,7 @@ export class AuditSourcesLifecycle implements OnApplicationShutdown {
 
 const historyQuerySchema = z.strictObject({
   asOf: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with an offset' }).optional(),
-  access_token: z.string().optional(),
+  access_token: storableString().optional(),
 });
 
 const entryView = (entry: HistoryEntry) => ({

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { freeText, isoInstantSchema, parseOrThrow, periodSchema, type Actor } from '@handoff/contracts';
+import { freeText, isoInstantSchema, parseOrThrow, periodSchema, storableString, type Actor } from '@handoff/contracts';
 import { Allow, CONFIG, CurrentActor, RequestId } from '@handoff/platform';
 import { commandMetadata } from '../commands';
 import type { EvaluationConfig } from '../config';
@@ -19,7 +19,7 @@ const drawSchema = z.strictObject({
 });
 const inspectSchema = z.strictObject({
   sampleId: z.uuid(),
-  scores: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a criterion of the rubric'), z.number().int().min(0).max(100)),
+  scores: z.record(storableString().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a criterion of the rubric'), z.number().int().min(0).max(100)),
   note: freeText(2000).optional(),
   correctiveAction: z.strictObject({ description: freeText(2000), dueAt: isoInstantSchema.optional() }).optional(),
 });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { freeText, hasForbiddenCharacters, parseOrThrow, type Actor } from '@handoff/contracts';
+import { freeText, hasForbiddenCharacters, parseOrThrow, storableString, type Actor } from '@handoff/contracts';
 import { Allow, CurrentActor, RequestId } from '@handoff/platform';
 import { commandMetadata, ConfirmationsService, describeState } from './confirmations.service';
 
@@ -9,8 +9,7 @@ const confirmationSchema = z.discriminatedUnion('satisfied', [
   z.strictObject({ satisfied: z.literal(true) }),
   z.strictObject({
     satisfied: z.literal(false),
-    objection: z
-      .string({ error: (issue) => (issue.input === undefined ? 'required when the customer is not satisfied' : undefined) })
+    objection: storableString({ error: (issue) => (issue.input === undefined ? 'required when the customer is not satisfied' : undefined) })
       .trim()
       .min(1)
       .max(4000)

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DomainError, TOPICS, ValidationFailed, type Actor } from '@handoff/contracts';
 import { backoffDelay, DeadLetterReason, isTransientError, toDeadLetterMessage } from '@handoff/messaging';
-import { CONFIG, JsonLogger, KAFKA, prefixed } from '@handoff/platform';
+import { CONFIG, ConsumerGroups, JsonLogger, KAFKA, prefixed, ServiceMetrics } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { commandMetadata, ContactsService } from './contacts.service';
 
@@ -18,29 +18,46 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
   private consumer?: Consumer;
   private producer?: Producer;
   private readonly groupId: string;
+  private running = false;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(CONFIG) private readonly config: IntakeConfig,
     private readonly contacts: ContactsService,
     private readonly logger: JsonLogger,
+    private readonly metrics: ServiceMetrics,
+    private readonly groups: ConsumerGroups,
   ) {
     this.groupId = prefixed(config, 'handoff-intake.contacts-inbound');
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    let joined = false;
+    this.groups.register({
+      groupId: this.groupId,
+      topics: [prefixed(this.config, TOPICS.contactsInbound)],
+      state: () => ({ running: this.running, joined }),
+    });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
     this.consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      joined = true;
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.running = false;
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: prefixed(this.config, TOPICS.contactsInbound), fromBeginning: true });
     await this.consumer.run({
       partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
       eachMessage: ({ topic, partition, message }) => this.receive(topic, partition, message),
     });
+    this.running = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.running = false;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
@@ -85,6 +102,7 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
         ),
       ],
     });
+    this.metrics.recordDeadLetter(reason.code);
     this.logger.event('warn', 'inbound contact dead-lettered', { source: `${topic}/${partition}/${message.offset}`, reason: reason.code });
   }
 }

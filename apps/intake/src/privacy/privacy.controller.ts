@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { DomainError, freeText, newId, parseOrThrow, privacyStreamId, type Actor, type Decider, type PrivacyEvent } from '@handoff/contracts';
+import { DomainError, freeText, newId, parseOrThrow, privacyStreamId, type Actor, type Decider, type PrivacyEvent, storableString } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { Allow, CurrentActor, CUSTOMER_VAULT, CustomerAccess, RequestId } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
 import { ContactsService } from '../contacts/contacts.service';
 
-const readQuerySchema = z.strictObject({ reason: z.string().trim().max(500).optional(), access_token: z.string().optional() });
+const readQuerySchema = z.strictObject({ reason: storableString().trim().max(500).optional(), access_token: storableString().optional() });
 const erasureSchema = z.strictObject({
   ticketId: z.uuid(),
   reason: freeText(500).min(10, 'at least 10 characters: say whose request and under which rule'),

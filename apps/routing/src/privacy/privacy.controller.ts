@@ -1,13 +1,13 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { DomainError, parseOrThrow, type Actor } from '@handoff/contracts';
+import { DomainError, parseOrThrow, storableString, type Actor } from '@handoff/contracts';
 import { Allow, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
 import { assertMayRead, needsContactDetails, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
 import { TicketsService } from '../tickets/tickets.service';
 
-const readQuerySchema = z.strictObject({ reason: z.string().trim().max(500).optional(), access_token: z.string().optional() });
+const readQuerySchema = z.strictObject({ reason: storableString().trim().max(500).optional(), access_token: storableString().optional() });
 
 @ApiTags('privacy')
 @ApiBearerAuth()

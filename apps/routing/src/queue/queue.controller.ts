@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Sse, type MessageEvent } from '@
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { concat, interval, map, merge, of, takeUntil, type Observable } from 'rxjs';
 import { z } from 'zod';
-import { DomainError, parseOrThrow, type Actor } from '@handoff/contracts';
+import { DomainError, parseOrThrow, storableString, type Actor } from '@handoff/contracts';
 import { Allow, CONFIG, CurrentActor } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import type { RoutingConfig } from '../config';
@@ -17,10 +17,10 @@ const queueQuerySchema = z.strictObject({
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional(),
-  handler: z.string().trim().min(1).max(64).optional(),
+  handler: storableString().trim().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
   /** Accepted by the AuthGuard in place of the Authorization header. */
-  access_token: z.string().optional(),
+  access_token: storableString().optional(),
 });
 
 const HEARTBEAT_MS = 25_000;

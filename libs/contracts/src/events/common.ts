@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Actor, Command, CommandMetadata, DomainEvent } from '../decider';
 import type { RecordedEvent } from '../envelope';
 import { ValidationFailed, fieldErrorsOf } from '../envelope.schema';
+import { storableString } from '../storable-text';
 
 // ---------------------------------------------------------------------------------------------
 // The vocabulary every context shares
@@ -55,12 +56,12 @@ export const ticketTypeSchema = z.enum(TICKET_TYPES);
 export const prioritySchema = z.enum(PRIORITIES);
 export const resolutionSchema = z.enum(RESOLUTIONS);
 export const closeOutcomeSchema = z.enum(CLOSE_OUTCOMES);
-export const identifierSchema = z.string().min(1).max(64);
+export const identifierSchema = storableString().min(1).max(64);
 export const departmentSchema = identifierSchema;
 export const categorySchema = identifierSchema;
 export const isoInstantSchema = z.iso.datetime({ offset: true });
 export const roundSchema = z.number().int().nonnegative();
-export const textSchema = z.string().min(1);
+export const textSchema = storableString().min(1);
 
 export const customerSchema = z.object({
   keyId: z.string().regex(/^cust_[A-Za-z0-9_-]+$/, 'must be a customer key id'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DomainEvent } from '../decider';
 import { uuidV5 } from '../ids';
+import { storableString } from '../storable-text';
 import { type Channel, type EventRegistry, channelSchema, identifierSchema, isoInstantSchema, textSchema } from './common';
 
 /**
@@ -181,7 +182,7 @@ export type EvaluationEvent =
 // ---------------------------------------------------------------------------------------------
 
 /** `2025-W10` (ISO week) or `2025-03` (month). */
-export const periodSchema = z.string().regex(/^\d{4}-(W(0[1-9]|[1-4]\d|5[0-3])|(0[1-9]|1[0-2]))$/, 'must be a week (2025-W10) or a month (2025-03)');
+export const periodSchema = storableString().regex(/^\d{4}-(W(0[1-9]|[1-4]\d|5[0-3])|(0[1-9]|1[0-2]))$/, 'must be a week (2025-W10) or a month (2025-03)');
 const scoreSchema = z.number().min(0).max(100);
 const uuidSchema = z.uuid();
 

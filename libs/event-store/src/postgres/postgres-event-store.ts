@@ -8,6 +8,7 @@ import {
   type EventStore,
   type ExpectedVersion,
   NO_STREAM,
+  type PoolUse,
   type ReadAllOptions,
   type ReadAllPage,
   type StreamHead,
@@ -129,6 +130,10 @@ export class PostgresEventStore implements EventStore {
     this.pool.on('error', () => undefined);
     this.listener = new NotificationListener(options.connectionString, this.channel);
     this.announcer = new AppendAnnouncer(this.pool, this.channel, this.listener);
+  }
+
+  poolUse(): PoolUse {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {

@@ -1,0 +1,129 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RecordedEvent } from '@handoff/contracts';
+import type { EventStore } from '@handoff/event-store';
+import type { HttpObserver } from './access-log';
+import { Allow } from './http';
+
+type Labels = Record<string, string | number>;
+export interface Sample {
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+/**
+ * One service's metrics in Prometheus' text format (prom-client), on a registry of its own.
+ * Counters move as things happen (requests, appends, dead letters); the gauges that need a
+ * look at Kafka or PostgreSQL (lags, pools) are computed when scraped, so an idle service
+ * does no work for them.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly eventsAppended: Counter<'type'>;
+  private readonly deadLetters: Counter<'reason'>;
+  private readonly breaches: Counter<'deadline'>;
+  private readonly escalations: Counter<'level' | 'trigger'>;
+  private readonly collectFailures: Counter<'source'>;
+
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    this.httpRequests = new Counter({ name: 'handoff_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.', labelNames: ['method', 'route', 'status'], registers });
+    this.httpDuration = new Histogram({
+      name: 'handoff_http_request_duration_seconds',
+      help: 'Time from a request reaching the service to its answer being sent.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.eventsAppended = new Counter({ name: 'handoff_events_appended_total', help: 'Events this service appended to its event store, by type.', labelNames: ['type'], registers });
+    this.deadLetters = new Counter({
+      name: 'handoff_dead_lettered_total',
+      help: 'Messages this service sent to the dead-letter topic, by kind of reason (invalid_json, invalid_envelope, domain_refusal, handler_failed, ...).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.breaches = new Counter({ name: 'handoff_deadline_breaches_total', help: 'DeadlineBreached events this service recorded, by deadline.', labelNames: ['deadline'], registers });
+    this.escalations = new Counter({ name: 'handoff_escalations_total', help: 'TicketEscalated events this service recorded, by level and trigger.', labelNames: ['level', 'trigger'], registers });
+    this.collectFailures = new Counter({
+      name: 'handoff_metrics_collect_failures_total',
+      help: 'Scrapes in which a gauge could not be computed (Kafka or PostgreSQL did not answer); the gauge is left out of that scrape.',
+      labelNames: ['source'],
+      registers,
+    });
+  }
+
+  readonly observeHttp: HttpObserver = (exchange) => {
+    const labels = { method: exchange.method, route: exchange.route, status: String(exchange.status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, exchange.durationMs / 1000);
+  };
+
+  recordAppended(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      this.eventsAppended.inc({ type: event.type });
+      const data = event.data as Record<string, unknown> | null;
+      if (event.type === 'DeadlineBreached') this.breaches.inc({ deadline: String(data?.deadline ?? 'unknown') });
+      if (event.type === 'TicketEscalated') this.escalations.inc({ level: String(data?.level ?? 'unknown'), trigger: String(data?.trigger ?? 'unknown') });
+    }
+  }
+
+  recordDeadLetter(reason: string): void {
+    this.deadLetters.inc({ reason });
+  }
+
+  /** A gauge computed at each scrape; a source that fails is counted and left out of that scrape. */
+  gauge(name: string, help: string, labelNames: readonly string[], source: string, samples: () => Promise<readonly Sample[]> | readonly Sample[]): void {
+    const failures = this.collectFailures;
+    new Gauge({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        try {
+          for (const sample of await samples()) this.set(sample.labels, sample.value);
+        } catch {
+          failures.inc({ source });
+        }
+      },
+    });
+  }
+}
+
+/** The store, with every successful append told to `observe` (events appended, breaches, escalations). */
+export function observeAppends(store: EventStore, observe: (events: readonly RecordedEvent[]) => void): EventStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'append') {
+        return async (...args: Parameters<EventStore['append']>) => {
+          const result = await target.append(...args);
+          observe(result.events);
+          return result;
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+@ApiTags('operations')
+@Controller()
+export class MetricsController {
+  constructor(@Inject(ServiceMetrics) private readonly metrics: ServiceMetrics) {}
+
+  @Get('metrics')
+  @Allow('public')
+  @ApiOperation({ summary: 'Metrics in Prometheus text format: HTTP, events, relay and consumer lag, dead letters, deadlines, connection pools.' })
+  async scrape(@Res() response: Response): Promise<void> {
+    const text = await this.metrics.registry.metrics();
+    response.status(200).set('content-type', this.metrics.registry.contentType).send(text);
+  }
+}

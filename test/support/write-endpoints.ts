@@ -1,0 +1,94 @@
+import { Client } from 'pg';
+import { databaseUrl } from '@handoff/platform/databases';
+import { testServerUrl } from '@handoff/testing';
+import { contact } from './contacts';
+import { eventually, SERVICE_NAMES, type ServiceName, type TestSystem } from './system';
+
+// Every write endpoint the services publish, with a caller it admits and a body it would accept:
+// the fuzz and the unstorable-text tests break those bodies.
+
+export type Caller = 'upstream' | 'cs' | 'manager' | 'management' | 'qa';
+
+/** Per write endpoint: who may call it and a body it would accept, which every case breaks. */
+export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: string) => Record<string, unknown>; required: string[] }> = {
+  'intake POST /v1/contacts': {
+    caller: 'upstream',
+    validBody: () => contact({ externalId: 'fuzz-contact', customer: { name: 'Fuzz Customer', email: 'fuzz@example.org' } }),
+    required: ['sourceSystem', 'externalId', 'channel', 'type', 'customer', 'subject', 'description'],
+  },
+  'intake POST /v1/tickets/{ticketId}/first-contact-answer': { caller: 'cs', validBody: () => ({ answer: 'We open at nine.' }), required: ['answer'] },
+  'intake POST /v1/tickets/{ticketId}/hand-over': { caller: 'cs', validBody: () => ({ note: 'needs the product team' }), required: [] },
+  'intake POST /v1/customers/erasure': {
+    caller: 'management',
+    validBody: (ticketId) => ({ ticketId, reason: 'the customer asked under the privacy rule' }),
+    required: ['ticketId', 'reason'],
+  },
+  'routing POST /v1/tickets/{ticketId}/claim': { caller: 'manager', validBody: () => ({}), required: [] },
+  'routing POST /v1/tickets/{ticketId}/assign': { caller: 'manager', validBody: () => ({ handlerId: 'product-guo', reason: 'on duty' }), required: ['handlerId'] },
+  'routing POST /v1/tickets/{ticketId}/progress': { caller: 'manager', validBody: () => ({ note: 'looking into it' }), required: ['note'] },
+  'routing POST /v1/tickets/{ticketId}/result': {
+    caller: 'manager',
+    validBody: () => ({ summary: 'exported', apology: 'sorry for the wait', correctiveAction: 'a test for exports' }),
+    required: ['summary'],
+  },
+  'routing POST /v1/tickets/{ticketId}/transfer': { caller: 'manager', validBody: () => ({ toDepartment: 'billing', reason: 'a billing matter' }), required: ['toDepartment', 'reason'] },
+  'routing POST /v1/tickets/{ticketId}/transfer/accept': { caller: 'manager', validBody: () => ({}), required: [] },
+  'routing POST /v1/tickets/{ticketId}/transfer/refuse': { caller: 'manager', validBody: () => ({ reason: 'not ours' }), required: ['reason'] },
+  'routing POST /v1/deadlines/check': { caller: 'management', validBody: () => ({}), required: [] },
+  'followup POST /v1/tickets/{ticketId}/confirmation': { caller: 'cs', validBody: () => ({ satisfied: false, objection: 'the totals are missing' }), required: ['satisfied', 'objection'] },
+  'followup POST /v1/tickets/{ticketId}/contact-attempts': { caller: 'cs', validBody: () => ({ note: 'no answer' }), required: [] },
+  'evaluation POST /v1/qa/samples': { caller: 'qa', validBody: () => ({ team: 'cs', period: '2025-W10', seed: 42 }), required: ['team', 'period'] },
+  'evaluation POST /v1/qa/inspections/{ticketId}': {
+    caller: 'qa',
+    validBody: () => ({ sampleId: OTHER_ID, scores: { wording: 5, opening: 4, accuracy: 5, timeliness: 4, completeness: 5 }, note: 'clear and polite' }),
+    required: ['sampleId', 'scores'],
+  },
+  'evaluation POST /v1/qa/corrective-actions/{actionId}/complete': { caller: 'qa', validBody: () => ({ note: 'retrained on the opening script' }), required: ['note'] },
+  'evaluation POST /v1/qa/corrective-actions/{actionId}/verify': { caller: 'qa', validBody: () => ({ effective: false, note: 'the greeting is still missing' }), required: ['effective'] },
+  'evaluation POST /v1/tickets/{ticketId}/notes': { caller: 'cs', validBody: () => ({ text: 'called the customer back', mentions: { people: ['agent-2'], departments: [] } }), required: ['text'] },
+  'evaluation POST /v1/notifications/seen': { caller: 'cs', validBody: () => ({ upTo: '2025-03-10T02:00:00.000Z' }), required: ['upTo'] },
+  'evaluation POST /v1/assessments/self': { caller: 'cs', validBody: () => ({ period: '2025-03', score: 80, comment: 'a good month' }), required: ['period', 'score'] },
+  'evaluation POST /v1/assessments/supervisor': {
+    caller: 'manager',
+    validBody: () => ({ personId: 'product-guo', team: 'product', period: '2025-03', score: 85, comment: 'reliable' }),
+    required: ['personId', 'team', 'period', 'score'],
+  },
+};
+
+/** Any other path parameter (a sample, a corrective action): well-formed, so only the body can be what is refused. */
+export const OTHER_ID = '3f0e9a36-5c1d-4b7e-9a42-0c6d2b1e8f70';
+
+/** Each service's event count, once two reads half a second apart agree (reactions to setup have landed). */
+export async function settledEventCounts(system: TestSystem): Promise<Record<ServiceName, number>> {
+  let last = '';
+  return eventually(async () => {
+    const counts = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await eventCount(system, name)] as const))) as Record<ServiceName, number>;
+    const now = JSON.stringify(counts);
+    const settled = now === last;
+    last = now;
+    if (!settled) await new Promise((resolve) => setTimeout(resolve, 500));
+    return settled ? counts : undefined;
+  }, 'the event stores to settle');
+}
+
+async function eventCount(system: TestSystem, name: ServiceName): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl(testServerUrl(), system.databaseOf(name)) });
+  await client.connect();
+  try {
+    return (await client.query<{ count: number }>('SELECT count(*)::int AS count FROM events')).rows[0].count;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Request headers for each kind of caller of the write endpoints. */
+export function callerHeaders(system: TestSystem, upstreamKey: string): Record<Caller, Record<string, string>> {
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  return {
+    upstream: { 'x-api-key': upstreamKey },
+    cs: bearer(system.token('cs', 'agent-1')),
+    manager: bearer(system.token('department_manager', 'product-manager-xu', 'product')),
+    management: bearer(system.token('management', 'director-1')),
+    qa: bearer(system.token('qa', 'inspector-1')),
+  };
+}
