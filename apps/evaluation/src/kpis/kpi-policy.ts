@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../../routing/src/deadlines/deadline-policy';
-import { isKnownTimeZone } from './periods';
+import { DEFAULT_DEADLINE_POLICY, isKnownTimeZone, type DeadlinePolicy } from '@handoff/service-time';
 
 /**
  * The service standards as versioned policy. Targets change over time (a new year's plan), so the

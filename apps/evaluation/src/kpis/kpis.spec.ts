@@ -1,5 +1,4 @@
-import { ALWAYS_OPEN } from '../../../routing/src/deadlines/business-calendar';
-import type { DeadlinePolicy } from '../../../routing/src/deadlines/deadline-policy';
+import { ALWAYS_OPEN, type DeadlinePolicy } from '@handoff/service-time';
 import { serviceRecordsFromEntries } from '../records/from-timeline';
 import { serviceRecordsFromEvents, type ServiceRecord } from '../records/service-record';
 import { timelineEntryOf } from '../timeline/timeline.projection';

@@ -1,8 +1,7 @@
 import { CHANNELS, type Channel, type RecordedEvent } from '@handoff/contracts';
-import { computeDeadlines, type DeadlinePolicy } from '../../../routing/src/deadlines/deadline-policy';
+import { computeDeadlines, hourOf, periodBounds, periodOf, type DeadlinePolicy, type Granularity } from '@handoff/service-time';
 import { serviceRecordsFromEvents, type DepartmentRound, type ServiceRecord } from '../records/service-record';
 import { currentTargets, KPI_NAMES, targetsAt, type KpiName, type KpiPolicy, type Target, type TargetsVersion } from './kpi-policy';
-import { hourOf, periodBounds, periodOf, type Granularity } from './periods';
 import { distributionOf, rate, type Distribution } from './statistics';
 
 /**

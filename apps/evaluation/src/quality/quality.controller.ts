@@ -5,7 +5,7 @@ import { freeText, isoInstantSchema, parseOrThrow, periodSchema, type Actor } fr
 import { Allow, CONFIG, CurrentActor, RequestId } from '@handoff/platform';
 import { commandMetadata } from '../commands';
 import type { EvaluationConfig } from '../config';
-import { isPeriod } from '../kpis/periods';
+import { isPeriod } from '@handoff/service-time';
 import { assertMaySuperviseTeam, teamSchema } from '../teams';
 import { QualityService, type CorrectiveActionView, type SampleSummary } from './quality.service';
 import type { Rubric } from './rubric';

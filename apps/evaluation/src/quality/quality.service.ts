@@ -15,7 +15,7 @@ import {
 import { CommandHandler, type EventStore } from '@handoff/event-store';
 import { CONFIG, EVENT_STORE } from '@handoff/platform';
 import type { EvaluationConfig } from '../config';
-import { periodBounds } from '../kpis/periods';
+import { periodBounds } from '@handoff/service-time';
 import { missingParts, needsImprovement, type ServiceRecord } from '../records/service-record';
 import { ServiceRecordsReader } from '../records/service-records.reader';
 import { assertMaySuperviseTeam } from '../teams';
