@@ -9,3 +9,4 @@ export * from './decider';
 export * from './events';
 export * from './contact-payload';
 export * from './ticket-order';
+export * from './api';

@@ -1,8 +1,8 @@
 // Reviews read figures per local day, ISO week and month of the organisation, not of UTC.
+import { GRANULARITIES, type Granularity } from '@handoff/contracts';
 import { DAY_MS, localDayOf, offsetAt, wallTimesToInstants } from './time-zone';
 
-export const GRANULARITIES = ['day', 'week', 'month'] as const;
-export type Granularity = (typeof GRANULARITIES)[number];
+export { GRANULARITIES, type Granularity } from '@handoff/contracts';
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 
