@@ -5,7 +5,7 @@ import { openReadModelDatabase, rebuildReadModel, type AuditSource } from '@hand
 import { applyEvents, type EventHandler } from '@handoff/messaging';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { ROUTING_DATABASE } from '../apps/routing/src/read-models';
+import { READ_MODEL_SERVICES } from '../apps/audit/src/read-model-commands';
 import type { BenchInfra } from './infra';
 import { timed, type Report } from './report';
 
@@ -32,14 +32,16 @@ export async function benchRebuild(
   settings: RebuildSettings,
   sources: { routingUrl: string; intakeUrl: string },
 ): Promise<void> {
-  const model = ROUTING_DATABASE.models.find((candidate) => candidate.name === MODEL);
-  if (!model) throw new Error(`${MODEL} is not among routing's read models`);
+  // Through the operators' tool, the one place that knows every service's read models.
+  const routing = READ_MODEL_SERVICES.find((service) => service.service === 'routing');
+  const model = routing?.models.find((candidate) => candidate.name === MODEL);
+  if (!routing || !model) throw new Error(`${MODEL} is not among routing's read models`);
   const copied = { routing: await copyHistory(sources.routingUrl, settings.copies), intake: await copyHistory(sources.intakeUrl, settings.copies) };
   const stores: AuditSource[] = [
     { service: 'routing', store: new PostgresEventStore({ connectionString: sources.routingUrl }) },
     { service: 'intake', store: new PostgresEventStore({ connectionString: sources.intakeUrl }) },
   ];
-  const target = await openReadModelDatabase(await infra.database('rebuild'), ROUTING_DATABASE, { migrate: true });
+  const target = await openReadModelDatabase(await infra.database('rebuild'), routing, { migrate: true });
   try {
     const { result, seconds } = await timed(() =>
       rebuildReadModel({ model, sources: stores, dataSource: target, batchSize: settings.batchSize, pageSize: settings.pageSize }),

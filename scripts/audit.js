@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// `npm run audit -- <command>`: builds, then runs the auditors' tool (apps/evaluation/src/audit/cli.ts).
+// `npm run audit -- <command>`: builds, then runs the auditors' tool (apps/audit/src/cli.ts).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 require('./build')
   .build({ quiet: true })
   .then(() => {
-    const result = spawnSync(process.execPath, ['--enable-source-maps', path.resolve(__dirname, '../dist/apps/evaluation/src/audit/cli.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
+    const result = spawnSync(process.execPath, ['--enable-source-maps', path.resolve(__dirname, '../dist/apps/audit/src/cli.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
     process.exit(result.status ?? 1);
   });

@@ -5,6 +5,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   base: '/',
+  // The API's types (libs/contracts/src/api): imported type-only, so nothing of it is bundled.
+  resolve: { alias: { '@handoff/contracts/api': path.resolve(import.meta.dirname, '../../libs/contracts/src/api') } },
   build: {
     outDir: path.resolve(import.meta.dirname, '../../dist/web'),
     emptyOutDir: true,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { databaseUrl } from '@handoff/platform/databases';
 import { testServerUrl } from '@handoff/testing';
-import { READ_MODEL_SERVICES } from '../../apps/evaluation/src/audit/read-model-commands';
+import { READ_MODEL_SERVICES } from '../../apps/audit/src/read-model-commands';
 import { contact } from '../support/contacts';
 import { eventually, SERVICE_NAMES, TestSystem, UPSTREAM_KEY, type ServiceName } from '../support/system';
 
@@ -28,7 +28,7 @@ describe('rebuilt read models equal the live ones after the workflow scenarios',
   /** The audit tool as operators run it (`npm run audit -- …`), on the system's stores and databases. */
   function audit(...args: string[]): Promise<{ exit: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/evaluation/src/audit/cli.js'), ...args], {
+      const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/audit/src/cli.js'), ...args], {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: testServerUrl(), AUDIT_SOURCES: auditSources },
         stdio: ['ignore', 'pipe', 'pipe'],

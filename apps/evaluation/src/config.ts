@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseConfigSchema, policyFile } from '@handoff/platform';
-import { DEFAULT_DEADLINE_POLICY, deadlinePolicySchema, type DeadlinePolicy } from '../../routing/src/deadlines/deadline-policy';
+import { DEFAULT_DEADLINE_POLICY, deadlinePolicySchema, type DeadlinePolicy } from '@handoff/service-time';
 import { assessmentPolicySchema, DEFAULT_ASSESSMENT_POLICY, type AssessmentPolicy } from './assessment/assessment';
 import { DEFAULT_PEAK_HOURS, DEFAULT_TARGETS_POLICY, peakHoursSchema, targetsPolicySchema, timeZoneSchema, type KpiPolicy, type TargetsPolicy } from './kpis/kpi-policy';
 import { DEFAULT_RUBRIC, rubricSchema, type Rubric } from './quality/rubric';

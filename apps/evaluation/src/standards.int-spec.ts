@@ -12,7 +12,7 @@ import { createPostgresEventStore, type PostgresEventStore } from '@handoff/even
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
 import { ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
 import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
-import { ALWAYS_OPEN } from '../../routing/src/deadlines/business-calendar';
+import { ALWAYS_OPEN } from '@handoff/service-time';
 import { evaluationConfigSchema, kpiPolicyOf } from './config';
 import { EvaluationModule } from './evaluation.module';
 import { complaintReport, kpiReportFromEvents, type KpiQuery } from './kpis/kpis';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
-import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicySchema, type DeadlinePolicy } from './deadlines/deadline-policy';
+import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicySchema, type DeadlinePolicy } from '@handoff/service-time';
 import { DEFAULT_ORGANISATION, departmentOf, organisationSchema, type Organisation } from './organisation/organisation';
 import { DEFAULT_ROUTING_RULES, routingRulesSchema, type RoutingRules } from './tickets/routing-rules';
 import { DEFAULT_ESCALATION_POLICY, escalationPolicySchema, type EscalationPolicy, type RoutingPolicy } from './tickets/tickets.decider';

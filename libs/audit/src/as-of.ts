@@ -1,29 +1,7 @@
-import { contractOf, type HandoffEvent, type RecordedEvent, type RecordedOf } from '@handoff/contracts';
-import { handoffLedger, type Holder } from './ledger';
+import { contractOf, type HandoffEvent, type RecordedEvent, type RecordedOf, type RunningDeadline, type TicketStateAsOf } from '@handoff/contracts';
+import { handoffLedger } from './ledger';
 
-export interface RunningDeadline {
-  readonly deadline: 'first_response' | 'resolution';
-  readonly round: number;
-  readonly dueAt: string;
-  /** Past due at the moment asked about (and not yet met). */
-  readonly overdue: boolean;
-}
-
-export interface TicketStateAsOf {
-  readonly asOf: string;
-  readonly eventsSoFar: number;
-  readonly stage: 'not_yet_recorded' | 'at_front_desk' | 'with_department' | 'awaiting_confirmation' | 'with_management' | 'closed';
-  readonly holder: Holder | null;
-  readonly department: string | null;
-  readonly handlerId: string | null;
-  readonly round: number;
-  readonly complaint: boolean;
-  readonly managementInvolved: boolean;
-  readonly runningDeadlines: readonly RunningDeadline[];
-  readonly escalations: readonly { readonly level: string; readonly trigger: string; readonly at: string }[];
-  readonly outcome: string | null;
-  readonly lastEvent: { readonly type: string; readonly service: string; readonly occurredAt: string } | null;
-}
+export type { RunningDeadline, TicketStateAsOf } from '@handoff/contracts';
 
 /**
  * Known types are read as they are, not re-validated: an audit must not silently drop an event

@@ -7,3 +7,5 @@ export * from './rebuild-compare';
 export * from './rebuild-databases';
 export * from './rebuild-progress';
 
+export * from './sources';
+export * from './summary';

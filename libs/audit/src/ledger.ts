@@ -1,30 +1,7 @@
-import { contractOf, type HandoffEvent, type RecordedEvent, type RecordedOf } from '@handoff/contracts';
+import { contractOf, type HandoffEvent, type HandoffLedger, type Holder, type Holding, type RecordedEvent, type RecordedOf } from '@handoff/contracts';
 
 /** Who had the ticket: CS at the front desk or in follow-up, a department, one of its handlers, or management. */
-export type Holder =
-  | { readonly kind: 'cs'; readonly stage: 'intake' | 'follow_up' }
-  | { readonly kind: 'department'; readonly department: string }
-  | { readonly kind: 'handler'; readonly department: string; readonly handlerId: string }
-  | { readonly kind: 'management' };
-
-export interface Holding {
-  readonly holder: Holder;
-  readonly from: string;
-  /** Null while the holder still has it. */
-  readonly to: string | null;
-  readonly minutes: number | null;
-  /** The event that gave it to the holder, and the one that took it away. */
-  readonly receivedBy: string;
-  readonly passedOnBy: string | null;
-}
-
-export interface HandoffLedger {
-  readonly holdings: readonly Holding[];
-  /** Departments that got the ticket back after passing it on (A → B → A). */
-  readonly bounces: readonly { readonly department: string; readonly at: string }[];
-  /** Management on the ticket besides the holder (complaints, escalations), from when. */
-  readonly managementInvolved: readonly { readonly at: string; readonly reason: string }[];
-}
+export type { HandoffLedger, Holder, Holding } from '@handoff/contracts';
 
 const minutesBetween = (from: string, to: string): number => Math.round(((Date.parse(to) - Date.parse(from)) / 60_000) * 100) / 100;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import type { EventMetadata, RecordedEvent } from './envelope';
+import type { ChainBreak, ChainVerification } from './api/audit';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -41,17 +42,7 @@ export function chainHash(previousHash: string, contentHash: string): string {
   return sha256Hex(previousHash + contentHash);
 }
 
-export type ChainBreak =
-  | { readonly kind: 'content_changed'; readonly streamPosition: number; readonly eventId: string }
-  | { readonly kind: 'link_broken'; readonly streamPosition: number; readonly eventId: string }
-  | { readonly kind: 'position_gap'; readonly expectedPosition: number; readonly foundPosition: number }
-  | { readonly kind: 'head_mismatch'; readonly expectedHash: string; readonly foundHash: string };
-
-export interface ChainVerification {
-  readonly ok: boolean;
-  readonly eventsChecked: number;
-  readonly firstBreak?: ChainBreak;
-}
+export type { ChainBreak, ChainVerification } from './api/audit';
 
 /**
  * Recomputes a stream's chain from the stored events alone. `headHash`, where the

@@ -10,3 +10,4 @@ export * from './events';
 export * from './contact-payload';
 export * from './storable-text';
 export * from './ticket-order';
+export * from './api';

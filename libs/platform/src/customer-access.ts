@@ -6,6 +6,7 @@ import {
   privacyStreamId,
   type Actor,
   type Customer,
+  type CustomerView,
   type Decider,
   type PrivacyEvent,
 } from '@handoff/contracts';
@@ -13,14 +14,7 @@ import { CommandHandler } from '@handoff/event-store';
 import type { CustomerVault } from '@handoff/vault';
 import { CUSTOMER_VAULT } from './service.module';
 
-export interface CustomerView {
-  /** `clear`: as the customer gave them; `masked`: enough to recognise; `erased`: the key is gone. */
-  readonly status: 'clear' | 'masked' | 'erased';
-  readonly customerId?: string;
-  readonly name?: string;
-  readonly phone?: string;
-  readonly email?: string;
-}
+export type { CustomerView } from '@handoff/contracts';
 
 export const MIN_REASON_LENGTH = 10;
 

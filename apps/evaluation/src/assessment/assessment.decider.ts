@@ -8,7 +8,7 @@ import {
   type EvaluationEvent,
   type Team,
 } from '@handoff/contracts';
-import { isPeriod } from '../kpis/periods';
+import { isPeriod } from '@handoff/service-time';
 
 /**
  * One person's assessment for one period. Stream `evaluation-assessment-<assessmentId>` (see

@@ -5,7 +5,7 @@ import { assessmentIdOf, assessmentStreamId, type CommandMetadata } from '@hando
 import { CommandHandler } from '@handoff/event-store';
 import { CONFIG } from '@handoff/platform';
 import type { EvaluationConfig } from '../config';
-import { periodBounds } from '../kpis/periods';
+import { periodBounds } from '@handoff/service-time';
 import { ServiceRecordsReader } from '../records/service-records.reader';
 import { customerEvaluations, rankAssessments, type Assessment, type AssessmentPolicy, type SubmittedEvaluations } from './assessment';
 import { assessmentDecider, teamOf, type AssessmentCommand } from './assessment.decider';

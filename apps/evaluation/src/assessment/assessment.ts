@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Team } from '@handoff/contracts';
-import { granularityOf, periodOf } from '../kpis/periods';
+import { granularityOf, periodOf } from '@handoff/service-time';
 import type { ServiceRecord } from '../records/service-record';
 import { CS_TEAM } from '../quality/sampling';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { freeText, parseOrThrow, periodSchema, storableString, type Actor } from '@handoff/contracts';
 import { Allow, CurrentActor, RequestId } from '@handoff/platform';
 import { commandMetadata } from '../commands';
-import { isPeriod } from '../kpis/periods';
+import { isPeriod } from '@handoff/service-time';
 import { assertMaySuperviseTeam, teamSchema } from '../teams';
 import { AssessmentService } from './assessment.service';
 

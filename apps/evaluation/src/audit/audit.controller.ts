@@ -1,12 +1,21 @@
 import { Controller, Get, Inject, Injectable, Param, ParseUUIDPipe, Query, type OnApplicationShutdown } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { handoffLedger, readTicketHistory, stateAsOf, verifyTicket, type AuditSource, type HistoryEntry } from '@handoff/audit';
-import { DomainError, parseOrThrow, storableString } from '@handoff/contracts';
+import {
+  auditSourceSpec,
+  closeAuditSources,
+  handoffLedger,
+  openAuditSources,
+  readTicketHistory,
+  stateAsOf,
+  summarise,
+  verifyTicket,
+  type AuditSource,
+  type HistoryEntry,
+} from '@handoff/audit';
+import { DomainError, parseOrThrow, storableString, type HistoryEntryView, type TicketHistory, type TicketLedger, type TicketVerification } from '@handoff/contracts';
 import type { EventStore } from '@handoff/event-store';
 import { Allow, EVENT_STORE } from '@handoff/platform';
-import { summarise } from '../timeline/summary';
-import { auditSourceSpec, closeAuditSources, openAuditSources } from './sources';
 
 export const AUDIT_SOURCES = Symbol('AUDIT_SOURCES');
 
@@ -51,7 +60,7 @@ const historyQuerySchema = z.strictObject({
   access_token: storableString().optional(),
 });
 
-const entryView = (entry: HistoryEntry) => ({
+const entryView = (entry: HistoryEntry): HistoryEntryView => ({
   service: entry.service,
   streamId: entry.streamId,
   streamPosition: entry.streamPosition,
@@ -98,7 +107,7 @@ export class AuditController {
       'With asOf: only what had happened by then, and the state of the ticket at that moment, including the deadlines running then.',
   })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
-  async ticketHistory(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Query() query: unknown) {
+  async ticketHistory(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Query() query: unknown): Promise<TicketHistory> {
     const { asOf } = parseOrThrow(historyQuerySchema, query);
     const history = await this.history(ticketId);
     const moment = asOf ? new Date(asOf) : new Date();
@@ -109,7 +118,7 @@ export class AuditController {
   @Get(':ticketId/handoffs')
   @Allow('auditor', 'management', 'qa')
   @ApiOperation({ summary: 'The handoff ledger: each holder (CS, a department, a handler, management) with when it got the ticket, passed it on, and how long it held it; departments it bounced back to.' })
-  async handoffs(@Param('ticketId', ParseUUIDPipe) ticketId: string) {
+  async handoffs(@Param('ticketId', ParseUUIDPipe) ticketId: string): Promise<TicketLedger> {
     return { ticketId, ...handoffLedger(await this.history(ticketId)) };
   }
 
@@ -119,7 +128,7 @@ export class AuditController {
     summary:
       "Recomputes the hash chain of each of the ticket's streams from the stored events, against each store's own head: ok, or the first broken link with its position.",
   })
-  async verify(@Param('ticketId', ParseUUIDPipe) ticketId: string) {
+  async verify(@Param('ticketId', ParseUUIDPipe) ticketId: string): Promise<TicketVerification> {
     const result = await verifyTicket(await this.sources.get(), ticketId);
     if (result.streams.length === 0) throw new DomainError('NOT_FOUND', `no events for ticket ${ticketId}`);
     return { ticketId, ...result };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError, inTimelineOrder, type Actor, type Department } from '@handoff/contracts';
-import { summarise } from '../timeline/summary';
+import { summarise } from '@handoff/audit';
 import { assertMayReadTimeline, departmentsConcerned } from '../timeline/timeline-access';
 import { TicketLifecycleRecord, TicketTimelineEntry } from '../timeline/timeline.entities';
 import { conversationOf, type ConversationEntry, type ConversationSource } from './conversation';

@@ -1,6 +1,5 @@
 import { CHANNELS } from '@handoff/contracts';
-import { KPI_NAMES, type Target } from './kpi-policy';
-import { kpiValue, type KpiReport, type KpiRow } from './kpis';
+import { KPI_NAMES, kpiValue, type KpiReport, type KpiRow, type Target } from '@handoff/contracts';
 
 /**
  * The KPI report as CSV for spreadsheets: one line per row (the total first), each KPI with its

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../../routing/src/deadlines/deadline-policy';
-import { isKnownTimeZone } from './periods';
+import { DEFAULT_DEADLINE_POLICY, isKnownTimeZone, type DeadlinePolicy } from '@handoff/service-time';
+import { KPI_NAMES, type KpiName, type Target } from '@handoff/contracts';
 
 /**
  * The service standards as versioned policy. Targets change over time (a new year's plan), so the
@@ -9,24 +9,6 @@ import { isKnownTimeZone } from './periods';
  * means the deadlines routing recorded on each round (with their `policyVersion`), "now" means
  * today's deadline policy applied to the same rounds.
  */
-
-export const KPI_NAMES = [
-  'satisfactionRate',
-  'complaintRate',
-  'resolutionRate',
-  'firstContactResolutionRate',
-  'reopenRate',
-  'firstResponseMinutesMedian',
-  'firstResponseMinutesP90',
-  'resolutionMinutesMedian',
-  'resolutionMinutesP90',
-  'firstResponseDeadlineRate',
-  'resolutionDeadlineRate',
-] as const;
-export type KpiName = (typeof KPI_NAMES)[number];
-
-/** At least `min` (a rate to reach) or at most `max` (a time or a complaint rate to stay under). */
-export type Target = { readonly min: number } | { readonly max: number };
 
 export interface TargetsVersion {
   readonly version: string;

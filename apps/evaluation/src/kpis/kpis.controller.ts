@@ -7,8 +7,9 @@ import { Allow, CONFIG, CurrentActor } from '@handoff/platform';
 import { kpiPolicyOf, type EvaluationConfig } from '../config';
 import { ServiceRecordsReader } from '../records/service-records.reader';
 import { kpiReportCsv } from './kpi-csv';
-import { complaintReport, GROUP_BYS, kpiReport, POLICY_BASES, type ComplaintReport, type KpiReport } from './kpis';
-import { GRANULARITIES } from './periods';
+import { complaintReport, kpiReport } from './kpis';
+import { GROUP_BYS, POLICY_BASES, type ComplaintReport, type KpiReport } from '@handoff/contracts';
+import { GRANULARITIES } from '@handoff/service-time';
 
 const windowSchema = {
   from: isoInstantSchema.optional(),

@@ -1,11 +1,11 @@
-import { ALWAYS_OPEN } from '../../../routing/src/deadlines/business-calendar';
-import type { DeadlinePolicy } from '../../../routing/src/deadlines/deadline-policy';
+import { ALWAYS_OPEN, type DeadlinePolicy } from '@handoff/service-time';
 import { serviceRecordsFromEntries } from '../records/from-timeline';
 import { serviceRecordsFromEvents, type ServiceRecord } from '../records/service-record';
 import { timelineEntryOf } from '../timeline/timeline.projection';
 import { kpiReportCsv } from './kpi-csv';
 import type { KpiPolicy, TargetsPolicy } from './kpi-policy';
-import { complaintReport, kpiReport, kpiReportFromEvents, type KpiQuery, type KpiRow } from './kpis';
+import type { KpiRow } from '@handoff/contracts';
+import { complaintReport, kpiReport, kpiReportFromEvents, type KpiQuery } from './kpis';
 import { AS_OF, FIXED_IDS, recordedMarchHistory, REPORT_WINDOW } from './march.fixture';
 
 // The history is described in march.fixture.ts; every expected number below is worked out by hand from it.

@@ -1,9 +1,27 @@
-import { CHANNELS, type Channel, type RecordedEvent } from '@handoff/contracts';
-import { computeDeadlines, type DeadlinePolicy } from '../../../routing/src/deadlines/deadline-policy';
+import {
+  CHANNELS,
+  KPI_NAMES,
+  kpiValue,
+  type Channel,
+  type ComplaintReport,
+  type DeadlineCompliance,
+  type Distribution,
+  type GroupBy,
+  type KpiFigures,
+  type KpiName,
+  type KpiReport,
+  type KpiRow,
+  type KpiRowKey,
+  type PolicyBasis,
+  type RecordedEvent,
+  type Share,
+  type Target,
+  type TargetCheck,
+} from '@handoff/contracts';
+import { computeDeadlines, hourOf, periodBounds, periodOf, type DeadlinePolicy, type Granularity } from '@handoff/service-time';
 import { serviceRecordsFromEvents, type DepartmentRound, type ServiceRecord } from '../records/service-record';
-import { currentTargets, KPI_NAMES, targetsAt, type KpiName, type KpiPolicy, type Target, type TargetsVersion } from './kpi-policy';
-import { hourOf, periodBounds, periodOf, type Granularity } from './periods';
-import { distributionOf, rate, type Distribution } from './statistics';
+import { currentTargets, targetsAt, type KpiPolicy, type TargetsVersion } from './kpi-policy';
+import { distributionOf, rate } from './statistics';
 
 /**
  * The service standards measured (DOMAIN.md, "Evaluation"). Every figure is a plain function of
@@ -30,12 +48,6 @@ import { distributionOf, rate, type Distribution } from './statistics';
  * it, it passed between departments), so group rows need not add up to the total.
  */
 
-export const GROUP_BYS = ['agent', 'department', 'channel', 'type', 'period'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
-
-export const POLICY_BASES = ['then', 'now'] as const;
-export type PolicyBasis = (typeof POLICY_BASES)[number];
-
 export interface KpiQuery {
   readonly from?: string;
   readonly to?: string;
@@ -45,87 +57,6 @@ export interface KpiQuery {
   readonly policy: PolicyBasis;
   /** Only the tickets this department held. */
   readonly department?: string;
-}
-
-export interface DeadlineCompliance {
-  readonly met: number;
-  readonly missed: number;
-  readonly rate: number | null;
-}
-
-export interface HourVolume {
-  readonly hour: number;
-  readonly volume: number;
-  /** One of the configured peak hours. */
-  readonly peak: boolean;
-}
-
-export interface KpiFigures {
-  readonly tickets: number;
-  readonly complaints: number;
-  readonly closed: number;
-  readonly closedSatisfied: number;
-  readonly closedUnreachable: number;
-  readonly resolvedAtFirstContact: number;
-  readonly withResult: number;
-  readonly reopened: number;
-  readonly satisfactionRate: number | null;
-  readonly complaintRate: number | null;
-  readonly resolutionRate: number | null;
-  readonly firstContactResolutionRate: number | null;
-  readonly reopenRate: number | null;
-  readonly firstResponseMinutes: Distribution;
-  readonly resolutionMinutes: Distribution;
-  readonly firstResponseDeadline: DeadlineCompliance;
-  readonly resolutionDeadline: DeadlineCompliance;
-  readonly volumeByChannel: Readonly<Record<Channel, number>>;
-  readonly volumeByHour: readonly HourVolume[];
-  /** The hours with the most contacts (empty with no contacts). */
-  readonly busiestHours: readonly number[];
-}
-
-export interface TargetCheck {
-  readonly kpi: KpiName;
-  readonly actual: number | null;
-  readonly target: Target;
-  /** Null when there is no actual value to judge. */
-  readonly met: boolean | null;
-}
-
-export interface KpiRowKey {
-  readonly period?: string;
-  readonly agent?: string | null;
-  readonly department?: string | null;
-  readonly channel?: string | null;
-  readonly type?: string | null;
-}
-
-export interface KpiRow {
-  readonly key: KpiRowKey;
-  readonly figures: KpiFigures;
-  /** The targets the row is judged against, and each beside its actual value. */
-  readonly targetsVersion: string;
-  readonly targets: readonly TargetCheck[];
-}
-
-export interface KpiReport {
-  readonly asOf: string;
-  readonly from: string | null;
-  readonly to: string | null;
-  readonly department: string | null;
-  readonly groupBy: GroupBy | null;
-  readonly period: Granularity | null;
-  readonly timeZone: string;
-  readonly peakHours: readonly number[];
-  readonly policy: {
-    readonly basis: PolicyBasis;
-    /** `now`: today's deadline policy; `then`: the versions routing recorded on the rounds counted. */
-    readonly deadlinePolicyVersions: readonly string[];
-    /** `then`: targets in force at each row's period start (or at `from`); `now`: today's. */
-    readonly targetsVersions: readonly string[];
-  };
-  readonly total: KpiRow;
-  readonly rows: readonly KpiRow[];
 }
 
 /** Deadline verdicts of one ticket under a basis: true met, false missed, null not judged. */
@@ -313,29 +244,6 @@ function figuresOf(records: readonly ServiceRecord[], verdicts: ReadonlyMap<stri
   };
 }
 
-export function kpiValue(figures: KpiFigures, kpi: KpiName): number | null {
-  switch (kpi) {
-    case 'satisfactionRate':
-    case 'complaintRate':
-    case 'resolutionRate':
-    case 'firstContactResolutionRate':
-    case 'reopenRate':
-      return figures[kpi];
-    case 'firstResponseMinutesMedian':
-      return figures.firstResponseMinutes.median;
-    case 'firstResponseMinutesP90':
-      return figures.firstResponseMinutes.p90;
-    case 'resolutionMinutesMedian':
-      return figures.resolutionMinutes.median;
-    case 'resolutionMinutesP90':
-      return figures.resolutionMinutes.p90;
-    case 'firstResponseDeadlineRate':
-      return figures.firstResponseDeadline.rate;
-    case 'resolutionDeadlineRate':
-      return figures.resolutionDeadline.rate;
-  }
-}
-
 function checkTargets(figures: KpiFigures, version: TargetsVersion): TargetCheck[] {
   return KPI_NAMES.flatMap((kpi) => {
     const target = version.targets[kpi];
@@ -348,28 +256,6 @@ function checkTargets(figures: KpiFigures, version: TargetsVersion): TargetCheck
 
 // ---------------------------------------------------------------------------------------------
 // Complaint analysis
-
-export interface Share {
-  readonly key: string;
-  readonly count: number;
-  /** count ÷ complaints. */
-  readonly share: number;
-}
-
-export interface ComplaintReport {
-  readonly from: string | null;
-  readonly to: string | null;
-  readonly department: string | null;
-  readonly complaints: number;
-  /** What the complaints are about: the category they were classified in. */
-  readonly byCategory: readonly Share[];
-  /** Why: the classification rule that recognised each (e.g. `slow_response`), `unclassified` when none did. */
-  readonly byCause: readonly Share[];
-  /** Where the problem was put right: the department of the latest result, `unresolved` without one. */
-  readonly byDepartment: readonly Share[];
-  /** Complaints whose result carried a corrective action against the same problem happening again. */
-  readonly withCorrectiveAction: { readonly count: number; readonly share: number | null };
-}
 
 export function complaintReport(records: readonly ServiceRecord[], query: Pick<KpiQuery, 'from' | 'to' | 'department'>): ComplaintReport {
   const complaints = selectRecords(records, query).filter((record) => record.complaint);

@@ -1,3 +1,5 @@
+import type { Distribution } from '@handoff/contracts';
+
 /** A share, or null when there is nothing to share out (never 0/0 = 0). */
 export function rate(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
@@ -16,12 +18,6 @@ export function percentile(values: readonly number[], p: number): number | null 
   const below = Math.floor(h);
   const above = Math.min(below + 1, sorted.length - 1);
   return sorted[below]! + (h - below) * (sorted[above]! - sorted[below]!);
-}
-
-export interface Distribution {
-  readonly count: number;
-  readonly median: number | null;
-  readonly p90: number | null;
 }
 
 export function distributionOf(values: readonly number[]): Distribution {

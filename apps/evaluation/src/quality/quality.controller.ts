@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { freeText, isoInstantSchema, parseOrThrow, periodSchema, storableString, type Actor } from '@handoff/contracts';
+import { freeText, isoInstantSchema, parseOrThrow, periodSchema, storableString, type Actor, type CorrectiveActionView, type SampleSummary } from '@handoff/contracts';
 import { Allow, CONFIG, CurrentActor, RequestId } from '@handoff/platform';
 import { commandMetadata } from '../commands';
 import type { EvaluationConfig } from '../config';
-import { isPeriod } from '../kpis/periods';
+import { isPeriod } from '@handoff/service-time';
 import { assertMaySuperviseTeam, teamSchema } from '../teams';
-import { QualityService, type CorrectiveActionView, type SampleSummary } from './quality.service';
+import { QualityService } from './quality.service';
 import type { Rubric } from './rubric';
 
 const samplingPeriodSchema = periodSchema.refine(isPeriod, 'is not a real week or month');

@@ -9,13 +9,18 @@ import {
   sampleStreamId,
   type Actor,
   type CommandMetadata,
+  type CorrectiveActionView,
+  type InspectionResult,
   type RecordPart,
+  type SampleRecordView,
   type SampleDrawnData,
+  type SampleSummary,
+  type SampleView,
 } from '@handoff/contracts';
 import { CommandHandler, type EventStore } from '@handoff/event-store';
 import { CONFIG, EVENT_STORE } from '@handoff/platform';
 import type { EvaluationConfig } from '../config';
-import { periodBounds } from '../kpis/periods';
+import { periodBounds } from '@handoff/service-time';
 import { missingParts, needsImprovement, type ServiceRecord } from '../records/service-record';
 import { ServiceRecordsReader } from '../records/service-records.reader';
 import { assertMaySuperviseTeam } from '../teams';
@@ -25,56 +30,7 @@ import { totalOf } from './rubric';
 import { sampleDecider } from './sample.decider';
 import { CS_TEAM, drawSample, periodFitsCadence, populationDigest, populationOf, samplingRuleFor } from './sampling';
 
-export interface SampleRecordView {
-  readonly ticketId: string;
-  readonly channel: string | null;
-  readonly agents: readonly string[];
-  readonly parts: Readonly<Record<RecordPart, boolean>>;
-  readonly missing: readonly RecordPart[];
-  readonly needsImprovement: boolean;
-  readonly inspection: { readonly total: number; readonly correctiveActionRequired: boolean; readonly inspectorId: string; readonly inspectedAt: string } | null;
-}
-
-export interface SampleView extends SampleDrawnData {
-  readonly drawnAt: string;
-  readonly drawnBy: string;
-  readonly records: readonly SampleRecordView[];
-  /** The same draw repeated now from the records evaluation holds for the team and period. */
-  readonly redraw: { readonly populationSize: number; readonly populationDigest: string; readonly samePopulation: boolean; readonly sameSample: boolean };
-}
-
-export interface CorrectiveActionView {
-  readonly actionId: string;
-  readonly ticketId: string;
-  readonly sampleId: string;
-  readonly team: string;
-  readonly assignees: readonly string[];
-  readonly description: string;
-  readonly dueAt: string | null;
-  readonly status: 'open' | 'completed' | 'verified';
-  readonly requiredBy: string;
-  readonly requiredAt: string;
-  readonly completedBy: string | null;
-  readonly completedAt: string | null;
-  readonly completionNote: string | null;
-  readonly verifiedBy: string | null;
-  readonly verifiedAt: string | null;
-  readonly effective: boolean | null;
-  readonly verificationNote: string | null;
-}
-
 /** Turns QA's requests into commands on evaluation's own streams; the decisions are the deciders'. */
-export interface SampleSummary {
-  readonly sampleId: string;
-  readonly team: string;
-  readonly period: string;
-  readonly seed: number;
-  readonly size: number;
-  readonly populationSize: number;
-  readonly drawnBy: string;
-  readonly drawnAt: string;
-}
-
 @Injectable()
 export class QualityService {
   constructor(
@@ -130,7 +86,7 @@ export class QualityService {
     ticketId: string,
     input: { sampleId: string; scores: Record<string, number>; note?: string; correctiveAction?: { description: string; dueAt?: string } },
     metadata: CommandMetadata,
-  ): Promise<{ ticketId: string; sampleId: string; total: number; correctiveActionRequired: boolean; actionId: string | null }> {
+  ): Promise<InspectionResult> {
     const rubric = this.config.QA_RUBRIC_FILE;
     // Scores are checked against the rubric before anything is looked up: a bad one is a 400 whatever the sample.
     totalOf(rubric, input.scores);

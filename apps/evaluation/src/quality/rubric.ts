@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationFailed, type FieldError } from '@handoff/contracts';
+import { ValidationFailed, type FieldError, type Rubric } from '@handoff/contracts';
 
 /**
  * How an inspector scores a service record: each criterion gets 0 to its maximum points; the
@@ -7,19 +7,7 @@ import { ValidationFailed, type FieldError } from '@handoff/contracts';
  *   total = 100 × Σ weight·(points ÷ maxPoints) ÷ Σ weight, rounded to two decimals.
  * A total below the pass mark requires a corrective action.
  */
-export interface RubricCriterion {
-  readonly key: string;
-  readonly label: string;
-  readonly weight: number;
-  readonly maxPoints: number;
-}
-
-export interface Rubric {
-  /** Recorded with every inspection, so a score can be read against the rubric it was given under. */
-  readonly version: string;
-  readonly criteria: readonly RubricCriterion[];
-  readonly passMark: number;
-}
+export type { Rubric, RubricCriterion } from '@handoff/contracts';
 
 export const DEFAULT_RUBRIC: Rubric = {
   version: 'rubric-1',

@@ -9,7 +9,7 @@ import {
   type Team,
 } from '@handoff/contracts';
 import type { ServiceRecord } from '../records/service-record';
-import { granularityOf, isPeriod, periodOf } from '../kpis/periods';
+import { granularityOf, isPeriod, periodOf } from '@handoff/service-time';
 
 /**
  * Quality sampling (DOMAIN.md, "Quality inspection"): each team's service records of a period,

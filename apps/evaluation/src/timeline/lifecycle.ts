@@ -7,6 +7,7 @@ import type {
   EscalationLevel,
   EscalationTrigger,
   HandoffEvent,
+  LifecycleEscalation,
   RecordedEvent,
   RecordedOf,
   TicketType,
@@ -48,14 +49,6 @@ export interface TicketLifecycle {
   readonly departmentsVisited: readonly Department[];
   readonly escalations: readonly LifecycleEscalation[];
   readonly managementInvolved: boolean;
-}
-
-export interface LifecycleEscalation {
-  readonly level: EscalationLevel;
-  readonly trigger: EscalationTrigger;
-  readonly round: number;
-  readonly department: Department;
-  readonly at: string;
 }
 
 /** What the figures read of an event: a recorded event, or a timeline entry rebuilt from a read model. */

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { LifecycleEscalation } from './lifecycle';
+import type { LifecycleEscalation } from '@handoff/contracts';
 
 /**
  * One row per event of a ticket, from any of the three services' topics. The data is the event's

@@ -4,7 +4,7 @@ import { In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { withoutContactDetails } from './contact-details';
 import { lifecycleOf, type LifecycleEvent } from './lifecycle';
-import { summarise } from './summary';
+import { summarise } from '@handoff/audit';
 import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
 import { inTimelineOrder, serviceOfStream } from './timeline-order';
 

@@ -2,8 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { CLOSE_OUTCOMES, departmentSchema, DomainError, isoInstantSchema } from '@handoff/contracts';
-import type { LifecycleEscalation } from './lifecycle';
+import {
+  CLOSE_OUTCOMES,
+  departmentSchema,
+  DomainError,
+  isoInstantSchema,
+  type LifecycleView,
+  type TicketListView,
+  type TicketTimelineView,
+  type TimelineEntryView,
+} from '@handoff/contracts';
 import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
 import { inTimelineOrder } from './timeline-order';
 
@@ -27,65 +35,6 @@ export const ticketListQuerySchema = z
     path: ['to'],
   });
 export type TicketListQuery = z.infer<typeof ticketListQuerySchema>;
-
-export interface TimelineEntryView {
-  readonly eventId: string;
-  readonly service: string;
-  readonly streamId: string;
-  readonly streamPosition: number;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly occurredAt: string;
-  readonly recordedAt: string;
-  readonly actorId: string;
-  readonly role: string;
-  readonly department: string | null;
-  readonly reason: string | null;
-  readonly correlationId: string;
-  readonly causationId: string;
-  readonly summary: string;
-  /** The event's data without the customer's contact details. */
-  readonly data: unknown;
-}
-
-export interface LifecycleView {
-  readonly ticketId: string;
-  readonly channel: string | null;
-  readonly type: string | null;
-  readonly complaint: boolean;
-  readonly openedAt: string | null;
-  readonly firstResponseAt: string | null;
-  readonly resolvedAt: string | null;
-  readonly closedAt: string | null;
-  readonly outcome: string | null;
-  readonly resolvedAtFirstContact: boolean;
-  readonly rounds: number;
-  readonly reopens: number;
-  readonly firstResponseMinutes: number | null;
-  readonly resolutionMinutes: number | null;
-  readonly firstResponseDeadlineMet: boolean | null;
-  readonly resolutionDeadlineMet: boolean | null;
-  readonly departmentsVisited: readonly string[];
-  readonly escalationCount: number;
-  readonly escalations: readonly LifecycleEscalation[];
-  readonly managementInvolved: boolean;
-  /** Timeline entries the figures were computed from. */
-  readonly eventCount: number;
-  readonly updatedAt: string;
-}
-
-export interface TicketTimelineView {
-  readonly ticketId: string;
-  readonly lifecycle: LifecycleView;
-  readonly entries: readonly TimelineEntryView[];
-}
-
-export interface TicketListView {
-  readonly items: readonly LifecycleView[];
-  readonly total: number;
-  readonly limit: number;
-  readonly offset: number;
-}
 
 /** Answers the timeline questions from the read model; never from the events themselves. */
 @Injectable()

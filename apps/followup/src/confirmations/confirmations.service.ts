@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assertNever, DomainError, followupStreamId, type Actor, type CommandMetadata, type Decider, type FollowupEvent } from '@handoff/contracts';
+import { assertNever, DomainError, followupStreamId, type Actor, type CommandMetadata, type Decider, type FollowupEvent, type FollowupTicket } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { JsonLogger } from '@handoff/platform';
 import type { FollowupCommand, FollowupState } from './confirmations.decider';
@@ -42,7 +42,7 @@ export function commandMetadata(actor: Actor, requestId: string, reason?: string
 }
 
 /** What the API shows of a ticket's follow-up state. */
-export function describeState(ticketId: string, state: FollowupState) {
+export function describeState(ticketId: string, state: FollowupState): FollowupTicket {
   switch (state.status) {
     case 'none':
       return { ticketId, status: state.status };

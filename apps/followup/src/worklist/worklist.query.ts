@@ -1,41 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import type { CustomerView } from '@handoff/platform';
+import type { AwaitingConfirmationItem, CustomerView, LateProgressItem, Worklist } from '@handoff/contracts';
 import { CustomersReader } from '../customers/customers.reader';
 import { FollowupWorklistEntry } from './worklist.entity';
 
 export interface WorklistFilter {
   readonly department?: string;
   readonly limit: number;
-}
-
-export interface AwaitingConfirmationItem {
-  readonly ticketId: string;
-  readonly round: number;
-  readonly resolvedBy: string;
-  readonly department: string | null;
-  readonly resultSummary: string;
-  readonly requestedAt: string;
-  readonly contactAttempts: number;
-  /** Whom to call, masked; the details in clear are behind `GET /v1/tickets/:ticketId/customer`. */
-  readonly customer: CustomerView | null;
-}
-
-export interface LateProgressItem {
-  readonly ticketId: string;
-  readonly department: string;
-  readonly round: number;
-  readonly deadline: string;
-  readonly dueAt: string | null;
-  readonly escalationLevel: string | null;
-  readonly lateSince: string | null;
-  readonly customer: CustomerView | null;
-}
-
-export interface Worklist {
-  readonly awaitingConfirmation: readonly AwaitingConfirmationItem[];
-  readonly lateProgress: readonly LateProgressItem[];
 }
 
 /** Reads the CS worklist; the API's shape, never the table's. */

@@ -6,6 +6,7 @@ import {
   ticketIdForContact,
   type Actor,
   type CommandMetadata,
+  type RecordedContact,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { CONFIG, CUSTOMER_VAULT } from '@handoff/platform';
@@ -13,13 +14,6 @@ import type { CustomerVault } from '@handoff/vault';
 import { classify } from './classification';
 import { contactsDecider, type IntakeCommand, type IntakeState } from './contacts.decider';
 import type { IntakeConfig } from '../config';
-
-export interface RecordedContact {
-  readonly ticketId: string;
-  /** False when this source and external id had been recorded before: nothing new was written. */
-  readonly created: boolean;
-  readonly classification?: { readonly category: string; readonly priority: string; readonly resolution: string };
-}
 
 /** Turns requests and inbound messages into intake commands; the decisions are the decider's. */
 @Injectable()

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Sse, type MessageEvent } from '@
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { concat, interval, map, merge, of, takeUntil, type Observable } from 'rxjs';
 import { z } from 'zod';
-import { DomainError, parseOrThrow, storableString, type Actor } from '@handoff/contracts';
+import { DomainError, parseOrThrow, storableString, type Actor, type Departments } from '@handoff/contracts';
 import { Allow, CONFIG, CurrentActor } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import type { RoutingConfig } from '../config';
@@ -38,7 +38,7 @@ export class QueueController {
   @Get()
   @Allow(...ROUTING_READERS)
   @ApiOperation({ summary: 'The departments of the organisation: handlers (id, name, skills), managers and how each assigns a handler.' })
-  departments() {
+  departments(): Departments {
     return { departments: this.config.ORGANISATION_FILE.departments };
   }
 

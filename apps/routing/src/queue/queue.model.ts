@@ -1,5 +1,5 @@
 import { assertNever, type DeadlineKind, type Department, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
-import type { EscalationStage } from '../tickets/tickets.decider';
+import type { EscalationStage, QueueStatus } from '@handoff/contracts';
 
 /**
  * The department queue as a pure fold over routing's events: one entry per ticket, what a
@@ -8,8 +8,7 @@ import type { EscalationStage } from '../tickets/tickets.decider';
  * carry none, and the subject comes separately from the hand-over.
  */
 
-export const QUEUE_STATUSES = ['awaiting_handler', 'in_progress', 'result_reported', 'with_management', 'closed'] as const;
-export type QueueStatus = (typeof QUEUE_STATUSES)[number];
+export { QUEUE_STATUSES, type QueueStatus } from '@handoff/contracts';
 
 export interface QueueEntry {
   readonly ticketId: string;

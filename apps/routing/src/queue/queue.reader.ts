@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
-import type { Customer } from '@handoff/contracts';
+import type { Customer, Queue, QueueItem } from '@handoff/contracts';
 import { DepartmentQueueRow, TicketSubjectRow } from './queue.entities';
 import { isOverdue, runningDeadlinesOf, type QueueEntry, type QueueStatus } from './queue.model';
 
@@ -22,7 +22,7 @@ const NEXT_DUE = `CASE WHEN q.status IN ('awaiting_handler', 'in_progress')
 export class QueueReader {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async queue(department: string, filters: QueueFilters, now: Date) {
+  async queue(department: string, filters: QueueFilters, now: Date): Promise<Queue> {
     const query = this.dataSource
       .getRepository(DepartmentQueueRow)
       .createQueryBuilder('q')
@@ -61,7 +61,7 @@ export class QueueReader {
   }
 }
 
-export function queueItemView(entry: QueueEntry, subject: string | undefined, now: Date) {
+export function queueItemView(entry: QueueEntry, subject: string | undefined, now: Date): QueueItem {
   const stages = [entry.firstResponseEscalation, entry.resolutionEscalation];
   return {
     ticketId: entry.ticketId,

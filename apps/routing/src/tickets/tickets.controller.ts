@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { freeText, parseOrThrow, type Actor } from '@handoff/contracts';
+import { freeText, parseOrThrow, type Actor, type RoutingTicket } from '@handoff/contracts';
 import { Allow, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
@@ -42,7 +42,7 @@ export class TicketsController {
       "A ticket's routing state, read from its event stream: department, responsible handler, round, deadlines, escalations, pending transfer, " +
       'and the customer masked (see /customer for the details). Department staff see the tickets of their department (and those offered to it).',
   })
-  async get(@Param('ticketId', ParseUUIDPipe) ticketId: string, @CurrentActor() actor: Actor) {
+  async get(@Param('ticketId', ParseUUIDPipe) ticketId: string, @CurrentActor() actor: Actor): Promise<RoutingTicket> {
     const { state, version } = await this.tickets.state(ticketId);
     assertMayRead(actor, [state.ticket.department, state.ticket.pendingTransfer?.toDepartment]);
     const { ticket } = state;

@@ -10,6 +10,7 @@ import {
   type Department,
   DomainError,
   type EscalationLevel,
+  type EscalationStage,
   type FieldError,
   type Priority,
   type Role,
@@ -136,7 +137,7 @@ export type RoutingCommand =
 // State
 
 /** How far a missed deadline of the current round has gone. */
-export type EscalationStage = 'none' | 'breached' | EscalationLevel;
+export type { EscalationStage } from '@handoff/contracts';
 
 export interface RoutedTicket {
   readonly type: TicketType;

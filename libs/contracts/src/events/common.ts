@@ -3,35 +3,27 @@ import type { Actor, Command, CommandMetadata, DomainEvent } from '../decider';
 import type { RecordedEvent } from '../envelope';
 import { ValidationFailed, fieldErrorsOf } from '../envelope.schema';
 import { storableString } from '../storable-text';
+import { CHANNELS, CLOSE_OUTCOMES, PRIORITIES, RESOLUTIONS, TICKET_TYPES } from '../api/vocabulary';
 
 // ---------------------------------------------------------------------------------------------
-// The vocabulary every context shares
+// The vocabulary every context shares: in the API's module, which the consoles read too
 
-export const CHANNELS = ['web_chat', 'message_board', 'email', 'hotline', 'social_media', 'on_site', 'visit'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-export const TICKET_TYPES = ['consultation', 'complaint', 'suggestion', 'feedback', 'information'] as const;
-export type TicketType = (typeof TICKET_TYPES)[number];
-
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-/** Higher is more pressing; for "the higher of two priorities" without string comparisons. */
-export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { low: 0, normal: 1, high: 2, urgent: 3 };
-
-export const higherPriority = (a: Priority, b: Priority): Priority => (PRIORITY_RANK[b] > PRIORITY_RANK[a] ? b : a);
-
-/** Who resolved what the customer is asked to confirm: CS at once, or a department. */
-export const RESOLUTIONS = ['first_contact', 'department'] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
-
-/** How a ticket ended: never `satisfied` unless the customer said so. */
-export const CLOSE_OUTCOMES = ['satisfied', 'unconfirmed_unreachable'] as const;
-export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
-
-/** Departments and categories are configuration, not code: plain identifiers such as `billing`. */
-export type Department = string;
-export type Category = string;
+export {
+  CHANNELS,
+  CLOSE_OUTCOMES,
+  PRIORITIES,
+  PRIORITY_RANK,
+  RESOLUTIONS,
+  TICKET_TYPES,
+  higherPriority,
+  type Category,
+  type Channel,
+  type CloseOutcome,
+  type Department,
+  type Priority,
+  type Resolution,
+  type TicketType,
+} from '../api/vocabulary';
 
 /**
  * Who the ticket is about, as events carry it: the contact details (name, phone, e-mail) are

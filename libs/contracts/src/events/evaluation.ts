@@ -3,6 +3,7 @@ import type { DomainEvent } from '../decider';
 import { uuidV5 } from '../ids';
 import { storableString } from '../storable-text';
 import { type Channel, type EventRegistry, channelSchema, identifierSchema, isoInstantSchema, textSchema } from './common';
+import { RECORD_PARTS, SAMPLING_CADENCES, SAMPLING_RULES, type RecordPart, type SampleDrawnData, type Team } from '../api/quality';
 
 /**
  * Evaluation's own workflow (DOMAIN.md, "Quality inspection" and "Evaluation"): quality samples,
@@ -36,55 +37,18 @@ const ASSESSMENT_NAMESPACE = '0b7f4f0e-3c55-4d8e-9a1b-5e2f6c7d8a90';
 /** One person's assessment for one period has one stream, whoever writes to it first. */
 export const assessmentIdOf = (personId: string, period: string): string => uuidV5(`${personId}\u0000${period}`, ASSESSMENT_NAMESPACE);
 
-/** How often a team is sampled: `YYYY-Www` (ISO week) periods or `YYYY-MM` periods. */
-export const SAMPLING_CADENCES = ['week', 'month'] as const;
-export type SamplingCadence = (typeof SAMPLING_CADENCES)[number];
-
-/** Which rule of the sampling policy set the rate: the team's own, its size class, or the default. */
-export const SAMPLING_RULES = ['team', 'small', 'large', 'default'] as const;
-export type SamplingRule = (typeof SAMPLING_RULES)[number];
-
-/** A team: `cs` (the CS agents) or a department's identifier. */
-export type Team = string;
-
-export interface SamplingPolicyApplied {
-  readonly version: string;
-  readonly rule: SamplingRule;
-  readonly cadence: SamplingCadence;
-  /** Share of the team's service records to inspect, 0 < rate ≤ 1. */
-  readonly rate: number;
-}
-
-/**
- * A quality sample, drawn by a seeded random choice stratified so every agent and every channel
- * of the population is represented. Anyone can redraw it: the same population (its size and
- * digest are here), policy and seed give the same ticket ids (see evaluation's `drawSample`).
- */
-export interface SampleDrawnData {
-  readonly sampleId: string;
-  readonly team: Team;
-  /** `2025-W10` or `2025-03`, in evaluation's reporting time zone. */
-  readonly period: string;
-  readonly policy: SamplingPolicyApplied;
-  /** An unsigned 32-bit integer seeding the generator. */
-  readonly seed: number;
-  /** The service records the sample was drawn from. */
-  readonly populationSize: number;
-  /** sha256 over the population's sorted ticket ids, one per line: a redraw can check it saw the same records. */
-  readonly populationDigest: string;
-  /** ceil(rate × population); the sample is larger when covering every agent and channel needs it. */
-  readonly targetSize: number;
-  readonly size: number;
-  readonly ticketIds: readonly string[];
-  /** The agents and channels of the population, each represented in the sample. */
-  readonly agents: readonly string[];
-  readonly channels: readonly Channel[];
-}
+export {
+  SAMPLING_CADENCES,
+  SAMPLING_RULES,
+  type SampleDrawnData,
+  type SamplingCadence,
+  type SamplingPolicyApplied,
+  type SamplingRule,
+  type Team,
+} from '../api/quality';
 export type SampleDrawn = DomainEvent<'SampleDrawn', SampleDrawnData>;
 
-/** Which parts of a complete service record are there (DOMAIN.md: "A complete service record has ..."). */
-export const RECORD_PARTS = ['customer_information', 'contact_details', 'problem_description', 'handling_process', 'solution', 'customer_confirmation'] as const;
-export type RecordPart = (typeof RECORD_PARTS)[number];
+export { RECORD_PARTS, type RecordPart } from '../api/quality';
 
 /** An inspector scored one sampled service record against the rubric in force. */
 export interface RecordInspectedData {

@@ -19,24 +19,14 @@ import {
   textSchema,
   ticketTypeSchema,
 } from './common';
+import { DEADLINE_KINDS, ESCALATION_LEVELS, ESCALATION_TRIGGERS, type DeadlineKind, type Deadlines, type EscalationLevel, type EscalationTrigger } from '../api/vocabulary';
 
 /**
  * Routing (the business departments). Stream `routing-ticket-<ticketId>`, topic `routing.events`.
  * A round is one handling by a department: round 1 when routed, +1 each time the ticket is reopened.
  */
 
-/** The two service-level deadlines of a round, as computed by the deadline policy. */
-export interface Deadlines {
-  /** The instant the clock started from (the hand-over or the objection). */
-  readonly from: string;
-  /** The department's first response (its handling plan) is due. */
-  readonly firstResponseDueAt: string;
-  readonly resolutionDueAt: string;
-  readonly policyVersion: string;
-}
-
-export const DEADLINE_KINDS = ['first_response', 'resolution'] as const;
-export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+export { DEADLINE_KINDS, type DeadlineKind, type Deadlines } from '../api/vocabulary';
 
 export interface TicketRoutedData {
   readonly department: Department;
@@ -143,11 +133,7 @@ export interface DeadlineBreachedData {
 }
 export type DeadlineBreached = DomainEvent<'DeadlineBreached', DeadlineBreachedData>;
 
-export const ESCALATION_LEVELS = ['department_manager', 'management'] as const;
-export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
-
-export const ESCALATION_TRIGGERS = ['first_response_overdue', 'resolution_overdue', 'rounds_exhausted'] as const;
-export type EscalationTrigger = (typeof ESCALATION_TRIGGERS)[number];
+export { ESCALATION_LEVELS, ESCALATION_TRIGGERS, type EscalationLevel, type EscalationTrigger } from '../api/vocabulary';
 
 export interface TicketEscalatedData {
   readonly level: EscalationLevel;

@@ -1,83 +1,18 @@
 import { i18n, localeFormat } from '../../i18n';
-// What evaluation's audit endpoints answer (apps/evaluation/src/audit/audit.controller.ts, libs/audit).
+// What evaluation's audit endpoints answer: the API's own types (libs/contracts/src/api),
+// imported as types only; the words people read stay here.
+import type { ChainBreak, Holder } from '@handoff/contracts/api';
 
-export interface HistoryEntry {
-  readonly service: string;
-  readonly streamId: string;
-  readonly streamPosition: number;
-  readonly eventId: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly summary: string;
-  readonly actorId: string;
-  readonly role: string;
-  readonly department: string | null;
-  readonly reason: string | null;
-  readonly occurredAt: string;
-  readonly recordedAt: string;
-  readonly correlationId: string;
-  readonly causationId: string;
-  readonly contentHash: string;
-  readonly previousHash: string;
-  readonly hash: string;
-}
-
-export type Holder =
-  | { readonly kind: 'cs'; readonly stage: 'intake' | 'follow_up' }
-  | { readonly kind: 'department'; readonly department: string }
-  | { readonly kind: 'handler'; readonly department: string; readonly handlerId: string }
-  | { readonly kind: 'management' };
-
-export interface TicketState {
-  readonly asOf: string;
-  readonly eventsSoFar: number;
-  readonly stage: string;
-  readonly holder: Holder | null;
-  readonly department: string | null;
-  readonly handlerId: string | null;
-  readonly round: number;
-  readonly complaint: boolean;
-  readonly managementInvolved: boolean;
-  readonly runningDeadlines: readonly { readonly deadline: string; readonly round: number; readonly dueAt: string; readonly overdue: boolean }[];
-  readonly escalations: readonly { readonly level: string; readonly trigger: string; readonly at: string }[];
-  readonly outcome: string | null;
-  readonly lastEvent: { readonly type: string; readonly service: string; readonly occurredAt: string } | null;
-}
-
-export interface History {
-  readonly ticketId: string;
-  readonly asOf: string | null;
-  readonly state: TicketState;
-  readonly entries: readonly HistoryEntry[];
-}
-
-export interface Holding {
-  readonly holder: Holder;
-  readonly from: string;
-  readonly to: string | null;
-  readonly minutes: number | null;
-  readonly receivedBy: string;
-  readonly passedOnBy: string | null;
-}
-
-export interface Ledger {
-  readonly ticketId: string;
-  readonly holdings: readonly Holding[];
-  readonly bounces: readonly { readonly department: string; readonly at: string }[];
-  readonly managementInvolved: readonly { readonly at: string; readonly reason: string }[];
-}
-
-export type ChainBreak =
-  | { readonly kind: 'content_changed'; readonly streamPosition: number; readonly eventId: string }
-  | { readonly kind: 'link_broken'; readonly streamPosition: number; readonly eventId: string }
-  | { readonly kind: 'position_gap'; readonly expectedPosition: number; readonly foundPosition: number }
-  | { readonly kind: 'head_mismatch'; readonly expectedHash: string; readonly foundHash: string };
-
-export interface Verification {
-  readonly ticketId: string;
-  readonly ok: boolean;
-  readonly streams: readonly { readonly service: string; readonly streamId: string; readonly ok: boolean; readonly eventsChecked: number; readonly firstBreak?: ChainBreak }[];
-}
+export type {
+  ChainBreak,
+  Holder,
+  Holding,
+  HistoryEntryView as HistoryEntry,
+  TicketHistory as History,
+  TicketLedger as Ledger,
+  TicketStateAsOf as TicketState,
+  TicketVerification as Verification,
+} from '@handoff/contracts/api';
 
 export function holderName(holder: Holder | null): string {
   if (!holder) return '—';

@@ -4,6 +4,8 @@ import { i18n, localeFormat } from '../../i18n';
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, apiUrl } from '../../api';
 import { Field, formatDuration, formatInstant, formatPercent, Notice, Panel } from '../../ui';
+// The one reading of a KPI from its figures, the services' own: a plain function that imports nothing.
+import { kpiValue } from '@handoff/contracts/api';
 import type { ComplaintReport, GroupBy, Granularity, KpiFigures, KpiName, KpiReport, KpiRow, PolicyBasis, Target } from './kpi-types';
 import { MetBadge } from './tabs';
 import { DEFAULT_TIME_ZONE, fromLocalInput, RANGE_CHOICES, rangeOf, type Range, type RangeChoice } from './zoned-time';
@@ -33,25 +35,6 @@ const CARDS: readonly Card[] = [
   { kpi: 'firstContactResolutionRate', kind: 'rate', basis: (f) => basis('firstContact', { count: f.resolvedAtFirstContact, tickets: f.tickets }) },
   { kpi: 'reopenRate', kind: 'rate', basis: (f) => basis('reopened', { reopened: f.reopened, withResult: f.withResult }) },
 ];
-
-export function kpiValue(figures: KpiFigures, kpi: KpiName): number | null {
-  switch (kpi) {
-    case 'firstResponseMinutesMedian':
-      return figures.firstResponseMinutes.median;
-    case 'firstResponseMinutesP90':
-      return figures.firstResponseMinutes.p90;
-    case 'resolutionMinutesMedian':
-      return figures.resolutionMinutes.median;
-    case 'resolutionMinutesP90':
-      return figures.resolutionMinutes.p90;
-    case 'firstResponseDeadlineRate':
-      return figures.firstResponseDeadline.rate;
-    case 'resolutionDeadlineRate':
-      return figures.resolutionDeadline.rate;
-    default:
-      return figures[kpi];
-  }
-}
 
 /** Period bounds as the organisation reads them: its own clock, not the browser's. */
 const inZone = (iso: string, timeZone: string): string => localeFormat().dateTime(iso, { timeZone, dateStyle: 'medium', timeStyle: 'short' });

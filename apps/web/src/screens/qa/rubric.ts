@@ -1,20 +1,9 @@
 // The inspection rubric as the service serves it (GET /v1/qa/rubric, its QA_RUBRIC_FILE). The
 // estimate below only guides the inspector while typing: the total and the pass mark in the
 // service's answer are the ones that count.
+import type { Rubric } from '@handoff/contracts/api';
 
-export interface RubricCriterion {
-  readonly key: string;
-  readonly label: string;
-  readonly weight: number;
-  readonly maxPoints: number;
-}
-
-export interface Rubric {
-  readonly version: string;
-  readonly criteria: readonly RubricCriterion[];
-  readonly passMark: number;
-}
-
+export type { Rubric, RubricCriterion } from '@handoff/contracts/api';
 
 /** The weighted total (0–100) the service computes, or null until every criterion has a valid score. */
 export function estimateTotal(rubric: Rubric, scores: Readonly<Record<string, number | undefined>>): number | null {

@@ -23,8 +23,12 @@ import {
   readAllEvents,
   readTicketHistory,
   stateAsOf,
+  summarise,
   toCsvRow,
   toJsonLine,
+  auditSourceSpec,
+  closeAuditSources,
+  openAuditSources,
   verifyEverything,
   verifyTicket,
   type AuditSource,
@@ -32,9 +36,7 @@ import {
   type StreamVerification,
 } from '@handoff/audit';
 import type { RecordedEvent } from '@handoff/contracts';
-import { summarise } from '../timeline/summary';
 import { READ_MODEL_SERVICES, ReadModelUsageError, runReadModelCommand, type ReadModelCommandContext } from './read-model-commands';
-import { auditSourceSpec, closeAuditSources, openAuditSources } from './sources';
 
 type Output = { write(text: string): void };
 

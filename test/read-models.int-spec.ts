@@ -32,15 +32,15 @@ import {
   type AuditSource,
   type RebuildProgress,
 } from '@handoff/audit';
-import { confirmationsDecider } from '../../../followup/src/confirmations/confirmations.decider';
-import { react as followupReact } from '../../../followup/src/confirmations/confirmations.react';
-import { DEFAULT_CLASSIFICATION_RULES, classify } from '../../../intake/src/contacts/classification';
-import { contactsDecider } from '../../../intake/src/contacts/contacts.decider';
-import { react as intakeReact } from '../../../intake/src/contacts/contacts.react';
-import { ticketsDecider } from '../../../routing/src/tickets/tickets.decider';
-import { react as routingReact } from '../../../routing/src/tickets/tickets.react';
-import { runAudit } from './cli';
-import { READ_MODEL_SERVICES } from './read-model-commands';
+import { confirmationsDecider } from '../apps/followup/src/confirmations/confirmations.decider';
+import { react as followupReact } from '../apps/followup/src/confirmations/confirmations.react';
+import { DEFAULT_CLASSIFICATION_RULES, classify } from '../apps/intake/src/contacts/classification';
+import { contactsDecider } from '../apps/intake/src/contacts/contacts.decider';
+import { react as intakeReact } from '../apps/intake/src/contacts/contacts.react';
+import { ticketsDecider } from '../apps/routing/src/tickets/tickets.decider';
+import { react as routingReact } from '../apps/routing/src/tickets/tickets.react';
+import { runAudit } from '../apps/audit/src/cli';
+import { READ_MODEL_SERVICES } from '../apps/audit/src/read-model-commands';
 
 const MINUTE = 60_000;
 

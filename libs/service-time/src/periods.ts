@@ -1,11 +1,8 @@
 // Reviews read figures per local day, ISO week and month of the organisation, not of UTC.
-// The wall-clock arithmetic is routing's (one implementation of time zones in the code base).
-import { DAY_MS, isKnownTimeZone, localDayOf, offsetAt, wallTimesToInstants } from '../../../routing/src/deadlines/time-zone';
+import { GRANULARITIES, type Granularity } from '@handoff/contracts';
+import { DAY_MS, localDayOf, offsetAt, wallTimesToInstants } from './time-zone';
 
-export { isKnownTimeZone };
-
-export const GRANULARITIES = ['day', 'week', 'month'] as const;
-export type Granularity = (typeof GRANULARITIES)[number];
+export { GRANULARITIES, type Granularity } from '@handoff/contracts';
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 

@@ -12,6 +12,7 @@
  * unless --keep) or takes an earlier rebuild (--against), and reports every row that differs.
  */
 import {
+  auditSourceSpec,
   compareReadModel,
   createScratchDatabase,
   databaseNameOf,
@@ -29,10 +30,9 @@ import type { ReadModel, ServiceReadModels } from '@handoff/platform';
 import { databaseUrl, DEFAULT_DATABASE_URL } from '@handoff/platform/databases';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { FOLLOWUP_DATABASE } from '../../../followup/src/read-models';
-import { ROUTING_DATABASE } from '../../../routing/src/read-models';
-import { EVALUATION_DATABASE } from '../read-models';
-import { auditSourceSpec } from './sources';
+import { FOLLOWUP_DATABASE } from '../../followup/src/read-models';
+import { ROUTING_DATABASE } from '../../routing/src/read-models';
+import { EVALUATION_DATABASE } from '../../evaluation/src/read-models';
 
 /** Every service that keeps read models; intake keeps none. */
 export const READ_MODEL_SERVICES: readonly ServiceReadModels[] = [ROUTING_DATABASE, FOLLOWUP_DATABASE, EVALUATION_DATABASE];

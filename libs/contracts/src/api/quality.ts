@@ -1,0 +1,126 @@
+// What evaluation's quality endpoints answer (and the sample as its event records it, which the
+// API hands out as it is).
+import type { Channel } from './vocabulary';
+
+/** How often a team is sampled: `YYYY-Www` (ISO week) periods or `YYYY-MM` periods. */
+export const SAMPLING_CADENCES = ['week', 'month'] as const;
+export type SamplingCadence = (typeof SAMPLING_CADENCES)[number];
+
+/** Which rule of the sampling policy set the rate: the team's own, its size class, or the default. */
+export const SAMPLING_RULES = ['team', 'small', 'large', 'default'] as const;
+export type SamplingRule = (typeof SAMPLING_RULES)[number];
+
+/** A team: `cs` (the CS agents) or a department's identifier. */
+export type Team = string;
+
+export interface SamplingPolicyApplied {
+  readonly version: string;
+  readonly rule: SamplingRule;
+  readonly cadence: SamplingCadence;
+  /** Share of the team's service records to inspect, 0 < rate ≤ 1. */
+  readonly rate: number;
+}
+
+/**
+ * A quality sample, drawn by a seeded random choice stratified so every agent and every channel
+ * of the population is represented. Anyone can redraw it: the same population (its size and
+ * digest are here), policy and seed give the same ticket ids (see evaluation's `drawSample`).
+ */
+export interface SampleDrawnData {
+  readonly sampleId: string;
+  readonly team: Team;
+  /** `2025-W10` or `2025-03`, in evaluation's reporting time zone. */
+  readonly period: string;
+  readonly policy: SamplingPolicyApplied;
+  /** An unsigned 32-bit integer seeding the generator. */
+  readonly seed: number;
+  /** The service records the sample was drawn from. */
+  readonly populationSize: number;
+  /** sha256 over the population's sorted ticket ids, one per line: a redraw can check it saw the same records. */
+  readonly populationDigest: string;
+  /** ceil(rate × population); the sample is larger when covering every agent and channel needs it. */
+  readonly targetSize: number;
+  readonly size: number;
+  readonly ticketIds: readonly string[];
+  /** The agents and channels of the population, each represented in the sample. */
+  readonly agents: readonly string[];
+  readonly channels: readonly Channel[];
+}
+/** Which parts of a complete service record are there (DOMAIN.md: "A complete service record has ..."). */
+export const RECORD_PARTS = ['customer_information', 'contact_details', 'problem_description', 'handling_process', 'solution', 'customer_confirmation'] as const;
+export type RecordPart = (typeof RECORD_PARTS)[number];
+
+export interface SampleRecordView {
+  readonly ticketId: string;
+  readonly channel: string | null;
+  readonly agents: readonly string[];
+  readonly parts: Readonly<Record<RecordPart, boolean>>;
+  readonly missing: readonly RecordPart[];
+  readonly needsImprovement: boolean;
+  readonly inspection: { readonly total: number; readonly correctiveActionRequired: boolean; readonly inspectorId: string; readonly inspectedAt: string } | null;
+}
+
+export interface SampleView extends SampleDrawnData {
+  readonly drawnAt: string;
+  readonly drawnBy: string;
+  readonly records: readonly SampleRecordView[];
+  /** The same draw repeated now from the records evaluation holds for the team and period. */
+  readonly redraw: { readonly populationSize: number; readonly populationDigest: string; readonly samePopulation: boolean; readonly sameSample: boolean };
+}
+
+export interface CorrectiveActionView {
+  readonly actionId: string;
+  readonly ticketId: string;
+  readonly sampleId: string;
+  readonly team: string;
+  readonly assignees: readonly string[];
+  readonly description: string;
+  readonly dueAt: string | null;
+  /** `open` again after QA found a completed action not effective (then `effective` is false). */
+  readonly status: 'open' | 'completed' | 'verified';
+  readonly requiredBy: string;
+  readonly requiredAt: string;
+  readonly completedBy: string | null;
+  readonly completedAt: string | null;
+  readonly completionNote: string | null;
+  /** QA's latest check of the completed action. */
+  readonly verifiedBy: string | null;
+  readonly verifiedAt: string | null;
+  readonly effective: boolean | null;
+  readonly verificationNote: string | null;
+}
+
+export interface SampleSummary {
+  readonly sampleId: string;
+  readonly team: string;
+  readonly period: string;
+  readonly seed: number;
+  readonly size: number;
+  readonly populationSize: number;
+  readonly drawnBy: string;
+  readonly drawnAt: string;
+}
+
+/** What `POST /v1/qa/inspections/:ticketId` answers. */
+export interface InspectionResult {
+  readonly ticketId: string;
+  readonly sampleId: string;
+  readonly total: number;
+  readonly correctiveActionRequired: boolean;
+  readonly actionId: string | null;
+}
+
+/** The inspection rubric in force (`GET /v1/qa/rubric`). */
+export interface RubricCriterion {
+  readonly key: string;
+  readonly label: string;
+  readonly weight: number;
+  readonly maxPoints: number;
+}
+
+export interface Rubric {
+  /** Recorded with every inspection, so a score can be read against the rubric it was given under. */
+  readonly version: string;
+  readonly criteria: readonly RubricCriterion[];
+  readonly passMark: number;
+}

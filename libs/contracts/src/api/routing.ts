@@ -1,0 +1,103 @@
+// What routing answers: the departments, a department's queue and a ticket's routing state.
+import type { CustomerView } from './customers';
+import type { Channel, CloseOutcome, DeadlineKind, Deadlines, Department, EscalationLevel, Priority, TicketType } from './vocabulary';
+
+export const QUEUE_STATUSES = ['awaiting_handler', 'in_progress', 'result_reported', 'with_management', 'closed'] as const;
+export type QueueStatus = (typeof QUEUE_STATUSES)[number];
+
+/** How far a deadline's escalation has gone: not breached, breached, or escalated to a level. */
+export type EscalationStage = 'none' | 'breached' | EscalationLevel;
+
+export interface StaffMember {
+  readonly id: string;
+  readonly name: string;
+  /** A handler's skills (categories, `complaint`, platforms, languages); managers have none. */
+  readonly skills?: readonly string[];
+}
+
+/** A department of the organisation as `GET /v1/departments` lists it. */
+export interface OrganisationDepartment {
+  readonly id: Department;
+  readonly name: string;
+  /** How new tickets find a handler: `manual` or an assignment strategy. */
+  readonly strategy: string;
+  readonly handlers: readonly StaffMember[];
+  readonly managers: readonly StaffMember[];
+}
+
+export interface Departments {
+  readonly departments: readonly OrganisationDepartment[];
+}
+
+/** One ticket in a department's queue (`GET /v1/departments/:department/queue`). */
+export interface QueueItem {
+  readonly ticketId: string;
+  readonly department: Department;
+  readonly status: QueueStatus;
+  readonly handlerId: string | null;
+  readonly type: string;
+  readonly category: string;
+  readonly priority: string;
+  readonly channel: string;
+  readonly platform: string | null;
+  readonly complaint: boolean;
+  readonly subject: string | null;
+  readonly round: number;
+  readonly deadlines: {
+    readonly from: string;
+    readonly firstResponseDueAt: string;
+    readonly resolutionDueAt: string;
+    readonly policyVersion: string;
+    /** The deadlines whose clocks run: the department is at work and has not met them yet. */
+    readonly running: readonly DeadlineKind[];
+  };
+  readonly overdue: boolean;
+  readonly escalation: {
+    readonly firstResponse: EscalationStage;
+    readonly resolution: EscalationStage;
+    readonly breached: boolean;
+    readonly level: EscalationLevel | null;
+  };
+  readonly managementInvolved: boolean;
+  readonly pendingTransfer: { readonly toDepartment: Department; readonly reason: string | null } | null;
+  readonly closedOutcome: string | null;
+  readonly routedAt: string;
+  readonly assignedAt: string | null;
+  readonly updatedAt: string;
+  readonly streamPosition: number;
+}
+
+export interface Queue {
+  readonly department: Department;
+  readonly asOf: string;
+  readonly count: number;
+  readonly tickets: readonly QueueItem[];
+  /** Tickets another department offers to pass to this one. */
+  readonly incomingTransfers: readonly QueueItem[];
+}
+
+/** A ticket's routing state, read from its stream (`GET /v1/tickets/:ticketId`). */
+export interface RoutingTicket {
+  readonly ticketId: string;
+  readonly status: QueueStatus;
+  readonly department: Department;
+  readonly handlerId: string | null;
+  readonly round: number;
+  readonly type: TicketType;
+  readonly category: string;
+  readonly priority: Priority;
+  readonly channel: Channel;
+  readonly platform: string | null;
+  readonly complaint: boolean;
+  readonly subject: string | null;
+  /** Masked; the details in clear are behind `GET /v1/tickets/:ticketId/customer`. */
+  readonly customer: CustomerView | null;
+  readonly deadlines: Deadlines;
+  readonly firstResponseGiven: boolean;
+  readonly escalations: Readonly<Record<DeadlineKind, EscalationStage>>;
+  readonly managementInvolved: boolean;
+  readonly pendingTransfer: { readonly toDepartment: Department; readonly reason: string } | null;
+  readonly outcome: CloseOutcome | null;
+  /** The stream version the state was read at. */
+  readonly version: number;
+}
