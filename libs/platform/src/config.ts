@@ -83,7 +83,10 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
     VAULT_PEPPER: z.string().min(16, 'must be at least 16 characters').default('handoff-local-development-pepper').transform((value) => Buffer.from(value, 'utf8')),
     AUTH_API_KEYS: z
       .string()
-      .regex(/^[a-z0-9_.-]+=[^,\s]{16,}(,[a-z0-9_.-]+=[^,\s]{16,})*$/i, 'must be name=key[,name=key...] with keys of 16+ characters')
+      .regex(
+        /^[a-z0-9_.-]+=[^,:\s]{16,}(:[A-Za-z0-9][A-Za-z0-9._:-]*(\|[A-Za-z0-9][A-Za-z0-9._:-]*)*)?(,[a-z0-9_.-]+=[^,:\s]{16,}(:[A-Za-z0-9][A-Za-z0-9._:-]*(\|[A-Za-z0-9][A-Za-z0-9._:-]*)*)?)*$/i,
+        'must be name=key[:source|source...][,name=key...] with keys of 16+ characters and no colon',
+      )
       .default('upstream-demo=handoff-local-upstream-key'),
     /** Each client's sustained rate (per instance: see rate-limit.ts). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
