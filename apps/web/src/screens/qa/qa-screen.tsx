@@ -255,11 +255,16 @@ function SampleDetails(props: { sample: SampleView; inspector: boolean; selected
         </div>
         <div>
           <dt>Agents covered</dt>
-          <dd>{sample.agents.join(', ') || '—'}</dd>
+          <dd>
+            {(sample.sampledAgents ?? sample.agents).join(', ') || '—'} (of {sample.agents.length}
+            {sample.previouslySampledAgents?.length ? `; sampled last period, so taken last: ${sample.previouslySampledAgents.join(', ')}` : ''})
+          </dd>
         </div>
         <div>
           <dt>Channels covered</dt>
-          <dd>{sample.channels.map(channelName).join(', ') || '—'}</dd>
+          <dd>
+            {(sample.sampledChannels ?? sample.channels).map(channelName).join(', ') || '—'} (of {sample.channels.length})
+          </dd>
         </div>
         <div>
           <dt>Redrawn now</dt>

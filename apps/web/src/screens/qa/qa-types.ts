@@ -22,8 +22,13 @@ export interface SampleDrawn {
   readonly targetSize: number;
   readonly size: number;
   readonly ticketIds: readonly string[];
+  /** The population's agents and channels; the sampled ones below (absent on samples of the original method, which covered all). */
   readonly agents: readonly string[];
   readonly channels: readonly string[];
+  readonly method?: 'proportional';
+  readonly sampledAgents?: readonly string[];
+  readonly sampledChannels?: readonly string[];
+  readonly previouslySampledAgents?: readonly string[];
 }
 
 export interface SampleRecord {
