@@ -131,6 +131,14 @@ const cases: [HandoffEvent, string][] = [
   ],
   [{ type: 'ProgressReported', data: { round: 2, department: 'billing', note: 'n', firstResponse: false } }, 'progress reported by billing (round 2)'],
   [
+    { type: 'ProgressReported', data: { round: 2, department: 'billing', note: 'n', firstResponse: false, onBehalfOf: 'h-1' } },
+    'progress reported by billing (round 2), for h-1',
+  ],
+  [
+    { type: 'ResultReported', data: { round: 1, department: 'billing', handlerId: 'h-1', summary: 's', complaint: false, onBehalfOf: 'h-1' } },
+    'result reported for h-1 of billing (round 1)',
+  ],
+  [
     { type: 'ResultReported', data: { round: 1, department: 'billing', handlerId: 'h-1', summary: 's', complaint: false } },
     'result reported by h-1 of billing (round 1)',
   ],

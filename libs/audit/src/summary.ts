@@ -42,19 +42,20 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
       return method === 'claim' ? `claimed by ${handlerId}` : `assigned in ${department} to ${handlerId} (${words(method)})`;
     }
     case 'TransferRequested':
-      return `transfer from ${known.data.fromDepartment} to ${known.data.toDepartment} requested`;
+      return `transfer from ${known.data.fromDepartment} to ${known.data.toDepartment} requested${forHandler(known.data.onBehalfOf)}`;
     case 'TransferAccepted':
       return `passed from ${known.data.fromDepartment} to ${known.data.toDepartment}`;
     case 'TransferRefused':
       return `${known.data.toDepartment} refused the transfer from ${known.data.fromDepartment}`;
     case 'ProgressReported': {
-      const { department, round, firstResponse } = known.data;
-      return `${firstResponse ? 'first response (handling plan)' : 'progress reported'} by ${department} (round ${round})`;
+      const { department, round, firstResponse, onBehalfOf } = known.data;
+      return `${firstResponse ? 'first response (handling plan)' : 'progress reported'} by ${department} (round ${round})${forHandler(onBehalfOf)}`;
     }
     case 'ResultReported': {
-      const { department, handlerId, round, apology, correctiveAction } = known.data;
+      const { department, handlerId, round, apology, correctiveAction, onBehalfOf } = known.data;
       const remedies = [apology && 'an apology', correctiveAction && 'a corrective action'].filter(Boolean).join(' and ');
-      return `result reported by ${handlerId} of ${department} (round ${round})${remedies ? `, with ${remedies}` : ''}`;
+      const by = onBehalfOf ? `for ${handlerId}` : `by ${handlerId}`;
+      return `result reported ${by} of ${department} (round ${round})${remedies ? `, with ${remedies}` : ''}`;
     }
     case 'TicketReopened': {
       const { round, department, previousDepartment } = known.data;
@@ -137,3 +138,8 @@ const roundNote = (round: number): string => (round === 0 ? ' with the first-con
 const words = (code: string): string => code.replace(/_/g, ' ');
 
 const article = (noun: string): string => (/^[aeiou]/.test(noun) ? 'an' : 'a');
+
+/** A manager or management acting for the responsible handler: the actor is in the envelope. */
+function forHandler(onBehalfOf: string | undefined): string {
+  return onBehalfOf ? `, for ${onBehalfOf}` : '';
+}

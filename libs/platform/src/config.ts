@@ -83,7 +83,10 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
     VAULT_PEPPER: z.string().min(16, 'must be at least 16 characters').default('handoff-local-development-pepper').transform((value) => Buffer.from(value, 'utf8')),
     AUTH_API_KEYS: z
       .string()
-      .regex(/^[a-z0-9_.-]+=[^,\s]{16,}(,[a-z0-9_.-]+=[^,\s]{16,})*$/i, 'must be name=key[,name=key...] with keys of 16+ characters')
+      .regex(
+        /^[a-z0-9_.-]+=[^,:\s]{16,}(:[A-Za-z0-9][A-Za-z0-9._:-]*(\|[A-Za-z0-9][A-Za-z0-9._:-]*)*)?(,[a-z0-9_.-]+=[^,:\s]{16,}(:[A-Za-z0-9][A-Za-z0-9._:-]*(\|[A-Za-z0-9][A-Za-z0-9._:-]*)*)?)*$/i,
+        'must be name=key[:source|source...][,name=key...] with keys of 16+ characters and no colon',
+      )
       .default('upstream-demo=handoff-local-upstream-key'),
     /** Readiness fails once events have waited longer than this for the relay to publish them. */
     READINESS_RELAY_MAX_LAG_SECONDS: z.coerce.number().min(1).max(86_400).default(30),

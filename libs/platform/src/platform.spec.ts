@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { baseConfigSchema, ConfigurationError, loadConfig } from './config';
 import { JsonLogger, redact } from './logger';
-import { findApiKey, parseApiKeys, signToken, verifyToken } from './tokens';
+import { apiKeyBindings, findApiKey, parseApiKeys, signToken, verifyToken } from './tokens';
 
 describe('configuration', () => {
   const schema = baseConfigSchema('intake', 3001);
@@ -56,6 +56,21 @@ describe('tokens and API keys', () => {
     const keys = parseApiKeys('crm=0123456789abcdef,chat=fedcba9876543210');
     expect(findApiKey(keys, 'fedcba9876543210')).toEqual({ id: 'system:chat', role: 'system' });
     expect(findApiKey(keys, 'nope')).toBeUndefined();
+  });
+
+  it('binds a key to the source systems it may post for; a key without a binding has none', () => {
+    const spec = 'crm=0123456789abcdef:crm-eu|crm-asia,chat=fedcba9876543210';
+    expect(findApiKey(parseApiKeys(spec), '0123456789abcdef')).toEqual({ id: 'system:crm', role: 'system' });
+    expect(findApiKey(parseApiKeys(spec), '0123456789abcdef:crm-eu|crm-asia')).toBeUndefined();
+    expect([...apiKeyBindings(spec)]).toEqual([['system:crm', ['crm-eu', 'crm-asia']]]);
+  });
+
+  it('stops on a binding it cannot read, naming AUTH_API_KEYS', () => {
+    const schema = baseConfigSchema('intake', 3001);
+    expect(() => loadConfig(schema, { AUTH_API_KEYS: 'crm=0123456789abcdef:crm-eu|crm-asia,chat=fedcba9876543210' })).not.toThrow();
+    for (const bad of ['crm=0123456789abcdef:', 'crm=0123456789abcdef:crm||x', 'crm=0123456789abcdef:bad source']) {
+      expect(() => loadConfig(schema, { AUTH_API_KEYS: bad })).toThrow(/AUTH_API_KEYS/);
+    }
   });
 });
 

@@ -54,14 +54,32 @@ export function verifyToken(token: string, secret: string, now: Date = new Date(
   };
 }
 
-/** `name=key,name=key` → key → system actor. */
+/** `name=key[:source|source],...` → key → system actor (the binding is `apiKeyBindings`'). */
 export function parseApiKeys(spec: string): Map<string, Actor> {
   const keys = new Map<string, Actor>();
-  for (const entry of spec.split(',')) {
-    const index = entry.indexOf('=');
-    keys.set(entry.slice(index + 1), { id: `system:${entry.slice(0, index)}`, role: 'system' });
-  }
+  for (const { name, key } of apiKeyEntries(spec)) keys.set(key, { id: `system:${name}`, role: 'system' });
   return keys;
+}
+
+/**
+ * The source systems each bound key may post contacts for, by its actor id (`system:<name>`).
+ * A key listed without a binding is absent: it may post for any source, as before bindings existed.
+ */
+export function apiKeyBindings(spec: string): Map<string, readonly string[]> {
+  const bindings = new Map<string, readonly string[]>();
+  for (const { name, sources } of apiKeyEntries(spec)) if (sources) bindings.set(`system:${name}`, sources);
+  return bindings;
+}
+
+function apiKeyEntries(spec: string): { name: string; key: string; sources?: readonly string[] }[] {
+  return spec.split(',').map((entry) => {
+    const index = entry.indexOf('=');
+    const name = entry.slice(0, index);
+    const rest = entry.slice(index + 1);
+    // Keys hold no colon (the configuration refuses one), so the first colon starts the binding.
+    const colon = rest.indexOf(':');
+    return colon < 0 ? { name, key: rest } : { name, key: rest.slice(0, colon), sources: rest.slice(colon + 1).split('|') };
+  });
 }
 
 export function findApiKey(keys: Map<string, Actor>, presented: string): Actor | undefined {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { customerKeyId, maskDetails, newDataKey, seal, unseal, unwrapKey, wrapKey } from './sealing';
+import { customerKeyId, fingerprint, maskDetails, newDataKey, seal, unseal, unwrapKey, wrapKey } from './sealing';
 
 const details = { name: 'Wang Fang', phone: '+86 139 1234 5678', email: 'wang.fang@example.com' };
 
@@ -56,5 +56,15 @@ describe('masking for roles without the need to know', () => {
   it('keeps just enough to recognise a record', () => {
     expect(maskDetails(details)).toEqual({ name: 'W*** F***', phone: '***78', email: 'w***@example.com' });
     expect(maskDetails({ name: '王芳' })).toEqual({ name: '王*' });
+  });
+
+  it('fingerprints each detail under the customer key: equal for the same details, unequal for others, nothing readable', () => {
+    const key = newDataKey();
+    const print = fingerprint(details, key);
+    expect(fingerprint({ ...details, phone: '+86 139-1234-5678', email: ' Wang.Fang@example.com ' }, key)).toEqual(print);
+    expect(fingerprint({ ...details, name: 'Wang Fan' }, key)).toEqual({ ...print, name: expect.not.stringMatching(print.name) });
+    expect(fingerprint(details, newDataKey()).phone).not.toBe(print.phone);
+    expect(JSON.stringify(print)).not.toMatch(/Wang|1234|example/);
+    expect(fingerprint({ name: 'Wang Fang' }, key)).toEqual({ name: print.name });
   });
 });

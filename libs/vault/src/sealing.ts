@@ -38,6 +38,27 @@ export function unseal(sealed: string, keyId: string, dataKey: Buffer): ContactD
   return { name: parsed.name, ...(parsed.phone ? { phone: parsed.phone } : {}), ...(parsed.email ? { email: parsed.email } : {}) };
 }
 
+/**
+ * A keyed digest of each contact detail under the customer's own data key, so intake can tell
+ * whether a repeated delivery carries the same details without keeping them in clear. Erasing
+ * the key makes the digests meaningless too, like the ciphertext.
+ */
+export interface ContactFingerprint {
+  readonly name: string;
+  readonly phone?: string;
+  readonly email?: string;
+}
+
+export function fingerprint(details: ContactDetails, dataKey: Buffer): ContactFingerprint {
+  const subkey = createHmac('sha256', dataKey).update('handoff:contact-fingerprint', 'utf8').digest();
+  const digest = (field: string, value: string) => createHmac('sha256', subkey).update(`${field}:${value}`, 'utf8').digest('base64url').slice(0, 22);
+  return {
+    name: digest('name', details.name.trim()),
+    ...(details.phone ? { phone: digest('phone', details.phone.replace(/[^\d+]/g, '')) } : {}),
+    ...(details.email ? { email: digest('email', details.email.trim().toLowerCase()) } : {}),
+  };
+}
+
 /** Data keys are stored wrapped by the master key, never in the clear. */
 export function wrapKey(dataKey: Buffer, keyId: string, masterKey: Buffer): Buffer {
   const iv = randomBytes(12);

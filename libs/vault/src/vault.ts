@@ -1,5 +1,5 @@
 import { CustomerKeyStore } from './key-store';
-import { customerKeyId, maskDetails, seal, unseal, type ContactDetails, type SealedCustomer } from './sealing';
+import { customerKeyId, fingerprint, maskDetails, seal, unseal, type ContactDetails, type ContactFingerprint, type SealedCustomer } from './sealing';
 
 export type OpenedCustomer =
   | { readonly status: 'clear'; readonly details: ContactDetails }
@@ -14,12 +14,22 @@ export class CustomerVault {
   ) {}
 
   async seal(details: ContactDetails & { customerId?: string }): Promise<SealedCustomer> {
+    return (await this.sealWithFingerprint(details)).customer;
+  }
+
+  /** Sealed, with the fingerprint that lets a repeated delivery be compared (see `fingerprint`). */
+  async sealWithFingerprint(
+    details: ContactDetails & { customerId?: string },
+  ): Promise<{ customer: SealedCustomer; fingerprint: ContactFingerprint }> {
     const keyId = customerKeyId(details, this.pepper);
     const key = await this.keys.keyFor(keyId);
     return {
-      keyId,
-      sealed: seal({ name: details.name, phone: details.phone, email: details.email }, keyId, key),
-      ...(details.customerId ? { customerId: details.customerId } : {}),
+      customer: {
+        keyId,
+        sealed: seal({ name: details.name, phone: details.phone, email: details.email }, keyId, key),
+        ...(details.customerId ? { customerId: details.customerId } : {}),
+      },
+      fingerprint: fingerprint(details, key),
     };
   }
 

@@ -48,16 +48,36 @@ describe('drawing a sample', () => {
         ticketIds: expected.ticketIds,
         agents: ['agent-0', 'agent-1', 'agent-2', 'agent-3'],
         channels: ['hotline', 'web_chat'],
+        method: 'proportional',
+        sampledAgents: expected.sampledAgents,
+        sampledChannels: expected.sampledChannels,
+        // 2 of 20: hotline 4 → 0.4, web chat 16 → 1.6; the record left goes to web chat's larger remainder.
+        allocation: [
+          { channel: 'hotline', population: 4, sampled: 0 },
+          { channel: 'web_chat', population: 16, sampled: 2 },
+        ],
+        previousSampleIds: [],
+        previouslySampledAgents: [],
       }),
     });
-    // Four agents to represent: the sample outgrows its 10% (2 records) to cover them.
-    expect(event!.data.size).toBe(4);
+    // Four agents, yet the sample keeps to its 10 %: 2 records, of two agents.
+    expect(event!.data.size).toBe(2);
+    expect(event!.data.sampledAgents).toHaveLength(2);
+  });
+
+  it('given the samples of the period before, then their agents come last and are on the record for a redraw', () => {
+    const [first] = decideSample(draw({ period: '2025-W09' }), initialSampleState);
+    const previous = { sampleIds: [SAMPLE], agents: [...first!.data.sampledAgents!] };
+    const [next] = decideSample(draw({ seed: 7, previous }), initialSampleState);
+    expect(next!.data).toMatchObject({ previousSampleIds: [SAMPLE], previouslySampledAgents: [...previous.agents].sort() });
+    expect(next!.data.sampledAgents!.filter((agent) => previous.agents.includes(agent))).toEqual([]);
+    expect(drawSample(population, 0.1, 7, next!.data.previouslySampledAgents).ticketIds).toEqual(next!.data.ticketIds);
   });
 
   it('anyone can redraw it from what the event says', () => {
     const [event] = decideSample(draw(), initialSampleState);
-    const { seed, policy: applied, ticketIds } = event!.data;
-    expect(drawSample(population, applied.rate, seed).ticketIds).toEqual(ticketIds);
+    const { seed, policy: applied, ticketIds, previouslySampledAgents } = event!.data;
+    expect(drawSample(population, applied.rate, seed, previouslySampledAgents).ticketIds).toEqual(ticketIds);
   });
 
   it('given the sample is drawn, then the same draw again writes nothing and another draw on its stream conflicts', () => {

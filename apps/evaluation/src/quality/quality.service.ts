@@ -28,7 +28,8 @@ import { inspectionDecider } from './inspection.decider';
 import { QaCorrectiveAction, QaInspection, QaSample } from './quality.entities';
 import { totalOf } from './rubric';
 import { sampleDecider } from './sample.decider';
-import { CS_TEAM, drawSample, periodFitsCadence, populationDigest, populationOf, samplingRuleFor } from './sampling';
+import { CS_TEAM, drawSample, periodFitsCadence, populationDigest, populationOf, previousPeriod, samplingRuleFor, type SampleCandidate } from './sampling';
+import { drawCoveringSample } from './sampling.v1';
 
 /** Turns QA's requests into commands on evaluation's own streams; the decisions are the deciders'. */
 @Injectable()
@@ -46,12 +47,14 @@ export class QualityService {
     // A random seed unless one is given; either way it is recorded, so the draw can be repeated.
     const seed = input.seed ?? randomInt(0, 2 ** 32);
     // The decider refuses a period of the wrong cadence too; no need to read the records for one.
-    const population = periodFitsCadence(input.period, policy.cadence) ? await this.population(input.team, input.period) : [];
+    const fits = periodFitsCadence(input.period, policy.cadence);
+    const population = fits ? await this.population(input.team, input.period) : [];
+    const previous = fits ? await this.previousSamples(input.team, previousPeriod(input.period, this.config.KPI_TIME_ZONE)) : undefined;
     const sampleId = newId();
     const result = await this.commands.handle(
       sampleStreamId(sampleId),
       sampleDecider,
-      { type: 'DrawSample', data: { sampleId, team: input.team, period: input.period, policy, seed, population }, metadata },
+      { type: 'DrawSample', data: { sampleId, team: input.team, period: input.period, policy, seed, population, ...(previous ? { previous } : {}) }, metadata },
       // A sample is about many tickets: its stream's events carry the sample id where a ticket id would be.
       { ticketId: sampleId },
     );
@@ -77,7 +80,7 @@ export class QualityService {
         populationSize: population.length,
         populationDigest: digest,
         samePopulation: digest === sample.populationDigest,
-        sameSample: population.length > 0 && JSON.stringify(drawSample(population, sample.policy.rate, sample.seed).ticketIds) === JSON.stringify(sample.ticketIds),
+        sameSample: population.length > 0 && JSON.stringify(redraw(sample, population)) === JSON.stringify(sample.ticketIds),
       },
     };
   }
@@ -183,11 +186,34 @@ export class QualityService {
     return rows.map(actionView);
   }
 
+  /**
+   * The team's samples of a period, in the order drawn, and the agents their records covered
+   * (a sample drawn before `sampledAgents` existed covered every agent of its population).
+   */
+  private async previousSamples(team: string, period: string): Promise<{ sampleIds: string[]; agents: string[] }> {
+    const rows = await this.dataSource.getRepository(QaSample).find({ where: { team, period }, order: { drawnAt: 'ASC', sampleId: 'ASC' } });
+    const agents = new Set<string>();
+    for (const row of rows) {
+      const [drawn] = await this.store.readStream(sampleStreamId(row.sampleId));
+      if (drawn?.type !== 'SampleDrawn') continue;
+      const data = drawn.data as SampleDrawnData;
+      for (const agent of data.sampledAgents ?? data.agents) agents.add(agent);
+    }
+    return { sampleIds: rows.map((row) => row.sampleId), agents: [...agents].sort() };
+  }
+
   private async population(team: string, period: string) {
     const { start, end } = periodBounds(period, this.config.KPI_TIME_ZONE);
     const records = await this.records.openedBetween({ from: start, to: end, ...(team === CS_TEAM ? {} : { department: team }) });
     return populationOf(records, team, period, this.config.KPI_TIME_ZONE);
   }
+}
+
+/** The same draw again, by the method the sample was drawn with. */
+function redraw(sample: SampleDrawnData, population: readonly SampleCandidate[]): readonly string[] {
+  return sample.method === 'proportional'
+    ? drawSample(population, sample.policy.rate, sample.seed, sample.previouslySampledAgents ?? []).ticketIds
+    : drawCoveringSample(population, sample.policy.rate, sample.seed).ticketIds;
 }
 
 /** Who did the team's work on the record: its CS agents, or the department's handlers. */

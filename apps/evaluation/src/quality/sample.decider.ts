@@ -28,6 +28,8 @@ export type DrawSample = Command<
     readonly policy: SamplingPolicyApplied;
     readonly seed: number;
     readonly population: readonly SampleCandidate[];
+    /** The team's samples of the period before and the agents they covered: this draw takes the others first. */
+    readonly previous?: { readonly sampleIds: readonly string[]; readonly agents: readonly string[] };
   }
 >;
 
@@ -50,7 +52,7 @@ export function decideSample(command: SampleCommand, state: SampleState): readon
 
 function draw(command: DrawSample, state: SampleState): readonly SampleDrawn[] {
   if (!INSPECTORS.includes(command.metadata.actor.role)) throw new DomainError('FORBIDDEN', 'only QA draws quality samples');
-  const { sampleId, team, period, policy, seed, population } = command.data;
+  const { sampleId, team, period, policy, seed, population, previous } = command.data;
   if (state.status === 'drawn') {
     const { sample } = state;
     if (sample.team === team && sample.period === period && sample.seed === seed) return [];
@@ -62,7 +64,8 @@ function draw(command: DrawSample, state: SampleState): readonly SampleDrawn[] {
   }
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValidationFailed([{ field: 'seed', message: 'must be a whole number from 0 to 4294967295' }]);
   if (population.length === 0) throw new DomainError('PRECONDITION_FAILED', `no service records of ${team} in ${period} to sample`);
-  const sample = drawSample(population, policy.rate, seed);
+  const previouslySampledAgents = [...new Set(previous?.agents ?? [])].sort();
+  const sample = drawSample(population, policy.rate, seed, previouslySampledAgents);
   return [
     {
       type: 'SampleDrawn',
@@ -79,6 +82,12 @@ function draw(command: DrawSample, state: SampleState): readonly SampleDrawn[] {
         ticketIds: sample.ticketIds,
         agents: sample.agents,
         channels: sample.channels,
+        method: 'proportional',
+        sampledAgents: sample.sampledAgents,
+        sampledChannels: sample.sampledChannels,
+        allocation: sample.allocation,
+        previousSampleIds: [...(previous?.sampleIds ?? [])],
+        previouslySampledAgents,
       },
     },
   ];

@@ -3,19 +3,21 @@ import { z } from 'zod';
 import {
   SAMPLING_CADENCES,
   type Channel,
+  type ChannelAllocation,
   type SamplingCadence,
   type SamplingPolicyApplied,
   type SamplingRule,
   type Team,
 } from '@handoff/contracts';
 import type { ServiceRecord } from '../records/service-record';
-import { granularityOf, isPeriod, periodOf } from '@handoff/service-time';
+import { granularityOf, isPeriod, periodBounds, periodOf } from '@handoff/service-time';
 
 /**
  * Quality sampling (DOMAIN.md, "Quality inspection"): each team's service records of a period,
- * sampled at the team's rate by a seeded random choice stratified so every agent and every
- * channel of the population is represented. The same population, policy and seed always give
- * the same sample; the seed is recorded with the sample so anyone can redraw it.
+ * sampled at the team's rate by a seeded random choice that keeps to the rate's size, shares it
+ * among the channels in proportion, and rotates through the agents across periods. The same
+ * population, policy, seed and previous samples always give the same sample; the seed and the
+ * agents sampled the period before are recorded with the sample so anyone can redraw it.
  */
 
 export const CS_TEAM = 'cs';
@@ -117,51 +119,115 @@ export function mulberry32(seed: number): () => number {
 export interface Sample {
   readonly targetSize: number;
   readonly ticketIds: readonly string[];
+  /** The population's agents and channels. */
   readonly agents: readonly string[];
   readonly channels: readonly Channel[];
+  /** The agents and channels of the records sampled. */
+  readonly sampledAgents: readonly string[];
+  readonly sampledChannels: readonly Channel[];
+  readonly allocation: readonly ChannelAllocation[];
 }
 
 /**
+ * Exactly ceil(rate × population) records (never more than the population), fair across
+ * channels and agents, the same for the same population, seed and rotation:
+ *
  * 1. The population in ticket-id order is shuffled by Fisher–Yates driven by mulberry32(seed).
- * 2. Stratification: for each agent (in name order) not yet represented, the first record in the
- *    shuffled order that is theirs, preferring one whose channel is not represented yet; then for
- *    each channel not yet represented, the first record in the shuffled order with that channel.
- * 3. The rest of the sample, up to ceil(rate × population), is the next records in the shuffled order.
+ * 2. Channels: the target size is shared among the channels (records without one are a stratum
+ *    of their own) in proportion to their records, by largest remainder: each gets the whole part
+ *    of its share, and the records left go to the largest fractions (ties: the channel met first
+ *    in the shuffled order).
+ * 3. Agents, by rotation: the channels take turns (in the order first met in the shuffled order),
+ *    one record a turn until each has its share. A turn takes the first record of its channel, in
+ *    the shuffled order, with an agent not in the sample yet and not sampled the period before
+ *    (`previouslySampledAgents`); failing that, one with an agent not in the sample yet; failing
+ *    that, the next record. So every agent is inspected in turn over the periods, while the sample
+ *    keeps to its size.
  * The sample is in the order its records were chosen.
  */
-export function drawSample(population: readonly SampleCandidate[], rate: number, seed: number): Sample {
+export function drawSample(
+  population: readonly SampleCandidate[],
+  rate: number,
+  seed: number,
+  previouslySampledAgents: readonly string[] = [],
+): Sample {
   const ordered = [...population].sort((a, b) => compare(a.ticketId, b.ticketId));
   const random = mulberry32(seed);
   for (let i = ordered.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [ordered[i], ordered[j]] = [ordered[j]!, ordered[i]!];
   }
-  const agents = [...new Set(ordered.flatMap((candidate) => candidate.agents))].sort(compare);
-  const channels = [...new Set(ordered.flatMap((candidate) => (candidate.channel ? [candidate.channel] : [])))].sort(compare);
+  const total = ordered.length;
+  const targetSize = Math.min(total, Math.ceil(rate * total - 1e-9));
 
-  const chosen: SampleCandidate[] = [];
-  const agentsIn = new Set<string>();
-  const channelsIn = new Set<Channel>();
-  const take = (candidate: SampleCandidate | undefined) => {
-    if (!candidate || chosen.includes(candidate)) return;
-    chosen.push(candidate);
-    for (const agent of candidate.agents) agentsIn.add(agent);
-    if (candidate.channel) channelsIn.add(candidate.channel);
-  };
-  for (const agent of agents) {
-    if (agentsIn.has(agent)) continue;
-    const theirs = ordered.filter((candidate) => candidate.agents.includes(agent));
-    take(theirs.find((candidate) => candidate.channel !== null && !channelsIn.has(candidate.channel)) ?? theirs[0]);
-  }
-  for (const channel of channels) {
-    if (!channelsIn.has(channel)) take(ordered.find((candidate) => candidate.channel === channel));
-  }
-  const targetSize = Math.min(ordered.length, Math.ceil(rate * ordered.length - 1e-9));
+  // Strata in the order first met in the shuffled population: ties and turns follow the seed.
+  const strata = new Map<Channel | null, SampleCandidate[]>();
   for (const candidate of ordered) {
-    if (chosen.length >= targetSize) break;
-    take(candidate);
+    const stratum = strata.get(candidate.channel);
+    if (stratum) stratum.push(candidate);
+    else strata.set(candidate.channel, [candidate]);
   }
-  return { targetSize, ticketIds: chosen.map((candidate) => candidate.ticketId), agents, channels };
+  // Largest remainder in whole numbers: share = targetSize × records / total = quotient + remainder / total.
+  const shares = [...strata].map(([channel, records], position) => ({
+    channel,
+    records,
+    position,
+    quota: Math.floor((targetSize * records.length) / total),
+    remainder: (targetSize * records.length) % total,
+  }));
+  let left = targetSize - shares.reduce((sum, share) => sum + share.quota, 0);
+  for (const share of [...shares].sort((a, b) => b.remainder - a.remainder || a.position - b.position)) {
+    if (left === 0) break;
+    share.quota++;
+    left--;
+  }
+
+  const before = new Set(previouslySampledAgents);
+  const covered = new Set<string>();
+  const chosen: SampleCandidate[] = [];
+  const taken = new Set<SampleCandidate>();
+  const sampledFrom = new Map<Channel | null, number>();
+  const pick = (records: readonly SampleCandidate[]): SampleCandidate | undefined => {
+    const open = records.filter((candidate) => !taken.has(candidate));
+    return (
+      open.find((candidate) => candidate.agents.some((agent) => !covered.has(agent) && !before.has(agent))) ??
+      open.find((candidate) => candidate.agents.some((agent) => !covered.has(agent))) ??
+      open[0]
+    );
+  };
+  while (chosen.length < targetSize) {
+    for (const share of shares) {
+      if ((sampledFrom.get(share.channel) ?? 0) >= share.quota) continue;
+      const candidate = pick(share.records)!;
+      taken.add(candidate);
+      chosen.push(candidate);
+      for (const agent of candidate.agents) covered.add(agent);
+      sampledFrom.set(share.channel, (sampledFrom.get(share.channel) ?? 0) + 1);
+    }
+  }
+
+  const agentsOf = (candidates: readonly SampleCandidate[]) => [...new Set(candidates.flatMap((candidate) => candidate.agents))].sort(compare);
+  const channelsOf = (candidates: readonly SampleCandidate[]) =>
+    [...new Set(candidates.flatMap((candidate) => (candidate.channel ? [candidate.channel] : [])))].sort(compare);
+  return {
+    targetSize,
+    ticketIds: chosen.map((candidate) => candidate.ticketId),
+    agents: agentsOf(ordered),
+    channels: channelsOf(ordered),
+    sampledAgents: agentsOf(chosen),
+    sampledChannels: channelsOf(chosen),
+    allocation: [...shares]
+      .sort((a, b) => compare(a.channel ?? '', b.channel ?? ''))
+      .map((share) => ({ channel: share.channel, population: share.records.length, sampled: share.quota })),
+  };
+}
+
+/** The period before a sampling period: `2025-W10` → `2025-W09`, `2025-01` → `2024-12`. */
+export function previousPeriod(period: string, timeZone: string): string {
+  const cadence = granularityOf(period);
+  if (cadence !== 'week' && cadence !== 'month') throw new RangeError(`not a sampling period: ${period}`);
+  const { start } = periodBounds(period, timeZone);
+  return periodOf(new Date(Date.parse(start) - 1).toISOString(), cadence, timeZone);
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { contactPayloadSchema, freeText, parseOrThrow, type Actor } from '@handoff/contracts';
-import { Allow, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
+import { Allow, apiKeyBindings, CONFIG, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
+import type { IntakeConfig } from '../config';
 import { commandMetadata, ContactsService } from './contacts.service';
 
 const answerSchema = z.strictObject({
@@ -20,20 +21,33 @@ const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input'
 @ApiSecurity('api-key')
 @Controller('v1')
 export class ContactsController {
+  /** The source systems each bound upstream key may post for (AUTH_API_KEYS `name=key:source|source`). */
+  private readonly bindings: Map<string, readonly string[]>;
+
   constructor(
     private readonly contacts: ContactsService,
     private readonly access: CustomerAccess,
-  ) {}
+    @Inject(CONFIG) config: IntakeConfig,
+  ) {
+    this.bindings = apiKeyBindings(config.AUTH_API_KEYS);
+  }
 
   @Post('contacts')
   @Allow('system', 'cs')
-  @ApiOperation({ summary: 'Record a contact from a channel. The same source and external id again returns the same ticket (200) and writes nothing.' })
+  @ApiOperation({
+    summary:
+      'Record a contact from a channel. The same contact again (same source, external id and content) returns the same ticket (200) and writes nothing; ' +
+      'the same source and external id with other content is refused (409, naming the fields that differ). ' +
+      'An API key bound to source systems posts for those only (403 naming sourceSystem).',
+  })
   @ApiBody({ schema: asJsonSchema(contactPayloadSchema) })
   @ApiResponse({ status: 201, description: 'A new ticket was opened.' })
   @ApiResponse({ status: 200, description: 'This contact was recorded before; the existing ticket id.' })
   @ApiResponse({ status: 400, description: 'Invalid input; `fields` names each bad field. Nothing is written.' })
+  @ApiResponse({ status: 403, description: 'The API key is bound to other source systems (`details.field`: sourceSystem).' })
+  @ApiResponse({ status: 409, description: 'This source and external id were recorded with other content; `details.fields` names what differs. Nothing is written.' })
   async record(@Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string, @Res({ passthrough: true }) response: Response) {
-    const result = await this.contacts.record(body, commandMetadata(actor, requestId));
+    const result = await this.contacts.record(body, commandMetadata(actor, requestId), actor.role === 'system' ? this.bindings.get(actor.id) : undefined);
     response.status(result.created ? 201 : 200);
     return result;
   }

@@ -1,4 +1,5 @@
 import { sealedCustomer } from '@handoff/testing';
+import { fingerprint } from '@handoff/vault';
 import {
   type Actor,
   type ContactPayload,
@@ -210,6 +211,69 @@ describe('RecordContact', () => {
     given()
       .when({ ...recordContact(consultation), metadata: metadata(csAgent) })
       .then([consultationRecorded, consultationClassified]);
+  });
+});
+
+describe('RecordContact: a repeated source and external id, and the sources a key is bound to', () => {
+  const customerKey = Buffer.alloc(32, 7);
+  const withFingerprint = (contact: ContactPayload, options: { allowedSources?: readonly string[] } = {}) => {
+    const command = recordContact(contact);
+    return { ...command, data: { ...command.data, customerFingerprint: fingerprint(contact.customer, customerKey), ...options } };
+  };
+  const recordedFirst = given().when(withFingerprint(complaint)).then([
+    expect.objectContaining({ type: 'ContactRecorded', data: expect.objectContaining({ customerFingerprint: fingerprint(complaint.customer, customerKey) }) }),
+    expect.objectContaining({ type: 'TicketClassified' }),
+    expect.objectContaining({ type: 'TicketHandedOver' }),
+  ] as IntakeEvent[]);
+
+  function conflictOf(command: IntakeCommand, ...history: IntakeEvent[]): DomainError {
+    try {
+      decide(command, history.reduce(evolve, initialState));
+    } catch (error) {
+      return error as DomainError;
+    }
+    throw new Error('not refused');
+  }
+
+  it('given the same content again (the fingerprint recorded), then nothing new is recorded', () => {
+    given(...recordedFirst).when(withFingerprint(complaint)).then([]);
+    // The same instant written with another offset is the same content.
+    given(...recordedFirst).when(withFingerprint({ ...complaint, occurredAt: '2025-03-03T08:55:00.000+08:00' })).then([]);
+  });
+
+  it('given other content under the same source and external id, then it is a conflict naming each field that differs', () => {
+    const other = { ...complaint, subject: 'Parcel lost', description: 'It never came.', priority: 'high' as const };
+    given(...recordedFirst).when(withFingerprint(other)).thenRefused('CONFLICT');
+    const refusal = conflictOf(withFingerprint(other), ...recordedFirst);
+    expect(refusal.details).toEqual({ ticketId: ticketIdForContact('wechat-bridge', 'msg-9'), fields: ['subject', 'description', 'priority'] });
+    expect(refusal.message).toBe(
+      'externalId msg-9 of wechat-bridge was recorded before with other content (subject, description, priority differ); a different contact needs its own externalId',
+    );
+  });
+
+  it("given another customer's name or phone, then the conflict names those details without showing them", () => {
+    const other = { ...complaint, customer: { ...complaint.customer, name: 'Wang Fan', phone: '+86 139 0000 0000' } };
+    const refusal = conflictOf(withFingerprint(other), ...recordedFirst);
+    expect(refusal.details).toEqual(expect.objectContaining({ fields: ['customer.name', 'customer.phone'] }));
+    expect(refusal.message).not.toMatch(/Wang|139/);
+  });
+
+  it('given a contact recorded before fingerprints, then its customer is compared by the customer key', () => {
+    given(consultationRecorded, consultationClassified).when(withFingerprint(consultation)).then([]);
+    const otherPhone = { ...consultation, customer: { name: 'Li Wei', phone: '+86 138 0013 8001' } };
+    expect(conflictOf(withFingerprint(otherPhone), consultationRecorded, consultationClassified).details).toEqual(
+      expect.objectContaining({ fields: ['customer'] }),
+    );
+  });
+
+  it('given a key bound to some source systems, then it records for those and is refused for another, naming sourceSystem', () => {
+    given().when(withFingerprint(complaint, { allowedSources: ['wechat-bridge', 'weibo-bridge'] })).then(recordedFirst);
+    const refusal = conflictOf(withFingerprint(complaint, { allowedSources: ['web-chat'] }));
+    expect(refusal.code).toBe('FORBIDDEN');
+    expect(refusal.details).toEqual({ field: 'sourceSystem', allowed: ['web-chat'] });
+    expect(refusal.message).toBe('sourceSystem: this API key may post contacts only for web-chat, not for wechat-bridge');
+    // Refused before the repeat is looked at: a bound key learns nothing of another source's contacts.
+    expect(conflictOf(withFingerprint(complaint, { allowedSources: ['web-chat'] }), ...recordedFirst).code).toBe('FORBIDDEN');
   });
 });
 

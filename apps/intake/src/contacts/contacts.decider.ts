@@ -4,6 +4,7 @@ import {
   type SealedContact,
   type ContactRecorded,
   type ContactRecordedData,
+  type CustomerFingerprint,
   type Decider,
   DomainError,
   type IntakeEvent,
@@ -19,7 +20,10 @@ import type { Classification } from './classification';
  * A contact's life at the front window. Stream `intake-ticket-<ticketId>`.
  *
  * - `RecordContact` records, classifies and, unless CS can answer it at once, hands it over in
- *   the same decision (complaints always). Recording the same contact again changes nothing.
+ *   the same decision (complaints always). Recording the same contact again changes nothing;
+ *   the same source and external id with other content is refused (CONFLICT, naming the fields),
+ *   so a second contact is never lost behind the first one's ticket. An upstream system bound to
+ *   some source systems posts for those only (FORBIDDEN, naming sourceSystem).
  * - `AnswerAtFirstContact` is for an open ticket only: one classified as answerable at first
  *   contact and not handed over. Anything handed over belongs to a department from then on.
  * - `HandOverTicket` is the explicit hand-over of an open ticket CS could not answer after all,
@@ -38,6 +42,10 @@ export type RecordContact = Command<
     readonly contact: SealedContact;
     /** `classify(contact, rules)` under the rules in force. */
     readonly classification: Classification;
+    /** The customer's details digested under their own key (the vault's `fingerprint`). */
+    readonly customerFingerprint?: CustomerFingerprint;
+    /** The source systems the caller's API key is bound to; absent when it is bound to none. */
+    readonly allowedSources?: readonly string[];
   }
 >;
 
@@ -85,15 +93,32 @@ export function decide(command: IntakeCommand, state: IntakeState): readonly Int
 
 function recordContact(command: RecordContact, state: IntakeState): readonly IntakeEvent[] {
   permit(command, ['system', 'cs']);
-  const { ticketId, contact, classification } = command.data;
+  const { ticketId, contact, classification, customerFingerprint, allowedSources } = command.data;
+  // Before anything else, so a system cannot learn about another source's contacts either.
+  if (allowedSources && !allowedSources.includes(contact.sourceSystem)) {
+    throw new DomainError(
+      'FORBIDDEN',
+      `sourceSystem: this API key may post contacts only for ${allowedSources.join(', ')}, not for ${contact.sourceSystem}`,
+      { field: 'sourceSystem', allowed: allowedSources },
+    );
+  }
   if (ticketId !== ticketIdForContact(contact.sourceSystem, contact.externalId)) {
     throw invalid('ticketId', 'must be ticketIdForContact(sourceSystem, externalId)');
   }
   if (contact.type === 'complaint' && classification.resolution === 'first_contact') {
     throw invalid('classification.resolution', 'a complaint is never answered at first contact');
   }
-  // The same contact delivered twice is one ticket: the second delivery changes nothing.
-  if (state.status !== 'unknown') return [];
+  if (state.status !== 'unknown') {
+    // The same contact delivered twice is one ticket: the second delivery changes nothing.
+    const differing = differences(state.contact, contact, customerFingerprint);
+    if (differing.length === 0) return [];
+    throw new DomainError(
+      'CONFLICT',
+      `externalId ${contact.externalId} of ${contact.sourceSystem} was recorded before with other content ` +
+        `(${differing.join(', ')} differ); a different contact needs its own externalId`,
+      { ticketId, fields: differing },
+    );
+  }
 
   const recorded: ContactRecorded = {
     type: 'ContactRecorded',
@@ -109,6 +134,7 @@ function recordContact(command: RecordContact, state: IntakeState): readonly Int
       ...(contact.category !== undefined && { suggestedCategory: contact.category }),
       ...(contact.priority !== undefined && { requestedPriority: contact.priority }),
       ...(contact.occurredAt !== undefined && { contactedAt: contact.occurredAt }),
+      ...(customerFingerprint !== undefined && { customerFingerprint }),
     },
   };
   const classified: TicketClassified = { type: 'TicketClassified', data: classification };
@@ -190,6 +216,37 @@ function handedOver(
       ...(note ? { note } : {}),
     },
   };
+}
+
+/**
+ * The payload's fields (by the names the caller sent) in which a repeated delivery differs from
+ * the contact recorded. The customer's details are compared by their fingerprints; a contact
+ * recorded before fingerprints existed is compared by its customer key (phone or e-mail).
+ */
+function differences(recorded: ContactRecordedData, contact: SealedContact, fingerprint: CustomerFingerprint | undefined): string[] {
+  const instant = (value: string | undefined) => (value === undefined ? undefined : Date.parse(value));
+  const pairs: [string, unknown, unknown][] = [
+    ['channel', recorded.channel, contact.channel],
+    ['platform', recorded.platform, contact.platform],
+    ['type', recorded.type, contact.type],
+    ['subject', recorded.subject, contact.subject],
+    ['description', recorded.description, contact.description],
+    ['category', recorded.suggestedCategory, contact.category],
+    ['priority', recorded.requestedPriority, contact.priority],
+    ['occurredAt', instant(recorded.contactedAt), instant(contact.occurredAt)],
+    ['customer.customerId', recorded.customer.customerId, contact.customer.customerId],
+  ];
+  const before = recorded.customerFingerprint;
+  if (before && fingerprint) {
+    pairs.push(
+      ['customer.name', before.name, fingerprint.name],
+      ['customer.phone', before.phone, fingerprint.phone],
+      ['customer.email', before.email, fingerprint.email],
+    );
+  } else {
+    pairs.push(['customer', recorded.customer.keyId, contact.customer.keyId]);
+  }
+  return pairs.filter(([, was, now]) => was !== now).map(([field]) => field);
 }
 
 function permit(command: IntakeCommand, roles: readonly Role[]): void {

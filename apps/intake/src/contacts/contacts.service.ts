@@ -24,16 +24,22 @@ export class ContactsService {
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
   ) {}
 
-  async record(input: unknown, metadata: CommandMetadata): Promise<RecordedContact> {
+  /** `allowedSources`: the source systems the caller's API key is bound to, if it is bound. */
+  async record(input: unknown, metadata: CommandMetadata, allowedSources?: readonly string[]): Promise<RecordedContact> {
     const contact = parseContactPayload(input);
     const ticketId = ticketIdForContact(contact.sourceSystem, contact.externalId);
     const classification = classify(contact, this.config.CLASSIFICATION_RULES_FILE);
     // Sealed before the decision: the clear details never reach an event, a topic or a log.
-    const sealed = { ...contact, customer: await this.vault.seal(contact.customer) };
+    const { customer, fingerprint } = await this.vault.sealWithFingerprint(contact.customer);
+    const sealed = { ...contact, customer };
     const result = await this.commands.handle(
       intakeStreamId(ticketId),
       contactsDecider,
-      { type: 'RecordContact', data: { ticketId, contact: sealed, classification }, metadata },
+      {
+        type: 'RecordContact',
+        data: { ticketId, contact: sealed, classification, customerFingerprint: fingerprint, ...(allowedSources ? { allowedSources } : {}) },
+        metadata,
+      },
       // Nearly every contact is a new one; the rare repeat costs one refused append.
       { ticketId, usuallyNewStream: true },
     );

@@ -85,14 +85,18 @@ export class TicketsController {
   @Post(':ticketId/assign')
   @HttpCode(200)
   @Allow('department_manager', 'management')
-  @ApiOperation({ summary: 'The department’s manager (or management) names the responsible handler, one of the department’s handlers.' })
+  @ApiOperation({
+    summary:
+      'The department’s manager (or management) names the responsible handler, one of the department’s handlers. ' +
+      'Taking a ticket from the handler who holds it (a reassignment) needs a `reason`, kept on the record.',
+  })
   @ApiBody({ schema: asJsonSchema(assignSchema) })
   async assign(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { handlerId, reason } = parseOrThrow(assignSchema, body);
     const state = await this.tickets.execute(ticketId, {
       type: 'AssignHandler',
       data: { mode: 'manager', handlerId, ...(reason ? { reason } : {}) },
-      metadata: commandMetadata(actor, requestId),
+      metadata: commandMetadata(actor, requestId, new Date(), reason),
     });
     return summary(ticketId, state);
   }
@@ -100,8 +104,13 @@ export class TicketsController {
   @Post(':ticketId/progress')
   @HttpCode(200)
   @Allow(...DEPARTMENT_AND_MANAGEMENT)
-  @ApiOperation({ summary: 'Keep CS informed. The first progress report of a round is the department’s first response (its handling plan).' })
+  @ApiOperation({
+    summary:
+      'Keep CS informed. The first progress report of a round is the department’s first response (its handling plan). ' +
+      'On a claimed ticket: its responsible handler, or the department’s manager or management recorded as acting for them.',
+  })
   @ApiBody({ schema: asJsonSchema(progressSchema) })
+  @ApiResponse({ status: 403, description: 'Another handler holds the ticket: only they or their manager may work it.' })
   async progress(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { note } = parseOrThrow(progressSchema, body);
     return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportProgress', data: { note }, metadata: commandMetadata(actor, requestId) }));
@@ -110,8 +119,13 @@ export class TicketsController {
   @Post(':ticketId/result')
   @HttpCode(200)
   @Allow(...DEPARTMENT_AND_MANAGEMENT)
-  @ApiOperation({ summary: 'Report the result to CS (not to the customer). A complaint’s result must carry an apology and a corrective action.' })
+  @ApiOperation({
+    summary:
+      'Report the result to CS (not to the customer). A complaint’s result must carry an apology and a corrective action. ' +
+      'On a claimed ticket: its responsible handler, or the department’s manager or management for them (the result stays credited to the handler).',
+  })
   @ApiBody({ schema: asJsonSchema(resultSchema) })
+  @ApiResponse({ status: 403, description: 'Another handler holds the ticket: only they or their manager may work it.' })
   async result(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const data = parseOrThrow(resultSchema, body);
     return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportResult', data, metadata: commandMetadata(actor, requestId) }));
@@ -120,7 +134,11 @@ export class TicketsController {
   @Post(':ticketId/transfer')
   @HttpCode(200)
   @Allow(...DEPARTMENT_AND_MANAGEMENT)
-  @ApiOperation({ summary: 'Ask another department to take the ticket over; it stays here until that department accepts.' })
+  @ApiOperation({
+    summary:
+      'Ask another department to take the ticket over; it stays here until that department accepts. ' +
+      'On a claimed ticket: its responsible handler, or the department’s manager or management for them.',
+  })
   @ApiBody({ schema: asJsonSchema(transferSchema) })
   @ApiResponse({ status: 409, description: 'A transfer is already waiting for an answer.' })
   async transfer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {

@@ -438,7 +438,7 @@ describe('ReportProgress', () => {
   it('given a claimed ticket, then the first progress report is the first response; later ones are not', () => {
     given(routed, claimedByAna).when(progress('Checking the double charge with the bank.')).then([planned]);
     given(routed, claimedByAna, planned)
-      .when(progress('Bank confirmed; refund tomorrow.', billingManager))
+      .when(progress('Bank confirmed; refund tomorrow.'))
       .then([{ type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'Bank confirmed; refund tomorrow.', firstResponse: false } }]);
   });
 
@@ -744,5 +744,74 @@ describe('CloseHandling', () => {
     given(routed, claimedByAna, resultRound(1), { type: 'HandlingClosed', data: { outcome: 'satisfied', round: 1 } })
       .when(command('ReportProgress', { note: 'x' }, ana))
       .thenRefused('PRECONDITION_FAILED');
+  });
+});
+
+describe('ownership: only the responsible handler works a claimed ticket', () => {
+  it('given a colleague of the responsible handler, then progress, a result and passing it on are forbidden, naming the holder', () => {
+    for (const cmd of [
+      command('ReportProgress', { note: 'I had a look too.' }, bo),
+      command('ReportResult', { summary: 'Refund issued.' }, bo),
+      command('RequestTransfer', { toDepartment: 'logistics', reason: 'Looks like a parcel question.' }, bo),
+    ]) {
+      given(routed, claimedByAna, planned).when(cmd).thenRefused('FORBIDDEN');
+      let refusal: DomainError | undefined;
+      try {
+        decide(cmd, [routed, claimedByAna, planned].reduce(evolve, initialState), policy);
+      } catch (error) {
+        refusal = error as DomainError;
+      }
+      expect(refusal?.message).toMatch(/h-ana is the responsible handler/);
+      expect(refusal?.details).toEqual({ handlerId: 'h-ana' });
+    }
+  });
+
+  it('given the department manager stepping in, then progress is recorded as for the responsible handler', () => {
+    given(routed, claimedByAna, planned)
+      .when(command('ReportProgress', { note: 'Bank confirmed; refund tomorrow.' }, billingManager))
+      .then([
+        {
+          type: 'ProgressReported',
+          data: { round: 1, department: 'billing', note: 'Bank confirmed; refund tomorrow.', firstResponse: false, onBehalfOf: 'h-ana' },
+        },
+      ]);
+  });
+
+  it('given the manager or management reporting the result, then it stays credited to the handler and says for whom', () => {
+    for (const actor of [billingManager, director]) {
+      given(routed, claimedByAna, planned)
+        .when(command('ReportResult', { summary: 'Refund issued (round 1).' }, actor))
+        .then([{ ...resultRound(1), data: { ...(resultRound(1).data as object), onBehalfOf: 'h-ana' } } as RoutingEvent]);
+    }
+  });
+
+  it('given the manager passing the ticket on, then the request names the handler it was taken from', () => {
+    given(routed, claimedByAna)
+      .when(command('RequestTransfer', { toDepartment: 'logistics', reason: 'It is about a lost parcel, not a charge.' }, billingManager))
+      .then([{ type: 'TransferRequested', data: { ...(transferToLogistics.data as object), onBehalfOf: 'h-ana' } } as RoutingEvent]);
+  });
+
+  it('given no responsible handler yet, then any handler of the department may pass it on', () => {
+    given(routed).when(command('RequestTransfer', { toDepartment: 'logistics', reason: 'It is about a lost parcel, not a charge.' }, bo)).then([transferToLogistics]);
+  });
+
+  it('given a reassigned ticket, then the new handler works it and the old one no longer may', () => {
+    const toBo: RoutingEvent = {
+      type: 'HandlerAssigned',
+      data: { department: 'billing', handlerId: 'h-bo', method: 'manager', reason: 'Ana is on leave', previousHandlerId: 'h-ana' },
+    };
+    given(routed, claimedByAna, toBo)
+      .when(command('ReportProgress', { note: 'Taking over.' }, bo))
+      .then([{ type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'Taking over.', firstResponse: true } }]);
+    given(routed, claimedByAna, toBo).when(command('ReportProgress', { note: 'Still here.' }, ana)).thenRefused('FORBIDDEN');
+  });
+
+  it('given a reassignment without a reason, then it is refused naming reason; a first naming needs none', () => {
+    given(routed, claimedByAna)
+      .when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo' }, billingManager))
+      .thenRefused('VALIDATION_FAILED', ['reason']);
+    given(routed, claimedByAna)
+      .when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo', reason: '   ' }, director))
+      .thenRefused('VALIDATION_FAILED', ['reason']);
   });
 });

@@ -27,6 +27,11 @@ import { type RoutingRules, chooseDepartment } from './routing-rules';
  * Permissions: only a department handler or manager of the ticket's current department (for a
  * pending transfer: of the receiving department) or management acts on a ticket; `system` runs
  * the reactions and the deadline sweep; CS, QA and auditors never change it (FORBIDDEN).
+ *
+ * Ownership: once a ticket has its responsible handler, only that handler works it (progress,
+ * result, passing it on). The department's manager or management may step in; the event then
+ * names the handler they acted for (`onBehalfOf`), and a result stays credited to that handler.
+ * Another handler of the department is refused: the manager reassigns it, saying why.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -268,9 +273,13 @@ function assignHandler(command: AssignHandler, state: RoutingState): readonly Ro
   let method: 'manager' | AssignmentStrategy;
   if (data.mode === 'manager') {
     handlerId = required('handlerId', data.handlerId);
-    reason =
-      data.reason?.trim() ||
-      (command.metadata.actor.role === 'management' ? 'named by management' : 'named by the department manager');
+    const given = data.reason?.trim() ?? '';
+    // Taking a ticket away from the handler who holds it is on the record with why.
+    if (!given && handling.status === 'in_progress' && handling.handlerId !== handlerId) {
+      throw invalid([{ field: 'reason', message: `a reassignment from ${handling.handlerId} must say why` }]);
+    }
+    if (given.length > MAX_TEXT) throw invalid([{ field: 'reason', message: `must be at most ${MAX_TEXT} characters` }]);
+    reason = given || (command.metadata.actor.role === 'management' ? 'named by management' : 'named by the department manager');
     method = 'manager';
   } else {
     const choice = chooseHandler(data.strategy, data.candidates, handling.ticket);
@@ -287,6 +296,7 @@ function requestTransfer(command: RequestTransfer, state: RoutingState): readonl
   const routed = existing(state);
   permitDepartment(command, routed.ticket.department);
   const handling = handlingOrRefuse(routed, 'transferred');
+  const acting = ownership(command, handling, 'pass on');
   const toDepartment = required('toDepartment', command.data.toDepartment);
   const reason = required('reason', command.data.reason);
   if (toDepartment === handling.ticket.department) throw invalid([{ field: 'toDepartment', message: 'is the current department' }]);
@@ -296,7 +306,7 @@ function requestTransfer(command: RequestTransfer, state: RoutingState): readonl
       toDepartment: pending.toDepartment,
     });
   }
-  return [{ type: 'TransferRequested', data: { fromDepartment: handling.ticket.department, toDepartment, reason } }];
+  return [{ type: 'TransferRequested', data: { fromDepartment: handling.ticket.department, toDepartment, reason, ...acting } }];
 }
 
 function acceptTransfer(command: AcceptTransfer, state: RoutingState): readonly RoutingEvent[] {
@@ -342,12 +352,13 @@ function reportProgress(command: ReportProgress, state: RoutingState): readonly 
       ? new DomainError('PRECONDITION_FAILED', 'name a responsible handler before reporting progress')
       : notWhile(routed, 'given progress');
   }
+  const acting = ownership(command, routed, 'report progress on');
   const note = required('note', command.data.note);
   const { ticket } = routed;
   return [
     {
       type: 'ProgressReported',
-      data: { round: ticket.round, department: ticket.department, note, firstResponse: !ticket.respondedThisRound },
+      data: { round: ticket.round, department: ticket.department, note, firstResponse: !ticket.respondedThisRound, ...acting },
     },
   ];
 }
@@ -361,6 +372,7 @@ function reportResult(command: ReportResult, state: RoutingState): readonly Rout
       ? new DomainError('PRECONDITION_FAILED', 'name a responsible handler before reporting a result')
       : notWhile(routed, 'given a result');
   }
+  const acting = ownership(command, routed, 'report a result on');
   const { ticket } = routed;
   if (ticket.pendingTransfer) {
     throw new DomainError('PRECONDITION_FAILED', `a transfer to ${ticket.pendingTransfer.toDepartment} is waiting for an answer`);
@@ -391,6 +403,7 @@ function reportResult(command: ReportResult, state: RoutingState): readonly Rout
         complaint: ticket.complaint,
         ...(apology ? { apology } : {}),
         ...(correctiveAction ? { correctiveAction } : {}),
+        ...acting,
       },
     },
   ];
@@ -549,6 +562,25 @@ function notWhile(routed: Routed, verb: string): DomainError {
   return new DomainError('PRECONDITION_FAILED', `a ticket that is ${routed.status.replace('_', ' ')} cannot be ${verb}`, {
     status: routed.status,
   });
+}
+
+/**
+ * Who works a claimed ticket: its responsible handler, or someone above them acting for them.
+ * Returns what the event records about it; nothing when the handler acts themselves or no one
+ * holds the ticket yet.
+ */
+function ownership(command: RoutingCommand, handling: Handling, verb: string): { onBehalfOf?: string } {
+  if (handling.status !== 'in_progress') return {};
+  const { actor } = command.metadata;
+  if (actor.id === handling.handlerId) return {};
+  if (actor.role === 'department_handler') {
+    throw new DomainError(
+      'FORBIDDEN',
+      `${handling.handlerId} is the responsible handler of this ticket: only they or ${handling.ticket.department}'s manager may ${verb} it; ask the manager to reassign it`,
+      { handlerId: handling.handlerId },
+    );
+  }
+  return { onBehalfOf: handling.handlerId };
 }
 
 function permitRoles(command: RoutingCommand, roles: readonly Role[]): void {

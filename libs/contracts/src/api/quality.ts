@@ -22,9 +22,15 @@ export interface SamplingPolicyApplied {
 }
 
 /**
- * A quality sample, drawn by a seeded random choice stratified so every agent and every channel
- * of the population is represented. Anyone can redraw it: the same population (its size and
- * digest are here), policy and seed give the same ticket ids (see evaluation's `drawSample`).
+ * A quality sample, drawn by a seeded random choice. Anyone can redraw it: the same population
+ * (its size and digest are here), policy, seed and (for the proportional method) the agents
+ * sampled the period before give the same ticket ids (see evaluation's `drawSample`).
+ *
+ * Two methods, told apart by `method` (an additive field: absent on samples drawn before it):
+ * - absent, "cover everyone" (`drawCoveringSample`): one record per agent and per channel first,
+ *   then up to the target size; the sample could outgrow its target with many agents.
+ * - `proportional`: exactly `targetSize` records, allocated to the channels in proportion to the
+ *   population (largest remainder), agents not sampled the period before chosen first.
  */
 export interface SampleDrawnData {
   readonly sampleId: string;
@@ -38,13 +44,32 @@ export interface SampleDrawnData {
   readonly populationSize: number;
   /** sha256 over the population's sorted ticket ids, one per line: a redraw can check it saw the same records. */
   readonly populationDigest: string;
-  /** ceil(rate × population); the sample is larger when covering every agent and channel needs it. */
+  /** ceil(rate × population). With `method: 'proportional'` the sample is exactly this size. */
   readonly targetSize: number;
   readonly size: number;
   readonly ticketIds: readonly string[];
-  /** The agents and channels of the population, each represented in the sample. */
+  /** The agents and channels of the population (without `method`, each represented in the sample too). */
   readonly agents: readonly string[];
   readonly channels: readonly Channel[];
+  /** How it was drawn; absent: the original "cover everyone" method. */
+  readonly method?: SamplingMethod;
+  /** The agents and channels of the records sampled (absent: the same as `agents` and `channels`). */
+  readonly sampledAgents?: readonly string[];
+  readonly sampledChannels?: readonly Channel[];
+  /** Per channel (null: records without one): how many records the population had and the sample took. */
+  readonly allocation?: readonly ChannelAllocation[];
+  /** Rotation: the team's samples of the period before, and the agents they covered (chosen last this time). */
+  readonly previousSampleIds?: readonly string[];
+  readonly previouslySampledAgents?: readonly string[];
+}
+
+export const SAMPLING_METHODS = ['proportional'] as const;
+export type SamplingMethod = (typeof SAMPLING_METHODS)[number];
+
+export interface ChannelAllocation {
+  readonly channel: Channel | null;
+  readonly population: number;
+  readonly sampled: number;
 }
 /** Which parts of a complete service record are there (DOMAIN.md: "A complete service record has ..."). */
 export const RECORD_PARTS = ['customer_information', 'contact_details', 'problem_description', 'handling_process', 'solution', 'customer_confirmation'] as const;

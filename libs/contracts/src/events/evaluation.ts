@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { DomainEvent } from '../decider';
 import { uuidV5 } from '../ids';
 import { storableString } from '../storable-text';
-import { type Channel, type EventRegistry, channelSchema, identifierSchema, isoInstantSchema, textSchema } from './common';
-import { RECORD_PARTS, SAMPLING_CADENCES, SAMPLING_RULES, type RecordPart, type SampleDrawnData, type Team } from '../api/quality';
+import { type EventRegistry, channelSchema, identifierSchema, isoInstantSchema, textSchema } from './common';
+import { RECORD_PARTS, SAMPLING_CADENCES, SAMPLING_METHODS, SAMPLING_RULES, type RecordPart, type SampleDrawnData, type Team } from '../api/quality';
 
 /**
  * Evaluation's own workflow (DOMAIN.md, "Quality inspection" and "Evaluation"): quality samples,
@@ -39,9 +39,12 @@ export const assessmentIdOf = (personId: string, period: string): string => uuid
 
 export {
   SAMPLING_CADENCES,
+  SAMPLING_METHODS,
   SAMPLING_RULES,
+  type ChannelAllocation,
   type SampleDrawnData,
   type SamplingCadence,
+  type SamplingMethod,
   type SamplingPolicyApplied,
   type SamplingRule,
   type Team,
@@ -179,6 +182,14 @@ export const EVALUATION_EVENTS: EventRegistry<EvaluationEvent> = {
       ticketIds: z.array(z.string().min(1)).min(1),
       agents: z.array(z.string().min(1)),
       channels: z.array(channelSchema),
+      method: z.enum(SAMPLING_METHODS).optional(),
+      sampledAgents: z.array(z.string().min(1)).optional(),
+      sampledChannels: z.array(channelSchema).optional(),
+      allocation: z
+        .array(z.object({ channel: channelSchema.nullable(), population: z.number().int().positive(), sampled: z.number().int().nonnegative() }))
+        .optional(),
+      previousSampleIds: z.array(uuidSchema).optional(),
+      previouslySampledAgents: z.array(z.string().min(1)).optional(),
     }),
   },
   RecordInspected: {

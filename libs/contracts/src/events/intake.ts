@@ -41,6 +41,18 @@ export interface ContactRecordedData {
   readonly requestedPriority?: Priority;
   /** When the customer made contact according to the upstream system (may precede recording). */
   readonly contactedAt?: string;
+  /**
+   * Keyed digests of the customer's name, phone and e-mail under that customer's own key (never
+   * the details), so a repeated delivery can be compared with what was recorded. Absent on
+   * contacts recorded before it existed.
+   */
+  readonly customerFingerprint?: CustomerFingerprint;
+}
+
+export interface CustomerFingerprint {
+  readonly name: string;
+  readonly phone?: string;
+  readonly email?: string;
 }
 export type ContactRecorded = DomainEvent<'ContactRecorded', ContactRecordedData>;
 
@@ -116,6 +128,7 @@ const contactRecordedSchema = z.object({
   suggestedCategory: z.string().min(1).optional(),
   requestedPriority: prioritySchema.optional(),
   contactedAt: isoInstantSchema.optional(),
+  customerFingerprint: z.object({ name: z.string().min(1), phone: z.string().min(1).optional(), email: z.string().min(1).optional() }).optional(),
 });
 
 const ticketClassifiedSchema = z.object({

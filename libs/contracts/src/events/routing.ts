@@ -70,6 +70,8 @@ export interface TransferRequestedData {
   readonly fromDepartment: Department;
   readonly toDepartment: Department;
   readonly reason: string;
+  /** Set when a manager or management passed on a ticket someone else was responsible for: that handler. */
+  readonly onBehalfOf?: string;
 }
 export type TransferRequested = DomainEvent<'TransferRequested', TransferRequestedData>;
 
@@ -97,6 +99,8 @@ export interface ProgressReportedData {
   readonly department: Department;
   readonly note: string;
   readonly firstResponse: boolean;
+  /** Set when a manager or management reported for the responsible handler: that handler. */
+  readonly onBehalfOf?: string;
 }
 export type ProgressReported = DomainEvent<'ProgressReported', ProgressReportedData>;
 
@@ -109,6 +113,11 @@ export interface ResultReportedData {
   readonly complaint: boolean;
   readonly apology?: string;
   readonly correctiveAction?: string;
+  /**
+   * Set when a manager or management reported the result for the responsible handler (`handlerId`,
+   * who stays credited with it); the actor in the envelope says who did.
+   */
+  readonly onBehalfOf?: string;
 }
 export type ResultReported = DomainEvent<'ResultReported', ResultReportedData>;
 
@@ -211,7 +220,12 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
   },
   TransferRequested: {
     version: 1,
-    schema: z.object({ fromDepartment: departmentSchema, toDepartment: departmentSchema, reason: textSchema }),
+    schema: z.object({
+      fromDepartment: departmentSchema,
+      toDepartment: departmentSchema,
+      reason: textSchema,
+      onBehalfOf: textSchema.optional(),
+    }),
   },
   TransferAccepted: {
     version: 1,
@@ -232,6 +246,7 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       department: departmentSchema,
       note: textSchema,
       firstResponse: z.boolean(),
+      onBehalfOf: textSchema.optional(),
     }),
   },
   ResultReported: {
@@ -244,6 +259,7 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       complaint: z.boolean(),
       apology: textSchema.optional(),
       correctiveAction: textSchema.optional(),
+      onBehalfOf: textSchema.optional(),
     }),
   },
   TicketReopened: {

@@ -38,6 +38,8 @@ export default {
     drawnText: '{{time}} by {{who}}',
     agents: 'Agents covered',
     channels: 'Channels covered',
+    ofPopulation: 'of {{count}}',
+    sampledLastPeriod: 'sampled last period, so taken last: {{agents}}',
     redrawn: 'Redrawn now',
     same: 'same sample',
     different: 'different sample',

@@ -40,6 +40,8 @@ const zh: Catalogue<typeof en> = {
     drawnText: '{{time}}，由 {{who}}',
     agents: '涉及客服人员',
     channels: '涉及渠道',
+    ofPopulation: '共 {{count}}',
+    sampledLastPeriod: '上期已抽到，本期排在最后：{{agents}}',
     redrawn: '当前重新抽取',
     same: '样本相同',
     different: '样本不同',

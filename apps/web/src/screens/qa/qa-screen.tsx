@@ -260,11 +260,16 @@ function SampleDetails(props: { sample: SampleView; inspector: boolean; selected
         </div>
         <div>
           <dt>{t('details.agents')}</dt>
-          <dd>{sample.agents.join(', ') || '—'}</dd>
+          <dd>
+            {(sample.sampledAgents ?? sample.agents).join(', ') || '—'} ({t('details.ofPopulation', { count: sample.agents.length })}
+            {sample.previouslySampledAgents?.length ? `; ${t('details.sampledLastPeriod', { agents: sample.previouslySampledAgents.join(', ') })}` : ''})
+          </dd>
         </div>
         <div>
           <dt>{t('details.channels')}</dt>
-          <dd>{sample.channels.map(channelName).join(', ') || '—'}</dd>
+          <dd>
+            {(sample.sampledChannels ?? sample.channels).map(channelName).join(', ') || '—'} ({t('details.ofPopulation', { count: sample.channels.length })})
+          </dd>
         </div>
         <div>
           <dt>{t('details.redrawn')}</dt>
