@@ -1,9 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { href } from '../../router';
 import { Notice, Panel } from '../../ui';
 import { SearchResults } from './search-view';
 import { maskedCustomer, type CustomerProfile as Profile, type SearchResult } from './search-types';
+
+const COUNTS = ['tickets', 'open', 'closed', 'satisfied', 'objected', 'unconfirmed'] as const;
 
 /**
  * A customer's profile, reached from any of their tickets (in search or from a ticket): every
@@ -11,6 +14,7 @@ import { maskedCustomer, type CustomerProfile as Profile, type SearchResult } fr
  * masked here; CS reads the details in clear on the ticket, where that read is recorded.
  */
 export function CustomerProfileView(props: { ticketId: string; base: readonly string[]; ticketLink?: (ticketId: string) => string | undefined }) {
+  const { t } = useTranslation('search');
   const [profile, setProfile] = useState<Profile | null>(null);
   const [items, setItems] = useState<SearchResult[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -38,40 +42,27 @@ export function CustomerProfileView(props: { ticketId: string; base: readonly st
 
   const summary = profile?.summary;
   return (
-    <Panel title="Customer profile" actions={<a href={href(...props.base)}>← Back to search</a>}>
+    <Panel title={t('profile.title')} actions={<a href={href(...props.base)}>{t('profile.back')}</a>}>
       <Notice error={error || undefined} />
       {profile && (
         <>
           <p className="search-profile__who">
-            <strong>{maskedCustomer(profile.customer)}</strong>
-            {profile.customer?.customerId && <span className="hint"> (reference {profile.customer.customerId})</span>}
+            <strong>{maskedCustomer(profile.customer, t('erased'))}</strong>
+            {profile.customer?.customerId && <span className="hint"> {t('profile.reference', { reference: profile.customer.customerId })}</span>}
           </p>
           {summary && (
-            <ul className="search-profile__summary" aria-label="Their tickets at a glance">
-              <li>
-                <strong>{summary.tickets}</strong> {summary.tickets === 1 ? 'ticket' : 'tickets'}
-              </li>
-              <li>
-                <strong>{summary.open}</strong> open
-              </li>
-              <li>
-                <strong>{summary.closed}</strong> closed
-              </li>
-              <li>
-                <strong>{summary.satisfied}</strong> confirmed satisfied
-              </li>
-              <li>
-                <strong>{summary.objected}</strong> objected
-              </li>
-              <li>
-                <strong>{summary.unconfirmed}</strong> not confirmed yet
-              </li>
+            <ul className="search-profile__summary" aria-label={t('profile.glance')}>
+              {COUNTS.map((count) => (
+                <li key={count}>
+                  <Trans t={t} i18nKey={`profile.${count}`} count={summary[count]} values={{ count: summary[count] }} components={{ strong: <strong /> }} />
+                </li>
+              ))}
             </ul>
           )}
-          <SearchResults items={items} base={props.base} showCustomer={false} ticketLink={props.ticketLink} caption="Every ticket of this customer" />
+          <SearchResults items={items} base={props.base} showCustomer={false} ticketLink={props.ticketLink} caption={t('profile.caption')} />
           {profile.nextCursor && (
             <button type="button" className="secondary search-more" disabled={busy} onClick={() => void load(profile.nextCursor)}>
-              {busy ? 'Loading…' : 'More tickets'}
+              {busy ? t('loadingMore') : t('profile.more')}
             </button>
           )}
         </>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
+import { useLocaleFormat } from '../../i18n';
 import { href } from '../../router';
-import { formatInstant } from '../../ui';
 import { maskedCustomer, type SearchPage } from './search-types';
 
 /** How long typing must pause before the phone or e-mail is looked up. */
@@ -16,6 +17,8 @@ const looksLikeEmail = (email: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(emai
  * the phone never sits in a URL.
  */
 export function OpenTicketsHint({ phone, email, base }: { phone: string; email: string; base: readonly string[] }) {
+  const { t } = useTranslation('search');
+  const format = useLocaleFormat();
   const [page, setPage] = useState<SearchPage | null>(null);
   useEffect(() => {
     const contact = { ...(looksLikePhone(phone) ? { phone: phone.trim() } : {}), ...(looksLikeEmail(email) ? { email: email.trim() } : {}) };
@@ -41,19 +44,31 @@ export function OpenTicketsHint({ phone, email, base }: { phone: string; email: 
   if (!page || page.items.length === 0) return null;
   const first = page.items[0];
   return (
-    <aside className="search-hint" role="status" aria-label="This customer's open tickets">
+    <aside className="search-hint" role="status" aria-label={t('hint.label')}>
       <p className="search-hint__title">
-        <strong>{maskedCustomer(first.customer)}</strong> already has {page.items.length} open {page.items.length === 1 ? 'ticket' : 'tickets'}: is this call about{' '}
-        {page.items.length === 1 ? 'it' : 'one of them'}?
+        <Trans
+          t={t}
+          i18nKey="hint.title"
+          count={page.items.length}
+          values={{ count: page.items.length, customer: maskedCustomer(first.customer, t('erased')) }}
+          components={{ strong: <strong /> }}
+        />
       </p>
       <ul>
         {page.items.map((item) => (
           <li key={item.ticketId}>
-            <code>{item.shortId}</code> {item.subject ?? '—'} <span className="hint">({item.type ?? '—'}, {item.departments.join(', ') || 'with CS'}, opened {formatInstant(item.openedAt)})</span>
+            <code>{item.shortId}</code> {item.subject ?? '—'}{' '}
+            <span className="hint">
+              {t('hint.item', {
+                type: item.type ? t(`types.${item.type}`, { defaultValue: item.type }) : '—',
+                departments: item.departments.join(', ') || t('hint.withCs'),
+                opened: format.dateTime(item.openedAt),
+              })}
+            </span>
           </li>
         ))}
       </ul>
-      <a href={href(...base, 'customer', first.ticketId)}>Open the customer’s profile</a>
+      <a href={href(...base, 'customer', first.ticketId)}>{t('hint.profile')}</a>
     </aside>
   );
 }

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { href } from '../../router';
 import { useActor } from '../../session';
 import { CustomerProfileView } from './customer-profile';
@@ -15,12 +16,13 @@ const HISTORY_READERS = ['management', 'qa', 'auditor'];
  */
 export function SearchScreen({ route }: { route: readonly string[] }) {
   const actor = useActor();
+  const { t } = useTranslation('search');
   const profileOf = route[0] === 'customer' ? route[1] : undefined;
   const ticketLink = HISTORY_READERS.includes(actor.role) ? (ticketId: string) => href('auditor', ticketId) : undefined;
   const showCustomer = !NO_CONTACT.includes(actor.role);
   return (
     <div className="search-screen">
-      <h1 className="mqa-title">Find</h1>
+      <h1 className="mqa-title">{t('screenTitle')}</h1>
       <div hidden={Boolean(profileOf)}>
         <SearchView base={['search']} showCustomer={showCustomer} ticketLink={ticketLink} />
       </div>

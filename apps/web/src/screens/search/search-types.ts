@@ -31,11 +31,9 @@ export interface CustomerProfile extends SearchPage {
   readonly summary: { tickets: number; open: number; closed: number; satisfied: number; objected: number; unconfirmed: number };
 }
 
-export const SATISFACTION_NAMES: Record<Satisfaction, string> = { satisfied: 'Satisfied', objected: 'Objected', unconfirmed: 'Not confirmed yet' };
-
 /** 王* · ***78 · w***@example.com, or what stands in their place. */
-export function maskedCustomer(customer: CustomerView | null): string {
+export function maskedCustomer(customer: CustomerView | null, erased: string): string {
   if (!customer) return '—';
-  if (customer.status === 'erased') return 'erased';
+  if (customer.status === 'erased') return erased;
   return [customer.name, customer.phone, customer.email].filter(Boolean).join(' · ') || '—';
 }

@@ -1,9 +1,15 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
+import { useLocaleFormat } from '../../i18n';
 import { href } from '../../router';
-import { formatInstant, Notice, Panel } from '../../ui';
-import { CHANNEL_NAMES, PRIORITY_NAMES, TYPE_NAMES } from '../cs/cs-types';
-import { maskedCustomer, SATISFACTION_NAMES, type SearchPage, type SearchResult } from './search-types';
+import { Notice, Panel } from '../../ui';
+import { maskedCustomer, type SearchPage, type SearchResult } from './search-types';
+
+const STATUSES = ['open', 'closed'] as const;
+const TYPES = ['consultation', 'complaint', 'suggestion', 'feedback', 'information'] as const;
+const CHANNELS = ['hotline', 'on_site', 'visit', 'web_chat', 'message_board', 'email', 'social_media'] as const;
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 import './search.css';
 
 const PAGE = 20;
@@ -43,6 +49,7 @@ export function SearchView(props: { base: readonly string[]; showCustomer: boole
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const generation = useRef(0);
+  const { t } = useTranslation('search');
 
   const load = useCallback(async (what: { query: string; filters: Filters }, after: string | null) => {
     const mine = ++generation.current;
@@ -82,79 +89,87 @@ export function SearchView(props: { base: readonly string[]; showCustomer: boole
   const set = (key: keyof Filters, value: string) => setFilters((current) => ({ ...current, [key]: value }));
 
   return (
-    <Panel title="Find a ticket or a customer">
-      <form className="search-form" role="search" aria-label="Find a ticket or a customer" onSubmit={onSubmit}>
+    <Panel title={t('title')}>
+      <form className="search-form" role="search" aria-label={t('title')} onSubmit={onSubmit}>
         <div className="search-form__box">
           <label htmlFor="search-q" className="visually-hidden">
-            Ticket number, phone, e-mail, name or words
+            {t('boxLabel')}
           </label>
           <input
             id="search-q"
             type="search"
             value={query}
             onChange={(event) => setQuery(event.target.value)}
-            placeholder="Ticket number, phone, e-mail, name or words (快递, refund…)"
+            placeholder={t('placeholder')}
             autoComplete="off"
           />
           <button type="submit" disabled={busy}>
-            {busy && !cursor ? 'Searching…' : 'Search'}
+            {busy && !cursor ? t('searching') : t('search')}
           </button>
         </div>
         <details className="search-form__filters">
-          <summary>Filters</summary>
+          <summary>{t('filters')}</summary>
           <div className="row">
-            <FilterSelect label="Status" value={filters.status} onChange={(value) => set('status', value)} options={{ open: 'Open', closed: 'Closed' }} />
-            <FilterSelect label="Type" value={filters.type} onChange={(value) => set('type', value)} options={TYPE_NAMES} />
-            <FilterSelect label="Channel" value={filters.channel} onChange={(value) => set('channel', value)} options={CHANNEL_NAMES} />
-            <FilterSelect label="Priority" value={filters.priority} onChange={(value) => set('priority', value)} options={PRIORITY_NAMES} />
+            <FilterSelect id="status" value={filters.status} onChange={(value) => set('status', value)} options={STATUSES} names="status" />
+            <FilterSelect id="type" value={filters.type} onChange={(value) => set('type', value)} options={TYPES} names="types" />
+            <FilterSelect id="channel" value={filters.channel} onChange={(value) => set('channel', value)} options={CHANNELS} names="channels" />
+            <FilterSelect id="priority" value={filters.priority} onChange={(value) => set('priority', value)} options={PRIORITIES} names="priorities" />
           </div>
           <div className="row">
             {props.departmentFilter !== false && (
               <div className="field">
-                <label htmlFor="search-department">Department</label>
-                <input id="search-department" value={filters.department} onChange={(event) => set('department', event.target.value)} placeholder="billing, logistics…" />
+                <label htmlFor="search-department">{t('filter.department')}</label>
+                <input id="search-department" value={filters.department} onChange={(event) => set('department', event.target.value)} placeholder={t('filter.departmentHint')} />
               </div>
             )}
             <div className="field">
-              <label htmlFor="search-from">Opened from</label>
+              <label htmlFor="search-from">{t('filter.from')}</label>
               <input id="search-from" type="date" value={filters.from} onChange={(event) => set('from', event.target.value)} />
             </div>
             <div className="field">
-              <label htmlFor="search-to">Opened until</label>
+              <label htmlFor="search-to">{t('filter.to')}</label>
               <input id="search-to" type="date" value={filters.to} onChange={(event) => set('to', event.target.value)} />
             </div>
           </div>
         </details>
       </form>
       <Notice error={error || undefined} />
-      {asked && !error && !busy && items.length === 0 && <p className="search-empty">Nothing found. Try fewer words or other filters.</p>}
+      {asked && !error && !busy && items.length === 0 && <p className="search-empty">{t('nothingFound')}</p>}
       {items.length > 0 && (
         <>
           <p className="search-count" role="status">
-            {items.length} {items.length === 1 ? 'ticket' : 'tickets'} shown{cursor ? ', more to come' : ''}
+            {t('shown', { count: items.length })}
+            {cursor ? t('moreToCome') : ''}
           </p>
           <SearchResults items={items} base={props.base} showCustomer={props.showCustomer} ticketLink={props.ticketLink} />
         </>
       )}
       {cursor && asked && (
         <button type="button" className="secondary search-more" disabled={busy} onClick={() => void load(asked, cursor)}>
-          {busy ? 'Loading…' : 'More results'}
+          {busy ? t('loadingMore') : t('more')}
         </button>
       )}
     </Panel>
   );
 }
 
-function FilterSelect(props: { label: string; value: string; onChange: (value: string) => void; options: Record<string, string> }) {
-  const id = `search-${props.label.toLowerCase()}`;
+function FilterSelect(props: {
+  id: 'status' | 'type' | 'channel' | 'priority';
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly string[];
+  names: 'status' | 'types' | 'channels' | 'priorities';
+}) {
+  const { t } = useTranslation('search');
+  const id = `search-${props.id}`;
   return (
     <div className="field">
-      <label htmlFor={id}>{props.label}</label>
+      <label htmlFor={id}>{t(`filter.${props.id}`)}</label>
       <select id={id} value={props.value} onChange={(event) => props.onChange(event.target.value)}>
-        <option value="">Any</option>
-        {Object.entries(props.options).map(([value, name]) => (
+        <option value="">{t('any')}</option>
+        {props.options.map((value) => (
           <option key={value} value={value}>
-            {name}
+            {t(`${props.names}.${value}`)}
           </option>
         ))}
       </select>
@@ -164,20 +179,23 @@ function FilterSelect(props: { label: string; value: string; onChange: (value: s
 
 /** Search results, the customer's profile and the contact form's hint share this table. */
 export function SearchResults(props: { items: readonly SearchResult[]; base: readonly string[]; showCustomer: boolean; ticketLink?: (ticketId: string) => string | undefined; caption?: string }) {
+  const { t } = useTranslation('search');
+  const format = useLocaleFormat();
+  const nameOf = (names: 'types' | 'channels' | 'priorities', value: string | null): string => (value ? t(`${names}.${value}`, { defaultValue: value }) : '—');
   return (
     <div className="table-scroll">
       <table className="search-results">
         {props.caption && <caption className="visually-hidden">{props.caption}</caption>}
         <thead>
           <tr>
-            <th scope="col">Ticket</th>
-            <th scope="col">Subject</th>
-            <th scope="col">Type · channel</th>
-            <th scope="col">Priority</th>
-            <th scope="col">Department</th>
-            <th scope="col">Status</th>
-            <th scope="col">Opened</th>
-            {props.showCustomer && <th scope="col">Customer</th>}
+            <th scope="col">{t('column.ticket')}</th>
+            <th scope="col">{t('column.subject')}</th>
+            <th scope="col">{t('column.typeChannel')}</th>
+            <th scope="col">{t('column.priority')}</th>
+            <th scope="col">{t('column.department')}</th>
+            <th scope="col">{t('column.status')}</th>
+            <th scope="col">{t('column.opened')}</th>
+            {props.showCustomer && <th scope="col">{t('column.customer')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -196,25 +214,25 @@ export function SearchResults(props: { items: readonly SearchResult[]; base: rea
                 </td>
                 <td className="search-results__subject">{item.subject ?? '—'}</td>
                 <td>
-                  {nameOf(TYPE_NAMES, item.type)} · {nameOf(CHANNEL_NAMES, item.channel)}
+                  {nameOf('types', item.type)} · {nameOf('channels', item.channel)}
                 </td>
                 <td>
-                  <span className={`badge${item.priority === 'high' || item.priority === 'urgent' ? ' badge--danger' : ''}`}>{nameOf(PRIORITY_NAMES, item.priority)}</span>
+                  <span className={`badge${item.priority === 'high' || item.priority === 'urgent' ? ' badge--danger' : ''}`}>{nameOf('priorities', item.priority)}</span>
                 </td>
                 <td>{item.departments.join(', ') || '—'}</td>
                 <td>
-                  {item.status === 'open' ? <span className="badge badge--warn">Open</span> : <span className="badge badge--ok">Closed</span>}{' '}
-                  <small>{SATISFACTION_NAMES[item.satisfaction]}</small>
+                  <span className={`badge ${item.status === 'open' ? 'badge--warn' : 'badge--ok'}`}>{t(`status.${item.status}`)}</span>{' '}
+                  <small>{t(`satisfaction.${item.satisfaction}`)}</small>
                 </td>
-                <td>{formatInstant(item.openedAt)}</td>
+                <td>{format.dateTime(item.openedAt)}</td>
                 {props.showCustomer && (
                   <td>
                     {item.customer && item.customer.status !== 'erased' ? (
-                      <a href={href(...props.base, 'customer', item.ticketId)} aria-label={`Customer profile from ticket ${item.shortId}`}>
-                        {maskedCustomer(item.customer)}
+                      <a href={href(...props.base, 'customer', item.ticketId)} aria-label={t('profileLink', { shortId: item.shortId })}>
+                        {maskedCustomer(item.customer, t('erased'))}
                       </a>
                     ) : (
-                      maskedCustomer(item.customer)
+                      maskedCustomer(item.customer, t('erased'))
                     )}
                   </td>
                 )}
@@ -226,8 +244,6 @@ export function SearchResults(props: { items: readonly SearchResult[]; base: rea
     </div>
   );
 }
-
-const nameOf = (names: Record<string, string>, value: string | null): string => (value ? (names[value] ?? value) : '—');
 
 /** Loads the next page of anything paged with `{ items, nextCursor }`, starting again when `key` changes. */
 export function usePaged<T>(key: string, fetchPage: (cursor: string | null) => Promise<{ items: readonly T[]; nextCursor: string | null }>) {
