@@ -4,13 +4,14 @@ import { BenchInfra } from './infra';
 import { benchKafka } from './kafka';
 import { benchPipeline } from './pipeline';
 import { benchRebuild } from './rebuild';
+import { benchSearch } from './search';
 import { Report } from './report';
 import { benchStore } from './store';
 
 /** `BENCH_SCALE=0.2 npm run bench` for a quick look; 1 is the run the README figures come from. */
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const scaled = (count: number) => Math.max(1, Math.round(count * scale));
-const only = new Set((process.env.BENCH_ONLY ?? 'store,kafka,pipeline,rebuild').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'store,kafka,pipeline,rebuild,search').split(','));
 
 const SETTINGS = {
   store: {
@@ -49,6 +50,12 @@ const SETTINGS = {
     batchSize: Number(process.env.BENCH_REBUILD_BATCH ?? 10_000),
     pageSize: Number(process.env.BENCH_REBUILD_PAGE ?? 10_000),
   },
+  search: {
+    tickets: scaled(Number(process.env.BENCH_SEARCH_TICKETS ?? 100_000)),
+    ticketsPerCustomer: 10,
+    requests: scaled(100),
+    pageSize: 20,
+  },
 };
 
 async function main(): Promise<void> {
@@ -77,6 +84,7 @@ async function main(): Promise<void> {
       await system.stop();
       await section('rebuild', () => benchRebuild(infra, report, SETTINGS.rebuild, { routingUrl, intakeUrl }));
     });
+    await section('search', () => benchSearch(infra, report, SETTINGS.search));
   } finally {
     await infra.cleanUp().catch((error: unknown) => process.stderr.write(`bench: clean-up failed: ${String(error)}\n`));
   }

@@ -94,6 +94,12 @@ const EXPECTED: Record<string, string> = {
   'evaluation POST /v1/assessments/self':                     '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
   'evaluation POST /v1/assessments/supervisor':               '401  403   403  403  403  ok   ok   ok   403  403',
   'evaluation GET /v1/assessments':                           '401  403   403  403  403  ok   ok   ok   ok   403',
+  // Search: everyone who works tickets; a department finds only its own, QA and auditors by id and text with no customer shown.
+  'evaluation GET /v1/search':                                '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  // A customer's tickets are about the customer: not for QA and auditors; a department sees only its own among them (404 for another's ticket).
+  'evaluation GET /v1/tickets/{ticketId}/customer-profile':   '401  403   ok   ok   ok   ok   ok   ok   403  403',
+  // While CS records a contact (management may too): the typed phone or e-mail's open tickets.
+  'evaluation POST /v1/customers/open-tickets':               '401  403   ok   403  403  403  403  ok   403  403',
 };
 
 /**

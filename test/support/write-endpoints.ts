@@ -47,6 +47,7 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
   'evaluation POST /v1/qa/corrective-actions/{actionId}/verify': { caller: 'qa', validBody: () => ({ effective: false, note: 'the greeting is still missing' }), required: ['effective'] },
   'evaluation POST /v1/tickets/{ticketId}/notes': { caller: 'cs', validBody: () => ({ text: 'called the customer back', mentions: { people: ['agent-2'], departments: [] } }), required: ['text'] },
   'evaluation POST /v1/notifications/seen': { caller: 'cs', validBody: () => ({ upTo: '2025-03-10T02:00:00.000Z' }), required: ['upTo'] },
+  'evaluation POST /v1/customers/open-tickets': { caller: 'cs', validBody: () => ({ phone: '+86 138 0013 8000' }), required: ['phone'] },
   'evaluation POST /v1/assessments/self': { caller: 'cs', validBody: () => ({ period: '2025-03', score: 80, comment: 'a good month' }), required: ['period', 'score'] },
   'evaluation POST /v1/assessments/supervisor': {
     caller: 'manager',

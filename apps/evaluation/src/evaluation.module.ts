@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@handoff/contracts';
-import { ConsumersLifecycle, CONSUMERS, PlatformModule, readModelConsumers, type ConsumerDefinition } from '@handoff/platform';
+import { ConsumersLifecycle, CONSUMERS, CUSTOMER_VAULT, CustomerAccess, PlatformModule, readModelConsumers, type ConsumerDefinition } from '@handoff/platform';
+import type { CustomerVault } from '@handoff/vault';
 import { AssessmentService } from './assessment/assessment.service';
 import { AssessmentsController } from './assessment/assessments.controller';
 import { AuditController, auditSourcesProvider, AuditSourcesLifecycle } from './audit/audit.controller';
@@ -14,6 +15,9 @@ import { QualityController } from './quality/quality.controller';
 import { QualityService } from './quality/quality.service';
 import { EVALUATION_DATABASE } from './read-models';
 import { ServiceRecordsReader } from './records/service-records.reader';
+import { customerTermsHandler } from './search/customer-terms.handler';
+import { SearchController } from './search/search.controller';
+import { SearchReader } from './search/search.reader';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineReader } from './timeline/timeline.reader';
 
@@ -30,15 +34,20 @@ export class EvaluationModule {
             streamPrefix: 'evaluation-',
             entities: EVALUATION_DATABASE.entities,
             migrations: EVALUATION_DATABASE.migrations,
+            // Search finds a customer by keyed hashes of their details (opened to be hashed, never
+            // stored) and shows them masked; evaluation reads no contact details in clear otherwise.
+            usesVault: true,
           },
           config,
         ),
       ],
-      controllers: [TimelineController, ConversationController, NotificationsController, AuditController, KpisController, QualityController, AssessmentsController],
+      controllers: [TimelineController, ConversationController, NotificationsController, AuditController, KpisController, QualityController, AssessmentsController, SearchController],
       providers: [
         TimelineReader,
         ConversationReader,
         NotificationsReader,
+        CustomerAccess,
+        SearchReader,
         ServiceRecordsReader,
         QualityService,
         AssessmentService,
@@ -46,7 +55,11 @@ export class EvaluationModule {
         AuditSourcesLifecycle,
         {
           provide: CONSUMERS,
-          useFactory: (): ConsumerDefinition[] => readModelConsumers(EVALUATION_DATABASE),
+          useFactory: (vault: CustomerVault): ConsumerDefinition[] => [
+            ...readModelConsumers(EVALUATION_DATABASE),
+            { name: 'search-customer-terms', topics: [TOPICS.intakeEvents], handler: customerTermsHandler(vault) },
+          ],
+          inject: [CUSTOMER_VAULT],
         },
         ConsumersLifecycle,
       ],

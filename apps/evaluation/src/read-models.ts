@@ -12,6 +12,9 @@ import { notificationsProjection } from './notifications/notifications.projectio
 import { QUALITY_ENTITIES } from './quality/quality.entities';
 import { QUALITY_MIGRATIONS } from './quality/quality.migrations';
 import { qualityProjection } from './quality/quality.projection';
+import { SEARCH_ENTITIES } from './search/search.entities';
+import { SEARCH_MIGRATIONS } from './search/search.migrations';
+import { searchProjection } from './search/search.projection';
 import { TIMELINE_ENTITIES } from './timeline/timeline.entities';
 import { TIMELINE_MIGRATIONS } from './timeline/timeline.migrations';
 import { timelineProjection } from './timeline/timeline.projection';
@@ -60,11 +63,19 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
     tables: ['assessment_evaluations'],
     handler: () => assessmentProjection(),
   },
+  {
+    // What search filters, finds and shows, one row per ticket, from all four topics. The customer
+    // terms it finds customers by come from the vault and are kept apart (search/customer-terms.handler.ts).
+    name: 'evaluation.search',
+    topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents, TOPICS.evaluationEvents],
+    tables: ['search_tickets', 'search_erased_customers'],
+    handler: () => searchProjection(),
+  },
 ];
 
 export const EVALUATION_DATABASE: ServiceReadModels = {
   service: 'evaluation',
-  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES],
-  migrations: [...TIMELINE_MIGRATIONS, ...CONVERSATION_MIGRATIONS, ...NOTIFICATION_MIGRATIONS, ...QUALITY_MIGRATIONS, ...ASSESSMENT_MIGRATIONS],
+  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES, ...SEARCH_ENTITIES],
+  migrations: [...TIMELINE_MIGRATIONS, ...CONVERSATION_MIGRATIONS, ...NOTIFICATION_MIGRATIONS, ...QUALITY_MIGRATIONS, ...ASSESSMENT_MIGRATIONS, ...SEARCH_MIGRATIONS],
   models: EVALUATION_READ_MODELS,
 };

@@ -1,3 +1,4 @@
 export * from './sealing';
 export * from './key-store';
 export * from './vault';
+export * from './search-terms';

@@ -1,4 +1,5 @@
 import { CustomerKeyStore } from './key-store';
+import { customerSearchTerms, querySearchTerms } from './search-terms';
 import { customerKeyId, fingerprint, maskDetails, seal, unseal, type ContactDetails, type ContactFingerprint, type SealedCustomer } from './sealing';
 
 export type OpenedCustomer =
@@ -51,6 +52,16 @@ export class CustomerVault {
 
   keyIdOf(details: ContactDetails & { customerId?: string }): string {
     return customerKeyId(details, this.pepper);
+  }
+
+  /** The keyed hashes a customer is found by in search (see search-terms.ts); never the details. */
+  searchTermsOf(details: ContactDetails): string[] {
+    return customerSearchTerms(details, this.pepper);
+  }
+
+  /** What a typed query would match among those terms: each inner list must all be found for one customer. */
+  queryTerms(query: string): string[][] {
+    return querySearchTerms(query, this.pepper);
   }
 
   erase(keyId: string, erasedBy: string, reason: string) {

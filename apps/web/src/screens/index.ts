@@ -5,6 +5,7 @@ import { CsScreen } from './cs/cs-screen';
 import { DepartmentScreen } from './department/department-screen';
 import { ManagementScreen } from './management/management-screen';
 import { QaScreen } from './qa/qa-screen';
+import { SearchScreen } from './search/search-screen';
 
 export interface Screen {
   /** First part of the hash route: `#/<id>/...`; the rest is the screen's own (`route`). */
@@ -22,6 +23,8 @@ export const SCREENS: readonly Screen[] = [
   { id: 'management', titleKey: 'screens.management', roles: ['management'], component: ManagementScreen },
   { id: 'qa', titleKey: 'screens.qa', roles: ['qa', 'management'], component: QaScreen },
   { id: 'auditor', titleKey: 'screens.auditor', roles: ['auditor', 'management', 'qa'], component: AuditorScreen },
+  // CS finds tickets and customers in its own screen; the others here.
+  { id: 'search', titleKey: 'search:screenTitle', roles: ['department_handler', 'department_manager', 'management', 'qa', 'auditor'], component: SearchScreen },
 ];
 
 export function screensFor(role: Role): readonly Screen[] {

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
 import { Field, Panel } from '../../ui';
+import { OpenTicketsHint } from '../search/open-tickets-hint';
 import { CHANNELS, PRIORITIES, TICKET_TYPES, shortId, type Channel, type Priority, type RecordedContact, type TicketType } from './cs-types';
 import { FormNotice } from './form-notice';
 import { useSubmit } from './use-submit';
@@ -168,6 +169,7 @@ export function ContactForm({ agentId, onRecorded }: { agentId: string; onRecord
               {(control) => <input {...control} value={draft.customerId} onChange={(event) => set('customerId', event.target.value)} autoComplete="off" />}
             </Field>
           </div>
+          <OpenTicketsHint phone={draft.phone} email={draft.email} base={['cs', 'search']} />
         </fieldset>
         <Field label={t('form.subject')} field="subject" error={error}>
           {(control) => <input {...control} value={draft.subject} onChange={(event) => set('subject', event.target.value)} maxLength={200} />}

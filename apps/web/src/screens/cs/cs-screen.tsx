@@ -4,6 +4,8 @@ import { api } from '../../api';
 import { href, navigate } from '../../router';
 import { useActor } from '../../session';
 import { Notice } from '../../ui';
+import { CustomerProfileView } from '../search/customer-profile';
+import { SearchView } from '../search/search-view';
 import { ContactForm, type RecordedEntry } from './contact-form';
 import type { Worklist } from './cs-types';
 import { FollowupPanel } from './followup-panel';
@@ -18,12 +20,14 @@ const WORKLIST_REFRESH_MS = 10_000;
 /**
  * The CS front window: record a contact (hotline, counter, visit), answer a simple one at once or
  * hand it over, and follow up: report each result to the customer and record their answer.
- * Routes: `#/cs` (record), `#/cs/worklist`, `#/cs/worklist/<ticketId>`.
+ * Routes: `#/cs` (record), `#/cs/worklist`, `#/cs/worklist/<ticketId>`, `#/cs/search` (find a ticket
+ * or a customer who calls back), `#/cs/search/customer/<ticketId>` (that customer's tickets).
  */
 export function CsScreen({ route }: { route: readonly string[] }) {
   const actor = useActor();
-  const tab = route[0] === 'worklist' ? 'worklist' : 'contact';
+  const tab = route[0] === 'worklist' ? 'worklist' : route[0] === 'search' ? 'search' : 'contact';
   const selected = tab === 'worklist' ? route[1] : undefined;
+  const profileOf = tab === 'search' && route[1] === 'customer' ? route[2] : undefined;
   const { worklist, loading, error, refresh } = useWorklist();
   const [recorded, setRecorded] = useRecorded(actor.id);
   const [flash, setFlash] = useState<string | null>(null);
@@ -34,6 +38,7 @@ export function CsScreen({ route }: { route: readonly string[] }) {
   const tabs = [
     { id: 'contact', title: t('tabRecord'), link: href('cs') },
     { id: 'worklist', title: waiting !== undefined ? t('tabWorklistCount', { count: waiting }) : t('tabWorklist'), link: href('cs', 'worklist') },
+    { id: 'search', title: t('search:csTab'), link: href('cs', 'search') },
   ];
 
   return (
@@ -52,7 +57,12 @@ export function CsScreen({ route }: { route: readonly string[] }) {
           </ul>
         </nav>
       </div>
-      {tab === 'contact' ? (
+      {/* Kept mounted while CS is on this screen, so the results are still there after a profile. */}
+      <div hidden={tab !== 'search' || Boolean(profileOf)}>
+        <SearchView base={['cs', 'search']} showCustomer />
+      </div>
+      {profileOf && <CustomerProfileView key={profileOf} ticketId={profileOf} base={['cs', 'search']} />}
+      {tab === 'search' ? null : tab === 'contact' ? (
         <div className="cs-contact-layout">
           <ContactForm
             agentId={actor.id}
