@@ -46,13 +46,15 @@ export function MyCorrectiveActions() {
     void load();
   }, [load]);
 
-  if (!error && (!actions || actions.length === 0)) return null;
+  // Verified actions are done with; the panel stays away until there is something to do or to wait for.
+  const current = (actions ?? []).filter((action) => action.status !== 'verified');
+  if (!error && current.length === 0) return null;
   return (
     <Panel title={t('title')}>
       <div data-testid="my-corrective-actions">
         <Notice error={error || undefined} success={flash} />
         <ul className="my-actions">
-          {(actions ?? []).map((action) => (
+          {current.map((action) => (
             <li key={action.actionId} className="my-actions__item" data-status={action.status}>
               <p>
                 <span className={`badge ${action.status === 'open' ? 'badge--warn' : 'badge--ok'}`}>{t(`status.${action.status}`)}</span>{' '}
