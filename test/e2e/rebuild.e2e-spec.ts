@@ -54,14 +54,13 @@ describe('rebuilt read models equal the live ones after the workflow scenarios',
       return response.body.ticketId as string;
     };
     const feedback = () => open({ type: 'feedback', subject: 'Export to spreadsheet', description: 'The monthly report should export to a spreadsheet.' });
-    const until = (what: string, probe: () => Promise<boolean>) => eventually(async () => (await probe()) || undefined, what);
     const confirm = (ticketId: string, body: Record<string, unknown>) =>
-      until(`the confirmation of ${ticketId}`, async () => (await cs.post('followup', `/v1/tickets/${ticketId}/confirmation`, body)).status === 200);
+      eventually(async () => (await cs.post('followup', `/v1/tickets/${ticketId}/confirmation`, body)).status === 200, `the confirmation of ${ticketId}`);
     const claimAndResolve = async (ticketId: string, round: number) => {
-      if (round === 1) await until(`the claim of ${ticketId}`, async () => (await product.post('routing', `/v1/tickets/${ticketId}/claim`)).status === 200);
+      if (round === 1) await eventually(async () => (await product.post('routing', `/v1/tickets/${ticketId}/claim`)).status === 200, `the claim of ${ticketId}`);
       // Round 2 begins when routing has heard of the objection: until then, progress is refused (412).
-      await until(`progress on ${ticketId} in round ${round}`, async () => (await product.post('routing', `/v1/tickets/${ticketId}/progress`, { note: `looking into it (round ${round})` })).status === 200);
-      await until(`the result of ${ticketId} in round ${round}`, async () => (await product.post('routing', `/v1/tickets/${ticketId}/result`, { summary: `done in round ${round}` })).status === 200);
+      await eventually(async () => (await product.post('routing', `/v1/tickets/${ticketId}/progress`, { note: `looking into it (round ${round})` })).status === 200, `progress on ${ticketId} in round ${round}`);
+      await eventually(async () => (await product.post('routing', `/v1/tickets/${ticketId}/result`, { summary: `done in round ${round}` })).status === 200, `the result of ${ticketId} in round ${round}`);
     };
 
     await Promise.all([
@@ -82,7 +81,7 @@ describe('rebuilt read models equal the live ones after the workflow scenarios',
       // Passed to another department and left there with a handler to find.
       (async () => {
         const ticketId = await feedback();
-        await until(`the claim of ${ticketId}`, async () => (await product.post('routing', `/v1/tickets/${ticketId}/claim`)).status === 200);
+        await eventually(async () => (await product.post('routing', `/v1/tickets/${ticketId}/claim`)).status === 200, `the claim of ${ticketId}`);
         expect((await product.post('routing', `/v1/tickets/${ticketId}/transfer`, { toDepartment: 'marketing', reason: 'this is about a campaign' })).status).toBe(200);
         expect((await marketing.post('routing', `/v1/tickets/${ticketId}/transfer/accept`)).status).toBe(200);
       })(),

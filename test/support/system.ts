@@ -5,7 +5,7 @@ import type { Role } from '@handoff/contracts';
 import { signToken } from '@handoff/platform';
 import { databaseUrl, dropDatabase } from '@handoff/platform/databases';
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaBrokers, testServerUrl, uniqueSuffix } from '@handoff/testing';
+import { eventually, kafkaBrokers, testServerUrl, uniqueSuffix } from '@handoff/testing';
 
 export const SERVICE_NAMES = ['intake', 'routing', 'followup', 'evaluation'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -26,20 +26,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
-}
+
+/** The tests' one polling helper, handed on to the e2e specs that import it from here. */
+export { eventually };
 
 interface Running {
   readonly name: ServiceName;

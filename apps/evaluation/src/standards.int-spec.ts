@@ -11,7 +11,7 @@ import { TOPICS, type Actor, type RecordedEvent } from '@handoff/contracts';
 import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
 import { ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
-import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, eventually, kafkaBrokers, type TestDatabase, testServerUrl, uniqueSuffix } from '@handoff/testing';
 import { ALWAYS_OPEN } from '@handoff/service-time';
 import { evaluationConfigSchema, kpiPolicyOf } from './config';
 import { EvaluationModule } from './evaluation.module';
@@ -29,15 +29,6 @@ import { serviceRecordsFromEvents } from './records/service-record';
 
 const TOPIC_OF: Record<Service, string> = { intake: TOPICS.intakeEvents, routing: TOPICS.routingEvents, followup: TOPICS.followupEvents };
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('evaluation: service standards, quality inspection and assessment over HTTP', () => {
   const suffix = uniqueSuffix();
@@ -164,13 +155,13 @@ describe('evaluation: service standards, quality inspection and assessment over 
     }
     const expected = new Map<string, number>();
     for (const event of Object.values(published).flat()) expected.set(event.ticketId, (expected.get(event.ticketId) ?? 0) + 1);
-    await eventually('every ticket’s timeline complete', async () => {
+    await eventually(async () => {
       for (const [ticketId, count] of expected) {
         const timeline = await call('GET', `/v1/tickets/${ticketId}/timeline`, token('auditor'));
         if (timeline.status !== 200 || timeline.body.lifecycle.eventCount !== count) return false;
       }
       return true;
-    });
+    }, 'every ticket’s timeline complete');
   });
 
   afterAll(async () => {
@@ -298,20 +289,20 @@ describe('evaluation: service standards, quality inspection and assessment over 
     expect((await call('GET', `/v1/qa/samples/${randomUUID()}`, qa)).status).toBe(404);
 
     // Found again without its id: every sample of the team and period, newest first.
-    const listed = await eventually('the samples of cs in 2025-W10 listed', async () => {
+    const listed = await eventually(async () => {
       const list = await call('GET', '/v1/qa/samples?team=cs&period=2025-W10', qa);
       return list.body.items.length === 9 && list.body.items;
-    });
+    }, 'the samples of cs in 2025-W10 listed');
     expect(listed.map((item: { seed: number }) => item.seed)).toEqual(expect.arrayContaining([7, 7, 1, 2, 3, 4, 5, 6]));
     expect(listed.find((item: { sampleId: string }) => item.sampleId === first.body.sampleId)).toEqual({
       sampleId: first.body.sampleId, team: 'cs', period: '2025-W10', seed: 7, size: 3, populationSize: 5, drawnBy: 'inspector-1', drawnAt: expect.any(String),
     });
     const drawnAt = listed.map((item: { drawnAt: string }) => item.drawnAt);
     expect([...drawnAt].sort().reverse()).toEqual(drawnAt);
-    await eventually('billing’s sample listed for its manager', async () => {
+    await eventually(async () => {
       const list = await call('GET', '/v1/qa/samples', token('department_manager', 'm-qian', 'billing'));
       return list.status === 200 && list.body.items.length === 1 && list.body.items[0].sampleId === billing.body.sampleId;
-    });
+    }, 'billing’s sample listed for its manager');
     expect((await call('GET', '/v1/qa/samples?team=cs', token('department_manager', 'm-qian', 'billing'))).status).toBe(403);
     const badPeriod = await call('GET', '/v1/qa/samples?period=2025-13', qa);
     expect(badPeriod.status).toBe(400);
@@ -350,15 +341,15 @@ describe('evaluation: service standards, quality inspection and assessment over 
     expect((await call('POST', `/v1/qa/inspections/${t2}`, qa, { sampleId: randomUUID(), scores: good })).status).toBe(404);
 
     const { actionId } = inspected.body;
-    const listed = await eventually('the corrective action listed', async () => {
+    const listed = await eventually(async () => {
       const list = await call('GET', '/v1/qa/corrective-actions?status=open', token('management'));
       return list.body.items.find((item: { actionId: string }) => item.actionId === actionId);
-    });
+    }, 'the corrective action listed');
     expect(listed).toMatchObject({ ticketId: t2, team: 'cs', assignees: ['agent-b'], status: 'open', requiredBy: 'inspector-1', dueAt: '2025-03-21T02:00:00.000Z' });
-    await eventually('the inspection shown on the sample', async () => {
+    await eventually(async () => {
       const view = await call('GET', `/v1/qa/samples/${sample.sampleId}`, qa);
       return view.body.records.find((record: { ticketId: string }) => record.ticketId === t2)?.inspection?.total === 45;
-    });
+    }, 'the inspection shown on the sample');
 
     expect((await call('POST', `/v1/qa/corrective-actions/${actionId}/complete`, token('department_manager', 'm-qian', 'billing'), { note: 'done' })).status).toBe(403);
     const done = await call('POST', `/v1/qa/corrective-actions/${actionId}/complete`, qa, { note: 'Coached on 12 March; listened to three calls since.' });
@@ -366,10 +357,10 @@ describe('evaluation: service standards, quality inspection and assessment over 
     expect(done.body).toMatchObject({ actionId, status: 'completed', completedBy: 'inspector-1' });
     expect((await call('POST', `/v1/qa/corrective-actions/${actionId}/complete`, qa, { note: 'again' })).status).toBe(409);
     expect((await call('POST', `/v1/qa/corrective-actions/${randomUUID()}/complete`, qa, { note: 'x' })).status).toBe(404);
-    await eventually('the action completed in the list', async () => {
+    await eventually(async () => {
       const list = await call('GET', '/v1/qa/corrective-actions?status=completed', qa);
       return list.body.items.some((item: { actionId: string; completionNote: string }) => item.actionId === actionId && item.completionNote.startsWith('Coached'));
-    });
+    }, 'the action completed in the list');
     expect((await call('GET', '/v1/qa/corrective-actions?team=cs', token('department_manager', 'm-qian', 'billing'))).status).toBe(403);
     expect((await call('GET', '/v1/qa/corrective-actions', token('department_manager', 'm-qian', 'billing'))).body.items).toEqual([]);
   });
@@ -393,10 +384,10 @@ describe('evaluation: service standards, quality inspection and assessment over 
     expect((await call('POST', '/v1/assessments/supervisor', director, { personId: 'agent-a', team: 'billing', period: '2025-03', score: 10 })).status).toBe(409);
     expect((await call('POST', '/v1/assessments/self', token('cs', 'agent-a'), { period: '2025-03', score: 101 })).status).toBe(400);
 
-    const ranking = await eventually('every evaluation in the ranking', async () => {
+    const ranking = await eventually(async () => {
       const response = await call('GET', '/v1/assessments?team=cs&period=2025-03', token('qa'));
       return response.body.ranking?.filter((a: { complete: boolean }) => a.complete).length === 3 ? response.body : undefined;
-    });
+    }, 'every evaluation in the ranking');
     // Customer parts from the confirmations: agent-a 1 of 1 satisfied, agent-b 1 of 2, agent-c 1 of 1.
     expect(ranking.ranking.map((a: { personId: string; total: number; rank: number }) => [a.personId, a.total, a.rank])).toEqual([
       ['agent-a', 91, 1], // 0.2 × 80 + 0.5 × 90 + 0.3 × 100

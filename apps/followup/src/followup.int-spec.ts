@@ -16,7 +16,7 @@ import {
 import { createPostgresEventStore, type EventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
 import { ErrorFilter, EVENT_STORE, JsonLogger, installBodyParser, loadConfig, prefixed, signToken } from '@handoff/platform';
-import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, eventually, kafkaBrokers, type TestDatabase, testServerUrl, uniqueSuffix } from '@handoff/testing';
 import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import { followupConfigSchema, type FollowupConfig } from './config';
 import { FollowupModule } from './followup.module';
@@ -35,15 +35,6 @@ const CUSTOMER = { name: 'Li Wei', phone: '+86 138 0013 8000', email: 'li.wei@ex
 const CLEAR = { status: 'clear', ...CUSTOMER };
 const MASKED = { status: 'masked', name: 'L* W**', phone: '***00', email: 'l***@example.cn' };
 
-async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 interface Reply {
   readonly status: number;

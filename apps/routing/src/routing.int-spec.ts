@@ -10,7 +10,7 @@ import { intakeStreamId, newId, privacyStreamId, TOPICS, type Role, type TicketH
 import { createPostgresEventStore, NO_STREAM, type EventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
 import { ErrorFilter, EVENT_STORE, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
-import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, eventually, kafkaBrokers, type TestDatabase, testServerUrl, uniqueSuffix } from '@handoff/testing';
 import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import { routingConfigSchema } from './config';
 import { RoutingModule } from './routing.module';
@@ -75,20 +75,6 @@ const DEADLINES = policy('deadlines.json', { version: 'int-1', firstResponseMinu
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const token = (role: Exclude<Role, 'system'>, id: string, department?: string) => signToken({ sub: id, role, ...(department ? { department } : {}) }, SECRET);
 const director = token('management', 'd-zhou');
@@ -273,7 +259,7 @@ describe('routing service on a real broker and PostgreSQL', () => {
     // Handed over six hours ago: the first response is long overdue, the resolution two hours overdue.
     tickets.stale = await handOver({ type: 'consultation', category: 'general' }, new Date(Date.now() - 6 * 60 * MINUTE));
 
-    const row = await eventually('the complaint in the billing queue', () => rowOf('billing', tickets.complaint));
+    const row = await eventually(() => rowOf('billing', tickets.complaint), 'the complaint in the billing queue');
     expect(row).toMatchObject({
       department: 'billing',
       status: 'awaiting_handler',
@@ -294,17 +280,17 @@ describe('routing service on a real broker and PostgreSQL', () => {
       },
       escalation: { breached: false, level: null },
     });
-    await eventually('management on the complaint', async () => (await rowOf('billing', tickets.complaint))?.managementInvolved === true);
+    await eventually(async () => (await rowOf('billing', tickets.complaint))?.managementInvolved === true, 'management on the complaint');
     const everything = JSON.stringify(await queue('billing'));
     expect(everything).not.toContain(CONTACT_NAME);
     expect(everything).not.toContain(CONTACT_PHONE);
   });
 
   it('names a handler by the department’s strategy, and records why', async () => {
-    const row = await eventually('a logistics handler on the parcel', async () => {
+    const row = await eventually(async () => {
       const found = await rowOf('logistics', tickets.parcel);
       return found?.handlerId ? found : undefined;
-    });
+    }, 'a logistics handler on the parcel');
     expect(row.status).toBe('in_progress');
     expect(['h-lou', 'h-liu']).toContain(row.handlerId);
     parcelHandler = row.handlerId;
@@ -327,7 +313,7 @@ describe('routing service on a real broker and PostgreSQL', () => {
     const ticket = await call('GET', `/v1/tickets/${tickets.complaint}`, ana);
     expect(ticket).toMatchObject({ status: 200, body: { ticketId: tickets.complaint, department: 'billing', status: 'awaiting_handler', subject: 'Charged twice' } });
     const stranger = liveQueue(readerUrl, 'billing', lou);
-    await eventually('the live queue to be refused', async () => stranger.status());
+    await eventually(async () => stranger.status(), 'the live queue to be refused');
     expect(stranger.status()).toBe(403);
   });
 
@@ -373,7 +359,7 @@ describe('routing service on a real broker and PostgreSQL', () => {
 
   it('gives the ticket to one of two simultaneous claimants, and every instance’s live queue hears of it', async () => {
     const live = liveQueue(readerUrl, 'billing', mei);
-    await eventually('the live queue to be ready', async () => live.messages.some((message) => message.type === 'ready'));
+    await eventually(async () => live.messages.some((message) => message.type === 'ready'), 'the live queue to be ready');
 
     const claims = await Promise.all([ana, bo].map((bearer) => call('POST', `/v1/tickets/${tickets.complaint}/claim`, bearer)));
     expect(claims.map((claim) => claim.status).sort()).toEqual([200, 409]);
@@ -382,21 +368,20 @@ describe('routing service on a real broker and PostgreSQL', () => {
     expect(won.body).toMatchObject({ ticketId: tickets.complaint, status: 'in_progress', department: 'billing' });
     expect(claims.find((claim) => claim.status === 409)!.body.error).toBe('conflict');
 
-    await eventually('the claim on the live queue', async () =>
-      live.messages.some((message) => message.type === 'message' && message.data.ticketId === tickets.complaint && message.data.status === 'in_progress'),
-    );
+    await eventually(async () =>
+      live.messages.some((message) => message.type === 'message' && message.data.ticketId === tickets.complaint && message.data.status === 'in_progress'), 'the claim on the live queue');
     expect(live.messages.every((message) => !JSON.stringify(message).includes(CONTACT_PHONE))).toBe(true);
-    await eventually('the claimant in the queue', async () => (await rowOf('billing', tickets.complaint, `?handler=${claimant}`))?.status === 'in_progress');
+    await eventually(async () => (await rowOf('billing', tickets.complaint, `?handler=${claimant}`))?.status === 'in_progress', 'the claimant in the queue');
   });
 
   it('takes progress, and refuses a complaint’s result without an apology, naming the field', async () => {
     const bearer = handlerTokens[claimant];
     expect((await call('POST', `/v1/tickets/${tickets.complaint}/progress`, bearer, { note: 'Refund being checked', extra: 1 })).status).toBe(400);
     expect((await call('POST', `/v1/tickets/${tickets.complaint}/progress`, bearer, { note: 'Refund being checked' })).status).toBe(200);
-    await eventually('the first response to stop its clock', async () => {
+    await eventually(async () => {
       const row = await rowOf('billing', tickets.complaint);
       return row?.deadlines.running.length === 1 && row.deadlines.running[0] === 'resolution';
-    });
+    }, 'the first response to stop its clock');
 
     const refused = await call('POST', `/v1/tickets/${tickets.complaint}/result`, bearer, { summary: 'Refunded the second charge.' });
     expect(refused.status).toBe(400);
@@ -406,16 +391,15 @@ describe('routing service on a real broker and PostgreSQL', () => {
   it('moves the ticket to the other department when it accepts the transfer', async () => {
     const bearer = handlerTokens[claimant];
     const live = liveQueue(routingUrl, 'billing', mei);
-    await eventually('the live queue to be ready', async () => live.messages.some((message) => message.type === 'ready'));
+    await eventually(async () => live.messages.some((message) => message.type === 'ready'), 'the live queue to be ready');
 
     const nowhere = await call('POST', `/v1/tickets/${tickets.complaint}/transfer`, bearer, { toDepartment: 'astrology', reason: 'stars' });
     expect(nowhere.status).toBe(400);
     expect(nowhere.body.fields).toEqual([expect.objectContaining({ field: 'toDepartment' })]);
     const asked = await call('POST', `/v1/tickets/${tickets.complaint}/transfer`, bearer, { toDepartment: 'logistics', reason: 'The charge was a courier fee' });
     expect(asked).toMatchObject({ status: 200, body: { pendingTransfer: { toDepartment: 'logistics' } } });
-    await eventually('the transfer offered to logistics', async () =>
-      (await queue('logistics', lin)).incomingTransfers.some((row: Json) => row.ticketId === tickets.complaint),
-    );
+    await eventually(async () =>
+      (await queue('logistics', lin)).incomingTransfers.some((row: Json) => row.ticketId === tickets.complaint), 'the transfer offered to logistics');
     expect((await call('GET', `/v1/tickets/${tickets.complaint}`, lou)).status).toBe(200);
     // Offered, not yet its ticket: logistics sees whom it is about, not how to reach them.
     expect((await customerOf(tickets.complaint, lou)).body.customer).toEqual(MASKED);
@@ -425,17 +409,16 @@ describe('routing service on a real broker and PostgreSQL', () => {
       status: 200,
       body: { department: 'logistics', status: 'awaiting_handler', handlerId: null },
     });
-    await eventually('the ticket gone from billing', async () => !(await rowOf('billing', tickets.complaint)));
+    await eventually(async () => !(await rowOf('billing', tickets.complaint)), 'the ticket gone from billing');
     expect((await customerOf(tickets.complaint, lin)).body.customer).toEqual(CLEAR);
     expect((await customerOf(tickets.complaint, ana)).status).toBe(403);
-    await eventually('billing’s live queue told it left', async () =>
-      live.messages.some((message) => message.data.ticketId === tickets.complaint && message.data.change === 'left'),
-    );
+    await eventually(async () =>
+      live.messages.some((message) => message.data.ticketId === tickets.complaint && message.data.change === 'left'), 'billing’s live queue told it left');
     // Least loaded: the parcel's handler has one open ticket, the other none.
-    const moved = await eventually('a logistics handler on the complaint', async () => {
+    const moved = await eventually(async () => {
       const row = await rowOf('logistics', tickets.complaint);
       return row?.handlerId ? row : undefined;
-    });
+    }, 'a logistics handler on the complaint');
     expect(moved.handlerId).not.toBe(parcelHandler);
     expect((await call('GET', `/v1/tickets/${tickets.complaint}`, ana)).status).toBe(403);
 
@@ -448,10 +431,10 @@ describe('routing service on a real broker and PostgreSQL', () => {
   });
 
   it('escalates missed deadlines on its own, as the clock runs', async () => {
-    const row = await eventually('the stale ticket escalated by the sweeper', async () => {
+    const row = await eventually(async () => {
       const found = await rowOf('customer_care', tickets.stale);
       return found?.escalation.firstResponse === 'management' ? found : undefined;
-    });
+    }, 'the stale ticket escalated by the sweeper');
     // Resolution was due two hours ago; management is called in four hours after that.
     expect(row).toMatchObject({ overdue: true, managementInvolved: true, escalation: { breached: true, level: 'management', resolution: 'department_manager' } });
     expect((await queue('customer_care', director, '?overdue=true')).tickets.map((found: Json) => found.ticketId)).toContain(tickets.stale);
@@ -472,10 +455,10 @@ describe('routing service on a real broker and PostgreSQL', () => {
     // Each deadline: breached, to the department's manager, and to management once its grace period is past too.
     expect(parcel.events).toEqual(['DeadlineBreached', 'TicketEscalated', 'TicketEscalated', 'ManagementInvolved', 'DeadlineBreached', 'TicketEscalated', 'TicketEscalated']);
 
-    const row = await eventually('the escalations in the logistics queue', async () => {
+    const row = await eventually(async () => {
       const found = await rowOf('logistics', tickets.parcel);
       return found?.escalation.resolution === 'management' ? found : undefined;
-    });
+    }, 'the escalations in the logistics queue');
     expect(row).toMatchObject({ managementInvolved: true, escalation: { firstResponse: 'management', breached: true, level: 'management' } });
     const again = await call('POST', '/v1/deadlines/check', director, { asOf });
     expect(again.body.changed.find((change: Json) => change.ticketId === tickets.parcel)).toBeUndefined();
@@ -486,10 +469,10 @@ describe('routing service on a real broker and PostgreSQL', () => {
     const ticketId = await handOver({ type: 'consultation', category: 'billing', customer });
     await vault.erase(customer.keyId, 'management:d-zhou', 'the customer asked to be forgotten');
 
-    const read = await eventually('the hand-over in routing', async () => {
+    const read = await eventually(async () => {
       const response = await customerOf(ticketId, ana);
       return response.status === 200 ? response : undefined;
-    });
+    }, 'the hand-over in routing');
     expect(read.body).toEqual({ ticketId, customer: { status: 'erased' } });
     expect((await call('GET', `/v1/tickets/${ticketId}`, ana)).body.customer).toEqual({ status: 'erased' });
     expect(await clearReads(ticketId)).toEqual([]);

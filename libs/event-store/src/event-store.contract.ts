@@ -7,7 +7,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@handoff/contracts';
-import { uniqueSuffix } from '@handoff/testing';
+import { eventually, uniqueSuffix } from '@handoff/testing';
 import {
   type Checkpoint,
   ConcurrencyConflict,
@@ -238,9 +238,9 @@ export function eventStoreContract({ open }: EventStoreContract): void {
         },
       });
       try {
-        await until(() => received.length === 3);
+        await eventually(() => received.length === 3, 'received.length === 3');
         const fresh = await store.append(stream, [newEvent(), newEvent()], 2);
-        await until(() => received.length === 5);
+        await eventually(() => received.length === 5, 'received.length === 5');
         expect(received).toEqual([...existing.events, ...fresh.events]);
         expect(checkpoints[checkpoints.length - 1]).toEqual(expect.any(String));
       } finally {
@@ -265,7 +265,7 @@ export function eventStoreContract({ open }: EventStoreContract): void {
         },
       });
       try {
-        await until(() => received.length >= 1);
+        await eventually(() => received.length >= 1, 'received.length >= 1');
         await sleep(200);
         expect(received).toEqual(later.events);
       } finally {
@@ -289,7 +289,7 @@ export function eventStoreContract({ open }: EventStoreContract): void {
           handling = false;
         },
       });
-      await until(() => handling);
+      await eventually(() => handling, 'handling');
       let stopped = false;
       const stopping = subscription.stop().then(() => (stopped = true));
       await sleep(150);
@@ -316,7 +316,7 @@ export function eventStoreContract({ open }: EventStoreContract): void {
         },
         onError: (error) => errors.push(error),
       });
-      await until(() => errors.length === 1);
+      await eventually(() => errors.length === 1, 'errors.length === 1');
       expect(errors).toEqual([failure]);
       await store.append(stream, [newEvent()], 0);
       await sleep(300);
@@ -393,8 +393,8 @@ export function eventStoreContract({ open }: EventStoreContract): void {
         await Promise.all(Array.from({ length: writers }, (_, index) => writer(index)));
         writing = false;
         // A reader that skipped an event would wait here forever; the tally below says what it missed.
-        await until(() => followed.length >= total).catch(() => undefined);
-        await until(() => subscribed.length >= total).catch(() => undefined);
+        await eventually(() => followed.length >= total, 'followed.length >= total').catch(() => undefined);
+        await eventually(() => subscribed.length >= total, 'subscribed.length >= total').catch(() => undefined);
       } finally {
         writing = false;
         abandoned = true;
@@ -459,13 +459,6 @@ const conflict = (streamId: string, expectedVersion: ExpectedVersion, actualVers
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition: () => boolean, timeoutMs = EVENTUALLY_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
 
 async function readAllPageEventually(store: EventStore, options: ReadAllOptions, count: number) {
   const deadline = Date.now() + EVENTUALLY_MS;

@@ -1,3 +1,5 @@
 export * from './infrastructure';
 export * from './customers';
 export * from './topics';
+export * from './decider-specification';
+export * from './eventually';

@@ -17,7 +17,7 @@ import {
 import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
 import { ConsumersLifecycle, ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
-import { createTestDatabase, kafkaBrokers, sealedCustomer, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, eventually, kafkaBrokers, sealedCustomer, type TestDatabase, testServerUrl, uniqueSuffix } from '@handoff/testing';
 import { evaluationConfigSchema } from '../config';
 import { EvaluationModule } from '../evaluation.module';
 
@@ -50,15 +50,6 @@ const ana: Actor = { id: 'h-ana', role: 'department_handler', department: 'billi
 const lee: Actor = { id: 'm-lee', role: 'department_manager', department: 'logistics' };
 const lou: Actor = { id: 'h-lou', role: 'department_handler', department: 'logistics' };
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('evaluation: ticket timelines and lifecycles from the three topics', () => {
   const suffix = uniqueSuffix();
@@ -269,10 +260,10 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
       await publish(service, of(service, redelivered));
     }
     const consumers = app.get(ConsumersLifecycle);
-    await eventually('every event applied and every redelivery skipped', async () => {
+    await eventually(async () => {
       const [status] = consumers.statuses();
       return status.applied === all.length && status.duplicates === redelivered.length;
-    });
+    }, 'every event applied and every redelivery skipped');
     expect(consumers.statuses()[0]).toMatchObject({ name: 'timeline', applied: 28, duplicates: 8, deadLettered: 0 });
 
     const auditor = token('auditor');
@@ -462,10 +453,10 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
     }
 
     const auditor = token('auditor');
-    const c = await eventually('ticket C’s whole timeline', async () => {
+    const c = await eventually(async () => {
       const response = await get(`/v1/tickets/${ticketC}/timeline`, auditor);
       return response.status === 200 && response.body.entries.length === historyC.length ? response.body : undefined;
-    });
+    }, 'ticket C’s whole timeline');
     expect(c.entries.map((entry: { eventId: string }) => entry.eventId)).toEqual(historyC.map((event) => event.eventId));
     expect(c.entries.slice(3).map(({ service, streamId, type, actorId, reason, summary, data }: Record<string, unknown>) => ({ service, streamId, type, actorId, reason, summary, data }))).toEqual([
       {

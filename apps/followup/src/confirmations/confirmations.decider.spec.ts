@@ -1,3 +1,4 @@
+import { DeciderSpecification } from '@handoff/testing';
 import { type Actor, DomainError, type DomainErrorCode, FOLLOWUP_EVENTS, type FollowupEvent } from '@handoff/contracts';
 import { type FollowupCommand, type FollowupPolicy, decide, evolve, initialState } from './confirmations.decider';
 
@@ -15,38 +16,10 @@ function command<T extends FollowupCommand['type']>(
   return { type, data, metadata: { now: NOW, actor, correlationId: 'corr-1', causationId: 'cause-1' } } as FollowupCommand;
 }
 
-const emittedTypes = new Set<string>();
+const specification = DeciderSpecification.for({ initialState, evolve, decide: (command: FollowupCommand, state) => decide(command, state, policy) }, FOLLOWUP_EVENTS);
+const given = (...history: FollowupEvent[]) => specification.given(...history);
 
-function given(...history: FollowupEvent[]) {
-  const state = history.reduce(evolve, initialState);
-  return {
-    when: (cmd: FollowupCommand, withPolicy: FollowupPolicy = policy) => ({
-      then(expected: readonly FollowupEvent[]) {
-        const events = decide(cmd, state, withPolicy);
-        expect(events).toEqual(expected);
-        for (const event of events) {
-          expect(FOLLOWUP_EVENTS[event.type].schema.parse(event.data)).toEqual(event.data);
-          emittedTypes.add(event.type);
-        }
-      },
-      thenRefused(code: DomainErrorCode, field?: string) {
-        let refusal: unknown;
-        try {
-          decide(cmd, state, withPolicy);
-        } catch (error) {
-          refusal = error;
-        }
-        expect(refusal).toBeInstanceOf(DomainError);
-        expect((refusal as DomainError).code).toBe(code);
-        if (field) expect((refusal as DomainError).details).toEqual({ errors: [expect.objectContaining({ field })] });
-      },
-    }),
-  };
-}
-
-afterAll(() => {
-  expect([...emittedTypes].sort()).toEqual(Object.keys(FOLLOWUP_EVENTS).sort());
-});
+afterAll(() => specification.expectEveryEventEmitted());
 
 // ---------------------------------------------------------------------------------------------
 
@@ -127,21 +100,21 @@ describe('RequestConfirmation', () => {
   });
 
   it('given a new round while the last is still unconfirmed, or after closing, then it is refused', () => {
-    given(requested(1)).when(requestFor(2)).thenRefused('PRECONDITION_FAILED');
-    given(requested(1), { type: 'TicketClosed', data: { outcome: 'satisfied', round: 1 } }).when(requestFor(2)).thenRefused('PRECONDITION_FAILED');
+    given(requested(1)).when(requestFor(2)).thenThrows('PRECONDITION_FAILED');
+    given(requested(1), { type: 'TicketClosed', data: { outcome: 'satisfied', round: 1 } }).when(requestFor(2)).thenThrows('PRECONDITION_FAILED');
   });
 
   it('given rounds that do not fit who resolved it, then it is refused naming round', () => {
-    given().when(command('RequestConfirmation', { round: 1, resolvedBy: 'first_contact', resultSummary: 'x' }, followupProcess)).thenRefused('VALIDATION_FAILED', 'round');
-    given().when(command('RequestConfirmation', { round: 0, resolvedBy: 'department', department: 'billing', resultSummary: 'x' }, followupProcess)).thenRefused('VALIDATION_FAILED', 'round');
+    given().when(command('RequestConfirmation', { round: 1, resolvedBy: 'first_contact', resultSummary: 'x' }, followupProcess)).thenThrows('VALIDATION_FAILED', 'round');
+    given().when(command('RequestConfirmation', { round: 0, resolvedBy: 'department', department: 'billing', resultSummary: 'x' }, followupProcess)).thenThrows('VALIDATION_FAILED', 'round');
   });
 
   it('given an empty summary, then it is refused naming resultSummary', () => {
-    given().when(command('RequestConfirmation', { round: 1, resolvedBy: 'department', department: 'billing', resultSummary: '' }, followupProcess)).thenRefused('VALIDATION_FAILED', 'resultSummary');
+    given().when(command('RequestConfirmation', { round: 1, resolvedBy: 'department', department: 'billing', resultSummary: '' }, followupProcess)).thenThrows('VALIDATION_FAILED', 'resultSummary');
   });
 
   it('given a person rather than the process, then it is forbidden', () => {
-    given().when({ ...requestFor(1), metadata: { ...requestFor(1).metadata, actor: csAgent } }).thenRefused('FORBIDDEN');
+    given().when({ ...requestFor(1), metadata: { ...requestFor(1).metadata, actor: csAgent } }).thenThrows('FORBIDDEN');
   });
 });
 
@@ -166,7 +139,7 @@ describe('RecordConfirmation', () => {
   });
 
   it('given no objection text, then it is refused naming objection', () => {
-    given(requested(1)).when(command('RecordConfirmation', { satisfied: false, objection: '  ' })).thenRefused('VALIDATION_FAILED', 'objection');
+    given(requested(1)).when(command('RecordConfirmation', { satisfied: false, objection: '  ' })).thenThrows('VALIDATION_FAILED', 'objection');
   });
 
   it('given three rounds, the third objected to, then the ticket is handed to management instead', () => {
@@ -182,7 +155,7 @@ describe('RecordConfirmation', () => {
   });
 
   it('given a configurable cap, then it applies', () => {
-    given(requested(1)).when(command('RecordConfirmation', notSatisfied), { ...policy, maxRounds: 1 }).then([
+    given(requested(1)).when(command('RecordConfirmation', notSatisfied), (command, state) => decide(command, state, { ...policy, maxRounds: 1 })).then([
       { type: 'TicketHandedToManagement', data: { round: 1, department: 'billing', objection: 'The refund has not arrived.', maxRounds: 1 } },
     ]);
   });
@@ -206,15 +179,15 @@ describe('RecordConfirmation', () => {
   });
 
   it('given nothing to confirm, then not found; waiting for the next result or closed, then refused', () => {
-    given().when(command('RecordConfirmation', satisfied)).thenRefused('NOT_FOUND');
-    given(requested(1), objected(1)).when(command('RecordConfirmation', satisfied)).thenRefused('PRECONDITION_FAILED');
+    given().when(command('RecordConfirmation', satisfied)).thenThrows('NOT_FOUND');
+    given(requested(1), objected(1)).when(command('RecordConfirmation', satisfied)).thenThrows('PRECONDITION_FAILED');
     given(requested(1), { type: 'TicketClosed', data: { outcome: 'satisfied', round: 1 } })
       .when(command('RecordConfirmation', satisfied))
-      .thenRefused('PRECONDITION_FAILED');
+      .thenThrows('PRECONDITION_FAILED');
   });
 
   it.each(['department_handler', 'management', 'qa', 'auditor', 'system'] as const)('given the %s role, then it is forbidden', (role) => {
-    given(requested(1)).when(command('RecordConfirmation', satisfied, { id: 'x', role })).thenRefused('FORBIDDEN');
+    given(requested(1)).when(command('RecordConfirmation', satisfied, { id: 'x', role })).thenThrows('FORBIDDEN');
   });
 });
 
@@ -238,7 +211,7 @@ describe('RecordContactAttempt', () => {
 
   it('given a configurable number of attempts, then it applies', () => {
     given(requested(1))
-      .when(command('RecordContactAttempt', {}), { ...policy, maxContactAttempts: 1 })
+      .when(command('RecordContactAttempt', {}), (command, state) => decide(command, state, { ...policy, maxContactAttempts: 1 }))
       .then([
         { type: 'ContactAttemptFailed', data: { round: 1, attempt: 1 } },
         { type: 'TicketClosed', data: { outcome: 'unconfirmed_unreachable', round: 1 } },
@@ -248,10 +221,10 @@ describe('RecordContactAttempt', () => {
   it('given a closed ticket, then no more attempts', () => {
     given(requested(1), { type: 'TicketClosed', data: { outcome: 'unconfirmed_unreachable', round: 1 } })
       .when(attempt())
-      .thenRefused('PRECONDITION_FAILED');
+      .thenThrows('PRECONDITION_FAILED');
   });
 
   it('given QA, then it is forbidden', () => {
-    given(requested(1)).when(command('RecordContactAttempt', {}, { id: 'q', role: 'qa' })).thenRefused('FORBIDDEN');
+    given(requested(1)).when(command('RecordContactAttempt', {}, { id: 'q', role: 'qa' })).thenThrows('FORBIDDEN');
   });
 });

@@ -1,4 +1,4 @@
-import { sealedCustomer } from '@handoff/testing';
+import { sealedCustomer, DeciderSpecification } from '@handoff/testing';
 import { fingerprint } from '@handoff/vault';
 import {
   type Actor,
@@ -22,40 +22,10 @@ const upstream: Actor = { id: 'web-chat-gateway', role: 'system' };
 
 const metadata = (actor: Actor) => ({ now: NOW, actor, correlationId: 'corr-1', causationId: 'cause-1' });
 
-const emittedTypes = new Set<string>();
+const specification = DeciderSpecification.for({ initialState, evolve, decide: decide }, INTAKE_EVENTS);
+const given = (...history: IntakeEvent[]) => specification.given(...history);
 
-function given(...history: IntakeEvent[]) {
-  const state = history.reduce(evolve, initialState);
-  return {
-    when: (command: IntakeCommand) => ({
-      then(expected: readonly IntakeEvent[]) {
-        const events = decide(command, state);
-        expect(events).toEqual(expected);
-        for (const event of events) {
-          // What a Kafka consumer will parse must come out exactly as it went in.
-          expect(INTAKE_EVENTS[event.type].schema.parse(event.data)).toEqual(event.data);
-          emittedTypes.add(event.type);
-        }
-        return events;
-      },
-      thenRefused(code: DomainErrorCode, field?: string) {
-        let refusal: unknown;
-        try {
-          decide(command, state);
-        } catch (error) {
-          refusal = error;
-        }
-        expect(refusal).toBeInstanceOf(DomainError);
-        expect((refusal as DomainError).code).toBe(code);
-        if (field) expect((refusal as DomainError).details).toEqual({ errors: [expect.objectContaining({ field })] });
-      },
-    }),
-  };
-}
-
-afterAll(() => {
-  expect([...emittedTypes].sort()).toEqual(Object.keys(INTAKE_EVENTS).sort());
-});
+afterAll(() => specification.expectEveryEventEmitted());
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -192,19 +162,19 @@ describe('RecordContact', () => {
     const command = recordContact(consultation);
     given()
       .when({ ...command, data: { ...command.data, ticketId: 'made-up' } })
-      .thenRefused('VALIDATION_FAILED', 'ticketId');
+      .thenThrows('VALIDATION_FAILED', 'ticketId');
   });
 
   it('given a complaint classified for first contact, then it is refused: complaints never are', () => {
     given()
       .when(recordContact(complaint, { ...complaintClassification, resolution: 'first_contact' }))
-      .thenRefused('VALIDATION_FAILED', 'classification.resolution');
+      .thenThrows('VALIDATION_FAILED', 'classification.resolution');
   });
 
   it.each(['department_handler', 'management', 'qa', 'auditor'] as const)('given the %s role, then it is forbidden', (role) => {
     given()
       .when({ ...recordContact(consultation), metadata: metadata({ id: 'x', role }) })
-      .thenRefused('FORBIDDEN');
+      .thenThrows('FORBIDDEN');
   });
 
   it('given a CS agent recording a hotline call, then it is recorded', () => {
@@ -243,7 +213,7 @@ describe('RecordContact: a repeated source and external id, and the sources a ke
 
   it('given other content under the same source and external id, then it is a conflict naming each field that differs', () => {
     const other = { ...complaint, subject: 'Parcel lost', description: 'It never came.', priority: 'high' as const };
-    given(...recordedFirst).when(withFingerprint(other)).thenRefused('CONFLICT');
+    given(...recordedFirst).when(withFingerprint(other)).thenThrows('CONFLICT');
     const refusal = conflictOf(withFingerprint(other), ...recordedFirst);
     expect(refusal.details).toEqual({ ticketId: ticketIdForContact('wechat-bridge', 'msg-9'), fields: ['subject', 'description', 'priority'] });
     expect(refusal.message).toBe(
@@ -289,25 +259,25 @@ describe('AnswerAtFirstContact', () => {
   });
 
   it('given a blank answer, then it is refused naming answer', () => {
-    given(consultationRecorded, consultationClassified).when(answer('   ')).thenRefused('VALIDATION_FAILED', 'answer');
+    given(consultationRecorded, consultationClassified).when(answer('   ')).thenThrows('VALIDATION_FAILED', 'answer');
   });
 
   it('given a ticket handed over to a department, then it cannot be answered at first contact', () => {
     given(consultationRecorded, consultationClassified, handedOverConsultation('cs_could_not_answer'))
       .when(answer('too late'))
-      .thenRefused('PRECONDITION_FAILED');
+      .thenThrows('PRECONDITION_FAILED');
   });
 
   it('given an answered ticket, then a second answer is refused', () => {
-    given(consultationRecorded, consultationClassified, answered).when(answer('again')).thenRefused('PRECONDITION_FAILED');
+    given(consultationRecorded, consultationClassified, answered).when(answer('again')).thenThrows('PRECONDITION_FAILED');
   });
 
   it('given no ticket, then it is not found', () => {
-    given().when(answer('hello')).thenRefused('NOT_FOUND');
+    given().when(answer('hello')).thenThrows('NOT_FOUND');
   });
 
   it.each(['system', 'department_handler', 'qa', 'auditor'] as const)('given the %s role, then it is forbidden', (role) => {
-    given(consultationRecorded, consultationClassified).when(answer('hi', { id: 'x', role })).thenRefused('FORBIDDEN');
+    given(consultationRecorded, consultationClassified).when(answer('hi', { id: 'x', role })).thenThrows('FORBIDDEN');
   });
 });
 
@@ -336,28 +306,28 @@ describe('HandOverTicket', () => {
   it('given an objection without its text, then it is refused naming note', () => {
     given(consultationRecorded, consultationClassified, answered)
       .when(handOver({ reason: 'customer_objected', note: ' ' }, upstream))
-      .thenRefused('VALIDATION_FAILED', 'note');
+      .thenThrows('VALIDATION_FAILED', 'note');
   });
 
   it('given an answered ticket, then CS cannot hand it over without an objection', () => {
     given(consultationRecorded, consultationClassified, answered)
       .when(handOver({ reason: 'cs_could_not_answer' }))
-      .thenRefused('PRECONDITION_FAILED');
+      .thenThrows('PRECONDITION_FAILED');
   });
 
   it('given an open ticket, then an objection cannot arrive before an answer', () => {
     given(consultationRecorded, consultationClassified)
       .when(handOver({ reason: 'customer_objected', note: 'x' }, upstream))
-      .thenRefused('PRECONDITION_FAILED');
+      .thenThrows('PRECONDITION_FAILED');
   });
 
   it('given no ticket, then it is not found', () => {
-    given().when(handOver({ reason: 'cs_could_not_answer' })).thenRefused('NOT_FOUND');
+    given().when(handOver({ reason: 'cs_could_not_answer' })).thenThrows('NOT_FOUND');
   });
 
   it('given the system role, then only an objection may be handed over by it', () => {
     given(consultationRecorded, consultationClassified)
       .when(handOver({ reason: 'cs_could_not_answer' }, upstream))
-      .thenRefused('FORBIDDEN');
+      .thenThrows('FORBIDDEN');
   });
 });

@@ -1,3 +1,4 @@
+import { DeciderSpecification } from '@handoff/testing';
 import {
   type Actor,
   type Deadlines,
@@ -65,42 +66,10 @@ function command<T extends RoutingCommand['type']>(
 // ---------------------------------------------------------------------------------------------
 // Given / When / Then, and every emitted event checked against its published contract
 
-const emittedTypes = new Set<string>();
+const specification = DeciderSpecification.for({ initialState, evolve, decide: (command: RoutingCommand, state) => decide(command, state, policy) }, ROUTING_EVENTS);
+const given = (...history: RoutingEvent[]) => specification.given(...history);
 
-function given(...history: RoutingEvent[]) {
-  const state = history.reduce(evolve, initialState);
-  return {
-    when: (cmd: RoutingCommand) => ({
-      then(expected: readonly RoutingEvent[]) {
-        const events = decide(cmd, state, policy);
-        expect(events).toEqual(expected);
-        for (const event of events) {
-          expect(ROUTING_EVENTS[event.type].schema.parse(event.data)).toEqual(event.data);
-          emittedTypes.add(event.type);
-        }
-        return events;
-      },
-      thenRefused(code: DomainErrorCode, fields?: readonly string[]) {
-        let refusal: unknown;
-        try {
-          decide(cmd, state, policy);
-        } catch (error) {
-          refusal = error;
-        }
-        expect(refusal).toBeInstanceOf(DomainError);
-        expect((refusal as DomainError).code).toBe(code);
-        if (fields) {
-          const errors = (refusal as DomainError).details?.errors as { field: string }[];
-          expect(errors.map((error) => error.field)).toEqual(fields);
-        }
-      },
-    }),
-  };
-}
-
-afterAll(() => {
-  expect([...emittedTypes].sort()).toEqual(Object.keys(ROUTING_EVENTS).sort());
-});
+afterAll(() => specification.expectEveryEventEmitted());
 
 // ---------------------------------------------------------------------------------------------
 // History fixtures: a billing consultation handed over at T0
@@ -219,11 +188,11 @@ describe('RouteTicket', () => {
     const cmd = routeBilling();
     given()
       .when({ ...cmd, data: { ...(cmd.data as object), handedOverAt: 'yesterday' } } as RoutingCommand)
-      .thenRefused('VALIDATION_FAILED', ['handedOverAt']);
+      .thenThrows('VALIDATION_FAILED', ['handedOverAt']);
   });
 
   it.each([csAgent, ana, billingManager, inspector, auditor])('given $role, then routing is forbidden', (actor) => {
-    given().when({ ...routeBilling(), metadata: { ...routeBilling().metadata, actor } }).thenRefused('FORBIDDEN');
+    given().when({ ...routeBilling(), metadata: { ...routeBilling().metadata, actor } }).thenThrows('FORBIDDEN');
   });
 });
 
@@ -235,7 +204,7 @@ describe('ClaimTicket', () => {
   });
 
   it('given a claimed ticket, then a second claim by someone else is a conflict', () => {
-    given(routed, claimedByAna).when(claim(bo)).thenRefused('CONFLICT');
+    given(routed, claimedByAna).when(claim(bo)).thenThrows('CONFLICT');
   });
 
   it('given a ticket the handler already claimed, then claiming again changes nothing', () => {
@@ -243,22 +212,22 @@ describe('ClaimTicket', () => {
   });
 
   it('given a handler of another department, then it is forbidden', () => {
-    given(routed).when(claim(lou)).thenRefused('FORBIDDEN');
+    given(routed).when(claim(lou)).thenThrows('FORBIDDEN');
   });
 
   it.each([csAgent, inspector, auditor, director, routingProcess])('given $role, then claiming is forbidden', (actor) => {
-    given(routed).when(claim(actor)).thenRefused('FORBIDDEN');
+    given(routed).when(claim(actor)).thenThrows('FORBIDDEN');
   });
 
   it('given no such ticket, then it is not found', () => {
-    given().when(claim(ana)).thenRefused('NOT_FOUND');
+    given().when(claim(ana)).thenThrows('NOT_FOUND');
   });
 
   it('given a ticket with its result reported or closed, then it cannot be claimed', () => {
-    given(routed, claimedByAna, resultRound(1)).when(claim(bo)).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna, resultRound(1)).when(claim(bo)).thenThrows('PRECONDITION_FAILED');
     given(routed, claimedByAna, resultRound(1), { type: 'HandlingClosed', data: { outcome: 'satisfied', round: 1 } })
       .when(claim(bo))
-      .thenRefused('PRECONDITION_FAILED');
+      .thenThrows('PRECONDITION_FAILED');
   });
 });
 
@@ -313,19 +282,19 @@ describe('AssignHandler', () => {
   it('given no candidates, then no handler is available', () => {
     given(routed)
       .when(command('AssignHandler', { mode: 'strategy', strategy: 'round_robin', candidates: [] }, billingManager))
-      .thenRefused('PRECONDITION_FAILED');
+      .thenThrows('PRECONDITION_FAILED');
   });
 
   it('given a blank handler id, then it is refused naming handlerId', () => {
     given(routed)
       .when(command('AssignHandler', { mode: 'manager', handlerId: ' ' }, billingManager))
-      .thenRefused('VALIDATION_FAILED', ['handlerId']);
+      .thenThrows('VALIDATION_FAILED', ['handlerId']);
   });
 
   it('given a handler, or a manager of another department, then naming is forbidden', () => {
-    given(routed).when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo' }, ana)).thenRefused('FORBIDDEN');
-    given(routed).when(command('AssignHandler', { mode: 'manager', handlerId: 'h-lou' }, logisticsManager)).thenRefused('FORBIDDEN');
-    given(routed).when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo' }, routingProcess)).thenRefused('FORBIDDEN');
+    given(routed).when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo' }, ana)).thenThrows('FORBIDDEN');
+    given(routed).when(command('AssignHandler', { mode: 'manager', handlerId: 'h-lou' }, logisticsManager)).thenThrows('FORBIDDEN');
+    given(routed).when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo' }, routingProcess)).thenThrows('FORBIDDEN');
   });
 });
 
@@ -347,7 +316,7 @@ describe('transfers between departments', () => {
     given(...history).when(command('ClaimTicket', {}, lou)).then([
       { type: 'HandlerAssigned', data: { department: 'logistics', handlerId: 'h-lou', method: 'claim', reason: 'claimed by the handler' } },
     ]);
-    given(...history).when(command('ClaimTicket', {}, bo)).thenRefused('FORBIDDEN');
+    given(...history).when(command('ClaimTicket', {}, bo)).thenThrows('FORBIDDEN');
     given(...history)
       .when(command('CheckDeadlines', {}, routingProcess, at(31)))
       .then([
@@ -396,39 +365,39 @@ describe('transfers between departments', () => {
   });
 
   it('given a pending transfer, then a second request is a conflict and a result must wait', () => {
-    given(routed, claimedByAna, transferToLogistics).when(request(ana, 'product')).thenRefused('CONFLICT');
+    given(routed, claimedByAna, transferToLogistics).when(request(ana, 'product')).thenThrows('CONFLICT');
     given(routed, claimedByAna, transferToLogistics)
       .when(command('ReportResult', { summary: 'Done' }, ana))
-      .thenRefused('PRECONDITION_FAILED');
+      .thenThrows('PRECONDITION_FAILED');
   });
 
   it('given a transfer to the same department or without a reason, then it is refused naming the field', () => {
-    given(routed, claimedByAna).when(request(ana, 'billing')).thenRefused('VALIDATION_FAILED', ['toDepartment']);
-    given(routed, claimedByAna).when(request(ana, 'logistics', '  ')).thenRefused('VALIDATION_FAILED', ['reason']);
+    given(routed, claimedByAna).when(request(ana, 'billing')).thenThrows('VALIDATION_FAILED', ['toDepartment']);
+    given(routed, claimedByAna).when(request(ana, 'logistics', '  ')).thenThrows('VALIDATION_FAILED', ['reason']);
     given(routed, claimedByAna, transferToLogistics)
       .when(command('RefuseTransfer', { reason: '' }, lou))
-      .thenRefused('VALIDATION_FAILED', ['reason']);
+      .thenThrows('VALIDATION_FAILED', ['reason']);
   });
 
   it('given no pending transfer, then there is nothing to accept or refuse', () => {
-    given(routed, claimedByAna).when(command('AcceptTransfer', {}, bo)).thenRefused('PRECONDITION_FAILED');
-    given(routed, claimedByAna).when(command('RefuseTransfer', { reason: 'no' }, billingManager)).thenRefused('PRECONDITION_FAILED');
-    given(routed, claimedByAna).when(command('AcceptTransfer', {}, director)).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna).when(command('AcceptTransfer', {}, bo)).thenThrows('PRECONDITION_FAILED');
+    given(routed, claimedByAna).when(command('RefuseTransfer', { reason: 'no' }, billingManager)).thenThrows('PRECONDITION_FAILED');
+    given(routed, claimedByAna).when(command('AcceptTransfer', {}, director)).thenThrows('PRECONDITION_FAILED');
   });
 
   it('given no transfer offered to it, then another department is refused as on any ticket not its own', () => {
-    given(routed, claimedByAna).when(command('AcceptTransfer', {}, lou)).thenRefused('FORBIDDEN');
-    given(routed, claimedByAna).when(command('RefuseTransfer', { reason: 'no' }, logisticsManager)).thenRefused('FORBIDDEN');
+    given(routed, claimedByAna).when(command('AcceptTransfer', {}, lou)).thenThrows('FORBIDDEN');
+    given(routed, claimedByAna).when(command('RefuseTransfer', { reason: 'no' }, logisticsManager)).thenThrows('FORBIDDEN');
   });
 
   it('given the sending department or a bystander, then accepting or refusing is forbidden; management may', () => {
-    given(routed, claimedByAna, transferToLogistics).when(command('AcceptTransfer', {}, ana)).thenRefused('FORBIDDEN');
-    given(routed, claimedByAna, transferToLogistics).when(command('AcceptTransfer', {}, inspector)).thenRefused('FORBIDDEN');
+    given(routed, claimedByAna, transferToLogistics).when(command('AcceptTransfer', {}, ana)).thenThrows('FORBIDDEN');
+    given(routed, claimedByAna, transferToLogistics).when(command('AcceptTransfer', {}, inspector)).thenThrows('FORBIDDEN');
     given(routed, claimedByAna, transferToLogistics).when(command('AcceptTransfer', {}, director)).then([acceptedByLogistics]);
   });
 
   it('given another department, then it cannot pass on a ticket that is not its own', () => {
-    given(routed, claimedByAna).when(request(lou, 'product')).thenRefused('FORBIDDEN');
+    given(routed, claimedByAna).when(request(lou, 'product')).thenThrows('FORBIDDEN');
   });
 });
 
@@ -443,15 +412,15 @@ describe('ReportProgress', () => {
   });
 
   it('given no responsible handler yet, then progress must wait', () => {
-    given(routed).when(progress('plan')).thenRefused('PRECONDITION_FAILED');
+    given(routed).when(progress('plan')).thenThrows('PRECONDITION_FAILED');
   });
 
   it('given an empty note, then it is refused naming note', () => {
-    given(routed, claimedByAna).when(progress('  ')).thenRefused('VALIDATION_FAILED', ['note']);
+    given(routed, claimedByAna).when(progress('  ')).thenThrows('VALIDATION_FAILED', ['note']);
   });
 
   it('given QA, an auditor or CS, then they never change the ticket', () => {
-    for (const actor of [inspector, auditor, csAgent]) given(routed, claimedByAna).when(progress('x', actor)).thenRefused('FORBIDDEN');
+    for (const actor of [inspector, auditor, csAgent]) given(routed, claimedByAna).when(progress('x', actor)).thenThrows('FORBIDDEN');
   });
 });
 
@@ -464,22 +433,22 @@ describe('ReportResult', () => {
   });
 
   it('given no claim yet, then a result is refused', () => {
-    given(routed).when(result({ summary: 'Done' })).thenRefused('PRECONDITION_FAILED');
+    given(routed).when(result({ summary: 'Done' })).thenThrows('PRECONDITION_FAILED');
   });
 
   it('given a result already reported, then another must wait for the customer', () => {
-    given(routed, claimedByAna, resultRound(1)).when(result({ summary: 'Again' })).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna, resultRound(1)).when(result({ summary: 'Again' })).thenThrows('PRECONDITION_FAILED');
   });
 
   it('given a complaint, then the result requires an apology and a corrective action, each named', () => {
     const history = [routedComplaint, managementOnComplaint, claimedByAna];
-    given(...history).when(result({ summary: 'Refunded.' })).thenRefused('VALIDATION_FAILED', ['apology', 'correctiveAction']);
+    given(...history).when(result({ summary: 'Refunded.' })).thenThrows('VALIDATION_FAILED', ['apology', 'correctiveAction']);
     given(...history)
       .when(result({ summary: 'Refunded.', apology: 'We are sorry.' }))
-      .thenRefused('VALIDATION_FAILED', ['correctiveAction']);
+      .thenThrows('VALIDATION_FAILED', ['correctiveAction']);
     given(...history)
       .when(result({ summary: 'Refunded.', apology: ' ', correctiveAction: 'Daily reconciliation of card charges.' }))
-      .thenRefused('VALIDATION_FAILED', ['apology']);
+      .thenThrows('VALIDATION_FAILED', ['apology']);
   });
 
   it('given a complaint with both remedies, then they are recorded with the result', () => {
@@ -502,11 +471,11 @@ describe('ReportResult', () => {
   });
 
   it('given an empty summary, then it is refused naming summary', () => {
-    given(routed, claimedByAna).when(result({ summary: '' })).thenRefused('VALIDATION_FAILED', ['summary']);
+    given(routed, claimedByAna).when(result({ summary: '' })).thenThrows('VALIDATION_FAILED', ['summary']);
   });
 
   it('given another department, then it is forbidden', () => {
-    given(routed, claimedByAna).when(result({ summary: 'x' }, lou)).thenRefused('FORBIDDEN');
+    given(routed, claimedByAna).when(result({ summary: 'x' }, lou)).thenThrows('FORBIDDEN');
   });
 });
 
@@ -539,19 +508,19 @@ describe('ReopenTicket (a further handling round)', () => {
   });
 
   it('given a ticket still being handled, then it cannot be reopened', () => {
-    given(routed, claimedByAna).when(reopen(1, 600)).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna).when(reopen(1, 600)).thenThrows('PRECONDITION_FAILED');
   });
 
   it('given an objection to a round not yet handled, then it is refused', () => {
-    given(routed, claimedByAna, resultRound(1)).when(reopen(2, 600)).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna, resultRound(1)).when(reopen(2, 600)).thenThrows('PRECONDITION_FAILED');
   });
 
   it('given the system naming another department, then only management may do that', () => {
-    given(routed, claimedByAna, resultRound(1)).when(reopen(1, 600, routingProcess, 'logistics')).thenRefused('FORBIDDEN');
+    given(routed, claimedByAna, resultRound(1)).when(reopen(1, 600, routingProcess, 'logistics')).thenThrows('FORBIDDEN');
   });
 
   it('given a department role, then reopening is forbidden', () => {
-    given(routed, claimedByAna, resultRound(1)).when(reopen(1, 600, ana)).thenRefused('FORBIDDEN');
+    given(routed, claimedByAna, resultRound(1)).when(reopen(1, 600, ana)).thenThrows('FORBIDDEN');
   });
 });
 
@@ -609,11 +578,11 @@ describe('rounds exhausted: management takes over', () => {
   });
 
   it('given a ticket being handled, then rounds cannot be exhausted', () => {
-    given(routed, claimedByAna).when(escalate(1)).thenRefused('PRECONDITION_FAILED');
+    given(routed, claimedByAna).when(escalate(1)).thenThrows('PRECONDITION_FAILED');
   });
 
   it('given a handler, then it is forbidden', () => {
-    given(...handedOver).when(command('EscalateToManagement', { round: 3, objection: 'x' }, ana)).thenRefused('FORBIDDEN');
+    given(...handedOver).when(command('EscalateToManagement', { round: 3, objection: 'x' }, ana)).thenThrows('FORBIDDEN');
   });
 });
 
@@ -714,7 +683,7 @@ describe('CheckDeadlines', () => {
   });
 
   it('given anyone but the system, then it is forbidden', () => {
-    given(routed).when(command('CheckDeadlines', {}, director, at(100))).thenRefused('FORBIDDEN');
+    given(routed).when(command('CheckDeadlines', {}, director, at(100))).thenThrows('FORBIDDEN');
   });
 });
 
@@ -743,7 +712,7 @@ describe('CloseHandling', () => {
   it('given a closed ticket, then progress is refused', () => {
     given(routed, claimedByAna, resultRound(1), { type: 'HandlingClosed', data: { outcome: 'satisfied', round: 1 } })
       .when(command('ReportProgress', { note: 'x' }, ana))
-      .thenRefused('PRECONDITION_FAILED');
+      .thenThrows('PRECONDITION_FAILED');
   });
 });
 
@@ -754,7 +723,7 @@ describe('ownership: only the responsible handler works a claimed ticket', () =>
       command('ReportResult', { summary: 'Refund issued.' }, bo),
       command('RequestTransfer', { toDepartment: 'logistics', reason: 'Looks like a parcel question.' }, bo),
     ]) {
-      given(routed, claimedByAna, planned).when(cmd).thenRefused('FORBIDDEN');
+      given(routed, claimedByAna, planned).when(cmd).thenThrows('FORBIDDEN');
       let refusal: DomainError | undefined;
       try {
         decide(cmd, [routed, claimedByAna, planned].reduce(evolve, initialState), policy);
@@ -803,15 +772,15 @@ describe('ownership: only the responsible handler works a claimed ticket', () =>
     given(routed, claimedByAna, toBo)
       .when(command('ReportProgress', { note: 'Taking over.' }, bo))
       .then([{ type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'Taking over.', firstResponse: true } }]);
-    given(routed, claimedByAna, toBo).when(command('ReportProgress', { note: 'Still here.' }, ana)).thenRefused('FORBIDDEN');
+    given(routed, claimedByAna, toBo).when(command('ReportProgress', { note: 'Still here.' }, ana)).thenThrows('FORBIDDEN');
   });
 
   it('given a reassignment without a reason, then it is refused naming reason; a first naming needs none', () => {
     given(routed, claimedByAna)
       .when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo' }, billingManager))
-      .thenRefused('VALIDATION_FAILED', ['reason']);
+      .thenThrows('VALIDATION_FAILED', ['reason']);
     given(routed, claimedByAna)
       .when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo', reason: '   ' }, director))
-      .thenRefused('VALIDATION_FAILED', ['reason']);
+      .thenThrows('VALIDATION_FAILED', ['reason']);
   });
 });

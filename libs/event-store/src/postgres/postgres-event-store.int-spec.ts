@@ -1,5 +1,5 @@
 import { chainHash, GENESIS_HASH, newId, type NewEvent, type RecordedEvent } from '@handoff/contracts';
-import { createTestDatabase, type TestDatabase, uniqueSuffix } from '@handoff/testing';
+import { createTestDatabase, eventually, type TestDatabase, uniqueSuffix } from '@handoff/testing';
 import { Client } from 'pg';
 import { ConcurrencyConflict, DuplicateEventId, NO_STREAM, type Subscription } from '../event-store';
 import { eventStoreContract } from '../event-store.contract';
@@ -174,7 +174,7 @@ describe('PostgreSQL event store', () => {
     it('wakes subscribers through LISTEN/NOTIFY without waiting for the poll interval', async () => {
       await subscribeWith({ pollIntervalMs: 60_000 }, async (received) => {
         await store.append(`${prefix}ticket-1`, [newEvent()], NO_STREAM);
-        await until(() => received.length === 1, 5_000);
+        await eventually(() => received.length === 1, 'received.length === 1', 5_000);
       });
     });
 
@@ -186,14 +186,14 @@ describe('PostgreSQL event store', () => {
         await sleep(400);
         expect(received).toEqual([]);
         await raw.query('COMMIT');
-        await until(() => received.length === 1, 5_000);
+        await eventually(() => received.length === 1, 'received.length === 1', 5_000);
       });
     });
 
     it('falls back to polling when no notification arrives at all', async () => {
       await subscribeWith({ pollIntervalMs: 100, notifyChannel: `unused_${uniqueSuffix()}` }, async (received) => {
         await store.append(`${prefix}ticket-1`, [newEvent()], NO_STREAM);
-        await until(() => received.length === 1, 5_000);
+        await eventually(() => received.length === 1, 'received.length === 1', 5_000);
       });
     });
 
@@ -238,13 +238,6 @@ function newEvent(): NewEvent {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
