@@ -5,7 +5,7 @@ import { Bar, BarChart, CartesianGrid, Cell, ReferenceArea, ResponsiveContainer,
 import { api, apiUrl } from '../../api';
 import { Field, formatDuration, formatInstant, formatPercent, Notice, Panel } from '../../ui';
 // The one reading of a KPI from its figures, the services' own: a plain function that imports nothing.
-import { kpiValue } from '@handoff/contracts/api';
+import { kpiValue } from '@handoff/contracts/api/kpis';
 import type { ComplaintReport, GroupBy, Granularity, KpiFigures, KpiName, KpiReport, KpiRow, PolicyBasis, Target } from './kpi-types';
 import { MetBadge } from './tabs';
 import { DEFAULT_TIME_ZONE, fromLocalInput, RANGE_CHOICES, rangeOf, type Range, type RangeChoice } from './zoned-time';

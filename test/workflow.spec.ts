@@ -26,15 +26,15 @@ import {
   ticketIdForContact,
   typedEventOf,
 } from '@handoff/contracts';
-import { confirmationsDecider } from '../../../followup/src/confirmations/confirmations.decider';
-import { react as followupReact } from '../../../followup/src/confirmations/confirmations.react';
-import { DEFAULT_CLASSIFICATION_RULES, classify } from '../../../intake/src/contacts/classification';
-import { type IntakeCommand, contactsDecider } from '../../../intake/src/contacts/contacts.decider';
-import { react as intakeReact } from '../../../intake/src/contacts/contacts.react';
-import { type RoutingCommand, ticketsDecider } from '../../../routing/src/tickets/tickets.decider';
-import { react as routingReact } from '../../../routing/src/tickets/tickets.react';
-import { lifecycleOf } from './lifecycle';
-import type { FollowupCommand } from '../../../followup/src/confirmations/confirmations.decider';
+import { confirmationsDecider } from '../apps/followup/src/confirmations/confirmations.decider';
+import { react as followupReact } from '../apps/followup/src/confirmations/confirmations.react';
+import { DEFAULT_CLASSIFICATION_RULES, classify } from '../apps/intake/src/contacts/classification';
+import { type IntakeCommand, contactsDecider } from '../apps/intake/src/contacts/contacts.decider';
+import { react as intakeReact } from '../apps/intake/src/contacts/contacts.react';
+import { type RoutingCommand, ticketsDecider } from '../apps/routing/src/tickets/tickets.decider';
+import { react as routingReact } from '../apps/routing/src/tickets/tickets.react';
+import { lifecycleOf } from '../apps/evaluation/src/timeline/lifecycle';
+import type { FollowupCommand } from '../apps/followup/src/confirmations/confirmations.decider';
 
 const T0 = Date.parse('2025-03-03T01:00:00.000Z');
 const MINUTE = 60_000;
