@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import { z } from 'zod';
 import { conversationStreamId, freeText, newId, parseOrThrow, type Actor } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { Allow, CurrentActor, RequestId } from '@handoff/platform';
-import { commandMetadata } from '../commands';
+import { Allow, CurrentActor, RequestId, commandMetadata } from '@handoff/platform';
 import { conversationDecider, NOTE_WRITERS } from './conversation.decider';
 import { ConversationReader, type TicketConversationView } from './conversation.reader';
 

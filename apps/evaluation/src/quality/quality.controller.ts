@@ -2,8 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Qu
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, isoInstantSchema, parseOrThrow, periodSchema, storableString, type Actor, type CorrectiveActionView, type SampleSummary } from '@handoff/contracts';
-import { Allow, CONFIG, CurrentActor, RequestId } from '@handoff/platform';
-import { commandMetadata } from '../commands';
+import { Allow, CONFIG, CurrentActor, RequestId, commandMetadata } from '@handoff/platform';
 import type { EvaluationConfig } from '../config';
 import { isPeriod } from '@handoff/service-time';
 import { assertMaySuperviseTeam, teamSchema } from '../teams';

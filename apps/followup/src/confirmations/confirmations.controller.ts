@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@ne
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, hasForbiddenCharacters, parseOrThrow, storableString, type Actor } from '@handoff/contracts';
-import { Allow, CurrentActor, RequestId } from '@handoff/platform';
-import { commandMetadata, ConfirmationsService, describeState } from './confirmations.service';
+import { Allow, CurrentActor, RequestId, commandMetadata } from '@handoff/platform';
+import { ConfirmationsService, describeState } from './confirmations.service';
 
 const confirmationSchema = z.discriminatedUnion('satisfied', [
   z.strictObject({ satisfied: z.literal(true) }),

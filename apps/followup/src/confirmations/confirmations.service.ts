@@ -37,9 +37,6 @@ export class ConfirmationsService {
   }
 }
 
-export function commandMetadata(actor: Actor, requestId: string, reason?: string, now = new Date()): CommandMetadata {
-  return { now, actor, correlationId: requestId, causationId: requestId, ...(reason ? { reason } : {}) };
-}
 
 /** What the API shows of a ticket's follow-up state. */
 export function describeState(ticketId: string, state: FollowupState): FollowupTicket {

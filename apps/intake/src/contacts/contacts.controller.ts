@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags
 import type { Response } from 'express';
 import { z } from 'zod';
 import { contactPayloadSchema, freeText, parseOrThrow, type Actor } from '@handoff/contracts';
-import { Allow, apiKeyBindings, CONFIG, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
+import { Allow, apiKeyBindings, CONFIG, commandMetadata, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
-import { commandMetadata, ContactsService } from './contacts.service';
+import { ContactsService } from './contacts.service';
 
 const answerSchema = z.strictObject({
   answer: freeText(4000),

@@ -66,6 +66,3 @@ export class ContactsService {
   }
 }
 
-export function commandMetadata(actor: Actor, requestId: string, now = new Date(), reason?: string): CommandMetadata {
-  return { now, actor, correlationId: requestId, causationId: requestId, ...(reason ? { reason } : {}) };
-}

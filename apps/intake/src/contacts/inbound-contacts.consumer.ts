@@ -2,9 +2,9 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DomainError, TOPICS, ValidationFailed, type Actor } from '@handoff/contracts';
 import { backoffDelay, DeadLetterReason, isTransientError, toDeadLetterMessage } from '@handoff/messaging';
-import { CONFIG, ConsumerGroups, JsonLogger, KAFKA, prefixed, ServiceMetrics } from '@handoff/platform';
+import { CONFIG, ConsumerGroups, JsonLogger, KAFKA, prefixed, ServiceMetrics, commandMetadata } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
-import { commandMetadata, ContactsService } from './contacts.service';
+import { ContactsService } from './contacts.service';
 
 const KAFKA_UPSTREAM: Actor = { id: 'system:contacts.inbound', role: 'system' };
 

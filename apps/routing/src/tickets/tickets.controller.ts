@@ -2,10 +2,10 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@ne
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, parseOrThrow, type Actor, type RoutingTicket } from '@handoff/contracts';
-import { Allow, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
+import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
-import { commandMetadata, handlerOf, TicketsService, type RoutedState } from './tickets.service';
+import { handlerOf, TicketsService, type RoutedState } from './tickets.service';
 
 // No control characters or bidi overrides: these notes reach CS's screens, the timeline and logs.
 const text = (max: number) => freeText(max);
@@ -96,7 +96,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'AssignHandler',
       data: { mode: 'manager', handlerId, ...(reason ? { reason } : {}) },
-      metadata: commandMetadata(actor, requestId, new Date(), reason),
+      metadata: commandMetadata(actor, requestId, reason),
     });
     return summary(ticketId, state);
   }
@@ -146,7 +146,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'RequestTransfer',
       data: { toDepartment, reason },
-      metadata: commandMetadata(actor, requestId, new Date(), reason),
+      metadata: commandMetadata(actor, requestId, reason),
     });
     return summary(ticketId, state);
   }
@@ -173,7 +173,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'RefuseTransfer',
       data: { reason },
-      metadata: commandMetadata(actor, requestId, new Date(), reason),
+      metadata: commandMetadata(actor, requestId, reason),
     });
     return summary(ticketId, state);
   }

@@ -55,9 +55,6 @@ function withFields(error: unknown): unknown {
   return error;
 }
 
-export function commandMetadata(actor: Actor, requestId: string, now = new Date(), reason?: string): CommandMetadata {
-  return { now, actor, correlationId: requestId, causationId: requestId, ...(reason ? { reason } : {}) };
-}
 
 export function handlerOf(state: RoutedState): string | undefined {
   return state.status === 'in_progress' || state.status === 'result_reported' || state.status === 'with_management' ? state.handlerId : undefined;
