@@ -24,6 +24,9 @@ const COLUMNS = 'none upstream cs handler handlerOther manager managerOther mana
 const EXPECTED: Record<string, string> = {
   //                                                          none upstr cs   hdl  hdlX mgr  mgrX mgt  qa   aud
   'intake GET /health':                                       'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'intake GET /health/live':                                 'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'intake GET /health/ready':                                'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'intake GET /metrics':                                     'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
   'intake POST /v1/contacts':                                 '401  ok    ok   403  403  403  403  403  403  403',
   'intake POST /v1/tickets/{ticketId}/first-contact-answer':  '401  403   ok   403  403  403  403  403  403  403',
   'intake POST /v1/tickets/{ticketId}/hand-over':             '401  403   ok   403  403  403  403  403  403  403',
@@ -34,6 +37,9 @@ const EXPECTED: Record<string, string> = {
   'intake POST /v1/customers/erasure':                        '401  403   403  403  403  403  403  ok   403  403',
 
   'routing GET /health':                                      'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'routing GET /health/live':                                'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'routing GET /health/ready':                               'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'routing GET /metrics':                                    'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
   // The organisation's directory (departments, handler names and skills) holds no ticket: any person may read it.
   'routing GET /v1/departments':                              '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
   'routing GET /v1/departments/{department}/queue':           '401  403   ok   ok   403  ok   403  ok   ok   ok',
@@ -53,6 +59,9 @@ const EXPECTED: Record<string, string> = {
   'routing POST /v1/deadlines/check':                         '401  403   403  403  403  403  403  ok   403  403',
 
   'followup GET /health':                                     'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'followup GET /health/live':                               'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'followup GET /health/ready':                              'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'followup GET /metrics':                                   'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
   // CS's worklist: departments keep their own queues in routing.
   'followup GET /v1/followups':                               '401  403   ok   403  403  403  403  ok   ok   ok',
   'followup POST /v1/tickets/{ticketId}/confirmation':        '401  403   ok   403  403  403  403  403  403  403',
@@ -61,6 +70,9 @@ const EXPECTED: Record<string, string> = {
   'followup GET /v1/tickets/{ticketId}/customer':             '401  403   ok   403  403  403  403  ok   ok   ok',
 
   'evaluation GET /health':                                   'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'evaluation GET /health/live':                             'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'evaluation GET /health/ready':                            'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
+  'evaluation GET /metrics':                                 'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
   // A department reads the history of the tickets it has held, and only those.
   'evaluation GET /v1/tickets/{ticketId}/timeline':           '401  403   ok   ok   403  ok   403  ok   ok   ok',
   // The conversation is read by whoever reads the timeline; notes are written by those who work the ticket, not by QA or auditors.

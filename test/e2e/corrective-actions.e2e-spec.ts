@@ -1,15 +1,6 @@
+import { periodOf } from '@handoff/service-time';
 import { contact } from '../support/contacts';
 import { eventually, TestSystem } from '../support/system';
-
-/** The ISO week (`2026-W49`) an instant falls in, in the KPI time zone's calendar (Asia/Shanghai, UTC+8, no DST). */
-function isoWeekOf(instant: Date): string {
-  const local = new Date(instant.getTime() + 8 * 3600_000);
-  const day = (local.getUTCDay() + 6) % 7; // Monday 0
-  const thursday = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - day + 3));
-  const firstThursday = new Date(Date.UTC(thursday.getUTCFullYear(), 0, 4));
-  const week = 1 + Math.round((thursday.getTime() - firstThursday.getTime()) / (7 * 86_400_000) - ((firstThursday.getUTCDay() + 6) % 7) / 7 + 3 / 7);
-  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}
 
 /**
  * A corrective action from QA's inspection reaches the agent it is addressed to: she sees it, marks
@@ -35,7 +26,7 @@ describe('corrective actions followed up by the people they concern', () => {
     expect((await agent.post('intake', `/v1/tickets/${ticketId}/first-contact-answer`, { answer: 'Sundays 10 to 4.', customerSatisfied: true })).status).toBe(200);
     await eventually(async () => (await qa.get('evaluation', `/v1/tickets/${ticketId}/timeline`)).body?.lifecycle?.outcome === 'satisfied', 'the ticket closed');
 
-    const sample = await qa.post('evaluation', '/v1/qa/samples', { team: 'cs', period: isoWeekOf(new Date()), seed: 1 });
+    const sample = await qa.post('evaluation', '/v1/qa/samples', { team: 'cs', period: periodOf(new Date().toISOString(), 'week', 'Asia/Shanghai'), seed: 1 });
     expect(sample.status).toBe(201);
     expect(sample.body.ticketIds).toContain(ticketId);
     const rubric = (await qa.get('evaluation', '/v1/qa/rubric')).body;

@@ -257,6 +257,8 @@ describe('the department console: complaints, passes between departments, assign
       await director.page.locator(`[data-testid="queue-row"][data-ticket-id="${ticketId}"]`).getByRole('link').click();
       const managed = director.page.getByTestId('ticket-panel');
       await managed.getByLabel('Handler', { exact: true }).selectOption('logistics-ma');
+      // Taking it from the handler logistics' strategy named needs a reason on the record.
+      await managed.getByLabel('Reason (needed when someone holds it)').fill('logistics-ma knows this courier');
       await managed.getByRole('button', { name: 'Assign' }).click();
       await expectText(managed.getByTestId('ticket-handler'), /logistics-ma/);
     } finally {

@@ -103,7 +103,7 @@ export default {
     done: 'Assigned to {{handler}}.',
     handler: 'Handler',
     responsibleNow: ' — responsible now',
-    reason: 'Reason (optional)',
+    reason: 'Reason (needed when someone holds it)',
   },
   progress: {
     title: 'Progress for CS',

@@ -105,7 +105,7 @@ const zh: Catalogue<typeof en> = {
     done: '已指派给 {{handler}}。',
     handler: '经办人',
     responsibleNow: ' — 当前负责',
-    reason: '原因（选填）',
+    reason: '原因（已有负责人时必填）',
   },
   progress: {
     title: '向客服反馈进度',
