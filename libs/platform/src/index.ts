@@ -16,3 +16,4 @@ export * from './metrics';
 export * from './kafka-lag';
 export * from './relay-lag';
 export * from './readiness';
+export * from './start-when-available';
