@@ -129,15 +129,14 @@ describe('text that cannot be stored', () => {
 
   it.each(paths.map((path) => [path.join('.'), path] as const))('refuses a lone surrogate in %s, naming the field', (field, path) => {
     for (const surrogate of lone) {
-      expect(errorsOf(withValue(path, `ok${surrogate}`))).toContainEqual({ field, message: 'contains text that cannot be stored (a lone surrogate)' });
+      expect(errorsOf(withValue(path, `ok${surrogate}`))).toContainEqual(expect.objectContaining({ field, message: 'contains text that cannot be stored (a lone surrogate)' }));
     }
   });
 
   it('refuses one in the platform of a social-media contact', () => {
-    expect(errorsOf({ ...valid, channel: 'social_media', platform: 'we\ud800chat' })).toContainEqual({
-      field: 'platform',
-      message: 'contains text that cannot be stored (a lone surrogate)',
-    });
+    expect(errorsOf({ ...valid, channel: 'social_media', platform: 'we\ud800chat' })).toContainEqual(
+      expect.objectContaining({ field: 'platform', message: 'contains text that cannot be stored (a lone surrogate)' }),
+    );
   });
 
   it('accepts whole surrogate pairs (emoji, rare CJK) in free text and names', () => {
