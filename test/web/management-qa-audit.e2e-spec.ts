@@ -212,7 +212,8 @@ describe('the consoles: management, quality inspection and audit', () => {
       await consoles.signIn(page, 'qa', 'inspector-2');
       await page.getByTestId('qa-read-only').waitFor();
       await page.goto(`/#/auditor/${tickets.complaintOpen}`);
-      await page.getByTestId('audit-timeline').waitFor();
+      // The history is read from evaluation when the screen opens; a loaded machine needs more than the default 15 s.
+      await page.getByTestId('audit-timeline').waitFor({ timeout: 30_000 });
       for (const name of [/claim/i, /assign/i, /transfer/i, /result/i, /confirm/i, /progress/i]) {
         expect([String(name), await page.getByRole('button', { name }).count()]).toEqual([String(name), 0]);
       }

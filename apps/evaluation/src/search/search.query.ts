@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, PRIORITIES, TICKET_TYPES, departmentSchema, isoInstantSchema, ValidationFailed } from '@handoff/contracts';
+import { CHANNELS, PRIORITIES, TICKET_TYPES, departmentSchema, isoInstantSchema, storableString, ValidationFailed } from '@handoff/contracts';
 import { TICKET_STATUSES } from './search.entities';
 
 export const MAX_SEARCH_PAGE = 100;
@@ -56,8 +56,7 @@ export type SearchQuery = z.infer<typeof searchQuerySchema>;
 /** While CS records a contact: the phone or e-mail typed so far. */
 export const openTicketsLookupSchema = z
   .strictObject({
-    phone: z
-      .string()
+    phone: storableString()
       .trim()
       .max(40, 'is too long for a phone number')
       .regex(/^\+?[\d\s().-]*\d[\d\s().-]*$/, 'must be a phone number: digits, spaces, brackets, dots or dashes, with a leading + if international')
