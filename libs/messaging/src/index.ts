@@ -7,4 +7,3 @@ export * from './dead-letter';
 export * from './event-consumer';
 export * from './bulk-rows';
 export * from './in-groups';
-export * from './sleeper';

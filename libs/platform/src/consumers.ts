@@ -19,9 +19,7 @@ import type { CommandHandler } from '@handoff/event-store';
 import { EventConsumer, inGroups, jsonLineLogger, type EventHandler } from '@handoff/messaging';
 import type { BaseConfig } from './config';
 import { ConsumerGroups } from './kafka-lag';
-import { JsonLogger } from './logger';
 import { ServiceMetrics } from './metrics';
-import { StartWhenAvailable } from './start-when-available';
 import { CONFIG, KAFKA, prefixed } from './service.module';
 
 /** One handler of an app's consumer: a read model or a process manager. */
@@ -61,13 +59,9 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
     @Inject(CONSUMERS) private readonly definitions: readonly ConsumerDefinition[],
     @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
     @Inject(ConsumerGroups) private readonly groups: ConsumerGroups,
-    @Inject(JsonLogger) private readonly logger: JsonLogger,
   ) {}
 
-  private starter: StartWhenAvailable | undefined;
-
-  /** Kafka may not be there yet: the consumer starts when it is, and readiness reports it not running until then. */
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (this.definitions.length === 0) return;
     const topics = [...new Set(this.definitions.flatMap((definition) => definition.topics))];
     const groupId = prefixed(this.config, serviceConsumerGroup(this.service));
@@ -97,15 +91,11 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
       logger: jsonLineLogger({ minLevel: this.config.LOG_LEVEL, base: { service: this.service } }),
       onDeadLettered: (reason) => this.metrics.recordDeadLetter(reason),
     });
-    this.starter = new StartWhenAvailable(`consumer group ${groupId}`, this.logger);
-    this.starter.begin(async () => {
-      await consumer.start();
-      this.consumer = consumer;
-    });
+    await consumer.start();
+    this.consumer = consumer;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.starter?.stop();
     await this.consumer?.stop();
   }
 

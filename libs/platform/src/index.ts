@@ -17,4 +17,3 @@ export * from './kafka-lag';
 export * from './relay-lag';
 export * from './readiness';
 export * from './command-metadata';
-export * from './start-when-available';

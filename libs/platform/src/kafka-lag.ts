@@ -95,16 +95,9 @@ export class KafkaLag {
 
   private async connect(): Promise<Admin> {
     this.admin ??= this.kafka.admin();
-    const admin = this.admin;
-    this.connected ??= withTimeout(admin.connect(), 'admin connection');
-    try {
-      await this.connected;
-    } catch (error) {
-      // Not kept: the next ask tries a fresh connection (the broker may be back by then).
-      await this.reset();
-      throw error;
-    }
-    return admin;
+    this.connected ??= withTimeout(this.admin.connect(), 'admin connection');
+    await this.connected;
+    return this.admin;
   }
 
   private async reset(): Promise<void> {

@@ -15,7 +15,6 @@ import { consumersReadiness, relayReadiness } from './readiness';
 import { AuthGuard } from './http';
 import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { JsonLogger } from './logger';
-import { StartWhenAvailable } from './start-when-available';
 import { MetricsController, observeAppends, ServiceMetrics, type Sample } from './metrics';
 import { RelayLagProbe } from './relay-lag';
 
@@ -55,26 +54,17 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault | null,
     @Inject(KafkaLag) private readonly lag: KafkaLag,
-    @Inject(JsonLogger) logger: JsonLogger,
-  ) {
-    this.starter = new StartWhenAvailable('the relay', logger);
-  }
+  ) {}
 
-  private readonly starter: StartWhenAvailable;
-
-  /** Kafka may not be there yet: the relay starts when it is, and readiness reports it stopped until then. */
-  onApplicationBootstrap(): void {
-    this.starter.begin(async () => {
-      await ensureTopics(
-        this.kafka,
-        ALL_TOPICS.map((topic) => ({ topic: prefixed(this.config, topic), numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })),
-      );
-      await this.relay.start();
-    });
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureTopics(
+      this.kafka,
+      ALL_TOPICS.map((topic) => ({ topic: prefixed(this.config, topic), numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })),
+    );
+    await this.relay.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.starter.stop();
     await this.relay.stop();
     await this.lag.close();
     await this.store.close();

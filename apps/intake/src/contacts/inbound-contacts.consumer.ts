@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DomainError, TOPICS, ValidationFailed, type Actor } from '@handoff/contracts';
 import { backoffDelay, DeadLetterReason, isTransientError, toDeadLetterMessage } from '@handoff/messaging';
-import { CONFIG, ConsumerGroups, JsonLogger, KAFKA, prefixed, ServiceMetrics, StartWhenAvailable, commandMetadata } from '@handoff/platform';
+import { CONFIG, ConsumerGroups, JsonLogger, KAFKA, prefixed, ServiceMetrics, commandMetadata } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { ContactsService } from './contacts.service';
 
@@ -29,50 +29,35 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
     private readonly groups: ConsumerGroups,
   ) {
     this.groupId = prefixed(config, 'handoff-intake.contacts-inbound');
-    this.starter = new StartWhenAvailable('the contacts.inbound consumer', logger);
   }
 
-  private readonly starter: StartWhenAvailable;
-
-  /** Kafka may not be there yet: the consumer starts when it is, and readiness reports it not running until then. */
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     let joined = false;
     this.groups.register({
       groupId: this.groupId,
       topics: [prefixed(this.config, TOPICS.contactsInbound)],
       state: () => ({ running: this.running, joined }),
     });
-    this.starter.begin(
-      async () => {
-        this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
-        await this.producer.connect();
-        this.consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS });
-        this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-          joined = true;
-        });
-        this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-          if (!payload.restart) this.running = false;
-        });
-        await this.consumer.connect();
-        await this.consumer.subscribe({ topic: prefixed(this.config, TOPICS.contactsInbound), fromBeginning: true });
-        await this.consumer.run({
-          partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
-          eachMessage: ({ topic, partition, message }) => this.receive(topic, partition, message),
-        });
-        this.running = true;
-      },
-      async () => {
-        await this.consumer?.disconnect().catch(() => undefined);
-        await this.producer?.disconnect().catch(() => undefined);
-        this.consumer = undefined;
-        this.producer = undefined;
-      },
-    );
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      joined = true;
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.running = false;
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: prefixed(this.config, TOPICS.contactsInbound), fromBeginning: true });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
+      eachMessage: ({ topic, partition, message }) => this.receive(topic, partition, message),
+    });
+    this.running = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    await this.starter.stop();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
