@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
 import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicySchema, type DeadlinePolicy } from '@handoff/service-time';
+import { DEFAULT_QUEUE_ORDER, queueOrderSchema, type QueueOrderPolicy } from './queue/queue-order';
 import { DEFAULT_ORGANISATION, departmentOf, organisationSchema, type Organisation } from './organisation/organisation';
 import { DEFAULT_ROUTING_RULES, routingRulesSchema, type RoutingRules } from './tickets/routing-rules';
 import { DEFAULT_ESCALATION_POLICY, escalationPolicySchema, type EscalationPolicy, type RoutingPolicy } from './tickets/tickets.decider';
@@ -15,6 +16,8 @@ export const routingConfigSchema = baseConfigSchema('routing', 3002)
     ESCALATION_POLICY_FILE: policyFile<EscalationPolicy>(escalationPolicySchema as never, DEFAULT_ESCALATION_POLICY),
     /** JSON file with the departments, their handlers (id, name, skills), managers and assignment strategy. */
     ORGANISATION_FILE: policyFile<Organisation>(organisationSchema as never, DEFAULT_ORGANISATION),
+    /** JSON file saying how a department's queue is ordered by urgency (see queue/queue-order.ts). */
+    QUEUE_ORDER_FILE: policyFile<QueueOrderPolicy>(queueOrderSchema as never, DEFAULT_QUEUE_ORDER),
     /** How often the sweeper looks for deadlines and escalation points that have come due. */
     DEADLINE_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     /** Lets `POST /v1/deadlines/check` take `asOf`: for tests and demos, never in production. */

@@ -13,6 +13,7 @@ import { ErrorFilter, EVENT_STORE, installBodyParser, JsonLogger, loadConfig, si
 import { createTestDatabase, eventually, kafkaBrokers, type TestDatabase, testServerUrl, uniqueSuffix } from '@handoff/testing';
 import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import { routingConfigSchema } from './config';
+import { compareUrgency, DEFAULT_QUEUE_ORDER, urgencyKeyOf } from './queue/queue-order';
 import { RoutingModule } from './routing.module';
 
 /**
@@ -60,6 +61,8 @@ const ORGANISATION = policy('organisation.json', {
       ],
       managers: [{ id: 'm-lin', name: 'Lin' }],
     },
+    // Only the paging test routes here: hundreds of tickets nobody picks up.
+    { id: 'archive', name: 'Archive', strategy: 'manual', handlers: [{ id: 'h-arc', name: 'Arc', skills: [] }], managers: [] },
     { id: 'customer_care', name: 'Customer care', strategy: 'manual', handlers: [{ id: 'h-cai', name: 'Cai', skills: [] }], managers: [] },
   ],
 });
@@ -67,6 +70,7 @@ const RULES = policy('rules.json', {
   rules: [
     { name: 'billing', department: 'billing', categories: ['billing'] },
     { name: 'logistics', department: 'logistics', categories: ['logistics'] },
+    { name: 'archive', department: 'archive', categories: ['archive'] },
   ],
   defaultDepartment: 'customer_care',
 });
@@ -165,6 +169,23 @@ describe('routing service on a real broker and PostgreSQL', () => {
 
   /** What intake does: seal the customer, record TicketHandedOver in its store and publish it on `intake.events`. */
   async function handOver(data: Partial<TicketHandedOverData> & Pick<TicketHandedOverData, 'category' | 'type'>, occurredAt = new Date()): Promise<string> {
+    const { ticketId, messages } = await recordHandOver(data, occurredAt);
+    await producer.send({ topic: prefix + TOPICS.intakeEvents, acks: -1, messages });
+    return ticketId;
+  }
+
+  /** Many hand-overs at once: each recorded in intake's store, all published together. */
+  async function handOverMany(count: number, dataOf: (index: number) => Partial<TicketHandedOverData> & Pick<TicketHandedOverData, 'category' | 'type'>, occurredAtOf: (index: number) => Date): Promise<string[]> {
+    const recorded = [];
+    for (let index = 0; index < count; index++) recorded.push(await recordHandOver(dataOf(index), occurredAtOf(index)));
+    for (let start = 0; start < recorded.length; start += 250) {
+      const messages = recorded.slice(start, start + 250).flatMap((one) => one.messages);
+      await producer.send({ topic: prefix + TOPICS.intakeEvents, acks: -1, messages });
+    }
+    return recorded.map((one) => one.ticketId);
+  }
+
+  async function recordHandOver(data: Partial<TicketHandedOverData> & Pick<TicketHandedOverData, 'category' | 'type'>, occurredAt: Date) {
     const ticketId = newId();
     const customer = data.customer ?? (await vault.seal({ name: CONTACT_NAME, phone: CONTACT_PHONE, email: CONTACT_EMAIL }));
     const { events } = await intakeStore.append(
@@ -190,8 +211,7 @@ describe('routing service on a real broker and PostgreSQL', () => {
       ],
       NO_STREAM,
     );
-    await producer.send({ topic: prefix + TOPICS.intakeEvents, acks: -1, messages: events.map(toKafkaMessage) });
-    return ticketId;
+    return { ticketId, messages: events.map(toKafkaMessage) };
   }
 
   async function call(method: string, path: string, bearer: string, body?: unknown, base = routingUrl): Promise<{ status: number; body: Json }> {
@@ -210,7 +230,21 @@ describe('routing service on a real broker and PostgreSQL', () => {
   }
 
   const rowOf = async (department: string, ticketId: string, query = ''): Promise<Json | undefined> =>
-    (await queue(department, director, query)).tickets.find((row: Json) => row.ticketId === ticketId);
+    (await queue(department, director, query)).items.find((row: Json) => row.ticketId === ticketId);
+
+  /** Every page of a queue, following `nextCursor`; `between` runs after each page (to insert while paging). */
+  async function allPages(department: string, limit: number, between?: () => Promise<void>): Promise<Json[]> {
+    const items: Json[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Json = await queue(department, director, `?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.items.length).toBeLessThanOrEqual(limit);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+      if (cursor) await between?.();
+    } while (cursor);
+    return items;
+  }
 
   /** Reads server-sent events with fetch, as a browser's EventSource would (token in the query). */
   function liveQueue(base: string, department: string, bearer: string): LiveQueue {
@@ -437,8 +471,8 @@ describe('routing service on a real broker and PostgreSQL', () => {
     }, 'the stale ticket escalated by the sweeper');
     // Resolution was due two hours ago; management is called in four hours after that.
     expect(row).toMatchObject({ overdue: true, managementInvolved: true, escalation: { breached: true, level: 'management', resolution: 'department_manager' } });
-    expect((await queue('customer_care', director, '?overdue=true')).tickets.map((found: Json) => found.ticketId)).toContain(tickets.stale);
-    expect((await queue('customer_care', director, '?overdue=false')).tickets.map((found: Json) => found.ticketId)).not.toContain(tickets.stale);
+    expect((await queue('customer_care', director, '?overdue=true')).items.map((found: Json) => found.ticketId)).toContain(tickets.stale);
+    expect((await queue('customer_care', director, '?overdue=false')).items.map((found: Json) => found.ticketId)).not.toContain(tickets.stale);
   });
 
   it('sweeps as of an injected instant only where the clock override is on, and only for management', async () => {
@@ -476,5 +510,58 @@ describe('routing service on a real broker and PostgreSQL', () => {
     expect(read.body).toEqual({ ticketId, customer: { status: 'erased' } });
     expect((await call('GET', `/v1/tickets/${ticketId}`, ana)).body.customer).toEqual({ status: 'erased' });
     expect(await clearReads(ticketId)).toEqual([]);
+  });
+
+  it('pages a department queue of more than 500 tickets most urgent first, none missed or repeated while more arrive', async () => {
+    const customer = await vault.seal({ name: CONTACT_NAME, phone: CONTACT_PHONE });
+    const priorities = ['low', 'normal', 'high', 'urgent'] as const;
+    const now = Date.now();
+    const seed = (count: number, offset: number) =>
+      handOverMany(
+        count,
+        (index) => ({ type: (index + offset) % 5 === 0 ? 'complaint' : 'suggestion', category: 'archive', priority: priorities[(index + offset) % 4], customer }),
+        // Spread over ten hours back, so deadlines and head starts interleave.
+        (index) => new Date(now - (((index + offset) * 7919) % 600) * MINUTE),
+      );
+    const seeded = await seed(620, 0);
+    await eventually(async () => (await allPages('archive', 500)).length === 620, 'all 620 tickets in the archive queue', 60_000);
+
+    const firstPage = await queue('archive', director, '?limit=500');
+    expect(firstPage.items).toHaveLength(500);
+    expect(firstPage.nextCursor).toEqual(expect.any(String));
+    expect(firstPage.order.mode).toBe('deadline_with_priority_lead');
+
+    // Pages of 100 while 30 more tickets arrive between pages: each seeded ticket exactly once.
+    let arriving = 0;
+    const paged = await allPages('archive', 100, async () => {
+      if (arriving < 90) await seed(15, 1000 + arriving);
+      arriving += 15;
+    });
+    const ids = paged.map((row: Json) => row.ticketId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const seen = new Set(ids);
+    expect(seeded.filter((ticketId) => !seen.has(ticketId))).toEqual([]);
+
+    // In urgency order across page boundaries, as the pure order says.
+    const keyOf = (row: Json) => {
+      const due = row.deadlines.running.map((kind: string) => Date.parse(kind === 'first_response' ? row.deadlines.firstResponseDueAt : row.deadlines.resolutionDueAt));
+      return urgencyKeyOf(DEFAULT_QUEUE_ORDER, { ticketId: row.ticketId, priority: row.priority, nextDueAt: due.length ? new Date(Math.min(...due)) : null });
+    };
+    const outOfOrder = paged.slice(1).filter((row: Json, index: number) => compareUrgency(keyOf(paged[index]), keyOf(row)) > 0);
+    expect(outOfOrder).toEqual([]);
+    expect(paged[0].deadlines).toMatchObject({ countIn: 'clock', businessHours: false });
+  }, 120_000);
+
+  it('refuses a bad limit or cursor naming it, and writes nothing', async () => {
+    for (const [query, field] of [
+      ['?limit=0', 'limit'],
+      ['?limit=501', 'limit'],
+      ['?limit=many', 'limit'],
+      ['?cursor=not%2Bours', 'cursor'],
+      [`?cursor=${Buffer.from('[1,2]').toString('base64url')}`, 'cursor'],
+    ] as const) {
+      const response = await call('GET', `/v1/departments/billing/queue${query}`, director);
+      expect({ query, status: response.status, fields: response.body.fields?.map((error: Json) => error.field) }).toEqual({ query, status: 400, fields: [field] });
+    }
   });
 });

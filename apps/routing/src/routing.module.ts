@@ -9,7 +9,7 @@ import { DeadlinesController } from './deadlines/deadlines.controller';
 import { PrivacyController } from './privacy/privacy.controller';
 import { QueueController } from './queue/queue.controller';
 import { QueueNotifications } from './queue/queue.notifications';
-import { QueueReader } from './queue/queue.reader';
+import { DEADLINE_COUNTING, QUEUE_ORDER, QueueReader } from './queue/queue.reader';
 import { ROUTING_DATABASE } from './read-models';
 import { TicketsController } from './tickets/tickets.controller';
 import { react } from './tickets/tickets.react';
@@ -41,6 +41,8 @@ export class RoutingModule {
       providers: [
         TicketsService,
         QueueReader,
+        { provide: QUEUE_ORDER, useValue: config.QUEUE_ORDER_FILE },
+        { provide: DEADLINE_COUNTING, useValue: { policyVersion: config.DEADLINE_POLICY_FILE.version, countIn: config.DEADLINE_POLICY_FILE.countIn } },
         CustomerAccess,
         QueueNotifications,
         DeadlineSweeper,

@@ -11,3 +11,4 @@ export * from './contact-payload';
 export * from './storable-text';
 export * from './ticket-order';
 export * from './api';
+export * from './paging';

@@ -20,6 +20,7 @@ describe('computeDeadlines with the default policy (business time, Asia/Shanghai
       firstResponseDueAt: at('2025-06-02T10:30:00+08:00'),
       resolutionDueAt: at('2025-06-05T10:00:00+08:00'),
       policyVersion: 'default-1',
+      countIn: 'business',
     });
   });
 
@@ -52,6 +53,7 @@ describe('computeDeadlines in clock time', () => {
       firstResponseDueAt: at('2025-06-06T22:30:00+08:00'),
       resolutionDueAt: at('2025-06-07T22:00:00+08:00'),
       policyVersion: 'clock-1',
+      countIn: 'clock',
     });
   });
 
@@ -64,7 +66,7 @@ describe('computeDeadlines in clock time', () => {
     expect(clock.calendar).toEqual(ALWAYS_OPEN);
     const from = at('2025-10-25T21:13:00Z');
     const business = computeDeadlines({ ...clock, countIn: 'business' }, { type: 'suggestion', priority: 'low', from });
-    expect(computeDeadlines(clock, { type: 'suggestion', priority: 'low', from })).toEqual(business);
+    expect(computeDeadlines(clock, { type: 'suggestion', priority: 'low', from })).toEqual({ ...business, countIn: 'clock' });
     expect(iso(business.resolutionDueAt)).toBe(iso(addBusinessMinutes(from, 1440, ALWAYS_OPEN)));
   });
 });
@@ -101,6 +103,7 @@ describe('which rule applies', () => {
       firstResponseDueAt: at('2025-06-02T13:05:00+08:00'),
       resolutionDueAt: at('2025-06-02T13:55:00+08:00'),
       policyVersion: '2025-06',
+      countIn: 'business',
     });
   });
 });

@@ -79,6 +79,7 @@ export interface Deadlines {
   readonly firstResponseDueAt: Date;
   readonly resolutionDueAt: Date;
   readonly policyVersion: string;
+  readonly countIn: 'business' | 'clock';
 }
 
 export function computeDeadlines(policy: DeadlinePolicy, { type, priority, from }: DeadlineRequest): Deadlines {
@@ -91,6 +92,7 @@ export function computeDeadlines(policy: DeadlinePolicy, { type, priority, from 
     firstResponseDueAt: dueAfter(minutesFor(policy.firstResponseMinutes, type, priority)),
     resolutionDueAt: dueAfter(minutesFor(policy.resolutionMinutes, type, priority)),
     policyVersion: policy.version,
+    countIn: policy.countIn,
   };
 }
 

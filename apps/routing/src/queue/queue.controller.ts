@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Sse, type MessageEvent } from '@
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { concat, interval, map, merge, of, takeUntil, type Observable } from 'rxjs';
 import { z } from 'zod';
-import { DomainError, parseOrThrow, storableString, type Actor, type Departments } from '@handoff/contracts';
+import { cursorInstant, DomainError, pageQueryShape, parseOrThrow, storableString, type Actor, type Departments } from '@handoff/contracts';
 import { Allow, CONFIG, CurrentActor } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import type { RoutingConfig } from '../config';
@@ -18,7 +18,7 @@ const queueQuerySchema = z.strictObject({
     .transform((value) => value === 'true')
     .optional(),
   handler: storableString().trim().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
+  ...pageQueryShape({ key: z.tuple([z.number().int().min(0).max(16), cursorInstant.nullable(), z.string().min(1).max(200)]), defaultLimit: 100, maxLimit: 500 }),
   /** Accepted by the AuthGuard in place of the Authorization header. */
   access_token: storableString().optional(),
 });
@@ -46,20 +46,24 @@ export class QueueController {
   @Allow(...ROUTING_READERS)
   @ApiOperation({
     summary:
-      "A department's queue, most urgent first, with deadlines and escalations, plus the transfers waiting for its answer. " +
+      "A department's queue, most urgent first, one page at a time (`{ items, nextCursor }`: pass `nextCursor` back as `cursor` for the " +
+      'next page; null on the last), with deadlines (and whether they count business hours) and escalations, plus, with the first page, ' +
+      'the transfers waiting for its answer. Urgency is priority and deadline together, as QUEUE_ORDER_FILE says (`order` in the answer). ' +
       "Department staff read their own department only; management, CS, QA and auditors read any.",
   })
   @ApiParam({ name: 'department', example: 'billing' })
   @ApiQuery({ name: 'status', required: false, enum: QUEUE_STATUSES })
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'], description: 'true: a deadline still running is past due now' })
   @ApiQuery({ name: 'handler', required: false, description: 'Only tickets this handler is responsible for' })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 200' })
+  @ApiQuery({ name: 'limit', required: false, description: 'Tickets per page, 1 to 500, default 100' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The `nextCursor` of the previous page' })
+  @ApiResponse({ status: 400, description: 'A bad filter, `limit` or `cursor`; `fields` names each.' })
   @ApiResponse({ status: 403, description: 'A department role reading another department.' })
   @ApiResponse({ status: 404, description: 'No such department in the organisation.' })
   async queue(@Param('department') department: string, @Query() query: unknown, @CurrentActor() actor: Actor) {
     this.assertMayReadQueue(actor, department);
-    const { status, overdue, handler, limit } = parseOrThrow(queueQuerySchema, query);
-    return this.reader.queue(department, { status, overdue, handler, limit }, new Date());
+    const { status, overdue, handler, limit, cursor } = parseOrThrow(queueQuerySchema, query);
+    return this.reader.queue(department, { status, overdue, handler, limit, ...(cursor ? { after: cursor } : {}) }, new Date());
   }
 
   @Sse(':department/queue/stream')

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { DeadlineKind } from '@handoff/contracts';
+import type { DeadlineCounting, DeadlineKind } from '@handoff/contracts';
 import type { EscalationStage } from '../tickets/tickets.decider';
 import type { QueueEntry, QueueStatus, RunningDeadline } from './queue.model';
 
@@ -21,6 +21,7 @@ export class DepartmentQueueRow implements QueueEntry {
   @Column({ name: 'first_response_due_at', type: 'timestamptz' }) firstResponseDueAt!: Date;
   @Column({ name: 'resolution_due_at', type: 'timestamptz' }) resolutionDueAt!: Date;
   @Column({ name: 'deadline_policy_version', type: 'text' }) deadlinePolicyVersion!: string;
+  @Column({ name: 'deadlines_count_in', type: 'text', nullable: true }) deadlinesCountIn!: DeadlineCounting | null;
   @Column({ name: 'responded_this_round', type: 'boolean' }) respondedThisRound!: boolean;
   @Column({ name: 'first_response_escalation', type: 'text' }) firstResponseEscalation!: EscalationStage;
   @Column({ name: 'resolution_escalation', type: 'text' }) resolutionEscalation!: EscalationStage;

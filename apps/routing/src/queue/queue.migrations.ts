@@ -98,4 +98,34 @@ export class AddSealedCustomerToTicketSubjects1795500000001 implements Migration
   }
 }
 
-export const QUEUE_MIGRATIONS = [CreateDepartmentQueue1795500000000, AddSealedCustomerToTicketSubjects1795500000001];
+/**
+ * The queue ordered by urgency and paged by keyset. `next_due_at` is the earliest deadline still
+ * running, kept by PostgreSQL from the columns the fold writes ('infinity' when no clock runs, so
+ * every row has a key). The urgency order is "next_due_at minus the priority's head start", so
+ * one index per department and priority, walked from a cursor, serves every page under any policy.
+ * `deadlines_count_in` says whether the deadlines count business hours (null: not recorded then).
+ */
+export class OrderDepartmentQueueByUrgency1795500000002 implements MigrationInterface {
+  readonly name = 'OrderDepartmentQueueByUrgency1795500000002';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE department_queue ADD COLUMN deadlines_count_in text');
+    await queryRunner.query(`
+      ALTER TABLE department_queue ADD COLUMN next_due_at timestamptz NOT NULL GENERATED ALWAYS AS (
+        CASE WHEN status IN ('awaiting_handler', 'in_progress')
+          THEN CASE WHEN responded_this_round THEN resolution_due_at ELSE LEAST(first_response_due_at, resolution_due_at) END
+          ELSE 'infinity'::timestamptz
+        END) STORED`);
+    await queryRunner.query('CREATE INDEX department_queue_by_urgency ON department_queue (department, priority, next_due_at, ticket_id COLLATE "C")');
+    await queryRunner.query('CREATE INDEX department_queue_incoming ON department_queue (pending_transfer_to, updated_at, ticket_id COLLATE "C") WHERE pending_transfer_to IS NOT NULL');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX department_queue_incoming');
+    await queryRunner.query('DROP INDEX department_queue_by_urgency');
+    await queryRunner.query('ALTER TABLE department_queue DROP COLUMN next_due_at');
+    await queryRunner.query('ALTER TABLE department_queue DROP COLUMN deadlines_count_in');
+  }
+}
+
+export const QUEUE_MIGRATIONS = [CreateDepartmentQueue1795500000000, AddSealedCustomerToTicketSubjects1795500000001, OrderDepartmentQueueByUrgency1795500000002];

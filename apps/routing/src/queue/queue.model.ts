@@ -1,4 +1,4 @@
-import { assertNever, type DeadlineKind, type Department, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
+import { assertNever, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
 import type { EscalationStage, QueueStatus } from '@handoff/contracts';
 
 /**
@@ -26,6 +26,8 @@ export interface QueueEntry {
   readonly firstResponseDueAt: Date;
   readonly resolutionDueAt: Date;
   readonly deadlinePolicyVersion: string;
+  /** Whether the deadlines count business hours or clock time; null when the event did not say. */
+  readonly deadlinesCountIn: DeadlineCounting | null;
   /** A progress report or a result has been given in this round: the first-response clock stopped. */
   readonly respondedThisRound: boolean;
   readonly firstResponseEscalation: EscalationStage;
@@ -155,12 +157,13 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
   }
 }
 
-function deadlineColumns(deadlines: { from: string; firstResponseDueAt: string; resolutionDueAt: string; policyVersion: string }) {
+function deadlineColumns(deadlines: Deadlines) {
   return {
     deadlinesFrom: new Date(deadlines.from),
     firstResponseDueAt: new Date(deadlines.firstResponseDueAt),
     resolutionDueAt: new Date(deadlines.resolutionDueAt),
     deadlinePolicyVersion: deadlines.policyVersion,
+    deadlinesCountIn: deadlines.countIn ?? null,
   };
 }
 
@@ -176,6 +179,12 @@ export function runningDeadlinesOf(entry: QueueEntry): RunningDeadline[] {
   return entry.respondedThisRound
     ? [resolution]
     : [{ ...base, kind: 'first_response', dueAt: entry.firstResponseDueAt, escalation: entry.firstResponseEscalation }, resolution];
+}
+
+/** The earliest deadline still running: where the queue places the ticket; null when no clock runs. */
+export function nextDueAt(entry: QueueEntry): Date | null {
+  const running = runningDeadlinesOf(entry);
+  return running.length === 0 ? null : new Date(Math.min(...running.map((deadline) => deadline.dueAt.getTime())));
 }
 
 /** Overdue: a deadline still running is past its due date. */

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
-import type { Customer, Queue, QueueItem } from '@handoff/contracts';
+import { pageOf, PRIORITIES, type Customer, type DeadlineCounting, type Queue, type QueueItem } from '@handoff/contracts';
 import { DepartmentQueueRow, TicketSubjectRow } from './queue.entities';
+import { describeQueueOrder, placeOf, type QueueOrderPolicy } from './queue-order';
 import { isOverdue, runningDeadlinesOf, type QueueEntry, type QueueStatus } from './queue.model';
 
 export interface QueueFilters {
@@ -11,36 +12,100 @@ export interface QueueFilters {
   readonly overdue?: boolean;
   readonly handler?: string;
   readonly limit: number;
+  /** The sort key of the last ticket of the previous page. */
+  readonly after?: QueueCursor;
 }
 
-/** Most urgent first: the earliest deadline still running, then the oldest ticket. */
-const NEXT_DUE = `CASE WHEN q.status IN ('awaiting_handler', 'in_progress')
-  THEN LEAST(CASE WHEN q.responded_this_round THEN NULL ELSE q.first_response_due_at END, q.resolution_due_at) END`;
+/** A queue page's cursor: rank, urgency instant (null: no clock runs), ticket id. */
+export type QueueCursor = readonly [rank: number, urgencyAt: string | null, ticketId: string];
+
+export const QUEUE_ORDER = Symbol('QUEUE_ORDER');
+export const DEADLINE_COUNTING = Symbol('DEADLINE_COUNTING');
+
+/** Incoming transfers are few; past this many the answer says so instead of stopping silently. */
+const INCOMING_LIMIT = 200;
 
 /** Reads the department queue; the API shape is made here, never the rows as they are stored. */
 @Injectable()
 export class QueueReader {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(QUEUE_ORDER) private readonly order: QueueOrderPolicy,
+    @Inject(DEADLINE_COUNTING) private readonly counting: { readonly policyVersion: string; readonly countIn: DeadlineCounting },
+  ) {}
 
+  /**
+   * One page of a department's queue, most urgent first (see queue-order.ts). Each priority is
+   * read from the urgency index starting after the cursor, and the few rows gathered are merged:
+   * `next_due_at - head start` keeps each priority's index order, so the merge is exact.
+   */
   async queue(department: string, filters: QueueFilters, now: Date): Promise<Queue> {
-    const query = this.dataSource
-      .getRepository(DepartmentQueueRow)
-      .createQueryBuilder('q')
-      .where('q.department = :department', { department });
-    if (filters.status) query.andWhere('q.status = :status', { status: filters.status });
-    if (filters.handler) query.andWhere('q.handler_id = :handler', { handler: filters.handler });
+    const parameters: unknown[] = [department];
+    const parameter = (value: unknown) => `$${parameters.push(value)}`;
+    const common = [`q.department = $1`];
+    if (filters.status) common.push(`q.status = ${parameter(filters.status)}`);
+    if (filters.handler) common.push(`q.handler_id = ${parameter(filters.handler)}`);
     if (filters.overdue !== undefined) {
-      query.andWhere(`${filters.overdue ? '' : 'NOT '}EXISTS (SELECT 1 FROM running_deadlines d WHERE d.ticket_id = q.ticket_id AND d.due_at < :now)`, {
-        now,
-      });
+      common.push(`${filters.overdue ? '' : 'NOT '}EXISTS (SELECT 1 FROM running_deadlines d WHERE d.ticket_id = q.ticket_id AND d.due_at < ${parameter(now)})`);
     }
-    const tickets = await query.orderBy(NEXT_DUE, 'ASC', 'NULLS LAST').addOrderBy('q.routed_at', 'ASC').limit(filters.limit).getMany();
-    const incoming = await this.dataSource
-      .getRepository(DepartmentQueueRow)
-      .find({ where: { pendingTransferTo: department }, order: { updatedAt: 'ASC' }, take: filters.limit });
-    const subjects = await this.subjectsOf([...tickets, ...incoming].map((row) => row.ticketId));
-    const view = (row: QueueEntry) => queueItemView(row, subjects.get(row.ticketId), now);
-    return { department, asOf: now.toISOString(), count: tickets.length, tickets: tickets.map(view), incomingTransfers: incoming.map(view) };
+    const take = filters.limit + 1;
+    const parts: string[] = [];
+    for (const priority of PRIORITIES) {
+      const { rank, leadMinutes } = placeOf(this.order, priority);
+      const where = [...common, `q.priority = ${parameter(priority)}`];
+      if (filters.after) {
+        const [afterRank, afterAt, afterId] = filters.after;
+        if (rank < afterRank) continue;
+        if (rank === afterRank) {
+          const at = afterAt === null ? `'infinity'::timestamptz` : `${parameter(afterAt)}::timestamptz + make_interval(mins => ${leadMinutes})`;
+          where.push(`(q.next_due_at, q.ticket_id COLLATE "C") > (${at}, ${parameter(afterId)})`);
+        }
+      }
+      parts.push(`(SELECT q.ticket_id, ${rank} AS rank, q.next_due_at - make_interval(mins => ${leadMinutes}) AS urgency_at
+        FROM department_queue q WHERE ${where.join(' AND ')}
+        ORDER BY q.next_due_at, q.ticket_id COLLATE "C" LIMIT ${take})`);
+    }
+    // Priorities the policy does not know (none today) are placed as normal ones.
+    const keys: { ticket_id: string; rank: number; urgency_at: Date | number | null }[] =
+      parts.length === 0
+        ? []
+        : await this.dataSource.query(
+            `SELECT ticket_id, rank, CASE WHEN isfinite(urgency_at) THEN urgency_at END AS urgency_at FROM (${parts.join(' UNION ALL ')}) page
+             ORDER BY page.rank, page.urgency_at, page.ticket_id COLLATE "C" LIMIT ${take}`,
+            parameters,
+          );
+    const rows = await this.rowsOf(keys.slice(0, filters.limit).map((key) => key.ticket_id));
+    const incoming = filters.after
+      ? []
+      : await this.dataSource.getRepository(DepartmentQueueRow).find({ where: { pendingTransferTo: department }, order: { updatedAt: 'ASC', ticketId: 'ASC' }, take: INCOMING_LIMIT + 1 });
+    const subjects = await this.subjectsOf([...rows.values(), ...incoming].map((row) => row.ticketId));
+    const view = (row: QueueEntry) => queueItemView(row, subjects.get(row.ticketId), now, this.countingOf(row));
+    const page = pageOf(
+      keys,
+      filters.limit,
+      (key) => [key.rank, key.urgency_at === null ? null : new Date(key.urgency_at).toISOString(), key.ticket_id],
+      (key) => view(rows.get(key.ticket_id)!),
+    );
+    return {
+      department,
+      asOf: now.toISOString(),
+      order: { mode: this.order.mode, description: describeQueueOrder(this.order) },
+      ...page,
+      // Only with the first page: they are answered, not worked through.
+      incomingTransfers: incoming.slice(0, INCOMING_LIMIT).map(view),
+      moreIncomingTransfers: incoming.length > INCOMING_LIMIT,
+    };
+  }
+
+  /** Rows recorded before the counting was kept borrow it from the policy in force, if it is the same version. */
+  private countingOf(row: QueueEntry): DeadlineCounting | null {
+    return row.deadlinesCountIn ?? (row.deadlinePolicyVersion === this.counting.policyVersion ? this.counting.countIn : null);
+  }
+
+  private async rowsOf(ticketIds: readonly string[]): Promise<Map<string, DepartmentQueueRow>> {
+    if (ticketIds.length === 0) return new Map();
+    const rows = await this.dataSource.getRepository(DepartmentQueueRow).findBy({ ticketId: In([...ticketIds]) });
+    return new Map(rows.map((row) => [row.ticketId, row]));
   }
 
   /** What intake handed over for a ticket: its subject and the customer, still sealed; undefined before it is projected. */
@@ -61,7 +126,7 @@ export class QueueReader {
   }
 }
 
-export function queueItemView(entry: QueueEntry, subject: string | undefined, now: Date): QueueItem {
+export function queueItemView(entry: QueueEntry, subject: string | undefined, now: Date, countIn: DeadlineCounting | null = entry.deadlinesCountIn): QueueItem {
   const stages = [entry.firstResponseEscalation, entry.resolutionEscalation];
   return {
     ticketId: entry.ticketId,
@@ -81,6 +146,9 @@ export function queueItemView(entry: QueueEntry, subject: string | undefined, no
       firstResponseDueAt: entry.firstResponseDueAt.toISOString(),
       resolutionDueAt: entry.resolutionDueAt.toISOString(),
       policyVersion: entry.deadlinePolicyVersion,
+      /** `business`: the minutes were counted in business hours; null when not known. */
+      countIn,
+      businessHours: countIn === 'business',
       running: runningDeadlinesOf(entry).map((deadline) => deadline.kind),
     },
     overdue: isOverdue(entry, now),

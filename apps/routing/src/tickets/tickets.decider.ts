@@ -6,6 +6,7 @@ import {
   type Command,
   type DeadlineKind,
   type Deadlines,
+  type DeadlineCounting,
   type Decider,
   type Department,
   DomainError,
@@ -47,6 +48,7 @@ export interface ComputedDeadlines {
   readonly firstResponseDueAt: Date;
   readonly resolutionDueAt: Date;
   readonly policyVersion: string;
+  readonly countIn?: DeadlineCounting;
 }
 
 /** The deadline policy (business hours, holidays, per type and priority) behind one function. */
@@ -527,6 +529,7 @@ function deadlinesOf(policy: RoutingPolicy, type: TicketType, priority: Priority
     firstResponseDueAt: computed.firstResponseDueAt.toISOString(),
     resolutionDueAt: computed.resolutionDueAt.toISOString(),
     policyVersion: computed.policyVersion,
+    ...(computed.countIn ? { countIn: computed.countIn } : {}),
   };
 }
 

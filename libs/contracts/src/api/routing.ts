@@ -1,6 +1,6 @@
 // What routing answers: the departments, a department's queue and a ticket's routing state.
 import type { CustomerView } from './customers';
-import type { Channel, CloseOutcome, DeadlineKind, Deadlines, Department, EscalationLevel, Priority, TicketType } from './vocabulary';
+import type { Channel, CloseOutcome, DeadlineCounting, DeadlineKind, Deadlines, Department, EscalationLevel, Page, Priority, TicketType } from './vocabulary';
 
 export const QUEUE_STATUSES = ['awaiting_handler', 'in_progress', 'result_reported', 'with_management', 'closed'] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
@@ -48,6 +48,10 @@ export interface QueueItem {
     readonly firstResponseDueAt: string;
     readonly resolutionDueAt: string;
     readonly policyVersion: string;
+    /** `business`: the minutes were counted in business hours; null when not known. */
+    readonly countIn: DeadlineCounting | null;
+    /** The deadlines count business hours (the calendar's opening hours), not the clock. */
+    readonly businessHours: boolean;
     /** The deadlines whose clocks run: the department is at work and has not met them yet. */
     readonly running: readonly DeadlineKind[];
   };
@@ -67,13 +71,16 @@ export interface QueueItem {
   readonly streamPosition: number;
 }
 
-export interface Queue {
+/** One page of a department's queue, most urgent first; `nextCursor` reads the next. */
+export interface Queue extends Page<QueueItem> {
   readonly department: Department;
   readonly asOf: string;
-  readonly count: number;
-  readonly tickets: readonly QueueItem[];
-  /** Tickets another department offers to pass to this one. */
+  /** How the queue is ordered by urgency (QUEUE_ORDER_FILE), in words. */
+  readonly order: { readonly mode: 'deadline_with_priority_lead' | 'priority_then_deadline'; readonly description: string };
+  /** Tickets another department offers to pass to this one; with the first page only. */
   readonly incomingTransfers: readonly QueueItem[];
+  /** More are offered than the first page carries. */
+  readonly moreIncomingTransfers: boolean;
 }
 
 /** A ticket's routing state, read from its stream (`GET /v1/tickets/:ticketId`). */
@@ -92,7 +99,7 @@ export interface RoutingTicket {
   readonly subject: string | null;
   /** Masked; the details in clear are behind `GET /v1/tickets/:ticketId/customer`. */
   readonly customer: CustomerView | null;
-  readonly deadlines: Deadlines;
+  readonly deadlines: Deadlines & { readonly businessHours?: boolean };
   readonly firstResponseGiven: boolean;
   readonly escalations: Readonly<Record<DeadlineKind, EscalationStage>>;
   readonly managementInvolved: boolean;

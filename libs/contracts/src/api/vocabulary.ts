@@ -35,7 +35,15 @@ export interface Deadlines {
   readonly firstResponseDueAt: string;
   readonly resolutionDueAt: string;
   readonly policyVersion: string;
+  /**
+   * Whether the minutes were counted in business hours (the calendar's opening hours) or on the
+   * clock. Absent on events recorded before it was kept.
+   */
+  readonly countIn?: DeadlineCounting;
 }
+
+export const DEADLINE_COUNTINGS = ['business', 'clock'] as const;
+export type DeadlineCounting = (typeof DEADLINE_COUNTINGS)[number];
 
 export const DEADLINE_KINDS = ['first_response', 'resolution'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
@@ -45,3 +53,12 @@ export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
 export const ESCALATION_TRIGGERS = ['first_response_overdue', 'resolution_overdue', 'rounds_exhausted'] as const;
 export type EscalationTrigger = (typeof ESCALATION_TRIGGERS)[number];
+
+/**
+ * A page of any list of the API, keyset paged: `nextCursor` (opaque) reads the next page, null
+ * on the last. See paging.ts for the convention.
+ */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}

@@ -19,14 +19,14 @@ import {
   textSchema,
   ticketTypeSchema,
 } from './common';
-import { DEADLINE_KINDS, ESCALATION_LEVELS, ESCALATION_TRIGGERS, type DeadlineKind, type Deadlines, type EscalationLevel, type EscalationTrigger } from '../api/vocabulary';
+import { DEADLINE_COUNTINGS, DEADLINE_KINDS, ESCALATION_LEVELS, ESCALATION_TRIGGERS, type DeadlineKind, type Deadlines, type EscalationLevel, type EscalationTrigger } from '../api/vocabulary';
 
 /**
  * Routing (the business departments). Stream `routing-ticket-<ticketId>`, topic `routing.events`.
  * A round is one handling by a department: round 1 when routed, +1 each time the ticket is reopened.
  */
 
-export { DEADLINE_KINDS, type DeadlineKind, type Deadlines } from '../api/vocabulary';
+export { DEADLINE_COUNTINGS, DEADLINE_KINDS, type DeadlineCounting, type DeadlineKind, type Deadlines } from '../api/vocabulary';
 
 export interface TicketRoutedData {
   readonly department: Department;
@@ -183,6 +183,7 @@ const deadlinesSchema = z.object({
   firstResponseDueAt: isoInstantSchema,
   resolutionDueAt: isoInstantSchema,
   policyVersion: textSchema,
+  countIn: z.enum(DEADLINE_COUNTINGS).optional(),
 });
 
 const positiveRound = roundSchema.min(1);
