@@ -33,8 +33,8 @@ describe('customer contact details across the whole system', () => {
     // The complaint goes all the way: auto-assigned in billing, result, confirmed.
     const management = system.as({ token: system.token('management', 'director-1') });
     const row = await eventually(async () => {
-      const queue = await management.get('routing', '/v1/departments/billing/queue');
-      return queue.body.tickets?.find((found: { ticketId: string; handlerId: string | null }) => found.ticketId === ticketId && found.handlerId);
+      const queue = await management.get('routing', '/v1/departments/billing/queue?limit=500');
+      return queue.body.items?.find((found: { ticketId: string; handlerId: string | null }) => found.ticketId === ticketId && found.handlerId);
     }, 'the complaint to be assigned');
     const handler = system.as({ token: system.token('department_handler', row.handlerId, 'billing') });
     const result = await handler.post('routing', `/v1/tickets/${ticketId}/result`, {

@@ -91,8 +91,8 @@ describe('rebuilt read models equal the live ones after the workflow scenarios',
       (async () => {
         const ticketId = await open({ subject: 'Urgent: service outage', description: 'Urgent: nothing works at our branch.' });
         const row = await eventually(async () => {
-          const queue = await management.get('routing', '/v1/departments/customer_care/queue');
-          return (queue.body.tickets ?? queue.body).find?.((item: { ticketId: string }) => item.ticketId === ticketId);
+          const queue = await management.get('routing', '/v1/departments/customer_care/queue?limit=500');
+          return queue.body.items?.find((item: { ticketId: string }) => item.ticketId === ticketId);
         }, `${ticketId} in customer care's queue`);
         const due = Date.parse(row.deadlines.firstResponseDueAt);
         for (const late of [60_000, 7 * 24 * 3600_000]) {

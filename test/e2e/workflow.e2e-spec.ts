@@ -42,15 +42,15 @@ describe('a ticket’s life across intake, routing, follow-up and evaluation', (
 
   async function awaitingConfirmation(ticketId: string, round: number) {
     return eventually(async () => {
-      const response = await cs.get('followup', '/v1/followups');
-      return response.body.awaitingConfirmation.find((item: { ticketId: string; round: number }) => item.ticketId === ticketId && item.round === round);
+      const response = await cs.get('followup', '/v1/followups?arrived=result&limit=200');
+      return response.body.items.find((item: { ticketId: string; round: number }) => item.ticketId === ticketId && item.round === round);
     }, `${ticketId} to await confirmation of round ${round}`);
   }
 
   async function queueRow(department: string, ticketId: string, as = manager(`manager-${department}`, department), where: (row: any) => boolean = () => true) {
     return eventually(async () => {
-      const response = await as.get('routing', `/v1/departments/${department}/queue`);
-      const row = (response.body.tickets ?? response.body).find?.((item: { ticketId: string }) => item.ticketId === ticketId);
+      const response = await as.get('routing', `/v1/departments/${department}/queue?limit=500`);
+      const row = response.body.items.find((item: { ticketId: string }) => item.ticketId === ticketId);
       return row && where(row) ? row : undefined;
     }, `${ticketId} in ${department}'s queue`);
   }

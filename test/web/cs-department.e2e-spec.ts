@@ -72,8 +72,8 @@ describe('the CS and department consoles: a contact from the front window to the
       expect(await fieldError(cs.page, 'Subject').count()).toBe(0);
       expect(await cs.page.getByTestId('recorded-ticket').count()).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      const before = await management.get('routing', '/v1/departments/product/queue');
-      expect(before.body.tickets.filter((row: { subject: string }) => row.subject === subject)).toEqual([]);
+      const before = await management.get('routing', '/v1/departments/product/queue?limit=500');
+      expect(before.body.items.filter((row: { subject: string }) => row.subject === subject)).toEqual([]);
 
       // Corrected, it is recorded and handed over.
       await form.getByLabel('Phone', { exact: true }).fill('+86 139 1234 5678');
@@ -196,8 +196,8 @@ describe('the department console: complaints, passes between departments, assign
     expect(response.status).toBe(201);
     const ticketId: string = response.body.ticketId;
     const row = await eventually(async () => {
-      const queue = await management.get('routing', `/v1/departments/${department}/queue`);
-      return queue.body.tickets?.find((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
+      const queue = await management.get('routing', `/v1/departments/${department}/queue?limit=500`);
+      return queue.body.items?.find((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
     }, `${ticketId} assigned in ${department}`);
     return { ticketId, handlerId: row.handlerId };
   }

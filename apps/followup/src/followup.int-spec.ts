@@ -150,9 +150,24 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
     return event;
   };
 
-  const worklist = async (query = '') => (await call('GET', `/v1/followups${query}`)).body;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type Json = any;
+  const worklist = async (query = ''): Promise<Json> => (await call('GET', `/v1/followups${query}`)).body;
+  /** Every page of the worklist, following `nextCursor`. */
+  const wholeWorklist = async (query = '', limit = 200): Promise<Json[]> => {
+    const items: Json[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Json = await worklist(`?limit=${limit}${query ? `&${query}` : ''}${cursor ? `&cursor=${cursor}` : ''}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  };
   const awaiting = async (ticketId: string) =>
-    ((await worklist()).awaitingConfirmation as { ticketId: string; contactAttempts: number; customer: unknown }[]).find((item) => item.ticketId === ticketId);
+    (await wholeWorklist('arrived=result')).find((item) => item.ticketId === ticketId) as
+      | { ticketId: string; customer: unknown; result: { contactAttempts: number } }
+      | undefined;
   /** What follow-up put on the record of who read a ticket's customer in clear: its own event store, as the app uses it. */
   const clearReads = (ticketId: string) => app.get<symbol, EventStore>(EVENT_STORE).readStream(privacyStreamId('followup', ticketId));
   const customerOf = (ticketId: string, options: { token?: string; reason?: string } = {}) =>
@@ -178,7 +193,8 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
         subject: 'Charged twice',
         description: 'The same order was charged twice.',
       },
-      { id: 'cs-1', role: 'cs' },
+      // The CS agent whose token the calls use, so "mine" finds it.
+      { id: `cs-${suffix}`, role: 'cs' },
     );
     await publish(TOPICS.intakeEvents, contact);
     await resultReported(ticketA, 'billing', 'The duplicate charge was refunded.');
@@ -192,23 +208,46 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
     await eventually(() => awaiting(ticketC), 'ticket C on the worklist');
 
     const list = await worklist();
-    expect(list.awaitingConfirmation.map((item: { ticketId: string }) => item.ticketId)).toEqual([ticketA, ticketB, ticketC]);
-    expect(list.awaitingConfirmation[0]).toEqual({
+    expect(list.items.map((item: { ticketId: string }) => item.ticketId)).toEqual([ticketA, ticketB, ticketC]);
+    expect(list.nextCursor).toBeNull();
+    expect(list.items[0]).toEqual({
       ticketId: ticketA,
-      round: 1,
-      resolvedBy: 'department',
-      department: 'billing',
-      resultSummary: 'The duplicate charge was refunded.',
-      requestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      contactAttempts: 0,
+      arrived: 'result',
+      subject: 'Charged twice',
       customer: MASKED,
+      department: 'billing',
+      round: 1,
+      since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      recordedBy: `cs-${suffix}`,
+      result: {
+        resolvedBy: 'department',
+        summary: 'The duplicate charge was refunded.',
+        requestedAt: list.items[0].since,
+        contactAttempts: 0,
+      },
+      lateProgress: null,
     });
     for (const detail of Object.values(CUSTOMER)) expect(JSON.stringify(list)).not.toContain(detail);
-    expect(list.awaitingConfirmation[1]).toMatchObject({ ticketId: ticketB, round: 0, resolvedBy: 'first_contact', department: null, customer: null });
-    expect(list.lateProgress).toEqual([]);
+    expect(list.items[1]).toMatchObject({ ticketId: ticketB, arrived: 'result', round: 0, result: { resolvedBy: 'first_contact' }, department: null, customer: null, subject: null });
+    expect((await worklist('?arrived=late_progress')).items).toEqual([]);
 
-    expect((await worklist('?department=logistics')).awaitingConfirmation.map((item: { ticketId: string }) => item.ticketId)).toEqual([ticketC]);
-    expect((await worklist('?limit=1')).awaitingConfirmation).toHaveLength(1);
+    expect((await worklist('?department=logistics')).items.map((item: { ticketId: string }) => item.ticketId)).toEqual([ticketC]);
+    expect((await worklist('?mine=true')).items.map((item: { ticketId: string }) => item.ticketId)).toEqual([ticketA]);
+    // Past the first page: one item a page, each once, in the same order.
+    const first = await worklist('?limit=1');
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect((await wholeWorklist('', 1)).map((item) => item.ticketId)).toEqual([ticketA, ticketB, ticketC]);
+    for (const [query, field] of [
+      ['?limit=0', 'limit'],
+      ['?limit=201', 'limit'],
+      ['?cursor=bm9wZQ', 'cursor'],
+      ['?mine=yes', 'mine'],
+      ['?arrived=anything', 'arrived'],
+    ]) {
+      const refused = await call('GET', `/v1/followups${query}`);
+      expect({ query, status: refused.status, fields: refused.body.fields.map((error: { field: string }) => error.field) }).toEqual({ query, status: 400, fields: [field] });
+    }
     expect((await call('GET', '/v1/followups?limit=0')).status).toBe(400);
 
     expect(await call('GET', `/v1/tickets/${ticketA}`)).toMatchObject({
@@ -300,7 +339,7 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
     const { maxContactAttempts } = config.FOLLOWUP_POLICY_FILE;
     const first = await call('POST', `/v1/tickets/${ticketC}/contact-attempts`, { body: { note: 'no answer' } });
     expect(first).toMatchObject({ status: 200, body: { status: 'awaiting_confirmation', contactAttempts: 1, recorded: ['ContactAttemptFailed'] } });
-    await eventually(async () => (await awaiting(ticketC))?.contactAttempts === 1, 'one attempt on the worklist');
+    await eventually(async () => (await awaiting(ticketC))?.result.contactAttempts === 1, 'one attempt on the worklist');
 
     let last: Reply = first;
     for (let attempt = 2; attempt <= maxContactAttempts; attempt++) last = await call('POST', `/v1/tickets/${ticketC}/contact-attempts`, { body: {} });
@@ -316,18 +355,21 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
 
   it('shows a department late with its progress until news arrives', async () => {
     const dueAt = new Date(Date.now() - 60_000).toISOString();
-    const lateItem = async () => ((await worklist()).lateProgress as { ticketId: string; escalationLevel: string | null }[]).find((item) => item.ticketId === ticketD);
+    const lateItem = async () =>
+      (await wholeWorklist('arrived=late_progress')).find((item) => item.ticketId === ticketD) as { ticketId: string; lateProgress: { escalationLevel: string | null } } | undefined;
 
     await publish(TOPICS.routingEvents, await recordElsewhere(routingStreamId(ticketD), ticketD, 'DeadlineBreached', { deadline: 'first_response', round: 1, department: 'billing', dueAt }));
     const late = await eventually(lateItem, 'ticket D in late progress');
     expect(late).toEqual({
       ticketId: ticketD,
+      arrived: 'late_progress',
+      subject: null,
       department: 'billing',
       round: 1,
-      deadline: 'first_response',
-      dueAt,
-      escalationLevel: null,
-      lateSince: expect.any(String),
+      since: dueAt,
+      recordedBy: null,
+      result: null,
+      lateProgress: { deadline: 'first_response', dueAt, escalationLevel: null, lateSince: expect.any(String) },
       customer: null,
     });
 
@@ -342,7 +384,7 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
         dueAt,
       }),
     );
-    await eventually(async () => (await lateItem())?.escalationLevel === 'department_manager', 'the escalation level on the late item');
+    await eventually(async () => (await lateItem())?.lateProgress.escalationLevel === 'department_manager', 'the escalation level on the late item');
 
     await publish(
       TOPICS.routingEvents,

@@ -19,6 +19,14 @@ export class FollowupCustomer {
   @Column('text', { name: 'customer_id', nullable: true })
   customerId!: string | null;
 
+  /** The contact's subject line. */
+  @Column('text', { nullable: true })
+  subject!: string | null;
+
+  /** Who recorded the contact: the CS agent (or upstream client) whose ticket it is. */
+  @Column('text', { name: 'recorded_by', nullable: true })
+  recordedBy!: string | null;
+
   /** Position in `intake-ticket-<id>` of the event the row was built from. */
   @Column('integer', { name: 'stream_position' })
   streamPosition!: number;

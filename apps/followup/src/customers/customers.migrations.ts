@@ -23,4 +23,23 @@ export class CreateFollowupCustomers1795600000001 implements MigrationInterface 
   }
 }
 
-export const CUSTOMER_MIGRATIONS = [CreateFollowupCustomers1795600000001];
+/**
+ * What the CS worklist shows beside whom to call: the contact's subject, and who recorded the
+ * contact (the CS agent whose "mine" it is; an upstream system's client id for posted contacts).
+ * Null on rows projected before; a rebuild fills them.
+ */
+export class AddSubjectAndRecorderToFollowupCustomers1795600000002 implements MigrationInterface {
+  readonly name = 'AddSubjectAndRecorderToFollowupCustomers1795600000002';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE followup_customers ADD COLUMN subject text, ADD COLUMN recorded_by text');
+    await queryRunner.query('CREATE INDEX followup_customers_recorded_by ON followup_customers (recorded_by, ticket_id)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX followup_customers_recorded_by');
+    await queryRunner.query('ALTER TABLE followup_customers DROP COLUMN recorded_by, DROP COLUMN subject');
+  }
+}
+
+export const CUSTOMER_MIGRATIONS = [CreateFollowupCustomers1795600000001, AddSubjectAndRecorderToFollowupCustomers1795600000002];

@@ -45,4 +45,32 @@ export class CreateFollowupWorklist1795600000000 implements MigrationInterface {
   }
 }
 
-export const FOLLOWUP_MIGRATIONS = [CreateFollowupWorklist1795600000000];
+/**
+ * The worklist as one list paged by keyset: `worklist_item` says what arrived for CS (a result to
+ * confirm, or late progress), `attention_at` since when it waits (the confirmation request, or
+ * the missed deadline; '-infinity' when unknown, so every row has a key). Both are kept by
+ * PostgreSQL from the columns the fold writes; the partial index is the list in page order.
+ */
+export class PageFollowupWorklist1795600000003 implements MigrationInterface {
+  readonly name = 'PageFollowupWorklist1795600000003';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ALTER TABLE followup_worklist ADD COLUMN worklist_item text GENERATED ALWAYS AS (
+        CASE
+          WHEN confirmation_status = 'awaiting_confirmation' THEN 'result'
+          WHEN progress_late AND confirmation_status IS DISTINCT FROM 'closed' THEN 'late_progress'
+        END) STORED`);
+    await queryRunner.query(`
+      ALTER TABLE followup_worklist ADD COLUMN attention_at timestamptz NOT NULL GENERATED ALWAYS AS (
+        COALESCE(CASE WHEN confirmation_status = 'awaiting_confirmation' THEN requested_at ELSE late_due_at END, '-infinity'::timestamptz)) STORED`);
+    await queryRunner.query('CREATE INDEX followup_worklist_items ON followup_worklist (attention_at, ticket_id) WHERE worklist_item IS NOT NULL');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX followup_worklist_items');
+    await queryRunner.query('ALTER TABLE followup_worklist DROP COLUMN attention_at, DROP COLUMN worklist_item');
+  }
+}
+
+export const FOLLOWUP_MIGRATIONS = [CreateFollowupWorklist1795600000000, PageFollowupWorklist1795600000003];

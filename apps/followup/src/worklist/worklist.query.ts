@@ -1,16 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import type { AwaitingConfirmationItem, CustomerView, LateProgressItem, Worklist } from '@handoff/contracts';
+import { pageOf, type CustomerView, type Page, type WorklistArrival, type WorklistItem } from '@handoff/contracts';
 import { CustomersReader } from '../customers/customers.reader';
 import { FollowupWorklistEntry } from './worklist.entity';
 
+/** A page's cursor: since when the last item waits (null: not known), and its ticket id. */
+export type WorklistCursor = readonly [attentionAt: string | null, ticketId: string];
+
 export interface WorklistFilter {
+  readonly arrived?: WorklistArrival;
   readonly department?: string;
+  /** Only tickets whose contact this person recorded ("mine"). */
+  readonly recordedBy?: string;
   readonly limit: number;
+  readonly after?: WorklistCursor;
 }
 
-/** Reads the CS worklist; the API's shape, never the table's. */
+interface Row {
+  ticket_id: string;
+  worklist_item: WorklistArrival;
+  attention_at: Date | null;
+  subject: string | null;
+  recorded_by: string | null;
+}
+
+/** Reads the CS worklist a page at a time; the API's shape, never the table's. */
 @Injectable()
 export class WorklistQuery {
   constructor(
@@ -18,49 +33,70 @@ export class WorklistQuery {
     private readonly customers: CustomersReader,
   ) {}
 
-  async worklist(filter: WorklistFilter): Promise<Worklist> {
-    const awaiting = this.rows
-      .createQueryBuilder('w')
-      .where("w.confirmationStatus = 'awaiting_confirmation'")
-      .orderBy('w.requestedAt', 'ASC')
-      .addOrderBy('w.ticketId', 'ASC')
-      .limit(filter.limit);
-    if (filter.department) awaiting.andWhere('w.department = :department', { department: filter.department });
-
-    const late = this.rows
-      .createQueryBuilder('w')
-      .where('w.progressLate = true')
-      // A ticket follow-up has closed is no longer anyone's to chase.
-      .andWhere("w.confirmationStatus IS DISTINCT FROM 'closed'")
-      .orderBy('w.lateDueAt', 'ASC', 'NULLS LAST')
-      .addOrderBy('w.ticketId', 'ASC')
-      .limit(filter.limit);
-    if (filter.department) late.andWhere('w.lateDepartment = :department', { department: filter.department });
-
-    const [awaitingRows, lateRows] = await Promise.all([awaiting.getMany(), late.getMany()]);
-    const customers = await this.customers.maskedOf([...awaitingRows, ...lateRows].map((row) => row.ticketId));
-    const customerOf = (ticketId: string) => customers.get(ticketId) ?? null;
-    return {
-      awaitingConfirmation: awaitingRows.map((row) => ({
-        ticketId: row.ticketId,
-        round: row.round ?? 0,
-        resolvedBy: row.resolvedBy ?? 'department',
-        department: row.department,
-        resultSummary: row.resultSummary ?? '',
-        requestedAt: (row.requestedAt ?? row.updatedAt).toISOString(),
-        contactAttempts: row.contactAttempts,
-        customer: customerOf(row.ticketId),
-      })),
-      lateProgress: lateRows.map((row) => ({
-        ticketId: row.ticketId,
-        department: row.lateDepartment ?? '',
-        round: row.lateRound ?? 0,
-        deadline: row.lateDeadline ?? 'resolution',
-        dueAt: row.lateDueAt?.toISOString() ?? null,
-        escalationLevel: row.escalationLevel,
-        lateSince: row.lateSince?.toISOString() ?? null,
-        customer: customerOf(row.ticketId),
-      })),
-    };
+  /** Longest waiting first, then ticket id: the `followup_worklist_items` index, walked from the cursor. */
+  async worklist(filter: WorklistFilter): Promise<Page<WorklistItem>> {
+    const parameters: unknown[] = [];
+    const parameter = (value: unknown) => `$${parameters.push(value)}`;
+    const where = ['w.worklist_item IS NOT NULL'];
+    if (filter.arrived) where.push(`w.worklist_item = ${parameter(filter.arrived)}`);
+    if (filter.department) {
+      const department = parameter(filter.department);
+      where.push(`CASE w.worklist_item WHEN 'result' THEN w.department ELSE w.late_department END = ${department}`);
+    }
+    if (filter.recordedBy) where.push(`c.recorded_by = ${parameter(filter.recordedBy)}`);
+    if (filter.after) {
+      const [attentionAt, ticketId] = filter.after;
+      where.push(`(w.attention_at, w.ticket_id) > (${attentionAt === null ? `'-infinity'::timestamptz` : `${parameter(attentionAt)}::timestamptz`}, ${parameter(ticketId)}::uuid)`);
+    }
+    const keys: Row[] = await this.rows.query(
+      `SELECT w.ticket_id, w.worklist_item, CASE WHEN isfinite(w.attention_at) THEN w.attention_at END AS attention_at, c.subject, c.recorded_by
+       FROM followup_worklist w LEFT JOIN followup_customers c ON c.ticket_id = w.ticket_id
+       WHERE ${where.join(' AND ')}
+       ORDER BY w.attention_at, w.ticket_id LIMIT ${filter.limit + 1}`,
+      parameters,
+    );
+    const shown = keys.slice(0, filter.limit).map((key) => key.ticket_id);
+    const [entries, customers] = await Promise.all([
+      shown.length === 0 ? [] : this.rows.createQueryBuilder('w').where('w.ticketId IN (:...ids)', { ids: shown }).getMany(),
+      this.customers.maskedOf(shown),
+    ]);
+    const entryOf = new Map(entries.map((entry) => [entry.ticketId, entry]));
+    return pageOf(
+      keys,
+      filter.limit,
+      (key) => [key.attention_at === null ? null : new Date(key.attention_at).toISOString(), key.ticket_id],
+      (key) => itemView(key, entryOf.get(key.ticket_id)!, customers.get(key.ticket_id) ?? null),
+    );
   }
+}
+
+function itemView(key: Row, row: FollowupWorklistEntry, customer: CustomerView | null): WorklistItem {
+  const awaiting = row.confirmationStatus === 'awaiting_confirmation';
+  const late = row.progressLate && row.confirmationStatus !== 'closed';
+  return {
+    ticketId: row.ticketId,
+    arrived: key.worklist_item,
+    subject: key.subject,
+    customer,
+    department: key.worklist_item === 'result' ? row.department : row.lateDepartment,
+    round: (key.worklist_item === 'result' ? row.round : row.lateRound) ?? 0,
+    since: key.attention_at === null ? null : new Date(key.attention_at).toISOString(),
+    recordedBy: key.recorded_by,
+    result: awaiting
+      ? {
+          resolvedBy: row.resolvedBy ?? 'department',
+          summary: row.resultSummary ?? '',
+          requestedAt: (row.requestedAt ?? row.updatedAt).toISOString(),
+          contactAttempts: row.contactAttempts,
+        }
+      : null,
+    lateProgress: late
+      ? {
+          deadline: row.lateDeadline ?? 'resolution',
+          dueAt: row.lateDueAt?.toISOString() ?? null,
+          escalationLevel: row.escalationLevel,
+          lateSince: row.lateSince?.toISOString() ?? null,
+        }
+      : null,
+  };
 }
