@@ -299,6 +299,22 @@ describe('evaluation: service standards, quality inspection and assessment over 
     });
     const drawnAt = listed.map((item: { drawnAt: string }) => item.drawnAt);
     expect([...drawnAt].sort().reverse()).toEqual(drawnAt);
+    // Past the first page: two a page, the same nine in the same order, none twice.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: { sampleId: string }[]; nextCursor: string | null } } = await call(
+        'GET',
+        `/v1/qa/samples?team=cs&period=2025-W10&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        qa,
+      );
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.body.items.map((item) => item.sampleId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(listed.map((item: { sampleId: string }) => item.sampleId));
+    const badLimit = await call('GET', '/v1/qa/samples?limit=500', qa);
+    expect({ status: badLimit.status, fields: badLimit.body.fields.map((error: { field: string }) => error.field) }).toEqual({ status: 400, fields: ['limit'] });
     await eventually(async () => {
       const list = await call('GET', '/v1/qa/samples', token('department_manager', 'm-qian', 'billing'));
       return list.status === 200 && list.body.items.length === 1 && list.body.items[0].sampleId === billing.body.sampleId;
@@ -345,11 +361,15 @@ describe('evaluation: service standards, quality inspection and assessment over 
       const list = await call('GET', '/v1/qa/corrective-actions?status=open', token('management'));
       return list.body.items.find((item: { actionId: string }) => item.actionId === actionId);
     }, 'the corrective action listed');
-    expect(listed).toMatchObject({ ticketId: t2, team: 'cs', assignees: ['agent-b'], status: 'open', requiredBy: 'inspector-1', dueAt: '2025-03-21T02:00:00.000Z' });
+    expect(listed).toMatchObject({ ticketId: t2, subject: 'About T2', team: 'cs', assignees: ['agent-b'], status: 'open', requiredBy: 'inspector-1', dueAt: '2025-03-21T02:00:00.000Z' });
+    const firstAction = await call('GET', '/v1/qa/corrective-actions?limit=1', qa);
+    expect(firstAction.body).toEqual({ items: [expect.objectContaining({ actionId })], nextCursor: null });
     await eventually(async () => {
       const view = await call('GET', `/v1/qa/samples/${sample.sampleId}`, qa);
       return view.body.records.find((record: { ticketId: string }) => record.ticketId === t2)?.inspection?.total === 45;
     }, 'the inspection shown on the sample');
+    const records = (await call('GET', `/v1/qa/samples/${sample.sampleId}`, qa)).body.records;
+    expect(records.find((record: { ticketId: string }) => record.ticketId === t2).subject).toBe('About T2');
 
     expect((await call('POST', `/v1/qa/corrective-actions/${actionId}/complete`, token('department_manager', 'm-qian', 'billing'), { note: 'done' })).status).toBe(403);
     const done = await call('POST', `/v1/qa/corrective-actions/${actionId}/complete`, qa, { note: 'Coached on 12 March; listened to three calls since.' });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { freeText, isoInstantSchema, parseOrThrow, periodSchema, storableString, type Actor, type CorrectiveActionView, type SampleSummary } from '@handoff/contracts';
+import { cursorInstant, freeText, isoInstantSchema, pageQueryShape, parseOrThrow, periodSchema, storableString, type Actor, type CorrectiveActionView, type Page, type SampleSummary } from '@handoff/contracts';
 import { Allow, CONFIG, CurrentActor, RequestId, commandMetadata } from '@handoff/platform';
 import type { EvaluationConfig } from '../config';
 import { isPeriod } from '@handoff/service-time';
@@ -23,8 +23,16 @@ const inspectSchema = z.strictObject({
   correctiveAction: z.strictObject({ description: freeText(2000), dueAt: isoInstantSchema.optional() }).optional(),
 });
 const completeSchema = z.strictObject({ note: freeText(2000) });
-const samplesQuerySchema = z.strictObject({ team: teamSchema.optional(), period: samplingPeriodSchema.optional() });
-const actionsQuerySchema = z.strictObject({ team: teamSchema.optional(), status: z.enum(['open', 'completed', 'verified']).optional() });
+const samplesQuerySchema = z.strictObject({
+  team: teamSchema.optional(),
+  period: samplingPeriodSchema.optional(),
+  ...pageQueryShape({ key: z.tuple([cursorInstant, z.uuid()]), defaultLimit: 50, maxLimit: 200 }),
+});
+const actionsQuerySchema = z.strictObject({
+  team: teamSchema.optional(),
+  status: z.enum(['open', 'completed', 'verified'], { error: 'must be open, completed or verified' }).optional(),
+  ...pageQueryShape({ key: z.tuple([cursorInstant, z.uuid()]), defaultLimit: 50, maxLimit: 200 }),
+});
 const verifySchema = z.strictObject({ effective: z.boolean(), note: freeText(2000).optional() });
 
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -53,15 +61,18 @@ export class QualityController {
 
   @Get('samples')
   @Allow(...FOLLOWING_UP)
-  @ApiOperation({ summary: 'The samples drawn, newest first (200 at most), by team and period. A department manager sees their own department’s.' })
+  @ApiOperation({ summary: 'The samples drawn, newest first, by team and period, a page at a time. A department manager sees their own department’s.' })
   @ApiQuery({ name: 'team', required: false })
   @ApiQuery({ name: 'period', required: false, description: 'An ISO week (2025-W10) or a month (2025-03).' })
-  @ApiResponse({ status: 200, description: '`{ items: [{ sampleId, team, period, seed, size, populationSize, drawnBy, drawnAt }] }`.' })
-  async samples(@Query() query: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<{ items: SampleSummary[] }> {
-    const filter = parseOrThrow(samplesQuerySchema, query);
-    if (actor.role !== 'department_manager') return { items: await this.quality.samples(filter) };
+  @ApiQuery({ name: 'limit', required: false, description: 'Samples per page, 1 to 200, default 50.' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The `nextCursor` of the previous page.' })
+  @ApiResponse({ status: 200, description: '`{ items: [{ sampleId, team, period, seed, size, populationSize, drawnBy, drawnAt }], nextCursor }`.' })
+  async samples(@Query() query: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<Page<SampleSummary>> {
+    const { cursor, ...filter } = parseOrThrow(samplesQuerySchema, query);
+    const page = { ...filter, ...(cursor ? { after: cursor } : {}) };
+    if (actor.role !== 'department_manager') return this.quality.samples(page);
     assertMaySuperviseTeam(actor, filter.team ?? actor.department ?? '');
-    return { items: await this.quality.samples({ ...filter, team: actor.department }) };
+    return this.quality.samples({ ...page, team: actor.department });
   }
 
   @Post('samples')
@@ -144,19 +155,23 @@ export class QualityController {
   @ApiOperation({ summary: 'The corrective actions addressed to the caller: open first, then completed, then verified.' })
   @ApiResponse({ status: 200, description: '`{ items }`.' })
   async mine(@CurrentActor() actor: Actor): Promise<{ items: CorrectiveActionView[] }> {
+    // Bounded by what one person is asked to put right; the consoles read it whole.
     return { items: await this.quality.actionsOf(actor.id) };
   }
 
   @Get('corrective-actions')
   @Allow(...FOLLOWING_UP)
-  @ApiOperation({ summary: 'Corrective actions, oldest first, open or completed. A department manager sees their own department’s.' })
+  @ApiOperation({ summary: 'Corrective actions with the ticket’s subject, oldest first, open, completed or verified, a page at a time. A department manager sees their own department’s.' })
   @ApiQuery({ name: 'team', required: false })
-  @ApiQuery({ name: 'status', required: false, enum: ['open', 'completed'] })
-  @ApiResponse({ status: 200, description: '`{ items }`.' })
-  async actions(@Query() query: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<{ items: CorrectiveActionView[] }> {
-    const filter = parseOrThrow(actionsQuerySchema, query);
-    if (actor.role !== 'department_manager') return { items: await this.quality.actions(filter) };
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'completed', 'verified'] })
+  @ApiQuery({ name: 'limit', required: false, description: 'Actions per page, 1 to 200, default 50.' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The `nextCursor` of the previous page.' })
+  @ApiResponse({ status: 200, description: '`{ items, nextCursor }`.' })
+  async actions(@Query() query: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<Page<CorrectiveActionView>> {
+    const { cursor, ...filter } = parseOrThrow(actionsQuerySchema, query);
+    const page = { ...filter, ...(cursor ? { after: cursor } : {}) };
+    if (actor.role !== 'department_manager') return this.quality.actions(page);
     assertMaySuperviseTeam(actor, filter.team ?? actor.department ?? '');
-    return { items: await this.quality.actions({ ...filter, team: actor.department }) };
+    return this.quality.actions({ ...page, team: actor.department });
   }
 }

@@ -122,10 +122,26 @@ export class VerifyQaCorrectiveActions1796400120000 implements MigrationInterfac
   }
 }
 
+/** QA's lists paged by keyset: samples newest drawn first, corrective actions oldest required first. */
+export class PageQaLists1796400240000 implements MigrationInterface {
+  readonly name = 'PageQaLists1796400240000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('CREATE INDEX qa_samples_page_idx ON qa_samples (drawn_at, sample_id)');
+    await queryRunner.query('CREATE INDEX qa_corrective_actions_page_idx ON qa_corrective_actions (required_at, action_id)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX qa_corrective_actions_page_idx');
+    await queryRunner.query('DROP INDEX qa_samples_page_idx');
+  }
+}
+
 export const QUALITY_MIGRATIONS = [
   CreateQaInspections1796000000000,
   CreateQaCorrectiveActions1796000060000,
   IndexTimelineEntriesByTypeAndTime1796000120000,
   VerifyQaCorrectiveActions1796400120000,
   CreateQaSamples1796000180000,
+  PageQaLists1796400240000,
 ];

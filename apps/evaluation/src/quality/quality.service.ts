@@ -1,16 +1,18 @@
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import {
   DomainError,
   inspectionStreamId,
   newId,
   sampleStreamId,
   type Actor,
+  pageOf,
   type CommandMetadata,
   type CorrectiveActionView,
   type InspectionResult,
+  type Page,
   type RecordPart,
   type SampleRecordView,
   type SampleDrawnData,
@@ -26,6 +28,7 @@ import { ServiceRecordsReader } from '../records/service-records.reader';
 import { assertMaySuperviseTeam } from '../teams';
 import { inspectionDecider } from './inspection.decider';
 import { QaCorrectiveAction, QaInspection, QaSample } from './quality.entities';
+import { TicketLifecycleRecord } from '../timeline/timeline.entities';
 import { totalOf } from './rubric';
 import { sampleDecider } from './sample.decider';
 import { CS_TEAM, drawSample, periodFitsCadence, populationDigest, populationOf, previousPeriod, samplingRuleFor, type SampleCandidate } from './sampling';
@@ -69,13 +72,14 @@ export class QualityService {
     assertMaySuperviseTeam(actor, sample.team);
     const records = new Map((await this.records.byIds(sample.ticketIds)).map((record) => [record.ticketId, record]));
     const inspections = new Map((await this.dataSource.getRepository(QaInspection).findBy({ sampleId })).map((row) => [row.ticketId, row]));
+    const subjects = await this.subjectsOf(sample.ticketIds);
     const population = await this.population(sample.team, sample.period);
     const digest = populationDigest(population);
     return {
       ...sample,
       drawnAt: drawn.metadata.occurredAt,
       drawnBy: drawn.metadata.actorId,
-      records: sample.ticketIds.map((ticketId) => recordView(ticketId, sample.team, records.get(ticketId), inspections.get(ticketId))),
+      records: sample.ticketIds.map((ticketId) => recordView(ticketId, subjects.get(ticketId) ?? null, sample.team, records.get(ticketId), inspections.get(ticketId))),
       redraw: {
         populationSize: population.length,
         populationDigest: digest,
@@ -135,7 +139,8 @@ export class QualityService {
     // Who may is the decider's rule (an assignee, or a supervisor of the team).
     await this.commands.handle(inspectionStreamId(row.ticketId), inspectionDecider, { type: 'CompleteCorrectiveAction', data: { actionId, note }, metadata }, { ticketId: row.ticketId });
     // The read model catches up from the topic; the answer says what was just recorded.
-    return { ...actionView(row), status: 'completed', completedBy: metadata.actor.id, completedAt: metadata.now.toISOString(), completionNote: note };
+    const subject = (await this.subjectsOf([row.ticketId])).get(row.ticketId) ?? null;
+    return { ...actionView(row, subject), status: 'completed', completedBy: metadata.actor.id, completedAt: metadata.now.toISOString(), completionNote: note };
   }
 
   async verifyAction(actionId: string, input: { effective: boolean; note?: string }, metadata: CommandMetadata): Promise<CorrectiveActionView> {
@@ -147,8 +152,9 @@ export class QualityService {
       { type: 'VerifyCorrectiveAction', data: { actionId, effective: input.effective, ...(input.note ? { note: input.note } : {}) }, metadata },
       { ticketId: row.ticketId },
     );
+    const subject = (await this.subjectsOf([row.ticketId])).get(row.ticketId) ?? null;
     return {
-      ...actionView(row),
+      ...actionView(row, subject),
       status: input.effective ? 'verified' : 'open',
       verifiedBy: metadata.actor.id,
       verifiedAt: metadata.now.toISOString(),
@@ -167,23 +173,35 @@ export class QualityService {
       .addOrderBy('action.requiredAt', 'ASC')
       .addOrderBy('action.actionId', 'ASC')
       .getMany();
-    return rows.map(actionView);
+    const subjects = await this.subjectsOf(rows.map((row) => row.ticketId));
+    return rows.map((row) => actionView(row, subjects.get(row.ticketId) ?? null));
   }
 
-  /** The samples drawn, newest first, for a team and/or a period. */
-  async samples(filter: { team?: string; period?: string }): Promise<SampleSummary[]> {
-    const rows = await this.dataSource.getRepository(QaSample).find({
-      where: { ...(filter.team ? { team: filter.team } : {}), ...(filter.period ? { period: filter.period } : {}) },
-      order: { drawnAt: 'DESC' },
-      take: 200,
-    });
-    return rows.map((row) => ({ ...row, drawnAt: row.drawnAt.toISOString() }));
+  /** The samples drawn, newest first (then by sample id, descending), for a team and/or a period; a page after the cursor. */
+  async samples(filter: { team?: string; period?: string; limit: number; after?: readonly [string, string] }): Promise<Page<SampleSummary>> {
+    const select = this.dataSource.getRepository(QaSample).createQueryBuilder('sample');
+    if (filter.team) select.andWhere('sample.team = :team', { team: filter.team });
+    if (filter.period) select.andWhere('sample.period = :period', { period: filter.period });
+    if (filter.after) select.andWhere('(sample.drawn_at, sample.sample_id) < (CAST(:drawnAt AS timestamptz), CAST(:sampleId AS uuid))', { drawnAt: filter.after[0], sampleId: filter.after[1] });
+    const rows = await select.orderBy('sample.drawn_at', 'DESC').addOrderBy('sample.sample_id', 'DESC').limit(filter.limit + 1).getMany();
+    return pageOf(rows, filter.limit, (row) => [row.drawnAt.toISOString(), row.sampleId], (row) => ({ ...row, drawnAt: row.drawnAt.toISOString() }));
   }
 
-  async actions(filter: { team?: string; status?: 'open' | 'completed' | 'verified' }): Promise<CorrectiveActionView[]> {
-    const where = { ...(filter.team ? { team: filter.team } : {}), ...(filter.status ? { status: filter.status } : {}) };
-    const rows = await this.dataSource.getRepository(QaCorrectiveAction).find({ where, order: { requiredAt: 'ASC', actionId: 'ASC' } });
-    return rows.map(actionView);
+  /** Corrective actions, oldest required first (then by action id), with the ticket's subject; a page after the cursor. */
+  async actions(filter: { team?: string; status?: 'open' | 'completed' | 'verified'; limit: number; after?: readonly [string, string] }): Promise<Page<CorrectiveActionView>> {
+    const select = this.dataSource.getRepository(QaCorrectiveAction).createQueryBuilder('action');
+    if (filter.team) select.andWhere('action.team = :team', { team: filter.team });
+    if (filter.status) select.andWhere('action.status = :status', { status: filter.status });
+    if (filter.after) select.andWhere('(action.required_at, action.action_id) > (CAST(:requiredAt AS timestamptz), CAST(:actionId AS uuid))', { requiredAt: filter.after[0], actionId: filter.after[1] });
+    const rows = await select.orderBy('action.required_at', 'ASC').addOrderBy('action.action_id', 'ASC').limit(filter.limit + 1).getMany();
+    const subjects = await this.subjectsOf(rows.slice(0, filter.limit).map((row) => row.ticketId));
+    return pageOf(rows, filter.limit, (row) => [row.requiredAt.toISOString(), row.actionId], (row) => actionView(row, subjects.get(row.ticketId) ?? null));
+  }
+
+  private async subjectsOf(ticketIds: readonly string[]): Promise<Map<string, string | null>> {
+    if (ticketIds.length === 0) return new Map();
+    const rows = await this.dataSource.getRepository(TicketLifecycleRecord).find({ select: { ticketId: true, subject: true }, where: { ticketId: In([...new Set(ticketIds)]) } });
+    return new Map(rows.map((row) => [row.ticketId, row.subject]));
   }
 
   /**
@@ -221,7 +239,7 @@ function workersOf(record: ServiceRecord, team: string): string[] {
   return [...(team === CS_TEAM ? record.csAgents : (record.handlersByDepartment[team] ?? []))];
 }
 
-function recordView(ticketId: string, team: string, record: ServiceRecord | undefined, inspection: QaInspection | undefined): SampleRecordView {
+function recordView(ticketId: string, subject: string | null, team: string, record: ServiceRecord | undefined, inspection: QaInspection | undefined): SampleRecordView {
   const parts: Record<RecordPart, boolean> = record?.parts ?? {
     customer_information: false,
     contact_details: false,
@@ -232,6 +250,7 @@ function recordView(ticketId: string, team: string, record: ServiceRecord | unde
   };
   return {
     ticketId,
+    subject,
     channel: record?.channel ?? null,
     agents: record ? workersOf(record, team) : [],
     parts,
@@ -243,10 +262,11 @@ function recordView(ticketId: string, team: string, record: ServiceRecord | unde
   };
 }
 
-function actionView(row: QaCorrectiveAction): CorrectiveActionView {
+function actionView(row: QaCorrectiveAction, subject: string | null): CorrectiveActionView {
   return {
     actionId: row.actionId,
     ticketId: row.ticketId,
+    subject,
     sampleId: row.sampleId,
     team: row.team,
     assignees: row.assignees,

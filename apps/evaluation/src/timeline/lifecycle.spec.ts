@@ -151,6 +151,7 @@ describe('lifecycleOf', () => {
 
     expect(lifecycleOf(events)).toEqual({
       ticketId: 't1',
+      subject: 'Charged twice',
       channel: 'social_media',
       type: 'complaint',
       complaint: true,

@@ -19,6 +19,8 @@ import type {
  */
 export interface TicketLifecycle {
   readonly ticketId: string;
+  /** The contact's subject line, so a list can say which ticket this is. */
+  readonly subject: string | null;
   readonly channel: Channel | null;
   readonly type: TicketType | null;
   readonly complaint: boolean;
@@ -65,6 +67,7 @@ interface RoundFacts {
 }
 
 export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle {
+  let subject: string | null = null;
   let channel: Channel | null = null;
   let type: TicketType | null = null;
   let complaint = false;
@@ -95,6 +98,7 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
     switch (event.type) {
       case 'ContactRecorded':
         openedAt ??= at;
+        subject = event.data.subject;
         channel = event.data.channel;
         type = event.data.type;
         complaint = event.data.type === 'complaint';
@@ -188,6 +192,7 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
   const perRound = [...departmentRounds.values()];
   return {
     ticketId: events[0]?.ticketId ?? '',
+    subject,
     channel,
     type,
     complaint,

@@ -39,17 +39,23 @@ export class TimelineController {
   @Get('tickets')
   @Allow('management', 'qa', 'auditor')
   @ApiOperation({
-    summary: 'Lists tickets with their lifecycle figures, newest opened first, filtered and paged.',
-    description: 'Ordered by opened-at descending (tickets whose intake events have not arrived yet come last), then ticket id.',
+    summary: 'Lists tickets with their subject and lifecycle figures, newest opened first, filtered on the server and paged by cursor.',
+    description:
+      'Ordered by opened-at descending (tickets whose intake events have not arrived yet come last), then ticket id descending. ' +
+      '`{ items, nextCursor }`: pass `nextCursor` back as `cursor` for the next page; null on the last. Complaints in flight: ' +
+      '`outcome=open&complaint=true`; escalations still open: `outcome=open&escalated=true`.',
   })
   @ApiQuery({ name: 'outcome', required: false, enum: [...CLOSE_OUTCOMES, 'open'], description: '`open`: not closed yet.' })
   @ApiQuery({ name: 'department', required: false, description: 'Only tickets this department had at some point.' })
   @ApiQuery({ name: 'from', required: false, description: 'Opened at or after this ISO 8601 instant.' })
   @ApiQuery({ name: 'to', required: false, description: 'Opened before this ISO 8601 instant.' })
+  @ApiQuery({ name: 'complaint', required: false, enum: ['true', 'false'], description: 'true: complaints only; false: no complaints.' })
+  @ApiQuery({ name: 'escalated', required: false, enum: ['true', 'false'], description: 'true: escalated at least once; false: never.' })
+  @ApiQuery({ name: 'count', required: false, enum: ['true', 'false'], description: 'true: add `total`, how many tickets the filters match.' })
   @ApiQuery({ name: 'limit', required: false, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default 50).` })
-  @ApiQuery({ name: 'offset', required: false, description: 'Rows to skip (default 0).' })
-  @ApiResponse({ status: 200, description: '`{ items, total, limit, offset }`; `items` are lifecycles.' })
-  @ApiResponse({ status: 400, description: 'An unknown or invalid filter; `fields` names each.' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The `nextCursor` of the previous page.' })
+  @ApiResponse({ status: 200, description: '`{ items, nextCursor, total? }`; `items` are lifecycles with their subject.' })
+  @ApiResponse({ status: 400, description: 'An unknown or invalid filter, `limit` or `cursor`; `fields` names each.' })
   @ApiResponse({ status: 401, description: 'No or invalid credentials.' })
   @ApiResponse({ status: 403, description: 'Only management, QA and auditors list tickets.' })
   list(@Query() query: Record<string, unknown>) {

@@ -67,6 +67,10 @@ export class TicketLifecycleRecord {
   @PrimaryColumn('text', { name: 'ticket_id' })
   ticketId!: string;
 
+  /** The contact's subject line (cut to 300 characters). */
+  @Column('text', { nullable: true })
+  subject!: string | null;
+
   @Column('text', { nullable: true })
   channel!: string | null;
 

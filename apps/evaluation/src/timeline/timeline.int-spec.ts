@@ -327,6 +327,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
     expect(a.body.entries[7]).toMatchObject({ actorId: 'm-lee', role: 'department_manager', department: 'logistics' });
     expect(a.body.lifecycle).toEqual({
       ticketId: ticketA,
+      subject: 'Parcel charged twice',
       channel: 'social_media',
       type: 'complaint',
       complaint: true,
@@ -402,27 +403,37 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
     for (const detail of contactDetails) expect(logs).not.toContain(detail);
   });
 
-  it('lists lifecycles with filters and pages, newest opened first', async () => {
+  it('lists lifecycles with their subject, filtered on the server and paged by cursor, newest opened first', async () => {
     const qa = token('qa');
     const ids = async (query: string) => {
       const response = await get(`/v1/tickets${query}`, qa);
       expect(response.status).toBe(200);
-      return { ids: response.body.items.map((item: { ticketId: string }) => item.ticketId), total: response.body.total };
+      return response.body.items.map((item: { ticketId: string }) => item.ticketId);
     };
-    expect(await ids('')).toEqual({ ids: [ticketB, ticketA], total: 2 });
-    expect(await ids('?outcome=satisfied&department=logistics')).toEqual({ ids: [ticketA], total: 1 });
-    expect(await ids('?department=billing')).toEqual({ ids: [ticketA], total: 1 });
-    expect(await ids('?outcome=open')).toEqual({ ids: [], total: 0 });
-    expect(await ids(`?from=${iso(30)}`)).toEqual({ ids: [ticketB], total: 1 });
-    expect(await ids(`?from=${iso(0)}&to=${iso(60)}`)).toEqual({ ids: [ticketA], total: 1 });
-    expect(await ids('?limit=1&offset=1')).toEqual({ ids: [ticketA], total: 2 });
+    expect(await ids('')).toEqual([ticketB, ticketA]);
+    expect(await ids('?outcome=satisfied&department=logistics')).toEqual([ticketA]);
+    expect(await ids('?department=billing')).toEqual([ticketA]);
+    expect(await ids('?outcome=open')).toEqual([]);
+    expect(await ids(`?from=${iso(30)}`)).toEqual([ticketB]);
+    expect(await ids(`?from=${iso(0)}&to=${iso(60)}`)).toEqual([ticketA]);
+    expect(await ids('?complaint=true')).toEqual([ticketA]);
+    expect(await ids('?complaint=false')).toEqual([ticketB]);
+    expect(await ids('?escalated=true')).toEqual([ticketA]);
+    expect(await ids('?escalated=false')).toEqual([ticketB]);
+    expect(await ids('?outcome=open&complaint=true')).toEqual([]);
 
-    const list = await get('/v1/tickets?limit=1', token('management'));
-    expect(list.body).toMatchObject({ total: 2, limit: 1, offset: 0, items: [{ ticketId: ticketB, outcome: 'satisfied', resolvedAtFirstContact: true }] });
+    // Past the first page: one a page, each once, then no cursor.
+    const first = await get('/v1/tickets?limit=1&count=true', token('management'));
+    expect(first.body).toMatchObject({ total: 2, items: [{ ticketId: ticketB, outcome: 'satisfied', resolvedAtFirstContact: true }], nextCursor: expect.any(String) });
+    const second = await get(`/v1/tickets?limit=1&cursor=${first.body.nextCursor}`, token('management'));
+    expect(second.body).toEqual({ items: [expect.objectContaining({ ticketId: ticketA, subject: 'Parcel charged twice' })], nextCursor: null });
 
     const invalid = await get('/v1/tickets?outcome=maybe&limit=0&colour=red', qa);
     expect(invalid.status).toBe(400);
     expect(invalid.body.fields.map((field: { field: string }) => field.field).sort()).toEqual(['colour', 'limit', 'outcome']);
+    const badCursor = await get('/v1/tickets?cursor=Zm9v', qa);
+    expect({ status: badCursor.status, fields: badCursor.body.fields.map((field: { field: string }) => field.field) }).toEqual({ status: 400, fields: ['cursor'] });
+    expect((await get('/v1/tickets?offset=1', qa)).body.fields).toEqual([{ field: 'offset', message: 'unknown field' }]);
   });
 
   it('puts the reads and the erasure of contact details on the timeline, and shows it only to the departments that held the ticket', async () => {

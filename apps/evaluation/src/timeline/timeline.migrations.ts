@@ -74,4 +74,29 @@ export class CreateTicketLifecycles1795500060000 implements MigrationInterface {
   }
 }
 
-export const TIMELINE_MIGRATIONS = [CreateTicketTimelineEntries1795500000000, CreateTicketLifecycles1795500060000];
+/**
+ * The ticket list paged by keyset, newest opened first: the subject to tell tickets apart, and an
+ * index in page order (a ticket whose intake events have not arrived yet sorts as opened at
+ * '-infinity', last), with partial ones for what management watches: open complaints and open
+ * escalated tickets. Rows projected before have no subject until their next event or a rebuild.
+ */
+export class PageTicketLifecycles1795500070000 implements MigrationInterface {
+  readonly name = 'PageTicketLifecycles1795500070000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE ticket_lifecycles ADD COLUMN subject text');
+    const key = `(COALESCE(opened_at, '-infinity'::timestamptz)), (ticket_id COLLATE "C")`;
+    await queryRunner.query(`CREATE INDEX ticket_lifecycles_page_idx ON ticket_lifecycles (${key})`);
+    await queryRunner.query(`CREATE INDEX ticket_lifecycles_open_complaints_idx ON ticket_lifecycles (${key}) WHERE outcome IS NULL AND complaint`);
+    await queryRunner.query(`CREATE INDEX ticket_lifecycles_open_escalated_idx ON ticket_lifecycles (${key}) WHERE outcome IS NULL AND escalation_count > 0`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX ticket_lifecycles_open_escalated_idx');
+    await queryRunner.query('DROP INDEX ticket_lifecycles_open_complaints_idx');
+    await queryRunner.query('DROP INDEX ticket_lifecycles_page_idx');
+    await queryRunner.query('ALTER TABLE ticket_lifecycles DROP COLUMN subject');
+  }
+}
+
+export const TIMELINE_MIGRATIONS = [CreateTicketTimelineEntries1795500000000, CreateTicketLifecycles1795500060000, PageTicketLifecycles1795500070000];

@@ -116,6 +116,7 @@ export function lifecycleRecordOf(ticketId: string, timeline: readonly TicketTim
   const instant = (iso: string | null): Date | null => (iso === null ? null : new Date(iso));
   return {
     ticketId,
+    subject: lifecycle.subject === null ? null : lifecycle.subject.slice(0, 300),
     channel: lifecycle.channel,
     type: lifecycle.type,
     complaint: lifecycle.complaint,

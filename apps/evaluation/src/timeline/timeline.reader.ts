@@ -4,9 +4,12 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import {
   CLOSE_OUTCOMES,
+  cursorInstant,
   departmentSchema,
   DomainError,
   isoInstantSchema,
+  pageOf,
+  pageQueryShape,
   type LifecycleView,
   type TicketListView,
   type TicketTimelineView,
@@ -16,6 +19,8 @@ import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities'
 import { inTimelineOrder } from './timeline-order';
 
 export const MAX_PAGE_SIZE = 200;
+
+const booleanParameter = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true');
 
 /** Filters of the ticket list; `open` means not closed yet. */
 export const ticketListQuerySchema = z
@@ -27,8 +32,13 @@ export const ticketListQuerySchema = z
     from: isoInstantSchema.optional(),
     /** Opened before this instant. */
     to: isoInstantSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-    offset: z.coerce.number().int().min(0).default(0),
+    /** true: complaints only; false: everything but complaints. */
+    complaint: booleanParameter.optional(),
+    /** true: escalated at least once; false: never escalated. */
+    escalated: booleanParameter.optional(),
+    /** true: the answer also counts every ticket the filters match (one more query). */
+    count: booleanParameter.optional(),
+    ...pageQueryShape({ key: z.tuple([cursorInstant.nullable(), z.string().min(1).max(200)]), defaultLimit: 50, maxLimit: MAX_PAGE_SIZE }),
   })
   .refine(({ from, to }) => from === undefined || to === undefined || Date.parse(from) < Date.parse(to), {
     message: 'must be after from',
@@ -51,21 +61,35 @@ export class TimelineReader {
     });
   }
 
-  /** Newest first (by opened-at; tickets whose intake events have not arrived yet last), then by ticket id. */
+  /**
+   * Newest opened first, then by ticket id (descending too, so one row comparison walks the
+   * index from the cursor); tickets whose intake events have not arrived yet come last.
+   */
   async list(query: TicketListQuery): Promise<TicketListView> {
+    const openedKey = `COALESCE(lifecycle.opened_at, '-infinity'::timestamptz)`;
     const select = this.dataSource.getRepository(TicketLifecycleRecord).createQueryBuilder('lifecycle');
     if (query.outcome === 'open') select.andWhere('lifecycle.outcome IS NULL');
     else if (query.outcome) select.andWhere('lifecycle.outcome = :outcome', { outcome: query.outcome });
     if (query.department) select.andWhere('lifecycle.departments_visited @> ARRAY[:department]::text[]', { department: query.department });
     if (query.from) select.andWhere('lifecycle.opened_at >= :from', { from: new Date(query.from) });
     if (query.to) select.andWhere('lifecycle.opened_at < :to', { to: new Date(query.to) });
-    const [records, total] = await select
-      .orderBy('lifecycle.openedAt', 'DESC', 'NULLS LAST')
-      .addOrderBy('lifecycle.ticketId', 'ASC')
-      .offset(query.offset)
-      .limit(query.limit)
-      .getManyAndCount();
-    return { items: records.map(lifecycleView), total, limit: query.limit, offset: query.offset };
+    if (query.complaint !== undefined) select.andWhere(query.complaint ? 'lifecycle.complaint' : 'NOT lifecycle.complaint');
+    if (query.escalated !== undefined) select.andWhere(query.escalated ? 'lifecycle.escalation_count > 0' : 'lifecycle.escalation_count = 0');
+    const total = query.count ? await select.clone().getCount() : undefined;
+    if (query.cursor) {
+      const [openedAt, ticketId] = query.cursor;
+      select.andWhere(`(${openedKey}, lifecycle.ticket_id COLLATE "C") < (${openedAt === null ? `'-infinity'::timestamptz` : 'CAST(:openedAt AS timestamptz)'}, :ticketId)`, {
+        openedAt,
+        ticketId,
+      });
+    }
+    const records = await select
+      .orderBy(openedKey, 'DESC')
+      .addOrderBy('lifecycle.ticket_id COLLATE "C"', 'DESC')
+      .limit(query.limit + 1)
+      .getMany();
+    const page = pageOf(records, query.limit, (record) => [record.openedAt?.toISOString() ?? null, record.ticketId], lifecycleView);
+    return total === undefined ? page : { ...page, total };
   }
 }
 
@@ -94,6 +118,7 @@ function lifecycleView(record: TicketLifecycleRecord): LifecycleView {
   const iso = (instant: Date | null): string | null => instant?.toISOString() ?? null;
   return {
     ticketId: record.ticketId,
+    subject: record.subject,
     channel: record.channel,
     type: record.type,
     complaint: record.complaint,

@@ -12,7 +12,12 @@ import { QueueNotifications, type QueueSignal } from './queue.notifications';
 import { QueueReader } from './queue.reader';
 
 const queueQuerySchema = z.strictObject({
-  status: z.enum(QUEUE_STATUSES).optional(),
+  /** One status, or several separated by commas (`awaiting_handler,in_progress`). */
+  status: z
+    .string()
+    .transform((value) => value.split(','))
+    .pipe(z.array(z.enum(QUEUE_STATUSES, { error: `must be one or more of ${QUEUE_STATUSES.join(', ')}, separated by commas` })).min(1))
+    .optional(),
   overdue: z
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
@@ -52,7 +57,7 @@ export class QueueController {
       "Department staff read their own department only; management, CS, QA and auditors read any.",
   })
   @ApiParam({ name: 'department', example: 'billing' })
-  @ApiQuery({ name: 'status', required: false, enum: QUEUE_STATUSES })
+  @ApiQuery({ name: 'status', required: false, description: `One or more of ${QUEUE_STATUSES.join(', ')}, separated by commas` })
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'], description: 'true: a deadline still running is past due now' })
   @ApiQuery({ name: 'handler', required: false, description: 'Only tickets this handler is responsible for' })
   @ApiQuery({ name: 'limit', required: false, description: 'Tickets per page, 1 to 500, default 100' })

@@ -7,7 +7,7 @@ import { describeQueueOrder, placeOf, type QueueOrderPolicy } from './queue-orde
 import { isOverdue, runningDeadlinesOf, type QueueEntry, type QueueStatus } from './queue.model';
 
 export interface QueueFilters {
-  readonly status?: QueueStatus;
+  readonly status?: readonly QueueStatus[];
   /** true: a running deadline is past due; false: none is. */
   readonly overdue?: boolean;
   readonly handler?: string;
@@ -43,7 +43,7 @@ export class QueueReader {
     const parameters: unknown[] = [department];
     const parameter = (value: unknown) => `$${parameters.push(value)}`;
     const common = [`q.department = $1`];
-    if (filters.status) common.push(`q.status = ${parameter(filters.status)}`);
+    if (filters.status) common.push(`q.status = ANY(${parameter(filters.status)}::text[])`);
     if (filters.handler) common.push(`q.handler_id = ${parameter(filters.handler)}`);
     if (filters.overdue !== undefined) {
       common.push(`${filters.overdue ? '' : 'NOT '}EXISTS (SELECT 1 FROM running_deadlines d WHERE d.ticket_id = q.ticket_id AND d.due_at < ${parameter(now)})`);
@@ -97,9 +97,13 @@ export class QueueReader {
     };
   }
 
-  /** Rows recorded before the counting was kept borrow it from the policy in force, if it is the same version. */
   private countingOf(row: QueueEntry): DeadlineCounting | null {
-    return row.deadlinesCountIn ?? (row.deadlinePolicyVersion === this.counting.policyVersion ? this.counting.countIn : null);
+    return this.deadlineCounting({ policyVersion: row.deadlinePolicyVersion, countIn: row.deadlinesCountIn ?? undefined });
+  }
+
+  /** Deadlines recorded before the counting was kept borrow it from the policy in force, if it is the same version. */
+  deadlineCounting(deadlines: { readonly policyVersion: string; readonly countIn?: DeadlineCounting }): DeadlineCounting | null {
+    return deadlines.countIn ?? (deadlines.policyVersion === this.counting.policyVersion ? this.counting.countIn : null);
   }
 
   private async rowsOf(ticketIds: readonly string[]): Promise<Map<string, DepartmentQueueRow>> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { freeText, parseOrThrow, type Actor, type RoutingTicket } from '@handoff/contracts';
+import { freeText, parseOrThrow, type Actor, type DeadlineCounting, type Deadlines, type RoutingTicket } from '@handoff/contracts';
 import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
@@ -61,7 +61,7 @@ export class TicketsController {
       complaint: ticket.complaint,
       subject: handOver?.subject ?? null,
       customer: handOver?.customer ? await this.access.masked(handOver.customer) : null,
-      deadlines: ticket.deadlines,
+      deadlines: deadlinesView(ticket.deadlines, this.queue.deadlineCounting(ticket.deadlines)),
       firstResponseGiven: ticket.respondedThisRound,
       escalations: ticket.escalations,
       managementInvolved: ticket.managementInvolved,
@@ -188,4 +188,9 @@ function summary(ticketId: string, state: RoutedState) {
     round: state.ticket.round,
     pendingTransfer: state.ticket.pendingTransfer ?? null,
   };
+}
+
+/** The round's deadlines, saying whether they count business hours (borrowed from the policy for older events). */
+function deadlinesView(deadlines: Deadlines, countIn: DeadlineCounting | null): Deadlines & { businessHours: boolean } {
+  return { ...deadlines, ...(countIn ? { countIn } : {}), businessHours: countIn === 'business' };
 }

@@ -77,6 +77,8 @@ export type RecordPart = (typeof RECORD_PARTS)[number];
 
 export interface SampleRecordView {
   readonly ticketId: string;
+  /** The contact's subject, so the inspector can tell the records apart. */
+  readonly subject: string | null;
   readonly channel: string | null;
   readonly agents: readonly string[];
   readonly parts: Readonly<Record<RecordPart, boolean>>;
@@ -96,6 +98,8 @@ export interface SampleView extends SampleDrawnData {
 export interface CorrectiveActionView {
   readonly actionId: string;
   readonly ticketId: string;
+  /** The ticket's subject, so the list can say which ticket this is. */
+  readonly subject: string | null;
   readonly sampleId: string;
   readonly team: string;
   readonly assignees: readonly string[];

@@ -99,7 +99,7 @@ export interface RoutingTicket {
   readonly subject: string | null;
   /** Masked; the details in clear are behind `GET /v1/tickets/:ticketId/customer`. */
   readonly customer: CustomerView | null;
-  readonly deadlines: Deadlines & { readonly businessHours?: boolean };
+  readonly deadlines: Deadlines & { readonly businessHours: boolean };
   readonly firstResponseGiven: boolean;
   readonly escalations: Readonly<Record<DeadlineKind, EscalationStage>>;
   readonly managementInvolved: boolean;

@@ -1,5 +1,5 @@
 // What evaluation's timeline endpoints answer (`GET /v1/tickets`, `GET /v1/tickets/:id/timeline`).
-import type { Department, EscalationLevel, EscalationTrigger } from './vocabulary';
+import type { Department, EscalationLevel, EscalationTrigger, Page } from './vocabulary';
 
 export interface LifecycleEscalation {
   readonly level: EscalationLevel;
@@ -31,6 +31,8 @@ export interface TimelineEntryView {
 
 export interface LifecycleView {
   readonly ticketId: string;
+  /** The contact's subject; null until intake's record reaches evaluation. */
+  readonly subject: string | null;
   readonly channel: string | null;
   readonly type: string | null;
   readonly complaint: boolean;
@@ -61,9 +63,7 @@ export interface TicketTimelineView {
   readonly entries: readonly TimelineEntryView[];
 }
 
-export interface TicketListView {
-  readonly items: readonly LifecycleView[];
-  readonly total: number;
-  readonly limit: number;
-  readonly offset: number;
+/** A page of `GET /v1/tickets`, newest opened first; `total` only when asked with `count=true`. */
+export interface TicketListView extends Page<LifecycleView> {
+  readonly total?: number;
 }
