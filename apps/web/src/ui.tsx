@@ -92,3 +92,30 @@ export function formatDuration(milliseconds: number | null | undefined): string 
 export function formatPercent(ratio: number | null | undefined, digits = 1): string {
   return localeFormat().percent(ratio, digits);
 }
+
+/**
+ * The foot of a paged list: "Load more" while the service has another page (its `nextCursor`),
+ * and a plain "all N shown" once it has none, so a list never seems to stop where it does not.
+ */
+export function LoadMore({ hasMore, loading, onMore, shown }: { hasMore: boolean; loading: boolean; onMore: () => void; shown: number }) {
+  return (
+    <p className="load-more">
+      {hasMore ? (
+        <button type="button" className="secondary" onClick={onMore} disabled={loading} data-testid="load-more">
+          {loading ? 'Loading…' : `Load more (${shown} shown)`}
+        </button>
+      ) : (
+        <span className="muted" data-testid="all-shown">
+          All {shown} shown.
+        </span>
+      )}
+    </p>
+  );
+}
+
+/** A deadline as "due Mon 09:30", saying "(business hours)" when it counts only the calendar's opening hours. */
+export function formatDue(iso: string, businessHours: boolean): string {
+  const date = new Date(iso);
+  const when = Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return `due ${when}${businessHours ? ' (business hours)' : ''}`;
+}
