@@ -11,7 +11,7 @@ import type { Worklist } from './cs-types';
 import { FollowupPanel } from './followup-panel';
 import { RecordedContacts } from './recorded-contacts';
 import { useNow } from './use-now';
-import { WorklistTables } from './worklist';
+import { WorklistTable, type WorklistFilter } from './worklist';
 import './cs.css';
 
 /** The worklist is a read model: it is read again this often, and at once after each change made here. */
@@ -28,13 +28,15 @@ export function CsScreen({ route }: { route: readonly string[] }) {
   const tab = route[0] === 'worklist' ? 'worklist' : route[0] === 'search' ? 'search' : 'contact';
   const selected = tab === 'worklist' ? route[1] : undefined;
   const profileOf = tab === 'search' && route[1] === 'customer' ? route[2] : undefined;
-  const { worklist, loading, error, refresh } = useWorklist();
+  const [filter, setFilter] = useState<WorklistFilter>({ mine: false });
+  const { worklist, loading, error, refresh, loadMore } = useWorklist(filter);
   const [recorded, setRecorded] = useRecorded(actor.id);
   const [flash, setFlash] = useState<string | null>(null);
   const now = useNow(5000);
   const { t } = useTranslation('cs');
 
-  const waiting = worklist?.awaitingConfirmation.length;
+  // Counted over the items loaded; "+" while more pages wait behind "Load more".
+  const waiting = worklist ? `${worklist.items.length}${worklist.nextCursor ? '+' : ''}` : undefined;
   const tabs = [
     { id: 'contact', title: t('tabRecord'), link: href('cs') },
     { id: 'worklist', title: waiting !== undefined ? t('tabWorklistCount', { count: waiting }) : t('tabWorklist'), link: href('cs', 'worklist') },
@@ -90,15 +92,23 @@ export function CsScreen({ route }: { route: readonly string[] }) {
               </div>
             )}
             <Notice error={error || undefined} />
-            <WorklistTables worklist={worklist} now={now} selected={selected} onRefresh={refresh} loading={loading} />
+            <WorklistTable
+              worklist={worklist}
+              filter={filter}
+              onFilter={setFilter}
+              now={now}
+              selected={selected}
+              onRefresh={refresh}
+              onMore={loadMore}
+              loading={loading}
+            />
           </div>
           {selected && (
             <div className="cs-worklist-layout__ticket">
               <FollowupPanel
                 key={selected}
                 ticketId={selected}
-                awaiting={worklist?.awaitingConfirmation.find((item) => item.ticketId === selected)}
-                late={worklist?.lateProgress.find((item) => item.ticketId === selected)}
+                item={worklist?.items.find((item) => item.ticketId === selected)}
                 onDone={(message, stay) => {
                   setFlash(message);
                   refresh();
@@ -115,24 +125,52 @@ export function CsScreen({ route }: { route: readonly string[] }) {
   );
 }
 
-function useWorklist() {
+/** Items read per page; "Load more" reads the next page, and a refresh reads as many as are shown. */
+const WORKLIST_PAGE = 50;
+const WORKLIST_MAX = 200;
+
+function useWorklist(filter: WorklistFilter) {
   const [worklist, setWorklist] = useState<Worklist | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const alive = useRef(true);
+  const shown = useRef(WORKLIST_PAGE);
+  const sequence = useRef(0);
+  const { arrived, mine } = filter;
+  const read = useCallback(
+    (limit: number, cursor?: string) =>
+      api<Worklist>('followup', '/v1/followups', { query: { limit, cursor, arrived, mine: mine ? 'true' : undefined } }),
+    [arrived, mine],
+  );
   const refresh = useCallback(() => {
+    const current = ++sequence.current;
     setLoading(true);
-    api<Worklist>('followup', '/v1/followups', { query: { limit: 200 } })
+    read(Math.min(WORKLIST_MAX, Math.max(WORKLIST_PAGE, shown.current)))
       .then((answer) => {
-        if (!alive.current) return;
+        if (!alive.current || current !== sequence.current) return;
         setWorklist(answer);
         setError(null);
       })
-      .catch((caught: unknown) => alive.current && setError(caught))
-      .finally(() => alive.current && setLoading(false));
-  }, []);
+      .catch((caught: unknown) => alive.current && current === sequence.current && setError(caught))
+      .finally(() => alive.current && current === sequence.current && setLoading(false));
+  }, [read]);
+  const loadMore = useCallback(() => {
+    if (!worklist?.nextCursor) return;
+    const current = ++sequence.current;
+    setLoading(true);
+    read(WORKLIST_PAGE, worklist.nextCursor)
+      .then((next) => {
+        if (!alive.current || current !== sequence.current) return;
+        shown.current = worklist.items.length + next.items.length;
+        setWorklist({ items: [...worklist.items, ...next.items], nextCursor: next.nextCursor });
+        setError(null);
+      })
+      .catch((caught: unknown) => alive.current && current === sequence.current && setError(caught))
+      .finally(() => alive.current && current === sequence.current && setLoading(false));
+  }, [worklist, read]);
   useEffect(() => {
     alive.current = true;
+    shown.current = WORKLIST_PAGE;
     refresh();
     const timer = window.setInterval(() => {
       if (document.visibilityState === 'visible') refresh();
@@ -142,7 +180,7 @@ function useWorklist() {
       window.clearInterval(timer);
     };
   }, [refresh]);
-  return { worklist, loading, error, refresh };
+  return { worklist, loading, error, refresh, loadMore };
 }
 
 /**

@@ -1,12 +1,12 @@
 // What intake and follow-up answer: the API's own types (libs/contracts/src/api), imported as
 // types only; the names people read stay here.
 export type {
-  AwaitingConfirmationItem,
   CustomerView,
   FollowupTicket as FollowupState,
-  LateProgressItem,
   RecordedContact,
   Worklist,
+  WorklistArrival,
+  WorklistItem,
 } from '@handoff/contracts/api';
 
 // The values the services take, in the order the form offers them; their names for a person are

@@ -5,7 +5,7 @@ import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
 import { Field, Notice, Panel } from '../../ui';
 import { CustomerDetails } from './customer-details';
-import { shortId, type AwaitingConfirmationItem, type FollowupState, type LateProgressItem } from './cs-types';
+import { shortId, type FollowupState, type WorklistItem } from './cs-types';
 import { FormNotice } from './form-notice';
 import { useSubmit } from './use-submit';
 
@@ -21,8 +21,8 @@ interface RoutingTicket {
 /** One ticket followed up: report the result, record the customer's answer or a failed call. */
 export function FollowupPanel(props: {
   ticketId: string;
-  awaiting?: AwaitingConfirmationItem;
-  late?: LateProgressItem;
+  /** The ticket's worklist item, when it is on the worklist. */
+  item?: WorklistItem;
   /** `stay`: the ticket still waits here (a failed call), so the panel stays open. */
   onDone: (message: string, stay?: boolean) => void;
 }) {
@@ -54,7 +54,8 @@ export function FollowupPanel(props: {
     void load();
   }, [load]);
 
-  const customer = props.awaiting?.customer ?? props.late?.customer ?? null;
+  const customer = props.item?.customer ?? null;
+  const result = props.item?.result ?? null;
   return (
     <Panel
       title={t('followup.title', { ticket: shortId(ticketId) })}
@@ -84,18 +85,18 @@ export function FollowupPanel(props: {
               </dd>
             </>
           )}
-          {props.awaiting && (
+          {result && (
             <>
               <dt>{t('followup.result')}</dt>
-              <dd className="cs-followup__result">{props.awaiting.resultSummary || '—'}</dd>
+              <dd className="cs-followup__result">{result.summary || '—'}</dd>
               <dt>{t('followup.from')}</dt>
-              <dd>{props.awaiting.resolvedBy === 'first_contact' ? t('followup.firstContact') : (props.awaiting.department ?? t('followup.theDepartment'))}</dd>
+              <dd>{result.resolvedBy === 'first_contact' ? t('followup.firstContact') : (props.item?.department ?? t('followup.theDepartment'))}</dd>
             </>
           )}
-          {(state?.contactAttempts ?? props.awaiting?.contactAttempts ?? 0) > 0 && (
+          {(state?.contactAttempts ?? result?.contactAttempts ?? 0) > 0 && (
             <>
               <dt>{t('followup.notReached')}</dt>
-              <dd>{t('followup.times', { count: state?.contactAttempts ?? props.awaiting?.contactAttempts })}</dd>
+              <dd>{t('followup.times', { count: state?.contactAttempts ?? result?.contactAttempts })}</dd>
             </>
           )}
         </dl>

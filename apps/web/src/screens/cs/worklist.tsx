@@ -1,116 +1,139 @@
-import { useTranslation } from 'react-i18next';
-import { formatDuration, formatInstant, Panel } from '../../ui';
+import { useId } from 'react';
 import { href } from '../../router';
+import { formatDuration, formatInstant, LoadMore, Panel } from '../../ui';
 import { customerSummary } from './customer-details';
-import { shortId, type Worklist } from './cs-types';
+import { DEADLINE_NAMES, ESCALATION_NAMES, shortId, type Worklist, type WorklistArrival, type WorklistItem } from './cs-types';
 
-/** CS's follow-up worklist: results to confirm (oldest first) and departments late with news. */
-export function WorklistTables({ worklist, now, selected, onRefresh, loading }: { worklist: Worklist | null; now: number; selected?: string; onRefresh: () => void; loading: boolean }) {
-  const { t } = useTranslation('cs');
-  const refresh = (
-    <button type="button" className="secondary" onClick={onRefresh} disabled={loading}>
-      {loading ? t('common:refreshing') : t('common:refresh')}
-    </button>
-  );
+/** What the worklist is narrowed to; the service applies it. */
+export interface WorklistFilter {
+  readonly arrived?: WorklistArrival;
+  readonly mine: boolean;
+}
+
+const ARRIVALS: { value: WorklistArrival | ''; label: string }[] = [
+  { value: '', label: 'Everything waiting' },
+  { value: 'result', label: 'Results to confirm' },
+  { value: 'late_progress', label: 'Late progress' },
+];
+
+/**
+ * CS's follow-up worklist, longest waiting first, one page at a time: what arrived (a result to
+ * confirm with the customer, or a department late with news), which ticket (its subject), whom
+ * to call (masked) and from which department.
+ */
+export function WorklistTable(props: {
+  worklist: Worklist | null;
+  filter: WorklistFilter;
+  onFilter: (filter: WorklistFilter) => void;
+  now: number;
+  selected?: string;
+  onRefresh: () => void;
+  onMore: () => void;
+  loading: boolean;
+}) {
+  const { worklist, filter, now, selected } = props;
+  const ids = useId();
   return (
-    <>
-      <Panel title={worklist ? t('worklist.toConfirmCount', { count: worklist.awaitingConfirmation.length }) : t('worklist.toConfirm')} actions={refresh}>
-        {!worklist ? (
-          <p className="muted">{t('common:loading')}</p>
-        ) : worklist.awaitingConfirmation.length === 0 ? (
-          <p className="muted">{t('worklist.noneToConfirm')}</p>
-        ) : (
+    <Panel
+      title={`Waiting for CS${worklist ? ` (${worklist.items.length}${worklist.nextCursor ? '+' : ''})` : ''}`}
+      actions={
+        <button type="button" className="secondary" onClick={props.onRefresh} disabled={props.loading}>
+          {props.loading ? 'Refreshing…' : 'Refresh'}
+        </button>
+      }
+    >
+      <div className="cs-worklist-filters">
+        <label htmlFor={`${ids}-arrived`}>Show</label>
+        <select id={`${ids}-arrived`} value={filter.arrived ?? ''} onChange={(event) => props.onFilter({ ...filter, arrived: (event.target.value || undefined) as WorklistArrival | undefined })}>
+          {ARRIVALS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+        <label className="cs-check">
+          <input type="checkbox" checked={filter.mine} onChange={(event) => props.onFilter({ ...filter, mine: event.target.checked })} /> Mine only (contacts I recorded)
+        </label>
+      </div>
+      {!worklist ? (
+        <p className="muted">Loading…</p>
+      ) : worklist.items.length === 0 ? (
+        <p className="muted" data-testid="worklist-empty">
+          {filter.arrived || filter.mine ? 'Nothing with these filters.' : 'Nothing is waiting: every result is confirmed and every department is within its deadlines.'}
+        </p>
+      ) : (
+        <>
           <div className="table-scroll">
-            <table className="cs-table" aria-label={t('worklist.toConfirmTable')}>
+            <table className="cs-table" aria-label="Waiting for CS, longest waiting first">
               <thead>
                 <tr>
-                  <th scope="col">{t('worklist.waiting')}</th>
-                  <th scope="col">{t('worklist.ticket')}</th>
-                  <th scope="col">{t('worklist.resultFrom')}</th>
-                  <th scope="col">{t('worklist.result')}</th>
-                  <th scope="col">{t('worklist.customer')}</th>
-                  <th scope="col">{t('worklist.attempts')}</th>
+                  <th scope="col">Waiting</th>
+                  <th scope="col">Ticket</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col">Department</th>
+                  <th scope="col">What arrived</th>
                   <th scope="col">
-                    <span className="visually-hidden">{t('worklist.action')}</span>
+                    <span className="visually-hidden">Action</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {worklist.awaitingConfirmation.map((item) => (
-                  <tr key={item.ticketId} data-testid="awaiting-confirmation" data-ticket-id={item.ticketId} aria-current={item.ticketId === selected ? 'true' : undefined} className={item.ticketId === selected ? 'cs-table__selected' : undefined}>
-                    <td data-label={t('worklist.waiting')}>
-                      <span title={formatInstant(item.requestedAt)}>{formatDuration(now - Date.parse(item.requestedAt))}</span>
-                    </td>
-                    <td data-label={t('worklist.ticket')}>
-                      <code title={item.ticketId}>{shortId(item.ticketId)}</code>
-                      {item.round > 1 && <span className="badge badge--warn">{t('common:round', { round: item.round })}</span>}
-                    </td>
-                    <td data-label={t('worklist.resultFrom')}>{item.resolvedBy === 'first_contact' ? t('worklist.firstContact') : (item.department ?? t('worklist.department'))}</td>
-                    <td data-label={t('worklist.result')} className="cs-table__text">
-                      {item.resultSummary || '—'}
-                    </td>
-                    <td data-label={t('worklist.customer')}>{customerSummary(item.customer)}</td>
-                    <td data-label={t('worklist.attempts')}>{item.contactAttempts > 0 ? <span className="badge badge--warn">{t('worklist.notReached', { count: item.contactAttempts })}</span> : '—'}</td>
-                    <td data-label="">
-                      <a className="cs-button-link" href={href('cs', 'worklist', item.ticketId)} aria-label={t('worklist.followUpTicket', { ticket: shortId(item.ticketId) })}>
-                        {t('worklist.followUp')}
-                      </a>
-                    </td>
-                  </tr>
+                {worklist.items.map((item) => (
+                  <WorklistRow key={item.ticketId} item={item} now={now} selected={item.ticketId === selected} />
                 ))}
               </tbody>
             </table>
           </div>
+          <LoadMore hasMore={Boolean(worklist.nextCursor)} loading={props.loading} onMore={props.onMore} shown={worklist.items.length} />
+        </>
+      )}
+    </Panel>
+  );
+}
+
+function WorklistRow({ item, now, selected }: { item: WorklistItem; now: number; selected: boolean }) {
+  const late = item.arrived === 'late_progress';
+  const label = item.subject ?? `Ticket ${shortId(item.ticketId)}`;
+  return (
+    <tr
+      data-testid={late ? 'late-progress' : 'awaiting-confirmation'}
+      data-ticket-id={item.ticketId}
+      aria-current={selected ? 'true' : undefined}
+      className={selected ? 'cs-table__selected' : undefined}
+    >
+      <td data-label="Waiting">
+        <span className={late ? 'badge badge--danger' : undefined} title={formatInstant(item.since)}>
+          {item.since ? formatDuration(now - Date.parse(item.since)) : '—'}
+        </span>
+      </td>
+      <td data-label="Ticket">
+        <span className="cs-table__subject">{label}</span>{' '}
+        <code className="muted" title={item.ticketId}>
+          {shortId(item.ticketId)}
+        </code>
+        {item.round > 1 && <span className="badge badge--warn">round {item.round}</span>}
+      </td>
+      <td data-label="Customer">{customerSummary(item.customer)}</td>
+      <td data-label="Department">{item.result?.resolvedBy === 'first_contact' ? 'CS (first contact)' : (item.department ?? '—')}</td>
+      <td data-label="What arrived" className="cs-table__text">
+        {item.result && (
+          <>
+            <span className="badge badge--ok">Result</span> {item.result.summary || '—'}
+            {item.result.contactAttempts > 0 && <span className="badge badge--warn">{item.result.contactAttempts} not reached</span>}
+          </>
         )}
-      </Panel>
-      <Panel title={worklist ? t('worklist.lateCount', { count: worklist.lateProgress.length }) : t('worklist.late')}>
-        {!worklist ? null : worklist.lateProgress.length === 0 ? (
-          <p className="muted">{t('worklist.noneLate')}</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="cs-table" aria-label={t('worklist.lateTable')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('worklist.overdue')}</th>
-                  <th scope="col">{t('worklist.ticket')}</th>
-                  <th scope="col">{t('worklist.departmentColumn')}</th>
-                  <th scope="col">{t('worklist.deadline')}</th>
-                  <th scope="col">{t('worklist.escalatedTo')}</th>
-                  <th scope="col">{t('worklist.customer')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('worklist.action')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {worklist.lateProgress.map((item) => (
-                  <tr key={`${item.ticketId}-${item.round}-${item.deadline}`} data-testid="late-progress" data-ticket-id={item.ticketId}>
-                    <td data-label={t('worklist.overdue')}>
-                      <span className="badge badge--danger" title={formatInstant(item.dueAt)}>
-                        {item.dueAt ? formatDuration(now - Date.parse(item.dueAt)) : t('worklist.overdueBadge')}
-                      </span>
-                    </td>
-                    <td data-label={t('worklist.ticket')}>
-                      <code title={item.ticketId}>{shortId(item.ticketId)}</code> {item.round > 1 && <span className="badge">{t('common:round', { round: item.round })}</span>}
-                    </td>
-                    <td data-label={t('worklist.departmentColumn')}>{item.department}</td>
-                    <td data-label={t('worklist.deadline')}>
-                      {t('worklist.deadlineDue', { deadline: t(`common:deadlines.${item.deadline}`, { defaultValue: item.deadline }), due: formatInstant(item.dueAt) })}
-                    </td>
-                    <td data-label={t('worklist.escalatedTo')}>{item.escalationLevel ? t(`common:escalations.${item.escalationLevel}`, { defaultValue: item.escalationLevel }) : '—'}</td>
-                    <td data-label={t('worklist.customer')}>{customerSummary(item.customer)}</td>
-                    <td data-label="">
-                      <a className="cs-button-link secondary" href={href('cs', 'worklist', item.ticketId)} aria-label={t('worklist.detailsOf', { ticket: shortId(item.ticketId) })}>
-                        {t('worklist.details')}
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+        {item.lateProgress && (
+          <>
+            <span className="badge badge--danger">Late progress</span> {DEADLINE_NAMES[item.lateProgress.deadline] ?? item.lateProgress.deadline}, due {formatInstant(item.lateProgress.dueAt)}
+            {item.lateProgress.escalationLevel && <> · escalated to {ESCALATION_NAMES[item.lateProgress.escalationLevel] ?? item.lateProgress.escalationLevel}</>}
+          </>
         )}
-      </Panel>
-    </>
+      </td>
+      <td data-label="">
+        <a className={`cs-button-link${late ? ' secondary' : ''}`} href={href('cs', 'worklist', item.ticketId)} aria-label={`${late ? 'Details of' : 'Follow up'} ticket ${label}`}>
+          {late ? 'Details' : 'Follow up'}
+        </a>
+      </td>
+    </tr>
   );
 }
