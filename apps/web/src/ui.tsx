@@ -1,6 +1,7 @@
 import { useId, type ReactNode } from 'react';
 import { ApiError, describeError } from './api';
-import { i18n, localeFormat } from './i18n';
+import { useTranslation } from 'react-i18next';
+import { i18n, localeFormat, useLocaleFormat } from './i18n';
 
 /**
  * A labelled form control with the service's error for that field next to it. `field` is the
@@ -98,24 +99,30 @@ export function formatPercent(ratio: number | null | undefined, digits = 1): str
  * and a plain "all N shown" once it has none, so a list never seems to stop where it does not.
  */
 export function LoadMore({ hasMore, loading, onMore, shown }: { hasMore: boolean; loading: boolean; onMore: () => void; shown: number }) {
+  const { t } = useTranslation('lists');
   return (
     <p className="load-more">
       {hasMore ? (
         <button type="button" className="secondary" onClick={onMore} disabled={loading} data-testid="load-more">
-          {loading ? 'Loading…' : `Load more (${shown} shown)`}
+          {loading ? t('loadingMore') : t('loadMore', { shown })}
         </button>
       ) : (
         <span className="muted" data-testid="all-shown">
-          All {shown} shown.
+          {t('allShown', { shown })}
         </span>
       )}
     </p>
   );
 }
 
-/** A deadline as "due Mon 09:30", saying "(business hours)" when it counts only the calendar's opening hours. */
-export function formatDue(iso: string, businessHours: boolean): string {
-  const date = new Date(iso);
-  const when = Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-  return `due ${when}${businessHours ? ' (business hours)' : ''}`;
+/** A deadline as "due Mon 5 Dec, 09:30", saying "(business hours)" when it counts only the calendar's opening hours. */
+export function DueAt({ iso, businessHours, testId }: { iso: string; businessHours: boolean; testId?: string }) {
+  const { t } = useTranslation('lists');
+  const format = useLocaleFormat();
+  const when = format.dateTime(iso, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return (
+    <span className="muted dept-small" data-testid={testId}>
+      {t(businessHours ? 'dueBusinessHours' : 'due', { when })}
+    </span>
+  );
 }

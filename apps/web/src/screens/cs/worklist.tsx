@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { href } from '../../router';
 import { formatDuration, formatInstant, LoadMore, Panel } from '../../ui';
 import { customerSummary } from './customer-details';
@@ -10,11 +11,11 @@ export interface WorklistFilter {
   readonly mine: boolean;
 }
 
-const ARRIVALS: { value: WorklistArrival | ''; label: string }[] = [
-  { value: '', label: 'Everything waiting' },
-  { value: 'result', label: 'Results to confirm' },
-  { value: 'late_progress', label: 'Late progress' },
-];
+const ARRIVALS = [
+  { value: '', label: 'worklist.everything' },
+  { value: 'result', label: 'worklist.results' },
+  { value: 'late_progress', label: 'worklist.late' },
+] as const;
 
 /**
  * CS's follow-up worklist, longest waiting first, one page at a time: what arrived (a result to
@@ -33,9 +34,10 @@ export function WorklistTable(props: {
 }) {
   const { worklist, filter, now, selected } = props;
   const ids = useId();
+  const { t } = useTranslation('lists');
   return (
     <Panel
-      title={`Waiting for CS${worklist ? ` (${worklist.items.length}${worklist.nextCursor ? '+' : ''})` : ''}`}
+      title={worklist ? t('worklist.title', { n: `${worklist.items.length}${worklist.nextCursor ? '+' : ''}` }) : t('worklist.titleLoading')}
       actions={
         <button type="button" className="secondary" onClick={props.onRefresh} disabled={props.loading}>
           {props.loading ? 'Refreshing…' : 'Refresh'}
@@ -43,37 +45,37 @@ export function WorklistTable(props: {
       }
     >
       <div className="cs-worklist-filters">
-        <label htmlFor={`${ids}-arrived`}>Show</label>
+        <label htmlFor={`${ids}-arrived`}>{t('worklist.show')}</label>
         <select id={`${ids}-arrived`} value={filter.arrived ?? ''} onChange={(event) => props.onFilter({ ...filter, arrived: (event.target.value || undefined) as WorklistArrival | undefined })}>
           {ARRIVALS.map((option) => (
             <option key={option.value} value={option.value}>
-              {option.label}
+              {t(option.label)}
             </option>
           ))}
         </select>
         <label className="cs-check">
-          <input type="checkbox" checked={filter.mine} onChange={(event) => props.onFilter({ ...filter, mine: event.target.checked })} /> Mine only (contacts I recorded)
+          <input type="checkbox" checked={filter.mine} onChange={(event) => props.onFilter({ ...filter, mine: event.target.checked })} /> {t('worklist.mine')}
         </label>
       </div>
       {!worklist ? (
         <p className="muted">Loading…</p>
       ) : worklist.items.length === 0 ? (
         <p className="muted" data-testid="worklist-empty">
-          {filter.arrived || filter.mine ? 'Nothing with these filters.' : 'Nothing is waiting: every result is confirmed and every department is within its deadlines.'}
+          {filter.arrived || filter.mine ? t('worklist.noneFiltered') : t('worklist.none')}
         </p>
       ) : (
         <>
           <div className="table-scroll">
-            <table className="cs-table" aria-label="Waiting for CS, longest waiting first">
+            <table className="cs-table" aria-label={t('worklist.tableLabel')}>
               <thead>
                 <tr>
-                  <th scope="col">Waiting</th>
-                  <th scope="col">Ticket</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Department</th>
-                  <th scope="col">What arrived</th>
+                  <th scope="col">{t('worklist.waiting')}</th>
+                  <th scope="col">{t('ticket')}</th>
+                  <th scope="col">{t('worklist.customer')}</th>
+                  <th scope="col">{t('worklist.department')}</th>
+                  <th scope="col">{t('worklist.arrived')}</th>
                   <th scope="col">
-                    <span className="visually-hidden">Action</span>
+                    <span className="visually-hidden">{t('worklist.action')}</span>
                   </th>
                 </tr>
               </thead>
@@ -92,8 +94,9 @@ export function WorklistTable(props: {
 }
 
 function WorklistRow({ item, now, selected }: { item: WorklistItem; now: number; selected: boolean }) {
+  const { t } = useTranslation('lists');
   const late = item.arrived === 'late_progress';
-  const label = item.subject ?? `Ticket ${shortId(item.ticketId)}`;
+  const label = item.subject ?? `${t('ticket')} ${shortId(item.ticketId)}`;
   return (
     <tr
       data-testid={late ? 'late-progress' : 'awaiting-confirmation'}
@@ -111,27 +114,28 @@ function WorklistRow({ item, now, selected }: { item: WorklistItem; now: number;
         <code className="muted" title={item.ticketId}>
           {shortId(item.ticketId)}
         </code>
-        {item.round > 1 && <span className="badge badge--warn">round {item.round}</span>}
+        {item.round > 1 && <span className="badge badge--warn">{t('worklist.round', { round: item.round })}</span>}
       </td>
       <td data-label="Customer">{customerSummary(item.customer)}</td>
-      <td data-label="Department">{item.result?.resolvedBy === 'first_contact' ? 'CS (first contact)' : (item.department ?? '—')}</td>
+      <td data-label="Department">{item.result?.resolvedBy === 'first_contact' ? t('worklist.firstContact') : (item.department ?? '—')}</td>
       <td data-label="What arrived" className="cs-table__text">
         {item.result && (
           <>
-            <span className="badge badge--ok">Result</span> {item.result.summary || '—'}
-            {item.result.contactAttempts > 0 && <span className="badge badge--warn">{item.result.contactAttempts} not reached</span>}
+            <span className="badge badge--ok">{t('worklist.result')}</span> {item.result.summary || '—'}
+            {item.result.contactAttempts > 0 && <span className="badge badge--warn">{t('worklist.notReached', { count: item.result.contactAttempts })}</span>}
           </>
         )}
         {item.lateProgress && (
           <>
-            <span className="badge badge--danger">Late progress</span> {DEADLINE_NAMES[item.lateProgress.deadline] ?? item.lateProgress.deadline}, due {formatInstant(item.lateProgress.dueAt)}
-            {item.lateProgress.escalationLevel && <> · escalated to {ESCALATION_NAMES[item.lateProgress.escalationLevel] ?? item.lateProgress.escalationLevel}</>}
+            <span className="badge badge--danger">{t('worklist.lateProgress')}</span> {DEADLINE_NAMES[item.lateProgress.deadline] ?? item.lateProgress.deadline},{' '}
+            {t('due', { when: formatInstant(item.lateProgress.dueAt) })}
+            {item.lateProgress.escalationLevel && <> · {t('worklist.escalatedTo', { level: ESCALATION_NAMES[item.lateProgress.escalationLevel] ?? item.lateProgress.escalationLevel })}</>}
           </>
         )}
       </td>
       <td data-label="">
         <a className={`cs-button-link${late ? ' secondary' : ''}`} href={href('cs', 'worklist', item.ticketId)} aria-label={`${late ? 'Details of' : 'Follow up'} ticket ${label}`}>
-          {late ? 'Details' : 'Follow up'}
+          {late ? t('worklist.details') : t('worklist.followUp')}
         </a>
       </td>
     </tr>
