@@ -32,8 +32,8 @@ describe('a ticket’s conversation', () => {
     expect(opened.status).toBe(201);
     ticketId = opened.body.ticketId;
     const row = await eventually(async () => {
-      const response = await management.get('routing', `/v1/departments/billing/queue`);
-      const found = (response.body.tickets ?? response.body).find?.((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
+      const response = await management.get('routing', `/v1/departments/billing/queue?limit=500`);
+      const found = response.body.items?.find((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
       return found;
     }, 'the complaint assigned in billing');
     billing = system.as({ token: system.token('department_handler', row.handlerId, 'billing') });
@@ -48,8 +48,8 @@ describe('a ticket’s conversation', () => {
       ).status,
     ).toBe(200);
     await eventually(async () => {
-      const response = await cs.get('followup', '/v1/followups');
-      return response.body.awaitingConfirmation?.some?.((item: { ticketId: string }) => item.ticketId === ticketId);
+      const response = await cs.get('followup', '/v1/followups?arrived=result&limit=200');
+      return response.body.items?.some((item: { ticketId: string }) => item.ticketId === ticketId);
     }, 'the result to reach CS');
     expect((await cs.post('followup', `/v1/tickets/${ticketId}/confirmation`, { satisfied: false, objection: 'Only half of it was refunded.' })).status).toBe(200);
   });

@@ -103,8 +103,8 @@ describe('metrics', () => {
       opened.push(response.body.ticketId);
     }
     const urgent = await eventually(async () => {
-      const queue = await management.get('routing', '/v1/departments/customer_care/queue');
-      return (queue.body.tickets ?? queue.body).find?.((row: { ticketId: string }) => row.ticketId === opened[0]);
+      const queue = await management.get('routing', '/v1/departments/customer_care/queue?limit=500');
+      return queue.body.items?.find((row: { ticketId: string }) => row.ticketId === opened[0]);
     }, 'the urgent ticket in customer care');
     const due = Date.parse(urgent.deadlines.firstResponseDueAt);
     expect((await management.post('routing', '/v1/deadlines/check', { asOf: new Date(due + 60_000).toISOString() })).status).toBe(200);

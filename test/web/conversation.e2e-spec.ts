@@ -24,8 +24,8 @@ describe('a complaint’s conversation in the consoles', () => {
     const ticketId: string = opened.body.ticketId;
     const management = system.as({ token: system.token('management', 'director-1') });
     const row = await eventually(async () => {
-      const response = await management.get('routing', '/v1/departments/billing/queue');
-      return (response.body.tickets ?? response.body).find?.((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
+      const response = await management.get('routing', '/v1/departments/billing/queue?limit=500');
+      return response.body.items?.find((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
     }, 'the complaint assigned in billing');
     const billingApi = system.as({ token: system.token('department_handler', row.handlerId, 'billing') });
     expect((await billingApi.post('routing', `/v1/tickets/${ticketId}/progress`, { note: 'We asked the bank to reverse the second charge.' })).status).toBe(200);

@@ -1,11 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Page } from '@handoff/contracts/api';
 import { api, type Service } from './api';
 
-/** A page of any list of the API: keyset paged, `nextCursor` null on the last page. */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly nextCursor: string | null;
-}
+export type { Page } from '@handoff/contracts/api';
 
 type Query = Record<string, string | number | boolean | undefined>;
 

@@ -37,8 +37,8 @@ export async function setUpTickets(system: TestSystem): Promise<Scenario> {
     eventually(async () => (await cs.post('followup', `/v1/tickets/${ticketId}/confirmation`, { satisfied: true })).status === 200, `the confirmation of ${ticketId}`);
   const queueRow = (department: string, ticketId: string, as: Client, where: (row: { handlerId: string | null }) => boolean = () => true) =>
     eventually(async () => {
-      const response = await as.get('routing', `/v1/departments/${department}/queue`);
-      const row = (response.body.tickets ?? response.body).find?.((item: { ticketId: string }) => item.ticketId === ticketId);
+      const response = await as.get('routing', `/v1/departments/${department}/queue?limit=500`);
+      const row = response.body.items?.find((item: { ticketId: string }) => item.ticketId === ticketId);
       return row && where(row) ? (row as { handlerId: string | null }) : undefined;
     }, `${ticketId} in ${department}'s queue`);
 

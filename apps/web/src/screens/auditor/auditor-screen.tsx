@@ -1,13 +1,14 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { i18n } from '../../i18n';
 import { api, ApiError } from '../../api';
 import { Conversation } from '../../conversation/conversation';
 import { href, navigate } from '../../router';
+import { usePagedList } from '../../paging';
 import { useActor, type Role } from '../../session';
-import { Field, formatDuration, formatInstant, Notice, Panel } from '../../ui';
+import { Field, formatDuration, formatInstant, LoadMore, Notice, Panel } from '../../ui';
 import { channelName } from '../management/kpi-dashboard';
-import type { TicketList } from '../management/kpi-types';
+import type { Lifecycle, TicketList } from '../management/kpi-types';
 import { ViewTabs } from '../management/tabs';
 import { fromLocalInput, toLocalInput } from '../management/zoned-time';
 import { breakDescription, formatMoment, holderName, type History, type HistoryEntry, type Verification } from './audit-types';
@@ -42,24 +43,9 @@ function TicketPicker() {
   const [pasteError, setPasteError] = useState<unknown>(null);
   const [outcome, setOutcome] = useState('');
   const [department, setDepartment] = useState('');
-  const [offset, setOffset] = useState(0);
-  const [list, setList] = useState<TicketList | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const { t } = useTranslation('auditor');
-
-  useEffect(() => {
-    let current = true;
-    api<TicketList>('evaluation', '/v1/tickets', { query: { outcome: outcome || undefined, department: department.trim() || undefined, limit: PAGE, offset } })
-      .then((body) => {
-        if (!current) return;
-        setList(body);
-        setError(null);
-      })
-      .catch((caught: unknown) => current && setError(caught));
-    return () => {
-      current = false;
-    };
-  }, [outcome, department, offset]);
+  const query = useMemo(() => ({ outcome: outcome || undefined, department: department.trim() || undefined, count: 'true' }), [outcome, department]);
+  const { page: list, error, loading, loadMore } = usePagedList<Lifecycle, TicketList>('evaluation', '/v1/tickets', query, PAGE);
 
   const open = (event: FormEvent) => {
     event.preventDefault();
@@ -91,10 +77,7 @@ function TicketPicker() {
               <select
                 {...control}
                 value={outcome}
-                onChange={(event) => {
-                  setOutcome(event.target.value);
-                  setOffset(0);
-                }}
+                onChange={(event) => setOutcome(event.target.value)}
               >
                 <option value="">{t('any')}</option>
                 <option value="open">{t('stillOpen')}</option>
@@ -109,10 +92,7 @@ function TicketPicker() {
                 {...control}
                 value={department}
                 placeholder={t('departmentPlaceholder')}
-                onChange={(event) => {
-                  setDepartment(event.target.value);
-                  setOffset(0);
-                }}
+                onChange={(event) => setDepartment(event.target.value)}
               />
             )}
           </Field>
@@ -138,7 +118,7 @@ function TicketPicker() {
                     <tr key={ticket.ticketId}>
                       <td>
                         <a href={href('auditor', ticket.ticketId)} aria-label={t('historyOf', { ticket: ticket.ticketId })}>
-                          <code>{ticket.ticketId.slice(0, 8)}</code>
+                          {ticket.subject ?? t('lists:ticket')} <code className="muted">{ticket.ticketId.slice(0, 8)}</code>
                         </a>
                       </td>
                       <td>{formatInstant(ticket.openedAt)}</td>
@@ -153,17 +133,8 @@ function TicketPicker() {
                 </tbody>
               </table>
             </div>
-            <div className="row audit-paging">
-              <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-                {t('newer')}
-              </button>
-              <span className="muted">
-                {t('range', { first: list.offset + 1, last: list.offset + list.items.length, total: list.total })}
-              </span>
-              <button type="button" className="secondary" disabled={list.offset + list.items.length >= list.total} onClick={() => setOffset(offset + PAGE)}>
-                {t('older')}
-              </button>
-            </div>
+            {list.total !== undefined && <p className="muted">{t('lists:ticketsMatch', { count: list.total })}</p>}
+            <LoadMore hasMore={Boolean(list.nextCursor)} loading={loading} onMore={() => void loadMore()} shown={list.items.length} />
           </>
         )}
       </Panel>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { href } from '../../router';
 import { formatDuration, formatInstant, LoadMore, Panel } from '../../ui';
 import { customerSummary } from './customer-details';
-import { DEADLINE_NAMES, ESCALATION_NAMES, shortId, type Worklist, type WorklistArrival, type WorklistItem } from './cs-types';
+import { shortId, type Worklist, type WorklistArrival, type WorklistItem } from './cs-types';
 
 /** What the worklist is narrowed to; the service applies it. */
 export interface WorklistFilter {
@@ -127,9 +127,9 @@ function WorklistRow({ item, now, selected }: { item: WorklistItem; now: number;
         )}
         {item.lateProgress && (
           <>
-            <span className="badge badge--danger">{t('worklist.lateProgress')}</span> {DEADLINE_NAMES[item.lateProgress.deadline] ?? item.lateProgress.deadline},{' '}
+            <span className="badge badge--danger">{t('worklist.lateProgress')}</span> {t(`common:deadlines.${item.lateProgress.deadline}`, { defaultValue: item.lateProgress.deadline })},{' '}
             {t('due', { when: formatInstant(item.lateProgress.dueAt) })}
-            {item.lateProgress.escalationLevel && <> · {t('worklist.escalatedTo', { level: ESCALATION_NAMES[item.lateProgress.escalationLevel] ?? item.lateProgress.escalationLevel })}</>}
+            {item.lateProgress.escalationLevel && <> · {t('worklist.escalatedTo', { level: t(`common:escalations.${item.lateProgress.escalationLevel}`, { defaultValue: item.lateProgress.escalationLevel }) })}</>}
           </>
         )}
       </td>

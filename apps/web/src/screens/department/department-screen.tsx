@@ -3,22 +3,23 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { href, navigate } from '../../router';
 import { useActor } from '../../session';
-import { Notice, Panel } from '../../ui';
+import { LoadMore, Notice, Panel } from '../../ui';
 import { useNow } from '../cs/use-now';
-import { runningDeadlines, type Department, type QueueItem } from './department-types';
+import { runningDeadlines, type Department } from './department-types';
 import { QueueTable } from './queue-table';
 import { TicketPanel, TransferAnswer } from './ticket-panel';
 import { useQueue, type LiveState } from './use-queue';
 import './department.css';
 
-// Each view's name is `views.<id>` in the department namespace.
+// Each view's name is `views.<id>` in the department namespace; each is a status filter the
+// service applies (several statuses separated by commas), so it reaches every ticket, not a page.
 const VIEWS = {
-  open: { keep: (item: QueueItem) => item.status === 'awaiting_handler' || item.status === 'in_progress' || item.status === 'with_management' },
-  awaiting_handler: { keep: (item: QueueItem) => item.status === 'awaiting_handler' },
-  in_progress: { keep: (item: QueueItem) => item.status === 'in_progress' },
-  result_reported: { keep: (item: QueueItem) => item.status === 'result_reported' },
-  closed: { keep: (item: QueueItem) => item.status === 'closed' },
-  all: { keep: () => true },
+  open: { status: 'awaiting_handler,in_progress,with_management' },
+  awaiting_handler: { status: 'awaiting_handler' },
+  in_progress: { status: 'in_progress' },
+  result_reported: { status: 'result_reported' },
+  closed: { status: 'closed' },
+  all: { status: undefined },
 } as const;
 type View = keyof typeof VIEWS;
 
@@ -58,19 +59,17 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
     },
     [selected],
   );
-  const { queue, error, live, loading, refresh } = useQueue(department, onTicketChange);
+  const filter = useMemo(
+    () => ({ status: VIEWS[view].status, ...(mineOnly ? { handler: actor.id } : {}), ...(overdueOnly ? { overdue: true } : {}) }),
+    [view, mineOnly, overdueOnly, actor.id],
+  );
+  const { queue, error, live, loading, refresh, loadMore } = useQueue(department, filter, onTicketChange);
 
-  const shown = useMemo(() => {
-    const items = queue?.tickets ?? [];
-    return items.filter(
-      (item) =>
-        VIEWS[view].keep(item) &&
-        (!mineOnly || item.handlerId === actor.id) &&
-        (!overdueOnly || runningDeadlines(item).some((deadline) => Date.parse(deadline.dueAt) < now)),
-    );
-  }, [queue, view, mineOnly, overdueOnly, actor.id, now]);
-  const overdueCount = (queue?.tickets ?? []).filter((item) => runningDeadlines(item).some((deadline) => Date.parse(deadline.dueAt) < now)).length;
-  const waitingCount = (queue?.tickets ?? []).filter((item) => item.status === 'awaiting_handler').length;
+  const shown = queue?.items ?? [];
+  // Counted over the tickets loaded; "+" while more pages wait behind "Load more".
+  const more = queue?.nextCursor ? '+' : '';
+  const overdueCount = `${shown.filter((item) => runningDeadlines(item).some((deadline) => Date.parse(deadline.dueAt) < now)).length}${more}`;
+  const waitingCount = `${shown.filter((item) => item.status === 'awaiting_handler').length}${more}`;
   const departmentName = departments.find((candidate) => candidate.id === department)?.name ?? department;
   const nameOf = (personId: string) =>
     departments.flatMap((candidate) => [...candidate.handlers, ...candidate.managers]).find((person) => person.id === personId)?.name ?? personId;
@@ -122,7 +121,7 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
             </Panel>
           )}
           <Panel
-            title={t('tickets', { count: shown.length })}
+            title={t('tickets', { count: `${shown.length}${more}` as unknown as number })}
             actions={
               <button type="button" className="secondary" onClick={() => void refresh()} disabled={loading}>
                 {loading ? t('common:refreshing') : t('common:refresh')}
@@ -130,9 +129,14 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
             }
           >
             <p className="dept-summary">
-              <span className="badge">{t('waitingCount', { count: waitingCount })}</span>{' '}
-              <span className={`badge${overdueCount > 0 ? ' badge--danger' : ''}`}>{t('overdueCount', { count: overdueCount })}</span>
+              <span className="badge">{t('waitingCount', { count: waitingCount as unknown as number })}</span>{' '}
+              <span className={`badge${overdueCount !== '0' ? ' badge--danger' : ''}`}>{t('overdueCount', { count: overdueCount as unknown as number })}</span>
             </p>
+            {queue && (
+              <p className="muted dept-small" data-testid="queue-order" title={queue.order.description}>
+                {t('lists:queueOrder', { description: t(`lists:queueOrderModes.${queue.order.mode}`, { defaultValue: queue.order.description }) })}
+              </p>
+            )}
             <div className="dept-filters">
               <div className="dept-inline-field">
                 <label htmlFor={`${ids}-view`}>{t('show')}</label>
@@ -161,7 +165,10 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
                 {t(view !== 'all' || mineOnly || overdueOnly ? 'nothingFiltered' : 'nothingHere')}
               </p>
             ) : (
-              <QueueTable items={shown} department={department} now={now} selected={selected} label={t('tableLabel', { department: departmentName })} nameOf={nameOf} />
+              <>
+                <QueueTable items={shown} department={department} now={now} selected={selected} label={t('tableLabel', { department: departmentName })} nameOf={nameOf} />
+                <LoadMore hasMore={Boolean(queue.nextCursor)} loading={loading} onMore={() => void loadMore()} shown={shown.length} />
+              </>
             )}
           </Panel>
         </div>

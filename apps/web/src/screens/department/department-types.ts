@@ -20,3 +20,11 @@ export function runningDeadlines(item: Pick<QueueItem, 'deadlines'>): { kind: De
     .map((kind) => ({ kind, dueAt: kind === 'first_response' ? item.deadlines.firstResponseDueAt : item.deadlines.resolutionDueAt }))
     .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
 }
+
+/** What the queue is narrowed to; the service applies it. */
+export interface QueueFilter {
+  /** One status, or several separated by commas. */
+  readonly status?: string;
+  readonly handler?: string;
+  readonly overdue?: boolean;
+}

@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { href } from '../../router';
-import { formatInstant } from '../../ui';
+import { DueAt, formatInstant } from '../../ui';
 import { Countdown } from './countdown';
 import { runningDeadlines, type QueueItem } from './department-types';
 
-/** The queue as the service orders it (most urgent first); each running deadline ticks down. */
+/** The queue as the service orders it (most urgent first: priority and deadline together); each running deadline ticks down. */
 export function QueueTable({ items, department, now, selected, label, nameOf }: { items: readonly QueueItem[]; department: string; now: number; selected?: string; label: string; nameOf: (personId: string) => string }) {
   const { t } = useTranslation('department');
   return (
@@ -33,6 +33,11 @@ export function QueueTable({ items, department, now, selected, label, nameOf }: 
               >
                 <td data-label={t('table.deadline')}>
                   {next ? <Countdown dueAt={next.dueAt} now={now} label={t(`common:deadlines.${next.kind}`)} /> : <span className="muted">{t('table.noClock')}</span>}
+                  {next && (
+                    <div>
+                      <DueAt iso={next.dueAt} businessHours={item.deadlines.businessHours} testId="due-at" />
+                    </div>
+                  )}
                   {overdue && <span className="badge badge--danger dept-overdue">{t('table.overdue')}</span>}
                 </td>
                 <td data-label={t('table.ticket')}>

@@ -4,7 +4,7 @@ import { api, ApiError } from '../../api';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
 import type { Actor } from '../../session';
-import { Field, formatInstant, Notice, Panel } from '../../ui';
+import { DueAt, Field, formatInstant, Notice, Panel } from '../../ui';
 import { CustomerDetails } from '../cs/customer-details';
 import { FormNotice } from '../cs/form-notice';
 import { useSubmit } from '../cs/use-submit';
@@ -152,13 +152,17 @@ function TicketPanelContent(props: TicketPanelProps) {
             {ticket.firstResponseGiven || !working ? (
               <span className="muted">{ticket.firstResponseGiven ? t('panel.given') : t('panel.wasDue', { time: formatInstant(ticket.deadlines.firstResponseDueAt) })}</span>
             ) : (
-              <Countdown dueAt={ticket.deadlines.firstResponseDueAt} now={props.now} />
+              <>
+                <Countdown dueAt={ticket.deadlines.firstResponseDueAt} now={props.now} />{' '}
+                <DueAt iso={ticket.deadlines.firstResponseDueAt} businessHours={ticket.deadlines.businessHours} />
+              </>
             )}
             {ticket.escalations.first_response !== 'none' && <span className="badge badge--warn dept-overdue">{t(`escalation.${ticket.escalations.first_response}`)}</span>}
           </dd>
           <dt>{t('common:deadlines.resolution')}</dt>
           <dd>
-            {working ? <Countdown dueAt={ticket.deadlines.resolutionDueAt} now={props.now} /> : <span className="muted">{t('panel.due', { time: formatInstant(ticket.deadlines.resolutionDueAt) })}</span>}
+            {working && <Countdown dueAt={ticket.deadlines.resolutionDueAt} now={props.now} />}{' '}
+            <DueAt iso={ticket.deadlines.resolutionDueAt} businessHours={ticket.deadlines.businessHours} testId="ticket-resolution-due" />
             {ticket.escalations.resolution !== 'none' && <span className="badge badge--warn dept-overdue">{t(`escalation.${ticket.escalations.resolution}`)}</span>}
           </dd>
         </dl>

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
+import { usePagedList } from '../../paging';
 import { href } from '../../router';
-import { formatInstant, Notice, Panel } from '../../ui';
+import { formatInstant, LoadMore, Notice, Panel } from '../../ui';
 import { channelName, KpiDashboard } from './kpi-dashboard';
 import type { Lifecycle, TicketList } from './kpi-types';
 import { MetBadge, ViewTabs } from './tabs';
@@ -10,8 +11,14 @@ import { MetBadge, ViewTabs } from './tabs';
 const VIEWS = ['kpis', 'complaints', 'escalations'] as const;
 type View = (typeof VIEWS)[number];
 
-/** The most open tickets read at once; the list says when there are more. */
-const OPEN_PAGE = 200;
+/** Tickets read per page; "Load more" reads the next. */
+const PAGE = 50;
+
+/** Each list is a filter the service applies to every open ticket, not to a first page of them. */
+const FILTERS: Record<Exclude<View, 'kpis'>, Record<string, string>> = {
+  complaints: { outcome: 'open', complaint: 'true' },
+  escalations: { outcome: 'open', escalated: 'true' },
+};
 
 /**
  * Management's desk: the KPI dashboard, the complaints still open (management is on every
@@ -19,20 +26,23 @@ const OPEN_PAGE = 200;
  */
 export function ManagementScreen({ route }: { route: readonly string[] }) {
   const view: View = VIEWS.includes(route[0] as View) ? (route[0] as View) : 'kpis';
-  const [open, setOpen] = useState<TicketList | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const { t } = useTranslation('management');
+  const listed = view === 'kpis' ? null : view;
+  const query = useMemo(() => (listed ? { ...FILTERS[listed], count: 'true' } : {}), [listed]);
+  const { page, loading, error, refresh, loadMore } = usePagedList<Lifecycle, TicketList>('evaluation', listed ? '/v1/tickets' : null, query, PAGE);
+  const [counts, setCounts] = useState<Partial<Record<Exclude<View, 'kpis'>, number>>>({});
 
-  const load = useCallback(() => {
-    setError(null);
-    api<TicketList>('evaluation', '/v1/tickets', { query: { outcome: 'open', limit: OPEN_PAGE } })
-      .then(setOpen)
-      .catch(setError);
+  // How many of each the service counts, for the tabs; read again with each refresh.
+  const countAll = useCallback(() => {
+    for (const list of ['complaints', 'escalations'] as const) {
+      api<TicketList>('evaluation', '/v1/tickets', { query: { ...FILTERS[list], count: 'true', limit: 1 } })
+        .then((answer) => setCounts((known) => ({ ...known, [list]: answer.total })))
+        .catch(() => undefined);
+    }
   }, []);
-  useEffect(load, [load]);
+  useEffect(countAll, [countAll]);
 
-  const complaints = open?.items.filter((ticket) => ticket.complaint) ?? [];
-  const escalated = open?.items.filter((ticket) => ticket.escalationCount > 0) ?? [];
+  const tickets = page?.items ?? [];
   return (
     <div className="management">
       <h1 className="mqa-title">{t('title')}</h1>
@@ -42,8 +52,8 @@ export function ManagementScreen({ route }: { route: readonly string[] }) {
         current={view}
         views={[
           { id: 'kpis', title: t('views.kpis') },
-          { id: 'complaints', title: t('views.complaints'), ...(open ? { count: complaints.length } : {}) },
-          { id: 'escalations', title: t('views.escalations'), ...(open ? { count: escalated.length } : {}) },
+          { id: 'complaints', title: t('views.complaints'), ...(counts.complaints !== undefined ? { count: counts.complaints } : {}) },
+          { id: 'escalations', title: t('views.escalations'), ...(counts.escalations !== undefined ? { count: counts.escalations } : {}) },
         ]}
       />
       {view === 'kpis' && <KpiDashboard />}
@@ -51,20 +61,23 @@ export function ManagementScreen({ route }: { route: readonly string[] }) {
         <Panel
           title={view === 'complaints' ? t('views.complaints') : t('escalatedOpen')}
           actions={
-            <button type="button" className="secondary" onClick={load}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                void refresh();
+                countAll();
+              }}
+            >
               {t('common:refresh')}
             </button>
           }
         >
           <Notice error={error} />
-          {open && open.total > open.items.length && (
-            <p className="muted">
-              {t('newestOf', { shown: open.items.length, total: open.total })}
-            </p>
-          )}
-          {open && view === 'complaints' && <ComplaintsInFlight tickets={complaints} />}
-          {open && view === 'escalations' && <Escalations tickets={escalated} />}
-          {!open && !error && <p className="muted">{t('common:loading')}</p>}
+          {page && view === 'complaints' && <ComplaintsInFlight tickets={tickets} />}
+          {page && view === 'escalations' && <Escalations tickets={tickets} />}
+          {page && tickets.length > 0 && <LoadMore hasMore={Boolean(page.nextCursor)} loading={loading} onMore={() => void loadMore()} shown={tickets.length} />}
+          {!page && !error && <p className="muted">{t('common:loading')}</p>}
         </Panel>
       )}
     </div>
@@ -73,11 +86,13 @@ export function ManagementScreen({ route }: { route: readonly string[] }) {
 
 const shortId = (ticketId: string) => ticketId.slice(0, 8);
 
-function TicketLink({ ticketId }: { ticketId: string }) {
+/** The ticket by its subject (its short id beside it), linked to its history. */
+function TicketLink({ ticket }: { ticket: Pick<Lifecycle, 'ticketId' | 'subject'> }) {
   const { t } = useTranslation('management');
+  const ticketId = ticket.ticketId;
   return (
     <a href={href('auditor', ticketId)} title={ticketId} aria-label={t('historyOf', { ticket: ticketId })}>
-      <code>{shortId(ticketId)}</code>
+      {ticket.subject ?? t('lists:ticket')} <code className="muted">{shortId(ticketId)}</code>
     </a>
   );
 }
@@ -103,7 +118,7 @@ function ComplaintsInFlight({ tickets }: { tickets: readonly Lifecycle[] }) {
           {tickets.map((ticket) => (
             <tr key={ticket.ticketId}>
               <td>
-                <TicketLink ticketId={ticket.ticketId} />
+                <TicketLink ticket={ticket} />
               </td>
               <td>{formatInstant(ticket.openedAt)}</td>
               <td>{channelName(ticket.channel)}</td>
@@ -141,7 +156,7 @@ function Escalations({ tickets }: { tickets: readonly Lifecycle[] }) {
             return (
               <tr key={ticket.ticketId}>
                 <td>
-                  <TicketLink ticketId={ticket.ticketId} />
+                  <TicketLink ticket={ticket} />
                 </td>
                 <td>
                   {ticket.type ? t(`common:ticketTypes.${ticket.type}`, { defaultValue: ticket.type }) : '—'} {ticket.complaint && <span className="badge badge--danger">{t('complaint')}</span>}

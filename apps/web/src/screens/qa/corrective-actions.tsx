@@ -1,36 +1,34 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
+import { usePagedList } from '../../paging';
 import { href } from '../../router';
-import { Field, formatInstant, Notice, Panel } from '../../ui';
+import { Field, formatInstant, LoadMore, Notice, Panel } from '../../ui';
 import type { CorrectiveAction } from './qa-types';
 
 /**
  * The corrective actions QA required, and where each stands. Completing one records what was done
  * on QA's own inspection stream; it changes nothing on the ticket.
  */
+/** Actions read per page; "Load more" reads the next. */
+const ACTIONS_PAGE = 50;
+
 export function CorrectiveActions(props: { teams: readonly { id: string; name: string }[]; version: number }) {
   const [status, setStatus] = useState<'' | 'open' | 'completed'>('');
   const [team, setTeam] = useState('');
-  const [actions, setActions] = useState<readonly CorrectiveAction[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [completing, setCompleting] = useState<string | null>(null);
   const [success, setSuccess] = useState<string | null>(null);
   const { t } = useTranslation('qa');
-
-  const load = useCallback(() => {
-    api<{ items: CorrectiveAction[] }>('evaluation', '/v1/qa/corrective-actions', { query: { status: status || undefined, team: team || undefined } })
-      .then((body) => {
-        setActions(body.items);
-        setError(null);
-      })
-      .catch(setError);
-  }, [status, team]);
+  const query = useMemo(() => ({ status: status || undefined, team: team || undefined }), [status, team]);
+  const { page, error, loading, refresh, loadMore, setPage } = usePagedList<CorrectiveAction>('evaluation', '/v1/qa/corrective-actions', query, ACTIONS_PAGE);
+  const actions = page?.items ?? null;
+  const load = useCallback(() => void refresh(), [refresh]);
 
   useEffect(() => {
-    load();
-    // A just-required action reaches the list from the topic a moment after the inspection.
+    // A just-required action reaches the list from the topic a moment after the inspection
+    // (the first page is read by the list itself).
     if (props.version === 0) return;
+    load();
     const timers = [500, 1500, 3000].map((delay) => setTimeout(load, delay));
     return () => timers.forEach(clearTimeout);
   }, [load, props.version]);
@@ -38,7 +36,7 @@ export function CorrectiveActions(props: { teams: readonly { id: string; name: s
   const completed = (action: CorrectiveAction) => {
     setCompleting(null);
     setSuccess(t('actions.done', { ticket: action.ticketId.slice(0, 8) }));
-    setActions((current) => current?.map((candidate) => (candidate.actionId === action.actionId ? action : candidate)) ?? null);
+    setPage((current) => current && { ...current, items: current.items.map((candidate) => (candidate.actionId === action.actionId ? action : candidate)) });
   };
 
   return (
@@ -82,7 +80,7 @@ export function CorrectiveActions(props: { teams: readonly { id: string; name: s
               <div className="qa-action-item__head">
                 <span className={`badge ${action.status === 'open' ? 'badge--warn' : 'badge--ok'}`}>{t(`actions.status.${action.status}`, { defaultValue: action.status })}</span>
                 <a href={href('auditor', action.ticketId)} title={action.ticketId}>
-                  {t('actions.ticket')} <code>{action.ticketId.slice(0, 8)}</code>
+                  {action.subject ?? t('actions.ticket')} <code className="muted">{action.ticketId.slice(0, 8)}</code>
                 </a>
                 <span className="muted">
                   {t('actions.forWhom', { team: action.team, who: action.assignees.join(', ') || t('actions.theTeam') })}
@@ -106,6 +104,7 @@ export function CorrectiveActions(props: { teams: readonly { id: string; name: s
           ))}
         </ul>
       )}
+      {page && page.items.length > 0 && <LoadMore hasMore={Boolean(page.nextCursor)} loading={loading} onMore={() => void loadMore()} shown={page.items.length} />}
     </Panel>
   );
 }

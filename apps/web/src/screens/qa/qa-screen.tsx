@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
 import { href, navigate } from '../../router';
 import { useActor } from '../../session';
-import { Field, formatInstant, formatPercent, Notice, Panel } from '../../ui';
+import type { Page } from '../../paging';
+import { Field, formatInstant, formatPercent, LoadMore, Notice, Panel } from '../../ui';
 import { channelName } from '../management/kpi-dashboard';
 import type { KpiReport } from '../management/kpi-types';
 import { DEFAULT_TIME_ZONE, periodsOf } from '../management/zoned-time';
@@ -13,6 +14,9 @@ import type { Rubric } from './rubric';
 import type { InspectionResult, SampleDrawn, SampleSummary, SampleView } from './qa-types';
 import { RECORD_PARTS } from './qa-types';
 import './qa.css';
+
+/** Samples per page of the list of a team's samples in a period. */
+const SAMPLES_PAGE = 20;
 
 interface Department {
   readonly id: string;
@@ -61,13 +65,16 @@ export function QaScreen({ route }: { route: readonly string[] }) {
 
   // Without a sample in the address, open the newest drawn for the team and period, if any.
   const [drawnSamples, setDrawnSamples] = useState<readonly SampleSummary[] | null>(null);
+  const [moreSamples, setMoreSamples] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
     setDrawnSamples(null);
-    api<{ items: SampleSummary[] }>('evaluation', '/v1/qa/samples', { query: { team, period: period.trim() } })
+    setMoreSamples(null);
+    api<Page<SampleSummary>>('evaluation', '/v1/qa/samples', { query: { team, period: period.trim(), limit: SAMPLES_PAGE } })
       .then((body) => {
         if (!current) return;
         setDrawnSamples(body.items);
+        setMoreSamples(body.nextCursor);
         if (!sampleId && body.items[0]) navigate('qa', body.items[0].sampleId);
       })
       .catch(() => current && setDrawnSamples([]));
@@ -75,6 +82,15 @@ export function QaScreen({ route }: { route: readonly string[] }) {
       current = false;
     };
   }, [sampleId, team, period]);
+  const loadMoreSamples = () => {
+    if (!moreSamples) return;
+    api<Page<SampleSummary>>('evaluation', '/v1/qa/samples', { query: { team, period: period.trim(), limit: SAMPLES_PAGE, cursor: moreSamples } })
+      .then((body) => {
+        setDrawnSamples((known) => [...(known ?? []), ...body.items]);
+        setMoreSamples(body.nextCursor);
+      })
+      .catch(() => undefined);
+  };
 
   const loadSample = useCallback(async (id: string) => {
     try {
@@ -196,7 +212,7 @@ export function QaScreen({ route }: { route: readonly string[] }) {
             {t(inspector ? 'noneDrawnDraw' : 'noneDrawn', { period })}
           </p>
         )}
-        {drawnSamples && drawnSamples.length > 1 && (
+        {drawnSamples && (drawnSamples.length > 1 || moreSamples) && (
           <nav aria-label={t('drawnFor', { period })}>
             <p className="muted">{t('drawnForTeam', { period })}</p>
             <ul className="qa-drawn">
@@ -211,6 +227,7 @@ export function QaScreen({ route }: { route: readonly string[] }) {
                 </li>
               ))}
             </ul>
+            <LoadMore hasMore={Boolean(moreSamples)} loading={false} onMore={loadMoreSamples} shown={drawnSamples.length} />
           </nav>
         )}
       </Panel>
@@ -309,7 +326,7 @@ function SampleDetails(props: { sample: SampleView; inspector: boolean; selected
               <tr key={record.ticketId} data-ticket={record.ticketId} aria-selected={props.selected === record.ticketId}>
                 <td>
                   <a href={href('auditor', record.ticketId)} title={record.ticketId}>
-                    <code>{record.ticketId.slice(0, 8)}</code>
+                    {record.subject ?? t('lists:ticket')} <code className="muted">{record.ticketId.slice(0, 8)}</code>
                   </a>
                 </td>
                 <td>{channelName(record.channel)}</td>
