@@ -373,8 +373,14 @@ export async function replaceReadModel({ model, from, into }: { model: ReadModel
     await manager.query('DELETE FROM processed_events WHERE consumer_name = $1', [model.name]);
     const copy = async (table: string, primaryKey: readonly string[], where?: { sql: string; parameters: unknown[] }) => {
       let copied = 0;
+      // A generated column (the queue's next_due_at) is computed by the table itself and refuses a value.
+      const written: { column_name: string }[] = await manager.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position",
+        [table],
+      );
+      const columns = written.map(({ column_name }) => quoted(column_name)).join(', ');
       for await (const page of readTableRows(from, table, primaryKey, { where, pageSize: 1000 })) {
-        await manager.query(`INSERT INTO ${quoted(table)} SELECT * FROM jsonb_populate_recordset(NULL::${quoted(table)}, $1::jsonb)`, [
+        await manager.query(`INSERT INTO ${quoted(table)} (${columns}) SELECT ${columns} FROM jsonb_populate_recordset(NULL::${quoted(table)}, $1::jsonb)`, [
           JSON.stringify(page.map((row) => row.values)),
         ]);
         copied += page.length;
