@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { conversationStreamId, freeText, newId, parseOrThrow, type Actor } from '@handoff/contracts';
+import { conversationStreamId, freeText, newId, parseOrThrow, type Actor, type TicketConversationView } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { Allow, CurrentActor, RequestId, commandMetadata } from '@handoff/platform';
 import { conversationDecider, NOTE_WRITERS } from './conversation.decider';
-import { ConversationReader, type TicketConversationView } from './conversation.reader';
+import { ConversationReader } from './conversation.reader';
 
 const NOTE_MAX_LENGTH = 4000;
 const mentionId = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be a person’s or department’s id');

@@ -1,25 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DomainError, inTimelineOrder, type Actor, type Department } from '@handoff/contracts';
+import { DomainError, inTimelineOrder, type Actor, type Department, type TicketConversationView } from '@handoff/contracts';
 import { summarise } from '@handoff/audit';
 import { assertMayReadTimeline, departmentsConcerned } from '../timeline/timeline-access';
 import { TicketLifecycleRecord, TicketTimelineEntry } from '../timeline/timeline.entities';
-import { conversationOf, type ConversationEntry, type ConversationSource } from './conversation';
+import { conversationOf, type ConversationSource } from './conversation';
 import { TicketNote } from './conversation.entities';
-
-export interface TicketConversationView {
-  readonly ticketId: string;
-  readonly subject: string | null;
-  readonly type: string | null;
-  readonly channel: string | null;
-  readonly complaint: boolean;
-  /** `open` until closed, then the close outcome. */
-  readonly status: string;
-  readonly rounds: number;
-  readonly departmentsVisited: readonly string[];
-  readonly entries: readonly ConversationEntry[];
-}
 
 /** A source with the instants the timeline order compares. */
 type Positioned = Omit<ConversationSource, 'occurredAt'> & { readonly occurredAt: Date; readonly recordedAt: Date };

@@ -1,3 +1,5 @@
+import type { ConversationEntry, ConversationKind, ConversationWords } from '@handoff/contracts';
+
 /**
  * A ticket's conversation: its events read as what the people in the workflow said and did, in
  * the timeline's one order. Every event of the ticket is an entry (nothing is left out, so the
@@ -21,49 +23,6 @@ export interface ConversationSource {
   readonly reason: string | null;
   readonly summary: string;
   readonly data: unknown;
-}
-
-/** What kind of step an entry is, so a screen can show words differently from bookkeeping. */
-export type ConversationKind =
-  | 'contact' // the customer's words as recorded
-  | 'answer' // CS answered at first contact
-  | 'handover' // CS → department (and management for a complaint)
-  | 'pass' // between departments: asked, accepted, refused
-  | 'progress' // the department's progress note or handling plan
-  | 'result' // the department's result to CS
-  | 'customer' // the customer's answer: satisfied, objection, unreachable
-  | 'note' // an internal note
-  | 'escalation' // deadlines missed, escalations, management involved
-  | 'step'; // everything else: classification, routing, assignment, closing, privacy records
-
-/** The words of an entry, each under the name a screen labels it with. */
-export interface ConversationWords {
-  readonly subject?: string;
-  readonly description?: string;
-  readonly answer?: string;
-  readonly note?: string;
-  readonly reason?: string;
-  readonly summary?: string;
-  readonly apology?: string;
-  readonly correctiveAction?: string;
-  readonly objection?: string;
-}
-
-export interface ConversationEntry {
-  readonly eventId: string;
-  readonly type: string;
-  readonly kind: ConversationKind;
-  readonly occurredAt: string;
-  readonly actor: { readonly id: string; readonly role: string; readonly department: string | null };
-  /** The handling round the entry belongs to: the event's own, else the latest one before it; null before routing. */
-  readonly round: number | null;
-  /** One line of what happened (no free text, no contact details). */
-  readonly summary: string;
-  readonly words: ConversationWords;
-  /** Departments the entry concerns besides the actor's (a pass's target, the routed department). */
-  readonly departments: readonly string[];
-  readonly mentions?: { readonly people: readonly string[]; readonly departments: readonly string[] };
-  readonly channel?: string;
 }
 
 const KINDS: Readonly<Record<string, ConversationKind>> = {

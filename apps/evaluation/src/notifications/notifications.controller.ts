@@ -1,14 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { isoInstantSchema, parseOrThrow, type Actor } from '@handoff/contracts';
+import { isoInstantSchema, pageQueryShape, parseOrThrow, type Actor, type NotificationsPage } from '@handoff/contracts';
 import { Allow, CurrentActor } from '@handoff/platform';
-import { MAX_NOTIFICATIONS_PAGE, NotificationsReader, type NotificationsPage } from './notifications.reader';
+import { MAX_NOTIFICATIONS_PAGE, notificationCursor, NotificationsReader } from './notifications.reader';
 
-const pageSchema = z.strictObject({
-  cursor: z.string().min(1).max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_NOTIFICATIONS_PAGE).default(20),
-});
+const pageSchema = z.strictObject(pageQueryShape({ key: notificationCursor, defaultLimit: 20, maxLimit: MAX_NOTIFICATIONS_PAGE }));
 const seenSchema = z.strictObject({ upTo: isoInstantSchema });
 
 @ApiTags('notifications')

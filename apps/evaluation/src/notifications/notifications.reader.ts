@@ -1,28 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ValidationFailed, type Actor } from '@handoff/contracts';
-import type { NotificationKind } from './notifications';
-
-export interface NotificationView {
-  readonly notificationId: string;
-  readonly kind: NotificationKind;
-  readonly ticketId: string;
-  readonly occurredAt: string;
-  readonly actorId: string;
-  readonly excerpt: string | null;
-  /** Whether this notification came via a department (`department`) or to the person (`person`). */
-  readonly via: 'person' | 'department' | 'ticket';
-  readonly unread: boolean;
-}
-
-export interface NotificationsPage {
-  readonly items: readonly NotificationView[];
-  readonly unread: number;
-  readonly nextCursor: string | null;
-}
+import { z } from 'zod';
+import { cursorInstant, pageOf, type Actor, type NotificationKind, type NotificationsPage, type NotificationView } from '@handoff/contracts';
 
 export const MAX_NOTIFICATIONS_PAGE = 100;
+
+/** The sort key of a page's last row: newest first by occurred-at, then notification id. */
+export const notificationCursor = z.tuple([cursorInstant, z.string().min(1)]);
+export type NotificationCursor = z.infer<typeof notificationCursor>;
 
 interface Row {
   notification_id: string;
@@ -40,8 +26,8 @@ interface Row {
 export class NotificationsReader {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async of(actor: Actor, page: { cursor?: string; limit: number }): Promise<NotificationsPage> {
-    const after = page.cursor === undefined ? null : decodeCursor(page.cursor);
+  async of(actor: Actor, page: { cursor?: NotificationCursor; limit: number }): Promise<NotificationsPage> {
+    const [afterAt, afterId] = page.cursor ?? [null, null];
     const mine = `
       FROM person_notifications n
       LEFT JOIN notification_ticket_agents a ON a.ticket_id = n.ticket_id
@@ -58,15 +44,13 @@ export class NotificationsReader {
          AND ($4::timestamptz IS NULL OR (n.occurred_at, n.notification_id) < ($4::timestamptz, $5::text))
        ORDER BY n.occurred_at DESC, n.notification_id DESC
        LIMIT $6`,
-      [...params, after?.occurredAt ?? null, after?.notificationId ?? null, page.limit + 1],
+      [...params, afterAt, afterId, page.limit + 1],
     );
     const [{ unread }] = await this.dataSource.query(
       `SELECT count(*)::int AS unread ${mine} AND (m.seen_up_to IS NULL OR n.occurred_at > m.seen_up_to)`,
       params,
     );
-    const items = rows.slice(0, page.limit).map(view);
-    const last = rows.length > page.limit ? items[items.length - 1] : undefined;
-    return { items, unread, nextCursor: last ? encodeCursor(last.occurredAt, last.notificationId) : null };
+    return { ...pageOf(rows, page.limit, (row) => [new Date(row.occurred_at).toISOString(), row.notification_id], view), unread };
   }
 
   /** Everything up to `upTo` is read (never moves back: a stale tab cannot mark newer ones unread again). */
@@ -90,16 +74,4 @@ function view(row: Row): NotificationView {
     via: row.recipient.startsWith('department:') ? 'department' : row.recipient === 'ticket-cs' ? 'ticket' : 'person',
     unread: row.unread,
   };
-}
-
-const encodeCursor = (occurredAt: string, notificationId: string): string => Buffer.from(JSON.stringify([occurredAt, notificationId])).toString('base64url');
-
-function decodeCursor(cursor: string): { occurredAt: string; notificationId: string } {
-  try {
-    const [occurredAt, notificationId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof occurredAt === 'string' && !Number.isNaN(Date.parse(occurredAt)) && typeof notificationId === 'string') return { occurredAt, notificationId };
-  } catch {
-    // falls through to the refusal
-  }
-  throw new ValidationFailed([{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
 }

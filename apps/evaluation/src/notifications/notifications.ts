@@ -1,3 +1,5 @@
+import type { NotificationKind } from '@handoff/contracts';
+
 /**
  * Who is told of what (issue "one voice": notifications for each person). Pure: one event in,
  * the notifications it causes out. A recipient is a person, a department (everyone in it), or
@@ -5,8 +7,6 @@
  * on the order in which the topics of one ticket arrive (a rebuild reads them store by store).
  */
 
-export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived'] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export type Recipient = `person:${string}` | `department:${string}` | 'ticket-cs';
 

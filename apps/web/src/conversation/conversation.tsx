@@ -1,37 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ConversationEntry, ConversationWords, TicketConversationView } from '@handoff/contracts/api';
 import { api } from '../api';
 import { useLocaleFormat } from '../i18n';
 import { useActor } from '../session';
 import { Field, Notice } from '../ui';
-import { useSubmit } from '../screens/cs/use-submit';
+import { useSubmit } from '../use-submit';
 import './conversation.css';
 
-/** evaluation's `GET /v1/tickets/:id/conversation` (apps/evaluation/src/conversation). */
-interface ConversationEntry {
-  readonly eventId: string;
-  readonly type: string;
-  readonly kind: 'contact' | 'answer' | 'handover' | 'pass' | 'progress' | 'result' | 'customer' | 'note' | 'escalation' | 'step';
-  readonly occurredAt: string;
-  readonly actor: { readonly id: string; readonly role: string; readonly department: string | null };
-  readonly round: number | null;
-  readonly summary: string;
-  readonly words: Partial<Record<WordName, string>>;
-  readonly departments: readonly string[];
-  readonly mentions?: { readonly people: readonly string[]; readonly departments: readonly string[] };
-  readonly channel?: string;
-}
+const WORD_ORDER: readonly (keyof ConversationWords)[] = ['subject', 'description', 'answer', 'note', 'reason', 'summary', 'apology', 'correctiveAction', 'objection'];
 
-export interface TicketConversation {
-  readonly ticketId: string;
-  readonly subject: string | null;
-  readonly status: string;
-  readonly complaint: boolean;
-  readonly entries: readonly ConversationEntry[];
-}
-
-const WORD_ORDER = ['subject', 'description', 'answer', 'note', 'reason', 'summary', 'apology', 'correctiveAction', 'objection'] as const;
-type WordName = (typeof WORD_ORDER)[number];
 
 /** Roles whose work is on the ticket; QA and auditors read the conversation only (as the service decides). */
 const WRITERS = ['cs', 'department_handler', 'department_manager', 'management'];
@@ -47,13 +25,13 @@ const REFRESH_MS = 5000;
 export function Conversation({ ticketId, writable = true }: { ticketId: string; writable?: boolean }) {
   const { t } = useTranslation('conversation');
   const actor = useActor();
-  const [conversation, setConversation] = useState<TicketConversation | null>(null);
+  const [conversation, setConversation] = useState<TicketConversationView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [everything, setEverything] = useState(false);
 
   const load = useCallback(async () => {
     try {
-      setConversation(await api<TicketConversation>('evaluation', `/v1/tickets/${ticketId}/conversation`));
+      setConversation(await api<TicketConversationView>('evaluation', `/v1/tickets/${ticketId}/conversation`));
       setError(null);
     } catch (caught) {
       setError(caught);

@@ -1,25 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { CorrectiveActionView } from '@handoff/contracts/api';
 import { api } from '../api';
 import { useLocaleFormat } from '../i18n';
 import { Field, Notice, Panel } from '../ui';
-import { useSubmit } from '../screens/cs/use-submit';
-
-/** evaluation's corrective action view (apps/evaluation/src/quality/quality.service.ts). */
-interface CorrectiveActionView {
-  readonly actionId: string;
-  readonly ticketId: string;
-  readonly description: string;
-  readonly dueAt: string | null;
-  readonly status: 'open' | 'completed' | 'verified';
-  readonly requiredBy: string;
-  readonly requiredAt: string;
-  readonly completedAt: string | null;
-  readonly completionNote: string | null;
-  readonly verifiedAt: string | null;
-  readonly effective: boolean | null;
-  readonly verificationNote: string | null;
-}
+import { useSubmit } from '../use-submit';
 
 /**
  * The corrective actions QA addressed to the person signed in (DOMAIN.md, quality inspection:

@@ -1,28 +1,11 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { NotificationsPage, NotificationView } from '@handoff/contracts/api';
 import { api } from '../api';
 import { useLocaleFormat } from '../i18n';
 import { href } from '../router';
 import { useActor } from '../session';
 import './notifications.css';
-
-/** evaluation's `GET /v1/notifications` (apps/evaluation/src/notifications). */
-interface NotificationView {
-  readonly notificationId: string;
-  readonly kind: 'mentioned' | 'assigned' | 'result_arrived';
-  readonly ticketId: string;
-  readonly occurredAt: string;
-  readonly actorId: string;
-  readonly excerpt: string | null;
-  readonly via: 'person' | 'department' | 'ticket';
-  readonly unread: boolean;
-}
-
-interface NotificationsPage {
-  readonly items: readonly NotificationView[];
-  readonly unread: number;
-  readonly nextCursor: string | null;
-}
 
 /** Read again this often, so a mention or a result reaches the person within seconds. */
 const REFRESH_MS = 5000;

@@ -9,3 +9,4 @@ export * from './intake';
 export * from './followup';
 export * from './routing';
 export * from './audit';
+export * from './conversation';

@@ -5,7 +5,7 @@ import { Field, Panel } from '../../ui';
 import { OpenTicketsHint } from '../search/open-tickets-hint';
 import { CHANNELS, PRIORITIES, TICKET_TYPES, shortId, type Channel, type Priority, type RecordedContact, type TicketType } from './cs-types';
 import { FormNotice } from './form-notice';
-import { useSubmit } from './use-submit';
+import { useSubmit } from '../../use-submit';
 
 /** The contact's reference in the CS console: recording the same form twice is one ticket. */
 export const CONSOLE_SOURCE = 'cs-console';

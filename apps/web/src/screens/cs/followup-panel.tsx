@@ -7,7 +7,7 @@ import { Field, Notice, Panel } from '../../ui';
 import { CustomerDetails } from './customer-details';
 import { shortId, type FollowupState, type WorklistItem } from './cs-types';
 import { FormNotice } from './form-notice';
-import { useSubmit } from './use-submit';
+import { useSubmit } from '../../use-submit';
 
 interface RoutingTicket {
   readonly status: string;

@@ -5,7 +5,7 @@ import { Field, formatInstant, Panel } from '../../ui';
 import type { RecordedEntry } from './contact-form';
 import { shortId } from './cs-types';
 import { FormNotice } from './form-notice';
-import { useSubmit } from './use-submit';
+import { useSubmit } from '../../use-submit';
 
 /** The contacts this agent recorded in this session; the simple ones are answered or handed over here. */
 export function RecordedContacts({ entries, onChange }: { entries: readonly RecordedEntry[]; onChange: (ticketId: string, status: RecordedEntry['status']) => void }) {

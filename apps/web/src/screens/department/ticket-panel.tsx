@@ -7,7 +7,7 @@ import type { Actor } from '../../session';
 import { DueAt, Field, formatInstant, Notice, Panel } from '../../ui';
 import { CustomerDetails } from '../cs/customer-details';
 import { FormNotice } from '../cs/form-notice';
-import { useSubmit } from '../cs/use-submit';
+import { useSubmit } from '../../use-submit';
 import { Countdown } from './countdown';
 import type { Department, RoutingTicket, TimelineEntry } from './department-types';
 

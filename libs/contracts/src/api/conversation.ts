@@ -1,0 +1,80 @@
+// What evaluation's conversation and notification endpoints answer (apps/evaluation/src/conversation, notifications).
+
+/** What kind of step an entry is, so a screen can show words differently from bookkeeping. */
+export type ConversationKind =
+  | 'contact' // the customer's words as recorded
+  | 'answer' // CS answered at first contact
+  | 'handover' // CS → department (and management for a complaint)
+  | 'pass' // between departments: asked, accepted, refused
+  | 'progress' // the department's progress note or handling plan
+  | 'result' // the department's result to CS
+  | 'customer' // the customer's answer: satisfied, objection, unreachable
+  | 'note' // an internal note
+  | 'escalation' // deadlines missed, escalations, management involved
+  | 'step'; // everything else: classification, routing, assignment, closing, privacy records
+
+/** The words of an entry, each under the name a screen labels it with. */
+export interface ConversationWords {
+  readonly subject?: string;
+  readonly description?: string;
+  readonly answer?: string;
+  readonly note?: string;
+  readonly reason?: string;
+  readonly summary?: string;
+  readonly apology?: string;
+  readonly correctiveAction?: string;
+  readonly objection?: string;
+}
+
+export interface ConversationEntry {
+  readonly eventId: string;
+  readonly type: string;
+  readonly kind: ConversationKind;
+  readonly occurredAt: string;
+  readonly actor: { readonly id: string; readonly role: string; readonly department: string | null };
+  /** The handling round the entry belongs to: the event's own, else the latest one before it; null before routing. */
+  readonly round: number | null;
+  /** One line of what happened (no free text, no contact details). */
+  readonly summary: string;
+  readonly words: ConversationWords;
+  /** Departments the entry concerns besides the actor's (a pass's target, the routed department). */
+  readonly departments: readonly string[];
+  readonly mentions?: { readonly people: readonly string[]; readonly departments: readonly string[] };
+  readonly channel?: string;
+}
+
+/** `GET /v1/tickets/:id/conversation`. */
+export interface TicketConversationView {
+  readonly ticketId: string;
+  readonly subject: string | null;
+  readonly type: string | null;
+  readonly channel: string | null;
+  readonly complaint: boolean;
+  /** `open` until closed, then the close outcome. */
+  readonly status: string;
+  readonly rounds: number;
+  readonly departmentsVisited: readonly string[];
+  readonly entries: readonly ConversationEntry[];
+}
+
+export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export interface NotificationView {
+  readonly notificationId: string;
+  readonly kind: NotificationKind;
+  readonly ticketId: string;
+  readonly occurredAt: string;
+  readonly actorId: string;
+  readonly excerpt: string | null;
+  /** To the person, to their department, or to the CS agent of the ticket. */
+  readonly via: 'person' | 'department' | 'ticket';
+  readonly unread: boolean;
+}
+
+/** `GET /v1/notifications`. */
+export interface NotificationsPage {
+  readonly items: readonly NotificationView[];
+  readonly unread: number;
+  readonly nextCursor: string | null;
+}
