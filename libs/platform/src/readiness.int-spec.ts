@@ -152,7 +152,9 @@ describe('readiness and liveness', () => {
     expect(down.body.checks.relay).toMatchObject({ status: 'down', state: 'stopped', error: 'relay probe-relay is stopped' });
     await append();
     await append();
-    expect(await relayLag()).toBe(2);
+    // Other test files share this PostgreSQL server: while one of their transactions is open the
+    // appends are not yet visible to the relay's reader (the horizon is per server), so wait for them.
+    expect(await eventually('the lag to count both events', async () => ((await relayLag()) === 2 ? 2 : undefined), 20_000)).toBe(2);
     expect((await get('/health/live')).status).toBe(200);
 
     await relay.start();
@@ -197,7 +199,15 @@ describe('readiness and liveness', () => {
       // An id makes it part of every snapshot's horizon until it ends; kept short, since it holds back every relay on the server.
       const [{ pid }] = (await blocker.query('SELECT pg_current_xact_id(), pg_backend_pid() AS pid')).rows;
       await append();
-      const down = await readyIs(503, 'readiness to fail on the held-back horizon', 10_000);
+      // Another test file's transaction may be the oldest on the shared server for a moment: wait for ours to be named.
+      const down = await eventually(
+        'readiness to fail on the horizon this test holds back',
+        async () => {
+          const answer = await get('/health/ready');
+          return answer.status === 503 && String(answer.body.checks?.relay?.error ?? '').includes(`backend ${pid}`) ? answer : undefined;
+        },
+        20_000,
+      );
       expect(down.body.checks.relay.error).toContain(`the visibility horizon is held back by backend ${pid}`);
       expect(down.body.checks.relay.blockedBy).toMatchObject({ pid, database: database.name, state: 'idle in transaction' });
       expect(down.body.checks.relay.heldBackSeconds).toBeGreaterThan(0);
