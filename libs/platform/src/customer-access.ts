@@ -11,7 +11,7 @@ import {
   type PrivacyEvent,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import type { CustomerVault } from '@handoff/vault';
+import type { CustomerVault, OpenedCustomer } from '@handoff/vault';
 import { CUSTOMER_VAULT } from './service.module';
 
 export type { CustomerView } from '@handoff/contracts';
@@ -46,6 +46,12 @@ export class CustomerAccess {
 
   async masked(customer: Customer): Promise<CustomerView> {
     return this.view(customer, false);
+  }
+
+  /** `masked` for a page of results, with one key read for the whole page. */
+  async maskedMany(customers: readonly Customer[]): Promise<CustomerView[]> {
+    const opened = await this.vault.openMany(customers, false);
+    return opened.map((one, index) => viewOf(customers[index], one));
   }
 
   async read(options: {
@@ -89,8 +95,11 @@ export class CustomerAccess {
   }
 
   private async view(customer: Customer, reveal: boolean): Promise<CustomerView> {
-    const opened = await this.vault.open(customer, reveal);
-    if (opened.status === 'erased') return { status: 'erased', ...(customer.customerId ? { customerId: customer.customerId } : {}) };
-    return { status: opened.status, ...(customer.customerId ? { customerId: customer.customerId } : {}), ...opened.details };
+    return viewOf(customer, await this.vault.open(customer, reveal));
   }
+}
+
+function viewOf(customer: Customer, opened: OpenedCustomer): CustomerView {
+  if (opened.status === 'erased') return { status: 'erased', ...(customer.customerId ? { customerId: customer.customerId } : {}) };
+  return { status: opened.status, ...(customer.customerId ? { customerId: customer.customerId } : {}), ...opened.details };
 }

@@ -48,6 +48,19 @@ describe('the customer key store on PostgreSQL', () => {
     expect(await vault.open(after, true)).toMatchObject({ status: 'clear' });
   });
 
+  it('opens a page of customers with one key read, each as it would open alone, erased ones erased', async () => {
+    const kept = await vault.seal({ name: 'Qian Yu', phone: '+86 135 0000 2222' });
+    const alsoKept = await vault.seal({ name: 'Wu Fang', email: 'wu.fang@example.com' });
+    const erased = await vault.seal({ name: 'Zheng He', phone: '+86 134 0000 3333' });
+    await vault.erase(erased.keyId, 'management:director-1', 'erasure request');
+    const page = [kept, erased, alsoKept, kept];
+
+    const opened = await otherProcess.openMany(page, false);
+    expect(opened).toEqual(await Promise.all(page.map((customer) => otherProcess.open(customer, false))));
+    expect(opened.map((one) => one.status)).toEqual(['masked', 'erased', 'masked', 'masked']);
+    expect(await otherProcess.openMany([], true)).toEqual([]);
+  });
+
   it('stores data keys only wrapped', async () => {
     await vault.seal({ name: 'Sun Li', phone: '+86 136 0000 1111' });
     const { Client } = await import('pg');

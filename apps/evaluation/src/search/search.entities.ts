@@ -1,11 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export const TICKET_STATUSES = ['open', 'closed'] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
+import { SATISFACTIONS, SEARCH_TICKET_STATUSES, type Satisfaction, type SearchTicketStatus } from '@handoff/contracts';
 
-/** What the customer has said of the result so far: satisfied, objected (latest answer), or nothing yet. */
-export const SATISFACTIONS = ['satisfied', 'objected', 'unconfirmed'] as const;
-export type Satisfaction = (typeof SATISFACTIONS)[number];
+export const TICKET_STATUSES = SEARCH_TICKET_STATUSES;
+export type TicketStatus = SearchTicketStatus;
+export { SATISFACTIONS, type Satisfaction };
 
 /**
  * One row per ticket: what search filters, finds and shows (see search-entry.ts). The customer

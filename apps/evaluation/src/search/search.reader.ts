@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DomainError, type Actor, type Role } from '@handoff/contracts';
+import { DomainError, type Actor, type Customer, type Role, type CustomerProfile, type SearchPage, type SearchResult } from '@handoff/contracts';
 import { CUSTOMER_VAULT, CustomerAccess, type CustomerView } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
 import { queryTokens } from './tokens';
@@ -16,28 +16,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHORT_ID = /^[0-9a-f]{8}$/i;
 /** Up to this many matches are fetched by their indexes and sorted; more are found walking newest first. */
 const FEW_MATCHES = 500;
-
-export interface SearchResult {
-  readonly ticketId: string;
-  readonly shortId: string;
-  readonly subject: string | null;
-  readonly type: string | null;
-  readonly channel: string | null;
-  readonly priority: string | null;
-  readonly departments: readonly string[];
-  readonly status: TicketStatus;
-  readonly openedAt: string;
-  readonly closedAt: string | null;
-  readonly outcome: string | null;
-  readonly satisfaction: Satisfaction;
-  /** Masked, `erased`, or null for a role that reads no contact details. */
-  readonly customer: CustomerView | null;
-}
-
-export interface SearchPage {
-  readonly items: readonly SearchResult[];
-  readonly nextCursor: string | null;
-}
 
 interface Row {
   ticket_id: string;
@@ -114,7 +92,7 @@ export class SearchReader {
   }
 
   /** Every ticket of the customer of `ticketId` (the same customer key), open and closed, newest first. */
-  async customerProfile(ticketId: string, actor: Actor, limit: number, cursor: string | undefined) {
+  async customerProfile(ticketId: string, actor: Actor, limit: number, cursor: string | undefined): Promise<CustomerProfile> {
     const own = this.scopedTo(actor, 't.ticket_id = $1', [ticketId]);
     const [ticket]: Row[] = await this.dataSource.query(`SELECT customer_key_id, customer_sealed, customer_id, customer_erased FROM search_tickets t ${own.where}`, own.params);
     if (!ticket) throw new DomainError('NOT_FOUND', `no ticket ${ticketId} that you may read has reached search yet`);
@@ -214,27 +192,19 @@ export class SearchReader {
       conditions.params,
     );
     const shown = rows.slice(0, limit);
-    const items = await Promise.all(shown.map(async (row) => this.resultOf(row, actor)));
+    const customers = await this.customersOf(shown, actor);
+    const items = shown.map((row, index) => resultOf(row, customers[index]));
     const last = shown[shown.length - 1];
     return { items, nextCursor: rows.length > limit && last ? encodeCursor({ openedAt: last.opened_at.toISOString(), ticketId: last.ticket_id }) : null };
   }
 
-  private async resultOf(row: Row, actor: Actor): Promise<SearchResult> {
-    return {
-      ticketId: row.ticket_id,
-      shortId: row.short_id,
-      subject: row.subject,
-      type: row.type,
-      channel: row.channel,
-      priority: row.priority,
-      departments: row.held_departments,
-      status: row.status,
-      openedAt: row.opened_at.toISOString(),
-      closedAt: row.closed_at?.toISOString() ?? null,
-      outcome: row.outcome,
-      satisfaction: row.satisfaction,
-      customer: await this.customerOf(row, actor),
-    };
+  /** The customers of a page, masked with one key read for the whole page. */
+  private async customersOf(rows: readonly Row[], actor: Actor): Promise<(CustomerView | null)[]> {
+    if (NO_CONTACT_ROLES.includes(actor.role)) return rows.map(() => null);
+    const sealed = rows.flatMap((row) => (isSealed(row) ? [customerOfRow(row)] : []));
+    const opened = await this.access.maskedMany(sealed);
+    let next = 0;
+    return rows.map((row): CustomerView => (isSealed(row) ? opened[next++] : { status: 'erased' }));
   }
 
   private async customerOf(
@@ -242,9 +212,37 @@ export class SearchReader {
     actor: Actor,
   ): Promise<CustomerView | null> {
     if (NO_CONTACT_ROLES.includes(actor.role)) return null;
-    if (row.customer_erased || !row.customer_key_id || !row.customer_sealed) return { status: 'erased' };
-    return this.access.masked({ keyId: row.customer_key_id, sealed: row.customer_sealed, ...(row.customer_id ? { customerId: row.customer_id } : {}) });
+    if (!isSealed(row)) return { status: 'erased' };
+    return this.access.masked(customerOfRow(row));
   }
+}
+
+type CustomerColumns = Pick<Row, 'customer_key_id' | 'customer_sealed' | 'customer_id' | 'customer_erased'>;
+
+const isSealed = (row: CustomerColumns): boolean => !row.customer_erased && Boolean(row.customer_key_id) && Boolean(row.customer_sealed);
+
+const customerOfRow = (row: CustomerColumns): Customer => ({
+  keyId: row.customer_key_id!,
+  sealed: row.customer_sealed!,
+  ...(row.customer_id ? { customerId: row.customer_id } : {}),
+});
+
+function resultOf(row: Row, customer: CustomerView | null): SearchResult {
+  return {
+    ticketId: row.ticket_id,
+    shortId: row.short_id,
+    subject: row.subject,
+    type: row.type,
+    channel: row.channel,
+    priority: row.priority,
+    departments: row.held_departments,
+    status: row.status,
+    openedAt: row.opened_at.toISOString(),
+    closedAt: row.closed_at?.toISOString() ?? null,
+    outcome: row.outcome,
+    satisfaction: row.satisfaction,
+    customer,
+  };
 }
 
 function summaryOf(groups: readonly { status: TicketStatus; satisfaction: Satisfaction; n: number }[]) {

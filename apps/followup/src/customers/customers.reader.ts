@@ -23,13 +23,11 @@ export class CustomersReader {
     const unique = [...new Set(ticketIds)];
     const rows = unique.length === 0 ? [] : await this.rows.findBy({ ticketId: In(unique) });
     const found = new Map(rows.map((row) => [row.ticketId, row]));
-    const views = await Promise.all(
-      unique.map(async (ticketId): Promise<[string, CustomerView | null]> => {
-        const row = found.get(ticketId);
-        return [ticketId, row ? await this.access.masked(customerOf(row)) : null];
-      }),
-    );
-    return new Map(views);
+    const known = unique.filter((ticketId) => found.has(ticketId));
+    const views = await this.access.maskedMany(known.map((ticketId) => customerOf(found.get(ticketId)!)));
+    const masked = new Map<string, CustomerView | null>(known.map((ticketId, index) => [ticketId, views[index]]));
+    for (const ticketId of unique) if (!masked.has(ticketId)) masked.set(ticketId, null);
+    return masked;
   }
 }
 

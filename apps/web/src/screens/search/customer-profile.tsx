@@ -4,7 +4,8 @@ import { api } from '../../api';
 import { href } from '../../router';
 import { Notice, Panel } from '../../ui';
 import { SearchResults } from './search-view';
-import { maskedCustomer, type CustomerProfile as Profile, type SearchResult } from './search-types';
+import type { CustomerProfile as Profile, SearchResult } from '@handoff/contracts/api';
+import { maskedCustomer } from './masked-customer';
 
 const COUNTS = ['tickets', 'open', 'closed', 'satisfied', 'objected', 'unconfirmed'] as const;
 

@@ -3,7 +3,8 @@ import { Trans, useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
 import { useLocaleFormat } from '../../i18n';
 import { href } from '../../router';
-import { maskedCustomer, type SearchPage } from './search-types';
+import type { SearchPage } from '@handoff/contracts/api';
+import { maskedCustomer } from './masked-customer';
 
 /** How long typing must pause before the phone or e-mail is looked up. */
 const DEBOUNCE_MS = 400;

@@ -4,7 +4,8 @@ import { api } from '../../api';
 import { useLocaleFormat } from '../../i18n';
 import { href } from '../../router';
 import { Notice, Panel } from '../../ui';
-import { maskedCustomer, type SearchPage, type SearchResult } from './search-types';
+import type { SearchPage, SearchResult } from '@handoff/contracts/api';
+import { maskedCustomer } from './masked-customer';
 
 const STATUSES = ['open', 'closed'] as const;
 const TYPES = ['consultation', 'complaint', 'suggestion', 'feedback', 'information'] as const;
