@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { HandoffEvent, RecordedEvent } from '@handoff/contracts';
+import type { EventMetadata, HandoffEvent, RecordedEvent } from '@handoff/contracts';
 import { openReadModelDatabase } from '@handoff/audit';
 import { applyEvents } from '@handoff/messaging';
 import { ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
@@ -11,7 +11,9 @@ import { CustomerKeyStore, CustomerVault, type ContactDetails } from '@handoff/v
 import { evaluationConfigSchema } from '../apps/evaluation/src/config';
 import { EvaluationModule } from '../apps/evaluation/src/evaluation.module';
 import { EVALUATION_DATABASE } from '../apps/evaluation/src/read-models';
+import { notesProjection } from '../apps/evaluation/src/conversation/conversation.projection';
 import { searchProjection } from '../apps/evaluation/src/search/search.projection';
+import { timelineProjection } from '../apps/evaluation/src/timeline/timeline.projection';
 import type { BenchInfra } from './infra';
 import { percentile, timed, type Report } from './report';
 
@@ -39,10 +41,12 @@ const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周',
 const GIVEN = ['芳', '伟', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛'];
 
 /**
- * Search at scale: the search model of a scratch evaluation database filled with `tickets` tickets
- * (synthetic events through the live projection, customers sealed by a real vault and their search
- * terms computed by the vault's own function), then each kind of query asked over HTTP of the
- * evaluation service, in-process, one after another, as CS and as a department handler.
+ * Search and the conversation at scale: a scratch evaluation database filled with `tickets` handled
+ * tickets (synthetic events through the live projections of search, the timeline and the notes;
+ * customers sealed by a real vault and their search terms computed by the vault's own function),
+ * then each kind of query asked over HTTP of the evaluation service, in-process, one after another:
+ * searches as CS and as a department handler, conversations of random tickets as CS, as the
+ * department holding them and as management.
  */
 export async function benchSearch(infra: BenchInfra, report: Report, settings: SearchSettings): Promise<void> {
   const evaluationDatabase = infra.databaseName('search_evaluation');
@@ -74,6 +78,7 @@ export async function benchSearch(infra: BenchInfra, report: Report, settings: S
   try {
     const random = seeded(20261205);
     const customers: { details: ContactDetails; sealed: Awaited<ReturnType<CustomerVault['seal']>> }[] = [];
+    const tickets: { ticketId: string; department: string }[] = [];
     const customerCount = Math.max(1, Math.ceil(settings.tickets / settings.ticketsPerCustomer));
     const seeding = await timed(async () => {
       for (let index = 0; index < customerCount; index += 1) {
@@ -93,11 +98,16 @@ export async function benchSearch(infra: BenchInfra, report: Report, settings: S
         ]);
       }
 
-      const handler = searchProjection();
+      // The same events feed search and the conversation (timeline, lifecycle, notes), as live.
+      const handlers = [searchProjection(), timelineProjection(), notesProjection()];
       const started = Date.parse('2026-01-01T00:00:00.000Z');
+      const SYSTEM = { actorId: 'bench', role: 'system' as const };
       const batch: RecordedEvent[] = [];
       const flush = async () => {
-        await target.transaction((manager) => applyEvents(handler, batch, manager));
+        await target.transaction(async (manager) => {
+          // Each only the types it takes, as the live consumer hands them over.
+          for (const handler of handlers) await applyEvents(handler, batch.filter((event) => !handler.eventTypes || handler.eventTypes.includes(event.type)), manager);
+        });
         batch.length = 0;
       };
       for (let index = 0; index < settings.tickets; index += 1) {
@@ -108,24 +118,33 @@ export async function benchSearch(infra: BenchInfra, report: Report, settings: S
         const channel = pick(random, CHANNELS);
         const priority = pick(random, PRIORITIES);
         const department = pick(random, DEPARTMENTS);
-        const event = (streamId: string, position: number, body: HandoffEvent): RecordedEvent => ({
-          eventId: randomUUID(),
-          type: body.type,
-          schemaVersion: 1,
-          streamId,
-          streamPosition: position,
-          globalPosition: String(index),
-          ticketId,
-          data: body.data,
-          metadata: { correlationId: ticketId, causationId: ticketId, actorId: 'bench', role: 'system', occurredAt: at, recordedAt: at },
-          contentHash: '',
-          previousHash: '',
-          hash: '',
-        });
+        let step = 0;
+        const event = (streamId: string, position: number, body: HandoffEvent, actor: Pick<EventMetadata, 'actorId' | 'role' | 'department'> = SYSTEM): RecordedEvent => {
+          // A minute between steps, so the conversation's order is the order written here.
+          const when = new Date(started + index * 60_000 + (step += 1) * 1_000).toISOString();
+          return {
+            eventId: randomUUID(),
+            type: body.type,
+            schemaVersion: 1,
+            streamId,
+            streamPosition: position,
+            globalPosition: String(index * 16 + step),
+            ticketId,
+            data: body.data,
+            metadata: { correlationId: ticketId, causationId: randomUUID(), ...actor, occurredAt: when, recordedAt: when },
+            contentHash: '',
+            previousHash: '',
+            hash: '',
+          };
+        };
+        const subject = `${pick(random, SUBJECTS)} ${index}`;
+        const description = pick(random, DESCRIPTIONS);
+        const handlerActor = { actorId: `h-${department}-${index % 7}`, role: 'department_handler' as const, department };
+        const agentActor = { actorId: `agent-${index % 23}`, role: 'cs' as const };
         batch.push(
           event(`intake-ticket-${ticketId}`, 0, {
             type: 'ContactRecorded',
-            data: { sourceSystem: 'bench', externalId: ticketId, channel, type, customer, subject: `${pick(random, SUBJECTS)} ${index}`, description: pick(random, DESCRIPTIONS) },
+            data: { sourceSystem: 'bench', externalId: ticketId, channel, type, customer, subject, description },
           }),
           event(`intake-ticket-${ticketId}`, 1, {
             type: 'TicketClassified',
@@ -147,12 +166,42 @@ export async function benchSearch(infra: BenchInfra, report: Report, settings: S
             },
           }),
         );
-        // About half are closed, satisfied.
-        if (random() < 0.5) batch.push(event(`followup-ticket-${ticketId}`, 0, { type: 'TicketClosed', data: { outcome: 'satisfied', round: 1 } }));
+        // The rest of a handled ticket, so that a conversation has what one usually has (about 13 entries).
+        const routed = `routing-ticket-${ticketId}`;
+        const complaint = type === 'complaint';
+        batch.push(
+          event(routed, 1, { type: 'HandlerAssigned', data: { department, handlerId: handlerActor.actorId, method: 'claim', reason: 'claimed' } }, handlerActor),
+          event(routed, 2, { type: 'ProgressReported', data: { round: 1, department, note: `已联系仓库，正在核实 ${index}`, firstResponse: true } }, handlerActor),
+          event(`evaluation-conversation-${ticketId}`, 0, {
+            type: 'NoteAdded',
+            data: { noteId: randomUUID(), text: `Customer called again, please hurry ${index}`, mentions: { people: [handlerActor.actorId], departments: [] } },
+          }, agentActor),
+          event(routed, 3, { type: 'ProgressReported', data: { round: 1, department, note: 'Courier found the parcel; redelivery tomorrow.', firstResponse: false } }, handlerActor),
+        );
+        // About half are answered and closed, satisfied.
+        if (random() < 0.5) {
+          batch.push(
+            event(routed, 4, {
+              type: 'ResultReported',
+              data: {
+                round: 1,
+                department,
+                handlerId: handlerActor.actorId,
+                summary: `重新发货，明天送达 ${index}`,
+                complaint,
+                ...(complaint ? { apology: '给您带来不便，非常抱歉。', correctiveAction: 'Parcels older than two days are checked every morning.' } : {}),
+              },
+            }, handlerActor),
+            event(`followup-ticket-${ticketId}`, 0, { type: 'ConfirmationRequested', data: { round: 1, resolvedBy: 'department', department, resultSummary: `重新发货，明天送达 ${index}` } }),
+            event(`followup-ticket-${ticketId}`, 1, { type: 'CustomerConfirmedSatisfaction', data: { round: 1 } }, agentActor),
+            event(`followup-ticket-${ticketId}`, 2, { type: 'TicketClosed', data: { outcome: 'satisfied', round: 1 } }, agentActor),
+          );
+        }
+        tickets.push({ ticketId, department });
         if (batch.length >= 4_000) await flush();
       }
       if (batch.length > 0) await flush();
-      await target.query('VACUUM ANALYZE search_tickets, search_customer_terms');
+      await target.query('VACUUM ANALYZE search_tickets, search_customer_terms, ticket_timeline_entries, ticket_lifecycles, ticket_notes');
     });
     process.stdout.write(`  seeded ${settings.tickets} tickets of ${customerCount} customers in ${seeding.seconds.toFixed(1)} s\n`);
 
@@ -187,6 +236,35 @@ export async function benchSearch(infra: BenchInfra, report: Report, settings: S
       report.add({ section, name: `${kind.name}, p50`, value: percentile(latencies, 50), unit: 'ms', better: 'lower', details });
       report.add({ section, name: `${kind.name}, p95`, value: percentile(latencies, 95), unit: 'ms', better: 'lower', target: { kind: 'value', atMost: 200 }, details });
     }
+
+    // The conversation of one ticket drawn at random, as CS, as the department that holds it, and as management.
+    const management = signToken({ sub: 'bench-management', role: 'management' }, SECRET);
+    const conversationOf = (as: 'cs' | 'department' | 'management') => () => {
+      const ticket = tickets[Math.floor(random() * tickets.length)];
+      const token = as === 'cs' ? cs : as === 'management' ? management : signToken({ sub: `h-${ticket.department}-0`, role: 'department_handler', department: ticket.department }, SECRET);
+      return { path: `/v1/tickets/${ticket.ticketId}/conversation`, token };
+    };
+    const conversations = [
+      { name: 'conversation, as CS', draw: conversationOf('cs') },
+      { name: 'conversation, as the department holding it', draw: conversationOf('department') },
+      { name: 'conversation, as management', draw: conversationOf('management') },
+    ];
+    for (let round = 0; round < 3; round += 1) for (const kind of conversations) await getJson(baseUrl, kind.draw());
+    for (const kind of conversations) {
+      const latencies: number[] = [];
+      let entries = 0;
+      for (let request = 0; request < settings.requests; request += 1) {
+        const drawn = kind.draw();
+        const started = process.hrtime.bigint();
+        const conversation = (await getJson(baseUrl, drawn)) as { entries: unknown[] };
+        latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+        entries += conversation.entries.length;
+      }
+      latencies.sort((a, b) => a - b);
+      const details = { requests: settings.requests, tickets: settings.tickets, meanEntries: entries / settings.requests, p50: percentile(latencies, 50) };
+      report.add({ section, name: `${kind.name}, p50`, value: percentile(latencies, 50), unit: 'ms', better: 'lower', details });
+      report.add({ section, name: `${kind.name}, p95`, value: percentile(latencies, 95), unit: 'ms', better: 'lower', target: { kind: 'value', atMost: 200 }, details });
+    }
   } finally {
     await target.destroy();
     await vault.close();
@@ -198,6 +276,12 @@ async function get(baseUrl: string, path: string, token: string): Promise<{ item
   const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (response.status !== 200) throw new Error(`search bench: ${path} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as { items: unknown[]; nextCursor: string | null };
+}
+
+async function getJson(baseUrl: string, request: { path: string; token: string }): Promise<unknown> {
+  const response = await fetch(`${baseUrl}${request.path}`, { headers: { authorization: `Bearer ${request.token}` } });
+  if (response.status !== 200) throw new Error(`conversation bench: ${request.path} answered ${response.status}: ${await response.text()}`);
+  return response.json();
 }
 
 /** A small seeded generator (mulberry32), so every run seeds the same tickets. */
