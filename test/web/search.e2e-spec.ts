@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('finding a customer who calls back', () => {
-  it('given her open complaint, when CS types her phone into search and into the contact form, then her complaint is shown, masked, with her profile', async () => {
+  it('given her open complaint, when CS types her phone into search and into the contact form, then her complaint is shown, masked, with the department’s latest progress, the result’s apology when it arrives, and her profile', async () => {
     const { system } = consoles;
     const digits = String(Date.now()).slice(-8);
     const phone = `+86 138 ${digits.slice(0, 4)} ${digits.slice(4)}`;
@@ -30,6 +30,14 @@ describe('finding a customer who calls back', () => {
     const ticketId: string = complaint.body.ticketId;
     const csApi = system.as({ token: system.token('cs', 'agent-li') });
     await eventually(async () => (await csApi.get('evaluation', `/v1/search?q=${encodeURIComponent(phone)}`)).body.items?.length === 1, 'the complaint to reach search');
+    // The department that holds it has written progress before she calls back.
+    const management = system.as({ token: system.token('management', 'director-1') });
+    const held = await eventually(async () => {
+      const ticket = await management.get('routing', `/v1/tickets/${ticketId}`);
+      return ticket.body.handlerId ? (ticket.body as { department: string; handlerId: string }) : undefined;
+    }, 'the complaint assigned');
+    const departmentApi = system.as({ token: system.token('department_handler', held.handlerId, held.department) });
+    expect((await departmentApi.post('routing', `/v1/tickets/${ticketId}/progress`, { note: '已联系快递公司，包裹明天重新派送。' })).status).toBe(200);
 
     const cs = await consoles.newPage();
     try {
@@ -49,6 +57,27 @@ describe('finding a customer who calls back', () => {
       expect(text).toContain(`***${digits.slice(-2)}`);
       expect(text).not.toContain(digits.slice(0, 4));
       await consoles.screenshot(cs.page, 'cs-search');
+
+      // She asks how it stands: CS opens the complaint and reads the department's latest progress ...
+      await row.getByRole('link', { name: ticketId.slice(0, 8), exact: true }).click();
+      const conversation = cs.page.getByTestId('conversation');
+      await conversation.locator('[data-type="ProgressReported"]').getByText('已联系快递公司，包裹明天重新派送。').waitFor();
+      // ... and, while it is open, the department's result arrives with the apology and the corrective action to pass on.
+      expect(
+        (
+          await departmentApi.post('routing', `/v1/tickets/${ticketId}/result`, {
+            summary: 'The parcel was redelivered today.',
+            apology: '包裹延误给您带来不便，非常抱歉。',
+            correctiveAction: 'Parcels older than two days are now checked every morning.',
+          })
+        ).status,
+      ).toBe(200);
+      const result = conversation.locator('[data-type="ResultReported"]');
+      await result.getByText('包裹延误给您带来不便，非常抱歉。').waitFor({ timeout: 20_000 });
+      await result.getByText('Parcels older than two days are now checked every morning.').waitFor();
+      await consoles.screenshot(cs.page, 'cs-search-ticket');
+      await cs.page.getByRole('link', { name: '← Back to search' }).click();
+      await row.waitFor();
 
       // A Chinese word of her description finds the same ticket.
       await box.fill('快递');

@@ -66,6 +66,7 @@ export default {
     caption: 'Every ticket of this customer',
     more: 'More tickets',
   },
+  ticket: { title: 'Ticket {{shortId}}' },
   hint: {
     label: "This customer's open tickets",
     title_one: '<strong>{{customer}}</strong> already has {{count}} open ticket: is this call about it?',

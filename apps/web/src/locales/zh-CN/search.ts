@@ -67,6 +67,7 @@ const zh: Catalogue<typeof en> = {
     caption: '该客户的全部工单',
     more: '更多工单',
   },
+  ticket: { title: '工单 {{shortId}}' },
   hint: {
     label: '该客户处理中的工单',
     title_one: '<strong>{{customer}}</strong> 已有 {{count}} 张处理中的工单：这次来电是否与它有关？',

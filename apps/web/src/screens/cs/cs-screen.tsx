@@ -6,6 +6,7 @@ import { useActor } from '../../session';
 import { Notice } from '../../ui';
 import { CustomerProfileView } from '../search/customer-profile';
 import { SearchView } from '../search/search-view';
+import { TicketFromSearch } from '../search/ticket-from-search';
 import { ContactForm, type RecordedEntry } from './contact-form';
 import type { Worklist } from './cs-types';
 import { FollowupPanel } from './followup-panel';
@@ -21,13 +22,16 @@ const WORKLIST_REFRESH_MS = 10_000;
  * The CS front window: record a contact (hotline, counter, visit), answer a simple one at once or
  * hand it over, and follow up: report each result to the customer and record their answer.
  * Routes: `#/cs` (record), `#/cs/worklist`, `#/cs/worklist/<ticketId>`, `#/cs/search` (find a ticket
- * or a customer who calls back), `#/cs/search/customer/<ticketId>` (that customer's tickets).
+ * or a customer who calls back), `#/cs/search/customer/<ticketId>` (that customer's tickets),
+ * `#/cs/search/ticket/<ticketId>` (a ticket's conversation, opened from either).
  */
 export function CsScreen({ route }: { route: readonly string[] }) {
   const actor = useActor();
   const tab = route[0] === 'worklist' ? 'worklist' : route[0] === 'search' ? 'search' : 'contact';
   const selected = tab === 'worklist' ? route[1] : undefined;
   const profileOf = tab === 'search' && route[1] === 'customer' ? route[2] : undefined;
+  const ticketOf = tab === 'search' && route[1] === 'ticket' ? route[2] : undefined;
+  const ticketLink = (ticketId: string) => href('cs', 'search', 'ticket', ticketId);
   const [filter, setFilter] = useState<WorklistFilter>({ mine: false });
   const { worklist, loading, error, refresh, loadMore } = useWorklist(filter);
   const [recorded, setRecorded] = useRecorded(actor.id);
@@ -60,10 +64,11 @@ export function CsScreen({ route }: { route: readonly string[] }) {
         </nav>
       </div>
       {/* Kept mounted while CS is on this screen, so the results are still there after a profile. */}
-      <div hidden={tab !== 'search' || Boolean(profileOf)}>
-        <SearchView base={['cs', 'search']} showCustomer />
+      <div hidden={tab !== 'search' || Boolean(profileOf) || Boolean(ticketOf)}>
+        <SearchView base={['cs', 'search']} showCustomer ticketLink={ticketLink} />
       </div>
-      {profileOf && <CustomerProfileView key={profileOf} ticketId={profileOf} base={['cs', 'search']} />}
+      {profileOf && <CustomerProfileView key={profileOf} ticketId={profileOf} base={['cs', 'search']} ticketLink={ticketLink} />}
+      {ticketOf && <TicketFromSearch key={ticketOf} ticketId={ticketOf} base={['cs', 'search']} />}
       {tab === 'search' ? null : tab === 'contact' ? (
         <div className="cs-contact-layout">
           <ContactForm
