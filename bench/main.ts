@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
+import { benchIdle } from './idle';
 import { BenchInfra } from './infra';
 import { benchKafka } from './kafka';
 import { benchPipeline } from './pipeline';
@@ -11,7 +12,7 @@ import { benchStore } from './store';
 /** `BENCH_SCALE=0.2 npm run bench` for a quick look; 1 is the run the README figures come from. */
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const scaled = (count: number) => Math.max(1, Math.round(count * scale));
-const only = new Set((process.env.BENCH_ONLY ?? 'store,kafka,pipeline,rebuild,search').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'store,kafka,pipeline,rebuild,search,idle').split(','));
 
 const SETTINGS = {
   store: {
@@ -50,6 +51,10 @@ const SETTINGS = {
     batchSize: Number(process.env.BENCH_REBUILD_BATCH ?? 10_000),
     pageSize: Number(process.env.BENCH_REBUILD_PAGE ?? 10_000),
   },
+  idle: {
+    seconds: Math.max(15, Math.round(60 * scale)),
+    settleSeconds: 10,
+  },
   search: {
     tickets: scaled(Number(process.env.BENCH_SEARCH_TICKETS ?? 100_000)),
     ticketsPerCustomer: 10,
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
       await section('rebuild', () => benchRebuild(infra, report, SETTINGS.rebuild, { routingUrl, intakeUrl }));
     });
     await section('search', () => benchSearch(infra, report, SETTINGS.search));
+    await section('idle', () => benchIdle(infra, report, SETTINGS.idle));
   } finally {
     await infra.cleanUp().catch((error: unknown) => process.stderr.write(`bench: clean-up failed: ${String(error)}\n`));
   }

@@ -1,4 +1,5 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import { atLeast, jsonLineLogger, type LogFields, type LogLevel, type LogValue, type StructuredLogger } from './logging';
 
 export interface KafkaOptions {
@@ -75,6 +76,7 @@ function levelOf(level: KafkaLogLevel, log: LogEntry['log']): LogLevel {
 
 export function createKafka(options: KafkaOptions): Kafka {
   if (options.brokers.length === 0) throw new Error('createKafka: at least one broker is required');
+  applyKafkajsIdleFix();
   const minLevel = options.logLevel ?? 'warn';
   const logger = options.logger ?? jsonLineLogger({ minLevel });
   // Filtered after re-levelling, so an error kafkajs is retrying (now a warning) obeys minLevel too.
