@@ -98,19 +98,22 @@ const unique = (values: readonly string[]): string[] => [...new Set(values)];
  * result is its department's (or management's, who may report for it).
  */
 function addAttachment(command: AddAttachment, state: ConversationState): readonly AttachmentAdded[] {
-  const { actor } = command.metadata;
   const { entryId, entry, ticket, contentHash, keyId, fileName, contentType, size } = command.data;
-  assertMayWrite(actor, ticket);
-  if (entryId !== null) {
-    if (!entry) throw invalidEntry('is not an entry of this ticket’s conversation');
-    if (!(ATTACHABLE_ENTRY_TYPES as readonly string[]).includes(entry.type)) throw invalidEntry('must be the contact, a note, a progress update or a result');
-    if (entry.type === 'ContactRecorded' && actor.role !== 'cs') throw new DomainError('FORBIDDEN', 'files are attached to the contact by CS, who recorded it');
-    if ((entry.type === 'ProgressReported' || entry.type === 'ResultReported') && actor.role !== 'management' && actor.department !== entry.department) {
-      throw new DomainError('FORBIDDEN', 'files are attached to a progress update or a result by the department that wrote it');
-    }
-  }
+  assertMayAttach(command.metadata.actor, ticket, entryId, entry);
   if (state.attachments.includes(attachmentKey(entryId, contentHash))) return [];
   return [{ type: 'AttachmentAdded', data: { contentHash, keyId, fileName, contentType, size, entryId } }];
+}
+
+/** The rule alone, so the edge can apply it before it reads a file it would refuse. */
+export function assertMayAttach(actor: Actor, ticket: AddAttachment['data']['ticket'], entryId: string | null, entry: AttachableEntry | null): void {
+  assertMayWrite(actor, ticket);
+  if (entryId === null) return;
+  if (!entry) throw invalidEntry('is not an entry of this ticket’s conversation');
+  if (!(ATTACHABLE_ENTRY_TYPES as readonly string[]).includes(entry.type)) throw invalidEntry('must be the contact, a note, a progress update or a result');
+  if (entry.type === 'ContactRecorded' && actor.role !== 'cs') throw new DomainError('FORBIDDEN', 'files are attached to the contact by CS, who recorded it');
+  if ((entry.type === 'ProgressReported' || entry.type === 'ResultReported') && actor.role !== 'management' && actor.department !== entry.department) {
+    throw new DomainError('FORBIDDEN', 'files are attached to a progress update or a result by the department that wrote it');
+  }
 }
 
 const attachmentKey = (entryId: string | null, contentHash: string) => `${entryId ?? ''}:${contentHash}`;
