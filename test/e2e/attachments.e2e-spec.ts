@@ -1,6 +1,7 @@
 import { contact } from '../support/contacts';
 import { HTML, PDF, png } from '../support/files';
-import { eventually, TestSystem, UPSTREAM_KEY } from '../support/system';
+import { scanDatabase, scanLines, scanTopics } from '../support/scan';
+import { eventually, SERVICE_NAMES, TestSystem, UPSTREAM_KEY } from '../support/system';
 
 /**
  * Files on a ticket's conversation through the running services: the department attaches a
@@ -167,6 +168,20 @@ describe('attachments on a ticket’s conversation', () => {
   it('answers 404 for a file the ticket does not have', async () => {
     expect((await read('cs', 'f'.repeat(64))).status).toBe(404);
     expect((await read('cs', 'not-a-hash')).status).toBe(404);
+  });
+
+  it('holds the file and its name in clear in no table, no Kafka message and no log line', async () => {
+    // The name carries the customer's phone number, as a recording's often does; the bytes are the screenshot's own.
+    const secrets = ['13912345678', '转账截图', screenshot.subarray(40, 72).toString('hex')];
+    const topics = (await system.topics()).filter((topic) => !topic.endsWith('.contacts.inbound'));
+    const kafka = await scanTopics(topics, secrets);
+    const tables = await Promise.all([...SERVICE_NAMES.map((name) => system.databaseOf(name)), system.vaultDatabase].map((database) => scanDatabase(database, secrets)));
+    // Control: the same scans find what is meant to be stored in clear, the file's keyed hash.
+    expect((await scanDatabase(system.databaseOf('evaluation'), [screenshotHash])).findings.map((found) => found.where)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/attachment_contents$/), expect.stringMatching(/ticket_attachments$/)]),
+    );
+    expect((await scanTopics(topics, [screenshotHash])).findings.length).toBeGreaterThan(0);
+    expect([...scanLines(system.logs, secrets), ...kafka.findings, ...tables.flatMap((scan) => scan.findings)]).toEqual([]);
   });
 
   it('after the customer’s erasure, answers 410 saying so, and takes no more files for the ticket', async () => {
