@@ -78,6 +78,9 @@ const EXPECTED: Record<string, string> = {
   // The conversation is read by whoever reads the timeline; notes are written by those who work the ticket, not by QA or auditors.
   'evaluation GET /v1/tickets/{ticketId}/conversation':       '401  403   ok   ok   403  ok   403  ok   ok   ok',
   'evaluation POST /v1/tickets/{ticketId}/notes':             '401  403   ok   ok   403  ok   403  ok   403  403',
+  // Files: attached by those who may write a note, read by those who may read the conversation.
+  'evaluation POST /v1/tickets/{ticketId}/attachments':       '401  403   ok   ok   403  ok   403  ok   403  403',
+  'evaluation GET /v1/tickets/{ticketId}/attachments/{contentHash}': '401 403 ok ok 403 ok 403 ok ok ok',
   // Each person reads their own notifications.
   'evaluation GET /v1/notifications':                         '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
   'evaluation POST /v1/notifications/seen':                   '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
@@ -241,6 +244,8 @@ describe('the role × endpoint matrix', () => {
         if (name === 'department') return DEPARTMENT;
         // A sample or corrective action that does not exist: allowed callers get 404, the others 401/403 first.
         if (name === 'sampleId' || name === 'actionId') return randomUUID();
+        // A file the ticket does not have: allowed callers get 404.
+        if (name === 'contentHash') return 'f'.repeat(64);
         throw new Error(`${endpoint.key}: no value for path parameter ${name}`);
       });
       for (const caller of CALLERS) {

@@ -46,6 +46,8 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
   'evaluation POST /v1/qa/corrective-actions/{actionId}/complete': { caller: 'qa', validBody: () => ({ note: 'retrained on the opening script' }), required: ['note'] },
   'evaluation POST /v1/qa/corrective-actions/{actionId}/verify': { caller: 'qa', validBody: () => ({ effective: false, note: 'the greeting is still missing' }), required: ['effective'] },
   'evaluation POST /v1/tickets/{ticketId}/notes': { caller: 'cs', validBody: () => ({ text: 'called the customer back', mentions: { people: ['agent-2'], departments: [] } }), required: ['text'] },
+  // The body is a file, not JSON, and its name comes in the query: every JSON body here is refused (400, 413 or 415).
+  'evaluation POST /v1/tickets/{ticketId}/attachments': { caller: 'cs', validBody: () => ({}), required: [] },
   'evaluation POST /v1/notifications/seen': { caller: 'cs', validBody: () => ({ upTo: '2025-03-10T02:00:00.000Z' }), required: ['upTo'] },
   'evaluation POST /v1/customers/open-tickets': { caller: 'cs', validBody: () => ({ phone: '+86 138 0013 8000' }), required: ['phone'] },
   'evaluation POST /v1/assessments/self': { caller: 'cs', validBody: () => ({ period: '2025-03', score: 80, comment: 'a good month' }), required: ['period', 'score'] },

@@ -30,6 +30,8 @@ export const evaluationConfigSchema = baseConfigSchema('evaluation', 3004).exten
   QA_RUBRIC_FILE: policyFile<Rubric>(rubricSchema as never, DEFAULT_RUBRIC),
   /** JSON file with the assessment weights of the self, supervisor and customer evaluations. */
   ASSESSMENT_POLICY_FILE: policyFile<AssessmentPolicy>(assessmentPolicySchema as never, DEFAULT_ASSESSMENT_POLICY),
+  /** The largest file a ticket takes, in bytes (a file is held in memory while it is checked and sealed). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
 });
 export type EvaluationConfig = z.infer<typeof evaluationConfigSchema>;
 

@@ -5,6 +5,8 @@ import type { CustomerVault } from '@handoff/vault';
 import { AssessmentService } from './assessment/assessment.service';
 import { AssessmentsController } from './assessment/assessments.controller';
 import { AuditController, auditSourcesProvider, AuditSourcesLifecycle } from './audit/audit.controller';
+import { AttachmentsController } from './conversation/attachments.controller';
+import { AttachmentStore } from './conversation/attachments.store';
 import { ConversationController } from './conversation/conversation.controller';
 import { ConversationReader } from './conversation/conversation.reader';
 import { NotificationsController } from './notifications/notifications.controller';
@@ -35,16 +37,18 @@ export class EvaluationModule {
             entities: EVALUATION_DATABASE.entities,
             migrations: EVALUATION_DATABASE.migrations,
             // Search finds a customer by keyed hashes of their details (opened to be hashed, never
-            // stored) and shows them masked; evaluation reads no contact details in clear otherwise.
+            // stored) and shows them masked; attachments are sealed with the customer's key.
+            // Evaluation reads no contact details in clear otherwise.
             usesVault: true,
           },
           config,
         ),
       ],
-      controllers: [TimelineController, ConversationController, NotificationsController, AuditController, KpisController, QualityController, AssessmentsController, SearchController],
+      controllers: [TimelineController, ConversationController, AttachmentsController, NotificationsController, AuditController, KpisController, QualityController, AssessmentsController, SearchController],
       providers: [
         TimelineReader,
         ConversationReader,
+        AttachmentStore,
         NotificationsReader,
         CustomerAccess,
         SearchReader,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@handoff/platform';
 import { evaluationConfigSchema } from './config';
+import { ATTACHMENT_UPLOAD_ROUTE } from './conversation/attachments.controller';
 import { EvaluationModule } from './evaluation.module';
 
 void bootstrapService({
@@ -8,4 +9,5 @@ void bootstrapService({
   description: 'Keeps every ticket timeline and lifecycle figures; KPIs, quality sampling and assessment.',
   configSchema: evaluationConfigSchema,
   module: (config) => EvaluationModule.forRoot(config),
+  fileRoutes: [ATTACHMENT_UPLOAD_ROUTE],
 });

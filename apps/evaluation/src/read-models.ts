@@ -3,6 +3,9 @@ import type { ReadModel, ServiceReadModels } from '@handoff/platform';
 import { ASSESSMENT_ENTITIES } from './assessment/assessment.entities';
 import { ASSESSMENT_MIGRATIONS } from './assessment/assessment.migrations';
 import { assessmentProjection } from './assessment/assessment.projection';
+import { ATTACHMENT_ENTITIES } from './conversation/attachments.entities';
+import { ATTACHMENT_MIGRATIONS } from './conversation/attachments.migrations';
+import { attachmentsProjection } from './conversation/attachments.projection';
 import { CONVERSATION_ENTITIES } from './conversation/conversation.entities';
 import { CONVERSATION_MIGRATIONS } from './conversation/conversation.migrations';
 import { notesProjection } from './conversation/conversation.projection';
@@ -43,6 +46,14 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
     handler: () => notesProjection(),
   },
   {
+    // Which file is on which entry of every ticket's conversation. The files themselves
+    // (attachment_contents) are stored, not projected: no rebuild touches them.
+    name: 'evaluation.attachments',
+    topics: [TOPICS.evaluationEvents],
+    tables: ['ticket_attachments'],
+    handler: () => attachmentsProjection(),
+  },
+  {
     // Each person's notifications (mentions, assignments, results for their follow-up) and each ticket's CS agent.
     name: 'evaluation.notifications',
     topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents, TOPICS.evaluationEvents],
@@ -75,7 +86,15 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
 
 export const EVALUATION_DATABASE: ServiceReadModels = {
   service: 'evaluation',
-  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES, ...SEARCH_ENTITIES],
-  migrations: [...TIMELINE_MIGRATIONS, ...CONVERSATION_MIGRATIONS, ...NOTIFICATION_MIGRATIONS, ...QUALITY_MIGRATIONS, ...ASSESSMENT_MIGRATIONS, ...SEARCH_MIGRATIONS],
+  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...ATTACHMENT_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES, ...SEARCH_ENTITIES],
+  migrations: [
+    ...TIMELINE_MIGRATIONS,
+    ...CONVERSATION_MIGRATIONS,
+    ...NOTIFICATION_MIGRATIONS,
+    ...QUALITY_MIGRATIONS,
+    ...ASSESSMENT_MIGRATIONS,
+    ...SEARCH_MIGRATIONS,
+    ...ATTACHMENT_MIGRATIONS,
+  ],
   models: EVALUATION_READ_MODELS,
 };

@@ -67,6 +67,28 @@ export async function api<T>(service: Service, path: string, options: RequestOpt
   return (options.text ? raw : parsed) as T;
 }
 
+/**
+ * Sends a file as the body of a POST (its declared type is what the browser knows, or none), and
+ * reads the JSON answer as `api` does.
+ */
+export async function uploadFile<T>(service: Service, path: string, file: Blob, query?: RequestOptions['query']): Promise<T> {
+  const response = await fetch(apiUrl(service, path, query), {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { ...languageHeaders(), 'content-type': file.type || 'application/octet-stream' },
+    body: file,
+  });
+  const raw = await response.text();
+  let parsed: { error?: string; message?: string; fields?: FieldError[]; details?: unknown } = {};
+  try {
+    parsed = raw ? JSON.parse(raw) : {};
+  } catch {
+    parsed = {};
+  }
+  if (!response.ok) throw new ApiError(response.status, parsed.error ?? 'error', parsed.message ?? `${response.status} ${response.statusText}`, parsed.fields ?? [], parsed.details);
+  return parsed as T;
+}
+
 /** A message fit for a person: what the service said, or what went wrong on the way. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {

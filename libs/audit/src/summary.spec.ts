@@ -216,6 +216,13 @@ const cases: [HandoffEvent, string][] = [
   [{ type: 'NoteAdded', data: { noteId: SAMPLE, text: 'called back', mentions: { people: [], departments: [] } } }, 'internal note'],
   [
     {
+      type: 'AttachmentAdded',
+      data: { contentHash: 'a'.repeat(64), keyId: 'cust_a', fileName: 'v1.aaaa.bbbb.cccc', contentType: 'audio/mpeg', size: 48213, entryId: SAMPLE },
+    },
+    `attachment added (audio/mpeg, 48213 bytes) to entry ${SAMPLE}`,
+  ],
+  [
+    {
       type: 'SampleDrawn',
       data: {
         sampleId: SAMPLE,

@@ -106,6 +106,11 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
       const mentioned = [...people, ...departments];
       return `internal note${mentioned.length ? ` mentioning ${mentioned.join(', ')}` : ''}`;
     }
+    case 'AttachmentAdded': {
+      // The file's name is sealed with the customer's key: the summary names only what the bytes are.
+      const { contentType, size, entryId } = known.data;
+      return `attachment added (${contentType}, ${size} bytes)${entryId ? ` to entry ${entryId}` : ''}`;
+    }
     case 'SampleDrawn': {
       const { team, period, size, populationSize, seed } = known.data;
       return `quality sample of ${team} for ${period} drawn: ${size} of ${populationSize} service records (seed ${seed})`;

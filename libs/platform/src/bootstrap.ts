@@ -19,6 +19,8 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
   readonly description: string;
   readonly configSchema: S;
   readonly module: (config: z.infer<S> & BaseConfig) => DynamicModule;
+  /** POST routes whose body is a file, read by their handler after the caller is known (see `readFileBody`). */
+  readonly fileRoutes?: readonly RegExp[];
 }): Promise<NestExpressApplication> {
   let config: z.infer<S> & BaseConfig;
   try {
@@ -32,7 +34,7 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
   }
   const logger = new JsonLogger(options.name, config.LOG_LEVEL);
   const app = await NestFactory.create<NestExpressApplication>(options.module(config), { logger, bodyParser: false });
-  installHttpEdge(app, config, logger, [accessLog(logger), app.get(ServiceMetrics).observeHttp]);
+  installHttpEdge(app, config, logger, [accessLog(logger), app.get(ServiceMetrics).observeHttp], options.fileRoutes);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
@@ -59,6 +61,7 @@ export function installHttpEdge(
   config: Pick<BaseConfig, 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_BURST' | 'AUTH_TOKEN_SECRET' | 'AUTH_API_KEYS'>,
   logger: JsonLogger,
   observers: readonly HttpObserver[],
+  fileRoutes: readonly RegExp[] = [],
 ): void {
   app.use(observeRequests(observers));
   app.use(
@@ -68,18 +71,21 @@ export function installHttpEdge(
       apiKeys: config.AUTH_API_KEYS,
     }),
   );
-  installBodyParser(app);
+  installBodyParser(app, fileRoutes);
   app.useGlobalFilters(new ErrorFilter(logger));
 }
 
 /**
  * Bodies are JSON or nothing: a body of another type is refused (415) rather than ignored, so a
  * command whose body is optional never runs on a payload it did not read. Body-parser errors never
- * reach Nest's filters, so they get the common error shape here.
+ * reach Nest's filters, so they get the common error shape here. The POSTs of `fileRoutes` are
+ * the exception: their body is a file of any type, left unread here so that its handler reads it
+ * only once the caller is known to be allowed, under its own size limit.
  */
-export function installBodyParser(app: NestExpressApplication): void {
+export function installBodyParser(app: NestExpressApplication, fileRoutes: readonly RegExp[] = []): void {
   const parse = json({ limit: BODY_LIMIT, strict: true });
   app.use((request: Request, response: Response, next: NextFunction) => {
+    if (request.method === 'POST' && fileRoutes.some((route) => route.test(request.path))) return next();
     const refuse = (status: number, error: string, message: string) =>
       response.status(status).json({ error, message, requestId: requestIdOf(request as AuthenticatedRequest) });
     // `is` answers null when there is no body at all, false when there is one of another type;

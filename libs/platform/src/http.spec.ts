@@ -1,10 +1,12 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Module } from '@nestjs/common';
 import { z } from 'zod';
 import { freeText, parseOrThrow } from '@handoff/contracts';
 import { installBodyParser } from './bootstrap';
+import { readFileBody } from './file-body';
 import { ErrorFilter } from './http';
 import { JsonLogger } from './logger';
 
@@ -19,6 +21,13 @@ describe('the HTTP edge', () => {
     thing(@Param('id', ParseUUIDPipe) id: string, @Body() body: unknown) {
       received.push(body);
       return { id };
+    }
+
+    @Post('files')
+    @HttpCode(200)
+    async file(@Req() request: Request) {
+      const body = await readFileBody(request, 1024);
+      return body.status === 'read' ? { size: body.bytes.length, first: body.bytes[0] } : body;
     }
 
     @Post('objections')
@@ -36,7 +45,7 @@ describe('the HTTP edge', () => {
 
   beforeAll(async () => {
     app = await NestFactory.create<NestExpressApplication>(ProbeModule, { logger: false, bodyParser: false });
-    installBodyParser(app);
+    installBodyParser(app, [/^\/files$/]);
     app.useGlobalFilters(new ErrorFilter(new JsonLogger('probe', 'error', () => undefined)));
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
@@ -57,6 +66,15 @@ describe('the HTTP edge', () => {
     expect(received).toEqual([]);
     // No body at all is still fine for a command whose body is optional.
     expect((await post(`/things/${id}`, undefined, {})).status).toBe(200);
+  });
+
+  it('leaves the body of a file route to its handler, whatever its type, and reads it only up to its limit', async () => {
+    const bytes = (size: number) => Buffer.alloc(size, 0x89);
+    const send = (size: number) => fetch(`${base}/files`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: bytes(size) });
+    expect(await (await send(1024)).json()).toEqual({ size: 1024, first: 0x89 });
+    expect(await (await send(1025)).json()).toEqual({ status: 'too_large' });
+    // Far over the limit: answered without reading it all.
+    expect(await (await send(10_000)).json()).toEqual({ status: 'too_large' });
   });
 
   it('answers invalid and oversized JSON in the common shape', async () => {

@@ -183,11 +183,13 @@ function inLanguage(body: Record<string, unknown>, language: MessageLanguage): R
   const code = typeof body.error === 'string' ? body.error : 'other';
   const message = typeof body.message === 'string' ? body.message : '';
   const fields = Array.isArray(body.fields) ? describeFields(body.fields as FieldError[], language) : undefined;
-  return { ...body, message: refusalMessage(code, message, language), ...(fields ? { fields } : {}) };
+  // A refusal other than "invalid" that names fields (a file too large, of the wrong type) is said by them.
+  const summary = fields?.length && code !== 'validation_failed' ? fields.map((field) => field.message).join(' ') : refusalMessage(code, message, language);
+  return { ...body, message: summary, ...(fields ? { fields } : {}) };
 }
 
 function httpErrorName(status: number): string {
   return (
-    { 400: 'bad_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict', 412: 'precondition_failed', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests' } as Record<number, string>
+    { 400: 'bad_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict', 412: 'precondition_failed', 410: 'gone', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests' } as Record<number, string>
   )[status] ?? 'error';
 }

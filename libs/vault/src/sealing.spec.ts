@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { customerKeyId, fingerprint, maskDetails, newDataKey, seal, unseal, unwrapKey, wrapKey } from './sealing';
+import { customerKeyId, fingerprint, keyedContentHash, maskDetails, newDataKey, seal, sealBytes, sealText, unseal, unsealBytes, unsealText, unwrapKey, wrapKey } from './sealing';
 
 const details = { name: 'Wang Fang', phone: '+86 139 1234 5678', email: 'wang.fang@example.com' };
 
@@ -33,6 +33,36 @@ describe('sealing contact details', () => {
     expect(unwrapKey(wrapped, 'cust_a', master).equals(key)).toBe(true);
     expect(() => unwrapKey(wrapped, 'cust_b', master)).toThrow();
     expect(() => unwrapKey(wrapped, 'cust_a', randomBytes(32))).toThrow();
+  });
+});
+
+describe('sealing a file about the customer', () => {
+  const recording = Buffer.from('ID3 call recording of +86 139 1234 5678');
+
+  it('opens what it sealed only for the same purpose and key, and the ciphertext shows nothing of the file', () => {
+    const key = newDataKey();
+    const sealed = sealBytes(recording, 'file:cust_a:t1:h1', key);
+    expect(sealed.includes(Buffer.from('1234'))).toBe(false);
+    expect(unsealBytes(sealed, 'file:cust_a:t1:h1', key).equals(recording)).toBe(true);
+    expect(() => unsealBytes(sealed, 'file:cust_a:t2:h1', key)).toThrow();
+    expect(() => unsealBytes(sealed, 'file:cust_a:t1:h1', newDataKey())).toThrow();
+  });
+
+  it('seals a file name in the form events carry, and opens it again', () => {
+    const key = newDataKey();
+    const sealed = sealText('录音 13912345678.mp3', 'file-name:cust_a:t1', key);
+    expect(sealed).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/);
+    expect(sealed).not.toContain('1391');
+    expect(unsealText(sealed, 'file-name:cust_a:t1', key)).toBe('录音 13912345678.mp3');
+    expect(() => unsealText(sealed, 'file-name:cust_b:t1', key)).toThrow();
+  });
+
+  it('hashes the same bytes the same under one key, and differently under another', () => {
+    const key = newDataKey();
+    expect(keyedContentHash(recording, key)).toBe(keyedContentHash(Buffer.from(recording), key));
+    expect(keyedContentHash(recording, key)).toMatch(/^[0-9a-f]{64}$/);
+    expect(keyedContentHash(recording, newDataKey())).not.toBe(keyedContentHash(recording, key));
+    expect(keyedContentHash(Buffer.from('other'), key)).not.toBe(keyedContentHash(recording, key));
   });
 });
 

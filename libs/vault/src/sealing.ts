@@ -39,6 +39,52 @@ export function unseal(sealed: string, keyId: string, dataKey: Buffer): ContactD
 }
 
 /**
+ * Files and words about a customer other than their contact details (an attachment and its
+ * name) are sealed under the same key, bound to what they are (`purpose`, e.g. the ticket and
+ * the content hash), so that erasure reaches them too and one sealed value cannot stand in for another.
+ */
+export function sealBytes(plaintext: Buffer, purpose: string, dataKey: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
+  cipher.setAAD(Buffer.from(purpose, 'utf8'));
+  return Buffer.concat([BYTES_VERSION, iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+export function unsealBytes(sealed: Buffer, purpose: string, dataKey: Buffer): Buffer {
+  if (sealed.length < 1 + 12 + 16 || sealed[0] !== BYTES_VERSION[0]) throw new Error('unsupported sealed bytes format');
+  const decipher = createDecipheriv('aes-256-gcm', dataKey, sealed.subarray(1, 13));
+  decipher.setAAD(Buffer.from(purpose, 'utf8'));
+  decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+  return Buffer.concat([decipher.update(sealed.subarray(13, sealed.length - 16)), decipher.final()]);
+}
+
+const BYTES_VERSION = Buffer.from([1]);
+
+/** Text sealed as `sealBytes` seals bytes, in the `v1.<iv>.<ciphertext>.<tag>` form events carry. */
+export function sealText(text: string, purpose: string, dataKey: Buffer): string {
+  const sealed = sealBytes(Buffer.from(text, 'utf8'), purpose, dataKey);
+  const part = (from: number, to: number) => sealed.subarray(from, to).toString('base64url');
+  return [VERSION, part(1, 13), part(13, sealed.length - 16), part(sealed.length - 16, sealed.length)].join('.');
+}
+
+export function unsealText(sealed: string, purpose: string, dataKey: Buffer): string {
+  const [version, iv, ciphertext, tag] = sealed.split('.');
+  if (version !== VERSION || !iv || ciphertext === undefined || !tag) throw new Error('unsupported sealed text format');
+  const bytes = Buffer.concat([BYTES_VERSION, ...[iv, ciphertext, tag].map((part) => Buffer.from(part, 'base64url'))]);
+  return unsealBytes(bytes, purpose, dataKey).toString('utf8');
+}
+
+/**
+ * A content hash keyed with the customer's key: the same file on the same customer's ticket has
+ * the same hash (so adding it twice adds it once), yet once the key is erased the hash can no
+ * longer be matched against a known file.
+ */
+export function keyedContentHash(bytes: Buffer, dataKey: Buffer): string {
+  const subkey = createHmac('sha256', dataKey).update('handoff:attachment-hash', 'utf8').digest();
+  return createHmac('sha256', subkey).update(bytes).digest('hex');
+}
+
+/**
  * A keyed digest of each contact detail under the customer's own data key, so intake can tell
  * whether a repeated delivery carries the same details without keeping them in clear. Erasing
  * the key makes the digests meaningless too, like the ciphertext.

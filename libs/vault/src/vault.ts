@@ -1,11 +1,34 @@
 import { CustomerKeyStore } from './key-store';
 import { customerSearchTerms, querySearchTerms } from './search-terms';
-import { customerKeyId, fingerprint, maskDetails, seal, unseal, type ContactDetails, type ContactFingerprint, type SealedCustomer } from './sealing';
+import {
+  customerKeyId,
+  fingerprint,
+  keyedContentHash,
+  maskDetails,
+  seal,
+  sealBytes,
+  sealText,
+  unseal,
+  unsealBytes,
+  unsealText,
+  type ContactDetails,
+  type ContactFingerprint,
+  type SealedCustomer,
+} from './sealing';
 
 export type OpenedCustomer =
   | { readonly status: 'clear'; readonly details: ContactDetails }
   | { readonly status: 'masked'; readonly details: ContactDetails }
   | { readonly status: 'erased' };
+
+export interface SealedFile {
+  readonly contentHash: string;
+  readonly sealed: Buffer;
+  readonly sealedName: string;
+}
+
+const fileContext = (keyId: string, context: string, contentHash: string) => `file:${keyId}:${context}:${contentHash}`;
+const fileNameContext = (keyId: string, context: string) => `file-name:${keyId}:${context}`;
 
 /** Sealing and opening customer details for one service; the keys live in the key store. */
 export class CustomerVault {
@@ -46,6 +69,44 @@ export class CustomerVault {
   async openMany(customers: readonly SealedCustomer[], reveal: boolean): Promise<OpenedCustomer[]> {
     const keys = await this.keys.findMany(customers.map((customer) => customer.keyId));
     return customers.map((customer) => openWith(customer, keys.get(customer.keyId) ?? null, reveal));
+  }
+
+  /**
+   * A file about the customer sealed with their key, with its keyed content hash and its name
+   * sealed too; null when the key is gone (erased). Never creates a key: a file arrives only on a
+   * ticket whose contact made one, and an erased customer's key must stay erased.
+   */
+  async sealFile(keyId: string, file: { readonly bytes: Buffer; readonly name: string; readonly context: string }): Promise<SealedFile | null> {
+    const key = await this.keys.find(keyId);
+    if (!key) return null;
+    const contentHash = keyedContentHash(file.bytes, key);
+    return {
+      contentHash,
+      sealed: sealBytes(file.bytes, fileContext(keyId, file.context, contentHash), key),
+      sealedName: sealText(file.name, fileNameContext(keyId, file.context), key),
+    };
+  }
+
+  /** The file's bytes, or null when the customer's key was erased (or re-created since). */
+  async openFile(keyId: string, file: { readonly sealed: Buffer; readonly context: string; readonly contentHash: string }): Promise<Buffer | null> {
+    const key = await this.keys.find(keyId);
+    if (!key) return null;
+    try {
+      return unsealBytes(file.sealed, fileContext(keyId, file.context, file.contentHash), key);
+    } catch {
+      return null;
+    }
+  }
+
+  /** A sealed file name, or null when the customer's key was erased. */
+  async openFileName(keyId: string, sealedName: string, context: string): Promise<string | null> {
+    const key = await this.keys.find(keyId);
+    if (!key) return null;
+    try {
+      return unsealText(sealedName, fileNameContext(keyId, context), key);
+    } catch {
+      return null;
+    }
   }
 
   keyIdOf(details: ContactDetails & { customerId?: string }): string {

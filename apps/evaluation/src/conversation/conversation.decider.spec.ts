@@ -1,5 +1,15 @@
-import { DomainError, type Actor, type CommandMetadata, type NoteAdded } from '@handoff/contracts';
-import { decideConversation, evolveConversation, initialConversationState, type AddNote, type ConversationState } from './conversation.decider';
+import { DomainError, EVALUATION_EVENTS, type Actor, type AttachmentAdded, type CommandMetadata, type NoteAdded } from '@handoff/contracts';
+import { DeciderSpecification } from '@handoff/testing';
+import {
+  conversationDecider,
+  decideConversation,
+  evolveConversation,
+  initialConversationState,
+  type AddAttachment,
+  type AddNote,
+  type ConversationEvent,
+  type ConversationState,
+} from './conversation.decider';
 
 const NOW = new Date('2025-03-10T02:00:00Z');
 const NOTE = '5d6e7f80-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
@@ -9,7 +19,7 @@ const addNote = (actor: Actor, data: Partial<AddNote['data']> = {}): AddNote => 
   data: { noteId: NOTE, text: 'The courier promised Tuesday.', mentions: { people: ['agent-1'], departments: [] }, ticket: { departmentsConcerned: ['logistics'] }, ...data },
   metadata: meta(actor),
 });
-const given = (events: readonly NoteAdded[]): ConversationState => events.reduce(evolveConversation, initialConversationState);
+const given = (events: readonly ConversationEvent[]): ConversationState => events.reduce(evolveConversation, initialConversationState);
 const refusal = (run: () => unknown): string | undefined => {
   try {
     run();
@@ -19,6 +29,13 @@ const refusal = (run: () => unknown): string | undefined => {
   return undefined;
 };
 
+// Every event the conversation's decider makes is checked against its published contract.
+const specification = DeciderSpecification.for(conversationDecider, {
+  NoteAdded: EVALUATION_EVENTS.NoteAdded,
+  AttachmentAdded: EVALUATION_EVENTS.AttachmentAdded,
+});
+afterAll(() => specification.expectEveryEventEmitted());
+
 describe('adding a note to a ticket’s conversation', () => {
   it.each<[string, Actor]>([
     ['a CS agent', { id: 'agent-1', role: 'cs' }],
@@ -26,13 +43,14 @@ describe('adding a note to a ticket’s conversation', () => {
     ['a handler of a department that held it', { id: 'logistics-li', role: 'department_handler', department: 'logistics' }],
     ['that department’s manager', { id: 'logistics-boss', role: 'department_manager', department: 'logistics' }],
   ])('when %s adds one, then NoteAdded records the words and whom they mention', (_, actor) => {
-    expect(decideConversation(addNote(actor), initialConversationState)).toEqual([
-      { type: 'NoteAdded', data: { noteId: NOTE, text: 'The courier promised Tuesday.', mentions: { people: ['agent-1'], departments: [] } } },
-    ]);
+    specification
+      .given()
+      .when(addNote(actor))
+      .then([{ type: 'NoteAdded', data: { noteId: NOTE, text: 'The courier promised Tuesday.', mentions: { people: ['agent-1'], departments: [] } } }]);
   });
 
   it('mentions each person and department once', () => {
-    const [event] = decideConversation(addNote({ id: 'agent-1', role: 'cs' }, { mentions: { people: ['a', 'b', 'a'], departments: ['billing', 'billing'] } }), initialConversationState);
+    const [event] = decideConversation(addNote({ id: 'agent-1', role: 'cs' }, { mentions: { people: ['a', 'b', 'a'], departments: ['billing', 'billing'] } }), initialConversationState) as NoteAdded[];
     expect(event.data.mentions).toEqual({ people: ['a', 'b'], departments: ['billing'] });
   });
 
@@ -51,5 +69,68 @@ describe('adding a note to a ticket’s conversation', () => {
   it('given the note was added, when the same note comes again, then nothing new is recorded', () => {
     const [added] = decideConversation(addNote({ id: 'agent-1', role: 'cs' }), initialConversationState);
     expect(decideConversation(addNote({ id: 'agent-1', role: 'cs' }), given([added]))).toEqual([]);
+  });
+});
+
+describe('attaching a file to a ticket’s conversation', () => {
+  const HASH = 'c0ffee'.padEnd(64, '0');
+  const CONTACT = { eventId: '0a0a0a0a-1b1b-4c4c-8d8d-0e0e0e0e0e0e', type: 'ContactRecorded', department: null };
+  const PROGRESS = { eventId: '1a1a1a1a-2b2b-4c4c-8d8d-0e0e0e0e0e0e', type: 'ProgressReported', department: 'logistics' };
+  const RESULT = { eventId: '2a2a2a2a-3b3b-4c4c-8d8d-0e0e0e0e0e0e', type: 'ResultReported', department: 'logistics' };
+  const NOTE_ENTRY = { eventId: '3a3a3a3a-4b4b-4c4c-8d8d-0e0e0e0e0e0e', type: 'NoteAdded', department: null };
+  const ROUTED = { eventId: '4a4a4a4a-5b5b-4c4c-8d8d-0e0e0e0e0e0e', type: 'TicketRouted', department: null };
+  const file = { contentHash: HASH, keyId: 'cust_abc', fileName: 'v1.aaaa.bbbb.cccc', contentType: 'image/png', size: 2048 } as const;
+
+  const cs: Actor = { id: 'agent-1', role: 'cs' };
+  const logistics: Actor = { id: 'logistics-li', role: 'department_handler', department: 'logistics' };
+  const billing: Actor = { id: 'billing-wu', role: 'department_handler', department: 'billing' };
+  const management: Actor = { id: 'director-1', role: 'management' };
+
+  const attach = (actor: Actor, entry: AddAttachment['data']['entry'], data: Partial<AddAttachment['data']> = {}): AddAttachment => ({
+    type: 'AddAttachment',
+    data: { ...file, entryId: entry?.eventId ?? null, entry, ticket: { departmentsConcerned: ['logistics'] }, ...data },
+    metadata: meta(actor),
+  });
+  const added = (entryId: string | null): AttachmentAdded => ({ type: 'AttachmentAdded', data: { ...file, entryId } });
+
+  it.each<[string, Actor, AddAttachment['data']['entry']]>([
+    ['the department to its progress update', logistics, PROGRESS],
+    ['the department to its result', logistics, RESULT],
+    ['management to a department’s result', management, RESULT],
+    ['CS to the contact it recorded', cs, CONTACT],
+    ['CS to a note', cs, NOTE_ENTRY],
+    ['the department to a note', logistics, NOTE_ENTRY],
+    ['CS to the ticket as a whole', cs, null],
+  ])('when %s attaches a file, then AttachmentAdded records it by its keyed hash', (_, actor, entry) => {
+    specification.given().when(attach(actor, entry)).then([added(entry?.eventId ?? null)]);
+  });
+
+  it('given the same file on the same entry, then nothing new is recorded; on another entry, it is attached there too', () => {
+    specification.given(added(PROGRESS.eventId)).when(attach(logistics, PROGRESS)).then([]);
+    specification.given(added(PROGRESS.eventId)).when(attach(logistics, RESULT)).then([added(RESULT.eventId)]);
+  });
+
+  it.each<[string, Actor, AddAttachment['data']['entry']]>([
+    ['CS to the department’s progress update', cs, PROGRESS],
+    ['another department to the ticket', billing, null],
+    ['the department to the contact', logistics, CONTACT],
+    ['QA to anything', { id: 'inspector-1', role: 'qa' }, null],
+    ['an auditor to anything', { id: 'auditor-1', role: 'auditor' }, NOTE_ENTRY],
+  ])('refuses %s', (_, actor, entry) => {
+    specification.given().when(attach(actor, entry)).thenThrows('FORBIDDEN');
+  });
+
+  it('refuses, naming the entry, an entry that is not on the ticket or takes no files', () => {
+    specification.given().when(attach(cs, null, { entryId: '9f9f9f9f-9f9f-4f9f-8f9f-9f9f9f9f9f9f' })).thenThrows('VALIDATION_FAILED', 'entryId');
+    specification.given().when(attach(management, ROUTED)).thenThrows('VALIDATION_FAILED', 'entryId');
+  });
+
+  it('refuses a file on a ticket evaluation has not seen', () => {
+    specification.given().when(attach(cs, null, { ticket: null })).thenThrows('NOT_FOUND');
+  });
+
+  it('given notes and files, evolves both into the state', () => {
+    const [note] = decideConversation(addNote(cs), initialConversationState);
+    expect(given([note, added(null)])).toEqual({ notes: [NOTE], attachments: [`:${HASH}`] });
   });
 });

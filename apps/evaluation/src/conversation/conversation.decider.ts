@@ -1,9 +1,22 @@
-import { assertNever, DomainError, type Command, type Decider, type Department, type NoteAdded, type NoteMentions, type Role } from '@handoff/contracts';
+import {
+  ATTACHABLE_ENTRY_TYPES,
+  assertNever,
+  DomainError,
+  type Actor,
+  type AttachmentAdded,
+  type AttachmentAddedData,
+  type Command,
+  type Decider,
+  type Department,
+  type NoteAdded,
+  type NoteMentions,
+  type Role,
+} from '@handoff/contracts';
 
 /**
- * A ticket's internal notes (stream `evaluation-conversation-<ticketId>`). Whether the ticket
- * exists and which departments it concerns are looked up by the caller from the timeline and
- * given as data, so the rule is a pure function of them.
+ * A ticket's internal notes and attachments (stream `evaluation-conversation-<ticketId>`).
+ * Whether the ticket exists, which departments it concerns and the entry a file is attached to
+ * are looked up by the caller from the timeline and given as data, so the rule is a pure function of them.
  */
 
 /** Roles whose work is on the ticket itself; QA and auditors read the conversation, they do not write in it. */
@@ -21,42 +34,106 @@ export type AddNote = Command<
   }
 >;
 
-export type ConversationCommand = AddNote;
+/** The conversation entry a file is to be attached to, as the timeline (or the notes) know it. */
+export interface AttachableEntry {
+  readonly eventId: string;
+  readonly type: string;
+  /** The department of whoever wrote it (a progress update's or a result's department). */
+  readonly department: Department | null;
+}
+
+export type AddAttachment = Command<
+  'AddAttachment',
+  Omit<AttachmentAddedData, 'entryId'> & {
+    readonly entryId: string | null;
+    /** The entry named by `entryId`, or null when there is none such on this ticket. */
+    readonly entry: AttachableEntry | null;
+    readonly ticket: { readonly departmentsConcerned: readonly Department[] } | null;
+  }
+>;
+
+export type ConversationCommand = AddNote | AddAttachment;
+export type ConversationEvent = NoteAdded | AttachmentAdded;
 
 export interface ConversationState {
   readonly notes: readonly string[];
+  /** `<entryId or ''>:<contentHash>` of every file added: the same file on the same entry is added once. */
+  readonly attachments: readonly string[];
 }
 
-export const initialConversationState: ConversationState = { notes: [] };
+export const initialConversationState: ConversationState = { notes: [], attachments: [] };
 
-export function decideConversation(command: ConversationCommand, state: ConversationState): readonly NoteAdded[] {
+export function decideConversation(command: ConversationCommand, state: ConversationState): readonly ConversationEvent[] {
   switch (command.type) {
     case 'AddNote':
       return addNote(command, state);
+    case 'AddAttachment':
+      return addAttachment(command, state);
     default:
-      return assertNever(command.type);
+      return assertNever(command);
+  }
+}
+
+function assertMayWrite(actor: Actor, ticket: AddNote['data']['ticket']): asserts ticket is NonNullable<AddNote['data']['ticket']> {
+  if (!NOTE_WRITERS.includes(actor.role)) throw new DomainError('FORBIDDEN', 'QA and auditors read a ticket’s conversation but do not write in it');
+  if (!ticket) throw new DomainError('NOT_FOUND', 'no such ticket (or its first events have not arrived yet)');
+  if (DEPARTMENT_ROLES.includes(actor.role) && (actor.department === undefined || !ticket.departmentsConcerned.includes(actor.department))) {
+    throw new DomainError('FORBIDDEN', 'a department writes only on the tickets it has held or was asked to take');
   }
 }
 
 function addNote(command: AddNote, state: ConversationState): readonly NoteAdded[] {
   const { actor } = command.metadata;
   const { noteId, text, mentions, ticket } = command.data;
-  if (!NOTE_WRITERS.includes(actor.role)) throw new DomainError('FORBIDDEN', 'QA and auditors read a ticket’s conversation but do not write in it');
-  if (!ticket) throw new DomainError('NOT_FOUND', 'no such ticket (or its first events have not arrived yet)');
-  if (DEPARTMENT_ROLES.includes(actor.role) && (actor.department === undefined || !ticket.departmentsConcerned.includes(actor.department))) {
-    throw new DomainError('FORBIDDEN', 'a department writes only on the tickets it has held or was asked to take');
-  }
+  assertMayWrite(actor, ticket);
   if (state.notes.includes(noteId)) return [];
   return [{ type: 'NoteAdded', data: { noteId, text, mentions: { people: unique(mentions.people), departments: unique(mentions.departments) } } }];
 }
 
 const unique = (values: readonly string[]): string[] => [...new Set(values)];
 
-export function evolveConversation(state: ConversationState, event: NoteAdded): ConversationState {
-  return { notes: [...state.notes, event.data.noteId] };
+/**
+ * Whoever may write on the ticket attaches a file to it, or to a note; the contact is CS's record,
+ * so CS attaches to it (the customer's screenshot, the call recording); a progress update or a
+ * result is its department's (or management's, who may report for it).
+ */
+function addAttachment(command: AddAttachment, state: ConversationState): readonly AttachmentAdded[] {
+  const { entryId, entry, ticket, contentHash, keyId, fileName, contentType, size } = command.data;
+  assertMayAttach(command.metadata.actor, ticket, entryId, entry);
+  if (state.attachments.includes(attachmentKey(entryId, contentHash))) return [];
+  return [{ type: 'AttachmentAdded', data: { contentHash, keyId, fileName, contentType, size, entryId } }];
 }
 
-export const conversationDecider: Decider<ConversationCommand, NoteAdded, ConversationState> = {
+/** The rule alone, so the edge can apply it before it reads a file it would refuse. */
+export function assertMayAttach(actor: Actor, ticket: AddAttachment['data']['ticket'], entryId: string | null, entry: AttachableEntry | null): void {
+  assertMayWrite(actor, ticket);
+  if (entryId === null) return;
+  if (!entry) throw invalidEntry('is not an entry of this ticket’s conversation');
+  if (!(ATTACHABLE_ENTRY_TYPES as readonly string[]).includes(entry.type)) throw invalidEntry('must be the contact, a note, a progress update or a result');
+  if (entry.type === 'ContactRecorded' && actor.role !== 'cs') throw new DomainError('FORBIDDEN', 'files are attached to the contact by CS, who recorded it');
+  if ((entry.type === 'ProgressReported' || entry.type === 'ResultReported') && actor.role !== 'management' && actor.department !== entry.department) {
+    throw new DomainError('FORBIDDEN', 'files are attached to a progress update or a result by the department that wrote it');
+  }
+}
+
+const attachmentKey = (entryId: string | null, contentHash: string) => `${entryId ?? ''}:${contentHash}`;
+
+function invalidEntry(message: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', `entryId: ${message}`, { errors: [{ field: 'entryId', message }] });
+}
+
+export function evolveConversation(state: ConversationState, event: ConversationEvent): ConversationState {
+  switch (event.type) {
+    case 'NoteAdded':
+      return { ...state, notes: [...state.notes, event.data.noteId] };
+    case 'AttachmentAdded':
+      return { ...state, attachments: [...state.attachments, attachmentKey(event.data.entryId, event.data.contentHash)] };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const conversationDecider: Decider<ConversationCommand, ConversationEvent, ConversationState> = {
   initialState: initialConversationState,
   decide: decideConversation,
   evolve: evolveConversation,

@@ -62,3 +62,36 @@ describe('a ticket’s conversation from its events', () => {
     expect(JSON.stringify(conversation)).not.toContain('customerId');
   });
 });
+
+describe('attachments in a ticket’s conversation', () => {
+  const progress = source('ProgressReported', { round: 1, department: 'billing', note: 'Screenshot of the bank transfer attached.' });
+  const added = source('AttachmentAdded', { contentHash: 'h1', contentType: 'image/png', size: 2048, entryId: progress.eventId }, { service: 'evaluation' });
+  const general = source('AttachmentAdded', { contentHash: 'h2', contentType: 'application/pdf', size: 9000, entryId: null }, { service: 'evaluation', role: 'cs', department: null });
+  const view = (contentHash: string, entryId: string | null, contentType: 'image/png' | 'application/pdf') => ({
+    contentHash,
+    fileName: `${contentHash}.file`,
+    contentType,
+    size: 1,
+    entryId,
+    href: `/v1/tickets/t1/attachments/${contentHash}`,
+  });
+  const files = new Map([
+    [added.eventId, view('h1', progress.eventId, 'image/png')],
+    [general.eventId, view('h2', null, 'application/pdf')],
+  ]);
+  const conversation = conversationOf([progress, added, general], files);
+
+  it('shows a file on the entry it was attached to, and on the entry that added it', () => {
+    expect(conversation[0].attachments).toEqual([files.get(added.eventId)]);
+    expect(conversation[1]).toMatchObject({ type: 'AttachmentAdded', kind: 'attachment', attachments: [files.get(added.eventId)] });
+  });
+
+  it('shows a file on the ticket as a whole only on its own entry', () => {
+    expect(conversation[2]).toMatchObject({ kind: 'attachment', attachments: [files.get(general.eventId)] });
+    expect(conversation.filter((entry) => entry.attachments?.some((file) => file.contentHash === 'h2'))).toHaveLength(1);
+  });
+
+  it('gives entries without files no attachments at all', () => {
+    expect(conversationOf([progress])[0]).not.toHaveProperty('attachments');
+  });
+});

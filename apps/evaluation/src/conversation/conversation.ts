@@ -1,4 +1,4 @@
-import type { ConversationEntry, ConversationKind, ConversationWords } from '@handoff/contracts';
+import type { AttachmentView, ConversationEntry, ConversationKind, ConversationWords } from '@handoff/contracts';
 
 /**
  * A ticket's conversation: its events read as what the people in the workflow said and did, in
@@ -38,6 +38,7 @@ const KINDS: Readonly<Record<string, ConversationKind>> = {
   CustomerObjected: 'customer',
   ContactAttemptFailed: 'customer',
   NoteAdded: 'note',
+  AttachmentAdded: 'attachment',
   DeadlineBreached: 'escalation',
   TicketEscalated: 'escalation',
   ManagementInvolved: 'escalation',
@@ -72,9 +73,17 @@ const REPEATED: Readonly<Record<string, readonly string[]>> = {
 
 const DEPARTMENT_FIELDS = ['department', 'toDepartment', 'fromDepartment', 'previousDepartment'] as const;
 
-/** `sources` must already be in timeline order (see contracts' `inTimelineOrder`). */
-export function conversationOf(sources: readonly ConversationSource[]): ConversationEntry[] {
+/**
+ * `sources` must already be in timeline order (see contracts' `inTimelineOrder`). `attachments`
+ * are the files added, by the event id of their `AttachmentAdded`: each shows on that entry and
+ * on the entry it was attached to.
+ */
+export function conversationOf(sources: readonly ConversationSource[], attachments: ReadonlyMap<string, AttachmentView> = new Map()): ConversationEntry[] {
   let round: number | null = null;
+  const onEntry = new Map<string, AttachmentView[]>();
+  for (const attachment of attachments.values()) {
+    if (attachment.entryId !== null) onEntry.set(attachment.entryId, [...(onEntry.get(attachment.entryId) ?? []), attachment]);
+  }
   return sources.map((source) => {
     const data = isRecord(source.data) ? source.data : {};
     if (typeof data.round === 'number' && data.round > 0) round = data.round;
@@ -90,6 +99,8 @@ export function conversationOf(sources: readonly ConversationSource[]): Conversa
     if (words.reason === undefined && source.reason && !Object.values(words).includes(source.reason)) words.reason = source.reason;
     const departments = [...new Set(DEPARTMENT_FIELDS.map((field) => data[field]).filter((value): value is string => typeof value === 'string'))];
     const mentions = isRecord(data.mentions) ? (data.mentions as unknown as ConversationEntry['mentions']) : undefined;
+    const added = attachments.get(source.eventId);
+    const files = added ? [added] : (onEntry.get(source.eventId) ?? []);
     return {
       eventId: source.eventId,
       type: source.type,
@@ -102,6 +113,7 @@ export function conversationOf(sources: readonly ConversationSource[]): Conversa
       departments,
       ...(mentions ? { mentions } : {}),
       ...(typeof data.channel === 'string' && source.type === 'ContactRecorded' ? { channel: data.channel } : {}),
+      ...(files.length > 0 ? { attachments: files } : {}),
     };
   });
 }

@@ -230,6 +230,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'TicketClosed':
       case 'CustomerDetailsRead':
       case 'NoteAdded':
+      case 'AttachmentAdded':
       case 'SampleDrawn':
       case 'RecordInspected':
       case 'CorrectiveActionRequired':

@@ -170,8 +170,9 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
       // Privacy events are on the record but change none of the service figures.
       case 'CustomerDetailsRead':
       case 'CustomerDataErased':
-      // Notes are words on the conversation, not a step of the workflow.
+      // Notes and attachments are words and files on the conversation, not steps of the workflow.
       case 'NoteAdded':
+      case 'AttachmentAdded':
       // Evaluation's own workflow (samples, inspections, assessments) judges the service; it is not part of it.
       case 'SampleDrawn':
       case 'RecordInspected':

@@ -6,6 +6,7 @@ import { useLocaleFormat } from '../i18n';
 import { useActor } from '../session';
 import { Field, Notice } from '../ui';
 import { useSubmit } from '../use-submit';
+import { AttachButton, AttachmentList, mayAttach } from './attachments';
 import './conversation.css';
 
 const WORD_ORDER: readonly (keyof ConversationWords)[] = ['subject', 'description', 'answer', 'note', 'reason', 'summary', 'apology', 'correctiveAction', 'objection'];
@@ -46,7 +47,11 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
   }, [load]);
 
   const entries = conversation?.entries ?? [];
-  const shown = everything ? entries : entries.filter((entry) => entry.kind !== 'step' || Object.keys(entry.words).length > 0);
+  // A file attached to an entry shows on that entry; its own step shows only among every step.
+  const shown = everything
+    ? entries
+    : entries.filter((entry) => (entry.kind === 'attachment' ? entry.attachments?.[0]?.entryId === null : entry.kind !== 'step' || Object.keys(entry.words).length > 0));
+  const mayWrite = writable && WRITERS.includes(actor.role);
   return (
     <section className="conversation" aria-label={t('title')} data-testid="conversation" data-ticket-id={ticketId}>
       <header className="conversation__head">
@@ -60,15 +65,16 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
       {conversation && entries.length === 0 && <p className="conversation__empty">{t('empty')}</p>}
       <ol className="conversation__entries">
         {shown.map((entry) => (
-          <ConversationItem key={entry.eventId} entry={entry} />
+          <ConversationItem key={entry.eventId} entry={entry} attach={mayWrite && mayAttach(actor, entry) ? { ticketId, onAdded: () => void load() } : undefined} />
         ))}
       </ol>
-      {writable && WRITERS.includes(actor.role) && <NoteForm ticketId={ticketId} onAdded={() => void load()} />}
+      {mayWrite && <AttachButton ticketId={ticketId} onAdded={() => void load()} />}
+      {mayWrite && <NoteForm ticketId={ticketId} onAdded={() => void load()} />}
     </section>
   );
 }
 
-function ConversationItem({ entry }: { entry: ConversationEntry }) {
+function ConversationItem({ entry, attach }: { entry: ConversationEntry; attach?: { ticketId: string; onAdded: () => void } }) {
   const { t } = useTranslation('conversation');
   const format = useLocaleFormat();
   const department = entry.departments[0] ?? entry.actor.department ?? '';
@@ -99,6 +105,8 @@ function ConversationItem({ entry }: { entry: ConversationEntry }) {
       {entry.mentions && entry.mentions.people.length + entry.mentions.departments.length > 0 && (
         <p className="conversation__mentions">{t('mentions', { names: [...entry.mentions.people, ...entry.mentions.departments].join(', ') })}</p>
       )}
+      {entry.attachments && entry.attachments.length > 0 && <AttachmentList files={entry.attachments} />}
+      {attach && <AttachButton ticketId={attach.ticketId} entryId={entry.eventId} onAdded={attach.onAdded} />}
     </li>
   );
 }

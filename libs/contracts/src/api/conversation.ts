@@ -10,6 +10,7 @@ export type ConversationKind =
   | 'result' // the department's result to CS
   | 'customer' // the customer's answer: satisfied, objection, unreachable
   | 'note' // an internal note
+  | 'attachment' // a file added to the ticket, or to one of the entries above
   | 'escalation' // deadlines missed, escalations, management involved
   | 'step'; // everything else: classification, routing, assignment, closing, privacy records
 
@@ -24,6 +25,55 @@ export interface ConversationWords {
   readonly apology?: string;
   readonly correctiveAction?: string;
   readonly objection?: string;
+}
+
+/**
+ * What a ticket takes as an attachment, by what its bytes are (never by what the sender says):
+ * images, PDF, Office documents (OOXML and the legacy OLE formats) and call recordings.
+ */
+export const ATTACHMENT_CONTENT_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/vnd.ms-powerpoint',
+  'audio/mpeg',
+  'audio/wav',
+  'audio/mp4',
+  'audio/ogg',
+] as const;
+export type AttachmentContentType = (typeof ATTACHMENT_CONTENT_TYPES)[number];
+
+/** The entries a file may be attached to: the contact, a note, a progress update, a result. */
+export const ATTACHABLE_ENTRY_TYPES = ['ContactRecorded', 'NoteAdded', 'ProgressReported', 'ResultReported'] as const;
+
+export interface AttachmentView {
+  /** Keyed with the customer's key: it names the file within its ticket and says nothing once the customer is erased. */
+  readonly contentHash: string;
+  /** The file's name as it was sent; null once the customer's data was erased (it was sealed with their key). */
+  readonly fileName: string | null;
+  readonly contentType: AttachmentContentType;
+  readonly size: number;
+  /** The entry it belongs to (its event id), or null for the ticket as a whole. */
+  readonly entryId: string | null;
+  /** `GET` it here (relative to evaluation's base URL). */
+  readonly href: string;
+}
+
+/** `POST /v1/tickets/:id/attachments`. */
+export interface AttachmentAddedView {
+  readonly ticketId: string;
+  readonly contentHash: string;
+  readonly contentType: AttachmentContentType;
+  readonly size: number;
+  readonly entryId: string | null;
+  readonly href: string;
 }
 
 export interface ConversationEntry {
@@ -41,6 +91,8 @@ export interface ConversationEntry {
   readonly departments: readonly string[];
   readonly mentions?: { readonly people: readonly string[]; readonly departments: readonly string[] };
   readonly channel?: string;
+  /** Files attached to this entry (or, on an `AttachmentAdded` entry, the file it added). */
+  readonly attachments?: readonly AttachmentView[];
 }
 
 /** `GET /v1/tickets/:id/conversation`. */

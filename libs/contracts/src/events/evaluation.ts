@@ -3,6 +3,7 @@ import type { DomainEvent } from '../decider';
 import { uuidV5 } from '../ids';
 import { storableString } from '../storable-text';
 import { type EventRegistry, channelSchema, identifierSchema, isoInstantSchema, textSchema } from './common';
+import { ATTACHMENT_CONTENT_TYPES, type AttachmentContentType } from '../api/conversation';
 import { RECORD_PARTS, SAMPLING_CADENCES, SAMPLING_METHODS, SAMPLING_RULES, type RecordPart, type SampleDrawnData, type Team } from '../api/quality';
 
 /**
@@ -17,7 +18,8 @@ import { RECORD_PARTS, SAMPLING_CADENCES, SAMPLING_METHODS, SAMPLING_RULES, type
  * - `evaluation-assessment-<assessmentId>`: one person's assessment for one period. Not about one
  *   ticket: the envelope's `ticketId` is the assessment id (see `assessmentIdOf`).
  *
- * No event here carries a customer: evaluation never holds contact details.
+ * No event here carries a customer's details in clear: an attachment's name is sealed with the
+ * customer's key, and its bytes are kept sealed apart from the event.
  */
 
 export const EVALUATION_STREAM_PREFIXES = {
@@ -136,8 +138,30 @@ export interface NoteAddedData {
 }
 export type NoteAdded = DomainEvent<'NoteAdded', NoteAddedData>;
 
+/**
+ * A file added to a ticket's conversation (`evaluation-conversation-<ticketId>`), on one of its
+ * entries (the contact, a note, a progress update, a result: by that entry's event id) or on the
+ * ticket as a whole. The bytes are not in the event: evaluation keeps them sealed with the
+ * customer's key under `contentHash`, so erasing the customer makes them, and the file's name
+ * (sealed too, as it may name the customer), unreadable everywhere at once.
+ */
+export interface AttachmentAddedData {
+  /** HMAC-SHA-256 of the bytes under a key derived from the customer's key (hex). */
+  readonly contentHash: string;
+  /** The customer key the bytes and the name are sealed with. */
+  readonly keyId: string;
+  /** The file's name, sealed (`v1.<iv>.<ciphertext>.<tag>`). */
+  readonly fileName: string;
+  /** Detected from the bytes. */
+  readonly contentType: AttachmentContentType;
+  readonly size: number;
+  readonly entryId: string | null;
+}
+export type AttachmentAdded = DomainEvent<'AttachmentAdded', AttachmentAddedData>;
+
 export type EvaluationEvent =
   | NoteAdded
+  | AttachmentAdded
   | SampleDrawn
   | RecordInspected
   | CorrectiveActionRequired
@@ -160,6 +184,17 @@ export const EVALUATION_EVENTS: EventRegistry<EvaluationEvent> = {
       noteId: uuidSchema,
       text: textSchema,
       mentions: z.object({ people: z.array(identifierSchema), departments: z.array(identifierSchema) }),
+    }),
+  },
+  AttachmentAdded: {
+    version: 1,
+    schema: z.object({
+      contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+      keyId: z.string().regex(/^cust_[A-Za-z0-9_-]+$/),
+      fileName: z.string().regex(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/, 'must be a sealed file name'),
+      contentType: z.enum(ATTACHMENT_CONTENT_TYPES),
+      size: z.number().int().positive(),
+      entryId: uuidSchema.nullable(),
     }),
   },
   SampleDrawn: {

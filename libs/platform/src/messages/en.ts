@@ -46,6 +46,9 @@ export const en = {
   'field.limit': 'the number of rows',
   'field.status': 'the status',
   'field.outcome': 'the outcome',
+  'field.file': 'the file',
+  'field.fileName': 'the file name',
+  'field.entryId': 'the entry the file belongs to',
   // Any field the dictionary lacks is still named.
   'field.generic': 'the field “{{field}}”',
   'field.root': 'the request',
@@ -60,6 +63,7 @@ export const en = {
   'too_big.string': '{{label, capitalise}} is too long: at most {{maximum}} characters.',
   'too_big.number': '{{label, capitalise}} must be at most {{maximum}}.',
   'too_big.other': '{{label, capitalise}} has too many entries: at most {{maximum}}.',
+  'too_big.file': '{{label, capitalise}} is too large: at most {{size}}.',
   'invalid_type.int': '{{label, capitalise}} must be a whole number.',
   'invalid_type.number': '{{label, capitalise}} must be a number.',
   'invalid_type.boolean': '{{label, capitalise}} must be yes or no.',
@@ -78,6 +82,11 @@ export const en = {
   'rule.single_line': '{{label, capitalise}} must be one line, without control characters.',
   'rule.platform_required': 'Name the social media platform (wechat, weibo, douyin, …).',
   'rule.platform_only_for_social_media': 'A platform is only given for a social media contact.',
+  'rule.file_name': '{{label, capitalise}} must be a name without a folder (no / or \\).',
+  'rule.file_empty': '{{label, capitalise}} is empty.',
+  'rule.file_type_unknown':
+    '{{label, capitalise}} is not a kind of file a ticket takes: an image (PNG, JPEG, GIF, WebP), a PDF, an Office document or a call recording (MP3, WAV, M4A, OGG).',
+  'rule.file_type_mismatch': "{{label, capitalise}}'s content is {{values}}, not the type it was sent as.",
   // A check that spoke in its own words: they follow the field's name.
   'own_words.predicate': '{{label, capitalise}} {{message}}.',
   'own_words.other': '{{label, capitalise}}: {{message}}.',
@@ -92,6 +101,7 @@ export const en = {
   'error.payload_too_large': '{{message}}',
   'error.unsupported_media_type': '{{message}}',
   'error.too_many_requests': '{{message}}',
+  'error.customer_erased': '{{message}}',
   'error.bad_request': '{{message}}',
   'error.internal': '{{message}}',
   'error.other': '{{message}}',

@@ -84,6 +84,7 @@ export function fieldMessage(error: FieldError, language: MessageLanguage): stri
       return t('unknown_field', { field: error.field });
     case 'too_small':
     case 'too_big': {
+      if (issue.origin === 'file' && issue.code === 'too_big') return t('too_big.file', { label, size: bytesAsText(issue.maximum ?? 0) });
       const kind = issue.origin === 'string' || issue.origin === 'number' ? issue.origin : 'other';
       return t(`${issue.code}.${kind}`, { label, minimum: issue.minimum, maximum: issue.maximum });
     }
@@ -99,10 +100,21 @@ export function fieldMessage(error: FieldError, language: MessageLanguage): stri
       return language === 'en' && PREDICATE.test(error.message) ? ownWords() : t('invalid_format.other', { label });
     }
     case 'custom':
-      return issue.rule && messages.exists(`rule.${issue.rule}`) ? t(`rule.${issue.rule}`, { label }) : ownWords();
+      return issue.rule && messages.exists(`rule.${issue.rule}`) ? t(`rule.${issue.rule}`, { label, values: (issue.values ?? []).join(language === 'zh-CN' ? '、' : ', ') }) : ownWords();
     default:
       return ownWords();
   }
+}
+
+/** A size limit as people say it: 10 MB, 512 KB, 900 bytes (binary multiples, as file managers count). */
+export function bytesAsText(bytes: number): string {
+  const units: [number, string][] = [
+    [1024 * 1024 * 1024, 'GB'],
+    [1024 * 1024, 'MB'],
+    [1024, 'KB'],
+  ];
+  for (const [size, unit] of units) if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
+  return `${bytes} bytes`;
 }
 
 /** Every field's refusal, said in `language`; the structured issue stays on the server. */

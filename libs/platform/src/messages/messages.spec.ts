@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { freeText, parseContactPayload, parseOrThrow, ValidationFailed, type FieldError } from '@handoff/contracts';
-import { describeFields, fieldMessage, languageOf, refusalMessage } from './index';
+import { bytesAsText, describeFields, fieldMessage, languageOf, refusalMessage } from './index';
 
 const valid = {
   sourceSystem: 'cs-console',
@@ -113,5 +113,26 @@ describe('the language of a request', () => {
     expect(refusalMessage('precondition_failed', 'the ticket is closed', 'zh-CN')).toBe('工单当前状态不允许此操作（the ticket is closed）。');
     expect(refusalMessage('validation_failed', 'the request is invalid', 'zh-CN')).toBe('请求无效：请修改标出的字段。');
     expect(refusalMessage('teapot', 'short and stout', 'zh-CN')).toBe('请求被拒绝（short and stout）。');
+  });
+});
+
+describe('what the services say about a refused file', () => {
+  it('names the size limit as people say it', () => {
+    expect(bytesAsText(10 * 1024 * 1024)).toBe('10 MB');
+    expect(bytesAsText(1536 * 1024)).toBe('1.5 MB');
+    expect(bytesAsText(512 * 1024)).toBe('512 KB');
+    expect(bytesAsText(900)).toBe('900 bytes');
+  });
+
+  it('says a file is too large, empty or of the wrong kind as a sentence naming the file, in English and in Chinese', () => {
+    const tooLarge: FieldError = { field: 'file', message: 'too large', issue: { code: 'too_big', origin: 'file', maximum: 10 * 1024 * 1024 } };
+    const mismatch: FieldError = { field: 'file', message: 'mismatch', issue: { code: 'custom', rule: 'file_type_mismatch', values: ['application/pdf'] } };
+    const unknown: FieldError = { field: 'file', message: 'unknown', issue: { code: 'custom', rule: 'file_type_unknown' } };
+    expect(fieldMessage(tooLarge, 'en')).toBe('The file is too large: at most 10 MB.');
+    expect(fieldMessage(tooLarge, 'zh-CN')).toBe('文件过大：最大 10 MB。');
+    expect(fieldMessage(mismatch, 'en')).toBe("The file's content is application/pdf, not the type it was sent as.");
+    expect(fieldMessage(mismatch, 'zh-CN')).toBe('文件的实际内容是 application/pdf，与发送时声明的类型不符。');
+    expect(fieldMessage(unknown, 'zh-CN')).toMatch(/^工单不接受这种文件：/);
+    expect(fieldMessage({ field: 'fileName', message: 'folder', issue: { code: 'custom', rule: 'file_name' } }, 'en')).toBe('The file name must be a name without a folder (no / or \\).');
   });
 });

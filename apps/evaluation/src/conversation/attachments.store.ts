@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AttachmentContent } from './attachments.entities';
+
+/** The sealed files of every ticket, by ticket and content hash. */
+@Injectable()
+export class AttachmentStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Kept once: the same file again (same customer key, so the same hash) is already there. */
+  async keep(file: Omit<AttachmentContent, 'storedAt'>): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(AttachmentContent)
+      .values({ ...file, storedAt: new Date() })
+      .orIgnore()
+      .execute();
+  }
+
+  find(ticketId: string, contentHash: string): Promise<AttachmentContent | null> {
+    return this.dataSource.getRepository(AttachmentContent).findOneBy({ ticketId, contentHash });
+  }
+}
