@@ -130,7 +130,7 @@ async function main() {
     billing,
     'routing',
     `/v1/tickets/${ticketId}/result`,
-    { summary: 'The duplicate charge was refunded.', apology: 'We are sorry for charging you twice.', correctiveAction: 'Payment retries now check for an existing capture.' },
+    { summary: 'The duplicate charge was refunded.', apology: 'We are sorry for charging you twice.', correctiveAction: 'Payment retries now check for an existing capture.', cause: 'billing_error' },
     'result with apology and corrective action',
   );
   await awaiting(ticketId, 1);

@@ -42,6 +42,8 @@ const EXPECTED: Record<string, string> = {
   'routing GET /metrics':                                    'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
   // The organisation's directory (departments, handler names and skills) holds no ticket: any person may read it.
   'routing GET /v1/departments':                              '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  // The complaint cause taxonomy (codes and labels) holds no ticket either.
+  'routing GET /v1/complaint-causes':                         '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
   'routing GET /v1/departments/{department}/queue':           '401  403   ok   ok   403  ok   403  ok   ok   ok',
   'routing GET /v1/departments/{department}/queue/stream':    '401  403   ok   ok   403  ok   403  ok   ok   ok',
   'routing GET /v1/tickets/{ticketId}':                       '401  403   ok   ok   403  ok   403  ok   ok   ok',

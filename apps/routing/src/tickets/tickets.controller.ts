@@ -12,7 +12,13 @@ const text = (max: number) => freeText(max);
 const nothingSchema = z.strictObject({});
 const assignSchema = z.strictObject({ handlerId: text(64), reason: text(1000).optional() });
 const progressSchema = z.strictObject({ note: text(4000) });
-const resultSchema = z.strictObject({ summary: text(4000), apology: text(4000).optional(), correctiveAction: text(4000).optional() });
+// The cause is checked against the taxonomy by the decider, which knows whether the ticket is a complaint.
+const resultSchema = z.strictObject({
+  summary: text(4000),
+  apology: text(4000).optional(),
+  correctiveAction: text(4000).optional(),
+  cause: text(64).optional(),
+});
 const transferSchema = z.strictObject({ toDepartment: text(64), reason: text(1000) });
 const refuseSchema = z.strictObject({ reason: text(1000) });
 
@@ -121,7 +127,8 @@ export class TicketsController {
   @Allow(...DEPARTMENT_AND_MANAGEMENT)
   @ApiOperation({
     summary:
-      'Report the result to CS (not to the customer). A complaint’s result must carry an apology and a corrective action. ' +
+      'Report the result to CS (not to the customer). A complaint’s result must carry an apology, a corrective action and its `cause`, ' +
+      'a code of the complaint cause taxonomy (GET /v1/complaint-causes); other tickets take no cause. ' +
       'On a claimed ticket: its responsible handler, or the department’s manager or management for them (the result stays credited to the handler).',
   })
   @ApiBody({ schema: asJsonSchema(resultSchema) })

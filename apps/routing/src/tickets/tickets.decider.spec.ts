@@ -33,6 +33,12 @@ const policy: RoutingPolicy = {
     policyVersion: 'test-v1',
   }),
   escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
+  complaintCauses: {
+    causes: [
+      { code: 'billing_error', label: { en: 'Billing error', 'zh-CN': '计费错误' } },
+      { code: 'response_speed', label: { en: 'Response speed', 'zh-CN': '响应速度' } },
+    ],
+  },
 };
 
 const deadlinesFrom = (minutes: number, resolutionMinutes = 1440): Deadlines => ({
@@ -425,7 +431,7 @@ describe('ReportProgress', () => {
 });
 
 describe('ReportResult', () => {
-  const result = (data: { summary: string; apology?: string; correctiveAction?: string }, actor: Actor = ana) =>
+  const result = (data: { summary: string; apology?: string; correctiveAction?: string; cause?: string }, actor: Actor = ana) =>
     command('ReportResult', data, actor);
 
   it('given a claimed ticket, then the result goes to CS', () => {
@@ -442,18 +448,33 @@ describe('ReportResult', () => {
 
   it('given a complaint, then the result requires an apology and a corrective action, each named', () => {
     const history = [routedComplaint, managementOnComplaint, claimedByAna];
-    given(...history).when(result({ summary: 'Refunded.' })).thenThrows('VALIDATION_FAILED', ['apology', 'correctiveAction']);
+    given(...history).when(result({ summary: 'Refunded.', cause: 'billing_error' })).thenThrows('VALIDATION_FAILED', ['apology', 'correctiveAction']);
     given(...history)
-      .when(result({ summary: 'Refunded.', apology: 'We are sorry.' }))
+      .when(result({ summary: 'Refunded.', apology: 'We are sorry.', cause: 'billing_error' }))
       .thenThrows('VALIDATION_FAILED', ['correctiveAction']);
     given(...history)
-      .when(result({ summary: 'Refunded.', apology: ' ', correctiveAction: 'Daily reconciliation of card charges.' }))
+      .when(result({ summary: 'Refunded.', apology: ' ', correctiveAction: 'Daily reconciliation of card charges.', cause: 'billing_error' }))
       .thenThrows('VALIDATION_FAILED', ['apology']);
   });
 
-  it('given a complaint with both remedies, then they are recorded with the result', () => {
+  it("given a complaint, then its cause is required from the taxonomy, and the refusal lists the taxonomy's codes", () => {
+    const history = [routedComplaint, managementOnComplaint, claimedByAna];
+    const remedies = { summary: 'Refunded.', apology: 'We are sorry.', correctiveAction: 'Daily reconciliation of card charges.' };
+    for (const cause of [undefined, ' ', 'rude_staff']) {
+      const refusal = given(...history)
+        .when(result({ ...remedies, ...(cause !== undefined && { cause }) }))
+        .thenThrows('VALIDATION_FAILED', ['cause']);
+      expect((refusal.details?.errors as { issue: unknown }[])[0].issue).toEqual({ code: 'invalid_value', values: ['billing_error', 'response_speed'] });
+    }
+  });
+
+  it('given a ticket that is not a complaint, then a cause is refused: it is asked only for complaints', () => {
+    given(routed, claimedByAna).when(result({ summary: 'Done', cause: 'billing_error' })).thenThrows('VALIDATION_FAILED', ['cause']);
+  });
+
+  it('given a complaint with both remedies and its cause, then they are recorded with the result', () => {
     given(routedComplaint, managementOnComplaint, claimedByAna)
-      .when(result({ summary: 'Refunded.', apology: 'We are sorry.', correctiveAction: 'Daily reconciliation of card charges.' }))
+      .when(result({ summary: 'Refunded.', apology: 'We are sorry.', correctiveAction: 'Daily reconciliation of card charges.', cause: ' billing_error ' }))
       .then([
         {
           type: 'ResultReported',
@@ -465,6 +486,7 @@ describe('ReportResult', () => {
             complaint: true,
             apology: 'We are sorry.',
             correctiveAction: 'Daily reconciliation of card charges.',
+            cause: 'billing_error',
           },
         },
       ]);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  type ComplaintCauseTaxonomy,
+  causeCodesOf,
   type Category,
   type Channel,
   type CloseOutcome,
@@ -78,6 +80,8 @@ export interface RoutingPolicy {
   readonly rules: RoutingRules;
   readonly deadlinesFor: DeadlinesFor;
   readonly escalation: EscalationPolicy;
+  /** The causes a department chooses from when it reports a complaint's result. */
+  readonly complaintCauses: ComplaintCauseTaxonomy;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,7 +112,13 @@ export type RefuseTransfer = Command<'RefuseTransfer', { readonly reason: string
 export type ReportProgress = Command<'ReportProgress', { readonly note: string }>;
 export type ReportResult = Command<
   'ReportResult',
-  { readonly summary: string; readonly apology?: string; readonly correctiveAction?: string }
+  {
+    readonly summary: string;
+    readonly apology?: string;
+    readonly correctiveAction?: string;
+    /** A complaint's cause, a code of the taxonomy; refused on any other ticket. */
+    readonly cause?: string;
+  }
 >;
 export type ReopenTicket = Command<
   'ReopenTicket',
@@ -201,7 +211,7 @@ export function decide(command: RoutingCommand, state: RoutingState, policy: Rou
     case 'ReportProgress':
       return reportProgress(command, state);
     case 'ReportResult':
-      return reportResult(command, state);
+      return reportResult(command, state, policy);
     case 'ReopenTicket':
       return reopenTicket(command, state, policy);
     case 'EscalateToManagement':
@@ -365,7 +375,7 @@ function reportProgress(command: ReportProgress, state: RoutingState): readonly 
   ];
 }
 
-function reportResult(command: ReportResult, state: RoutingState): readonly RoutingEvent[] {
+function reportResult(command: ReportResult, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
   permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
   const routed = existing(state);
   permitDepartment(command, routed.ticket.department);
@@ -393,6 +403,17 @@ function reportResult(command: ReportResult, state: RoutingState): readonly Rout
   if (correctiveAction.length > MAX_TEXT) {
     errors.push({ field: 'correctiveAction', message: `must be at most ${MAX_TEXT} characters` });
   }
+  const cause = command.data.cause?.trim() ?? '';
+  const causes = causeCodesOf(policy.complaintCauses);
+  if (ticket.complaint && !causes.includes(cause)) {
+    // The codes are listed whether it was left out or unknown: the department chooses from them.
+    errors.push({
+      field: 'cause',
+      message: `${cause ? `${cause} is not a complaint cause` : "a complaint's result must name its cause"}: one of ${causes.join(', ')}`,
+      issue: { code: 'invalid_value', values: causes },
+    });
+  }
+  if (!ticket.complaint && cause) errors.push({ field: 'cause', message: 'is asked only for a complaint' });
   if (errors.length > 0) throw invalid(errors);
   return [
     {
@@ -405,6 +426,7 @@ function reportResult(command: ReportResult, state: RoutingState): readonly Rout
         complaint: ticket.complaint,
         ...(apology ? { apology } : {}),
         ...(correctiveAction ? { correctiveAction } : {}),
+        ...(ticket.complaint ? { cause } : {}),
         ...acting,
       },
     },

@@ -10,3 +10,4 @@ export * from './followup';
 export * from './routing';
 export * from './audit';
 export * from './conversation';
+export * from './complaint-causes';

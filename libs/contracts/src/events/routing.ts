@@ -114,6 +114,11 @@ export interface ResultReportedData {
   readonly apology?: string;
   readonly correctiveAction?: string;
   /**
+   * A complaint's cause, a code of the complaint cause taxonomy (`unclassified` for a result
+   * reported before causes were asked for). Never on other tickets. Since schema v2.
+   */
+  readonly cause?: string;
+  /**
    * Set when a manager or management reported the result for the responsible handler (`handlerId`,
    * who stays credited with it); the actor in the envelope says who did.
    */
@@ -251,17 +256,23 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
     }),
   },
   ResultReported: {
-    version: 1,
-    schema: z.object({
-      round: positiveRound,
-      department: departmentSchema,
-      handlerId: textSchema,
-      summary: textSchema,
-      complaint: z.boolean(),
-      apology: textSchema.optional(),
-      correctiveAction: textSchema.optional(),
-      onBehalfOf: textSchema.optional(),
-    }),
+    version: 2,
+    schema: z
+      .object({
+        round: positiveRound,
+        department: departmentSchema,
+        handlerId: textSchema,
+        summary: textSchema,
+        complaint: z.boolean(),
+        apology: textSchema.optional(),
+        correctiveAction: textSchema.optional(),
+        cause: identifierSchema.optional(),
+        onBehalfOf: textSchema.optional(),
+      })
+      .refine((data) => data.complaint === (data.cause !== undefined), {
+        path: ['cause'],
+        message: "a complaint's result names its cause; no other result does",
+      }),
   },
   TicketReopened: {
     version: 1,
