@@ -123,6 +123,9 @@ export default {
     correctiveRequired: 'Corrective action (required for a complaint)',
     correctiveOptional: 'Corrective action (optional)',
     correctiveHint: 'what changes so that the same problem does not happen again',
+    cause: 'Cause of the complaint (required for a complaint)',
+    causeHint: 'what the complaint came down to; the management KPIs count complaints by it',
+    causeChoose: 'Choose a cause…',
   },
   transfer: {
     title: 'Pass to another department',

@@ -93,7 +93,6 @@ export default {
     complaintsColumn: 'Complaints',
     share: 'Share',
     putRightBy: 'Put right by: {{list}}',
-    unclassified: 'Not recognised by a rule',
     by: 'By {{heading}}',
     and: ' and ',
     several: 'A ticket worked on by several {{group}}s counts in each of their rows, so rows need not add up to the total.',

@@ -125,6 +125,9 @@ const zh: Catalogue<typeof en> = {
     correctiveRequired: '整改措施（投诉必填）',
     correctiveOptional: '整改措施（选填）',
     correctiveHint: '为避免同类问题再次发生而做的改变',
+    cause: '投诉原因（投诉必填）',
+    causeHint: '投诉的根本原因；管理层的指标按此统计投诉',
+    causeChoose: '请选择原因…',
   },
   transfer: {
     title: '转交其他业务部门',

@@ -95,7 +95,6 @@ const zh: Catalogue<typeof en> = {
     complaintsColumn: '投诉数',
     share: '占比',
     putRightBy: '整改部门：{{list}}',
-    unclassified: '未被规则识别',
     by: '按{{heading}}',
     and: '和',
     several: '一件工单由多个{{group}}处理时，会计入每一行，因此各行之和可能不等于合计。',
