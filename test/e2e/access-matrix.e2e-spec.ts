@@ -58,6 +58,9 @@ const EXPECTED: Record<string, string> = {
   // With no transfer waiting, the ticket's own department hears so (412); another is refused as on any ticket not its own.
   'routing POST /v1/tickets/{ticketId}/transfer/accept':      '401  403   403  ok   403  ok   403  ok   403  403',
   'routing POST /v1/tickets/{ticketId}/transfer/refuse':      '401  403   403  ok   403  ok   403  ok   403  403',
+  // Management on a complaint in flight: only management takes a ticket over or asks a department for an update.
+  'routing POST /v1/tickets/{ticketId}/take-over':            '401  403   403  403  403  403  403  ok   403  403',
+  'routing POST /v1/tickets/{ticketId}/update-requests':      '401  403   403  403  403  403  403  ok   403  403',
   'routing POST /v1/deadlines/check':                         '401  403   403  403  403  403  403  ok   403  403',
 
   'followup GET /health':                                     'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
@@ -141,6 +144,11 @@ function probeBody(endpoint: string, ticketId: string): unknown {
       return { toDepartment: DEPARTMENT, reason: 'access matrix probe' };
     case 'routing POST /v1/tickets/{ticketId}/transfer/refuse':
       return { reason: 'not ours' };
+    // Without a reason or a message: management gets a 400 and the probe ticket stays with product's handler.
+    case 'routing POST /v1/tickets/{ticketId}/take-over':
+      return { reason: '' };
+    case 'routing POST /v1/tickets/{ticketId}/update-requests':
+      return { message: '' };
     case 'followup POST /v1/tickets/{ticketId}/confirmation':
       return { satisfied: true };
     case 'evaluation POST /v1/tickets/{ticketId}/notes':

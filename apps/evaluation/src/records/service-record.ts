@@ -181,6 +181,11 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
         assigned = true;
         handlerOf(event.data.department, event.data.handlerId);
         break;
+      // Management holding the ticket works it as its responsible holder would.
+      case 'TicketTakenOver':
+        assigned = true;
+        handlerOf(event.data.department, event.data.holderId);
+        break;
       case 'TransferAccepted':
         for (const round of rounds.values()) if (round.resultAt === null) round.department = event.data.toDepartment;
         break;
@@ -229,6 +234,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'TransferRequested':
       case 'TransferRefused':
       case 'TicketEscalated':
+      case 'UpdateRequested':
       case 'HandlingClosed':
       case 'ConfirmationRequested':
       case 'ContactAttemptFailed':

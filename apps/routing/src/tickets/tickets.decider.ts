@@ -35,6 +35,10 @@ import { type RoutingRules, chooseDepartment } from './routing-rules';
  * result, passing it on). The department's manager or management may step in; the event then
  * names the handler they acted for (`onBehalfOf`), and a result stays credited to that handler.
  * Another handler of the department is refused: the manager reassigns it, saying why.
+ *
+ * Management on a complaint in flight: it may take the ticket over (it becomes the responsible
+ * holder, saying why) or ask the department for an update; the department's next progress note
+ * answers the request.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -135,6 +139,8 @@ export type ReopenTicket = Command<
 export type EscalateToManagement = Command<'EscalateToManagement', { readonly round: number; readonly objection: string }>;
 export type CheckDeadlines = Command<'CheckDeadlines', Record<string, never>>;
 export type CloseHandling = Command<'CloseHandling', { readonly outcome: CloseOutcome }>;
+export type TakeOverTicket = Command<'TakeOverTicket', { readonly reason: string }>;
+export type RequestUpdate = Command<'RequestUpdate', { readonly requestId: string; readonly message: string }>;
 
 export type RoutingCommand =
   | RouteTicket
@@ -148,7 +154,9 @@ export type RoutingCommand =
   | ReopenTicket
   | EscalateToManagement
   | CheckDeadlines
-  | CloseHandling;
+  | CloseHandling
+  | TakeOverTicket
+  | RequestUpdate;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -171,6 +179,8 @@ export interface RoutedTicket {
   readonly escalations: Readonly<Record<DeadlineKind, EscalationStage>>;
   readonly managementInvolved: boolean;
   readonly pendingTransfer?: { readonly toDepartment: Department; readonly reason: string };
+  /** Management's request for an update that no progress note has answered yet. */
+  readonly pendingUpdateRequest?: { readonly requestId: string; readonly requestedBy: string };
 }
 
 export type RoutingState =
@@ -220,6 +230,10 @@ export function decide(command: RoutingCommand, state: RoutingState, policy: Rou
       return checkDeadlines(command, state, policy);
     case 'CloseHandling':
       return closeHandling(command, state);
+    case 'TakeOverTicket':
+      return takeOverTicket(command, state);
+    case 'RequestUpdate':
+      return requestUpdate(command, state);
     default:
       return assertNever(command);
   }
@@ -367,10 +381,18 @@ function reportProgress(command: ReportProgress, state: RoutingState): readonly 
   const acting = ownership(command, routed, 'report progress on');
   const note = required('note', command.data.note);
   const { ticket } = routed;
+  const answers = ticket.pendingUpdateRequest;
   return [
     {
       type: 'ProgressReported',
-      data: { round: ticket.round, department: ticket.department, note, firstResponse: !ticket.respondedThisRound, ...acting },
+      data: {
+        round: ticket.round,
+        department: ticket.department,
+        note,
+        firstResponse: !ticket.respondedThisRound,
+        ...acting,
+        ...(answers && { answersUpdateRequest: answers }),
+      },
     },
   ];
 }
@@ -541,6 +563,58 @@ function closeHandling(command: CloseHandling, state: RoutingState): readonly Ro
   return [{ type: 'HandlingClosed', data: { outcome: command.data.outcome, round: state.ticket.round } }];
 }
 
+function takeOverTicket(command: TakeOverTicket, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, ['management']);
+  const routed = existing(state);
+  const handling = handlingOrRefuse(routed, 'taken over');
+  const reason = required('reason', command.data.reason);
+  const holderId = command.metadata.actor.id;
+  if (handling.status === 'in_progress' && handling.handlerId === holderId) return [];
+  if (handling.ticket.pendingTransfer) {
+    throw new DomainError('PRECONDITION_FAILED', `a transfer to ${handling.ticket.pendingTransfer.toDepartment} is waiting for an answer`);
+  }
+  return [
+    {
+      type: 'TicketTakenOver',
+      data: {
+        department: handling.ticket.department,
+        round: handling.ticket.round,
+        holderId,
+        reason,
+        ...(handling.status === 'in_progress' && { previousHandlerId: handling.handlerId }),
+      },
+    },
+  ];
+}
+
+function requestUpdate(command: RequestUpdate, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, ['management']);
+  const routed = existing(state);
+  const handling = handlingOrRefuse(routed, 'asked for an update');
+  const message = required('message', command.data.message);
+  const pending = handling.ticket.pendingUpdateRequest;
+  if (pending?.requestId === command.data.requestId) return [];
+  // One question at a time: the department answers with its next progress note, which answers one request.
+  if (pending) {
+    throw new DomainError('CONFLICT', `${pending.requestedBy} already asked for an update that the department has not answered yet`, {
+      requestId: pending.requestId,
+    });
+  }
+  return [
+    {
+      type: 'UpdateRequested',
+      data: {
+        requestId: command.data.requestId,
+        round: handling.ticket.round,
+        department: handling.ticket.department,
+        requestedBy: command.metadata.actor.id,
+        ...(handling.status === 'in_progress' && { handlerId: handling.handlerId }),
+        message,
+      },
+    },
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decision helpers
 
@@ -687,7 +761,16 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
     case 'TransferRefused':
       return withTicket(state, withoutPendingTransfer);
     case 'ProgressReported':
-      return withTicket(state, (ticket) => ({ ...ticket, respondedThisRound: true }));
+      return withTicket(state, (ticket) => ({ ...withoutPendingUpdateRequest(ticket), respondedThisRound: true }));
+    case 'TicketTakenOver':
+      return state.status === 'awaiting_handler' || state.status === 'in_progress'
+        ? { status: 'in_progress', ticket: state.ticket, handlerId: event.data.holderId }
+        : state;
+    case 'UpdateRequested':
+      return withTicket(state, (ticket) => ({
+        ...ticket,
+        pendingUpdateRequest: { requestId: event.data.requestId, requestedBy: event.data.requestedBy },
+      }));
     case 'ResultReported':
       return state.status === 'in_progress'
         ? { status: 'result_reported', ticket: { ...state.ticket, respondedThisRound: true }, handlerId: state.handlerId }
@@ -736,6 +819,11 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
 
 function withTicket(state: RoutingState, change: (ticket: RoutedTicket) => RoutedTicket): RoutingState {
   return state.status === 'unrouted' ? state : { ...state, ticket: change(state.ticket) };
+}
+
+function withoutPendingUpdateRequest(ticket: RoutedTicket): RoutedTicket {
+  const { pendingUpdateRequest: _answered, ...rest } = ticket;
+  return rest;
 }
 
 function withoutPendingTransfer(ticket: RoutedTicket): RoutedTicket {

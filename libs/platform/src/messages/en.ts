@@ -25,6 +25,7 @@ export const en = {
   'field.apology': 'the apology',
   'field.correctiveAction': 'the corrective action',
   'field.cause': "the complaint's cause",
+  'field.message': 'your question to the department',
   'field.reason': 'the reason',
   'field.correctiveAction.description': 'what must change',
   'field.correctiveAction.dueAt': 'the due date of the corrective action',
