@@ -8,7 +8,7 @@ import { Field, Notice } from '../ui';
 import { useSubmit } from '../use-submit';
 import './conversation.css';
 
-const WORD_ORDER: readonly (keyof ConversationWords)[] = ['subject', 'description', 'answer', 'note', 'reason', 'summary', 'apology', 'correctiveAction', 'objection'];
+const WORD_ORDER: readonly (keyof ConversationWords)[] = ['subject', 'description', 'answer', 'request', 'inAnswerTo', 'note', 'reason', 'summary', 'apology', 'correctiveAction', 'objection'];
 
 
 /** Roles whose work is on the ticket; QA and auditors read the conversation only (as the service decides). */
