@@ -218,6 +218,12 @@ describe('the department console: complaints, passes between departments, assign
       // The cause is chosen from the taxonomy: the refusal beside the selector lists the codes.
       expect(await fieldError(page, 'Cause of the complaint (required for a complaint)').textContent()).toMatch(/must be one of: response_speed, .*billing_error/);
       expect(await panel.getByTestId('ticket-status').textContent()).toBe('In progress');
+      await consoles.screenshot(page, 'department-result-cause');
+      // The causes are labelled in the console's language.
+      await page.getByLabel('语言 / Language').selectOption('zh-CN');
+      await panel.getByLabel('投诉原因（投诉必填）').locator('option', { hasText: '计费错误' }).waitFor({ state: 'attached' });
+      await consoles.screenshot(page, 'department-result-cause-zh');
+      await page.getByLabel('语言 / Language').selectOption('en');
 
       await panel.getByLabel('Apology to the customer (required for a complaint)').fill('We are sorry for charging you twice.');
       await panel.getByLabel('Corrective action (required for a complaint)').fill('Payment retries now check for an existing capture first.');

@@ -133,6 +133,10 @@ describe('the consoles: one complaint from the front desk to the audit', () => {
     await expectText(director.getByText(/^Put right by:/), new RegExp(`${HANDLER.department} 1`));
     // Its cause, as the department chose it, by its label.
     expect(await director.getByTestId('complaint-causes').locator('tbody tr').first().locator('td').first().textContent()).toBe('Service attitude');
+    await director.getByLabel('语言 / Language').selectOption('zh-CN');
+    await expectText(director.getByTestId('complaint-causes').locator('tbody tr').first().locator('td').first(), /^服务态度$/);
+    await consoles.screenshot(director, 'management-kpi-causes-zh');
+    await director.getByLabel('语言 / Language').selectOption('en');
 
     // 7. QA reads its history but is offered no action, and an action sent from its page is refused.
     const inspector = await person('qa', 'inspector-journey');

@@ -50,7 +50,12 @@ export function ComplaintActions({ ticketId }: { ticketId: string }) {
             holder: ticket.handlerId ?? t('act.nobody'),
             round: ticket.round,
           })}
-          {ticket.pendingUpdateRequest && <span className="badge badge--warn"> {t('act.awaitingAnswer', { who: ticket.pendingUpdateRequest.requestedBy })}</span>}
+          {ticket.pendingUpdateRequest && (
+            <>
+              {' '}
+              <span className="badge badge--warn">{t('act.awaitingAnswer', { who: ticket.pendingUpdateRequest.requestedBy })}</span>
+            </>
+          )}
         </p>
       )}
       {ticket && !inFlight && <p className="muted">{t('act.notInFlight')}</p>}
