@@ -61,11 +61,13 @@ describe('management acting on a complaint in flight, in the consoles', () => {
       await request.getByRole('link').click();
       const panel = handler.page.getByTestId('ticket-panel');
       await handler.page.getByTestId('conversation').locator('[data-type="UpdateRequested"]').getByText('The customer calls daily: when does the refund arrive?').waitFor();
+      await panel.getByTestId('update-requested').getByText(/director-1 of management asked for an update/).waitFor();
 
       // The handler answers with a progress note.
       await panel.getByLabel('Progress note').fill('The bank released the refund today; it reaches the card tomorrow.');
       await panel.getByRole('button', { name: 'Send progress update' }).click();
       await panel.getByText('Progress sent to CS.').waitFor();
+      await panel.getByTestId('update-requested').waitFor({ state: 'detached' });
 
       // Management reads the answer beside its question, without reloading, and is told.
       const answer = directorConversation.locator('[data-type="ProgressReported"]');

@@ -91,6 +91,7 @@ export default {
     csNote: 'CS’s note:',
     objection: 'Customer not satisfied (before round {{round}}):',
     offeredWaiting: 'Offered to {{department}}, waiting for their answer: “{{reason}}”',
+    updateRequested: '{{who}} of management asked for an update (see the conversation): the next progress note answers it.',
     claimHint: 'Claim it to become the responsible handler; then progress and the result can be reported.',
     history: 'History',
     historyCount: 'History ({{count}} events)',

@@ -93,6 +93,7 @@ const zh: Catalogue<typeof en> = {
     csNote: '客服备注：',
     objection: '客户不满意（第 {{round}} 轮之前）：',
     offeredWaiting: '已转交 {{department}}，等待对方答复：“{{reason}}”',
+    updateRequested: '管理层 {{who}} 要求反馈进展（详见沟通记录）：下一条进展即为答复。',
     claimHint: '认领后即成为责任经办人，之后可反馈进度和处理结果。',
     history: '历史记录',
     historyCount: '历史记录（{{count}} 条事件）',

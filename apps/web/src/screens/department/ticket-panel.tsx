@@ -203,6 +203,11 @@ function TicketPanelContent(props: TicketPanelProps) {
             {t('panel.offeredWaiting', { department: ticket.pendingTransfer.toDepartment, reason: ticket.pendingTransfer.reason })}
           </p>
         )}
+        {ticket.pendingUpdateRequest && (
+          <p className="notice dept-pending" data-testid="update-requested">
+            {t('panel.updateRequested', { who: ticket.pendingUpdateRequest.requestedBy })}
+          </p>
+        )}
         {offeredToUs && <TransferAnswer ticketId={ticketId} from={ticket.department} reason={ticket.pendingTransfer!.reason} onDone={done} />}
 
         {ours && !offeredToUs && (
