@@ -77,7 +77,9 @@ describe('management acting on a complaint in flight, in the consoles', () => {
       const directorBell = director.page.getByTestId('notifications-button');
       await directorBell.filter({ hasText: /new\)$/ }).waitFor({ timeout: 20_000 });
       await directorBell.click();
-      await director.page.getByTestId('notifications').locator('[data-kind="update_given"]').getByText(/The department answered your request for an update/).waitFor();
+      const given = director.page.getByTestId('notifications').locator('[data-kind="update_given"]');
+      await given.getByText(/The department answered your request for an update/).waitFor();
+      expect(await given.getByRole('link').getAttribute('href')).toBe(`#/management/complaints/${ticketId}`);
       await directorBell.click();
 
       // Management takes it over, saying why; it holds the complaint from now on.
