@@ -115,7 +115,7 @@ async function main() {
   await post(cs, 'followup', `/v1/tickets/${ticketId}/confirmation`, { satisfied: true }, 'confirmation');
   await narrator.events(ticketId, has('TicketClosed'));
 
-  console.log('\n2. A complaint: department and management at once, apology and corrective action');
+  console.log('\n2. A complaint: department and management at once, an update management asks for, apology, corrective action and cause');
   step('a customer complains on the website chat');
   ticketId = (
     await post(upstream, 'intake', '/v1/contacts', contact({ channel: 'web_chat', type: 'complaint', subject: 'Charged twice', description: 'My card was charged twice for one invoice; I want a refund.' }), 'POST /v1/contacts')
@@ -123,14 +123,16 @@ async function main() {
   const row = await queueRow('billing', ticketId, management, (found) => found.handlerId);
   await narrator.events(ticketId, has('HandlerAssigned', 'ManagementInvolved'));
   const billing = await person('department_handler', row.handlerId, 'billing');
-  step(`${row.handlerId} reports progress, then the result`);
+  step('management asks billing for an update');
+  await post(management, 'routing', `/v1/tickets/${ticketId}/update-requests`, { message: 'The customer called again: when is the refund made?' }, 'update request');
+  step(`${row.handlerId} reports progress (the answer), then the result with the complaint's cause`);
   await post(billing, 'routing', `/v1/tickets/${ticketId}/progress`, { note: 'Found the duplicate capture; refund under way.' }, 'progress');
   await post(billing, 'routing', `/v1/tickets/${ticketId}/result`, { summary: 'Refunded.' }, 'result without apology (refused)');
   await post(
     billing,
     'routing',
     `/v1/tickets/${ticketId}/result`,
-    { summary: 'The duplicate charge was refunded.', apology: 'We are sorry for charging you twice.', correctiveAction: 'Payment retries now check for an existing capture.' },
+    { summary: 'The duplicate charge was refunded.', apology: 'We are sorry for charging you twice.', correctiveAction: 'Payment retries now check for an existing capture.', cause: 'billing_error' },
     'result with apology and corrective action',
   );
   await awaiting(ticketId, 1);

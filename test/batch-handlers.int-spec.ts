@@ -1,4 +1,4 @@
-import {
+import { DEFAULT_COMPLAINT_CAUSES,
   INTAKE_EVENTS,
   intakeStreamId,
   newId,
@@ -58,6 +58,7 @@ class History {
       policyVersion: 'batch-test-v1',
     }),
     escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
+    complaintCauses: DEFAULT_COMPLAINT_CAUSES,
   });
 
   constructor(store: PostgresEventStore) {
@@ -113,7 +114,7 @@ async function makeHistory(history: History, tickets: number): Promise<void> {
         const ticketId = await history.contact(index, 'Charged twice', 'I was charged twice for one invoice.', 'complaint');
         await history.routingCommand(ticketId, billing, { type: 'ClaimTicket', data: {} });
         await history.routingCommand(ticketId, billing, { type: 'ReportProgress', data: { note: 'Asking the bank.' } });
-        await history.routingCommand(ticketId, billing, { type: 'ReportResult', data: { summary: 'Refund issued.', apology: 'Sorry.', correctiveAction: 'Daily checks.' } });
+        await history.routingCommand(ticketId, billing, { type: 'ReportResult', data: { summary: 'Refund issued.', apology: 'Sorry.', correctiveAction: 'Daily checks.', cause: 'billing_error' } });
         break;
       }
       case 1: {

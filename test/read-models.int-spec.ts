@@ -1,4 +1,4 @@
-import {
+import { DEFAULT_COMPLAINT_CAUSES,
   type Actor,
   type Command,
   type CommandMetadata,
@@ -64,6 +64,7 @@ class History {
       policyVersion: 'test-v1',
     }),
     escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
+    complaintCauses: DEFAULT_COMPLAINT_CAUSES,
   });
   private readonly followup = confirmationsDecider({ maxRounds: 3, maxContactAttempts: 3 });
   private readonly commands: Record<'intake' | 'routing' | 'followup', CommandHandler>;
@@ -118,7 +119,7 @@ const cs: Actor = { id: 'agent-1', role: 'cs' };
 const billing: Actor = { id: 'h-ana', role: 'department_handler', department: 'billing' };
 const logistics: Actor = { id: 'h-lou', role: 'department_handler', department: 'logistics' };
 const system: Actor = { id: 'system:routing-deadlines', role: 'system' };
-const remedy = { apology: 'We are sorry.', correctiveAction: 'Charges are reconciled daily now.' };
+const remedy = { apology: 'We are sorry.', correctiveAction: 'Charges are reconciled daily now.', cause: 'billing_error' };
 
 /** Seven kinds of ticket life: satisfied, answered at first contact, objected to, transferred, late, unreachable, still open. */
 async function makeHistory(history: History, tickets: number): Promise<void> {

@@ -7,7 +7,7 @@ import { sealedCustomer } from '@handoff/testing';
  * who reacts to what) and that the figures come out of the history alone. Pure, no infrastructure.
  * (It reaches into the other apps' domain folders on purpose; it could live in test/ as well.)
  */
-import {
+import { DEFAULT_COMPLAINT_CAUSES,
   type Actor,
   type Command,
   type CommandMetadata,
@@ -53,6 +53,7 @@ const routing = ticketsDecider({
     policyVersion: 'test-v1',
   }),
   escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
+  complaintCauses: DEFAULT_COMPLAINT_CAUSES,
 });
 const followup = confirmationsDecider({ maxRounds: 3, maxContactAttempts: 3 });
 
@@ -174,7 +175,7 @@ describe('the workflow across intake, routing and follow-up', () => {
       world.at(minutes).handle(routingStream, { ...command, metadata: world.metadata(actor) });
     const confirm = (minutes: number, data: { satisfied: true } | { satisfied: false; objection: string }) =>
       world.at(minutes).handle(followupStream, { type: 'RecordConfirmation', data, metadata: world.metadata(cs) });
-    const remedy = { apology: 'We are sorry.', correctiveAction: 'Card charges reconciled daily.' };
+    const remedy = { apology: 'We are sorry.', correctiveAction: 'Card charges reconciled daily.', cause: 'billing_error' };
 
     act(5, ana, { type: 'ClaimTicket', data: {} });
     act(20, ana, { type: 'ReportProgress', data: { note: 'Asking the bank.' } });

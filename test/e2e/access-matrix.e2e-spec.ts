@@ -42,6 +42,8 @@ const EXPECTED: Record<string, string> = {
   'routing GET /metrics':                                    'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
   // The organisation's directory (departments, handler names and skills) holds no ticket: any person may read it.
   'routing GET /v1/departments':                              '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  // The complaint cause taxonomy (codes and labels) holds no ticket either.
+  'routing GET /v1/complaint-causes':                         '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
   'routing GET /v1/departments/{department}/queue':           '401  403   ok   ok   403  ok   403  ok   ok   ok',
   'routing GET /v1/departments/{department}/queue/stream':    '401  403   ok   ok   403  ok   403  ok   ok   ok',
   'routing GET /v1/tickets/{ticketId}':                       '401  403   ok   ok   403  ok   403  ok   ok   ok',
@@ -56,6 +58,9 @@ const EXPECTED: Record<string, string> = {
   // With no transfer waiting, the ticket's own department hears so (412); another is refused as on any ticket not its own.
   'routing POST /v1/tickets/{ticketId}/transfer/accept':      '401  403   403  ok   403  ok   403  ok   403  403',
   'routing POST /v1/tickets/{ticketId}/transfer/refuse':      '401  403   403  ok   403  ok   403  ok   403  403',
+  // Management on a complaint in flight: only management takes a ticket over or asks a department for an update.
+  'routing POST /v1/tickets/{ticketId}/take-over':            '401  403   403  403  403  403  403  ok   403  403',
+  'routing POST /v1/tickets/{ticketId}/update-requests':      '401  403   403  403  403  403  403  ok   403  403',
   'routing POST /v1/deadlines/check':                         '401  403   403  403  403  403  403  ok   403  403',
 
   'followup GET /health':                                     'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
@@ -142,6 +147,11 @@ function probeBody(endpoint: string, ticketId: string): unknown {
       return { toDepartment: DEPARTMENT, reason: 'access matrix probe' };
     case 'routing POST /v1/tickets/{ticketId}/transfer/refuse':
       return { reason: 'not ours' };
+    // Without a reason or a message: management gets a 400 and the probe ticket stays with product's handler.
+    case 'routing POST /v1/tickets/{ticketId}/take-over':
+      return { reason: '' };
+    case 'routing POST /v1/tickets/{ticketId}/update-requests':
+      return { message: '' };
     case 'followup POST /v1/tickets/{ticketId}/confirmation':
       return { satisfied: true };
     case 'evaluation POST /v1/tickets/{ticketId}/notes':

@@ -41,6 +41,7 @@ describe('customer contact details across the whole system', () => {
       summary: 'Refunded the duplicate charge.',
       apology: 'We are sorry.',
       correctiveAction: 'Duplicate captures are now blocked.',
+      cause: 'billing_error',
     });
     expect(result.status).toBe(200);
     const cs = system.as({ token: system.token('cs', 'agent-1') });

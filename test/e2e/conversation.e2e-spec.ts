@@ -44,6 +44,7 @@ describe('a ticket’s conversation', () => {
           summary: 'The duplicate charge was refunded.',
           apology: 'We are sorry for charging you twice.',
           correctiveAction: 'Payment retries now check for an existing capture first.',
+          cause: 'billing_error',
         })
       ).status,
     ).toBe(200);

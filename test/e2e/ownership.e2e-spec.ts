@@ -33,7 +33,7 @@ describe('only the responsible handler works a claimed ticket', () => {
     const holder: string = await eventually(async () => (await manager.get('routing', `/v1/tickets/${ticketId}`)).body?.handlerId ?? undefined, 'a billing handler');
     const colleague = holder === 'billing-wu' ? 'billing-zhou' : 'billing-wu';
 
-    const remedies = { apology: 'We are sorry for the double charge.', correctiveAction: 'Card charges are reconciled daily.' };
+    const remedies = { apology: 'We are sorry for the double charge.', correctiveAction: 'Card charges are reconciled daily.', cause: 'billing_error' };
     for (const [route, body] of [
       ['progress', { note: 'I had a look as well.' }],
       ['result', { summary: 'Refunded.', ...remedies }],

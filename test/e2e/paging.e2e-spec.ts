@@ -47,6 +47,7 @@ describe('every list pages past its first page', () => {
         summary: 'Refunded.',
         apology: 'We are sorry.',
         correctiveAction: 'Duplicate captures are checked first.',
+        cause: 'billing_error',
       });
       expect(reported.status).toBe(200);
       // Evaluation takes a note once the ticket's events have reached it (404 until then).

@@ -126,6 +126,8 @@ describe('text that cannot be stored', () => {
       'routing POST /v1/tickets/{ticketId}/transfer toDepartment',
       'routing POST /v1/tickets/{ticketId}/transfer reason',
       'routing POST /v1/tickets/{ticketId}/transfer/refuse reason',
+      'routing POST /v1/tickets/{ticketId}/take-over reason',
+      'routing POST /v1/tickets/{ticketId}/update-requests message',
       'followup POST /v1/tickets/{ticketId}/confirmation objection',
       'followup POST /v1/tickets/{ticketId}/contact-attempts note',
       'evaluation POST /v1/qa/samples team',

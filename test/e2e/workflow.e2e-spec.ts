@@ -143,17 +143,27 @@ describe('a ticket’s life across intake, routing, follow-up and evaluation', (
     const withoutApology = await staff.post('routing', `/v1/tickets/${ticketId}/result`, { summary: 'refunded' });
     expect(withoutApology.status).toBe(400);
     expect(JSON.stringify(withoutApology.body)).toMatch(/apology/);
-    const result = await staff.post('routing', `/v1/tickets/${ticketId}/result`, {
+    const remedies = {
       summary: 'The duplicate charge was refunded.',
       apology: 'We are sorry for charging you twice.',
       correctiveAction: 'Payment retries now check for an existing capture first.',
-    });
+    };
+    // The cause is chosen from the taxonomy: left out or unknown, the refusal names the field and lists the codes, in either language.
+    for (const [body, language, sentence] of [
+      [remedies, 'en', /^The complaint's cause must be one of: response_speed, service_attitude, product_defect, billing_error, .*other\.$/],
+      [{ ...remedies, cause: 'rude_staff' }, 'zh-CN', /^投诉原因必须是以下之一：response_speed、service_attitude、.*other。$/],
+    ] as const) {
+      const refused = await staff.post('routing', `/v1/tickets/${ticketId}/result`, body, { 'accept-language': language });
+      expect(refused.status).toBe(400);
+      expect(refused.body.fields).toEqual([{ field: 'cause', message: expect.stringMatching(sentence) }]);
+    }
+    const result = await staff.post('routing', `/v1/tickets/${ticketId}/result`, { ...remedies, cause: 'billing_error' });
     expect(result.status).toBe(200);
 
     const timeline = await timelineOf(ticketId, (found) => found.includes('ConfirmationRequested'));
     expect(types(timeline).indexOf('ManagementInvolved')).toBeLessThan(types(timeline).indexOf('HandlerAssigned'));
     const resultEntry = timeline.entries.find((entry: { type: string }) => entry.type === 'ResultReported');
-    expect(resultEntry.data).toMatchObject({ apology: expect.any(String), correctiveAction: expect.any(String), complaint: true });
+    expect(resultEntry.data).toMatchObject({ apology: expect.any(String), correctiveAction: expect.any(String), complaint: true, cause: 'billing_error' });
     expect(timeline.lifecycle.managementInvolved).toBe(true);
   });
 

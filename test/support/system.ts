@@ -178,10 +178,10 @@ export class TestSystem {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (credentials && 'token' in credentials) headers.authorization = `Bearer ${credentials.token}`;
     if (credentials && 'apiKey' in credentials) headers['x-api-key'] = credentials.apiKey;
-    const call = async (method: string, service: ServiceName, route: string, body?: unknown): Promise<Response> => {
+    const call = async (method: string, service: ServiceName, route: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> => {
       const response = await fetch(`${this.url(service)}${route}`, {
         method,
-        headers,
+        headers: { ...headers, ...extra },
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const text = await response.text();
@@ -195,7 +195,8 @@ export class TestSystem {
     };
     return {
       get: (service: ServiceName, route: string) => call('GET', service, route),
-      post: (service: ServiceName, route: string, body?: unknown) => call('POST', service, route, body ?? {}),
+      /** `headers` adds to the client's own, e.g. `accept-language` for the language of a refusal. */
+      post: (service: ServiceName, route: string, body?: unknown, headers?: Record<string, string>) => call('POST', service, route, body ?? {}, headers),
     };
   }
 }

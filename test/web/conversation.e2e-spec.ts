@@ -47,6 +47,7 @@ describe('a complaint’s conversation in the consoles', () => {
             summary: 'The second charge was reversed.',
             apology: 'We are sorry for charging you twice.',
             correctiveAction: 'Payment retries now check for an existing capture first.',
+            cause: 'billing_error',
           })
         ).status,
       ).toBe(200);

@@ -202,7 +202,7 @@ describe('the department console: complaints, passes between departments, assign
     return { ticketId, handlerId: row.handlerId };
   }
 
-  it('given a complaint, when its result lacks an apology and a corrective action, then both are refused next to their fields until given', async () => {
+  it('given a complaint, when its result lacks an apology, a corrective action and a cause, then each is refused next to its field until given', async () => {
     const { ticketId, handlerId } = await routed({ type: 'complaint', subject: 'Charged twice', description: 'My card was charged twice for one invoice; I want a refund.' }, 'billing');
     const { context, page } = await consoles.newPage();
     try {
@@ -215,10 +215,19 @@ describe('the department console: complaints, passes between departments, assign
       await apology.waitFor();
       expect(await apology.textContent()).toMatch(/apologise/);
       expect(await fieldError(page, 'Corrective action (required for a complaint)').textContent()).toMatch(/corrective action/);
+      // The cause is chosen from the taxonomy: the refusal beside the selector lists the codes.
+      expect(await fieldError(page, 'Cause of the complaint (required for a complaint)').textContent()).toMatch(/must be one of: response_speed, .*billing_error/);
       expect(await panel.getByTestId('ticket-status').textContent()).toBe('In progress');
+      await consoles.screenshot(page, 'department-result-cause');
+      // The causes are labelled in the console's language.
+      await page.getByLabel('语言 / Language').selectOption('zh-CN');
+      await panel.getByLabel('投诉原因（投诉必填）').locator('option', { hasText: '计费错误' }).waitFor({ state: 'attached' });
+      await consoles.screenshot(page, 'department-result-cause-zh');
+      await page.getByLabel('语言 / Language').selectOption('en');
 
       await panel.getByLabel('Apology to the customer (required for a complaint)').fill('We are sorry for charging you twice.');
       await panel.getByLabel('Corrective action (required for a complaint)').fill('Payment retries now check for an existing capture first.');
+      await panel.getByLabel('Cause of the complaint (required for a complaint)').selectOption({ label: 'Billing error' });
       await panel.getByRole('button', { name: 'Report the result to CS' }).click();
       await expectText(panel.getByTestId('ticket-status'), /Result reported/);
     } finally {

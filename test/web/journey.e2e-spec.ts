@@ -89,10 +89,11 @@ describe('the consoles: one complaint from the front desk to the audit', () => {
     await director.getByTestId('audit-timeline').waitFor();
     await expectText(director.locator('.audit-now'), /with department.*complaint/);
 
-    // The result, with the apology and the corrective action a complaint requires.
+    // The result, with the apology, the corrective action and the cause a complaint requires.
     await panel.getByLabel('Result', { exact: true }).fill('The clerk was coached and apologised by phone; the customer’s questions were answered.');
     await panel.getByLabel('Apology to the customer (required for a complaint)').fill('We are sorry you were treated rudely and kept waiting.');
     await panel.getByLabel('Corrective action (required for a complaint)').fill('Counter staff now hand a waiting customer to a colleague after five minutes.');
+    await panel.getByLabel('Cause of the complaint (required for a complaint)').selectOption({ label: 'Service attitude' });
     await panel.getByRole('button', { name: 'Report the result to CS' }).click();
     await expectText(panel.getByTestId('ticket-status'), /Result reported/);
 
@@ -130,6 +131,12 @@ describe('the consoles: one complaint from the front desk to the audit', () => {
     expect(await director.getByTestId('kpi-complaints').textContent()).toBe('1');
     expect(await director.getByTestId('kpi-satisfactionRate').locator('.kpi-card__actual').textContent()).toBe('100.0%');
     await expectText(director.getByText(/^Put right by:/), new RegExp(`${HANDLER.department} 1`));
+    // Its cause, as the department chose it, by its label.
+    expect(await director.getByTestId('complaint-causes').locator('tbody tr').first().locator('td').first().textContent()).toBe('Service attitude');
+    await director.getByLabel('语言 / Language').selectOption('zh-CN');
+    await expectText(director.getByTestId('complaint-causes').locator('tbody tr').first().locator('td').first(), /^服务态度$/);
+    await consoles.screenshot(director, 'management-kpi-causes-zh');
+    await director.getByLabel('语言 / Language').selectOption('en');
 
     // 7. QA reads its history but is offered no action, and an action sent from its page is refused.
     const inspector = await person('qa', 'inspector-journey');

@@ -69,6 +69,7 @@ describe('finding a customer who calls back', () => {
             summary: 'The parcel was redelivered today.',
             apology: '包裹延误给您带来不便，非常抱歉。',
             correctiveAction: 'Parcels older than two days are now checked every morning.',
+            cause: 'delivery_logistics',
           })
         ).status,
       ).toBe(200);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, type ComplaintCauseTaxonomy } from '@handoff/contracts';
 import { baseConfigSchema, policyFile } from '@handoff/platform';
 import { DEFAULT_DEADLINE_POLICY, deadlinePolicySchema, type DeadlinePolicy } from '@handoff/service-time';
 import { assessmentPolicySchema, DEFAULT_ASSESSMENT_POLICY, type AssessmentPolicy } from './assessment/assessment';
@@ -24,6 +25,8 @@ export const evaluationConfigSchema = baseConfigSchema('evaluation', 3004).exten
    * routing's (same variable), so one setting serves both services.
    */
   DEADLINE_POLICY_FILE: policyFile<DeadlinePolicy>(deadlinePolicySchema as never, DEFAULT_DEADLINE_POLICY),
+  /** The complaint cause taxonomy (the same file and variable as routing's): the labels of the complaint analysis. */
+  COMPLAINT_CAUSES_FILE: policyFile<ComplaintCauseTaxonomy>(complaintCauseTaxonomySchema as never, DEFAULT_COMPLAINT_CAUSES),
   /** JSON file with the quality sampling policy: rates and cadences per team size, team sizes. */
   QA_SAMPLING_POLICY_FILE: policyFile<SamplingPolicy>(samplingPolicySchema as never, DEFAULT_SAMPLING_POLICY),
   /** JSON file with the inspection rubric: criteria, weights, points, pass mark. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, type ComplaintCauseTaxonomy } from '@handoff/contracts';
 import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
 import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicySchema, type DeadlinePolicy } from '@handoff/service-time';
 import { DEFAULT_QUEUE_ORDER, queueOrderSchema, type QueueOrderPolicy } from './queue/queue-order';
@@ -18,6 +19,8 @@ export const routingConfigSchema = baseConfigSchema('routing', 3002)
     ORGANISATION_FILE: policyFile<Organisation>(organisationSchema as never, DEFAULT_ORGANISATION),
     /** JSON file saying how a department's queue is ordered by urgency (see queue/queue-order.ts). */
     QUEUE_ORDER_FILE: policyFile<QueueOrderPolicy>(queueOrderSchema as never, DEFAULT_QUEUE_ORDER),
+    /** JSON file with the complaint causes (codes, English and Chinese labels) a complaint's result names one of. */
+    COMPLAINT_CAUSES_FILE: policyFile<ComplaintCauseTaxonomy>(complaintCauseTaxonomySchema as never, DEFAULT_COMPLAINT_CAUSES),
     /** How often the sweeper looks for deadlines and escalation points that have come due. */
     DEADLINE_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     /** Lets `POST /v1/deadlines/check` take `asOf`: for tests and demos, never in production. */
@@ -45,5 +48,6 @@ export function routingPolicyOf(config: RoutingConfig): RoutingPolicy {
     rules: config.ROUTING_RULES_FILE,
     deadlinesFor: (query) => computeDeadlines(deadlines, query),
     escalation: config.ESCALATION_POLICY_FILE,
+    complaintCauses: config.COMPLAINT_CAUSES_FILE,
   };
 }

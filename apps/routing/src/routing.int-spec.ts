@@ -460,6 +460,7 @@ describe('routing service on a real broker and PostgreSQL', () => {
       summary: 'The courier fee was refunded.',
       apology: 'We are sorry for the double charge.',
       correctiveAction: 'Courier fees are now shown before payment.',
+      cause: 'delivery_logistics',
     });
     expect(result).toMatchObject({ status: 200, body: { status: 'result_reported', department: 'logistics' } });
   });

@@ -11,6 +11,7 @@ import { QueueController } from './queue/queue.controller';
 import { QueueNotifications } from './queue/queue.notifications';
 import { DEADLINE_COUNTING, QUEUE_ORDER, QueueReader } from './queue/queue.reader';
 import { ROUTING_DATABASE } from './read-models';
+import { ComplaintCausesController } from './tickets/complaint-causes.controller';
 import { TicketsController } from './tickets/tickets.controller';
 import { react } from './tickets/tickets.react';
 import { TicketsService } from './tickets/tickets.service';
@@ -37,7 +38,7 @@ export class RoutingModule {
           config,
         ),
       ],
-      controllers: [TicketsController, QueueController, DeadlinesController, PrivacyController],
+      controllers: [TicketsController, ComplaintCausesController, QueueController, DeadlinesController, PrivacyController],
       providers: [
         TicketsService,
         QueueReader,

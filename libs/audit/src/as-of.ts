@@ -55,6 +55,9 @@ export function stateAsOf(history: readonly RecordedEvent[], asOf: Date): Ticket
       case 'HandlerAssigned':
         handlerId = event.data.handlerId;
         break;
+      case 'TicketTakenOver':
+        handlerId = event.data.holderId;
+        break;
       case 'TransferAccepted':
         department = event.data.toDepartment;
         handlerId = null;

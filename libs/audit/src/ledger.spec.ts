@@ -87,6 +87,20 @@ describe('the handoff ledger', () => {
     expect(ledger.managementInvolved).toEqual([{ at: at(1), reason: 'complaint' }]);
   });
 
+  it('hands the ticket to management when management takes it over, and back to the handler the manager names', () => {
+    const takenOver = orderHistory([
+      ...history.slice(0, 5),
+      event('routing', 20, 'TicketTakenOver', { department: 'billing', round: 1, holderId: 'director-1', reason: 'the customer called the CEO', previousHandlerId: 'h-wu' }),
+      event('routing', 50, 'HandlerAssigned', { department: 'billing', handlerId: 'h-wu', method: 'manager', reason: 'back to Wu', previousHandlerId: 'director-1' }),
+    ]);
+    expect(handoffLedger(takenOver).holdings.slice(-3).map((holding) => [holding.holder, holding.from, holding.passedOnBy])).toEqual([
+      [{ kind: 'handler', department: 'billing', handlerId: 'h-wu' }, at(2), 'TicketTakenOver'],
+      [{ kind: 'management' }, at(20), 'HandlerAssigned'],
+      [{ kind: 'handler', department: 'billing', handlerId: 'h-wu' }, at(50), null],
+    ]);
+    expect(stateAsOf(takenOver, new Date(at(30)))).toMatchObject({ handlerId: 'director-1', holder: { kind: 'management' } });
+  });
+
   it('leaves the last holder open while the ticket is not closed', () => {
     const open = handoffLedger(history.slice(0, 6));
     expect(open.holdings.at(-1)).toMatchObject({ holder: { kind: 'handler', handlerId: 'h-wu' }, to: null, minutes: null });

@@ -74,6 +74,7 @@ export function handoffLedger(history: readonly RecordedEvent[]): HandoffLedger 
         handTo({ kind: 'cs', stage: 'follow_up' }, at, event.type);
         break;
       case 'TicketHandedToManagement':
+      case 'TicketTakenOver':
         handTo({ kind: 'management' }, at, event.type);
         break;
       case 'ManagementInvolved':

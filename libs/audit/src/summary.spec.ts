@@ -178,6 +178,18 @@ const cases: [HandoffEvent, string][] = [
   ],
   [{ type: 'HandlingClosed', data: { outcome: 'satisfied', round: 2 } }, 'department handling closed (round 2)'],
   [
+    { type: 'TicketTakenOver', data: { department: 'billing', round: 1, holderId: 'director-1', reason: 'r', previousHandlerId: 'h-1' } },
+    'taken over by director-1 of management from h-1 (billing, round 1)',
+  ],
+  [
+    { type: 'UpdateRequested', data: { requestId: 'q1', round: 1, department: 'billing', requestedBy: 'director-1', handlerId: 'h-1', message: 'm' } },
+    'director-1 of management asks h-1 for an update (billing, round 1)',
+  ],
+  [
+    { type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'n', firstResponse: false, answersUpdateRequest: { requestId: 'q1', requestedBy: 'director-1' } } },
+    "progress reported by billing (round 1), answering director-1's request for an update",
+  ],
+  [
     { type: 'ConfirmationRequested', data: { round: 1, resolvedBy: 'department', department: 'billing', resultSummary: 's' } },
     'CS asks the customer to confirm the billing result (round 1)',
   ],

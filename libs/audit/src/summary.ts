@@ -48,8 +48,9 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
     case 'TransferRefused':
       return `${known.data.toDepartment} refused the transfer from ${known.data.fromDepartment}`;
     case 'ProgressReported': {
-      const { department, round, firstResponse, onBehalfOf } = known.data;
-      return `${firstResponse ? 'first response (handling plan)' : 'progress reported'} by ${department} (round ${round})${forHandler(onBehalfOf)}`;
+      const { department, round, firstResponse, onBehalfOf, answersUpdateRequest } = known.data;
+      const answering = answersUpdateRequest ? `, answering ${answersUpdateRequest.requestedBy}'s request for an update` : '';
+      return `${firstResponse ? 'first response (handling plan)' : 'progress reported'} by ${department} (round ${round})${forHandler(onBehalfOf)}${answering}`;
     }
     case 'ResultReported': {
       const { department, handlerId, round, apology, correctiveAction, onBehalfOf } = known.data;
@@ -73,6 +74,14 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
     }
     case 'HandlingClosed':
       return `department handling closed (round ${known.data.round})`;
+    case 'TicketTakenOver': {
+      const { holderId, department, round, previousHandlerId } = known.data;
+      return `taken over by ${holderId} of management${previousHandlerId ? ` from ${previousHandlerId}` : ''} (${department}, round ${round})`;
+    }
+    case 'UpdateRequested': {
+      const { requestedBy, department, handlerId, round } = known.data;
+      return `${requestedBy} of management asks ${handlerId ?? department} for an update (${department}, round ${round})`;
+    }
     case 'ConfirmationRequested': {
       const { round, resolvedBy, department } = known.data;
       return resolvedBy === 'first_contact'

@@ -10,5 +10,6 @@ export * from './events';
 export * from './contact-payload';
 export * from './storable-text';
 export * from './ticket-order';
+export * from './complaint-causes';
 export * from './api';
 export * from './paging';

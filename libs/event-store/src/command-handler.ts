@@ -1,4 +1,5 @@
 import {
+  EVENT_UPCASTERS,
   contractOf,
   newId,
   type Command,
@@ -45,7 +46,8 @@ const MAX_ATTEMPTS = 8;
 export class CommandHandler {
   constructor(
     private readonly store: EventStore,
-    private readonly upcasters?: UpcasterRegistry,
+    // Deciders only ever fold the current shape of each event.
+    private readonly upcasters: UpcasterRegistry = EVENT_UPCASTERS,
   ) {}
 
   async handle<C extends Command, E extends DomainEvent, S>(
@@ -111,7 +113,7 @@ export class CommandHandler {
   private fold<C extends Command, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: readonly RecordedEvent[]): S {
     let state = decider.initialState;
     for (const stored of recorded) {
-      const event = this.upcasters ? this.upcasters.upcast(stored) : stored;
+      const event = this.upcasters.upcast(stored);
       state = decider.evolve(state, { type: event.type, data: event.data } as E);
     }
     return state;

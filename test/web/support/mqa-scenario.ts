@@ -52,6 +52,7 @@ export async function setUpTickets(system: TestSystem): Promise<Scenario> {
       summary: 'The duplicate charge was refunded.',
       apology: 'We are sorry for charging you twice.',
       correctiveAction: 'Payment retries now check for an existing capture first.',
+      cause: 'billing_error',
     }),
     'the complaint result',
   );

@@ -95,3 +95,22 @@ describe('attachments in a ticket’s conversation', () => {
     expect(conversationOf([progress])[0]).not.toHaveProperty('attachments');
   });
 });
+
+describe('management acting on a complaint in flight, in the conversation', () => {
+  const conversation = conversationOf([
+    source('TicketTakenOver', { department: 'billing', round: 1, holderId: 'director-1', reason: 'The customer called the CEO.', previousHandlerId: 'billing-wu' }, { role: 'management', department: null }),
+    source('UpdateRequested', { requestId: 'r1', round: 1, department: 'billing', requestedBy: 'director-1', message: 'Where is the refund?' }, { role: 'management', department: null }),
+    source('ProgressReported', { round: 1, department: 'billing', note: 'Refund tomorrow.', firstResponse: false, answersUpdateRequest: { requestId: 'r1', requestedBy: 'director-1' } }),
+    source('ProgressReported', { round: 1, department: 'billing', note: 'Refunded.', firstResponse: false }),
+  ]);
+
+  it('shows the take-over with its reason and the request with its question', () => {
+    expect(conversation[0]).toMatchObject({ kind: 'escalation', words: { reason: 'The customer called the CEO.' } });
+    expect(conversation[1]).toMatchObject({ kind: 'escalation', words: { request: 'Where is the refund?' }, departments: ['billing'] });
+  });
+
+  it('quotes the question beside the progress note that answers it, and beside no other', () => {
+    expect(conversation[2].words).toEqual({ note: 'Refund tomorrow.', inAnswerTo: 'Where is the refund?' });
+    expect(conversation[3].words).toEqual({ note: 'Refunded.' });
+  });
+});

@@ -43,6 +43,8 @@ const KINDS: Readonly<Record<string, ConversationKind>> = {
   TicketEscalated: 'escalation',
   ManagementInvolved: 'escalation',
   TicketHandedToManagement: 'escalation',
+  TicketTakenOver: 'escalation',
+  UpdateRequested: 'escalation',
 };
 
 /** The fields of event data that are words someone wrote, under the name the conversation gives them. */
@@ -57,6 +59,7 @@ const WORD_FIELDS: readonly [keyof ConversationWords, string][] = [
   ['apology', 'apology'],
   ['correctiveAction', 'correctiveAction'],
   ['objection', 'objection'],
+  ['request', 'message'],
 ];
 
 /** Types whose `reason` is a code, shown by the summary, not words someone wrote. */
@@ -84,6 +87,8 @@ export function conversationOf(sources: readonly ConversationSource[], attachmen
   for (const attachment of attachments.values()) {
     if (attachment.entryId !== null) onEntry.set(attachment.entryId, [...(onEntry.get(attachment.entryId) ?? []), attachment]);
   }
+  // Management's update requests by id, so the progress note answering one can quote the question.
+  const requests = new Map<string, string>();
   return sources.map((source) => {
     const data = isRecord(source.data) ? source.data : {};
     if (typeof data.round === 'number' && data.round > 0) round = data.round;
@@ -94,6 +99,9 @@ export function conversationOf(sources: readonly ConversationSource[], attachmen
       const value = data[field];
       if (typeof value === 'string' && value.length > 0 && words[name] === undefined) words[name] = value;
     }
+    if (source.type === 'UpdateRequested' && typeof data.requestId === 'string' && words.request) requests.set(data.requestId, words.request);
+    const answered = isRecord(data.answersUpdateRequest) ? requests.get(String(data.answersUpdateRequest.requestId)) : undefined;
+    if (answered) words.inAnswerTo = answered;
     // The envelope's "why" (a pass refused, a reassignment) when the data has no reason of its own.
     // The command's metadata often repeats the words themselves (an objection is its own reason): shown once.
     if (words.reason === undefined && source.reason && !Object.values(words).includes(source.reason)) words.reason = source.reason;

@@ -87,7 +87,9 @@ export class KpisController {
   @ApiOperation({
     summary: 'Complaint analysis: complaints by category, by cause and by the department that put them right, with shares.',
     description:
-      'Over the complaints opened in [from, to). The cause is the classification rule that recognised what the complaint is about; ' +
+      'Over the complaints opened in [from, to). The cause is what the department named with its result, a code of the complaint cause ' +
+      'taxonomy (COMPLAINT_CAUSES_FILE) with its English and Chinese label; `unclassified` for results from before causes were asked, ' +
+      '`not_reported` for complaints without a result yet; ' +
       'shares are of all the complaints. A department manager sees the complaints their department held.',
   })
   @ApiQuery({ name: 'from', required: false })
@@ -97,7 +99,7 @@ export class KpisController {
   async complaints(@Query() query: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<ComplaintReport> {
     const parsed = parseOrThrow(complaintQuerySchema, query);
     const department = scopedDepartment(actor, parsed.department);
-    return complaintReport(await this.records.openedBetween({ ...parsed, department }), { ...parsed, department });
+    return complaintReport(await this.records.openedBetween({ ...parsed, department }), { ...parsed, department }, this.config.COMPLAINT_CAUSES_FILE);
   }
 }
 

@@ -4,7 +4,7 @@ import { serviceRecordsFromEvents, type ServiceRecord } from '../records/service
 import { timelineEntryOf } from '../timeline/timeline.projection';
 import { kpiReportCsv } from './kpi-csv';
 import type { KpiPolicy, TargetsPolicy } from './kpi-policy';
-import type { KpiRow } from '@handoff/contracts';
+import { DEFAULT_COMPLAINT_CAUSES, type KpiRow } from '@handoff/contracts';
 import { complaintReport, kpiReport, kpiReportFromEvents, type KpiQuery } from './kpis';
 import { AS_OF, FIXED_IDS, recordedMarchHistory, REPORT_WINDOW } from './march.fixture';
 
@@ -189,7 +189,7 @@ describe('KPIs from a hand-computed history', () => {
   });
 
   it('complaint analysis: by category, by cause and by department, with shares', () => {
-    expect(complaintReport(records, REPORT_WINDOW)).toEqual({
+    expect(complaintReport(records, REPORT_WINDOW, DEFAULT_COMPLAINT_CAUSES)).toEqual({
       from: REPORT_WINDOW.from,
       to: REPORT_WINDOW.to,
       department: null,
@@ -199,8 +199,9 @@ describe('KPIs from a hand-computed history', () => {
         { key: 'logistics', count: 1, share: 1 / 3 },
       ],
       byCause: [
-        { key: 'billing_keywords', count: 2, share: 2 / 3 },
-        { key: 'delivery_keywords', count: 1, share: 1 / 3 },
+        { key: 'billing_error', count: 1, share: 1 / 3, label: { en: 'Billing error', 'zh-CN': '计费错误' } }, // T2, as its latest result named it
+        { key: 'not_reported', count: 1, share: 1 / 3, label: { en: 'No result yet', 'zh-CN': '尚无处理结果' } }, // T6
+        { key: 'unclassified', count: 1, share: 1 / 3, label: { en: 'Unclassified (reported before causes were asked)', 'zh-CN': '未分类（原因分类启用前的结果）' } }, // T5, a v1 result
       ],
       byDepartment: [
         { key: 'billing', count: 1, share: 1 / 3 },

@@ -1,5 +1,8 @@
 import {
+  CAUSE_NOT_REPORTED,
   CHANNELS,
+  causeLabelOf,
+  type ComplaintCauseTaxonomy,
   KPI_NAMES,
   kpiValue,
   type Channel,
@@ -257,7 +260,12 @@ function checkTargets(figures: KpiFigures, version: TargetsVersion): TargetCheck
 // ---------------------------------------------------------------------------------------------
 // Complaint analysis
 
-export function complaintReport(records: readonly ServiceRecord[], query: Pick<KpiQuery, 'from' | 'to' | 'department'>): ComplaintReport {
+/**
+ * Complaints by category, by cause and by the department that put them right. The cause is what
+ * the department named from the taxonomy with its result (`unclassified` for results from before
+ * it asked, `not_reported` while there is no result), each with its words in both languages.
+ */
+export function complaintReport(records: readonly ServiceRecord[], query: Pick<KpiQuery, 'from' | 'to' | 'department'>, causes: ComplaintCauseTaxonomy): ComplaintReport {
   const complaints = selectRecords(records, query).filter((record) => record.complaint);
   const shares = (keyOf: (record: ServiceRecord) => string): Share[] => {
     const counts = new Map<string, number>();
@@ -273,7 +281,7 @@ export function complaintReport(records: readonly ServiceRecord[], query: Pick<K
     department: query.department ?? null,
     complaints: complaints.length,
     byCategory: shares((record) => record.category ?? 'unclassified'),
-    byCause: shares((record) => record.cause ?? 'unclassified'),
+    byCause: shares((record) => record.cause ?? CAUSE_NOT_REPORTED).map((share) => ({ ...share, label: causeLabelOf(causes, share.key) })),
     byDepartment: shares((record) => record.resolvingDepartment ?? 'unresolved'),
     withCorrectiveAction: { count: withAction, share: rate(withAction, complaints.length) },
   };

@@ -1,4 +1,4 @@
-import type { Actor, Deadlines, HandoffEvent, RecordedEvent } from '@handoff/contracts';
+import { schemaVersionOf, type Actor, type Deadlines, type HandoffEvent, type RecordedEvent } from '@handoff/contracts';
 import { sealedCustomer } from '@handoff/testing';
 
 /**
@@ -14,7 +14,8 @@ import { sealedCustomer } from '@handoff/testing';
  *   customer three times; closed unconfirmed (+300).
  * - T4 consultation, web chat, Tue 09:15: agent-a cannot answer and hands over (+5) to product;
  *   h-bo assigned (+10); nothing since; first-response breach at +36.
- * - T5 complaint, WeChat, Tue 15:00, logistics: h-lou progress +10, result +60; agent-c: satisfied (+70).
+ * - T5 complaint, WeChat, Tue 15:00, logistics: h-lou progress +10, result +60 (a v1 result, from before
+ *   complaint causes were asked: unclassified); agent-c: satisfied (+70).
  * - T6 complaint, hotline, next Mon (10 March) 09:30, billing: untouched, first-response breach at +31;
  *   the customer's details erased on request (+40).
  * - T7 consultation, hotline, Fri 28 February 12:00: before the reporting window.
@@ -32,6 +33,8 @@ export interface Step {
   readonly at: string;
   readonly actor: Actor;
   readonly event: HandoffEvent;
+  /** The schema version it was written at, when older than today's. */
+  readonly version?: number;
 }
 
 /** Beijing wall-clock time → ISO instant. */
@@ -52,8 +55,8 @@ const director: Actor = { id: 'director-1', role: 'management' };
 
 export function marchHistory(): Step[] {
   const steps: Step[] = [];
-  const add = (ticket: TicketKey, service: Service, at: string, actor: Actor, event: HandoffEvent, privacy = false) =>
-    steps.push({ service, ticket, at, actor, event, ...(privacy ? { privacy } : {}) });
+  const add = (ticket: TicketKey, service: Service, at: string, actor: Actor, event: HandoffEvent, privacy = false, version?: number) =>
+    steps.push({ service, ticket, at, actor, event, ...(privacy ? { privacy } : {}), ...(version ? { version } : {}) });
   const deadlines = (from: string): Deadlines => ({ from, firstResponseDueAt: plus(from, 30), resolutionDueAt: plus(from, 240), policyVersion: 'p-then' });
   const customer = (key: TicketKey) => sealedCustomer({ name: `Customer ${key}`, phone: `+86 139 0000 00${key.slice(1).padStart(2, '0')}` });
 
@@ -112,7 +115,8 @@ export function marchHistory(): Step[] {
         deadlines: deadlines(from),
       },
     });
-  const result = (key: TicketKey, at: string, who: Actor, round: number, complaint: boolean) =>
+  /** A complaint's result names its cause; without one it is a v1 result, written before causes were asked. */
+  const result = (key: TicketKey, at: string, who: Actor, round: number, complaint: boolean, cause?: string) =>
     add(key, 'routing', at, who, {
       type: 'ResultReported',
       data: {
@@ -122,8 +126,9 @@ export function marchHistory(): Step[] {
         summary: `Result ${round} for ${key}`,
         complaint,
         ...(complaint ? { apology: 'We are sorry.', correctiveAction: 'Checked daily from now on.' } : {}),
+        ...(cause ? { cause } : {}),
       },
-    });
+    }, false, complaint && !cause ? 1 : undefined);
   const confirmation = (key: TicketKey, at: string, round: number, department?: string) =>
     add(key, 'followup', at, followup, {
       type: 'ConfirmationRequested',
@@ -153,14 +158,14 @@ export function marchHistory(): Step[] {
   add('T2', 'routing', plus(t2, 5), ana, { type: 'HandlerAssigned', data: { department: 'billing', handlerId: 'h-ana', method: 'claim', reason: 'claimed' } });
   add('T2', 'routing', plus(t2, 31), routing, { type: 'DeadlineBreached', data: { deadline: 'first_response', round: 1, department: 'billing', dueAt: plus(t2, 30) } });
   add('T2', 'routing', plus(t2, 45), ana, { type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'Asking the bank.', firstResponse: true } });
-  result('T2', plus(t2, 150), ana, 1, true);
+  result('T2', plus(t2, 150), ana, 1, true, 'billing_error');
   confirmation('T2', plus(t2, 150), 1, 'billing');
   add('T2', 'followup', plus(t2, 160), agent('agent-b'), { type: 'CustomerObjected', data: { round: 1, resolvedBy: 'department', department: 'billing', objection: 'Still charged twice.' } });
   add('T2', 'routing', plus(t2, 160), routing, {
     type: 'TicketReopened',
     data: { round: 2, department: 'billing', handlerId: 'h-ana', objection: 'Still charged twice.', deadlines: deadlines(plus(t2, 160)) },
   });
-  result('T2', plus(t2, 180), ana, 2, true);
+  result('T2', plus(t2, 180), ana, 2, true, 'billing_error');
   confirmation('T2', plus(t2, 180), 2, 'billing');
   satisfied('T2', plus(t2, 190), agent('agent-b'), 2);
 
@@ -230,7 +235,7 @@ export function recordedMarchHistory(ids: Readonly<Record<TicketKey, string>>): 
     return {
       eventId: `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`,
       type: step.event.type,
-      schemaVersion: 1,
+      schemaVersion: step.version ?? schemaVersionOf(step.event.type),
       streamId,
       streamPosition,
       globalPosition: String(index + 1),

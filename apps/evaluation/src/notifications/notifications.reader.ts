@@ -34,7 +34,10 @@ export class NotificationsReader {
       LEFT JOIN notification_marks m ON m.person_id = $1
       WHERE n.actor_id <> $1
         AND (n.recipient = 'person:' || $1
-          OR ($2::text IS NOT NULL AND n.recipient = 'department:' || $2)
+          OR ($2::text IS NOT NULL AND n.recipient = 'department:' || $2
+              -- Told by name already (an update request to the department and its handler): one row, not two.
+              -- A person's row of an event has the id <event>/person:<id> (notifications.ts), found by the primary key.
+              AND NOT EXISTS (SELECT 1 FROM person_notifications p WHERE p.notification_id = n.event_id || '/person:' || $1))
           OR (n.recipient = 'ticket-cs' AND $3 = 'cs' AND (a.agent_id = $1 OR a.agent_id IS NULL)))`;
     const params = [actor.id, actor.department ?? null, actor.role];
     const rows: Row[] = await this.dataSource.query(

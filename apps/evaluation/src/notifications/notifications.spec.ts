@@ -24,6 +24,18 @@ describe('who is told of what', () => {
     ]);
   });
 
+  it('tells the responsible handler and the department of management’s request for an update, and the asker of its answer', () => {
+    const asked = notificationsOf(event('UpdateRequested', { requestId: 'r', department: 'billing', handlerId: 'billing-wu', requestedBy: 'director-1', message: 'Where is the refund?' }, 'director-1'));
+    expect(asked.map((note) => [note.recipient, note.kind, note.excerpt])).toEqual([
+      ['person:billing-wu', 'update_requested', 'Where is the refund?'],
+      ['department:billing', 'update_requested', 'Where is the refund?'],
+    ]);
+    expect(notificationsOf(event('UpdateRequested', { requestId: 'r', department: 'billing', requestedBy: 'director-1', message: 'Who has it?' }, 'director-1')).map((note) => note.recipient)).toEqual(['department:billing']);
+    const answered = notificationsOf(event('ProgressReported', { note: 'Refund tomorrow.', answersUpdateRequest: { requestId: 'r', requestedBy: 'director-1' } }, 'billing-wu'));
+    expect(answered.map((note) => [note.recipient, note.kind, note.excerpt])).toEqual([['person:director-1', 'update_given', 'Refund tomorrow.']]);
+    expect(notificationsOf(event('ProgressReported', { note: 'Still checking.' }, 'billing-wu'))).toEqual([]);
+  });
+
   it('shortens a long note to a recognisable excerpt on one line', () => {
     const [note] = notificationsOf(event('NoteAdded', { text: `first line\n${'x'.repeat(300)}`, mentions: { people: ['a'], departments: [] } }));
     expect(note.excerpt).toHaveLength(140);

@@ -32,7 +32,7 @@ export interface PersonNotification {
 }
 
 /** The event types that notify anyone, or tell who the CS agent of a ticket is. */
-export const NOTIFYING_TYPES = ['NoteAdded', 'HandlerAssigned', 'ConfirmationRequested', 'ContactRecorded', 'AnsweredAtFirstContact'] as const;
+export const NOTIFYING_TYPES = ['NoteAdded', 'HandlerAssigned', 'ConfirmationRequested', 'ContactRecorded', 'AnsweredAtFirstContact', 'UpdateRequested', 'ProgressReported'] as const;
 
 const EXCERPT_LENGTH = 140;
 
@@ -66,6 +66,18 @@ export function notificationsOf(event: NotificationSource): PersonNotification[]
     }
     case 'ConfirmationRequested':
       return [make('ticket-cs', 'result_arrived', data.resultSummary)];
+    case 'UpdateRequested': {
+      // The department hears of it, and its responsible handler by name (the reader shows them one row).
+      const department = typeof data.department === 'string' ? [make(`department:${data.department}`, 'update_requested', data.message)] : [];
+      const handler = typeof data.handlerId === 'string' && data.handlerId !== event.actorId ? [make(`person:${data.handlerId}`, 'update_requested', data.message)] : [];
+      return [...handler, ...department];
+    }
+    case 'ProgressReported': {
+      // Only a note that answers management's request tells anyone: the person who asked.
+      const answers = data.answersUpdateRequest as { requestedBy?: unknown } | undefined;
+      if (typeof answers?.requestedBy !== 'string' || answers.requestedBy === event.actorId) return [];
+      return [make(`person:${answers.requestedBy}`, 'update_given', data.note)];
+    }
     default:
       return [];
   }

@@ -33,7 +33,7 @@ describe('a ticket as a service record', () => {
   });
 
   it('names who did the work: CS agents by their role on any step, handlers per department, the agents of the figures', () => {
-    expect(record('T2')).toMatchObject({ csAgents: ['agent-b'], handlersByDepartment: { billing: ['h-ana'] }, agents: ['agent-b', 'h-ana'], cause: 'billing_keywords' });
+    expect(record('T2')).toMatchObject({ csAgents: ['agent-b'], handlersByDepartment: { billing: ['h-ana'] }, agents: ['agent-b', 'h-ana'], cause: 'billing_error' });
     expect(record('T4')).toMatchObject({ csAgents: ['agent-a'], handlersByDepartment: { product: ['h-bo'] }, agents: ['agent-a'] });
     expect(record('T6')).toMatchObject({ csAgents: [], agents: [], resolvingDepartment: null });
   });

@@ -1,4 +1,5 @@
 import {
+  UNCLASSIFIED_CAUSE,
   inTimelineOrder,
   serviceOfStream,
   type Channel,
@@ -27,7 +28,10 @@ export interface ServiceRecord {
   readonly category: string | null;
   readonly priority: Priority | null;
   readonly complaint: boolean;
-  /** The classification rule that recognised the category (what the contact is about), e.g. `late_delivery`. */
+  /**
+   * A complaint's cause as its latest result named it (a code of the complaint cause taxonomy),
+   * `unclassified` for a result from before causes were asked; null without a result or for other tickets.
+   */
   readonly cause: string | null;
   /** CS agents who worked on it: anyone acting in the `cs` role (recorded, answered, handed over, confirmed). */
   readonly csAgents: readonly string[];
@@ -123,7 +127,6 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'TicketClassified':
         category = event.data.category;
         priority = event.data.priority;
-        cause = event.data.matched.category;
         break;
       case 'TicketHandedOver':
         category ??= event.data.category;
@@ -178,6 +181,11 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
         assigned = true;
         handlerOf(event.data.department, event.data.handlerId);
         break;
+      // Management holding the ticket works it as its responsible holder would.
+      case 'TicketTakenOver':
+        assigned = true;
+        handlerOf(event.data.department, event.data.holderId);
+        break;
       case 'TransferAccepted':
         for (const round of rounds.values()) if (round.resultAt === null) round.department = event.data.toDepartment;
         break;
@@ -191,6 +199,8 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
         handled ||= assigned;
         solved = !event.data.complaint || Boolean(event.data.correctiveAction);
         correctiveActionGiven ||= Boolean(event.data.correctiveAction);
+        // Read raw from the timeline or a store, a v1 result has no cause: it was never asked for.
+        if (event.data.complaint) cause = event.data.cause ?? UNCLASSIFIED_CAUSE;
         resolvingDepartment = event.data.department;
         resultHandlers.add(event.data.handlerId);
         roundHandlers.set(event.data.round, event.data.handlerId);
@@ -224,6 +234,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'TransferRequested':
       case 'TransferRefused':
       case 'TicketEscalated':
+      case 'UpdateRequested':
       case 'HandlingClosed':
       case 'ConfirmationRequested':
       case 'ContactAttemptFailed':

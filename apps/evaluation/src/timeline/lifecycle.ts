@@ -162,6 +162,9 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
       case 'TransferRequested':
       case 'TransferRefused':
       case 'HandlingClosed':
+      // Management holding a ticket or asking after it changes none of its clocks.
+      case 'TicketTakenOver':
+      case 'UpdateRequested':
       case 'ConfirmationRequested':
       case 'CustomerConfirmedSatisfaction':
       case 'CustomerObjected':

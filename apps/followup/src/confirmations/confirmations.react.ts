@@ -78,6 +78,8 @@ export function react(
     case 'TicketReopened':
     case 'DeadlineBreached':
     case 'TicketEscalated':
+    case 'TicketTakenOver':
+    case 'UpdateRequested':
     case 'HandlingClosed':
       return [];
     default:

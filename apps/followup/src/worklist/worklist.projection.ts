@@ -193,6 +193,8 @@ function changesFor(row: WorklistRow, event: WorklistEvent): Partial<WorklistRow
     case 'TransferAccepted':
     case 'TransferRefused':
     case 'TicketReopened':
+    case 'TicketTakenOver':
+    case 'UpdateRequested':
       return {};
     default:
       return assertNever(event);

@@ -93,6 +93,10 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
       return { ...entry, ...stamp, managementInvolved: true };
     case 'HandlerAssigned':
       return working ? { ...entry, ...stamp, status: 'in_progress', handlerId: event.data.handlerId, assignedAt: at } : { ...entry, ...stamp };
+    case 'TicketTakenOver':
+      return working ? { ...entry, ...stamp, status: 'in_progress', handlerId: event.data.holderId, assignedAt: at } : { ...entry, ...stamp };
+    case 'UpdateRequested':
+      return { ...entry, ...stamp };
     case 'TransferRequested':
       return { ...entry, ...stamp, pendingTransferTo: event.data.toDepartment, pendingTransferReason: event.data.reason };
     case 'TransferAccepted':

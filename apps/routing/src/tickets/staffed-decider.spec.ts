@@ -1,4 +1,4 @@
-import { DomainError, type Actor, type RoutingEvent } from '@handoff/contracts';
+import { DEFAULT_COMPLAINT_CAUSES, DomainError, type Actor, type RoutingEvent } from '@handoff/contracts';
 import type { Organisation } from '../organisation/organisation';
 import { staffedDecider } from './staffed-decider';
 import { evolve, initialState, ticketsDecider, type RoutingCommand } from './tickets.decider';
@@ -14,6 +14,7 @@ const decider = staffedDecider(
     rules: { rules: [], defaultDepartment: 'billing' },
     deadlinesFor: ({ from }) => ({ firstResponseDueAt: from, resolutionDueAt: from, policyVersion: 'v1' }),
     escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
+    complaintCauses: DEFAULT_COMPLAINT_CAUSES,
   }),
   organisation,
 );

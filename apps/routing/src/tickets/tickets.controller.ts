@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { freeText, parseOrThrow, type Actor, type DeadlineCounting, type Deadlines, type RoutingTicket } from '@handoff/contracts';
+import { freeText, newId, parseOrThrow, type Actor, type DeadlineCounting, type Deadlines, type RoutingTicket } from '@handoff/contracts';
 import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
@@ -12,9 +12,17 @@ const text = (max: number) => freeText(max);
 const nothingSchema = z.strictObject({});
 const assignSchema = z.strictObject({ handlerId: text(64), reason: text(1000).optional() });
 const progressSchema = z.strictObject({ note: text(4000) });
-const resultSchema = z.strictObject({ summary: text(4000), apology: text(4000).optional(), correctiveAction: text(4000).optional() });
+// The cause is checked against the taxonomy by the decider, which knows whether the ticket is a complaint.
+const resultSchema = z.strictObject({
+  summary: text(4000),
+  apology: text(4000).optional(),
+  correctiveAction: text(4000).optional(),
+  cause: text(64).optional(),
+});
 const transferSchema = z.strictObject({ toDepartment: text(64), reason: text(1000) });
 const refuseSchema = z.strictObject({ reason: text(1000) });
+const takeOverSchema = z.strictObject({ reason: text(1000) });
+const updateRequestSchema = z.strictObject({ message: text(2000) });
 
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 
@@ -66,6 +74,7 @@ export class TicketsController {
       escalations: ticket.escalations,
       managementInvolved: ticket.managementInvolved,
       pendingTransfer: ticket.pendingTransfer ?? null,
+      pendingUpdateRequest: ticket.pendingUpdateRequest ?? null,
       outcome: state.status === 'closed' ? state.outcome : null,
       version,
     };
@@ -121,7 +130,8 @@ export class TicketsController {
   @Allow(...DEPARTMENT_AND_MANAGEMENT)
   @ApiOperation({
     summary:
-      'Report the result to CS (not to the customer). A complaint’s result must carry an apology and a corrective action. ' +
+      'Report the result to CS (not to the customer). A complaint’s result must carry an apology, a corrective action and its `cause`, ' +
+      'a code of the complaint cause taxonomy (GET /v1/complaint-causes); other tickets take no cause. ' +
       'On a claimed ticket: its responsible handler, or the department’s manager or management for them (the result stays credited to the handler).',
   })
   @ApiBody({ schema: asJsonSchema(resultSchema) })
@@ -176,6 +186,45 @@ export class TicketsController {
       metadata: commandMetadata(actor, requestId, reason),
     });
     return summary(ticketId, state);
+  }
+
+  @Post(':ticketId/take-over')
+  @HttpCode(200)
+  @Allow('management')
+  @ApiOperation({
+    summary:
+      'Management takes a ticket in flight into its own hands, saying why: it becomes the responsible holder (its progress and result are its own), ' +
+      'recorded as TicketTakenOver in the handoff ledger and the conversation. The department’s manager may hand it back by naming a handler.',
+  })
+  @ApiBody({ schema: asJsonSchema(takeOverSchema) })
+  @ApiResponse({ status: 412, description: 'Nothing in flight to take over: a result is reported, the ticket is closed, or a transfer waits for an answer.' })
+  async takeOver(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { reason } = parseOrThrow(takeOverSchema, body);
+    const state = await this.tickets.execute(ticketId, { type: 'TakeOverTicket', data: { reason }, metadata: commandMetadata(actor, requestId, reason) });
+    return summary(ticketId, state);
+  }
+
+  @Post(':ticketId/update-requests')
+  @HttpCode(201)
+  @Allow('management')
+  @ApiOperation({
+    summary:
+      'Management asks the department for an update on a ticket in flight. The responsible handler and the department are notified; ' +
+      'the department’s next progress note answers the request (ProgressReported.answersUpdateRequest), and the conversation shows both.',
+  })
+  @ApiBody({ schema: asJsonSchema(updateRequestSchema) })
+  @ApiResponse({ status: 201, description: '`{ ticketId, requestId }`.' })
+  @ApiResponse({ status: 409, description: 'An earlier request is still waiting for the department’s answer.' })
+  @ApiResponse({ status: 412, description: 'Nothing in flight to ask about: a result is reported or the ticket is closed.' })
+  async requestUpdate(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { message } = parseOrThrow(updateRequestSchema, body);
+    const state = await this.tickets.execute(ticketId, {
+      type: 'RequestUpdate',
+      data: { requestId: newId(), message },
+      metadata: commandMetadata(actor, requestId),
+    });
+    // A repeated request (same request id) asks nothing new and answers with the request it made the first time.
+    return { ticketId, requestId: state.ticket.pendingUpdateRequest?.requestId ?? null };
   }
 }
 

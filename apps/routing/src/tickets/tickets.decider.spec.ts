@@ -33,6 +33,12 @@ const policy: RoutingPolicy = {
     policyVersion: 'test-v1',
   }),
   escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
+  complaintCauses: {
+    causes: [
+      { code: 'billing_error', label: { en: 'Billing error', 'zh-CN': '计费错误' } },
+      { code: 'response_speed', label: { en: 'Response speed', 'zh-CN': '响应速度' } },
+    ],
+  },
 };
 
 const deadlinesFrom = (minutes: number, resolutionMinutes = 1440): Deadlines => ({
@@ -425,7 +431,7 @@ describe('ReportProgress', () => {
 });
 
 describe('ReportResult', () => {
-  const result = (data: { summary: string; apology?: string; correctiveAction?: string }, actor: Actor = ana) =>
+  const result = (data: { summary: string; apology?: string; correctiveAction?: string; cause?: string }, actor: Actor = ana) =>
     command('ReportResult', data, actor);
 
   it('given a claimed ticket, then the result goes to CS', () => {
@@ -442,18 +448,33 @@ describe('ReportResult', () => {
 
   it('given a complaint, then the result requires an apology and a corrective action, each named', () => {
     const history = [routedComplaint, managementOnComplaint, claimedByAna];
-    given(...history).when(result({ summary: 'Refunded.' })).thenThrows('VALIDATION_FAILED', ['apology', 'correctiveAction']);
+    given(...history).when(result({ summary: 'Refunded.', cause: 'billing_error' })).thenThrows('VALIDATION_FAILED', ['apology', 'correctiveAction']);
     given(...history)
-      .when(result({ summary: 'Refunded.', apology: 'We are sorry.' }))
+      .when(result({ summary: 'Refunded.', apology: 'We are sorry.', cause: 'billing_error' }))
       .thenThrows('VALIDATION_FAILED', ['correctiveAction']);
     given(...history)
-      .when(result({ summary: 'Refunded.', apology: ' ', correctiveAction: 'Daily reconciliation of card charges.' }))
+      .when(result({ summary: 'Refunded.', apology: ' ', correctiveAction: 'Daily reconciliation of card charges.', cause: 'billing_error' }))
       .thenThrows('VALIDATION_FAILED', ['apology']);
   });
 
-  it('given a complaint with both remedies, then they are recorded with the result', () => {
+  it("given a complaint, then its cause is required from the taxonomy, and the refusal lists the taxonomy's codes", () => {
+    const history = [routedComplaint, managementOnComplaint, claimedByAna];
+    const remedies = { summary: 'Refunded.', apology: 'We are sorry.', correctiveAction: 'Daily reconciliation of card charges.' };
+    for (const cause of [undefined, ' ', 'rude_staff']) {
+      const refusal = given(...history)
+        .when(result({ ...remedies, ...(cause !== undefined && { cause }) }))
+        .thenThrows('VALIDATION_FAILED', ['cause']);
+      expect((refusal.details?.errors as { issue: unknown }[])[0].issue).toEqual({ code: 'invalid_value', values: ['billing_error', 'response_speed'] });
+    }
+  });
+
+  it('given a ticket that is not a complaint, then a cause is refused: it is asked only for complaints', () => {
+    given(routed, claimedByAna).when(result({ summary: 'Done', cause: 'billing_error' })).thenThrows('VALIDATION_FAILED', ['cause']);
+  });
+
+  it('given a complaint with both remedies and its cause, then they are recorded with the result', () => {
     given(routedComplaint, managementOnComplaint, claimedByAna)
-      .when(result({ summary: 'Refunded.', apology: 'We are sorry.', correctiveAction: 'Daily reconciliation of card charges.' }))
+      .when(result({ summary: 'Refunded.', apology: 'We are sorry.', correctiveAction: 'Daily reconciliation of card charges.', cause: ' billing_error ' }))
       .then([
         {
           type: 'ResultReported',
@@ -465,6 +486,7 @@ describe('ReportResult', () => {
             complaint: true,
             apology: 'We are sorry.',
             correctiveAction: 'Daily reconciliation of card charges.',
+            cause: 'billing_error',
           },
         },
       ]);
@@ -476,6 +498,105 @@ describe('ReportResult', () => {
 
   it('given another department, then it is forbidden', () => {
     given(routed, claimedByAna).when(result({ summary: 'x' }, lou)).thenThrows('FORBIDDEN');
+  });
+});
+
+describe('management on a complaint in flight: TakeOverTicket', () => {
+  const takeOver = (reason: string, actor: Actor = director) => command('TakeOverTicket', { reason }, actor);
+  const inFlight = [routedComplaint, managementOnComplaint, claimedByAna];
+  const takenOver: RoutingEvent = {
+    type: 'TicketTakenOver',
+    data: { department: 'billing', round: 1, holderId: 'd-zhou', reason: 'The customer threatens to go to the press.', previousHandlerId: 'h-ana' },
+  };
+
+  it('given a claimed complaint, then management becomes the responsible holder, with why, naming the handler it took it from', () => {
+    given(...inFlight).when(takeOver(' The customer threatens to go to the press. ')).then([takenOver]);
+  });
+
+  it('given a complaint nobody claimed yet, then management takes it without a previous handler', () => {
+    given(routedComplaint, managementOnComplaint)
+      .when(takeOver('Nobody picked it up.'))
+      .then([{ type: 'TicketTakenOver', data: { department: 'billing', round: 1, holderId: 'd-zhou', reason: 'Nobody picked it up.' } }]);
+  });
+
+  it('given management holding it, then its progress and result are its own (no one acted for), and the former handler is refused', () => {
+    given(...inFlight, takenOver)
+      .when(command('ReportProgress', { note: 'I called the customer myself.' }, director))
+      .then([{ type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'I called the customer myself.', firstResponse: true } }]);
+    given(...inFlight, takenOver).when(command('ReportProgress', { note: 'still mine?' }, ana)).thenThrows('FORBIDDEN');
+  });
+
+  it('given management holding it, then taking it again changes nothing; the department manager may hand it back, saying why', () => {
+    given(...inFlight, takenOver).when(takeOver('again')).then([]);
+    given(...inFlight, takenOver)
+      .when(command('AssignHandler', { mode: 'manager', handlerId: 'h-bo', reason: 'Management asked Bo to finish it.' }, billingManager))
+      .then([
+        {
+          type: 'HandlerAssigned',
+          data: { department: 'billing', handlerId: 'h-bo', method: 'manager', reason: 'Management asked Bo to finish it.', previousHandlerId: 'd-zhou' },
+        },
+      ]);
+  });
+
+  it('given no reason, then it is refused naming reason', () => {
+    given(...inFlight).when(takeOver('  ')).thenThrows('VALIDATION_FAILED', ['reason']);
+  });
+
+  it('given anyone but management, then it is forbidden', () => {
+    for (const actor of [ana, billingManager, csAgent, inspector, auditor]) given(...inFlight).when(takeOver('mine', actor)).thenThrows('FORBIDDEN');
+  });
+
+  it('given a result reported or a transfer waiting, then there is nothing in flight to take over', () => {
+    given(...inFlight, resultRound(1)).when(takeOver('late')).thenThrows('PRECONDITION_FAILED');
+    given(...inFlight, transferToLogistics).when(takeOver('while passing')).thenThrows('PRECONDITION_FAILED');
+  });
+});
+
+describe('management on a complaint in flight: RequestUpdate', () => {
+  const ask = (message: string, requestId = 'req-1', actor: Actor = director) => command('RequestUpdate', { requestId, message }, actor);
+  const inFlight = [routedComplaint, managementOnComplaint, claimedByAna];
+  const requested: RoutingEvent = {
+    type: 'UpdateRequested',
+    data: { requestId: 'req-1', round: 1, department: 'billing', requestedBy: 'd-zhou', handlerId: 'h-ana', message: 'Where is the refund?' },
+  };
+
+  it('given a claimed complaint, then the request names the department and its responsible handler', () => {
+    given(...inFlight).when(ask(' Where is the refund? ')).then([requested]);
+  });
+
+  it('given the department has no handler yet, then the department is asked', () => {
+    given(routedComplaint, managementOnComplaint)
+      .when(ask('Who has this?'))
+      .then([{ type: 'UpdateRequested', data: { requestId: 'req-1', round: 1, department: 'billing', requestedBy: 'd-zhou', message: 'Who has this?' } }]);
+  });
+
+  it("given a request, then the department's next progress note answers it, and the one after does not", () => {
+    const answer: RoutingEvent = {
+      type: 'ProgressReported',
+      data: { round: 1, department: 'billing', note: 'The bank confirmed; refund tomorrow.', firstResponse: true, answersUpdateRequest: { requestId: 'req-1', requestedBy: 'd-zhou' } },
+    };
+    given(...inFlight, requested).when(command('ReportProgress', { note: 'The bank confirmed; refund tomorrow.' }, ana)).then([answer]);
+    given(...inFlight, requested, answer)
+      .when(command('ReportProgress', { note: 'Refunded.' }, ana))
+      .then([{ type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'Refunded.', firstResponse: false } }]);
+    given(...inFlight, requested, answer).when(ask('And now?', 'req-2')).then([{ ...requested, data: { ...requested.data, requestId: 'req-2', message: 'And now?' } } as RoutingEvent]);
+  });
+
+  it('given a request not answered yet, then the same request again changes nothing and another one waits for the answer', () => {
+    given(...inFlight, requested).when(ask('Where is the refund?')).then([]);
+    given(...inFlight, requested).when(ask('Hello?', 'req-2')).thenThrows('CONFLICT');
+  });
+
+  it('given no message, then it is refused naming message', () => {
+    given(...inFlight).when(ask(' ')).thenThrows('VALIDATION_FAILED', ['message']);
+  });
+
+  it('given anyone but management, then it is forbidden', () => {
+    for (const actor of [ana, billingManager, csAgent, inspector, auditor]) given(...inFlight).when(ask('?', 'req-1', actor)).thenThrows('FORBIDDEN');
+  });
+
+  it('given a result reported, then there is nothing in flight to ask about', () => {
+    given(...inFlight, resultRound(1)).when(ask('?')).thenThrows('PRECONDITION_FAILED');
   });
 });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  type ComplaintCauseTaxonomy,
+  causeCodesOf,
   type Category,
   type Channel,
   type CloseOutcome,
@@ -33,6 +35,10 @@ import { type RoutingRules, chooseDepartment } from './routing-rules';
  * result, passing it on). The department's manager or management may step in; the event then
  * names the handler they acted for (`onBehalfOf`), and a result stays credited to that handler.
  * Another handler of the department is refused: the manager reassigns it, saying why.
+ *
+ * Management on a complaint in flight: it may take the ticket over (it becomes the responsible
+ * holder, saying why) or ask the department for an update; the department's next progress note
+ * answers the request.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -78,6 +84,8 @@ export interface RoutingPolicy {
   readonly rules: RoutingRules;
   readonly deadlinesFor: DeadlinesFor;
   readonly escalation: EscalationPolicy;
+  /** The causes a department chooses from when it reports a complaint's result. */
+  readonly complaintCauses: ComplaintCauseTaxonomy;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,7 +116,13 @@ export type RefuseTransfer = Command<'RefuseTransfer', { readonly reason: string
 export type ReportProgress = Command<'ReportProgress', { readonly note: string }>;
 export type ReportResult = Command<
   'ReportResult',
-  { readonly summary: string; readonly apology?: string; readonly correctiveAction?: string }
+  {
+    readonly summary: string;
+    readonly apology?: string;
+    readonly correctiveAction?: string;
+    /** A complaint's cause, a code of the taxonomy; refused on any other ticket. */
+    readonly cause?: string;
+  }
 >;
 export type ReopenTicket = Command<
   'ReopenTicket',
@@ -125,6 +139,8 @@ export type ReopenTicket = Command<
 export type EscalateToManagement = Command<'EscalateToManagement', { readonly round: number; readonly objection: string }>;
 export type CheckDeadlines = Command<'CheckDeadlines', Record<string, never>>;
 export type CloseHandling = Command<'CloseHandling', { readonly outcome: CloseOutcome }>;
+export type TakeOverTicket = Command<'TakeOverTicket', { readonly reason: string }>;
+export type RequestUpdate = Command<'RequestUpdate', { readonly requestId: string; readonly message: string }>;
 
 export type RoutingCommand =
   | RouteTicket
@@ -138,7 +154,9 @@ export type RoutingCommand =
   | ReopenTicket
   | EscalateToManagement
   | CheckDeadlines
-  | CloseHandling;
+  | CloseHandling
+  | TakeOverTicket
+  | RequestUpdate;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -161,6 +179,8 @@ export interface RoutedTicket {
   readonly escalations: Readonly<Record<DeadlineKind, EscalationStage>>;
   readonly managementInvolved: boolean;
   readonly pendingTransfer?: { readonly toDepartment: Department; readonly reason: string };
+  /** Management's request for an update that no progress note has answered yet. */
+  readonly pendingUpdateRequest?: { readonly requestId: string; readonly requestedBy: string };
 }
 
 export type RoutingState =
@@ -201,7 +221,7 @@ export function decide(command: RoutingCommand, state: RoutingState, policy: Rou
     case 'ReportProgress':
       return reportProgress(command, state);
     case 'ReportResult':
-      return reportResult(command, state);
+      return reportResult(command, state, policy);
     case 'ReopenTicket':
       return reopenTicket(command, state, policy);
     case 'EscalateToManagement':
@@ -210,6 +230,10 @@ export function decide(command: RoutingCommand, state: RoutingState, policy: Rou
       return checkDeadlines(command, state, policy);
     case 'CloseHandling':
       return closeHandling(command, state);
+    case 'TakeOverTicket':
+      return takeOverTicket(command, state);
+    case 'RequestUpdate':
+      return requestUpdate(command, state);
     default:
       return assertNever(command);
   }
@@ -357,15 +381,23 @@ function reportProgress(command: ReportProgress, state: RoutingState): readonly 
   const acting = ownership(command, routed, 'report progress on');
   const note = required('note', command.data.note);
   const { ticket } = routed;
+  const answers = ticket.pendingUpdateRequest;
   return [
     {
       type: 'ProgressReported',
-      data: { round: ticket.round, department: ticket.department, note, firstResponse: !ticket.respondedThisRound, ...acting },
+      data: {
+        round: ticket.round,
+        department: ticket.department,
+        note,
+        firstResponse: !ticket.respondedThisRound,
+        ...acting,
+        ...(answers && { answersUpdateRequest: answers }),
+      },
     },
   ];
 }
 
-function reportResult(command: ReportResult, state: RoutingState): readonly RoutingEvent[] {
+function reportResult(command: ReportResult, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
   permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
   const routed = existing(state);
   permitDepartment(command, routed.ticket.department);
@@ -393,6 +425,17 @@ function reportResult(command: ReportResult, state: RoutingState): readonly Rout
   if (correctiveAction.length > MAX_TEXT) {
     errors.push({ field: 'correctiveAction', message: `must be at most ${MAX_TEXT} characters` });
   }
+  const cause = command.data.cause?.trim() ?? '';
+  const causes = causeCodesOf(policy.complaintCauses);
+  if (ticket.complaint && !causes.includes(cause)) {
+    // The codes are listed whether it was left out or unknown: the department chooses from them.
+    errors.push({
+      field: 'cause',
+      message: `${cause ? `${cause} is not a complaint cause` : "a complaint's result must name its cause"}: one of ${causes.join(', ')}`,
+      issue: { code: 'invalid_value', values: causes },
+    });
+  }
+  if (!ticket.complaint && cause) errors.push({ field: 'cause', message: 'is asked only for a complaint' });
   if (errors.length > 0) throw invalid(errors);
   return [
     {
@@ -405,6 +448,7 @@ function reportResult(command: ReportResult, state: RoutingState): readonly Rout
         complaint: ticket.complaint,
         ...(apology ? { apology } : {}),
         ...(correctiveAction ? { correctiveAction } : {}),
+        ...(ticket.complaint ? { cause } : {}),
         ...acting,
       },
     },
@@ -517,6 +561,58 @@ function closeHandling(command: CloseHandling, state: RoutingState): readonly Ro
   // A ticket answered at first contact never reached routing; a repeated close changes nothing.
   if (state.status === 'unrouted' || state.status === 'closed') return [];
   return [{ type: 'HandlingClosed', data: { outcome: command.data.outcome, round: state.ticket.round } }];
+}
+
+function takeOverTicket(command: TakeOverTicket, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, ['management']);
+  const routed = existing(state);
+  const handling = handlingOrRefuse(routed, 'taken over');
+  const reason = required('reason', command.data.reason);
+  const holderId = command.metadata.actor.id;
+  if (handling.status === 'in_progress' && handling.handlerId === holderId) return [];
+  if (handling.ticket.pendingTransfer) {
+    throw new DomainError('PRECONDITION_FAILED', `a transfer to ${handling.ticket.pendingTransfer.toDepartment} is waiting for an answer`);
+  }
+  return [
+    {
+      type: 'TicketTakenOver',
+      data: {
+        department: handling.ticket.department,
+        round: handling.ticket.round,
+        holderId,
+        reason,
+        ...(handling.status === 'in_progress' && { previousHandlerId: handling.handlerId }),
+      },
+    },
+  ];
+}
+
+function requestUpdate(command: RequestUpdate, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, ['management']);
+  const routed = existing(state);
+  const handling = handlingOrRefuse(routed, 'asked for an update');
+  const message = required('message', command.data.message);
+  const pending = handling.ticket.pendingUpdateRequest;
+  if (pending?.requestId === command.data.requestId) return [];
+  // One question at a time: the department answers with its next progress note, which answers one request.
+  if (pending) {
+    throw new DomainError('CONFLICT', `${pending.requestedBy} already asked for an update that the department has not answered yet`, {
+      requestId: pending.requestId,
+    });
+  }
+  return [
+    {
+      type: 'UpdateRequested',
+      data: {
+        requestId: command.data.requestId,
+        round: handling.ticket.round,
+        department: handling.ticket.department,
+        requestedBy: command.metadata.actor.id,
+        ...(handling.status === 'in_progress' && { handlerId: handling.handlerId }),
+        message,
+      },
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -665,7 +761,16 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
     case 'TransferRefused':
       return withTicket(state, withoutPendingTransfer);
     case 'ProgressReported':
-      return withTicket(state, (ticket) => ({ ...ticket, respondedThisRound: true }));
+      return withTicket(state, (ticket) => ({ ...withoutPendingUpdateRequest(ticket), respondedThisRound: true }));
+    case 'TicketTakenOver':
+      return state.status === 'awaiting_handler' || state.status === 'in_progress'
+        ? { status: 'in_progress', ticket: state.ticket, handlerId: event.data.holderId }
+        : state;
+    case 'UpdateRequested':
+      return withTicket(state, (ticket) => ({
+        ...ticket,
+        pendingUpdateRequest: { requestId: event.data.requestId, requestedBy: event.data.requestedBy },
+      }));
     case 'ResultReported':
       return state.status === 'in_progress'
         ? { status: 'result_reported', ticket: { ...state.ticket, respondedThisRound: true }, handlerId: state.handlerId }
@@ -714,6 +819,11 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
 
 function withTicket(state: RoutingState, change: (ticket: RoutedTicket) => RoutedTicket): RoutingState {
   return state.status === 'unrouted' ? state : { ...state, ticket: change(state.ticket) };
+}
+
+function withoutPendingUpdateRequest(ticket: RoutedTicket): RoutedTicket {
+  const { pendingUpdateRequest: _answered, ...rest } = ticket;
+  return rest;
 }
 
 function withoutPendingTransfer(ticket: RoutedTicket): RoutedTicket {

@@ -9,7 +9,7 @@ import { useSubmit } from '../use-submit';
 import { AttachButton, AttachmentList, mayAttach } from './attachments';
 import './conversation.css';
 
-const WORD_ORDER: readonly (keyof ConversationWords)[] = ['subject', 'description', 'answer', 'note', 'reason', 'summary', 'apology', 'correctiveAction', 'objection'];
+const WORD_ORDER: readonly (keyof ConversationWords)[] = ['subject', 'description', 'answer', 'request', 'inAnswerTo', 'note', 'reason', 'summary', 'apology', 'correctiveAction', 'objection'];
 
 
 /** Roles whose work is on the ticket; QA and auditors read the conversation only (as the service decides). */

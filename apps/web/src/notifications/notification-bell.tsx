@@ -11,9 +11,11 @@ import './notifications.css';
 const REFRESH_MS = 5000;
 
 /** Where a ticket opens for each role: the screen on which that person works it. */
-function ticketLink(role: string, department: string | undefined, ticketId: string): string {
+function ticketLink(role: string, department: string | undefined, ticketId: string, kind: string): string {
   if (role === 'cs') return href('cs', 'worklist', ticketId);
   if ((role === 'department_handler' || role === 'department_manager') && department) return href('department', department, 'ticket', ticketId);
+  // The department's answer to management's question: back to the complaint management is acting on.
+  if (role === 'management' && kind === 'update_given') return href('management', 'complaints', ticketId);
   return href('auditor', ticketId, 'conversation');
 }
 
@@ -89,7 +91,7 @@ export function NotificationBell() {
               const kind = item.kind === 'mentioned' && item.via === 'department' ? 'mentionedDepartment' : item.kind;
               return (
                 <li key={item.notificationId} className={item.unread ? 'notification-bell__item notification-bell__item--unread' : 'notification-bell__item'} data-kind={item.kind}>
-                  <a href={ticketLink(actor.role, actor.department, item.ticketId)} onClick={() => setOpen(false)} aria-label={t('open', { ticket })}>
+                  <a href={ticketLink(actor.role, actor.department, item.ticketId, item.kind)} onClick={() => setOpen(false)} aria-label={t('open', { ticket })}>
                     <strong>{t(`kinds.${kind}`, { actor: item.actorId, ticket })}</strong>
                   </a>
                   {item.excerpt && <span className="notification-bell__excerpt">{item.excerpt}</span>}

@@ -25,6 +25,10 @@ export interface ConversationWords {
   readonly apology?: string;
   readonly correctiveAction?: string;
   readonly objection?: string;
+  /** Management's question to the department (an update request). */
+  readonly request?: string;
+  /** On the progress note that answers it: the question it answers. */
+  readonly inAnswerTo?: string;
 }
 
 /**
@@ -109,7 +113,7 @@ export interface TicketConversationView {
   readonly entries: readonly ConversationEntry[];
 }
 
-export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived'] as const;
+export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived', 'update_requested', 'update_given'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface NotificationView {

@@ -11,3 +11,4 @@ export * from './routing';
 export * from './audit';
 export * from './conversation';
 export * from './search';
+export * from './complaint-causes';

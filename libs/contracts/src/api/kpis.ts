@@ -153,8 +153,11 @@ export interface ComplaintReport {
   readonly complaints: number;
   /** What the complaints are about: the category they were classified in. */
   readonly byCategory: readonly Share[];
-  /** Why: the classification rule that recognised each (e.g. `slow_response`), `unclassified` when none did. */
-  readonly byCause: readonly Share[];
+  /**
+   * Why: the cause the department named with its result, a code of the complaint cause taxonomy
+   * (`unclassified`: a result from before causes were asked; `not_reported`: no result yet), with its label.
+   */
+  readonly byCause: readonly (Share & { readonly label: { readonly en: string; readonly 'zh-CN': string } })[];
   /** Where the problem was put right: the department of the latest result, `unresolved` without one. */
   readonly byDepartment: readonly Share[];
   /** Complaints whose result carried a corrective action against the same problem happening again. */

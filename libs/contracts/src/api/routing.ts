@@ -104,6 +104,8 @@ export interface RoutingTicket {
   readonly escalations: Readonly<Record<DeadlineKind, EscalationStage>>;
   readonly managementInvolved: boolean;
   readonly pendingTransfer: { readonly toDepartment: Department; readonly reason: string } | null;
+  /** Management's request for an update that the department's next progress note will answer. */
+  readonly pendingUpdateRequest: { readonly requestId: string; readonly requestedBy: string } | null;
   readonly outcome: CloseOutcome | null;
   /** The stream version the state was read at. */
   readonly version: number;

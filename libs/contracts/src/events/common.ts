@@ -3,6 +3,7 @@ import type { Actor, Command, CommandMetadata, DomainEvent } from '../decider';
 import type { RecordedEvent } from '../envelope';
 import { ValidationFailed, fieldErrorsOf } from '../envelope.schema';
 import { storableString } from '../storable-text';
+import { EVENT_UPCASTERS } from './upcasters';
 import { CHANNELS, CLOSE_OUTCOMES, PRIORITIES, RESOLUTIONS, TICKET_TYPES } from '../api/vocabulary';
 
 // ---------------------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ export type RecordedOf<E extends DomainEvent> = E extends DomainEvent<infer Type
  * For a consumer: the event typed by its registry with its data validated, or `undefined` when
  * the type is not one of the registry's (another context's event on a shared topic).
  * Throws `ValidationFailed` when the data does not match; the consumer dead-letters it.
- * Upcast before calling: the schema is the current version's.
+ * An older schema version is upcast first (`EVENT_UPCASTERS`); the schema is the current version's.
  */
 export function typedEventOf<E extends DomainEvent>(
   registry: EventRegistry<E>,
@@ -92,6 +93,8 @@ export function typedEventOf<E extends DomainEvent>(
 ): RecordedOf<E> | undefined {
   if (!Object.prototype.hasOwnProperty.call(registry, event.type)) return undefined;
   const contract = (registry as Record<string, EventContract<unknown>>)[event.type];
+  // An older shape is brought up to date here, so no consumer meets it; a newer one is refused below.
+  if (event.schemaVersion < contract.version) event = EVENT_UPCASTERS.upcast(event);
   if (event.schemaVersion !== contract.version) {
     throw new ValidationFailed([
       { field: 'schemaVersion', message: `${event.type} must be upcast to v${contract.version}, got v${event.schemaVersion}` },

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../envelope';
 import { ValidationFailed } from '../envelope.schema';
 import {
   EVENT_CONTRACTS,
+  EVENT_UPCASTERS,
   FOLLOWUP_EVENTS,
   PRIVACY_EVENTS,
   EVALUATION_EVENTS,
@@ -46,12 +47,13 @@ describe('event contracts', () => {
     expect(Object.keys(EVENT_CONTRACTS).sort()).toEqual([...names].sort());
   });
 
-  it('every event is a PascalCase name (as the envelope requires) at version 1', () => {
+  it('every event is a PascalCase name (as the envelope requires), at the version its upcasters lead to', () => {
     for (const [type, contract] of Object.entries(EVENT_CONTRACTS)) {
       expect(type).toMatch(/^[A-Z][A-Za-z]+$/);
-      expect(contract.version).toBe(1);
-      expect(schemaVersionOf(type as keyof typeof EVENT_CONTRACTS)).toBe(1);
+      expect(contract.version).toBe(EVENT_UPCASTERS.currentVersionOf(type));
+      expect(schemaVersionOf(type as keyof typeof EVENT_CONTRACTS)).toBe(contract.version);
     }
+    expect(schemaVersionOf('ResultReported')).toBe(2);
   });
 
   it('contractOf knows the registered types only', () => {
@@ -106,6 +108,24 @@ describe('typedEventOf', () => {
       typedEventOf(FOLLOWUP_EVENTS, recorded('TicketClosed', { outcome: 'happy', round: 1 }));
     } catch (error) {
       expect((error as ValidationFailed).errors.map((e) => e.field)).toEqual(['data.outcome']);
+    }
+  });
+
+  it('given a ResultReported v1 (before complaint causes), then it is upcast: a complaint is unclassified, another result has no cause', () => {
+    const v1 = { round: 1, department: 'billing', handlerId: 'h-ana', summary: 'Refunded.', apology: 'Sorry.', correctiveAction: 'Daily checks.' };
+    expect(typedEventOf(ROUTING_EVENTS, recorded('ResultReported', { ...v1, complaint: true }, 1))).toMatchObject({ schemaVersion: 2, data: { cause: 'unclassified' } });
+    expect(typedEventOf(ROUTING_EVENTS, recorded('ResultReported', { ...v1, complaint: false }, 1))?.data).not.toHaveProperty('cause');
+  });
+
+  it('given a ResultReported v2, then a complaint without a cause, or another result with one, is refused naming data.cause', () => {
+    const v2 = { round: 1, department: 'billing', handlerId: 'h-ana', summary: 'Refunded.' };
+    for (const data of [{ ...v2, complaint: true }, { ...v2, complaint: false, cause: 'billing_error' }]) {
+      try {
+        typedEventOf(ROUTING_EVENTS, recorded('ResultReported', data, 2));
+        throw new Error('accepted');
+      } catch (error) {
+        expect((error as ValidationFailed).errors.map((e) => e.field)).toEqual(['data.cause']);
+      }
     }
   });
 

@@ -34,3 +34,4 @@ export function contractOf(type: string): EventContract<unknown> | undefined {
     ? (EVENT_CONTRACTS as Record<string, EventContract<unknown>>)[type]
     : undefined;
 }
+export * from './upcasters';

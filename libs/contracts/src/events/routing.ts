@@ -101,6 +101,8 @@ export interface ProgressReportedData {
   readonly firstResponse: boolean;
   /** Set when a manager or management reported for the responsible handler: that handler. */
   readonly onBehalfOf?: string;
+  /** Management's request for an update that this note answers (the first note after it does). */
+  readonly answersUpdateRequest?: { readonly requestId: string; readonly requestedBy: string };
 }
 export type ProgressReported = DomainEvent<'ProgressReported', ProgressReportedData>;
 
@@ -113,6 +115,11 @@ export interface ResultReportedData {
   readonly complaint: boolean;
   readonly apology?: string;
   readonly correctiveAction?: string;
+  /**
+   * A complaint's cause, a code of the complaint cause taxonomy (`unclassified` for a result
+   * reported before causes were asked for). Never on other tickets. Since schema v2.
+   */
+  readonly cause?: string;
   /**
    * Set when a manager or management reported the result for the responsible handler (`handlerId`,
    * who stays credited with it); the actor in the envelope says who did.
@@ -155,6 +162,33 @@ export interface TicketEscalatedData {
 }
 export type TicketEscalated = DomainEvent<'TicketEscalated', TicketEscalatedData>;
 
+/**
+ * Management took a ticket in flight into its own hands: it is the responsible holder from now on
+ * (progress, result and passing it on are its own), in the same department and round.
+ */
+export interface TicketTakenOverData {
+  readonly department: Department;
+  readonly round: number;
+  /** Who holds it now: the person in management who took it. */
+  readonly holderId: string;
+  readonly reason: string;
+  readonly previousHandlerId?: string;
+}
+export type TicketTakenOver = DomainEvent<'TicketTakenOver', TicketTakenOverData>;
+
+/** Management asks the department for an update; the department's next progress note answers it. */
+export interface UpdateRequestedData {
+  readonly requestId: string;
+  readonly round: number;
+  readonly department: Department;
+  /** Who in management asked (the envelope's actor, kept in the data for the answer to name). */
+  readonly requestedBy: string;
+  /** The responsible handler asked, when the ticket has one. */
+  readonly handlerId?: string;
+  readonly message: string;
+}
+export type UpdateRequested = DomainEvent<'UpdateRequested', UpdateRequestedData>;
+
 /** Follow-up closed the ticket; routing stops its clocks and refuses further work. */
 export interface HandlingClosedData {
   readonly outcome: CloseOutcome;
@@ -174,6 +208,8 @@ export type RoutingEvent =
   | TicketReopened
   | DeadlineBreached
   | TicketEscalated
+  | TicketTakenOver
+  | UpdateRequested
   | HandlingClosed;
 
 // ---------------------------------------------------------------------------------------------
@@ -248,20 +284,27 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       note: textSchema,
       firstResponse: z.boolean(),
       onBehalfOf: textSchema.optional(),
+      answersUpdateRequest: z.object({ requestId: identifierSchema, requestedBy: textSchema }).optional(),
     }),
   },
   ResultReported: {
-    version: 1,
-    schema: z.object({
-      round: positiveRound,
-      department: departmentSchema,
-      handlerId: textSchema,
-      summary: textSchema,
-      complaint: z.boolean(),
-      apology: textSchema.optional(),
-      correctiveAction: textSchema.optional(),
-      onBehalfOf: textSchema.optional(),
-    }),
+    version: 2,
+    schema: z
+      .object({
+        round: positiveRound,
+        department: departmentSchema,
+        handlerId: textSchema,
+        summary: textSchema,
+        complaint: z.boolean(),
+        apology: textSchema.optional(),
+        correctiveAction: textSchema.optional(),
+        cause: identifierSchema.optional(),
+        onBehalfOf: textSchema.optional(),
+      })
+      .refine((data) => data.complaint === (data.cause !== undefined), {
+        path: ['cause'],
+        message: "a complaint's result names its cause; no other result does",
+      }),
   },
   TicketReopened: {
     version: 1,
@@ -292,6 +335,27 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       department: departmentSchema,
       reason: textSchema,
       dueAt: isoInstantSchema.optional(),
+    }),
+  },
+  TicketTakenOver: {
+    version: 1,
+    schema: z.object({
+      department: departmentSchema,
+      round: positiveRound,
+      holderId: textSchema,
+      reason: textSchema,
+      previousHandlerId: textSchema.optional(),
+    }),
+  },
+  UpdateRequested: {
+    version: 1,
+    schema: z.object({
+      requestId: identifierSchema,
+      round: positiveRound,
+      department: departmentSchema,
+      requestedBy: textSchema,
+      handlerId: textSchema.optional(),
+      message: textSchema,
     }),
   },
   HandlingClosed: {

@@ -24,6 +24,8 @@ export const en = {
   'field.summary': 'the result summary',
   'field.apology': 'the apology',
   'field.correctiveAction': 'the corrective action',
+  'field.cause': "the complaint's cause",
+  'field.message': 'your question to the department',
   'field.reason': 'the reason',
   'field.correctiveAction.description': 'what must change',
   'field.correctiveAction.dueAt': 'the due date of the corrective action',

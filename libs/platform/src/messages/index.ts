@@ -55,7 +55,7 @@ function translator(language: MessageLanguage): TFunction {
 }
 
 /** Fields chosen from a list (a select, radio buttons) are "chosen", not "written". */
-const CHOSEN = new Set(['channel', 'type', 'priority', 'satisfied', 'role', 'department', 'toDepartment', 'handlerId', 'status', 'outcome', 'category']);
+const CHOSEN = new Set(['channel', 'type', 'priority', 'satisfied', 'role', 'department', 'toDepartment', 'handlerId', 'status', 'outcome', 'category', 'cause']);
 
 /** The field's name for a sentence: "the phone number" / "电话号码"; any other field still named. */
 export function fieldLabel(field: string, language: MessageLanguage): string {

@@ -24,6 +24,8 @@ export const zhCN: ServerMessages = {
   'field.summary': '处理结果',
   'field.apology': '致歉说明',
   'field.correctiveAction': '整改措施',
+  'field.cause': '投诉原因',
+  'field.message': '给部门的询问',
   'field.reason': '原因',
   'field.correctiveAction.description': '需要改进的内容',
   'field.correctiveAction.dueAt': '整改期限',

@@ -23,6 +23,8 @@ export default {
     apology: 'Apology to pass on',
     correctiveAction: 'Corrective action',
     objection: 'Customer’s objection',
+    request: 'Management asks',
+    inAnswerTo: 'In answer to management’s question',
   },
   types: {
     ContactRecorded: 'Contact recorded',
@@ -49,6 +51,8 @@ export default {
     TicketClosed: 'Closed',
     NoteAdded: 'Internal note',
     AttachmentAdded: 'File attached',
+    TicketTakenOver: 'Taken over by management',
+    UpdateRequested: 'Management asked {{department}} for an update',
     CustomerDetailsRead: 'Contact details read',
     CustomerDataErased: 'Customer’s details erased',
   },

@@ -91,6 +91,7 @@ export default {
     csNote: 'CS’s note:',
     objection: 'Customer not satisfied (before round {{round}}):',
     offeredWaiting: 'Offered to {{department}}, waiting for their answer: “{{reason}}”',
+    updateRequested: '{{who}} of management asked for an update (see the conversation): the next progress note answers it.',
     claimHint: 'Claim it to become the responsible handler; then progress and the result can be reported.',
     history: 'History',
     historyCount: 'History ({{count}} events)',
@@ -123,6 +124,9 @@ export default {
     correctiveRequired: 'Corrective action (required for a complaint)',
     correctiveOptional: 'Corrective action (optional)',
     correctiveHint: 'what changes so that the same problem does not happen again',
+    cause: 'Cause of the complaint (required for a complaint)',
+    causeHint: 'what the complaint came down to; the management KPIs count complaints by it',
+    causeChoose: 'Choose a cause…',
   },
   transfer: {
     title: 'Pass to another department',

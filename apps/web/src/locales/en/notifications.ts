@@ -12,5 +12,7 @@ export default {
     mentionedDepartment: '{{actor}} mentioned your department',
     assigned: 'Ticket {{ticket}} was assigned to you',
     result_arrived: 'A result arrived for ticket {{ticket}}',
+    update_requested: '{{actor}} of management asks for an update on ticket {{ticket}}',
+    update_given: 'The department answered your request for an update on ticket {{ticket}}',
   },
 };

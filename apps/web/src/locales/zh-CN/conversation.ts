@@ -25,6 +25,8 @@ const zh: Catalogue<typeof en> = {
     apology: '需转达的致歉',
     correctiveAction: '整改措施',
     objection: '客户异议',
+    request: '管理层询问',
+    inAnswerTo: '答复管理层的询问',
   },
   types: {
     ContactRecorded: '登记来电/来访',
@@ -49,6 +51,8 @@ const zh: Catalogue<typeof en> = {
     TicketHandedToManagement: '移交管理层',
     ContactAttemptFailed: '未能联系到客户',
     TicketClosed: '已办结',
+    TicketTakenOver: '管理层已接管',
+    UpdateRequested: '管理层要求 {{department}} 反馈进展',
     NoteAdded: '内部备注',
     AttachmentAdded: '添加了附件',
     CustomerDetailsRead: '查看了联系方式',

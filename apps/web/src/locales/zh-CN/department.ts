@@ -93,6 +93,7 @@ const zh: Catalogue<typeof en> = {
     csNote: '客服备注：',
     objection: '客户不满意（第 {{round}} 轮之前）：',
     offeredWaiting: '已转交 {{department}}，等待对方答复：“{{reason}}”',
+    updateRequested: '管理层 {{who}} 要求反馈进展（详见沟通记录）：下一条进展即为答复。',
     claimHint: '认领后即成为责任经办人，之后可反馈进度和处理结果。',
     history: '历史记录',
     historyCount: '历史记录（{{count}} 条事件）',
@@ -125,6 +126,9 @@ const zh: Catalogue<typeof en> = {
     correctiveRequired: '整改措施（投诉必填）',
     correctiveOptional: '整改措施（选填）',
     correctiveHint: '为避免同类问题再次发生而做的改变',
+    cause: '投诉原因（投诉必填）',
+    causeHint: '投诉的根本原因；管理层的指标按此统计投诉',
+    causeChoose: '请选择原因…',
   },
   transfer: {
     title: '转交其他业务部门',

@@ -14,6 +14,8 @@ const zh: Catalogue<typeof en> = {
     mentionedDepartment: '{{actor}} 在备注中提及了您的部门',
     assigned: '工单 {{ticket}} 已分派给您',
     result_arrived: '工单 {{ticket}} 的处理结果已送达',
+    update_requested: '管理层 {{actor}} 询问工单 {{ticket}} 的最新进展',
+    update_given: '部门已回复您对工单 {{ticket}} 进展的询问',
   },
 };
 export default zh;

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
+import { useCauseLabel, useComplaintCauses } from '../../complaint-causes';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
 import type { Actor } from '../../session';
@@ -202,6 +203,11 @@ function TicketPanelContent(props: TicketPanelProps) {
             {t('panel.offeredWaiting', { department: ticket.pendingTransfer.toDepartment, reason: ticket.pendingTransfer.reason })}
           </p>
         )}
+        {ticket.pendingUpdateRequest && (
+          <p className="notice dept-pending" data-testid="update-requested">
+            {t('panel.updateRequested', { who: ticket.pendingUpdateRequest.requestedBy })}
+          </p>
+        )}
         {offeredToUs && <TransferAnswer ticketId={ticketId} from={ticket.department} reason={ticket.pendingTransfer!.reason} onDone={done} />}
 
         {ours && !offeredToUs && (
@@ -358,15 +364,20 @@ function ResultForm({ ticketId, complaint, onDone }: { ticketId: string; complai
   const [summary, setSummary] = useState('');
   const [apology, setApology] = useState('');
   const [correctiveAction, setCorrectiveAction] = useState('');
+  const [cause, setCause] = useState('');
+  const causes = useComplaintCauses();
+  const labelOf = useCauseLabel();
   const { t } = useTranslation('department');
   return (
     <ActionForm
       title={t('result.title')}
       submit={t('result.submit')}
-      shown={['summary', 'apology', 'correctiveAction']}
+      shown={['summary', 'apology', 'correctiveAction', 'cause']}
       run={async () => {
         const optional = (name: string, value: string) => (value.trim() ? { [name]: value } : {});
-        await api('routing', `/v1/tickets/${ticketId}/result`, { body: { summary, ...optional('apology', apology), ...optional('correctiveAction', correctiveAction) } });
+        // Only a complaint names its cause: the service refuses one on any other ticket.
+        const body = { summary, ...optional('apology', apology), ...optional('correctiveAction', correctiveAction), ...(complaint ? optional('cause', cause) : {}) };
+        await api('routing', `/v1/tickets/${ticketId}/result`, { body });
         onDone(t('result.done'));
         return null;
       }}
@@ -387,6 +398,20 @@ function ResultForm({ ticketId, complaint, onDone }: { ticketId: string; complai
           >
             {(control) => <textarea {...control} rows={2} value={correctiveAction} onChange={(event) => setCorrectiveAction(event.target.value)} />}
           </Field>
+          {complaint && (
+            <Field label={t('result.cause')} field="cause" error={error} hint={t('result.causeHint')}>
+              {(control) => (
+                <select {...control} value={cause} onChange={(event) => setCause(event.target.value)}>
+                  <option value="">{t('result.causeChoose')}</option>
+                  {causes.map((option) => (
+                    <option key={option.code} value={option.code}>
+                      {labelOf(option.label)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          )}
         </>
       )}
     </ActionForm>

@@ -3,6 +3,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import { i18n, localeFormat } from '../../i18n';
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, apiUrl } from '../../api';
+import { useCauseLabel } from '../../complaint-causes';
 import { Field, formatDuration, formatInstant, formatPercent, Notice, Panel } from '../../ui';
 // The one reading of a KPI from its figures, the services' own: a plain function that imports nothing.
 import { kpiValue } from '@handoff/contracts/api/kpis';
@@ -360,8 +361,9 @@ function ChannelChart({ figures }: { figures: KpiFigures }) {
 
 function ComplaintCauses({ report }: { report: ComplaintReport }) {
   const { t } = useTranslation('management');
+  const labelOf = useCauseLabel();
   if (report.complaints === 0) return <p className="muted">{t('kpi.noComplaints')}</p>;
-  const data = report.byCause.map((share) => ({ ...share, name: share.key === 'unclassified' ? t('kpi.unclassified') : share.key.replace(/_/g, ' ') }));
+  const data = report.byCause.map((share) => ({ ...share, name: labelOf(share.label) }));
   return (
     <>
       <div className="kpi-chart__plot" role="img" aria-label={t('kpi.causesChart', { list: data.map((row) => `${row.name} ${formatPercent(row.share, 0)}`).join(', ') })}>

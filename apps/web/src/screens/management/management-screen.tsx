@@ -4,6 +4,7 @@ import { api } from '../../api';
 import { usePagedList } from '../../paging';
 import { href } from '../../router';
 import { formatInstant, LoadMore, Notice, Panel } from '../../ui';
+import { ComplaintActions } from './complaint-actions';
 import { channelName, KpiDashboard } from './kpi-dashboard';
 import type { Lifecycle, TicketList } from './kpi-types';
 import { MetBadge, ViewTabs } from './tabs';
@@ -43,6 +44,8 @@ export function ManagementScreen({ route }: { route: readonly string[] }) {
   useEffect(countAll, [countAll]);
 
   const tickets = page?.items ?? [];
+  // `#/management/complaints/<ticketId>`: one complaint in flight, with what management may do on it.
+  const acting = view === 'complaints' ? route[1] : undefined;
   return (
     <div className="management">
       <h1 className="mqa-title">{t('title')}</h1>
@@ -57,7 +60,8 @@ export function ManagementScreen({ route }: { route: readonly string[] }) {
         ]}
       />
       {view === 'kpis' && <KpiDashboard />}
-      {view !== 'kpis' && (
+      {acting && <ComplaintActions key={acting} ticketId={acting} />}
+      {view !== 'kpis' && !acting && (
         <Panel
           title={view === 'complaints' ? t('views.complaints') : t('escalatedOpen')}
           actions={
@@ -112,6 +116,7 @@ function ComplaintsInFlight({ tickets }: { tickets: readonly Lifecycle[] }) {
             <th scope="col">{t('col.round')}</th>
             <th scope="col">{t('col.firstResponse')}</th>
             <th scope="col">{t('col.escalations')}</th>
+            <th scope="col">{t('col.act')}</th>
           </tr>
         </thead>
         <tbody>
@@ -126,6 +131,11 @@ function ComplaintsInFlight({ tickets }: { tickets: readonly Lifecycle[] }) {
               <td>{Math.max(ticket.rounds, 1)}</td>
               <td>{ticket.firstResponseAt ? <MetBadge met={ticket.firstResponseDeadlineMet} /> : <span className="badge badge--warn">{t('awaiting')}</span>}</td>
               <td>{ticket.escalationCount > 0 ? <span className="badge badge--danger">{ticket.escalationCount}</span> : '—'}</td>
+              <td>
+                <a href={href('management', 'complaints', ticket.ticketId)} aria-label={t('act.open', { ticket: ticket.subject ?? shortId(ticket.ticketId) })}>
+                  {t('act.link')}
+                </a>
+              </td>
             </tr>
           ))}
         </tbody>

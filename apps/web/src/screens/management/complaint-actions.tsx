@@ -1,0 +1,218 @@
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Departments, RoutingTicket } from '@handoff/contracts/api';
+import { api } from '../../api';
+import { Conversation } from '../../conversation/conversation';
+import { href } from '../../router';
+import { Field, Notice, Panel } from '../../ui';
+import { useSubmit } from '../../use-submit';
+import { FormNotice } from '../cs/form-notice';
+
+/**
+ * Management acting on one complaint in flight: ask the department for an update, take the
+ * ticket over, name another handler or pass it to another department (each with why), and
+ * comment in its conversation. Every action is the services' own command; this only asks.
+ */
+export function ComplaintActions({ ticketId }: { ticketId: string }) {
+  const { t } = useTranslation('management');
+  const [ticket, setTicket] = useState<RoutingTicket | null>(null);
+  const [departments, setDepartments] = useState<Departments['departments']>([]);
+  const [error, setError] = useState<unknown>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setTicket(await api<RoutingTicket>('routing', `/v1/tickets/${ticketId}`));
+      setError(null);
+    } catch (caught) {
+      setError(caught);
+    }
+  }, [ticketId]);
+  useEffect(() => {
+    void load();
+    api<Departments>('routing', '/v1/departments')
+      .then((answer) => setDepartments(answer.departments))
+      .catch(setError);
+  }, [load]);
+
+  // Each form says what it did beside itself; the ticket's state above is read again.
+  const onDone = () => void load();
+  const inFlight = ticket !== null && (ticket.status === 'awaiting_handler' || ticket.status === 'in_progress');
+  const department = departments.find((candidate) => candidate.id === ticket?.department);
+
+  return (
+    <Panel title={t('act.title', { subject: ticket?.subject ?? ticketId.slice(0, 8) })} actions={<a href={href('management', 'complaints')}>{t('act.back')}</a>}>
+      <Notice error={error} />
+      {ticket && (
+        <p data-testid="complaint-holder">
+          {t('act.state', {
+            status: t(`department:status.${ticket.status}`, { defaultValue: ticket.status }),
+            department: ticket.department,
+            holder: ticket.handlerId ?? t('act.nobody'),
+            round: ticket.round,
+          })}
+          {ticket.pendingUpdateRequest && (
+            <>
+              {' '}
+              <span className="badge badge--warn">{t('act.awaitingAnswer', { who: ticket.pendingUpdateRequest.requestedBy })}</span>
+            </>
+          )}
+        </p>
+      )}
+      {ticket && !inFlight && <p className="muted">{t('act.notInFlight')}</p>}
+      {ticket && inFlight && (
+        <div className="mgmt-actions">
+          <RequestUpdateForm ticketId={ticketId} onDone={onDone} />
+          <TakeOverForm ticketId={ticketId} onDone={onDone} />
+          <ReassignForm ticketId={ticketId} handlers={department?.handlers ?? []} current={ticket.handlerId} onDone={onDone} />
+          <PassForm ticketId={ticketId} departments={departments.filter((candidate) => candidate.id !== ticket.department)} onDone={onDone} />
+        </div>
+      )}
+      {/* The conversation carries management's comments (internal notes) beside everyone else's words. */}
+      <Conversation ticketId={ticketId} />
+    </Panel>
+  );
+}
+
+function ActionForm(props: { title: string; submit: string; shown: readonly string[]; run: () => Promise<string>; children: (error: unknown) => ReactNode }) {
+  const { busy, error, success, submit } = useSubmit();
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submit(props.run);
+  };
+  return (
+    <form className="dept-form" onSubmit={onSubmit} noValidate aria-label={props.title}>
+      <h3>{props.title}</h3>
+      {props.children(error)}
+      <FormNotice error={error} success={success} shown={props.shown} />
+      <button type="submit" disabled={busy}>
+        {props.submit}
+      </button>
+    </form>
+  );
+}
+
+function RequestUpdateForm({ ticketId, onDone }: { ticketId: string; onDone: () => void }) {
+  const { t } = useTranslation('management');
+  const [message, setMessage] = useState('');
+  return (
+    <ActionForm
+      title={t('act.update.title')}
+      submit={t('act.update.submit')}
+      shown={['message']}
+      run={async () => {
+        await api('routing', `/v1/tickets/${ticketId}/update-requests`, { body: { message } });
+        setMessage('');
+        onDone();
+        return t('act.update.done');
+      }}
+    >
+      {(error) => (
+        <Field label={t('act.update.message')} field="message" error={error} hint={t('act.update.hint')}>
+          {(control) => <textarea {...control} rows={2} value={message} onChange={(event) => setMessage(event.target.value)} />}
+        </Field>
+      )}
+    </ActionForm>
+  );
+}
+
+function TakeOverForm({ ticketId, onDone }: { ticketId: string; onDone: () => void }) {
+  const { t } = useTranslation('management');
+  const [reason, setReason] = useState('');
+  return (
+    <ActionForm
+      title={t('act.takeOver.title')}
+      submit={t('act.takeOver.submit')}
+      shown={['reason']}
+      run={async () => {
+        await api('routing', `/v1/tickets/${ticketId}/take-over`, { body: { reason } });
+        setReason('');
+        onDone();
+        return t('act.takeOver.done');
+      }}
+    >
+      {(error) => (
+        <Field label={t('act.reason')} field="reason" error={error} hint={t('act.takeOver.hint')}>
+          {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
+        </Field>
+      )}
+    </ActionForm>
+  );
+}
+
+function ReassignForm(props: { ticketId: string; handlers: readonly { id: string; name: string }[]; current: string | null; onDone: () => void }) {
+  const { t } = useTranslation('management');
+  const [handlerId, setHandlerId] = useState('');
+  const [reason, setReason] = useState('');
+  const chosen = handlerId || props.handlers.find((candidate) => candidate.id !== props.current)?.id || '';
+  return (
+    <ActionForm
+      title={t('act.reassign.title')}
+      submit={t('act.reassign.submit')}
+      shown={['handlerId', 'reason']}
+      run={async () => {
+        await api('routing', `/v1/tickets/${props.ticketId}/assign`, { body: { handlerId: chosen, ...(reason.trim() ? { reason } : {}) } });
+        setReason('');
+        props.onDone();
+        return t('act.reassign.done', { handler: chosen });
+      }}
+    >
+      {(error) => (
+        <>
+          <Field label={t('act.reassign.handler')} field="handlerId" error={error}>
+            {(control) => (
+              <select {...control} value={chosen} onChange={(event) => setHandlerId(event.target.value)}>
+                {props.handlers.map((candidate) => (
+                  <option key={candidate.id} value={candidate.id}>
+                    {candidate.name} ({candidate.id})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('act.reason')} field="reason" error={error}>
+            {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
+          </Field>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+function PassForm(props: { ticketId: string; departments: readonly { id: string; name: string }[]; onDone: () => void }) {
+  const { t } = useTranslation('management');
+  const [toDepartment, setToDepartment] = useState('');
+  const [reason, setReason] = useState('');
+  const chosen = toDepartment || props.departments[0]?.id || '';
+  return (
+    <ActionForm
+      title={t('act.pass.title')}
+      submit={t('act.pass.submit')}
+      shown={['toDepartment', 'reason']}
+      run={async () => {
+        await api('routing', `/v1/tickets/${props.ticketId}/transfer`, { body: { toDepartment: chosen, reason } });
+        setReason('');
+        props.onDone();
+        return t('act.pass.done', { department: chosen });
+      }}
+    >
+      {(error) => (
+        <>
+          <Field label={t('act.pass.department')} field="toDepartment" error={error} hint={t('act.pass.hint')}>
+            {(control) => (
+              <select {...control} value={chosen} onChange={(event) => setToDepartment(event.target.value)}>
+                {props.departments.map((candidate) => (
+                  <option key={candidate.id} value={candidate.id}>
+                    {candidate.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('act.reason')} field="reason" error={error}>
+            {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
+          </Field>
+        </>
+      )}
+    </ActionForm>
+  );
+}
