@@ -23,8 +23,10 @@ export interface EventRelayOptions {
   /** Most bytes in one produce request (default 512 KiB, half the broker's default message.max.bytes). */
   readonly maxRequestBytes?: number;
   /**
-   * Longest pause when the store had nothing new (default 100 ms). A store that can announce
-   * appends (EventStore.watch) ends the pause as soon as something is appended.
+   * Longest pause when the store had nothing new. A store that announces appends
+   * (EventStore.watch) ends the pause as soon as something is appended, so its pause is only a
+   * safety net and long (default 2 s, so an idle service reads its store once in 2 s rather than
+   * ten times a second); without announcements it is how soon an append is seen (default 100 ms).
    */
   readonly idleDelayMs?: number;
   /** How often a standby instance asks for the lease (default 1 s). */
@@ -157,7 +159,7 @@ export class EventRelay {
     this.topic = topicName(options.topic);
     this.batchSize = options.batchSize ?? 500;
     this.maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
-    this.idleDelayMs = options.idleDelayMs ?? 100;
+    this.idleDelayMs = options.idleDelayMs ?? (options.store.watch ? 2_000 : 100);
     this.leasePollMs = options.leasePollMs ?? 1_000;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error('EventRelay: batchSize must be a positive integer');
   }
