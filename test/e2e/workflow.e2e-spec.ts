@@ -209,6 +209,19 @@ describe('a ticket’s life across intake, routing, follow-up and evaluation', (
     expect(row.priority).toBe('urgent');
     const firstResponseDue = new Date(row.deadlines.firstResponseDueAt);
 
+    // Within the warning time, before it is due: its holder (nobody yet, so the department) is warned, once.
+    const soon = { asOf: new Date(firstResponseDue.getTime() - 5 * 60_000).toISOString() };
+    // (Other tests' tickets share this system and may be warned too.)
+    const ofThisTicket = (swept: { body: { changed: { ticketId: string; events: string[] }[] } }) => swept.body.changed.filter((change) => change.ticketId === ticketId);
+    expect(ofThisTicket(await management.post('routing', '/v1/deadlines/check', soon))).toEqual([{ ticketId, events: ['DeadlineApproaching'] }]);
+    expect(ofThisTicket(await management.post('routing', '/v1/deadlines/check', soon))).toEqual([]);
+    const careHandler = system.as({ token: system.token('department_handler', 'care-li', 'customer_care') });
+    const notice = await eventually(async () => {
+      const page = await careHandler.get('evaluation', '/v1/notifications');
+      return page.body.items?.find((item: { ticketId: string; kind: string }) => item.ticketId === ticketId && item.kind === 'first_response_due');
+    }, 'the department warned of the first response due');
+    expect(notice.excerpt).toBe(firstResponseDue.toISOString());
+
     const justLate = await management.post('routing', '/v1/deadlines/check', { asOf: new Date(firstResponseDue.getTime() + 60_000).toISOString() });
     expect(justLate.status).toBe(200);
     let escalated = await queueRow('customer_care', ticketId, management, (found) => found.escalation.level === 'department_manager');

@@ -64,6 +64,10 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
         ? `reopened for round ${round}, moved from ${previousDepartment} to ${department}`
         : `reopened for round ${round} with ${department}`;
     }
+    case 'DeadlineApproaching': {
+      const { deadline, department, round, dueAt } = known.data;
+      return `${deadline === 'first_response' ? 'first-response' : 'resolution'} deadline of ${department} due at ${dueAt}: warned (round ${round})`;
+    }
     case 'DeadlineBreached': {
       const { deadline, department, round } = known.data;
       return `${deadline === 'first_response' ? 'first-response' : 'resolution'} deadline missed by ${department} (round ${round})`;

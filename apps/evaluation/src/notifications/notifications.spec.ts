@@ -36,6 +36,14 @@ describe('who is told of what', () => {
     expect(notificationsOf(event('ProgressReported', { note: 'Still checking.' }, 'billing-wu'))).toEqual([]);
   });
 
+  it('warns the holder of a deadline about to fall due, or the department while nobody holds the ticket, with the due time', () => {
+    const dueAt = '2025-03-10T02:30:00.000Z';
+    const held = notificationsOf(event('DeadlineApproaching', { deadline: 'first_response', round: 1, department: 'billing', dueAt, handlerId: 'billing-wu' }, 'system:routing-deadlines'));
+    expect(held.map((note) => [note.recipient, note.kind, note.excerpt])).toEqual([['person:billing-wu', 'first_response_due', dueAt]]);
+    const waiting = notificationsOf(event('DeadlineApproaching', { deadline: 'resolution', round: 1, department: 'billing', dueAt, handlerId: null }, 'system:routing-deadlines'));
+    expect(waiting.map((note) => [note.recipient, note.kind])).toEqual([['department:billing', 'resolution_due']]);
+  });
+
   it('shortens a long note to a recognisable excerpt on one line', () => {
     const [note] = notificationsOf(event('NoteAdded', { text: `first line\n${'x'.repeat(300)}`, mentions: { people: ['a'], departments: [] } }));
     expect(note.excerpt).toHaveLength(140);

@@ -32,7 +32,16 @@ export interface PersonNotification {
 }
 
 /** The event types that notify anyone, or tell who the CS agent of a ticket is. */
-export const NOTIFYING_TYPES = ['NoteAdded', 'HandlerAssigned', 'ConfirmationRequested', 'ContactRecorded', 'AnsweredAtFirstContact', 'UpdateRequested', 'ProgressReported'] as const;
+export const NOTIFYING_TYPES = [
+  'NoteAdded',
+  'HandlerAssigned',
+  'ConfirmationRequested',
+  'ContactRecorded',
+  'AnsweredAtFirstContact',
+  'UpdateRequested',
+  'ProgressReported',
+  'DeadlineApproaching',
+] as const;
 
 const EXCERPT_LENGTH = 140;
 
@@ -77,6 +86,12 @@ export function notificationsOf(event: NotificationSource): PersonNotification[]
       const answers = data.answersUpdateRequest as { requestedBy?: unknown } | undefined;
       if (typeof answers?.requestedBy !== 'string' || answers.requestedBy === event.actorId) return [];
       return [make(`person:${answers.requestedBy}`, 'update_given', data.note)];
+    }
+    case 'DeadlineApproaching': {
+      // Its holder, or the department while nobody holds it; the excerpt is the due time, which the consoles show in their own zone.
+      const recipient: Recipient | null =
+        typeof data.handlerId === 'string' ? `person:${data.handlerId}` : typeof data.department === 'string' ? `department:${data.department}` : null;
+      return recipient ? [make(recipient, data.deadline === 'first_response' ? 'first_response_due' : 'resolution_due', data.dueAt)] : [];
     }
     default:
       return [];

@@ -174,6 +174,7 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
       case 'CustomerDetailsRead':
       case 'CustomerDataErased':
       // Notes and attachments are words and files on the conversation, not steps of the workflow.
+      case 'DeadlineApproaching':
       case 'NoteAdded':
       case 'AttachmentAdded':
       // Evaluation's own workflow (samples, inspections, assessments) judges the service; it is not part of it.

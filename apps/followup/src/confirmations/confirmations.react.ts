@@ -76,6 +76,7 @@ export function react(
     case 'TransferRefused':
     case 'ProgressReported':
     case 'TicketReopened':
+    case 'DeadlineApproaching':
     case 'DeadlineBreached':
     case 'TicketEscalated':
     case 'TicketTakenOver':

@@ -193,6 +193,7 @@ function changesFor(row: WorklistRow, event: WorklistEvent): Partial<WorklistRow
     case 'TransferAccepted':
     case 'TransferRefused':
     case 'TicketReopened':
+    case 'DeadlineApproaching':
     case 'TicketTakenOver':
     case 'UpdateRequested':
       return {};

@@ -5,6 +5,7 @@ import { newId, routingStreamId, type Actor } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { CONFIG, JsonLogger } from '@handoff/platform';
 import type { RoutingConfig } from '../config';
+import { DEFAULT_WARN_BEFORE_MINUTES } from '../tickets/tickets.decider';
 import { TicketsService } from '../tickets/tickets.service';
 
 const SWEEPER: Actor = { id: 'system:routing-deadlines', role: 'system' };
@@ -98,18 +99,25 @@ export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  /** A missed deadline not yet escalated, or one with the department's manager past management's grace period. */
+  /**
+   * A deadline about to fall due whose holder was not warned yet, a missed deadline not yet
+   * escalated, or one with the department's manager past management's grace period.
+   */
   private async dueTickets(asOf: Date): Promise<string[]> {
-    const grace = this.config.ESCALATION_POLICY_FILE.managementAfterMinutes;
+    const policy = this.config.ESCALATION_POLICY_FILE;
+    const grace = policy.managementAfterMinutes;
+    const warn = policy.warnBeforeMinutes ?? DEFAULT_WARN_BEFORE_MINUTES;
     const rows = (await this.dataSource.query(
       `SELECT ticket_id FROM running_deadlines
-        WHERE (escalation IN ('none', 'breached') AND due_at < $1)
+        WHERE (escalation = 'none' AND NOT warned
+               AND due_at - make_interval(mins => CASE kind WHEN 'first_response' THEN $5::int ELSE $6::int END) <= $1)
+           OR (escalation IN ('none', 'breached') AND due_at < $1)
            OR (escalation = 'department_manager'
                AND due_at + make_interval(mins => CASE kind WHEN 'first_response' THEN $2::int ELSE $3::int END) <= $1)
         GROUP BY ticket_id
         ORDER BY min(due_at)
         LIMIT $4`,
-      [asOf, grace.first_response, grace.resolution, SWEEP_LIMIT],
+      [asOf, grace.first_response, grace.resolution, SWEEP_LIMIT, warn.first_response, warn.resolution],
     )) as { ticket_id: string }[];
     return rows.map((row) => row.ticket_id);
   }

@@ -22,7 +22,8 @@ export class DeadlinesController {
   @Allow('management')
   @ApiOperation({
     summary:
-      'Run one deadline sweep now: every ticket whose deadline or escalation point has come gets DeadlineBreached / TicketEscalated. ' +
+      'Run one deadline sweep now: every ticket whose deadline or escalation point has come gets DeadlineBreached / TicketEscalated, ' +
+      'and one whose deadline falls due within the warning time (escalation policy `warnBeforeMinutes`) DeadlineApproaching. ' +
       '`asOf` sweeps as of another instant and is refused unless the service runs with ALLOW_CLOCK_OVERRIDE=true (tests, demos).',
   })
   @ApiBody({ schema: z.toJSONSchema(checkSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>, required: false })

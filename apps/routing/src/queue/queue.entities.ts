@@ -25,6 +25,8 @@ export class DepartmentQueueRow implements QueueEntry {
   @Column({ name: 'responded_this_round', type: 'boolean' }) respondedThisRound!: boolean;
   @Column({ name: 'first_response_escalation', type: 'text' }) firstResponseEscalation!: EscalationStage;
   @Column({ name: 'resolution_escalation', type: 'text' }) resolutionEscalation!: EscalationStage;
+  @Column({ name: 'first_response_warned_for', type: 'timestamptz', nullable: true }) firstResponseWarnedFor!: Date | null;
+  @Column({ name: 'resolution_warned_for', type: 'timestamptz', nullable: true }) resolutionWarnedFor!: Date | null;
   @Column({ name: 'management_involved', type: 'boolean' }) managementInvolved!: boolean;
   @Column({ name: 'pending_transfer_to', type: 'text', nullable: true }) pendingTransferTo!: string | null;
   @Column({ name: 'pending_transfer_reason', type: 'text', nullable: true }) pendingTransferReason!: string | null;
@@ -44,6 +46,7 @@ export class RunningDeadlineRow implements RunningDeadline {
   @Column({ type: 'integer' }) round!: number;
   @Column({ name: 'due_at', type: 'timestamptz' }) dueAt!: Date;
   @Column({ type: 'text' }) escalation!: EscalationStage;
+  @Column({ type: 'boolean' }) warned!: boolean;
 }
 
 /** When each handler was last given a ticket in a department: what a round robin rotates on. */

@@ -128,4 +128,24 @@ export class OrderDepartmentQueueByUrgency1795500000002 implements MigrationInte
   }
 }
 
-export const QUEUE_MIGRATIONS = [CreateDepartmentQueue1795500000000, AddSealedCustomerToTicketSubjects1795500000001, OrderDepartmentQueueByUrgency1795500000002];
+/** Deadline warnings: which due time each deadline was warned of, and whether a running clock's holder was told. */
+export class WarnOfDeadlines1795500000003 implements MigrationInterface {
+  readonly name = 'WarnOfDeadlines1795500000003';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE department_queue ADD COLUMN first_response_warned_for timestamptz, ADD COLUMN resolution_warned_for timestamptz');
+    await queryRunner.query('ALTER TABLE running_deadlines ADD COLUMN warned boolean NOT NULL DEFAULT false');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE running_deadlines DROP COLUMN warned');
+    await queryRunner.query('ALTER TABLE department_queue DROP COLUMN resolution_warned_for, DROP COLUMN first_response_warned_for');
+  }
+}
+
+export const QUEUE_MIGRATIONS = [
+  CreateDepartmentQueue1795500000000,
+  AddSealedCustomerToTicketSubjects1795500000001,
+  OrderDepartmentQueueByUrgency1795500000002,
+  WarnOfDeadlines1795500000003,
+];

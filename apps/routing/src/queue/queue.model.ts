@@ -32,6 +32,9 @@ export interface QueueEntry {
   readonly respondedThisRound: boolean;
   readonly firstResponseEscalation: EscalationStage;
   readonly resolutionEscalation: EscalationStage;
+  /** The due time each deadline was last warned of (DeadlineApproaching); a re-targeted deadline is not warned yet. */
+  readonly firstResponseWarnedFor: Date | null;
+  readonly resolutionWarnedFor: Date | null;
   readonly managementInvolved: boolean;
   readonly pendingTransferTo: Department | null;
   readonly pendingTransferReason: string | null;
@@ -51,6 +54,8 @@ export interface RunningDeadline {
   readonly round: number;
   readonly dueAt: Date;
   readonly escalation: EscalationStage;
+  /** Its holder was warned of this due time already. */
+  readonly warned: boolean;
 }
 
 /** Undefined: the event builds nothing (no entry yet, or one already past this event). */
@@ -77,6 +82,8 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
       respondedThisRound: false,
       firstResponseEscalation: 'none',
       resolutionEscalation: 'none',
+      firstResponseWarnedFor: null,
+      resolutionWarnedFor: null,
       managementInvolved: false,
       pendingTransferTo: null,
       pendingTransferReason: null,
@@ -139,6 +146,10 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
         pendingTransferReason: null,
       };
     }
+    case 'DeadlineApproaching': {
+      const warnedFor = new Date(event.data.dueAt);
+      return { ...entry, ...stamp, ...(event.data.deadline === 'first_response' ? { firstResponseWarnedFor: warnedFor } : { resolutionWarnedFor: warnedFor }) };
+    }
     case 'DeadlineBreached':
       return { ...entry, ...stamp, ...escalationColumn(event.data.deadline, 'breached') };
     case 'TicketEscalated': {
@@ -179,10 +190,26 @@ function escalationColumn(kind: DeadlineKind, stage: EscalationStage): Partial<Q
 export function runningDeadlinesOf(entry: QueueEntry): RunningDeadline[] {
   if (entry.status !== 'awaiting_handler' && entry.status !== 'in_progress') return [];
   const base = { ticketId: entry.ticketId, department: entry.department, round: entry.round };
-  const resolution: RunningDeadline = { ...base, kind: 'resolution', dueAt: entry.resolutionDueAt, escalation: entry.resolutionEscalation };
+  const warned = (warnedFor: Date | null, dueAt: Date) => warnedFor !== null && warnedFor.getTime() === dueAt.getTime();
+  const resolution: RunningDeadline = {
+    ...base,
+    kind: 'resolution',
+    dueAt: entry.resolutionDueAt,
+    escalation: entry.resolutionEscalation,
+    warned: warned(entry.resolutionWarnedFor, entry.resolutionDueAt),
+  };
   return entry.respondedThisRound
     ? [resolution]
-    : [{ ...base, kind: 'first_response', dueAt: entry.firstResponseDueAt, escalation: entry.firstResponseEscalation }, resolution];
+    : [
+        {
+          ...base,
+          kind: 'first_response',
+          dueAt: entry.firstResponseDueAt,
+          escalation: entry.firstResponseEscalation,
+          warned: warned(entry.firstResponseWarnedFor, entry.firstResponseDueAt),
+        },
+        resolution,
+      ];
 }
 
 /** The earliest deadline still running: where the queue places the ticket; null when no clock runs. */

@@ -737,9 +737,25 @@ describe('CheckDeadlines', () => {
   });
   const involved: RoutingEvent = { type: 'ManagementInvolved', data: { reason: 'deadline_escalation' } };
 
-  it('given time left, then nothing', () => {
-    given(routed).when(check(29)).then([]);
-    given(routed).when(check(30)).then([]);
+  const approaching = (deadline: 'first_response' | 'resolution', dueMinutes: number, handlerId: string | null, round = 1): RoutingEvent => ({
+    type: 'DeadlineApproaching',
+    data: { deadline, round, department: 'billing', dueAt: iso(dueMinutes), handlerId },
+  });
+
+  it('given more time left than the warning time, then nothing', () => {
+    given(routed).when(check(19)).then([]);
+  });
+
+  it('given a deadline within its warning time, then its holder is warned once, and again only for a new due time', () => {
+    given(routed).when(check(20)).then([approaching('first_response', 30, null)]);
+    given(routed, claimedByAna).when(check(25)).then([approaching('first_response', 30, 'h-ana')]);
+    given(routed, approaching('first_response', 30, null)).when(check(29)).then([]);
+    given(routed, approaching('first_response', 30, null)).when(check(30)).then([]);
+    given(routed, claimedByAna, planned).when(check(1440 - 121)).then([]);
+    given(routed, claimedByAna, planned).when(check(1440 - 120)).then([approaching('resolution', 1440, 'h-ana')]);
+    // A new round sets new due times: they are warned of again.
+    const history = [routed, approaching('first_response', 30, null), claimedByAna, resultRound(1), reopened(2, 600)];
+    given(...history).when(check(620)).then([approaching('first_response', 630, 'h-ana', 2)]);
   });
 
   it('given the first response overdue, then it is breached and the department manager is asked, once', () => {

@@ -67,17 +67,32 @@ export interface EscalationPolicy {
    * a sweep happened to notice, so a late sweep does not give a department extra time.
    */
   readonly managementAfterMinutes: Readonly<Record<DeadlineKind, number>>;
+  /**
+   * The holder (or, with nobody assigned, the department) is warned this many minutes before a
+   * deadline falls due, once per due time (DeadlineApproaching). Absent in older policy files:
+   * DEFAULT_WARN_BEFORE_MINUTES.
+   */
+  readonly warnBeforeMinutes?: Readonly<Record<DeadlineKind, number>>;
 }
+
+export const DEFAULT_WARN_BEFORE_MINUTES: Readonly<Record<DeadlineKind, number>> = { first_response: 10, resolution: 120 };
 
 export const escalationPolicySchema = z.strictObject({
   managementAfterMinutes: z.strictObject({
     first_response: z.number().int().nonnegative(),
     resolution: z.number().int().nonnegative(),
   }),
+  warnBeforeMinutes: z
+    .strictObject({
+      first_response: z.number().int().nonnegative(),
+      resolution: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
   managementAfterMinutes: { first_response: 60, resolution: 240 },
+  warnBeforeMinutes: DEFAULT_WARN_BEFORE_MINUTES,
 };
 
 export interface RoutingPolicy {
@@ -177,6 +192,8 @@ export interface RoutedTicket {
   /** A progress report or a result has been given in this round. */
   readonly respondedThisRound: boolean;
   readonly escalations: Readonly<Record<DeadlineKind, EscalationStage>>;
+  /** The due time each deadline was warned of; a deadline re-targeted since is warned again. */
+  readonly warnedFor?: Readonly<Partial<Record<DeadlineKind, string>>>;
   readonly managementInvolved: boolean;
   readonly pendingTransfer?: { readonly toDepartment: Department; readonly reason: string };
   /** Management's request for an update that no progress note has answered yet. */
@@ -527,7 +544,15 @@ function checkDeadlines(command: CheckDeadlines, state: RoutingState, policy: Ro
     if (kind === 'first_response' && ticket.respondedThisRound) continue;
     const dueAt = kind === 'first_response' ? ticket.deadlines.firstResponseDueAt : ticket.deadlines.resolutionDueAt;
     const due = Date.parse(dueAt);
-    if (now <= due) continue;
+    if (now <= due) {
+      // Not due yet: warn its holder once while there is still time to meet it.
+      const warnBefore = (policy.escalation.warnBeforeMinutes ?? DEFAULT_WARN_BEFORE_MINUTES)[kind] * 60_000;
+      if (now >= due - warnBefore && ticket.warnedFor?.[kind] !== dueAt) {
+        const handlerId = state.status === 'in_progress' ? state.handlerId : null;
+        events.push({ type: 'DeadlineApproaching', data: { deadline: kind, round: ticket.round, department: ticket.department, dueAt, handlerId } });
+      }
+      continue;
+    }
     const stage = ticket.escalations[kind];
     const what = kind === 'first_response' ? 'first response' : 'resolution';
     const trigger = kind === 'first_response' ? 'first_response_overdue' : 'resolution_overdue';
@@ -789,6 +814,8 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
         ? { status: 'in_progress', ticket, handlerId: event.data.handlerId }
         : { status: 'awaiting_handler', ticket };
     }
+    case 'DeadlineApproaching':
+      return withTicket(state, (ticket) => ({ ...ticket, warnedFor: { ...ticket.warnedFor, [event.data.deadline]: event.data.dueAt } }));
     case 'DeadlineBreached':
       return withTicket(state, (ticket) => ({
         ...ticket,

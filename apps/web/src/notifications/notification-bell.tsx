@@ -89,12 +89,14 @@ export function NotificationBell() {
             {items.map((item) => {
               const ticket = item.ticketId.slice(0, 8);
               const kind = item.kind === 'mentioned' && item.via === 'department' ? 'mentionedDepartment' : item.kind;
+              // A deadline's notification carries its due time, shown in the reader's zone and language.
+              const dueKind = item.kind === 'first_response_due' || item.kind === 'resolution_due';
               return (
                 <li key={item.notificationId} className={item.unread ? 'notification-bell__item notification-bell__item--unread' : 'notification-bell__item'} data-kind={item.kind}>
                   <a href={ticketLink(actor.role, actor.department, item.ticketId, item.kind)} onClick={() => setOpen(false)} aria-label={t('open', { ticket })}>
-                    <strong>{t(`kinds.${kind}`, { actor: item.actorId, ticket })}</strong>
+                    <strong>{t(`kinds.${kind}`, { actor: item.actorId, ticket, due: dueKind && item.excerpt ? format.dateTime(item.excerpt) : '' })}</strong>
                   </a>
-                  {item.excerpt && <span className="notification-bell__excerpt">{item.excerpt}</span>}
+                  {item.excerpt && !dueKind && <span className="notification-bell__excerpt">{item.excerpt}</span>}
                   <time dateTime={item.occurredAt}>{format.dateTime(item.occurredAt)}</time>
                 </li>
               );

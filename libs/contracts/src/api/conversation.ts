@@ -113,7 +113,7 @@ export interface TicketConversationView {
   readonly entries: readonly ConversationEntry[];
 }
 
-export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived', 'update_requested', 'update_given'] as const;
+export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived', 'update_requested', 'update_given', 'first_response_due', 'resolution_due'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface NotificationView {

@@ -149,6 +149,21 @@ export interface DeadlineBreachedData {
 }
 export type DeadlineBreached = DomainEvent<'DeadlineBreached', DeadlineBreachedData>;
 
+/**
+ * A deadline of the current round falls due within the policy's warning time and is not met yet:
+ * the responsible handler (or, with nobody assigned, the department) is told while there is time.
+ * Once per deadline and due time, so a re-targeted deadline warns again.
+ */
+export interface DeadlineApproachingData {
+  readonly deadline: DeadlineKind;
+  readonly round: number;
+  readonly department: Department;
+  readonly dueAt: string;
+  /** The responsible handler when the warning was given; null while the ticket waits for one. */
+  readonly handlerId: string | null;
+}
+export type DeadlineApproaching = DomainEvent<'DeadlineApproaching', DeadlineApproachingData>;
+
 export { ESCALATION_LEVELS, ESCALATION_TRIGGERS, type EscalationLevel, type EscalationTrigger } from '../api/vocabulary';
 
 export interface TicketEscalatedData {
@@ -206,6 +221,7 @@ export type RoutingEvent =
   | ProgressReported
   | ResultReported
   | TicketReopened
+  | DeadlineApproaching
   | DeadlineBreached
   | TicketEscalated
   | TicketTakenOver
@@ -315,6 +331,16 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       handlerId: textSchema.optional(),
       objection: textSchema,
       deadlines: deadlinesSchema,
+    }),
+  },
+  DeadlineApproaching: {
+    version: 1,
+    schema: z.object({
+      deadline: z.enum(DEADLINE_KINDS),
+      round: positiveRound,
+      department: departmentSchema,
+      dueAt: isoInstantSchema,
+      handlerId: identifierSchema.nullable(),
     }),
   },
   DeadlineBreached: {

@@ -40,6 +40,7 @@ export default {
     ProgressReported: 'Progress from the department',
     ResultReported: 'Result from the department',
     TicketReopened: 'Sent back for another round',
+    DeadlineApproaching: 'Deadline approaching: holder warned',
     DeadlineBreached: 'Deadline missed',
     TicketEscalated: 'Escalated',
     HandlingClosed: 'Department’s handling closed',

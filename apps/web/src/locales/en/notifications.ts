@@ -14,5 +14,7 @@ export default {
     result_arrived: 'A result arrived for ticket {{ticket}}',
     update_requested: '{{actor}} of management asks for an update on ticket {{ticket}}',
     update_given: 'The department answered your request for an update on ticket {{ticket}}',
+    first_response_due: 'The first response on ticket {{ticket}} is due at {{due}}',
+    resolution_due: 'Ticket {{ticket}} must be resolved by {{due}}',
   },
 };

@@ -42,6 +42,7 @@ const zh: Catalogue<typeof en> = {
     ProgressReported: '部门处理进展',
     ResultReported: '部门处理结果',
     TicketReopened: '退回重新处理',
+    DeadlineApproaching: '时限将至，已提醒经办人',
     DeadlineBreached: '超出时限',
     TicketEscalated: '已升级督办',
     HandlingClosed: '部门处理结束',
