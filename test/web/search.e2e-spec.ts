@@ -92,6 +92,8 @@ describe('finding a customer who calls back', () => {
       expect(await profile.getByRole('list', { name: 'Their tickets at a glance' }).textContent()).toMatch(/1\s*open/);
       await consoles.screenshot(cs.page, 'cs-customer-profile');
       await profile.getByRole('link', { name: '← Back to search' }).click();
+      // The profile goes, and the results kept under it are there again as they were.
+      await profile.waitFor({ state: 'detached' });
       await cs.page.locator(`tr[data-ticket="${ticketId}"]`).waitFor();
 
       // She calls again: typing her phone into the contact form shows her open complaint.
