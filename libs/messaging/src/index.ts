@@ -7,3 +7,5 @@ export * from './dead-letter';
 export * from './event-consumer';
 export * from './bulk-rows';
 export * from './in-groups';
+export * from './until-started';
+export * from './sleeper';

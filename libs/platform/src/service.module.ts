@@ -56,12 +56,14 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(KafkaLag) private readonly lag: KafkaLag,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(
-      this.kafka,
-      ALL_TOPICS.map((topic) => ({ topic: prefixed(this.config, topic), numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })),
+  /** The broker may not be there yet: the service answers meanwhile (not ready) and creates its topics and starts the relay when it comes. */
+  onApplicationBootstrap(): void {
+    this.relay.startWhenAvailable(() =>
+      ensureTopics(
+        this.kafka,
+        ALL_TOPICS.map((topic) => ({ topic: prefixed(this.config, topic), numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })),
+      ),
     );
-    await this.relay.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
