@@ -93,6 +93,7 @@ export const en = {
   'error.unsupported_media_type': '{{message}}',
   'error.too_many_requests': '{{message}}',
   'error.bad_request': '{{message}}',
+  'error.unavailable': 'The service cannot reach its database or message broker right now; try again in a few seconds.',
   'error.internal': '{{message}}',
   'error.other': '{{message}}',
 };
