@@ -21,7 +21,7 @@ describe('UntilStarted', () => {
     expect(attempts).toBe(6);
     expect(logger.lines.map(({ level, message }) => [level, message])).toEqual([
       ['warn', 'relay cannot start yet; trying again with backoff until it can'],
-      ['info', 'relay started'],
+      ['info', 'relay started after waiting for its dependencies'],
     ]);
     expect(logger.lines[1].fields).toMatchObject({ relay: 'r', attempts: 6 });
     expect(starter.failure()).toBeNull();

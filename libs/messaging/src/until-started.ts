@@ -59,7 +59,7 @@ export class UntilStarted {
       try {
         await attempt();
         if (this.waitingSince !== undefined) {
-          this.logger.log('info', `${this.what} started`, { ...this.fields, attempts: failures + 1, waitedSeconds: Math.round((Date.now() - this.waitingSince) / 1000) });
+          this.logger.log('info', `${this.what} started after waiting for its dependencies`, { ...this.fields, attempts: failures + 1, waitedSeconds: Math.round((Date.now() - this.waitingSince) / 1000) });
         }
         this.lastFailure = null;
         return true;
