@@ -35,7 +35,8 @@ export class UntilStarted {
 
   /**
    * Begins the attempts and returns at once. `attempt` must leave nothing behind when it fails.
-   * Resolves (through `done()`) true once an attempt succeeded before any cancel, false otherwise.
+   * `done()` then says true once an attempt succeeded (also one that was in flight when
+   * cancel() came), false when cancelled with nothing started.
    */
   begin(attempt: () => Promise<void>): void {
     if (this.running) throw new Error(`${this.what}: already begun`);

@@ -10,7 +10,7 @@ import { RETRY_AFTER_SECONDS } from './unavailable';
 /** What the service is waiting for before it can build its modules, shown by readiness meanwhile. */
 export interface Waiting {
   readonly dependency: 'postgres';
-  error: string;
+  readonly error: string;
 }
 
 /**
