@@ -11,6 +11,7 @@
 //
 // HANDOFF_KAFKA_PORT (default 9092) moves the broker, e.g. to run a second checkout's CI beside a
 // developer's broker; the controller listens on HANDOFF_KAFKA_CONTROLLER_PORT (default port + 1).
+// HANDOFF_KAFKA_HOME (default .handoff/kafka) holds that broker's data, logs and pid file.
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
@@ -22,8 +23,11 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 const POM = path.join(ROOT, 'infra', 'kafka', 'pom.xml');
 const LOG4J_CONFIG = path.join(ROOT, 'infra', 'kafka', 'log4j.properties');
-const HOME = path.join(ROOT, '.handoff', 'kafka');
-const LIBS = path.join(HOME, 'libs');
+// The jars are the checkout's; the broker's state (data, logs, pid, properties) is under
+// HANDOFF_KAFKA_HOME when set, so a test can run a second broker of its own beside the usual one.
+const JARS_HOME = path.join(ROOT, '.handoff', 'kafka');
+const HOME = process.env.HANDOFF_KAFKA_HOME ? path.resolve(process.env.HANDOFF_KAFKA_HOME) : JARS_HOME;
+const LIBS = path.join(JARS_HOME, 'libs');
 const FETCHED_MARKER = path.join(LIBS, '.fetched');
 const DATA = path.join(HOME, 'data');
 const LOGS = path.join(HOME, 'logs');

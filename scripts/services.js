@@ -12,4 +12,17 @@ function servicePort(service, env = process.env) {
   return override ? Number(override) : service.port;
 }
 
-module.exports = { SERVICES, servicePort };
+/**
+ * One service's own settings under a shared environment: INTAKE_DATABASE_POOL_EVENT_STORE=3 is
+ * DATABASE_POOL_EVENT_STORE=3 for intake alone (the pool sizes, listed in the README).
+ */
+function serviceOverrides(service, env = process.env) {
+  const prefix = `${service.name.toUpperCase()}_DATABASE_POOL_`;
+  return Object.fromEntries(
+    Object.entries(env)
+      .filter(([name]) => name.startsWith(prefix))
+      .map(([name, value]) => [name.slice(service.name.length + 1), value]),
+  );
+}
+
+module.exports = { SERVICES, servicePort, serviceOverrides };

@@ -4,7 +4,7 @@
 // prefixed with its name; the services themselves log JSON.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
-const { SERVICES, servicePort } = require('./services');
+const { SERVICES, servicePort, serviceOverrides } = require('./services');
 
 const root = path.resolve(__dirname, '..');
 
@@ -33,7 +33,7 @@ async function main() {
   const children = SERVICES.map((service) => {
     const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist/apps', service.name, 'src/main.js')], {
       cwd: root,
-      env: { ...process.env, PORT: String(servicePort(service)), KAFKA_BROKERS: kafka.brokers.join(',') },
+      env: { ...process.env, ...serviceOverrides(service), PORT: String(servicePort(service)), KAFKA_BROKERS: kafka.brokers.join(',') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const prefix = `[${service.name}] `.padEnd(13);

@@ -21,11 +21,22 @@ export function auditSourceSpec(env: NodeJS.ProcessEnv = process.env): { service
   return AUDITED_SERVICES.map((service) => ({ service, url: databaseUrl(server, `handoff_${service}`) }));
 }
 
-export async function openAuditSources(spec: readonly { service: string; url: string }[]): Promise<AuditSource[]> {
+/** `pool` bounds each PostgreSQL store's connections; a service opening them counts them in its budget. */
+export async function openAuditSources(
+  spec: readonly { service: string; url: string }[],
+  pool: { size?: number; connectionTimeoutMillis?: number; applicationName?: string } = {},
+): Promise<AuditSource[]> {
   return Promise.all(
     spec.map(async ({ service, url }) => ({
       service,
-      store: url.startsWith('esdb') ? await createEventStoreDbEventStore({ connectionString: url }) : await createPostgresEventStore({ connectionString: url }),
+      store: url.startsWith('esdb')
+        ? await createEventStoreDbEventStore({ connectionString: url })
+        : await createPostgresEventStore({
+            connectionString: url,
+            poolSize: pool.size,
+            connectionTimeoutMillis: pool.connectionTimeoutMillis,
+            applicationName: pool.applicationName ? `${pool.applicationName}-${service}` : undefined,
+          }),
     })),
   );
 }

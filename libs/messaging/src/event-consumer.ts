@@ -6,6 +6,7 @@ import { prepareTopics, topicName, type TopicRef } from './kafka';
 import { errorFields, jsonLineLogger, type LogFields, type StructuredLogger } from './logging';
 import { Sleeper } from './sleeper';
 import { backoffDelay, isTransientError, type BackoffOptions } from './transient-errors';
+import { UntilStarted } from './until-started';
 
 export interface EventHandler {
   /**
@@ -196,6 +197,7 @@ export class EventConsumer {
   private readonly maxBatchSize: number;
   private readonly sleeper = new Sleeper();
   private consumer: Consumer | undefined;
+  private starter: UntilStarted | undefined;
   private producer: Producer | undefined;
   private stopping = false;
   private stats = {
@@ -301,8 +303,33 @@ export class EventConsumer {
     this.logger.log('info', 'consumer started', { groupId, handlers: this.subscribers.map(({ name }) => name).join(','), topics: names.join(',') });
   }
 
+  /**
+   * Starts now if the broker answers, or later when it does: returns at once and the state is
+   * `starting` until then. stop() cancels the waiting for good.
+   */
+  startWhenAvailable(): void {
+    if (this.consumer || this.starter) throw new Error(`consumer ${this.options.groupId} is already started`);
+    const starter = new UntilStarted('consumer', this.logger, { groupId: this.options.groupId });
+    this.starter = starter;
+    this.state = 'starting';
+    starter.begin(async () => {
+      try {
+        await this.start();
+      } finally {
+        // start() leaves `stopped` behind a failed attempt; the service is still starting it.
+        if (this.state === 'stopped' && this.starter === starter) this.state = 'starting';
+      }
+    });
+  }
+
   /** Finishes the message in hand, commits the resolved offsets, leaves the group and disconnects. */
   async stop(): Promise<void> {
+    const starter = this.starter;
+    this.starter = undefined;
+    if (starter) {
+      await starter.cancel();
+      if (!this.consumer) this.state = 'stopped';
+    }
     const { consumer, producer } = this;
     if (!consumer) return;
     this.stopping = true;

@@ -6,6 +6,7 @@ import { prepareTopics, topicName, type TopicRef } from './kafka';
 import { errorFields, jsonLineLogger, type StructuredLogger } from './logging';
 import { Sleeper } from './sleeper';
 import { backoffDelay, type BackoffOptions } from './transient-errors';
+import { UntilStarted } from './until-started';
 
 export interface EventRelayOptions {
   /** Key of the stored checkpoint and of the lease; one relay name per store and topic. */
@@ -35,7 +36,8 @@ export interface EventRelayOptions {
   readonly logger?: StructuredLogger;
 }
 
-export type RelayState = 'stopped' | 'waiting_for_lease' | 'running' | 'stopping';
+/** `starting`: startWhenAvailable is waiting for the broker (or for `prepare`) to let it start. */
+export type RelayState = 'stopped' | 'starting' | 'waiting_for_lease' | 'running' | 'stopping';
 
 export interface RelayStatus {
   readonly name: string;
@@ -141,6 +143,7 @@ export class EventRelay {
   private loop: Promise<void> | undefined;
   private running = false;
   private lease: { runner: QueryRunner; pid: number } | undefined;
+  private starter: UntilStarted | undefined;
   private current: Omit<RelayStatus, 'name' | 'topic'> = {
     state: 'stopped',
     publishedEvents: 0,
@@ -196,8 +199,43 @@ export class EventRelay {
     this.loop = this.run();
   }
 
+  /**
+   * Starts now if the broker answers, or later when it does: returns at once, the state stays
+   * `starting` (with the reason in lastError) until then. `prepare` runs before each attempt
+   * (the service creates its topics there). stop() or abort() cancels the waiting for good.
+   */
+  startWhenAvailable(prepare: () => Promise<void> = async () => undefined): void {
+    if (this.loop || this.starter) throw new Error(`relay ${this.options.name} is already started`);
+    const starter = new UntilStarted('relay', this.logger, { relay: this.options.name, topic: this.topic });
+    this.starter = starter;
+    this.set({ state: 'starting', lastError: null });
+    starter.begin(async () => {
+      try {
+        await prepare();
+        await this.start();
+      } catch (error) {
+        const fields = errorFields(error);
+        this.set({ lastError: [fields.errorName, fields.errorCode].filter(Boolean).join(' ') });
+        throw error;
+      }
+    });
+    void starter.done().then(() => {
+      if (this.starter === starter) this.starter = undefined;
+    });
+  }
+
+  /** Stops waiting for a start (startWhenAvailable) for good; an attempt in flight that starts the relay is then stopped by the caller. */
+  private async cancelStart(): Promise<void> {
+    const starter = this.starter;
+    if (!starter) return;
+    this.starter = undefined;
+    await starter.cancel();
+    if (!this.loop) this.set({ state: 'stopped' });
+  }
+
   /** Finishes the page in hand (publish and checkpoint), then releases the lease and disconnects. */
   async stop(): Promise<void> {
+    await this.cancelStart();
     if (!this.loop) return;
     this.running = false;
     this.set({ state: 'stopping' });
@@ -219,6 +257,7 @@ export class EventRelay {
    * For a shutdown deadline that stop() overran, and for testing recovery.
    */
   async abort(): Promise<void> {
+    await this.cancelStart();
     if (!this.loop) return;
     this.running = false;
     this.unwatch?.();

@@ -8,3 +8,5 @@ export * from './event-consumer';
 export * from './bulk-rows';
 export * from './in-groups';
 export { applyKafkajsIdleFix } from './kafkajs-idle-fix';
+export * from './until-started';
+export * from './sleeper';

@@ -49,7 +49,7 @@ export function kafkaLogCreator(logger: StructuredLogger): logCreator {
         const value: unknown = log[key];
         if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) fields[key] = value as LogValue;
       }
-      logger.log(levelOf(level, log), log.message, fields as LogFields);
+      logger.log(levelOf(level, log, namespace), log.message, fields as LogFields);
     };
 }
 
@@ -59,7 +59,10 @@ export function kafkaLogCreator(logger: StructuredLogger): logCreator {
  * Those lines carry `retryCount`; they are warnings until kafkajs gives up, which it then
  * reports again without one.
  */
-function levelOf(level: KafkaLogLevel, log: LogEntry['log']): LogLevel {
+function levelOf(level: KafkaLogLevel, log: LogEntry['log'], namespace: string): LogLevel {
+  // A broker that is away fails every connection attempt, each logged twice by kafkajs; whoever
+  // waits for the broker (UntilStarted, readiness, the relay) says so once, so these are detail.
+  if ((namespace === 'Connection' || namespace === 'BrokerPool') && /ECONNREFUSED|Failed to connect to seed broker|Connection timeout/.test(String(log.message))) return 'debug';
   switch (level) {
     case KafkaLogLevel.ERROR:
       // Services create every topic at start; the losers of that race get "already exists", which ensureTopics accepts.

@@ -2,7 +2,9 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import express, { json, type NextFunction, type Request, type Response } from 'express';
+import { createServer } from 'node:http';
 import type { z } from 'zod';
 import { accessLog, observeRequests, type HttpObserver } from './access-log';
 import { ConfigurationError, loadConfig, type BaseConfig } from './config';
@@ -10,6 +12,8 @@ import { ErrorFilter, requestIdOf, type AuthenticatedRequest } from './http';
 import { JsonLogger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { rateLimiter } from './rate-limit';
+import { describeConnectionError, waitForPostgres, whileStarting, type Waiting } from './starting';
+import { isDependencyUnavailable } from './unavailable';
 
 export const BODY_LIMIT = '64kb';
 
@@ -33,7 +37,23 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
     throw error;
   }
   const logger = new JsonLogger(options.name, config.LOG_LEVEL);
-  const app = await NestFactory.create<NestExpressApplication>(options.module(config), { logger, bodyParser: false });
+  // The port is taken at once and answers for the service while it waits for PostgreSQL (see whileStarting).
+  const instance = express();
+  const server = createServer(instance);
+  let started = false;
+  let waiting: Waiting | undefined;
+  instance.use(whileStarting(options.name, () => started, () => waiting));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  logger.info('listening', { port: config.PORT });
+  const app = await buildWhenPostgresAnswers(options.module(config), instance, config, logger, (state) => (waiting = state));
+  // Nest closes this server on shutdown, not the unused one it made for itself.
+  (app.getHttpAdapter() as ExpressAdapter).setHttpServer(server);
   installHttpEdge(app, config, logger, [accessLog(logger), app.get(ServiceMetrics).observeHttp], options.fileRoutes);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
@@ -47,9 +67,33 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  await app.listen(config.PORT, config.HOST);
-  logger.info('listening', { port: config.PORT });
+  await app.init();
+  started = true;
+  logger.info('started', { port: config.PORT });
   return app;
+}
+
+/**
+ * Every module needs PostgreSQL to be built (migrations run first), so the service waits for it.
+ * If it goes away again while the modules are being built, the service waits and builds again
+ * rather than exiting; Kafka is waited for later, by the relay and the consumers themselves.
+ */
+async function buildWhenPostgresAnswers(
+  module: DynamicModule,
+  instance: ReturnType<typeof express>,
+  config: BaseConfig,
+  logger: JsonLogger,
+  waiting: (state: Waiting | undefined) => void,
+): Promise<NestExpressApplication> {
+  for (;;) {
+    await waitForPostgres(config, logger, waiting);
+    try {
+      return await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(instance), { logger, bodyParser: false, abortOnError: false });
+    } catch (error) {
+      if (!isDependencyUnavailable(error)) throw error;
+      logger.event('warn', 'PostgreSQL went away while the service was being built; waiting for it again', { reason: describeConnectionError(error) });
+    }
+  }
 }
 
 /**

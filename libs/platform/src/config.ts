@@ -39,9 +39,35 @@ export const booleanFlag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1');
 
+/**
+ * Each PostgreSQL pool's size by default, per service (see the README's connection budget).
+ * `readModels`: TypeORM (read models, the consumer's transactions, the relay's lease session);
+ * `eventStore`: appends and reads; `vault`: customer keys; `audit`: each other service's store
+ * that evaluation opens on first audit request.
+ */
+export const DEFAULT_POOL_SIZES: Record<string, { readModels: number; eventStore: number; vault: number; audit: number }> = {
+  // Two read-model connections: the relay's lease session keeps one for as long as it runs.
+  intake: { readModels: 2, eventStore: 1, vault: 1, audit: 1 },
+  routing: { readModels: 2, eventStore: 1, vault: 1, audit: 1 },
+  followup: { readModels: 2, eventStore: 1, vault: 1, audit: 1 },
+  evaluation: { readModels: 2, eventStore: 1, vault: 1, audit: 1 },
+};
+/** A service not in the table (a test's probe service) gets what the services get. */
+const OTHER_SERVICE_POOL_SIZES = { readModels: 2, eventStore: 1, vault: 1, audit: 1 };
+const poolSize = (fallback: number) => z.coerce.number().int().min(1).max(500).default(fallback);
+
 /** What every Handoff service reads. Each service extends it with its own policies. */
 export const baseConfigSchema = (service: string, defaultPort: number) =>
   z.object({
+    DATABASE_POOL_READ_MODELS: poolSize((DEFAULT_POOL_SIZES[service] ?? OTHER_SERVICE_POOL_SIZES).readModels),
+    DATABASE_POOL_EVENT_STORE: poolSize((DEFAULT_POOL_SIZES[service] ?? OTHER_SERVICE_POOL_SIZES).eventStore),
+    DATABASE_POOL_VAULT: poolSize((DEFAULT_POOL_SIZES[service] ?? OTHER_SERVICE_POOL_SIZES).vault),
+    DATABASE_POOL_AUDIT: poolSize((DEFAULT_POOL_SIZES[service] ?? OTHER_SERVICE_POOL_SIZES).audit),
+    /**
+     * How long a request waits for a pooled connection before it is answered 503 (the pool is
+     * exhausted); without a bound it would wait for ever.
+     */
+    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     PORT: port(defaultPort),
     /** 127.0.0.1 locally; containers set 0.0.0.0. */
     HOST: z.string().regex(/^[0-9a-fA-F.:]+$|^localhost$/, 'must be an IP address').default('127.0.0.1'),

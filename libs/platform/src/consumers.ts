@@ -61,7 +61,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
     @Inject(ConsumerGroups) private readonly groups: ConsumerGroups,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (this.definitions.length === 0) return;
     const topics = [...new Set(this.definitions.flatMap((definition) => definition.topics))];
     const groupId = prefixed(this.config, serviceConsumerGroup(this.service));
@@ -91,8 +91,9 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
       logger: jsonLineLogger({ minLevel: this.config.LOG_LEVEL, base: { service: this.service } }),
       onDeadLettered: (reason) => this.metrics.recordDeadLetter(reason),
     });
-    await consumer.start();
     this.consumer = consumer;
+    // The broker may not be there yet: readiness says the consumer is not running until it is.
+    consumer.startWhenAvailable();
   }
 
   async onApplicationShutdown(): Promise<void> {

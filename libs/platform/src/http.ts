@@ -17,6 +17,7 @@ import { ConcurrencyConflict } from '@handoff/event-store';
 import { findApiKey, parseApiKeys, verifyToken } from './tokens';
 import type { JsonLogger } from './logger';
 import { describeFields, languageOf, refusalMessage, type MessageLanguage } from './messages';
+import { isDependencyUnavailable, RETRY_AFTER_SECONDS } from './unavailable';
 
 export interface AuthenticatedRequest extends Request {
   actor?: Actor;
@@ -124,7 +125,19 @@ export class ErrorFilter implements ExceptionFilter {
     const requestId = requestIdOf(request);
     const [status, described] = this.describe(exception);
     const body = inLanguage(described, languageOf(request.headers['accept-language']));
-    if (status >= 500) {
+    if (status === 503) {
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      // Not a bug: a dependency is away or out of connections; one line says which error it was.
+      const { name, code } = (exception ?? {}) as { name?: unknown; code?: unknown };
+      this.logger.event('warn', 'request refused: a dependency is unavailable', {
+        requestId,
+        method: request.method,
+        path: request.route?.path ?? 'unknown',
+        errorName: typeof name === 'string' ? name : typeof exception,
+        ...(typeof code === 'string' ? { errorCode: code } : {}),
+        reason: exception instanceof Error ? exception.message : String(exception),
+      });
+    } else if (status >= 500) {
       this.logger.event('error', 'request failed', {
         requestId,
         method: request.method,
@@ -170,6 +183,9 @@ export class ErrorFilter implements ExceptionFilter {
         status,
         { error: httpErrorName(status), message: type === 'entity.parse.failed' ? 'the body is not valid JSON' : type === 'entity.too.large' ? 'the body is too large' : 'bad request' },
       ];
+    }
+    if (isDependencyUnavailable(exception)) {
+      return [503, { error: 'unavailable', message: 'the service cannot reach its database or broker right now; try again in a few seconds' }];
     }
     return [500, { error: 'internal', message: 'internal error' }];
   }

@@ -95,9 +95,16 @@ export class KafkaLag {
 
   private async connect(): Promise<Admin> {
     this.admin ??= this.kafka.admin();
-    this.connected ??= withTimeout(this.admin.connect(), 'admin connection');
-    await this.connected;
-    return this.admin;
+    const admin = this.admin;
+    this.connected ??= withTimeout(admin.connect(), 'admin connection');
+    try {
+      await this.connected;
+    } catch (error) {
+      // A failed connection is not kept: the next question tries afresh, the broker may be back.
+      await this.reset();
+      throw error;
+    }
+    return admin;
   }
 
   private async reset(): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, ConfigurationError, loadConfig } from './config';
+import { baseConfigSchema, ConfigurationError, DEFAULT_POOL_SIZES, loadConfig } from './config';
 import { JsonLogger, redact } from './logger';
 import { apiKeyBindings, findApiKey, parseApiKeys, signToken, verifyToken } from './tokens';
 
@@ -19,6 +19,22 @@ describe('configuration', () => {
       expect(error).toBeInstanceOf(ConfigurationError);
       expect((error as ConfigurationError).problems.map((problem) => problem.variable).sort()).toEqual(['EVENT_STORE', 'KAFKA_BROKERS', 'PORT']);
     }
+  });
+
+  it('bounds a whole stack to 20 PostgreSQL connections by default (README: connection budget)', () => {
+    const services = ['intake', 'routing', 'followup', 'evaluation'];
+    const pools = services.map((service) => {
+      const config = loadConfig(baseConfigSchema(service, 3001), {});
+      return config.DATABASE_POOL_READ_MODELS + config.DATABASE_POOL_EVENT_STORE + config.DATABASE_POOL_VAULT;
+    });
+    // Beyond the pools: routing's queue LISTEN session, and evaluation's pool on each other service's store.
+    const sessions = 1 + 3 * DEFAULT_POOL_SIZES.evaluation.audit;
+    expect(pools.reduce((sum, size) => sum + size, 0) + sessions).toBeLessThanOrEqual(20);
+  });
+
+  it('takes pool sizes per service from the environment and refuses an empty pool', () => {
+    expect(loadConfig(schema, { DATABASE_POOL_EVENT_STORE: '4', DATABASE_POOL_TIMEOUT_MS: '1000' })).toMatchObject({ DATABASE_POOL_EVENT_STORE: 4, DATABASE_POOL_TIMEOUT_MS: 1000 });
+    expect(() => loadConfig(schema, { DATABASE_POOL_READ_MODELS: '0' })).toThrow(/DATABASE_POOL_READ_MODELS/);
   });
 
   it('reads only its own variables', () => {

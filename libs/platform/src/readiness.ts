@@ -35,6 +35,9 @@ export async function relayReadiness(relay: EventRelay, lagProbe: RelayLagProbe 
     heldBackSeconds: round(relay.heldBackSeconds()),
   };
   if (status.state === 'stopped' || status.state === 'stopping') throw new CheckFailed(`relay ${status.name} is ${status.state}`, details);
+  if (status.state === 'starting') {
+    throw new CheckFailed(`relay ${status.name} is waiting for Kafka to start${status.lastError ? ` (${status.lastError})` : ''}`, details);
+  }
   if (!lagProbe) {
     if (status.consecutiveFailures >= 3) throw new CheckFailed(`relay ${status.name} has failed ${status.consecutiveFailures} times in a row (${status.lastError})`, details);
     return details;

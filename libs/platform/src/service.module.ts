@@ -56,12 +56,14 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(KafkaLag) private readonly lag: KafkaLag,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(
-      this.kafka,
-      ALL_TOPICS.map((topic) => ({ topic: prefixed(this.config, topic), numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })),
+  /** The broker may not be there yet: the service answers meanwhile (not ready) and creates its topics and starts the relay when it comes. */
+  onApplicationBootstrap(): void {
+    this.relay.startWhenAvailable(() =>
+      ensureTopics(
+        this.kafka,
+        ALL_TOPICS.map((topic) => ({ topic: prefixed(this.config, topic), numPartitions: this.config.KAFKA_TOPIC_PARTITIONS })),
+      ),
     );
-    await this.relay.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -95,6 +97,7 @@ export class PlatformModule {
               migrationsTableName: 'read_model_migrations',
               synchronize: false,
               logging: false,
+              extra: { max: config.DATABASE_POOL_READ_MODELS, connectionTimeoutMillis: config.DATABASE_POOL_TIMEOUT_MS, application_name: `handoff-${spec.name}-read-models` },
             };
           },
         }),
@@ -121,7 +124,13 @@ export class PlatformModule {
               return observeAppends(await createEventStoreDbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING }), (events) => metrics.recordAppended(events));
             }
             await ensureDatabase(config.DATABASE_URL, config.DATABASE_NAME);
-            return observeAppends(await createPostgresEventStore({ connectionString: url }), (events) => metrics.recordAppended(events));
+            const store = await createPostgresEventStore({
+              connectionString: url,
+              poolSize: config.DATABASE_POOL_EVENT_STORE,
+              connectionTimeoutMillis: config.DATABASE_POOL_TIMEOUT_MS,
+              applicationName: `handoff-${spec.name}-event-store`,
+            });
+            return observeAppends(store, (events) => metrics.recordAppended(events));
           },
         },
         { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `handoff-${spec.name}` }) },
@@ -141,7 +150,13 @@ export class PlatformModule {
           useFactory: async (): Promise<CustomerVault | null> => {
             if (!spec.usesVault) return null;
             await ensureDatabase(config.DATABASE_URL, config.VAULT_DATABASE_NAME);
-            const keys = await CustomerKeyStore.open({ connectionString: databaseUrl(config.DATABASE_URL, config.VAULT_DATABASE_NAME), masterKey: config.VAULT_MASTER_KEY });
+            const keys = await CustomerKeyStore.open({
+              connectionString: databaseUrl(config.DATABASE_URL, config.VAULT_DATABASE_NAME),
+              masterKey: config.VAULT_MASTER_KEY,
+              poolSize: config.DATABASE_POOL_VAULT,
+              connectionTimeoutMillis: config.DATABASE_POOL_TIMEOUT_MS,
+              applicationName: `handoff-${spec.name}-vault`,
+            });
             return new CustomerVault(keys, config.VAULT_PEPPER);
           },
         },

@@ -37,9 +37,24 @@ export class CustomerKeyStore {
     private readonly cacheMs: number,
   ) {}
 
-  static async open(options: { connectionString: string; masterKey: Buffer; cacheMs?: number }): Promise<CustomerKeyStore> {
+  static async open(options: {
+    connectionString: string;
+    masterKey: Buffer;
+    cacheMs?: number;
+    /** Most connections (default 4). */
+    poolSize?: number;
+    /** How long a caller waits for a free connection before failing (transient: the service answers 503); 0 waits for ever. */
+    connectionTimeoutMillis?: number;
+    /** Shown in pg_stat_activity, to count whose connections these are. */
+    applicationName?: string;
+  }): Promise<CustomerKeyStore> {
     if (options.masterKey.length !== 32) throw new Error('the vault master key must be 32 bytes');
-    const pool = new Pool({ connectionString: options.connectionString, max: 4 });
+    const pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 4,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 0,
+      ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    });
     // An idle connection the server ends (restart, administrator) is dropped by the pool and the
     // next query opens another; unhandled, its error event would crash the service.
     pool.on('error', () => undefined);

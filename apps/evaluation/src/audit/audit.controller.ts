@@ -15,7 +15,7 @@ import {
 } from '@handoff/audit';
 import { DomainError, parseOrThrow, storableString, type HistoryEntryView, type TicketHistory, type TicketLedger, type TicketVerification } from '@handoff/contracts';
 import type { EventStore } from '@handoff/event-store';
-import { Allow, EVENT_STORE } from '@handoff/platform';
+import { Allow, CONFIG, EVENT_STORE, type BaseConfig } from '@handoff/platform';
 
 export const AUDIT_SOURCES = Symbol('AUDIT_SOURCES');
 
@@ -26,10 +26,16 @@ export const AUDIT_SOURCES = Symbol('AUDIT_SOURCES');
  */
 export class AuditSources {
   private opened?: Promise<AuditSource[]>;
-  constructor(private readonly ownStore: EventStore) {}
+  constructor(
+    private readonly ownStore: EventStore,
+    private readonly pool: { size: number; connectionTimeoutMillis: number },
+  ) {}
 
   get(): Promise<AuditSource[]> {
-    this.opened ??= openAuditSources(auditSourceSpec().filter((source) => source.service !== 'evaluation'))
+    this.opened ??= openAuditSources(
+      auditSourceSpec().filter((source) => source.service !== 'evaluation'),
+      { ...this.pool, applicationName: 'handoff-evaluation-audit' },
+    )
       .then((others) => [...others, { service: 'evaluation', store: this.ownStore }])
       .catch((error) => {
         this.opened = undefined;
@@ -45,7 +51,12 @@ export class AuditSources {
   }
 }
 
-export const auditSourcesProvider = { provide: AUDIT_SOURCES, useFactory: (ownStore: EventStore) => new AuditSources(ownStore), inject: [EVENT_STORE] };
+export const auditSourcesProvider = {
+  provide: AUDIT_SOURCES,
+  useFactory: (ownStore: EventStore, config: BaseConfig) =>
+    new AuditSources(ownStore, { size: config.DATABASE_POOL_AUDIT, connectionTimeoutMillis: config.DATABASE_POOL_TIMEOUT_MS }),
+  inject: [EVENT_STORE, CONFIG],
+};
 
 @Injectable()
 export class AuditSourcesLifecycle implements OnApplicationShutdown {

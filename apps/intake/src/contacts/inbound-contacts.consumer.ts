@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DomainError, TOPICS, ValidationFailed, type Actor } from '@handoff/contracts';
-import { backoffDelay, DeadLetterReason, isTransientError, toDeadLetterMessage } from '@handoff/messaging';
+import { backoffDelay, DeadLetterReason, isTransientError, jsonLineLogger, prepareTopics, toDeadLetterMessage, UntilStarted } from '@handoff/messaging';
 import { CONFIG, ConsumerGroups, JsonLogger, KAFKA, prefixed, ServiceMetrics, commandMetadata } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { ContactsService } from './contacts.service';
@@ -19,6 +19,7 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
   private producer?: Producer;
   private readonly groupId: string;
   private running = false;
+  private starter: UntilStarted | undefined;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -31,32 +32,44 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
     this.groupId = prefixed(config, 'handoff-intake.contacts-inbound');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** The broker may not be there yet: the consumer starts when it is, and readiness says it is not running until then. */
+  onApplicationBootstrap(): void {
     let joined = false;
-    this.groups.register({
-      groupId: this.groupId,
-      topics: [prefixed(this.config, TOPICS.contactsInbound)],
-      state: () => ({ running: this.running, joined }),
+    const topic = prefixed(this.config, TOPICS.contactsInbound);
+    this.groups.register({ groupId: this.groupId, topics: [topic], state: () => ({ running: this.running, joined }) });
+    this.starter = new UntilStarted('contacts.inbound consumer', jsonLineLogger({ minLevel: this.config.LOG_LEVEL, base: { service: 'intake' } }), { groupId: this.groupId });
+    this.starter.begin(async () => {
+      const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS });
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        joined = true;
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) this.running = false;
+      });
+      try {
+        await prepareTopics(this.kafka, [{ topic, numPartitions: this.config.KAFKA_TOPIC_PARTITIONS }]);
+        await producer.connect();
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: true });
+        await consumer.run({
+          partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
+          eachMessage: ({ topic: from, partition, message }) => this.receive(from, partition, message),
+        });
+      } catch (error) {
+        await consumer.disconnect().catch(() => undefined);
+        await producer.disconnect().catch(() => undefined);
+        throw error;
+      }
+      this.producer = producer;
+      this.consumer = consumer;
+      this.running = true;
     });
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
-    await this.producer.connect();
-    this.consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      joined = true;
-    });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.running = false;
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: prefixed(this.config, TOPICS.contactsInbound), fromBeginning: true });
-    await this.consumer.run({
-      partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
-      eachMessage: ({ topic, partition, message }) => this.receive(topic, partition, message),
-    });
-    this.running = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Cancelled first: an attempt in flight finishes, and what it started is stopped below.
+    await this.starter?.cancel();
     this.running = false;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();

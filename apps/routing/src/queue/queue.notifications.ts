@@ -59,7 +59,7 @@ export class QueueNotifications implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.url });
+    const client = new Client({ connectionString: this.url, application_name: 'handoff-routing-queue-listen' });
     client.on('notification', (message) => this.receive(message));
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));

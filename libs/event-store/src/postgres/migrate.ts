@@ -9,8 +9,8 @@ export interface Migration {
 }
 
 /** Brings the event store schema in `connectionString`'s database up to date; safe to run from many processes at once. */
-export async function migratePostgresEventStore(connectionString: string): Promise<void> {
-  const client = new Client({ connectionString });
+export async function migratePostgresEventStore(connectionString: string, applicationName?: string): Promise<void> {
+  const client = new Client({ connectionString, ...(applicationName ? { application_name: `${applicationName}-migrate` } : {}) });
   await client.connect();
   try {
     await runMigrations(client, migrations);

@@ -16,6 +16,7 @@ export class NotificationListener {
   constructor(
     private readonly connectionString: string,
     private readonly channel: string,
+    private readonly applicationName?: string,
   ) {}
 
   /** The handler gets the notification's payload (undefined after a reconnect); returns the function that removes it. */
@@ -61,7 +62,7 @@ export class NotificationListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.connectionString });
+    const client = new Client({ connectionString: this.connectionString, ...(this.applicationName ? { application_name: this.applicationName } : {}) });
     client.on('error', () => this.drop(client));
     client.on('notification', (message) => this.notifyAll(message.payload));
     try {

@@ -26,6 +26,14 @@ export interface PostgresEventStoreOptions {
   readonly connectionString: string;
   /** Connections for appends and reads; subscriptions share one more for LISTEN. */
   readonly poolSize?: number;
+  /**
+   * How long a caller waits for a pooled connection before the append or read fails with
+   * "timeout exceeded when trying to connect" (a transient error: the service answers 503).
+   * Without it a caller would wait for ever behind an exhausted pool.
+   */
+  readonly connectionTimeoutMillis?: number;
+  /** Shown in pg_stat_activity, so each pool's connections can be counted; the LISTEN session gets `-listen` after it. */
+  readonly applicationName?: string;
   readonly notifyChannel?: string;
   /** How long a caught-up subscription waits without a notification before reading again. */
   readonly pollIntervalMs?: number;
@@ -42,7 +50,7 @@ const ANY_VERSION_ATTEMPTS = 20;
 
 /** Runs the migrations, then opens the store. */
 export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
-  await migratePostgresEventStore(options.connectionString);
+  await migratePostgresEventStore(options.connectionString, options.applicationName);
   return new PostgresEventStore(options);
 }
 
@@ -125,10 +133,15 @@ export class PostgresEventStore implements EventStore {
       throw new TypeError(`notifyChannel must be a plain identifier, got ${JSON.stringify(this.channel)}`);
     }
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-    this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? DEFAULT_POOL_SIZE });
+    this.pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 0,
+      ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    });
     // An idle connection that dies (server restart) is dropped by the pool; unhandled, the event would crash the process.
     this.pool.on('error', () => undefined);
-    this.listener = new NotificationListener(options.connectionString, this.channel);
+    this.listener = new NotificationListener(options.connectionString, this.channel, options.applicationName ? `${options.applicationName}-listen` : undefined);
     this.announcer = new AppendAnnouncer(this.pool, this.channel, this.listener);
   }
 

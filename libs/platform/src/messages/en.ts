@@ -105,6 +105,7 @@ export const en = {
   'error.too_many_requests': '{{message}}',
   'error.customer_erased': '{{message}}',
   'error.bad_request': '{{message}}',
+  'error.unavailable': 'The service cannot reach its database or message broker right now; try again in a few seconds.',
   'error.internal': '{{message}}',
   'error.other': '{{message}}',
 };

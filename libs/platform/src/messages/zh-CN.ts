@@ -103,6 +103,7 @@ export const zhCN: ServerMessages = {
   'error.too_many_requests': '请求过于频繁，请稍后再试。',
   'error.customer_erased': '该客户的数据已按要求删除，此附件无法再读取。',
   'error.bad_request': '请求有误（{{message}}）。',
+  'error.unavailable': '服务暂时无法连接数据库或消息服务，请几秒后再试。',
   'error.internal': '服务内部错误，请稍后再试。',
   'error.other': '请求被拒绝（{{message}}）。',
 };
