@@ -7,3 +7,4 @@ export * from './dead-letter';
 export * from './event-consumer';
 export * from './bulk-rows';
 export * from './in-groups';
+export { withEventTrace } from './tracing';
