@@ -10,6 +10,7 @@ import { ErrorFilter, requestIdOf, type AuthenticatedRequest } from './http';
 import { JsonLogger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { rateLimiter } from './rate-limit';
+import { traceRequests } from './tracing';
 
 export const BODY_LIMIT = '64kb';
 
@@ -51,8 +52,8 @@ export async function bootstrapService<S extends z.ZodObject>(options: {
 }
 
 /**
- * What every request goes through before and after its handler, in this order: its id and the
- * observers (access log, metrics), the rate limit, the JSON body parser, and one error shape.
+ * What every request goes through before and after its handler, in this order: its trace span, its
+ * id and the observers (access log, metrics), the rate limit, the JSON body parser, and one error shape.
  */
 export function installHttpEdge(
   app: NestExpressApplication,
@@ -60,6 +61,7 @@ export function installHttpEdge(
   logger: JsonLogger,
   observers: readonly HttpObserver[],
 ): void {
+  app.use(traceRequests());
   app.use(observeRequests(observers));
   app.use(
     rateLimiter({

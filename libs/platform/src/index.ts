@@ -17,3 +17,4 @@ export * from './kafka-lag';
 export * from './relay-lag';
 export * from './readiness';
 export * from './command-metadata';
+export * from './tracing';
