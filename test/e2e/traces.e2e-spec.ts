@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { kafkaBrokers } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { eventually, SERVICE_NAMES, TestSystem, UPSTREAM_KEY } from '../support/system';
@@ -127,5 +129,42 @@ describe('traces', () => {
     const lines = system.logs.map((line) => /^\[(\w+)\] (\{.*\})$/.exec(line)).filter((match) => match !== null).map((match) => ({ service: match[1], entry: JSON.parse(match[2]) as Record<string, unknown> }));
     expect(lines).toContainEqual({ service: 'intake', entry: expect.objectContaining({ msg: 'http request', requestId, trace_id: request.traceId, span_id: request.spanId }) });
     expect(lines).toContainEqual({ service: 'routing', entry: expect.objectContaining({ msg: 'handler assigned automatically', ticketId, trace_id: request.traceId }) });
+  });
+
+  it("continues an upstream system's trace from the traceparent header of a contact posted to contacts.inbound", async () => {
+    const upstreamTrace = randomUUID().replace(/-/g, '');
+    const upstreamSpan = randomUUID().replace(/-/g, '').slice(0, 16);
+    const kafka = new Kafka({ brokers: kafkaBrokers(), clientId: `e2e-traces-${system.suffix}`, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: system.topic('contacts.inbound'),
+        acks: -1,
+        messages: [{ value: JSON.stringify(contact({ type: 'complaint', subject: 'Charged twice', description: 'Charged twice for one invoice.' })), headers: { traceparent: `00-${upstreamTrace}-${upstreamSpan}-01` } }],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+
+    const spans = await eventually(
+      () => {
+        const spans = receiver.trace(upstreamTrace);
+        return spans.some((span) => span.service === 'routing' && span.name === 'append') && spans;
+      },
+      "the upstream system's trace through intake into routing",
+      60_000,
+    );
+    const byId = new Map(spans.map((span) => [span.spanId, span]));
+    const received = spans.find((span) => span.parentSpanId === upstreamSpan)!;
+    expect(received).toMatchObject({ service: 'intake', kind: CONSUMER, name: `process ${system.topic('contacts.inbound')}` });
+    // Every span hangs off the message's span: the upstream system's own span is its one parent outside.
+    const reachesReceived = (span: ReceivedSpan) => {
+      for (let current: ReceivedSpan | undefined = span; current; current = byId.get(current.parentSpanId)) if (current === received) return true;
+      return false;
+    };
+    for (const span of spans) expect({ span: span.name, service: span.service, reachesReceived: reachesReceived(span) }).toEqual({ span: span.name, service: span.service, reachesReceived: true });
+    const recorded = spans.find((span) => span.service === 'intake' && span.name === 'append' && (span.attributes['handoff.event_types'] as string[]).includes('ContactRecorded'))!;
+    expect(recorded.parentSpanId).toBe(received.spanId);
   });
 });

@@ -7,4 +7,4 @@ export * from './dead-letter';
 export * from './event-consumer';
 export * from './bulk-rows';
 export * from './in-groups';
-export { withEventTrace } from './tracing';
+export { traceMessage, withEventTrace } from './tracing';

@@ -1,6 +1,6 @@
 import { context, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { RecordedEvent } from '@handoff/contracts';
-import { contextOfCarrier, contextOfHeaders, injectIntoHeaders, recordFailure, tracerOf, type MessageHeaders } from '@handoff/tracing';
+import { contextOfCarrier, contextOfHeaders, injectIntoHeaders, inSpan, recordFailure, tracerOf, type MessageHeaders } from '@handoff/tracing';
 
 const tracer = tracerOf('@handoff/messaging');
 
@@ -53,6 +53,30 @@ export function startProcessSpan(event: RecordedEvent, where: { topic: string; p
       },
     },
     contextOfHeaders(where.headers),
+  );
+}
+
+/**
+ * Runs the handling of a message that is not an event (an upstream system's raw payload) in a
+ * consumer span, a child of the message's `traceparent` header: the upstream system's trace goes on.
+ */
+export function traceMessage<T>(where: { topic: string; partition: number; offset: string; groupId: string; headers?: MessageHeaders }, work: () => Promise<T>): Promise<T> {
+  return inSpan(
+    tracer,
+    `process ${where.topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      parent: contextOfHeaders(where.headers),
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': where.topic,
+        'messaging.destination.partition.id': String(where.partition),
+        'messaging.kafka.offset': Number(where.offset),
+        'messaging.consumer.group.name': where.groupId,
+      },
+    },
+    work,
   );
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DomainError, TOPICS, ValidationFailed, type Actor } from '@handoff/contracts';
-import { backoffDelay, DeadLetterReason, isTransientError, toDeadLetterMessage } from '@handoff/messaging';
+import { backoffDelay, DeadLetterReason, isTransientError, toDeadLetterMessage, traceMessage } from '@handoff/messaging';
 import { CONFIG, ConsumerGroups, JsonLogger, KAFKA, prefixed, ServiceMetrics, commandMetadata } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { ContactsService } from './contacts.service';
@@ -51,7 +51,8 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
     await this.consumer.subscribe({ topic: prefixed(this.config, TOPICS.contactsInbound), fromBeginning: true });
     await this.consumer.run({
       partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
-      eachMessage: ({ topic, partition, message }) => this.receive(topic, partition, message),
+      eachMessage: ({ topic, partition, message }) =>
+        traceMessage({ topic, partition, offset: message.offset, groupId: this.groupId, headers: message.headers }, () => this.receive(topic, partition, message)),
     });
     this.running = true;
   }
