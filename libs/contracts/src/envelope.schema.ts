@@ -13,6 +13,8 @@ export const eventMetadataSchema = z.strictObject({
   occurredAt: isoInstant,
   recordedAt: isoInstant,
   reason: z.string().optional(),
+  // version-traceid-parentid-flags, and whatever a later version of W3C Trace Context appends.
+  traceparent: z.string().regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(-[0-9a-zA-Z-]*)?$/, 'must be a W3C traceparent').optional(),
 });
 
 /** Validates the envelope of anything read from Kafka before it reaches a handler. */

@@ -27,6 +27,11 @@ export interface EventMetadata {
   readonly recordedAt: string;
   /** Why, in the actor's words, where the step asks for one (pass, objection, data access). */
   readonly reason?: string;
+  /**
+   * The W3C trace context of the append that recorded it, when tracing was on: the relay
+   * publishes the event later, outside the request, and continues the request's trace from it.
+   */
+  readonly traceparent?: string;
 }
 
 /** What a caller hands to the store. Position, hashes and recordedAt are the store's job. */

@@ -1,4 +1,5 @@
 import { canonicalJson } from './canonical-json';
+import { parseRecordedEvent, ValidationFailed } from './envelope.schema';
 import { chainHash, contentHashOf, GENESIS_HASH, verifyChain } from './hashing';
 import type { RecordedEvent } from './envelope';
 
@@ -67,5 +68,31 @@ describe('hash chain verification', () => {
     const result = verifyChain(renumbered);
     expect(result.ok).toBe(false);
     expect(result.firstBreak).toMatchObject({ streamPosition: 3 });
+  });
+});
+
+describe('the trace context in the metadata', () => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it('is hashed like every metadata field: an event without one hashes as before, and a changed one breaks the chain', () => {
+    const [plain] = chainOf(1);
+    const untouched = { ...plain.metadata };
+    expect(contentHashOf({ ...plain, metadata: { ...untouched, traceparent: undefined } })).toBe(plain.contentHash);
+
+    const traced = { ...plain, metadata: { ...untouched, traceparent } };
+    const contentHash = contentHashOf(traced);
+    const stored: RecordedEvent = { ...traced, contentHash, hash: chainHash(GENESIS_HASH, contentHash) };
+    expect(verifyChain([stored])).toEqual({ ok: true, eventsChecked: 1 });
+    const rewritten = { ...stored, metadata: { ...stored.metadata, traceparent: traceparent.replace('4bf9', 'ffff') } };
+    expect(verifyChain([rewritten])).toMatchObject({ ok: false, firstBreak: { kind: 'content_changed' } });
+  });
+
+  it('passes the envelope check of a consumer when it is a W3C traceparent, and nothing else does', () => {
+    const [plain] = chainOf(1);
+    const withTrace = (value: string) => ({ ...plain, eventId: 'f47ac10b-58cc-4372-a567-0e02b2c3d479', metadata: { ...plain.metadata, traceparent: value } });
+    expect(parseRecordedEvent(withTrace(traceparent)).metadata.traceparent).toBe(traceparent);
+    for (const wrong of ['', 'trace-1', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7', `${traceparent} `]) {
+      expect(() => parseRecordedEvent(withTrace(wrong))).toThrow(ValidationFailed);
+    }
   });
 });

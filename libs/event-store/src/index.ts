@@ -12,3 +12,4 @@ export {
   type EventStoreDbEventStoreOptions,
 } from './eventstoredb/eventstoredb-event-store';
 export * from './command-handler';
+export { traceAppends, withTraceparent } from './tracing';

@@ -1,10 +1,12 @@
 import { HEADERS, TOPICS, ValidationFailed, parseRecordedEvent, type RecordedEvent, type UpcasterRegistry } from '@handoff/contracts';
+import type { Span } from '@opentelemetry/api';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DeadLetterReason, handlerFailureReason, headerText, toDeadLetterMessage, type DeadLetterCode } from './dead-letter';
 import { prepareTopics, topicName, type TopicRef } from './kafka';
 import { errorFields, jsonLineLogger, type LogFields, type StructuredLogger } from './logging';
 import { Sleeper } from './sleeper';
+import { endSpans, handleTraced, startProcessSpan, withEventTrace } from './tracing';
 import { backoffDelay, isTransientError, type BackoffOptions } from './transient-errors';
 import { UntilStarted } from './until-started';
 
@@ -167,10 +169,10 @@ const DEFAULT_MAX_BATCH_SIZE = 1;
 
 const wants = (subscriber: Subscriber, type: string): boolean => !subscriber.wanted || subscriber.wanted.has(type);
 
-/** Events through a handler as its contract allows: its batch path where it has one, else one by one. */
+/** Events through a handler as its contract allows: its batch path where it has one, else one by one, each in its own trace. */
 export async function applyEvents(handler: EventHandler, events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
   if (handler.handleBatch) await handler.handleBatch(events, manager);
-  else for (const event of events) await handler.handle(event, manager);
+  else for (const event of events) await withEventTrace(event, () => handler.handle(event, manager));
 }
 
 /**
@@ -399,7 +401,7 @@ export class EventConsumer {
     // One message for one handler: the one-at-a-time path is the same work.
     if (messages.length < 2 && readers.subscribers.length < 2) return undefined;
     const outcomes: MessageOutcome[] = [];
-    const toApply: { readonly index: number; readonly event: RecordedEvent }[] = [];
+    const toApply: { readonly index: number; readonly event: RecordedEvent; readonly message: KafkaMessage }[] = [];
     const ids = new Set<string>();
     const repeated: string[] = [];
     for (const message of messages) {
@@ -428,8 +430,10 @@ export class EventConsumer {
       }
       ids.add(id);
       outcomes.push('duplicate');
-      toApply.push({ index: outcomes.length - 1, event });
+      toApply.push({ index: outcomes.length - 1, event, message });
     }
+    const spans = new Map(toApply.map(({ event, message }) => [event, startProcessSpan(event, { topic, partition, offset: message.offset, groupId: this.options.groupId, headers: message.headers })]));
+    const traced = (events: readonly RecordedEvent[]) => events.map((event) => ({ event, span: spans.get(event)! }));
     const wantedBy = new Map(readers.subscribers.map((subscriber) => [subscriber, toApply.filter(({ event }) => wants(subscriber, event.type))]));
     const tally = new Map<Subscriber, { applied: number; duplicates: number }>();
     try {
@@ -444,7 +448,7 @@ export class EventConsumer {
             .map(({ event }) => event)
             .filter((event) => !reacted.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`));
           // Reads only, outside any transaction (see EventHandler.issuesCommands).
-          if (events.length > 0) await applyEvents(subscriber.handler, events, this.options.dataSource.manager);
+          if (events.length > 0) await handleTraced(subscriber.name, traced(events), () => applyEvents(subscriber.handler, events, this.options.dataSource.manager));
         }
         const marks = [...wantedBy].flatMap(([subscriber, wanted]) => wanted.map(({ event }) => ({ subscriber, eventId: event.eventId })));
         const mark = async (manager: EntityManager): Promise<Set<string>> => {
@@ -467,7 +471,10 @@ export class EventConsumer {
             });
             counts.applied = news.length;
             for (const { index } of news) outcomes[index] = 'applied';
-            if (news.length > 0 && !subscriber.handler.issuesCommands) await applyEvents(subscriber.handler, news.map(({ event }) => event), manager);
+            if (news.length > 0 && !subscriber.handler.issuesCommands) {
+              const events = news.map(({ event }) => event);
+              await handleTraced(subscriber.name, traced(events), () => applyEvents(subscriber.handler, events, manager));
+            }
           }
         };
         const projections = [...wantedBy].some(([subscriber, wanted]) => !subscriber.handler.issuesCommands && wanted.length > 0);
@@ -475,6 +482,7 @@ export class EventConsumer {
         else await apply(this.options.dataSource.manager);
       }
     } catch (error) {
+      endSpans([...spans.values()], error);
       this.logger.log('debug', 'batch not applied together; applying its messages one at a time', {
         groupId: this.options.groupId,
         topic,
@@ -485,6 +493,8 @@ export class EventConsumer {
       });
       return undefined;
     }
+    for (const { index, event } of toApply) spans.get(event)!.setAttribute('handoff.outcome', outcomes[index]);
+    endSpans([...spans.values()]);
     for (const [subscriber, counts] of tally) {
       subscriber.applied += counts.applied;
       subscriber.duplicates += counts.duplicates;
@@ -548,16 +558,24 @@ export class EventConsumer {
       return this.deadLetter(context, new DeadLetterReason('unsupported_version', (error as Error).message), error);
     }
 
-    for (const subscriber of readers.subscribers) {
-      if (!wants(subscriber, event.type) || settled.has(subscriber)) continue;
-      settled.set(subscriber, await this.processFor(subscriber, context, event));
+    const span = startProcessSpan(event, { ...context, offset: context.message.offset, groupId: this.options.groupId, headers: context.message.headers });
+    try {
+      for (const subscriber of readers.subscribers) {
+        if (!wants(subscriber, event.type) || settled.has(subscriber)) continue;
+        settled.set(subscriber, await this.processFor(subscriber, context, event, span));
+      }
+    } catch (error) {
+      endSpans([span], error);
+      throw error;
     }
     const outcomes = [...settled.values()];
-    if (outcomes.includes('dead_lettered')) return 'dead_lettered';
-    return outcomes.includes('applied') ? 'applied' : 'duplicate';
+    const outcome = outcomes.includes('dead_lettered') ? 'dead_lettered' : outcomes.includes('applied') ? 'applied' : 'duplicate';
+    span.setAttribute('handoff.outcome', outcome);
+    endSpans([span]);
+    return outcome;
   }
 
-  private async processFor(subscriber: Subscriber, context: MessageContext, event: RecordedEvent): Promise<HandlerOutcome> {
+  private async processFor(subscriber: Subscriber, context: MessageContext, event: RecordedEvent, span: Span): Promise<HandlerOutcome> {
     try {
       const outcome = await this.options.dataSource.transaction(async (manager) => {
         const inserted = (await manager.query(
@@ -568,7 +586,7 @@ export class EventConsumer {
         if (inserted.length === 0) return 'duplicate' as const;
         // A batch of one where the handler has a batch path: the same effect by contract, and
         // projections write their batches in fewer, cheaper statements than one event each.
-        await applyEvents(subscriber.handler, [event], manager);
+        await handleTraced(subscriber.name, [{ event, span }], () => applyEvents(subscriber.handler, [event], manager));
         return 'applied' as const;
       });
       if (outcome === 'applied') subscriber.applied++;

@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import { HEADERS, type RecordedEvent } from '@handoff/contracts';
 import type { Checkpoint, EventStore, ReadAllPage } from '@handoff/event-store';
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
@@ -5,6 +6,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { prepareTopics, topicName, type TopicRef } from './kafka';
 import { errorFields, jsonLineLogger, type StructuredLogger } from './logging';
 import { Sleeper } from './sleeper';
+import { endSpans, startPublishSpan } from './tracing';
 import { backoffDelay, type BackoffOptions } from './transient-errors';
 import { UntilStarted } from './until-started';
 
@@ -359,17 +361,26 @@ export class EventRelay {
     const producer = this.producer;
     if (!producer) throw new Error('relay producer is not connected');
     let chunk: Message[] = [];
+    let spans: Span[] = [];
     let bytes = 0;
     const flush = async (): Promise<void> => {
       if (chunk.length === 0) return;
-      await producer.send({ topic: this.topic, acks: -1, messages: chunk });
+      try {
+        await producer.send({ topic: this.topic, acks: -1, messages: chunk });
+      } catch (error) {
+        endSpans(spans, error);
+        throw error;
+      }
+      endSpans(spans);
       chunk = [];
+      spans = [];
       bytes = 0;
     };
     for (const event of events) {
       const message = toKafkaMessage(event);
       const size = Buffer.byteLength(message.value as string) + 256;
       if (bytes + size > this.maxRequestBytes) await flush();
+      spans.push(startPublishSpan(event, this.topic, message.headers!));
       chunk.push(message);
       bytes += size;
     }

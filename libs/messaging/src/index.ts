@@ -10,3 +10,4 @@ export * from './in-groups';
 export { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 export * from './until-started';
 export * from './sleeper';
+export { traceMessage, withEventTrace } from './tracing';

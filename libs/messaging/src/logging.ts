@@ -1,3 +1,5 @@
+import { traceFields } from '@handoff/tracing';
+
 /**
  * Structured logs as one JSON object per line. Fields are scalars only, so an event's
  * `data` (which may hold customer contact details) cannot be handed to a log by accident:
@@ -30,7 +32,7 @@ export function jsonLineLogger(options: JsonLineLoggerOptions = {}): StructuredL
   return {
     log(level, message, fields) {
       if (RANK[level] < threshold) return;
-      write(JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...options.base, ...fields }));
+      write(JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...traceFields(), ...options.base, ...fields }));
     },
   };
 }

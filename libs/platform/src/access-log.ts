@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { requestIdOf, type AuthenticatedRequest } from './http';
 import type { JsonLogger } from './logger';
@@ -38,7 +39,9 @@ export function observeRequests(observers: readonly HttpObserver[]): (request: R
     const requestId = requestIdOf(request as AuthenticatedRequest);
     response.setHeader('x-request-id', requestId);
     let reported = false;
-    const report = (aborted: boolean) => {
+    // Bound to the request's trace, so the access log line names it even when the answer's events come from
+    // a callback that runs in another context (a pool's or a socket's), not from the request's own chain.
+    const report = context.bind(context.active(), (aborted: boolean) => {
       if (reported) return;
       reported = true;
       const exchange: HttpExchange = {
@@ -51,7 +54,7 @@ export function observeRequests(observers: readonly HttpObserver[]): (request: R
         aborted,
       };
       for (const observe of observers) observe(exchange);
-    };
+    });
     response.once('finish', () => report(false));
     response.once('close', () => report(!response.writableFinished));
     next();

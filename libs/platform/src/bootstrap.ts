@@ -13,6 +13,7 @@ import { JsonLogger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { rateLimiter } from './rate-limit';
 import { describeConnectionError, waitForPostgres, whileStarting, type Waiting } from './starting';
+import { traceRequests } from './tracing';
 import { isDependencyUnavailable } from './unavailable';
 
 export const BODY_LIMIT = '64kb';
@@ -97,8 +98,8 @@ async function buildWhenPostgresAnswers(
 }
 
 /**
- * What every request goes through before and after its handler, in this order: its id and the
- * observers (access log, metrics), the rate limit, the JSON body parser, and one error shape.
+ * What every request goes through before and after its handler, in this order: its trace span, its
+ * id and the observers (access log, metrics), the rate limit, the JSON body parser, and one error shape.
  */
 export function installHttpEdge(
   app: NestExpressApplication,
@@ -107,6 +108,7 @@ export function installHttpEdge(
   observers: readonly HttpObserver[],
   fileRoutes: readonly RegExp[] = [],
 ): void {
+  app.use(traceRequests());
   app.use(observeRequests(observers));
   app.use(
     rateLimiter({

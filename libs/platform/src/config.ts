@@ -90,6 +90,13 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
     EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
     EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// URL').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /**
+     * Tracing is on when either names an OTLP/HTTP endpoint. Checked here so that a mistyped one
+     * stops the service instead of losing every span; the OpenTelemetry SDK reads them (and the
+     * other OTEL_* variables) itself.
+     */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     AUTH_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').default('handoff-local-development-secret'),
     /** Per-customer keys live in a database of their own, apart from every event store. */
     VAULT_DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lowercase SQL identifier').default('handoff_vault'),

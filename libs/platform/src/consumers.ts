@@ -16,7 +16,7 @@ import {
   type RecordedOf,
 } from '@handoff/contracts';
 import type { CommandHandler } from '@handoff/event-store';
-import { EventConsumer, inGroups, jsonLineLogger, type EventHandler } from '@handoff/messaging';
+import { EventConsumer, inGroups, jsonLineLogger, withEventTrace, type EventHandler } from '@handoff/messaging';
 import type { BaseConfig } from './config';
 import { ConsumerGroups } from './kafka-lag';
 import { ServiceMetrics } from './metrics';
@@ -129,7 +129,10 @@ export function reactorHandler<E extends DomainEvent, C extends Command, S>(opti
   /** Commands that usually start their stream (see HandleOptions.usuallyNewStream). */
   readonly startsStream?: (command: C) => boolean;
 }): EventHandler {
-  const handle = async (event: RecordedEvent) => {
+  // A batch holds several tickets, each event from a trace of its own: each event's commands run
+  // in its trace, so the appends they make (and the next service's work) continue it.
+  const handle = (event: RecordedEvent) => withEventTrace(event, () => react(event));
+  const react = async (event: RecordedEvent) => {
     const typed = typedEventOf(options.registry, event);
     if (!typed) return;
     const reactions = options.react(typed, { now: (options.clock ?? (() => new Date()))(), actor: options.actor });

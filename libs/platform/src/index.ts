@@ -18,3 +18,4 @@ export * from './relay-lag';
 export * from './readiness';
 export * from './command-metadata';
 export * from './file-body';
+export * from './tracing';

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { traceFields } from '@handoff/tracing';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -67,6 +68,8 @@ export class JsonLogger implements LoggerService {
       service: this.service,
       ...(typeof context === 'string' ? { context } : {}),
       msg: serialise(message),
+      // The line's place in a trace, to go from a span to its logs and back.
+      ...traceFields(),
     };
     if (fields) for (const [key, value] of Object.entries(fields)) entry[key] = serialise(value);
     this.write(redact(JSON.stringify(entry)));

@@ -37,6 +37,15 @@ describe('configuration', () => {
     expect(() => loadConfig(schema, { DATABASE_POOL_READ_MODELS: '0' })).toThrow(/DATABASE_POOL_READ_MODELS/);
   });
 
+  it('takes an OTLP endpoint only as an http(s) URL', () => {
+    expect(loadConfig(schema, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' });
+    for (const variable of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+      for (const value of ['collector:4318', 'grpc://collector:4317']) {
+        expect(() => loadConfig(schema, { [variable]: value })).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ variable })] }));
+      }
+    }
+  });
+
   it('reads only its own variables', () => {
     expect(loadConfig(z.object({ A: z.string().default('x') }), { A: 'y', PATH: '/bin' })).toEqual({ A: 'y' });
   });

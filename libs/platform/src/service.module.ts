@@ -5,7 +5,8 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { TOPICS } from '@handoff/contracts';
 import { CommandHandler, type EventStore } from '@handoff/event-store';
-import { createPostgresEventStore, createEventStoreDbEventStore } from '@handoff/event-store';
+import { createPostgresEventStore, createEventStoreDbEventStore, traceAppends } from '@handoff/event-store';
+import { startTracing } from '@handoff/tracing';
 import { createKafka, ensureTopics, EventRelay, MESSAGING_MIGRATIONS } from '@handoff/messaging';
 import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import type { BaseConfig } from './config';
@@ -17,6 +18,7 @@ import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { JsonLogger } from './logger';
 import { MetricsController, observeAppends, ServiceMetrics, type Sample } from './metrics';
 import { RelayLagProbe } from './relay-lag';
+import { TRACING, TracingLifecycle } from './tracing';
 
 export const CONFIG = Symbol('CONFIG');
 export const LOGGER = Symbol('LOGGER');
@@ -81,6 +83,8 @@ export class PlatformModule {
     const logger = new JsonLogger(spec.name, config.LOG_LEVEL);
     const metrics = new ServiceMetrics(spec.name);
     const relayName = `${spec.name}-relay`;
+    // Before any provider runs: the relay and the consumers start tracing as soon as they start.
+    const tracing = startTracing(spec.name);
     return {
       module: PlatformModule,
       global: true,
@@ -109,6 +113,8 @@ export class PlatformModule {
         { provide: LOGGER, useValue: logger },
         { provide: JsonLogger, useValue: logger },
         { provide: ServiceMetrics, useValue: metrics },
+        { provide: TRACING, useValue: tracing },
+        TracingLifecycle,
         { provide: ConsumerGroups, useValue: new ConsumerGroups() },
         { provide: KafkaLag, useFactory: (kafka: Kafka) => new KafkaLag(kafka), inject: [KAFKA] },
         {
@@ -121,7 +127,7 @@ export class PlatformModule {
           useFactory: async (): Promise<EventStore> => {
             if (config.EVENT_STORE === 'eventstoredb') {
               if (!config.EVENTSTORE_CONNECTION_STRING) throw new Error('EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb');
-              return observeAppends(await createEventStoreDbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING }), (events) => metrics.recordAppended(events));
+              return observeAppends(traceAppends(await createEventStoreDbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING }), 'eventstoredb'), (events) => metrics.recordAppended(events));
             }
             await ensureDatabase(config.DATABASE_URL, config.DATABASE_NAME);
             const store = await createPostgresEventStore({
@@ -130,7 +136,7 @@ export class PlatformModule {
               connectionTimeoutMillis: config.DATABASE_POOL_TIMEOUT_MS,
               applicationName: `handoff-${spec.name}-event-store`,
             });
-            return observeAppends(store, (events) => metrics.recordAppended(events));
+            return observeAppends(traceAppends(store, 'postgresql'), (events) => metrics.recordAppended(events));
           },
         },
         { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `handoff-${spec.name}` }) },

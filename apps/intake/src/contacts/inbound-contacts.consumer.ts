@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DomainError, TOPICS, ValidationFailed, type Actor } from '@handoff/contracts';
-import { backoffDelay, DeadLetterReason, isTransientError, jsonLineLogger, prepareTopics, toDeadLetterMessage, UntilStarted } from '@handoff/messaging';
+import { backoffDelay, DeadLetterReason, isTransientError, jsonLineLogger, prepareTopics, toDeadLetterMessage, traceMessage, UntilStarted } from '@handoff/messaging';
 import { CONFIG, ConsumerGroups, JsonLogger, KAFKA, prefixed, ServiceMetrics, commandMetadata } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { ContactsService } from './contacts.service';
@@ -54,7 +54,9 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
         await consumer.subscribe({ topic, fromBeginning: true });
         await consumer.run({
           partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
-          eachMessage: ({ topic: from, partition, message }) => this.receive(from, partition, message),
+          // An upstream system's `traceparent` header is continued into intake and on.
+          eachMessage: ({ topic: from, partition, message }) =>
+            traceMessage({ topic: from, partition, offset: message.offset, groupId: this.groupId, headers: message.headers }, () => this.receive(from, partition, message)),
         });
       } catch (error) {
         await consumer.disconnect().catch(() => undefined);

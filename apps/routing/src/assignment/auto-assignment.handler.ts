@@ -1,6 +1,6 @@
 import { DomainError, ROUTING_EVENTS, metadataCausedBy, routingStreamId, typedEventOf, type Actor, type Decider, type RecordedEvent, type RoutingEvent } from '@handoff/contracts';
 import type { CommandHandler } from '@handoff/event-store';
-import { inGroups, type EventHandler } from '@handoff/messaging';
+import { inGroups, withEventTrace, type EventHandler } from '@handoff/messaging';
 import type { JsonLogger } from '@handoff/platform';
 import type { EntityManager } from 'typeorm';
 import type { Organisation } from '../organisation/organisation';
@@ -23,8 +23,12 @@ export function autoAssignmentHandler(options: {
 }): EventHandler {
   const { commands, decider, organisation, actor, logger } = options;
   const clock = options.clock ?? (() => new Date());
+  /** In the event's trace: the assignment joins the trace that routed the ticket. */
+  function assign(event: RecordedEvent, loads: (department: string) => Promise<HandlerLoad[]>): Promise<{ department: string; handlerId: string; at: Date } | undefined> {
+    return withEventTrace(event, () => assignNow(event, loads));
+  }
   /** Assigns the ticket of one event, if it asks for a handler; returns the assignment made. */
-  async function assign(event: RecordedEvent, loads: (department: string) => Promise<HandlerLoad[]>): Promise<{ department: string; handlerId: string; at: Date } | undefined> {
+  async function assignNow(event: RecordedEvent, loads: (department: string) => Promise<HandlerLoad[]>): Promise<{ department: string; handlerId: string; at: Date } | undefined> {
     const typed = typedEventOf(ROUTING_EVENTS, event);
     if (!typed) return undefined;
     const request = assignmentRequestOf(typed, organisation);

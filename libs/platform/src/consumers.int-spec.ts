@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { context, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { z } from 'zod';
+import { metadataCausedBy, type Command, type Decider, type DomainEvent, type EventRegistry, type NewEvent } from '@handoff/contracts';
+import { CommandHandler, createPostgresEventStore, NO_STREAM, traceAppends, type EventStore } from '@handoff/event-store';
+import { createKafka, EventConsumer, EventRelay, jsonLineLogger, MESSAGING_MIGRATIONS } from '@handoff/messaging';
+import { createTestDatabase, eventually, kafkaBrokers, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { inSpan, tracerOf } from '@handoff/tracing';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { reactorHandler } from './consumers';
+
+jest.setTimeout(60_000);
+
+type Opened = DomainEvent<'TicketOpened', Record<string, never>>;
+type Planned = DomainEvent<'FollowUpPlanned', Record<string, never>>;
+type PlanFollowUp = Command<'PlanFollowUp', Record<string, never>>;
+
+const REGISTRY: EventRegistry<Opened> = { TicketOpened: { version: 1, schema: z.object({}).strict() as z.ZodType<Record<string, never>> } };
+const DECIDER: Decider<PlanFollowUp, Planned, { planned: boolean }> = {
+  initialState: { planned: false },
+  decide: (_command, state) => (state.planned ? [] : [{ type: 'FollowUpPlanned', data: {} }]),
+  evolve: () => ({ planned: true }),
+};
+const TICKETS = 6;
+
+/** A process manager as the services build it, fed by the consumer in batches of several tickets. */
+describe("a process manager's commands continue the trace of the event that caused them (real broker and PostgreSQL)", () => {
+  const suffix = uniqueSuffix();
+  const topic = { topic: `test.reactor-tracing-${suffix}.events`, numPartitions: 3 };
+  const deadLetterTopic = { topic: `test.reactor-tracing-${suffix}.dead-letter`, numPartitions: 1 };
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const logger = jsonLineLogger({ minLevel: 'warn', write: () => undefined });
+  let database: TestDatabase;
+  let store: EventStore;
+  let dataSource: DataSource;
+  let kafka: Kafka;
+  const running: Array<{ stop(): Promise<void> }> = [];
+
+  beforeAll(async () => {
+    provider.register();
+    database = await createTestDatabase('reactor_tracing');
+    store = traceAppends(await createPostgresEventStore({ connectionString: database.url }), 'postgresql');
+    dataSource = new DataSource({ type: 'postgres', url: database.url, migrations: [...MESSAGING_MIGRATIONS], migrationsRun: true, extra: { max: 6 } });
+    await dataSource.initialize();
+    kafka = createKafka({ brokers: kafkaBrokers(), clientId: `reactor-tracing-${suffix}`, logger, logLevel: 'warn' });
+  });
+  afterAll(async () => {
+    for (const component of running.reverse()) await component.stop().catch(() => undefined);
+    await store?.close();
+    await dataSource?.destroy();
+    await database?.drop();
+    const admin = kafka?.admin();
+    if (admin) {
+      await admin.connect();
+      await admin.deleteTopics({ topics: [topic.topic, deadLetterTopic.topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+    await provider.shutdown();
+    trace.disable();
+    context.disable();
+  });
+
+  it('each ticket of a batch gets its follow-up appended in its own trace, under the handling of its event', async () => {
+    const requests = new Map<string, string>();
+    for (let index = 0; index < TICKETS; index++) {
+      const ticketId = randomUUID();
+      const opened: NewEvent = {
+        eventId: randomUUID(),
+        type: 'TicketOpened',
+        schemaVersion: 1,
+        ticketId,
+        data: {},
+        metadata: { correlationId: ticketId, causationId: randomUUID(), actorId: 'agent-7', role: 'cs', occurredAt: new Date().toISOString() },
+      };
+      // Appended before the consumer starts: its first fetch brings several tickets per partition.
+      await inSpan(tracerOf('test'), 'request', {}, async (span) => {
+        requests.set(ticketId, span.spanContext().traceId);
+        await store.append(`ticket-${ticketId}`, [opened], NO_STREAM);
+      });
+    }
+
+    const handler = reactorHandler({
+      registry: REGISTRY,
+      eventTypes: ['TicketOpened'],
+      react: (event, reaction) => [{ streamId: `follow-up-${event.ticketId}`, command: { type: 'PlanFollowUp', data: {}, metadata: metadataCausedBy(event, reaction) } }],
+      decider: DECIDER,
+      commands: new CommandHandler(store),
+      actor: { id: 'system:test', role: 'system' },
+    });
+    const relay = new EventRelay({ name: `reactor-tracing-${suffix}`, store, kafka, dataSource, topic, logger, idleDelayMs: 20 });
+    const consumer = new EventConsumer({ kafka, groupId: `reactor-tracing-${suffix}`, topics: [topic], deadLetterTopic, dataSource, handlers: [{ name: 'follow-ups', handler }], maxBatchSize: 50, logger });
+    await relay.start();
+    running.push(relay);
+    await consumer.start();
+    running.push(consumer);
+
+    const followUps = await eventually(() => {
+      const found = exporter.getFinishedSpans().filter((span) => span.name === 'append' && String(span.attributes['handoff.stream_id']).startsWith('follow-up-'));
+      return found.length === TICKETS && found;
+    }, 'a follow-up appended for every ticket');
+    const spans = exporter.getFinishedSpans();
+    const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+    const parentOf = (span: ReadableSpan) => byId.get(span.parentSpanContext?.spanId ?? '');
+
+    for (const followUp of followUps) {
+      const ticketId = followUp.attributes['handoff.ticket_id'] as string;
+      expect({ ticketId, traceId: followUp.spanContext().traceId }).toEqual({ ticketId, traceId: requests.get(ticketId) });
+      const handling = parentOf(followUp)!;
+      expect(handling.name).toBe('handle follow-ups');
+      expect(parentOf(handling)?.attributes['handoff.ticket_id']).toBe(ticketId);
+    }
+    // The case withEventTrace is for: the handler was given several tickets at once.
+    expect(Math.max(...spans.filter((span) => span.name === 'handle follow-ups').map((span) => span.attributes['handoff.batch_size'] as number))).toBeGreaterThan(1);
+  });
+});

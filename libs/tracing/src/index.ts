@@ -1,0 +1,3 @@
+export * from './propagation';
+export * from './spans';
+export * from './provider';
