@@ -158,6 +158,10 @@ const cases: [HandoffEvent, string][] = [
     'reopened for round 4, moved from billing to logistics',
   ],
   [
+    { type: 'DeadlineApproaching', data: { deadline: 'first_response', round: 1, department: 'billing', dueAt: deadlines.firstResponseDueAt, handlerId: 'h-ana' } },
+    `first-response deadline of billing due at ${deadlines.firstResponseDueAt}: warned (round 1)`,
+  ],
+  [
     { type: 'DeadlineBreached', data: { deadline: 'first_response', round: 1, department: 'billing', dueAt: deadlines.firstResponseDueAt } },
     'first-response deadline missed by billing (round 1)',
   ],

@@ -59,7 +59,8 @@ export const openTicketsLookupSchema = z
     phone: storableString()
       .trim()
       .max(40, 'is too long for a phone number')
-      .regex(/^\+?[\d\s().-]*\d[\d\s().-]*$/, 'must be a phone number: digits, spaces, brackets, dots or dashes, with a leading + if international')
+      // Spaces, not \s: a form feed or a tab between the digits is no phone number anyone types.
+      .regex(/^\+?[\d ().-]*\d[\d ().-]*$/, 'must be a phone number: digits, spaces, brackets, dots or dashes, with a leading + if international')
       .optional(),
     email: z.email('must be a whole e-mail address').max(200, 'is too long for an e-mail address').optional(),
   })
