@@ -24,7 +24,7 @@ export interface StoreSettings {
  * locks, expected-version checks, hash chain, position lock, notification), not the cost of
  * the rows and indexes any event table needs.
  */
-const RAW_TABLE = `
+export const RAW_TABLE = `
 CREATE TABLE raw_events (
   global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   stream_id text NOT NULL,
