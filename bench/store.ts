@@ -21,7 +21,7 @@ export interface StoreSettings {
 /**
  * The baseline table has the events table's columns and indexes (see
  * 001_streams_and_events.ts): what the baseline leaves out is the store's own work (stream
- * locks, expected-version checks, hash chain, position lock, notification), not the cost of
+ * locks, expected-version checks, hash chain, notification), not the cost of
  * the rows and indexes any event table needs.
  */
 export const RAW_TABLE = `

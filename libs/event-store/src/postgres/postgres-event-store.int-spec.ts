@@ -1,13 +1,15 @@
-import { chainHash, GENESIS_HASH, newId, type NewEvent, type RecordedEvent } from '@handoff/contracts';
+import { chainHash, GENESIS_HASH, newId, type NewEvent, type RecordedEvent, verifyChain } from '@handoff/contracts';
 import { createTestDatabase, eventually, type TestDatabase, uniqueSuffix } from '@handoff/testing';
 import { Client } from 'pg';
 import { ConcurrencyConflict, DuplicateEventId, NO_STREAM, type Subscription } from '../event-store';
 import { eventStoreContract } from '../event-store.contract';
 import { stampEvents } from '../stamping';
-import { migratePostgresEventStore } from './migrate';
+import { LOCK_CLASS, POSITION_LOCK } from './locks';
+import { migratePostgresEventStore, runMigrations } from './migrate';
 import { migrations } from './migrations';
+import { positionsFromTransactionIds } from './migrations/004_positions_from_transaction_ids';
 import { NOT_FIRST_WRITE_SQLSTATE } from './migrations/002_append_function';
-import { createPostgresEventStore, DEFAULT_NOTIFY_CHANNEL, type PostgresEventStore } from './postgres-event-store';
+import { createPostgresEventStore, DEFAULT_NOTIFY_CHANNEL, PostgresEventStore } from './postgres-event-store';
 
 describe('PostgreSQL event store', () => {
   let database: TestDatabase;
@@ -20,7 +22,8 @@ describe('PostgreSQL event store', () => {
   });
 
   describe('contract', () => {
-    eventStoreContract({ open: () => createPostgresEventStore({ connectionString: database.url, poolSize: 12 }) });
+    // Enough connections for the concurrent-reader test's 32 writers to be in flight at once.
+    eventStoreContract({ open: () => createPostgresEventStore({ connectionString: database.url, poolSize: 36 }) });
   });
 
   describe('PostgreSQL only', () => {
@@ -211,6 +214,92 @@ describe('PostgreSQL event store', () => {
         }
       } finally {
         await fresh.drop();
+      }
+    });
+  });
+
+  describe('switching a store with events to positions from transaction ids (migration 004)', () => {
+    const beforeSwitch = migrations.slice(0, migrations.indexOf(positionsFromTransactionIds));
+    let fresh: TestDatabase;
+    const clients: Client[] = [];
+
+    beforeEach(async () => {
+      fresh = await createTestDatabase('event_store_switch');
+      const client = await connect();
+      await runMigrations(client, beforeSwitch);
+    });
+    afterEach(async () => {
+      await Promise.all(clients.splice(0).map((client) => client.end().catch(() => undefined)));
+      await fresh.drop();
+    });
+
+    async function connect(): Promise<Client> {
+      const client = new Client({ connectionString: fresh.url });
+      await client.connect();
+      clients.push(client);
+      return client;
+    }
+
+    it('keeps the events appended under the position lock, appends after them, and resumes readAll from an old checkpoint', async () => {
+      const before = new PostgresEventStore({ connectionString: fresh.url });
+      let old: RecordedEvent[];
+      let oldCheckpoint: string | null;
+      try {
+        await before.append('intake-ticket-a', [newEvent(), newEvent(), newEvent()], NO_STREAM);
+        await before.append('intake-ticket-b', [newEvent(), newEvent()], NO_STREAM);
+        old = await readAllEventually(before, 'intake-', 5);
+        oldCheckpoint = (await before.readAll({ streamPrefix: 'intake-' })).checkpoint;
+      } finally {
+        await before.close();
+      }
+
+      const after = await createPostgresEventStore({ connectionString: fresh.url });
+      try {
+        const continued = await after.append('intake-ticket-a', [newEvent()], 2);
+        const started = await after.append('intake-ticket-c', [newEvent(), newEvent()], NO_STREAM);
+        const appended = [...continued.events, ...started.events];
+        const oldTop = old.map((event) => BigInt(event.globalPosition)).reduce((top, position) => (position > top ? position : top));
+        expect(appended.every((event) => BigInt(event.globalPosition) > oldTop)).toBe(true);
+
+        expect(await readAllEventually(after, 'intake-', 2, oldCheckpoint)).toEqual(appended);
+        expect(await readAllEventually(after, 'intake-', 8)).toEqual([...old, ...appended]);
+        const a = await after.readStream('intake-ticket-a');
+        expect(a.map((event) => event.streamPosition)).toEqual([0, 1, 2, 3]);
+        expect(verifyChain(a, (await after.streamHead('intake-ticket-a'))?.hash)).toEqual({ ok: true, eventsChecked: 4 });
+      } finally {
+        await after.close();
+      }
+    });
+
+    it('fails an append of the old function that waits for the position lock during the switch, instead of giving it a position below younger ones', async () => {
+      const holder = await connect();
+      const migrator = await connect();
+      const straggler = await connect();
+      await holder.query('SELECT pg_advisory_lock($1::int, $2::int)', [LOCK_CLASS, POSITION_LOCK]);
+      const waitingForPositionLock = async (count: number) => {
+        const { rows } = await holder.query<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1 AND objid = $2`,
+          [LOCK_CLASS, POSITION_LOCK],
+        );
+        return rows[0].waiting === count;
+      };
+
+      const switched = runMigrations(migrator, [positionsFromTransactionIds]);
+      await eventually(() => waitingForPositionLock(1), 'the migration waits for the position lock');
+      const stamped = stampEvents('intake-ticket-late', 0, [newEvent()], new Date().toISOString());
+      const oldAppend = straggler.query('SELECT * FROM handoff_append($1, $2, $3::jsonb, NULL)', ['intake-ticket-late', NO_STREAM, JSON.stringify(stamped)]);
+      oldAppend.catch(() => undefined);
+      await eventually(() => waitingForPositionLock(2), 'the old append waits behind it');
+      await holder.query('SELECT pg_advisory_unlock($1::int, $2::int)', [LOCK_CLASS, POSITION_LOCK]);
+
+      await switched;
+      await expect(oldAppend).rejects.toThrow(/events_global_position_seq/);
+      const store = await createPostgresEventStore({ connectionString: fresh.url });
+      try {
+        expect(await store.streamHead('intake-ticket-late')).toBeNull();
+        expect((await store.append('intake-ticket-late', [newEvent()], NO_STREAM)).nextExpectedVersion).toBe(0);
+      } finally {
+        await store.close();
       }
     });
   });

@@ -268,7 +268,8 @@ export class PostgresEventStore implements EventStore {
    * The horizon: a row is returned only once its transaction id is below the snapshot's xmin,
    * i.e. every transaction that got an id before it has finished. Positions are taken before
    * commit, so without it a reader could pass a position whose transaction commits later.
-   * It suffices only because positions follow transaction ids (see 002_append_function.ts).
+   * It suffices only because positions follow transaction ids: each append's positions are
+   * computed from its transaction id (see 004_positions_from_transaction_ids.ts).
    * When the page is not full, the checkpoint moves to the last settled position even if
    * the prefix filter kept nothing, so a service does not rescan other services' events.
    */
