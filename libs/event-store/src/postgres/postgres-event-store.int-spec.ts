@@ -9,7 +9,7 @@ import { migratePostgresEventStore, runMigrations } from './migrate';
 import { migrations } from './migrations';
 import { positionsFromTransactionIds } from './migrations/004_positions_from_transaction_ids';
 import { NOT_FIRST_WRITE_SQLSTATE } from './migrations/002_append_function';
-import { createPostgresEventStore, DEFAULT_NOTIFY_CHANNEL, PostgresEventStore } from './postgres-event-store';
+import { APPEND, createPostgresEventStore, DEFAULT_NOTIFY_CHANNEL, PostgresEventStore } from './postgres-event-store';
 
 describe('PostgreSQL event store', () => {
   let database: TestDatabase;
@@ -47,13 +47,10 @@ describe('PostgreSQL event store', () => {
       await raw.end();
     });
 
-    /** Calls the append function itself, the way the adapter does, on a connection the test controls. */
+    /** Sends the adapter's append statement on a connection the test controls (so it can hold the transaction open). */
     async function appendRaw(client: Client, streamId: string, events: readonly NewEvent[], expected: number) {
       const stamped = stampEvents(streamId, expected + 1, events, new Date().toISOString());
-      const { rows } = await client.query<{ appended_global_position: string }>(
-        'SELECT * FROM handoff_append($1, $2, $3::jsonb, $4)',
-        [streamId, expected, JSON.stringify(stamped), DEFAULT_NOTIFY_CHANNEL],
-      );
+      const { rows } = await client.query<{ appended_global_position: string }>(APPEND, [streamId, expected, JSON.stringify(stamped)]);
       return rows.map((row) => row.appended_global_position);
     }
 
@@ -126,15 +123,31 @@ describe('PostgreSQL event store', () => {
       });
     });
 
-    it('refuses to append in a transaction that has already written, since the horizon would no longer hold', async () => {
+    it('keeps the append function, for processes of the previous version, refusing a transaction that has already written', async () => {
+      const stream = `${prefix}ticket-1`;
+      const stamped = stampEvents(stream, 0, [newEvent()], new Date().toISOString());
       await raw.query('BEGIN');
       await raw.query('SELECT pg_current_xact_id()');
-      await expect(appendRaw(raw, `${prefix}ticket-1`, [newEvent()], NO_STREAM)).rejects.toMatchObject({
+      await expect(raw.query('SELECT * FROM handoff_append($1, $2, $3::jsonb, $4)', [stream, NO_STREAM, JSON.stringify(stamped), DEFAULT_NOTIFY_CHANNEL])).rejects.toMatchObject({
         code: NOT_FIRST_WRITE_SQLSTATE,
       });
+      await raw.query('ROLLBACK');
+      const [position] = (await raw.query<{ appended_global_position: string }>('SELECT * FROM handoff_append($1, $2, $3::jsonb, NULL)', [stream, NO_STREAM, JSON.stringify(stamped)])).rows;
+      expect(await store.readStream(stream)).toMatchObject([{ eventId: stamped[0].eventId, globalPosition: position.appended_global_position, streamPosition: 0 }]);
     });
 
-    it('maps a conflict raised inside the function to ConcurrencyConflict with the actual version', async () => {
+    it('lets exactly one of many writers racing to create a stream win, and tells the others its version', async () => {
+      const stream = `${prefix}new`;
+      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => store.append(stream, [newEvent(), newEvent()], NO_STREAM)));
+      const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const lost = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(7);
+      lost.forEach((reason) => expect(reason).toMatchObject({ code: 'CONCURRENCY_CONFLICT', expectedVersion: NO_STREAM, actualVersion: 1 }));
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
+    it('maps a stale expected version to ConcurrencyConflict with the actual version', async () => {
       const stream = `${prefix}ticket-1`;
       await store.append(stream, [newEvent(), newEvent(), newEvent()], NO_STREAM);
       const stale = store.append(stream, [newEvent()], 0);
@@ -241,13 +254,20 @@ describe('PostgreSQL event store', () => {
     }
 
     it('keeps the events appended under the position lock, appends after them, and resumes readAll from an old checkpoint', async () => {
+      // Appended as the previous version did, through the function under the position lock.
+      const previousVersion = await connect();
+      const appendThroughFunction = async (streamId: string, count: number) => {
+        const stamped = stampEvents(streamId, 0, Array.from({ length: count }, () => newEvent()), new Date().toISOString());
+        await previousVersion.query('SELECT * FROM handoff_append($1, $2, $3::jsonb, NULL)', [streamId, NO_STREAM, JSON.stringify(stamped)]);
+      };
+      await appendThroughFunction('intake-ticket-a', 3);
+      await appendThroughFunction('intake-ticket-b', 2);
       const before = new PostgresEventStore({ connectionString: fresh.url });
       let old: RecordedEvent[];
       let oldCheckpoint: string | null;
       try {
-        await before.append('intake-ticket-a', [newEvent(), newEvent(), newEvent()], NO_STREAM);
-        await before.append('intake-ticket-b', [newEvent(), newEvent()], NO_STREAM);
         old = await readAllEventually(before, 'intake-', 5);
+        expect(old.map((event) => event.globalPosition)).toEqual(['1', '2', '3', '4', '5']);
         oldCheckpoint = (await before.readAll({ streamPrefix: 'intake-' })).checkpoint;
       } finally {
         await before.close();
