@@ -50,7 +50,12 @@ describe('PostgreSQL event store', () => {
     /** Sends the adapter's append statement on a connection the test controls (so it can hold the transaction open). */
     async function appendRaw(client: Client, streamId: string, events: readonly NewEvent[], expected: number) {
       const stamped = stampEvents(streamId, expected + 1, events, new Date().toISOString());
-      const { rows } = await client.query<{ appended_global_position: string }>(APPEND, [streamId, expected, JSON.stringify(stamped)]);
+      const { rows } = await client.query<{ appended_global_position: string }>(APPEND, [
+        streamId,
+        expected,
+        JSON.stringify(stamped),
+        stamped.map((event) => event.contentHash),
+      ]);
       return rows.map((row) => row.appended_global_position);
     }
 

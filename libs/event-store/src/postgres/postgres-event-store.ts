@@ -92,27 +92,28 @@ const READ_ALL = `WITH horizon AS MATERIALIZED (
  * plus the event's index (see 004_positions_from_transaction_ids.ts), so two appends in one
  * transaction would collide, and positions follow transaction ids whenever the id is taken.
  *
- * The stream's row is locked (FOR UPDATE) to check the expected version and chain from its last
- * hash; a writer that waited for it re-reads the row once the other commits, finds the version
- * moved and inserts nothing, so the result says the actual version. A new stream has no row to
- * lock: two writers creating it race for stream position 0, and the unique (stream_id,
- * stream_position) index lets one win. The chain is folded by the recursive CTE in event order
- * and must equal chainHash() in @handoff/contracts.
+ * No lock is taken before writing: the stream's head is read as the statement's snapshot shows
+ * it, and a head that does not match the expected version inserts nothing (the result says the
+ * actual version). Two writers that read the same head both insert at the next stream position,
+ * and the unique (stream_id, stream_position) index lets exactly one win: the other waits for
+ * it and fails (mapped to ConcurrencyConflict), so the chain a winner folded from the head it
+ * read is the chain. The chain is folded by the recursive CTE over the content hashes ($4, in
+ * the order of the events in $3) and must equal chainHash() in @handoff/contracts.
  */
 export const APPEND = `WITH RECURSIVE
-  head AS (SELECT s.version, s.last_hash FROM streams s WHERE s.stream_id = $1 FOR UPDATE),
+  head AS (SELECT s.version, s.last_hash FROM streams s WHERE s.stream_id = $1),
   prev AS (SELECT coalesce((SELECT version FROM head), -1) AS version, coalesce((SELECT last_hash FROM head), '${GENESIS_HASH}') AS hash),
   input AS (SELECT e.value, e.ordinality AS i FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e),
   chain (i, previous_hash, hash) AS (
     SELECT 0::bigint, NULL::text, prev.hash FROM prev WHERE prev.version = $2
     UNION ALL
-    SELECT input.i, chain.hash, encode(sha256(convert_to(chain.hash || (input.value->>'contentHash'), 'UTF8')), 'hex')
-      FROM chain JOIN input ON input.i = chain.i + 1
+    SELECT chain.i + 1, chain.hash, encode(sha256(convert_to(chain.hash || ($4::text[])[chain.i + 1], 'UTF8')), 'hex')
+      FROM chain WHERE chain.i < cardinality($4::text[])
   ),
   appended AS (
     INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
     SELECT (pg_current_xact_id()::text::bigint << 20) + input.i, $1, $2 + input.i, (input.value->>'eventId')::uuid, input.value->>'type',
-           (input.value->>'schemaVersion')::int, input.value->>'ticketId', input.value->'data', input.value->'metadata', input.value->>'contentHash',
+           (input.value->>'schemaVersion')::int, input.value->>'ticketId', input.value->'data', input.value->'metadata', ($4::text[])[input.i],
            chain.previous_hash, chain.hash
       FROM input JOIN chain ON chain.i = input.i
     RETURNING global_position, stream_position, previous_hash, hash
@@ -294,7 +295,7 @@ export class PostgresEventStore implements EventStore {
       const result = await this.pool.query<AppendedRow>({
         name: 'handoff_append_statement',
         text: APPEND,
-        values: [streamId, expected, JSON.stringify(stamped.map(appendArgumentOf))],
+        values: [streamId, expected, JSON.stringify(stamped.map(appendArgumentOf)), stamped.map((event) => event.contentHash)],
       });
       appended = result.rows;
     } catch (error) {
@@ -317,7 +318,7 @@ export class PostgresEventStore implements EventStore {
   private async appendErrorOf(error: unknown, streamId: string, expected: number): Promise<unknown> {
     if (!(error instanceof DatabaseError) || error.code !== '23505') return error;
     if (error.constraint === 'events_stream_position_unique') {
-      // Another writer created the stream (or took the position) first: it won the race for the version.
+      // Another writer took the next position first: it won the race for the version.
       return new ConcurrencyConflict(streamId, expected, (await this.streamHead(streamId))?.version ?? NO_STREAM);
     }
     if (error.constraint === 'events_event_id_unique') {
@@ -382,7 +383,6 @@ function appendArgumentOf(event: StampedEvent) {
     ticketId: event.ticketId,
     data: event.data,
     metadata: event.metadata,
-    contentHash: event.contentHash,
   };
 }
 
