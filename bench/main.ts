@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
+import { benchAppends } from './appends';
 import { benchIdle } from './idle';
 import { BenchInfra } from './infra';
 import { benchKafka } from './kafka';
@@ -12,7 +13,7 @@ import { benchStore } from './store';
 /** `BENCH_SCALE=0.2 npm run bench` for a quick look; 1 is the run the README figures come from. */
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const scaled = (count: number) => Math.max(1, Math.round(count * scale));
-const only = new Set((process.env.BENCH_ONLY ?? 'store,kafka,pipeline,rebuild,search,idle').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'store,appends,kafka,pipeline,rebuild,search,idle').split(','));
 
 const SETTINGS = {
   store: {
@@ -23,6 +24,18 @@ const SETTINGS = {
     singleConcurrency: 16,
     batchConcurrency: 8,
     readPage: 1_000,
+  },
+  appends: {
+    singleEvents: scaled(9_000),
+    singleConcurrencies: [8, 32],
+    batchEvents: scaled(45_000),
+    batchSize: 10,
+    batchConcurrency: 8,
+    streams: 2_000,
+    eventBytes: 400,
+    checkWriters: 32,
+    checkEvents: scaled(20_000),
+    checkPage: 500,
   },
   kafka: {
     messages: scaled(60_000),
@@ -79,6 +92,7 @@ async function main(): Promise<void> {
     await section('store', async () => {
       stored = await benchStore(infra, report, SETTINGS.store);
     });
+    await section('appends', () => benchAppends(infra, report, SETTINGS.appends));
     await section('kafka', async () => {
       stored ??= await benchStore(infra, new Report(), { ...SETTINGS.store, singleEvents: 100, batchEvents: 5_000 });
       await benchKafka(infra, report, SETTINGS.kafka, stored);

@@ -112,9 +112,11 @@ async function copyHistory(url: string, copies: number): Promise<number> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
+    // Positions as the store computes them (004_positions_from_transaction_ids.ts): they follow transaction ids.
     await client.query(
-      `INSERT INTO events (stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
-       SELECT replace(e.stream_id, e.ticket_id, t.ticket_id), e.stream_position, gen_random_uuid(), e.type, e.schema_version, t.ticket_id,
+      `INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
+       SELECT (pg_current_xact_id()::text::bigint << 20) + row_number() OVER (ORDER BY copy, e.global_position),
+              replace(e.stream_id, e.ticket_id, t.ticket_id), e.stream_position, gen_random_uuid(), e.type, e.schema_version, t.ticket_id,
               replace(e.data::text, e.ticket_id, t.ticket_id)::jsonb, e.metadata, e.content_hash, e.previous_hash, e.hash
          FROM generate_series(1, $1::int) AS copy
         CROSS JOIN events e

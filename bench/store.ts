@@ -21,10 +21,10 @@ export interface StoreSettings {
 /**
  * The baseline table has the events table's columns and indexes (see
  * 001_streams_and_events.ts): what the baseline leaves out is the store's own work (stream
- * locks, expected-version checks, hash chain, position lock, notification), not the cost of
+ * locks, expected-version checks, hash chain, notification), not the cost of
  * the rows and indexes any event table needs.
  */
-const RAW_TABLE = `
+export const RAW_TABLE = `
 CREATE TABLE raw_events (
   global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   stream_id text NOT NULL,

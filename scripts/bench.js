@@ -5,7 +5,7 @@
 // baseline and ratio, and writes bench/results/<timestamp>.json and bench/results/latest.json.
 //
 //   BENCH_SCALE=0.2 npm run bench          a quicker, smaller run
-//   BENCH_ONLY=store,kafka npm run bench   some sections only (store, kafka, pipeline, rebuild, search, idle)
+//   BENCH_ONLY=store,kafka npm run bench   some sections only (store, appends, kafka, pipeline, rebuild, search, idle)
 //   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles"          profile the bench process (load generator, rebuild)
 //   BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles"  profile the four services under load
 'use strict';

@@ -236,7 +236,7 @@ describe('a service whose connection pool is exhausted', () => {
     await holder.query('BEGIN');
     await holder.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
     const contacts = [contact(), contact(), contact()];
-    const answered: { status: number; retryAfter?: string; body: unknown }[] = [];
+    const answered: Awaited<ReturnType<typeof call>>[] = [];
     const calls = contacts.map((body) => call(service!, 'POST', '/v1/contacts', body, 'zh-CN').then((answer) => (answered.push(answer), answer)));
     // Whoever did not get the connection is refused within the pool's timeout, while the lock is still held.
     await eventually(async () => answered.length >= 2, 'two contacts answered while the pool is held');

@@ -334,26 +334,32 @@ export function eventStoreContract({ open }: EventStoreContract): void {
   });
 
   it(
-    'loses, duplicates and reorders nothing while many writers race on shared streams and a reader follows',
+    'loses, duplicates and reorders nothing while 32 writers race on shared streams and readers follow',
     async () => {
-      const writers = 16;
+      const writers = 32;
       const eventsPerWriter = 40;
-      const streams = Array.from({ length: 8 }, (_, index) => `${prefix}shared-${index}`);
+      const streams = Array.from({ length: 16 }, (_, index) => `${prefix}shared-${index}`);
       const total = writers * eventsPerWriter;
       const written = new Set<string>();
       let writing = true;
       let abandoned = false;
 
-      const followed: RecordedEvent[] = [];
-      const follower = (async () => {
-        let checkpoint: Checkpoint = null;
-        while (followed.length < total && !abandoned) {
-          const page = await store.readAll({ after: checkpoint, limit: 37, streamPrefix: prefix });
-          followed.push(...page.events);
-          checkpoint = page.checkpoint;
-          if (page.events.length === 0) await sleep(writing ? 2 : 20);
-        }
-      })();
+      // Page sizes differ, so the readers resume from different checkpoints; each must see the same order.
+      const follow = (limit: number) => {
+        const seen: RecordedEvent[] = [];
+        const done = (async () => {
+          let checkpoint: Checkpoint = null;
+          while (seen.length < total && !abandoned) {
+            const page = await store.readAll({ after: checkpoint, limit, streamPrefix: prefix });
+            seen.push(...page.events);
+            checkpoint = page.checkpoint;
+            if (page.events.length === 0) await sleep(writing ? 1 : 20);
+          }
+        })();
+        return { seen, done };
+      };
+      const smallPages = follow(7);
+      const largePages = follow(250);
 
       const subscribed: RecordedEvent[] = [];
       const subscription = store.subscribe({
@@ -393,19 +399,21 @@ export function eventStoreContract({ open }: EventStoreContract): void {
         await Promise.all(Array.from({ length: writers }, (_, index) => writer(index)));
         writing = false;
         // A reader that skipped an event would wait here forever; the tally below says what it missed.
-        await eventually(() => followed.length >= total, 'followed.length >= total').catch(() => undefined);
+        await eventually(() => smallPages.seen.length >= total, 'smallPages.seen.length >= total').catch(() => undefined);
+        await eventually(() => largePages.seen.length >= total, 'largePages.seen.length >= total').catch(() => undefined);
         await eventually(() => subscribed.length >= total, 'subscribed.length >= total').catch(() => undefined);
       } finally {
         writing = false;
         abandoned = true;
         await subscription.stop();
-        await follower;
+        await Promise.all([smallPages.done, largePages.done]);
       }
 
       expect(written.size).toBe(total);
       const settled = await readAllEventually(store, { streamPrefix: prefix, limit: 10_000 }, total);
       for (const [reader, seen] of [
-        ['readAll follower', followed],
+        ['readAll follower, pages of 7', smallPages.seen],
+        ['readAll follower, pages of 250', largePages.seen],
         ['subscription', subscribed],
       ] as const) {
         const ids = seen.map((event) => event.eventId);

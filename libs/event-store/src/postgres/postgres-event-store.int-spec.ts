@@ -1,13 +1,15 @@
-import { chainHash, GENESIS_HASH, newId, type NewEvent, type RecordedEvent } from '@handoff/contracts';
+import { chainHash, GENESIS_HASH, newId, type NewEvent, type RecordedEvent, verifyChain } from '@handoff/contracts';
 import { createTestDatabase, eventually, type TestDatabase, uniqueSuffix } from '@handoff/testing';
 import { Client } from 'pg';
 import { ConcurrencyConflict, DuplicateEventId, NO_STREAM, type Subscription } from '../event-store';
 import { eventStoreContract } from '../event-store.contract';
 import { stampEvents } from '../stamping';
-import { migratePostgresEventStore } from './migrate';
+import { LOCK_CLASS, POSITION_LOCK } from './locks';
+import { migratePostgresEventStore, runMigrations } from './migrate';
 import { migrations } from './migrations';
+import { positionsFromTransactionIds } from './migrations/004_positions_from_transaction_ids';
 import { NOT_FIRST_WRITE_SQLSTATE } from './migrations/002_append_function';
-import { createPostgresEventStore, DEFAULT_NOTIFY_CHANNEL, type PostgresEventStore } from './postgres-event-store';
+import { APPEND, createPostgresEventStore, DEFAULT_NOTIFY_CHANNEL, PostgresEventStore } from './postgres-event-store';
 
 describe('PostgreSQL event store', () => {
   let database: TestDatabase;
@@ -20,7 +22,8 @@ describe('PostgreSQL event store', () => {
   });
 
   describe('contract', () => {
-    eventStoreContract({ open: () => createPostgresEventStore({ connectionString: database.url, poolSize: 12 }) });
+    // Enough connections for the concurrent-reader test's 32 writers to be in flight at once.
+    eventStoreContract({ open: () => createPostgresEventStore({ connectionString: database.url, poolSize: 36 }) });
   });
 
   describe('PostgreSQL only', () => {
@@ -44,13 +47,15 @@ describe('PostgreSQL event store', () => {
       await raw.end();
     });
 
-    /** Calls the append function itself, the way the adapter does, on a connection the test controls. */
+    /** Sends the adapter's append statement on a connection the test controls (so it can hold the transaction open). */
     async function appendRaw(client: Client, streamId: string, events: readonly NewEvent[], expected: number) {
       const stamped = stampEvents(streamId, expected + 1, events, new Date().toISOString());
-      const { rows } = await client.query<{ appended_global_position: string }>(
-        'SELECT * FROM handoff_append($1, $2, $3::jsonb, $4)',
-        [streamId, expected, JSON.stringify(stamped), DEFAULT_NOTIFY_CHANNEL],
-      );
+      const { rows } = await client.query<{ appended_global_position: string }>(APPEND, [
+        streamId,
+        expected,
+        JSON.stringify(stamped),
+        stamped.map((event) => event.contentHash),
+      ]);
       return rows.map((row) => row.appended_global_position);
     }
 
@@ -123,15 +128,31 @@ describe('PostgreSQL event store', () => {
       });
     });
 
-    it('refuses to append in a transaction that has already written, since the horizon would no longer hold', async () => {
+    it('keeps the append function, for processes of the previous version, refusing a transaction that has already written', async () => {
+      const stream = `${prefix}ticket-1`;
+      const stamped = stampEvents(stream, 0, [newEvent()], new Date().toISOString());
       await raw.query('BEGIN');
       await raw.query('SELECT pg_current_xact_id()');
-      await expect(appendRaw(raw, `${prefix}ticket-1`, [newEvent()], NO_STREAM)).rejects.toMatchObject({
+      await expect(raw.query('SELECT * FROM handoff_append($1, $2, $3::jsonb, $4)', [stream, NO_STREAM, JSON.stringify(stamped), DEFAULT_NOTIFY_CHANNEL])).rejects.toMatchObject({
         code: NOT_FIRST_WRITE_SQLSTATE,
       });
+      await raw.query('ROLLBACK');
+      const [position] = (await raw.query<{ appended_global_position: string }>('SELECT * FROM handoff_append($1, $2, $3::jsonb, NULL)', [stream, NO_STREAM, JSON.stringify(stamped)])).rows;
+      expect(await store.readStream(stream)).toMatchObject([{ eventId: stamped[0].eventId, globalPosition: position.appended_global_position, streamPosition: 0 }]);
     });
 
-    it('maps a conflict raised inside the function to ConcurrencyConflict with the actual version', async () => {
+    it('lets exactly one of many writers racing to create a stream win, and tells the others its version', async () => {
+      const stream = `${prefix}new`;
+      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => store.append(stream, [newEvent(), newEvent()], NO_STREAM)));
+      const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const lost = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(7);
+      lost.forEach((reason) => expect(reason).toMatchObject({ code: 'CONCURRENCY_CONFLICT', expectedVersion: NO_STREAM, actualVersion: 1 }));
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
+    it('maps a stale expected version to ConcurrencyConflict with the actual version', async () => {
       const stream = `${prefix}ticket-1`;
       await store.append(stream, [newEvent(), newEvent(), newEvent()], NO_STREAM);
       const stale = store.append(stream, [newEvent()], 0);
@@ -211,6 +232,99 @@ describe('PostgreSQL event store', () => {
         }
       } finally {
         await fresh.drop();
+      }
+    });
+  });
+
+  describe('switching a store with events to positions from transaction ids (migration 004)', () => {
+    const beforeSwitch = migrations.slice(0, migrations.indexOf(positionsFromTransactionIds));
+    let fresh: TestDatabase;
+    const clients: Client[] = [];
+
+    beforeEach(async () => {
+      fresh = await createTestDatabase('event_store_switch');
+      const client = await connect();
+      await runMigrations(client, beforeSwitch);
+    });
+    afterEach(async () => {
+      await Promise.all(clients.splice(0).map((client) => client.end().catch(() => undefined)));
+      await fresh.drop();
+    });
+
+    async function connect(): Promise<Client> {
+      const client = new Client({ connectionString: fresh.url });
+      await client.connect();
+      clients.push(client);
+      return client;
+    }
+
+    it('keeps the events appended under the position lock, appends after them, and resumes readAll from an old checkpoint', async () => {
+      // Appended as the previous version did, through the function under the position lock.
+      const previousVersion = await connect();
+      const appendThroughFunction = async (streamId: string, count: number) => {
+        const stamped = stampEvents(streamId, 0, Array.from({ length: count }, () => newEvent()), new Date().toISOString());
+        await previousVersion.query('SELECT * FROM handoff_append($1, $2, $3::jsonb, NULL)', [streamId, NO_STREAM, JSON.stringify(stamped)]);
+      };
+      await appendThroughFunction('intake-ticket-a', 3);
+      await appendThroughFunction('intake-ticket-b', 2);
+      const before = new PostgresEventStore({ connectionString: fresh.url });
+      let old: RecordedEvent[];
+      let oldCheckpoint: string | null;
+      try {
+        old = await readAllEventually(before, 'intake-', 5);
+        expect(old.map((event) => event.globalPosition)).toEqual(['1', '2', '3', '4', '5']);
+        oldCheckpoint = (await before.readAll({ streamPrefix: 'intake-' })).checkpoint;
+      } finally {
+        await before.close();
+      }
+
+      const after = await createPostgresEventStore({ connectionString: fresh.url });
+      try {
+        const continued = await after.append('intake-ticket-a', [newEvent()], 2);
+        const started = await after.append('intake-ticket-c', [newEvent(), newEvent()], NO_STREAM);
+        const appended = [...continued.events, ...started.events];
+        const oldTop = old.map((event) => BigInt(event.globalPosition)).reduce((top, position) => (position > top ? position : top));
+        expect(appended.every((event) => BigInt(event.globalPosition) > oldTop)).toBe(true);
+
+        expect(await readAllEventually(after, 'intake-', 2, oldCheckpoint)).toEqual(appended);
+        expect(await readAllEventually(after, 'intake-', 8)).toEqual([...old, ...appended]);
+        const a = await after.readStream('intake-ticket-a');
+        expect(a.map((event) => event.streamPosition)).toEqual([0, 1, 2, 3]);
+        expect(verifyChain(a, (await after.streamHead('intake-ticket-a'))?.hash)).toEqual({ ok: true, eventsChecked: 4 });
+      } finally {
+        await after.close();
+      }
+    });
+
+    it('fails an append of the old function that waits for the position lock during the switch, instead of giving it a position below younger ones', async () => {
+      const holder = await connect();
+      const migrator = await connect();
+      const straggler = await connect();
+      await holder.query('SELECT pg_advisory_lock($1::int, $2::int)', [LOCK_CLASS, POSITION_LOCK]);
+      const waitingForPositionLock = async (count: number) => {
+        const { rows } = await holder.query<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1 AND objid = $2`,
+          [LOCK_CLASS, POSITION_LOCK],
+        );
+        return rows[0].waiting === count;
+      };
+
+      const switched = runMigrations(migrator, [positionsFromTransactionIds]);
+      await eventually(() => waitingForPositionLock(1), 'the migration waits for the position lock');
+      const stamped = stampEvents('intake-ticket-late', 0, [newEvent()], new Date().toISOString());
+      const oldAppend = straggler.query('SELECT * FROM handoff_append($1, $2, $3::jsonb, NULL)', ['intake-ticket-late', NO_STREAM, JSON.stringify(stamped)]);
+      oldAppend.catch(() => undefined);
+      await eventually(() => waitingForPositionLock(2), 'the old append waits behind it');
+      await holder.query('SELECT pg_advisory_unlock($1::int, $2::int)', [LOCK_CLASS, POSITION_LOCK]);
+
+      await switched;
+      await expect(oldAppend).rejects.toThrow(/events_global_position_seq/);
+      const store = await createPostgresEventStore({ connectionString: fresh.url });
+      try {
+        expect(await store.streamHead('intake-ticket-late')).toBeNull();
+        expect((await store.append('intake-ticket-late', [newEvent()], NO_STREAM)).nextExpectedVersion).toBe(0);
+      } finally {
+        await store.close();
       }
     });
   });

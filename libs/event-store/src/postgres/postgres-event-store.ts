@@ -1,4 +1,4 @@
-import type { NewEvent, RecordedEvent } from '@handoff/contracts';
+import { GENESIS_HASH, type NewEvent, type RecordedEvent } from '@handoff/contracts';
 import { DatabaseError, Pool } from 'pg';
 import {
   type AppendResult,
@@ -17,7 +17,6 @@ import {
 } from '../event-store';
 import { stampEvents, type StampedEvent } from '../stamping';
 import { migratePostgresEventStore } from './migrate';
-import { CONFLICT_SQLSTATE } from './migrations/002_append_function';
 import { AppendAnnouncer } from './append-announcer';
 import { NotificationListener } from './notification-listener';
 import { type PageRead, PollingSubscription } from './polling-subscription';
@@ -95,6 +94,51 @@ const READ_ALL = `WITH horizon AS MATERIALIZED (
     FROM settled LEFT JOIN page ON true
    ORDER BY page.global_position`;
 
+/**
+ * One statement = one round trip = one transaction = the whole append. The adapter sends it on
+ * its own, never inside a transaction of the caller's: positions are the transaction id << 20
+ * plus the event's index (see 004_positions_from_transaction_ids.ts), so two appends in one
+ * transaction would collide, and positions follow transaction ids whenever the id is taken.
+ *
+ * No lock is taken before writing: the stream's head is read as the statement's snapshot shows
+ * it, and a head that does not match the expected version inserts nothing (the result says the
+ * actual version). Two writers that read the same head both insert at the next stream position,
+ * and the unique (stream_id, stream_position) index lets exactly one win: the other waits for
+ * it and fails (mapped to ConcurrencyConflict), so the chain a winner folded from the head it
+ * read is the chain. The chain is folded by the recursive CTE over the content hashes ($4, in
+ * the order of the events in $3) and must equal chainHash() in @handoff/contracts.
+ */
+export const APPEND = `WITH RECURSIVE
+  head AS (SELECT s.version, s.last_hash FROM streams s WHERE s.stream_id = $1),
+  prev AS (SELECT coalesce((SELECT version FROM head), -1) AS version, coalesce((SELECT last_hash FROM head), '${GENESIS_HASH}') AS hash),
+  input AS (SELECT e.value, e.ordinality AS i FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e),
+  chain (i, previous_hash, hash) AS (
+    SELECT 0::bigint, NULL::text, prev.hash FROM prev WHERE prev.version = $2
+    UNION ALL
+    SELECT chain.i + 1, chain.hash, encode(sha256(convert_to(chain.hash || ($4::text[])[chain.i + 1], 'UTF8')), 'hex')
+      FROM chain WHERE chain.i < cardinality($4::text[])
+  ),
+  appended AS (
+    INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
+    SELECT (pg_current_xact_id()::text::bigint << 20) + input.i, $1, $2 + input.i, (input.value->>'eventId')::uuid, input.value->>'type',
+           (input.value->>'schemaVersion')::int, input.value->>'ticketId', input.value->'data', input.value->'metadata', ($4::text[])[input.i],
+           chain.previous_hash, chain.hash
+      FROM input JOIN chain ON chain.i = input.i
+    RETURNING global_position, stream_position, previous_hash, hash
+  ),
+  moved_head AS (
+    INSERT INTO streams (stream_id, version, last_hash)
+    SELECT $1, appended.stream_position, appended.hash FROM appended ORDER BY appended.stream_position DESC LIMIT 1
+    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
+  )
+SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash,
+       appended.hash AS appended_hash, prev.version::text AS actual_version
+  FROM prev LEFT JOIN appended ON true
+ ORDER BY appended.global_position`;
+
+/** The most events one append may hold: the positions of one transaction (see 004_positions_from_transaction_ids.ts). */
+const MAX_EVENTS_PER_APPEND = 2 ** 20 - 1;
+
 interface EventRow {
   readonly global_position: string;
   readonly stream_id: string;
@@ -111,9 +155,11 @@ interface EventRow {
 }
 
 interface AppendedRow {
-  readonly appended_global_position: string;
+  /** All three null when nothing was appended: the stream was not at the expected version. */
+  readonly appended_global_position: string | null;
   readonly appended_previous_hash: string;
   readonly appended_hash: string;
+  readonly actual_version: string;
 }
 
 /** The default store: one PostgreSQL database, appends in one round trip, readAll that never skips a late commit. */
@@ -250,38 +296,57 @@ export class PostgresEventStore implements EventStore {
       if (actual !== expected) throw new ConcurrencyConflict(streamId, expected, actual);
       return { nextExpectedVersion: actual, events: [] };
     }
+    if (events.length > MAX_EVENTS_PER_APPEND) {
+      throw new TypeError(`at most ${MAX_EVENTS_PER_APPEND} events in one append, got ${events.length}`);
+    }
     // The content hash covers stream positions, so it is computed for the positions the expected version implies.
     const stamped = stampEvents(streamId, expected + 1, events, new Date().toISOString());
     let appended: AppendedRow[];
     try {
-      // No channel: the function would NOTIFY inside the transaction, and PostgreSQL commits
-      // notifying transactions one at a time (see 003_append_set_based.ts). Announced after commit.
+      // Announced after commit, not by NOTIFY inside the append: PostgreSQL commits notifying
+      // transactions one at a time (see 003_append_set_based.ts).
       const result = await this.pool.query<AppendedRow>({
-        name: 'handoff_append',
-        text: 'SELECT * FROM handoff_append($1, $2, $3::jsonb, NULL)',
-        values: [streamId, expected, JSON.stringify(stamped.map(appendArgumentOf))],
+        name: 'handoff_append_statement',
+        text: APPEND,
+        values: [streamId, expected, JSON.stringify(stamped.map(appendArgumentOf)), stamped.map((event) => event.contentHash)],
       });
       appended = result.rows;
     } catch (error) {
-      throw appendErrorOf(error, streamId, expected);
+      throw await this.appendErrorOf(error, streamId, expected);
     }
-    this.announcer.announce(appended[appended.length - 1].appended_global_position);
+    const last = appended[appended.length - 1].appended_global_position;
+    if (last === null) throw new ConcurrencyConflict(streamId, expected, Number(appended[0].actual_version));
+    this.announcer.announce(last);
     return {
       nextExpectedVersion: expected + events.length,
       events: stamped.map((event, index) => ({
         ...event,
-        globalPosition: appended[index].appended_global_position,
+        globalPosition: appended[index].appended_global_position!,
         previousHash: appended[index].appended_previous_hash,
         hash: appended[index].appended_hash,
       })),
     };
   }
 
+  private async appendErrorOf(error: unknown, streamId: string, expected: number): Promise<unknown> {
+    if (!(error instanceof DatabaseError) || error.code !== '23505') return error;
+    if (error.constraint === 'events_stream_position_unique') {
+      // Another writer took the next position first: it won the race for the version.
+      return new ConcurrencyConflict(streamId, expected, (await this.streamHead(streamId))?.version ?? NO_STREAM);
+    }
+    if (error.constraint === 'events_event_id_unique') {
+      const eventId = /\(event_id\)=\(([^)]+)\)/.exec(error.detail ?? '')?.[1] ?? 'unknown';
+      return new DuplicateEventId(streamId, eventId);
+    }
+    return error;
+  }
+
   /**
    * The horizon: a row is returned only once its transaction id is below the snapshot's xmin,
    * i.e. every transaction that got an id before it has finished. Positions are taken before
    * commit, so without it a reader could pass a position whose transaction commits later.
-   * It suffices only because positions follow transaction ids (see 002_append_function.ts).
+   * It suffices only because positions follow transaction ids: each append's positions are
+   * computed from its transaction id (see 004_positions_from_transaction_ids.ts).
    * When the page is not full, the checkpoint moves to the last settled position even if
    * the prefix filter kept nothing, so a service does not rescan other services' events.
    */
@@ -331,19 +396,9 @@ function appendArgumentOf(event: StampedEvent) {
     ticketId: event.ticketId,
     data: event.data,
     metadata: event.metadata,
-    contentHash: event.contentHash,
   };
 }
 
-function appendErrorOf(error: unknown, streamId: string, expected: number): unknown {
-  if (!(error instanceof DatabaseError)) return error;
-  if (error.code === CONFLICT_SQLSTATE) return new ConcurrencyConflict(streamId, expected, Number(error.detail));
-  if (error.code === '23505' && error.constraint === 'events_event_id_unique') {
-    const eventId = /\(event_id\)=\(([^)]+)\)/.exec(error.detail ?? '')?.[1] ?? 'unknown';
-    return new DuplicateEventId(streamId, eventId);
-  }
-  return error;
-}
 
 function checkpointPosition(checkpoint: Checkpoint): string {
   if (checkpoint === null) return '0';

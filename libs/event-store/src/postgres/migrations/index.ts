@@ -2,6 +2,7 @@ import type { Migration } from '../migrate';
 import { streamsAndEvents } from './001_streams_and_events';
 import { appendFunction } from './002_append_function';
 import { appendSetBased } from './003_append_set_based';
+import { positionsFromTransactionIds } from './004_positions_from_transaction_ids';
 
 /** In order. Never edit one that has shipped: add the next. */
-export const migrations: readonly Migration[] = [streamsAndEvents, appendFunction, appendSetBased];
+export const migrations: readonly Migration[] = [streamsAndEvents, appendFunction, appendSetBased, positionsFromTransactionIds];
