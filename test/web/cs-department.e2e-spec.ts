@@ -222,6 +222,11 @@ describe('the department console: complaints, passes between departments, assign
       // The causes are labelled in the console's language.
       await page.getByLabel('语言 / Language').selectOption('zh-CN');
       await panel.getByLabel('投诉原因（投诉必填）').locator('option', { hasText: '计费错误' }).waitFor({ state: 'attached' });
+      // Sent again in Chinese: the service's refusals come back in the console's language.
+      await panel.getByRole('button', { name: '提交处理结果' }).click();
+      await expectText(fieldError(page, '致客户的道歉（投诉必填）'), /请填写致歉说明/);
+      await expectText(fieldError(page, '整改措施（投诉必填）'), /请填写整改措施/);
+      await expectText(fieldError(page, '投诉原因（投诉必填）'), /response_speed/);
       await consoles.screenshot(page, 'department-result-cause-zh');
       await page.getByLabel('语言 / Language').selectOption('en');
 

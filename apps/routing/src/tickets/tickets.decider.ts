@@ -434,9 +434,9 @@ function reportResult(command: ReportResult, state: RoutingState, policy: Routin
   const errors: FieldError[] = [];
   if (!summary) errors.push({ field: 'summary', message: 'must not be empty' });
   if (summary.length > MAX_TEXT) errors.push({ field: 'summary', message: `must be at most ${MAX_TEXT} characters` });
-  if (ticket.complaint && !apology) errors.push({ field: 'apology', message: "a complaint's result must apologise" });
+  if (ticket.complaint && !apology) errors.push({ field: 'apology', message: "a complaint's result must apologise", issue: { code: 'custom', rule: 'complaint_apology' } });
   if (ticket.complaint && !correctiveAction) {
-    errors.push({ field: 'correctiveAction', message: "a complaint's result must name a corrective action" });
+    errors.push({ field: 'correctiveAction', message: "a complaint's result must name a corrective action", issue: { code: 'custom', rule: 'complaint_corrective_action' } });
   }
   if (apology.length > MAX_TEXT) errors.push({ field: 'apology', message: `must be at most ${MAX_TEXT} characters` });
   if (correctiveAction.length > MAX_TEXT) {

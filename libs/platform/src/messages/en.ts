@@ -79,6 +79,8 @@ export const en = {
   'invalid_format.date': '{{label, capitalise}} must be a date such as 2026-12-05.',
   'invalid_format.other': '{{label, capitalise}} is not in the expected form.',
   'rule.phone': '{{label, capitalise}} is not valid: use 6 to 15 digits (spaces, - ( ) and a leading + are allowed).',
+  'rule.complaint_apology': "Write the apology: a complaint's result must apologise to the customer.",
+  'rule.complaint_corrective_action': "Write the corrective action: a complaint's result must say what will keep it from happening again.",
   'rule.phone_or_email': "Give the customer's phone number or e-mail address.",
   'rule.control_characters': '{{label, capitalise}} must not contain control characters.',
   'rule.single_line': '{{label, capitalise}} must be one line, without control characters.',

@@ -78,6 +78,8 @@ export const zhCN: ServerMessages = {
   'invalid_format.date': '{{label}}必须是日期，例如 2026-12-05。',
   'invalid_format.other': '{{label}}格式不正确。',
   'rule.phone': '{{label}}格式不正确：应为 6 至 15 位数字（可含空格、- ( ) 及开头的 +）。',
+  'rule.complaint_apology': '请填写致歉说明：投诉的处理结果须向客户致歉。',
+  'rule.complaint_corrective_action': '请填写整改措施：投诉的处理结果须说明如何避免再次发生。',
   'rule.phone_or_email': '请填写客户的电话号码或电子邮箱。',
   'rule.control_characters': '{{label}}不能包含控制字符。',
   'rule.single_line': '{{label}}须为单行文字，且不能包含控制字符。',
