@@ -83,6 +83,9 @@ const EXPECTED: Record<string, string> = {
   // The conversation is read by whoever reads the timeline; notes are written by those who work the ticket, not by QA or auditors.
   'evaluation GET /v1/tickets/{ticketId}/conversation':       '401  403   ok   ok   403  ok   403  ok   ok   ok',
   'evaluation POST /v1/tickets/{ticketId}/notes':             '401  403   ok   ok   403  ok   403  ok   403  403',
+  // Watching is reading as it happens: whoever may read the conversation, QA and auditors too.
+  'evaluation POST /v1/tickets/{ticketId}/watch':             '401  403   ok   ok   403  ok   403  ok   ok   ok',
+  'evaluation DELETE /v1/tickets/{ticketId}/watch':           '401  403   ok   ok   403  ok   403  ok   ok   ok',
   // Files: attached by those who may write a note, read by those who may read the conversation.
   'evaluation POST /v1/tickets/{ticketId}/attachments':       '401  403   ok   ok   403  ok   403  ok   403  403',
   'evaluation GET /v1/tickets/{ticketId}/attachments/{contentHash}': '401 403 ok ok 403 ok 403 ok ok ok',

@@ -47,6 +47,9 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
   },
   'evaluation POST /v1/qa/corrective-actions/{actionId}/complete': { caller: 'qa', validBody: () => ({ note: 'retrained on the opening script' }), required: ['note'] },
   'evaluation POST /v1/qa/corrective-actions/{actionId}/verify': { caller: 'qa', validBody: () => ({ effective: false, note: 'the greeting is still missing' }), required: ['effective'] },
+  'evaluation POST /v1/tickets/{ticketId}/watch': { caller: 'cs', validBody: () => ({}), required: [] },
+  // The fuzz and the text checks send POST: to this path it reaches the watch above, which refuses a body the same way.
+  'evaluation DELETE /v1/tickets/{ticketId}/watch': { caller: 'cs', validBody: () => ({}), required: [] },
   'evaluation POST /v1/tickets/{ticketId}/notes': { caller: 'cs', validBody: () => ({ text: 'called the customer back', mentions: { people: ['agent-2'], departments: [] } }), required: ['text'] },
   // The body is a file, not JSON, and its name comes in the query: every JSON body here is refused (400, 413 or 415).
   'evaluation POST /v1/tickets/{ticketId}/attachments': { caller: 'cs', validBody: () => ({}), required: [] },

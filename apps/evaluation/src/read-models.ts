@@ -9,6 +9,9 @@ import { attachmentsProjection } from './conversation/attachments.projection';
 import { CONVERSATION_ENTITIES } from './conversation/conversation.entities';
 import { CONVERSATION_MIGRATIONS } from './conversation/conversation.migrations';
 import { notesProjection } from './conversation/conversation.projection';
+import { WATCHER_ENTITIES } from './conversation/watchers.entities';
+import { WATCHER_MIGRATIONS } from './conversation/watchers.migrations';
+import { watchersProjection } from './conversation/watchers.projection';
 import { NOTIFICATION_ENTITIES } from './notifications/notifications.entities';
 import { NOTIFICATION_MIGRATIONS } from './notifications/notifications.migrations';
 import { notificationsProjection } from './notifications/notifications.projection';
@@ -54,6 +57,14 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
     handler: () => attachmentsProjection(),
   },
   {
+    // Who follows which ticket, and from when to when: the notifications above are shown to a
+    // ticket's watchers by these rows when read (notifications.reader.ts).
+    name: 'evaluation.watchers',
+    topics: [TOPICS.evaluationEvents],
+    tables: ['ticket_watch_events'],
+    handler: () => watchersProjection(),
+  },
+  {
     // Each person's notifications (mentions, assignments, results for their follow-up) and each ticket's CS agent.
     name: 'evaluation.notifications',
     topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents, TOPICS.evaluationEvents],
@@ -86,7 +97,7 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
 
 export const EVALUATION_DATABASE: ServiceReadModels = {
   service: 'evaluation',
-  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...ATTACHMENT_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES, ...SEARCH_ENTITIES],
+  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...ATTACHMENT_ENTITIES, ...WATCHER_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES, ...SEARCH_ENTITIES],
   migrations: [
     ...TIMELINE_MIGRATIONS,
     ...CONVERSATION_MIGRATIONS,
@@ -95,6 +106,7 @@ export const EVALUATION_DATABASE: ServiceReadModels = {
     ...ASSESSMENT_MIGRATIONS,
     ...SEARCH_MIGRATIONS,
     ...ATTACHMENT_MIGRATIONS,
+    ...WATCHER_MIGRATIONS,
   ],
   models: EVALUATION_READ_MODELS,
 };

@@ -237,6 +237,8 @@ const cases: [HandoffEvent, string][] = [
     },
     `attachment added (audio/mpeg, 48213 bytes) to entry ${SAMPLE}`,
   ],
+  [{ type: 'TicketWatched', data: { watcherId: 'director-1' } }, 'director-1 started watching the ticket'],
+  [{ type: 'TicketUnwatched', data: { watcherId: 'director-1' } }, 'director-1 stopped watching the ticket'],
   [
     {
       type: 'SampleDrawn',

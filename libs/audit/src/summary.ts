@@ -124,6 +124,10 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
       const { contentType, size, entryId } = known.data;
       return `attachment added (${contentType}, ${size} bytes)${entryId ? ` to entry ${entryId}` : ''}`;
     }
+    case 'TicketWatched':
+      return `${known.data.watcherId} started watching the ticket`;
+    case 'TicketUnwatched':
+      return `${known.data.watcherId} stopped watching the ticket`;
     case 'SampleDrawn': {
       const { team, period, size, populationSize, seed } = known.data;
       return `quality sample of ${team} for ${period} drawn: ${size} of ${populationSize} service records (seed ${seed})`;

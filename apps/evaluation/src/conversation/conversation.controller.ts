@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { conversationStreamId, freeText, newId, parseOrThrow, type Actor, type TicketConversationView } from '@handoff/contracts';
+import { conversationStreamId, freeText, newId, parseOrThrow, type Actor, type TicketConversationView, type TicketWatchView } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { Allow, CurrentActor, RequestId, commandMetadata } from '@handoff/platform';
 import { conversationDecider, NOTE_WRITERS } from './conversation.decider';
@@ -20,7 +20,12 @@ export const noteSchema = z.strictObject({
     .default({ people: [], departments: [] }),
 });
 
+/** Watching takes no body; one with fields is refused rather than ignored, as on routing's claim. */
+const nothingSchema = z.strictObject({});
+
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+const CONVERSATION_READERS = ['cs', 'department_handler', 'department_manager', 'management', 'qa', 'auditor'] as const;
 
 @ApiTags('conversation')
 @ApiBearerAuth()
@@ -32,7 +37,7 @@ export class ConversationController {
   ) {}
 
   @Get('conversation')
-  @Allow('cs', 'department_handler', 'department_manager', 'management', 'qa', 'auditor')
+  @Allow(...CONVERSATION_READERS)
   @ApiOperation({
     summary: "A ticket's conversation: every event of it as what people said and did, with the words written, in the timeline's order.",
     description:
@@ -77,5 +82,48 @@ export class ConversationController {
     // A repeated request (same request id) adds nothing and answers with the note it added the first time.
     const [added] = result.events as readonly { readonly data: { readonly noteId: string } }[];
     return { ticketId, noteId: added.data.noteId };
+  }
+
+  @Post('watch')
+  @HttpCode(200)
+  @Allow(...CONVERSATION_READERS)
+  @ApiOperation({
+    summary: 'Follow a ticket without holding it: the caller is notified of its progress, results, passes, escalations, objections, notes and closing.',
+    description: 'Whoever may read the conversation. Watching a ticket one already watches changes nothing.',
+  })
+  @ApiParam({ name: 'ticketId', format: 'uuid' })
+  @ApiBody({ schema: asJsonSchema(nothingSchema), required: false })
+  @ApiResponse({ status: 200, description: '`{ ticketId, watching: true }`.' })
+  @ApiResponse({ status: 400, description: 'A body with fields: watching takes none.' })
+  @ApiResponse({ status: 403, description: 'A department that never held the ticket nor was asked to take it.' })
+  @ApiResponse({ status: 404, description: 'No event of this ticket has reached evaluation.' })
+  watch(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<TicketWatchView> {
+    parseOrThrow(nothingSchema, body ?? {});
+    return this.setWatching(ticketId, true, actor, requestId);
+  }
+
+  @Delete('watch')
+  @HttpCode(200)
+  @Allow(...CONVERSATION_READERS)
+  @ApiOperation({ summary: 'Stop following a ticket: nothing after this notifies the caller of it. Not watching it already changes nothing.' })
+  @ApiParam({ name: 'ticketId', format: 'uuid' })
+  @ApiResponse({ status: 200, description: '`{ ticketId, watching: false }`.' })
+  @ApiResponse({ status: 400, description: 'A body with fields: stopping takes none.' })
+  @ApiResponse({ status: 403, description: 'A department that never held the ticket nor was asked to take it.' })
+  @ApiResponse({ status: 404, description: 'No event of this ticket has reached evaluation.' })
+  unwatch(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<TicketWatchView> {
+    parseOrThrow(nothingSchema, body ?? {});
+    return this.setWatching(ticketId, false, actor, requestId);
+  }
+
+  private async setWatching(ticketId: string, watching: boolean, actor: Actor, requestId: string): Promise<TicketWatchView> {
+    const departments = await this.reader.departmentsConcerned(ticketId);
+    await this.commands.handle(
+      conversationStreamId(ticketId),
+      conversationDecider,
+      { type: 'SetWatching', data: { watching, ticket: departments === null ? null : { departmentsConcerned: departments } }, metadata: commandMetadata(actor, requestId) },
+      { ticketId },
+    );
+    return { ticketId, watching };
   }
 }

@@ -9,6 +9,7 @@ import {
   type AddNote,
   type ConversationEvent,
   type ConversationState,
+  type SetWatching,
 } from './conversation.decider';
 
 const NOW = new Date('2025-03-10T02:00:00Z');
@@ -33,6 +34,8 @@ const refusal = (run: () => unknown): string | undefined => {
 const specification = DeciderSpecification.for(conversationDecider, {
   NoteAdded: EVALUATION_EVENTS.NoteAdded,
   AttachmentAdded: EVALUATION_EVENTS.AttachmentAdded,
+  TicketWatched: EVALUATION_EVENTS.TicketWatched,
+  TicketUnwatched: EVALUATION_EVENTS.TicketUnwatched,
 });
 afterAll(() => specification.expectEveryEventEmitted());
 
@@ -131,6 +134,49 @@ describe('attaching a file to a ticket’s conversation', () => {
 
   it('given notes and files, evolves both into the state', () => {
     const [note] = decideConversation(addNote(cs), initialConversationState);
-    expect(given([note, added(null)])).toEqual({ notes: [NOTE], attachments: [`:${HASH}`] });
+    expect(given([note, added(null)])).toEqual({ notes: [NOTE], attachments: [`:${HASH}`], watchers: [] });
+  });
+});
+
+describe('watching a ticket', () => {
+  const ticket = { departmentsConcerned: ['logistics'] };
+  const setWatching = (actor: Actor, watching: boolean, data: Partial<SetWatching['data']> = {}): SetWatching => ({
+    type: 'SetWatching',
+    data: { watching, ticket, ...data },
+    metadata: meta(actor),
+  });
+  const director: Actor = { id: 'director-1', role: 'management' };
+  const watched = (watcherId: string) => ({ type: 'TicketWatched' as const, data: { watcherId } });
+  const unwatched = (watcherId: string) => ({ type: 'TicketUnwatched' as const, data: { watcherId } });
+
+  it.each<[string, Actor]>([
+    ['management', director],
+    ['a CS agent', { id: 'agent-1', role: 'cs' }],
+    ['a handler of a department that held it', { id: 'logistics-li', role: 'department_handler', department: 'logistics' }],
+    ['QA', { id: 'inspector-1', role: 'qa' }],
+    ['an auditor', { id: 'auditor-1', role: 'auditor' }],
+  ])('when %s watches, then TicketWatched names them', (_, actor) => {
+    specification.given().when(setWatching(actor, true)).then([watched(actor.id)]);
+  });
+
+  it('given they watch it, when they watch again, then nothing new is recorded; someone else still may', () => {
+    specification.given(watched('director-1')).when(setWatching(director, true)).then([]);
+    specification.given(watched('director-1')).when(setWatching({ id: 'agent-1', role: 'cs' }, true)).then([watched('agent-1')]);
+  });
+
+  it('given they watch it, when they stop, then TicketUnwatched; stopping again, or without watching, records nothing', () => {
+    specification.given(watched('director-1')).when(setWatching(director, false)).then([unwatched('director-1')]);
+    specification.given(watched('director-1'), unwatched('director-1')).when(setWatching(director, false)).then([]);
+    specification.given(watched('agent-1')).when(setWatching(director, false)).then([]);
+  });
+
+  it('given they stopped, when they watch again, then it is recorded again', () => {
+    specification.given(watched('director-1'), unwatched('director-1')).when(setWatching(director, true)).then([watched('director-1')]);
+  });
+
+  it('refuses a department the ticket never concerned, and a ticket evaluation has not seen', () => {
+    specification.given().when(setWatching({ id: 'billing-wu', role: 'department_handler', department: 'billing' }, true)).thenThrows('FORBIDDEN');
+    specification.given().when(setWatching({ id: 'billing-boss', role: 'department_manager', department: 'billing' }, false)).thenThrows('FORBIDDEN');
+    specification.given().when(setWatching(director, true, { ticket: null })).thenThrows('NOT_FOUND');
   });
 });

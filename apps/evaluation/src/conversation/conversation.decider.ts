@@ -11,10 +11,13 @@ import {
   type NoteAdded,
   type NoteMentions,
   type Role,
+  type TicketUnwatched,
+  type TicketWatched,
 } from '@handoff/contracts';
+import { assertMayReadTimeline } from '../timeline/timeline-access';
 
 /**
- * A ticket's internal notes and attachments (stream `evaluation-conversation-<ticketId>`).
+ * A ticket's internal notes, attachments and watchers (stream `evaluation-conversation-<ticketId>`).
  * Whether the ticket exists, which departments it concerns and the entry a file is attached to
  * are looked up by the caller from the timeline and given as data, so the rule is a pure function of them.
  */
@@ -52,16 +55,26 @@ export type AddAttachment = Command<
   }
 >;
 
-export type ConversationCommand = AddNote | AddAttachment;
-export type ConversationEvent = NoteAdded | AttachmentAdded;
+/** Follow the ticket (`watching: true`) or stop; the caller is the watcher. */
+export type SetWatching = Command<
+  'SetWatching',
+  {
+    readonly watching: boolean;
+    readonly ticket: { readonly departmentsConcerned: readonly Department[] } | null;
+  }
+>;
+
+export type ConversationCommand = AddNote | AddAttachment | SetWatching;
+export type ConversationEvent = NoteAdded | AttachmentAdded | TicketWatched | TicketUnwatched;
 
 export interface ConversationState {
   readonly notes: readonly string[];
   /** `<entryId or ''>:<contentHash>` of every file added: the same file on the same entry is added once. */
   readonly attachments: readonly string[];
+  readonly watchers: readonly string[];
 }
 
-export const initialConversationState: ConversationState = { notes: [], attachments: [] };
+export const initialConversationState: ConversationState = { notes: [], attachments: [], watchers: [] };
 
 export function decideConversation(command: ConversationCommand, state: ConversationState): readonly ConversationEvent[] {
   switch (command.type) {
@@ -69,6 +82,8 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       return addNote(command, state);
     case 'AddAttachment':
       return addAttachment(command, state);
+    case 'SetWatching':
+      return setWatching(command, state);
     default:
       return assertNever(command);
   }
@@ -122,12 +137,29 @@ function invalidEntry(message: string): DomainError {
   return new DomainError('VALIDATION_FAILED', `entryId: ${message}`, { errors: [{ field: 'entryId', message }] });
 }
 
+/**
+ * Whoever may read the conversation may follow it (QA and auditors too: reading is all a watch
+ * gives). Asking for what already holds records nothing, so a double click is harmless.
+ */
+function setWatching(command: SetWatching, state: ConversationState): readonly (TicketWatched | TicketUnwatched)[] {
+  const { actor } = command.metadata;
+  const { watching, ticket } = command.data;
+  if (!ticket) throw new DomainError('NOT_FOUND', 'no such ticket (or its first events have not arrived yet)');
+  assertMayReadTimeline(actor, ticket.departmentsConcerned);
+  if (state.watchers.includes(actor.id) === watching) return [];
+  return [{ type: watching ? 'TicketWatched' : 'TicketUnwatched', data: { watcherId: actor.id } }];
+}
+
 export function evolveConversation(state: ConversationState, event: ConversationEvent): ConversationState {
   switch (event.type) {
     case 'NoteAdded':
       return { ...state, notes: [...state.notes, event.data.noteId] };
     case 'AttachmentAdded':
       return { ...state, attachments: [...state.attachments, attachmentKey(event.data.entryId, event.data.contentHash)] };
+    case 'TicketWatched':
+      return { ...state, watchers: [...state.watchers, event.data.watcherId] };
+    case 'TicketUnwatched':
+      return { ...state, watchers: state.watchers.filter((id) => id !== event.data.watcherId) };
     default:
       return assertNever(event);
   }

@@ -37,6 +37,7 @@ export class ConversationReader {
       assertMayReadTimeline(actor, departmentsConcerned(lifecycle.departmentsVisited, entries));
       const notes = await manager.getRepository(TicketNote).findBy({ ticketId });
       const files = await manager.getRepository(TicketAttachment).findBy({ ticketId });
+      const watchers = await watchersOf(manager, ticketId);
       const ordered = inTimelineOrder<Positioned>([...entries.map(fromEntry), ...notes.map(fromNote), ...files.map(fromAttachment)]);
       const contact = entries.find((entry) => entry.type === 'ContactRecorded');
       const subject = contact && typeof (contact.data as { subject?: unknown }).subject === 'string' ? (contact.data as { subject: string }).subject : null;
@@ -49,6 +50,8 @@ export class ConversationReader {
         status: lifecycle.outcome ?? 'open',
         rounds: lifecycle.rounds,
         departmentsVisited: lifecycle.departmentsVisited,
+        watching: watchers.includes(actor.id),
+        watchers,
         ordered: ordered.map(({ occurredAt, recordedAt: _recordedAt, ...rest }) => ({ ...rest, occurredAt: occurredAt.toISOString() })),
       };
       return { view, files };
@@ -106,6 +109,18 @@ export class ConversationReader {
     const transfers = await this.dataSource.getRepository(TicketTimelineEntry).findBy({ ticketId, type: 'TransferRequested' });
     return departmentsConcerned(lifecycle.departmentsVisited, transfers);
   }
+}
+
+/** Whoever's latest watch row (by stream position: one stream, so exact) says they watch, earliest watch first. */
+async function watchersOf(manager: EntityManager, ticketId: string): Promise<string[]> {
+  const rows: { watcher_id: string }[] = await manager.query(
+    `SELECT watcher_id FROM (
+       SELECT DISTINCT ON (watcher_id) watcher_id, watching, occurred_at FROM ticket_watch_events WHERE ticket_id = $1 ORDER BY watcher_id, stream_position DESC
+     ) latest
+     WHERE watching ORDER BY occurred_at, watcher_id`,
+    [ticketId],
+  );
+  return rows.map((row) => row.watcher_id);
 }
 
 function fromEntry(entry: TicketTimelineEntry): Positioned {

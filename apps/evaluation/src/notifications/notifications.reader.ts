@@ -21,7 +21,7 @@ interface Row {
   unread: boolean;
 }
 
-/** A person's notifications: addressed to them, to their department, or a result for a ticket whose contact they took. */
+/** A person's notifications: addressed to them, to their department, a result for a ticket whose contact they took, or a change of a ticket they watch. */
 @Injectable()
 export class NotificationsReader {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -38,7 +38,17 @@ export class NotificationsReader {
               -- Told by name already (an update request to the department and its handler): one row, not two.
               -- A person's row of an event has the id <event>/person:<id> (notifications.ts), found by the primary key.
               AND NOT EXISTS (SELECT 1 FROM person_notifications p WHERE p.notification_id = n.event_id || '/person:' || $1))
-          OR (n.recipient = 'ticket-cs' AND $3 = 'cs' AND (a.agent_id = $1 OR a.agent_id IS NULL)))`;
+          OR (n.recipient = 'ticket-cs' AND $3 = 'cs' AND (a.agent_id = $1 OR a.agent_id IS NULL))
+          OR (n.recipient = 'ticket-watchers'
+              -- Watching when the event occurred: their latest watch row before it says so. Compared by occurred-at, as
+              -- the watch and the change are on different topics and either may be projected first (notifications.ts).
+              AND COALESCE((SELECT w.watching FROM ticket_watch_events w
+                   WHERE w.ticket_id = n.ticket_id AND w.watcher_id = $1 AND w.occurred_at <= n.occurred_at
+                   ORDER BY w.occurred_at DESC, w.stream_position DESC LIMIT 1), false)
+              -- Told of the same event for another reason (by name, their department, as its CS agent): that row only.
+              AND NOT EXISTS (SELECT 1 FROM person_notifications p WHERE p.notification_id IN (n.event_id || '/person:' || $1, n.event_id || '/department:' || $2))
+              AND NOT ($3 = 'cs' AND (a.agent_id = $1 OR a.agent_id IS NULL)
+                       AND EXISTS (SELECT 1 FROM person_notifications p WHERE p.notification_id = n.event_id || '/ticket-cs'))))`;
     const params = [actor.id, actor.department ?? null, actor.role];
     const rows: Row[] = await this.dataSource.query(
       `SELECT n.notification_id, n.kind, n.ticket_id, n.occurred_at, n.actor_id, n.excerpt, n.recipient,
@@ -74,7 +84,13 @@ function view(row: Row): NotificationView {
     occurredAt: new Date(row.occurred_at).toISOString(),
     actorId: row.actor_id,
     excerpt: row.excerpt,
-    via: row.recipient.startsWith('department:') ? 'department' : row.recipient === 'ticket-cs' ? 'ticket' : 'person',
+    via: viaOf(row.recipient),
     unread: row.unread,
   };
+}
+
+function viaOf(recipient: string): NotificationView['via'] {
+  if (recipient.startsWith('department:')) return 'department';
+  if (recipient === 'ticket-cs') return 'ticket';
+  return recipient === 'ticket-watchers' ? 'watching' : 'person';
 }

@@ -4,13 +4,14 @@ const at = '2025-03-10T02:00:00.000Z';
 const event = (type: string, data: unknown, actorId = 'someone'): NotificationSource => ({ eventId: 'e1', ticketId: 't1', type, data, actorId, occurredAt: at });
 
 describe('who is told of what', () => {
-  it('tells each person and department a note mentions, once, and not the author', () => {
+  it('tells each person and department a note mentions, once, and not the author; and the ticket’s watchers', () => {
     const notes = notificationsOf(event('NoteAdded', { noteId: 'n', text: 'please call back', mentions: { people: ['agent-1', 'billing-wu', 'agent-1'], departments: ['logistics'] } }, 'billing-wu'));
     expect(notes.map((note) => [note.recipient, note.kind, note.excerpt])).toEqual([
       ['person:agent-1', 'mentioned', 'please call back'],
       ['department:logistics', 'mentioned', 'please call back'],
+      ['ticket-watchers', 'watched_change', 'please call back'],
     ]);
-    expect(new Set(notes.map((note) => note.notificationId)).size).toBe(2);
+    expect(new Set(notes.map((note) => note.notificationId)).size).toBe(3);
   });
 
   it('tells a handler a ticket was assigned to them, but not one who claimed it', () => {
@@ -32,8 +33,11 @@ describe('who is told of what', () => {
     ]);
     expect(notificationsOf(event('UpdateRequested', { requestId: 'r', department: 'billing', requestedBy: 'director-1', message: 'Who has it?' }, 'director-1')).map((note) => note.recipient)).toEqual(['department:billing']);
     const answered = notificationsOf(event('ProgressReported', { note: 'Refund tomorrow.', answersUpdateRequest: { requestId: 'r', requestedBy: 'director-1' } }, 'billing-wu'));
-    expect(answered.map((note) => [note.recipient, note.kind, note.excerpt])).toEqual([['person:director-1', 'update_given', 'Refund tomorrow.']]);
-    expect(notificationsOf(event('ProgressReported', { note: 'Still checking.' }, 'billing-wu'))).toEqual([]);
+    expect(answered.map((note) => [note.recipient, note.kind, note.excerpt])).toEqual([
+      ['person:director-1', 'update_given', 'Refund tomorrow.'],
+      ['ticket-watchers', 'watched_change', 'Refund tomorrow.'],
+    ]);
+    expect(notificationsOf(event('ProgressReported', { note: 'Still checking.' }, 'billing-wu')).map((note) => note.recipient)).toEqual(['ticket-watchers']);
   });
 
   it('warns the holder of a deadline about to fall due, or the department while nobody holds the ticket, with the due time', () => {
@@ -42,6 +46,29 @@ describe('who is told of what', () => {
     expect(held.map((note) => [note.recipient, note.kind, note.excerpt])).toEqual([['person:billing-wu', 'first_response_due', dueAt]]);
     const waiting = notificationsOf(event('DeadlineApproaching', { deadline: 'resolution', round: 1, department: 'billing', dueAt, handlerId: null }, 'system:routing-deadlines'));
     expect(waiting.map((note) => [note.recipient, note.kind])).toEqual([['department:billing', 'resolution_due']]);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['ProgressReported', { round: 1, department: 'billing', note: 'Checking the ledger.', firstResponse: true }, 'Checking the ledger.'],
+    ['ResultReported', { round: 1, department: 'billing', handlerId: 'billing-wu', summary: 'Refunded twice the fee.', complaint: true }, 'Refunded twice the fee.'],
+    ['TransferRequested', { fromDepartment: 'billing', toDepartment: 'logistics', reason: 'A parcel matter.' }, 'A parcel matter.'],
+    ['TransferAccepted', { fromDepartment: 'billing', toDepartment: 'logistics' }, 'logistics'],
+    ['TicketEscalated', { level: 'management', trigger: 'resolution_overdue', round: 1, department: 'billing', reason: 'Resolution overdue.' }, 'Resolution overdue.'],
+    ['TicketHandedToManagement', { round: 3, department: 'billing', objection: 'Still wrong.', maxRounds: 3 }, 'Still wrong.'],
+    ['CustomerObjected', { round: 1, resolvedBy: 'department', department: 'billing', objection: 'The fee is still there.' }, 'The fee is still there.'],
+    ['TicketClosed', { outcome: 'satisfied', round: 1 }, 'satisfied'],
+  ])('tells the watchers of a ticket of %s, with what it says', (type, data, excerpt) => {
+    const watchers = notificationsOf(event(type, data, 'billing-wu')).filter((note) => note.recipient === 'ticket-watchers');
+    expect(watchers).toEqual([expect.objectContaining({ kind: 'watched_change', excerpt, notificationId: 'e1/ticket-watchers', ticketId: 't1', actorId: 'billing-wu' })]);
+  });
+
+  it.each([
+    ['HandlerAssigned', { handlerId: 'billing-wu', reason: 'least loaded' }],
+    ['DeadlineApproaching', { deadline: 'resolution', round: 1, department: 'billing', dueAt: at, handlerId: null }],
+    ['ConfirmationRequested', { round: 1, resultSummary: 'Refunded', resolvedBy: 'department' }],
+    ['TicketRouted', { department: 'billing' }],
+  ])('does not tell watchers of %s: it is for whoever holds the ticket, or repeats another change', (type, data) => {
+    expect(notificationsOf(event(type, data, 'system:routing')).filter((note) => note.recipient === 'ticket-watchers')).toEqual([]);
   });
 
   it('shortens a long note to a recognisable excerpt on one line', () => {

@@ -2,13 +2,13 @@ import type { NotificationKind } from '@handoff/contracts';
 
 /**
  * Who is told of what (issue "one voice": notifications for each person). Pure: one event in,
- * the notifications it causes out. A recipient is a person, a department (everyone in it), or
- * `ticket-cs`: the CS agent who took the contact, resolved when read, so the rows do not depend
- * on the order in which the topics of one ticket arrive (a rebuild reads them store by store).
+ * the notifications it causes out. A recipient is a person, a department (everyone in it),
+ * `ticket-cs`: the CS agent who took the contact, or `ticket-watchers`: whoever watched the ticket
+ * when the event occurred. The last two are resolved when read, so the rows do not depend on the
+ * order in which the topics of one ticket arrive (a rebuild reads them store by store; a watch is
+ * on evaluation's topic, the change it tells of on routing's or follow-up's).
  */
-
-
-export type Recipient = `person:${string}` | `department:${string}` | 'ticket-cs';
+export type Recipient = `person:${string}` | `department:${string}` | 'ticket-cs' | 'ticket-watchers';
 
 export interface NotificationSource {
   readonly eventId: string;
@@ -31,23 +31,54 @@ export interface PersonNotification {
   readonly excerpt: string | null;
 }
 
+/**
+ * The changes of a ticket that matter to a person who follows it, each with the words to recognise it
+ * by. A deadline warning or an assignment is for those who hold the ticket, not for its watchers.
+ */
+const WATCHED_CHANGE_EXCERPTS = {
+  ProgressReported: (data) => data.note,
+  ResultReported: (data) => data.summary,
+  TransferRequested: (data) => data.reason,
+  TransferAccepted: (data) => data.toDepartment,
+  TicketEscalated: (data) => data.reason,
+  TicketHandedToManagement: (data) => data.objection,
+  CustomerObjected: (data) => data.objection,
+  TicketClosed: (data) => data.outcome,
+  NoteAdded: (data) => data.text,
+} as const satisfies Record<string, (data: Record<string, unknown>) => unknown>;
+
+const WATCHED_CHANGES = Object.keys(WATCHED_CHANGE_EXCERPTS) as (keyof typeof WATCHED_CHANGE_EXCERPTS)[];
+
 /** The event types that notify anyone, or tell who the CS agent of a ticket is. */
-export const NOTIFYING_TYPES = [
-  'NoteAdded',
-  'HandlerAssigned',
-  'ConfirmationRequested',
-  'ContactRecorded',
-  'AnsweredAtFirstContact',
-  'UpdateRequested',
-  'ProgressReported',
-  'DeadlineApproaching',
-] as const;
+export const NOTIFYING_TYPES: readonly string[] = [
+  ...new Set([
+    'NoteAdded',
+    'HandlerAssigned',
+    'ConfirmationRequested',
+    'ContactRecorded',
+    'AnsweredAtFirstContact',
+    'UpdateRequested',
+    'ProgressReported',
+    'DeadlineApproaching',
+    ...WATCHED_CHANGES,
+  ]),
+];
 
 const EXCERPT_LENGTH = 140;
 
 export function notificationsOf(event: NotificationSource): PersonNotification[] {
-  const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
-  const make = (recipient: Recipient, kind: NotificationKind, excerpt: unknown): PersonNotification => ({
+  const told = notificationsByRole(event);
+  const excerptOf = WATCHED_CHANGE_EXCERPTS[event.type as keyof typeof WATCHED_CHANGE_EXCERPTS];
+  if (!excerptOf) return told;
+  // One row for all watchers: those also told by name, department or as the ticket's CS agent see only that row (the reader).
+  const watchers = notification(event, 'ticket-watchers', 'watched_change', excerptOf(dataOf(event)));
+  return [...told, watchers];
+}
+
+const dataOf = (event: NotificationSource) => (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
+
+function notification(event: NotificationSource, recipient: Recipient, kind: NotificationKind, excerpt: unknown): PersonNotification {
+  return {
     notificationId: `${event.eventId}/${recipient}`,
     recipient,
     kind,
@@ -56,7 +87,12 @@ export function notificationsOf(event: NotificationSource): PersonNotification[]
     occurredAt: event.occurredAt,
     actorId: event.actorId,
     excerpt: typeof excerpt === 'string' ? shorten(excerpt) : null,
-  });
+  };
+}
+
+function notificationsByRole(event: NotificationSource): PersonNotification[] {
+  const data = dataOf(event);
+  const make = (recipient: Recipient, kind: NotificationKind, excerpt: unknown) => notification(event, recipient, kind, excerpt);
   switch (event.type) {
     case 'NoteAdded': {
       const mentions = (data.mentions ?? {}) as { people?: unknown; departments?: unknown };

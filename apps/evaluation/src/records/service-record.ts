@@ -243,6 +243,8 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'DeadlineApproaching':
       case 'NoteAdded':
       case 'AttachmentAdded':
+      case 'TicketWatched':
+      case 'TicketUnwatched':
       case 'SampleDrawn':
       case 'RecordInspected':
       case 'CorrectiveActionRequired':

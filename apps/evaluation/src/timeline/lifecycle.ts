@@ -177,6 +177,9 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
       case 'DeadlineApproaching':
       case 'NoteAdded':
       case 'AttachmentAdded':
+      // Following a ticket is reading it, not working it.
+      case 'TicketWatched':
+      case 'TicketUnwatched':
       // Evaluation's own workflow (samples, inspections, assessments) judges the service; it is not part of it.
       case 'SampleDrawn':
       case 'RecordInspected':

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationEntry, ConversationWords, TicketConversationView } from '@handoff/contracts/api';
+import type { ConversationEntry, ConversationWords, TicketConversationView, TicketWatchView } from '@handoff/contracts/api';
 import { api } from '../api';
 import { useLocaleFormat } from '../i18n';
 import { useActor } from '../session';
@@ -59,6 +59,7 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
         <label className="conversation__toggle">
           <input type="checkbox" checked={everything} onChange={(event) => setEverything(event.target.checked)} /> {t('showEverything')}
         </label>
+        {conversation && <WatchButton ticketId={ticketId} watching={conversation.watching} watchers={conversation.watchers.length} onChanged={() => void load()} />}
       </header>
       <Notice error={error || undefined} />
       {!conversation && !error && <p className="conversation__empty">{t('loadingConversation')}</p>}
@@ -116,6 +117,32 @@ const idsOf = (value: string): string[] =>
     .split(/[,，\s]+/)
     .map((id) => id.trim())
     .filter(Boolean);
+
+/** Follow the ticket (its changes reach the bell) or stop; the count says how many follow it. */
+function WatchButton({ ticketId, watching, watchers, onChanged }: { ticketId: string; watching: boolean; watchers: number; onChanged: () => void }) {
+  const { t } = useTranslation('conversation');
+  const { busy, error, submit } = useSubmit();
+  return (
+    <div className="conversation__watch">
+      <button
+        type="button"
+        disabled={busy}
+        aria-pressed={watching}
+        onClick={() =>
+          void submit(async () => {
+            await api<TicketWatchView>('evaluation', `/v1/tickets/${ticketId}/watch`, watching ? { method: 'DELETE' } : { method: 'POST', body: {} });
+            onChanged();
+            return null;
+          })
+        }
+      >
+        {watching ? t('watch.stop') : t('watch.start')}
+      </button>
+      <span className="conversation__watchers" data-testid="watchers">{t('watch.count', { count: watchers })}</span>
+      <Notice error={error || undefined} />
+    </div>
+  );
+}
 
 function NoteForm({ ticketId, onAdded }: { ticketId: string; onAdded: () => void }) {
   const { t } = useTranslation('conversation');

@@ -111,9 +111,19 @@ export interface TicketConversationView {
   readonly rounds: number;
   readonly departmentsVisited: readonly string[];
   readonly entries: readonly ConversationEntry[];
+  /** Whether the caller follows the ticket (`POST`/`DELETE /v1/tickets/:id/watch`). */
+  readonly watching: boolean;
+  /** The ids of everyone following it, in the order they started. */
+  readonly watchers: readonly string[];
 }
 
-export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived', 'update_requested', 'update_given', 'first_response_due', 'resolution_due'] as const;
+/** `POST` and `DELETE /v1/tickets/:id/watch`. */
+export interface TicketWatchView {
+  readonly ticketId: string;
+  readonly watching: boolean;
+}
+
+export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived', 'update_requested', 'update_given', 'first_response_due', 'resolution_due', 'watched_change'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface NotificationView {
@@ -123,8 +133,8 @@ export interface NotificationView {
   readonly occurredAt: string;
   readonly actorId: string;
   readonly excerpt: string | null;
-  /** To the person, to their department, or to the CS agent of the ticket. */
-  readonly via: 'person' | 'department' | 'ticket';
+  /** To the person, to their department, to the CS agent of the ticket, or to those who watch it. */
+  readonly via: 'person' | 'department' | 'ticket' | 'watching';
   readonly unread: boolean;
 }
 

@@ -159,9 +159,27 @@ export interface AttachmentAddedData {
 }
 export type AttachmentAdded = DomainEvent<'AttachmentAdded', AttachmentAddedData>;
 
+/**
+ * Someone follows a ticket without holding it (`evaluation-conversation-<ticketId>`): they are told of
+ * its changes that matter to a person from the event's time on. The watcher is the event's actor,
+ * named in the data too so a reader of the stream needs no envelope to know whose watch it is.
+ */
+export interface TicketWatchedData {
+  readonly watcherId: string;
+}
+export type TicketWatched = DomainEvent<'TicketWatched', TicketWatchedData>;
+
+/** The watcher stopped following the ticket: nothing after this tells them. */
+export interface TicketUnwatchedData {
+  readonly watcherId: string;
+}
+export type TicketUnwatched = DomainEvent<'TicketUnwatched', TicketUnwatchedData>;
+
 export type EvaluationEvent =
   | NoteAdded
   | AttachmentAdded
+  | TicketWatched
+  | TicketUnwatched
   | SampleDrawn
   | RecordInspected
   | CorrectiveActionRequired
@@ -196,6 +214,14 @@ export const EVALUATION_EVENTS: EventRegistry<EvaluationEvent> = {
       size: z.number().int().positive(),
       entryId: uuidSchema.nullable(),
     }),
+  },
+  TicketWatched: {
+    version: 1,
+    schema: z.object({ watcherId: z.string().min(1) }),
+  },
+  TicketUnwatched: {
+    version: 1,
+    schema: z.object({ watcherId: z.string().min(1) }),
   },
   SampleDrawn: {
     version: 1,

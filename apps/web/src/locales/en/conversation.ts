@@ -8,6 +8,12 @@ export default {
   show: 'Show',
   showWords: 'What was written',
   showEverything: 'Every step',
+  watch: {
+    start: 'Watch',
+    stop: 'Stop watching',
+    count_one: '{{count}} watching',
+    count_other: '{{count}} watching',
+  },
   round: 'Round {{round}}',
   by: '{{who}}',
   department: 'department {{department}}',

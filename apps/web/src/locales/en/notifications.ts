@@ -16,5 +16,6 @@ export default {
     update_given: 'The department answered your request for an update on ticket {{ticket}}',
     first_response_due: 'The first response on ticket {{ticket}} is due at {{due}}',
     resolution_due: 'Ticket {{ticket}} must be resolved by {{due}}',
+    watched_change: '{{actor}} changed ticket {{ticket}}, which you watch',
   },
 };

@@ -10,6 +10,12 @@ const zh: Catalogue<typeof en> = {
   show: '显示',
   showWords: '文字内容',
   showEverything: '全部步骤',
+  watch: {
+    start: '关注',
+    stop: '取消关注',
+    count_one: '{{count}} 人关注',
+    count_other: '{{count}} 人关注',
+  },
   round: '第 {{round}} 轮',
   by: '{{who}}',
   department: '部门 {{department}}',

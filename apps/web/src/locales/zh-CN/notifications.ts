@@ -18,6 +18,7 @@ const zh: Catalogue<typeof en> = {
     update_given: '部门已回复您对工单 {{ticket}} 进展的询问',
     first_response_due: '工单 {{ticket}} 须在 {{due}} 前首次回复',
     resolution_due: '工单 {{ticket}} 须在 {{due}} 前办结',
+    watched_change: '{{actor}} 更新了您关注的工单 {{ticket}}',
   },
 };
 export default zh;
