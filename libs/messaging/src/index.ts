@@ -5,6 +5,7 @@ export * from './migrations';
 export * from './event-relay';
 export * from './dead-letter';
 export * from './event-consumer';
+export * from './processed-events-pruner';
 export * from './bulk-rows';
 export * from './in-groups';
 export { applyKafkajsIdleFix } from './kafkajs-idle-fix';

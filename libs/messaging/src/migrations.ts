@@ -41,5 +41,18 @@ export class CreateRelayCheckpoints1795424460000 implements MigrationInterface {
   }
 }
 
+/** The pruner finds old marks by age; without it, each round would read the whole table. */
+export class IndexProcessedEventsByAge1797900000000 implements MigrationInterface {
+  readonly name = 'IndexProcessedEventsByAge1797900000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('CREATE INDEX processed_events_processed_at_idx ON processed_events (processed_at)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX processed_events_processed_at_idx');
+  }
+}
+
 /** List these in every app's DataSource `migrations` (with `migrationsRun: true`). */
-export const MESSAGING_MIGRATIONS = [CreateProcessedEvents1795424400000, CreateRelayCheckpoints1795424460000];
+export const MESSAGING_MIGRATIONS = [CreateProcessedEvents1795424400000, CreateRelayCheckpoints1795424460000, IndexProcessedEventsByAge1797900000000];

@@ -125,6 +125,14 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
     READINESS_RELAY_MAX_LAG_SECONDS: z.coerce.number().min(1).max(86_400).default(30),
     /** Readiness fails while a consumer group is more messages than this behind (summed over its partitions). */
     READINESS_CONSUMER_MAX_LAG: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
+    /**
+     * Processed-event marks are kept at least this long, and longer while the consumer group has
+     * not committed past them (README, "Pruning processed-event marks"). Far above any
+     * redelivery window: a consumer restart or rebalance takes seconds, a relay restart minutes.
+     */
+    PROCESSED_EVENTS_RETENTION_HOURS: z.coerce.number().int().min(24).max(87_600).default(168),
+    /** How often a service prunes its marks; 0 turns pruning off. */
+    PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     /** Each client's sustained rate (per instance: see rate-limit.ts). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
     /** How many requests a client may make at once after a quiet spell. */

@@ -16,9 +16,9 @@ import {
   type RecordedOf,
 } from '@handoff/contracts';
 import type { CommandHandler } from '@handoff/event-store';
-import { EventConsumer, inGroups, jsonLineLogger, withEventTrace, type EventHandler } from '@handoff/messaging';
+import { EventConsumer, inGroups, jsonLineLogger, ProcessedEventsPruner, withEventTrace, type EventHandler, type StructuredLogger } from '@handoff/messaging';
 import type { BaseConfig } from './config';
-import { ConsumerGroups } from './kafka-lag';
+import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { ServiceMetrics } from './metrics';
 import { CONFIG, KAFKA, prefixed } from './service.module';
 
@@ -50,6 +50,7 @@ export const serviceConsumerGroup = (service: string): string => `handoff-${serv
 @Injectable()
 export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer: EventConsumer | undefined;
+  private pruner: ProcessedEventsPruner | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: BaseConfig,
@@ -59,6 +60,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
     @Inject(CONSUMERS) private readonly definitions: readonly ConsumerDefinition[],
     @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
     @Inject(ConsumerGroups) private readonly groups: ConsumerGroups,
+    @Inject(KafkaLag) private readonly kafkaLag: KafkaLag,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,6 +75,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
         return { running: status?.state === 'running', joined: status?.joined ?? false };
       },
     });
+    const logger = jsonLineLogger({ minLevel: this.config.LOG_LEVEL, base: { service: this.service } });
     const consumer = new EventConsumer({
       kafka: this.kafka,
       groupId,
@@ -88,15 +91,32 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
       sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
       // Under load a fetch brings many messages per partition: one transaction for them instead of one each.
       maxBatchSize: this.config.KAFKA_CONSUMER_MAX_BATCH,
-      logger: jsonLineLogger({ minLevel: this.config.LOG_LEVEL, base: { service: this.service } }),
+      logger,
       onDeadLettered: (reason) => this.metrics.recordDeadLetter(reason),
     });
     this.consumer = consumer;
     // The broker may not be there yet: readiness says the consumer is not running until it is.
     consumer.startWhenAvailable();
+    this.startPruning(groupId, topics.map((topic) => prefixed(this.config, topic)), logger);
+  }
+
+  /** The marks of this service's handlers, pruned under the rule in the README ("Pruning processed-event marks"). */
+  private startPruning(groupId: string, topics: readonly string[], logger: StructuredLogger): void {
+    const intervalMs = this.config.PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES * 60_000;
+    if (intervalMs === 0) return;
+    this.pruner = new ProcessedEventsPruner({
+      dataSource: this.dataSource,
+      retentionHours: this.config.PROCESSED_EVENTS_RETENTION_HOURS,
+      notCommittedPast: (before) => this.kafkaLag.notCommittedPast(groupId, topics, before),
+      logger,
+      onRound: (round) => this.metrics.recordPruneRound(round.outcome, round.outcome === 'pruned' ? round.pruned : 0),
+    });
+    // Instances started together (a rollout) spread their rounds over the interval.
+    this.pruner.start(intervalMs, Math.round(intervalMs * (0.5 + Math.random() / 2)));
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.pruner?.stop();
     await this.consumer?.stop();
   }
 

@@ -1,3 +1,4 @@
+import { partitionsNotCommittedPast } from '@handoff/messaging';
 import type { Admin, Kafka } from 'kafkajs';
 
 /** A consumer group this service runs, as metrics and readiness see it. */
@@ -72,6 +73,17 @@ export class KafkaLag {
         }
       });
       return lags;
+    } catch (error) {
+      await this.reset();
+      throw error;
+    }
+  }
+
+  /** The group's partitions not committed past every message produced before `before` (see partitionsNotCommittedPast). */
+  async notCommittedPast(groupId: string, topics: readonly string[], before: Date): Promise<Array<{ topic: string; partition: number }>> {
+    const admin = await this.connect();
+    try {
+      return await withTimeout(partitionsNotCommittedPast(admin, groupId, topics, before), `committed offsets of ${groupId}`);
     } catch (error) {
       await this.reset();
       throw error;

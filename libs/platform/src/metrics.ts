@@ -28,6 +28,8 @@ export class ServiceMetrics {
   private readonly breaches: Counter<'deadline'>;
   private readonly escalations: Counter<'level' | 'trigger'>;
   private readonly collectFailures: Counter<'source'>;
+  private readonly marksPruned: Counter;
+  private readonly pruneRounds: Counter<'outcome'>;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -56,6 +58,13 @@ export class ServiceMetrics {
       labelNames: ['source'],
       registers,
     });
+    this.marksPruned = new Counter({ name: 'handoff_processed_events_pruned_total', help: 'Processed-event marks deleted by the pruner (past PROCESSED_EVENTS_RETENTION_HOURS and committed past).', registers });
+    this.pruneRounds = new Counter({
+      name: 'handoff_processed_events_prune_rounds_total',
+      help: 'Pruning rounds, by outcome: pruned, held (the consumer group has not committed past the retention) or failed.',
+      labelNames: ['outcome'],
+      registers,
+    });
   }
 
   readonly observeHttp: HttpObserver = (exchange) => {
@@ -71,6 +80,11 @@ export class ServiceMetrics {
       if (event.type === 'DeadlineBreached') this.breaches.inc({ deadline: String(data?.deadline ?? 'unknown') });
       if (event.type === 'TicketEscalated') this.escalations.inc({ level: String(data?.level ?? 'unknown'), trigger: String(data?.trigger ?? 'unknown') });
     }
+  }
+
+  recordPruneRound(outcome: string, pruned: number): void {
+    this.pruneRounds.inc({ outcome });
+    this.marksPruned.inc(pruned);
   }
 
   recordDeadLetter(reason: string): void {

@@ -37,6 +37,13 @@ describe('configuration', () => {
     expect(() => loadConfig(schema, { DATABASE_POOL_READ_MODELS: '0' })).toThrow(/DATABASE_POOL_READ_MODELS/);
   });
 
+  it('keeps processed-event marks a week by default, never less than a day, and prunes hourly unless turned off', () => {
+    expect(loadConfig(schema, {})).toMatchObject({ PROCESSED_EVENTS_RETENTION_HOURS: 168, PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES: 60 });
+    expect(loadConfig(schema, { PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES: '0' })).toMatchObject({ PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES: 0 });
+    expect(() => loadConfig(schema, { PROCESSED_EVENTS_RETENTION_HOURS: '1' })).toThrow(/PROCESSED_EVENTS_RETENTION_HOURS/);
+    expect(() => loadConfig(schema, { PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES: 'hourly' })).toThrow(/PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES/);
+  });
+
   it('takes an OTLP endpoint only as an http(s) URL', () => {
     expect(loadConfig(schema, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' });
     for (const variable of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
