@@ -92,13 +92,13 @@ async function main() {
   };
   const queueRow = (department, ticketId, who, where = () => true) =>
     waitFor(async () => {
-      const response = await call(who, 'GET', 'routing', `/v1/departments/${department}/queue`);
-      return response.body?.tickets?.find((row) => row.ticketId === ticketId && where(row));
+      const response = await call(who, 'GET', 'routing', `/v1/departments/${department}/queue?limit=500`);
+      return response.body?.items?.find((row) => row.ticketId === ticketId && where(row));
     }, `${ticketId} in ${department}'s queue`);
   const awaiting = (ticketId, round) =>
     waitFor(async () => {
-      const response = await call(cs, 'GET', 'followup', '/v1/followups');
-      return response.body?.awaitingConfirmation?.find((item) => item.ticketId === ticketId && item.round === round);
+      const response = await call(cs, 'GET', 'followup', '/v1/followups?arrived=result&limit=200');
+      return response.body?.items?.find((item) => item.ticketId === ticketId && item.round === round);
     }, `${ticketId} on the CS worklist`);
 
   console.log('\n1. A consultation answered at first contact');
