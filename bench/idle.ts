@@ -20,7 +20,8 @@ const section = 'idle';
  * over the same window: what any process of this runtime costs doing next to nothing here.
  */
 export async function benchIdle(infra: BenchInfra, report: Report, settings: IdleSettings): Promise<void> {
-  const system = await BenchSystem.start(infra);
+  // A system of its own: the pipeline's databases and topics hold what the sections before left there.
+  const system = await BenchSystem.start(infra, {}, 'idle');
   const bare = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)'], { stdio: 'ignore' });
   try {
     await new Promise((resolve) => setTimeout(resolve, settings.settleSeconds * 1000));

@@ -30,23 +30,31 @@ export class BenchSystem {
   private readonly children = new Map<ServiceName, { child: ChildProcess; port: number }>();
   private readonly tails = new Map<ServiceName, string[]>();
 
-  private constructor(private readonly infra: BenchInfra) {}
+  private constructor(
+    private readonly infra: BenchInfra,
+    /** Databases and topics of its own: '' for the pipeline's system (which rebuild reads after), a name for another. */
+    private readonly namespace: string,
+  ) {}
 
-  static async start(infra: BenchInfra, extraEnv: Record<string, string> = {}): Promise<BenchSystem> {
-    const system = new BenchSystem(infra);
+  private databaseName(name: string): string {
+    return this.infra.databaseName(this.namespace ? `${this.namespace}_${name}` : name);
+  }
+
+  static async start(infra: BenchInfra, extraEnv: Record<string, string> = {}, namespace = ''): Promise<BenchSystem> {
+    const system = new BenchSystem(infra, namespace);
     const env: Record<string, string> = {
       DATABASE_URL: infra.serverUrl,
       KAFKA_BROKERS: infra.brokers.join(','),
-      KAFKA_TOPIC_PREFIX: `${infra.prefix}sys.`,
+      KAFKA_TOPIC_PREFIX: `${infra.prefix}${namespace || 'sys'}.`,
       AUTH_API_KEYS: `bench-upstream=${BENCH_API_KEY}`,
-      VAULT_DATABASE_NAME: infra.databaseName('vault'),
+      VAULT_DATABASE_NAME: system.databaseName('vault'),
       // Info lines (one per automatic assignment) would measure log shipping through a pipe to this process.
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '10000000',
       RATE_LIMIT_BURST: '10000000',
       ...extraEnv,
     };
-    const auditSources = SERVICE_NAMES.map((name) => `${name}=${databaseUrl(infra.serverUrl, infra.databaseName(name))}`).join(',');
+    const auditSources = SERVICE_NAMES.map((name) => `${name}=${databaseUrl(infra.serverUrl, system.databaseName(name))}`).join(',');
     for (const name of SERVICE_NAMES) {
       const port = await freePort();
       // e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to profile the services under load.
@@ -54,7 +62,7 @@ export class BenchSystem {
       if (nodeArgs.some((arg) => arg.startsWith('--cpu-prof'))) nodeArgs.unshift('--require', path.join(__dirname, 'profile-exit.js'));
       const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/apps', name, 'src/main.js')], {
         cwd: ROOT,
-        env: { ...process.env, ...env, PORT: String(port), DATABASE_NAME: infra.databaseName(name), AUDIT_SOURCES: auditSources },
+        env: { ...process.env, ...env, PORT: String(port), DATABASE_NAME: system.databaseName(name), AUDIT_SOURCES: auditSources },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const tail: string[] = [];
@@ -85,7 +93,7 @@ export class BenchSystem {
   }
 
   databaseUrl(name: ServiceName): string {
-    return databaseUrl(this.infra.serverUrl, this.infra.databaseName(name));
+    return databaseUrl(this.infra.serverUrl, this.databaseName(name));
   }
 
   pid(name: ServiceName): number {
@@ -94,7 +102,7 @@ export class BenchSystem {
 
   /** Every database the services use (their own and the vault). */
   get databases(): string[] {
-    return [...SERVICE_NAMES.map((name) => this.infra.databaseName(name)), this.infra.databaseName('vault')];
+    return [...SERVICE_NAMES.map((name) => this.databaseName(name)), this.databaseName('vault')];
   }
 
   /** Resident set size of each service, in MiB, from /proc. */
