@@ -153,7 +153,7 @@ if (noPostgres) {
   });
 }
 
-(noPostgres ? describe.skip : describe)('a service whose PostgreSQL is away at start-up and later', () => {
+(noPostgres ? describe.skip : describe)(`a service whose PostgreSQL is away at start-up and later${noPostgres ? ` — skipped: ${noPostgres}` : ''}`, () => {
   const suffix = uniqueSuffix();
   let postgres: OwnPostgres;
   let service: ServiceProcess | undefined;
