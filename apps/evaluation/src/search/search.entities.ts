@@ -100,7 +100,7 @@ export class SearchErasedCustomer {
 /**
  * The keyed hashes (vault's pepper) of a customer's phone, e-mail and name (libs/vault
  * search-terms.ts), by customer key id. Written by the vault-reading indexer
- * (customer-terms.handler.ts), deleted at erasure. No clear value is ever stored here.
+ * (customer-terms.projection.ts), deleted at erasure. No clear value is ever stored here.
  */
 @Entity({ name: 'search_customer_terms' })
 export class SearchCustomerTerm {
