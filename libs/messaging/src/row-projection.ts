@@ -71,7 +71,8 @@ export async function foldRows<Row extends ObjectLiteral, Key extends keyof Row 
   fold: RowFold<Row, Key>,
   events: readonly RecordedEvent[],
 ): Promise<FoldedRows<Row>> {
-  const identity = (key: Pick<Row, Key>) => fold.key.map((property) => String(key[property])).join('\u0000');
+  // A one-column key is its value, as other writers of the table lock it (e.g. an erasure reaching a customer's tickets).
+  const identity = (key: Pick<Row, Key>) => (fold.key.length === 1 ? String(key[fold.key[0]]) : JSON.stringify(fold.key.map((property) => key[property])));
   const touched = new Map<string, Pick<Row, Key>>();
   const keyed: { readonly event: RecordedEvent; readonly id: string }[] = [];
   for (const event of events) {
