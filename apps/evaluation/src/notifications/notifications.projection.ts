@@ -1,6 +1,6 @@
 import { EVENT_CONTRACTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
 import { writeRows, type EventHandler } from '@handoff/messaging';
-import { csAgentOf, notificationsOf, NOTIFYING_TYPES, type NotificationSource } from './notifications';
+import { csAgentOf, notificationsOf, NOTIFYING_TYPES, type NotificationSource } from './notifications.model';
 import { PersonNotificationRow } from './notifications.entities';
 
 const sourceOf = (event: RecordedEvent): NotificationSource & { readonly role: string } => ({

@@ -1,7 +1,7 @@
 import { PRIVACY_EVENTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
 import { foldRows, writeRows, type EventHandler, type RowFold } from '@handoff/messaging';
 import type { EntityManager } from 'typeorm';
-import { emptySearchEntry, erasedEntry, evolveSearchEntry, SEARCH_EVENT_TYPES } from './search-entry';
+import { emptySearchEntry, erasedEntry, evolveSearchEntry, SEARCH_EVENT_TYPES } from './search.model';
 import { SearchTicket } from './search.entities';
 
 /** Advisory lock class for "one ticket's search row is being changed"; spells "Srch". */
@@ -18,7 +18,7 @@ const SEARCH_ENTRIES: RowFold<SearchTicket, 'ticketId'> = {
 
 /**
  * The search read model, from the events alone: each batch locks its tickets (their events come
- * from four topics applied side by side), folds the events into their rows (search-entry.ts) and
+ * from four topics applied side by side), folds the events into their rows (search.model.ts) and
  * writes the rows back in one statement. An erasure reaches every ticket of the customer
  * recorded up to it, and is kept, so that a ticket of theirs applied later arrives erased.
  */
