@@ -1,4 +1,5 @@
 import type { EvaluationEvent, RecordedOf } from '@handoff/contracts';
+import type { SampleSummary } from '@handoff/contracts/api';
 
 /**
  * The quality read model as pure folds, one per table: the samples drawn, the inspections, and
@@ -11,16 +12,8 @@ export const QUALITY_EVENT_TYPES: readonly EvaluationEvent['type'][] = ['SampleD
 
 type QualityEvent = RecordedOf<EvaluationEvent>;
 
-export interface DrawnSample {
-  readonly sampleId: string;
-  readonly team: string;
-  readonly period: string;
-  readonly seed: number;
-  readonly size: number;
-  readonly populationSize: number;
-  readonly drawnBy: string;
-  readonly drawnAt: Date;
-}
+/** The sample as the API summarises it, with its instant as a time. */
+export type DrawnSample = Omit<SampleSummary, 'drawnAt'> & { readonly drawnAt: Date };
 
 export interface InspectionView {
   readonly ticketId: string;
