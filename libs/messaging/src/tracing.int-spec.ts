@@ -93,17 +93,23 @@ describe('trace context through the relay, Kafka and the consumers (real broker 
     const seenByLoner = new Map<string, string | undefined>();
     const projection: EventHandler = {
       eventTypes: ['TicketOpened'],
-      handle: async (event) => void seenByProjection.set(event.ticketId, traceFields().trace_id),
+      handle: async (events) => {
+        for (const event of events) await withEventTrace(event, async () => void seenByProjection.set(event.ticketId, traceFields().trace_id));
+      },
     };
     // A process manager as the services write them: a batch of tickets side by side, each in its event's trace.
     const react = (event: RecordedEvent) => store.append(`follow-up-${event.ticketId}`, [opened(event.ticketId, 'FollowUpPlanned')], NO_STREAM).then(() => undefined);
     const processManager: EventHandler = {
       eventTypes: ['TicketOpened'],
       issuesCommands: true,
-      handle: (event) => withEventTrace(event, () => react(event)),
-      handleBatch: (events) => inGroups(events, (event) => event.ticketId, 3, (event) => withEventTrace(event, () => react(event))),
+      handle: (events) => inGroups(events, (event) => event.ticketId, 3, (event) => withEventTrace(event, () => react(event))),
     };
-    const loner: EventHandler = { eventTypes: ['TicketOpened'], handle: async (event) => void seenByLoner.set(event.ticketId, traceFields().trace_id) };
+    const loner: EventHandler = {
+      eventTypes: ['TicketOpened'],
+      handle: async (events) => {
+        for (const event of events) seenByLoner.set(event.ticketId, traceFields().trace_id);
+      },
+    };
 
     const relay = new EventRelay({ name: `tracing-relay-${suffix}`, store, kafka, dataSource, topic, logger, idleDelayMs: 20 });
     const together = new EventConsumer({
