@@ -91,8 +91,8 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
         this.logger.event('info', 'contact received from Kafka', { source, ticketId: result.ticketId, created: result.created });
         return;
       } catch (error) {
-        if (error instanceof ValidationFailed || error instanceof DomainError) {
-          return this.deadLetter(topic, partition, message, new DeadLetterReason(error instanceof DomainError ? 'domain_refusal' : 'invalid_envelope', error.message));
+        if (error instanceof DomainError) {
+          return this.deadLetter(topic, partition, message, new DeadLetterReason(error instanceof ValidationFailed ? 'invalid_envelope' : 'domain_refusal', error.message));
         }
         if (!isTransientError(error)) {
           return this.deadLetter(topic, partition, message, new DeadLetterReason('handler_failed', error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
