@@ -14,7 +14,7 @@ import {
   type FieldError,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { Allow, bytesAsText, commandMetadata, CONFIG, CurrentActor, CUSTOMER_VAULT, readFileBody, RequestId } from '@handoff/platform';
+import { Allow, bytesAsText, commandMetadata, CONFIG, CurrentActor, CUSTOMER_VAULT, readFileBody, RequestId, CLOCK, type Clock } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
 import type { EvaluationConfig } from '../config';
 import { declaredTypeAgrees, detectContentType } from './attachment-type';
@@ -48,6 +48,7 @@ export class AttachmentsController {
     private readonly commands: CommandHandler,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
     @Inject(CONFIG) private readonly config: EvaluationConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -121,7 +122,7 @@ export class AttachmentsController {
       {
         type: 'AddAttachment',
         data: { contentHash: sealed.contentHash, keyId: customer.keyId, fileName: sealed.sealedName, contentType, size: bytes.length, entryId, entry, ticket },
-        metadata: commandMetadata(actor, requestId),
+        metadata: commandMetadata(actor, requestId, this.clock()),
       },
       { ticketId },
     );
