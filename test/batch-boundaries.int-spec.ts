@@ -12,8 +12,8 @@ import { DEFAULT_COMPLAINT_CAUSES,
   type RecordedEvent,
 } from '@handoff/contracts';
 import { CommandHandler, createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
+import type { ReadModel, ServiceReadModels } from '@handoff/read-models';
 import { MESSAGING_MIGRATIONS } from '@handoff/messaging';
-import type { ReadModel, ServiceReadModels } from '@handoff/platform';
 import { createTestDatabase, sealedCustomer, type TestDatabase } from '@handoff/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';

@@ -16,22 +16,23 @@ import { DEFAULT_COMPLAINT_CAUSES,
   type RecordedEvent,
 } from '@handoff/contracts';
 import { CommandHandler, createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
-import { EventConsumer } from '@handoff/messaging';
-import type { ReadModel, ServiceReadModels } from '@handoff/platform';
-import { createKafka } from '@handoff/messaging';
-import { createTestDatabase, kafkaBrokers, sealedCustomer, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
-import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
 import {
   compareReadModel,
   countRecordedEvents,
   createScratchDatabase,
   mergedByRecordedAt,
   openReadModelDatabase,
-  rebuildReadModel,
-  type AuditSource,
+  type ReadModel,
   type RebuildProgress,
-} from '@handoff/audit';
+  rebuildReadModel,
+  type ServiceReadModels,
+} from '@handoff/read-models';
+import { EventConsumer } from '@handoff/messaging';
+import { createKafka } from '@handoff/messaging';
+import { createTestDatabase, kafkaBrokers, sealedCustomer, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { AuditSource } from '@handoff/audit';
 import { confirmationsDecider } from '../apps/followup/src/confirmations/confirmations.decider';
 import { react as followupReact } from '../apps/followup/src/confirmations/confirmations.react';
 import { DEFAULT_CLASSIFICATION_RULES, classify } from '../apps/intake/src/contacts/classification';

@@ -17,6 +17,7 @@ import {
 } from '@handoff/contracts';
 import type { CommandHandler } from '@handoff/event-store';
 import { EventConsumer, inGroups, jsonLineLogger, ProcessedEventsPruner, withEventTrace, type EventHandler, type StructuredLogger } from '@handoff/messaging';
+import type { ServiceReadModels } from '@handoff/read-models';
 import type { BaseConfig } from './config';
 import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { ServiceMetrics } from './metrics';
@@ -31,6 +32,18 @@ export interface ConsumerDefinition {
   readonly handler: EventHandler;
 }
 export const CONSUMERS = Symbol('CONSUMERS');
+
+/**
+ * The live handlers of a service's read models, run by the service's consumer (group
+ * `handoff-<service>`), with processed-event marks under the model's name: what a rebuild writes
+ * and an in-place rebuild replaces.
+ */
+export function readModelConsumers({ service, models }: ServiceReadModels): ConsumerDefinition[] {
+  return models.map((model) => {
+    if (!model.name.startsWith(`${service}.`)) throw new Error(`read model ${model.name} does not belong to ${service}`);
+    return { name: model.name.slice(service.length + 1), topics: model.topics, handler: model.handler({ live: true }) };
+  });
+}
 
 /** The consumer group of a service's consumer: `handoff-<service>` (under KAFKA_TOPIC_PREFIX). */
 export const serviceConsumerGroup = (service: string): string => `handoff-${service}`;
