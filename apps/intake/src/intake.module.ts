@@ -1,11 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { FOLLOWUP_EVENTS, TOPICS } from '@handoff/contracts';
-import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
+import { TOPICS } from '@handoff/contracts';
+import { ConsumersLifecycle, consumersProvider, CustomerAccess, PlatformModule } from '@handoff/platform';
 import type { IntakeConfig } from './config';
 import { ContactsController } from './contacts/contacts.controller';
-import { contactsDecider } from './contacts/contacts.decider';
-import { react } from './contacts/contacts.react';
+import { CONTACTS_CONSUMERS } from './contacts/contacts.consumers';
 import { ContactsService } from './contacts/contacts.service';
 import { InboundContactsConsumer } from './contacts/inbound-contacts.consumer';
 import { PrivacyController } from './privacy/privacy.controller';
@@ -23,24 +21,7 @@ export class IntakeModule {
         ContactsService,
         CustomerAccess,
         InboundContactsConsumer,
-        {
-          provide: CONSUMERS,
-          useFactory: (commands: CommandHandler): ConsumerDefinition[] => [
-            {
-              name: 'objections',
-              topics: [TOPICS.followupEvents],
-              handler: reactorHandler({
-                registry: FOLLOWUP_EVENTS,
-                eventTypes: ['CustomerObjected'],
-                react,
-                decider: contactsDecider,
-                commands,
-                actor: { id: 'system:intake', role: 'system' },
-              }),
-            },
-          ],
-          inject: [CommandHandler],
-        },
+        consumersProvider([CONTACTS_CONSUMERS]),
         ConsumersLifecycle,
       ],
     };
