@@ -254,7 +254,8 @@ describeOwn(`${INSTANCES} instances of each service, killed at random under load
     for (;;) {
       const answer = await send();
       if (done(answer)) return answer;
-      expect(answer.status).not.toBe(500);
+      // 503 (PostgreSQL or Kafka away) and 502 (the consoles' server lost an instance mid-request) are what faults may cause; any other 5xx is a bug.
+      if (answer.status >= 500 && answer.status !== 502 && answer.status !== 503) throw new Error(`${label}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
       if (Date.now() > deadline) throw new Error(`${label}: still ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)} after ${STEP_DEADLINE_MS} ms`);
       figures.retries++;
       await sleep(answer.status === 0 || answer.status >= 500 ? 300 : 500);
