@@ -381,8 +381,12 @@ describeOwn(`${INSTANCES} instances of each service, killed at random under load
       }
     };
     const faults = chaos(() => done >= TICKETS || failure !== undefined);
+    const peak = sampleConnections(() => done >= TICKETS || failure !== undefined);
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     await faults;
+    const connections = await peak;
+    // The budget (README, "Connection budget"): 20 for one instance of each service at the default pools, so 20 per instance of each.
+    expect(connections.total).toBeLessThanOrEqual(20 * INSTANCES);
     if (failure) throw failure;
 
     // Everything started again and caught up: the relays have published every event, the consumers read every message.
@@ -442,9 +446,37 @@ describeOwn(`${INSTANCES} instances of each service, killed at random under load
     say(
       `${TICKETS} tickets in ${loadSeconds.toFixed(0)} s to their final state; ${events} events; ${figures.instanceKills} instance kills, ` +
         `${figures.brokerKills} broker kills, ${figures.postgresRestarts} PostgreSQL restart; ${figures.retries} requests tried again; ` +
+        `at most ${connections.total} PostgreSQL connections of the services at once ${JSON.stringify(connections.byName)}; ` +
         `lost 0, doubled 0; every chain verifies, every read model equals its rebuild (seed ${SEED})`,
     );
   }, Number(process.env.FAULT_TIMEOUT_MS ?? 600_000));
+
+  /**
+   * The most connections the services held at once while the load ran, counted in pg_stat_activity
+   * every half second, leaving out the short-lived sessions of a service starting (probe, migrations).
+   */
+  async function sampleConnections(until: () => boolean): Promise<{ total: number; byName: Record<string, number> }> {
+    let most = { total: 0, byName: {} as Record<string, number> };
+    while (!until()) {
+      const observer = new Client({ connectionString: postgres.url, application_name: 'fault-observer' });
+      try {
+        await observer.connect();
+        const { rows } = await observer.query<{ name: string; n: number }>(
+          `SELECT application_name AS name, count(*)::int AS n FROM pg_stat_activity
+            WHERE application_name LIKE 'handoff-%' AND application_name NOT LIKE '%-migrate' AND application_name <> 'handoff-start-probe'
+            GROUP BY 1`,
+        );
+        const total = rows.reduce((sum, row) => sum + row.n, 0);
+        if (total > most.total) most = { total, byName: Object.fromEntries(rows.map((row) => [row.name, row.n])) };
+      } catch {
+        // PostgreSQL restarting: nobody is connected
+      } finally {
+        await observer.end().catch(() => undefined);
+      }
+      await sleep(500);
+    }
+    return most;
+  }
 
   /** Every relay's checkpoint at its store's last event, and every consumer group's committed offsets at the end of its topics. */
   async function quiescent(): Promise<boolean> {
