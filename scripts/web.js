@@ -140,12 +140,21 @@ async function signIn(request, response, options) {
 async function directory(response, options) {
   if (!options.devSignIn) return sendJson(response, 404, { error: 'not_found', message: 'development sign-in is off' });
   const token = tokens().signToken({ sub: 'consoles-directory', role: 'management' }, options.secret, { ttlSeconds: 60 });
-  const answer = await fetch(new URL('/v1/departments', options.instances.routing.next()), { headers: { authorization: `Bearer ${token}` } });
+  const routing = options.instances.routing;
+  let answer;
+  for (let attempt = 1; !answer; attempt++) {
+    try {
+      answer = await fetch(new URL('/v1/departments', routing.next()), { headers: { authorization: `Bearer ${token}` } });
+    } catch (error) {
+      // A read: any instance may answer it, so one that refuses the connection is passed over like in proxy().
+      if (error?.cause?.code !== 'ECONNREFUSED' || attempt >= routing.count) throw error;
+    }
+  }
   if (!answer.ok) return sendJson(response, 502, { error: 'unavailable', message: `routing answered ${answer.status}` });
   sendJson(response, 200, await answer.json());
 }
 
-/** A service's instances taken in turn (round robin); `next(skip)` starts `skip` places further. */
+/** A service's instances taken in turn (round robin): each `next()` the one after the last. */
 function instancesOf(urls) {
   const list = (Array.isArray(urls) ? urls : [urls]).map((url) => new URL(url));
   let turn = 0;
