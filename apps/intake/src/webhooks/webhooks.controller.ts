@@ -112,7 +112,7 @@ export class WebhooksController {
 
   @Get('subscriptions/:subscriptionId')
   @Allow('management')
-  @ApiOperation({ summary: 'One subscription and its changes (created, secret rotated) with who made them and why.' })
+  @ApiOperation({ summary: 'One subscription, in force or ended (`deletedAt`), and its changes (created, secret rotated, deleted) with who made them and why.' })
   @ApiParam({ name: 'subscriptionId', format: 'uuid' })
   async get(@Param('subscriptionId', ParseUUIDPipe) id: string) {
     const subscription = await this.store.subscription(id);
@@ -158,7 +158,9 @@ export class WebhooksController {
   @ApiBody({ schema: asJsonSchema(redriveSchema) })
   async redriveSubscription(@Param('subscriptionId', ParseUUIDPipe) id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     parseOrThrow(redriveSchema, body ?? {});
-    if (!(await this.store.subscription(id))) throw new DomainError('NOT_FOUND', `no webhook subscription ${id}`);
+    const subscription = await this.store.subscription(id);
+    if (!subscription) throw new DomainError('NOT_FOUND', `no webhook subscription ${id}`);
+    if (subscription.deletedAt) throw new DomainError('CONFLICT', `webhook subscription ${id} has ended: its deliveries are not sent again`);
     return { subscriptionId: id, redriven: await this.store.redriveFailed(id, actor.id, new Date()) };
   }
 
@@ -191,6 +193,7 @@ export class WebhooksController {
     parseOrThrow(redriveSchema, body ?? {});
     const outcome = await this.store.redrive(id, actor.id, new Date());
     if (!outcome) throw new DomainError('NOT_FOUND', `no webhook delivery ${id}`);
+    if (!outcome.redriven && outcome.subscriptionEnded) throw new DomainError('CONFLICT', `webhook delivery ${id} belongs to a subscription that has ended: it is not sent again`);
     if (!outcome.redriven) throw new DomainError('CONFLICT', `webhook delivery ${id} is ${outcome.status}: only a failed delivery is redriven`);
     return (await this.store.delivery(id))!;
   }

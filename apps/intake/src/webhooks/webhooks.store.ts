@@ -60,6 +60,7 @@ interface SubscriptionRow {
   created_at: Date;
   created_by: string;
   secret_rotated_at: Date | null;
+  deleted_at: Date | null;
 }
 
 interface DeliveryRow {
@@ -76,7 +77,7 @@ interface DeliveryRow {
   redrives: number;
 }
 
-const SUBSCRIPTION_COLUMNS = 'id, source_system, url, event_types, description, created_at, created_by, secret_rotated_at';
+const SUBSCRIPTION_COLUMNS = 'id, source_system, url, event_types, description, created_at, created_by, secret_rotated_at, deleted_at';
 
 const subscriptionView = (row: SubscriptionRow): WebhookSubscriptionView => ({
   id: row.id,
@@ -87,6 +88,7 @@ const subscriptionView = (row: SubscriptionRow): WebhookSubscriptionView => ({
   createdAt: row.created_at.toISOString(),
   createdBy: row.created_by,
   secretRotatedAt: row.secret_rotated_at?.toISOString() ?? null,
+  deletedAt: row.deleted_at?.toISOString() ?? null,
 });
 
 /** Intake's webhook tables, in SQL: the sender's claims need `FOR UPDATE SKIP LOCKED`, which no repository method says. */
@@ -108,8 +110,9 @@ export class WebhooksStore {
     });
   }
 
+  /** In force or ended (`deletedAt`): an ended one's log and changes stay readable. */
   async subscription(id: string): Promise<WebhookSubscriptionView | null> {
-    const [row] = (await this.dataSource.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE id = $1 AND deleted_at IS NULL`, [id])) as SubscriptionRow[];
+    const [row] = (await this.dataSource.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE id = $1`, [id])) as SubscriptionRow[];
     return row ? subscriptionView(row) : null;
   }
 
@@ -128,11 +131,12 @@ export class WebhooksStore {
   /** A new secret; the previous one keeps signing beside it until `previousUntil`. Null when there is no such subscription. */
   async rotateSecret(id: string, secret: string, previousUntil: Date, author: ChangeAuthor, now: Date): Promise<WebhookSubscriptionView | null> {
     return this.dataSource.transaction(async (manager) => {
-      const [row] = (await manager.query(
+      // TypeORM answers an UPDATE with [rows, count].
+      const [[row]] = (await manager.query(
         `UPDATE webhook_subscriptions SET previous_secret = secret, previous_secret_until = $2, secret = $3, secret_rotated_at = $4
          WHERE id = $1 AND deleted_at IS NULL RETURNING ${SUBSCRIPTION_COLUMNS}`,
         [id, previousUntil, secret, now],
-      )) as SubscriptionRow[];
+      )) as [SubscriptionRow[], number];
       if (!row) return null;
       await this.recordChange(manager, id, 'secret_rotated', author, now);
       return subscriptionView(row);
@@ -299,15 +303,18 @@ export class WebhooksStore {
    * stay, so the receiver sees the same delivery. Answers what the delivery was when it is not
    * failed (nothing is changed), or null when there is none.
    */
-  async redrive(id: string, by: string, now: Date): Promise<{ redriven: true } | { redriven: false; status: WebhookDeliveryStatus } | null> {
+  async redrive(id: string, by: string, now: Date): Promise<{ redriven: true } | { redriven: false; status: WebhookDeliveryStatus; subscriptionEnded: boolean } | null> {
     const [, count] = (await this.dataSource.query(
       `UPDATE webhook_deliveries SET status = 'pending', attempts_in_round = 0, next_attempt_at = $2, redrives = redrives + 1, last_redriven_by = $3
-       WHERE id = $1 AND status = 'failed'`,
+       WHERE id = $1 AND status = 'failed' AND subscription_id IN (SELECT id FROM webhook_subscriptions WHERE deleted_at IS NULL)`,
       [id, now, by],
     )) as [unknown, number];
     if (count > 0) return { redriven: true };
-    const [row] = (await this.dataSource.query('SELECT status FROM webhook_deliveries WHERE id = $1', [id])) as { status: WebhookDeliveryStatus }[];
-    return row ? { redriven: false, status: row.status } : null;
+    const [row] = (await this.dataSource.query(
+      'SELECT d.status, s.deleted_at IS NOT NULL AS ended FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id WHERE d.id = $1',
+      [id],
+    )) as { status: WebhookDeliveryStatus; ended: boolean }[];
+    return row ? { redriven: false, status: row.status, subscriptionEnded: row.ended } : null;
   }
 
   /** Every failed delivery of a subscription queued again; how many. */

@@ -39,6 +39,8 @@ export interface WebhookSubscriptionView {
   readonly createdBy: string;
   /** When the secret was last rotated; null if never. */
   readonly secretRotatedAt: string | null;
+  /** When it was ended; null while it is in force. */
+  readonly deletedAt: string | null;
 }
 
 /** Answered once, at creation and at each rotation: the only time the secret is shown. */
