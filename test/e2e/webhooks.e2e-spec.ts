@@ -265,6 +265,33 @@ describe('outbound webhooks', () => {
     expect(verify(entry.signature, entry.raw, rotated.body.secret)).toBe(true);
   });
 
+  it('keeps a waiting retry through a crash of intake: after the restart it is sent when due, without a redrive', async () => {
+    const management = system.as({ token: system.token('management', 'director-1') });
+    // Long enough a wait that the crash falls between the failed attempt and its retry.
+    const slow = { WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_BACKOFF_INITIAL_MS: '4000', WEBHOOK_BACKOFF_MAX_MS: '4000', WEBHOOK_POLL_INTERVAL_MS: '100', WEBHOOK_TIMEOUT_MS: '2000' };
+    await system.restart('intake', slow);
+    await receiver.close();
+    const simple = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', contact({ subject: 'Wheelchair access', description: 'Is the service centre step-free?' }));
+    expect(simple.status).toBe(201);
+    const { ticketId } = simple.body;
+    expect((await system.as({ token: system.token('cs', 'agent-1') }).post('intake', `/v1/tickets/${ticketId}/first-contact-answer`, { answer: 'Yes, by the side door.', customerSatisfied: true })).status).toBe(200);
+    const waiting = await eventually(async () => {
+      const items = (await management.get('intake', '/v1/webhooks/deliveries?status=pending&limit=200')).body.items as { id: string; ticketId: string; attempts: unknown[] }[];
+      return items.find((delivery) => delivery.ticketId === ticketId && delivery.attempts.length === 1);
+    }, 'the first attempt failed and a retry waiting');
+
+    await system.kill('intake');
+    await receiver.start();
+    await system.restart('intake', slow);
+    const delivered = await eventually(async () => {
+      const delivery = (await management.get('intake', `/v1/webhooks/deliveries/${waiting.id}`)).body;
+      return delivery.status === 'delivered' ? delivery : undefined;
+    }, 'the retry after the restart');
+    expect(delivered).toMatchObject({ redrives: 0, attemptsInRound: 2 });
+    expect(delivered.attempts.map((attempt: { statusCode: number | null }) => attempt.statusCode)).toEqual([null, 204]);
+    expect(receiver.accepted().filter((entry) => entry.deliveryId === waiting.id)).toHaveLength(1);
+  });
+
   it('ends a subscription only with a reason; its log and changes stay, and nothing more is queued for it', async () => {
     const management = system.as({ token: system.token('management', 'director-1') });
     const [subscription] = (await management.get('intake', '/v1/webhooks/subscriptions?sourceSystem=e2e-crm')).body.items;
