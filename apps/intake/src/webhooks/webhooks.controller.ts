@@ -12,7 +12,6 @@ import {
   pageQueryShape,
   parseOrThrow,
   singleLineText,
-  storableString,
   WEBHOOK_DELIVERY_STATUSES,
   WEBHOOK_EVENT_TYPES,
   type Actor,
@@ -30,11 +29,7 @@ const reason = freeText(500);
 const subscriptionSchema = z.strictObject({
   /** The upstream system whose tickets it follows: the `sourceSystem` its contacts are posted with. */
   sourceSystem: singleLineText(64).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may contain only letters, digits and . _ : -'),
-  url: storableString()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(2000, 'must be at most 2000 characters')
-    .superRefine((url, context) => {
+  url: singleLineText(2000).superRefine((url, context) => {
       const problem = targetUrlProblem(url);
       if (problem) context.addIssue({ code: 'custom', message: problem, params: { rule: 'webhook_url' } });
     }),

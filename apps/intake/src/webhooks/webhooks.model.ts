@@ -191,9 +191,11 @@ export function verdictOf(result: AttemptResult, attempt: number, policy: RetryP
 
 /**
  * A target URL the sender may call: http or https, with a host, without credentials in it (they
- * would be kept and shown with the subscription). Returns why not, or null.
+ * would be kept and shown with the subscription), in printable ASCII. Returns why not, or null.
  */
 export function targetUrlProblem(url: string): string | null {
+  // The URL parser drops tabs and line breaks silently; what is stored and shown must be what is called.
+  if (!/^[\x21-\x7e]+$/.test(url)) return 'must be printable ASCII without spaces (percent-encode anything else)';
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -163,5 +163,8 @@ describe('target URLs', () => {
     expect(targetUrlProblem('javascript:alert(1)')).toBe('must be an http or https URL');
     expect(targetUrlProblem('crm.example.com/in')).toBe('must be an absolute http or https URL');
     expect(targetUrlProblem('https://user:pw@crm.example.com/in')).toBe('must not carry a user name or password');
+    expect(targetUrlProblem('https://crm.example.com/ho\u202aoks')).toMatch(/^must be printable ASCII/);
+    expect(targetUrlProblem('https://crm.example.com/a\tb')).toMatch(/^must be printable ASCII/);
+    expect(targetUrlProblem('https://crm.example.com/a b')).toMatch(/^must be printable ASCII/);
   });
 });
