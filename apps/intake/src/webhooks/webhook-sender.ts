@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { CONFIG, JsonLogger, ServiceMetrics } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeaderOf, verdictOf, type AttemptResult, type RetryPolicy } from './webhooks.model';
+import { SecretBox } from './secret-box';
 import { WebhooksStore, type ClaimedDelivery } from './webhooks.store';
 
 /** Deliveries one instance sends at once; the rest wait for the next look. */
@@ -30,7 +31,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     private readonly logger: JsonLogger,
     private readonly metrics: ServiceMetrics,
   ) {
-    this.store = new WebhooksStore(dataSource);
+    this.store = new WebhooksStore(dataSource, new SecretBox(config.VAULT_MASTER_KEY));
     this.policy = { maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, initialDelayMs: config.WEBHOOK_BACKOFF_INITIAL_MS, maxDelayMs: config.WEBHOOK_BACKOFF_MAX_MS };
   }
 
@@ -63,14 +64,14 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
         const claimed = await this.store.claimDue(AT_ONCE, this.config.WEBHOOK_TIMEOUT_MS + 30_000);
         if (this.waiting) {
           this.waiting = false;
-          this.logger.event('info', 'webhook sender: the database answers again', {});
+          this.logger.event('info', 'webhook sender: looking for due deliveries again', {});
         }
         await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
         if (claimed.length < AT_ONCE) return;
       }
     } catch (error) {
-      // PostgreSQL away: what is due stays due; the next look tries again.
-      if (!this.waiting) this.logger.event('warn', 'webhook sender: cannot reach the database; deliveries wait', { errorName: (error as Error)?.name });
+      // PostgreSQL away, most likely: what is due stays due, a claim in hand runs out, the next look tries again.
+      if (!this.waiting) this.logger.event('warn', 'webhook sender: a look for due deliveries failed; they wait for the next', { errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code });
       this.waiting = true;
     }
   }

@@ -23,6 +23,7 @@ import {
 import { Allow, CONFIG, CurrentActor, RequestId } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { targetUrlProblem } from './webhooks.model';
+import { SecretBox } from './secret-box';
 import { WebhooksStore, type ChangeAuthor } from './webhooks.store';
 
 const reason = freeText(500);
@@ -76,7 +77,7 @@ export class WebhooksController {
     @InjectDataSource() dataSource: DataSource,
     @Inject(CONFIG) private readonly config: IntakeConfig,
   ) {
-    this.store = new WebhooksStore(dataSource);
+    this.store = new WebhooksStore(dataSource, new SecretBox(config.VAULT_MASTER_KEY));
   }
 
   @Post('subscriptions')

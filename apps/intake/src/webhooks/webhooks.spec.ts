@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { SecretBox } from './secret-box';
 import type { RecordedEvent, RecordedOf } from '@handoff/contracts';
 import {
   deliveryIdOf,
@@ -166,5 +167,17 @@ describe('target URLs', () => {
     expect(targetUrlProblem('https://crm.example.com/ho\u202aoks')).toMatch(/^must be printable ASCII/);
     expect(targetUrlProblem('https://crm.example.com/a\tb')).toMatch(/^must be printable ASCII/);
     expect(targetUrlProblem('https://crm.example.com/a b')).toMatch(/^must be printable ASCII/);
+  });
+});
+
+describe('secrets at rest', () => {
+  it('are sealed under a key derived from the master key, bound to their subscription', () => {
+    const box = new SecretBox(randomBytes(32));
+    const sealed = box.seal('whsec_abc', SUBSCRIPTION);
+    expect(sealed).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(sealed).not.toContain('whsec_abc');
+    expect(box.open(sealed, SUBSCRIPTION)).toBe('whsec_abc');
+    expect(() => box.open(sealed, 'c0ffee00-1234-4abc-8def-0123456789ac')).toThrow();
+    expect(() => new SecretBox(randomBytes(32)).open(sealed, SUBSCRIPTION)).toThrow();
   });
 });

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@handoff/testing';
+import { SecretBox } from './secret-box';
 import { deliveryIdOf } from './webhooks.model';
 import { WEBHOOK_MIGRATIONS } from './webhooks.migrations';
 import { WebhooksStore, type ClaimedDelivery, type NewDelivery } from './webhooks.store';
@@ -15,6 +16,7 @@ describe('webhook deliveries in PostgreSQL', () => {
   let database: TestDatabase;
   let dataSources: DataSource[];
   let subscriptionId: string;
+  const box = new SecretBox(randomBytes(32));
   const author = { actorId: 'director-1', role: 'management', requestId: 'test', reason: 'a test' };
 
   beforeAll(async () => {
@@ -26,7 +28,7 @@ describe('webhook deliveries in PostgreSQL', () => {
       ),
     );
     subscriptionId = randomUUID();
-    await new WebhooksStore(dataSources[0]).createSubscription(
+    await new WebhooksStore(dataSources[0], box).createSubscription(
       { id: subscriptionId, sourceSystem: 'crm', url: 'http://127.0.0.1:9/in', eventTypes: ['TicketClosed'], secret: 'whsec_test' },
       author,
       new Date(),
@@ -59,7 +61,7 @@ describe('webhook deliveries in PostgreSQL', () => {
     const claims: ClaimedDelivery[][] = await Promise.all(
       dataSources.flatMap((dataSource) =>
         [0, 1].map(async () => {
-          const store = new WebhooksStore(dataSource);
+          const store = new WebhooksStore(dataSource, box);
           const mine: ClaimedDelivery[] = [];
           for (;;) {
             const batch = await store.claimDue(7, 60_000);
@@ -80,10 +82,14 @@ describe('webhook deliveries in PostgreSQL', () => {
   it("takes a delivery again once its sender's lease has run out, and keeps the late sender from overwriting the attempt after it", async () => {
     const [delivery] = deliveries(1);
     await dataSources[0].transaction((manager) => WebhooksStore.enqueue(manager, [delivery], new Date(Date.now() - 1000)));
-    const first = new WebhooksStore(dataSources[0]);
-    const second = new WebhooksStore(dataSources[1]);
+    const first = new WebhooksStore(dataSources[0], box);
+    const second = new WebhooksStore(dataSources[1], box);
     const [dead] = await first.claimDue(10, 1);
     expect(dead).toMatchObject({ id: delivery.id, attempt: 1, attemptInRound: 1, secrets: ['whsec_test'] });
+    // At rest the secret is sealed; the claim opens it for signing.
+    const [{ secret }] = await dataSources[0].query('SELECT secret FROM webhook_subscriptions WHERE id = $1', [subscriptionId]);
+    expect(secret).toMatch(/^v1\./);
+    expect(secret).not.toContain('whsec_test');
     await new Promise((resolve) => setTimeout(resolve, 20));
     const [again] = await second.claimDue(10, 60_000);
     expect(again).toMatchObject({ id: delivery.id, attempt: 2 });

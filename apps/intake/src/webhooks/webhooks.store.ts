@@ -9,6 +9,7 @@ import type {
   WebhookSubscriptionView,
 } from '@handoff/contracts';
 import { pageOf } from '@handoff/contracts';
+import type { SecretBox } from './secret-box';
 import type { AttemptResult, AttemptVerdict, SubscriptionTarget } from './webhooks.model';
 
 /** Who changed a subscription, and why (kept in `webhook_subscription_changes`). */
@@ -93,7 +94,10 @@ const subscriptionView = (row: SubscriptionRow): WebhookSubscriptionView => ({
 
 /** Intake's webhook tables, in SQL: the sender's claims need `FOR UPDATE SKIP LOCKED`, which no repository method says. */
 export class WebhooksStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secrets: SecretBox,
+  ) {}
 
   // -------------------------------------------------------------------------------------------
   // Subscriptions
@@ -103,7 +107,16 @@ export class WebhooksStore {
       const [row] = (await manager.query(
         `INSERT INTO webhook_subscriptions (id, source_system, url, event_types, description, secret, created_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${SUBSCRIPTION_COLUMNS}`,
-        [subscription.id, subscription.sourceSystem, subscription.url, subscription.eventTypes, subscription.description ?? null, subscription.secret, now, author.actorId],
+        [
+          subscription.id,
+          subscription.sourceSystem,
+          subscription.url,
+          subscription.eventTypes,
+          subscription.description ?? null,
+          this.secrets.seal(subscription.secret, subscription.id),
+          now,
+          author.actorId,
+        ],
       )) as SubscriptionRow[];
       await this.recordChange(manager, subscription.id, 'created', author, now);
       return subscriptionView(row);
@@ -135,7 +148,7 @@ export class WebhooksStore {
       const [[row]] = (await manager.query(
         `UPDATE webhook_subscriptions SET previous_secret = secret, previous_secret_until = $2, secret = $3, secret_rotated_at = $4
          WHERE id = $1 AND deleted_at IS NULL RETURNING ${SUBSCRIPTION_COLUMNS}`,
-        [id, previousUntil, secret, now],
+        [id, previousUntil, this.secrets.seal(secret, id), now],
       )) as [SubscriptionRow[], number];
       if (!row) return null;
       await this.recordChange(manager, id, 'secret_rotated', author, now);
@@ -230,17 +243,17 @@ export class WebhooksStore {
          FROM due WHERE d.id = due.id
          RETURNING d.id, d.subscription_id, d.event_type, d.body, d.attempts, d.attempts_in_round
        )
-       SELECT c.id, c.event_type, c.body, c.attempts, c.attempts_in_round, s.url, s.secret,
+       SELECT c.id, c.subscription_id, c.event_type, c.body, c.attempts, c.attempts_in_round, s.url, s.secret,
               CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret
        FROM claimed c JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
       [limit, leaseMs],
-    )) as { id: string; event_type: string; body: string; attempts: number; attempts_in_round: number; url: string; secret: string; previous_secret: string | null }[];
+    )) as { id: string; subscription_id: string; event_type: string; body: string; attempts: number; attempts_in_round: number; url: string; secret: string; previous_secret: string | null }[];
     return rows.map((row) => ({
       id: row.id,
       eventType: row.event_type,
       body: row.body,
       url: row.url,
-      secrets: row.previous_secret ? [row.secret, row.previous_secret] : [row.secret],
+      secrets: [row.secret, ...(row.previous_secret ? [row.previous_secret] : [])].map((sealed) => this.secrets.open(sealed, row.subscription_id)),
       attempt: row.attempts,
       attemptInRound: row.attempts_in_round,
     }));
