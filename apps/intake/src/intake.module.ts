@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DomainError, FOLLOWUP_EVENTS, TOPICS } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
+import { CLOCK, type Clock, ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
 import type { IntakeConfig } from './config';
 import { ContactsController } from './contacts/contacts.controller';
 import { contactsDecider } from './contacts/contacts.decider';
@@ -30,7 +30,7 @@ export class IntakeModule {
         WebhookSender,
         {
           provide: CONSUMERS,
-          useFactory: (commands: CommandHandler, contacts: ContactsService): ConsumerDefinition[] => [
+          useFactory: (commands: CommandHandler, contacts: ContactsService, clock: Clock): ConsumerDefinition[] => [
             {
               name: 'objections',
               topics: [TOPICS.followupEvents],
@@ -47,10 +47,10 @@ export class IntakeModule {
               // Upstream systems hear of their tickets' results, escalations and closing (webhooks/).
               name: 'webhooks',
               topics: [TOPICS.routingEvents, TOPICS.followupEvents],
-              handler: webhookDeliveriesHandler({ originOf: (ticketId) => originOf(contacts, ticketId) }),
+              handler: webhookDeliveriesHandler({ originOf: (ticketId) => originOf(contacts, ticketId), clock }),
             },
           ],
-          inject: [CommandHandler, ContactsService],
+          inject: [CommandHandler, ContactsService, CLOCK],
         },
         ConsumersLifecycle,
       ],

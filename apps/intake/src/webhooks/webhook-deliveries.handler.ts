@@ -7,7 +7,7 @@ import { WebhooksStore, type NewDelivery } from './webhooks.store';
 export interface WebhookQueueing {
   /** The contact a ticket came from, from intake's own store; null for a ticket intake never recorded. */
   readonly originOf: (ticketId: string) => Promise<TicketOrigin | null>;
-  readonly clock?: () => Date;
+  readonly clock: () => Date;
 }
 
 /**
@@ -41,18 +41,14 @@ export async function queueWebhookDeliveries(events: readonly RecordedEvent[], m
       });
     }
   }
-  await WebhooksStore.enqueue(manager, deliveries, (queueing.clock ?? (() => new Date()))());
+  await WebhooksStore.enqueue(manager, deliveries, queueing.clock());
 }
 
 function webhookEventOf(event: RecordedEvent): RecordedOf<WebhookEvent> | undefined {
   return (typedEventOf(ROUTING_EVENTS, event) ?? typedEventOf(FOLLOWUP_EVENTS, event)) as RecordedOf<WebhookEvent> | undefined;
 }
 
-/** The consumer's handler around `queueWebhookDeliveries`: one path for a batch and a single event alike. */
+/** The consumer's handler: `queueWebhookDeliveries` as it is. */
 export function webhookDeliveriesHandler(queueing: WebhookQueueing): EventHandler {
-  return {
-    eventTypes: WEBHOOK_EVENT_TYPES,
-    handle: (event, manager) => queueWebhookDeliveries([event], manager, queueing),
-    handleBatch: (events, manager) => queueWebhookDeliveries(events, manager, queueing),
-  };
+  return { eventTypes: WEBHOOK_EVENT_TYPES, handle: (events, manager) => queueWebhookDeliveries(events, manager, queueing) };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { CONFIG, JsonLogger, ServiceMetrics } from '@handoff/platform';
+import { CLOCK, CONFIG, JsonLogger, ServiceMetrics, type Clock } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeaderOf, verdictOf, type AttemptResult, type RetryPolicy } from './webhooks.model';
 import { SecretBox } from './secret-box';
@@ -30,6 +30,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(CONFIG) private readonly config: IntakeConfig,
     private readonly logger: JsonLogger,
     private readonly metrics: ServiceMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.store = new WebhooksStore(dataSource, new SecretBox(config.VAULT_MASTER_KEY));
     this.policy = { maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, initialDelayMs: config.WEBHOOK_BACKOFF_INITIAL_MS, maxDelayMs: config.WEBHOOK_BACKOFF_MAX_MS };
@@ -77,10 +78,12 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    const startedAt = new Date();
+    const startedAt = this.clock();
+    // Elapsed time from the monotonic clock: the service's clock says when, not how long.
+    const started = performance.now();
     const result = await this.post(delivery);
-    const durationMs = Date.now() - startedAt.getTime();
-    const verdict = verdictOf(result, delivery.attemptInRound, this.policy, new Date(), Math.random);
+    const durationMs = Math.round(performance.now() - started);
+    const verdict = verdictOf(result, delivery.attemptInRound, this.policy, new Date(startedAt.getTime() + durationMs), Math.random);
     await this.store.recordAttempt(delivery, startedAt, durationMs, result, verdict);
     this.metrics.recordWebhookAttempt(verdict.status === 'pending' ? 'retrying' : verdict.status);
     // Ids and outcomes only: the body may quote the department's words, the URL may carry a token.
@@ -90,7 +93,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async post(delivery: ClaimedDelivery): Promise<AttemptResult> {
-    const timestamp = Math.floor(Date.now() / 1000);
+    const timestamp = Math.floor(this.clock().getTime() / 1000);
     try {
       const response = await fetch(delivery.url, {
         method: 'POST',

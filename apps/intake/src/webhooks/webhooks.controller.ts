@@ -20,7 +20,7 @@ import {
   type WebhookSubscriptionView,
   type WebhookSubscriptionWithSecret,
 } from '@handoff/contracts';
-import { Allow, CONFIG, CurrentActor, RequestId } from '@handoff/platform';
+import { Allow, CLOCK, CONFIG, CurrentActor, RequestId, type Clock } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { targetUrlProblem } from './webhooks.model';
 import { SecretBox } from './secret-box';
@@ -76,6 +76,7 @@ export class WebhooksController {
   constructor(
     @InjectDataSource() dataSource: DataSource,
     @Inject(CONFIG) private readonly config: IntakeConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.store = new WebhooksStore(dataSource, new SecretBox(config.VAULT_MASTER_KEY));
   }
@@ -94,7 +95,7 @@ export class WebhooksController {
   async create(@Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<WebhookSubscriptionWithSecret> {
     const { reason: why, ...subscription } = parseOrThrow(subscriptionSchema, body);
     const secret = newSecret();
-    const view = await this.store.createSubscription({ id: newId(), ...subscription, secret }, authorOf(actor, requestId, why), new Date());
+    const view = await this.store.createSubscription({ id: newId(), ...subscription, secret }, authorOf(actor, requestId, why), this.clock());
     return { ...view, secret };
   }
 
@@ -124,7 +125,7 @@ export class WebhooksController {
   @ApiBody({ schema: asJsonSchema(changeSchema) })
   async delete(@Param('subscriptionId', ParseUUIDPipe) id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { reason: why } = parseOrThrow(changeSchema, body ?? {});
-    if (!(await this.store.deleteSubscription(id, authorOf(actor, requestId, why), new Date()))) throw new DomainError('NOT_FOUND', `no webhook subscription ${id}`);
+    if (!(await this.store.deleteSubscription(id, authorOf(actor, requestId, why), this.clock()))) throw new DomainError('NOT_FOUND', `no webhook subscription ${id}`);
     return { id, deleted: true };
   }
 
@@ -139,7 +140,7 @@ export class WebhooksController {
   @ApiBody({ schema: asJsonSchema(changeSchema) })
   async rotate(@Param('subscriptionId', ParseUUIDPipe) id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<WebhookSubscriptionWithSecret> {
     const { reason: why } = parseOrThrow(changeSchema, body);
-    const now = new Date();
+    const now = this.clock();
     const secret = newSecret();
     const view = await this.store.rotateSecret(id, secret, new Date(now.getTime() + this.config.WEBHOOK_SECRET_GRACE_MINUTES * 60_000), authorOf(actor, requestId, why), now);
     if (!view) throw new DomainError('NOT_FOUND', `no webhook subscription ${id}`);
@@ -157,7 +158,7 @@ export class WebhooksController {
     const subscription = await this.store.subscription(id);
     if (!subscription) throw new DomainError('NOT_FOUND', `no webhook subscription ${id}`);
     if (subscription.deletedAt) throw new DomainError('CONFLICT', `webhook subscription ${id} has ended: its deliveries are not sent again`);
-    return { subscriptionId: id, redriven: await this.store.redriveFailed(id, actor.id, new Date()) };
+    return { subscriptionId: id, redriven: await this.store.redriveFailed(id, actor.id, this.clock()) };
   }
 
   @Get('deliveries')
@@ -187,7 +188,7 @@ export class WebhooksController {
   @ApiResponse({ status: 409, description: 'The delivery is pending, delivered or cancelled: only a failed one is redriven.' })
   async redrive(@Param('deliveryId', ParseUUIDPipe) id: string, @Body() body: unknown, @CurrentActor() actor: Actor): Promise<WebhookDeliveryView> {
     parseOrThrow(redriveSchema, body ?? {});
-    const outcome = await this.store.redrive(id, actor.id, new Date());
+    const outcome = await this.store.redrive(id, actor.id, this.clock());
     if (!outcome) throw new DomainError('NOT_FOUND', `no webhook delivery ${id}`);
     if (!outcome.redriven && outcome.subscriptionEnded) throw new DomainError('CONFLICT', `webhook delivery ${id} belongs to a subscription that has ended: it is not sent again`);
     if (!outcome.redriven) throw new DomainError('CONFLICT', `webhook delivery ${id} is ${outcome.status}: only a failed delivery is redriven`);
