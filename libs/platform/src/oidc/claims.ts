@@ -29,7 +29,8 @@ export interface ClaimMapping {
   readonly groups: readonly GroupRule[];
 }
 
-export type ClaimCheck = { ok: true; actor: Actor } | { ok: false; reason: string };
+/** `unmapped`: the provider knows the person, Handoff has no role for them (not a broken token). */
+export type ClaimCheck = { ok: true; actor: Actor } | { ok: false; reason: string; unmapped?: true };
 
 /**
  * The person a provider's claims name, or why they cannot work in Handoff.
@@ -52,7 +53,7 @@ export function actorFromClaims(claims: Readonly<Record<string, unknown>>, mappi
   const claimedRole = mapping.roleClaim === undefined ? undefined : claimOf(claims, mapping.roleClaim);
   if (claimedRole !== undefined) {
     if (!PERSON_ROLES.includes(claimedRole as PersonRole)) {
-      return { ok: false, reason: `the ${mapping.roleClaim} claim names no Handoff role (one of ${PERSON_ROLES.join(', ')})` };
+      return { ok: false, unmapped: true, reason: `the ${mapping.roleClaim} claim names no Handoff role (one of ${PERSON_ROLES.join(', ')})` };
     }
     role = claimedRole as PersonRole;
   } else {
@@ -60,7 +61,7 @@ export function actorFromClaims(claims: Readonly<Record<string, unknown>>, mappi
   }
   if (role === undefined) {
     const sources = [mapping.roleClaim ? `no ${mapping.roleClaim} claim` : undefined, groups.length > 0 ? `none of the groups (${groups.join(', ')}) is mapped to a role` : `no ${mapping.groupsClaim} claim`];
-    return { ok: false, reason: `${id} has no Handoff role: ${sources.filter(Boolean).join(' and ')}` };
+    return { ok: false, unmapped: true, reason: `${id} has no Handoff role: ${sources.filter(Boolean).join(' and ')}` };
   }
 
   const claimedDepartment = mapping.departmentClaim === undefined ? undefined : claimOf(claims, mapping.departmentClaim);
@@ -69,7 +70,7 @@ export function actorFromClaims(claims: Readonly<Record<string, unknown>>, mappi
   }
   const department = (claimedDepartment as string | undefined) ?? matching.find((rule) => rule.department !== undefined)?.department;
   if ((role === 'department_handler' || role === 'department_manager') && department === undefined) {
-    return { ok: false, reason: `${id} is a ${role} without a department: neither a ${mapping.departmentClaim ?? 'department'} claim nor a mapped group gives one` };
+    return { ok: false, unmapped: true, reason: `${id} is a ${role} without a department: neither a ${mapping.departmentClaim ?? 'department'} claim nor a mapped group gives one` };
   }
   return { ok: true, actor: { id, role, ...(department !== undefined ? { department } : {}) } };
 }

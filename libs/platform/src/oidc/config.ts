@@ -66,3 +66,27 @@ export function personTokensFrom(config: Partial<OidcConfig> & { AUTH_TOKEN_SECR
   }
   return tokens;
 }
+
+/** The consoles' server signs people in at the provider (authorization code with PKCE) as this client. */
+export const consolesOidcSchema = z.object({
+  ...oidcConfigFields,
+  OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
+  OIDC_REDIRECT_URI: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL ending in /auth/callback' }).refine((url) => new URL(url).pathname === '/auth/callback', 'must end in /auth/callback').optional(),
+  OIDC_POST_LOGOUT_REDIRECT_URI: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OIDC_SCOPES: z
+    .string()
+    .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'must be scopes separated by single spaces')
+    .refine((scopes) => scopes.split(' ').includes('openid'), 'must include openid')
+    .default('openid profile'),
+  /** Extra authorization request parameters some providers need (Auth0's `audience=...`), as a query string. */
+  OIDC_AUTHORIZATION_PARAMS: z.string().max(2000).optional(),
+});
+export type ConsolesOidcConfig = z.infer<typeof consolesOidcSchema>;
+
+export function consolesOidcProblems(config: ConsolesOidcConfig): { variable: string; message: string }[] {
+  if (config.OIDC_ISSUER === undefined) return [];
+  return (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const)
+    .filter((variable) => config[variable] === undefined)
+    .map((variable) => ({ variable, message: 'required with OIDC_ISSUER: the consoles sign people in at the provider as a registered client' }));
+}
