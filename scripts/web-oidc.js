@@ -44,7 +44,12 @@ function createRelyingParty(config) {
 
   /** GET /auth/login: off to the provider, with this sign-in's state, nonce and PKCE verifier kept in a cookie. */
   async function login(response) {
-    const metadata = await keys.discover();
+    let metadata;
+    try {
+      metadata = await keys.discover();
+    } catch (error) {
+      return sendRefusal(response, [], 'failed', `the identity provider cannot be reached (${error.message}); try again in a few seconds`);
+    }
     const transaction = { state: random(), nonce: random(), verifier: random() };
     const url = new URL(metadata.authorization_endpoint);
     for (const [name, value] of new URLSearchParams(config.OIDC_AUTHORIZATION_PARAMS ?? '')) url.searchParams.set(name, value);
@@ -65,17 +70,28 @@ function createRelyingParty(config) {
     response.end();
   }
 
+  /** Back to the sign-in page, which reads why (the refusal cookie) once. */
+  function sendRefusal(response, cookies, code, detail) {
+    response.writeHead(303, { location: '/', 'cache-control': 'no-store', 'set-cookie': [...cookies, cookie(REFUSAL_COOKIE, JSON.stringify({ code, detail }), 300)] });
+    response.end();
+  }
+
   /**
    * GET /auth/callback: the provider's answer. Whatever goes wrong, the person lands on the sign-in
    * page with the reason (the refusal cookie), never on a half-made session.
    */
   async function callback(request, response, cookies, setSession) {
-    const query = new URL(request.url, 'http://x').searchParams;
     const clear = cookie(TRANSACTION_COOKIE, '', 0, 'Lax');
-    const refuse = (code, detail) => {
-      response.writeHead(303, { location: '/', 'cache-control': 'no-store', 'set-cookie': [clear, cookie(REFUSAL_COOKIE, JSON.stringify({ code, detail }), 300)] });
-      response.end();
-    };
+    const refuse = (code, detail) => sendRefusal(response, [clear], code, detail);
+    try {
+      await completeSignIn(request, response, cookies, setSession, clear, refuse);
+    } catch (error) {
+      if (!response.headersSent) refuse('failed', `the identity provider cannot be reached (${error.message}); try again in a few seconds`);
+    }
+  }
+
+  async function completeSignIn(request, response, cookies, setSession, clear, refuse) {
+    const query = new URL(request.url, 'http://x').searchParams;
     let transaction;
     try {
       transaction = JSON.parse(cookies[TRANSACTION_COOKIE] ?? '');

@@ -156,8 +156,14 @@ async function session(request, response, options) {
     return sendJson(response, 200, { actor: claims.ok ? claims.actor : null, ...base });
   }
   const cookies = cookiesOf(request);
-  const refusal = options.oidc.takeRefusal(cookies);
-  const checked = token ? await options.oidc.tokens.verify(token) : { ok: false };
+  let refusal = options.oidc.takeRefusal(cookies);
+  let checked = { ok: false };
+  try {
+    if (token) checked = await options.oidc.tokens.verify(token);
+  } catch (error) {
+    // The provider's keys cannot be read: the page says so rather than offering the development sign-in.
+    refusal = { code: 'failed', detail: `the identity provider cannot be reached to check the session (${error.message}); try again in a few seconds` };
+  }
   sendJson(response, 200, { actor: checked.ok ? checked.actor : null, ...base, ...(refusal ? { refusal } : {}) }, refusal ? { 'set-cookie': options.oidc.clearRefusal() } : {});
 }
 

@@ -153,6 +153,23 @@ describe('the consoles: signing in at the organisation identity provider', () =>
     expect(forged.headers.get('set-cookie')).not.toMatch(/handoff_session=[^;]/);
     expect(forged.headers.get('set-cookie')).toContain('handoff_refusal=');
   });
+
+  // Last: it stops the provider.
+  it('given the provider goes away, when people work on, then the services keep checking tokens with the keys they hold, and one that holds none answers 503', async () => {
+    await withPage(async (page, context) => {
+      await signInAtProvider(page, 'agent-li');
+      await page.getByTestId('signed-in-as').waitFor();
+      const worklist = () => context.request.get('/api/followup/v1/followups').then((response) => response.status());
+      expect(await worklist()).toBe(200);
+      await provider.stop();
+      expect(await worklist()).toBe(200);
+      await expectText(page.getByTestId('signed-in-as'), /agent-li/);
+      // Nobody has called intake in this file: it never read the provider's keys, and cannot now.
+      const intake = await context.request.get(`/api/intake/v1/tickets/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`);
+      expect(intake.status()).toBe(503);
+      expect(intake.headers()['retry-after']).toBeDefined();
+    });
+  });
 });
 
 async function expectText(locator: import('playwright-core').Locator, pattern: RegExp): Promise<void> {
