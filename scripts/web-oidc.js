@@ -133,7 +133,7 @@ function createRelyingParty(config) {
     response.writeHead(303, {
       location: '/',
       'cache-control': 'no-store',
-      'set-cookie': [clear, setSession(issued.access_token, maxAge), cookie(ID_TOKEN_COOKIE, issued.id_token, maxAge)],
+      'set-cookie': [clear, `${setSession(issued.access_token, maxAge)}${secure ? '; Secure' : ''}`, cookie(ID_TOKEN_COOKIE, issued.id_token, maxAge)],
     });
     response.end();
   }
