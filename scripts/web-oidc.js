@@ -21,14 +21,36 @@ function oidc() {
 const random = () => randomBytes(32).toString('base64url');
 const sameText = (a, b) => typeof a === 'string' && typeof b === 'string' && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
+/**
+ * What the consoles read of the environment for OIDC: the keys of the platform's
+ * `consolesOidcSchema` (scripts/web-oidc.spec.ts keeps the two lists equal). Named here so that
+ * without OIDC_ISSUER nothing of dist/ is loaded, and so that all of them are read either way.
+ */
+const OIDC_VARIABLES = [
+  'OIDC_ISSUER',
+  'OIDC_AUDIENCE',
+  'OIDC_USER_CLAIM',
+  'OIDC_ROLE_CLAIM',
+  'OIDC_DEPARTMENT_CLAIM',
+  'OIDC_GROUPS_CLAIM',
+  'OIDC_GROUP_MAPPING_FILE',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_REDIRECT_URI',
+  'OIDC_POST_LOGOUT_REDIRECT_URI',
+  'OIDC_SCOPES',
+  'OIDC_AUTHORIZATION_PARAMS',
+];
+
 /** The consoles' OIDC settings from the environment (validated as the services validate theirs), or undefined without OIDC_ISSUER. */
 function relyingPartyFromEnv(env) {
+  const given = Object.fromEntries(OIDC_VARIABLES.map((name) => [name, env[name]]).filter(([, value]) => value !== undefined && value !== ''));
+  if (given.OIDC_ISSUER === undefined) return undefined;
   const { loadConfig, ConfigurationError } = require(path.join(root, 'dist/libs/platform/src/config.js'));
   const platform = oidc();
-  const config = loadConfig(platform.consolesOidcSchema, env);
+  const config = loadConfig(platform.consolesOidcSchema, given);
   const problems = platform.consolesOidcProblems(config);
   if (problems.length > 0) throw new ConfigurationError(problems);
-  if (config.OIDC_ISSUER === undefined) return undefined;
   return createRelyingParty(config);
 }
 
@@ -170,4 +192,4 @@ function createRelyingParty(config) {
   };
 }
 
-module.exports = { relyingPartyFromEnv, createRelyingParty };
+module.exports = { relyingPartyFromEnv, createRelyingParty, OIDC_VARIABLES };
