@@ -7,6 +7,10 @@ import { CONTACTS_CONSUMERS } from './contacts/contacts.consumers';
 import { ContactsService } from './contacts/contacts.service';
 import { InboundContactsConsumer } from './contacts/inbound-contacts.consumer';
 import { PrivacyController } from './privacy/privacy.controller';
+import { WebhookSender } from './webhooks/webhook-sender';
+import { WEBHOOKS_CONSUMERS } from './webhooks/webhooks.consumers';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WEBHOOK_MIGRATIONS } from './webhooks/webhooks.migrations';
 
 @Module({})
 export class IntakeModule {
@@ -14,14 +18,15 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [
-        PlatformModule.forService({ name: 'intake', ownTopic: TOPICS.intakeEvents, streamPrefix: 'intake-', entities: [], migrations: [], usesVault: true }, config),
+        PlatformModule.forService({ name: 'intake', ownTopic: TOPICS.intakeEvents, streamPrefix: 'intake-', entities: [], migrations: WEBHOOK_MIGRATIONS, usesVault: true }, config),
       ],
-      controllers: [ContactsController, PrivacyController],
+      controllers: [ContactsController, PrivacyController, WebhooksController],
       providers: [
         ContactsService,
         CustomerAccess,
         InboundContactsConsumer,
-        consumersProvider([CONTACTS_CONSUMERS]),
+        WebhookSender,
+        consumersProvider([CONTACTS_CONSUMERS, WEBHOOKS_CONSUMERS]),
         ConsumersLifecycle,
       ],
     };

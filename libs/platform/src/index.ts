@@ -18,3 +18,4 @@ export * from './clock';
 export * from './command-metadata';
 export * from './file-body';
 export * from './tracing';
+export * from './oidc';
