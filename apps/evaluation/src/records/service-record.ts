@@ -64,6 +64,12 @@ export interface DepartmentRound {
   readonly resultAt: string | null;
   readonly firstResponseBreached: boolean;
   readonly resolutionBreached: boolean;
+  /**
+   * The round's paused resolution clock, each pause from its start to its end (`until` null while it
+   * lasts): the recorded `resolutionDueAt` already moved past the ended ones; a recomputation moves
+   * its own deadline past all of them.
+   */
+  readonly pauses: readonly { readonly from: string; readonly until: string | null }[];
 }
 
 /** The customer's answer on one result: the "customer evaluation" of the people who gave it. */
@@ -154,6 +160,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
           resultAt: null,
           firstResponseBreached: false,
           resolutionBreached: false,
+          pauses: [],
         });
         break;
       case 'TicketReopened': {
@@ -174,7 +181,33 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
           resultAt: null,
           firstResponseBreached: false,
           resolutionBreached: false,
+          pauses: [],
         });
+        break;
+      }
+      case 'ResolutionClockPaused': {
+        const round = rounds.get(event.data.round);
+        if (round) round.pauses = [...round.pauses, { from: iso(event.data.pausedAt), until: null }];
+        break;
+      }
+      case 'ResolutionClockResumed': {
+        const round = rounds.get(event.data.round);
+        if (round) {
+          const pausedAt = iso(event.data.pausedAt);
+          round.pauses = round.pauses.map((pause) => (pause.from === pausedAt && pause.until === null ? { ...pause, until: iso(event.data.resumedAt) } : pause));
+          round.resolutionDueAt = iso(event.data.deadlines.resolutionDueAt);
+        }
+        break;
+      }
+      case 'PriorityChanged': {
+        priority = event.data.priority;
+        const round = rounds.get(event.data.round);
+        if (round) {
+          round.priority = event.data.priority;
+          round.firstResponseDueAt = iso(event.data.deadlines.firstResponseDueAt);
+          round.resolutionDueAt = iso(event.data.deadlines.resolutionDueAt);
+          round.policyVersion = event.data.deadlines.policyVersion;
+        }
         break;
       }
       case 'HandlerAssigned':
