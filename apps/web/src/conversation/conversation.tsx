@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ConversationEntry, ConversationWords, TicketConversationView, TicketWatchView } from '@handoff/contracts/api';
 import { api } from '../api';
-import { useLocaleFormat } from '../i18n';
+import { useLocaleFormat, type LocaleFormat } from '../i18n';
 import { useActor } from '../session';
 import { Field, Notice } from '../ui';
 import { useSubmit } from '../use-submit';
@@ -79,7 +80,7 @@ function ConversationItem({ entry, attach }: { entry: ConversationEntry; attach?
   const { t } = useTranslation('conversation');
   const format = useLocaleFormat();
   const department = entry.departments[0] ?? entry.actor.department ?? '';
-  const title = t(`types.${entry.type}`, { department, defaultValue: entry.summary });
+  const title = t(`types.${entry.type}`, { department, ...clockWords(entry, t, format), defaultValue: entry.summary });
   const words = WORD_ORDER.filter((name) => entry.words[name]);
   return (
     <li className={`conversation__entry conversation__entry--${entry.kind}`} data-kind={entry.kind} data-type={entry.type}>
@@ -185,4 +186,19 @@ function NoteForm({ ticketId, onAdded }: { ticketId: string; onAdded: () => void
       </button>
     </form>
   );
+}
+
+/** The words of a clock's entry in the reader's language: the pause's reason, how long, the moved deadline. */
+function clockWords(entry: ConversationEntry, t: TFunction<'conversation'>, format: LocaleFormat): Record<string, string> {
+  const clock = entry.clock;
+  if (!clock) return {};
+  const minutes = Math.round(clock.pausedMinutes ?? 0);
+  return {
+    ...(clock.reason ? { reason: t(`pauseReasons.${clock.reason}`) } : {}),
+    ...(clock.trigger ? { trigger: t(`resumeTriggers.${clock.trigger}`) } : {}),
+    duration: minutes < 60 ? t('duration.minutes', { count: minutes }) : t('duration.hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 }),
+    ...(clock.resolutionDueAt ? { due: format.dateTime(clock.resolutionDueAt) } : {}),
+    ...(clock.priority ? { priority: t(`common:priorities.${clock.priority}`) } : {}),
+    ...(clock.previousPriority ? { previousPriority: t(`common:priorities.${clock.previousPriority}`) } : {}),
+  };
 }

@@ -62,7 +62,18 @@ export default {
     UpdateRequested: 'Management asked {{department}} for an update',
     CustomerDetailsRead: 'Contact details read',
     CustomerDataErased: 'Customer’s details erased',
+    ResolutionClockPaused: 'Resolution clock paused: {{reason}}',
+    ResolutionClockResumed: 'Resolution clock resumed {{trigger}} after {{duration}}; resolution now due {{due}}',
+    PriorityChanged: 'Priority changed from {{previousPriority}} to {{priority}}; resolution now due {{due}}',
   },
+  pauseReasons: { waiting_on_customer: 'waiting on the customer', waiting_on_third_party: 'waiting on a third party' },
+  resumeTriggers: {
+    handler: 'by the department',
+    limit: 'at the maximum pause',
+    result: 'with the result',
+    transfer: 'with the pass to another department',
+  },
+  duration: { minutes: '{{count}} min', hours: '{{hours}} h {{minutes}} min' },
   attachments: {
     title: 'Attached files',
     attachHere: 'Attach a file',

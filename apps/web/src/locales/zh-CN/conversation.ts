@@ -64,7 +64,18 @@ const zh: Catalogue<typeof en> = {
     AttachmentAdded: '添加了附件',
     CustomerDetailsRead: '查看了联系方式',
     CustomerDataErased: '客户信息已删除',
+    ResolutionClockPaused: '解决时限已暂停：{{reason}}',
+    ResolutionClockResumed: '解决时限已恢复（{{trigger}}，暂停了 {{duration}}），解决时限顺延至 {{due}}',
+    PriorityChanged: '优先级由“{{previousPriority}}”改为“{{priority}}”，解决时限为 {{due}}',
   },
+  pauseReasons: { waiting_on_customer: '等待客户答复', waiting_on_third_party: '等待第三方答复' },
+  resumeTriggers: {
+    handler: '部门恢复',
+    limit: '已达最长暂停时间',
+    result: '随处理结果',
+    transfer: '随转交其他部门',
+  },
+  duration: { minutes: '{{count}} 分钟', hours: '{{hours}} 小时 {{minutes}} 分钟' },
   attachments: {
     title: '附件',
     attachHere: '添加附件',
