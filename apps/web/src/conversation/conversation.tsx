@@ -51,7 +51,10 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
   // A file attached to an entry shows on that entry; its own step shows only among every step.
   const shown = everything
     ? entries
-    : entries.filter((entry) => (entry.kind === 'attachment' ? entry.attachments?.[0]?.entryId === null : entry.kind !== 'step' || Object.keys(entry.words).length > 0));
+    : entries.filter((entry) =>
+        // A clock's step says something in its title alone (paused, resumed and till when, a new priority).
+        entry.kind === 'attachment' ? entry.attachments?.[0]?.entryId === null : entry.kind !== 'step' || Object.keys(entry.words).length > 0 || entry.clock !== undefined,
+      );
   const mayWrite = writable && WRITERS.includes(actor.role);
   return (
     <section className="conversation" aria-label={t('title')} data-testid="conversation" data-ticket-id={ticketId}>
@@ -63,6 +66,7 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
         {conversation && <WatchButton ticketId={ticketId} watching={conversation.watching} watchers={conversation.watchers.length} onChanged={() => void load()} />}
       </header>
       <Notice error={error || undefined} />
+      <PausedClock entries={entries} />
       {!conversation && !error && <p className="conversation__empty">{t('loadingConversation')}</p>}
       {conversation && entries.length === 0 && <p className="conversation__empty">{t('empty')}</p>}
       <ol className="conversation__entries">
@@ -73,6 +77,24 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
       {mayWrite && <AttachButton ticketId={ticketId} onAdded={() => void load()} />}
       {mayWrite && <NoteForm ticketId={ticketId} onAdded={() => void load()} />}
     </section>
+  );
+}
+
+/**
+ * "Paused since … (reason)" while the department waits on the customer or a third party: CS knows
+ * what to tell a caller who asks, management why the clock stands still. Read from the entries, so
+ * every screen that shows the conversation shows it.
+ */
+function PausedClock({ entries }: { entries: readonly ConversationEntry[] }) {
+  const { t } = useTranslation('conversation');
+  const format = useLocaleFormat();
+  const last = [...entries].reverse().find((entry) => ['ResolutionClockPaused', 'ResolutionClockResumed', 'TicketReopened', 'ResultReported', 'HandlingClosed'].includes(entry.type));
+  if (last?.type !== 'ResolutionClockPaused' || !last.clock?.reason) return null;
+  return (
+    <p className="notice conversation__paused" data-testid="conversation-paused">
+      {t('pausedSince', { time: format.dateTime(last.occurredAt), reason: t(`pauseReasons.${last.clock.reason}`) })}
+      {last.words.note ? ` — ${last.words.note}` : ''}
+    </p>
   );
 }
 

@@ -66,6 +66,7 @@ export default {
     ResolutionClockResumed: 'Resolution clock resumed {{trigger}} after {{duration}}; resolution now due {{due}}',
     PriorityChanged: 'Priority changed from {{previousPriority}} to {{priority}}; resolution now due {{due}}',
   },
+  pausedSince: 'The resolution clock is paused since {{time}} ({{reason}}).',
   pauseReasons: { waiting_on_customer: 'waiting on the customer', waiting_on_third_party: 'waiting on a third party' },
   resumeTriggers: {
     handler: 'by the department',

@@ -68,6 +68,7 @@ const zh: Catalogue<typeof en> = {
     ResolutionClockResumed: '解决时限已恢复（{{trigger}}，暂停了 {{duration}}），解决时限顺延至 {{due}}',
     PriorityChanged: '优先级由“{{previousPriority}}”改为“{{priority}}”，解决时限为 {{due}}',
   },
+  pausedSince: '解决时限自 {{time}} 起暂停（{{reason}}）。',
   pauseReasons: { waiting_on_customer: '等待客户答复', waiting_on_third_party: '等待第三方答复' },
   resumeTriggers: {
     handler: '部门恢复',
