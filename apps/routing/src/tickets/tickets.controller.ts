@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, newId, parseOrThrow, PAUSE_REASONS, PRIORITIES, type Actor, type DeadlineCounting, type Deadlines, type RoutingTicket } from '@handoff/contracts';
-import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata } from '@handoff/platform';
+import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
 import { handlerOf, TicketsService, type RoutedState } from './tickets.service';
@@ -43,6 +43,7 @@ export class TicketsController {
     private readonly tickets: TicketsService,
     private readonly queue: QueueReader,
     private readonly access: CustomerAccess,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get(':ticketId')
@@ -92,7 +93,7 @@ export class TicketsController {
   @ApiResponse({ status: 409, description: 'Another handler claimed it first.' })
   async claim(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     parseOrThrow(nothingSchema, body ?? {});
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ClaimTicket', data: {}, metadata: commandMetadata(actor, requestId) }));
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ClaimTicket', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
   }
 
   @Post(':ticketId/assign')
@@ -109,7 +110,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'AssignHandler',
       data: { mode: 'manager', handlerId, ...(reason ? { reason } : {}) },
-      metadata: commandMetadata(actor, requestId, reason),
+      metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
     return summary(ticketId, state);
   }
@@ -126,7 +127,7 @@ export class TicketsController {
   @ApiResponse({ status: 403, description: 'Another handler holds the ticket: only they or their manager may work it.' })
   async progress(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { note } = parseOrThrow(progressSchema, body);
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportProgress', data: { note }, metadata: commandMetadata(actor, requestId) }));
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportProgress', data: { note }, metadata: commandMetadata(actor, requestId, this.clock()) }));
   }
 
   @Post(':ticketId/result')
@@ -142,7 +143,7 @@ export class TicketsController {
   @ApiResponse({ status: 403, description: 'Another handler holds the ticket: only they or their manager may work it.' })
   async result(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const data = parseOrThrow(resultSchema, body);
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportResult', data, metadata: commandMetadata(actor, requestId) }));
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportResult', data, metadata: commandMetadata(actor, requestId, this.clock()) }));
   }
 
   @Post(':ticketId/transfer')
@@ -160,7 +161,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'RequestTransfer',
       data: { toDepartment, reason },
-      metadata: commandMetadata(actor, requestId, reason),
+      metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
     return summary(ticketId, state);
   }
@@ -173,7 +174,7 @@ export class TicketsController {
   @ApiResponse({ status: 412, description: 'No transfer is waiting for an answer.' })
   async acceptTransfer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     parseOrThrow(nothingSchema, body ?? {});
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'AcceptTransfer', data: {}, metadata: commandMetadata(actor, requestId) }));
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'AcceptTransfer', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
   }
 
   @Post(':ticketId/transfer/refuse')
@@ -187,7 +188,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'RefuseTransfer',
       data: { reason },
-      metadata: commandMetadata(actor, requestId, reason),
+      metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
     return summary(ticketId, state);
   }
@@ -204,7 +205,7 @@ export class TicketsController {
   @ApiResponse({ status: 412, description: 'Nothing in flight to take over: a result is reported, the ticket is closed, or a transfer waits for an answer.' })
   async takeOver(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { reason } = parseOrThrow(takeOverSchema, body);
-    const state = await this.tickets.execute(ticketId, { type: 'TakeOverTicket', data: { reason }, metadata: commandMetadata(actor, requestId, reason) });
+    const state = await this.tickets.execute(ticketId, { type: 'TakeOverTicket', data: { reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
     return summary(ticketId, state);
   }
 
@@ -225,7 +226,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'RequestUpdate',
       data: { requestId: newId(), message },
-      metadata: commandMetadata(actor, requestId),
+      metadata: commandMetadata(actor, requestId, this.clock()),
     });
     // A repeated request (same request id) asks nothing new and answers with the request it made the first time.
     return { ticketId, requestId: state.ticket.pendingUpdateRequest?.requestId ?? null };
@@ -248,7 +249,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'PauseClock',
       data: { reason, ...(note ? { note } : {}) },
-      metadata: commandMetadata(actor, requestId, note),
+      metadata: commandMetadata(actor, requestId, this.clock(), note),
     });
     return clockSummary(ticketId, state);
   }
@@ -264,7 +265,7 @@ export class TicketsController {
   @ApiBody({ schema: asJsonSchema(nothingSchema), required: false })
   async resume(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     parseOrThrow(nothingSchema, body ?? {});
-    return clockSummary(ticketId, await this.tickets.execute(ticketId, { type: 'ResumeClock', data: {}, metadata: commandMetadata(actor, requestId) }));
+    return clockSummary(ticketId, await this.tickets.execute(ticketId, { type: 'ResumeClock', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
   }
 
   @Post(':ticketId/priority')
@@ -278,7 +279,7 @@ export class TicketsController {
   @ApiBody({ schema: asJsonSchema(prioritySchema) })
   async priority(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { priority, reason } = parseOrThrow(prioritySchema, body);
-    const state = await this.tickets.execute(ticketId, { type: 'ChangePriority', data: { priority, reason }, metadata: commandMetadata(actor, requestId, reason) });
+    const state = await this.tickets.execute(ticketId, { type: 'ChangePriority', data: { priority, reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
     return clockSummary(ticketId, state);
   }
 }
