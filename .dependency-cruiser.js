@@ -20,6 +20,12 @@ const DOMAIN = [
 /** Framework, database and broker: the edges' business, never the domain's. */
 const INFRASTRUCTURE = '(^|/)node_modules/(@nestjs/|typeorm/|kafkajs/|pg/|pg-[a-z-]+/|@eventstore/)';
 
+/** Nest itself: the services' edges and libs/platform, nothing below them. */
+const INFRASTRUCTURE_NEST = '(^|/)node_modules/@nestjs/';
+
+/** Specs may use any test bed; the rules below are about the code they test. */
+const TESTS = '\\.(spec|int-spec|e2e-spec)\\.ts$';
+
 /** The one composition root that may know every service's read models: the operators' audit CLI. */
 const READ_MODEL_REGISTRIES = '^apps/(routing|followup|evaluation)/src/read-models\\.ts$';
 
@@ -61,6 +67,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/' },
       to: { path: '^(apps|bench|test)/' },
+    },
+    {
+      name: 'only-apps-import-the-nest-layer',
+      comment: "libs/platform is the services' Nest layer, on top of every other library: a library below it (the read models' rebuild, say) runs without Nest. libs/testing's service test bed is the one library that starts Nest.",
+      severity: 'error',
+      from: { path: '^libs/', pathNot: ['^libs/(platform|testing)/', TESTS] },
+      to: { path: ['^libs/platform/', INFRASTRUCTURE_NEST] },
+    },
+    {
+      name: 'read-models-know-no-audit',
+      comment: "The read models (registration, databases, row writer, rebuild and compare) sit below the audit: the audit may take a database URL from them; they take nothing from it, so a rebuild reads the stores on its own terms.",
+      severity: 'error',
+      from: { path: '^libs/read-models/', pathNot: TESTS },
+      to: { path: '^libs/audit/' },
     },
     {
       name: 'consoles-read-only-the-contracts-api',

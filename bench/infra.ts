@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { databaseUrl, DEFAULT_DATABASE_URL, dropDatabase, ensureDatabase } from '@handoff/platform/databases';
+import { databaseUrl, DEFAULT_DATABASE_URL, dropDatabase, ensureDatabase } from '@handoff/read-models';
 import { Kafka, logLevel } from 'kafkajs';
 
 /**

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@handoff/contracts';
 import { PostgresEventStore } from '@handoff/event-store';
-import { openReadModelDatabase, rebuildReadModel, type AuditSource } from '@handoff/audit';
+import { openReadModelDatabase, rebuildReadModel } from '@handoff/read-models';
+import type { AuditSource } from '@handoff/audit';
 import type { EventHandler } from '@handoff/messaging';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { databaseUrl } from '@handoff/platform/databases';
+import { databaseUrl } from '@handoff/read-models';
 import type { BenchInfra } from './infra';
 
 export const SERVICE_NAMES = ['intake', 'routing', 'followup', 'evaluation'] as const;

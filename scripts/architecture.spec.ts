@@ -65,6 +65,14 @@ describe('the architecture rules (.dependency-cruiser.js)', () => {
       plant('libs/contracts/src/api/planted.ts', "import { CHANNELS } from '../events/common';\nexport const planted = CHANNELS;\n");
       plant('apps/web/src/planted.ts', "import { CHANNELS } from '../../../libs/contracts/src/events/common';\nimport { planted } from '../../../libs/contracts/src/api/planted';\nexport const both = [CHANNELS, planted];\n");
       plant('apps/web/src/typed.ts', "import type { Channel } from '../../../libs/contracts/src/api/planted';\nexport type Typed = Channel;\n");
+      plant('libs/platform/src/clock.ts', 'export const CLOCK = 1;\n');
+      plant('libs/audit/src/history.ts', 'export const history = 1;\n');
+      plant(
+        'libs/read-models/src/planted.ts',
+        "import { Injectable } from '@nestjs/common';\nimport { CLOCK } from '../../platform/src/clock';\nimport { history } from '../../audit/src/history';\nimport { routingOnly } from '../../../apps/routing/src/config';\nexport const planted = [Injectable, CLOCK, history, routingOnly];\n",
+      );
+      // A spec may start what it tests on any test bed: not a violation.
+      plant('libs/read-models/src/planted.int-spec.ts', "import { CLOCK } from '../../platform/src/clock';\nexport const planted = CLOCK;\n");
       plant('bench/planted.ts', "import { routingOnly } from '../apps/routing/src/config';\nexport const planted = routingOnly;\n");
     });
     afterAll(() => {
@@ -83,6 +91,10 @@ describe('the architecture rules (.dependency-cruiser.js)', () => {
           'domain-imports-no-infrastructure: apps/routing/src/tickets/planted.decider.ts → node_modules/@nestjs/common',
           'domain-imports-no-infrastructure: apps/routing/src/tickets/planted.decider.ts → node_modules/typeorm',
           'libraries-import-no-app: libs/messaging/src/planted.ts → apps/routing/src/config.ts',
+          'libraries-import-no-app: libs/read-models/src/planted.ts → apps/routing/src/config.ts',
+          'only-apps-import-the-nest-layer: libs/read-models/src/planted.ts → libs/platform/src/clock.ts',
+          'only-apps-import-the-nest-layer: libs/read-models/src/planted.ts → node_modules/@nestjs/common',
+          'read-models-know-no-audit: libs/read-models/src/planted.ts → libs/audit/src/history.ts',
           'no-app-imports-another-app: apps/evaluation/src/planted.ts → apps/routing/src/config.ts',
         ].sort(),
       );

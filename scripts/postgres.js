@@ -9,7 +9,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 
-// Same default as libs/platform (DEFAULT_DATABASE_URL); this script runs before any TypeScript.
+// Same default as libs/read-models (DEFAULT_DATABASE_URL); this script runs before any TypeScript.
 const LOCAL_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const LOCAL_HOST = '127.0.0.1';
 const LOCAL_PORT = 5432;

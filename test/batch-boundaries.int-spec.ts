@@ -1,19 +1,7 @@
-import { DEFAULT_COMPLAINT_CAUSES,
-  INTAKE_EVENTS,
-  intakeStreamId,
-  newId,
-  parseContactPayload,
-  routingStreamId,
-  ticketIdForContact,
-  typedEventOf,
-  type Actor,
-  type Command,
-  type CommandMetadata,
-  type RecordedEvent,
-} from '@handoff/contracts';
+import { INTAKE_EVENTS, intakeStreamId, newId, parseContactPayload, routingStreamId, ticketIdForContact, typedEventOf, type Actor, type Command, type CommandMetadata, type RecordedEvent } from '@handoff/contracts';
 import { CommandHandler, createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
+import type { ReadModel, ServiceReadModels } from '@handoff/read-models';
 import { MESSAGING_MIGRATIONS } from '@handoff/messaging';
-import type { ReadModel, ServiceReadModels } from '@handoff/platform';
 import { createTestDatabase, sealedCustomer, type TestDatabase } from '@handoff/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -23,8 +11,8 @@ import { DEFAULT_CLASSIFICATION_RULES, classify } from '../apps/intake/src/conta
 import { contactsDecider } from '../apps/intake/src/contacts/contacts.decider';
 import { ROUTING_DATABASE } from '../apps/routing/src/read-models';
 import { QUEUE_NOTIFY_CHANNEL } from '../apps/routing/src/queue/queue.projection';
-import { ticketsDecider } from '../apps/routing/src/tickets/tickets.decider';
 import { react as routingReact } from '../apps/routing/src/tickets/tickets.react';
+import { testRoutingDecider } from './support/deciders';
 
 jest.setTimeout(60_000);
 
@@ -44,22 +32,7 @@ const deadlines: Actor = { id: 'system:routing-deadlines', role: 'system' };
 class History {
   private clock = Date.now() - 10 * 24 * 60 * MINUTE;
   private readonly commands: CommandHandler;
-  private readonly routing = ticketsDecider({
-    rules: {
-      rules: [
-        { name: 'billing', department: 'billing', categories: ['billing'] },
-        { name: 'logistics', department: 'logistics', categories: ['logistics'] },
-      ],
-      defaultDepartment: 'customer_care',
-    },
-    deadlinesFor: ({ from }) => ({
-      firstResponseDueAt: new Date(from.getTime() + 30 * MINUTE),
-      resolutionDueAt: new Date(from.getTime() + 240 * MINUTE),
-      policyVersion: 'batch-test-v1',
-    }),
-    escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
-    complaintCauses: DEFAULT_COMPLAINT_CAUSES,
-  });
+  private readonly routing = testRoutingDecider({ resolutionMinutes: 240, policyVersion: 'batch-test-v1' });
 
   constructor(store: PostgresEventStore) {
     this.commands = new CommandHandler(store);

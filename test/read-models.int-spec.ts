@@ -1,4 +1,4 @@
-import { DEFAULT_COMPLAINT_CAUSES,
+import {
   type Actor,
   type Command,
   type CommandMetadata,
@@ -16,31 +16,31 @@ import { DEFAULT_COMPLAINT_CAUSES,
   type RecordedEvent,
 } from '@handoff/contracts';
 import { CommandHandler, createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
-import { EventConsumer } from '@handoff/messaging';
-import type { ReadModel, ServiceReadModels } from '@handoff/platform';
-import { createKafka } from '@handoff/messaging';
-import { createTestDatabase, kafkaBrokers, sealedCustomer, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
-import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
 import {
   compareReadModel,
   countRecordedEvents,
   createScratchDatabase,
   mergedByRecordedAt,
   openReadModelDatabase,
-  rebuildReadModel,
-  type AuditSource,
+  type ReadModel,
   type RebuildProgress,
-} from '@handoff/audit';
-import { confirmationsDecider } from '../apps/followup/src/confirmations/confirmations.decider';
+  rebuildReadModel,
+  type ServiceReadModels,
+} from '@handoff/read-models';
+import { EventConsumer } from '@handoff/messaging';
+import { createKafka } from '@handoff/messaging';
+import { createTestDatabase, kafkaBrokers, sealedCustomer, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { AuditSource } from '@handoff/audit';
 import { react as followupReact } from '../apps/followup/src/confirmations/confirmations.react';
 import { DEFAULT_CLASSIFICATION_RULES, classify } from '../apps/intake/src/contacts/classification';
 import { contactsDecider } from '../apps/intake/src/contacts/contacts.decider';
 import { react as intakeReact } from '../apps/intake/src/contacts/contacts.react';
-import { ticketsDecider } from '../apps/routing/src/tickets/tickets.decider';
 import { react as routingReact } from '../apps/routing/src/tickets/tickets.react';
 import { runAudit } from '../apps/audit/src/cli';
 import { READ_MODEL_SERVICES } from '../apps/audit/src/read-model-commands';
+import { testRoutingDecider, testFollowupDecider } from './support/deciders';
 
 const MINUTE = 60_000;
 
@@ -50,23 +50,8 @@ const MINUTE = 60_000;
  * as they happen (what Kafka would carry between the services).
  */
 class History {
-  private readonly routing = ticketsDecider({
-    rules: {
-      rules: [
-        { name: 'billing', department: 'billing', categories: ['billing'] },
-        { name: 'logistics', department: 'logistics', categories: ['logistics'] },
-      ],
-      defaultDepartment: 'customer_care',
-    },
-    deadlinesFor: ({ from }) => ({
-      firstResponseDueAt: new Date(from.getTime() + 30 * MINUTE),
-      resolutionDueAt: new Date(from.getTime() + 1440 * MINUTE),
-      policyVersion: 'test-v1',
-    }),
-    escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
-    complaintCauses: DEFAULT_COMPLAINT_CAUSES,
-  });
-  private readonly followup = confirmationsDecider({ maxRounds: 3, maxContactAttempts: 3 });
+  private readonly routing = testRoutingDecider();
+  private readonly followup = testFollowupDecider();
   private readonly commands: Record<'intake' | 'routing' | 'followup', CommandHandler>;
   private clock = Date.now() - 30 * 24 * 60 * MINUTE;
 

@@ -7,7 +7,7 @@ import { sealedCustomer } from '@handoff/testing';
  * who reacts to what) and that the figures come out of the history alone. Pure, no infrastructure.
  * (It reaches into the other apps' domain folders on purpose; it could live in test/ as well.)
  */
-import { DEFAULT_COMPLAINT_CAUSES,
+import {
   type Actor,
   type Command,
   type CommandMetadata,
@@ -26,36 +26,21 @@ import { DEFAULT_COMPLAINT_CAUSES,
   ticketIdForContact,
   typedEventOf,
 } from '@handoff/contracts';
-import { confirmationsDecider } from '../apps/followup/src/confirmations/confirmations.decider';
 import { react as followupReact } from '../apps/followup/src/confirmations/confirmations.react';
 import { DEFAULT_CLASSIFICATION_RULES, classify } from '../apps/intake/src/contacts/classification';
 import { type IntakeCommand, contactsDecider } from '../apps/intake/src/contacts/contacts.decider';
 import { react as intakeReact } from '../apps/intake/src/contacts/contacts.react';
-import { type RoutingCommand, ticketsDecider } from '../apps/routing/src/tickets/tickets.decider';
+import type { RoutingCommand } from '../apps/routing/src/tickets/tickets.decider';
 import { react as routingReact } from '../apps/routing/src/tickets/tickets.react';
 import { lifecycleOf } from '../apps/evaluation/src/timeline/lifecycle';
 import type { FollowupCommand } from '../apps/followup/src/confirmations/confirmations.decider';
+import { testRoutingDecider, testFollowupDecider } from './support/deciders';
 
 const T0 = Date.parse('2025-03-03T01:00:00.000Z');
 const MINUTE = 60_000;
 
-const routing = ticketsDecider({
-  rules: {
-    rules: [
-      { name: 'billing', department: 'billing', categories: ['billing'] },
-      { name: 'logistics', department: 'logistics', categories: ['logistics'] },
-    ],
-    defaultDepartment: 'customer_care',
-  },
-  deadlinesFor: ({ from }) => ({
-    firstResponseDueAt: new Date(from.getTime() + 30 * MINUTE),
-    resolutionDueAt: new Date(from.getTime() + 1440 * MINUTE),
-    policyVersion: 'test-v1',
-  }),
-  escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
-  complaintCauses: DEFAULT_COMPLAINT_CAUSES,
-});
-const followup = confirmationsDecider({ maxRounds: 3, maxContactAttempts: 3 });
+const routing = testRoutingDecider();
+const followup = testFollowupDecider();
 
 const processActor = (name: string): Actor => ({ id: name, role: 'system' });
 

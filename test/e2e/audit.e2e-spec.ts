@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { databaseUrl } from '@handoff/platform/databases';
+import { databaseUrl } from '@handoff/read-models';
 import { testServerUrl } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import { eventually, TestSystem, UPSTREAM_KEY } from '../support/system';

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { verifyChain } from '@handoff/contracts';
 import { createPostgresEventStore } from '@handoff/event-store';
-import { databaseUrl } from '@handoff/platform/databases';
+import { databaseUrl } from '@handoff/read-models';
 import { testServerUrl } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import { scanDatabase, scanLines, scanTopics } from '../support/scan';

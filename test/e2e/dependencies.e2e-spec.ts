@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { databaseUrl, dropDatabase } from '@handoff/platform/databases';
+import { databaseUrl, dropDatabase } from '@handoff/read-models';
 import { eventually, kafkaBrokers, testServerUrl, uniqueSuffix } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import { OwnBroker, OwnPostgres, postgresUnavailableReason, ServiceProcess } from '../support/own-servers';

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { databaseUrl } from '@handoff/platform/databases';
+import { databaseUrl } from '@handoff/read-models';
 import { kafkaBrokers, testServerUrl } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import { eventually, SERVICE_NAMES, TestSystem, UPSTREAM_KEY, type ServiceName } from '../support/system';

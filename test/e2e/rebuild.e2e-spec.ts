@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
-import { databaseUrl } from '@handoff/platform/databases';
+import { databaseUrl } from '@handoff/read-models';
 import { testServerUrl } from '@handoff/testing';
 import { READ_MODEL_SERVICES } from '../../apps/audit/src/read-model-commands';
 import { contact } from '../support/contacts';

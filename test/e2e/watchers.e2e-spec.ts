@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { databaseUrl } from '@handoff/platform/databases';
+import { databaseUrl } from '@handoff/read-models';
 import { testServerUrl } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import { eventually, SERVICE_NAMES, TestSystem, UPSTREAM_KEY } from '../support/system';

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { databaseUrl } from '@handoff/platform/databases';
+import { databaseUrl } from '@handoff/read-models';
 import { kafkaBrokers, testServerUrl } from '@handoff/testing';
 
 export interface Finding {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Role } from '@handoff/contracts';
 import { signToken } from '@handoff/platform';
-import { databaseUrl, dropDatabase } from '@handoff/platform/databases';
+import { databaseUrl, dropDatabase } from '@handoff/read-models';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually, kafkaBrokers, testServerUrl, uniqueSuffix } from '@handoff/testing';
 

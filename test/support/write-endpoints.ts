@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { databaseUrl } from '@handoff/platform/databases';
+import { databaseUrl } from '@handoff/read-models';
 import { testServerUrl } from '@handoff/testing';
 import { contact } from './contacts';
 import { eventually, SERVICE_NAMES, type ServiceName, type TestSystem } from './system';

@@ -16,11 +16,11 @@
  *   (each with [--database <live database>]; progress on stderr)
  */
 import { createWriteStream } from 'node:fs';
+import { readAllEvents } from '@handoff/read-models';
 import {
   CSV_HEADER,
   handoffLedger,
   orderHistory,
-  readAllEvents,
   readTicketHistory,
   stateAsOf,
   summarise,

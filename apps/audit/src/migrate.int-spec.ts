@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { MESSAGING_MIGRATIONS } from '@handoff/messaging';
-import { databaseUrl, dropDatabase } from '@handoff/platform/databases';
+import { databaseUrl, dropDatabase } from '@handoff/read-models';
 import { testServerUrl, uniqueSuffix } from '@handoff/testing';
 import { MIGRATED_SERVICES, migrateEverything } from './migrate';
 

@@ -7,10 +7,9 @@
  * (the loser fails its start and is restarted). Run here first, they find nothing left to do.
  */
 import 'reflect-metadata';
-import { openReadModelDatabase } from '@handoff/audit';
+import { databaseUrl, ensureDatabase, openReadModelDatabase, type ServiceReadModels } from '@handoff/read-models';
 import { migratePostgresEventStore } from '@handoff/event-store';
-import { baseConfigSchema, ConfigurationError, loadConfig, type ServiceReadModels } from '@handoff/platform';
-import { databaseUrl, ensureDatabase } from '@handoff/platform/databases';
+import { baseConfigSchema, ConfigurationError, loadConfig } from '@handoff/platform';
 import { CustomerKeyStore } from '@handoff/vault';
 import { READ_MODEL_SERVICES } from './read-model-commands';
 

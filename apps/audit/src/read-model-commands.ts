@@ -12,22 +12,23 @@
  * unless --keep) or takes an earlier rebuild (--against), and reports every row that differs.
  */
 import {
-  auditSourceSpec,
   compareReadModel,
   createScratchDatabase,
   databaseNameOf,
+  databaseUrl,
+  DEFAULT_DATABASE_URL,
   openReadModelDatabase,
   openRebuildTarget,
   progressBar,
-  rebuildReadModel,
-  replaceReadModel,
-  type AuditSource,
+  type ReadModel,
   type ReadModelComparison,
+  rebuildReadModel,
   type RebuildResult,
+  replaceReadModel,
   type ScratchDatabase,
-} from '@handoff/audit';
-import type { ReadModel, ServiceReadModels } from '@handoff/platform';
-import { databaseUrl, DEFAULT_DATABASE_URL } from '@handoff/platform/databases';
+  type ServiceReadModels,
+} from '@handoff/read-models';
+import { auditSourceSpec, type AuditSource } from '@handoff/audit';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { FOLLOWUP_DATABASE } from '../../followup/src/read-models';

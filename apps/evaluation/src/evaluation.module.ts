@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@handoff/contracts';
-import { ConsumersLifecycle, CONSUMERS, CUSTOMER_VAULT, CustomerAccess, PlatformModule, readModelConsumers, type ConsumerDefinition } from '@handoff/platform';
-import type { CustomerVault } from '@handoff/vault';
+import { ConsumersLifecycle, consumersProvider, CustomerAccess, PlatformModule, readModelConsumers } from '@handoff/platform';
 import { AssessmentService } from './assessment/assessment.service';
 import { AssessmentsController } from './assessment/assessments.controller';
 import { AuditController, auditSourcesProvider, AuditSourcesLifecycle } from './audit/audit.controller';
@@ -17,7 +16,7 @@ import { QualityController } from './quality/quality.controller';
 import { QualityService } from './quality/quality.service';
 import { EVALUATION_DATABASE } from './read-models';
 import { ServiceRecordsReader } from './records/service-records.reader';
-import { customerTermsProjection } from './search/customer-terms.projection';
+import { SEARCH_CONSUMERS } from './search/search.consumers';
 import { SearchController } from './search/search.controller';
 import { SearchReader } from './search/search.reader';
 import { TimelineController } from './timeline/timeline.controller';
@@ -57,14 +56,7 @@ export class EvaluationModule {
         AssessmentService,
         auditSourcesProvider,
         AuditSourcesLifecycle,
-        {
-          provide: CONSUMERS,
-          useFactory: (vault: CustomerVault): ConsumerDefinition[] => [
-            ...readModelConsumers(EVALUATION_DATABASE),
-            { name: 'search-customer-terms', topics: [TOPICS.intakeEvents], handler: customerTermsProjection(vault) },
-          ],
-          inject: [CUSTOMER_VAULT],
-        },
+        consumersProvider([readModelConsumers(EVALUATION_DATABASE), SEARCH_CONSUMERS]),
         ConsumersLifecycle,
       ],
     };

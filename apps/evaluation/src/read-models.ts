@@ -1,5 +1,5 @@
 import { TOPICS } from '@handoff/contracts';
-import type { ReadModel, ServiceReadModels } from '@handoff/platform';
+import type { ReadModel, ServiceReadModels } from '@handoff/read-models';
 import { ASSESSMENT_ENTITIES } from './assessment/assessment.entities';
 import { ASSESSMENT_MIGRATIONS } from './assessment/assessment.migrations';
 import { assessmentProjection } from './assessment/assessment.projection';

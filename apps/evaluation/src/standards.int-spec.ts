@@ -1,4 +1,4 @@
-import { readAllEvents } from '@handoff/audit';
+import { readAllEvents } from '@handoff/read-models';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,20 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { INTAKE_EVENTS, ROUTING_EVENTS, TOPICS, type Actor } from '@handoff/contracts';
-import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, readModelConsumers, type ConsumerDefinition } from '@handoff/platform';
+import { TOPICS } from '@handoff/contracts';
+import { ConsumersLifecycle, consumersProvider, CustomerAccess, PlatformModule, readModelConsumers } from '@handoff/platform';
 import type { FollowupConfig } from './config';
 import { ConfirmationsController } from './confirmations/confirmations.controller';
+import { CONFIRMATIONS_CONSUMERS } from './confirmations/confirmations.consumers';
 import { confirmationsDecider } from './confirmations/confirmations.decider';
-import { react } from './confirmations/confirmations.react';
-import { CONFIRMATIONS_DECIDER, ConfirmationsService, type ConfirmationsDecider } from './confirmations/confirmations.service';
+import { CONFIRMATIONS_DECIDER, ConfirmationsService } from './confirmations/confirmations.service';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersReader } from './customers/customers.reader';
 import { FOLLOWUP_DATABASE } from './read-models';
 import { WorklistController } from './worklist/worklist.controller';
 import { WorklistReader } from './worklist/worklist.reader';
-
-const PROCESS_MANAGER: Actor = { id: 'system:followup', role: 'system' };
 
 @Module({})
 export class FollowupModule {
@@ -43,26 +40,8 @@ export class FollowupModule {
         CustomerAccess,
         CustomersReader,
         WorklistReader,
-        {
-          provide: CONSUMERS,
-          useFactory: (commands: CommandHandler, decider: ConfirmationsDecider): ConsumerDefinition[] => [
-            // A department's result: CS confirms it with the customer.
-            {
-              name: 'results',
-              topics: [TOPICS.routingEvents],
-              handler: reactorHandler({ registry: ROUTING_EVENTS, eventTypes: ['ResultReported'], react, decider, commands, actor: PROCESS_MANAGER }),
-            },
-            // CS's own answer at first contact: confirmed like any result (round 0).
-            {
-              name: 'first-contact-answers',
-              topics: [TOPICS.intakeEvents],
-              handler: reactorHandler({ registry: INTAKE_EVENTS, eventTypes: ['AnsweredAtFirstContact'], react, decider, commands, actor: PROCESS_MANAGER }),
-            },
-            // Whom to call (customers) and what CS has to do (worklist).
-            ...readModelConsumers(FOLLOWUP_DATABASE),
-          ],
-          inject: [CommandHandler, CONFIRMATIONS_DECIDER],
-        },
+        // Whom to call (customers) and what CS has to do (worklist) after the confirmations.
+        consumersProvider([CONFIRMATIONS_CONSUMERS, readModelConsumers(FOLLOWUP_DATABASE)]),
         ConsumersLifecycle,
       ],
     };

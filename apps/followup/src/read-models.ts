@@ -1,5 +1,5 @@
 import { TOPICS } from '@handoff/contracts';
-import type { ReadModel, ServiceReadModels } from '@handoff/platform';
+import type { ReadModel, ServiceReadModels } from '@handoff/read-models';
 import { FollowupCustomer } from './customers/customers.entity';
 import { CUSTOMER_MIGRATIONS } from './customers/customers.migrations';
 import { customersProjection } from './customers/customers.projection';

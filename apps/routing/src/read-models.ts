@@ -1,5 +1,5 @@
 import { TOPICS } from '@handoff/contracts';
-import type { ReadModel, ServiceReadModels } from '@handoff/platform';
+import type { ReadModel, ServiceReadModels } from '@handoff/read-models';
 import { QUEUE_ENTITIES } from './queue/queue.entities';
 import { QUEUE_MIGRATIONS } from './queue/queue.migrations';
 import { departmentQueueProjection } from './queue/queue.projection';

@@ -1,8 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { FOLLOWUP_EVENTS, INTAKE_EVENTS, TOPICS, type Actor } from '@handoff/contracts';
-import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, CustomerAccess, JsonLogger, PlatformModule, reactorHandler, readModelConsumers, type ConsumerDefinition } from '@handoff/platform';
-import { autoAssignmentHandler } from './assignment/auto-assignment.handler';
+import { TOPICS } from '@handoff/contracts';
+import { ConsumersLifecycle, consumersProvider, CustomerAccess, PlatformModule, readModelConsumers } from '@handoff/platform';
+import { AUTO_ASSIGNMENT_CONSUMERS } from './assignment/auto-assignment.consumers';
 import type { RoutingConfig } from './config';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper';
 import { DeadlinesController } from './deadlines/deadlines.controller';
@@ -13,11 +12,8 @@ import { DEADLINE_COUNTING, QUEUE_ORDER, QueueReader } from './queue/queue.reade
 import { ROUTING_DATABASE } from './read-models';
 import { ComplaintCausesController } from './tickets/complaint-causes.controller';
 import { TicketsController } from './tickets/tickets.controller';
-import { react } from './tickets/tickets.react';
+import { TICKETS_CONSUMERS } from './tickets/tickets.consumers';
 import { TicketsService } from './tickets/tickets.service';
-
-const ROUTING_PROCESS: Actor = { id: 'system:routing', role: 'system' };
-const AUTO_ASSIGNMENT: Actor = { id: 'system:routing-assignment', role: 'system' };
 
 @Module({})
 export class RoutingModule {
@@ -47,53 +43,8 @@ export class RoutingModule {
         CustomerAccess,
         QueueNotifications,
         DeadlineSweeper,
-        {
-          provide: CONSUMERS,
-          useFactory: (commands: CommandHandler, tickets: TicketsService, logger: JsonLogger): ConsumerDefinition[] => [
-            {
-              // A ticket intake hands over is routed to a department, its deadlines running from the hand-over.
-              name: 'hand-overs',
-              topics: [TOPICS.intakeEvents],
-              handler: reactorHandler({
-                registry: INTAKE_EVENTS,
-                eventTypes: ['TicketHandedOver'],
-                react,
-                decider: tickets.decider,
-                commands,
-                actor: ROUTING_PROCESS,
-                // Routing has not seen the ticket before, unless it comes back after an objection.
-                startsStream: (command) => command.type === 'RouteTicket',
-              }),
-            },
-            {
-              // The customer's answer through follow-up: another round, management, or the end of the clocks.
-              name: 'follow-ups',
-              topics: [TOPICS.followupEvents],
-              handler: reactorHandler({
-                registry: FOLLOWUP_EVENTS,
-                eventTypes: ['CustomerObjected', 'TicketHandedToManagement', 'TicketClosed'],
-                react,
-                decider: tickets.decider,
-                commands,
-                actor: ROUTING_PROCESS,
-              }),
-            },
-            {
-              name: 'auto-assignment',
-              topics: [TOPICS.routingEvents],
-              handler: autoAssignmentHandler({
-                commands,
-                decider: tickets.decider,
-                organisation: config.ORGANISATION_FILE,
-                actor: AUTO_ASSIGNMENT,
-                logger,
-              }),
-            },
-            // Projections after the process managers: the shared transaction takes its id at their first write.
-            ...readModelConsumers(ROUTING_DATABASE),
-          ],
-          inject: [CommandHandler, TicketsService, JsonLogger],
-        },
+        // Projections after the process managers: the shared transaction takes its id at their first write.
+        consumersProvider([TICKETS_CONSUMERS, AUTO_ASSIGNMENT_CONSUMERS, readModelConsumers(ROUTING_DATABASE)]),
         ConsumersLifecycle,
       ],
     };

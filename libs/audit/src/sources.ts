@@ -1,6 +1,6 @@
 import type { AuditSource } from '@handoff/audit';
 import { createEventStoreDbEventStore, createPostgresEventStore } from '@handoff/event-store';
-import { databaseUrl, DEFAULT_DATABASE_URL } from '@handoff/platform/databases';
+import { databaseUrl, DEFAULT_DATABASE_URL } from '@handoff/read-models';
 
 /** The services whose event stores an audit reads. */
 export const AUDITED_SERVICES = ['intake', 'routing', 'followup', 'evaluation'] as const;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@handoff/contracts';
-import { createTestDatabase, kafkaBrokers, readTopic, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, eventually, kafkaBrokers, readTopic, uniqueSuffix, type TestDatabase } from '@handoff/testing';
 import { Partitioners, type Kafka, type KafkaMessage, type Message } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DEAD_LETTER_HEADERS } from './dead-letter';
@@ -15,14 +15,6 @@ jest.setTimeout(60_000);
 const TICKETS = 30;
 const EVENTS_PER_TICKET = 10;
 const FAILING_POSITION = 6;
-
-async function waitFor(description: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * With `maxBatchSize`, the consumer applies what a fetch brought for a partition in one
@@ -135,10 +127,10 @@ describe('EventConsumer applying batches', () => {
       logger: jsonLineLogger({ minLevel: 'error', write: () => undefined }),
     });
     await consumer.start();
-    await waitFor('every wanted event applied or dead-lettered', async () => {
+    await eventually(async () => {
       const { applied, deadLettered } = consumer!.status();
       return applied === wanted.length - 1 && deadLettered === 2;
-    });
+    }, 'every wanted event applied or dead-lettered', 30_000);
 
     const rows = (await dataSource.query('SELECT ticket_id, position, event_id::text AS event_id FROM applied ORDER BY applied_order')) as {
       ticket_id: string;
@@ -259,7 +251,7 @@ describe('EventConsumer applying batches', () => {
     const notesWanted = onTopic.filter((recorded) => recorded.type === 'TicketNoteAdded' && recorded !== refused);
     const auditWanted = [...onTopic, ...onOther].filter((recorded) => recorded !== markedBefore);
     const commandsWanted = onTopic.filter((recorded) => recorded.type === 'TicketViewed' && recorded !== reactedBefore);
-    await waitFor('both handlers done', () => {
+    await eventually(() => {
       const [notesStatus, auditStatus] = shared!.status().handlers;
       const commandsStatus = shared!.status().handlers[2];
       return (
@@ -268,7 +260,7 @@ describe('EventConsumer applying batches', () => {
         auditStatus.applied === auditWanted.length &&
         commandsStatus.applied === commandsWanted.length
       );
-    });
+    }, 'both handlers done', 30_000);
 
     const rows = (await dataSource.query('SELECT handler, event_id::text AS event_id FROM applied_by')) as { handler: string; event_id: string }[];
     const idsOf = (handler: string) => rows.filter((row) => row.handler === handler).map((row) => row.event_id).sort();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HEADERS, UpcasterRegistry, type NewEvent, type RecordedEvent } from '@handoff/contracts';
 import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
-import { createTestDatabase, kafkaBrokers, readTopic, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, eventually, kafkaBrokers, readTopic, uniqueSuffix, type TestDatabase } from '@handoff/testing';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
@@ -39,14 +39,6 @@ class CreateAppliedEvents1795424500000 implements MigrationInterface {
   }
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP TABLE applied_events');
-  }
-}
-
-async function waitFor(description: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -214,7 +206,7 @@ describe('EventRelay and EventConsumer on a real broker and PostgreSQL', () => {
     await appendPositions([0, 1, 2]);
 
     // (a) Stop consumer A mid-stream, with a message in hand on the partitions it is working on.
-    await waitFor('consumer A to hold messages at the gate', () => gate.waiting > 0);
+    await eventually(() => gate.waiting > 0, 'consumer A to hold messages at the gate');
     const stoppingA = consumerA.stop();
     gate.open();
     await stoppingA;
@@ -229,7 +221,7 @@ describe('EventRelay and EventConsumer on a real broker and PostgreSQL', () => {
     const connectionLoss = new Gate();
     const consumerB = newConsumer('B', { holdAfter: 0, gate: connectionLoss });
     await consumerB.start();
-    await waitFor('consumer B to hold a transaction open', () => connectionLoss.waiting > 0);
+    await eventually(() => connectionLoss.waiting > 0, 'consumer B to hold a transaction open');
     const terminated: unknown[] = await dataSource.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
         WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE 'INSERT INTO processed_events%'`,
@@ -243,16 +235,16 @@ describe('EventRelay and EventConsumer on a real broker and PostgreSQL', () => {
     // DROP DATABASE ... WITH (FORCE) in afterAll ends this session if the test failed before it did.
     locker.on('error', () => undefined);
     await locker.connect();
-    await waitFor('relay 1 to catch up', () => relay1.status().caughtUp);
+    await eventually(() => relay1.status().caughtUp, 'relay 1 to catch up');
     // A table lock, not FOR UPDATE: a row lock would give this transaction an id, and the store
     // holds back every event newer than the oldest running transaction id.
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE relay_checkpoints IN SHARE MODE');
     await appendPositions([3, 4, 5]);
-    await waitFor('relay 1 to publish past its stored checkpoint', () => {
+    await eventually(() => {
       const { publishedCheckpoint, checkpoint } = relay1.status();
       return publishedCheckpoint !== checkpoint;
-    });
+    }, 'relay 1 to publish past its stored checkpoint');
     const checkpointAtCrash = relay1.status().checkpoint;
     await relay1.abort();
     await locker.query('ROLLBACK');
@@ -280,13 +272,13 @@ describe('EventRelay and EventConsumer on a real broker and PostgreSQL', () => {
 
     await appendPositions([6, 7]);
 
-    await waitFor('every wanted event in the read model', async () => (await appliedCount()) >= TICKETS * wantedPerTicket);
-    await waitFor('relay 2 to catch up', () => relay2.status().caughtUp);
-    await waitFor('both poison messages dead-lettered', () => consumerB.status().deadLettered >= 2);
-    await waitFor('consumer B to go through the topic', async () => {
+    await eventually(async () => (await appliedCount()) >= TICKETS * wantedPerTicket, 'every wanted event in the read model');
+    await eventually(() => relay2.status().caughtUp, 'relay 2 to catch up');
+    await eventually(() => consumerB.status().deadLettered >= 2, 'both poison messages dead-lettered');
+    await eventually(async () => {
       const lag = await partitionLag(kafka, groupId, topic.topic);
       return lag === 0;
-    });
+    }, 'consumer B to go through the topic');
 
     // Exactly once, in stream order, per ticket.
     const rows: Array<{ ticket_id: string; positions: number[]; events: number; distinct_events: number; versions: number[] }> =

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type FactoryProvider, type InjectionToken, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -17,6 +17,8 @@ import {
 } from '@handoff/contracts';
 import type { CommandHandler } from '@handoff/event-store';
 import { EventConsumer, inGroups, jsonLineLogger, ProcessedEventsPruner, withEventTrace, type EventHandler, type StructuredLogger } from '@handoff/messaging';
+import type { ServiceReadModels } from '@handoff/read-models';
+import { CLOCK, type Clock } from './clock';
 import type { BaseConfig } from './config';
 import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { ServiceMetrics } from './metrics';
@@ -31,6 +33,53 @@ export interface ConsumerDefinition {
   readonly handler: EventHandler;
 }
 export const CONSUMERS = Symbol('CONSUMERS');
+
+/**
+ * A feature's handlers on its service's consumer, declared in the feature's folder beside what
+ * they run, with the Nest tokens they are built from: the module only lists its features.
+ */
+export interface ConsumerDeclaration {
+  readonly inject: readonly InjectionToken[];
+  /** Nest hands over the dependencies untyped: declareConsumers ties them to `inject`. */
+  readonly build: (...dependencies: unknown[]) => readonly ConsumerDefinition[];
+}
+
+/** `build` is given what `inject` names, in that order. */
+export function declareConsumers<D extends unknown[]>(inject: { [K in keyof D]: InjectionToken }, build: (...dependencies: D) => readonly ConsumerDefinition[]): ConsumerDeclaration {
+  return { inject, build: build as unknown as ConsumerDeclaration['build'] };
+}
+
+/**
+ * The service's CONSUMERS: its features' handlers in the order the module lists the features
+ * (process managers first, see ConsumersLifecycle).
+ */
+export function consumersProvider(declarations: readonly ConsumerDeclaration[]): FactoryProvider<ConsumerDefinition[]> {
+  return {
+    provide: CONSUMERS,
+    inject: declarations.flatMap((declaration) => declaration.inject),
+    useFactory: (...dependencies: unknown[]) => {
+      let next = 0;
+      return declarations.flatMap((declaration) => {
+        const own = dependencies.slice(next, (next += declaration.inject.length));
+        return declaration.build(...own);
+      });
+    },
+  };
+}
+
+/**
+ * The live handlers of a service's read models, run by the service's consumer (group
+ * `handoff-<service>`), with processed-event marks under the model's name: what a rebuild writes
+ * and an in-place rebuild replaces.
+ */
+export function readModelConsumers({ service, models }: ServiceReadModels): ConsumerDeclaration {
+  return declareConsumers([], () =>
+    models.map((model) => {
+      if (!model.name.startsWith(`${service}.`)) throw new Error(`read model ${model.name} does not belong to ${service}`);
+      return { name: model.name.slice(service.length + 1), topics: model.topics, handler: model.handler({ live: true }) };
+    }),
+  );
+}
 
 /** The consumer group of a service's consumer: `handoff-<service>` (under KAFKA_TOPIC_PREFIX). */
 export const serviceConsumerGroup = (service: string): string => `handoff-${service}`;
@@ -61,6 +110,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
     @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
     @Inject(ConsumerGroups) private readonly groups: ConsumerGroups,
     @Inject(KafkaLag) private readonly kafkaLag: KafkaLag,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -109,6 +159,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
       retentionHours: this.config.PROCESSED_EVENTS_RETENTION_HOURS,
       notCommittedPast: (before) => this.kafkaLag.notCommittedPast(groupId, topics, before),
       logger,
+      clock: this.clock,
       onRound: (round) => this.metrics.recordPruneRound(round.outcome, round.outcome === 'pruned' ? round.pruned : 0),
     });
     // Instances started together (a rollout) spread their rounds over the interval.

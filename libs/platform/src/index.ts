@@ -1,4 +1,3 @@
-export * from './databases';
 export * from './config';
 export * from './logger';
 export * from './tokens';
@@ -9,7 +8,6 @@ export * from './service.module';
 export * from './consumers';
 export * from './customer-access';
 export * from './rate-limit';
-export * from './read-models';
 export * from './messages';
 export * from './access-log';
 export * from './metrics';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_DATABASE_URL, databaseUrl, dropDatabase, ensureDatabase } from '@handoff/platform/databases';
+import { DEFAULT_DATABASE_URL, databaseUrl, dropDatabase, ensureDatabase } from '@handoff/read-models';
 
 export const testServerUrl = (): string => process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 

@@ -1,5 +1,6 @@
 import { EVALUATION_EVENTS } from '@handoff/contracts';
-import { rowProjection, typedRowFold, type EventHandler } from '@handoff/messaging';
+import { rowProjection, typedRowFold } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import { AssessmentEvaluation } from './assessment.entities';
 import { ASSESSMENT_EVENT_TYPES, evolveSubmittedEvaluation, submittedEvaluationKeyOf } from './assessment.model';
 

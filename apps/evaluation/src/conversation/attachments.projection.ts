@@ -1,5 +1,6 @@
 import { EVENT_CONTRACTS, typedEventOf, type AttachmentAddedData, type RecordedEvent } from '@handoff/contracts';
-import { writeRows, type EventHandler } from '@handoff/messaging';
+import { writeRows } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import { TicketAttachment } from './attachments.entities';
 
 /** An attachment's row: the envelope's who and when, and what the event says of the file. */

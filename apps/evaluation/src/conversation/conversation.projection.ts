@@ -1,5 +1,6 @@
 import { EVENT_CONTRACTS, typedEventOf, type NoteAddedData, type RecordedEvent } from '@handoff/contracts';
-import { writeRows, type EventHandler } from '@handoff/messaging';
+import { writeRows } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import { TicketNote } from './conversation.entities';
 
 /** A note's row: the envelope's who and when, and the note's own words. */

@@ -1,5 +1,6 @@
 import { EVENT_CONTRACTS, typedEventOf, type RecordedEvent, type TicketWatchedData } from '@handoff/contracts';
-import { writeRows, type EventHandler } from '@handoff/messaging';
+import { writeRows } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import { TicketWatchEvent } from './watchers.entities';
 
 export function watchRowOf(event: RecordedEvent): TicketWatchEvent {

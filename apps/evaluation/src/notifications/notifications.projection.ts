@@ -1,5 +1,6 @@
 import { EVENT_CONTRACTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
-import { writeRows, type EventHandler } from '@handoff/messaging';
+import { writeRows } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import { csAgentOf, notificationsOf, NOTIFYING_TYPES, type NotificationSource } from './notifications.model';
 import { PersonNotificationRow } from './notifications.entities';
 

@@ -1,5 +1,6 @@
 import { EVALUATION_EVENTS } from '@handoff/contracts';
-import { rowProjection, typedRowFold, type EventHandler } from '@handoff/messaging';
+import { rowProjection, typedRowFold } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import { QaCorrectiveAction, QaInspection, QaSample } from './quality.entities';
 import { correctiveActionKeyOf, evolveCorrectiveAction, evolveInspection, evolveSample, inspectionKeyOf, QUALITY_EVENT_TYPES, sampleKeyOf } from './quality.model';
 

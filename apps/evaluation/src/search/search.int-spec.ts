@@ -4,7 +4,6 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import {
-  TOPICS,
   conversationStreamId,
   followupStreamId,
   intakeStreamId,
@@ -18,11 +17,12 @@ import {
 import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
 import { ConsumersLifecycle, JsonLogger, loadConfig, signToken } from '@handoff/platform';
-import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, eventually, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
 import { deleteTopicsUnder, scratchEventStores, startInProcess } from '@handoff/testing/services';
 import { CustomerKeyStore, CustomerVault, type ContactDetails } from '@handoff/vault';
 import { evaluationConfigSchema } from '../config';
 import { EvaluationModule } from '../evaluation.module';
+import { minutesFrom, TOPIC_OF, type UpstreamService } from '../upstream.fixture';
 
 /**
  * Search in the evaluation service, in-process against the real broker, PostgreSQL and vault.
@@ -32,23 +32,8 @@ import { EvaluationModule } from '../evaluation.module';
  * service's master key and pepper, as intake seals them.
  */
 
-const T0 = Date.parse('2026-11-02T01:00:00.000Z');
-const iso = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
-const deadlines = (from: number) => ({ from: iso(from), firstResponseDueAt: iso(from + 30), resolutionDueAt: iso(from + 1440), policyVersion: 'test-v1' });
-
-type Service = 'intake' | 'routing' | 'followup';
-const TOPIC_OF: Record<Service, string> = { intake: TOPICS.intakeEvents, routing: TOPICS.routingEvents, followup: TOPICS.followupEvents };
+const { iso, deadlines } = minutesFrom('2026-11-02T01:00:00.000Z');
 const system = (service: string): Actor => ({ id: `system:${service}`, role: 'system' });
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 describe('search: tickets found by id, customer and words, scoped and masked, paged', () => {
   const suffix = uniqueSuffix();
@@ -62,7 +47,7 @@ describe('search: tickets found by id, customer and words, scoped and masked, pa
   const bulkWord = `bulk${suffix}`;
 
   const databases: TestDatabase[] = [];
-  let stores: Readonly<Record<Service, PostgresEventStore>>;
+  let stores: Readonly<Record<UpstreamService, PostgresEventStore>>;
   let closeStores: (() => Promise<void>) | undefined;
   let evaluationStore: PostgresEventStore;
   let evaluationDatabase: TestDatabase;
@@ -102,7 +87,7 @@ describe('search: tickets found by id, customer and words, scoped and masked, pa
     return [...appended.events];
   }
 
-  async function publish(service: Service, events: readonly RecordedEvent[]): Promise<void> {
+  async function publish(service: UpstreamService, events: readonly RecordedEvent[]): Promise<void> {
     for (let start = 0; start < events.length; start += 500) {
       await producer.send({ topic: `${prefix}${TOPIC_OF[service]}`, acks: -1, messages: events.slice(start, start + 500).map(toKafkaMessage) });
     }
@@ -210,7 +195,7 @@ describe('search: tickets found by id, customer and words, scoped and masked, pa
     await append(evaluationStore, conversationStreamId(t2), t2, 31, { id: 'agent-1', role: 'cs' }, [
       { type: 'NoteAdded', data: { noteId: randomUUID(), text: 'Customer prefers a bank transfer next time.', mentions: { people: [], departments: [] } } },
     ]);
-    await eventually('the three tickets and the note in search', async () => {
+    await eventually(async () => {
       const rows = await sql.query(
         `SELECT count(*)::int AS n FROM search_tickets WHERE opened_at IS NOT NULL AND ('transfer' = ANY(tokens) OR ticket_id <> $1) AND status IS NOT NULL
            AND ticket_id = ANY($2::uuid[]) AND (ticket_id <> $3 OR satisfaction = 'objected')`,
@@ -218,7 +203,7 @@ describe('search: tickets found by id, customer and words, scoped and masked, pa
       );
       const terms = await sql.query('SELECT count(DISTINCT key_id)::int AS n FROM search_customer_terms');
       return rows.rows[0].n === 3 && terms.rows[0].n === 2;
-    });
+    }, 'the three tickets and the note in search', 30_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -349,7 +334,7 @@ describe('search: tickets found by id, customer and words, scoped and masked, pa
       );
     }
     await publish('intake', events);
-    await eventually('the 1,000 tickets in search', async () => (await sql.query("SELECT count(*)::int AS n FROM search_tickets WHERE subject LIKE 'Bulk question %'")).rows[0].n === 1000, 60_000);
+    await eventually(async () => (await sql.query("SELECT count(*)::int AS n FROM search_tickets WHERE subject LIKE 'Bulk question %'")).rows[0].n === 1000, 'the 1,000 tickets in search', 60_000);
 
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -374,8 +359,8 @@ describe('search: tickets found by id, customer and words, scoped and masked, pa
       { type: 'CustomerDataErased', data: { keyId, reason: 'customer asked to be forgotten' } },
     ]);
     await publish('intake', erasure);
-    await eventually('the erasure in search', async () => (await sql.query('SELECT count(*)::int AS n FROM search_customer_terms WHERE key_id = $1', [keyId])).rows[0].n === 0);
-    await eventually('the tickets erased', async () => (await sql.query('SELECT count(*)::int AS n FROM search_tickets WHERE customer_key_id = $1', [keyId])).rows[0].n === 0);
+    await eventually(async () => (await sql.query('SELECT count(*)::int AS n FROM search_customer_terms WHERE key_id = $1', [keyId])).rows[0].n === 0, 'the erasure in search', 30_000);
+    await eventually(async () => (await sql.query('SELECT count(*)::int AS n FROM search_tickets WHERE customer_key_id = $1', [keyId])).rows[0].n === 0, 'the tickets erased', 30_000);
 
     expect((await search({ q: wang.phone! })).body.items).toEqual([]);
     expect((await search({ q: wang.email! })).body.items).toEqual([]);

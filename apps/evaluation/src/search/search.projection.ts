@@ -1,5 +1,6 @@
 import { PRIVACY_EVENTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
-import { foldRows, writeRows, type EventHandler, type RowFold } from '@handoff/messaging';
+import { foldRows, type RowFold, writeRows } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import type { EntityManager } from 'typeorm';
 import { emptySearchEntry, erasedEntry, evolveSearchEntry, SEARCH_EVENT_TYPES } from './search.model';
 import { SearchTicket } from './search.entities';

@@ -3,16 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { Client } from 'pg';
-import {
-  TOPICS,
-  followupStreamId,
-  intakeStreamId,
-  privacyStreamId,
-  routingStreamId,
-  type Actor,
-  type HandoffEvent,
-  type RecordedEvent,
-} from '@handoff/contracts';
+import { followupStreamId, privacyStreamId, type Actor, type HandoffEvent, type RecordedEvent } from '@handoff/contracts';
 import type { PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
 import { ConsumersLifecycle, JsonLogger, loadConfig, signToken } from '@handoff/platform';
@@ -20,6 +11,7 @@ import { createTestDatabase, eventually, kafkaBrokers, sealedCustomer, type Test
 import { deleteTopicsUnder, scratchEventStores, startInProcess } from '@handoff/testing/services';
 import { evaluationConfigSchema } from '../config';
 import { EvaluationModule } from '../evaluation.module';
+import { minutesFrom, STREAM_OF, TOPIC_OF, type UpstreamService } from '../upstream.fixture';
 
 /**
  * The evaluation service in-process against the real broker and PostgreSQL. Three scratch event
@@ -28,18 +20,7 @@ import { EvaluationModule } from '../evaluation.module';
  * topics in the wrong order across topics and with redeliveries, and reads the result over HTTP.
  */
 
-const T0 = Date.parse('2025-03-03T01:00:00.000Z');
-const iso = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
-const deadlines = (from: number) => ({
-  from: iso(from),
-  firstResponseDueAt: iso(from + 30),
-  resolutionDueAt: iso(from + 1440),
-  policyVersion: 'test-v1',
-});
-
-type Service = 'intake' | 'routing' | 'followup';
-const STREAM_OF: Record<Service, (ticketId: string) => string> = { intake: intakeStreamId, routing: routingStreamId, followup: followupStreamId };
-const TOPIC_OF: Record<Service, string> = { intake: TOPICS.intakeEvents, routing: TOPICS.routingEvents, followup: TOPICS.followupEvents };
+const { iso, deadlines } = minutesFrom('2025-03-03T01:00:00.000Z');
 
 const gateway: Actor = { id: 'wechat-bridge', role: 'system' };
 const intakeProcess: Actor = { id: 'system:intake', role: 'system' };
@@ -64,7 +45,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
 
   const logLines: string[] = [];
   const databases: TestDatabase[] = [];
-  let stores: Readonly<Record<Service, PostgresEventStore>>;
+  let stores: Readonly<Record<UpstreamService, PostgresEventStore>>;
   let closeStores: (() => Promise<void>) | undefined;
   let evaluationDatabase: TestDatabase;
   let app: NestExpressApplication;
@@ -77,7 +58,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
   const history: RecordedEvent[] = [];
 
   async function step(
-    service: Service,
+    service: UpstreamService,
     ticketId: string,
     minutes: number,
     actor: Actor,
@@ -110,7 +91,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
     history.push(...events);
   }
 
-  async function publish(service: Service, events: readonly RecordedEvent[]): Promise<void> {
+  async function publish(service: UpstreamService, events: readonly RecordedEvent[]): Promise<void> {
     const messages: Message[] = events.map(toKafkaMessage);
     await producer.send({ topic: `${prefix}${TOPIC_OF[service]}`, acks: -1, messages });
   }
@@ -239,7 +220,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
     const historyB = history.splice(0);
 
     // Published against the workflow (follow-up first, intake last), each topic with redeliveries.
-    const of = (service: Service, events: readonly RecordedEvent[]) => events.filter((event) => event.streamId.startsWith(`${service}-`));
+    const of = (service: UpstreamService, events: readonly RecordedEvent[]) => events.filter((event) => event.streamId.startsWith(`${service}-`));
     const all = [...historyA, ...historyB];
     const redelivered = [...of('followup', historyA).slice(0, 2), ...of('routing', historyA).slice(0, 3), ...of('intake', historyB)];
     for (const service of ['followup', 'routing', 'intake'] as const) {

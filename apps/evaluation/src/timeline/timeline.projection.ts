@@ -1,5 +1,6 @@
 import { EVENT_CONTRACTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
-import { writeRows, type EventHandler } from '@handoff/messaging';
+import { writeRows } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import { In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { withoutContactDetails } from './contact-details';

@@ -1,5 +1,6 @@
 import { INTAKE_EVENTS, type IntakeEvent } from '@handoff/contracts';
-import { rowProjection, typedRowFold, type EventHandler } from '@handoff/messaging';
+import { rowProjection, typedRowFold } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import { FollowupCustomer } from './customers.entity';
 import { evolveTicketCustomer } from './customers.model';
 

@@ -1,4 +1,5 @@
-import { rowProjection, type EventHandler, type RowFold } from '@handoff/messaging';
+import { type RowFold, rowProjection } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import { FollowupWorklistEntry } from './worklist.entity';
 import { applyToWorklist, emptyWorklistRow, WORKLIST_EVENT_TYPES, worklistEventOf } from './worklist.model';
 

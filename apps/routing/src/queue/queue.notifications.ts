@@ -1,7 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Client, type Notification } from 'pg';
 import { filter, ReplaySubject, Subject, type Observable } from 'rxjs';
-import { CONFIG, JsonLogger, databaseUrl } from '@handoff/platform';
+import { databaseUrl } from '@handoff/read-models';
+import { CONFIG, JsonLogger } from '@handoff/platform';
 import type { RoutingConfig } from '../config';
 import type { QueueChange } from './queue.model';
 import { QUEUE_NOTIFY_CHANNEL } from './queue.projection';

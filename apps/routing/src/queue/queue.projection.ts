@@ -1,5 +1,6 @@
 import { INTAKE_EVENTS, ROUTING_EVENTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
-import { foldRows, typedRowFold, writeFoldedRows, writeRows, type EventHandler } from '@handoff/messaging';
+import { foldRows, typedRowFold, writeFoldedRows, writeRows } from '@handoff/read-models';
+import { type EventHandler } from '@handoff/messaging';
 import type { EntityManager } from 'typeorm';
 import { DepartmentQueueRow, HandlerAssignmentRow, RunningDeadlineRow, TicketSubjectRow } from './queue.entities';
 import { evolveQueueEntry, evolveTicketSubject, queueChangesOf, runningDeadlinesOf } from './queue.model';

@@ -1,5 +1,4 @@
 import type { EventHandler } from '@handoff/messaging';
-import type { ConsumerDefinition } from './consumers';
 
 /**
  * A read model as something that can be rebuilt from the event stores and compared with the
@@ -38,16 +37,4 @@ export interface ServiceReadModels {
   /** The migrations creating the read models' tables (messaging's `processed_events` is added to them by whoever migrates). */
   readonly migrations: readonly Function[];
   readonly models: readonly ReadModel[];
-}
-
-/**
- * The live handlers of a service's read models, run by the service's consumer (group
- * `handoff-<service>`), with processed-event marks under the model's name: what a rebuild writes
- * and an in-place rebuild replaces.
- */
-export function readModelConsumers({ service, models }: ServiceReadModels): ConsumerDefinition[] {
-  return models.map((model) => {
-    if (!model.name.startsWith(`${service}.`)) throw new Error(`read model ${model.name} does not belong to ${service}`);
-    return { name: model.name.slice(service.length + 1), topics: model.topics, handler: model.handler({ live: true }) };
-  });
 }

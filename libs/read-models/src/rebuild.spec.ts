@@ -1,4 +1,4 @@
-import type { ReadModel } from '@handoff/platform';
+import type { ReadModel } from './read-model';
 import { formatProgress } from './rebuild-progress';
 import { servicesOf } from './rebuild';
 import { compareKeys } from './rebuild-tables';

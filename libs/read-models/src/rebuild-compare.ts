@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ReadModel } from '@handoff/platform';
+import type { ReadModel } from './read-model';
 import type { DataSource } from 'typeorm';
 import { compareKeys, readTableRows, RowCursor, tableShape } from './rebuild-tables';
 

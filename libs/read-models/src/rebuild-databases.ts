@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MESSAGING_MIGRATIONS } from '@handoff/messaging';
-import type { ServiceReadModels } from '@handoff/platform';
-import { databaseUrl, dropDatabase, ensureDatabase } from '@handoff/platform/databases';
+import { databaseUrl, dropDatabase, ensureDatabase } from './databases';
+import type { ServiceReadModels } from './read-model';
 import { DataSource } from 'typeorm';
 
 /** The name of the database a URL points at. */

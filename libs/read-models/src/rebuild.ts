@@ -1,8 +1,8 @@
 import { parseRecordedEvent, ValidationFailed, type RecordedEvent } from '@handoff/contracts';
+import type { EventStore } from '@handoff/event-store';
 import { backoffDelay, isTransientError, type EventHandler } from '@handoff/messaging';
-import type { ReadModel } from '@handoff/platform';
 import type { DataSource } from 'typeorm';
-import type { AuditSource } from './history';
+import type { ReadModel } from './read-model';
 import { quoted, readTableRows, tableShape } from './rebuild-tables';
 
 /**
@@ -22,6 +22,15 @@ import { quoted, readTableRows, tableShape } from './rebuild-tables';
  * (the processed-event mark under the model's name, then the handler, same transaction). An event
  * the handler refuses for good is left out, as the consumer would dead-letter it, and reported.
  */
+
+/**
+ * One service's event store, read whole. The audit's sources are such stores; the type is
+ * restated here so that the read models need nothing of the audit.
+ */
+export interface RebuildSource {
+  readonly service: string;
+  readonly store: EventStore;
+}
 
 export interface RebuildProgress {
   /** Events read from the stores so far (applied, ignored or skipped). */
@@ -56,7 +65,7 @@ export interface RebuildResult {
 export interface RebuildOptions {
   readonly model: ReadModel;
   /** The services' stores; each service whose topic the model reads must be among them. */
-  readonly sources: readonly AuditSource[];
+  readonly sources: readonly RebuildSource[];
   /** The database to rebuild into, migrated; the model's tables and marks in it are emptied first. */
   readonly dataSource: DataSource;
   readonly onProgress?: (progress: RebuildProgress) => void;
@@ -81,7 +90,7 @@ export function servicesOf(model: ReadModel): string[] {
   });
 }
 
-export function sourcesFor(model: ReadModel, sources: readonly AuditSource[]): AuditSource[] {
+export function sourcesFor(model: ReadModel, sources: readonly RebuildSource[]): RebuildSource[] {
   return servicesOf(model).map((service) => {
     const source = sources.find((candidate) => candidate.service === service);
     if (!source) throw new Error(`${model.name} reads ${service}'s events, but there is no event store for ${service} among the audit sources`);
@@ -229,7 +238,7 @@ async function applyBatch(dataSource: DataSource, consumerName: string, handler:
  * How many events the service's streams hold, from the store's own stream heads: every event
  * committed, including those a read of everything does not show yet (see mergedByRecordedAt).
  */
-export async function countRecordedEvents(source: AuditSource): Promise<number> {
+export async function countRecordedEvents(source: RebuildSource): Promise<number> {
   let count = 0;
   let streams: string[] = [];
   const countHeads = async () => {
@@ -245,7 +254,7 @@ export async function countRecordedEvents(source: AuditSource): Promise<number> 
   return count;
 }
 
-async function* pagesOf(source: AuditSource, pageSize: number, expected: number | undefined, horizonWaitMs: number): AsyncGenerator<readonly RecordedEvent[]> {
+async function* pagesOf(source: RebuildSource, pageSize: number, expected: number | undefined, horizonWaitMs: number): AsyncGenerator<readonly RecordedEvent[]> {
   let after: string | null = null;
   let read = 0;
   let waitingSince: number | undefined;
@@ -275,7 +284,7 @@ async function* pagesOf(source: AuditSource, pageSize: number, expected: number 
  * Every event of one service's store, in the store's order, waiting (up to `horizonWaitMs`)
  * for events a long transaction elsewhere on the server still hides, instead of ending early.
  */
-export async function* readAllEvents(source: AuditSource, options: { pageSize?: number; horizonWaitMs?: number } = {}): AsyncGenerator<RecordedEvent> {
+export async function* readAllEvents(source: RebuildSource, options: { pageSize?: number; horizonWaitMs?: number } = {}): AsyncGenerator<RecordedEvent> {
   const expected = await countRecordedEvents(source);
   for await (const page of pagesOf(source, options.pageSize ?? 1000, expected, options.horizonWaitMs ?? 30_000)) yield* page;
 }
@@ -293,7 +302,7 @@ export interface MergeOptions {
 }
 
 /** Each store in its own order; between stores, the event recorded first goes first (ties: sources' order). */
-export async function* mergedByRecordedAt(sources: readonly AuditSource[], options: MergeOptions = {}): AsyncGenerator<RecordedEvent> {
+export async function* mergedByRecordedAt(sources: readonly RebuildSource[], options: MergeOptions = {}): AsyncGenerator<RecordedEvent> {
   const readers = sources.map(
     (source, index) => new StoreReader(pagesOf(source, options.pageSize ?? 2000, options.expected?.[index], options.horizonWaitMs ?? 30_000)),
   );

@@ -1,0 +1,8 @@
+import { TOPICS } from '@handoff/contracts';
+import { CUSTOMER_VAULT, declareConsumers } from '@handoff/platform';
+import type { CustomerVault } from '@handoff/vault';
+import { customerTermsProjection } from './customer-terms.projection';
+
+export const SEARCH_CONSUMERS = declareConsumers([CUSTOMER_VAULT], (vault: CustomerVault) => [
+  { name: 'search-customer-terms', topics: [TOPICS.intakeEvents], handler: customerTermsProjection(vault) },
+]);
