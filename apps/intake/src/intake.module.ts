@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { FOLLOWUP_EVENTS, TOPICS } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
+import { AccessController } from './access/access.controller';
+import { AccessService } from './access/access.service';
 import type { IntakeConfig } from './config';
 import { ContactsController } from './contacts/contacts.controller';
 import { contactsDecider } from './contacts/contacts.decider';
@@ -18,9 +20,10 @@ export class IntakeModule {
       imports: [
         PlatformModule.forService({ name: 'intake', ownTopic: TOPICS.intakeEvents, streamPrefix: 'intake-', entities: [], migrations: [], usesVault: true }, config),
       ],
-      controllers: [ContactsController, PrivacyController],
+      controllers: [ContactsController, PrivacyController, AccessController],
       providers: [
         ContactsService,
+        AccessService,
         CustomerAccess,
         InboundContactsConsumer,
         {

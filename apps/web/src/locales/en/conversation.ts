@@ -62,6 +62,9 @@ export default {
     UpdateRequested: 'Management asked {{department}} for an update',
     CustomerDetailsRead: 'Contact details read',
     CustomerDataErased: 'Customer’s details erased',
+    CustomerAccessRequested: 'Access to the contact details requested',
+    CustomerAccessApproved: 'Access to the contact details approved',
+    CustomerAccessRefused: 'Access to the contact details refused',
   },
   attachments: {
     title: 'Attached files',

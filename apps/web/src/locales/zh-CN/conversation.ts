@@ -64,6 +64,9 @@ const zh: Catalogue<typeof en> = {
     AttachmentAdded: '添加了附件',
     CustomerDetailsRead: '查看了联系方式',
     CustomerDataErased: '客户信息已删除',
+    CustomerAccessRequested: '申请查阅联系方式',
+    CustomerAccessApproved: '批准查阅联系方式',
+    CustomerAccessRefused: '拒绝查阅联系方式',
   },
   attachments: {
     title: '附件',
