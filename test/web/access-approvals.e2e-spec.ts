@@ -22,14 +22,14 @@ describe('approvals to read contact details in the consoles', () => {
     const opened = await system.as({ apiKey: UPSTREAM_KEY }).post(
       'intake',
       '/v1/contacts',
-      contact({ type: 'feedback', customer, subject: `Invoice export ${system.suffix}`, description: 'The invoice export misses the tax column.' }),
+      contact({ type: 'feedback', customer, subject: `Export ${system.suffix}`, description: 'Please add a spreadsheet export.' }),
     );
     expect(opened.status).toBe(201);
     const ticketId: string = opened.body.ticketId;
     // Product holds it and offers it to billing: billing sees the ticket, not yet the customer.
     const product = system.as({ token: system.token('department_handler', 'product-guo', 'product') });
     await eventually(async () => (await product.post('routing', `/v1/tickets/${ticketId}/claim`)).status === 200, 'the claim');
-    expect((await product.post('routing', `/v1/tickets/${ticketId}/transfer`, { toDepartment: 'billing', reason: 'the tax column is billing’s' })).status).toBe(200);
+    expect((await product.post('routing', `/v1/tickets/${ticketId}/transfer`, { toDepartment: 'billing', reason: 'the export is of invoices' })).status).toBe(200);
 
     const handler = await consoles.newPage();
     const manager = await consoles.newPage({ width: 390, height: 844 });
