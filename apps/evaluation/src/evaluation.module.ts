@@ -17,7 +17,7 @@ import { QualityController } from './quality/quality.controller';
 import { QualityService } from './quality/quality.service';
 import { EVALUATION_DATABASE } from './read-models';
 import { ServiceRecordsReader } from './records/service-records.reader';
-import { customerTermsHandler } from './search/customer-terms.handler';
+import { customerTermsProjection } from './search/customer-terms.projection';
 import { SearchController } from './search/search.controller';
 import { SearchReader } from './search/search.reader';
 import { TimelineController } from './timeline/timeline.controller';
@@ -61,7 +61,7 @@ export class EvaluationModule {
           provide: CONSUMERS,
           useFactory: (vault: CustomerVault): ConsumerDefinition[] => [
             ...readModelConsumers(EVALUATION_DATABASE),
-            { name: 'search-customer-terms', topics: [TOPICS.intakeEvents], handler: customerTermsHandler(vault) },
+            { name: 'search-customer-terms', topics: [TOPICS.intakeEvents], handler: customerTermsProjection(vault) },
           ],
           inject: [CUSTOMER_VAULT],
         },

@@ -14,6 +14,7 @@ import {
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import type { CustomerVault, OpenedCustomer } from '@handoff/vault';
+import { CLOCK, type Clock } from './clock';
 import { CUSTOMER_VAULT } from './service.module';
 
 export type { CustomerView } from '@handoff/contracts';
@@ -46,6 +47,7 @@ export class CustomerAccess {
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
     private readonly commands: CommandHandler,
     @Inject('SERVICE_NAME') private readonly service: string,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async masked(customer: Customer): Promise<CustomerView> {
@@ -91,7 +93,7 @@ export class CustomerAccess {
           type: 'RecordCustomerDetailsRead',
           data,
           metadata: {
-            now: new Date(),
+            now: this.clock(),
             actor: options.actor,
             correlationId: options.requestId,
             // Each read is its own fact, even when a client repeats a request id.

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } 
 import { z } from 'zod';
 import { DomainError, freeText, newId, parseOrThrow, privacyStreamId, type Actor, type Decider, type PrivacyEvent, storableString } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { Allow, CurrentActor, CUSTOMER_VAULT, CustomerAccess, RequestId } from '@handoff/platform';
+import { Allow, CurrentActor, CUSTOMER_VAULT, CustomerAccess, RequestId, CLOCK, type Clock } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
 import { closedBecause } from '../access/access.decider';
 import { AccessService } from '../access/access.service';
@@ -36,6 +36,7 @@ export class PrivacyController {
     private readonly approvals: AccessService,
     private readonly commands: CommandHandler,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('tickets/:ticketId/customer')
@@ -78,7 +79,7 @@ export class PrivacyController {
     await this.commands.handle(
       privacyStreamId('intake', ticketId),
       erasureDecider,
-      { type: 'RecordErasure', data: { keyId, reason }, metadata: { now: new Date(), actor, correlationId: requestId, causationId: newId(), reason } },
+      { type: 'RecordErasure', data: { keyId, reason }, metadata: { now: this.clock(), actor, correlationId: requestId, causationId: newId(), reason } },
       { ticketId },
     );
     return { ticketId, keyId, erasedAt: erasure.erasedAt };
