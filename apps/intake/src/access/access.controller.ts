@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, parseOrThrow, type Actor } from '@handoff/contracts';
-import { Allow, commandMetadata, CurrentActor, RequestId } from '@handoff/platform';
+import { Allow, CLOCK, commandMetadata, CurrentActor, RequestId, type Clock } from '@handoff/platform';
 import { MIN_PURPOSE_LENGTH } from './access.decider';
 import { AccessService } from './access.service';
 
@@ -21,7 +21,10 @@ const APPROVERS = ['department_manager', 'management'] as const;
 @ApiBearerAuth()
 @Controller('v1')
 export class AccessController {
-  constructor(private readonly access: AccessService) {}
+  constructor(
+    private readonly access: AccessService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Post('tickets/:ticketId/access-requests')
   @Allow(...REQUESTERS)
@@ -37,7 +40,7 @@ export class AccessController {
   @ApiResponse({ status: 409, description: 'You already have a request waiting or approved on this ticket (`details.requestId`).' })
   async request(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { purpose } = parseOrThrow(requestSchema, body);
-    return this.access.request(ticketId, purpose, commandMetadata(actor, requestId));
+    return this.access.request(ticketId, purpose, commandMetadata(actor, requestId, this.clock()));
   }
 
   @Get('tickets/:ticketId/access-requests')
@@ -73,7 +76,7 @@ export class AccessController {
     @RequestId() requestId: string,
   ) {
     parseOrThrow(approveSchema, body ?? {});
-    return this.access.approve(ticketId, accessRequestId, commandMetadata(actor, requestId));
+    return this.access.approve(ticketId, accessRequestId, commandMetadata(actor, requestId, this.clock()));
   }
 
   @Post('tickets/:ticketId/access-requests/:requestId/refuse')
@@ -95,6 +98,6 @@ export class AccessController {
     @RequestId() requestId: string,
   ) {
     const { reason } = parseOrThrow(refuseSchema, body);
-    return this.access.refuse(ticketId, accessRequestId, reason, commandMetadata(actor, requestId, reason));
+    return this.access.refuse(ticketId, accessRequestId, reason, commandMetadata(actor, requestId, this.clock(), reason));
   }
 }

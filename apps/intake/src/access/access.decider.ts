@@ -1,5 +1,6 @@
 import {
   DomainError,
+  ValidationFailed,
   type AccessEvent,
   type AccessRequester,
   type Actor,
@@ -165,6 +166,6 @@ function requesterOf(actor: Actor): AccessRequester {
   return { id: actor.id, role: actor.role, ...(actor.department ? { department: actor.department } : {}) };
 }
 
-function invalid(field: string, message: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', `${field}: ${message}`, { errors: [{ field, message }] });
+function invalid(field: string, message: string): ValidationFailed {
+  return new ValidationFailed([{ field, message }]);
 }

@@ -54,7 +54,7 @@ export class PrivacyController {
     const state = await this.contacts.state(ticketId);
     if (state.status === 'unknown' || state.status === 'recorded') throw new DomainError('NOT_FOUND', `no ticket ${ticketId}`);
     const needToKnow = actor.role === 'cs';
-    const clearance = needToKnow ? undefined : await this.approvals.clearance(ticketId, actor.id, new Date());
+    const clearance = needToKnow ? undefined : await this.approvals.clearance(ticketId, actor.id, this.clock());
     const approval = clearance?.kind === 'approved' ? { requestId: clearance.request.requestId, purpose: clearance.request.purpose } : undefined;
     const closed = clearance && clearance.kind !== 'approved' ? closedBecause(clearance).replace('{ticketId}', ticketId) : undefined;
     const view = await this.access.read({ ticketId, customer: state.contact.customer, actor, requestId, needToKnow, approval, closedBecause: closed, reason });
