@@ -33,7 +33,14 @@ const EXPECTED: Record<string, string> = {
   // The intake record is CS's working copy; QA and auditors read a ticket's history through evaluation.
   'intake GET /v1/tickets/{ticketId}':                        '401  403   ok   403  403  403  403  ok   403  403',
   // QA and auditors see contact details masked unless they give a reason, and every clear read is recorded.
-  'intake GET /v1/tickets/{ticketId}/customer':               '401  403   ok   403  403  403  403  ok   ok   ok',
+  // Masked to everyone but CS, in clear to the others only while an access request of theirs is approved (a 403 says why otherwise).
+  'intake GET /v1/tickets/{ticketId}/customer':               '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  // Anyone who works or inspects tickets may ask for access; a department manager or management decides (the decider: not their own).
+  'intake POST /v1/tickets/{ticketId}/access-requests':       '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'intake GET /v1/tickets/{ticketId}/access-requests':        '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'intake GET /v1/access-requests/pending':                   '401  403   403  403  403  ok   ok   ok   403  403',
+  'intake POST /v1/tickets/{ticketId}/access-requests/{requestId}/approve': '401 403 403 403 403 ok ok ok 403 403',
+  'intake POST /v1/tickets/{ticketId}/access-requests/{requestId}/refuse':  '401 403 403 403 403 ok ok ok 403 403',
   'intake POST /v1/customers/erasure':                        '401  403   403  403  403  403  403  ok   403  403',
   // Outbound webhooks are management's to set up and to watch: not even the upstream system's own key reads them (its secret is in them).
   'intake POST /v1/webhooks/subscriptions':                   '401  403   403  403  403  403  403  ok   403  403',
@@ -154,6 +161,11 @@ function probeBody(endpoint: string, ticketId: string): unknown {
     case 'intake POST /v1/customers/erasure':
       // A ticket that does not exist: management gets 404 and no customer's key is touched.
       return { ticketId: randomUUID(), reason: 'access matrix probe, no such ticket' };
+    // Without a purpose: everyone let through gets a 400 and no request is left waiting.
+    case 'intake POST /v1/tickets/{ticketId}/access-requests':
+      return { purpose: '' };
+    case 'intake POST /v1/tickets/{ticketId}/access-requests/{requestId}/refuse':
+      return { reason: 'access matrix probe' };
     case 'routing POST /v1/tickets/{ticketId}/assign':
       return { handlerId: 'product-guo' };
     case 'routing POST /v1/tickets/{ticketId}/progress':
@@ -280,7 +292,7 @@ describe('the role × endpoint matrix', () => {
         if (name === 'ticketId') return ticketId;
         if (name === 'department') return DEPARTMENT;
         // A sample or corrective action that does not exist: allowed callers get 404, the others 401/403 first.
-        if (name === 'sampleId' || name === 'actionId' || name === 'subscriptionId' || name === 'deliveryId') return randomUUID();
+        if (name === 'sampleId' || name === 'actionId' || name === 'requestId' || name === 'subscriptionId' || name === 'deliveryId') return randomUUID();
         // A file the ticket does not have: allowed callers get 404.
         if (name === 'contentHash') return 'f'.repeat(64);
         throw new Error(`${endpoint.key}: no value for path parameter ${name}`);

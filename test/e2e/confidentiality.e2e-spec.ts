@@ -72,14 +72,18 @@ describe('customer contact details across the whole system', () => {
     expect(entry).toMatchObject({ actorId: 'agent-1', role: 'cs', data: { purpose: 'handling' } });
   });
 
-  it('masks them for management unless a reason is given, and records the reason', async () => {
+  it('masks them for management, and opens them only on an approved access request (test/e2e/access-approvals)', async () => {
     const management = system.as({ token: system.token('management', 'director-1') });
     const masked = await management.get('intake', `/v1/tickets/${ticketId}/customer`);
     expect(masked.body.customer.status).toBe('masked');
     expect(JSON.stringify(masked.body)).not.toContain(customer.email);
-    expect((await management.get('intake', `/v1/tickets/${ticketId}/customer?reason=curious`)).status).toBe(400);
-    const reasoned = await management.get('intake', `/v1/tickets/${ticketId}/customer?reason=${encodeURIComponent('complaint review with the customer')}`);
-    expect(reasoned.body.customer).toMatchObject({ status: 'clear', email: customer.email });
+    expect((await management.get('intake', `/v1/tickets/${ticketId}/customer?reason=${encodeURIComponent('complaint review with the customer')}`)).status).toBe(403);
+    const asked = await management.post('intake', `/v1/tickets/${ticketId}/access-requests`, { purpose: 'complaint review with the customer' });
+    expect(asked.status).toBe(201);
+    const colleague = system.as({ token: system.token('management', 'director-2') });
+    expect((await colleague.post('intake', `/v1/tickets/${ticketId}/access-requests/${asked.body.requestId}/approve`, {})).status).toBe(200);
+    const approved = await management.get('intake', `/v1/tickets/${ticketId}/customer`);
+    expect(approved.body.customer).toMatchObject({ status: 'clear', email: customer.email });
   });
 
   it('holds them in clear in no log line, no Kafka message and no table of any service or of the vault', async () => {

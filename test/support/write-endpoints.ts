@@ -23,6 +23,9 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
     validBody: (ticketId) => ({ ticketId, reason: 'the customer asked under the privacy rule' }),
     required: ['ticketId', 'reason'],
   },
+  'intake POST /v1/tickets/{ticketId}/access-requests': { caller: 'qa', validBody: () => ({ purpose: 'the quarterly complaint audit' }), required: ['purpose'] },
+  'intake POST /v1/tickets/{ticketId}/access-requests/{requestId}/approve': { caller: 'management', validBody: () => ({}), required: [] },
+  'intake POST /v1/tickets/{ticketId}/access-requests/{requestId}/refuse': { caller: 'management', validBody: () => ({ reason: 'no audit is open' }), required: ['reason'] },
   'intake POST /v1/webhooks/subscriptions': {
     caller: 'management',
     validBody: () => ({ sourceSystem: 'fuzz-crm', url: 'https://crm.example.com/hooks/handoff', eventTypes: ['ResultReported', 'TicketClosed'], description: 'CRM case updates', reason: 'the CRM tells customers' }),

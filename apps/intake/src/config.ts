@@ -17,6 +17,12 @@ export const intakeConfigSchema = baseConfigSchema('intake', 3001)
     WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
     /** After a rotation, how long the previous secret still signs beside the new one. */
     WEBHOOK_SECRET_GRACE_MINUTES: z.coerce.number().int().min(0).max(43_200).default(1_440),
+    /**
+     * How long an approved access request opens a customer's details. Fractions are allowed so that
+     * a test can watch an approval end; a day is the most, since a purpose approved once must not
+     * open the details for good.
+     */
+    ACCESS_APPROVAL_MINUTES: z.coerce.number().min(0.05).max(1440).default(30),
   })
   .superRefine((config, context) => {
     if (config.WEBHOOK_BACKOFF_MAX_MS < config.WEBHOOK_BACKOFF_INITIAL_MS) {

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@handoff/contracts';
 import { ConsumersLifecycle, consumersProvider, CustomerAccess, PlatformModule } from '@handoff/platform';
+import { AccessController } from './access/access.controller';
+import { AccessService } from './access/access.service';
 import type { IntakeConfig } from './config';
 import { ContactsController } from './contacts/contacts.controller';
 import { CONTACTS_CONSUMERS } from './contacts/contacts.consumers';
@@ -20,9 +22,10 @@ export class IntakeModule {
       imports: [
         PlatformModule.forService({ name: 'intake', ownTopic: TOPICS.intakeEvents, streamPrefix: 'intake-', entities: [], migrations: WEBHOOK_MIGRATIONS, usesVault: true }, config),
       ],
-      controllers: [ContactsController, PrivacyController, WebhooksController],
+      controllers: [ContactsController, PrivacyController, AccessController, WebhooksController],
       providers: [
         ContactsService,
+        AccessService,
         CustomerAccess,
         InboundContactsConsumer,
         WebhookSender,

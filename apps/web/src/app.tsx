@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from './api';
 import { languageHeaders } from './i18n';
 import { LanguageSwitch } from './language-switch';
+import { PendingAccessRequests } from './access/pending-access-requests';
 import { MyCorrectiveActions } from './corrective-actions/my-corrective-actions';
 import { NotificationBell } from './notifications/notification-bell';
 import { href, useRoute } from './router';
@@ -57,6 +58,7 @@ function Shell() {
       </header>
       <main id="main" tabIndex={-1}>
         <MyCorrectiveActions />
+        <PendingAccessRequests />
         {current ? <current.component key={current.id} route={route[0] === current.id ? route.slice(1) : []} /> : <p>{t('noScreen')}</p>}
       </main>
     </div>

@@ -7,8 +7,8 @@ export interface AuditSource {
   readonly store: EventStore;
 }
 
-/** The kinds of stream a service keeps per ticket: its workflow, and its record of privacy events. */
-export const TICKET_STREAM_KINDS = ['ticket', 'privacy'] as const;
+/** The kinds of stream a service keeps per ticket: its workflow, its record of privacy events, and (intake) access requests. */
+export const TICKET_STREAM_KINDS = ['ticket', 'privacy', 'access'] as const;
 
 export const ticketStreamIds = (service: string, ticketId: string): string[] => TICKET_STREAM_KINDS.map((kind) => `${service}-${kind}-${ticketId}`);
 

@@ -247,6 +247,22 @@ const cases: [HandoffEvent, string][] = [
   ],
   [{ type: 'CustomerDataErased', data: { keyId: 'cust_a', reason: 'customer asked to be forgotten' } }, 'customer contact details erased on request: customer asked to be forgotten'],
   [
+    { type: 'CustomerDetailsRead', data: { keyId: 'cust_a', purpose: 'other_work', reason: 'callback survey', requestId: SAMPLE } },
+    `customer contact details read for other work: callback survey (approved request ${SAMPLE})`,
+  ],
+  [
+    {
+      type: 'CustomerAccessRequested',
+      data: { requestId: SAMPLE, keyId: 'cust_a', purpose: 'quarterly complaint audit', requester: { id: 'qa-zhou', role: 'qa' } },
+    },
+    "access to the customer's contact details requested by qa-zhou (qa): quarterly complaint audit",
+  ],
+  [
+    { type: 'CustomerAccessApproved', data: { requestId: SAMPLE, expiresAt: '2026-12-05T10:30:00.000Z' } },
+    "access to the customer's contact details approved until 2026-12-05T10:30:00.000Z",
+  ],
+  [{ type: 'CustomerAccessRefused', data: { requestId: SAMPLE, reason: 'no audit is open' } }, "access to the customer's contact details refused: no audit is open"],
+  [
     { type: 'NoteAdded', data: { noteId: SAMPLE, text: 'the courier says Tuesday', mentions: { people: ['agent-li'], departments: ['logistics'] } } },
     'internal note mentioning agent-li, logistics',
   ],

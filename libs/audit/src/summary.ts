@@ -124,9 +124,15 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
     case 'CustomerDetailsRead':
       return known.data.purpose === 'handling'
         ? 'customer contact details read for handling the ticket'
-        : `customer contact details read for other work: ${known.data.reason ?? 'no reason given'}`;
+        : `customer contact details read for other work: ${known.data.reason ?? 'no reason given'}${known.data.requestId ? ` (approved request ${known.data.requestId})` : ''}`;
     case 'CustomerDataErased':
       return `customer contact details erased on request: ${known.data.reason}`;
+    case 'CustomerAccessRequested':
+      return `access to the customer's contact details requested by ${known.data.requester.id} (${known.data.requester.role}): ${known.data.purpose}`;
+    case 'CustomerAccessApproved':
+      return `access to the customer's contact details approved until ${known.data.expiresAt}`;
+    case 'CustomerAccessRefused':
+      return `access to the customer's contact details refused: ${known.data.reason}`;
     case 'NoteAdded': {
       const { people, departments } = known.data.mentions;
       const mentioned = [...people, ...departments];

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  DomainError,
   hasForbiddenCharacters,
+  type CustomerDetailsReadData,
   ValidationFailed,
   newId,
   privacyStreamId,
@@ -17,11 +19,13 @@ import { CUSTOMER_VAULT } from './service.module';
 
 export type { CustomerView } from '@handoff/contracts';
 
-export const MIN_REASON_LENGTH = 10;
+/** Said by the services that do not keep approvals: intake, which owns the contact, serves approved reads. */
+export const NEEDS_APPROVAL =
+  "reading a customer's contact details for other work needs an approved access request: ask at intake (POST /v1/tickets/{ticketId}/access-requests) and read them there once your department manager or management approves";
 
 type RecordRead = {
   readonly type: 'RecordCustomerDetailsRead';
-  readonly data: { readonly keyId: string; readonly purpose: 'handling' | 'other_work'; readonly reason?: string };
+  readonly data: CustomerDetailsReadData;
   readonly metadata: Parameters<CommandHandler['handle']>[2]['metadata'];
 };
 
@@ -34,8 +38,8 @@ const readsDecider: Decider<RecordRead, PrivacyEvent, null> = {
 
 /**
  * Shows a customer's contact details: in clear to someone whose work on the ticket needs them,
- * or to someone who states why they need them for other work; masked otherwise. Every clear
- * read is an event on the ticket's record: who, when, why.
+ * or to someone whose request to read them for other work was approved and has not run out;
+ * masked otherwise. Every clear read is an event on the ticket's record: who, when, why.
  */
 @Injectable()
 export class CustomerAccess {
@@ -63,31 +67,38 @@ export class CustomerAccess {
     readonly requestId: string;
     /** The actor's own work on this ticket needs the details (e.g. CS calling back, the handling department). */
     readonly needToKnow: boolean;
+    /** A live approval of the actor's access request (intake keeps them), for other work. */
+    readonly approval?: { readonly requestId: string; readonly purpose: string };
+    /** Why the details stay closed to this actor, said when they ask for them in clear without an approval. */
+    readonly closedBecause?: string;
+    /** Asking for the details in clear: since approvals, a reason alone no longer opens them. */
     readonly reason?: string;
   }): Promise<CustomerView> {
     const reason = options.reason?.trim();
-    // The reason is written into the CustomerDetailsRead event, so it obeys the rules of any recorded text.
+    // The reason is checked as any recorded text would be, so a bad one is a 400 before the 403.
     if (reason && hasForbiddenCharacters(reason)) throw new ValidationFailed([{ field: 'reason', message: 'must not contain control characters' }]);
-    if (!options.needToKnow && !reason) return this.view(options.customer, false);
-    if (!options.needToKnow && reason!.length < MIN_REASON_LENGTH) {
-      throw new ValidationFailed([{ field: 'reason', message: `reading contact details for other work needs a reason of ${MIN_REASON_LENGTH} characters or more` }]);
+    if (!options.needToKnow && !options.approval) {
+      if (!reason) return this.view(options.customer, false);
+      throw new DomainError('FORBIDDEN', options.closedBecause ?? NEEDS_APPROVAL);
     }
     const view = await this.view(options.customer, true);
     if (view.status === 'clear') {
-      const purpose = options.needToKnow ? 'handling' : 'other_work';
+      const data: CustomerDetailsReadData = options.needToKnow
+        ? { keyId: options.customer.keyId, purpose: 'handling' }
+        : { keyId: options.customer.keyId, purpose: 'other_work', reason: options.approval!.purpose, requestId: options.approval!.requestId };
       await this.commands.handle(
         privacyStreamId(this.service, options.ticketId),
         readsDecider,
         {
           type: 'RecordCustomerDetailsRead',
-          data: { keyId: options.customer.keyId, purpose, ...(reason ? { reason } : {}) },
+          data,
           metadata: {
             now: this.clock(),
             actor: options.actor,
             correlationId: options.requestId,
             // Each read is its own fact, even when a client repeats a request id.
             causationId: newId(),
-            ...(reason ? { reason } : {}),
+            ...(data.reason ? { reason: data.reason } : {}),
           },
         },
         { ticketId: options.ticketId },

@@ -217,6 +217,9 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'ContactAttemptFailed':
       case 'TicketClosed':
       case 'CustomerDetailsRead':
+      case 'CustomerAccessRequested':
+      case 'CustomerAccessApproved':
+      case 'CustomerAccessRefused':
       case 'DeadlineApproaching':
       case 'NoteAdded':
       case 'AttachmentAdded':

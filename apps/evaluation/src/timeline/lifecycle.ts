@@ -221,6 +221,9 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
       // Privacy events are on the record but change none of the service figures.
       case 'CustomerDetailsRead':
       case 'CustomerDataErased':
+      case 'CustomerAccessRequested':
+      case 'CustomerAccessApproved':
+      case 'CustomerAccessRefused':
       // Notes and attachments are words and files on the conversation, not steps of the workflow.
       case 'DeadlineApproaching':
       case 'NoteAdded':

@@ -20,14 +20,14 @@ export class CustomersController {
   @Allow('cs', 'management', 'qa', 'auditor')
   @ApiOperation({
     summary:
-      "The customer's contact details, to call them back. CS sees them in clear; management, QA and auditors see them masked " +
-      'unless they state why they need them (`reason`, 10+ characters). Every clear read is recorded as CustomerDetailsRead.',
+      "The customer's contact details, to call them back. CS sees them in clear; management, QA and auditors see them masked, and " +
+      'read them in clear at intake once an access request of theirs is approved: asking here in clear (`reason`) is refused with 403 ' +
+      'saying so. Every clear read is recorded as CustomerDetailsRead.',
   })
   @ApiParam({ name: 'ticketId', format: 'uuid' })
   @ApiQuery({ name: 'reason', required: false })
   @ApiResponse({ status: 200, description: '`{ ticketId, customer: { status: clear | masked | erased, customerId?, name?, phone?, email? } }`' })
-  @ApiResponse({ status: 400, description: 'A reason shorter than 10 characters; `fields` names `reason`.' })
-  @ApiResponse({ status: 403, description: 'Not for this role.' })
+  @ApiResponse({ status: 403, description: 'Not for this role, or asked in clear (`reason`) without the need to know.' })
   @ApiResponse({ status: 404, description: 'Follow-up has no record of this ticket’s contact yet.' })
   async customer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Query() query: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { reason } = parseOrThrow(readQuerySchema, query);

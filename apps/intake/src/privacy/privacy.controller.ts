@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DomainError, freeText, newId, parseOrThrow, privacyStreamId, type Actor, type Decider, type PrivacyEvent, storableString } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { Allow, CurrentActor, CUSTOMER_VAULT, CustomerAccess, RequestId, CLOCK, type Clock } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
+import { closedBecause } from '../access/access.decider';
+import { AccessService } from '../access/access.service';
 import { ContactsService } from '../contacts/contacts.service';
 
 const readQuerySchema = z.strictObject({ reason: storableString().trim().max(500).optional(), access_token: storableString().optional() });
@@ -31,25 +33,32 @@ export class PrivacyController {
   constructor(
     private readonly contacts: ContactsService,
     private readonly access: CustomerAccess,
+    private readonly approvals: AccessService,
     private readonly commands: CommandHandler,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('tickets/:ticketId/customer')
-  @Allow('cs', 'management', 'qa', 'auditor')
+  @Allow('cs', 'department_handler', 'department_manager', 'management', 'qa', 'auditor')
   @ApiOperation({
     summary:
-      "The customer's contact details. CS, who calls customers back, sees them in clear; management, QA and auditors see them " +
-      'masked unless they state why they need them (`reason`, 10+ characters). Every clear read is recorded as CustomerDetailsRead.',
+      "The customer's contact details. CS, who calls customers back, sees them in clear; anyone else sees them masked, and in clear " +
+      'only while an access request of theirs is approved (POST /v1/tickets/{ticketId}/access-requests). Asking in clear (`reason`) ' +
+      'without a live approval is refused (403 naming why: none asked, waiting, refused or ended). Every clear read is recorded as CustomerDetailsRead.',
   })
   @ApiQuery({ name: 'reason', required: false })
+  @ApiResponse({ status: 403, description: 'Asked in clear without a live approval; the message says why.' })
   async customer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Query() query: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { reason } = parseOrThrow(readQuerySchema, query);
     const state = await this.contacts.state(ticketId);
     if (state.status === 'unknown' || state.status === 'recorded') throw new DomainError('NOT_FOUND', `no ticket ${ticketId}`);
-    const view = await this.access.read({ ticketId, customer: state.contact.customer, actor, requestId, needToKnow: actor.role === 'cs', reason });
-    return { ticketId, customer: view };
+    const needToKnow = actor.role === 'cs';
+    const clearance = needToKnow ? undefined : await this.approvals.clearance(ticketId, actor.id, this.clock());
+    const approval = clearance?.kind === 'approved' ? { requestId: clearance.request.requestId, purpose: clearance.request.purpose } : undefined;
+    const closed = clearance && clearance.kind !== 'approved' ? closedBecause(clearance).replace('{ticketId}', ticketId) : undefined;
+    const view = await this.access.read({ ticketId, customer: state.contact.customer, actor, requestId, needToKnow, approval, closedBecause: closed, reason });
+    return { ticketId, customer: view, ...(approval ? { approvedUntil: clearance!.request!.expiresAt } : {}) };
   }
 
   @Post('customers/erasure')

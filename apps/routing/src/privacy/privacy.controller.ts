@@ -24,14 +24,14 @@ export class PrivacyController {
   @ApiOperation({
     summary:
       "The customer's contact details, as intake handed them over. The staff of the department that has the ticket now, and CS, " +
-      'see them in clear; management, QA, auditors (and a department the ticket is only offered to) see them masked unless they ' +
-      'state why they need them (`reason`, 10+ characters). Every clear read is recorded as CustomerDetailsRead.',
+      'see them in clear; management, QA, auditors (and a department the ticket is only offered to) see them masked, and read them ' +
+      'in clear at intake once an access request of theirs is approved: asking here in clear (`reason`) is refused with 403 saying so. ' +
+      'Every clear read is recorded as CustomerDetailsRead.',
   })
   @ApiParam({ name: 'ticketId', format: 'uuid' })
   @ApiQuery({ name: 'reason', required: false })
   @ApiResponse({ status: 200, description: '`{ ticketId, customer: { status: clear | masked | erased, customerId?, name?, phone?, email? } }`' })
-  @ApiResponse({ status: 400, description: 'A reason shorter than 10 characters; `fields` names `reason`.' })
-  @ApiResponse({ status: 403, description: 'Not for this role, or a department reading another department’s ticket.' })
+  @ApiResponse({ status: 403, description: 'Not for this role, a department reading another department’s ticket, or asked in clear (`reason`) without the need to know.' })
   @ApiResponse({ status: 404, description: 'Routing has no such ticket, or not its hand-over yet.' })
   async customer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Query() query: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { reason } = parseOrThrow(readQuerySchema, query);

@@ -1,3 +1,4 @@
+import { type AccessEvent, ACCESS_EVENTS } from './access';
 import type { EventContract, EventRegistry } from './common';
 import { type EvaluationEvent, EVALUATION_EVENTS } from './evaluation';
 import { type FollowupEvent, FOLLOWUP_EVENTS } from './followup';
@@ -10,16 +11,18 @@ export * from './intake';
 export * from './routing';
 export * from './followup';
 export * from './privacy';
+export * from './access';
 export * from './evaluation';
 
 /** Every event of the workflow, from all four contexts. Type names are unique across contexts. */
-export type HandoffEvent = IntakeEvent | RoutingEvent | FollowupEvent | PrivacyEvent | EvaluationEvent;
+export type HandoffEvent = IntakeEvent | RoutingEvent | FollowupEvent | PrivacyEvent | AccessEvent | EvaluationEvent;
 
 export const EVENT_CONTRACTS: EventRegistry<HandoffEvent> = {
   ...INTAKE_EVENTS,
   ...ROUTING_EVENTS,
   ...FOLLOWUP_EVENTS,
   ...PRIVACY_EVENTS,
+  ...ACCESS_EVENTS,
   ...EVALUATION_EVENTS,
 };
 

@@ -16,6 +16,8 @@ export interface CustomerDetailsReadData {
   /** `handling`: the reader's own work on the ticket needs them; `other_work`: with a stated reason. */
   readonly purpose: ReadPurpose;
   readonly reason?: string;
+  /** The approved access request that opened them (`other_work` reads since approvals). */
+  readonly requestId?: string;
 }
 export type CustomerDetailsRead = DomainEvent<'CustomerDetailsRead', CustomerDetailsReadData>;
 
@@ -33,7 +35,7 @@ const keyId = z.string().regex(/^cust_[A-Za-z0-9_-]+$/);
 export const PRIVACY_EVENTS: EventRegistry<PrivacyEvent> = {
   CustomerDetailsRead: {
     version: 1,
-    schema: z.object({ keyId, purpose: z.enum(READ_PURPOSES), reason: z.string().min(1).optional() }),
+    schema: z.object({ keyId, purpose: z.enum(READ_PURPOSES), reason: z.string().min(1).optional(), requestId: z.uuid().optional() }),
   },
   CustomerDataErased: { version: 1, schema: z.object({ keyId, reason: z.string().min(1) }) },
 };

@@ -27,6 +27,7 @@ export const en = {
   'field.cause': "the complaint's cause",
   'field.message': 'your question to the department',
   'field.reason': 'the reason',
+  'field.purpose': 'why your work needs the contact details',
   'field.correctiveAction.description': 'what must change',
   'field.correctiveAction.dueAt': 'the due date of the corrective action',
   'field.sampleId': 'the sample',

@@ -27,6 +27,7 @@ export const zhCN: ServerMessages = {
   'field.cause': '投诉原因',
   'field.message': '给部门的询问',
   'field.reason': '原因',
+  'field.purpose': '查阅联系方式的用途',
   'field.correctiveAction.description': '需要改进的内容',
   'field.correctiveAction.dueAt': '整改期限',
   'field.sampleId': '样本',

@@ -1,0 +1,32 @@
+// Approvals to read a customer's contact details for other work: asking, and deciding.
+export default {
+  ask: {
+    title: 'Contact details need an approval',
+    explain: 'Your work on this ticket does not need the customer’s contact details by itself. Ask your department manager or management, saying why.',
+    purpose: 'Why your work needs the contact details',
+    purposeHint: '10 characters or more; the approver reads it and the ticket’s history keeps it',
+    submit: 'Request access',
+    sent: 'Access requested; waiting for approval.',
+    pending: 'Your request is waiting for approval by your department manager or management.',
+    checkAgain: 'Check again',
+    refused: 'Your request was refused: {{reason}}',
+    askAgain: 'Ask again',
+    approved: 'Approved until {{until}}.',
+    showApproved: 'Show contact details',
+    inClearUntil: 'Shown in clear until {{until}}; this read is recorded in the ticket’s history.',
+    ended: 'Your approval has ended; ask again if you still need the details.',
+  },
+  pending: {
+    title: 'Access requests to decide',
+    refresh: 'Refresh',
+    ticket: 'Ticket {{ticket}}',
+    who: '{{who}} ({{role}})',
+    approve: 'Approve',
+    refuse: 'Refuse',
+    refuseReason: 'Why the request is refused',
+    confirmRefuse: 'Refuse with this reason',
+    cancel: 'Cancel',
+    approvedFlash: 'Approved: {{who}} may read the details of ticket {{ticket}} for the set time.',
+    refusedFlash: 'Refused: {{who}} was told why.',
+  },
+};
