@@ -240,6 +240,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'ContactAttemptFailed':
       case 'TicketClosed':
       case 'CustomerDetailsRead':
+      case 'CustomerDataExported':
       case 'DeadlineApproaching':
       case 'NoteAdded':
       case 'AttachmentAdded':

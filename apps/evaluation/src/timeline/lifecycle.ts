@@ -173,6 +173,7 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
       // Privacy events are on the record but change none of the service figures.
       case 'CustomerDetailsRead':
       case 'CustomerDataErased':
+      case 'CustomerDataExported':
       // Notes and attachments are words and files on the conversation, not steps of the workflow.
       case 'DeadlineApproaching':
       case 'NoteAdded':
