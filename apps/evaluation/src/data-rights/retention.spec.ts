@@ -54,7 +54,7 @@ describe('who is due for erasure', () => {
 
   it('says in the reason which rule erased the details and since when', () => {
     expect(retentionReason({ years: 1 }, at('2024-06-01T08:00:00Z'))).toBe(
-      "retention schedule: 1 year after the customer's last ticket closed (2024-06-01T08:00:00.000Z), none open",
+      "1 year after the customer's last ticket closed (2024-06-01T08:00:00.000Z), none open",
     );
   });
 });

@@ -68,4 +68,4 @@ export function customersDue(customers: readonly CustomerTickets[], policy: Rete
 
 /** The words the erasure event and the vault's erasure record carry. */
 export const retentionReason = (period: RetentionPeriod, lastClosedAt: Date): string =>
-  `retention schedule: ${describePeriod(period)} after the customer's last ticket closed (${lastClosedAt.toISOString()}), none open`;
+  `${describePeriod(period)} after the customer's last ticket closed (${lastClosedAt.toISOString()}), none open`;
