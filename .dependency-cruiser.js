@@ -5,7 +5,6 @@
 /** Pure business rules: deciders, process managers and the folds and policies they use. */
 const DOMAIN = [
   '\\.(decider|react|model)\\.ts$',
-  '^apps/followup/src/worklist/worklist\\.projection\\.ts$',
   '^apps/routing/src/tickets/(assignment|routing-rules)\\.ts$',
   '^apps/routing/src/organisation/organisation\\.ts$',
   '^apps/intake/src/contacts/classification\\.ts$',

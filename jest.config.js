@@ -18,6 +18,8 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@handoff/platform/databases$': '<rootDir>/libs/platform/src/databases',
+    // The test beds that load the broker client, TypeORM or Nest, apart from the light index.
+    '^@handoff/testing/([a-z-]+)$': '<rootDir>/libs/testing/src/$1',
     '^@handoff/([a-z-]+)$': '<rootDir>/libs/$1/src',
   },
   testEnvironment: 'node',

@@ -287,8 +287,8 @@ export async function benchKafka(
   {
     const arrivals = new Arrivals(settings.dbMessages);
     const handler: EventHandler = {
-      async handle(event, manager) {
-        await recordRow(event, (sql, parameters) => manager.query(sql, parameters));
+      async handle(events, manager) {
+        for (const event of events) await recordRow(event, (sql, parameters) => manager.query(sql, parameters));
       },
     };
     const consumer = new EventConsumer({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@handoff/contracts';
 import { PostgresEventStore } from '@handoff/event-store';
 import { openReadModelDatabase, rebuildReadModel, type AuditSource } from '@handoff/audit';
-import { applyEvents, type EventHandler } from '@handoff/messaging';
+import type { EventHandler } from '@handoff/messaging';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { READ_MODEL_SERVICES } from '../apps/audit/src/read-model-commands';
@@ -62,7 +62,6 @@ export async function benchRebuild(
         queueRows: rows,
         batchSize: settings.batchSize,
         pageSize: settings.pageSize,
-        batchHandler: model.handler({ live: false }).handleBatch !== undefined,
       },
     });
 
@@ -150,7 +149,7 @@ async function relevantEvents(sources: readonly AuditSource[], handler: EventHan
 async function applyInBatches(dataSource: DataSource, handler: EventHandler, events: readonly RecordedEvent[], batchSize: number): Promise<void> {
   for (let start = 0; start < events.length; start += batchSize) {
     const batch = events.slice(start, start + batchSize);
-    await dataSource.transaction((manager) => applyEvents(handler, batch, manager));
+    await dataSource.transaction((manager) => handler.handle(batch, manager));
   }
 }
 

@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { EventMetadata, HandoffEvent, RecordedEvent } from '@handoff/contracts';
 import { openReadModelDatabase } from '@handoff/audit';
-import { applyEvents } from '@handoff/messaging';
 import { ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
 import { databaseUrl } from '@handoff/platform/databases';
 import { CustomerKeyStore, CustomerVault, type ContactDetails } from '@handoff/vault';
@@ -106,7 +105,7 @@ export async function benchSearch(infra: BenchInfra, report: Report, settings: S
       const flush = async () => {
         await target.transaction(async (manager) => {
           // Each only the types it takes, as the live consumer hands them over.
-          for (const handler of handlers) await applyEvents(handler, batch.filter((event) => !handler.eventTypes || handler.eventTypes.includes(event.type)), manager);
+          for (const handler of handlers) await handler.handle(batch.filter((event) => !handler.eventTypes || handler.eventTypes.includes(event.type)), manager);
         });
         batch.length = 0;
       };

@@ -182,7 +182,7 @@ async function applyLive(model: ReadModel, sources: readonly AuditSource[], data
         if (handler.eventTypes && !handler.eventTypes.includes(event.type)) continue;
         await dataSource.transaction(async (manager) => {
           await manager.query('INSERT INTO processed_events (consumer_name, event_id) VALUES ($1, $2)', [model.name, event.eventId]);
-          await handler.handle(event, manager);
+          await handler.handle([event], manager);
         });
       }
     }

@@ -20,7 +20,7 @@ import { QualityController } from './quality/quality.controller';
 import { QualityService } from './quality/quality.service';
 import { EVALUATION_DATABASE } from './read-models';
 import { ServiceRecordsReader } from './records/service-records.reader';
-import { customerTermsHandler } from './search/customer-terms.handler';
+import { customerTermsProjection } from './search/customer-terms.projection';
 import { SearchController } from './search/search.controller';
 import { SearchReader } from './search/search.reader';
 import { TimelineController } from './timeline/timeline.controller';
@@ -68,7 +68,7 @@ export class EvaluationModule {
           useFactory: (vault: CustomerVault): ConsumerDefinition[] => [
             ...readModelConsumers(EVALUATION_DATABASE),
             // Evaluation's own topic too: the retention schedule records its erasures there.
-            { name: 'search-customer-terms', topics: [TOPICS.intakeEvents, TOPICS.evaluationEvents], handler: customerTermsHandler(vault) },
+            { name: 'search-customer-terms', topics: [TOPICS.intakeEvents, TOPICS.evaluationEvents], handler: customerTermsProjection(vault) },
           ],
           inject: [CUSTOMER_VAULT],
         },

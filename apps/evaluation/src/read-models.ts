@@ -87,7 +87,7 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
   },
   {
     // What search filters, finds and shows, one row per ticket, from all four topics. The customer
-    // terms it finds customers by come from the vault and are kept apart (search/customer-terms.handler.ts).
+    // terms it finds customers by come from the vault and are kept apart (search/customer-terms.projection.ts).
     name: 'evaluation.search',
     topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents, TOPICS.evaluationEvents],
     tables: ['search_tickets', 'search_erased_customers'],

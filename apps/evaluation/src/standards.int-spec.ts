@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { DEFAULT_COMPLAINT_CAUSES, schemaVersionOf, TOPICS, type Actor, type RecordedEvent } from '@handoff/contracts';
-import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
+import type { PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
-import { ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
+import { JsonLogger, loadConfig, signToken } from '@handoff/platform';
 import { createTestDatabase, eventually, kafkaBrokers, type TestDatabase, testServerUrl, uniqueSuffix } from '@handoff/testing';
+import { deleteTopicsUnder, scratchEventStores, startInProcess } from '@handoff/testing/services';
 import { ALWAYS_OPEN } from '@handoff/service-time';
 import { evaluationConfigSchema, kpiPolicyOf } from './config';
 import { EvaluationModule } from './evaluation.module';
@@ -38,7 +38,8 @@ describe('evaluation: service standards, quality inspection and assessment over 
   const keyOf = new Map(Object.entries(ids).map(([key, id]) => [id, key as TicketKey]));
 
   const databases: TestDatabase[] = [];
-  const stores = {} as Record<Service, PostgresEventStore>;
+  let stores: Readonly<Record<Service, PostgresEventStore>>;
+  let closeStores: (() => Promise<void>) | undefined;
   let app: NestExpressApplication;
   let baseUrl: string;
   let kafka: Kafka;
@@ -67,11 +68,7 @@ describe('evaluation: service standards, quality inspection and assessment over 
   }
 
   beforeAll(async () => {
-    for (const service of ['intake', 'routing', 'followup'] as const) {
-      const database = await createTestDatabase(`standards_${service}`);
-      databases.push(database);
-      stores[service] = await createPostgresEventStore({ connectionString: database.url });
-    }
+    ({ stores, close: closeStores } = await scratchEventStores('standards', ['intake', 'routing', 'followup']));
     const evaluationDatabase = await createTestDatabase('standards');
     databases.push(evaluationDatabase);
 
@@ -111,11 +108,7 @@ describe('evaluation: service standards, quality inspection and assessment over 
       }),
     });
     const logger = new JsonLogger('evaluation', 'warn', () => undefined);
-    app = await NestFactory.create<NestExpressApplication>(EvaluationModule.forRoot(config), { logger, bodyParser: false });
-    installBodyParser(app);
-    app.useGlobalFilters(new ErrorFilter(logger));
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    ({ app, url: baseUrl } = await startInProcess(EvaluationModule.forRoot(config), logger));
 
     kafka = createKafka({ brokers: kafkaBrokers(), clientId: `standards-int-spec-${suffix}` });
     producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
@@ -167,15 +160,9 @@ describe('evaluation: service standards, quality inspection and assessment over 
   afterAll(async () => {
     await producer?.disconnect();
     await app?.close();
-    for (const store of Object.values(stores)) await store.close();
+    await closeStores?.();
     for (const database of databases) await database.drop();
-    if (kafka) {
-      const admin = kafka.admin();
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-      await admin.deleteTopics({ topics }).catch(() => undefined);
-      await admin.disconnect();
-    }
+    if (kafka) await deleteTopicsUnder(kafka, prefix);
   });
 
   it('serves KPIs equal to a recomputation from the event stores alone, for every grouping and both policies', async () => {

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import {
@@ -15,8 +14,9 @@ import {
 } from '@handoff/contracts';
 import { createPostgresEventStore, type EventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
-import { ErrorFilter, EVENT_STORE, JsonLogger, installBodyParser, loadConfig, prefixed, signToken } from '@handoff/platform';
+import { EVENT_STORE, JsonLogger, loadConfig, prefixed, signToken } from '@handoff/platform';
 import { createTestDatabase, eventually, kafkaBrokers, type TestDatabase, testServerUrl, uniqueSuffix } from '@handoff/testing';
+import { startInProcess } from '@handoff/testing/services';
 import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import { followupConfigSchema, type FollowupConfig } from './config';
 import { FollowupModule } from './followup.module';
@@ -74,11 +74,7 @@ describe('follow-up service on a real broker and PostgreSQL', () => {
       VAULT_PEPPER,
     });
     const logger = new JsonLogger('followup', 'warn');
-    app = await NestFactory.create<NestExpressApplication>(FollowupModule.forRoot(config), { logger, bodyParser: false });
-    installBodyParser(app);
-    app.useGlobalFilters(new ErrorFilter(logger));
-    await app.listen(0, '127.0.0.1');
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url: baseUrl } = await startInProcess(FollowupModule.forRoot(config), logger));
 
     kafka = createKafka({ brokers: kafkaBrokers(), clientId: `followup-int-${suffix}` });
     // The relays' partitioner, so a ticket's events land on the partition its relay would use.

@@ -12,7 +12,7 @@ import { CustomersController } from './customers/customers.controller';
 import { CustomersReader } from './customers/customers.reader';
 import { FOLLOWUP_DATABASE } from './read-models';
 import { WorklistController } from './worklist/worklist.controller';
-import { WorklistQuery } from './worklist/worklist.query';
+import { WorklistReader } from './worklist/worklist.reader';
 
 const PROCESS_MANAGER: Actor = { id: 'system:followup', role: 'system' };
 
@@ -42,7 +42,7 @@ export class FollowupModule {
         ConfirmationsService,
         CustomerAccess,
         CustomersReader,
-        WorklistQuery,
+        WorklistReader,
         {
           provide: CONSUMERS,
           useFactory: (commands: CommandHandler, decider: ConfirmationsDecider): ConsumerDefinition[] => [

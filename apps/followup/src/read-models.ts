@@ -4,7 +4,7 @@ import { FollowupCustomer } from './customers/customers.entity';
 import { CUSTOMER_MIGRATIONS } from './customers/customers.migrations';
 import { customersProjection } from './customers/customers.projection';
 import { FollowupWorklistEntry } from './worklist/worklist.entity';
-import { worklistHandler } from './worklist/worklist.handler';
+import { worklistProjection } from './worklist/worklist.projection';
 import { FOLLOWUP_MIGRATIONS } from './worklist/worklist.migrations';
 
 /**
@@ -26,7 +26,7 @@ export const FOLLOWUP_READ_MODELS: ReadModel[] = [
     // The recorded-at of whichever event was applied last: with two topics consumed side by side,
     // that depends on which arrived last, not on what the row says (positions per stream say that).
     volatileColumns: ['updated_at'],
-    handler: () => worklistHandler(),
+    handler: () => worklistProjection(),
   },
 ];
 

@@ -2,15 +2,15 @@ import 'reflect-metadata';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { intakeStreamId, newId, privacyStreamId, TOPICS, type Role, type TicketHandedOverData } from '@handoff/contracts';
 import { createPostgresEventStore, NO_STREAM, type EventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
-import { ErrorFilter, EVENT_STORE, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
+import { EVENT_STORE, JsonLogger, loadConfig, signToken } from '@handoff/platform';
 import { createTestDatabase, eventually, kafkaBrokers, type TestDatabase, testServerUrl, uniqueSuffix } from '@handoff/testing';
+import { deleteTopicsUnder, startInProcess } from '@handoff/testing/services';
 import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import { routingConfigSchema } from './config';
 import { compareUrgency, DEFAULT_QUEUE_ORDER, urgencyKeyOf } from './queue/queue-order';
@@ -129,11 +129,8 @@ describe('routing service on a real broker and PostgreSQL', () => {
       ...env,
     });
     const logger = new JsonLogger('routing', 'warn');
-    const app = await NestFactory.create<NestExpressApplication>(RoutingModule.forRoot(config), { logger, bodyParser: false });
-    installBodyParser(app);
-    app.useGlobalFilters(new ErrorFilter(logger));
-    await app.listen(0, '127.0.0.1');
-    return [app, await app.getUrl()];
+    const { app, url } = await startInProcess(RoutingModule.forRoot(config), logger);
+    return [app, url];
   }
 
   beforeAll(async () => {
@@ -159,11 +156,7 @@ describe('routing service on a real broker and PostgreSQL', () => {
     await producer?.disconnect();
     await intakeStore?.close();
     await vault?.close();
-    const admin = createKafka({ brokers: kafkaBrokers(), clientId: `routing-int-${suffix}-admin` }).admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix) || topic.startsWith(readerPrefix));
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopicsUnder(createKafka({ brokers: kafkaBrokers(), clientId: `routing-int-${suffix}-admin` }), prefix, readerPrefix);
     await Promise.all([database?.drop(), intakeDatabase?.drop(), vaultDatabase?.drop()]);
   });
 

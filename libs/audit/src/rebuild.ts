@@ -168,7 +168,7 @@ const TRANSIENT_ATTEMPTS = 5;
 async function applyBatch(dataSource: DataSource, consumerName: string, handler: EventHandler, events: readonly RecordedEvent[]) {
   const skipped: SkippedEvent[] = [];
   let applied = 0;
-  let oneByOne = handler.handleBatch === undefined;
+  let oneByOne = false;
   // Still to apply, in order: a failure splits a segment into the part before and the part after.
   const segments: (readonly RecordedEvent[])[] = [events];
   for (let attempt = 0; segments.length > 0; ) {
@@ -190,12 +190,12 @@ async function applyBatch(dataSource: DataSource, consumerName: string, handler:
         const fresh = new Set(marked.map((row) => row.event_id));
         const unseen = segment.filter((event) => fresh.has(event.eventId.toLowerCase()));
         if (!oneByOne) {
-          await handler.handleBatch!(unseen, manager);
+          await handler.handle(unseen, manager);
           return unseen.length;
         }
         for (const event of unseen) {
           try {
-            await handler.handle(event, manager);
+            await handler.handle([event], manager);
           } catch (error) {
             failedAt = segment.indexOf(event);
             failure = error;

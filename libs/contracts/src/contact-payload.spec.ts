@@ -1,5 +1,5 @@
 import { type ContactPayload, parseContactPayload } from './contact-payload';
-import { ValidationFailed } from './envelope.schema';
+import { ValidationFailed } from './refusals';
 
 const valid = {
   sourceSystem: 'web-chat',

@@ -35,25 +35,6 @@ export interface Decider<C extends Command, E extends DomainEvent, S> {
   evolve(state: S, event: E): S;
 }
 
-export type DomainErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PRECONDITION_FAILED';
-
-/** An expected refusal. The edge maps the code to HTTP; consumers record it or dead-letter it. */
-export class DomainError extends Error {
-  constructor(
-    readonly code: DomainErrorCode,
-    message: string,
-    readonly details?: Readonly<Record<string, unknown>>,
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
-}
-
 export function assertNever(value: never): never {
   throw new Error(`unexpected: ${JSON.stringify(value)}`);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES, type RecordedEvent } from './envelope';
+import { ValidationFailed, type FieldError, type FieldIssue } from './refusals';
 
 const isoInstant = z.iso.datetime({ offset: true });
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
@@ -32,39 +33,6 @@ export const recordedEventSchema = z.strictObject({
   previousHash: sha256,
   hash: sha256,
 });
-
-/**
- * What was wrong with a field, as data: the check that failed and its bounds, so the HTTP edge
- * can say it as a sentence in the reader's language. Never holds the value that was sent.
- */
-export interface FieldIssue {
-  /** zod's issue code, or `unknown_field`, or `custom` with a `rule` naming one of our own checks. */
-  readonly code: string;
-  /** Nothing was sent for the field (as opposed to something wrong). */
-  readonly missing?: boolean;
-  readonly origin?: string;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly expected?: string;
-  readonly format?: string;
-  readonly values?: readonly string[];
-  readonly rule?: string;
-}
-
-export interface FieldError {
-  readonly field: string;
-  /** The check's own words (English, terse); a person reads the sentence the edge makes of `issue`. */
-  readonly message: string;
-  readonly issue?: FieldIssue;
-}
-
-export class ValidationFailed extends Error {
-  readonly code = 'VALIDATION_FAILED';
-  constructor(readonly errors: readonly FieldError[]) {
-    super(`invalid: ${errors.map((error) => `${error.field}: ${error.message}`).join('; ')}`);
-    this.name = 'ValidationFailed';
-  }
-}
 
 type ZodIssue = z.core.$ZodIssue & { readonly input?: unknown; readonly params?: Record<string, unknown> };
 

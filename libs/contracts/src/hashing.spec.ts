@@ -1,5 +1,6 @@
 import { canonicalJson } from './canonical-json';
-import { parseRecordedEvent, ValidationFailed } from './envelope.schema';
+import { parseRecordedEvent } from './envelope.schema';
+import { ValidationFailed } from './refusals';
 import { chainHash, contentHashOf, GENESIS_HASH, verifyChain } from './hashing';
 import type { RecordedEvent } from './envelope';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ValidationFailed, parseOrThrow } from './envelope.schema';
+import { parseOrThrow } from './envelope.schema';
+import { ValidationFailed } from './refusals';
 import { cursorInstant, encodeCursor, pageOf, pageQueryShape } from './paging';
 
 const schema = z.strictObject(pageQueryShape({ key: z.tuple([cursorInstant, z.string()]), defaultLimit: 50, maxLimit: 200 }));

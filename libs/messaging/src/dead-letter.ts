@@ -34,8 +34,9 @@ export class DeadLetterReason {
 const MAX_REASON_LENGTH = 1_000;
 
 export function handlerFailureReason(error: unknown): DeadLetterReason {
-  if (error instanceof DomainError) return new DeadLetterReason('domain_refusal', `${error.code}: ${error.message}`);
+  // Data that breaks its contract is the writer's fault, not a refusal: before DomainError, which it is too.
   if (error instanceof ValidationFailed) return new DeadLetterReason('handler_failed', error.message);
+  if (error instanceof DomainError) return new DeadLetterReason('domain_refusal', `${error.code}: ${error.message}`);
   if (error instanceof Error) {
     const { code } = error as { code?: unknown };
     const name = typeof code === 'string' ? `${error.name} ${code}` : error.name;

@@ -6,7 +6,7 @@ import { DeadLetterReason, handlerFailureReason, headerText, toDeadLetterMessage
 import { prepareTopics, topicName, type TopicRef } from './kafka';
 import { errorFields, jsonLineLogger, type LogFields, type StructuredLogger } from './logging';
 import { Sleeper } from './sleeper';
-import { endSpans, handleTraced, startProcessSpan, withEventTrace } from './tracing';
+import { endSpans, handleTraced, startProcessSpan } from './tracing';
 import { backoffDelay, isTransientError, type BackoffOptions } from './transient-errors';
 import { UntilStarted } from './until-started';
 
@@ -21,20 +21,15 @@ export interface EventHandler {
    */
   readonly eventTypes?: readonly string[];
   /**
-   * Applies one event inside the transaction that also records it as processed. Throw only
-   * for what must not be skipped: transient errors are retried; anything else sends the
-   * message to the dead-letter topic, so a business refusal is better recorded than thrown.
+   * Applies events inside the transaction that also records them as processed: in order, only
+   * events of `eventTypes`, none applied before. An event alone is a batch of one; the consumer
+   * passes each batch it takes from a partition, a rebuild its own larger ones, and the rows left
+   * must not depend on where a batch starts or ends. Throw only for what must not be skipped:
+   * transient errors are retried; on any other, the consumer goes through the batch again one
+   * event at a time, each in a transaction of its own, so that only the event that fails goes to
+   * the dead-letter topic (a business refusal is better recorded than thrown).
    */
-  handle(event: RecordedEvent, manager: EntityManager): Promise<void>;
-  /**
-   * Optional: applies several events at once, inside the transaction that also records them as
-   * processed. It gets them in order, only events of `eventTypes`, none applied before, and must
-   * leave exactly what calling `handle` for each in turn would leave. The consumer uses it for
-   * each batch it takes from a partition, a batch of one included (a rebuild may too); when it
-   * throws, the consumer goes through the batch again one event at a time, each in a
-   * transaction of its own, so that only the event that fails is dead-lettered.
-   */
-  handleBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
+  handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
   /**
    * A process manager: its effect is the commands it issues to an event store (idempotent by
    * causation), never a write through `manager`. When messages are applied together, it runs
@@ -168,12 +163,6 @@ class Abandoned extends Error {}
 const DEFAULT_MAX_BATCH_SIZE = 1;
 
 const wants = (subscriber: Subscriber, type: string): boolean => !subscriber.wanted || subscriber.wanted.has(type);
-
-/** Events through a handler as its contract allows: its batch path where it has one, else one by one, each in its own trace. */
-export async function applyEvents(handler: EventHandler, events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
-  if (handler.handleBatch) await handler.handleBatch(events, manager);
-  else for (const event of events) await withEventTrace(event, () => handler.handle(event, manager));
-}
 
 /**
  * The consumer every read model and process manager is built on.
@@ -448,7 +437,7 @@ export class EventConsumer {
             .map(({ event }) => event)
             .filter((event) => !reacted.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`));
           // Reads only, outside any transaction (see EventHandler.issuesCommands).
-          if (events.length > 0) await handleTraced(subscriber.name, traced(events), () => applyEvents(subscriber.handler, events, this.options.dataSource.manager));
+          if (events.length > 0) await handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, this.options.dataSource.manager));
         }
         const marks = [...wantedBy].flatMap(([subscriber, wanted]) => wanted.map(({ event }) => ({ subscriber, eventId: event.eventId })));
         const mark = async (manager: EntityManager): Promise<Set<string>> => {
@@ -473,7 +462,7 @@ export class EventConsumer {
             for (const { index } of news) outcomes[index] = 'applied';
             if (news.length > 0 && !subscriber.handler.issuesCommands) {
               const events = news.map(({ event }) => event);
-              await handleTraced(subscriber.name, traced(events), () => applyEvents(subscriber.handler, events, manager));
+              await handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, manager));
             }
           }
         };
@@ -584,9 +573,7 @@ export class EventConsumer {
           [subscriber.name, event.eventId],
         )) as unknown[];
         if (inserted.length === 0) return 'duplicate' as const;
-        // A batch of one where the handler has a batch path: the same effect by contract, and
-        // projections write their batches in fewer, cheaper statements than one event each.
-        await handleTraced(subscriber.name, [{ event, span }], () => applyEvents(subscriber.handler, [event], manager));
+        await handleTraced(subscriber.name, [{ event, span }], () => subscriber.handler.handle([event], manager));
         return 'applied' as const;
       });
       if (outcome === 'applied') subscriber.applied++;

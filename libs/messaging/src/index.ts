@@ -7,6 +7,7 @@ export * from './dead-letter';
 export * from './event-consumer';
 export * from './processed-events-pruner';
 export * from './bulk-rows';
+export * from './row-projection';
 export * from './in-groups';
 export { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 export * from './until-started';

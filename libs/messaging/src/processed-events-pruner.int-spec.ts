@@ -108,8 +108,8 @@ describe('ProcessedEventsPruner on a real broker and PostgreSQL', () => {
       deadLetterTopic,
       dataSource,
       handler: {
-        async handle(event: RecordedEvent, manager: EntityManager) {
-          await manager.query('INSERT INTO applied_events (event_id) VALUES ($1)', [event.eventId]);
+        async handle(events: readonly RecordedEvent[], manager: EntityManager) {
+          for (const event of events) await manager.query('INSERT INTO applied_events (event_id) VALUES ($1)', [event.eventId]);
         },
       },
       maxWaitTimeInMs: 200,

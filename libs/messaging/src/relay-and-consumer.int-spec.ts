@@ -151,12 +151,14 @@ describe('EventRelay and EventConsumer on a real broker and PostgreSQL', () => {
     let calls = 0;
     return {
       eventTypes: ['TicketOpened', 'TicketNoteAdded'],
-      async handle(event: RecordedEvent, manager: EntityManager) {
-        if (gate && ++calls > gate.holdAfter) await gate.gate.pass();
-        await manager.query(
-          'INSERT INTO applied_events (ticket_id, stream_position, event_id, schema_version, applied_by) VALUES ($1, $2, $3, $4, $5)',
-          [event.ticketId, event.streamPosition, event.eventId, event.schemaVersion, appliedBy],
-        );
+      async handle(events: readonly RecordedEvent[], manager: EntityManager) {
+        for (const event of events) {
+          if (gate && ++calls > gate.holdAfter) await gate.gate.pass();
+          await manager.query(
+            'INSERT INTO applied_events (ticket_id, stream_position, event_id, schema_version, applied_by) VALUES ($1, $2, $3, $4, $5)',
+            [event.ticketId, event.streamPosition, event.eventId, event.schemaVersion, appliedBy],
+          );
+        }
       },
     };
   };

@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { context, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { NewEvent, RecordedEvent } from '@handoff/contracts';
-import { createPostgresEventStore, NO_STREAM, traceAppends, type EventStore } from '@handoff/event-store';
-import { createTestDatabase, eventually, kafkaBrokers, readTopic, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { NO_STREAM } from '@handoff/event-store';
+import { eventually, readTopic } from '@handoff/testing';
+import { MessagingTestBed, quietLogger } from '@handoff/testing/pipeline';
 import { inSpan, traceFields, tracerOf } from '@handoff/tracing';
-import type { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { headerText } from './dead-letter';
 import { EventConsumer, type EventHandler } from './event-consumer';
 import { EventRelay } from './event-relay';
 import { inGroups } from './in-groups';
-import { createKafka } from './kafka';
-import { jsonLineLogger } from './logging';
-import { MESSAGING_MIGRATIONS } from './migrations';
 import { withEventTrace } from './tracing';
 
 jest.setTimeout(60_000);
@@ -33,41 +28,9 @@ function ancestry(span: ReadableSpan, spans: readonly ReadableSpan[]): ReadableS
 }
 
 describe('trace context through the relay, Kafka and the consumers (real broker and PostgreSQL)', () => {
-  const suffix = uniqueSuffix();
-  const topic = { topic: `test.tracing-${suffix}.events`, numPartitions: 3 };
-  const deadLetterTopic = { topic: `test.tracing-${suffix}.dead-letter`, numPartitions: 1 };
-  const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const logger = jsonLineLogger({ minLevel: 'warn', write: () => undefined });
-  let database: TestDatabase;
-  let store: EventStore;
-  let dataSource: DataSource;
-  let kafka: Kafka;
-  const running: Array<{ stop(): Promise<void> }> = [];
-
-  beforeAll(async () => {
-    provider.register();
-    database = await createTestDatabase('tracing');
-    store = traceAppends(await createPostgresEventStore({ connectionString: database.url }), 'postgresql');
-    dataSource = new DataSource({ type: 'postgres', url: database.url, migrations: [...MESSAGING_MIGRATIONS], migrationsRun: true, extra: { max: 6 } });
-    await dataSource.initialize();
-    kafka = createKafka({ brokers: kafkaBrokers(), clientId: `tracing-test-${suffix}`, logger, logLevel: 'warn' });
-  });
-  afterAll(async () => {
-    for (const component of running.reverse()) await component.stop().catch(() => undefined);
-    await store?.close();
-    await dataSource?.destroy();
-    await database?.drop();
-    const admin = kafka?.admin();
-    if (admin) {
-      await admin.connect();
-      await admin.deleteTopics({ topics: [topic.topic, deadLetterTopic.topic] }).catch(() => undefined);
-      await admin.disconnect();
-    }
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
-  });
+  const logger = quietLogger();
+  const bed = MessagingTestBed.forThisFile('tracing', { logger, spans: true });
+  const { suffix, topic, deadLetterTopic, exporter } = bed;
 
   const opened = (ticketId: string, type = 'TicketOpened'): NewEvent => ({
     eventId: randomUUID(),
@@ -79,6 +42,7 @@ describe('trace context through the relay, Kafka and the consumers (real broker 
   });
 
   it('continues the trace of the append that stored an event in every handler, batched or not, and in the commands a process manager issues', async () => {
+    const { store, kafka, dataSource } = bed;
     const tickets = Array.from({ length: TICKETS }, () => randomUUID());
     const requests = new Map<string, string>();
     for (const ticketId of tickets) {
@@ -93,17 +57,23 @@ describe('trace context through the relay, Kafka and the consumers (real broker 
     const seenByLoner = new Map<string, string | undefined>();
     const projection: EventHandler = {
       eventTypes: ['TicketOpened'],
-      handle: async (event) => void seenByProjection.set(event.ticketId, traceFields().trace_id),
+      handle: async (events) => {
+        for (const event of events) await withEventTrace(event, async () => void seenByProjection.set(event.ticketId, traceFields().trace_id));
+      },
     };
     // A process manager as the services write them: a batch of tickets side by side, each in its event's trace.
     const react = (event: RecordedEvent) => store.append(`follow-up-${event.ticketId}`, [opened(event.ticketId, 'FollowUpPlanned')], NO_STREAM).then(() => undefined);
     const processManager: EventHandler = {
       eventTypes: ['TicketOpened'],
       issuesCommands: true,
-      handle: (event) => withEventTrace(event, () => react(event)),
-      handleBatch: (events) => inGroups(events, (event) => event.ticketId, 3, (event) => withEventTrace(event, () => react(event))),
+      handle: (events) => inGroups(events, (event) => event.ticketId, 3, (event) => withEventTrace(event, () => react(event))),
     };
-    const loner: EventHandler = { eventTypes: ['TicketOpened'], handle: async (event) => void seenByLoner.set(event.ticketId, traceFields().trace_id) };
+    const loner: EventHandler = {
+      eventTypes: ['TicketOpened'],
+      handle: async (events) => {
+        for (const event of events) seenByLoner.set(event.ticketId, traceFields().trace_id);
+      },
+    };
 
     const relay = new EventRelay({ name: `tracing-relay-${suffix}`, store, kafka, dataSource, topic, logger, idleDelayMs: 20 });
     const together = new EventConsumer({
@@ -120,12 +90,8 @@ describe('trace context through the relay, Kafka and the consumers (real broker 
       logger,
     });
     const alone = new EventConsumer({ kafka, groupId: `tracing-alone-${suffix}`, topics: [topic], deadLetterTopic, dataSource, handler: loner, logger });
-    await relay.start();
-    running.push(relay);
-    for (const consumer of [together, alone]) {
-      await consumer.start();
-      running.push(consumer);
-    }
+    await bed.start(relay);
+    for (const consumer of [together, alone]) await bed.start(consumer);
 
     await eventually(() => seenByProjection.size === TICKETS && seenByLoner.size === TICKETS && exporter.getFinishedSpans().filter((span) => span.name === `publish ${topic.topic}`).length === 2 * TICKETS, 'every ticket handled and its follow-up published');
     const spans = exporter.getFinishedSpans();

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { context, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { z } from 'zod';
 import { metadataCausedBy, type Command, type Decider, type DomainEvent, type EventRegistry, type NewEvent } from '@handoff/contracts';
-import { CommandHandler, createPostgresEventStore, NO_STREAM, traceAppends, type EventStore } from '@handoff/event-store';
-import { createKafka, EventConsumer, EventRelay, jsonLineLogger, MESSAGING_MIGRATIONS } from '@handoff/messaging';
-import { createTestDatabase, eventually, kafkaBrokers, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { CommandHandler, NO_STREAM } from '@handoff/event-store';
+import { EventConsumer, EventRelay } from '@handoff/messaging';
+import { eventually } from '@handoff/testing';
+import { MessagingTestBed, quietLogger } from '@handoff/testing/pipeline';
 import { inSpan, tracerOf } from '@handoff/tracing';
-import type { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { reactorHandler } from './consumers';
 
 jest.setTimeout(60_000);
@@ -27,43 +25,12 @@ const TICKETS = 6;
 
 /** A process manager as the services build it, fed by the consumer in batches of several tickets. */
 describe("a process manager's commands continue the trace of the event that caused them (real broker and PostgreSQL)", () => {
-  const suffix = uniqueSuffix();
-  const topic = { topic: `test.reactor-tracing-${suffix}.events`, numPartitions: 3 };
-  const deadLetterTopic = { topic: `test.reactor-tracing-${suffix}.dead-letter`, numPartitions: 1 };
-  const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const logger = jsonLineLogger({ minLevel: 'warn', write: () => undefined });
-  let database: TestDatabase;
-  let store: EventStore;
-  let dataSource: DataSource;
-  let kafka: Kafka;
-  const running: Array<{ stop(): Promise<void> }> = [];
-
-  beforeAll(async () => {
-    provider.register();
-    database = await createTestDatabase('reactor_tracing');
-    store = traceAppends(await createPostgresEventStore({ connectionString: database.url }), 'postgresql');
-    dataSource = new DataSource({ type: 'postgres', url: database.url, migrations: [...MESSAGING_MIGRATIONS], migrationsRun: true, extra: { max: 6 } });
-    await dataSource.initialize();
-    kafka = createKafka({ brokers: kafkaBrokers(), clientId: `reactor-tracing-${suffix}`, logger, logLevel: 'warn' });
-  });
-  afterAll(async () => {
-    for (const component of running.reverse()) await component.stop().catch(() => undefined);
-    await store?.close();
-    await dataSource?.destroy();
-    await database?.drop();
-    const admin = kafka?.admin();
-    if (admin) {
-      await admin.connect();
-      await admin.deleteTopics({ topics: [topic.topic, deadLetterTopic.topic] }).catch(() => undefined);
-      await admin.disconnect();
-    }
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
-  });
+  const logger = quietLogger();
+  const bed = MessagingTestBed.forThisFile('reactor-tracing', { logger, spans: true });
+  const { suffix, topic, deadLetterTopic, exporter } = bed;
 
   it('each ticket of a batch gets its follow-up appended in its own trace, under the handling of its event', async () => {
+    const { store, kafka, dataSource } = bed;
     const requests = new Map<string, string>();
     for (let index = 0; index < TICKETS; index++) {
       const ticketId = randomUUID();
@@ -92,10 +59,8 @@ describe("a process manager's commands continue the trace of the event that caus
     });
     const relay = new EventRelay({ name: `reactor-tracing-${suffix}`, store, kafka, dataSource, topic, logger, idleDelayMs: 20 });
     const consumer = new EventConsumer({ kafka, groupId: `reactor-tracing-${suffix}`, topics: [topic], deadLetterTopic, dataSource, handlers: [{ name: 'follow-ups', handler }], maxBatchSize: 50, logger });
-    await relay.start();
-    running.push(relay);
-    await consumer.start();
-    running.push(consumer);
+    await bed.start(relay);
+    await bed.start(consumer);
 
     const followUps = await eventually(() => {
       const found = exporter.getFinishedSpans().filter((span) => span.name === 'append' && String(span.attributes['handoff.stream_id']).startsWith('follow-up-'));

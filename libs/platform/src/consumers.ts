@@ -151,7 +151,7 @@ export function reactorHandler<E extends DomainEvent, C extends Command, S>(opti
 }): EventHandler {
   // A batch holds several tickets, each event from a trace of its own: each event's commands run
   // in its trace, so the appends they make (and the next service's work) continue it.
-  const handle = (event: RecordedEvent) => withEventTrace(event, () => react(event));
+  const reactTraced = (event: RecordedEvent) => withEventTrace(event, () => react(event));
   const react = async (event: RecordedEvent) => {
     const typed = typedEventOf(options.registry, event);
     if (!typed) return;
@@ -166,10 +166,9 @@ export function reactorHandler<E extends DomainEvent, C extends Command, S>(opti
   return {
     eventTypes: options.eventTypes,
     issuesCommands: true,
-    handle,
     // Tickets are independent: their reactions go side by side, each ticket's in order. The
     // commands write to the event store, not through the consumer's transaction.
-    handleBatch: (events) => inGroups(events, (event) => event.ticketId, REACTIONS_AT_ONCE, handle),
+    handle: (events) => inGroups(events, (event) => event.ticketId, REACTIONS_AT_ONCE, reactTraced),
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import type { CustomerVault, OpenedCustomer } from '@handoff/vault';
+import { CLOCK, type Clock } from './clock';
 import { CUSTOMER_VAULT } from './service.module';
 
 export type { CustomerView } from '@handoff/contracts';
@@ -42,6 +43,7 @@ export class CustomerAccess {
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
     private readonly commands: CommandHandler,
     @Inject('SERVICE_NAME') private readonly service: string,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async masked(customer: Customer): Promise<CustomerView> {
@@ -80,7 +82,7 @@ export class CustomerAccess {
           type: 'RecordCustomerDetailsRead',
           data: { keyId: options.customer.keyId, purpose, ...(reason ? { reason } : {}) },
           metadata: {
-            now: new Date(),
+            now: this.clock(),
             actor: options.actor,
             correlationId: options.requestId,
             // Each read is its own fact, even when a client repeats a request id.

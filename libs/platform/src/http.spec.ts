@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Module } from '@nestjs/common';
 import { z } from 'zod';
-import { freeText, parseOrThrow } from '@handoff/contracts';
+import { freeText, parseOrThrow, ValidationFailed } from '@handoff/contracts';
 import { installBodyParser } from './bootstrap';
 import { readFileBody } from './file-body';
 import { ErrorFilter } from './http';
@@ -34,6 +34,13 @@ describe('the HTTP edge', () => {
     @HttpCode(200)
     objection(@Body() body: unknown) {
       return parseOrThrow(z.strictObject({ objection: freeText(4000) }), body);
+    }
+
+    @Post('answers')
+    @HttpCode(200)
+    answer() {
+      // As a decider refuses: a rule of its own, in its own words, after the schema let it through.
+      throw new ValidationFailed([{ field: 'answer', message: 'must not be empty' }]);
     }
   }
 
@@ -114,5 +121,25 @@ describe('the HTTP edge', () => {
     expect(chinese.message).toBe('请求无效：请修改标出的字段。');
     expect((await ask('en-GB')).fields).toEqual([{ field: 'objection', message: "Write the customer's objection." }]);
     expect((await ask()).fields).toEqual([{ field: 'objection', message: "Write the customer's objection." }]);
+  });
+
+  it("answers a decider's refusal of a field as it answers the schema's: 400, the field named in the caller's language", async () => {
+    const ask = async (language: string) => {
+      const response = await post('/answers', '{}', { 'content-type': 'application/json', 'accept-language': language });
+      expect(response.status).toBe(400);
+      return response.json();
+    };
+    expect(await ask('zh-CN')).toEqual({
+      error: 'validation_failed',
+      message: '请求无效：请修改标出的字段。',
+      fields: [{ field: 'answer', message: '给客户的答复不符合要求（must not be empty）。' }],
+      requestId: 'req-1',
+    });
+    expect(await ask('en')).toEqual({
+      error: 'validation_failed',
+      message: 'The request is invalid: correct the fields named.',
+      fields: [{ field: 'answer', message: 'The answer given to the customer must not be empty.' }],
+      requestId: 'req-1',
+    });
   });
 });

@@ -16,6 +16,7 @@ export * from './metrics';
 export * from './kafka-lag';
 export * from './relay-lag';
 export * from './readiness';
+export * from './clock';
 export * from './command-metadata';
 export * from './file-body';
 export * from './tracing';

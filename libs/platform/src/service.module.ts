@@ -9,6 +9,7 @@ import { createPostgresEventStore, createEventStoreDbEventStore, traceAppends } 
 import { startTracing } from '@handoff/tracing';
 import { createKafka, ensureTopics, EventRelay, MESSAGING_MIGRATIONS } from '@handoff/messaging';
 import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
+import { CLOCK, systemClock } from './clock';
 import type { BaseConfig } from './config';
 import { databaseUrl, ensureDatabase } from './databases';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
@@ -110,6 +111,7 @@ export class PlatformModule {
       providers: [
         { provide: 'SERVICE_NAME', useValue: spec.name },
         { provide: CONFIG, useValue: config },
+        { provide: CLOCK, useValue: systemClock },
         { provide: LOGGER, useValue: logger },
         { provide: JsonLogger, useValue: logger },
         { provide: ServiceMetrics, useValue: metrics },
@@ -243,7 +245,7 @@ export class PlatformModule {
           inject: [Reflector],
         },
       ],
-      exports: ['SERVICE_NAME', CONFIG, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY, CUSTOMER_VAULT, ServiceMetrics, ConsumerGroups, KafkaLag, RELAY_LAG],
+      exports: ['SERVICE_NAME', CONFIG, CLOCK, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY, CUSTOMER_VAULT, ServiceMetrics, ConsumerGroups, KafkaLag, RELAY_LAG],
     };
   }
 }

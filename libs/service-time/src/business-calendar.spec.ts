@@ -1,4 +1,4 @@
-import { DomainError } from '@handoff/contracts';
+import { ValidationFailed } from '@handoff/contracts';
 import {
   ALWAYS_OPEN,
   DEFAULT_CALENDAR,
@@ -340,11 +340,10 @@ describe('parseBusinessCalendar', () => {
     try {
       parseBusinessCalendar(input);
     } catch (error) {
-      expect(error).toBeInstanceOf(DomainError);
-      expect((error as DomainError).code).toBe('VALIDATION_FAILED');
-      const fields = (error as DomainError).details!['fields'] as { field: string; message: string }[];
-      for (const { field } of fields) expect((error as DomainError).message).toContain(field);
-      return fields.map(({ field }) => field);
+      expect(error).toBeInstanceOf(ValidationFailed);
+      const { errors, message } = error as ValidationFailed;
+      for (const { field } of errors) expect(message).toContain(field);
+      return errors.map(({ field }) => field);
     }
     throw new Error('expected a validation error');
   }

@@ -132,9 +132,8 @@ export const businessCalendarSchema = z.strictObject({
 });
 
 /**
- * Validates a calendar from configuration or a request. Throws
- * `DomainError('VALIDATION_FAILED')` naming each bad field (`workingHours.mon[0].end`) in its
- * message and in `details.fields`.
+ * Validates a calendar from configuration or a request. Throws `ValidationFailed` naming each
+ * bad field (`workingHours.mon[0].end`) in its message and in `errors`.
  */
 export function parseBusinessCalendar(input: unknown): BusinessCalendar {
   return parseOrFail(businessCalendarSchema, input, 'business calendar');
@@ -144,7 +143,7 @@ export function parseBusinessCalendar(input: unknown): BusinessCalendar {
 // Calculation. Business time is real elapsed time inside opening intervals, so a day whose
 // clocks spring forward has an hour less of it when the skipped hour falls inside an interval.
 // Each function validates a calendar object the first time it sees it (an invalid one throws
-// the same DomainError as parseBusinessCalendar) and caches its compiled form: reuse objects.
+// the same ValidationFailed as parseBusinessCalendar) and caches its compiled form: reuse objects.
 
 /** [opens, closes) as epoch milliseconds. */
 type OpenSpan = readonly [opens: number, closes: number];

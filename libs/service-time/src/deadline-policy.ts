@@ -149,7 +149,7 @@ export const deadlinePolicySchema = z
 
 /**
  * Validates a deadline policy from configuration. `calendar` may be left out only when
- * counting clock time. Throws `DomainError('VALIDATION_FAILED')` naming each bad field
+ * counting clock time. Throws `ValidationFailed` naming each bad field
  * (`resolutionMinutes.byType.complaint`, `calendar.workingHours.mon[0].end`).
  */
 export function parseDeadlinePolicy(input: unknown): DeadlinePolicy {

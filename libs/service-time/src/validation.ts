@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DomainError, type FieldError } from '@handoff/contracts';
+import { ValidationFailed, type FieldError } from '@handoff/contracts';
 
 /** `workingHours.mon[0].end`: the path a person editing the configuration would look for. */
 function fieldPathOf(path: readonly PropertyKey[]): string {
@@ -19,17 +19,9 @@ function fieldErrorsOf(issue: z.core.$ZodIssue): FieldError[] {
   return [{ field: field || '(root)', message: issue.message }];
 }
 
-/**
- * Parses configuration data or throws `DomainError('VALIDATION_FAILED')` whose message names
- * every bad field and whose `details.fields` lists them as `{ field, message }`.
- */
+/** Parses configuration data or throws `ValidationFailed` naming every bad field of `subject`. */
 export function parseOrFail<T>(schema: z.ZodType<T>, input: unknown, subject: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const fields = result.error.issues.flatMap(fieldErrorsOf);
-  throw new DomainError(
-    'VALIDATION_FAILED',
-    `invalid ${subject}: ${fields.map(({ field, message }) => `${field}: ${message}`).join('; ')}`,
-    { fields },
-  );
+  throw new ValidationFailed(result.error.issues.flatMap(fieldErrorsOf), subject);
 }

@@ -1,4 +1,4 @@
-import { DomainError, type Command, type Decider, type DomainErrorCode, type DomainEvent, type EventRegistry } from '@handoff/contracts';
+import { DomainError, ValidationFailed, type Command, type Decider, type DomainErrorCode, type DomainEvent, type EventRegistry } from '@handoff/contracts';
 
 /**
  * Given events / When a command / Then events, or thenThrows a refusal: the one way a decider is
@@ -34,22 +34,25 @@ export class DeciderSpecification<C extends Command, E extends DomainEvent, S> {
           }
           return events;
         },
-        /** Refused with this code; with fields, the refusal names exactly those fields, in order. */
-        thenThrows: (code: DomainErrorCode, fields?: string | readonly string[]): DomainError => {
+        /**
+         * Refused with this code; with fields (a validation refusal), the refusal names exactly
+         * those fields, in order.
+         */
+        thenThrows: <Code extends DomainErrorCode>(code: Code, fields?: string | readonly string[]): Code extends 'VALIDATION_FAILED' ? ValidationFailed : DomainError => {
           let refusal: unknown;
           try {
             decide(command, state);
           } catch (error) {
             refusal = error;
           }
-          expect(refusal).toBeInstanceOf(DomainError);
+          expect(refusal).toBeInstanceOf(code === 'VALIDATION_FAILED' ? ValidationFailed : DomainError);
           const error = refusal as DomainError;
           expect(error.code).toBe(code);
           if (fields !== undefined) {
-            const named = ((error.details?.errors ?? []) as { field: string }[]).map((found) => found.field);
+            const named = error instanceof ValidationFailed ? error.errors.map((found) => found.field) : [];
             expect(named).toEqual(typeof fields === 'string' ? [fields] : fields);
           }
-          return error;
+          return error as Code extends 'VALIDATION_FAILED' ? ValidationFailed : DomainError;
         },
       }),
     };

@@ -3,3 +3,4 @@ export * from './customers';
 export * from './topics';
 export * from './decider-specification';
 export * from './eventually';
+export * from './recorded-events';

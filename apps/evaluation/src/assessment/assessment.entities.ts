@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { SubmittedEvaluation } from './assessment.model';
 
 /** The latest self- and supervisor evaluation of each person and period. Rebuildable from `evaluation.events`. */
 @Entity({ name: 'assessment_evaluations' })
-export class AssessmentEvaluation {
+export class AssessmentEvaluation implements SubmittedEvaluation {
   @PrimaryColumn('text', { name: 'person_id' })
   personId!: string;
 
@@ -28,7 +29,6 @@ export class AssessmentEvaluation {
   @Column('timestamptz', { name: 'submitted_at' })
   submittedAt!: Date;
 
-  /** The assessment stream's position this row was built to: an earlier or repeated event does not overwrite it. */
   @Column('integer', { name: 'stream_position' })
   streamPosition!: number;
 }

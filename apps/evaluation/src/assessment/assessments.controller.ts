@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, parseOrThrow, periodSchema, storableString, type Actor } from '@handoff/contracts';
-import { Allow, CurrentActor, RequestId, commandMetadata } from '@handoff/platform';
+import { Allow, CurrentActor, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
 import { isPeriod } from '@handoff/service-time';
 import { assertMaySuperviseTeam, teamSchema } from '../teams';
 import { AssessmentService } from './assessment.service';
@@ -25,7 +25,10 @@ const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input'
 @ApiResponse({ status: 403, description: 'Not for this role, or not this person’s or this team’s supervisor.' })
 @Controller('v1/assessments')
 export class AssessmentsController {
-  constructor(private readonly assessments: AssessmentService) {}
+  constructor(
+    private readonly assessments: AssessmentService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Post('self')
   @HttpCode(200)
@@ -37,7 +40,7 @@ export class AssessmentsController {
   @ApiBody({ schema: asJsonSchema(selfSchema) })
   @ApiResponse({ status: 409, description: 'The person is assessed in another team for this period.' })
   async self(@Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
-    return this.assessments.submitSelf(parseOrThrow(selfSchema, body), commandMetadata(actor, requestId));
+    return this.assessments.submitSelf(parseOrThrow(selfSchema, body), commandMetadata(actor, requestId, this.clock()));
   }
 
   @Post('supervisor')
@@ -47,7 +50,7 @@ export class AssessmentsController {
   @ApiBody({ schema: asJsonSchema(supervisorSchema) })
   @ApiResponse({ status: 409, description: 'The person is assessed in another team for this period.' })
   async supervisor(@Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
-    return this.assessments.submitSupervisor(parseOrThrow(supervisorSchema, body), commandMetadata(actor, requestId));
+    return this.assessments.submitSupervisor(parseOrThrow(supervisorSchema, body), commandMetadata(actor, requestId, this.clock()));
   }
 
   @Get()

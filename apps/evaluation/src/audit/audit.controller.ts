@@ -15,7 +15,7 @@ import {
 } from '@handoff/audit';
 import { DomainError, parseOrThrow, storableString, type HistoryEntryView, type TicketHistory, type TicketLedger, type TicketVerification } from '@handoff/contracts';
 import type { EventStore } from '@handoff/event-store';
-import { Allow, CONFIG, EVENT_STORE, type BaseConfig } from '@handoff/platform';
+import { Allow, CLOCK, CONFIG, EVENT_STORE, type BaseConfig, type Clock } from '@handoff/platform';
 
 export const AUDIT_SOURCES = Symbol('AUDIT_SOURCES');
 
@@ -101,7 +101,10 @@ const entryView = (entry: HistoryEntry): HistoryEntryView => ({
 @ApiBearerAuth()
 @Controller('v1/tickets')
 export class AuditController {
-  constructor(@Inject(AUDIT_SOURCES) private readonly sources: AuditSources) {}
+  constructor(
+    @Inject(AUDIT_SOURCES) private readonly sources: AuditSources,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   private async history(ticketId: string): Promise<HistoryEntry[]> {
     const history = await readTicketHistory(await this.sources.get(), ticketId);
@@ -121,7 +124,7 @@ export class AuditController {
   async ticketHistory(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Query() query: unknown): Promise<TicketHistory> {
     const { asOf } = parseOrThrow(historyQuerySchema, query);
     const history = await this.history(ticketId);
-    const moment = asOf ? new Date(asOf) : new Date();
+    const moment = asOf ? new Date(asOf) : this.clock();
     const upTo = asOf ? history.filter((entry) => Date.parse(entry.metadata.occurredAt) <= moment.getTime()) : history;
     return { ticketId, asOf: asOf ?? null, state: stateAsOf(history, moment), entries: upTo.map(entryView) };
   }

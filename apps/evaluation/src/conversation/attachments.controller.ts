@@ -14,7 +14,7 @@ import {
   type FieldError,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { Allow, bytesAsText, commandMetadata, CONFIG, CurrentActor, CUSTOMER_VAULT, readFileBody, RequestId } from '@handoff/platform';
+import { Allow, bytesAsText, commandMetadata, CONFIG, CurrentActor, CUSTOMER_VAULT, readFileBody, RequestId, CLOCK, type Clock } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
 import type { EvaluationConfig } from '../config';
 import { declaredTypeAgrees, detectContentType } from './attachment-type';
@@ -48,6 +48,7 @@ export class AttachmentsController {
     private readonly commands: CommandHandler,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
     @Inject(CONFIG) private readonly config: EvaluationConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -89,7 +90,7 @@ export class AttachmentsController {
     assertMayAttach(actor, ticket, null, null);
     const { fileName, entryId = null } = parseOrThrow(uploadQuerySchema, query);
     const entry = entryId === null ? null : await this.reader.entryOf(ticketId, entryId);
-    asFieldRefusal(() => assertMayAttach(actor, ticket, entryId, entry));
+    assertMayAttach(actor, ticket, entryId, entry);
 
     const limit = this.config.ATTACHMENT_MAX_BYTES;
     const body = await readFileBody(request, limit);
@@ -115,17 +116,15 @@ export class AttachmentsController {
     const sealed = await this.vault.sealFile(customer.keyId, { bytes, name: fileName, context: ticketId });
     if (!sealed) throw customerErased();
     await this.store.keep({ ticketId, contentHash: sealed.contentHash, keyId: customer.keyId, sealed: sealed.sealed, contentType, size: bytes.length });
-    await asFieldRefusalAsync(() =>
-      this.commands.handle(
-        conversationStreamId(ticketId),
-        conversationDecider,
-        {
-          type: 'AddAttachment',
-          data: { contentHash: sealed.contentHash, keyId: customer.keyId, fileName: sealed.sealedName, contentType, size: bytes.length, entryId, entry, ticket },
-          metadata: commandMetadata(actor, requestId),
-        },
-        { ticketId },
-      ),
+    await this.commands.handle(
+      conversationStreamId(ticketId),
+      conversationDecider,
+      {
+        type: 'AddAttachment',
+        data: { contentHash: sealed.contentHash, keyId: customer.keyId, fileName: sealed.sealedName, contentType, size: bytes.length, entryId, entry, ticket },
+        metadata: commandMetadata(actor, requestId, this.clock()),
+      },
+      { ticketId },
     );
     return { ticketId, contentHash: sealed.contentHash, contentType, size: bytes.length, entryId, href: attachmentHref(ticketId, sealed.contentHash) };
   }
@@ -167,28 +166,6 @@ export class AttachmentsController {
 
 function refusal(status: number, error: string, message: string, issue: FieldError['issue']): HttpException {
   return new HttpException({ error, message, fields: [{ field: 'file', message, issue }] }, status);
-}
-
-/** The decider names a bad entry in `details.errors`; the edge answers it as a 400 with `fields`. */
-function asFieldRefusal<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    throw fieldRefusalOf(error);
-  }
-}
-
-async function asFieldRefusalAsync<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw fieldRefusalOf(error);
-  }
-}
-
-function fieldRefusalOf(error: unknown): unknown {
-  if (error instanceof DomainError && error.code === 'VALIDATION_FAILED' && Array.isArray(error.details?.errors)) return new ValidationFailed(error.details.errors as FieldError[]);
-  return error;
 }
 
 /** RFC 6266: an ASCII name for old clients, the real one (any script) in `filename*`. */

@@ -28,12 +28,8 @@ export function attachmentRowOf(event: RecordedEvent): TicketAttachment {
 
 /** The attachments of every ticket's conversation: one insert per batch; the event id keeps a replay from adding one twice. */
 export function attachmentsProjection(): EventHandler {
-  const handleBatch = async (events: readonly RecordedEvent[], manager: Parameters<EventHandler['handle']>[1]) => {
-    await writeRows(manager, TicketAttachment, events.map(attachmentRowOf), { onConflict: ['eventId'] });
-  };
   return {
     eventTypes: ['AttachmentAdded'],
-    handle: (event, manager) => handleBatch([event], manager),
-    handleBatch,
+    handle: (events, manager) => writeRows(manager, TicketAttachment, events.map(attachmentRowOf), { onConflict: ['eventId'] }),
   };
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { conversationStreamId, freeText, newId, parseOrThrow, type Actor, type TicketConversationView, type TicketWatchView } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { Allow, CurrentActor, RequestId, commandMetadata } from '@handoff/platform';
+import { Allow, CurrentActor, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
 import { conversationDecider, NOTE_WRITERS } from './conversation.decider';
 import { ConversationReader } from './conversation.reader';
 
@@ -34,6 +34,7 @@ export class ConversationController {
   constructor(
     private readonly reader: ConversationReader,
     private readonly commands: CommandHandler,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('conversation')
@@ -75,7 +76,7 @@ export class ConversationController {
       {
         type: 'AddNote',
         data: { noteId: newId(), text, mentions, ticket: departments === null ? null : { departmentsConcerned: departments } },
-        metadata: commandMetadata(actor, requestId),
+        metadata: commandMetadata(actor, requestId, this.clock()),
       },
       { ticketId },
     );
@@ -121,7 +122,7 @@ export class ConversationController {
     await this.commands.handle(
       conversationStreamId(ticketId),
       conversationDecider,
-      { type: 'SetWatching', data: { watching, ticket: departments === null ? null : { departmentsConcerned: departments } }, metadata: commandMetadata(actor, requestId) },
+      { type: 'SetWatching', data: { watching, ticket: departments === null ? null : { departmentsConcerned: departments } }, metadata: commandMetadata(actor, requestId, this.clock()) },
       { ticketId },
     );
     return { ticketId, watching };

@@ -13,6 +13,7 @@ import {
   type Role,
   type TicketUnwatched,
   type TicketWatched,
+  ValidationFailed,
 } from '@handoff/contracts';
 import { assertMayReadTimeline } from '../timeline/timeline-access';
 
@@ -133,8 +134,8 @@ export function assertMayAttach(actor: Actor, ticket: AddAttachment['data']['tic
 
 const attachmentKey = (entryId: string | null, contentHash: string) => `${entryId ?? ''}:${contentHash}`;
 
-function invalidEntry(message: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', `entryId: ${message}`, { errors: [{ field: 'entryId', message }] });
+function invalidEntry(message: string): ValidationFailed {
+  return new ValidationFailed([{ field: 'entryId', message }]);
 }
 
 /**

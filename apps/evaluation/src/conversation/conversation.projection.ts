@@ -25,12 +25,8 @@ export function noteRowOf(event: RecordedEvent): TicketNote {
 
 /** The notes of every ticket: one insert per batch; the event id keeps a replay from adding a note twice. */
 export function notesProjection(): EventHandler {
-  const handleBatch = async (events: readonly RecordedEvent[], manager: Parameters<EventHandler['handle']>[1]) => {
-    await writeRows(manager, TicketNote, events.map(noteRowOf), { onConflict: ['eventId'] });
-  };
   return {
     eventTypes: ['NoteAdded'],
-    handle: (event, manager) => handleBatch([event], manager),
-    handleBatch,
+    handle: (events, manager) => writeRows(manager, TicketNote, events.map(noteRowOf), { onConflict: ['eventId'] }),
   };
 }

@@ -17,12 +17,8 @@ export function watchRowOf(event: RecordedEvent): TicketWatchEvent {
 
 /** Every watch and unwatch, one insert per batch; the event id keeps a replay from writing one twice. */
 export function watchersProjection(): EventHandler {
-  const handleBatch = async (events: readonly RecordedEvent[], manager: Parameters<EventHandler['handle']>[1]) => {
-    await writeRows(manager, TicketWatchEvent, events.map(watchRowOf), { onConflict: ['eventId'] });
-  };
   return {
     eventTypes: ['TicketWatched', 'TicketUnwatched'],
-    handle: (event, manager) => handleBatch([event], manager),
-    handleBatch,
+    handle: (events, manager) => writeRows(manager, TicketWatchEvent, events.map(watchRowOf), { onConflict: ['eventId'] }),
   };
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } 
 import type { Response } from 'express';
 import { z } from 'zod';
 import { parseOrThrow, ValidationFailed, type Actor } from '@handoff/contracts';
-import { Allow, CONFIG, CurrentActor, RequestId } from '@handoff/platform';
+import { Allow, CLOCK, CONFIG, CurrentActor, RequestId, type Clock } from '@handoff/platform';
 import type { EvaluationConfig } from '../config';
 import { exportRequestSchema, type CustomerDataExport } from './customer-export';
 import { CustomerExportService } from './customer-export.service';
@@ -25,6 +25,7 @@ export class DataRightsController {
     private readonly exports: CustomerExportService,
     private readonly retention: RetentionJob,
     @Inject(CONFIG) private readonly config: EvaluationConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post('customers/export')
@@ -50,7 +51,7 @@ export class DataRightsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CustomerDataExport> {
     const request = parseOrThrow(exportRequestSchema, body);
-    const exported = await this.exports.export(request, actor, requestId, new Date());
+    const exported = await this.exports.export(request, actor, requestId, this.clock());
     response.setHeader('content-disposition', `attachment; filename="customer-data-export-${exported.exportedAt.slice(0, 10)}-${exported.exportId.slice(0, 8)}.json"`);
     // Contact details in clear: no proxy or browser cache may keep a copy an erasure cannot reach.
     response.setHeader('cache-control', 'private, no-store');
@@ -85,7 +86,7 @@ export class DataRightsController {
   }
 
   private asOf(asOf: string | undefined): Date {
-    if (asOf === undefined) return new Date();
+    if (asOf === undefined) return this.clock();
     if (!this.config.ALLOW_CLOCK_OVERRIDE) throw new ValidationFailed([{ field: 'asOf', message: 'is refused unless ALLOW_CLOCK_OVERRIDE=true' }]);
     return new Date(asOf);
   }

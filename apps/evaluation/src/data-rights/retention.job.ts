@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { newId, privacyStreamId, type Actor } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { CONFIG, CUSTOMER_VAULT, JsonLogger } from '@handoff/platform';
+import { CLOCK, CONFIG, CUSTOMER_VAULT, JsonLogger, type Clock } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
 import type { EvaluationConfig } from '../config';
 import { dataRightsDecider } from './data-rights.decider';
@@ -51,13 +51,14 @@ export class RetentionJob implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(CONFIG) private readonly config: EvaluationConfig,
     private readonly commands: CommandHandler,
     private readonly logger: JsonLogger,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
     const minutes = this.config.RETENTION_CHECK_INTERVAL_MINUTES;
     if (minutes === 0 || !this.config.RETENTION_POLICY_FILE.eraseCustomerDetailsAfter) return;
     this.timer = setInterval(() => {
-      if (!this.busy) void this.run(new Date(), { correlationId: `retention-${newId()}` }).catch(() => undefined);
+      if (!this.busy) void this.run(this.clock(), { correlationId: `retention-${newId()}` }).catch(() => undefined);
     }, minutes * 60_000);
     this.timer.unref();
   }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTag
 import type { Response } from 'express';
 import { z } from 'zod';
 import { departmentSchema, DomainError, isoInstantSchema, parseOrThrow, type Actor } from '@handoff/contracts';
-import { Allow, CONFIG, CurrentActor } from '@handoff/platform';
+import { Allow, CONFIG, CurrentActor, CLOCK, type Clock } from '@handoff/platform';
 import { kpiPolicyOf, type EvaluationConfig } from '../config';
 import { ServiceRecordsReader } from '../records/service-records.reader';
 import { kpiReportCsv } from './kpi-csv';
@@ -47,6 +47,7 @@ export class KpisController {
   constructor(
     private readonly records: ServiceRecordsReader,
     @Inject(CONFIG) private readonly config: EvaluationConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -74,7 +75,7 @@ export class KpisController {
   async kpis(@Query() query: Record<string, unknown>, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response): Promise<KpiReport | string> {
     const { format, ...parsed } = parseOrThrow(kpiQuerySchema, query);
     const department = scopedDepartment(actor, parsed.department);
-    const asOf = new Date();
+    const asOf = this.clock();
     const records = await this.records.openedBetween({ ...parsed, department });
     const report = kpiReport(records, { ...parsed, department }, kpiPolicyOf(this.config), asOf);
     if (format === 'json') return report;

@@ -1,6 +1,6 @@
 import { EVENT_CONTRACTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
 import { writeRows, type EventHandler } from '@handoff/messaging';
-import { csAgentOf, notificationsOf, NOTIFYING_TYPES, type NotificationSource } from './notifications';
+import { csAgentOf, notificationsOf, NOTIFYING_TYPES, type NotificationSource } from './notifications.model';
 import { PersonNotificationRow } from './notifications.entities';
 
 const sourceOf = (event: RecordedEvent): NotificationSource & { readonly role: string } => ({
@@ -15,7 +15,7 @@ const sourceOf = (event: RecordedEvent): NotificationSource & { readonly role: s
 
 /** Each person's notifications, and each ticket's CS agent, in two statements per batch. */
 export function notificationsProjection(): EventHandler {
-  const handleBatch: NonNullable<EventHandler['handleBatch']> = async (events, manager) => {
+  const handle: EventHandler['handle'] = async (events, manager) => {
     // A known type whose data breaks its contract is dead-lettered with the reason, not turned into a notification.
     for (const event of events) typedEventOf(EVENT_CONTRACTS, event);
     const sources = events.map(sourceOf);
@@ -36,7 +36,6 @@ export function notificationsProjection(): EventHandler {
   };
   return {
     eventTypes: [...NOTIFYING_TYPES],
-    handle: (event, manager) => handleBatch([event], manager),
-    handleBatch,
+    handle,
   };
 }

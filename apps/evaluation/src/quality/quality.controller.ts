@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Qu
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { cursorInstant, freeText, isoInstantSchema, pageQueryShape, parseOrThrow, periodSchema, storableString, type Actor, type CorrectiveActionView, type Page, type SampleSummary } from '@handoff/contracts';
-import { Allow, CONFIG, CurrentActor, RequestId, commandMetadata } from '@handoff/platform';
+import { Allow, CONFIG, CurrentActor, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
 import type { EvaluationConfig } from '../config';
 import { isPeriod } from '@handoff/service-time';
 import { assertMaySuperviseTeam, teamSchema } from '../teams';
@@ -49,6 +49,7 @@ export class QualityController {
   constructor(
     private readonly quality: QualityService,
     @Inject(CONFIG) private readonly config: EvaluationConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('rubric')
@@ -90,7 +91,7 @@ export class QualityController {
   @ApiResponse({ status: 201, description: 'The sample as drawn: seed, policy, population size and digest, ticket ids.' })
   @ApiResponse({ status: 412, description: 'The team has no service records in the period.' })
   async draw(@Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
-    return this.quality.draw(parseOrThrow(drawSchema, body), commandMetadata(actor, requestId));
+    return this.quality.draw(parseOrThrow(drawSchema, body), commandMetadata(actor, requestId, this.clock()));
   }
 
   @Get('samples/:sampleId')
@@ -121,7 +122,7 @@ export class QualityController {
   @ApiResponse({ status: 412, description: 'The record is not in the sample.' })
   async inspect(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const input = parseOrThrow(inspectSchema, body);
-    return this.quality.inspect(ticketId, input, commandMetadata(actor, requestId));
+    return this.quality.inspect(ticketId, input, commandMetadata(actor, requestId, this.clock()));
   }
 
   @Post('corrective-actions/:actionId/complete')
@@ -134,7 +135,7 @@ export class QualityController {
   @ApiResponse({ status: 409, description: 'Completed already.' })
   async complete(@Param('actionId', ParseUUIDPipe) actionId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { note } = parseOrThrow(completeSchema, body);
-    return this.quality.completeAction(actionId, note, commandMetadata(actor, requestId));
+    return this.quality.completeAction(actionId, note, commandMetadata(actor, requestId, this.clock()));
   }
 
   @Post('corrective-actions/:actionId/verify')
@@ -147,7 +148,7 @@ export class QualityController {
   @ApiResponse({ status: 412, description: 'The action is not completed.' })
   async verify(@Param('actionId', ParseUUIDPipe) actionId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const input = parseOrThrow(verifySchema, body);
-    return this.quality.verifyAction(actionId, input, commandMetadata(actor, requestId));
+    return this.quality.verifyAction(actionId, input, commandMetadata(actor, requestId, this.clock()));
   }
 
   @Get('corrective-actions/mine')

@@ -1,11 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { CorrectiveActionView, DrawnSample, InspectionView } from './quality.model';
 
 /**
  * The inspections as QA reads them: one row per record inspected in a sample. Rebuildable from
  * `evaluation.events`; holds ids, scores and the inspector's note, never a customer's details.
  */
 @Entity({ name: 'qa_inspections' })
-export class QaInspection {
+export class QaInspection implements InspectionView {
   @PrimaryColumn('text', { name: 'ticket_id' })
   ticketId!: string;
 
@@ -45,7 +46,7 @@ export class QaInspection {
 
 /** A corrective action from its requirement until it is completed. */
 @Entity({ name: 'qa_corrective_actions' })
-export class QaCorrectiveAction {
+export class QaCorrectiveAction implements CorrectiveActionView {
   @PrimaryColumn('uuid', { name: 'action_id' })
   actionId!: string;
 
@@ -85,7 +86,6 @@ export class QaCorrectiveAction {
   @Column('text', { name: 'completion_note', nullable: true })
   completionNote!: string | null;
 
-  /** QA's latest check of the completed action: who, when, whether it worked, and why not. */
   @Column('text', { name: 'verified_by', nullable: true })
   verifiedBy!: string | null;
 
@@ -98,14 +98,13 @@ export class QaCorrectiveAction {
   @Column('text', { name: 'verification_note', nullable: true })
   verificationNote!: string | null;
 
-  /** The inspection stream's position this row was built to: an event at or before it is not applied again. */
   @Column('integer', { name: 'stream_position' })
   streamPosition!: number;
 }
 
 /** The samples drawn, to find a team's sample of a period without knowing its id. */
 @Entity({ name: 'qa_samples' })
-export class QaSample {
+export class QaSample implements DrawnSample {
   @PrimaryColumn('uuid', { name: 'sample_id' })
   sampleId!: string;
 

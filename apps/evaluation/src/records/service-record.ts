@@ -11,7 +11,7 @@ import {
   type RecordPart,
   type TicketType,
 } from '@handoff/contracts';
-import { lifecycleOf, type TicketLifecycle } from '../timeline/lifecycle';
+import { foldLifecycle, type LifecycleRound, type TicketLifecycle } from '../timeline/lifecycle';
 
 /**
  * A ticket as a service record: what the KPIs, the quality sample and the assessment read of it,
@@ -106,7 +106,8 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
   const resultHandlers = new Set<string>();
   const roundHandlers = new Map<number, string>();
   const roundDepartments = new Map<number, string>();
-  const rounds = new Map<number, { -readonly [K in keyof DepartmentRound]: DepartmentRound[K] }>();
+  // The rounds' timing is the lifecycle's fold; what a round is about is read here.
+  const roundKinds = new Map<number, { readonly type: TicketType; readonly priority: Priority }>();
   const verdicts: CustomerVerdict[] = [];
 
   const handlerOf = (department: string, handlerId: string) => {
@@ -141,40 +142,14 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
         category ??= event.data.category;
         priority ??= event.data.priority;
         roundDepartments.set(event.data.round, event.data.department);
-        rounds.set(event.data.round, {
-          round: event.data.round,
-          department: event.data.department,
-          type: event.data.type,
-          priority: event.data.priority,
-          from: iso(event.data.deadlines.from),
-          firstResponseDueAt: iso(event.data.deadlines.firstResponseDueAt),
-          resolutionDueAt: iso(event.data.deadlines.resolutionDueAt),
-          policyVersion: event.data.deadlines.policyVersion,
-          firstResponseAt: null,
-          resultAt: null,
-          firstResponseBreached: false,
-          resolutionBreached: false,
-        });
+        roundKinds.set(event.data.round, { type: event.data.type, priority: event.data.priority });
         break;
       case 'TicketReopened': {
-        const first = rounds.get(1);
+        const first = roundKinds.get(1);
         roundDepartments.set(event.data.round, event.data.department);
         if (event.data.handlerId) handlerOf(event.data.department, event.data.handlerId);
-        rounds.set(event.data.round, {
-          round: event.data.round,
-          department: event.data.department,
-          // A reopened round keeps the ticket's type and priority, which routing recorded when it routed it.
-          type: first?.type ?? ticketType ?? 'consultation',
-          priority: first?.priority ?? priority ?? 'normal',
-          from: iso(event.data.deadlines.from),
-          firstResponseDueAt: iso(event.data.deadlines.firstResponseDueAt),
-          resolutionDueAt: iso(event.data.deadlines.resolutionDueAt),
-          policyVersion: event.data.deadlines.policyVersion,
-          firstResponseAt: null,
-          resultAt: null,
-          firstResponseBreached: false,
-          resolutionBreached: false,
-        });
+        // A reopened round keeps the ticket's type and priority, which routing recorded when it routed it.
+        roundKinds.set(event.data.round, { type: first?.type ?? ticketType ?? 'consultation', priority: first?.priority ?? priority ?? 'normal' });
         break;
       }
       case 'HandlerAssigned':
@@ -186,15 +161,9 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
         assigned = true;
         handlerOf(event.data.department, event.data.holderId);
         break;
-      case 'TransferAccepted':
-        for (const round of rounds.values()) if (round.resultAt === null) round.department = event.data.toDepartment;
-        break;
-      case 'ProgressReported': {
+      case 'ProgressReported':
         handled ||= assigned;
-        const round = rounds.get(event.data.round);
-        if (round) round.firstResponseAt ??= at;
         break;
-      }
       case 'ResultReported': {
         handled ||= assigned;
         solved = !event.data.complaint || Boolean(event.data.correctiveAction);
@@ -206,17 +175,6 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
         roundHandlers.set(event.data.round, event.data.handlerId);
         roundDepartments.set(event.data.round, event.data.department);
         handlerOf(event.data.department, event.data.handlerId);
-        const round = rounds.get(event.data.round);
-        if (round) {
-          round.firstResponseAt ??= at;
-          round.resultAt ??= at;
-        }
-        break;
-      }
-      case 'DeadlineBreached': {
-        const round = rounds.get(event.data.round);
-        if (round && event.data.deadline === 'first_response') round.firstResponseBreached = true;
-        if (round && event.data.deadline === 'resolution') round.resolutionBreached = true;
         break;
       }
       case 'CustomerConfirmedSatisfaction':
@@ -230,6 +188,9 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'CustomerDataErased':
         erased = true;
         break;
+      // The rounds' deadlines, their work and their breaches are the lifecycle's fold.
+      case 'TransferAccepted':
+      case 'DeadlineBreached':
       case 'ManagementInvolved':
       case 'TransferRequested':
       case 'TransferRefused':
@@ -273,7 +234,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
     };
   }
 
-  const lifecycle = lifecycleOf(events);
+  const { lifecycle, rounds } = foldLifecycle(events);
   const recordedContact = lifecycle.openedAt !== null;
   const handlersByDepartment = Object.fromEntries([...handlers.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([department, named]) => [department, sortedUnique(named)]));
   return {
@@ -291,7 +252,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
     agents: sortedUnique([...csAgents, ...resultHandlers]),
     resolvingDepartment,
     correctiveActionGiven,
-    rounds: [...rounds.values()].sort((a, b) => a.round - b.round),
+    rounds: rounds.map((round) => departmentRoundOf(round, roundKinds.get(round.round)!)),
     verdicts,
     parts: {
       customer_information: recordedContact,
@@ -301,6 +262,24 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       solution: solved,
       customer_confirmation: confirmed,
     },
+  };
+}
+
+function departmentRoundOf(round: LifecycleRound, kind: { readonly type: TicketType; readonly priority: Priority }): DepartmentRound {
+  const { deadlines } = round;
+  return {
+    round: round.round,
+    department: round.department,
+    type: kind.type,
+    priority: kind.priority,
+    from: iso(deadlines.from),
+    firstResponseDueAt: iso(deadlines.firstResponseDueAt),
+    resolutionDueAt: iso(deadlines.resolutionDueAt),
+    policyVersion: deadlines.policyVersion,
+    firstResponseAt: round.firstResponseAt === null ? null : iso(round.firstResponseAt),
+    resultAt: round.resultAt === null ? null : iso(round.resultAt),
+    firstResponseBreached: round.firstResponseBreached,
+    resolutionBreached: round.resolutionBreached,
   };
 }
 

@@ -7,7 +7,7 @@ export type TicketStatus = SearchTicketStatus;
 export { SATISFACTIONS, type Satisfaction };
 
 /**
- * One row per ticket: what search filters, finds and shows (see search-entry.ts). The customer
+ * One row per ticket: what search filters, finds and shows (see search.model.ts). The customer
  * is here only as intake sealed it (key id and ciphertext): results are masked through the
  * vault when they are read, and the keyed hashes a customer is found by are in
  * `search_customer_terms`, apart, because they come from the vault and not from events alone.
@@ -100,7 +100,7 @@ export class SearchErasedCustomer {
 /**
  * The keyed hashes (vault's pepper) of a customer's phone, e-mail and name (libs/vault
  * search-terms.ts), by customer key id. Written by the vault-reading indexer
- * (customer-terms.handler.ts), deleted at erasure. No clear value is ever stored here.
+ * (customer-terms.projection.ts), deleted at erasure. No clear value is ever stored here.
  */
 @Entity({ name: 'search_customer_terms' })
 export class SearchCustomerTerm {

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -18,8 +17,9 @@ import {
 } from '@handoff/contracts';
 import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
-import { ConsumersLifecycle, ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
+import { ConsumersLifecycle, JsonLogger, loadConfig, signToken } from '@handoff/platform';
 import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { deleteTopicsUnder, scratchEventStores, startInProcess } from '@handoff/testing/services';
 import { CustomerKeyStore, CustomerVault, type ContactDetails } from '@handoff/vault';
 import { evaluationConfigSchema } from '../config';
 import { EvaluationModule } from '../evaluation.module';
@@ -62,7 +62,8 @@ describe('search: tickets found by id, customer and words, scoped and masked, pa
   const bulkWord = `bulk${suffix}`;
 
   const databases: TestDatabase[] = [];
-  const stores = {} as Record<Service, PostgresEventStore>;
+  let stores: Readonly<Record<Service, PostgresEventStore>>;
+  let closeStores: (() => Promise<void>) | undefined;
   let evaluationStore: PostgresEventStore;
   let evaluationDatabase: TestDatabase;
   let vault: CustomerVault;
@@ -135,11 +136,7 @@ describe('search: tickets found by id, customer and words, scoped and masked, pa
   const idsOf = (body: { items: { ticketId: string }[] }) => body.items.map((item) => item.ticketId).sort();
 
   beforeAll(async () => {
-    for (const service of ['intake', 'routing', 'followup'] as const) {
-      const database = await createTestDatabase(`search_${service}`);
-      databases.push(database);
-      stores[service] = await createPostgresEventStore({ connectionString: database.url });
-    }
+    ({ stores, close: closeStores } = await scratchEventStores('search', ['intake', 'routing', 'followup']));
     evaluationDatabase = await createTestDatabase('search_evaluation');
     const vaultDatabase = await createTestDatabase('search_vault');
     databases.push(evaluationDatabase, vaultDatabase);
@@ -157,11 +154,7 @@ describe('search: tickets found by id, customer and words, scoped and masked, pa
       LOG_LEVEL: 'warn',
     });
     const logger = new JsonLogger('evaluation', 'warn', () => undefined);
-    app = await NestFactory.create<NestExpressApplication>(EvaluationModule.forRoot(config), { logger, bodyParser: false });
-    installBodyParser(app);
-    app.useGlobalFilters(new ErrorFilter(logger));
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    ({ app, url: baseUrl } = await startInProcess(EvaluationModule.forRoot(config), logger));
     evaluationStore = await createPostgresEventStore({ connectionString: evaluationDatabase.url });
 
     sql = new Client({ connectionString: evaluationDatabase.url });
@@ -234,15 +227,9 @@ describe('search: tickets found by id, customer and words, scoped and masked, pa
     await sql?.end();
     await evaluationStore?.close();
     await vault?.close();
-    for (const store of Object.values(stores)) await store.close();
+    await closeStores?.();
     for (const database of databases) await database.drop();
-    if (kafka) {
-      const admin = kafka.admin();
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-      await admin.deleteTopics({ topics }).catch(() => undefined);
-      await admin.disconnect();
-    }
+    if (kafka) await deleteTopicsUnder(kafka, prefix);
   });
 
   it('finds a ticket by its id and by its short id', async () => {

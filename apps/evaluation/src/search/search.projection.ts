@@ -1,46 +1,49 @@
 import { PRIVACY_EVENTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
-import { writeRows, type EventHandler } from '@handoff/messaging';
+import { foldRows, writeRows, type EventHandler, type RowFold } from '@handoff/messaging';
 import type { EntityManager } from 'typeorm';
-import { emptySearchEntry, erasedEntry, evolveSearchEntry, SEARCH_EVENT_TYPES } from './search-entry';
+import { emptySearchEntry, erasedEntry, evolveSearchEntry, SEARCH_EVENT_TYPES } from './search.model';
 import { SearchTicket } from './search.entities';
 
 /** Advisory lock class for "one ticket's search row is being changed"; spells "Srch". */
 const TICKET_LOCK_CLASS = 0x53726368;
 
+/** One row per ticket; its events come from four topics applied side by side. */
+const SEARCH_ENTRIES: RowFold<SearchTicket, 'ticketId'> = {
+  entity: SearchTicket,
+  key: ['ticketId'],
+  keyOf: (event) => (event.type === 'CustomerDataErased' ? undefined : { ticketId: event.ticketId }),
+  evolve: (entry, event) => evolveSearchEntry(entry ?? emptySearchEntry(event.ticketId), event),
+  lockClass: TICKET_LOCK_CLASS,
+};
+
 /**
  * The search read model, from the events alone: each batch locks its tickets (their events come
- * from four topics applied side by side), folds the events into their rows (search-entry.ts) and
+ * from four topics applied side by side), folds the events into their rows (search.model.ts) and
  * writes the rows back in one statement. An erasure reaches every ticket of the customer
  * recorded up to it, and is kept, so that a ticket of theirs applied later arrives erased.
  */
 export function searchProjection(): EventHandler {
   const apply = async (events: readonly RecordedEvent[], manager: EntityManager): Promise<void> => {
     const erasures: { keyId: string; erasedAt: string }[] = [];
-    const ticketEvents: RecordedEvent[] = [];
     for (const event of events) {
       const erasure = typedEventOf(PRIVACY_EVENTS, event);
       if (erasure?.type === 'CustomerDataErased') erasures.push({ keyId: erasure.data.keyId, erasedAt: event.metadata.recordedAt });
-      else ticketEvents.push(event);
     }
 
-    if (ticketEvents.length > 0) {
-      const ticketIds = [...new Set(ticketEvents.map((event) => event.ticketId))].sort();
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext(ticket_id)) FROM unnest($2::text[]) AS ticket_id', [TICKET_LOCK_CLASS, ticketIds]);
-      const existing = await manager.getRepository(SearchTicket).createQueryBuilder('t').where('t.ticket_id = ANY(:ids::uuid[])', { ids: ticketIds }).getMany();
-      const rows = new Map(existing.map((row) => [row.ticketId, row]));
-      for (const event of ticketEvents) rows.set(event.ticketId, evolveSearchEntry(rows.get(event.ticketId) ?? emptySearchEntry(event.ticketId), event));
-
+    const { changed } = await foldRows(manager, SEARCH_ENTRIES, events);
+    if (changed.length > 0) {
+      const rows = [...changed];
       // Customers erased before these tickets' records were applied.
-      const keyIds = [...new Set([...rows.values()].flatMap((row) => (row.customerKeyId ? [row.customerKeyId] : [])))];
+      const keyIds = [...new Set(rows.flatMap((row) => (row.customerKeyId ? [row.customerKeyId] : [])))];
       if (keyIds.length > 0) {
         const erased: { key_id: string; erased_at: Date }[] = await manager.query('SELECT key_id, erased_at FROM search_erased_customers WHERE key_id = ANY($1::text[])', [keyIds]);
         const erasedAt = new Map(erased.map((row) => [row.key_id, row.erased_at.getTime()]));
-        for (const [ticketId, row] of rows) {
+        rows.forEach((row, index) => {
           const at = row.customerKeyId ? erasedAt.get(row.customerKeyId) : undefined;
-          if (at !== undefined && row.contactRecordedAt && row.contactRecordedAt.getTime() <= at) rows.set(ticketId, erasedEntry(row));
-        }
+          if (at !== undefined && row.contactRecordedAt && row.contactRecordedAt.getTime() <= at) rows[index] = erasedEntry(row);
+        });
       }
-      await writeRows(manager, SearchTicket, [...rows.values()], { onConflict: ['ticketId'] });
+      await writeRows(manager, SearchTicket, rows, { onConflict: ['ticketId'] });
     }
 
     for (const { keyId, erasedAt } of erasures) {
@@ -63,7 +66,6 @@ export function searchProjection(): EventHandler {
   };
   return {
     eventTypes: SEARCH_EVENT_TYPES,
-    handle: (event, manager) => apply([event], manager),
-    handleBatch: apply,
+    handle: apply,
   };
 }

@@ -58,15 +58,29 @@ export interface LifecycleEvent extends Pick<RecordedEvent, 'ticketId' | 'type' 
   readonly metadata: Pick<EventMetadata, 'occurredAt'>;
 }
 
-interface RoundFacts {
-  deadlines: Deadlines;
-  firstResponseAt?: string;
-  resultAt?: string;
-  firstResponseBreached: boolean;
-  resolutionBreached: boolean;
+/** One department round as the fold sees it: the deadlines routing set, when the work was done, any breach. */
+export interface LifecycleRound {
+  readonly round: number;
+  /** Who holds the round: the department it was routed to, or the one a transfer passed it to before its result. */
+  readonly department: Department;
+  readonly deadlines: Deadlines;
+  readonly firstResponseAt: string | null;
+  readonly resultAt: string | null;
+  readonly firstResponseBreached: boolean;
+  readonly resolutionBreached: boolean;
 }
 
+type RoundFacts = { -readonly [K in keyof LifecycleRound]: LifecycleRound[K] };
+
 export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle {
+  return foldLifecycle(events).lifecycle;
+}
+
+/**
+ * The lifecycle and the department rounds it was judged on, in round order: one fold, so a
+ * service record reads the rounds from here instead of counting them again.
+ */
+export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lifecycle: TicketLifecycle; readonly rounds: readonly LifecycleRound[] } {
   let subject: string | null = null;
   let channel: Channel | null = null;
   let type: TicketType | null = null;
@@ -113,15 +127,16 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
         break;
       case 'TicketRouted':
         visit(event.data.department);
-        departmentRounds.set(event.data.round, newRound(event.data.deadlines));
+        departmentRounds.set(event.data.round, newRound(event.data.round, event.data.department, event.data.deadlines));
         break;
       case 'TransferAccepted':
         visit(event.data.toDepartment);
+        for (const round of departmentRounds.values()) if (round.resultAt === null) round.department = event.data.toDepartment;
         break;
       case 'TicketReopened':
         reopens++;
         visit(event.data.department);
-        departmentRounds.set(event.data.round, newRound(event.data.deadlines));
+        departmentRounds.set(event.data.round, newRound(event.data.round, event.data.department, event.data.deadlines));
         break;
       case 'ProgressReported': {
         responded(at);
@@ -199,7 +214,7 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
   }
 
   const perRound = [...departmentRounds.values()];
-  return {
+  const lifecycle: TicketLifecycle = {
     ticketId: events[0]?.ticketId ?? '',
     subject,
     channel,
@@ -223,19 +238,20 @@ export function lifecycleOf(events: readonly LifecycleEvent[]): TicketLifecycle 
     escalations,
     managementInvolved,
   };
+  return { lifecycle, rounds: perRound.sort((a, b) => a.round - b.round) };
 }
 
-function newRound(deadlines: Deadlines): RoundFacts {
-  return { deadlines, firstResponseBreached: false, resolutionBreached: false };
+function newRound(round: number, department: Department, deadlines: Deadlines): RoundFacts {
+  return { round, department, deadlines, firstResponseAt: null, resultAt: null, firstResponseBreached: false, resolutionBreached: false };
 }
 
 function pick(data: { level: EscalationLevel; trigger: EscalationTrigger; round: number; department: Department }) {
   return { level: data.level, trigger: data.trigger, round: data.round, department: data.department };
 }
 
-function verdict(breached: boolean, doneAt: string | undefined, dueAt: string): boolean | null {
+function verdict(breached: boolean, doneAt: string | null, dueAt: string): boolean | null {
   if (breached) return false;
-  if (doneAt === undefined) return null;
+  if (doneAt === null) return null;
   return Date.parse(doneAt) <= Date.parse(dueAt);
 }
 

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -14,10 +13,11 @@ import {
   type HandoffEvent,
   type RecordedEvent,
 } from '@handoff/contracts';
-import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
+import type { PostgresEventStore } from '@handoff/event-store';
 import { createKafka, toKafkaMessage } from '@handoff/messaging';
-import { ConsumersLifecycle, ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
+import { ConsumersLifecycle, JsonLogger, loadConfig, signToken } from '@handoff/platform';
 import { createTestDatabase, eventually, kafkaBrokers, sealedCustomer, type TestDatabase, testServerUrl, uniqueSuffix } from '@handoff/testing';
+import { deleteTopicsUnder, scratchEventStores, startInProcess } from '@handoff/testing/services';
 import { evaluationConfigSchema } from '../config';
 import { EvaluationModule } from '../evaluation.module';
 
@@ -64,7 +64,8 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
 
   const logLines: string[] = [];
   const databases: TestDatabase[] = [];
-  const stores = {} as Record<Service, PostgresEventStore>;
+  let stores: Readonly<Record<Service, PostgresEventStore>>;
+  let closeStores: (() => Promise<void>) | undefined;
   let evaluationDatabase: TestDatabase;
   let app: NestExpressApplication;
   let baseUrl: string;
@@ -122,11 +123,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
   }
 
   beforeAll(async () => {
-    for (const service of ['intake', 'routing', 'followup'] as const) {
-      const database = await createTestDatabase(`evaluation_${service}`);
-      databases.push(database);
-      stores[service] = await createPostgresEventStore({ connectionString: database.url });
-    }
+    ({ stores, close: closeStores } = await scratchEventStores('evaluation', ['intake', 'routing', 'followup']));
     evaluationDatabase = await createTestDatabase('evaluation');
     databases.push(evaluationDatabase);
 
@@ -144,11 +141,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
       logLines.push(String(chunk));
       return true;
     }) as typeof process.stdout.write);
-    app = await NestFactory.create<NestExpressApplication>(EvaluationModule.forRoot(config), { logger, bodyParser: false });
-    installBodyParser(app);
-    app.useGlobalFilters(new ErrorFilter(logger));
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    ({ app, url: baseUrl } = await startInProcess(EvaluationModule.forRoot(config), logger));
 
     sql = new Client({ connectionString: evaluationDatabase.url });
     await sql.connect();
@@ -161,15 +154,9 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
     await producer?.disconnect();
     await app?.close();
     await sql?.end();
-    for (const store of Object.values(stores)) await store.close();
+    await closeStores?.();
     for (const database of databases) await database.drop();
-    if (kafka) {
-      const admin = kafka.admin();
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-      await admin.deleteTopics({ topics }).catch(() => undefined);
-      await admin.disconnect();
-    }
+    if (kafka) await deleteTopicsUnder(kafka, prefix);
     jest.restoreAllMocks();
   });
 

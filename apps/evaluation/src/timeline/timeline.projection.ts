@@ -27,27 +27,11 @@ const TICKET_LOCK_CLASS = 0x546d6c6e;
 export function timelineProjection(clock: () => Date = () => new Date()): EventHandler {
   return {
     // No `eventTypes`: every event goes on the timeline, including types this build does not know yet.
-    async handle(event, manager) {
+    async handle(events, manager) {
       // A known type whose data breaks its contract throws ValidationFailed: the consumer
       // dead-letters it with the reason instead of letting it distort the figures.
-      typedEventOf(EVENT_CONTRACTS, event);
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TICKET_LOCK_CLASS, event.ticketId]);
-
-      const entries = manager.getRepository(TicketTimelineEntry);
-      // The entry can only be there already if the processed-events marks were cleared and this table was not.
-      if (!(await entries.existsBy({ eventId: event.eventId }))) {
-        // TypeORM's insert type cannot express a jsonb column of `unknown`; the entry is complete.
-        await entries.insert(timelineEntryOf(event) as QueryDeepPartialEntity<TicketTimelineEntry>);
-      }
-
-      const timeline = inTimelineOrder(await entries.findBy({ ticketId: event.ticketId }));
-      await manager.getRepository(TicketLifecycleRecord).upsert(lifecycleRecordOf(event.ticketId, timeline, clock()), ['ticketId']);
-    },
-    // What `handle` leaves after each event in turn, with a few statements for the whole batch:
-    // the entries inserted together, and each ticket's lifecycle computed once from all of them.
-    async handleBatch(events, manager) {
       for (const event of events) typedEventOf(EVENT_CONTRACTS, event);
-      // The per-ticket locks of `handle`, taken in one order so that two batches never wait on each other crosswise.
+      // Taken in one order, so that two batches never wait on each other crosswise.
       const ticketIds = [...new Set(events.map((event) => event.ticketId))].sort();
       await manager.query('SELECT pg_advisory_xact_lock($1, hashtext(ticket_id)) FROM unnest($2::text[]) AS ticket_id', [TICKET_LOCK_CLASS, ticketIds]);
       // Everything read and computed first, then written together: a transaction holds a

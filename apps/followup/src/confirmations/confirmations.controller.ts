@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, hasForbiddenCharacters, parseOrThrow, storableString, type Actor } from '@handoff/contracts';
-import { Allow, CurrentActor, RequestId, commandMetadata } from '@handoff/platform';
+import { Allow, CurrentActor, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
 import { ConfirmationsService, describeState } from './confirmations.service';
 
 const confirmationSchema = z.discriminatedUnion('satisfied', [
@@ -24,7 +24,10 @@ const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input'
 @ApiBearerAuth()
 @Controller('v1/tickets')
 export class ConfirmationsController {
-  constructor(private readonly confirmations: ConfirmationsService) {}
+  constructor(
+    private readonly confirmations: ConfirmationsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Post(':ticketId/confirmation')
   @HttpCode(200)
@@ -46,7 +49,7 @@ export class ConfirmationsController {
     const { state, recorded } = await this.confirmations.execute(ticketId, {
       type: 'RecordConfirmation',
       data: answer.satisfied ? { satisfied: true } : { satisfied: false, objection: answer.objection },
-      metadata: commandMetadata(actor, requestId, answer.satisfied ? undefined : answer.objection),
+      metadata: commandMetadata(actor, requestId, this.clock(), answer.satisfied ? undefined : answer.objection),
     });
     return { ...describeState(ticketId, state), recorded };
   }
@@ -69,7 +72,7 @@ export class ConfirmationsController {
     const { state, recorded } = await this.confirmations.execute(ticketId, {
       type: 'RecordContactAttempt',
       data: note ? { note } : {},
-      metadata: commandMetadata(actor, requestId),
+      metadata: commandMetadata(actor, requestId, this.clock()),
     });
     return { ...describeState(ticketId, state), recorded };
   }

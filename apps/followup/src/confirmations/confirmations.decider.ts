@@ -5,10 +5,10 @@ import {
   type Decider,
   type Department,
   DomainError,
-  type FieldError,
   type FollowupEvent,
   type Resolution,
   type Role,
+  ValidationFailed,
   assertNever,
 } from '@handoff/contracts';
 
@@ -211,9 +211,8 @@ function required(field: string, value: string | undefined): string {
   return trimmed;
 }
 
-function invalid(field: string, message: string): DomainError {
-  const errors: readonly FieldError[] = [{ field, message }];
-  return new DomainError('VALIDATION_FAILED', `${field}: ${message}`, { errors });
+function invalid(field: string, message: string): ValidationFailed {
+  return new ValidationFailed([{ field, message }]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@ne
 import { z } from 'zod';
 import { cursorInstant, departmentSchema, pageQueryShape, parseOrThrow, WORKLIST_ARRIVALS, type Actor } from '@handoff/contracts';
 import { Allow, CurrentActor } from '@handoff/platform';
-import { WorklistQuery } from './worklist.query';
+import { WorklistReader } from './worklist.reader';
 
 const worklistQuerySchema = z.strictObject({
   arrived: z.enum(WORKLIST_ARRIVALS, { error: 'must be result or late_progress' }).optional(),
@@ -16,7 +16,7 @@ const worklistQuerySchema = z.strictObject({
 @ApiBearerAuth()
 @Controller('v1/followups')
 export class WorklistController {
-  constructor(private readonly worklist: WorklistQuery) {}
+  constructor(private readonly worklist: WorklistReader) {}
 
   @Get()
   @Allow('cs', 'management', 'qa', 'auditor')

@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { CloseOutcome, DeadlineKind, EscalationLevel, Resolution } from '@handoff/contracts';
-import type { ConfirmationStatus, WorklistRow } from './worklist.projection';
+import type { ConfirmationStatus, WorklistRow } from './worklist.model';
 
-/** The `followup_worklist` read model (see worklist.projection.ts); created by CreateFollowupWorklist. */
+/** The `followup_worklist` read model (see worklist.model.ts); created by CreateFollowupWorklist. */
 @Entity({ name: 'followup_worklist' })
 export class FollowupWorklistEntry implements WorklistRow {
   @PrimaryColumn('uuid', { name: 'ticket_id' })

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags
 import type { Response } from 'express';
 import { z } from 'zod';
 import { contactPayloadSchema, freeText, parseOrThrow, type Actor } from '@handoff/contracts';
-import { Allow, apiKeyBindings, CONFIG, commandMetadata, CurrentActor, CustomerAccess, RequestId } from '@handoff/platform';
+import { Allow, apiKeyBindings, CONFIG, commandMetadata, CurrentActor, CustomerAccess, RequestId, CLOCK, type Clock } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { ContactsService } from './contacts.service';
 
@@ -28,6 +28,7 @@ export class ContactsController {
     private readonly contacts: ContactsService,
     private readonly access: CustomerAccess,
     @Inject(CONFIG) config: IntakeConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.bindings = apiKeyBindings(config.AUTH_API_KEYS);
   }
@@ -47,7 +48,7 @@ export class ContactsController {
   @ApiResponse({ status: 403, description: 'The API key is bound to other source systems (`details.field`: sourceSystem).' })
   @ApiResponse({ status: 409, description: 'This source and external id were recorded with other content; `details.fields` names what differs. Nothing is written.' })
   async record(@Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string, @Res({ passthrough: true }) response: Response) {
-    const result = await this.contacts.record(body, commandMetadata(actor, requestId), actor.role === 'system' ? this.bindings.get(actor.id) : undefined);
+    const result = await this.contacts.record(body, commandMetadata(actor, requestId, this.clock()), actor.role === 'system' ? this.bindings.get(actor.id) : undefined);
     response.status(result.created ? 201 : 200);
     return result;
   }
@@ -65,7 +66,7 @@ export class ContactsController {
     const state = await this.contacts.execute(ticketId, {
       type: 'AnswerAtFirstContact',
       data: { answer, ...(customerSatisfied ? { confirmedOnTheLine: true } : {}) },
-      metadata: commandMetadata(actor, requestId),
+      metadata: commandMetadata(actor, requestId, this.clock()),
     });
     return { ticketId, status: state.status };
   }
@@ -80,7 +81,7 @@ export class ContactsController {
     const state = await this.contacts.execute(ticketId, {
       type: 'HandOverTicket',
       data: { reason: 'cs_could_not_answer', ...(note ? { note } : {}) },
-      metadata: commandMetadata(actor, requestId),
+      metadata: commandMetadata(actor, requestId, this.clock()),
     });
     return { ticketId, status: state.status };
   }

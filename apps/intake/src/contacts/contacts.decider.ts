@@ -11,6 +11,7 @@ import {
   type Role,
   type TicketClassified,
   type TicketHandedOver,
+  ValidationFailed,
   assertNever,
   ticketIdForContact,
 } from '@handoff/contracts';
@@ -255,8 +256,8 @@ function permit(command: IntakeCommand, roles: readonly Role[]): void {
   }
 }
 
-function invalid(field: string, message: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', `${field}: ${message}`, { errors: [{ field, message }] });
+function invalid(field: string, message: string): ValidationFailed {
+  return new ValidationFailed([{ field, message }]);
 }
 
 // ---------------------------------------------------------------------------------------------

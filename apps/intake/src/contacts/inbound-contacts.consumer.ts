@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DomainError, TOPICS, ValidationFailed, type Actor } from '@handoff/contracts';
 import { backoffDelay, DeadLetterReason, isTransientError, jsonLineLogger, prepareTopics, toDeadLetterMessage, traceMessage, UntilStarted } from '@handoff/messaging';
-import { CONFIG, ConsumerGroups, JsonLogger, KAFKA, prefixed, ServiceMetrics, commandMetadata } from '@handoff/platform';
+import { CONFIG, ConsumerGroups, JsonLogger, KAFKA, prefixed, ServiceMetrics, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
 import type { IntakeConfig } from '../config';
 import { ContactsService } from './contacts.service';
 
@@ -28,6 +28,7 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
     private readonly logger: JsonLogger,
     private readonly metrics: ServiceMetrics,
     private readonly groups: ConsumerGroups,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.groupId = prefixed(config, 'handoff-intake.contacts-inbound');
   }
@@ -87,12 +88,12 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.contacts.record(payload, commandMetadata(KAFKA_UPSTREAM, source));
+        const result = await this.contacts.record(payload, commandMetadata(KAFKA_UPSTREAM, source, this.clock()));
         this.logger.event('info', 'contact received from Kafka', { source, ticketId: result.ticketId, created: result.created });
         return;
       } catch (error) {
-        if (error instanceof ValidationFailed || error instanceof DomainError) {
-          return this.deadLetter(topic, partition, message, new DeadLetterReason(error instanceof DomainError ? 'domain_refusal' : 'invalid_envelope', error.message));
+        if (error instanceof DomainError) {
+          return this.deadLetter(topic, partition, message, new DeadLetterReason(error instanceof ValidationFailed ? 'invalid_envelope' : 'domain_refusal', error.message));
         }
         if (!isTransientError(error)) {
           return this.deadLetter(topic, partition, message, new DeadLetterReason('handler_failed', error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
@@ -113,7 +114,7 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
           { ...message, value: null },
           { topic, partition, offset: message.offset, consumerGroup: this.groupId, consumerName: 'intake.contacts-inbound' },
           reason,
-          new Date(),
+          this.clock(),
         ),
       ],
     });

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs
 import { z } from 'zod';
 import { DomainError, freeText, newId, parseOrThrow, privacyStreamId, type Actor, type Decider, type PrivacyEvent, storableString } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { Allow, CurrentActor, CUSTOMER_VAULT, CustomerAccess, RequestId } from '@handoff/platform';
+import { Allow, CurrentActor, CUSTOMER_VAULT, CustomerAccess, RequestId, CLOCK, type Clock } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
 import { ContactsService } from '../contacts/contacts.service';
 
@@ -33,6 +33,7 @@ export class PrivacyController {
     private readonly access: CustomerAccess,
     private readonly commands: CommandHandler,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('tickets/:ticketId/customer')
@@ -69,7 +70,7 @@ export class PrivacyController {
     await this.commands.handle(
       privacyStreamId('intake', ticketId),
       erasureDecider,
-      { type: 'RecordErasure', data: { keyId, reason, basis: 'request' }, metadata: { now: new Date(), actor, correlationId: requestId, causationId: newId(), reason } },
+      { type: 'RecordErasure', data: { keyId, reason, basis: 'request' }, metadata: { now: this.clock(), actor, correlationId: requestId, causationId: newId(), reason } },
       { ticketId },
     );
     return { ticketId, keyId, erasedAt: erasure.erasedAt };

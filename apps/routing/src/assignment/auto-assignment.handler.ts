@@ -11,7 +11,7 @@ import { assignmentRequestOf, candidatesOf, whileAwaitingHandlerIn, type Handler
  * A process manager on routing's own topic: a ticket that arrives in a department without a
  * handler gets one by the department's strategy, with the load read from the department queue.
  * The decider records which handler and why. Load is as fresh as the queue projection, which
- * runs beside this consumer, plus the assignments of the batch in hand (see handleBatch).
+ * runs beside this consumer, plus the assignments of the batch in hand (see handle).
  */
 export function autoAssignmentHandler(options: {
   readonly commands: CommandHandler;
@@ -62,17 +62,14 @@ export function autoAssignmentHandler(options: {
     eventTypes: ['TicketRouted', 'TransferAccepted', 'TicketReopened'],
     // Writes nothing through `manager`: it reads the loads there and records through commands.
     issuesCommands: true,
-    async handle(event, manager) {
-      await assign(event, (department) => loadsOf(manager, department));
-    },
     /**
      * Each department's load is read once for the batch and then kept up to date with the
-     * assignments the batch makes: one event after another with `handle`, every ticket of a
-     * burst would see the same counts (the queue projection has not applied the first
-     * assignment yet when the second ticket is decided), and a least-loaded department would
-     * give the whole burst to one handler.
+     * assignments the batch makes: read afresh for each ticket, every ticket of a burst would
+     * see the same counts (the queue projection has not applied the first assignment yet when
+     * the second ticket is decided), and a least-loaded department would give the whole burst
+     * to one handler.
      */
-    async handleBatch(events, manager) {
+    async handle(events, manager) {
       const known = new Map<string, HandlerLoad[]>();
       const loads = async (department: string) => {
         let found = known.get(department);

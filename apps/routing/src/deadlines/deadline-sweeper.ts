@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { newId, routingStreamId, type Actor } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { CONFIG, JsonLogger } from '@handoff/platform';
+import { CLOCK, CONFIG, JsonLogger, type Clock } from '@handoff/platform';
 import type { RoutingConfig } from '../config';
 import { DEFAULT_WARN_BEFORE_MINUTES } from '../tickets/tickets.decider';
 import { TicketsService } from '../tickets/tickets.service';
@@ -39,12 +39,13 @@ export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicatio
     private readonly tickets: TicketsService,
     @Inject(CONFIG) private readonly config: RoutingConfig,
     private readonly logger: JsonLogger,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       // A sweep slower than the interval is not stacked up behind itself.
-      if (!this.busy) void this.sweep(new Date(), { correlationId: `deadline-sweep-${newId()}` }).catch(() => undefined);
+      if (!this.busy) void this.sweep(this.clock(), { correlationId: `deadline-sweep-${newId()}` }).catch(() => undefined);
     }, this.config.DEADLINE_CHECK_INTERVAL_MS);
   }
 

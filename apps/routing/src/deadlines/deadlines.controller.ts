@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { parseOrThrow, ValidationFailed, type Actor } from '@handoff/contracts';
-import { Allow, CONFIG, CurrentActor, RequestId } from '@handoff/platform';
+import { Allow, CONFIG, CurrentActor, RequestId, CLOCK, type Clock } from '@handoff/platform';
 import type { RoutingConfig } from '../config';
 import { DeadlineSweeper } from './deadline-sweeper';
 
@@ -15,6 +15,7 @@ export class DeadlinesController {
   constructor(
     private readonly sweeper: DeadlineSweeper,
     @Inject(CONFIG) private readonly config: RoutingConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post('check')
@@ -34,6 +35,6 @@ export class DeadlinesController {
     if (asOf !== undefined && !this.config.ALLOW_CLOCK_OVERRIDE) {
       throw new ValidationFailed([{ field: 'asOf', message: 'is refused unless ALLOW_CLOCK_OVERRIDE=true' }]);
     }
-    return this.sweeper.sweep(asOf ? new Date(asOf) : new Date(), { correlationId: requestId, requestedBy: actor });
+    return this.sweeper.sweep(asOf ? new Date(asOf) : this.clock(), { correlationId: requestId, requestedBy: actor });
   }
 }

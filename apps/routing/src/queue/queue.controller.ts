@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiRespon
 import { concat, interval, map, merge, of, takeUntil, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { cursorInstant, DomainError, pageQueryShape, parseOrThrow, storableString, type Actor, type Departments } from '@handoff/contracts';
-import { Allow, CONFIG, CurrentActor } from '@handoff/platform';
+import { Allow, CONFIG, CurrentActor, CLOCK, type Clock } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import type { RoutingConfig } from '../config';
 import { departmentOf } from '../organisation/organisation';
@@ -38,6 +38,7 @@ export class QueueController {
     @Inject(CONFIG) private readonly config: RoutingConfig,
     private readonly reader: QueueReader,
     private readonly notifications: QueueNotifications,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -68,7 +69,7 @@ export class QueueController {
   async queue(@Param('department') department: string, @Query() query: unknown, @CurrentActor() actor: Actor) {
     this.assertMayReadQueue(actor, department);
     const { status, overdue, handler, limit, cursor } = parseOrThrow(queueQuerySchema, query);
-    return this.reader.queue(department, { status, overdue, handler, limit, ...(cursor ? { after: cursor } : {}) }, new Date());
+    return this.reader.queue(department, { status, overdue, handler, limit, ...(cursor ? { after: cursor } : {}) }, this.clock());
   }
 
   @Sse(':department/queue/stream')

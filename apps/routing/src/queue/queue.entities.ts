@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { DeadlineCounting, DeadlineKind } from '@handoff/contracts';
 import type { EscalationStage } from '../tickets/tickets.decider';
-import type { QueueEntry, QueueStatus, RunningDeadline } from './queue.model';
+import type { QueueEntry, QueueStatus, RunningDeadline, TicketSubject } from './queue.model';
 
 /** One row per ticket routing has: the department queue (see queue.model.ts). */
 @Entity({ name: 'department_queue' })
@@ -57,13 +57,9 @@ export class HandlerAssignmentRow {
   @Column({ name: 'last_assigned_at', type: 'timestamptz' }) lastAssignedAt!: Date;
 }
 
-/**
- * What routing keeps of intake's hand-over: the subject line shown in the queue, and the customer
- * sealed as intake sealed them (key id and sealed string, never the clear details), opened per
- * read for those who may see them. The customer columns are null for rows projected before they existed.
- */
+/** The subject and the sealed customer of each ticket handed over (see queue.model.ts). The customer columns are null for rows projected before they existed. */
 @Entity({ name: 'queue_ticket_subjects' })
-export class TicketSubjectRow {
+export class TicketSubjectRow implements TicketSubject {
   @PrimaryColumn({ name: 'ticket_id', type: 'text' }) ticketId!: string;
   @Column({ type: 'text' }) subject!: string;
   @Column({ name: 'customer_key_id', type: 'text', nullable: true }) customerKeyId!: string | null;

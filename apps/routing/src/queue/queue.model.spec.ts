@@ -1,6 +1,7 @@
-import type { RecordedOf, RoutingEvent } from '@handoff/contracts';
+import type { IntakeEvent, RecordedOf, RoutingEvent, TicketHandedOverData } from '@handoff/contracts';
+import { recordedOf } from '@handoff/testing';
 import { evolve, initialState, type RoutingState } from '../tickets/tickets.decider';
-import { evolveQueueEntry, isOverdue, queueChangesOf, runningDeadlinesOf, type QueueEntry } from './queue.model';
+import { evolveQueueEntry, evolveTicketSubject, isOverdue, queueChangesOf, runningDeadlinesOf, type QueueEntry } from './queue.model';
 
 const T0 = Date.parse('2025-03-03T01:00:00.000Z');
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -136,5 +137,31 @@ describe('the department queue as a fold over routing events', () => {
     const pick = (changes: ReturnType<typeof queueChangesOf>) => changes.map(({ department, change }) => `${department}:${change}`);
     expect(pick(queueChangesOf(history[0], history[1]!))).toEqual(['billing:updated', 'logistics:transfer']);
     expect(pick(queueChangesOf(history[1], history[2]!))).toEqual(['logistics:updated', 'billing:left']);
+  });
+});
+
+describe('the subject and customer of each ticket, from the hand-over', () => {
+  const handedOver = (streamPosition: number, subject: string) =>
+    recordedOf<IntakeEvent>(
+      { type: 'TicketHandedOver', data: { subject, customer: { keyId: 'k1', sealed: 'sealed-k1', customerId: 'crm-9' } } as unknown as TicketHandedOverData },
+      { ticketId: 't1', streamId: 'intake-ticket-t1', streamPosition, occurredAt: iso(0) },
+    );
+
+  it('keeps the customer sealed and the subject cut to a headline', () => {
+    expect(evolveTicketSubject(undefined, handedOver(2, 's'.repeat(301)))).toEqual({
+      ticketId: 't1',
+      subject: 's'.repeat(300),
+      customerKeyId: 'k1',
+      customerSealed: 'sealed-k1',
+      customerId: 'crm-9',
+      streamPosition: 2,
+    });
+  });
+
+  it('changes nothing for a replayed or older hand-over, and takes a later one', () => {
+    const subject = evolveTicketSubject(undefined, handedOver(2, 'Charged twice'))!;
+    expect(evolveTicketSubject(subject, handedOver(2, 'Charged twice'))).toBeUndefined();
+    expect(evolveTicketSubject(subject, handedOver(1, 'Older'))).toBeUndefined();
+    expect(evolveTicketSubject(subject, handedOver(5, 'Objected'))).toMatchObject({ subject: 'Objected', streamPosition: 5 });
   });
 });

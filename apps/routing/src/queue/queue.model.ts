@@ -1,4 +1,4 @@
-import { assertNever, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
+import { assertNever, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type IntakeEvent, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
 import type { EscalationStage, QueueStatus } from '@handoff/contracts';
 
 /**
@@ -44,6 +44,37 @@ export interface QueueEntry {
   readonly updatedAt: Date;
   /** The last event of the ticket's routing stream applied; an event at or below it is a replay. */
   readonly streamPosition: number;
+}
+
+/**
+ * What the queue keeps of intake's hand-over: the subject line, and the customer sealed as intake
+ * sealed them (key id and sealed string, never the clear details), opened per read by those who
+ * may see them.
+ */
+export interface TicketSubject {
+  readonly ticketId: string;
+  readonly subject: string;
+  readonly customerKeyId: string | null;
+  readonly customerSealed: string | null;
+  readonly customerId: string | null;
+  readonly streamPosition: number;
+}
+
+/** A subject is a headline, not the description: long ones are cut for the queue. */
+const SUBJECT_LENGTH = 300;
+
+/** Undefined: the event says nothing new of the subject (another type, or one already past). */
+export function evolveTicketSubject(subject: TicketSubject | undefined, event: RecordedOf<IntakeEvent>): TicketSubject | undefined {
+  if (event.type !== 'TicketHandedOver' || (subject && event.streamPosition <= subject.streamPosition)) return undefined;
+  const { customer } = event.data;
+  return {
+    ticketId: event.ticketId,
+    subject: event.data.subject.slice(0, SUBJECT_LENGTH),
+    customerKeyId: customer.keyId,
+    customerSealed: customer.sealed,
+    customerId: customer.customerId ?? null,
+    streamPosition: event.streamPosition,
+  };
 }
 
 /** A deadline whose clock is running: the department is at work and has not met it yet. */

@@ -1,4 +1,4 @@
-import { DEFAULT_COMPLAINT_CAUSES, DomainError, type Actor, type RoutingEvent } from '@handoff/contracts';
+import { DEFAULT_COMPLAINT_CAUSES, DomainError, ValidationFailed, type Actor, type RoutingEvent } from '@handoff/contracts';
 import type { Organisation } from '../organisation/organisation';
 import { staffedDecider } from './staffed-decider';
 import { evolve, initialState, ticketsDecider, type RoutingCommand } from './tickets.decider';
@@ -43,13 +43,14 @@ describe('the tickets decider held to the organisation', () => {
     expect(decider.decide(command('AssignHandler', { mode: 'manager', handlerId: 'h-ana' }), state)).toHaveLength(1);
     const error = refusal(() => decider.decide(command('AssignHandler', { mode: 'manager', handlerId: 'h-lou' }), state));
     expect(error.code).toBe('VALIDATION_FAILED');
-    expect(error.details).toEqual({ errors: [{ field: 'handlerId', message: 'is not a handler of billing' }] });
+    expect(error).toBeInstanceOf(ValidationFailed);
+    expect((error as ValidationFailed).errors).toEqual([{ field: 'handlerId', message: 'is not a handler of billing' }]);
   });
 
   it('passes a ticket only to a department of the organisation', () => {
     expect(decider.decide(command('RequestTransfer', { toDepartment: 'logistics', reason: 'parcel' }), state)).toHaveLength(1);
     const error = refusal(() => decider.decide(command('RequestTransfer', { toDepartment: 'astrology', reason: 'stars' }), state));
-    expect(error.details).toEqual({ errors: [{ field: 'toDepartment', message: 'is not a department of the organisation' }] });
+    expect((error as ValidationFailed).errors).toEqual([{ field: 'toDepartment', message: 'is not a department of the organisation' }]);
   });
 
   it('leaves the decider’s own refusals first: another department is forbidden, not invalid', () => {

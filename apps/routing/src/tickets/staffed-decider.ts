@@ -1,4 +1,4 @@
-import { DomainError, type Decider, type FieldError, type RoutingEvent } from '@handoff/contracts';
+import { ValidationFailed, type Decider, type RoutingEvent } from '@handoff/contracts';
 import { departmentOf, isHandlerOf, type Organisation } from '../organisation/organisation';
 import type { RoutingCommand, RoutingState } from './tickets.decider';
 
@@ -18,17 +18,13 @@ export function staffedDecider(
       const events = decider.decide(command, state);
       for (const event of events) {
         if (event.type === 'HandlerAssigned' && event.data.method === 'manager' && !isHandlerOf(organisation, event.data.department, event.data.handlerId)) {
-          throw invalid({ field: 'handlerId', message: `is not a handler of ${event.data.department}` });
+          throw new ValidationFailed([{ field: 'handlerId', message: `is not a handler of ${event.data.department}` }]);
         }
         if (event.type === 'TransferRequested' && !departmentOf(organisation, event.data.toDepartment)) {
-          throw invalid({ field: 'toDepartment', message: 'is not a department of the organisation' });
+          throw new ValidationFailed([{ field: 'toDepartment', message: 'is not a department of the organisation' }]);
         }
       }
       return events;
     },
   };
-}
-
-function invalid(error: FieldError): DomainError {
-  return new DomainError('VALIDATION_FAILED', `${error.field}: ${error.message}`, { errors: [error] });
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, newId, parseOrThrow, type Actor, type DeadlineCounting, type Deadlines, type RoutingTicket } from '@handoff/contracts';
-import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata } from '@handoff/platform';
+import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
 import { handlerOf, TicketsService, type RoutedState } from './tickets.service';
@@ -41,6 +41,7 @@ export class TicketsController {
     private readonly tickets: TicketsService,
     private readonly queue: QueueReader,
     private readonly access: CustomerAccess,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get(':ticketId')
@@ -88,7 +89,7 @@ export class TicketsController {
   @ApiResponse({ status: 409, description: 'Another handler claimed it first.' })
   async claim(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     parseOrThrow(nothingSchema, body ?? {});
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ClaimTicket', data: {}, metadata: commandMetadata(actor, requestId) }));
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ClaimTicket', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
   }
 
   @Post(':ticketId/assign')
@@ -105,7 +106,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'AssignHandler',
       data: { mode: 'manager', handlerId, ...(reason ? { reason } : {}) },
-      metadata: commandMetadata(actor, requestId, reason),
+      metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
     return summary(ticketId, state);
   }
@@ -122,7 +123,7 @@ export class TicketsController {
   @ApiResponse({ status: 403, description: 'Another handler holds the ticket: only they or their manager may work it.' })
   async progress(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { note } = parseOrThrow(progressSchema, body);
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportProgress', data: { note }, metadata: commandMetadata(actor, requestId) }));
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportProgress', data: { note }, metadata: commandMetadata(actor, requestId, this.clock()) }));
   }
 
   @Post(':ticketId/result')
@@ -138,7 +139,7 @@ export class TicketsController {
   @ApiResponse({ status: 403, description: 'Another handler holds the ticket: only they or their manager may work it.' })
   async result(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const data = parseOrThrow(resultSchema, body);
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportResult', data, metadata: commandMetadata(actor, requestId) }));
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportResult', data, metadata: commandMetadata(actor, requestId, this.clock()) }));
   }
 
   @Post(':ticketId/transfer')
@@ -156,7 +157,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'RequestTransfer',
       data: { toDepartment, reason },
-      metadata: commandMetadata(actor, requestId, reason),
+      metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
     return summary(ticketId, state);
   }
@@ -169,7 +170,7 @@ export class TicketsController {
   @ApiResponse({ status: 412, description: 'No transfer is waiting for an answer.' })
   async acceptTransfer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     parseOrThrow(nothingSchema, body ?? {});
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'AcceptTransfer', data: {}, metadata: commandMetadata(actor, requestId) }));
+    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'AcceptTransfer', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
   }
 
   @Post(':ticketId/transfer/refuse')
@@ -183,7 +184,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'RefuseTransfer',
       data: { reason },
-      metadata: commandMetadata(actor, requestId, reason),
+      metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
     return summary(ticketId, state);
   }
@@ -200,7 +201,7 @@ export class TicketsController {
   @ApiResponse({ status: 412, description: 'Nothing in flight to take over: a result is reported, the ticket is closed, or a transfer waits for an answer.' })
   async takeOver(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { reason } = parseOrThrow(takeOverSchema, body);
-    const state = await this.tickets.execute(ticketId, { type: 'TakeOverTicket', data: { reason }, metadata: commandMetadata(actor, requestId, reason) });
+    const state = await this.tickets.execute(ticketId, { type: 'TakeOverTicket', data: { reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
     return summary(ticketId, state);
   }
 
@@ -221,7 +222,7 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, {
       type: 'RequestUpdate',
       data: { requestId: newId(), message },
-      metadata: commandMetadata(actor, requestId),
+      metadata: commandMetadata(actor, requestId, this.clock()),
     });
     // A repeated request (same request id) asks nothing new and answers with the request it made the first time.
     return { ticketId, requestId: state.ticket.pendingUpdateRequest?.requestId ?? null };

@@ -464,7 +464,7 @@ describe('ReportResult', () => {
       const refusal = given(...history)
         .when(result({ ...remedies, ...(cause !== undefined && { cause }) }))
         .thenThrows('VALIDATION_FAILED', ['cause']);
-      expect((refusal.details?.errors as { issue: unknown }[])[0].issue).toEqual({ code: 'invalid_value', values: ['billing_error', 'response_speed'] });
+      expect(refusal.errors[0].issue).toEqual({ code: 'invalid_value', values: ['billing_error', 'response_speed'] });
     }
   });
 

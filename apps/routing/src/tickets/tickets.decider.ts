@@ -19,6 +19,7 @@ import {
   type Role,
   type RoutingEvent,
   type TicketType,
+  ValidationFailed,
   assertNever,
 } from '@handoff/contracts';
 import { type AssignmentStrategy, type HandlerCandidate, chooseHandler } from './assignment';
@@ -319,9 +320,9 @@ function assignHandler(command: AssignHandler, state: RoutingState): readonly Ro
     const given = data.reason?.trim() ?? '';
     // Taking a ticket away from the handler who holds it is on the record with why.
     if (!given && handling.status === 'in_progress' && handling.handlerId !== handlerId) {
-      throw invalid([{ field: 'reason', message: `a reassignment from ${handling.handlerId} must say why` }]);
+      throw new ValidationFailed([{ field: 'reason', message: `a reassignment from ${handling.handlerId} must say why` }]);
     }
-    if (given.length > MAX_TEXT) throw invalid([{ field: 'reason', message: `must be at most ${MAX_TEXT} characters` }]);
+    if (given.length > MAX_TEXT) throw new ValidationFailed([{ field: 'reason', message: `must be at most ${MAX_TEXT} characters` }]);
     reason = given || (command.metadata.actor.role === 'management' ? 'named by management' : 'named by the department manager');
     method = 'manager';
   } else {
@@ -342,7 +343,7 @@ function requestTransfer(command: RequestTransfer, state: RoutingState): readonl
   const acting = ownership(command, handling, 'pass on');
   const toDepartment = required('toDepartment', command.data.toDepartment);
   const reason = required('reason', command.data.reason);
-  if (toDepartment === handling.ticket.department) throw invalid([{ field: 'toDepartment', message: 'is the current department' }]);
+  if (toDepartment === handling.ticket.department) throw new ValidationFailed([{ field: 'toDepartment', message: 'is the current department' }]);
   const pending = handling.ticket.pendingTransfer;
   if (pending) {
     throw new DomainError('CONFLICT', `a transfer to ${pending.toDepartment} is already waiting for an answer`, {
@@ -453,7 +454,7 @@ function reportResult(command: ReportResult, state: RoutingState, policy: Routin
     });
   }
   if (!ticket.complaint && cause) errors.push({ field: 'cause', message: 'is asked only for a complaint' });
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw new ValidationFailed(errors);
   return [
     {
       type: 'ResultReported',
@@ -722,19 +723,15 @@ function permitDepartment(command: RoutingCommand, department: Department): void
 
 function required(field: string, value: string | undefined): string {
   const trimmed = value?.trim() ?? '';
-  if (!trimmed) throw invalid([{ field, message: 'must not be empty' }]);
-  if (trimmed.length > MAX_TEXT) throw invalid([{ field, message: `must be at most ${MAX_TEXT} characters` }]);
+  if (!trimmed) throw new ValidationFailed([{ field, message: 'must not be empty' }]);
+  if (trimmed.length > MAX_TEXT) throw new ValidationFailed([{ field, message: `must be at most ${MAX_TEXT} characters` }]);
   return trimmed;
 }
 
 function instant(field: string, value: string): Date {
   const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime())) throw invalid([{ field, message: 'must be an ISO instant' }]);
+  if (Number.isNaN(parsed.getTime())) throw new ValidationFailed([{ field, message: 'must be an ISO instant' }]);
   return parsed;
-}
-
-function invalid(errors: readonly FieldError[]): DomainError {
-  return new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
 }
 
 // ---------------------------------------------------------------------------------------------

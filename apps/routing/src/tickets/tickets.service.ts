@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   DomainError,
-  ValidationFailed,
   routingStreamId,
   type Actor,
   type CommandMetadata,
   type Decider,
-  type FieldError,
   type RoutingEvent,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
@@ -31,13 +29,9 @@ export class TicketsService {
   }
 
   async execute(ticketId: string, command: RoutingCommand): Promise<RoutedState> {
-    try {
-      const { state } = await this.commands.handle(routingStreamId(ticketId), this.decider, command, { ticketId });
-      if (state.status === 'unrouted') throw new DomainError('NOT_FOUND', `no ticket ${ticketId} in routing`);
-      return state;
-    } catch (error) {
-      throw withFields(error);
-    }
+    const { state } = await this.commands.handle(routingStreamId(ticketId), this.decider, command, { ticketId });
+    if (state.status === 'unrouted') throw new DomainError('NOT_FOUND', `no ticket ${ticketId} in routing`);
+    return state;
   }
 
   async state(ticketId: string): Promise<{ state: RoutedState; version: number }> {
@@ -46,15 +40,6 @@ export class TicketsService {
     return { state, version };
   }
 }
-
-/** The decider names bad fields in `details.errors`; the edge answers every 400 with `fields`. */
-function withFields(error: unknown): unknown {
-  if (error instanceof DomainError && error.code === 'VALIDATION_FAILED' && Array.isArray(error.details?.errors)) {
-    return new ValidationFailed(error.details.errors as FieldError[]);
-  }
-  return error;
-}
-
 
 export function handlerOf(state: RoutedState): string | undefined {
   return state.status === 'in_progress' || state.status === 'result_reported' || state.status === 'with_management' ? state.handlerId : undefined;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Actor, Command, CommandMetadata, DomainEvent } from '../decider';
 import type { RecordedEvent } from '../envelope';
-import { ValidationFailed, fieldErrorsOf } from '../envelope.schema';
+import { fieldErrorsOf } from '../envelope.schema';
+import { ValidationFailed } from '../refusals';
 import { storableString } from '../storable-text';
 import { EVENT_UPCASTERS } from './upcasters';
 import { CHANNELS, CLOSE_OUTCOMES, PRIORITIES, RESOLUTIONS, TICKET_TYPES } from '../api/vocabulary';

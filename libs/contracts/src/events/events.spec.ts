@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../envelope';
-import { ValidationFailed } from '../envelope.schema';
+import { ValidationFailed } from '../refusals';
 import {
   EVENT_CONTRACTS,
   EVENT_UPCASTERS,

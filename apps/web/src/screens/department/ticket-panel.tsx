@@ -1,13 +1,13 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ActionForm, ChoiceField, TextField } from '../../action-form';
 import { api, ApiError } from '../../api';
 import { useCauseLabel, useComplaintCauses } from '../../complaint-causes';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
 import type { Actor } from '../../session';
-import { DueAt, Field, formatInstant, Notice, Panel } from '../../ui';
+import { DueAt, formatInstant, Notice, Panel } from '../../ui';
 import { CustomerDetails } from '../cs/customer-details';
-import { FormNotice } from '../cs/form-notice';
 import { useSubmit } from '../../use-submit';
 import { Countdown } from './countdown';
 import type { Department, RoutingTicket, TimelineEntry } from './department-types';
@@ -253,25 +253,6 @@ function nameOf(department: Department | undefined, personId: string): string | 
   return person ? `${person.name} (${person.id})` : undefined;
 }
 
-/** A small form of its own: its request, its errors next to its fields, its outcome. */
-function ActionForm(props: { title: string; submit: string; shown: readonly string[]; secondary?: boolean; run: () => Promise<string | null>; children: (error: unknown) => ReactNode }) {
-  const { busy, error, success, submit } = useSubmit();
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    void submit(props.run);
-  };
-  return (
-    <form className="dept-form" onSubmit={onSubmit} noValidate aria-label={props.title}>
-      <h3>{props.title}</h3>
-      {props.children(error)}
-      <FormNotice error={error} success={success} shown={props.shown} />
-      <button type="submit" className={props.secondary ? 'secondary' : undefined} disabled={busy}>
-        {props.submit}
-      </button>
-    </form>
-  );
-}
-
 function ClaimButton({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
   const { busy, error, submit } = useSubmit();
   const { t } = useTranslation('department');
@@ -315,20 +296,15 @@ function AssignForm({ ticketId, department, current, onDone }: { ticketId: strin
     >
       {(error) => (
         <div className="row">
-          <Field label={t('assign.handler')} field="handlerId" error={error}>
-            {(control) => (
-              <select {...control} value={handlerId} onChange={(event) => setHandlerId(event.target.value)}>
-                {handlers.map((candidate) => (
-                  <option key={candidate.id} value={candidate.id}>
-                    {candidate.name} ({candidate.id}){candidate.id === current ? t('assign.responsibleNow') : ''}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('assign.reason')} field="reason" error={error}>
-            {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
-          </Field>
+          <ChoiceField
+            label={t('assign.handler')}
+            field="handlerId"
+            error={error}
+            value={handlerId}
+            onChange={setHandlerId}
+            options={handlers.map((candidate) => ({ value: candidate.id, label: `${candidate.name} (${candidate.id})${candidate.id === current ? t('assign.responsibleNow') : ''}` }))}
+          />
+          <TextField label={t('assign.reason')} field="reason" error={error} value={reason} onChange={setReason} />
         </div>
       )}
     </ActionForm>
@@ -352,9 +328,7 @@ function ProgressForm({ ticketId, onDone }: { ticketId: string; onDone: (message
       }}
     >
       {(error) => (
-        <Field label={t('progress.note')} field="note" error={error} hint={t('progress.hint')}>
-          {(control) => <textarea {...control} rows={2} value={note} onChange={(event) => setNote(event.target.value)} />}
-        </Field>
+        <TextField label={t('progress.note')} field="note" error={error} hint={t('progress.hint')} rows={2} value={note} onChange={setNote} />
       )}
     </ActionForm>
   );
@@ -384,33 +358,28 @@ function ResultForm({ ticketId, complaint, onDone }: { ticketId: string; complai
     >
       {(error) => (
         <>
-          <Field label={t('result.summary')} field="summary" error={error} hint={t('result.summaryHint')}>
-            {(control) => <textarea {...control} rows={3} value={summary} onChange={(event) => setSummary(event.target.value)} />}
-          </Field>
-          <Field label={complaint ? t('result.apologyRequired') : t('result.apologyOptional')} field="apology" error={error}>
-            {(control) => <textarea {...control} rows={2} value={apology} onChange={(event) => setApology(event.target.value)} />}
-          </Field>
-          <Field
+          <TextField label={t('result.summary')} field="summary" error={error} hint={t('result.summaryHint')} rows={3} value={summary} onChange={setSummary} />
+          <TextField label={complaint ? t('result.apologyRequired') : t('result.apologyOptional')} field="apology" error={error} rows={2} value={apology} onChange={setApology} />
+          <TextField
             label={complaint ? t('result.correctiveRequired') : t('result.correctiveOptional')}
             field="correctiveAction"
             error={error}
             hint={t('result.correctiveHint')}
-          >
-            {(control) => <textarea {...control} rows={2} value={correctiveAction} onChange={(event) => setCorrectiveAction(event.target.value)} />}
-          </Field>
+            rows={2}
+            value={correctiveAction}
+            onChange={setCorrectiveAction}
+          />
           {complaint && (
-            <Field label={t('result.cause')} field="cause" error={error} hint={t('result.causeHint')}>
-              {(control) => (
-                <select {...control} value={cause} onChange={(event) => setCause(event.target.value)}>
-                  <option value="">{t('result.causeChoose')}</option>
-                  {causes.map((option) => (
-                    <option key={option.code} value={option.code}>
-                      {labelOf(option.label)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <ChoiceField
+              label={t('result.cause')}
+              field="cause"
+              error={error}
+              hint={t('result.causeHint')}
+              value={cause}
+              onChange={setCause}
+              placeholder={t('result.causeChoose')}
+              options={causes.map((option) => ({ value: option.code, label: labelOf(option.label) }))}
+            />
           )}
         </>
       )}
@@ -437,21 +406,16 @@ function TransferForm({ ticketId, departments, onDone }: { ticketId: string; dep
     >
       {(error) => (
         <div className="row">
-          <Field label={t('transfer.department')} field="toDepartment" error={error}>
-            {(control) => (
-              <select {...control} value={toDepartment} onChange={(event) => setToDepartment(event.target.value)}>
-                <option value="">{t('transfer.choose')}</option>
-                {departments.map((candidate) => (
-                  <option key={candidate.id} value={candidate.id}>
-                    {candidate.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('transfer.reason')} field="reason" error={error}>
-            {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
-          </Field>
+          <ChoiceField
+            label={t('transfer.department')}
+            field="toDepartment"
+            error={error}
+            value={toDepartment}
+            onChange={setToDepartment}
+            placeholder={t('transfer.choose')}
+            options={departments.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
+          />
+          <TextField label={t('transfer.reason')} field="reason" error={error} value={reason} onChange={setReason} />
         </div>
       )}
     </ActionForm>
@@ -500,9 +464,7 @@ export function TransferAnswer({ ticketId, from, reason, onDone, compact }: { ti
         }}
       >
         {(error) => (
-          <Field label={t('transfer.refuseReason')} field="reason" error={error}>
-            {(control) => <input {...control} value={refusal} onChange={(event) => setRefusal(event.target.value)} />}
-          </Field>
+          <TextField label={t('transfer.refuseReason')} field="reason" error={error} value={refusal} onChange={setRefusal} />
         )}
       </ActionForm>
     </div>

@@ -1,12 +1,11 @@
-import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Departments, RoutingTicket } from '@handoff/contracts/api';
+import { ActionForm, ChoiceField, TextField } from '../../action-form';
 import { api } from '../../api';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
-import { Field, Notice, Panel } from '../../ui';
-import { useSubmit } from '../../use-submit';
-import { FormNotice } from '../cs/form-notice';
+import { Notice, Panel } from '../../ui';
 
 /**
  * Management acting on one complaint in flight: ask the department for an update, take the
@@ -73,24 +72,6 @@ export function ComplaintActions({ ticketId }: { ticketId: string }) {
   );
 }
 
-function ActionForm(props: { title: string; submit: string; shown: readonly string[]; run: () => Promise<string>; children: (error: unknown) => ReactNode }) {
-  const { busy, error, success, submit } = useSubmit();
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    void submit(props.run);
-  };
-  return (
-    <form className="dept-form" onSubmit={onSubmit} noValidate aria-label={props.title}>
-      <h3>{props.title}</h3>
-      {props.children(error)}
-      <FormNotice error={error} success={success} shown={props.shown} />
-      <button type="submit" disabled={busy}>
-        {props.submit}
-      </button>
-    </form>
-  );
-}
-
 function RequestUpdateForm({ ticketId, onDone }: { ticketId: string; onDone: () => void }) {
   const { t } = useTranslation('management');
   const [message, setMessage] = useState('');
@@ -106,11 +87,7 @@ function RequestUpdateForm({ ticketId, onDone }: { ticketId: string; onDone: () 
         return t('act.update.done');
       }}
     >
-      {(error) => (
-        <Field label={t('act.update.message')} field="message" error={error} hint={t('act.update.hint')}>
-          {(control) => <textarea {...control} rows={2} value={message} onChange={(event) => setMessage(event.target.value)} />}
-        </Field>
-      )}
+      {(error) => <TextField label={t('act.update.message')} field="message" error={error} hint={t('act.update.hint')} rows={2} value={message} onChange={setMessage} />}
     </ActionForm>
   );
 }
@@ -130,11 +107,7 @@ function TakeOverForm({ ticketId, onDone }: { ticketId: string; onDone: () => vo
         return t('act.takeOver.done');
       }}
     >
-      {(error) => (
-        <Field label={t('act.reason')} field="reason" error={error} hint={t('act.takeOver.hint')}>
-          {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
-        </Field>
-      )}
+      {(error) => <TextField label={t('act.reason')} field="reason" error={error} hint={t('act.takeOver.hint')} value={reason} onChange={setReason} />}
     </ActionForm>
   );
 }
@@ -158,20 +131,15 @@ function ReassignForm(props: { ticketId: string; handlers: readonly { id: string
     >
       {(error) => (
         <>
-          <Field label={t('act.reassign.handler')} field="handlerId" error={error}>
-            {(control) => (
-              <select {...control} value={chosen} onChange={(event) => setHandlerId(event.target.value)}>
-                {props.handlers.map((candidate) => (
-                  <option key={candidate.id} value={candidate.id}>
-                    {candidate.name} ({candidate.id})
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('act.reason')} field="reason" error={error}>
-            {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
-          </Field>
+          <ChoiceField
+            label={t('act.reassign.handler')}
+            field="handlerId"
+            error={error}
+            value={chosen}
+            onChange={setHandlerId}
+            options={props.handlers.map((candidate) => ({ value: candidate.id, label: `${candidate.name} (${candidate.id})` }))}
+          />
+          <TextField label={t('act.reason')} field="reason" error={error} value={reason} onChange={setReason} />
         </>
       )}
     </ActionForm>
@@ -197,20 +165,16 @@ function PassForm(props: { ticketId: string; departments: readonly { id: string;
     >
       {(error) => (
         <>
-          <Field label={t('act.pass.department')} field="toDepartment" error={error} hint={t('act.pass.hint')}>
-            {(control) => (
-              <select {...control} value={chosen} onChange={(event) => setToDepartment(event.target.value)}>
-                {props.departments.map((candidate) => (
-                  <option key={candidate.id} value={candidate.id}>
-                    {candidate.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('act.reason')} field="reason" error={error}>
-            {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
-          </Field>
+          <ChoiceField
+            label={t('act.pass.department')}
+            field="toDepartment"
+            error={error}
+            hint={t('act.pass.hint')}
+            value={chosen}
+            onChange={setToDepartment}
+            options={props.departments.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
+          />
+          <TextField label={t('act.reason')} field="reason" error={error} value={reason} onChange={setReason} />
         </>
       )}
     </ActionForm>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { followupStreamId, routingStreamId, type RecordedEvent } from '@handoff/contracts';
-import { applyToWorklist, emptyWorklistRow, worklistEventOf, type WorklistEvent, type WorklistRow } from './worklist.projection';
+import { applyToWorklist, emptyWorklistRow, worklistEventOf, type WorklistEvent, type WorklistRow } from './worklist.model';
 
 const ticketId = randomUUID();
 const T0 = new Date('2026-03-02T09:00:00.000Z');

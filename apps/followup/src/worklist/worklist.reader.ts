@@ -27,7 +27,7 @@ interface Row {
 
 /** Reads the CS worklist a page at a time; the API's shape, never the table's. */
 @Injectable()
-export class WorklistQuery {
+export class WorklistReader {
   constructor(
     @InjectRepository(FollowupWorklistEntry) private readonly rows: Repository<FollowupWorklistEntry>,
     private readonly customers: CustomersReader,

@@ -1,4 +1,4 @@
-import { csAgentOf, notificationsOf, type NotificationSource } from './notifications';
+import { csAgentOf, notificationsOf, type NotificationSource } from './notifications.model';
 
 const at = '2025-03-10T02:00:00.000Z';
 const event = (type: string, data: unknown, actorId = 'someone'): NotificationSource => ({ eventId: 'e1', ticketId: 't1', type, data, actorId, occurredAt: at });

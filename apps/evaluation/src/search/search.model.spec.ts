@@ -1,6 +1,6 @@
 import type { HandoffEvent, RecordedEvent } from '@handoff/contracts';
 import { sealedCustomer } from '@handoff/testing';
-import { emptySearchEntry, evolveSearchEntry } from './search-entry';
+import { emptySearchEntry, evolveSearchEntry } from './search.model';
 
 const ticketId = '6f1c2a9e-1b7d-4c1e-9a51-3f0e2d8c7b10';
 let sequence = 0;
