@@ -9,6 +9,11 @@
 // headers) reaches the department queue's live stream. Every rule stays the services' own: the
 // proxy adds nothing but the header.
 //
+// With several instances of a service (HANDOFF_INSTANCES, or INTAKE_URL=http://a,http://b), requests
+// take the instances in turn, and one that refuses the connection (stopped, crashed, restarting) is
+// skipped for the next; nothing else is retried, since only a refused connection proves the
+// request never reached a service.
+//
 // Development sign-in (pick a role and a person, no password) mints tokens with the local
 // secret; it is on only while AUTH_TOKEN_SECRET is the local default (unless WEB_DEV_SIGN_IN=false)
 // or when WEB_DEV_SIGN_IN=true.
@@ -16,7 +21,7 @@
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
-const { SERVICES, servicePort } = require('./services');
+const { SERVICES, serviceUrls } = require('./services');
 const { DEFAULT_SECRET } = require('./dev-token');
 
 const root = path.resolve(__dirname, '..');
@@ -135,13 +140,36 @@ async function signIn(request, response, options) {
 async function directory(response, options) {
   if (!options.devSignIn) return sendJson(response, 404, { error: 'not_found', message: 'development sign-in is off' });
   const token = tokens().signToken({ sub: 'consoles-directory', role: 'management' }, options.secret, { ttlSeconds: 60 });
-  const answer = await fetch(`${options.services.routing}/v1/departments`, { headers: { authorization: `Bearer ${token}` } });
+  const routing = options.instances.routing;
+  let answer;
+  for (let attempt = 1; !answer; attempt++) {
+    try {
+      answer = await fetch(new URL('/v1/departments', routing.next()), { headers: { authorization: `Bearer ${token}` } });
+    } catch (error) {
+      // A read: any instance may answer it, so one that refuses the connection is passed over like in proxy().
+      if (error?.cause?.code !== 'ECONNREFUSED' || attempt >= routing.count) throw error;
+    }
+  }
   if (!answer.ok) return sendJson(response, 502, { error: 'unavailable', message: `routing answered ${answer.status}` });
   sendJson(response, 200, await answer.json());
 }
 
-function proxy(request, response, target, suffix, token) {
-  const url = new URL(target);
+/** A service's instances taken in turn (round robin): each `next()` the one after the last. */
+function instancesOf(urls) {
+  const list = (Array.isArray(urls) ? urls : [urls]).map((url) => new URL(url));
+  let turn = 0;
+  return {
+    count: list.length,
+    next() {
+      const url = list[turn % list.length];
+      turn = (turn + 1) % list.length;
+      return url;
+    },
+  };
+}
+
+function proxy(request, response, instances, suffix, token, attempt = 0) {
+  const url = instances.next();
   const headers = { ...request.headers };
   // The page's credentials are the cookie only; nothing it sends may pose as another header.
   delete headers.cookie;
@@ -149,6 +177,7 @@ function proxy(request, response, target, suffix, token) {
   delete headers['x-api-key'];
   delete headers.host;
   if (token) headers.authorization = `Bearer ${token}`;
+  let connected = false;
   const upstream = http.request(
     { hostname: url.hostname, port: url.port, method: request.method, path: suffix, headers },
     (answer) => {
@@ -159,12 +188,23 @@ function proxy(request, response, target, suffix, token) {
       answer.pipe(response);
     },
   );
-  upstream.on('error', () => {
+  // The body is sent only once the connection stands, so a refused one leaves it unread for the next instance.
+  upstream.on('socket', (socket) => {
+    const send = () => {
+      connected = true;
+      request.pipe(upstream);
+    };
+    if (socket.connecting) socket.once('connect', send);
+    else send();
+  });
+  upstream.on('error', (error) => {
+    if (!connected && error.code === 'ECONNREFUSED' && attempt + 1 < instances.count && !response.destroyed) {
+      return proxy(request, response, instances, suffix, token, attempt + 1);
+    }
     if (!response.headersSent) sendJson(response, 502, { error: 'unavailable', message: 'the service is not reachable' });
     else response.destroy();
   });
   response.on('close', () => upstream.destroy());
-  request.pipe(upstream);
 }
 
 function serveStatic(request, response, webRoot) {
@@ -188,11 +228,13 @@ function serveStatic(request, response, webRoot) {
 }
 
 /**
- * @param {{ services: Record<string, string>, secret: string, devSignIn: boolean, webRoot?: string }} options
- *   services: base URL of each service; secret: the services' AUTH_TOKEN_SECRET.
+ * @param {{ services: Record<string, string | string[]>, secret: string, devSignIn: boolean, webRoot?: string }} options
+ *   services: base URL of each service, or of each of its instances; secret: the services' AUTH_TOKEN_SECRET.
  */
 function createWebServer(options) {
   const webRoot = path.resolve(options.webRoot ?? path.join(root, 'dist/web'));
+  const instances = Object.fromEntries(Object.entries(options.services).map(([name, urls]) => [name, instancesOf(urls)]));
+  options = { ...options, instances };
   return http.createServer((request, response) => {
     const { pathname } = new URL(request.url, 'http://x');
     if (pathname === '/auth/session' && request.method === 'GET') {
@@ -213,7 +255,7 @@ function createWebServer(options) {
     }
     const api = /^\/api\/([a-z]+)(\/.*)$/.exec(pathname);
     if (api) {
-      const target = options.services[api[1]];
+      const target = Object.hasOwn(instances, api[1]) ? instances[api[1]] : undefined;
       if (!target) return sendJson(response, 404, { error: 'not_found', message: `no service ${api[1]}` });
       // Health and the API description are public on the services too.
       const suffix = api[2] + (request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '');
@@ -228,9 +270,7 @@ function webOptionsFromEnv(env = process.env) {
   const secret = env.AUTH_TOKEN_SECRET || DEFAULT_SECRET;
   // Anyone could mint tokens for the local secret anyway; with a real one, only on request.
   const devSignIn = env.WEB_DEV_SIGN_IN === 'true' || (env.WEB_DEV_SIGN_IN !== 'false' && secret === DEFAULT_SECRET);
-  const services = Object.fromEntries(
-    SERVICES.map((service) => [service.name, env[`${service.name.toUpperCase()}_URL`] || `http://127.0.0.1:${servicePort(service, env)}`]),
-  );
+  const services = Object.fromEntries(SERVICES.map((service) => [service.name, serviceUrls(service, env)]));
   return { services, secret, devSignIn };
 }
 
