@@ -9,20 +9,24 @@
 // headers) reaches the department queue's live stream. Every rule stays the services' own: the
 // proxy adds nothing but the header.
 //
+// With OIDC_ISSUER set, people sign in at the organisation's identity provider (web-oidc.js) and
+// the session is the provider's access token, which the services verify themselves.
+//
 // With several instances of a service (HANDOFF_INSTANCES, or INTAKE_URL=http://a,http://b), requests
 // take the instances in turn, and one that refuses the connection (stopped, crashed, restarting) is
 // skipped for the next; nothing else is retried, since only a refused connection proves the
 // request never reached a service.
 //
 // Development sign-in (pick a role and a person, no password) mints tokens with the local
-// secret; it is on only while AUTH_TOKEN_SECRET is the local default (unless WEB_DEV_SIGN_IN=false)
-// or when WEB_DEV_SIGN_IN=true.
-// Otherwise a token issued by the organisation's identity provider is pasted at sign-in.
+// secret; it is never on with OIDC_ISSUER or NODE_ENV=production, and otherwise on while
+// AUTH_TOKEN_SECRET is the local default (unless WEB_DEV_SIGN_IN=false) or when WEB_DEV_SIGN_IN=true.
+// Without either, a development token (scripts/dev-token.js) is pasted at sign-in.
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const { SERVICES, serviceUrls } = require('./services');
 const { DEFAULT_SECRET } = require('./dev-token');
+const { relyingPartyFromEnv } = require('./web-oidc');
 
 const root = path.resolve(__dirname, '..');
 const COOKIE = 'handoff_session';
@@ -67,13 +71,22 @@ function personRoles() {
   return require(path.join(root, 'dist/libs/contracts/src/envelope.js')).PERSON_ROLES;
 }
 
-function cookieToken(request) {
-  const header = request.headers.cookie ?? '';
-  for (const part of header.split(';')) {
+function cookiesOf(request) {
+  const cookies = {};
+  for (const part of (request.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return decodeURIComponent(value.join('='));
+    if (!name) continue;
+    try {
+      cookies[name] = decodeURIComponent(value.join('='));
+    } catch {
+      // a cookie that is not ours, badly encoded: ignored
+    }
   }
-  return undefined;
+  return cookies;
+}
+
+function cookieToken(request) {
+  return cookiesOf(request)[COOKIE];
 }
 
 function sessionCookie(token, maxAgeSeconds) {
@@ -108,6 +121,7 @@ function claimsOf(token, secret) {
 }
 
 async function signIn(request, response, options) {
+  if (options.oidc) return sendJson(response, 404, { error: 'not_found', message: 'people sign in at the identity provider: GET /auth/login' });
   let input;
   try {
     input = JSON.parse(await readBody(request, MAX_SIGN_IN_BODY));
@@ -134,6 +148,29 @@ async function signIn(request, response, options) {
   const claims = claimsOf(token, options.secret);
   if (!claims.ok) return sendJson(response, 401, { error: 'unauthenticated', message: `the token is not accepted: ${claims.reason}`, fields: [{ field: 'token', message: claims.reason }] });
   sendJson(response, 200, { actor: claims.actor }, { 'set-cookie': sessionCookie(token, SESSION_HOURS * 3600) });
+}
+
+/**
+ * Who is signed in, as the services will see it: a provider's token checked by the same code the
+ * services run, or a development token checked with the secret.
+ */
+async function session(request, response, options) {
+  const token = cookieToken(request);
+  const base = { devSignIn: options.devSignIn, oidc: Boolean(options.oidc), roles: personRoles() };
+  if (!options.oidc) {
+    const claims = token ? claimsOf(token, options.secret) : { ok: false };
+    return sendJson(response, 200, { actor: claims.ok ? claims.actor : null, ...base });
+  }
+  const cookies = cookiesOf(request);
+  let refusal = options.oidc.takeRefusal(cookies);
+  let checked = { ok: false };
+  try {
+    if (token) checked = await options.oidc.tokens.verify(token);
+  } catch (error) {
+    // The provider's keys cannot be read: the page says so rather than offering the development sign-in.
+    refusal = { code: 'failed', detail: `the identity provider cannot be reached to check the session (${error.message}); try again in a few seconds` };
+  }
+  sendJson(response, 200, { actor: checked.ok ? checked.actor : null, ...base, ...(refusal ? { refusal } : {}) }, refusal ? { 'set-cookie': options.oidc.clearRefusal() } : {});
 }
 
 /** For development sign-in only: the organisation's departments and people to pick from. */
@@ -228,8 +265,9 @@ function serveStatic(request, response, webRoot) {
 }
 
 /**
- * @param {{ services: Record<string, string | string[]>, secret: string, devSignIn: boolean, webRoot?: string }} options
- *   services: base URL of each service, or of each of its instances; secret: the services' AUTH_TOKEN_SECRET.
+ * @param {{ services: Record<string, string | string[]>, secret: string, devSignIn: boolean, oidc?: object, webRoot?: string }} options
+ *   services: base URL of each service, or of each of its instances; secret: the services' AUTH_TOKEN_SECRET;
+ *   oidc: the relying party (web-oidc.js) when people sign in at the organisation's identity provider.
  */
 function createWebServer(options) {
   const webRoot = path.resolve(options.webRoot ?? path.join(root, 'dist/web'));
@@ -238,9 +276,20 @@ function createWebServer(options) {
   return http.createServer((request, response) => {
     const { pathname } = new URL(request.url, 'http://x');
     if (pathname === '/auth/session' && request.method === 'GET') {
-      const token = cookieToken(request);
-      const claims = token ? claimsOf(token, options.secret) : { ok: false };
-      return sendJson(response, 200, { actor: claims.ok ? claims.actor : null, devSignIn: options.devSignIn, roles: personRoles() });
+      session(request, response, options).catch(() => sendJson(response, 503, { error: 'unavailable', message: 'the identity provider cannot be reached; try again in a few seconds' }));
+      return;
+    }
+    if (pathname === '/auth/login' && request.method === 'GET') {
+      if (!options.oidc) return sendJson(response, 404, { error: 'not_found', message: 'no identity provider is configured (OIDC_ISSUER)' });
+      options.oidc.login(response).catch(() => sendJson(response, 503, { error: 'unavailable', message: 'the identity provider cannot be reached; try again in a few seconds' }));
+      return;
+    }
+    if (pathname === '/auth/callback' && request.method === 'GET') {
+      if (!options.oidc) return sendJson(response, 404, { error: 'not_found', message: 'no identity provider is configured (OIDC_ISSUER)' });
+      options.oidc
+        .callback(request, response, cookiesOf(request), (token, maxAge) => sessionCookie(token, maxAge))
+        .catch(() => sendJson(response, 503, { error: 'unavailable', message: 'the identity provider cannot be reached; try again in a few seconds' }));
+      return;
     }
     if (pathname === '/auth/sign-in' && request.method === 'POST') {
       signIn(request, response, options).catch(() => sendJson(response, 500, { error: 'internal', message: 'internal error' }));
@@ -251,7 +300,12 @@ function createWebServer(options) {
       return;
     }
     if (pathname === '/auth/sign-out' && request.method === 'POST') {
-      return sendJson(response, 200, { actor: null }, { 'set-cookie': sessionCookie('', 0) });
+      if (!options.oidc) return sendJson(response, 200, { actor: null }, { 'set-cookie': sessionCookie('', 0) });
+      // Ending only this session would leave the provider's: the next "Sign in" would not ask who is at the desk.
+      options.oidc
+        .endSessionUrl(cookiesOf(request))
+        .then((redirect) => sendJson(response, 200, { actor: null, ...(redirect ? { redirect } : {}) }, { 'set-cookie': [sessionCookie('', 0), ...options.oidc.clearCookies()] }));
+      return;
     }
     const api = /^\/api\/([a-z]+)(\/.*)$/.exec(pathname);
     if (api) {
@@ -268,10 +322,14 @@ function createWebServer(options) {
 
 function webOptionsFromEnv(env = process.env) {
   const secret = env.AUTH_TOKEN_SECRET || DEFAULT_SECRET;
+  const oidc = relyingPartyFromEnv(env);
+  // The services take only the provider's tokens then, and production has no business with a password-less sign-in.
+  const devSignInBarred = oidc ? 'OIDC_ISSUER is set' : env.NODE_ENV === 'production' ? 'NODE_ENV is production' : undefined;
+  if (devSignInBarred && env.WEB_DEV_SIGN_IN === 'true') throw new Error(`invalid configuration: WEB_DEV_SIGN_IN: development sign-in cannot be on when ${devSignInBarred}`);
   // Anyone could mint tokens for the local secret anyway; with a real one, only on request.
-  const devSignIn = env.WEB_DEV_SIGN_IN === 'true' || (env.WEB_DEV_SIGN_IN !== 'false' && secret === DEFAULT_SECRET);
+  const devSignIn = !devSignInBarred && (env.WEB_DEV_SIGN_IN === 'true' || (env.WEB_DEV_SIGN_IN !== 'false' && secret === DEFAULT_SECRET));
   const services = Object.fromEntries(SERVICES.map((service) => [service.name, serviceUrls(service, env)]));
-  return { services, secret, devSignIn };
+  return { services, secret, devSignIn, ...(oidc ? { oidc } : {}) };
 }
 
 function webPort(env = process.env) {

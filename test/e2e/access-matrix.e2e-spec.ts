@@ -35,6 +35,16 @@ const EXPECTED: Record<string, string> = {
   // QA and auditors see contact details masked unless they give a reason, and every clear read is recorded.
   'intake GET /v1/tickets/{ticketId}/customer':               '401  403   ok   403  403  403  403  ok   ok   ok',
   'intake POST /v1/customers/erasure':                        '401  403   403  403  403  403  403  ok   403  403',
+  // Outbound webhooks are management's to set up and to watch: not even the upstream system's own key reads them (its secret is in them).
+  'intake POST /v1/webhooks/subscriptions':                   '401  403   403  403  403  403  403  ok   403  403',
+  'intake GET /v1/webhooks/subscriptions':                    '401  403   403  403  403  403  403  ok   403  403',
+  'intake GET /v1/webhooks/subscriptions/{subscriptionId}':   '401  403   403  403  403  403  403  ok   403  403',
+  'intake DELETE /v1/webhooks/subscriptions/{subscriptionId}': '401  403   403  403  403  403  403  ok   403  403',
+  'intake POST /v1/webhooks/subscriptions/{subscriptionId}/rotate-secret': '401  403   403  403  403  403  403  ok   403  403',
+  'intake POST /v1/webhooks/subscriptions/{subscriptionId}/redrive': '401  403   403  403  403  403  403  ok   403  403',
+  'intake GET /v1/webhooks/deliveries':                       '401  403   403  403  403  403  403  ok   403  403',
+  'intake GET /v1/webhooks/deliveries/{deliveryId}':          '401  403   403  403  403  403  403  ok   403  403',
+  'intake POST /v1/webhooks/deliveries/{deliveryId}/redrive': '401  403   403  403  403  403  403  ok   403  403',
 
   'routing GET /health':                                      'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
   'routing GET /health/live':                                'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
@@ -164,6 +174,9 @@ function probeBody(endpoint: string, ticketId: string): unknown {
       return { message: '' };
     case 'followup POST /v1/tickets/{ticketId}/confirmation':
       return { satisfied: true };
+    // Without a reason: management gets a 400 and no subscription is made or ended.
+    case 'intake POST /v1/webhooks/subscriptions':
+      return { sourceSystem: 'matrix-probe', url: 'http://127.0.0.1:9/in', eventTypes: ['TicketClosed'] };
     case 'evaluation POST /v1/tickets/{ticketId}/notes':
       return { text: 'access matrix probe' };
     default:
@@ -263,7 +276,7 @@ describe('the role × endpoint matrix', () => {
         if (name === 'ticketId') return ticketId;
         if (name === 'department') return DEPARTMENT;
         // A sample or corrective action that does not exist: allowed callers get 404, the others 401/403 first.
-        if (name === 'sampleId' || name === 'actionId') return randomUUID();
+        if (name === 'sampleId' || name === 'actionId' || name === 'subscriptionId' || name === 'deliveryId') return randomUUID();
         // A file the ticket does not have: allowed callers get 404.
         if (name === 'contentHash') return 'f'.repeat(64);
         throw new Error(`${endpoint.key}: no value for path parameter ${name}`);

@@ -56,6 +56,9 @@ export const en = {
   'field.keyId': 'the customer key',
   'field.phone': 'the phone number',
   'field.email': 'the e-mail address',
+  'field.url': 'the target URL',
+  'field.eventTypes': 'the event types',
+  'field.subscriptionId': 'the subscription',
   'field.generic': 'the field “{{field}}”',
   'field.root': 'the request',
 
@@ -86,6 +89,7 @@ export const en = {
   'rule.complaint_apology': "Write the apology: a complaint's result must apologise to the customer.",
   'rule.complaint_corrective_action': "Write the corrective action: a complaint's result must say what will keep it from happening again.",
   'rule.one_customer_identifier': 'Name the customer by exactly one of: customer id, customer key, ticket, phone number or e-mail address.',
+  'rule.webhook_url': '{{label, capitalise}} must be an http or https URL with a host, without a user name or password.',
   'rule.phone_or_email': "Give the customer's phone number or e-mail address.",
   'rule.control_characters': '{{label, capitalise}} must not contain control characters.',
   'rule.single_line': '{{label, capitalise}} must be one line, without control characters.',

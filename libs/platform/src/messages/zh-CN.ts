@@ -55,6 +55,9 @@ export const zhCN: ServerMessages = {
   'field.keyId': '客户密钥编号',
   'field.phone': '电话号码',
   'field.email': '电子邮箱',
+  'field.url': '目标地址',
+  'field.eventTypes': '事件类型',
+  'field.subscriptionId': '订阅',
   'field.generic': '字段“{{field}}”',
   'field.root': '请求',
 
@@ -85,6 +88,7 @@ export const zhCN: ServerMessages = {
   'rule.complaint_apology': '请填写致歉说明：投诉的处理结果须向客户致歉。',
   'rule.complaint_corrective_action': '请填写整改措施：投诉的处理结果须说明如何避免再次发生。',
   'rule.one_customer_identifier': '请只用以下一项指明客户：客户编号、客户密钥编号、工单、电话号码或电子邮箱。',
+  'rule.webhook_url': '{{label}}须为 http 或 https 地址，须含主机名，且不能含用户名或密码。',
   'rule.phone_or_email': '请填写客户的电话号码或电子邮箱。',
   'rule.control_characters': '{{label}}不能包含控制字符。',
   'rule.single_line': '{{label}}须为单行文字，且不能包含控制字符。',
