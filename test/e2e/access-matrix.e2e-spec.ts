@@ -71,6 +71,11 @@ const EXPECTED: Record<string, string> = {
   // Management on a complaint in flight: only management takes a ticket over or asks a department for an update.
   'routing POST /v1/tickets/{ticketId}/take-over':            '401  403   403  403  403  403  403  ok   403  403',
   'routing POST /v1/tickets/{ticketId}/update-requests':      '401  403   403  403  403  403  403  ok   403  403',
+  // The resolution clock is the responsible handler's (or their manager's, or management's) to pause and resume.
+  'routing POST /v1/tickets/{ticketId}/pause':                '401  403   403  ok   403  ok   403  ok   403  403',
+  'routing POST /v1/tickets/{ticketId}/resume':               '401  403   403  ok   403  ok   403  ok   403  403',
+  // A new priority re-targets the deadlines: the department's manager or management decides it, not a handler.
+  'routing POST /v1/tickets/{ticketId}/priority':             '401  403   403  403  403  ok   403  ok   403  403',
   'routing POST /v1/deadlines/check':                         '401  403   403  403  403  403  403  ok   403  403',
 
   'followup GET /health':                                     'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
@@ -172,6 +177,12 @@ function probeBody(endpoint: string, ticketId: string): unknown {
       return { reason: '' };
     case 'routing POST /v1/tickets/{ticketId}/update-requests':
       return { message: '' };
+    // Valid, so another department reaches the decider's department check: a pause is then resumed by the row after it.
+    case 'routing POST /v1/tickets/{ticketId}/pause':
+      return { reason: 'waiting_on_customer', note: 'access matrix probe' };
+    // The probe ticket's own priority (feedback is classified low): allowed callers change nothing.
+    case 'routing POST /v1/tickets/{ticketId}/priority':
+      return { priority: 'low', reason: 'access matrix probe' };
     case 'followup POST /v1/tickets/{ticketId}/confirmation':
       return { satisfied: true };
     // Without a reason: management gets a 400 and no subscription is made or ended.
