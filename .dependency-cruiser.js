@@ -13,6 +13,7 @@ const DOMAIN = [
   '^apps/evaluation/src/kpis/(kpis|kpi-policy|statistics)\\.ts$',
   '^apps/evaluation/src/quality/(sampling|rubric)\\.ts$',
   '^apps/evaluation/src/assessment/assessment\\.ts$',
+  '^apps/evaluation/src/data-rights/(retention|customer-export)\\.ts$',
   '^libs/contracts/src/',
   '^libs/service-time/src/',
 ];

@@ -145,6 +145,10 @@ const EXPECTED: Record<string, string> = {
   'evaluation GET /v1/tickets/{ticketId}/customer-profile':   '401  403   ok   ok   ok   ok   ok   ok   403  403',
   // While CS records a contact (management may too): the typed phone or e-mail's open tickets.
   'evaluation POST /v1/customers/open-tickets':               '401  403   ok   403  403  403  403  ok   403  403',
+  // Data rights are management's: the product has no privacy officer's role; a department, CS, QA or an auditor gets 403.
+  'evaluation POST /v1/customers/export':                     '401  403   403  403  403  403  403  ok   403  403',
+  'evaluation GET /v1/retention/due':                         '401  403   403  403  403  403  403  ok   403  403',
+  'evaluation POST /v1/retention/run':                        '401  403   403  403  403  403  403  ok   403  403',
 };
 
 /**
@@ -166,6 +170,9 @@ function probeBody(endpoint: string, ticketId: string): unknown {
       return { purpose: '' };
     case 'intake POST /v1/tickets/{ticketId}/access-requests/{requestId}/refuse':
       return { reason: 'access matrix probe' };
+    case 'evaluation POST /v1/customers/export':
+      // A ticket that does not exist: management gets 404 and no export is recorded.
+      return { ticketId: randomUUID(), reason: 'access matrix probe, no such ticket' };
     case 'routing POST /v1/tickets/{ticketId}/assign':
       return { handlerId: 'product-guo' };
     case 'routing POST /v1/tickets/{ticketId}/progress':

@@ -71,6 +71,12 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
   'evaluation POST /v1/tickets/{ticketId}/attachments': { caller: 'cs', validBody: () => ({}), required: [] },
   'evaluation POST /v1/notifications/seen': { caller: 'cs', validBody: () => ({ upTo: '2025-03-10T02:00:00.000Z' }), required: ['upTo'] },
   'evaluation POST /v1/customers/open-tickets': { caller: 'cs', validBody: () => ({ phone: '+86 138 0013 8000' }), required: ['phone'] },
+  'evaluation POST /v1/customers/export': {
+    caller: 'management',
+    validBody: (ticketId) => ({ ticketId, reason: 'access request under the privacy rule' }),
+    required: ['reason', 'ticketId'],
+  },
+  'evaluation POST /v1/retention/run': { caller: 'management', validBody: () => ({}), required: [] },
   'evaluation POST /v1/assessments/self': { caller: 'cs', validBody: () => ({ period: '2025-03', score: 80, comment: 'a good month' }), required: ['period', 'score'] },
   'evaluation POST /v1/assessments/supervisor': {
     caller: 'manager',

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, type ComplaintCauseTaxonomy } from '@handoff/contracts';
-import { baseConfigSchema, policyFile } from '@handoff/platform';
+import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
 import { DEFAULT_DEADLINE_POLICY, deadlinePolicySchema, type DeadlinePolicy } from '@handoff/service-time';
 import { assessmentPolicySchema, DEFAULT_ASSESSMENT_POLICY, type AssessmentPolicy } from './assessment/assessment';
 import { DEFAULT_PEAK_HOURS, DEFAULT_TARGETS_POLICY, peakHoursSchema, targetsPolicySchema, timeZoneSchema, type KpiPolicy, type TargetsPolicy } from './kpis/kpi-policy';
+import { DEFAULT_RETENTION_POLICY, retentionPolicySchema, type RetentionPolicy } from './data-rights/retention';
 import { DEFAULT_RUBRIC, rubricSchema, type Rubric } from './quality/rubric';
 import { DEFAULT_SAMPLING_POLICY, samplingPolicySchema, type SamplingPolicy } from './quality/sampling';
 
@@ -35,6 +36,14 @@ export const evaluationConfigSchema = baseConfigSchema('evaluation', 3004).exten
   ASSESSMENT_POLICY_FILE: policyFile<AssessmentPolicy>(assessmentPolicySchema as never, DEFAULT_ASSESSMENT_POLICY),
   /** The largest file a ticket takes, in bytes (a file is held in memory while it is checked and sealed). */
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** JSON file with the retention schedule: how long after a customer's last ticket closed their details are erased (none by default). */
+  RETENTION_POLICY_FILE: policyFile<RetentionPolicy>(retentionPolicySchema as never, DEFAULT_RETENTION_POLICY),
+  /** How often each instance runs the retention schedule; 0 runs it only when management asks. */
+  RETENTION_CHECK_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  /** A data-subject export carries each attached file up to this size inside the file; larger ones are listed. */
+  EXPORT_ATTACHMENT_INLINE_MAX_BYTES: z.coerce.number().int().min(0).max(100 * 1024 * 1024).default(1024 * 1024),
+  /** Lets the retention schedule's dry run and run take `asOf`: for tests and demos, never in production. */
+  ALLOW_CLOCK_OVERRIDE: booleanFlag(false),
 });
 export type EvaluationConfig = z.infer<typeof evaluationConfigSchema>;
 

@@ -8,6 +8,9 @@ import { AttachmentsController } from './conversation/attachments.controller';
 import { AttachmentStore } from './conversation/attachments.store';
 import { ConversationController } from './conversation/conversation.controller';
 import { ConversationReader } from './conversation/conversation.reader';
+import { CustomerExportService } from './data-rights/customer-export.service';
+import { DataRightsController } from './data-rights/data-rights.controller';
+import { RetentionJob } from './data-rights/retention.job';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationsReader } from './notifications/notifications.reader';
 import type { EvaluationConfig } from './config';
@@ -37,13 +40,14 @@ export class EvaluationModule {
             migrations: EVALUATION_DATABASE.migrations,
             // Search finds a customer by keyed hashes of their details (opened to be hashed, never
             // stored) and shows them masked; attachments are sealed with the customer's key.
-            // Evaluation reads no contact details in clear otherwise.
+            // Evaluation reads contact details in clear only for a data-subject export, and destroys
+            // keys when the retention schedule says so.
             usesVault: true,
           },
           config,
         ),
       ],
-      controllers: [TimelineController, ConversationController, AttachmentsController, NotificationsController, AuditController, KpisController, QualityController, AssessmentsController, SearchController],
+      controllers: [TimelineController, ConversationController, AttachmentsController, NotificationsController, AuditController, KpisController, QualityController, AssessmentsController, SearchController, DataRightsController],
       providers: [
         TimelineReader,
         ConversationReader,
@@ -54,6 +58,8 @@ export class EvaluationModule {
         ServiceRecordsReader,
         QualityService,
         AssessmentService,
+        CustomerExportService,
+        RetentionJob,
         auditSourcesProvider,
         AuditSourcesLifecycle,
         consumersProvider([readModelConsumers(EVALUATION_DATABASE), SEARCH_CONSUMERS]),

@@ -263,6 +263,18 @@ const cases: [HandoffEvent, string][] = [
   ],
   [{ type: 'CustomerAccessRefused', data: { requestId: SAMPLE, reason: 'no audit is open' } }, "access to the customer's contact details refused: no audit is open"],
   [
+    { type: 'CustomerDataErased', data: { keyId: 'cust_a', reason: '3 years after the last ticket closed', basis: 'retention' } },
+    'customer contact details erased under the retention schedule: 3 years after the last ticket closed',
+  ],
+  [
+    { type: 'CustomerDataExported', data: { exportId: SAMPLE, keyId: 'cust_a', reason: 'access request AR-7' } },
+    `everything held about the customer exported (export ${SAMPLE}): access request AR-7`,
+  ],
+  [
+    { type: 'CustomerDataExported', data: { exportId: SAMPLE, reason: 'access request AR-8' } },
+    `everything held about the customer exported, details already erased (export ${SAMPLE}): access request AR-8`,
+  ],
+  [
     { type: 'NoteAdded', data: { noteId: SAMPLE, text: 'the courier says Tuesday', mentions: { people: ['agent-li'], departments: ['logistics'] } } },
     'internal note mentioning agent-li, logistics',
   ],

@@ -126,7 +126,13 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
         ? 'customer contact details read for handling the ticket'
         : `customer contact details read for other work: ${known.data.reason ?? 'no reason given'}${known.data.requestId ? ` (approved request ${known.data.requestId})` : ''}`;
     case 'CustomerDataErased':
-      return `customer contact details erased on request: ${known.data.reason}`;
+      return known.data.basis === 'retention'
+        ? `customer contact details erased under the retention schedule: ${known.data.reason}`
+        : `customer contact details erased on request: ${known.data.reason}`;
+    case 'CustomerDataExported':
+      return known.data.keyId
+        ? `everything held about the customer exported (export ${known.data.exportId}): ${known.data.reason}`
+        : `everything held about the customer exported, details already erased (export ${known.data.exportId}): ${known.data.reason}`;
     case 'CustomerAccessRequested':
       return `access to the customer's contact details requested by ${known.data.requester.id} (${known.data.requester.role}): ${known.data.purpose}`;
     case 'CustomerAccessApproved':

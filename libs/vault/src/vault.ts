@@ -123,6 +123,11 @@ export class CustomerVault {
     return querySearchTerms(query, this.pepper);
   }
 
+  /** Whether the customer's key still exists: false once erased (or never made). */
+  async holdsKey(keyId: string): Promise<boolean> {
+    return (await this.keys.find(keyId)) !== null;
+  }
+
   erase(keyId: string, erasedBy: string, reason: string) {
     return this.keys.erase(keyId, erasedBy, reason);
   }

@@ -220,6 +220,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'CustomerAccessRequested':
       case 'CustomerAccessApproved':
       case 'CustomerAccessRefused':
+      case 'CustomerDataExported':
       case 'DeadlineApproaching':
       case 'NoteAdded':
       case 'AttachmentAdded':

@@ -4,5 +4,6 @@ import type { CustomerVault } from '@handoff/vault';
 import { customerTermsProjection } from './customer-terms.projection';
 
 export const SEARCH_CONSUMERS = declareConsumers([CUSTOMER_VAULT], (vault: CustomerVault) => [
-  { name: 'search-customer-terms', topics: [TOPICS.intakeEvents], handler: customerTermsProjection(vault) },
+  // Evaluation's own topic too: the retention schedule records its erasures there.
+  { name: 'search-customer-terms', topics: [TOPICS.intakeEvents, TOPICS.evaluationEvents], handler: customerTermsProjection(vault) },
 ]);

@@ -224,6 +224,7 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
       case 'CustomerAccessRequested':
       case 'CustomerAccessApproved':
       case 'CustomerAccessRefused':
+      case 'CustomerDataExported':
       // Notes and attachments are words and files on the conversation, not steps of the workflow.
       case 'DeadlineApproaching':
       case 'NoteAdded':

@@ -17,7 +17,7 @@ const erasureSchema = z.strictObject({
 
 type EraseCustomer = {
   readonly type: 'RecordErasure';
-  readonly data: { readonly keyId: string; readonly reason: string };
+  readonly data: { readonly keyId: string; readonly reason: string; readonly basis: 'request' };
   readonly metadata: Parameters<CommandHandler['handle']>[2]['metadata'];
 };
 const erasureDecider: Decider<EraseCustomer, PrivacyEvent, null> = {
@@ -79,7 +79,7 @@ export class PrivacyController {
     await this.commands.handle(
       privacyStreamId('intake', ticketId),
       erasureDecider,
-      { type: 'RecordErasure', data: { keyId, reason }, metadata: { now: this.clock(), actor, correlationId: requestId, causationId: newId(), reason } },
+      { type: 'RecordErasure', data: { keyId, reason, basis: 'request' }, metadata: { now: this.clock(), actor, correlationId: requestId, causationId: newId(), reason } },
       { ticketId },
     );
     return { ticketId, keyId, erasedAt: erasure.erasedAt };

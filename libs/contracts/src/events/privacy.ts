@@ -21,14 +21,33 @@ export interface CustomerDetailsReadData {
 }
 export type CustomerDetailsRead = DomainEvent<'CustomerDetailsRead', CustomerDetailsReadData>;
 
+/** Why a key was destroyed: the customer asked, or the retention schedule's time came. */
+export const ERASURE_BASES = ['request', 'retention'] as const;
+export type ErasureBasis = (typeof ERASURE_BASES)[number];
+
 export interface CustomerDataErasedData {
   readonly keyId: string;
   readonly reason: string;
+  /** Absent on erasures recorded before retention schedules existed: those were all on request. */
+  readonly basis?: ErasureBasis;
 }
 /** The customer's key was destroyed: their details are unreadable in every event, topic and export. */
 export type CustomerDataErased = DomainEvent<'CustomerDataErased', CustomerDataErasedData>;
 
-export type PrivacyEvent = CustomerDetailsRead | CustomerDataErased;
+export interface CustomerDataExportedData {
+  /** One export of a data-subject access request; every ticket it covered records the same id. */
+  readonly exportId: string;
+  /** The customer key whose details went out in clear; absent when they were already erased. */
+  readonly keyId?: string;
+  readonly reason: string;
+}
+/**
+ * Everything held about the ticket's customer went out in a data-subject export: who, when and
+ * why are on the record, never what the file held.
+ */
+export type CustomerDataExported = DomainEvent<'CustomerDataExported', CustomerDataExportedData>;
+
+export type PrivacyEvent = CustomerDetailsRead | CustomerDataErased | CustomerDataExported;
 
 const keyId = z.string().regex(/^cust_[A-Za-z0-9_-]+$/);
 
@@ -37,7 +56,8 @@ export const PRIVACY_EVENTS: EventRegistry<PrivacyEvent> = {
     version: 1,
     schema: z.object({ keyId, purpose: z.enum(READ_PURPOSES), reason: z.string().min(1).optional(), requestId: z.uuid().optional() }),
   },
-  CustomerDataErased: { version: 1, schema: z.object({ keyId, reason: z.string().min(1) }) },
+  CustomerDataErased: { version: 1, schema: z.object({ keyId, reason: z.string().min(1), basis: z.enum(ERASURE_BASES).optional() }) },
+  CustomerDataExported: { version: 1, schema: z.object({ exportId: z.uuid(), keyId: keyId.optional(), reason: z.string().min(1) }) },
 };
 
 export const privacyStreamId = (service: string, ticketId: string): string => `${service}-privacy-${ticketId}`;

@@ -53,6 +53,10 @@ export const en = {
   'field.fileName': 'the file name',
   'field.entryId': 'the entry the file belongs to',
   // Any field the dictionary lacks is still named.
+  'field.customerId': 'the customer id',
+  'field.keyId': 'the customer key',
+  'field.phone': 'the phone number',
+  'field.email': 'the e-mail address',
   'field.url': 'the target URL',
   'field.eventTypes': 'the event types',
   'field.subscriptionId': 'the subscription',
@@ -85,6 +89,7 @@ export const en = {
   'rule.phone': '{{label, capitalise}} is not valid: use 6 to 15 digits (spaces, - ( ) and a leading + are allowed).',
   'rule.complaint_apology': "Write the apology: a complaint's result must apologise to the customer.",
   'rule.complaint_corrective_action': "Write the corrective action: a complaint's result must say what will keep it from happening again.",
+  'rule.one_customer_identifier': 'Name the customer by exactly one of: customer id, customer key, ticket, phone number or e-mail address.',
   'rule.webhook_url': '{{label, capitalise}} must be an http or https URL with a host, without a user name or password.',
   'rule.phone_or_email': "Give the customer's phone number or e-mail address.",
   'rule.control_characters': '{{label, capitalise}} must not contain control characters.',

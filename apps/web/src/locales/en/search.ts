@@ -65,6 +65,16 @@ export default {
     unconfirmed: '<strong>{{count}}</strong> not confirmed yet',
     caption: 'Every ticket of this customer',
     more: 'More tickets',
+    export: {
+      title: 'Export data',
+      explain: 'Everything held about this customer, in one JSON file, for their access request: contact details in clear, every ticket with its conversation, answers, notes and files. The export is recorded on each ticket with your name and reason.',
+      reason: 'Reason',
+      reasonHint: 'Whose request and under which rule (10 characters or more)',
+      button: 'Export data',
+      busy: 'Exporting…',
+      done_one: 'Exported {{count}} ticket: the file is downloading.',
+      done_other: 'Exported {{count}} tickets: the file is downloading.',
+    },
   },
   ticket: { title: 'Ticket {{shortId}}' },
   hint: {

@@ -66,6 +66,16 @@ const zh: Catalogue<typeof en> = {
     unconfirmed: '尚未确认 <strong>{{count}}</strong>',
     caption: '该客户的全部工单',
     more: '更多工单',
+    export: {
+      title: '导出数据',
+      explain: '将本单位持有的该客户全部数据导出为一个 JSON 文件，用于答复其查阅请求：联系方式（明文）、每张工单及其沟通记录、客户答复、内部备注和附件。每次导出都会以您的姓名和原因记录在相关工单上。',
+      reason: '原因',
+      reasonHint: '谁提出的请求、依据哪项规定（至少 10 个字符）',
+      button: '导出数据',
+      busy: '正在导出…',
+      done_one: '已导出 {{count}} 张工单，文件正在下载。',
+      done_other: '已导出 {{count}} 张工单，文件正在下载。',
+    },
   },
   ticket: { title: '工单 {{shortId}}' },
   hint: {

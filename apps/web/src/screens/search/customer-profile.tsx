@@ -2,7 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { href } from '../../router';
-import { Notice, Panel } from '../../ui';
+import { useActor } from '../../session';
+import { Field, Notice, Panel } from '../../ui';
+import { useSubmit } from '../../use-submit';
+import { download } from '../auditor/export';
 import { SearchResults } from './search-view';
 import type { CustomerProfile as Profile, SearchResult } from '@handoff/contracts/api';
 import { maskedCustomer } from './masked-customer';
@@ -66,8 +69,48 @@ export function CustomerProfileView(props: { ticketId: string; base: readonly st
               {busy ? t('loadingMore') : t('profile.more')}
             </button>
           )}
+          <ExportData ticketId={props.ticketId} />
         </>
       )}
     </Panel>
+  );
+}
+
+/**
+ * Management answers a customer's access request from their profile: the export is made by the
+ * service (which records it on each ticket) and handed to the browser as the file it is.
+ */
+function ExportData(props: { ticketId: string }) {
+  const { t } = useTranslation('search');
+  const actor = useActor();
+  const [reason, setReason] = useState('');
+  const { busy, error, success, submit } = useSubmit();
+  if (actor.role !== 'management') return null;
+  const exportData = () =>
+    submit(async () => {
+      const file = await api<{ exportId: string; exportedAt: string; tickets: unknown[] }>('evaluation', '/v1/customers/export', { body: { ticketId: props.ticketId, reason } });
+      download(`customer-data-export-${file.exportedAt.slice(0, 10)}-${file.exportId.slice(0, 8)}.json`, 'application/json', JSON.stringify(file, null, 2));
+      setReason('');
+      return t('profile.export.done', { count: file.tickets.length });
+    });
+  return (
+    <form
+      className="search-profile__export"
+      aria-label={t('profile.export.title')}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void exportData();
+      }}
+    >
+      <h3>{t('profile.export.title')}</h3>
+      <p className="hint">{t('profile.export.explain')}</p>
+      <Field label={t('profile.export.reason')} field="reason" error={error} hint={t('profile.export.reasonHint')}>
+        {(control) => <textarea {...control} rows={2} value={reason} onChange={(event) => setReason(event.target.value)} />}
+      </Field>
+      <button type="submit" disabled={busy}>
+        {busy ? t('profile.export.busy') : t('profile.export.button')}
+      </button>
+      <Notice error={error} success={success} />
+    </form>
   );
 }
