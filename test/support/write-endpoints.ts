@@ -36,6 +36,8 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
   'routing POST /v1/tickets/{ticketId}/transfer/refuse': { caller: 'manager', validBody: () => ({ reason: 'not ours' }), required: ['reason'] },
   'routing POST /v1/tickets/{ticketId}/take-over': { caller: 'management', validBody: () => ({ reason: 'the customer called the director' }), required: ['reason'] },
   'routing POST /v1/tickets/{ticketId}/update-requests': { caller: 'management', validBody: () => ({ message: 'Where does this stand?' }), required: ['message'] },
+  'routing POST /v1/departments/{department}/handlers/{handlerId}/away': { caller: 'manager', validBody: () => ({ until: '2030-01-01T09:00:00.000Z' }), required: [] },
+  'routing POST /v1/departments/{department}/handlers/{handlerId}/back': { caller: 'manager', validBody: () => ({}), required: [] },
   'routing POST /v1/deadlines/check': { caller: 'management', validBody: () => ({}), required: [] },
   'followup POST /v1/tickets/{ticketId}/confirmation': { caller: 'cs', validBody: () => ({ satisfied: false, objection: 'the totals are missing' }), required: ['satisfied', 'objection'] },
   'followup POST /v1/tickets/{ticketId}/contact-attempts': { caller: 'cs', validBody: () => ({ note: 'no answer' }), required: [] },

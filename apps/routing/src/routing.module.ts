@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { FOLLOWUP_EVENTS, INTAKE_EVENTS, TOPICS, type Actor } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, CustomerAccess, JsonLogger, PlatformModule, reactorHandler, readModelConsumers, type ConsumerDefinition } from '@handoff/platform';
+import { CLOCK, ConsumersLifecycle, CONSUMERS, CustomerAccess, JsonLogger, PlatformModule, reactorHandler, readModelConsumers, type Clock, type ConsumerDefinition } from '@handoff/platform';
+import { AvailabilityController } from './availability/availability.controller';
+import { DepartmentAssigner } from './availability/department-assigner';
 import { autoAssignmentHandler } from './assignment/auto-assignment.handler';
 import type { RoutingConfig } from './config';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper';
@@ -38,9 +40,15 @@ export class RoutingModule {
           config,
         ),
       ],
-      controllers: [TicketsController, ComplaintCausesController, QueueController, DeadlinesController, PrivacyController],
+      controllers: [TicketsController, ComplaintCausesController, QueueController, DeadlinesController, PrivacyController, AvailabilityController],
       providers: [
         TicketsService,
+        {
+          provide: DepartmentAssigner,
+          useFactory: (commands: CommandHandler, tickets: TicketsService, logger: JsonLogger, clock: Clock) =>
+            new DepartmentAssigner({ commands, decider: tickets.decider, organisation: config.ORGANISATION_FILE, actor: AUTO_ASSIGNMENT, logger, clock }),
+          inject: [CommandHandler, TicketsService, JsonLogger, CLOCK],
+        },
         QueueReader,
         { provide: QUEUE_ORDER, useValue: config.QUEUE_ORDER_FILE },
         { provide: DEADLINE_COUNTING, useValue: { policyVersion: config.DEADLINE_POLICY_FILE.version, countIn: config.DEADLINE_POLICY_FILE.countIn } },
@@ -49,7 +57,7 @@ export class RoutingModule {
         DeadlineSweeper,
         {
           provide: CONSUMERS,
-          useFactory: (commands: CommandHandler, tickets: TicketsService, logger: JsonLogger): ConsumerDefinition[] => [
+          useFactory: (commands: CommandHandler, tickets: TicketsService, assigner: DepartmentAssigner): ConsumerDefinition[] => [
             {
               // A ticket intake hands over is routed to a department, its deadlines running from the hand-over.
               name: 'hand-overs',
@@ -81,18 +89,12 @@ export class RoutingModule {
             {
               name: 'auto-assignment',
               topics: [TOPICS.routingEvents],
-              handler: autoAssignmentHandler({
-                commands,
-                decider: tickets.decider,
-                organisation: config.ORGANISATION_FILE,
-                actor: AUTO_ASSIGNMENT,
-                logger,
-              }),
+              handler: autoAssignmentHandler({ assigner, organisation: config.ORGANISATION_FILE }),
             },
             // Projections after the process managers: the shared transaction takes its id at their first write.
             ...readModelConsumers(ROUTING_DATABASE),
           ],
-          inject: [CommandHandler, TicketsService, JsonLogger],
+          inject: [CommandHandler, TicketsService, DepartmentAssigner],
         },
         ConsumersLifecycle,
       ],

@@ -81,6 +81,7 @@ export function react(
     case 'TicketEscalated':
     case 'TicketTakenOver':
     case 'UpdateRequested':
+    case 'HandlerReleased':
     case 'HandlingClosed':
       return [];
     default:

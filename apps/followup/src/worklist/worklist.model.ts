@@ -196,6 +196,7 @@ function changesFor(row: WorklistRow, event: WorklistEvent): Partial<WorklistRow
     case 'DeadlineApproaching':
     case 'TicketTakenOver':
     case 'UpdateRequested':
+    case 'HandlerReleased':
       return {};
     default:
       return assertNever(event);
