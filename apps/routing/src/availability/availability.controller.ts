@@ -3,14 +3,13 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { DomainError, parseOrThrow, staffingStreamId, storableString, type Actor, type Department } from '@handoff/contracts';
+import { DomainError, parseOrThrow, staffingStreamId, storableString, type Actor, type Department, type DepartmentStaffing } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { Allow, CLOCK, CONFIG, CurrentActor, RequestId, commandMetadata, type Clock } from '@handoff/platform';
 import { assertMayRead } from '../access';
 import type { RoutingConfig } from '../config';
 import { departmentOf } from '../organisation/organisation';
 import { staffingDecider, type StaffingCommand } from './availability.decider';
-import type { HandlerState } from './capacity';
 import { DepartmentAssigner } from './department-assigner';
 
 const awaySchema = z.strictObject({
@@ -18,14 +17,6 @@ const awaySchema = z.strictObject({
 });
 const backSchema = z.strictObject({});
 const handlerIdSchema = storableString().trim().min(1).max(64);
-
-export interface DepartmentStaffing {
-  readonly department: Department;
-  readonly strategy: string;
-  /** The most tickets in progress one handler is given automatically; null: no limit. */
-  readonly wipLimit: number | null;
-  readonly handlers: readonly HandlerState[];
-}
 
 const STAFF: readonly ['department_handler', 'department_manager', 'management'] = ['department_handler', 'department_manager', 'management'];
 

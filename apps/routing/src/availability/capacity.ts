@@ -1,4 +1,4 @@
-import type { Department } from '@handoff/contracts';
+import type { Department, HandlerAvailability } from '@handoff/contracts';
 import { departmentOf, type Organisation } from '../organisation/organisation';
 import type { HandlerCandidate } from '../tickets/assignment';
 import { candidatesOf, type HandlerLoad } from '../assignment/auto-assignment';
@@ -22,14 +22,7 @@ export function freeCandidatesOf(
   );
 }
 
-export interface HandlerState {
-  readonly handlerId: string;
-  readonly name: string;
-  readonly away: boolean;
-  readonly until: string | null;
-  readonly inProgress: number;
-  readonly limit: number | null;
-}
+export type HandlerState = HandlerAvailability;
 
 /** Each handler of the department as the console shows them: at work or away, their load against the limit. */
 export function handlerStatesOf(organisation: Organisation, department: Department, loads: readonly HandlerLoad[], staffing: StaffingState, now: Date): HandlerState[] {
