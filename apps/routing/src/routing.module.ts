@@ -3,6 +3,7 @@ import { FOLLOWUP_EVENTS, INTAKE_EVENTS, TOPICS, type Actor } from '@handoff/con
 import { CommandHandler } from '@handoff/event-store';
 import { CLOCK, ConsumersLifecycle, CONSUMERS, CustomerAccess, JsonLogger, PlatformModule, reactorHandler, readModelConsumers, type Clock, type ConsumerDefinition } from '@handoff/platform';
 import { AvailabilityController } from './availability/availability.controller';
+import { BacklogSweeper } from './availability/backlog-sweeper';
 import { DepartmentAssigner } from './availability/department-assigner';
 import { autoAssignmentHandler } from './assignment/auto-assignment.handler';
 import type { RoutingConfig } from './config';
@@ -55,6 +56,7 @@ export class RoutingModule {
         CustomerAccess,
         QueueNotifications,
         DeadlineSweeper,
+        BacklogSweeper,
         {
           provide: CONSUMERS,
           useFactory: (commands: CommandHandler, tickets: TicketsService, assigner: DepartmentAssigner): ConsumerDefinition[] => [
