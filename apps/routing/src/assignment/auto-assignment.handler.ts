@@ -29,14 +29,19 @@ export function autoAssignmentHandler(options: { readonly assigner: DepartmentAs
       });
       if (typed.length === 0) return;
       const newer = await foldedBatch(manager, typed);
-      // One event after another: each drain sees the reservations the one before committed.
+      // One drain per department and batch, caused by the first event that asked for it: it places
+      // every waiting ticket it can, the batch's included, so a second drain would find nothing new.
+      const causes = new Map<Department, RecordedOf<RoutingEvent>>();
       for (const event of typed) {
-        const departments = departmentsFreedOrAsked(event, organisation, newer.get(event.ticketId)?.department);
-        for (const department of departments) {
-          if (!assigner.assigns(department)) continue;
-          const cause = { correlationId: event.metadata.correlationId, causationId: event.eventId };
-          await withEventTrace(event as RecordedEvent, () => assigner.drain(manager, department, cause, [...newer.values()]));
+        for (const department of departmentsFreedOrAsked(event, organisation, newer.get(event.ticketId)?.department)) {
+          if (assigner.assigns(department) && !causes.has(department)) causes.set(department, event);
         }
+      }
+      // One department after another: each drain holds a connection for its locked transaction,
+      // and the service's pool is budgeted (README, "Connection budget").
+      for (const [department, event] of causes) {
+        const cause = { correlationId: event.metadata.correlationId, causationId: event.eventId };
+        await withEventTrace(event as RecordedEvent, () => assigner.drain(manager, department, cause, [...newer.values()]));
       }
     },
   };

@@ -62,7 +62,7 @@ export class DepartmentAssigner {
       const staffing = await this.staffing(department);
       const tried = new Set<string>();
       for (;;) {
-        const work = await workOf(locked, department, newer);
+        const work = await workOf(locked, department, newer, { settle: true });
         const next = work.waiting.find((ticketId) => !tried.has(ticketId));
         if (next === undefined) return;
         const now = this.options.clock();
@@ -137,7 +137,8 @@ async function lockDepartment(manager: EntityManager, department: Department): P
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext('handoff.assignment.' || $1))`, [department]);
 }
 
-async function workOf(manager: EntityManager, department: Department, newer: readonly WorkRow[] = []): Promise<DepartmentWork> {
+/** `settle`: forget the reservations the queue has caught up with (under the lock, where the next decision is made). */
+async function workOf(manager: EntityManager, department: Department, newer: readonly WorkRow[] = [], options: { settle?: boolean } = {}): Promise<DepartmentWork> {
   const rows = (await manager.query(
     `SELECT ticket_id, department, status, handler_id, routed_at FROM department_queue
       WHERE (department = $1 AND status IN ('awaiting_handler', 'in_progress'))
@@ -159,6 +160,6 @@ async function workOf(manager: EntityManager, department: Department, newer: rea
     newer,
     new Map(recent.map((row) => [row.handler_id, new Date(row.last_assigned_at)])),
   );
-  if (work.settled.length > 0) await manager.query('DELETE FROM assignment_reservations WHERE ticket_id = ANY($1::text[])', [work.settled]);
+  if (options.settle && work.settled.length > 0) await manager.query('DELETE FROM assignment_reservations WHERE ticket_id = ANY($1::text[])', [work.settled]);
   return work;
 }
