@@ -55,7 +55,7 @@ describe('availability in the department console', () => {
 
       await myRow.getByRole('button', { name: '我暂时离岗' }).click();
       await myRow.getByTestId('staff-state').getByText('不在岗').waitFor();
-      await phone.page.getByText('已标记为不在岗，其处理中的工单已转交。').waitFor();
+      await phone.page.getByText('已标记为不在岗，其处理中的工单已转给空闲同事或退回队列。').waitFor();
       const queueRow = phone.page.getByTestId('queue-row').and(phone.page.locator(`[data-ticket-id="${mine}"]`));
       await queueRow.getByTestId('waiting-for-handler').getByText('等待空闲经办人').waitFor({ timeout: 20_000 });
       await myRow.getByRole('button', { name: '恢复在岗' }).waitFor();

@@ -40,7 +40,7 @@ export default {
     markMeAway: 'I am away',
     markAway: 'Mark away',
     markBack: 'Back at work',
-    markedAway: '{{name}} is away: their open tickets were handed on.',
+    markedAway: '{{name}} is away: their tickets in progress went to a free colleague or back to the queue.',
     markedBack: '{{name}} is back at work.',
   },
   loadingDepartments: 'Loading the departments…',

@@ -42,7 +42,7 @@ const zh: Catalogue<typeof en> = {
     markMeAway: '我暂时离岗',
     markAway: '标记为不在岗',
     markBack: '恢复在岗',
-    markedAway: '{{name}} 已标记为不在岗，其处理中的工单已转交。',
+    markedAway: '{{name}} 已标记为不在岗，其处理中的工单已转给空闲同事或退回队列。',
     markedBack: '{{name}} 已恢复在岗。',
   },
   loadingDepartments: '正在加载业务部门…',
