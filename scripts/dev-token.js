@@ -2,7 +2,8 @@
 // Mints a development token for the local stack:
 //   node scripts/dev-token.js cs agent-1
 //   node scripts/dev-token.js department_handler handler-1 billing
-// Signed with AUTH_TOKEN_SECRET (the local default unless set); valid for 8 hours.
+// Signed with AUTH_TOKEN_SECRET (the local default unless set); valid for 8 hours. Services with
+// OIDC_ISSUER set refuse these: there, people's tokens come from the identity provider.
 const path = require('node:path');
 
 const DEFAULT_SECRET = 'handoff-local-development-secret';

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: PostgreSQL checked, the Kafka broker started (unless KAFKA_BROKERS names one),
-// the code built, and the four services run until Ctrl-C. Each service's log lines are
-// prefixed with its name; the services themselves log JSON.
+// the code built, and the four services run until Ctrl-C, HANDOFF_INSTANCES instances of each
+// (1 by default; instance k listens on the service's port + 100 k). Each instance's log lines
+// are prefixed with its name (and number, with several); the services themselves log JSON.
+// HANDOFF_OIDC=local also starts the local OpenID provider (scripts/oidc-provider.js) and has the
+// consoles and the services use it, as they would the organisation's identity provider.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
-const { SERVICES, servicePort, serviceOverrides } = require('./services');
+const { SERVICES, instanceCount, instancePorts, serviceOverrides } = require('./services');
+const { createWebServer, webOptionsFromEnv, webPort } = require('./web');
 
 const root = path.resolve(__dirname, '..');
 
@@ -30,13 +34,26 @@ async function main() {
   await require('./build').build();
   await require('./build-web').buildWeb();
 
-  const children = SERVICES.map((service) => {
+  let oidcEnv = {};
+  let oidcProvider;
+  if (process.env.HANDOFF_OIDC === 'local') {
+    const { startOidcProvider, localOidcEnv } = require('./oidc-provider');
+    const webBase = `http://${process.env.WEB_HOST || '127.0.0.1'}:${webPort()}`;
+    oidcProvider = await startOidcProvider({ webBaseUrls: [webBase] });
+    oidcEnv = localOidcEnv(oidcProvider.issuer, webBase);
+  } else if (process.env.HANDOFF_OIDC !== undefined && process.env.HANDOFF_OIDC !== '') {
+    throw new Error(`HANDOFF_OIDC: must be "local" (or unset; for your own provider set the OIDC_* variables)`);
+  }
+
+  const count = instanceCount();
+  const instances = SERVICES.flatMap((service) => instancePorts(service).map((port, index) => ({ service, port, label: count > 1 ? `${service.name}#${index + 1}` : service.name })));
+  const children = instances.map(({ service, port, label }) => {
     const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist/apps', service.name, 'src/main.js')], {
       cwd: root,
-      env: { ...process.env, ...serviceOverrides(service), PORT: String(servicePort(service)), KAFKA_BROKERS: kafka.brokers.join(',') },
+      env: { ...process.env, ...oidcEnv, ...serviceOverrides(service), PORT: String(port), KAFKA_BROKERS: kafka.brokers.join(',') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const prefix = `[${service.name}] `.padEnd(13);
+    const prefix = `[${label}] `.padEnd(15);
     for (const stream of [child.stdout, child.stderr]) {
       let buffered = '';
       stream.on('data', (chunk) => {
@@ -60,23 +77,28 @@ async function main() {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : null)));
     if (kafka.startedHere && process.env.HANDOFF_KEEP_KAFKA !== 'true') await stopKafka();
+    await oidcProvider?.close();
     process.exit(code);
   }
   process.on('SIGINT', () => shutdown(0));
   process.on('SIGTERM', () => shutdown(0));
 
   const deadline = Date.now() + 90_000;
-  const healthy = await Promise.all(SERVICES.map((service) => waitHealthy(`http://127.0.0.1:${servicePort(service)}/health`, deadline)));
+  const healthy = await Promise.all(instances.map(({ port }) => waitHealthy(`http://127.0.0.1:${port}/health`, deadline)));
   if (healthy.every(Boolean)) {
     // The consoles' address: the single-page app and the services' APIs behind one origin.
-    const { createWebServer, webOptionsFromEnv, webPort } = require('./web');
-    const web = createWebServer(webOptionsFromEnv());
+    const web = createWebServer(webOptionsFromEnv({ ...process.env, ...oidcEnv }));
     const webHost = process.env.WEB_HOST || '127.0.0.1';
     await new Promise((resolve, reject) => web.once('error', reject).listen(webPort(), webHost, resolve));
     process.stdout.write(`\nHandoff is up in ${((Date.now() - started) / 1000).toFixed(1)} s:\n`);
-    process.stdout.write(`  consoles    http://${webHost}:${webPort()}  (sign in as any role with the local development credentials)\n`);
+    process.stdout.write(
+      oidcProvider
+        ? `  consoles    http://${webHost}:${webPort()}  (sign in at the local identity provider: ${Object.keys(require('./oidc-provider').PEOPLE).join(', ')}; password "${require('./oidc-provider').LOCAL_PASSWORD}")\n  identity    ${oidcProvider.issuer}\n`
+        : `  consoles    http://${webHost}:${webPort()}  (sign in as any role with the local development credentials)\n`,
+    );
     for (const service of SERVICES) {
-      process.stdout.write(`  ${service.name.padEnd(11)} http://127.0.0.1:${servicePort(service)}  (API docs: /docs, health: /health)\n`);
+      const urls = instancePorts(service).map((port) => `http://127.0.0.1:${port}`).join(' ');
+      process.stdout.write(`  ${service.name.padEnd(11)} ${urls}  (API docs: /docs, health: /health)\n`);
     }
     process.stdout.write(`  kafka       ${kafka.brokers.join(',')}\nCtrl-C stops everything.\n\n`);
   } else {

@@ -9,15 +9,24 @@
 // headers) reaches the department queue's live stream. Every rule stays the services' own: the
 // proxy adds nothing but the header.
 //
+// With OIDC_ISSUER set, people sign in at the organisation's identity provider (web-oidc.js) and
+// the session is the provider's access token, which the services verify themselves.
+//
+// With several instances of a service (HANDOFF_INSTANCES, or INTAKE_URL=http://a,http://b), requests
+// take the instances in turn, and one that refuses the connection (stopped, crashed, restarting) is
+// skipped for the next; nothing else is retried, since only a refused connection proves the
+// request never reached a service.
+//
 // Development sign-in (pick a role and a person, no password) mints tokens with the local
-// secret; it is on only while AUTH_TOKEN_SECRET is the local default (unless WEB_DEV_SIGN_IN=false)
-// or when WEB_DEV_SIGN_IN=true.
-// Otherwise a token issued by the organisation's identity provider is pasted at sign-in.
+// secret; it is never on with OIDC_ISSUER or NODE_ENV=production, and otherwise on while
+// AUTH_TOKEN_SECRET is the local default (unless WEB_DEV_SIGN_IN=false) or when WEB_DEV_SIGN_IN=true.
+// Without either, a development token (scripts/dev-token.js) is pasted at sign-in.
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
-const { SERVICES, servicePort } = require('./services');
+const { SERVICES, serviceUrls } = require('./services');
 const { DEFAULT_SECRET } = require('./dev-token');
+const { relyingPartyFromEnv } = require('./web-oidc');
 
 const root = path.resolve(__dirname, '..');
 const COOKIE = 'handoff_session';
@@ -62,13 +71,22 @@ function personRoles() {
   return require(path.join(root, 'dist/libs/contracts/src/envelope.js')).PERSON_ROLES;
 }
 
-function cookieToken(request) {
-  const header = request.headers.cookie ?? '';
-  for (const part of header.split(';')) {
+function cookiesOf(request) {
+  const cookies = {};
+  for (const part of (request.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return decodeURIComponent(value.join('='));
+    if (!name) continue;
+    try {
+      cookies[name] = decodeURIComponent(value.join('='));
+    } catch {
+      // a cookie that is not ours, badly encoded: ignored
+    }
   }
-  return undefined;
+  return cookies;
+}
+
+function cookieToken(request) {
+  return cookiesOf(request)[COOKIE];
 }
 
 function sessionCookie(token, maxAgeSeconds) {
@@ -103,6 +121,7 @@ function claimsOf(token, secret) {
 }
 
 async function signIn(request, response, options) {
+  if (options.oidc) return sendJson(response, 404, { error: 'not_found', message: 'people sign in at the identity provider: GET /auth/login' });
   let input;
   try {
     input = JSON.parse(await readBody(request, MAX_SIGN_IN_BODY));
@@ -131,17 +150,63 @@ async function signIn(request, response, options) {
   sendJson(response, 200, { actor: claims.actor }, { 'set-cookie': sessionCookie(token, SESSION_HOURS * 3600) });
 }
 
+/**
+ * Who is signed in, as the services will see it: a provider's token checked by the same code the
+ * services run, or a development token checked with the secret.
+ */
+async function session(request, response, options) {
+  const token = cookieToken(request);
+  const base = { devSignIn: options.devSignIn, oidc: Boolean(options.oidc), roles: personRoles() };
+  if (!options.oidc) {
+    const claims = token ? claimsOf(token, options.secret) : { ok: false };
+    return sendJson(response, 200, { actor: claims.ok ? claims.actor : null, ...base });
+  }
+  const cookies = cookiesOf(request);
+  let refusal = options.oidc.takeRefusal(cookies);
+  let checked = { ok: false };
+  try {
+    if (token) checked = await options.oidc.tokens.verify(token);
+  } catch (error) {
+    // The provider's keys cannot be read: the page says so rather than offering the development sign-in.
+    refusal = { code: 'failed', detail: `the identity provider cannot be reached to check the session (${error.message}); try again in a few seconds` };
+  }
+  sendJson(response, 200, { actor: checked.ok ? checked.actor : null, ...base, ...(refusal ? { refusal } : {}) }, refusal ? { 'set-cookie': options.oidc.clearRefusal() } : {});
+}
+
 /** For development sign-in only: the organisation's departments and people to pick from. */
 async function directory(response, options) {
   if (!options.devSignIn) return sendJson(response, 404, { error: 'not_found', message: 'development sign-in is off' });
   const token = tokens().signToken({ sub: 'consoles-directory', role: 'management' }, options.secret, { ttlSeconds: 60 });
-  const answer = await fetch(`${options.services.routing}/v1/departments`, { headers: { authorization: `Bearer ${token}` } });
+  const routing = options.instances.routing;
+  let answer;
+  for (let attempt = 1; !answer; attempt++) {
+    try {
+      answer = await fetch(new URL('/v1/departments', routing.next()), { headers: { authorization: `Bearer ${token}` } });
+    } catch (error) {
+      // A read: any instance may answer it, so one that refuses the connection is passed over like in proxy().
+      if (error?.cause?.code !== 'ECONNREFUSED' || attempt >= routing.count) throw error;
+    }
+  }
   if (!answer.ok) return sendJson(response, 502, { error: 'unavailable', message: `routing answered ${answer.status}` });
   sendJson(response, 200, await answer.json());
 }
 
-function proxy(request, response, target, suffix, token) {
-  const url = new URL(target);
+/** A service's instances taken in turn (round robin): each `next()` the one after the last. */
+function instancesOf(urls) {
+  const list = (Array.isArray(urls) ? urls : [urls]).map((url) => new URL(url));
+  let turn = 0;
+  return {
+    count: list.length,
+    next() {
+      const url = list[turn % list.length];
+      turn = (turn + 1) % list.length;
+      return url;
+    },
+  };
+}
+
+function proxy(request, response, instances, suffix, token, attempt = 0) {
+  const url = instances.next();
   const headers = { ...request.headers };
   // The page's credentials are the cookie only; nothing it sends may pose as another header.
   delete headers.cookie;
@@ -149,6 +214,7 @@ function proxy(request, response, target, suffix, token) {
   delete headers['x-api-key'];
   delete headers.host;
   if (token) headers.authorization = `Bearer ${token}`;
+  let connected = false;
   const upstream = http.request(
     { hostname: url.hostname, port: url.port, method: request.method, path: suffix, headers },
     (answer) => {
@@ -159,12 +225,23 @@ function proxy(request, response, target, suffix, token) {
       answer.pipe(response);
     },
   );
-  upstream.on('error', () => {
+  // The body is sent only once the connection stands, so a refused one leaves it unread for the next instance.
+  upstream.on('socket', (socket) => {
+    const send = () => {
+      connected = true;
+      request.pipe(upstream);
+    };
+    if (socket.connecting) socket.once('connect', send);
+    else send();
+  });
+  upstream.on('error', (error) => {
+    if (!connected && error.code === 'ECONNREFUSED' && attempt + 1 < instances.count && !response.destroyed) {
+      return proxy(request, response, instances, suffix, token, attempt + 1);
+    }
     if (!response.headersSent) sendJson(response, 502, { error: 'unavailable', message: 'the service is not reachable' });
     else response.destroy();
   });
   response.on('close', () => upstream.destroy());
-  request.pipe(upstream);
 }
 
 function serveStatic(request, response, webRoot) {
@@ -188,17 +265,31 @@ function serveStatic(request, response, webRoot) {
 }
 
 /**
- * @param {{ services: Record<string, string>, secret: string, devSignIn: boolean, webRoot?: string }} options
- *   services: base URL of each service; secret: the services' AUTH_TOKEN_SECRET.
+ * @param {{ services: Record<string, string | string[]>, secret: string, devSignIn: boolean, oidc?: object, webRoot?: string }} options
+ *   services: base URL of each service, or of each of its instances; secret: the services' AUTH_TOKEN_SECRET;
+ *   oidc: the relying party (web-oidc.js) when people sign in at the organisation's identity provider.
  */
 function createWebServer(options) {
   const webRoot = path.resolve(options.webRoot ?? path.join(root, 'dist/web'));
+  const instances = Object.fromEntries(Object.entries(options.services).map(([name, urls]) => [name, instancesOf(urls)]));
+  options = { ...options, instances };
   return http.createServer((request, response) => {
     const { pathname } = new URL(request.url, 'http://x');
     if (pathname === '/auth/session' && request.method === 'GET') {
-      const token = cookieToken(request);
-      const claims = token ? claimsOf(token, options.secret) : { ok: false };
-      return sendJson(response, 200, { actor: claims.ok ? claims.actor : null, devSignIn: options.devSignIn, roles: personRoles() });
+      session(request, response, options).catch(() => sendJson(response, 503, { error: 'unavailable', message: 'the identity provider cannot be reached; try again in a few seconds' }));
+      return;
+    }
+    if (pathname === '/auth/login' && request.method === 'GET') {
+      if (!options.oidc) return sendJson(response, 404, { error: 'not_found', message: 'no identity provider is configured (OIDC_ISSUER)' });
+      options.oidc.login(response).catch(() => sendJson(response, 503, { error: 'unavailable', message: 'the identity provider cannot be reached; try again in a few seconds' }));
+      return;
+    }
+    if (pathname === '/auth/callback' && request.method === 'GET') {
+      if (!options.oidc) return sendJson(response, 404, { error: 'not_found', message: 'no identity provider is configured (OIDC_ISSUER)' });
+      options.oidc
+        .callback(request, response, cookiesOf(request), (token, maxAge) => sessionCookie(token, maxAge))
+        .catch(() => sendJson(response, 503, { error: 'unavailable', message: 'the identity provider cannot be reached; try again in a few seconds' }));
+      return;
     }
     if (pathname === '/auth/sign-in' && request.method === 'POST') {
       signIn(request, response, options).catch(() => sendJson(response, 500, { error: 'internal', message: 'internal error' }));
@@ -209,11 +300,16 @@ function createWebServer(options) {
       return;
     }
     if (pathname === '/auth/sign-out' && request.method === 'POST') {
-      return sendJson(response, 200, { actor: null }, { 'set-cookie': sessionCookie('', 0) });
+      if (!options.oidc) return sendJson(response, 200, { actor: null }, { 'set-cookie': sessionCookie('', 0) });
+      // Ending only this session would leave the provider's: the next "Sign in" would not ask who is at the desk.
+      options.oidc
+        .endSessionUrl(cookiesOf(request))
+        .then((redirect) => sendJson(response, 200, { actor: null, ...(redirect ? { redirect } : {}) }, { 'set-cookie': [sessionCookie('', 0), ...options.oidc.clearCookies()] }));
+      return;
     }
     const api = /^\/api\/([a-z]+)(\/.*)$/.exec(pathname);
     if (api) {
-      const target = options.services[api[1]];
+      const target = Object.hasOwn(instances, api[1]) ? instances[api[1]] : undefined;
       if (!target) return sendJson(response, 404, { error: 'not_found', message: `no service ${api[1]}` });
       // Health and the API description are public on the services too.
       const suffix = api[2] + (request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '');
@@ -226,12 +322,14 @@ function createWebServer(options) {
 
 function webOptionsFromEnv(env = process.env) {
   const secret = env.AUTH_TOKEN_SECRET || DEFAULT_SECRET;
+  const oidc = relyingPartyFromEnv(env);
+  // The services take only the provider's tokens then, and production has no business with a password-less sign-in.
+  const devSignInBarred = oidc ? 'OIDC_ISSUER is set' : env.NODE_ENV === 'production' ? 'NODE_ENV is production' : undefined;
+  if (devSignInBarred && env.WEB_DEV_SIGN_IN === 'true') throw new Error(`invalid configuration: WEB_DEV_SIGN_IN: development sign-in cannot be on when ${devSignInBarred}`);
   // Anyone could mint tokens for the local secret anyway; with a real one, only on request.
-  const devSignIn = env.WEB_DEV_SIGN_IN === 'true' || (env.WEB_DEV_SIGN_IN !== 'false' && secret === DEFAULT_SECRET);
-  const services = Object.fromEntries(
-    SERVICES.map((service) => [service.name, env[`${service.name.toUpperCase()}_URL`] || `http://127.0.0.1:${servicePort(service, env)}`]),
-  );
-  return { services, secret, devSignIn };
+  const devSignIn = !devSignInBarred && (env.WEB_DEV_SIGN_IN === 'true' || (env.WEB_DEV_SIGN_IN !== 'false' && secret === DEFAULT_SECRET));
+  const services = Object.fromEntries(SERVICES.map((service) => [service.name, serviceUrls(service, env)]));
+  return { services, secret, devSignIn, ...(oidc ? { oidc } : {}) };
 }
 
 function webPort(env = process.env) {

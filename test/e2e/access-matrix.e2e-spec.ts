@@ -35,6 +35,16 @@ const EXPECTED: Record<string, string> = {
   // QA and auditors see contact details masked unless they give a reason, and every clear read is recorded.
   'intake GET /v1/tickets/{ticketId}/customer':               '401  403   ok   403  403  403  403  ok   ok   ok',
   'intake POST /v1/customers/erasure':                        '401  403   403  403  403  403  403  ok   403  403',
+  // Outbound webhooks are management's to set up and to watch: not even the upstream system's own key reads them (its secret is in them).
+  'intake POST /v1/webhooks/subscriptions':                   '401  403   403  403  403  403  403  ok   403  403',
+  'intake GET /v1/webhooks/subscriptions':                    '401  403   403  403  403  403  403  ok   403  403',
+  'intake GET /v1/webhooks/subscriptions/{subscriptionId}':   '401  403   403  403  403  403  403  ok   403  403',
+  'intake DELETE /v1/webhooks/subscriptions/{subscriptionId}': '401  403   403  403  403  403  403  ok   403  403',
+  'intake POST /v1/webhooks/subscriptions/{subscriptionId}/rotate-secret': '401  403   403  403  403  403  403  ok   403  403',
+  'intake POST /v1/webhooks/subscriptions/{subscriptionId}/redrive': '401  403   403  403  403  403  403  ok   403  403',
+  'intake GET /v1/webhooks/deliveries':                       '401  403   403  403  403  403  403  ok   403  403',
+  'intake GET /v1/webhooks/deliveries/{deliveryId}':          '401  403   403  403  403  403  403  ok   403  403',
+  'intake POST /v1/webhooks/deliveries/{deliveryId}/redrive': '401  403   403  403  403  403  403  ok   403  403',
 
   'routing GET /health':                                      'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
   'routing GET /health/live':                                'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
@@ -66,6 +76,11 @@ const EXPECTED: Record<string, string> = {
   // Management on a complaint in flight: only management takes a ticket over or asks a department for an update.
   'routing POST /v1/tickets/{ticketId}/take-over':            '401  403   403  403  403  403  403  ok   403  403',
   'routing POST /v1/tickets/{ticketId}/update-requests':      '401  403   403  403  403  403  403  ok   403  403',
+  // The resolution clock is the responsible handler's (or their manager's, or management's) to pause and resume.
+  'routing POST /v1/tickets/{ticketId}/pause':                '401  403   403  ok   403  ok   403  ok   403  403',
+  'routing POST /v1/tickets/{ticketId}/resume':               '401  403   403  ok   403  ok   403  ok   403  403',
+  // A new priority re-targets the deadlines: the department's manager or management decides it, not a handler.
+  'routing POST /v1/tickets/{ticketId}/priority':             '401  403   403  403  403  ok   403  ok   403  403',
   'routing POST /v1/deadlines/check':                         '401  403   403  403  403  403  403  ok   403  403',
 
   'followup GET /health':                                     'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
@@ -162,8 +177,17 @@ function probeBody(endpoint: string, ticketId: string): unknown {
       return { reason: '' };
     case 'routing POST /v1/tickets/{ticketId}/update-requests':
       return { message: '' };
+    // Valid, so another department reaches the decider's department check: a pause is then resumed by the row after it.
+    case 'routing POST /v1/tickets/{ticketId}/pause':
+      return { reason: 'waiting_on_customer', note: 'access matrix probe' };
+    // The probe ticket's own priority (feedback is classified low): allowed callers change nothing.
+    case 'routing POST /v1/tickets/{ticketId}/priority':
+      return { priority: 'low', reason: 'access matrix probe' };
     case 'followup POST /v1/tickets/{ticketId}/confirmation':
       return { satisfied: true };
+    // Without a reason: management gets a 400 and no subscription is made or ended.
+    case 'intake POST /v1/webhooks/subscriptions':
+      return { sourceSystem: 'matrix-probe', url: 'http://127.0.0.1:9/in', eventTypes: ['TicketClosed'] };
     case 'evaluation POST /v1/tickets/{ticketId}/notes':
       return { text: 'access matrix probe' };
     default:
@@ -265,7 +289,7 @@ describe('the role × endpoint matrix', () => {
         // Product's handler: a colleague of another department may not say where they are.
         if (name === 'handlerId') return 'product-guo';
         // A sample or corrective action that does not exist: allowed callers get 404, the others 401/403 first.
-        if (name === 'sampleId' || name === 'actionId') return randomUUID();
+        if (name === 'sampleId' || name === 'actionId' || name === 'subscriptionId' || name === 'deliveryId') return randomUUID();
         // A file the ticket does not have: allowed callers get 404.
         if (name === 'contentHash') return 'f'.repeat(64);
         throw new Error(`${endpoint.key}: no value for path parameter ${name}`);

@@ -141,7 +141,7 @@ async function send(
   let text: string;
   try {
     const response = await fetch(`${system.url(write.service)}${route}`, {
-      method: 'POST',
+      method: write.key.split(' ')[1],
       headers: { ...credentials, ...(hostile.contentType ? { 'content-type': hostile.contentType } : {}), ...hostile.headers },
       body: hostile.body,
     });

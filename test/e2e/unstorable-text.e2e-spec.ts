@@ -93,7 +93,7 @@ describe('text that cannot be stored', () => {
         const name = field.join('.');
         tried.push(`${key} ${name}`);
         const response = await fetch(`${system.url(service)}${route}`, {
-          method: 'POST',
+          method: key.split(' ')[1],
           headers: { ...headers[write.caller], 'content-type': 'application/json' },
           // JSON.stringify escapes the lone surrogate as \ud800: what a client's JSON encoder sends.
           body: JSON.stringify(withValue(body, field, LONE)),
@@ -128,6 +128,10 @@ describe('text that cannot be stored', () => {
       'routing POST /v1/tickets/{ticketId}/transfer/refuse reason',
       'routing POST /v1/tickets/{ticketId}/take-over reason',
       'routing POST /v1/tickets/{ticketId}/update-requests message',
+      'routing POST /v1/tickets/{ticketId}/pause reason',
+      'routing POST /v1/tickets/{ticketId}/pause note',
+      'routing POST /v1/tickets/{ticketId}/priority priority',
+      'routing POST /v1/tickets/{ticketId}/priority reason',
       'followup POST /v1/tickets/{ticketId}/confirmation objection',
       'followup POST /v1/tickets/{ticketId}/contact-attempts note',
       'evaluation POST /v1/qa/samples team',

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -102,6 +102,26 @@ export class OwnBroker {
     await this.script('stop');
   }
 
+  /** SIGKILL, the way a crashed machine stops it: nothing flushed, no controlled shutdown. */
+  async kill(): Promise<void> {
+    const pid = Number(readFileSync(path.join(this.home, 'kafka.pid'), 'utf8').split('\n')[0]);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      return; // already gone
+    }
+    // Dead once signal 0 fails (or it is a zombie of the script that started it).
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      try {
+        process.kill(pid, 0);
+        if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return;
+      } catch {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   async destroy(): Promise<void> {
     await this.stop().catch(() => undefined);
     rmSync(this.home, { recursive: true, force: true });
@@ -123,8 +143,9 @@ export class ServiceProcess {
     private readonly child: ChildProcess,
   ) {}
 
-  static async launch(name: string, env: Record<string, string>): Promise<ServiceProcess> {
-    const port = await freePort();
+  /** On `port` when given (an instance started again keeps its address), else on a free one. */
+  static async launch(name: string, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
+    port ??= await freePort();
     const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist/apps', name, 'src/main.js')], {
       cwd: ROOT,
       env: { ...process.env, ...env, PORT: String(port) },
@@ -143,6 +164,15 @@ export class ServiceProcess {
 
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGKILL: a crash, nothing flushed. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    await new Promise<void>((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.kill('SIGKILL');
+    });
   }
 
   async stop(): Promise<void> {

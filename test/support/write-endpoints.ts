@@ -23,6 +23,16 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
     validBody: (ticketId) => ({ ticketId, reason: 'the customer asked under the privacy rule' }),
     required: ['ticketId', 'reason'],
   },
+  'intake POST /v1/webhooks/subscriptions': {
+    caller: 'management',
+    validBody: () => ({ sourceSystem: 'fuzz-crm', url: 'https://crm.example.com/hooks/handoff', eventTypes: ['ResultReported', 'TicketClosed'], description: 'CRM case updates', reason: 'the CRM tells customers' }),
+    required: ['sourceSystem', 'url', 'eventTypes', 'reason'],
+  },
+  // The fuzz and the text checks send each write with its own method: a DELETE with a body too.
+  'intake DELETE /v1/webhooks/subscriptions/{subscriptionId}': { caller: 'management', validBody: () => ({ reason: 'the CRM is replaced' }), required: ['reason'] },
+  'intake POST /v1/webhooks/subscriptions/{subscriptionId}/rotate-secret': { caller: 'management', validBody: () => ({ reason: 'the secret leaked' }), required: ['reason'] },
+  'intake POST /v1/webhooks/subscriptions/{subscriptionId}/redrive': { caller: 'management', validBody: () => ({ reason: 'the CRM is back' }), required: [] },
+  'intake POST /v1/webhooks/deliveries/{deliveryId}/redrive': { caller: 'management', validBody: () => ({ reason: 'the CRM is back' }), required: [] },
   'routing POST /v1/tickets/{ticketId}/claim': { caller: 'manager', validBody: () => ({}), required: [] },
   'routing POST /v1/tickets/{ticketId}/assign': { caller: 'manager', validBody: () => ({ handlerId: 'product-guo', reason: 'on duty' }), required: ['handlerId'] },
   'routing POST /v1/tickets/{ticketId}/progress': { caller: 'manager', validBody: () => ({ note: 'looking into it' }), required: ['note'] },
@@ -38,6 +48,9 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
   'routing POST /v1/tickets/{ticketId}/update-requests': { caller: 'management', validBody: () => ({ message: 'Where does this stand?' }), required: ['message'] },
   'routing POST /v1/departments/{department}/handlers/{handlerId}/away': { caller: 'manager', validBody: () => ({ until: '2030-01-01T09:00:00.000Z' }), required: [] },
   'routing POST /v1/departments/{department}/handlers/{handlerId}/back': { caller: 'manager', validBody: () => ({}), required: [] },
+  'routing POST /v1/tickets/{ticketId}/pause': { caller: 'manager', validBody: () => ({ reason: 'waiting_on_customer', note: 'the bank statement' }), required: ['reason'] },
+  'routing POST /v1/tickets/{ticketId}/resume': { caller: 'manager', validBody: () => ({}), required: [] },
+  'routing POST /v1/tickets/{ticketId}/priority': { caller: 'manager', validBody: () => ({ priority: 'high', reason: 'a hospital waits on it' }), required: ['priority', 'reason'] },
   'routing POST /v1/deadlines/check': { caller: 'management', validBody: () => ({}), required: [] },
   'followup POST /v1/tickets/{ticketId}/confirmation': { caller: 'cs', validBody: () => ({ satisfied: false, objection: 'the totals are missing' }), required: ['satisfied', 'objection'] },
   'followup POST /v1/tickets/{ticketId}/contact-attempts': { caller: 'cs', validBody: () => ({ note: 'no answer' }), required: [] },
@@ -50,7 +63,7 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
   'evaluation POST /v1/qa/corrective-actions/{actionId}/complete': { caller: 'qa', validBody: () => ({ note: 'retrained on the opening script' }), required: ['note'] },
   'evaluation POST /v1/qa/corrective-actions/{actionId}/verify': { caller: 'qa', validBody: () => ({ effective: false, note: 'the greeting is still missing' }), required: ['effective'] },
   'evaluation POST /v1/tickets/{ticketId}/watch': { caller: 'cs', validBody: () => ({}), required: [] },
-  // The fuzz and the text checks send POST: to this path it reaches the watch above, which refuses a body the same way.
+  // Stopping takes no body: every body sent is refused.
   'evaluation DELETE /v1/tickets/{ticketId}/watch': { caller: 'cs', validBody: () => ({}), required: [] },
   'evaluation POST /v1/tickets/{ticketId}/notes': { caller: 'cs', validBody: () => ({ text: 'called the customer back', mentions: { people: ['agent-2'], departments: [] } }), required: ['text'] },
   // The body is a file, not JSON, and its name comes in the query: every JSON body here is refused (400, 413 or 415).

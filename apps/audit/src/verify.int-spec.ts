@@ -86,11 +86,15 @@ describe('verifying ticket histories against direct edits of the store', () => {
     // Make room at position 2 and slip in a genuine event of another ticket, hashes and all.
     await sql.query('UPDATE events SET stream_position = stream_position + 10 WHERE ticket_id = $1 AND stream_position >= 2', [ticketId]);
     await sql.query('UPDATE events SET stream_position = stream_position - 9 WHERE ticket_id = $1 AND stream_position >= 12', [ticketId]);
+    // Only a superuser who turns the store's triggers off gets a row in by hand (005_appends_only.ts); verify must catch it still.
+    await sql.query('BEGIN');
+    await sql.query('SET LOCAL session_replication_role = replica');
     await sql.query(
       `INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
        SELECT (SELECT max(global_position) + 1 FROM events), $1, 2, gen_random_uuid(), type, schema_version, $2, data, metadata, content_hash, previous_hash, hash FROM events WHERE ticket_id = $3 AND stream_position = 2`,
       [`routing-ticket-${ticketId}`, ticketId, donor],
     );
+    await sql.query('COMMIT');
     expect(await check(ticketId)).toMatchObject({ ok: false, exit: 1, firstBreak: { streamPosition: 2 } });
   });
 });

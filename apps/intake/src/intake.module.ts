@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { FOLLOWUP_EVENTS, TOPICS } from '@handoff/contracts';
+import { DomainError, FOLLOWUP_EVENTS, TOPICS } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
+import { CLOCK, type Clock, ConsumersLifecycle, CONSUMERS, CustomerAccess, PlatformModule, reactorHandler, type ConsumerDefinition } from '@handoff/platform';
 import type { IntakeConfig } from './config';
 import { ContactsController } from './contacts/contacts.controller';
 import { contactsDecider } from './contacts/contacts.decider';
@@ -9,6 +9,10 @@ import { react } from './contacts/contacts.react';
 import { ContactsService } from './contacts/contacts.service';
 import { InboundContactsConsumer } from './contacts/inbound-contacts.consumer';
 import { PrivacyController } from './privacy/privacy.controller';
+import { webhookDeliveriesHandler } from './webhooks/webhook-deliveries.handler';
+import { WebhookSender } from './webhooks/webhook-sender';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WEBHOOK_MIGRATIONS } from './webhooks/webhooks.migrations';
 
 @Module({})
 export class IntakeModule {
@@ -16,16 +20,17 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [
-        PlatformModule.forService({ name: 'intake', ownTopic: TOPICS.intakeEvents, streamPrefix: 'intake-', entities: [], migrations: [], usesVault: true }, config),
+        PlatformModule.forService({ name: 'intake', ownTopic: TOPICS.intakeEvents, streamPrefix: 'intake-', entities: [], migrations: WEBHOOK_MIGRATIONS, usesVault: true }, config),
       ],
-      controllers: [ContactsController, PrivacyController],
+      controllers: [ContactsController, PrivacyController, WebhooksController],
       providers: [
         ContactsService,
         CustomerAccess,
         InboundContactsConsumer,
+        WebhookSender,
         {
           provide: CONSUMERS,
-          useFactory: (commands: CommandHandler): ConsumerDefinition[] => [
+          useFactory: (commands: CommandHandler, contacts: ContactsService, clock: Clock): ConsumerDefinition[] => [
             {
               name: 'objections',
               topics: [TOPICS.followupEvents],
@@ -38,11 +43,28 @@ export class IntakeModule {
                 actor: { id: 'system:intake', role: 'system' },
               }),
             },
+            {
+              // Upstream systems hear of their tickets' results, escalations and closing (webhooks/).
+              name: 'webhooks',
+              topics: [TOPICS.routingEvents, TOPICS.followupEvents],
+              handler: webhookDeliveriesHandler({ originOf: (ticketId) => originOf(contacts, ticketId), clock }),
+            },
           ],
-          inject: [CommandHandler],
+          inject: [CommandHandler, ContactsService, CLOCK],
         },
         ConsumersLifecycle,
       ],
     };
+  }
+}
+
+/** The contact a ticket came from, as intake recorded it; null for a ticket it never recorded. */
+async function originOf(contacts: ContactsService, ticketId: string): Promise<{ sourceSystem: string; externalId: string } | null> {
+  try {
+    const state = await contacts.state(ticketId);
+    return state.status === 'unknown' ? null : { sourceSystem: state.contact.sourceSystem, externalId: state.contact.externalId };
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
+    throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, type ComplaintCauseTaxonomy } from '@handoff/contracts';
 import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
-import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicySchema, type DeadlinePolicy } from '@handoff/service-time';
+import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicySchema, deferredByPause, type DeadlinePolicy } from '@handoff/service-time';
 import { DEFAULT_QUEUE_ORDER, queueOrderSchema, type QueueOrderPolicy } from './queue/queue-order';
 import { DEFAULT_ORGANISATION, departmentOf, organisationSchema, type Organisation } from './organisation/organisation';
 import { DEFAULT_ROUTING_RULES, routingRulesSchema, type RoutingRules } from './tickets/routing-rules';
@@ -47,6 +47,7 @@ export function routingPolicyOf(config: RoutingConfig): RoutingPolicy {
   return {
     rules: config.ROUTING_RULES_FILE,
     deadlinesFor: (query) => computeDeadlines(deadlines, query),
+    deferByPause: (dueAt, paused, countIn) => deferredByPause(deadlines, dueAt, paused, countIn),
     escalation: config.ESCALATION_POLICY_FILE,
     complaintCauses: config.COMPLAINT_CAUSES_FILE,
   };

@@ -121,6 +121,33 @@ function SignIn() {
     await session.refresh();
   };
 
+  if (session.oidc) {
+    return (
+      <main className="sign-in" id="main">
+        <div className="sign-in-language">
+          <LanguageSwitch />
+        </div>
+        <h1>Handoff</h1>
+        <p>{t('tagline')}</p>
+        {session.refusal && (
+          <div className="notice notice--error" role="alert" data-testid="sign-in-refused">
+            <p>
+              <strong>{t(`refused.${session.refusal.code}`)}</strong>
+            </p>
+            <p>{t('refusedDetail', { detail: session.refusal.detail })}</p>
+            {session.refusal.code === 'unmapped' && <p>{t('unmappedHint')}</p>}
+          </div>
+        )}
+        <p>
+          <a className="button" href="/auth/login">
+            {t('withProvider')}
+          </a>
+        </p>
+        <p className="hint">{t('providerHint')}</p>
+      </main>
+    );
+  }
+
   return (
     <main className="sign-in" id="main">
       <div className="sign-in-language">

@@ -8,9 +8,18 @@ export interface Actor {
   readonly department?: string;
 }
 
+/** Why the last sign-in at the identity provider did not open a session. */
+export interface SignInRefusal {
+  readonly code: 'unmapped' | 'expired' | 'failed';
+  readonly detail: string;
+}
+
 export interface SessionState {
   readonly actor: Actor | null;
   readonly devSignIn: boolean;
+  /** People sign in at the organisation's identity provider (GET /auth/login). */
+  readonly oidc?: boolean;
+  readonly refusal?: SignInRefusal;
   readonly roles: readonly Role[];
 }
 
@@ -31,7 +40,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setLoading(false);
   }, []);
   const signOut = useCallback(async () => {
-    await fetch('/auth/sign-out', { method: 'POST', credentials: 'same-origin' });
+    const response = await fetch('/auth/sign-out', { method: 'POST', credentials: 'same-origin' });
+    // With an identity provider, its own session ends too; it sends the browser back here.
+    const { redirect } = (await response.json().catch(() => ({}))) as { redirect?: string };
+    if (redirect) return window.location.assign(redirect);
     await refresh();
   }, [refresh]);
   useEffect(() => {

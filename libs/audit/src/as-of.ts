@@ -27,11 +27,18 @@ export function stateAsOf(history: readonly RecordedEvent[], asOf: Date): Ticket
   let outcome: string | null = null;
   const deadlines = new Map<string, { deadline: 'first_response' | 'resolution'; round: number; dueAt: string; met: boolean }>();
   const escalations: { level: string; trigger: string; at: string }[] = [];
+  let pausedClock: { since: string; reason: string } | null = null;
 
   const setDeadlines = (forRound: number, due: { firstResponseDueAt: string; resolutionDueAt: string }) => {
     deadlines.clear();
     deadlines.set('first_response', { deadline: 'first_response', round: forRound, dueAt: due.firstResponseDueAt, met: false });
     deadlines.set('resolution', { deadline: 'resolution', round: forRound, dueAt: due.resolutionDueAt, met: false });
+  };
+  // A moved deadline is the same deadline: a first response already given stays given.
+  const setDeadlinesKeepingMet = (forRound: number, due: { firstResponseDueAt: string; resolutionDueAt: string }) => {
+    const met = new Set([...deadlines.values()].filter((deadline) => deadline.met).map((deadline) => deadline.deadline));
+    setDeadlines(forRound, due);
+    for (const deadline of met) meet(deadline);
   };
   const meet = (deadline: 'first_response' | 'resolution') => {
     const running = deadlines.get(deadline);
@@ -74,11 +81,22 @@ export function stateAsOf(history: readonly RecordedEvent[], asOf: Date): Ticket
         stage = 'awaiting_confirmation';
         break;
       case 'TicketReopened':
+        pausedClock = null;
         stage = 'with_department';
         department = event.data.department;
         handlerId = event.data.handlerId ?? null;
         round = event.data.round;
         setDeadlines(event.data.round, event.data.deadlines);
+        break;
+      case 'ResolutionClockPaused':
+        pausedClock = { since: event.data.pausedAt, reason: event.data.reason };
+        break;
+      case 'ResolutionClockResumed':
+        pausedClock = null;
+        setDeadlinesKeepingMet(event.data.round, event.data.deadlines);
+        break;
+      case 'PriorityChanged':
+        setDeadlinesKeepingMet(event.data.round, event.data.deadlines);
         break;
       case 'TicketEscalated':
         escalations.push({ level: event.data.level, trigger: event.data.trigger, at: event.metadata.occurredAt });
@@ -107,8 +125,9 @@ export function stateAsOf(history: readonly RecordedEvent[], asOf: Date): Ticket
     complaint,
     managementInvolved: ledger.managementInvolved.length > 0,
     runningDeadlines: [...deadlines.values()]
-      .filter((deadline) => !deadline.met)
+      .filter((deadline) => !deadline.met && !(deadline.deadline === 'resolution' && pausedClock !== null))
       .map(({ deadline, round: forRound, dueAt }) => ({ deadline, round: forRound, dueAt, overdue: Date.parse(dueAt) < asOf.getTime() })),
+    pausedClock,
     escalations,
     outcome,
     lastEvent: last ? { type: last.type, service: (last as { service?: string }).service ?? last.streamId.split('-')[0], occurredAt: last.metadata.occurredAt } : null,

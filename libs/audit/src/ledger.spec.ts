@@ -141,3 +141,24 @@ describe('the state as of a past moment', () => {
     expect(stateAsOf(history, new Date(at(-1)))).toMatchObject({ stage: 'not_yet_recorded', eventsSoFar: 0 });
   });
 });
+
+describe('the state as of a past moment, with a paused clock', () => {
+  const upToPlan = history.slice(0, 12);
+  const paused = orderHistory([
+    ...upToPlan,
+    event('routing', 45, 'ResolutionClockPaused', { round: 1, department: 'billing', reason: 'waiting_on_customer', handlerId: 'h-wu', pausedAt: at(45), resolutionDueAt: at(1441), resumeBy: at(45 + 4320) }),
+    event('routing', 50, 'PriorityChanged', { round: 1, department: 'billing', previousPriority: 'high', priority: 'urgent', reason: 'r', previousDeadlines: deadlines(1), deadlines: { ...deadlines(1), resolutionDueAt: at(241) } }),
+    event('routing', 105, 'ResolutionClockResumed', {
+      round: 1, department: 'billing', trigger: 'handler', reason: 'waiting_on_customer', pausedAt: at(45), resumedAt: at(105), pausedMinutes: 60,
+      deadlines: { ...deadlines(1), resolutionDueAt: at(301) },
+    }),
+  ]);
+
+  it('shows the pause, with no resolution deadline running while it lasts, and the moved deadline after it', () => {
+    expect(stateAsOf(paused, new Date(at(60)))).toMatchObject({ pausedClock: { since: at(45), reason: 'waiting_on_customer' }, runningDeadlines: [] });
+    expect(stateAsOf(paused, new Date(at(120)))).toMatchObject({
+      pausedClock: null,
+      runningDeadlines: [{ deadline: 'resolution', round: 1, dueAt: at(301), overdue: false }],
+    });
+  });
+});

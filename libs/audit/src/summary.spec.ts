@@ -182,6 +182,27 @@ const cases: [HandoffEvent, string][] = [
   ],
   [{ type: 'HandlingClosed', data: { outcome: 'satisfied', round: 2 } }, 'department handling closed (round 2)'],
   [
+    {
+      type: 'ResolutionClockPaused',
+      data: { round: 1, department: 'billing', reason: 'waiting_on_customer', handlerId: 'h-1', pausedAt: deadlines.from, resolutionDueAt: deadlines.resolutionDueAt, resumeBy: deadlines.resolutionDueAt },
+    },
+    `resolution clock of billing paused: waiting on customer, resumes by ${deadlines.resolutionDueAt} at the latest (round 1)`,
+  ],
+  [
+    {
+      type: 'ResolutionClockResumed',
+      data: { round: 1, department: 'billing', trigger: 'limit', reason: 'waiting_on_third_party', pausedAt: deadlines.from, resumedAt: deadlines.resolutionDueAt, pausedMinutes: 90.4, deadlines },
+    },
+    `resolution clock of billing resumed at the maximum pause after 90 min; due at ${deadlines.resolutionDueAt} (round 1)`,
+  ],
+  [
+    {
+      type: 'PriorityChanged',
+      data: { round: 1, department: 'billing', previousPriority: 'normal', priority: 'urgent', reason: 'r', previousDeadlines: deadlines, deadlines },
+    },
+    `priority changed from normal to urgent; resolution due at ${deadlines.resolutionDueAt} (billing, round 1)`,
+  ],
+  [
     { type: 'TicketTakenOver', data: { department: 'billing', round: 1, holderId: 'director-1', reason: 'r', previousHandlerId: 'h-1' } },
     'taken over by director-1 of management from h-1 (billing, round 1)',
   ],

@@ -78,6 +78,19 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
     }
     case 'HandlingClosed':
       return `department handling closed (round ${known.data.round})`;
+    case 'ResolutionClockPaused': {
+      const { department, round, reason, resumeBy } = known.data;
+      return `resolution clock of ${department} paused: ${words(reason)}, resumes by ${resumeBy} at the latest (round ${round})`;
+    }
+    case 'ResolutionClockResumed': {
+      const { department, round, trigger, pausedMinutes, deadlines } = known.data;
+      const by = { handler: 'by the department', limit: 'at the maximum pause', result: 'with the result', transfer: 'with the transfer' }[trigger];
+      return `resolution clock of ${department} resumed ${by} after ${Math.round(pausedMinutes)} min; due at ${deadlines.resolutionDueAt} (round ${round})`;
+    }
+    case 'PriorityChanged': {
+      const { department, round, previousPriority, priority, deadlines } = known.data;
+      return `priority changed from ${previousPriority} to ${priority}; resolution due at ${deadlines.resolutionDueAt} (${department}, round ${round})`;
+    }
     case 'TicketTakenOver': {
       const { holderId, department, round, previousHandlerId } = known.data;
       return `taken over by ${holderId} of management${previousHandlerId ? ` from ${previousHandlerId}` : ''} (${department}, round ${round})`;

@@ -63,6 +63,14 @@ function levelOf(level: KafkaLogLevel, log: LogEntry['log'], namespace: string):
   // A broker that is away fails every connection attempt, each logged twice by kafkajs; whoever
   // waits for the broker (UntilStarted, readiness, the relay) says so once, so these are detail.
   if ((namespace === 'Connection' || namespace === 'BrokerPool') && /ECONNREFUSED|Failed to connect to seed broker|Connection timeout/.test(String(log.message))) return 'debug';
+  // Every answer with an error code is logged at ERROR by the connection, before the client
+  // deals with it. With several instances in a group, these are routine: a rebalance when any
+  // instance joins or leaves (the consumer rejoins by itself), and topic metadata not yet on the
+  // broker just after another instance created the topic (asked again).
+  if (namespace === 'Connection' && String(log.message).startsWith('Response ')) {
+    if (log.error === 'The group is rebalancing, so a rejoin is needed') return 'info';
+    if (log.error === 'This server does not host this topic-partition') return 'warn';
+  }
   switch (level) {
     case KafkaLogLevel.ERROR:
       // Services create every topic at start; the losers of that race get "already exists", which ensureTopics accepts.

@@ -5,6 +5,7 @@ import { accessLog } from './access-log';
 import { installHttpEdge } from './bootstrap';
 import { Allow, AuthGuard, CurrentActor } from './http';
 import { JsonLogger } from './logger';
+import { secretTokens } from './oidc/people';
 import { signToken } from './tokens';
 
 const SECRET = 'access-log-test-secret-0123';
@@ -36,7 +37,7 @@ describe('request ids and the access log', () => {
 
   @Module({
     controllers: [ProbeController],
-    providers: [{ provide: APP_GUARD, useFactory: (reflector: Reflector) => new AuthGuard(reflector, SECRET, config.AUTH_API_KEYS), inject: [Reflector] }],
+    providers: [{ provide: APP_GUARD, useFactory: (reflector: Reflector) => new AuthGuard(reflector, secretTokens(SECRET), config.AUTH_API_KEYS), inject: [Reflector] }],
   })
   class ProbeModule {}
 

@@ -12,6 +12,7 @@ import { ErrorFilter, requestIdOf, type AuthenticatedRequest } from './http';
 import { JsonLogger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { rateLimiter } from './rate-limit';
+import { personTokensFrom, type OidcConfig } from './oidc/config';
 import { describeConnectionError, waitForPostgres, whileStarting, type Waiting } from './starting';
 import { traceRequests } from './tracing';
 import { isDependencyUnavailable } from './unavailable';
@@ -103,7 +104,7 @@ async function buildWhenPostgresAnswers(
  */
 export function installHttpEdge(
   app: NestExpressApplication,
-  config: Pick<BaseConfig, 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_BURST' | 'AUTH_TOKEN_SECRET' | 'AUTH_API_KEYS'>,
+  config: Pick<BaseConfig, 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_BURST' | 'AUTH_TOKEN_SECRET' | 'AUTH_API_KEYS'> & Partial<OidcConfig>,
   logger: JsonLogger,
   observers: readonly HttpObserver[],
   fileRoutes: readonly RegExp[] = [],
@@ -113,7 +114,7 @@ export function installHttpEdge(
   app.use(
     rateLimiter({
       policy: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST },
-      secret: config.AUTH_TOKEN_SECRET,
+      tokens: personTokensFrom(config),
       apiKeys: config.AUTH_API_KEYS,
     }),
   );

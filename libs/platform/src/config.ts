@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { oidcConfigFields, oidcProblems } from './oidc/config';
+
+export { policyFile } from './policy-file';
 
 export class ConfigurationError extends Error {
   constructor(readonly problems: readonly { variable: string; message: string }[]) {
@@ -23,6 +26,9 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
       result.error.issues.map((issue) => ({ variable: issue.path.map(String).join('.') || '(env)', message: issue.message })),
     );
   }
+  // The identity provider's settings hold together or not at all (every service and the consoles read them).
+  const problems = 'OIDC_ISSUER' in schema.shape ? oidcProblems(result.data as Parameters<typeof oidcProblems>[0]) : [];
+  if (problems.length > 0) throw new ConfigurationError(problems);
   return result.data;
 }
 
@@ -98,6 +104,7 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     AUTH_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').default('handoff-local-development-secret'),
+    ...oidcConfigFields,
     /** Per-customer keys live in a database of their own, apart from every event store. */
     VAULT_DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lowercase SQL identifier').default('handoff_vault'),
     /** Wraps the customer keys: 32 bytes, base64. The default is for local development only. */
@@ -141,30 +148,3 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
 
 export type BaseConfig = z.infer<ReturnType<typeof baseConfigSchema>>;
 
-/**
- * A policy (rules, deadlines, ...) given as the path of a JSON file; absent means the built-in
- * default. The file is read and validated at start-up, and an error names the variable and the field.
- */
-export const policyFile = <T>(schema: z.ZodType<T>, fallback: T) =>
-  z
-    .string()
-    .optional()
-    .transform((file, context): T => {
-      if (!file) return fallback;
-      let raw: unknown;
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        raw = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: `cannot read JSON from ${file}: ${(error as Error).message}` });
-        return z.NEVER;
-      }
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          context.addIssue({ code: 'custom', message: `${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}` });
-        }
-        return z.NEVER;
-      }
-      return parsed.data;
-    });

@@ -14,7 +14,9 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { DomainError, ValidationFailed, type Actor, type FieldError, type Role } from '@handoff/contracts';
 import { ConcurrencyConflict } from '@handoff/event-store';
-import { findApiKey, parseApiKeys, verifyToken } from './tokens';
+import { findApiKey, parseApiKeys } from './tokens';
+import type { PersonTokens } from './oidc/people';
+import { IdentityProviderUnavailable } from './oidc/issuer';
 import type { JsonLogger } from './logger';
 import { describeFields, languageOf, refusalMessage, type MessageLanguage } from './messages';
 import { isDependencyUnavailable, RETRY_AFTER_SECONDS } from './unavailable';
@@ -43,13 +45,13 @@ export class AuthGuard implements CanActivate {
   private readonly apiKeys: Map<string, Actor>;
   constructor(
     private readonly reflector: Reflector,
-    private readonly secret: string,
+    private readonly tokens: PersonTokens,
     apiKeys: string,
   ) {
     this.apiKeys = parseApiKeys(apiKeys);
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const allowed = this.reflector.getAllAndOverride<(Role | 'public')[] | undefined>(ROLES_KEY, [
       context.getHandler(),
       context.getClass(),
@@ -58,7 +60,7 @@ export class AuthGuard implements CanActivate {
     requestIdOf(request);
     if (allowed?.includes('public')) return true;
 
-    const actor = authenticate(request, this.secret, this.apiKeys);
+    const actor = await authenticate(request, this.tokens, this.apiKeys);
     if (!actor) throw new HttpException({ error: 'unauthenticated', message: 'missing or invalid credentials' }, 401);
     request.actor = actor;
     if (!allowed || !allowed.includes(actor.role)) {
@@ -69,7 +71,7 @@ export class AuthGuard implements CanActivate {
 }
 
 /** The actor a request's API key or token names, or undefined when it has none or they are invalid. */
-export function authenticate(request: Request, secret: string, apiKeys: Map<string, Actor>): Actor | undefined {
+export async function authenticate(request: Request, tokens: PersonTokens, apiKeys: Map<string, Actor>): Promise<Actor | undefined> {
   const apiKey = headerValue(request, 'x-api-key');
   if (apiKey) return findApiKey(apiKeys, apiKey);
   const authorization = headerValue(request, 'authorization');
@@ -80,7 +82,7 @@ export function authenticate(request: Request, secret: string, apiKeys: Map<stri
       ? request.query.access_token
       : undefined;
   if (!token) return undefined;
-  const check = verifyToken(token, secret);
+  const check = await tokens.verify(token);
   return check.ok ? check.actor : undefined;
 }
 
@@ -183,6 +185,9 @@ export class ErrorFilter implements ExceptionFilter {
         status,
         { error: httpErrorName(status), message: type === 'entity.parse.failed' ? 'the body is not valid JSON' : type === 'entity.too.large' ? 'the body is too large' : 'bad request' },
       ];
+    }
+    if (exception instanceof IdentityProviderUnavailable) {
+      return [503, { error: 'unavailable', message: 'the identity provider cannot be reached to check the token; try again in a few seconds' }];
     }
     if (isDependencyUnavailable(exception)) {
       return [503, { error: 'unavailable', message: 'the service cannot reach its database or broker right now; try again in a few seconds' }];

@@ -20,3 +20,4 @@ export * from './clock';
 export * from './command-metadata';
 export * from './file-body';
 export * from './tracing';
+export * from './oidc';

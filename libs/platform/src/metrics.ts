@@ -30,6 +30,7 @@ export class ServiceMetrics {
   private readonly collectFailures: Counter<'source'>;
   private readonly marksPruned: Counter;
   private readonly pruneRounds: Counter<'outcome'>;
+  private readonly webhookAttempts: Counter<'outcome'>;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -65,6 +66,12 @@ export class ServiceMetrics {
       labelNames: ['outcome'],
       registers,
     });
+    this.webhookAttempts = new Counter({
+      name: 'handoff_webhook_deliveries_total',
+      help: 'Webhook delivery attempts (intake), by outcome: delivered, retrying (failed, tried again later) or failed (its attempts used up).',
+      labelNames: ['outcome'],
+      registers,
+    });
   }
 
   readonly observeHttp: HttpObserver = (exchange) => {
@@ -85,6 +92,10 @@ export class ServiceMetrics {
   recordPruneRound(outcome: string, pruned: number): void {
     this.pruneRounds.inc({ outcome });
     this.marksPruned.inc(pruned);
+  }
+
+  recordWebhookAttempt(outcome: 'delivered' | 'retrying' | 'failed'): void {
+    this.webhookAttempts.inc({ outcome });
   }
 
   recordDeadLetter(reason: string): void {

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { installBodyParser } from './bootstrap';
 import { Allow, AuthGuard, ErrorFilter } from './http';
 import { JsonLogger } from './logger';
+import { secretTokens } from './oidc/people';
 import { rateLimiter, TokenBuckets } from './rate-limit';
 import { signToken } from './tokens';
 
@@ -77,7 +78,7 @@ describe('the rate limiter in front of a service', () => {
 
   @Module({
     controllers: [ProbeController],
-    providers: [{ provide: APP_GUARD, useFactory: (reflector: Reflector) => new AuthGuard(reflector, secret, apiKeys), inject: [Reflector] }],
+    providers: [{ provide: APP_GUARD, useFactory: (reflector: Reflector) => new AuthGuard(reflector, secretTokens(secret), apiKeys), inject: [Reflector] }],
   })
   class ProbeModule {}
 
@@ -88,7 +89,7 @@ describe('the rate limiter in front of a service', () => {
   beforeAll(async () => {
     app = await NestFactory.create<NestExpressApplication>(ProbeModule, { logger: false, bodyParser: false });
     // The same order as bootstrapService: the limiter first, so unread bodies count too.
-    app.use(rateLimiter({ policy: { perMinute: 60, burst: 2 }, secret, apiKeys }, () => now));
+    app.use(rateLimiter({ policy: { perMinute: 60, burst: 2 }, tokens: secretTokens(secret), apiKeys }, () => now));
     installBodyParser(app);
     app.useGlobalFilters(new ErrorFilter(new JsonLogger('probe', 'error', () => undefined)));
     await app.listen(0, '127.0.0.1');

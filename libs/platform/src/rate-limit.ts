@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Actor } from '@handoff/contracts';
 import { authenticate, requestIdOf, type AuthenticatedRequest } from './http';
 import { parseApiKeys } from './tokens';
+import type { PersonTokens } from './oidc/people';
 
 export interface RateLimitPolicy {
   /** Sustained requests per minute a client may make. */
@@ -94,14 +95,21 @@ export function clientOf(actor: Actor | undefined, request: Request): string {
  * oversized or malformed body counts too. Answers 429 with the common error body and Retry-After.
  */
 export function rateLimiter(
-  options: { readonly policy: RateLimitPolicy; readonly secret: string; readonly apiKeys: string },
+  options: { readonly policy: RateLimitPolicy; readonly tokens: PersonTokens; readonly apiKeys: string },
   now: () => number = Date.now,
-): (request: Request, response: Response, next: NextFunction) => void {
+): (request: Request, response: Response, next: NextFunction) => Promise<void> {
   const buckets = new TokenBuckets(options.policy);
   const apiKeys = parseApiKeys(options.apiKeys);
-  return (request, response, next) => {
+  return async (request, response, next) => {
     if (EXEMPT_PATHS.has(request.path)) return next();
-    const client = clientOf(authenticate(request, options.secret, apiKeys), request);
+    let actor: Actor | undefined;
+    try {
+      actor = await authenticate(request, options.tokens, apiKeys);
+    } catch {
+      // The provider's keys cannot be read now: count by address, and let the guard answer for it.
+      actor = undefined;
+    }
+    const client = clientOf(actor, request);
     const taken = buckets.take(client, now());
     if (taken.allowed) return next();
     response

@@ -15,6 +15,7 @@ import { databaseUrl, ensureDatabase } from './databases';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { consumersReadiness, relayReadiness } from './readiness';
 import { AuthGuard } from './http';
+import { personTokensFrom } from './oidc/config';
 import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { JsonLogger } from './logger';
 import { MetricsController, observeAppends, ServiceMetrics, type Sample } from './metrics';
@@ -241,7 +242,7 @@ export class PlatformModule {
         },
         {
           provide: APP_GUARD,
-          useFactory: (reflector: Reflector) => new AuthGuard(reflector, config.AUTH_TOKEN_SECRET, config.AUTH_API_KEYS),
+          useFactory: (reflector: Reflector) => new AuthGuard(reflector, personTokensFrom(config), config.AUTH_API_KEYS),
           inject: [Reflector],
         },
       ],

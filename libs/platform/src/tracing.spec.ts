@@ -9,6 +9,7 @@ import { accessLog } from './access-log';
 import { installHttpEdge } from './bootstrap';
 import { Allow, AuthGuard } from './http';
 import { JsonLogger } from './logger';
+import { secretTokens } from './oidc/people';
 
 const SECRET = 'tracing-test-secret-0123456';
 const config = { RATE_LIMIT_PER_MINUTE: 60, RATE_LIMIT_BURST: 20, AUTH_TOKEN_SECRET: SECRET, AUTH_API_KEYS: 'crm=crm-key-0123456789abcdef' };
@@ -40,7 +41,7 @@ describe('HTTP request spans', () => {
     controllers: [ProbeController],
     providers: [
       { provide: JsonLogger, useValue: logger },
-      { provide: APP_GUARD, useFactory: (reflector: Reflector) => new AuthGuard(reflector, SECRET, config.AUTH_API_KEYS), inject: [Reflector] },
+      { provide: APP_GUARD, useFactory: (reflector: Reflector) => new AuthGuard(reflector, secretTokens(SECRET), config.AUTH_API_KEYS), inject: [Reflector] },
     ],
   })
   class ProbeModule {}

@@ -5,6 +5,7 @@ import {
   TICKET_PRIORITIES,
   TICKET_TYPES,
   computeDeadlines,
+  deferredByPause,
   minutesFor,
   parseDeadlinePolicy,
   type DeadlineRule,
@@ -172,5 +173,37 @@ describe('parseDeadlinePolicy', () => {
 
   it('given clock time without a calendar, then ALWAYS_OPEN stands in', () => {
     expect(parseDeadlinePolicy({ ...valid, calendar: undefined, countIn: 'clock' }).calendar).toBe(ALWAYS_OPEN);
+  });
+});
+
+describe('deferredByPause: a paused clock moves its deadline', () => {
+  const calendar = DEFAULT_DEADLINE_POLICY.calendar;
+  const business = { calendar, countIn: 'business' as const };
+  const clock = { calendar, countIn: 'clock' as const };
+  // Thursday 2025-03-06 in Asia/Shanghai; open 09:00–12:00 and 13:00–18:00 on weekdays by default.
+  const local = (day: number, hh: number, mm = 0) => new Date(Date.UTC(2025, 2, day, hh - 8, mm));
+
+  it('counts the elapsed time when the deadlines count the clock', () => {
+    const due = local(7, 12);
+    expect(deferredByPause(clock, due, { from: local(6, 17), until: local(7, 9) })).toEqual(local(8, 4));
+  });
+
+  it('counts only the business minutes paused when the deadlines count business hours: a night costs nothing', () => {
+    const due = local(7, 14);
+    // Paused 17:00 Thursday to 10:00 Friday: 60 + 60 business minutes.
+    expect(deferredByPause(business, due, { from: local(6, 17), until: local(7, 10) })).toEqual(local(7, 16));
+    // Paused overnight only: the deadline stays.
+    expect(deferredByPause(business, due, { from: local(6, 19), until: local(7, 8) })).toEqual(due);
+  });
+
+  it('carries the moved deadline over a closing time into the next opening', () => {
+    // Due Friday 17:30; paused an hour of business time: 30 minutes Friday, 30 on Monday.
+    expect(deferredByPause(business, local(7, 17, 30), { from: local(6, 10), until: local(6, 11) })).toEqual(local(10, 9, 30));
+  });
+
+  it('leaves the deadline alone for an empty or backwards pause', () => {
+    const due = local(7, 12);
+    expect(deferredByPause(business, due, { from: local(6, 10), until: local(6, 10) })).toEqual(due);
+    expect(deferredByPause(clock, due, { from: local(6, 11), until: local(6, 10) })).toEqual(due);
   });
 });

@@ -3,6 +3,7 @@ import {
   ALWAYS_OPEN,
   DEFAULT_CALENDAR,
   addBusinessMinutes,
+  businessMinutesBetween,
   businessCalendarSchema,
   type BusinessCalendar,
 } from './business-calendar';
@@ -154,4 +155,25 @@ export const deadlinePolicySchema = z
  */
 export function parseDeadlinePolicy(input: unknown): DeadlinePolicy {
   return parseOrFail(deadlinePolicySchema, input, 'deadline policy');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paused clocks
+
+/**
+ * A deadline moved later by a pause: by the business minutes paused when the deadlines count
+ * business hours (a pause over a night or a weekend costs the department nothing it had), by the
+ * elapsed time otherwise. `countIn` is the deadline's own; absent, the policy's.
+ */
+export function deferredByPause(
+  policy: Pick<DeadlinePolicy, 'calendar' | 'countIn'>,
+  dueAt: Date,
+  paused: { readonly from: Date; readonly until: Date },
+  countIn: 'business' | 'clock' = policy.countIn,
+): Date {
+  if (paused.until.getTime() <= paused.from.getTime()) return dueAt;
+  if (countIn === 'clock') return new Date(dueAt.getTime() + paused.until.getTime() - paused.from.getTime());
+  const minutes = businessMinutesBetween(paused.from, paused.until, policy.calendar);
+  // Zero business minutes (a pause overnight) leaves the deadline where it was, even at a closing time.
+  return minutes > 0 ? addBusinessMinutes(dueAt, minutes, policy.calendar) : dueAt;
 }

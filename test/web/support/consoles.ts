@@ -29,15 +29,23 @@ export class Consoles {
     readonly browser: Browser,
   ) {}
 
-  static async start(extraEnv: Record<string, string> = {}): Promise<Consoles> {
+  /**
+   * `web.oidc`: the consoles sign people in at an identity provider with these OIDC_* settings (the
+   * services get them in `extraEnv`); then development sign-in is off. `web.port`: where the
+   * consoles listen, for a provider that must know their callback beforehand.
+   */
+  static async start(extraEnv: Record<string, string> = {}, web: { oidc?: Record<string, string>; port?: number } = {}): Promise<Consoles> {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium), as .ci/run does`);
     const system = await TestSystem.start(extraEnv);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    /* eslint-disable @typescript-eslint/no-require-imports */
     const { createWebServer } = require(path.join(ROOT, 'scripts/web.js')) as {
-      createWebServer(options: { services: Record<string, string>; secret: string; devSignIn: boolean }): Server;
+      createWebServer(options: { services: Record<string, string>; secret: string; devSignIn: boolean; oidc?: unknown }): Server;
     };
-    const server = createWebServer({ services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, system.url(name)])), secret: SECRET, devSignIn: true });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { relyingPartyFromEnv } = require(path.join(ROOT, 'scripts/web-oidc.js')) as { relyingPartyFromEnv(env: Record<string, string>): unknown };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const services = Object.fromEntries(SERVICE_NAMES.map((name) => [name, system.url(name)]));
+    const server = createWebServer(web.oidc ? { services, secret: SECRET, devSignIn: false, oidc: relyingPartyFromEnv(web.oidc) } : { services, secret: SECRET, devSignIn: true });
+    await new Promise<void>((resolve) => server.listen(web.port ?? 0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     return new Consoles(system, server, `http://127.0.0.1:${port}`, browser);

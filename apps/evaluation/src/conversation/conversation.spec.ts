@@ -63,6 +63,43 @@ describe('a ticket’s conversation from its events', () => {
   });
 });
 
+describe('a paused clock and a new priority in the conversation', () => {
+  const deadlines = { from: '2025-03-10T01:00:00.000Z', firstResponseDueAt: '2025-03-10T01:30:00.000Z', resolutionDueAt: '2025-03-11T03:00:00.000Z', policyVersion: 'v1' };
+  const conversation = conversationOf([
+    source('ResolutionClockPaused', {
+      round: 1,
+      department: 'billing',
+      reason: 'waiting_on_customer',
+      note: 'Asked for the bank statement',
+      handlerId: 'billing-wu',
+      pausedAt: '2025-03-10T02:00:00.000Z',
+      resolutionDueAt: '2025-03-11T01:00:00.000Z',
+      resumeBy: '2025-03-13T02:00:00.000Z',
+    }),
+    source('ResolutionClockResumed', {
+      round: 1,
+      department: 'billing',
+      trigger: 'handler',
+      reason: 'waiting_on_customer',
+      pausedAt: '2025-03-10T02:00:00.000Z',
+      resumedAt: '2025-03-10T04:00:00.000Z',
+      pausedMinutes: 120,
+      deadlines,
+    }),
+    source('PriorityChanged', { round: 1, department: 'billing', previousPriority: 'normal', priority: 'urgent', reason: 'A hospital', previousDeadlines: deadlines, deadlines }, { role: 'department_manager' }),
+  ]);
+
+  it('carries the codes and instants the consoles word in the reader’s language, and the words as written', () => {
+    expect(conversation[0]).toMatchObject({
+      words: { note: 'Asked for the bank statement' },
+      clock: { reason: 'waiting_on_customer', resumeBy: '2025-03-13T02:00:00.000Z', resolutionDueAt: '2025-03-11T01:00:00.000Z' },
+    });
+    expect(conversation[0]!.words.reason).toBeUndefined();
+    expect(conversation[1]).toMatchObject({ words: {}, clock: { reason: 'waiting_on_customer', trigger: 'handler', pausedMinutes: 120, resolutionDueAt: deadlines.resolutionDueAt } });
+    expect(conversation[2]).toMatchObject({ words: { reason: 'A hospital' }, clock: { priority: 'urgent', previousPriority: 'normal', resolutionDueAt: deadlines.resolutionDueAt } });
+  });
+});
+
 describe('attachments in a ticket’s conversation', () => {
   const progress = source('ProgressReported', { round: 1, department: 'billing', note: 'Screenshot of the bank transfer attached.' });
   const added = source('AttachmentAdded', { contentHash: 'h1', contentType: 'image/png', size: 2048, entryId: progress.eventId }, { service: 'evaluation' });

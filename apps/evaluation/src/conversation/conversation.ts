@@ -1,4 +1,4 @@
-import type { AttachmentView, ConversationEntry, ConversationKind, ConversationWords } from '@handoff/contracts';
+import type { AttachmentView, ConversationClock, ConversationEntry, ConversationKind, ConversationWords } from '@handoff/contracts';
 
 /**
  * A ticket's conversation: its events read as what the people in the workflow said and did, in
@@ -64,7 +64,7 @@ const WORD_FIELDS: readonly [keyof ConversationWords, string][] = [
 ];
 
 /** Types whose `reason` is a code, shown by the summary, not words someone wrote. */
-const CODED_REASONS = new Set(['TicketHandedOver', 'ManagementInvolved']);
+const CODED_REASONS = new Set(['TicketHandedOver', 'ManagementInvolved', 'ResolutionClockPaused', 'ResolutionClockResumed']);
 /**
  * Words an event carries again from an earlier one so its reader need not look back: a handover
  * repeats the contact for the department, a confirmation request repeats the result for CS. The
@@ -123,8 +123,33 @@ export function conversationOf(sources: readonly ConversationSource[], attachmen
       ...(mentions ? { mentions } : {}),
       ...(typeof data.channel === 'string' && source.type === 'ContactRecorded' ? { channel: data.channel } : {}),
       ...(files.length > 0 ? { attachments: files } : {}),
+      ...clockOf(source.type, data),
     };
   });
+}
+
+/** The codes and instants of a clock's entry, for the consoles to word in the reader's language. */
+function clockOf(type: string, data: Record<string, unknown>): { clock?: ConversationClock } {
+  const deadlines = isRecord(data.deadlines) ? data.deadlines : {};
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const pick = (clock: Record<string, unknown>): { clock: ConversationClock } => ({
+    clock: Object.fromEntries(Object.entries(clock).filter(([, value]) => value !== undefined)) as ConversationClock,
+  });
+  switch (type) {
+    case 'ResolutionClockPaused':
+      return pick({ reason: text(data.reason), resumeBy: text(data.resumeBy), resolutionDueAt: text(data.resolutionDueAt) });
+    case 'ResolutionClockResumed':
+      return pick({
+        reason: text(data.reason),
+        trigger: text(data.trigger),
+        pausedMinutes: typeof data.pausedMinutes === 'number' ? data.pausedMinutes : undefined,
+        resolutionDueAt: text(deadlines.resolutionDueAt),
+      });
+    case 'PriorityChanged':
+      return pick({ priority: text(data.priority), previousPriority: text(data.previousPriority), resolutionDueAt: text(deadlines.resolutionDueAt) });
+    default:
+      return {};
+  }
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

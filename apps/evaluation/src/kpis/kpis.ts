@@ -21,7 +21,7 @@ import {
   type Target,
   type TargetCheck,
 } from '@handoff/contracts';
-import { computeDeadlines, hourOf, periodBounds, periodOf, type DeadlinePolicy, type Granularity } from '@handoff/service-time';
+import { computeDeadlines, deferredByPause, hourOf, periodBounds, periodOf, type DeadlinePolicy, type Granularity } from '@handoff/service-time';
 import { serviceRecordsFromEvents, type DepartmentRound, type ServiceRecord } from '../records/service-record';
 import { currentTargets, targetsAt, type KpiPolicy, type TargetsVersion } from './kpi-policy';
 import { distributionOf, rate } from './statistics';
@@ -179,11 +179,18 @@ export function verdictsOf(record: ServiceRecord, basis: PolicyBasis, deadlines:
 
 function recomputed(round: DepartmentRound, policy: DeadlinePolicy, asOf: Date): Verdicts {
   const due = computeDeadlines(policy, { type: round.type, priority: round.priority, from: new Date(round.from) });
+  // Time the department waited on the customer or a third party does not count against it; a pause
+  // still open stands still until the result or, without one, until now.
+  const resolutionDueAt = round.pauses.reduce(
+    (dueAt, pause) =>
+      deferredByPause(policy, dueAt, { from: new Date(pause.from), until: new Date(pause.until ?? round.resultAt ?? asOf.toISOString()) }),
+    due.resolutionDueAt,
+  );
   const judge = (doneAt: string | null, dueAt: Date): boolean | null => {
     if (doneAt !== null) return Date.parse(doneAt) <= dueAt.getTime();
     return dueAt.getTime() < asOf.getTime() ? false : null;
   };
-  return { firstResponse: judge(round.firstResponseAt, due.firstResponseDueAt), resolution: judge(round.resultAt, due.resolutionDueAt) };
+  return { firstResponse: judge(round.firstResponseAt, due.firstResponseDueAt), resolution: judge(round.resultAt, resolutionDueAt) };
 }
 
 /** As the lifecycle judges a ticket: any round missed → missed; any round open → no verdict yet. */

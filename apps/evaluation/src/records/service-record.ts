@@ -64,6 +64,12 @@ export interface DepartmentRound {
   readonly resultAt: string | null;
   readonly firstResponseBreached: boolean;
   readonly resolutionBreached: boolean;
+  /**
+   * The round's paused resolution clock, each pause from its start to its end (`until` null while it
+   * lasts): the recorded `resolutionDueAt` already moved past the ended ones; a recomputation moves
+   * its own deadline past all of them.
+   */
+  readonly pauses: readonly { readonly from: string; readonly until: string | null }[];
 }
 
 /** The customer's answer on one result: the "customer evaluation" of the people who gave it. */
@@ -150,6 +156,16 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
         if (event.data.handlerId) handlerOf(event.data.department, event.data.handlerId);
         // A reopened round keeps the ticket's type and priority, which routing recorded when it routed it.
         roundKinds.set(event.data.round, { type: first?.type ?? ticketType ?? 'consultation', priority: first?.priority ?? priority ?? 'normal' });
+        break;
+      }
+      // The pauses and the moved deadlines are the lifecycle's fold; a new priority is what the round is about.
+      case 'ResolutionClockPaused':
+      case 'ResolutionClockResumed':
+        break;
+      case 'PriorityChanged': {
+        priority = event.data.priority;
+        const kind = roundKinds.get(event.data.round);
+        if (kind) roundKinds.set(event.data.round, { ...kind, priority: event.data.priority });
         break;
       }
       case 'HandlerAssigned':
@@ -284,6 +300,7 @@ function departmentRoundOf(round: LifecycleRound, kind: { readonly type: TicketT
     resultAt: round.resultAt === null ? null : iso(round.resultAt),
     firstResponseBreached: round.firstResponseBreached,
     resolutionBreached: round.resolutionBreached,
+    pauses: round.pauses.map((pause) => ({ from: iso(pause.from), until: pause.until === null ? null : iso(pause.until) })),
   };
 }
 

@@ -165,6 +165,7 @@ describe('lifecycleOf', () => {
       reopens: 1,
       firstResponseMinutes: 40,
       resolutionMinutes: 500,
+      pausedMinutes: 0,
       firstResponseDeadlineMet: false,
       resolutionDeadlineMet: true,
       departmentsVisited: ['billing', 'logistics'],

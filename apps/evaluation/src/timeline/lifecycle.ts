@@ -40,7 +40,13 @@ export interface TicketLifecycle {
   readonly reopens: number;
   /** From `openedAt`, in minutes (fractional). */
   readonly firstResponseMinutes: number | null;
+  /** From `openedAt` to the latest result, less the time the resolution clock stood paused in between. */
   readonly resolutionMinutes: number | null;
+  /**
+   * Minutes the resolution clock stood paused (the department waiting on the customer or a third
+   * party), up to the latest result, or up to now-as-recorded while no result is given yet.
+   */
+  readonly pausedMinutes: number;
   /**
    * Over every department round: false if any round missed the deadline, true if every round
    * met it, null when no department deadline applied or the current round has no verdict yet.
@@ -68,6 +74,8 @@ export interface LifecycleRound {
   readonly resultAt: string | null;
   readonly firstResponseBreached: boolean;
   readonly resolutionBreached: boolean;
+  /** The round's pauses of the resolution clock, each until it ended (null while it lasts). */
+  readonly pauses: readonly { readonly from: string; readonly until: string | null }[];
 }
 
 type RoundFacts = { -readonly [K in keyof LifecycleRound]: LifecycleRound[K] };
@@ -97,6 +105,7 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
   const departments: Department[] = [];
   const escalations: LifecycleEscalation[] = [];
   const departmentRounds = new Map<number, RoundFacts>();
+  const pauses: { from: string; until: string | null }[] = [];
 
   const visit = (department: Department) => {
     if (departments[departments.length - 1] !== department) departments.push(department);
@@ -153,6 +162,30 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
           round.firstResponseAt ??= at;
           round.resultAt ??= at;
         }
+        break;
+      }
+      case 'ResolutionClockPaused': {
+        pauses.push({ from: event.data.pausedAt, until: null });
+        const round = departmentRounds.get(event.data.round);
+        if (round) round.pauses = [...round.pauses, { from: event.data.pausedAt, until: null }];
+        break;
+      }
+      case 'ResolutionClockResumed': {
+        const open = pauses.find((pause) => pause.until === null && Date.parse(pause.from) === Date.parse(event.data.pausedAt));
+        if (open) open.until = event.data.resumedAt;
+        // The round is judged against its deadline as the pause moved it.
+        const round = departmentRounds.get(event.data.round);
+        if (round) {
+          round.deadlines = event.data.deadlines;
+          round.pauses = round.pauses.map((pause) =>
+            pause.until === null && Date.parse(pause.from) === Date.parse(event.data.pausedAt) ? { ...pause, until: event.data.resumedAt } : pause,
+          );
+        }
+        break;
+      }
+      case 'PriorityChanged': {
+        const round = departmentRounds.get(event.data.round);
+        if (round) round.deadlines = event.data.deadlines;
         break;
       }
       case 'DeadlineBreached': {
@@ -218,6 +251,8 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
   }
 
   const perRound = [...departmentRounds.values()];
+  const pausedMinutes = pausedMinutesUntil(pauses, resolvedAt);
+  const grossResolution = minutesBetween(openedAt, resolvedAt);
   const lifecycle: TicketLifecycle = {
     ticketId: events[0]?.ticketId ?? '',
     subject,
@@ -233,7 +268,8 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
     rounds,
     reopens,
     firstResponseMinutes: minutesBetween(openedAt, firstResponseAt),
-    resolutionMinutes: minutesBetween(openedAt, resolvedAt),
+    resolutionMinutes: grossResolution === null ? null : grossResolution - pausedMinutes,
+    pausedMinutes,
     firstResponseDeadlineMet: allMet(
       perRound.map((r) => verdict(r.firstResponseBreached, r.firstResponseAt, r.deadlines.firstResponseDueAt)),
     ),
@@ -246,7 +282,7 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
 }
 
 function newRound(round: number, department: Department, deadlines: Deadlines): RoundFacts {
-  return { round, department, deadlines, firstResponseAt: null, resultAt: null, firstResponseBreached: false, resolutionBreached: false };
+  return { round, department, deadlines, firstResponseAt: null, resultAt: null, firstResponseBreached: false, resolutionBreached: false, pauses: [] };
 }
 
 function pick(data: { level: EscalationLevel; trigger: EscalationTrigger; round: number; department: Department }) {
@@ -264,6 +300,18 @@ function allMet(verdicts: readonly (boolean | null)[]): boolean | null {
   if (verdicts.includes(false)) return false;
   if (verdicts.includes(null)) return null;
   return true;
+}
+
+/** Paused minutes before `end` (a pause still open counts only when it closed before `end`, or up to it). */
+function pausedMinutesUntil(pauses: readonly { from: string; until: string | null }[], end: string | null): number {
+  let total = 0;
+  for (const pause of pauses) {
+    const from = Date.parse(pause.from);
+    const until = pause.until !== null ? Date.parse(pause.until) : end !== null ? Date.parse(end) : from;
+    const stop = end !== null ? Math.min(until, Date.parse(end)) : until;
+    if (stop > from) total += (stop - from) / 60_000;
+  }
+  return total;
 }
 
 function minutesBetween(from: string | null, to: string | null): number | null {

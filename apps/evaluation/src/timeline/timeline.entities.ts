@@ -110,6 +110,9 @@ export class TicketLifecycleRecord {
   @Column('double precision', { name: 'resolution_minutes', nullable: true })
   resolutionMinutes!: number | null;
 
+  @Column('double precision', { name: 'paused_minutes', default: 0 })
+  pausedMinutes!: number;
+
   @Column('boolean', { name: 'first_response_deadline_met', nullable: true })
   firstResponseDeadlineMet!: boolean | null;
 

@@ -328,6 +328,7 @@ describe('evaluation: ticket timelines and lifecycles from the three topics', ()
       reopens: 1,
       firstResponseMinutes: 40,
       resolutionMinutes: 200,
+      pausedMinutes: 0,
       // Round 1's plan came 10 minutes late; round 2's came in time; both results within 24 hours.
       firstResponseDeadlineMet: false,
       resolutionDeadlineMet: true,

@@ -99,4 +99,25 @@ export class PageTicketLifecycles1795500070000 implements MigrationInterface {
   }
 }
 
-export const TIMELINE_MIGRATIONS = [CreateTicketTimelineEntries1795500000000, CreateTicketLifecycles1795500060000, PageTicketLifecycles1795500070000];
+/**
+ * Minutes the resolution clock stood paused, left out of `resolution_minutes`. Rows projected
+ * before have 0 (no pause existed then) and are right as they are.
+ */
+export class PausedMinutesOfTicketLifecycles1795500080000 implements MigrationInterface {
+  readonly name = 'PausedMinutesOfTicketLifecycles1795500080000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE ticket_lifecycles ADD COLUMN paused_minutes double precision NOT NULL DEFAULT 0');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE ticket_lifecycles DROP COLUMN paused_minutes');
+  }
+}
+
+export const TIMELINE_MIGRATIONS = [
+  CreateTicketTimelineEntries1795500000000,
+  CreateTicketLifecycles1795500060000,
+  PageTicketLifecycles1795500070000,
+  PausedMinutesOfTicketLifecycles1795500080000,
+];

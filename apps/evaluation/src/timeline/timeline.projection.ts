@@ -114,6 +114,7 @@ export function lifecycleRecordOf(ticketId: string, timeline: readonly TicketTim
     reopens: lifecycle.reopens,
     firstResponseMinutes: lifecycle.firstResponseMinutes,
     resolutionMinutes: lifecycle.resolutionMinutes,
+    pausedMinutes: lifecycle.pausedMinutes,
     firstResponseDeadlineMet: lifecycle.firstResponseDeadlineMet,
     resolutionDeadlineMet: lifecycle.resolutionDeadlineMet,
     departmentsVisited: [...lifecycle.departmentsVisited],

@@ -132,6 +132,7 @@ function lifecycleView(record: TicketLifecycleRecord): LifecycleView {
     reopens: record.reopens,
     firstResponseMinutes: record.firstResponseMinutes,
     resolutionMinutes: record.resolutionMinutes,
+    pausedMinutes: record.pausedMinutes,
     firstResponseDeadlineMet: record.firstResponseDeadlineMet,
     resolutionDeadlineMet: record.resolutionDeadlineMet,
     departmentsVisited: record.departmentsVisited,

@@ -83,6 +83,10 @@ export function react(
     case 'UpdateRequested':
     case 'HandlerReleased':
     case 'HandlingClosed':
+    // A paused clock or a new priority is the department's timing; CS waits for a result either way.
+    case 'ResolutionClockPaused':
+    case 'ResolutionClockResumed':
+    case 'PriorityChanged':
       return [];
     default:
       return assertNever(event);

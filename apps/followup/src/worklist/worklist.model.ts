@@ -198,6 +198,11 @@ function changesFor(row: WorklistRow, event: WorklistEvent): Partial<WorklistRow
     case 'UpdateRequested':
     case 'HandlerReleased':
       return {};
+    // A paused clock or a new priority is the department's timing; CS waits for a result either way.
+    case 'ResolutionClockPaused':
+    case 'ResolutionClockResumed':
+    case 'PriorityChanged':
+      return {};
     default:
       return assertNever(event);
   }

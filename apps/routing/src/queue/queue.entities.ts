@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { DeadlineCounting, DeadlineKind } from '@handoff/contracts';
+import type { DeadlineCounting, PauseReason } from '@handoff/contracts';
 import type { EscalationStage } from '../tickets/tickets.decider';
-import type { QueueEntry, QueueStatus, RunningDeadline, TicketSubject } from './queue.model';
+import type { QueueEntry, QueueStatus, RunningDeadline, TicketSubject, TimerKind } from './queue.model';
 
 /** One row per ticket routing has: the department queue (see queue.model.ts). */
 @Entity({ name: 'department_queue' })
@@ -30,6 +30,10 @@ export class DepartmentQueueRow implements QueueEntry {
   @Column({ name: 'management_involved', type: 'boolean' }) managementInvolved!: boolean;
   @Column({ name: 'pending_transfer_to', type: 'text', nullable: true }) pendingTransferTo!: string | null;
   @Column({ name: 'pending_transfer_reason', type: 'text', nullable: true }) pendingTransferReason!: string | null;
+  @Column({ name: 'paused_since', type: 'timestamptz', nullable: true }) pausedSince!: Date | null;
+  @Column({ name: 'pause_reason', type: 'text', nullable: true }) pauseReason!: PauseReason | null;
+  @Column({ name: 'pause_note', type: 'text', nullable: true }) pauseNote!: string | null;
+  @Column({ name: 'pause_resume_by', type: 'timestamptz', nullable: true }) pauseResumeBy!: Date | null;
   @Column({ name: 'closed_outcome', type: 'text', nullable: true }) closedOutcome!: string | null;
   @Column({ name: 'routed_at', type: 'timestamptz' }) routedAt!: Date;
   @Column({ name: 'assigned_at', type: 'timestamptz', nullable: true }) assignedAt!: Date | null;
@@ -41,7 +45,7 @@ export class DepartmentQueueRow implements QueueEntry {
 @Entity({ name: 'running_deadlines' })
 export class RunningDeadlineRow implements RunningDeadline {
   @PrimaryColumn({ name: 'ticket_id', type: 'text' }) ticketId!: string;
-  @PrimaryColumn({ type: 'text' }) kind!: DeadlineKind;
+  @PrimaryColumn({ type: 'text' }) kind!: TimerKind;
   @Column({ type: 'text' }) department!: string;
   @Column({ type: 'integer' }) round!: number;
   @Column({ name: 'due_at', type: 'timestamptz' }) dueAt!: Date;

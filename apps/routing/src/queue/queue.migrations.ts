@@ -143,9 +143,26 @@ export class WarnOfDeadlines1795500000003 implements MigrationInterface {
   }
 }
 
+/** Paused resolution clocks: since when, why, until when at most (the sweep's `pause_limit` timer in running_deadlines). */
+export class PauseResolutionClocks1795500000004 implements MigrationInterface {
+  readonly name = 'PauseResolutionClocks1795500000004';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      'ALTER TABLE department_queue ADD COLUMN paused_since timestamptz, ADD COLUMN pause_reason text, ADD COLUMN pause_note text, ADD COLUMN pause_resume_by timestamptz',
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DELETE FROM running_deadlines WHERE kind = \'pause_limit\'');
+    await queryRunner.query('ALTER TABLE department_queue DROP COLUMN pause_resume_by, DROP COLUMN pause_note, DROP COLUMN pause_reason, DROP COLUMN paused_since');
+  }
+}
+
 export const QUEUE_MIGRATIONS = [
   CreateDepartmentQueue1795500000000,
   AddSealedCustomerToTicketSubjects1795500000001,
   OrderDepartmentQueueByUrgency1795500000002,
   WarnOfDeadlines1795500000003,
+  PauseResolutionClocks1795500000004,
 ];

@@ -140,6 +140,47 @@ describe('the department queue as a fold over routing events', () => {
   });
 });
 
+describe('a paused resolution clock in the queue', () => {
+  const claimed: RoutingEvent = { type: 'HandlerAssigned', data: { department: 'billing', handlerId: 'h-ana', method: 'claim', reason: 'claimed' } };
+  const planned: RoutingEvent = { type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'looking', firstResponse: true } };
+  const paused: RoutingEvent = {
+    type: 'ResolutionClockPaused',
+    data: { round: 1, department: 'billing', reason: 'waiting_on_third_party', note: 'The courier', handlerId: 'h-ana', pausedAt: iso(20), resolutionDueAt: iso(240), resumeBy: iso(20 + 4320) },
+  };
+  const resumed: RoutingEvent = {
+    type: 'ResolutionClockResumed',
+    data: { round: 1, department: 'billing', trigger: 'handler', reason: 'waiting_on_third_party', pausedAt: iso(20), resumedAt: iso(500), pausedMinutes: 480, deadlines: { ...deadlines(0), resolutionDueAt: iso(720) } },
+  };
+
+  it('shows since when, why and until when it is paused; the sweep waits only for the limit, and the ticket is not overdue', () => {
+    const { entry } = fold([routed, claimed, planned, paused]);
+    expect(entry).toMatchObject({ pausedSince: new Date(iso(20)), pauseReason: 'waiting_on_third_party', pauseNote: 'The courier', pauseResumeBy: new Date(iso(4340)) });
+    expect(runningDeadlinesOf(entry!)).toEqual([
+      { ticketId: 't1', kind: 'pause_limit', department: 'billing', round: 1, dueAt: new Date(iso(4340)), escalation: 'none', warned: true },
+    ]);
+    expect(isOverdue(entry!, new Date(iso(300)))).toBe(false);
+  });
+
+  it('still runs the first-response clock while the resolution clock is paused', () => {
+    const { entry } = fold([routed, claimed, paused]);
+    expect(runningDeadlinesOf(entry!).map((deadline) => deadline.kind)).toEqual(['first_response', 'pause_limit']);
+    expect(isOverdue(entry!, new Date(iso(31)))).toBe(true);
+  });
+
+  it('takes the moved deadline when the clock resumes, and the new ones when the priority changes', () => {
+    const { entry, state } = fold([routed, claimed, planned, paused, resumed]);
+    expect(entry).toMatchObject({ pausedSince: null, pauseReason: null, pauseNote: null, pauseResumeBy: null, resolutionDueAt: new Date(iso(720)) });
+    expect(runningDeadlinesOf(entry!).map((deadline) => [deadline.kind, deadline.dueAt])).toEqual([['resolution', new Date(iso(720))]]);
+    expect(state.status !== 'unrouted' && state.ticket.deadlines.resolutionDueAt).toBe(iso(720));
+    const changed = fold([
+      routed,
+      claimed,
+      { type: 'PriorityChanged', data: { round: 1, department: 'billing', previousPriority: 'high', priority: 'urgent', reason: 'r', previousDeadlines: deadlines(0), deadlines: { ...deadlines(0), resolutionDueAt: iso(120) } } },
+    ]);
+    expect(changed.entry).toMatchObject({ priority: 'urgent', resolutionDueAt: new Date(iso(120)) });
+  });
+});
+
 describe('the subject and customer of each ticket, from the hand-over', () => {
   const handedOver = (streamPosition: number, subject: string) =>
     recordedOf<IntakeEvent>(

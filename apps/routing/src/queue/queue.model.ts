@@ -1,4 +1,4 @@
-import { assertNever, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type IntakeEvent, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
+import { assertNever, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type IntakeEvent, type PauseReason, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
 import type { EscalationStage, QueueStatus } from '@handoff/contracts';
 
 /**
@@ -38,6 +38,11 @@ export interface QueueEntry {
   readonly managementInvolved: boolean;
   readonly pendingTransferTo: Department | null;
   readonly pendingTransferReason: string | null;
+  /** The resolution clock stands still since then (null while it runs), why, and until when at most. */
+  readonly pausedSince: Date | null;
+  readonly pauseReason: PauseReason | null;
+  readonly pauseNote: string | null;
+  readonly pauseResumeBy: Date | null;
   readonly closedOutcome: string | null;
   readonly routedAt: Date;
   readonly assignedAt: Date | null;
@@ -77,10 +82,15 @@ export function evolveTicketSubject(subject: TicketSubject | undefined, event: R
   };
 }
 
-/** A deadline whose clock is running: the department is at work and has not met it yet. */
+/**
+ * A timer the sweep must act on: a deadline whose clock is running (the department is at work and
+ * has not met it yet), or the latest end of a paused resolution clock (`pause_limit`).
+ */
+export type TimerKind = DeadlineKind | 'pause_limit';
+
 export interface RunningDeadline {
   readonly ticketId: string;
-  readonly kind: DeadlineKind;
+  readonly kind: TimerKind;
   readonly department: Department;
   readonly round: number;
   readonly dueAt: Date;
@@ -118,6 +128,7 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
       managementInvolved: false,
       pendingTransferTo: null,
       pendingTransferReason: null,
+      ...NOT_PAUSED,
       closedOutcome: null,
       routedAt: at,
       assignedAt: null,
@@ -177,8 +188,24 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
         resolutionEscalation: 'none',
         pendingTransferTo: null,
         pendingTransferReason: null,
+        ...NOT_PAUSED,
       };
     }
+    case 'ResolutionClockPaused': {
+      const { data } = event;
+      return {
+        ...entry,
+        ...stamp,
+        pausedSince: new Date(data.pausedAt),
+        pauseReason: data.reason,
+        pauseNote: data.note ?? null,
+        pauseResumeBy: new Date(data.resumeBy),
+      };
+    }
+    case 'ResolutionClockResumed':
+      return { ...entry, ...stamp, ...NOT_PAUSED, ...deadlineColumns(event.data.deadlines) };
+    case 'PriorityChanged':
+      return { ...entry, ...stamp, priority: event.data.priority, ...deadlineColumns(event.data.deadlines) };
     case 'DeadlineApproaching': {
       const warnedFor = new Date(event.data.dueAt);
       return { ...entry, ...stamp, ...(event.data.deadline === 'first_response' ? { firstResponseWarnedFor: warnedFor } : { resolutionWarnedFor: warnedFor }) };
@@ -215,6 +242,8 @@ function deadlineColumns(deadlines: Deadlines) {
   };
 }
 
+const NOT_PAUSED = { pausedSince: null, pauseReason: null, pauseNote: null, pauseResumeBy: null } as const;
+
 function escalationColumn(kind: DeadlineKind, stage: EscalationStage): Partial<QueueEntry> {
   return kind === 'first_response' ? { firstResponseEscalation: stage } : { resolutionEscalation: stage };
 }
@@ -231,8 +260,14 @@ export function runningDeadlinesOf(entry: QueueEntry): RunningDeadline[] {
     escalation: entry.resolutionEscalation,
     warned: warned(entry.resolutionWarnedFor, entry.resolutionDueAt),
   };
+  // While paused the resolution deadline does not run; the sweep's one timer is the pause's limit,
+  // marked warned so that only its passing (not a warning time before it) brings the sweep.
+  const resolutionTimer: RunningDeadline =
+    entry.pausedSince !== null && entry.pauseResumeBy !== null
+      ? { ...base, kind: 'pause_limit', dueAt: entry.pauseResumeBy, escalation: 'none', warned: true }
+      : resolution;
   return entry.respondedThisRound
-    ? [resolution]
+    ? [resolutionTimer]
     : [
         {
           ...base,
@@ -241,19 +276,19 @@ export function runningDeadlinesOf(entry: QueueEntry): RunningDeadline[] {
           escalation: entry.firstResponseEscalation,
           warned: warned(entry.firstResponseWarnedFor, entry.firstResponseDueAt),
         },
-        resolution,
+        resolutionTimer,
       ];
 }
 
 /** The earliest deadline still running: where the queue places the ticket; null when no clock runs. */
 export function nextDueAt(entry: QueueEntry): Date | null {
-  const running = runningDeadlinesOf(entry);
+  const running = runningDeadlinesOf(entry).filter((deadline) => deadline.kind !== 'pause_limit');
   return running.length === 0 ? null : new Date(Math.min(...running.map((deadline) => deadline.dueAt.getTime())));
 }
 
 /** Overdue: a deadline still running is past its due date. */
 export function isOverdue(entry: QueueEntry, now: Date): boolean {
-  return runningDeadlinesOf(entry).some((deadline) => deadline.dueAt.getTime() < now.getTime());
+  return runningDeadlinesOf(entry).some((deadline) => deadline.kind !== 'pause_limit' && deadline.dueAt.getTime() < now.getTime());
 }
 
 /** What a live queue is told: ids and states only, never anything about the customer. */

@@ -46,7 +46,7 @@ export class QueueReader {
     if (filters.status) common.push(`q.status = ANY(${parameter(filters.status)}::text[])`);
     if (filters.handler) common.push(`q.handler_id = ${parameter(filters.handler)}`);
     if (filters.overdue !== undefined) {
-      common.push(`${filters.overdue ? '' : 'NOT '}EXISTS (SELECT 1 FROM running_deadlines d WHERE d.ticket_id = q.ticket_id AND d.due_at < ${parameter(now)})`);
+      common.push(`${filters.overdue ? '' : 'NOT '}EXISTS (SELECT 1 FROM running_deadlines d WHERE d.ticket_id = q.ticket_id AND d.kind <> 'pause_limit' AND d.due_at < ${parameter(now)})`);
     }
     const take = filters.limit + 1;
     const parts: string[] = [];
@@ -153,9 +153,13 @@ export function queueItemView(entry: QueueEntry, subject: string | undefined, no
       /** `business`: the minutes were counted in business hours; null when not known. */
       countIn,
       businessHours: countIn === 'business',
-      running: runningDeadlinesOf(entry).map((deadline) => deadline.kind),
+      running: runningDeadlinesOf(entry).flatMap((deadline) => (deadline.kind === 'pause_limit' ? [] : [deadline.kind])),
     },
     overdue: isOverdue(entry, now),
+    paused:
+      entry.pausedSince && entry.pauseReason && entry.pauseResumeBy
+        ? { since: entry.pausedSince.toISOString(), reason: entry.pauseReason, note: entry.pauseNote, resumeBy: entry.pauseResumeBy.toISOString() }
+        : null,
     escalation: {
       firstResponse: entry.firstResponseEscalation,
       resolution: entry.resolutionEscalation,

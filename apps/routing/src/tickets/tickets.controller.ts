@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { freeText, newId, parseOrThrow, type Actor, type DeadlineCounting, type Deadlines, type RoutingTicket } from '@handoff/contracts';
+import { freeText, newId, parseOrThrow, PAUSE_REASONS, PRIORITIES, type Actor, type DeadlineCounting, type Deadlines, type RoutingTicket } from '@handoff/contracts';
 import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
@@ -23,6 +23,8 @@ const transferSchema = z.strictObject({ toDepartment: text(64), reason: text(100
 const refuseSchema = z.strictObject({ reason: text(1000) });
 const takeOverSchema = z.strictObject({ reason: text(1000) });
 const updateRequestSchema = z.strictObject({ message: text(2000) });
+const pauseSchema = z.strictObject({ reason: z.enum(PAUSE_REASONS), note: text(1000).optional() });
+const prioritySchema = z.strictObject({ priority: z.enum(PRIORITIES), reason: text(1000) });
 
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 
@@ -76,6 +78,8 @@ export class TicketsController {
       managementInvolved: ticket.managementInvolved,
       pendingTransfer: ticket.pendingTransfer ?? null,
       pendingUpdateRequest: ticket.pendingUpdateRequest ?? null,
+      paused: ticket.pause ? { since: ticket.pause.since, reason: ticket.pause.reason, note: ticket.pause.note ?? null, resumeBy: ticket.pause.resumeBy } : null,
+      pausedMinutesThisRound: (ticket.pausesThisRound ?? []).reduce((sum, pause) => sum + (Date.parse(pause.until) - Date.parse(pause.from)) / 60_000, 0),
       outcome: state.status === 'closed' ? state.outcome : null,
       version,
     };
@@ -227,6 +231,57 @@ export class TicketsController {
     // A repeated request (same request id) asks nothing new and answers with the request it made the first time.
     return { ticketId, requestId: state.ticket.pendingUpdateRequest?.requestId ?? null };
   }
+
+  @Post(':ticketId/pause')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_AND_MANAGEMENT)
+  @ApiOperation({
+    summary:
+      'Pause the resolution clock while the department waits on the customer (`waiting_on_customer`) or a third party (`waiting_on_third_party`), ' +
+      'with a `note` saying what for. The sweep neither warns of nor breaches the resolution deadline while it is paused, and resumes it after ' +
+      'the escalation policy’s `maxPauseMinutes`. On a claimed ticket: its responsible handler, or the department’s manager or management for them.',
+  })
+  @ApiBody({ schema: asJsonSchema(pauseSchema) })
+  @ApiResponse({ status: 409, description: 'The clock is already paused.' })
+  @ApiResponse({ status: 412, description: 'Nobody holds the ticket yet, or it is not in the department’s hands.' })
+  async pause(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { reason, note } = parseOrThrow(pauseSchema, body);
+    const state = await this.tickets.execute(ticketId, {
+      type: 'PauseClock',
+      data: { reason, ...(note ? { note } : {}) },
+      metadata: commandMetadata(actor, requestId, this.clock(), note),
+    });
+    return clockSummary(ticketId, state);
+  }
+
+  @Post(':ticketId/resume')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_AND_MANAGEMENT)
+  @ApiOperation({
+    summary:
+      'Resume the paused resolution clock (the answer came). The resolution deadline moves later by the time paused, counted in business hours ' +
+      'when the deadlines are. Resuming a clock that runs records nothing.',
+  })
+  @ApiBody({ schema: asJsonSchema(nothingSchema), required: false })
+  async resume(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    parseOrThrow(nothingSchema, body ?? {});
+    return clockSummary(ticketId, await this.tickets.execute(ticketId, { type: 'ResumeClock', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
+  }
+
+  @Post(':ticketId/priority')
+  @HttpCode(200)
+  @Allow('department_manager', 'management')
+  @ApiOperation({
+    summary:
+      'Change the priority of a ticket the department works, saying why. The round’s deadlines become those of the new priority counted from the ' +
+      'round’s start, moved past the pauses so far: the time already spent stays spent.',
+  })
+  @ApiBody({ schema: asJsonSchema(prioritySchema) })
+  async priority(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { priority, reason } = parseOrThrow(prioritySchema, body);
+    const state = await this.tickets.execute(ticketId, { type: 'ChangePriority', data: { priority, reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
+    return clockSummary(ticketId, state);
+  }
 }
 
 function summary(ticketId: string, state: RoutedState) {
@@ -237,6 +292,17 @@ function summary(ticketId: string, state: RoutedState) {
     handlerId: handlerOf(state) ?? null,
     round: state.ticket.round,
     pendingTransfer: state.ticket.pendingTransfer ?? null,
+  };
+}
+
+/** What a pause, a resumption or a priority change answers: the clock and the deadlines as they now stand. */
+function clockSummary(ticketId: string, state: RoutedState) {
+  const { pause, deadlines, priority } = state.ticket;
+  return {
+    ...summary(ticketId, state),
+    priority,
+    paused: pause ? { since: pause.since, reason: pause.reason, note: pause.note ?? null, resumeBy: pause.resumeBy } : null,
+    deadlines,
   };
 }
 

@@ -922,6 +922,236 @@ describe('ownership: only the responsible handler works a claimed ticket', () =>
   });
 });
 
+// ---------------------------------------------------------------------------------------------
+// Time: the paused resolution clock, and a priority changed mid-round
+
+describe('the paused resolution clock', () => {
+  const MAX_PAUSE = 3 * 24 * 60; // the default escalation policy's maxPauseMinutes
+  const pause = (actor: Actor, minutes: number, reason: 'waiting_on_customer' | 'waiting_on_third_party' = 'waiting_on_customer', note?: string) =>
+    command('PauseClock', { reason, ...(note !== undefined && { note }) }, actor, at(minutes));
+  const resume = (actor: Actor, minutes: number) => command('ResumeClock', {}, actor, at(minutes));
+  const check = (minutes: number) => command('CheckDeadlines', {}, routingProcess, at(minutes));
+  const paused = (minutes: number, extra: { onBehalfOf?: string; note?: string } = {}): RoutingEvent => ({
+    type: 'ResolutionClockPaused',
+    data: {
+      round: 1,
+      department: 'billing',
+      reason: 'waiting_on_customer',
+      ...(extra.note !== undefined && { note: extra.note }),
+      handlerId: 'h-ana',
+      ...(extra.onBehalfOf !== undefined && { onBehalfOf: extra.onBehalfOf }),
+      pausedAt: iso(minutes),
+      resolutionDueAt: iso(1440),
+      resumeBy: iso(minutes + MAX_PAUSE),
+    },
+  });
+  const resumed = (
+    from: number,
+    until: number,
+    trigger: 'handler' | 'limit' | 'result' | 'transfer',
+    extra: { onBehalfOf?: string; department?: string } = {},
+  ): RoutingEvent => ({
+    type: 'ResolutionClockResumed',
+    data: {
+      round: 1,
+      department: extra.department ?? 'billing',
+      trigger,
+      reason: 'waiting_on_customer',
+      pausedAt: iso(from),
+      resumedAt: iso(until),
+      pausedMinutes: until - from,
+      ...(extra.onBehalfOf !== undefined && { onBehalfOf: extra.onBehalfOf }),
+      deadlines: deadlinesFrom(0, 1440 + (until - from)),
+    },
+  });
+
+  it('given a claimed ticket, then its handler pauses the resolution clock, saying why, until the maximum pause at the latest', () => {
+    given(routed, claimedByAna, planned)
+      .when(pause(ana, 60, 'waiting_on_customer', '  The bank statement from the customer. '))
+      .then([paused(60, { note: 'The bank statement from the customer.' })]);
+  });
+
+  it("given the department's manager or management, then they pause it for the handler; another handler is refused", () => {
+    given(routed, claimedByAna, planned).when(pause(billingManager, 60)).then([paused(60, { onBehalfOf: 'h-ana' })]);
+    given(routed, claimedByAna, planned).when(pause(director, 60)).then([paused(60, { onBehalfOf: 'h-ana' })]);
+    given(routed, claimedByAna, planned).when(pause(bo, 60)).thenThrows('FORBIDDEN');
+    given(routed, claimedByAna, planned).when(pause(lou, 60)).thenThrows('FORBIDDEN');
+    given(routed, claimedByAna, planned).when(pause(csAgent, 60)).thenThrows('FORBIDDEN');
+  });
+
+  it('given nobody holds the ticket, a clock paused already, or a reason not on the list, then it is refused', () => {
+    given(routed).when(pause(ana, 60)).thenThrows('PRECONDITION_FAILED');
+    given(routed, claimedByAna, paused(30)).when(pause(ana, 60)).thenThrows('CONFLICT');
+    given(routed, claimedByAna)
+      .when(command('PauseClock', { reason: 'lunch' as never }, ana, at(60)))
+      .thenThrows('VALIDATION_FAILED', 'reason');
+    given(routed, claimedByAna, planned, resultRound(1)).when(pause(ana, 60)).thenThrows('PRECONDITION_FAILED');
+  });
+
+  it('given a paused clock, then the handler resumes it and the resolution deadline moves later by the time paused', () => {
+    given(routed, claimedByAna, planned, paused(60)).when(resume(ana, 180)).then([resumed(60, 180, 'handler')]);
+    given(routed, claimedByAna, planned, paused(60)).when(resume(billingManager, 180)).then([resumed(60, 180, 'handler', { onBehalfOf: 'h-ana' })]);
+    given(routed, claimedByAna, planned, paused(60)).when(resume(bo, 180)).thenThrows('FORBIDDEN');
+  });
+
+  it('given a clock that runs (resumed already), then resuming records nothing', () => {
+    given(routed, claimedByAna, planned).when(resume(ana, 180)).then([]);
+    given(routed, claimedByAna, planned, paused(60), resumed(60, 180, 'handler')).when(resume(ana, 200)).then([]);
+  });
+
+  it('given a paused clock, then the sweep neither warns of nor breaches the resolution deadline', () => {
+    given(routed, claimedByAna, planned, paused(60)).when(check(1440 - 60)).then([]);
+    given(routed, claimedByAna, planned, paused(60)).when(check(1441)).then([]);
+    given(routed, claimedByAna, planned, paused(60)).when(check(60 + MAX_PAUSE - 1)).then([]);
+  });
+
+  it('given a paused clock that the department forgot to resume, then the sweep resumes it at the maximum pause, however late it comes', () => {
+    given(routed, claimedByAna, planned, paused(60))
+      .when(check(60 + MAX_PAUSE + 100))
+      .then([resumed(60, 60 + MAX_PAUSE, 'limit')]);
+    // Resumed late in its moved deadline's warning time: warned in the same check.
+    const movedDue = 1440 + MAX_PAUSE;
+    given(routed, claimedByAna, planned, paused(60))
+      .when(check(movedDue - 60))
+      .then([
+        resumed(60, 60 + MAX_PAUSE, 'limit'),
+        { type: 'DeadlineApproaching', data: { deadline: 'resolution', round: 1, department: 'billing', dueAt: iso(movedDue), handlerId: 'h-ana' } },
+      ]);
+  });
+
+  it('given a paused clock, then the first response is still owed: its deadline runs', () => {
+    given(routed, claimedByAna, paused(10))
+      .when(check(31))
+      .then([
+        { type: 'DeadlineBreached', data: { deadline: 'first_response', round: 1, department: 'billing', dueAt: iso(30) } },
+        {
+          type: 'TicketEscalated',
+          data: { level: 'department_manager', trigger: 'first_response_overdue', round: 1, department: 'billing', dueAt: iso(30), reason: `first response was due at ${iso(30)}` },
+        },
+      ]);
+  });
+
+  it('given a resumed clock, then the moved deadline is the one the sweep breaches', () => {
+    // Past the old due time: warned of the moved one, not breached.
+    given(routed, claimedByAna, planned, paused(60), resumed(60, 180, 'handler'))
+      .when(check(1441))
+      .then([{ type: 'DeadlineApproaching', data: { deadline: 'resolution', round: 1, department: 'billing', dueAt: iso(1560), handlerId: 'h-ana' } }]);
+    given(routed, claimedByAna, planned, paused(60), resumed(60, 180, 'handler'), {
+      type: 'DeadlineApproaching',
+      data: { deadline: 'resolution', round: 1, department: 'billing', dueAt: iso(1560), handlerId: 'h-ana' },
+    })
+      .when(check(1561))
+      .then([
+        { type: 'DeadlineBreached', data: { deadline: 'resolution', round: 1, department: 'billing', dueAt: iso(1560) } },
+        {
+          type: 'TicketEscalated',
+          data: { level: 'department_manager', trigger: 'resolution_overdue', round: 1, department: 'billing', dueAt: iso(1560), reason: `resolution was due at ${iso(1560)}` },
+        },
+      ]);
+  });
+
+  it('given a paused clock, then a result ends the pause where it is given', () => {
+    const [, result] = given(routed, claimedByAna, planned, paused(60))
+      .when(command('ReportResult', { summary: 'Refund issued once the statement arrived.' }, ana, at(300)))
+      .then([
+        resumed(60, 300, 'result'),
+        { type: 'ResultReported', data: { round: 1, department: 'billing', handlerId: 'h-ana', summary: 'Refund issued once the statement arrived.', complaint: false } },
+      ]);
+    expect(result?.type).toBe('ResultReported');
+  });
+
+  it('given a paused clock, then a transfer accepted ends the pause: the next department does not inherit the wait', () => {
+    given(routed, claimedByAna, planned, paused(60), transferToLogistics)
+      .when(command('AcceptTransfer', {}, lou, at(120)))
+      .then([resumed(60, 120, 'transfer'), acceptedByLogistics]);
+  });
+
+  it('given a paused clock, then a new round starts with its clock running', () => {
+    const history = [routed, claimedByAna, planned, paused(60), resumed(60, 300, 'result'), resultRound(1), reopened(2, 600)];
+    given(...history)
+      .when(pause(ana, 700))
+      .then([
+        {
+          type: 'ResolutionClockPaused',
+          data: { round: 2, department: 'billing', reason: 'waiting_on_customer', handlerId: 'h-ana', pausedAt: iso(700), resolutionDueAt: iso(600 + 1440), resumeBy: iso(700 + MAX_PAUSE) },
+        },
+      ]);
+  });
+});
+
+describe('ChangePriority: the deadlines re-targeted without losing the time spent', () => {
+  const change = (actor: Actor, priority: 'low' | 'normal' | 'high' | 'urgent', minutes: number, reason = 'The customer is a hospital: urgent.') =>
+    command('ChangePriority', { priority, reason }, actor, at(minutes));
+  const pausedAt60: RoutingEvent = {
+    type: 'ResolutionClockPaused',
+    data: { round: 1, department: 'billing', reason: 'waiting_on_third_party', handlerId: 'h-ana', pausedAt: iso(60), resolutionDueAt: iso(1440), resumeBy: iso(60 + 4320) },
+  };
+  const resumedAt180: RoutingEvent = {
+    type: 'ResolutionClockResumed',
+    data: {
+      round: 1,
+      department: 'billing',
+      trigger: 'handler',
+      reason: 'waiting_on_third_party',
+      pausedAt: iso(60),
+      resumedAt: iso(180),
+      pausedMinutes: 120,
+      deadlines: deadlinesFrom(0, 1560),
+    },
+  };
+  const urgent = (resolutionMinutes: number, previous: Deadlines): RoutingEvent => ({
+    type: 'PriorityChanged',
+    data: {
+      round: 1,
+      department: 'billing',
+      previousPriority: 'normal',
+      priority: 'urgent',
+      reason: 'The customer is a hospital: urgent.',
+      previousDeadlines: previous,
+      deadlines: deadlinesFrom(0, resolutionMinutes),
+    },
+  });
+
+  it("given a ticket in hand, then the manager's new priority counts its deadlines from the round's start", () => {
+    given(routed, claimedByAna, planned).when(change(billingManager, 'urgent', 200)).then([urgent(240, deadlinesFrom(0))]);
+    given(routed).when(change(director, 'urgent', 10)).then([urgent(240, deadlinesFrom(0))]);
+  });
+
+  it('given a pause that has ended, then the new deadline is moved past it too: the time paused stays off the clock', () => {
+    given(routed, claimedByAna, planned, pausedAt60, resumedAt180).when(change(billingManager, 'urgent', 200)).then([urgent(240 + 120, deadlinesFrom(0, 1560))]);
+  });
+
+  it('given a new priority, then the sweep judges the round by the new deadline', () => {
+    given(routed, claimedByAna, planned, urgent(240, deadlinesFrom(0)))
+      .when(command('CheckDeadlines', {}, routingProcess, at(241)))
+      .then([
+        { type: 'DeadlineBreached', data: { deadline: 'resolution', round: 1, department: 'billing', dueAt: iso(240) } },
+        {
+          type: 'TicketEscalated',
+          data: { level: 'department_manager', trigger: 'resolution_overdue', round: 1, department: 'billing', dueAt: iso(240), reason: `resolution was due at ${iso(240)}` },
+        },
+      ]);
+  });
+
+  it('given the same priority, then nothing changes; a handler may not change it; a reason is required', () => {
+    given(routed, claimedByAna).when(change(billingManager, 'normal', 60)).then([]);
+    given(routed, claimedByAna).when(change(ana, 'urgent', 60)).thenThrows('FORBIDDEN');
+    given(routed, claimedByAna).when(change(logisticsManager, 'urgent', 60)).thenThrows('FORBIDDEN');
+    given(routed, claimedByAna).when(change(billingManager, 'urgent', 60, '  ')).thenThrows('VALIDATION_FAILED', 'reason');
+    given(routed, claimedByAna).when(command('ChangePriority', { priority: 'asap' as never, reason: 'r' }, billingManager, at(60))).thenThrows('VALIDATION_FAILED', 'priority');
+  });
+
+  it('given a result reported, then the round has no clock left to re-target', () => {
+    given(routed, claimedByAna, planned, resultRound(1)).when(change(billingManager, 'urgent', 60)).thenThrows('PRECONDITION_FAILED');
+  });
+
+  it('given a transfer accepted, then the deadlines are kept: the policy promises by type and priority, not by department', () => {
+    const [accepted] = given(routed, claimedByAna, transferToLogistics).when(command('AcceptTransfer', {}, lou, at(60))).then([acceptedByLogistics]);
+    const state = [routed, claimedByAna, transferToLogistics, accepted!].reduce(evolve, initialState);
+    expect(state.status !== 'unrouted' && state.ticket.deadlines).toEqual(deadlinesFrom(0));
+  });
+});
+
 describe('HandOnFromAway: the responsible handler is away', () => {
   const candidates = [
     { handlerId: 'h-ana', openTickets: 0, skills: [] },

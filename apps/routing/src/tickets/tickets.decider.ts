@@ -15,7 +15,11 @@ import {
   type EscalationLevel,
   type EscalationStage,
   type FieldError,
+  PAUSE_REASONS,
+  type PauseReason,
+  PRIORITIES,
   type Priority,
+  type ResumeTrigger,
   type Role,
   type RoutingEvent,
   type TicketType,
@@ -61,6 +65,12 @@ export interface ComputedDeadlines {
 /** The deadline policy (business hours, holidays, per type and priority) behind one function. */
 export type DeadlinesFor = (query: DeadlineQuery) => ComputedDeadlines;
 
+/** A due time moved later by a pause, counted as the deadline counts (business hours or clock). */
+export type DeferByPause = (dueAt: Date, paused: { readonly from: Date; readonly until: Date }, countIn?: DeadlineCounting) => Date;
+
+export const CLOCK_TIME_DEFERRAL: DeferByPause = (dueAt, paused) =>
+  new Date(dueAt.getTime() + Math.max(0, paused.until.getTime() - paused.from.getTime()));
+
 export interface EscalationPolicy {
   /**
    * A missed deadline goes to the department's manager at once, and to management this many
@@ -74,9 +84,16 @@ export interface EscalationPolicy {
    * DEFAULT_WARN_BEFORE_MINUTES.
    */
   readonly warnBeforeMinutes?: Readonly<Record<DeadlineKind, number>>;
+  /**
+   * The longest a resolution clock stays paused (wall-clock minutes) before the deadline sweep
+   * resumes it: a customer who never answers must not keep a ticket off the clock for ever.
+   * Absent in older policy files: DEFAULT_MAX_PAUSE_MINUTES.
+   */
+  readonly maxPauseMinutes?: number;
 }
 
 export const DEFAULT_WARN_BEFORE_MINUTES: Readonly<Record<DeadlineKind, number>> = { first_response: 10, resolution: 120 };
+export const DEFAULT_MAX_PAUSE_MINUTES = 3 * 24 * 60;
 
 export const escalationPolicySchema = z.strictObject({
   managementAfterMinutes: z.strictObject({
@@ -89,16 +106,21 @@ export const escalationPolicySchema = z.strictObject({
       resolution: z.number().int().nonnegative(),
     })
     .optional(),
+  // At least a minute; at most 30 days, beyond which a pause is a ticket forgotten, not waited on.
+  maxPauseMinutes: z.number().int().min(1).max(30 * 24 * 60).optional(),
 });
 
 export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
   managementAfterMinutes: { first_response: 60, resolution: 240 },
   warnBeforeMinutes: DEFAULT_WARN_BEFORE_MINUTES,
+  maxPauseMinutes: DEFAULT_MAX_PAUSE_MINUTES,
 };
 
 export interface RoutingPolicy {
   readonly rules: RoutingRules;
   readonly deadlinesFor: DeadlinesFor;
+  /** Absent: the paused time is added as elapsed time (CLOCK_TIME_DEFERRAL). */
+  readonly deferByPause?: DeferByPause;
   readonly escalation: EscalationPolicy;
   /** The causes a department chooses from when it reports a complaint's result. */
   readonly complaintCauses: ComplaintCauseTaxonomy;
@@ -165,6 +187,9 @@ export type HandOnFromAway = Command<
   'HandOnFromAway',
   { readonly awayHandlerId: string; readonly strategy?: AssignmentStrategy; readonly candidates: readonly HandlerCandidate[] }
 >;
+export type PauseClock = Command<'PauseClock', { readonly reason: PauseReason; readonly note?: string }>;
+export type ResumeClock = Command<'ResumeClock', Record<string, never>>;
+export type ChangePriority = Command<'ChangePriority', { readonly priority: Priority; readonly reason: string }>;
 
 export type RoutingCommand =
   | RouteTicket
@@ -181,6 +206,9 @@ export type RoutingCommand =
   | CloseHandling
   | TakeOverTicket
   | RequestUpdate
+  | PauseClock
+  | ResumeClock
+  | ChangePriority
   | HandOnFromAway;
 
 // ---------------------------------------------------------------------------------------------
@@ -208,6 +236,17 @@ export interface RoutedTicket {
   readonly pendingTransfer?: { readonly toDepartment: Department; readonly reason: string };
   /** Management's request for an update that no progress note has answered yet. */
   readonly pendingUpdateRequest?: { readonly requestId: string; readonly requestedBy: string };
+  /** The resolution clock stands still: since when, why, and when the sweep resumes it. */
+  readonly pause?: ClockPause;
+  /** The pauses of this round that have ended: a priority change re-counts the deadline past them. */
+  readonly pausesThisRound?: readonly { readonly from: string; readonly until: string }[];
+}
+
+export interface ClockPause {
+  readonly since: string;
+  readonly reason: PauseReason;
+  readonly note?: string;
+  readonly resumeBy: string;
 }
 
 export type RoutingState =
@@ -242,7 +281,7 @@ export function decide(command: RoutingCommand, state: RoutingState, policy: Rou
     case 'RequestTransfer':
       return requestTransfer(command, state);
     case 'AcceptTransfer':
-      return acceptTransfer(command, state);
+      return acceptTransfer(command, state, policy);
     case 'RefuseTransfer':
       return refuseTransfer(command, state);
     case 'ReportProgress':
@@ -263,6 +302,12 @@ export function decide(command: RoutingCommand, state: RoutingState, policy: Rou
       return requestUpdate(command, state);
     case 'HandOnFromAway':
       return handOnFromAway(command, state);
+    case 'PauseClock':
+      return pauseClock(command, state, policy);
+    case 'ResumeClock':
+      return resumeClock(command, state, policy);
+    case 'ChangePriority':
+      return changePriority(command, state, policy);
     default:
       return assertNever(command);
   }
@@ -364,7 +409,7 @@ function requestTransfer(command: RequestTransfer, state: RoutingState): readonl
   return [{ type: 'TransferRequested', data: { fromDepartment: handling.ticket.department, toDepartment, reason, ...acting } }];
 }
 
-function acceptTransfer(command: AcceptTransfer, state: RoutingState): readonly RoutingEvent[] {
+function acceptTransfer(command: AcceptTransfer, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
   permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
   const routed = existing(state);
   const pending = routed.ticket.pendingTransfer;
@@ -373,6 +418,8 @@ function acceptTransfer(command: AcceptTransfer, state: RoutingState): readonly 
   if (!pending) throw new DomainError('PRECONDITION_FAILED', 'no transfer is waiting for an answer');
   handlingOrRefuse(routed, 'transferred');
   return [
+    // The receiving department starts its own work: it does not inherit the wait it did not ask for.
+    ...resumedIfPaused(routed, 'transfer', command.metadata.now, policy),
     {
       type: 'TransferAccepted',
       data: {
@@ -467,6 +514,8 @@ function reportResult(command: ReportResult, state: RoutingState, policy: Routin
   if (!ticket.complaint && cause) errors.push({ field: 'cause', message: 'is asked only for a complaint' });
   if (errors.length > 0) throw new ValidationFailed(errors);
   return [
+    // The pause ends where the result is given, so the paused time on record stops there too.
+    ...resumedIfPaused(routed, 'result', command.metadata.now, policy, acting),
     {
       type: 'ResultReported',
       data: {
@@ -548,12 +597,19 @@ function checkDeadlines(command: CheckDeadlines, state: RoutingState, policy: Ro
   permitRoles(command, ['system']);
   // Only a department at work has a clock running; a sweep over any other ticket changes nothing.
   if (state.status !== 'awaiting_handler' && state.status !== 'in_progress') return [];
-  const { ticket } = state;
   const now = command.metadata.now.getTime();
   const events: RoutingEvent[] = [];
+  // A pause past the policy's maximum ends at that maximum, however late the sweep comes to it.
+  const pause = state.ticket.pause;
+  if (pause && now >= Date.parse(pause.resumeBy)) {
+    events.push(...resumedIfPaused(state, 'limit', new Date(pause.resumeBy), policy));
+  }
+  const { ticket } = events.reduce<Handling>((before, event) => evolve(before, event) as Handling, state);
   let managementInvolved = ticket.managementInvolved;
   for (const kind of ['first_response', 'resolution'] as const) {
     if (kind === 'first_response' && ticket.respondedThisRound) continue;
+    // A paused resolution clock is neither warned of nor breached: the department waits on someone else.
+    if (kind === 'resolution' && ticket.pause) continue;
     const dueAt = kind === 'first_response' ? ticket.deadlines.firstResponseDueAt : ticket.deadlines.resolutionDueAt;
     const due = Date.parse(dueAt);
     if (now <= due) {
@@ -652,6 +708,94 @@ function requestUpdate(command: RequestUpdate, state: RoutingState): readonly Ro
   ];
 }
 
+function pauseClock(command: PauseClock, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
+  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
+  const routed = existing(state);
+  permitDepartment(command, routed.ticket.department);
+  if (routed.status !== 'in_progress') {
+    throw routed.status === 'awaiting_handler'
+      ? new DomainError('PRECONDITION_FAILED', 'name a responsible handler before pausing the resolution clock')
+      : notWhile(routed, 'paused');
+  }
+  const acting = ownership(command, routed, 'pause the resolution clock of');
+  const { ticket } = routed;
+  const reason = command.data.reason;
+  if (!(PAUSE_REASONS as readonly string[]).includes(reason)) {
+    throw new ValidationFailed([{ field: 'reason', message: `must be one of ${PAUSE_REASONS.join(', ')}`, issue: { code: 'invalid_value', values: PAUSE_REASONS } }]);
+  }
+  const note = command.data.note?.trim() ?? '';
+  if (note.length > MAX_TEXT) throw new ValidationFailed([{ field: 'note', message: `must be at most ${MAX_TEXT} characters` }]);
+  if (ticket.pause) {
+    throw new DomainError('CONFLICT', `the resolution clock is already paused since ${ticket.pause.since} (${ticket.pause.reason})`, {
+      since: ticket.pause.since,
+      reason: ticket.pause.reason,
+    });
+  }
+  const now = command.metadata.now;
+  const maxPause = policy.escalation.maxPauseMinutes ?? DEFAULT_MAX_PAUSE_MINUTES;
+  return [
+    {
+      type: 'ResolutionClockPaused',
+      data: {
+        round: ticket.round,
+        department: ticket.department,
+        reason,
+        ...(note ? { note } : {}),
+        handlerId: routed.handlerId,
+        ...acting,
+        pausedAt: now.toISOString(),
+        resolutionDueAt: ticket.deadlines.resolutionDueAt,
+        resumeBy: new Date(now.getTime() + maxPause * 60_000).toISOString(),
+      },
+    },
+  ];
+}
+
+function resumeClock(command: ResumeClock, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
+  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
+  const routed = existing(state);
+  permitDepartment(command, routed.ticket.department);
+  // Resumed already (by a colleague's click, the sweep's limit or a result): nothing left to resume.
+  if (!routed.ticket.pause || routed.status !== 'in_progress') return [];
+  const acting = ownership(command, routed, 'resume the resolution clock of');
+  return resumedIfPaused(routed, 'handler', command.metadata.now, policy, acting);
+}
+
+function changePriority(command: ChangePriority, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
+  permitRoles(command, ['department_manager', 'management']);
+  const routed = existing(state);
+  permitDepartment(command, routed.ticket.department);
+  const handling = handlingOrRefuse(routed, 'given another priority');
+  const priority = command.data.priority;
+  if (!(PRIORITIES as readonly string[]).includes(priority)) {
+    throw new ValidationFailed([{ field: 'priority', message: `must be one of ${PRIORITIES.join(', ')}`, issue: { code: 'invalid_value', values: PRIORITIES } }]);
+  }
+  const reason = required('reason', command.data.reason);
+  const { ticket } = handling;
+  if (priority === ticket.priority) return [];
+  // The new promise counted from the round's start, as if it had been made then, plus every pause
+  // that has ended: the time already spent stays spent. A pause still running is added at its end.
+  const fresh = deadlinesOf(policy, ticket.type, priority, new Date(ticket.deadlines.from));
+  const resolutionDueAt = (ticket.pausesThisRound ?? []).reduce(
+    (due, paused) => (policy.deferByPause ?? CLOCK_TIME_DEFERRAL)(due, { from: new Date(paused.from), until: new Date(paused.until) }, fresh.countIn),
+    new Date(fresh.resolutionDueAt),
+  );
+  return [
+    {
+      type: 'PriorityChanged',
+      data: {
+        round: ticket.round,
+        department: ticket.department,
+        previousPriority: ticket.priority,
+        priority,
+        reason,
+        previousDeadlines: ticket.deadlines,
+        deadlines: { ...fresh, resolutionDueAt: resolutionDueAt.toISOString() },
+      },
+    },
+  ];
+}
+
 function handOnFromAway(command: HandOnFromAway, state: RoutingState): readonly RoutingEvent[] {
   permitRoles(command, ['system']);
   const { awayHandlerId, strategy } = command.data;
@@ -669,6 +813,39 @@ function handOnFromAway(command: HandOnFromAway, state: RoutingState): readonly 
 
 // ---------------------------------------------------------------------------------------------
 // Decision helpers
+
+/** The resumption of a paused clock, its deadline moved by the pause; nothing when the clock runs. */
+function resumedIfPaused(
+  routed: Routed,
+  trigger: ResumeTrigger,
+  at: Date,
+  policy: RoutingPolicy,
+  acting: { onBehalfOf?: string } = {},
+): RoutingEvent[] {
+  const { ticket } = routed;
+  const pause = ticket.pause;
+  if (!pause) return [];
+  const from = new Date(pause.since);
+  const until = new Date(Math.max(at.getTime(), from.getTime()));
+  const { deadlines } = ticket;
+  const resolutionDueAt = (policy.deferByPause ?? CLOCK_TIME_DEFERRAL)(new Date(deadlines.resolutionDueAt), { from, until }, deadlines.countIn);
+  return [
+    {
+      type: 'ResolutionClockResumed',
+      data: {
+        round: ticket.round,
+        department: ticket.department,
+        trigger,
+        reason: pause.reason,
+        pausedAt: pause.since,
+        resumedAt: until.toISOString(),
+        pausedMinutes: (until.getTime() - from.getTime()) / 60_000,
+        ...acting,
+        deadlines: { ...deadlines, resolutionDueAt: resolutionDueAt.toISOString() },
+      },
+    },
+  ];
+}
 
 function deadlinesOf(policy: RoutingPolicy, type: TicketType, priority: Priority, from: Date): Deadlines {
   const computed = policy.deadlinesFor({ type, priority, from });
@@ -862,6 +1039,24 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
           return assertNever(trigger);
       }
     }
+    case 'ResolutionClockPaused': {
+      const { data } = event;
+      return withTicket(state, (ticket) => ({
+        ...ticket,
+        pause: { since: data.pausedAt, reason: data.reason, ...(data.note !== undefined && { note: data.note }), resumeBy: data.resumeBy },
+      }));
+    }
+    case 'ResolutionClockResumed':
+      return withTicket(state, (ticket) => {
+        const { pause: _ended, ...rest } = ticket;
+        return {
+          ...rest,
+          deadlines: event.data.deadlines,
+          pausesThisRound: [...(ticket.pausesThisRound ?? []), { from: event.data.pausedAt, until: event.data.resumedAt }],
+        };
+      });
+    case 'PriorityChanged':
+      return withTicket(state, (ticket) => ({ ...ticket, priority: event.data.priority, deadlines: event.data.deadlines }));
     case 'HandlingClosed':
       return state.status === 'unrouted' ? state : { status: 'closed', ticket: state.ticket, outcome: event.data.outcome };
     default:

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ConversationEntry, ConversationWords, TicketConversationView, TicketWatchView } from '@handoff/contracts/api';
 import { api } from '../api';
-import { useLocaleFormat } from '../i18n';
+import { useLocaleFormat, type LocaleFormat } from '../i18n';
 import { useActor } from '../session';
 import { Field, Notice } from '../ui';
 import { useSubmit } from '../use-submit';
@@ -50,7 +51,10 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
   // A file attached to an entry shows on that entry; its own step shows only among every step.
   const shown = everything
     ? entries
-    : entries.filter((entry) => (entry.kind === 'attachment' ? entry.attachments?.[0]?.entryId === null : entry.kind !== 'step' || Object.keys(entry.words).length > 0));
+    : entries.filter((entry) =>
+        // A clock's step says something in its title alone (paused, resumed and till when, a new priority).
+        entry.kind === 'attachment' ? entry.attachments?.[0]?.entryId === null : entry.kind !== 'step' || Object.keys(entry.words).length > 0 || entry.clock !== undefined,
+      );
   const mayWrite = writable && WRITERS.includes(actor.role);
   return (
     <section className="conversation" aria-label={t('title')} data-testid="conversation" data-ticket-id={ticketId}>
@@ -62,6 +66,7 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
         {conversation && <WatchButton ticketId={ticketId} watching={conversation.watching} watchers={conversation.watchers.length} onChanged={() => void load()} />}
       </header>
       <Notice error={error || undefined} />
+      <PausedClock entries={entries} />
       {!conversation && !error && <p className="conversation__empty">{t('loadingConversation')}</p>}
       {conversation && entries.length === 0 && <p className="conversation__empty">{t('empty')}</p>}
       <ol className="conversation__entries">
@@ -75,11 +80,29 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
   );
 }
 
+/**
+ * "Paused since … (reason)" while the department waits on the customer or a third party: CS knows
+ * what to tell a caller who asks, management why the clock stands still. Read from the entries, so
+ * every screen that shows the conversation shows it.
+ */
+function PausedClock({ entries }: { entries: readonly ConversationEntry[] }) {
+  const { t } = useTranslation('conversation');
+  const format = useLocaleFormat();
+  const last = [...entries].reverse().find((entry) => ['ResolutionClockPaused', 'ResolutionClockResumed', 'TicketReopened', 'ResultReported', 'HandlingClosed'].includes(entry.type));
+  if (last?.type !== 'ResolutionClockPaused' || !last.clock?.reason) return null;
+  return (
+    <p className="notice conversation__paused" data-testid="conversation-paused">
+      {t('pausedSince', { time: format.dateTime(last.occurredAt), reason: t(`pauseReasons.${last.clock.reason}`) })}
+      {last.words.note ? ` — ${last.words.note}` : ''}
+    </p>
+  );
+}
+
 function ConversationItem({ entry, attach }: { entry: ConversationEntry; attach?: { ticketId: string; onAdded: () => void } }) {
   const { t } = useTranslation('conversation');
   const format = useLocaleFormat();
   const department = entry.departments[0] ?? entry.actor.department ?? '';
-  const title = t(`types.${entry.type}`, { department, defaultValue: entry.summary });
+  const title = t(`types.${entry.type}`, { department, ...clockWords(entry, t, format), defaultValue: entry.summary });
   const words = WORD_ORDER.filter((name) => entry.words[name]);
   return (
     <li className={`conversation__entry conversation__entry--${entry.kind}`} data-kind={entry.kind} data-type={entry.type}>
@@ -185,4 +208,19 @@ function NoteForm({ ticketId, onAdded }: { ticketId: string; onAdded: () => void
       </button>
     </form>
   );
+}
+
+/** The words of a clock's entry in the reader's language: the pause's reason, how long, the moved deadline. */
+function clockWords(entry: ConversationEntry, t: TFunction<'conversation'>, format: LocaleFormat): Record<string, string> {
+  const clock = entry.clock;
+  if (!clock) return {};
+  const minutes = Math.round(clock.pausedMinutes ?? 0);
+  return {
+    ...(clock.reason ? { reason: t(`pauseReasons.${clock.reason}`) } : {}),
+    ...(clock.trigger ? { trigger: t(`resumeTriggers.${clock.trigger}`) } : {}),
+    duration: minutes < 60 ? t('duration.minutes', { count: minutes }) : t('duration.hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 }),
+    ...(clock.resolutionDueAt ? { due: format.dateTime(clock.resolutionDueAt) } : {}),
+    ...(clock.priority ? { priority: t(`common:priorities.${clock.priority}`) } : {}),
+    ...(clock.previousPriority ? { previousPriority: t(`common:priorities.${clock.previousPriority}`) } : {}),
+  };
 }

@@ -57,6 +57,8 @@ export interface TicketStateAsOf {
   readonly complaint: boolean;
   readonly managementInvolved: boolean;
   readonly runningDeadlines: readonly RunningDeadline[];
+  /** The resolution clock stood paused then: since when and why (its deadline is not among the running ones). */
+  readonly pausedClock?: { readonly since: string; readonly reason: string } | null;
   readonly escalations: readonly { readonly level: string; readonly trigger: string; readonly at: string }[];
   readonly outcome: string | null;
   readonly lastEvent: { readonly type: string; readonly service: string; readonly occurredAt: string } | null;

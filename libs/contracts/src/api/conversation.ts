@@ -1,4 +1,16 @@
 // What evaluation's conversation and notification endpoints answer (apps/evaluation/src/conversation, notifications).
+import type { PauseReason, Priority, ResumeTrigger } from './vocabulary';
+
+/** See `ConversationEntry.clock`. */
+export interface ConversationClock {
+  readonly reason?: PauseReason;
+  readonly resumeBy?: string;
+  readonly trigger?: ResumeTrigger;
+  readonly pausedMinutes?: number;
+  readonly resolutionDueAt?: string;
+  readonly priority?: Priority;
+  readonly previousPriority?: Priority;
+}
 
 /** What kind of step an entry is, so a screen can show words differently from bookkeeping. */
 export type ConversationKind =
@@ -95,6 +107,11 @@ export interface ConversationEntry {
   readonly departments: readonly string[];
   readonly mentions?: { readonly people: readonly string[]; readonly departments: readonly string[] };
   readonly channel?: string;
+  /**
+   * A paused or resumed resolution clock, or a new priority: the codes and instants the title is
+   * written from in the reader's language (the reason of a pause, the minutes it lasted, the moved deadline).
+   */
+  readonly clock?: ConversationClock;
   /** Files attached to this entry (or, on an `AttachmentAdded` entry, the file it added). */
   readonly attachments?: readonly AttachmentView[];
 }

@@ -12,3 +12,4 @@ export * from './audit';
 export * from './conversation';
 export * from './search';
 export * from './complaint-causes';
+export * from './webhooks';

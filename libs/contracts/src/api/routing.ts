@@ -1,6 +1,14 @@
 // What routing answers: the departments, a department's queue and a ticket's routing state.
 import type { CustomerView } from './customers';
-import type { Channel, CloseOutcome, DeadlineCounting, DeadlineKind, Deadlines, Department, EscalationLevel, Page, Priority, TicketType } from './vocabulary';
+import type { Channel, CloseOutcome, DeadlineCounting, DeadlineKind, Deadlines, Department, EscalationLevel, Page, PauseReason, Priority, TicketType } from './vocabulary';
+
+/** A resolution clock standing still: since when, why, and when the sweep resumes it at the latest. */
+export interface ClockPause {
+  readonly since: string;
+  readonly reason: PauseReason;
+  readonly note: string | null;
+  readonly resumeBy: string;
+}
 
 export const QUEUE_STATUSES = ['awaiting_handler', 'in_progress', 'result_reported', 'with_management', 'closed'] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
@@ -78,6 +86,8 @@ export interface QueueItem {
     readonly running: readonly DeadlineKind[];
   };
   readonly overdue: boolean;
+  /** The resolution clock is paused (the department waits on the customer or a third party); null while it runs. */
+  readonly paused: ClockPause | null;
   readonly escalation: {
     readonly firstResponse: EscalationStage;
     readonly resolution: EscalationStage;
@@ -128,6 +138,10 @@ export interface RoutingTicket {
   readonly pendingTransfer: { readonly toDepartment: Department; readonly reason: string } | null;
   /** Management's request for an update that the department's next progress note will answer. */
   readonly pendingUpdateRequest: { readonly requestId: string; readonly requestedBy: string } | null;
+  /** The resolution clock is paused; null while it runs. */
+  readonly paused: ClockPause | null;
+  /** Minutes the resolution clock stood still in this round, pauses ended (by wall clock). */
+  readonly pausedMinutesThisRound: number;
   readonly outcome: CloseOutcome | null;
   /** The stream version the state was read at. */
   readonly version: number;

@@ -45,7 +45,10 @@ export interface LifecycleView {
   readonly rounds: number;
   readonly reopens: number;
   readonly firstResponseMinutes: number | null;
+  /** Without the minutes the resolution clock stood paused (`pausedMinutes`). */
   readonly resolutionMinutes: number | null;
+  /** Minutes the resolution clock stood paused while the department waited on the customer or a third party. */
+  readonly pausedMinutes: number;
   readonly firstResponseDeadlineMet: boolean | null;
   readonly resolutionDeadlineMet: boolean | null;
   readonly departmentsVisited: readonly string[];

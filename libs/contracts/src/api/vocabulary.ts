@@ -54,6 +54,17 @@ export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 export const ESCALATION_TRIGGERS = ['first_response_overdue', 'resolution_overdue', 'rounds_exhausted'] as const;
 export type EscalationTrigger = (typeof ESCALATION_TRIGGERS)[number];
 
+/** Why a ticket's resolution clock stands still: the department waits on someone outside it. */
+export const PAUSE_REASONS = ['waiting_on_customer', 'waiting_on_third_party'] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+
+/**
+ * What ended a pause: the handler (the answer came), the policy's maximum pause, the result
+ * (the round's clock stops anyway) or a transfer (the next department has its own work to do).
+ */
+export const RESUME_TRIGGERS = ['handler', 'limit', 'result', 'transfer'] as const;
+export type ResumeTrigger = (typeof RESUME_TRIGGERS)[number];
+
 /**
  * A page of any list of the API, keyset paged: `nextCursor` (opaque) reads the next page, null
  * on the last. See paging.ts for the convention.

@@ -19,14 +19,37 @@ import {
   textSchema,
   ticketTypeSchema,
 } from './common';
-import { DEADLINE_COUNTINGS, DEADLINE_KINDS, ESCALATION_LEVELS, ESCALATION_TRIGGERS, type DeadlineKind, type Deadlines, type EscalationLevel, type EscalationTrigger } from '../api/vocabulary';
+import {
+  DEADLINE_COUNTINGS,
+  DEADLINE_KINDS,
+  ESCALATION_LEVELS,
+  ESCALATION_TRIGGERS,
+  PAUSE_REASONS,
+  RESUME_TRIGGERS,
+  type DeadlineKind,
+  type Deadlines,
+  type EscalationLevel,
+  type EscalationTrigger,
+  type PauseReason,
+  type ResumeTrigger,
+} from '../api/vocabulary';
 
 /**
  * Routing (the business departments). Stream `routing-ticket-<ticketId>`, topic `routing.events`.
  * A round is one handling by a department: round 1 when routed, +1 each time the ticket is reopened.
  */
 
-export { DEADLINE_COUNTINGS, DEADLINE_KINDS, type DeadlineCounting, type DeadlineKind, type Deadlines } from '../api/vocabulary';
+export {
+  DEADLINE_COUNTINGS,
+  DEADLINE_KINDS,
+  PAUSE_REASONS,
+  RESUME_TRIGGERS,
+  type DeadlineCounting,
+  type DeadlineKind,
+  type Deadlines,
+  type PauseReason,
+  type ResumeTrigger,
+} from '../api/vocabulary';
 
 export interface TicketRoutedData {
   readonly department: Department;
@@ -205,6 +228,66 @@ export interface UpdateRequestedData {
 export type UpdateRequested = DomainEvent<'UpdateRequested', UpdateRequestedData>;
 
 /**
+ * The round's resolution clock stands still while the department waits on the customer or a third
+ * party. The first-response clock is not paused: the department still owes CS its plan. Resumed by
+ * the responsible handler when the answer comes, or by the deadline sweep at `resumeBy` (the
+ * policy's maximum pause).
+ */
+export interface ResolutionClockPausedData {
+  readonly round: number;
+  readonly department: Department;
+  readonly reason: PauseReason;
+  /** What exactly the department waits for, in its words. */
+  readonly note?: string;
+  /** The responsible handler whose clock it is. */
+  readonly handlerId: string;
+  /** Set when the department's manager or management paused it for the handler. */
+  readonly onBehalfOf?: string;
+  /** When the clock stopped (the command's time, kept in the data so the state can be folded from data alone). */
+  readonly pausedAt: string;
+  /** The resolution deadline when the clock stopped. */
+  readonly resolutionDueAt: string;
+  /** When the sweep resumes it if nobody has: the pause's start plus the policy's maximum pause. */
+  readonly resumeBy: string;
+}
+export type ResolutionClockPaused = DomainEvent<'ResolutionClockPaused', ResolutionClockPausedData>;
+
+/**
+ * The resolution clock runs again; the round's deadlines move later by the paused time (counted
+ * as the deadlines count: business hours or clock time), carried whole so every reader takes them as they are.
+ */
+export interface ResolutionClockResumedData {
+  readonly round: number;
+  readonly department: Department;
+  readonly trigger: ResumeTrigger;
+  readonly reason: PauseReason;
+  readonly pausedAt: string;
+  /** When the pause ended: now, or `resumeBy` when the sweep resumed it late. */
+  readonly resumedAt: string;
+  /** Wall-clock minutes paused (the deadline moved by the part of them that counts). */
+  readonly pausedMinutes: number;
+  readonly onBehalfOf?: string;
+  readonly deadlines: Deadlines;
+}
+export type ResolutionClockResumed = DomainEvent<'ResolutionClockResumed', ResolutionClockResumedData>;
+
+/**
+ * The ticket's priority changed while a department works it. The round's deadlines are those of the
+ * new priority counted from the round's start, plus the time paused so far: the time already spent
+ * stays spent, only the promise changes.
+ */
+export interface PriorityChangedData {
+  readonly round: number;
+  readonly department: Department;
+  readonly previousPriority: Priority;
+  readonly priority: Priority;
+  readonly reason: string;
+  readonly previousDeadlines: Deadlines;
+  readonly deadlines: Deadlines;
+}
+export type PriorityChanged = DomainEvent<'PriorityChanged', PriorityChangedData>;
+
+/**
  * The responsible handler went away and nobody of the department was free to take the ticket on:
  * it waits in the department's queue for the next free handler, its deadlines unchanged.
  */
@@ -239,6 +322,9 @@ export type RoutingEvent =
   | TicketTakenOver
   | UpdateRequested
   | HandlerReleased
+  | ResolutionClockPaused
+  | ResolutionClockResumed
+  | PriorityChanged
   | HandlingClosed;
 
 // ---------------------------------------------------------------------------------------------
@@ -395,6 +481,46 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       requestedBy: textSchema,
       handlerId: textSchema.optional(),
       message: textSchema,
+    }),
+  },
+  ResolutionClockPaused: {
+    version: 1,
+    schema: z.object({
+      round: positiveRound,
+      department: departmentSchema,
+      reason: z.enum(PAUSE_REASONS),
+      note: textSchema.optional(),
+      handlerId: textSchema,
+      onBehalfOf: textSchema.optional(),
+      pausedAt: isoInstantSchema,
+      resolutionDueAt: isoInstantSchema,
+      resumeBy: isoInstantSchema,
+    }),
+  },
+  ResolutionClockResumed: {
+    version: 1,
+    schema: z.object({
+      round: positiveRound,
+      department: departmentSchema,
+      trigger: z.enum(RESUME_TRIGGERS),
+      reason: z.enum(PAUSE_REASONS),
+      pausedAt: isoInstantSchema,
+      resumedAt: isoInstantSchema,
+      pausedMinutes: z.number().nonnegative(),
+      onBehalfOf: textSchema.optional(),
+      deadlines: deadlinesSchema,
+    }),
+  },
+  PriorityChanged: {
+    version: 1,
+    schema: z.object({
+      round: positiveRound,
+      department: departmentSchema,
+      previousPriority: prioritySchema,
+      priority: prioritySchema,
+      reason: textSchema,
+      previousDeadlines: deadlinesSchema,
+      deadlines: deadlinesSchema,
     }),
   },
   HandlerReleased: {

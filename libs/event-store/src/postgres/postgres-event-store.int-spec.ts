@@ -8,8 +8,8 @@ import { LOCK_CLASS, POSITION_LOCK } from './locks';
 import { migratePostgresEventStore, runMigrations } from './migrate';
 import { migrations } from './migrations';
 import { positionsFromTransactionIds } from './migrations/004_positions_from_transaction_ids';
-import { NOT_FIRST_WRITE_SQLSTATE } from './migrations/002_append_function';
-import { APPEND, createPostgresEventStore, DEFAULT_NOTIFY_CHANNEL, PostgresEventStore } from './postgres-event-store';
+import { APPENDING_SETTING, DIRECT_INSERT_SQLSTATE } from './migrations/005_appends_only';
+import { APPEND, createPostgresEventStore, PostgresEventStore } from './postgres-event-store';
 
 describe('PostgreSQL event store', () => {
   let database: TestDatabase;
@@ -128,17 +128,29 @@ describe('PostgreSQL event store', () => {
       });
     });
 
-    it('keeps the append function, for processes of the previous version, refusing a transaction that has already written', async () => {
+    it('refuses a row written into events other than by the append, with an error that says so, and appends on', async () => {
       const stream = `${prefix}ticket-1`;
-      const stamped = stampEvents(stream, 0, [newEvent()], new Date().toISOString());
-      await raw.query('BEGIN');
-      await raw.query('SELECT pg_current_xact_id()');
-      await expect(raw.query('SELECT * FROM handoff_append($1, $2, $3::jsonb, $4)', [stream, NO_STREAM, JSON.stringify(stamped), DEFAULT_NOTIFY_CHANNEL])).rejects.toMatchObject({
-        code: NOT_FIRST_WRITE_SQLSTATE,
+      const [recorded] = (await store.append(stream, [newEvent()], NO_STREAM)).events;
+      // A writer that keeps every other rule (position from its transaction id, first write of its transaction) is still refused.
+      const plainInsert = raw.query(
+        `INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
+         SELECT (pg_current_xact_id()::text::bigint << 20) + 1, stream_id, 1, gen_random_uuid(), type, schema_version, ticket_id, data, metadata, content_hash, hash, hash
+           FROM events WHERE event_id = $1`,
+        [recorded.eventId],
+      );
+      await expect(plainInsert).rejects.toMatchObject({
+        code: DIRECT_INSERT_SQLSTATE,
+        message: expect.stringMatching(/written only by the event store's append; a direct INSERT into events is refused/),
       });
-      await raw.query('ROLLBACK');
-      const [position] = (await raw.query<{ appended_global_position: string }>('SELECT * FROM handoff_append($1, $2, $3::jsonb, NULL)', [stream, NO_STREAM, JSON.stringify(stamped)])).rows;
-      expect(await store.readStream(stream)).toMatchObject([{ eventId: stamped[0].eventId, globalPosition: position.appended_global_position, streamPosition: 0 }]);
+
+      // The setting the append sets lives only as long as the append's own transaction.
+      await appendRaw(raw, `${prefix}ticket-2`, [newEvent()], NO_STREAM);
+      expect((await raw.query(`SELECT coalesce(current_setting('${APPENDING_SETTING}', true), '') AS setting`)).rows[0].setting).toBe('');
+
+      const next = await store.append(stream, [newEvent(), newEvent()], 0);
+      expect((await store.readStream(stream)).map((event) => event.streamPosition)).toEqual([0, 1, 2]);
+      expect(next.nextExpectedVersion).toBe(2);
+      expect((await raw.query(`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'handoff_append'`)).rows[0].n).toBe(0);
     });
 
     it('lets exactly one of many writers racing to create a stream win, and tells the others its version', async () => {

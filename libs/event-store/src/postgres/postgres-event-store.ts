@@ -17,6 +17,7 @@ import {
 } from '../event-store';
 import { stampEvents, type StampedEvent } from '../stamping';
 import { migratePostgresEventStore } from './migrate';
+import { APPENDING_SETTING } from './migrations/005_appends_only';
 import { AppendAnnouncer } from './append-announcer';
 import { NotificationListener } from './notification-listener';
 import { type PageRead, PollingSubscription } from './polling-subscription';
@@ -107,11 +108,15 @@ const READ_ALL = `WITH horizon AS MATERIALIZED (
  * it and fails (mapped to ConcurrencyConflict), so the chain a winner folded from the head it
  * read is the chain. The chain is folded by the recursive CTE over the content hashes ($4, in
  * the order of the events in $3) and must equal chainHash() in @handoff/contracts.
+ *
+ * `appending` sets the transaction-local setting without which the database refuses a row in
+ * `events` (005_appends_only.ts); the INSERT reads it, so it is set before the first row is.
  */
 export const APPEND = `WITH RECURSIVE
   head AS (SELECT s.version, s.last_hash FROM streams s WHERE s.stream_id = $1),
   prev AS (SELECT coalesce((SELECT version FROM head), -1) AS version, coalesce((SELECT last_hash FROM head), '${GENESIS_HASH}') AS hash),
   input AS (SELECT e.value, e.ordinality AS i FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e),
+  appending AS MATERIALIZED (SELECT set_config('${APPENDING_SETTING}', 'on', true) AS setting),
   chain (i, previous_hash, hash) AS (
     SELECT 0::bigint, NULL::text, prev.hash FROM prev WHERE prev.version = $2
     UNION ALL
@@ -123,7 +128,8 @@ export const APPEND = `WITH RECURSIVE
     SELECT (pg_current_xact_id()::text::bigint << 20) + input.i, $1, $2 + input.i, (input.value->>'eventId')::uuid, input.value->>'type',
            (input.value->>'schemaVersion')::int, input.value->>'ticketId', input.value->'data', input.value->'metadata', ($4::text[])[input.i],
            chain.previous_hash, chain.hash
-      FROM input JOIN chain ON chain.i = input.i
+      FROM input JOIN chain ON chain.i = input.i, appending
+     WHERE appending.setting = 'on'
     RETURNING global_position, stream_position, previous_hash, hash
   ),
   moved_head AS (

@@ -52,6 +52,9 @@ export const en = {
   'field.fileName': 'the file name',
   'field.entryId': 'the entry the file belongs to',
   // Any field the dictionary lacks is still named.
+  'field.url': 'the target URL',
+  'field.eventTypes': 'the event types',
+  'field.subscriptionId': 'the subscription',
   'field.generic': 'the field “{{field}}”',
   'field.root': 'the request',
 
@@ -81,6 +84,7 @@ export const en = {
   'rule.phone': '{{label, capitalise}} is not valid: use 6 to 15 digits (spaces, - ( ) and a leading + are allowed).',
   'rule.complaint_apology': "Write the apology: a complaint's result must apologise to the customer.",
   'rule.complaint_corrective_action': "Write the corrective action: a complaint's result must say what will keep it from happening again.",
+  'rule.webhook_url': '{{label, capitalise}} must be an http or https URL with a host, without a user name or password.',
   'rule.phone_or_email': "Give the customer's phone number or e-mail address.",
   'rule.control_characters': '{{label, capitalise}} must not contain control characters.',
   'rule.single_line': '{{label, capitalise}} must be one line, without control characters.',

@@ -51,6 +51,9 @@ export const zhCN: ServerMessages = {
   'field.file': '文件',
   'field.fileName': '文件名',
   'field.entryId': '附件所属的会话条目',
+  'field.url': '目标地址',
+  'field.eventTypes': '事件类型',
+  'field.subscriptionId': '订阅',
   'field.generic': '字段“{{field}}”',
   'field.root': '请求',
 
@@ -80,6 +83,7 @@ export const zhCN: ServerMessages = {
   'rule.phone': '{{label}}格式不正确：应为 6 至 15 位数字（可含空格、- ( ) 及开头的 +）。',
   'rule.complaint_apology': '请填写致歉说明：投诉的处理结果须向客户致歉。',
   'rule.complaint_corrective_action': '请填写整改措施：投诉的处理结果须说明如何避免再次发生。',
+  'rule.webhook_url': '{{label}}须为 http 或 https 地址，须含主机名，且不能含用户名或密码。',
   'rule.phone_or_email': '请填写客户的电话号码或电子邮箱。',
   'rule.control_characters': '{{label}}不能包含控制字符。',
   'rule.single_line': '{{label}}须为单行文字，且不能包含控制字符。',

@@ -13,5 +13,14 @@ const zh: Catalogue<typeof en> = {
   token: '为您签发的令牌',
   submit: '登录',
   failed: '登录失败。',
+  withProvider: '使用组织账号登录',
+  providerHint: '您在组织的身份提供方处登录；Handoff 不会看到您的密码。',
+  refused: {
+    unmapped: '您的组织账号在 Handoff 中没有角色。',
+    expired: '登录耗时过长，或并非从此处发起。请重新登录。',
+    failed: '登录未能完成。',
+  },
+  refusedDetail: '原因：{{detail}}。',
+  unmappedHint: '请联系管理员为您的账号分配 Handoff 角色（组或声明）。',
 };
 export default zh;

@@ -59,6 +59,13 @@ export function QueueTable({
                     </div>
                   )}
                   {overdue && <span className="badge badge--danger dept-overdue">{t('table.overdue')}</span>}
+                  {item.paused && (
+                    <div>
+                      <span className="badge badge--warn" data-testid="queue-paused">
+                        {t('pause.pausedSince', { time: formatInstant(item.paused.since), reason: t(`pause.reasons.${item.paused.reason}`) })}
+                      </span>
+                    </div>
+                  )}
                 </td>
                 <td data-label={t('table.ticket')}>
                   <a className="dept-table__subject" href={href('department', department, 'ticket', item.ticketId)}>

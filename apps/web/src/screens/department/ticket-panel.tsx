@@ -6,7 +6,7 @@ import { useCauseLabel, useComplaintCauses } from '../../complaint-causes';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
 import type { Actor } from '../../session';
-import { DueAt, formatInstant, Notice, Panel } from '../../ui';
+import { DueAt, Field, formatInstant, Notice, Panel } from '../../ui';
 import { CustomerDetails } from '../cs/customer-details';
 import { useSubmit } from '../../use-submit';
 import { Countdown } from './countdown';
@@ -162,8 +162,10 @@ function TicketPanelContent(props: TicketPanelProps) {
           </dd>
           <dt>{t('common:deadlines.resolution')}</dt>
           <dd>
-            {working && <Countdown dueAt={ticket.deadlines.resolutionDueAt} now={props.now} />}{' '}
+            {working && !ticket.paused && <Countdown dueAt={ticket.deadlines.resolutionDueAt} now={props.now} />}
+            {ticket.paused && <PausedBadge paused={ticket.paused} />}{' '}
             <DueAt iso={ticket.deadlines.resolutionDueAt} businessHours={ticket.deadlines.businessHours} testId="ticket-resolution-due" />
+            {ticket.paused && <div className="muted dept-small">{t('pause.resumesBy', { time: formatInstant(ticket.paused.resumeBy) })}</div>}
             {ticket.escalations.resolution !== 'none' && <span className="badge badge--warn dept-overdue">{t(`escalation.${ticket.escalations.resolution}`)}</span>}
           </dd>
         </dl>
@@ -215,6 +217,8 @@ function TicketPanelContent(props: TicketPanelProps) {
             {staff && ticket.status === 'awaiting_handler' && <ClaimButton ticketId={ticketId} onDone={done} />}
             {managerLike && working && <AssignForm ticketId={ticketId} department={ownDepartment} current={ticket.handlerId} onDone={done} />}
             {ticket.status === 'in_progress' && <ProgressForm ticketId={ticketId} onDone={done} />}
+            {ticket.status === 'in_progress' && (ticket.paused ? <ResumeButton ticketId={ticketId} onDone={done} /> : <PauseForm ticketId={ticketId} onDone={done} />)}
+            {managerLike && working && <PriorityForm ticketId={ticketId} current={ticket.priority} onDone={done} />}
             {ticket.status === 'in_progress' && !ticket.pendingTransfer && <ResultForm ticketId={ticketId} complaint={ticket.complaint} onDone={done} />}
             {working && !ticket.pendingTransfer && (
               <TransferForm ticketId={ticketId} departments={props.departments.filter((candidate) => candidate.id !== ticket.department)} onDone={done} />
@@ -245,6 +249,118 @@ function TicketPanelContent(props: TicketPanelProps) {
         </details>
       </div>
     </Panel>
+  );
+}
+
+/** The resolution clock stands still: since when and why, in the reader's language. */
+export function PausedBadge({ paused }: { paused: NonNullable<RoutingTicket['paused']> }) {
+  const { t } = useTranslation('department');
+  return (
+    <span className="badge badge--warn" data-testid="ticket-paused">
+      {t('pause.pausedSince', { time: formatInstant(paused.since), reason: t(`pause.reasons.${paused.reason}`) })}
+    </span>
+  );
+}
+
+/** Pause the resolution clock while the department waits on the customer or a third party, saying for what. */
+function PauseForm({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
+  const [reason, setReason] = useState<'waiting_on_customer' | 'waiting_on_third_party'>('waiting_on_customer');
+  const [note, setNote] = useState('');
+  const { t } = useTranslation('department');
+  return (
+    <ActionForm
+      title={t('pause.title')}
+      submit={t('pause.submit')}
+      secondary
+      shown={['reason', 'note']}
+      run={async () => {
+        await api('routing', `/v1/tickets/${ticketId}/pause`, { body: { reason, ...(note.trim() ? { note } : {}) } });
+        setNote('');
+        onDone(t('pause.done'));
+        return null;
+      }}
+    >
+      {(error) => (
+        <>
+          <Field label={t('pause.reason')} field="reason" error={error}>
+            {(control) => (
+              <select {...control} value={reason} onChange={(event) => setReason(event.target.value as typeof reason)}>
+                <option value="waiting_on_customer">{t('pause.reasons.waiting_on_customer')}</option>
+                <option value="waiting_on_third_party">{t('pause.reasons.waiting_on_third_party')}</option>
+              </select>
+            )}
+          </Field>
+          <Field label={t('pause.note')} field="note" error={error} hint={t('pause.hint')}>
+            {(control) => <input {...control} value={note} onChange={(event) => setNote(event.target.value)} />}
+          </Field>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+function ResumeButton({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
+  const { busy, error, submit } = useSubmit();
+  const { t } = useTranslation('department');
+  return (
+    <div className="dept-form">
+      <h3>{t('pause.resumeTitle')}</h3>
+      <p className="muted">{t('pause.resumeHint')}</p>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() =>
+          void submit(async () => {
+            await api('routing', `/v1/tickets/${ticketId}/resume`, { body: {} });
+            onDone(t('pause.resumed'));
+            return null;
+          })
+        }
+      >
+        {t('pause.resume')}
+      </button>
+      <Notice error={error || undefined} />
+    </div>
+  );
+}
+
+/** A new priority re-targets the round's deadlines from its start; the time already spent stays spent. */
+function PriorityForm({ ticketId, current, onDone }: { ticketId: string; current: string; onDone: (message: string) => void }) {
+  const [priority, setPriority] = useState(current);
+  const [reason, setReason] = useState('');
+  const { t } = useTranslation('department');
+  return (
+    <ActionForm
+      title={t('priority.title')}
+      submit={t('priority.submit')}
+      secondary
+      shown={['priority', 'reason']}
+      run={async () => {
+        await api('routing', `/v1/tickets/${ticketId}/priority`, { body: { priority, reason } });
+        setReason('');
+        onDone(t('priority.done', { priority: t(`common:priorities.${priority}`) }));
+        return null;
+      }}
+    >
+      {(error) => (
+        <div className="row">
+          <Field label={t('priority.priority')} field="priority" error={error} hint={t('priority.hint')}>
+            {(control) => (
+              <select {...control} value={priority} onChange={(event) => setPriority(event.target.value)}>
+                {(['low', 'normal', 'high', 'urgent'] as const).map((candidate) => (
+                  <option key={candidate} value={candidate}>
+                    {t(`common:priorities.${candidate}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('priority.reason')} field="reason" error={error}>
+            {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
+          </Field>
+        </div>
+      )}
+    </ActionForm>
   );
 }
 

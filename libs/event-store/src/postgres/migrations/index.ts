@@ -3,6 +3,7 @@ import { streamsAndEvents } from './001_streams_and_events';
 import { appendFunction } from './002_append_function';
 import { appendSetBased } from './003_append_set_based';
 import { positionsFromTransactionIds } from './004_positions_from_transaction_ids';
+import { appendsOnly } from './005_appends_only';
 
 /** In order. Never edit one that has shipped: add the next. */
-export const migrations: readonly Migration[] = [streamsAndEvents, appendFunction, appendSetBased, positionsFromTransactionIds];
+export const migrations: readonly Migration[] = [streamsAndEvents, appendFunction, appendSetBased, positionsFromTransactionIds, appendsOnly];

@@ -1,0 +1,128 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { CLOCK, CONFIG, JsonLogger, ServiceMetrics, type Clock } from '@handoff/platform';
+import type { IntakeConfig } from '../config';
+import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeaderOf, verdictOf, type AttemptResult, type RetryPolicy } from './webhooks.model';
+import { SecretBox } from './secret-box';
+import { WebhooksStore, type ClaimedDelivery } from './webhooks.store';
+
+/** Deliveries one instance sends at once; the rest wait for the next look. */
+const AT_ONCE = 8;
+
+/**
+ * Sends what is due, on every instance: each look claims a few due deliveries (SKIP LOCKED, so
+ * two instances never take the same one), posts each signed, and records the attempt and what
+ * follows from it (delivered, a later retry, or failed). Everything it needs is in PostgreSQL,
+ * so a restart loses nothing: a retry waiting in `next_attempt_at` is taken when it falls due.
+ */
+@Injectable()
+export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly store: WebhooksStore;
+  private readonly policy: RetryPolicy;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private waiting = false;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    @Inject(CONFIG) private readonly config: IntakeConfig,
+    private readonly logger: JsonLogger,
+    private readonly metrics: ServiceMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.store = new WebhooksStore(dataSource, new SecretBox(config.VAULT_MASTER_KEY));
+    this.policy = { maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, initialDelayMs: config.WEBHOOK_BACKOFF_INITIAL_MS, maxDelayMs: config.WEBHOOK_BACKOFF_MAX_MS };
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.look().finally(() => {
+        this.running = undefined;
+        this.schedule();
+      });
+    }, this.config.WEBHOOK_POLL_INTERVAL_MS);
+  }
+
+  /** One look: while a look finds a full batch, the next follows at once. */
+  private async look(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        // Past the receiver's time and some: a claim outlives its attempt, never the other way round.
+        const claimed = await this.store.claimDue(AT_ONCE, this.config.WEBHOOK_TIMEOUT_MS + 30_000);
+        if (this.waiting) {
+          this.waiting = false;
+          this.logger.event('info', 'webhook sender: looking for due deliveries again', {});
+        }
+        await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+        if (claimed.length < AT_ONCE) return;
+      }
+    } catch (error) {
+      // PostgreSQL away, most likely: what is due stays due, a claim in hand runs out, the next look tries again.
+      if (!this.waiting) this.logger.event('warn', 'webhook sender: a look for due deliveries failed; they wait for the next', { errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code });
+      this.waiting = true;
+    }
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const startedAt = this.clock();
+    // Elapsed time from the monotonic clock: the service's clock says when, not how long.
+    const started = performance.now();
+    const result = await this.post(delivery);
+    const durationMs = Math.round(performance.now() - started);
+    const verdict = verdictOf(result, delivery.attemptInRound, this.policy, new Date(startedAt.getTime() + durationMs), Math.random);
+    await this.store.recordAttempt(delivery, startedAt, durationMs, result, verdict);
+    this.metrics.recordWebhookAttempt(verdict.status === 'pending' ? 'retrying' : verdict.status);
+    // Ids and outcomes only: the body may quote the department's words, the URL may carry a token.
+    const fields = { deliveryId: delivery.id, eventType: delivery.eventType, attempt: delivery.attempt, statusCode: result.statusCode, error: result.error, durationMs };
+    if (verdict.status === 'failed') this.logger.event('warn', 'webhook delivery failed: its attempts are used up; redrive it once the receiver is back', fields);
+    else this.logger.event('debug', `webhook delivery ${verdict.status}`, fields);
+  }
+
+  private async post(delivery: ClaimedDelivery): Promise<AttemptResult> {
+    const timestamp = Math.floor(this.clock().getTime() / 1000);
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Handoff-Webhooks/1',
+          [SIGNATURE_HEADER]: signatureHeaderOf(delivery.secrets, timestamp, delivery.body),
+          [DELIVERY_ID_HEADER]: delivery.id,
+          [EVENT_TYPE_HEADER]: delivery.eventType,
+        },
+        body: delivery.body,
+        // A redirect could lead the signed body anywhere: the subscription names where it goes.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
+      });
+      await response.body?.cancel().catch(() => undefined);
+      const ok = response.status >= 200 && response.status < 300;
+      return { statusCode: response.status, error: ok ? null : `HTTP ${response.status}` };
+    } catch (error) {
+      return { statusCode: null, error: describeFailure(error, this.config.WEBHOOK_TIMEOUT_MS) };
+    }
+  }
+}
+
+/** A few words on why no answer came: the socket's error code, or the timeout. */
+function describeFailure(error: unknown, timeoutMs: number): string {
+  const name = (error as { name?: string })?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `timeout after ${timeoutMs} ms`;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
+  return detail.slice(0, 200);
+}
