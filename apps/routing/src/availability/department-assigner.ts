@@ -25,7 +25,7 @@ export interface AssignmentCause {
 /**
  * Automatic assignment for one department at a time, held to availability and the limit on work
  * in progress. Every decision about a department's handlers runs under the department's advisory
- * lock in the caller's transaction, so two routing instances never both give the last free slot.
+ * lock, in a transaction of its own, so two routing instances never both give the last free slot.
  *
  * The queue projection lags the event store: an assignment made a moment ago by another instance
  * may not be in it yet. So each automatic assignment also leaves a reservation, committed with
