@@ -63,6 +63,11 @@ const EXPECTED: Record<string, string> = {
   'routing GET /v1/complaint-causes':                         '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
   'routing GET /v1/departments/{department}/queue':           '401  403   ok   ok   403  ok   403  ok   ok   ok',
   'routing GET /v1/departments/{department}/queue/stream':    '401  403   ok   ok   403  ok   403  ok   ok   ok',
+  // Who is at work and their load: the department's own staff and management. A handler says it of themself (a colleague is refused
+  // by the decider, 403); the probe's end lies in the past, so those let through get a 400 and nobody is marked away.
+  'routing GET /v1/departments/{department}/handlers':        '401  403   403  ok   403  ok   403  ok   403  403',
+  'routing POST /v1/departments/{department}/handlers/{handlerId}/away': '401 403 403 ok 403 ok 403 ok 403 403',
+  'routing POST /v1/departments/{department}/handlers/{handlerId}/back': '401 403 403 ok 403 ok 403 ok 403 403',
   'routing GET /v1/tickets/{ticketId}':                       '401  403   ok   ok   403  ok   403  ok   ok   ok',
   'routing GET /v1/tickets/{ticketId}/customer':              '401  403   ok   ok   403  ok   403  ok   ok   ok',
   // Management names a handler (assign) rather than taking a ticket itself.
@@ -177,6 +182,8 @@ function probeBody(endpoint: string, ticketId: string): unknown {
       return { handlerId: 'product-guo' };
     case 'routing POST /v1/tickets/{ticketId}/progress':
       return { note: 'looking into it' };
+    case 'routing POST /v1/departments/{department}/handlers/{handlerId}/away':
+      return { until: '2000-01-01T00:00:00.000Z' };
     case 'routing POST /v1/tickets/{ticketId}/result':
       return { summary: 'the export now exists' };
     case 'routing POST /v1/tickets/{ticketId}/transfer':
@@ -298,6 +305,8 @@ describe('the role × endpoint matrix', () => {
       const route = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
         if (name === 'ticketId') return ticketId;
         if (name === 'department') return DEPARTMENT;
+        // Product's handler: a colleague of another department may not say where they are.
+        if (name === 'handlerId') return 'product-guo';
         // A sample or corrective action that does not exist: allowed callers get 404, the others 401/403 first.
         if (name === 'sampleId' || name === 'actionId' || name === 'requestId' || name === 'subscriptionId' || name === 'deliveryId') return randomUUID();
         // A file the ticket does not have: allowed callers get 404.

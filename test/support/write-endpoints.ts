@@ -49,6 +49,8 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
   'routing POST /v1/tickets/{ticketId}/transfer/refuse': { caller: 'manager', validBody: () => ({ reason: 'not ours' }), required: ['reason'] },
   'routing POST /v1/tickets/{ticketId}/take-over': { caller: 'management', validBody: () => ({ reason: 'the customer called the director' }), required: ['reason'] },
   'routing POST /v1/tickets/{ticketId}/update-requests': { caller: 'management', validBody: () => ({ message: 'Where does this stand?' }), required: ['message'] },
+  'routing POST /v1/departments/{department}/handlers/{handlerId}/away': { caller: 'manager', validBody: () => ({ until: '2030-01-01T09:00:00.000Z' }), required: [] },
+  'routing POST /v1/departments/{department}/handlers/{handlerId}/back': { caller: 'manager', validBody: () => ({}), required: [] },
   'routing POST /v1/tickets/{ticketId}/pause': { caller: 'manager', validBody: () => ({ reason: 'waiting_on_customer', note: 'the bank statement' }), required: ['reason'] },
   'routing POST /v1/tickets/{ticketId}/resume': { caller: 'manager', validBody: () => ({}), required: [] },
   'routing POST /v1/tickets/{ticketId}/priority': { caller: 'manager', validBody: () => ({ priority: 'high', reason: 'a hospital waits on it' }), required: ['priority', 'reason'] },

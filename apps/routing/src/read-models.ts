@@ -1,5 +1,6 @@
 import { TOPICS } from '@handoff/contracts';
 import type { ReadModel, ServiceReadModels } from '@handoff/read-models';
+import { AVAILABILITY_MIGRATIONS } from './availability/availability.migrations';
 import { QUEUE_ENTITIES } from './queue/queue.entities';
 import { QUEUE_MIGRATIONS } from './queue/queue.migrations';
 import { departmentQueueProjection } from './queue/queue.projection';
@@ -22,6 +23,6 @@ export const ROUTING_READ_MODELS: ReadModel[] = [
 export const ROUTING_DATABASE: ServiceReadModels = {
   service: 'routing',
   entities: QUEUE_ENTITIES,
-  migrations: QUEUE_MIGRATIONS,
+  migrations: [...QUEUE_MIGRATIONS, ...AVAILABILITY_MIGRATIONS],
   models: ROUTING_READ_MODELS,
 };

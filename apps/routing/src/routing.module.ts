@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@handoff/contracts';
 import { ConsumersLifecycle, consumersProvider, CustomerAccess, PlatformModule, readModelConsumers } from '@handoff/platform';
-import { AUTO_ASSIGNMENT_CONSUMERS } from './assignment/auto-assignment.consumers';
+import { AUTO_ASSIGNMENT_CONSUMERS, departmentAssignerProvider } from './assignment/auto-assignment.consumers';
+import { AvailabilityController } from './availability/availability.controller';
+import { BacklogSweeper } from './availability/backlog-sweeper';
 import type { RoutingConfig } from './config';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper';
 import { DeadlinesController } from './deadlines/deadlines.controller';
@@ -34,15 +36,17 @@ export class RoutingModule {
           config,
         ),
       ],
-      controllers: [TicketsController, ComplaintCausesController, QueueController, DeadlinesController, PrivacyController],
+      controllers: [TicketsController, ComplaintCausesController, QueueController, DeadlinesController, PrivacyController, AvailabilityController],
       providers: [
         TicketsService,
+        departmentAssignerProvider,
         QueueReader,
         { provide: QUEUE_ORDER, useValue: config.QUEUE_ORDER_FILE },
         { provide: DEADLINE_COUNTING, useValue: { policyVersion: config.DEADLINE_POLICY_FILE.version, countIn: config.DEADLINE_POLICY_FILE.countIn } },
         CustomerAccess,
         QueueNotifications,
         DeadlineSweeper,
+        BacklogSweeper,
         // Projections after the process managers: the shared transaction takes its id at their first write.
         consumersProvider([TICKETS_CONSUMERS, AUTO_ASSIGNMENT_CONSUMERS, readModelConsumers(ROUTING_DATABASE)]),
         ConsumersLifecycle,

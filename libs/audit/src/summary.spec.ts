@@ -211,6 +211,12 @@ const cases: [HandoffEvent, string][] = [
     'director-1 of management asks h-1 for an update (billing, round 1)',
   ],
   [
+    { type: 'HandlerReleased', data: { department: 'billing', round: 1, previousHandlerId: 'h-1', reason: 'away' } },
+    "back in billing's queue: h-1 is away and nobody was free (round 1)",
+  ],
+  [{ type: 'HandlerMarkedAway', data: { department: 'billing', handlerId: 'h-1', until: '2025-03-04T09:00:00.000Z' } }, 'h-1 of billing away until 2025-03-04T09:00:00.000Z'],
+  [{ type: 'HandlerBack', data: { department: 'billing', handlerId: 'h-1' } }, 'h-1 of billing back at work'],
+  [
     { type: 'ProgressReported', data: { round: 1, department: 'billing', note: 'n', firstResponse: false, answersUpdateRequest: { requestId: 'q1', requestedBy: 'director-1' } } },
     "progress reported by billing (round 1), answering director-1's request for an update",
   ],

@@ -99,6 +99,16 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
       const { requestedBy, department, handlerId, round } = known.data;
       return `${requestedBy} of management asks ${handlerId ?? department} for an update (${department}, round ${round})`;
     }
+    case 'HandlerReleased': {
+      const { department, previousHandlerId, round } = known.data;
+      return `back in ${department}'s queue: ${previousHandlerId} is away and nobody was free (round ${round})`;
+    }
+    case 'HandlerMarkedAway': {
+      const { department, handlerId, until } = known.data;
+      return `${handlerId} of ${department} away${until ? ` until ${until}` : ''}`;
+    }
+    case 'HandlerBack':
+      return `${known.data.handlerId} of ${known.data.department} back at work`;
     case 'ConfirmationRequested': {
       const { round, resolvedBy, department } = known.data;
       return resolvedBy === 'first_contact'

@@ -32,6 +32,7 @@ const KINDS: Readonly<Record<string, ConversationKind>> = {
   TransferRequested: 'pass',
   TransferAccepted: 'pass',
   TransferRefused: 'pass',
+  HandlerReleased: 'pass',
   ProgressReported: 'progress',
   ResultReported: 'result',
   CustomerConfirmedSatisfaction: 'customer',

@@ -212,6 +212,11 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'TransferRefused':
       case 'TicketEscalated':
       case 'UpdateRequested':
+      // A handler away hands the ticket back to the queue: who handled it is recorded by the assignments.
+      case 'HandlerReleased':
+      // A department's staffing is never on a ticket's stream.
+      case 'HandlerMarkedAway':
+      case 'HandlerBack':
       case 'HandlingClosed':
       case 'ConfirmationRequested':
       case 'ContactAttemptFailed':

@@ -213,6 +213,11 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
       // Management holding a ticket or asking after it changes none of its clocks.
       case 'TicketTakenOver':
       case 'UpdateRequested':
+      // Back in the queue while its handler is away: the clocks run on as they did.
+      case 'HandlerReleased':
+      // A department's staffing is never on a ticket's stream.
+      case 'HandlerMarkedAway':
+      case 'HandlerBack':
       case 'ConfirmationRequested':
       case 'CustomerConfirmedSatisfaction':
       case 'CustomerObjected':

@@ -27,6 +27,12 @@ export interface DepartmentDefinition {
   readonly id: Department;
   readonly name: string;
   readonly strategy: DepartmentStrategy;
+  /**
+   * The most tickets in progress one handler is given automatically; absent: no limit. A ticket
+   * arriving when every handler at work is at the limit waits, first in first out, for a free one.
+   * Claims and a manager's choice are not held to it.
+   */
+  readonly wipLimit?: number;
   readonly handlers: readonly DepartmentHandler[];
   readonly managers: readonly StaffMember[];
 }
@@ -70,6 +76,7 @@ export const organisationSchema = z
           id: identifier,
           name: displayName,
           strategy: z.enum(DEPARTMENT_STRATEGIES),
+          wipLimit: z.number().int().min(1).max(1000).optional(),
           handlers: z.array(staffMember.extend({ skills: z.array(z.string().trim().min(1).max(64)).default([]) })),
           managers: z.array(staffMember),
         }),

@@ -146,6 +146,8 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
       return working ? { ...entry, ...stamp, status: 'in_progress', handlerId: event.data.holderId, assignedAt: at } : { ...entry, ...stamp };
     case 'UpdateRequested':
       return { ...entry, ...stamp };
+    case 'HandlerReleased':
+      return entry.status === 'in_progress' ? { ...entry, ...stamp, status: 'awaiting_handler', handlerId: null, assignedAt: null } : { ...entry, ...stamp };
     case 'TransferRequested':
       return { ...entry, ...stamp, pendingTransferTo: event.data.toDepartment, pendingTransferReason: event.data.reason };
     case 'TransferAccepted':

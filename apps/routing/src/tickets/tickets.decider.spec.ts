@@ -1151,3 +1151,45 @@ describe('ChangePriority: the deadlines re-targeted without losing the time spen
     expect(state.status !== 'unrouted' && state.ticket.deadlines).toEqual(deadlinesFrom(0));
   });
 });
+
+describe('HandOnFromAway: the responsible handler is away', () => {
+  const candidates = [
+    { handlerId: 'h-ana', openTickets: 0, skills: [] },
+    { handlerId: 'h-bo', openTickets: 1, skills: [] },
+  ];
+  const handOn = (data: Partial<{ strategy: 'least_loaded'; candidates: typeof candidates }>, actor: Actor = person('system:routing-assignment', 'system')) =>
+    command('HandOnFromAway', { awayHandlerId: 'h-ana', ...data, candidates: data.candidates ?? candidates }, actor);
+
+  it('hands the ticket to a free colleague by the strategy, never back to the away handler, saying why', () => {
+    given(routed, claimedByAna)
+      .when(handOn({ strategy: 'least_loaded' }))
+      .then([
+        {
+          type: 'HandlerAssigned',
+          data: {
+            department: 'billing',
+            handlerId: 'h-bo',
+            method: 'least_loaded',
+            reason: 'away: h-ana is away; least loaded: 1 open ticket, fewest of 1 candidates',
+            previousHandlerId: 'h-ana',
+          },
+        },
+      ]);
+  });
+
+  it('puts the ticket back in the queue when nobody is free, or the department assigns by hand', () => {
+    const released: RoutingEvent = { type: 'HandlerReleased', data: { department: 'billing', round: 1, previousHandlerId: 'h-ana', reason: 'away' } };
+    given(routed, claimedByAna).when(handOn({ strategy: 'least_loaded', candidates: [] })).then([released]);
+    given(routed, claimedByAna).when(handOn({})).then([released]);
+    // Back in the queue, a ticket waits for a handler again.
+    given(routed, claimedByAna, released)
+      .when(command('ClaimTicket', {}, bo))
+      .then([{ type: 'HandlerAssigned', data: { department: 'billing', handlerId: 'h-bo', method: 'claim', reason: 'claimed by the handler' } }]);
+  });
+
+  it('changes nothing once someone else holds the ticket or it has moved on; only the system hands on', () => {
+    given(routed).when(handOn({ strategy: 'least_loaded' })).then([]);
+    given(routed, claimedByAna, planned, resultRound(1)).when(handOn({ strategy: 'least_loaded' })).then([]);
+    given(routed, claimedByAna).when(handOn({ strategy: 'least_loaded' }, billingManager)).thenThrows('FORBIDDEN');
+  });
+});

@@ -179,6 +179,14 @@ export type CheckDeadlines = Command<'CheckDeadlines', Record<string, never>>;
 export type CloseHandling = Command<'CloseHandling', { readonly outcome: CloseOutcome }>;
 export type TakeOverTicket = Command<'TakeOverTicket', { readonly reason: string }>;
 export type RequestUpdate = Command<'RequestUpdate', { readonly requestId: string; readonly message: string }>;
+/**
+ * The responsible handler is away: the ticket goes to a free colleague by the department's
+ * strategy (no strategy: a `manual` department), or back to the queue when nobody is free.
+ */
+export type HandOnFromAway = Command<
+  'HandOnFromAway',
+  { readonly awayHandlerId: string; readonly strategy?: AssignmentStrategy; readonly candidates: readonly HandlerCandidate[] }
+>;
 export type PauseClock = Command<'PauseClock', { readonly reason: PauseReason; readonly note?: string }>;
 export type ResumeClock = Command<'ResumeClock', Record<string, never>>;
 export type ChangePriority = Command<'ChangePriority', { readonly priority: Priority; readonly reason: string }>;
@@ -200,7 +208,8 @@ export type RoutingCommand =
   | RequestUpdate
   | PauseClock
   | ResumeClock
-  | ChangePriority;
+  | ChangePriority
+  | HandOnFromAway;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -291,6 +300,8 @@ export function decide(command: RoutingCommand, state: RoutingState, policy: Rou
       return takeOverTicket(command, state);
     case 'RequestUpdate':
       return requestUpdate(command, state);
+    case 'HandOnFromAway':
+      return handOnFromAway(command, state);
     case 'PauseClock':
       return pauseClock(command, state, policy);
     case 'ResumeClock':
@@ -785,6 +796,21 @@ function changePriority(command: ChangePriority, state: RoutingState, policy: Ro
   ];
 }
 
+function handOnFromAway(command: HandOnFromAway, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, ['system']);
+  const { awayHandlerId, strategy } = command.data;
+  // Someone took it on meanwhile, or it moved on: nothing of the away handler's is left to hand on.
+  if (state.status !== 'in_progress' || state.handlerId !== awayHandlerId) return [];
+  const candidates = command.data.candidates.filter((candidate) => candidate.handlerId !== awayHandlerId);
+  const choice = strategy ? chooseHandler(strategy, candidates, state.ticket) : undefined;
+  if (!choice || !strategy) {
+    return [
+      { type: 'HandlerReleased', data: { department: state.ticket.department, round: state.ticket.round, previousHandlerId: awayHandlerId, reason: 'away' } },
+    ];
+  }
+  return [assigned(state, choice.handlerId, strategy, `away: ${awayHandlerId} is away; ${choice.reason}`)];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decision helpers
 
@@ -965,6 +991,8 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
       return state.status === 'awaiting_handler' || state.status === 'in_progress'
         ? { status: 'in_progress', ticket: state.ticket, handlerId: event.data.holderId }
         : state;
+    case 'HandlerReleased':
+      return state.status === 'in_progress' ? { status: 'awaiting_handler', ticket: state.ticket } : state;
     case 'UpdateRequested':
       return withTicket(state, (ticket) => ({
         ...ticket,

@@ -29,8 +29,30 @@ export interface OrganisationDepartment {
   readonly name: string;
   /** How new tickets find a handler: `manual` or an assignment strategy. */
   readonly strategy: string;
+  /** The most tickets in progress one handler is given automatically; absent: no limit. */
+  readonly wipLimit?: number;
   readonly handlers: readonly StaffMember[];
   readonly managers: readonly StaffMember[];
+}
+
+/** One handler at work or away, with their tickets in progress against the department's limit. */
+export interface HandlerAvailability {
+  readonly handlerId: string;
+  readonly name: string;
+  readonly away: boolean;
+  /** When the absence ends by itself; null while at work or away until they say they are back. */
+  readonly until: string | null;
+  readonly inProgress: number;
+  /** null: no limit. */
+  readonly limit: number | null;
+}
+
+/** `GET /v1/departments/:department/handlers`. */
+export interface DepartmentStaffing {
+  readonly department: Department;
+  readonly strategy: string;
+  readonly wipLimit: number | null;
+  readonly handlers: readonly HandlerAvailability[];
 }
 
 export interface Departments {

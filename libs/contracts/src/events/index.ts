@@ -5,21 +5,24 @@ import { type FollowupEvent, FOLLOWUP_EVENTS } from './followup';
 import { type IntakeEvent, INTAKE_EVENTS } from './intake';
 import { type PrivacyEvent, PRIVACY_EVENTS } from './privacy';
 import { type RoutingEvent, ROUTING_EVENTS } from './routing';
+import { type StaffingEvent, STAFFING_EVENTS } from './staffing';
 
 export * from './common';
 export * from './intake';
 export * from './routing';
+export * from './staffing';
 export * from './followup';
 export * from './privacy';
 export * from './access';
 export * from './evaluation';
 
 /** Every event of the workflow, from all four contexts. Type names are unique across contexts. */
-export type HandoffEvent = IntakeEvent | RoutingEvent | FollowupEvent | PrivacyEvent | AccessEvent | EvaluationEvent;
+export type HandoffEvent = IntakeEvent | RoutingEvent | StaffingEvent | FollowupEvent | PrivacyEvent | AccessEvent | EvaluationEvent;
 
 export const EVENT_CONTRACTS: EventRegistry<HandoffEvent> = {
   ...INTAKE_EVENTS,
   ...ROUTING_EVENTS,
+  ...STAFFING_EVENTS,
   ...FOLLOWUP_EVENTS,
   ...PRIVACY_EVENTS,
   ...ACCESS_EVENTS,

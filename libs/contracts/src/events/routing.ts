@@ -287,6 +287,18 @@ export interface PriorityChangedData {
 }
 export type PriorityChanged = DomainEvent<'PriorityChanged', PriorityChangedData>;
 
+/**
+ * The responsible handler went away and nobody of the department was free to take the ticket on:
+ * it waits in the department's queue for the next free handler, its deadlines unchanged.
+ */
+export interface HandlerReleasedData {
+  readonly department: Department;
+  readonly round: number;
+  readonly previousHandlerId: string;
+  readonly reason: 'away';
+}
+export type HandlerReleased = DomainEvent<'HandlerReleased', HandlerReleasedData>;
+
 /** Follow-up closed the ticket; routing stops its clocks and refuses further work. */
 export interface HandlingClosedData {
   readonly outcome: CloseOutcome;
@@ -309,6 +321,7 @@ export type RoutingEvent =
   | TicketEscalated
   | TicketTakenOver
   | UpdateRequested
+  | HandlerReleased
   | ResolutionClockPaused
   | ResolutionClockResumed
   | PriorityChanged
@@ -509,6 +522,10 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       previousDeadlines: deadlinesSchema,
       deadlines: deadlinesSchema,
     }),
+  },
+  HandlerReleased: {
+    version: 1,
+    schema: z.object({ department: departmentSchema, round: positiveRound, previousHandlerId: textSchema, reason: z.literal('away') }),
   },
   HandlingClosed: {
     version: 1,

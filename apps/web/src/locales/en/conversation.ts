@@ -43,6 +43,7 @@ export default {
     TransferRequested: 'Pass to another department asked',
     TransferAccepted: 'Passed to {{department}}',
     TransferRefused: 'Pass refused',
+    HandlerReleased: 'Back in {{department}}’s queue: the handler is away',
     ProgressReported: 'Progress from the department',
     ResultReported: 'Result from the department',
     TicketReopened: 'Sent back for another round',

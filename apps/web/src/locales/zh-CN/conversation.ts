@@ -45,6 +45,7 @@ const zh: Catalogue<typeof en> = {
     TransferRequested: '申请转交其他部门',
     TransferAccepted: '已转交至 {{department}}',
     TransferRefused: '转交被拒绝',
+    HandlerReleased: '处理人不在岗，工单退回 {{department}} 队列',
     ProgressReported: '部门处理进展',
     ResultReported: '部门处理结果',
     TicketReopened: '退回重新处理',

@@ -7,6 +7,7 @@ import { LoadMore, Notice, Panel } from '../../ui';
 import { useNow } from '../cs/use-now';
 import { runningDeadlines, type Department } from './department-types';
 import { QueueTable } from './queue-table';
+import { StaffingPanel } from './staffing-panel';
 import { TicketPanel, TransferAnswer } from './ticket-panel';
 import { useQueue, type LiveState } from './use-queue';
 import './department.css';
@@ -104,6 +105,7 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
       )}
       <div className={`dept-layout${selected ? ' dept-layout--with-ticket' : ''}`}>
         <div className="dept-layout__queue">
+          <StaffingPanel department={department} actor={actor} changed={queue} />
           {queue && queue.incomingTransfers.length > 0 && (
             <Panel title={t('passedTo', { department: departmentName, count: queue.incomingTransfers.length })}>
               <ul className="dept-incoming">
@@ -166,7 +168,15 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
               </p>
             ) : (
               <>
-                <QueueTable items={shown} department={department} now={now} selected={selected} label={t('tableLabel', { department: departmentName })} nameOf={nameOf} />
+                <QueueTable
+                  items={shown}
+                  department={department}
+                  now={now}
+                  selected={selected}
+                  label={t('tableLabel', { department: departmentName })}
+                  nameOf={nameOf}
+                  assignsAutomatically={(departments.find((candidate) => candidate.id === department)?.strategy ?? 'manual') !== 'manual'}
+                />
                 <LoadMore hasMore={Boolean(queue.nextCursor)} loading={loading} onMore={() => void loadMore()} shown={shown.length} />
               </>
             )}

@@ -5,7 +5,27 @@ import { Countdown } from './countdown';
 import { runningDeadlines, type QueueItem } from './department-types';
 
 /** The queue as the service orders it (most urgent first: priority and deadline together); each running deadline ticks down. */
-export function QueueTable({ items, department, now, selected, label, nameOf }: { items: readonly QueueItem[]; department: string; now: number; selected?: string; label: string; nameOf: (personId: string) => string }) {
+/**
+ * `assignsAutomatically`: in such a department a ticket without a handler is one the strategy
+ * could not place yet (everyone at their limit or away): it waits for a free handler.
+ */
+export function QueueTable({
+  items,
+  department,
+  now,
+  selected,
+  label,
+  nameOf,
+  assignsAutomatically = false,
+}: {
+  items: readonly QueueItem[];
+  department: string;
+  now: number;
+  selected?: string;
+  label: string;
+  nameOf: (personId: string) => string;
+  assignsAutomatically?: boolean;
+}) {
   const { t } = useTranslation('department');
   return (
     <div className="table-scroll">
@@ -69,7 +89,14 @@ export function QueueTable({ items, department, now, selected, label, nameOf }: 
                     {t('table.since', { time: formatInstant(item.updatedAt) })}
                   </div>
                 </td>
-                <td data-label={t('table.handler')}>{item.handlerId ? <span title={item.handlerId}>{nameOf(item.handlerId)}</span> : <span className="muted">{t('table.noneYet')}</span>}</td>
+                <td data-label={t('table.handler')}>{item.handlerId ? <span title={item.handlerId}>{nameOf(item.handlerId)}</span> : item.status === 'awaiting_handler' && assignsAutomatically ? (
+                    <span className="badge badge--warn" data-testid="waiting-for-handler">
+                      {t('table.waitingForFreeHandler')}
+                    </span>
+                  ) : (
+                    <span className="muted">{t('table.noneYet')}</span>
+                  )}
+                </td>
               </tr>
             );
           })}

@@ -1,0 +1,165 @@
+import {
+  DomainError,
+  routingStreamId,
+  staffingStreamId,
+  type Actor,
+  type Decider,
+  type Department,
+  type RoutingEvent,
+} from '@handoff/contracts';
+import type { CommandHandler } from '@handoff/event-store';
+import type { JsonLogger } from '@handoff/platform';
+import type { EntityManager } from 'typeorm';
+import { whileAwaitingHandlerIn } from '../assignment/auto-assignment';
+import { automaticStrategyOf, type Organisation } from '../organisation/organisation';
+import type { RoutingCommand, RoutingState } from '../tickets/tickets.decider';
+import { staffingDecider, type StaffingState } from './availability.decider';
+import { departmentWork, freeCandidatesOf, handlerStatesOf, type DepartmentWork, type HandlerState, type WorkRow } from './capacity';
+
+/** What caused a round of assignments: an event on the record, or a request. */
+export interface AssignmentCause {
+  readonly correlationId: string;
+  readonly causationId: string;
+}
+
+/**
+ * Automatic assignment for one department at a time, held to availability and the limit on work
+ * in progress. Every decision about a department's handlers runs under the department's advisory
+ * lock, in a transaction of its own, so two routing instances never both give the last free slot.
+ *
+ * The queue projection lags the event store: an assignment made a moment ago by another instance
+ * may not be in it yet. So each automatic assignment also leaves a reservation, committed with
+ * the lock's transaction, which counts towards the handler's load until the projection shows the
+ * ticket moved on from where it was when reserved (departmentWork).
+ */
+export class DepartmentAssigner {
+  constructor(
+    private readonly options: {
+      readonly commands: CommandHandler;
+      readonly decider: Decider<RoutingCommand, RoutingEvent, RoutingState>;
+      readonly organisation: Organisation;
+      readonly actor: Actor;
+      readonly logger: JsonLogger;
+      readonly clock: () => Date;
+    },
+  ) {}
+
+  /** Whether automatic assignment runs in the department at all. */
+  assigns(department: Department): boolean {
+    return automaticStrategyOf(this.options.organisation, department) !== undefined;
+  }
+
+  /**
+   * Gives waiting tickets to free handlers, oldest first, until nobody is free or nothing waits.
+   * `newer`: queue rows folded from a batch the projection has not applied yet (the slot its
+   * event freed, the ticket it brought).
+   */
+  async drain(manager: EntityManager, department: Department, cause: AssignmentCause, newer: readonly WorkRow[] = []): Promise<void> {
+    const strategy = automaticStrategyOf(this.options.organisation, department);
+    if (!strategy) return;
+    await manager.transaction(async (locked) => {
+      await lockDepartment(locked, department);
+      const staffing = await this.staffing(department);
+      const tried = new Set<string>();
+      for (;;) {
+        const work = await workOf(locked, department, newer, { settle: true });
+        const next = work.waiting.find((ticketId) => !tried.has(ticketId));
+        if (next === undefined) return;
+        const now = this.options.clock();
+        const candidates = freeCandidatesOf(this.options.organisation, department, work.loads, staffing, now);
+        if (candidates.length === 0) {
+          this.options.logger.event('info', 'tickets wait for a free handler', { department, waiting: work.waiting.length });
+          return;
+        }
+        tried.add(next);
+        await this.record(locked, department, next, null, {
+          type: 'AssignHandler',
+          data: { mode: 'strategy', strategy, candidates },
+          metadata: { now, actor: this.options.actor, ...cause },
+        });
+      }
+    });
+  }
+
+  /** The away handler's tickets in progress go to free colleagues by the strategy, or back to the queue. */
+  async handOn(manager: EntityManager, department: Department, awayHandlerId: string, cause: AssignmentCause): Promise<void> {
+    const strategy = automaticStrategyOf(this.options.organisation, department);
+    await manager.transaction(async (locked) => {
+      await lockDepartment(locked, department);
+      const staffing = await this.staffing(department);
+      const held = [...(await workOf(locked, department)).holders].filter(([, holder]) => holder === awayHandlerId).map(([ticketId]) => ticketId);
+      for (const ticketId of held) {
+        const now = this.options.clock();
+        const candidates = freeCandidatesOf(this.options.organisation, department, (await workOf(locked, department)).loads, staffing, now);
+        await this.record(locked, department, ticketId, awayHandlerId, {
+          type: 'HandOnFromAway',
+          data: { awayHandlerId, ...(strategy && { strategy }), candidates },
+          metadata: { now, actor: this.options.actor, ...cause, reason: 'away' },
+        });
+      }
+    });
+  }
+
+  /** Each handler at work or away, with their tickets in progress against the limit. */
+  async handlerStates(manager: EntityManager, department: Department): Promise<HandlerState[]> {
+    return handlerStatesOf(this.options.organisation, department, (await workOf(manager, department)).loads, await this.staffing(department), this.options.clock());
+  }
+
+  /** From the department's own stream, not a projection: an absence counts from the moment it is recorded. */
+  async staffing(department: Department): Promise<StaffingState> {
+    return (await this.options.commands.load(staffingStreamId(department), staffingDecider(department, this.options.organisation))).state;
+  }
+
+  private async record(manager: EntityManager, department: Department, ticketId: string, fromHandlerId: string | null, command: RoutingCommand): Promise<void> {
+    const decider = command.type === 'AssignHandler' ? whileAwaitingHandlerIn(this.options.decider, department) : this.options.decider;
+    try {
+      const result = await this.options.commands.handle(routingStreamId(ticketId), decider, command, { ticketId });
+      const assigned = result.events.find((event) => event.type === 'HandlerAssigned');
+      if (!assigned) return;
+      const handlerId = (assigned.data as { handlerId: string }).handlerId;
+      // Also for a redelivered cause: the reservation of the first delivery may have been rolled back with its batch.
+      await manager.query(
+        `INSERT INTO assignment_reservations (ticket_id, department, handler_id, from_handler_id, reserved_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (ticket_id) DO UPDATE SET department = EXCLUDED.department, handler_id = EXCLUDED.handler_id,
+           from_handler_id = EXCLUDED.from_handler_id, reserved_at = EXCLUDED.reserved_at`,
+        [ticketId, department, handlerId, fromHandlerId, new Date(assigned.metadata.occurredAt)],
+      );
+      this.options.logger.event('info', 'handler assigned automatically', { ticketId, department, handlerId, causedBy: command.metadata.causationId });
+    } catch (error) {
+      // A refusal leaves the ticket where it was, for a claim or a manager; the next slot tries again.
+      if (!(error instanceof DomainError)) throw error;
+      this.options.logger.event('warn', 'automatic assignment refused', { ticketId, department, code: error.code, reason: error.message });
+    }
+  }
+}
+
+async function lockDepartment(manager: EntityManager, department: Department): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('handoff.assignment.' || $1))`, [department]);
+}
+
+/** `settle`: forget the reservations the queue has caught up with (under the lock, where the next decision is made). */
+async function workOf(manager: EntityManager, department: Department, newer: readonly WorkRow[] = [], options: { settle?: boolean } = {}): Promise<DepartmentWork> {
+  const rows = (await manager.query(
+    `SELECT ticket_id, department, status, handler_id, routed_at FROM department_queue
+      WHERE (department = $1 AND status IN ('awaiting_handler', 'in_progress'))
+         OR ticket_id IN (SELECT ticket_id FROM assignment_reservations WHERE department = $1)`,
+    [department],
+  )) as { ticket_id: string; department: string; status: string; handler_id: string | null; routed_at: Date }[];
+  const reservations = (await manager.query(
+    'SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1',
+    [department],
+  )) as { ticket_id: string; handler_id: string; from_handler_id: string | null; reserved_at: Date }[];
+  const recent = (await manager.query('SELECT handler_id, last_assigned_at FROM handler_assignments WHERE department = $1', [department])) as {
+    handler_id: string;
+    last_assigned_at: Date;
+  }[];
+  const work = departmentWork(
+    department,
+    rows.map((row) => ({ ticketId: row.ticket_id, department: row.department, status: row.status, handlerId: row.handler_id, routedAt: new Date(row.routed_at) })),
+    reservations.map((row) => ({ ticketId: row.ticket_id, handlerId: row.handler_id, fromHandlerId: row.from_handler_id, reservedAt: new Date(row.reserved_at) })),
+    newer,
+    new Map(recent.map((row) => [row.handler_id, new Date(row.last_assigned_at)])),
+  );
+  if (options.settle && work.settled.length > 0) await manager.query('DELETE FROM assignment_reservations WHERE ticket_id = ANY($1::text[])', [work.settled]);
+  return work;
+}
