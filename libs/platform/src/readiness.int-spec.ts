@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { newId, TOPICS, type NewEvent } from '@handoff/contracts';
 import { NO_STREAM, type EventStore } from '@handoff/event-store';
 import type { EventRelay } from '@handoff/messaging';
-import { createTestDatabase, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, eventually, kafkaBrokers, testServerUrl, uniqueSuffix, type TestDatabase } from '@handoff/testing';
 import { baseConfigSchema, loadConfig, type BaseConfig } from './config';
 import { CONSUMERS, ConsumersLifecycle, type ConsumerDefinition } from './consumers';
 import { EVENT_STORE, PlatformModule, RELAY } from './service.module';
@@ -44,21 +44,6 @@ function probeEvent(): NewEvent {
     data: {},
     metadata: { correlationId: newId(), causationId: newId(), actorId: 'readiness-test', role: 'system', occurredAt: new Date().toISOString() },
   };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
 describe('readiness and liveness', () => {
@@ -100,11 +85,11 @@ describe('readiness and liveness', () => {
   };
   const readyIs = (status: number, what: string, timeoutMs?: number) =>
     eventually(
-      what,
       async () => {
         const answer = await get('/health/ready');
         return answer.status === status ? answer : undefined;
       },
+      what,
       timeoutMs,
     );
   const append = () => app.get<EventStore>(EVENT_STORE).append(`probe-${newId()}`, [probeEvent()], NO_STREAM);
@@ -154,12 +139,12 @@ describe('readiness and liveness', () => {
     await append();
     // Other test files share this PostgreSQL server: while one of their transactions is open the
     // appends are not yet visible to the relay's reader (the horizon is per server), so wait for them.
-    expect(await eventually('the lag to count both events', async () => ((await relayLag()) === 2 ? 2 : undefined), 20_000)).toBe(2);
+    expect(await eventually(async () => ((await relayLag()) === 2 ? 2 : undefined), 'the lag to count both events', 20_000)).toBe(2);
     expect((await get('/health/live')).status).toBe(200);
 
     await relay.start();
     await readyIs(200, 'readiness to come back');
-    expect(await eventually('the lag to clear', async () => (await relayLag()) === 0)).toBe(true);
+    expect(await eventually(async () => (await relayLag()) === 0, 'the lag to clear', 30_000)).toBe(true);
   });
 
   it('is not ready when the relay runs but does not advance: another session holds its lease', async () => {
@@ -168,7 +153,7 @@ describe('readiness and liveness', () => {
     await holder.connect();
     try {
       // Take the lease away from the running relay, as a stuck second instance would hold it.
-      await eventually('the test to hold the relay lease', async () => {
+      await eventually(async () => {
         await holder.query(
           `SELECT pg_terminate_backend(pid) FROM pg_locks
             WHERE locktype = 'advisory' AND classid = $1 AND objid = hashtext('probe-relay')::oid AND granted AND pid <> pg_backend_pid()`,
@@ -176,10 +161,10 @@ describe('readiness and liveness', () => {
         );
         const [{ acquired }] = (await holder.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS acquired', [LEASE_LOCK_CLASS, 'probe-relay'])).rows;
         return acquired as boolean;
-      });
+      }, 'the test to hold the relay lease', 30_000);
       // The relay finds its lease gone when it next stores a checkpoint: after publishing this event.
       await append();
-      await eventually('the relay to stand by', async () => relay.status().state === 'waiting_for_lease');
+      await eventually(async () => relay.status().state === 'waiting_for_lease', 'the relay to stand by', 30_000);
       const down = await readyIs(503, 'readiness to fail on the lag');
       expect(down.body.failed).toEqual(['relay']);
       expect(down.body.checks.relay).toMatchObject({ state: 'waiting_for_lease', lagEvents: 1 });
@@ -201,11 +186,11 @@ describe('readiness and liveness', () => {
       await append();
       // Another test file's transaction may be the oldest on the shared server for a moment: wait for ours to be named.
       const down = await eventually(
-        'readiness to fail on the horizon this test holds back',
         async () => {
           const answer = await get('/health/ready');
           return answer.status === 503 && String(answer.body.checks?.relay?.error ?? '').includes(`backend ${pid}`) ? answer : undefined;
         },
+        'readiness to fail on the horizon this test holds back',
         20_000,
       );
       expect(down.body.checks.relay.error).toContain(`the visibility horizon is held back by backend ${pid}`);

@@ -1,6 +1,7 @@
 import {
   UNCLASSIFIED_CAUSE,
   inTimelineOrder,
+  isOffWorkflow,
   serviceOfStream,
   type Channel,
   type EventMetadata,
@@ -126,6 +127,7 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
     const event = recorded as unknown as RecordedOf<HandoffEvent>;
     const at = iso(event.metadata.occurredAt);
     if (event.metadata.role === 'cs') csAgents.add(event.metadata.actorId);
+    if (isOffWorkflow(event)) continue;
     switch (event.type) {
       case 'ContactRecorded':
         ticketType = event.data.type;
@@ -214,30 +216,10 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'UpdateRequested':
       // A handler away hands the ticket back to the queue: who handled it is recorded by the assignments.
       case 'HandlerReleased':
-      // A department's staffing is never on a ticket's stream.
-      case 'HandlerMarkedAway':
-      case 'HandlerBack':
       case 'HandlingClosed':
       case 'ConfirmationRequested':
       case 'ContactAttemptFailed':
       case 'TicketClosed':
-      case 'CustomerDetailsRead':
-      case 'CustomerAccessRequested':
-      case 'CustomerAccessApproved':
-      case 'CustomerAccessRefused':
-      case 'CustomerDataExported':
-      case 'DeadlineApproaching':
-      case 'NoteAdded':
-      case 'AttachmentAdded':
-      case 'TicketWatched':
-      case 'TicketUnwatched':
-      case 'SampleDrawn':
-      case 'RecordInspected':
-      case 'CorrectiveActionRequired':
-      case 'CorrectiveActionCompleted':
-      case 'CorrectiveActionVerified':
-      case 'SelfEvaluationSubmitted':
-      case 'SupervisorEvaluationSubmitted':
         break;
       default: {
         // Compile-time exhaustiveness; at run time a type this build does not know is not counted.

@@ -12,6 +12,7 @@ import type {
   RecordedOf,
   TicketType,
 } from '@handoff/contracts';
+import { isOffWorkflow } from '@handoff/contracts';
 
 /**
  * One ticket's life as the figures see it, computed from its events alone (all three contexts,
@@ -117,6 +118,7 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
   for (const recorded of events) {
     // Types this build does not know (a newer producer, another context) are skipped below.
     const event = recorded as unknown as RecordedOf<HandoffEvent>;
+    if (isOffWorkflow(event)) continue;
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'ContactRecorded':
@@ -215,36 +217,13 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
       case 'UpdateRequested':
       // Back in the queue while its handler is away: the clocks run on as they did.
       case 'HandlerReleased':
-      // A department's staffing is never on a ticket's stream.
-      case 'HandlerMarkedAway':
-      case 'HandlerBack':
       case 'ConfirmationRequested':
       case 'CustomerConfirmedSatisfaction':
       case 'CustomerObjected':
       case 'TicketHandedToManagement':
       case 'ContactAttemptFailed':
-      // Privacy events are on the record but change none of the service figures.
-      case 'CustomerDetailsRead':
+      // An erasure is on the record but changes none of the service figures.
       case 'CustomerDataErased':
-      case 'CustomerAccessRequested':
-      case 'CustomerAccessApproved':
-      case 'CustomerAccessRefused':
-      case 'CustomerDataExported':
-      // Notes and attachments are words and files on the conversation, not steps of the workflow.
-      case 'DeadlineApproaching':
-      case 'NoteAdded':
-      case 'AttachmentAdded':
-      // Following a ticket is reading it, not working it.
-      case 'TicketWatched':
-      case 'TicketUnwatched':
-      // Evaluation's own workflow (samples, inspections, assessments) judges the service; it is not part of it.
-      case 'SampleDrawn':
-      case 'RecordInspected':
-      case 'CorrectiveActionRequired':
-      case 'CorrectiveActionCompleted':
-      case 'CorrectiveActionVerified':
-      case 'SelfEvaluationSubmitted':
-      case 'SupervisorEvaluationSubmitted':
         break;
       default: {
         // Compile-time exhaustiveness; at run time an unknown type is simply not counted.

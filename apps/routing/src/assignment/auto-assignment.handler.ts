@@ -39,9 +39,12 @@ export function autoAssignmentHandler(options: { readonly assigner: DepartmentAs
       }
       // One department after another: each drain holds a connection for its locked transaction,
       // and the service's pool is budgeted (README, "Connection budget").
+      // A ticket the batch brought to wait is assigned as caused by its own event (the last that asked).
+      const own = new Map<string, RecordedEvent>();
+      for (const event of typed) if (assignmentRequestOf(event, organisation)) own.set(event.ticketId, event as RecordedEvent);
       for (const [department, event] of causes) {
         const cause = { correlationId: event.metadata.correlationId, causationId: event.eventId };
-        await withEventTrace(event as RecordedEvent, () => assigner.drain(manager, department, cause, [...newer.values()]));
+        await withEventTrace(event as RecordedEvent, () => assigner.drain(manager, department, cause, [...newer.values()], own));
       }
     },
   };

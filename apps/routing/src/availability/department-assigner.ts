@@ -5,9 +5,11 @@ import {
   type Actor,
   type Decider,
   type Department,
+  type RecordedEvent,
   type RoutingEvent,
 } from '@handoff/contracts';
 import type { CommandHandler } from '@handoff/event-store';
+import { withEventTrace } from '@handoff/messaging';
 import type { JsonLogger } from '@handoff/platform';
 import type { EntityManager } from 'typeorm';
 import { whileAwaitingHandlerIn } from '../assignment/auto-assignment';
@@ -21,6 +23,9 @@ export interface AssignmentCause {
   readonly correlationId: string;
   readonly causationId: string;
 }
+
+/** The event that brought a ticket to wait for a handler, in the batch being drained. */
+export type OwnCauses = ReadonlyMap<string, RecordedEvent>;
 
 /**
  * Automatic assignment for one department at a time, held to availability and the limit on work
@@ -52,9 +57,11 @@ export class DepartmentAssigner {
   /**
    * Gives waiting tickets to free handlers, oldest first, until nobody is free or nothing waits.
    * `newer`: queue rows folded from a batch the projection has not applied yet (the slot its
-   * event freed, the ticket it brought).
+   * event freed, the ticket it brought). `own`: a ticket brought by the batch is assigned as caused
+   * by its own event, in that event's trace, so its trip stays one correlation and one trace; a
+   * ticket that waited from before is assigned as caused by the event that freed the slot.
    */
-  async drain(manager: EntityManager, department: Department, cause: AssignmentCause, newer: readonly WorkRow[] = []): Promise<void> {
+  async drain(manager: EntityManager, department: Department, cause: AssignmentCause, newer: readonly WorkRow[] = [], own: OwnCauses = new Map()): Promise<void> {
     const strategy = automaticStrategyOf(this.options.organisation, department);
     if (!strategy) return;
     await manager.transaction(async (locked) => {
@@ -72,11 +79,14 @@ export class DepartmentAssigner {
           return;
         }
         tried.add(next);
-        await this.record(locked, department, next, null, {
-          type: 'AssignHandler',
-          data: { mode: 'strategy', strategy, candidates },
-          metadata: { now, actor: this.options.actor, ...cause },
-        });
+        const ownEvent = own.get(next);
+        const assign = () =>
+          this.record(locked, department, next, null, {
+            type: 'AssignHandler',
+            data: { mode: 'strategy', strategy, candidates },
+            metadata: { now, actor: this.options.actor, ...(ownEvent ? { correlationId: ownEvent.metadata.correlationId, causationId: ownEvent.eventId } : cause) },
+          });
+        await (ownEvent ? withEventTrace(ownEvent, assign) : assign());
       }
     });
   }

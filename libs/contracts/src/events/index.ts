@@ -15,6 +15,7 @@ export * from './followup';
 export * from './privacy';
 export * from './access';
 export * from './evaluation';
+export * from './off-workflow';
 
 /** Every event of the workflow, from all four contexts. Type names are unique across contexts. */
 export type HandoffEvent = IntakeEvent | RoutingEvent | StaffingEvent | FollowupEvent | PrivacyEvent | AccessEvent | EvaluationEvent;
