@@ -23,7 +23,7 @@ import { SECRET, SERVICE_NAMES, UPSTREAM_KEY, type ServiceName } from '../suppor
 
 const ROOT = path.resolve(__dirname, '../..');
 const SEED = process.env.FAULT_SEED ? Number(process.env.FAULT_SEED) : randomInt(0, 2 ** 31);
-const TICKETS = Number(process.env.FAULT_TICKETS ?? 30);
+const TICKETS = Number(process.env.FAULT_TICKETS ?? 18);
 const INSTANCES = Number(process.env.FAULT_INSTANCES ?? 2);
 const IN_FLIGHT = Number(process.env.FAULT_IN_FLIGHT ?? 6);
 /** How long one step of a ticket may keep being refused or unanswered before the run fails. */
