@@ -28,6 +28,8 @@ export function autoAssignmentHandler(options: { readonly assigner: DepartmentAs
         return known ? [known] : [];
       });
       if (typed.length === 0) return;
+      // The checked event is a copy; its trace is found by the event the consumer delivered.
+      const delivered = new Map(events.map((event) => [event.eventId, event]));
       const newer = await foldedBatch(manager, typed);
       // One drain per department and batch, caused by the first event that asked for it: it places
       // every waiting ticket it can, the batch's included, so a second drain would find nothing new.
@@ -41,10 +43,10 @@ export function autoAssignmentHandler(options: { readonly assigner: DepartmentAs
       // and the service's pool is budgeted (README, "Connection budget").
       // A ticket the batch brought to wait is assigned as caused by its own event (the last that asked).
       const own = new Map<string, RecordedEvent>();
-      for (const event of typed) if (assignmentRequestOf(event, organisation)) own.set(event.ticketId, event as RecordedEvent);
+      for (const event of typed) if (assignmentRequestOf(event, organisation)) own.set(event.ticketId, delivered.get(event.eventId)!);
       for (const [department, event] of causes) {
         const cause = { correlationId: event.metadata.correlationId, causationId: event.eventId };
-        await withEventTrace(event as RecordedEvent, () => assigner.drain(manager, department, cause, [...newer.values()], own));
+        await withEventTrace(delivered.get(event.eventId)!, () => assigner.drain(manager, department, cause, [...newer.values()], own));
       }
     },
   };
