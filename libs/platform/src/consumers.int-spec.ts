@@ -66,9 +66,15 @@ describe("a process manager's commands continue the trace of the event that caus
       const found = exporter.getFinishedSpans().filter((span) => span.name === 'append' && String(span.attributes['handoff.stream_id']).startsWith('follow-up-'));
       return found.length === TICKETS && found;
     }, 'a follow-up appended for every ticket');
-    const spans = exporter.getFinishedSpans();
-    const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+    // A span is exported when it ends: the handling of an event ends after the follow-up it caused
+    // was appended, and the consumer's span for the event after the whole batch's transaction.
+    let byId = new Map<string, ReadableSpan>();
     const parentOf = (span: ReadableSpan) => byId.get(span.parentSpanContext?.spanId ?? '');
+    const spans = await eventually(() => {
+      const finished = exporter.getFinishedSpans();
+      byId = new Map(finished.map((span) => [span.spanContext().spanId, span]));
+      return followUps.every((followUp) => parentOf(followUp) && parentOf(parentOf(followUp)!)) && finished;
+    }, 'the spans of every follow-up, its handling and the handling of its event to end');
 
     for (const followUp of followUps) {
       const ticketId = followUp.attributes['handoff.ticket_id'] as string;
