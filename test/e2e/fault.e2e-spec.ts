@@ -10,6 +10,7 @@ import { eventually } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import { freePort, OwnBroker, OwnPostgres, postgresUnavailableReason, ServiceProcess } from '../support/own-servers';
 import { SECRET, SERVICE_NAMES, UPSTREAM_KEY, type ServiceName } from '../support/system';
+import { seededRandom } from '../support/hostile-payloads';
 
 /**
  * Two instances of every service under a load of tickets, while instances and the broker are
@@ -31,18 +32,6 @@ const STEP_DEADLINE_MS = Number(process.env.FAULT_STEP_DEADLINE_MS ?? 180_000);
 const PREFIX = 'fault.';
 
 const say = (line: string) => process.stdout.write(`fault: ${line}\n`);
-
-/** mulberry32: the same sequence from the same seed on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,7 +61,7 @@ describeOwn(`${INSTANCES} instances of each service, killed at random under load
   let webUrl: string;
   const instances: Instance[] = [];
   const figures: Figures = { instanceKills: 0, brokerKills: 0, postgresRestarts: 0, retries: 0 };
-  const random = prng(SEED);
+  const random = seededRandom(SEED);
   let env: Record<string, string>;
 
   const auditSources = () => SERVICE_NAMES.map((service) => `${service}=${databaseUrl(postgres.url, `handoff_${service}`)}`).join(',');
