@@ -86,6 +86,8 @@ const EXPECTED: Record<string, string> = {
   // The resolution clock is the responsible handler's (or their manager's, or management's) to pause and resume.
   'routing POST /v1/tickets/{ticketId}/pause':                '401  403   403  ok   403  ok   403  ok   403  403',
   'routing POST /v1/tickets/{ticketId}/resume':               '401  403   403  ok   403  ok   403  ok   403  403',
+  // The customer's answer: CS took the call, or the department itself; management too. Another department is refused.
+  'routing POST /v1/tickets/{ticketId}/customer-answer':      '401  403   ok   ok   403  ok   403  ok   403  403',
   // A new priority re-targets the deadlines: the department's manager or management decides it, not a handler.
   'routing POST /v1/tickets/{ticketId}/priority':             '401  403   403  403  403  ok   403  ok   403  403',
   'routing POST /v1/deadlines/check':                         '401  403   403  403  403  403  403  ok   403  403',
@@ -199,6 +201,9 @@ function probeBody(endpoint: string, ticketId: string): unknown {
     // Valid, so another department reaches the decider's department check: a pause is then resumed by the row after it.
     case 'routing POST /v1/tickets/{ticketId}/pause':
       return { reason: 'waiting_on_customer', note: 'access matrix probe' };
+    // Valid, so another department reaches the decider's department check; allowed callers add an answer to the probe ticket.
+    case 'routing POST /v1/tickets/{ticketId}/customer-answer':
+      return { answer: 'access matrix probe' };
     // The probe ticket's own priority (feedback is classified low): allowed callers change nothing.
     case 'routing POST /v1/tickets/{ticketId}/priority':
       return { priority: 'low', reason: 'access matrix probe' };

@@ -53,6 +53,7 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
   'routing POST /v1/departments/{department}/handlers/{handlerId}/back': { caller: 'manager', validBody: () => ({}), required: [] },
   'routing POST /v1/tickets/{ticketId}/pause': { caller: 'manager', validBody: () => ({ reason: 'waiting_on_customer', note: 'the bank statement' }), required: ['reason'] },
   'routing POST /v1/tickets/{ticketId}/resume': { caller: 'manager', validBody: () => ({}), required: [] },
+  'routing POST /v1/tickets/{ticketId}/customer-answer': { caller: 'cs', validBody: () => ({ answer: 'the statement is attached to the e-mail' }), required: ['answer'] },
   'routing POST /v1/tickets/{ticketId}/priority': { caller: 'manager', validBody: () => ({ priority: 'high', reason: 'a hospital waits on it' }), required: ['priority', 'reason'] },
   'routing POST /v1/deadlines/check': { caller: 'management', validBody: () => ({}), required: [] },
   'followup POST /v1/tickets/{ticketId}/confirmation': { caller: 'cs', validBody: () => ({ satisfied: false, objection: 'the totals are missing' }), required: ['satisfied', 'objection'] },

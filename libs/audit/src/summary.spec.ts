@@ -211,6 +211,10 @@ const cases: [HandoffEvent, string][] = [
     'director-1 of management asks h-1 for an update (billing, round 1)',
   ],
   [
+    { type: 'CustomerAnswered', data: { round: 1, department: 'billing', recordedBy: 'agent-1', handlerId: 'h-1', answer: 'the March statement' } },
+    "the customer's answer recorded by agent-1 for h-1 (billing, round 1)",
+  ],
+  [
     { type: 'HandlerReleased', data: { department: 'billing', round: 1, previousHandlerId: 'h-1', reason: 'away' } },
     "back in billing's queue: h-1 is away and nobody was free (round 1)",
   ],

@@ -84,7 +84,7 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
     }
     case 'ResolutionClockResumed': {
       const { department, round, trigger, pausedMinutes, deadlines } = known.data;
-      const by = { handler: 'by the department', limit: 'at the maximum pause', result: 'with the result', transfer: 'with the transfer' }[trigger];
+      const by = { handler: 'by the department', customer: "on the customer's answer", limit: 'at the maximum pause', result: 'with the result', transfer: 'with the transfer' }[trigger];
       return `resolution clock of ${department} resumed ${by} after ${Math.round(pausedMinutes)} min; due at ${deadlines.resolutionDueAt} (round ${round})`;
     }
     case 'PriorityChanged': {
@@ -98,6 +98,10 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
     case 'UpdateRequested': {
       const { requestedBy, department, handlerId, round } = known.data;
       return `${requestedBy} of management asks ${handlerId ?? department} for an update (${department}, round ${round})`;
+    }
+    case 'CustomerAnswered': {
+      const { recordedBy, department, handlerId, round } = known.data;
+      return `the customer's answer recorded by ${recordedBy} for ${handlerId ?? department} (${department}, round ${round})`;
     }
     case 'HandlerReleased': {
       const { department, previousHandlerId, round } = known.data;

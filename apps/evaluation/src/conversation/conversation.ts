@@ -38,6 +38,7 @@ const KINDS: Readonly<Record<string, ConversationKind>> = {
   CustomerConfirmedSatisfaction: 'customer',
   CustomerObjected: 'customer',
   ContactAttemptFailed: 'customer',
+  CustomerAnswered: 'customer',
   NoteAdded: 'note',
   AttachmentAdded: 'attachment',
   DeadlineBreached: 'escalation',

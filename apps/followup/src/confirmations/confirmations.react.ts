@@ -81,6 +81,7 @@ export function react(
     case 'TicketEscalated':
     case 'TicketTakenOver':
     case 'UpdateRequested':
+    case 'CustomerAnswered':
     case 'HandlerReleased':
     case 'HandlingClosed':
     // A paused clock or a new priority is the department's timing; CS waits for a result either way.

@@ -196,6 +196,7 @@ function changesFor(row: WorklistRow, event: WorklistEvent): Partial<WorklistRow
     case 'DeadlineApproaching':
     case 'TicketTakenOver':
     case 'UpdateRequested':
+    case 'CustomerAnswered':
     case 'HandlerReleased':
       return {};
     // A paused clock or a new priority is the department's timing; CS waits for a result either way.

@@ -145,6 +145,7 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
     case 'TicketTakenOver':
       return working ? { ...entry, ...stamp, status: 'in_progress', handlerId: event.data.holderId, assignedAt: at } : { ...entry, ...stamp };
     case 'UpdateRequested':
+    case 'CustomerAnswered':
       return { ...entry, ...stamp };
     case 'HandlerReleased':
       return entry.status === 'in_progress' ? { ...entry, ...stamp, status: 'awaiting_handler', handlerId: null, assignedAt: null } : { ...entry, ...stamp };

@@ -24,6 +24,7 @@ const refuseSchema = z.strictObject({ reason: text(1000) });
 const takeOverSchema = z.strictObject({ reason: text(1000) });
 const updateRequestSchema = z.strictObject({ message: text(2000) });
 const pauseSchema = z.strictObject({ reason: z.enum(PAUSE_REASONS), note: text(1000).optional() });
+const customerAnswerSchema = z.strictObject({ answer: text(4000) });
 const prioritySchema = z.strictObject({ priority: z.enum(PRIORITIES), reason: text(1000) });
 
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -266,6 +267,23 @@ export class TicketsController {
   async resume(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     parseOrThrow(nothingSchema, body ?? {});
     return clockSummary(ticketId, await this.tickets.execute(ticketId, { type: 'ResumeClock', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
+  }
+
+  @Post(':ticketId/customer-answer')
+  @HttpCode(200)
+  @Allow('cs', ...DEPARTMENT_AND_MANAGEMENT)
+  @ApiOperation({
+    summary:
+      'Record the customer’s answer for the department working the ticket (most often CS, who took the call; or the department itself). ' +
+      'A resolution clock paused waiting on the customer resumes with it (`trigger: customer`); one paused on a third party keeps standing. ' +
+      'Once the result is reported the customer answers through follow-up instead (412).',
+  })
+  @ApiBody({ schema: asJsonSchema(customerAnswerSchema) })
+  @ApiResponse({ status: 412, description: 'The department has reported its result, or the ticket is closed.' })
+  async customerAnswer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { answer } = parseOrThrow(customerAnswerSchema, body);
+    const state = await this.tickets.execute(ticketId, { type: 'RecordCustomerAnswer', data: { answer }, metadata: commandMetadata(actor, requestId, this.clock()) });
+    return clockSummary(ticketId, state);
   }
 
   @Post(':ticketId/priority')

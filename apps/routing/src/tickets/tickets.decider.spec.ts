@@ -948,7 +948,7 @@ describe('the paused resolution clock', () => {
   const resumed = (
     from: number,
     until: number,
-    trigger: 'handler' | 'limit' | 'result' | 'transfer',
+    trigger: 'handler' | 'customer' | 'limit' | 'result' | 'transfer',
     extra: { onBehalfOf?: string; department?: string } = {},
   ): RoutingEvent => ({
     type: 'ResolutionClockResumed',
@@ -1064,6 +1064,36 @@ describe('the paused resolution clock', () => {
     given(routed, claimedByAna, planned, paused(60), transferToLogistics)
       .when(command('AcceptTransfer', {}, lou, at(120)))
       .then([resumed(60, 120, 'transfer'), acceptedByLogistics]);
+  });
+
+  describe("the customer's answer", () => {
+    const answer = (actor: Actor, minutes: number, words = 'The statement is in the mail now.') => command('RecordCustomerAnswer', { answer: words }, actor, at(minutes));
+    const answered = (recordedBy: string, extra: { handlerId?: string } = { handlerId: 'h-ana' }): RoutingEvent => ({
+      type: 'CustomerAnswered',
+      data: { round: 1, department: 'billing', recordedBy, ...extra, answer: 'The statement is in the mail now.' },
+    });
+
+    it('given a clock paused waiting on the customer, when CS records their answer, then the answer is on the ticket and the clock resumes with it', () => {
+      given(routed, claimedByAna, planned, paused(60))
+        .when(answer(csAgent, 200))
+        .then([answered(csAgent.id), resumed(60, 200, 'customer')]);
+    });
+
+    it('given a clock paused on a third party, then the answer is recorded and the clock keeps standing', () => {
+      const onCourier = { ...paused(60), data: { ...(paused(60).data as object), reason: 'waiting_on_third_party' } } as RoutingEvent;
+      given(routed, claimedByAna, planned, onCourier).when(answer(csAgent, 200)).then([answered(csAgent.id)]);
+    });
+
+    it('given a running clock or nobody holding the ticket yet, then the answer is recorded for the department, with nothing to resume', () => {
+      given(routed, claimedByAna, planned).when(answer(ana, 200)).then([answered('h-ana')]);
+      given(routed).when(answer(csAgent, 200)).then([answered(csAgent.id, {})]);
+    });
+
+    it('given another department, a result reported or an empty answer, then it is refused', () => {
+      given(routed, claimedByAna, planned, paused(60)).when(answer(lou, 200)).thenThrows('FORBIDDEN');
+      given(routed, claimedByAna, planned, resultRound(1)).when(answer(csAgent, 200)).thenThrows('PRECONDITION_FAILED');
+      given(routed, claimedByAna, planned, paused(60)).when(answer(csAgent, 200, '   ')).thenThrows('VALIDATION_FAILED', 'answer');
+    });
   });
 
   it('given a paused clock, then a new round starts with its clock running', () => {

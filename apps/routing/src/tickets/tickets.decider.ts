@@ -189,6 +189,8 @@ export type HandOnFromAway = Command<
 >;
 export type PauseClock = Command<'PauseClock', { readonly reason: PauseReason; readonly note?: string }>;
 export type ResumeClock = Command<'ResumeClock', Record<string, never>>;
+/** The customer's answer, recorded on the ticket for the department (most often by CS, who took the call). */
+export type RecordCustomerAnswer = Command<'RecordCustomerAnswer', { readonly answer: string }>;
 export type ChangePriority = Command<'ChangePriority', { readonly priority: Priority; readonly reason: string }>;
 
 export type RoutingCommand =
@@ -208,6 +210,7 @@ export type RoutingCommand =
   | RequestUpdate
   | PauseClock
   | ResumeClock
+  | RecordCustomerAnswer
   | ChangePriority
   | HandOnFromAway;
 
@@ -306,6 +309,8 @@ export function decide(command: RoutingCommand, state: RoutingState, policy: Rou
       return pauseClock(command, state, policy);
     case 'ResumeClock':
       return resumeClock(command, state, policy);
+    case 'RecordCustomerAnswer':
+      return recordCustomerAnswer(command, state, policy);
     case 'ChangePriority':
       return changePriority(command, state, policy);
     default:
@@ -761,6 +766,32 @@ function resumeClock(command: ResumeClock, state: RoutingState, policy: RoutingP
   return resumedIfPaused(routed, 'handler', command.metadata.now, policy, acting);
 }
 
+/**
+ * The customer's answer reaches the department through the ticket. A clock paused waiting on the
+ * customer resumes with it (the wait is over whoever took the call); one paused on a third party
+ * keeps standing, since the customer's word is not what the department waits for.
+ */
+function recordCustomerAnswer(command: RecordCustomerAnswer, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
+  permitRoles(command, ['cs', ...DEPARTMENT_ROLES, 'management']);
+  const routed = existing(state);
+  permitDepartment(command, routed.ticket.department);
+  const handling = handlingOrRefuse(routed, 'given the customer’s answer (once the result is reported, the customer answers through follow-up)');
+  const answer = required('answer', command.data.answer);
+  const { ticket } = handling;
+  const answered: RoutingEvent = {
+    type: 'CustomerAnswered',
+    data: {
+      round: ticket.round,
+      department: ticket.department,
+      recordedBy: command.metadata.actor.id,
+      ...(handling.status === 'in_progress' && { handlerId: handling.handlerId }),
+      answer,
+    },
+  };
+  const resumed = handling.status === 'in_progress' && ticket.pause?.reason === 'waiting_on_customer' ? resumedIfPaused(handling, 'customer', command.metadata.now, policy) : [];
+  return [answered, ...resumed];
+}
+
 function changePriority(command: ChangePriority, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
   permitRoles(command, ['department_manager', 'management']);
   const routed = existing(state);
@@ -993,6 +1024,8 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
         : state;
     case 'HandlerReleased':
       return state.status === 'in_progress' ? { status: 'awaiting_handler', ticket: state.ticket } : state;
+    case 'CustomerAnswered':
+      return state;
     case 'UpdateRequested':
       return withTicket(state, (ticket) => ({
         ...ticket,

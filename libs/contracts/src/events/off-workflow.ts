@@ -15,6 +15,7 @@ export const OFF_WORKFLOW_EVENT_TYPES = [
   'CustomerDataExported',
   'DeadlineApproaching',
   'NoteAdded',
+  'CustomerAnswered',
   'AttachmentAdded',
   'TicketWatched',
   'TicketUnwatched',

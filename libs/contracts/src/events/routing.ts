@@ -228,6 +228,23 @@ export interface UpdateRequestedData {
 export type UpdateRequested = DomainEvent<'UpdateRequested', UpdateRequestedData>;
 
 /**
+ * The customer answered while a department works the ticket (to CS on the phone, most often, who
+ * records it here for the department). When the round's clock was paused waiting on the customer,
+ * `ResolutionClockResumed` (trigger `customer`) follows in the same append.
+ */
+export interface CustomerAnsweredData {
+  readonly round: number;
+  readonly department: Department;
+  /** Who recorded it (the envelope's actor, kept in the data for the conversation to name). */
+  readonly recordedBy: string;
+  /** The responsible handler it is for, when the ticket has one. */
+  readonly handlerId?: string;
+  /** The customer's answer, in the recorder's words. */
+  readonly answer: string;
+}
+export type CustomerAnswered = DomainEvent<'CustomerAnswered', CustomerAnsweredData>;
+
+/**
  * The round's resolution clock stands still while the department waits on the customer or a third
  * party. The first-response clock is not paused: the department still owes CS its plan. Resumed by
  * the responsible handler when the answer comes, or by the deadline sweep at `resumeBy` (the
@@ -321,6 +338,7 @@ export type RoutingEvent =
   | TicketEscalated
   | TicketTakenOver
   | UpdateRequested
+  | CustomerAnswered
   | HandlerReleased
   | ResolutionClockPaused
   | ResolutionClockResumed
@@ -481,6 +499,16 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       requestedBy: textSchema,
       handlerId: textSchema.optional(),
       message: textSchema,
+    }),
+  },
+  CustomerAnswered: {
+    version: 1,
+    schema: z.object({
+      round: positiveRound,
+      department: departmentSchema,
+      recordedBy: textSchema,
+      handlerId: textSchema.optional(),
+      answer: textSchema,
     }),
   },
   ResolutionClockPaused: {

@@ -61,6 +61,7 @@ export default {
     AttachmentAdded: 'File attached',
     TicketTakenOver: 'Taken over by management',
     UpdateRequested: 'Management asked {{department}} for an update',
+    CustomerAnswered: 'The customer answered {{department}}',
     CustomerDetailsRead: 'Contact details read',
     CustomerDataErased: 'Customer’s details erased',
     CustomerAccessRequested: 'Access to the contact details requested',
@@ -74,6 +75,7 @@ export default {
   pauseReasons: { waiting_on_customer: 'waiting on the customer', waiting_on_third_party: 'waiting on a third party' },
   resumeTriggers: {
     handler: 'by the department',
+    customer: 'on the customer’s answer',
     limit: 'at the maximum pause',
     result: 'with the result',
     transfer: 'with the pass to another department',

@@ -61,6 +61,7 @@ const zh: Catalogue<typeof en> = {
     TicketClosed: '已办结',
     TicketTakenOver: '管理层已接管',
     UpdateRequested: '管理层要求 {{department}} 反馈进展',
+    CustomerAnswered: '客户已答复 {{department}}',
     NoteAdded: '内部备注',
     AttachmentAdded: '添加了附件',
     CustomerDetailsRead: '查看了联系方式',
@@ -76,6 +77,7 @@ const zh: Catalogue<typeof en> = {
   pauseReasons: { waiting_on_customer: '等待客户答复', waiting_on_third_party: '等待第三方答复' },
   resumeTriggers: {
     handler: '部门恢复',
+    customer: '客户已答复',
     limit: '已达最长暂停时间',
     result: '随处理结果',
     transfer: '随转交其他部门',
