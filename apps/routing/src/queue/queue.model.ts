@@ -227,6 +227,13 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
     }
     case 'HandlingClosed':
       return { ...entry, ...stamp, status: 'closed', closedOutcome: event.data.outcome, pendingTransferTo: null, pendingTransferReason: null };
+    // Another department's part of the ticket: its own rows (sub-requests.model.ts); the lead's entry does not change.
+    case 'SubRequestOpened':
+    case 'SubRequestAssigned':
+    case 'SubRequestProgressReported':
+    case 'SubRequestAnswered':
+    case 'SubRequestClosed':
+      return { ...entry, ...stamp };
     default:
       return assertNever(event);
   }
