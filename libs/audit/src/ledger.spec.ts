@@ -178,8 +178,8 @@ describe('the handoff ledger of a ticket that asked other departments at once', 
     expect(ledger.holdings.at(-1)).toMatchObject({ holder: { kind: 'handler', department: 'billing', handlerId: 'h-wu' }, to: null });
     expect(ledger.parallel).toEqual([
       { subRequestId: 's1', holder: { kind: 'department', department: 'logistics' }, from: at(41), to: at(45), minutes: 4, receivedBy: 'SubRequestOpened', passedOnBy: 'SubRequestAssigned' },
-      { subRequestId: 's1', holder: { kind: 'handler', department: 'logistics', handlerId: 'h-he' }, from: at(45), to: at(55), minutes: 10, receivedBy: 'SubRequestAssigned', passedOnBy: 'SubRequestAnswered' },
       { subRequestId: 's2', holder: { kind: 'department', department: 'product' }, from: at(42), to: null, minutes: null, receivedBy: 'SubRequestOpened', passedOnBy: null },
+      { subRequestId: 's1', holder: { kind: 'handler', department: 'logistics', handlerId: 'h-he' }, from: at(45), to: at(55), minutes: 10, receivedBy: 'SubRequestAssigned', passedOnBy: 'SubRequestAnswered' },
     ]);
   });
 });

@@ -117,5 +117,7 @@ export function handoffLedger(history: readonly RecordedEvent[]): HandoffLedger 
   }
   if (current) holdings.push({ ...current, to: null, minutes: null, passedOnBy: null });
   for (const [subRequestId, held] of subRequestHolders) parallel.push({ subRequestId, ...held, to: null, minutes: null, passedOnBy: null });
+  // In the order each holder got its part, as the ticket's own holdings read.
+  parallel.sort((left, right) => Date.parse(left.from) - Date.parse(right.from));
   return { holdings, bounces, managementInvolved, parallel };
 }
