@@ -3,7 +3,7 @@ import { foldRows, typedRowFold, writeFoldedRows, writeRows } from '@handoff/rea
 import { type EventHandler } from '@handoff/messaging';
 import type { EntityManager } from 'typeorm';
 import { DepartmentQueueRow, HandlerAssignmentRow, RunningDeadlineRow, TicketSubjectRow } from './queue.entities';
-import { evolveQueueEntry, evolveTicketSubject, queueChangesOf, runningDeadlinesOf } from './queue.model';
+import { evolveQueueEntry, evolveTicketSubject, queueChangesOf, runningDeadlinesOf, type QueueChange } from './queue.model';
 import { SubRequestRow } from '../sub-requests/sub-requests.entity';
 import { evolveSubRequest, subRequestIdOf } from '../sub-requests/sub-requests.model';
 
@@ -52,11 +52,18 @@ export function departmentQueueProjection({ notify = true }: { readonly notify?:
       await writeFoldedRows(manager, SUBJECTS, subjects);
       await writeFoldedRows(manager, SUB_REQUESTS, subRequests);
       if (queue.changed.length === 0) return;
+      const subRequestChanges: QueueChange[] = subRequests.steps.map(({ after }) => ({
+        ticketId: after.ticketId,
+        department: after.department,
+        change: 'sub_request',
+        status: after.status,
+        streamPosition: after.streamPosition,
+      }));
 
       await writeFoldedRows(manager, QUEUE, queue);
       await manager.query('DELETE FROM running_deadlines WHERE ticket_id = ANY($1::text[])', [queue.changed.map((row) => row.ticketId)]);
       await writeRows(manager, RunningDeadlineRow, queue.changed.flatMap((row) => runningDeadlinesOf(row)));
-      const changes = notify ? queue.steps.flatMap(({ before, after }) => queueChangesOf(before, after)) : [];
+      const changes = notify ? [...queue.steps.flatMap(({ before, after }) => queueChangesOf(before, after)), ...subRequestChanges] : [];
       if (changes.length > 0) {
         // One row per change, in order; delivered on commit.
         await manager.query('SELECT pg_notify($1, change) FROM unnest($2::text[]) AS change', [
