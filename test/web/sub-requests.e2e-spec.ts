@@ -81,6 +81,18 @@ describe('sub-requests in the consoles', () => {
       // Nothing is left open: billing's result goes to CS.
       const remedies = { apology: 'We are sorry for the double charge.', correctiveAction: 'Card charges are reconciled daily.', cause: 'billing_error' };
       expect((await holder.post('routing', `/v1/tickets/${ticketId}/result`, { summary: 'The duplicate charge was refunded.', ...remedies })).status).toBe(200);
+
+      // The handoff ledger shows logistics' and product's holders beside billing's.
+      await director.page.goto(`/#/auditor/${ticketId}/ledger`);
+      const parallel = director.page.getByTestId('ledger-table').locator('tbody tr[data-parallel] td:first-child');
+      await eventually(async () => ((await parallel.count()) === 3 ? true : (await director.page.reload(), undefined)), 'the parallel holders in the ledger');
+      expect(await parallel.allTextContents()).toEqual([
+        'Department logistics, in parallel (sub-request)',
+        'logistics-he (logistics), in parallel (sub-request)',
+        'Department product, in parallel (sub-request)',
+      ]);
+      await director.page.getByTestId('ledger-lanes').getByText('Department product, in parallel (sub-request)').waitFor();
+      await consoles.screenshot(director.page, 'auditor-ledger-parallel');
     } finally {
       await Promise.all([cs.context.close(), phone.context.close(), director.context.close()]);
     }
