@@ -90,6 +90,15 @@ const EXPECTED: Record<string, string> = {
   'routing POST /v1/tickets/{ticketId}/customer-answer':      '401  403   ok   ok   403  ok   403  ok   403  403',
   // A new priority re-targets the deadlines: the department's manager or management decides it, not a handler.
   'routing POST /v1/tickets/{ticketId}/priority':             '401  403   403  403  403  ok   403  ok   403  403',
+  // Sub-requests: CS, the ticket's department or management ask another department (the probe asks the ticket's own: 400, nothing asked);
+  // the department asked claims, works and answers its part (an unknown sub-request: 404 to the ticket's department, 403 to another);
+  // only management closes one without its answer.
+  'routing POST /v1/tickets/{ticketId}/sub-requests':         '401  403   ok   ok   403  ok   403  ok   403  403',
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/claim':    '401 403 403 ok  403 ok  403 403 403 403',
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/assign':   '401 403 403 403 403 ok  403 ok  403 403',
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/progress': '401 403 403 ok  403 ok  403 ok  403 403',
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/answer':   '401 403 403 ok  403 ok  403 ok  403 403',
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/close':    '401 403 403 403 403 403 403 ok  403 403',
   'routing POST /v1/deadlines/check':                         '401  403   403  403  403  403  403  ok   403  403',
 
   'followup GET /health':                                     'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
@@ -207,6 +216,16 @@ function probeBody(endpoint: string, ticketId: string): unknown {
     // The probe ticket's own priority (feedback is classified low): allowed callers change nothing.
     case 'routing POST /v1/tickets/{ticketId}/priority':
       return { priority: 'low', reason: 'access matrix probe' };
+    case 'routing POST /v1/tickets/{ticketId}/sub-requests':
+      return { department: DEPARTMENT, reason: 'access matrix probe' };
+    case 'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/assign':
+      return { handlerId: 'product-guo' };
+    case 'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/progress':
+      return { note: 'looking into it' };
+    case 'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/answer':
+      return { summary: 'access matrix probe' };
+    case 'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/close':
+      return { reason: 'access matrix probe' };
     case 'followup POST /v1/tickets/{ticketId}/confirmation':
       return { satisfied: true };
     // Without a reason: management gets a 400 and no subscription is made or ended.
@@ -313,7 +332,7 @@ describe('the role × endpoint matrix', () => {
         // Product's handler: a colleague of another department may not say where they are.
         if (name === 'handlerId') return 'product-guo';
         // A sample or corrective action that does not exist: allowed callers get 404, the others 401/403 first.
-        if (name === 'sampleId' || name === 'actionId' || name === 'requestId' || name === 'subscriptionId' || name === 'deliveryId') return randomUUID();
+        if (name === 'sampleId' || name === 'actionId' || name === 'requestId' || name === 'subscriptionId' || name === 'deliveryId' || name === 'subRequestId') return randomUUID();
         // A file the ticket does not have: allowed callers get 404.
         if (name === 'contentHash') return 'f'.repeat(64);
         throw new Error(`${endpoint.key}: no value for path parameter ${name}`);

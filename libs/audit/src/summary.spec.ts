@@ -203,6 +203,29 @@ const cases: [HandoffEvent, string][] = [
     `priority changed from normal to urgent; resolution due at ${deadlines.resolutionDueAt} (billing, round 1)`,
   ],
   [
+    {
+      type: 'SubRequestOpened',
+      data: { subRequestId: 's1', round: 1, department: 'logistics', leadDepartment: 'billing', reason: 'r', deadlines, onBehalfOf: 'h-1' },
+    },
+    'billing asks logistics for a part of the answer (sub-request, round 1), for h-1',
+  ],
+  [
+    { type: 'SubRequestAssigned', data: { subRequestId: 's1', department: 'logistics', handlerId: 'h-2', method: 'claim', reason: 'r' } },
+    'sub-request of logistics claimed by h-2',
+  ],
+  [
+    { type: 'SubRequestProgressReported', data: { subRequestId: 's1', round: 1, department: 'logistics', note: 'n', firstResponse: true } },
+    'first response on the sub-request by logistics (round 1)',
+  ],
+  [
+    { type: 'SubRequestAnswered', data: { subRequestId: 's1', round: 1, department: 'logistics', handlerId: 'h-2', summary: 'Charged twice' } },
+    'sub-request answered by h-2 of logistics (round 1)',
+  ],
+  [
+    { type: 'SubRequestClosed', data: { subRequestId: 's2', round: 1, department: 'product', reason: 'It was closed' } },
+    'sub-request of product closed by management without an answer (round 1)',
+  ],
+  [
     { type: 'TicketTakenOver', data: { department: 'billing', round: 1, holderId: 'director-1', reason: 'r', previousHandlerId: 'h-1' } },
     'taken over by director-1 of management from h-1 (billing, round 1)',
   ],

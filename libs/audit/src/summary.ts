@@ -107,6 +107,25 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
       const { department, previousHandlerId, round } = known.data;
       return `back in ${department}'s queue: ${previousHandlerId} is away and nobody was free (round ${round})`;
     }
+    case 'SubRequestOpened': {
+      const { department, leadDepartment, round, onBehalfOf } = known.data;
+      return `${leadDepartment} asks ${department} for a part of the answer (sub-request, round ${round})${forHandler(onBehalfOf)}`;
+    }
+    case 'SubRequestAssigned': {
+      const { handlerId, method, previousHandlerId, department } = known.data;
+      if (previousHandlerId) return `sub-request of ${department} reassigned from ${previousHandlerId} to ${handlerId}`;
+      return method === 'claim' ? `sub-request of ${department} claimed by ${handlerId}` : `sub-request of ${department} assigned to ${handlerId}`;
+    }
+    case 'SubRequestProgressReported': {
+      const { department, round, firstResponse, onBehalfOf } = known.data;
+      return `${firstResponse ? 'first response' : 'progress'} on the sub-request by ${department} (round ${round})${forHandler(onBehalfOf)}`;
+    }
+    case 'SubRequestAnswered': {
+      const { department, handlerId, round, onBehalfOf } = known.data;
+      return `sub-request answered ${onBehalfOf ? 'for' : 'by'} ${handlerId} of ${department} (round ${round})`;
+    }
+    case 'SubRequestClosed':
+      return `sub-request of ${known.data.department} closed by management without an answer (round ${known.data.round})`;
     case 'HandlerMarkedAway': {
       const { department, handlerId, until } = known.data;
       return `${handlerId} of ${department} away${until ? ` until ${until}` : ''}`;

@@ -204,6 +204,13 @@ function changesFor(row: WorklistRow, event: WorklistEvent): Partial<WorklistRow
     case 'ResolutionClockResumed':
     case 'PriorityChanged':
       return {};
+    // Another department's part of the ticket: the lead department's progress is what CS chases.
+    case 'SubRequestOpened':
+    case 'SubRequestAssigned':
+    case 'SubRequestProgressReported':
+    case 'SubRequestAnswered':
+    case 'SubRequestClosed':
+      return {};
     default:
       return assertNever(event);
   }
