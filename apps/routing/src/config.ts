@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, type ComplaintCauseTaxonomy } from '@handoff/contracts';
-import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
-import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicySchema, deferredByPause, type DeadlinePolicy } from '@handoff/service-time';
+import { baseConfigSchema, booleanFlag, policyFile, type PolicyDefinition } from '@handoff/platform';
+import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicyChangeProblems, deadlinePolicySchema, deferredByPause, parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
 import { DEFAULT_QUEUE_ORDER, queueOrderSchema, type QueueOrderPolicy } from './queue/queue-order';
 import { DEFAULT_ORGANISATION, departmentOf, organisationSchema, type Organisation } from './organisation/organisation';
 import { DEFAULT_ROUTING_RULES, routingRulesSchema, type RoutingRules } from './tickets/routing-rules';
@@ -41,13 +41,26 @@ export const routingConfigSchema = baseConfigSchema('routing', 3002)
   });
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 
-/** The decider's policy, from configuration. */
-export function routingPolicyOf(config: RoutingConfig): RoutingPolicy {
-  const deadlines = config.DEADLINE_POLICY_FILE;
+/** The policies management changes while routing runs (README, "Policies"); their files are version 0. */
+export function routingPolicyDefinitions(config: RoutingConfig): PolicyDefinition[] {
+  const deadlines: PolicyDefinition<DeadlinePolicy> = {
+    kind: 'deadlines',
+    initial: config.DEADLINE_POLICY_FILE,
+    read: parseDeadlinePolicy,
+    checkChange: deadlinePolicyChangeProblems,
+  };
+  return [deadlines as PolicyDefinition];
+}
+
+/**
+ * The decider's policy, from configuration; `deadlines` answers the deadline policy in force at
+ * each decision (management may change it while routing runs), the file's by default.
+ */
+export function routingPolicyOf(config: RoutingConfig, deadlines: () => DeadlinePolicy = () => config.DEADLINE_POLICY_FILE): RoutingPolicy {
   return {
     rules: config.ROUTING_RULES_FILE,
-    deadlinesFor: (query) => computeDeadlines(deadlines, query),
-    deferByPause: (dueAt, paused, countIn) => deferredByPause(deadlines, dueAt, paused, countIn),
+    deadlinesFor: (query) => computeDeadlines(deadlines(), query),
+    deferByPause: (dueAt, paused, countIn) => deferredByPause(deadlines(), dueAt, paused, countIn),
     escalation: config.ESCALATION_POLICY_FILE,
     complaintCauses: config.COMPLAINT_CAUSES_FILE,
   };
