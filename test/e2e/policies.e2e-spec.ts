@@ -118,4 +118,27 @@ describe('policies changed while the services run', () => {
     expect((await management.get('evaluation', '/v1/kpis?policy=then')).body.policy.targetsVersions).not.toContain('targets-e2e');
     expect((await manager.put('evaluation', '/v1/policies/kpi-targets', { expectedVersion: 1, reason: 'mine', document: { versions: [...inForce, added] } })).status).toBe(403);
   });
+
+  it('changes the routing rules and the inspection rubric the same way, each checked by its own rules', async () => {
+    const rules = (await management.get('routing', '/v1/policies/routing-rules')).body;
+    expect(rules).toMatchObject({ version: 0, source: 'file' });
+    const toCare = { name: 'feedback-to-care', department: 'customer_care', types: ['feedback'], description: 'customer care answers feedback this quarter' };
+    const unstaffed = await management.put('routing', '/v1/policies/routing-rules', { expectedVersion: 0, reason: 'a new desk', document: { ...rules.document, rules: [{ ...toCare, department: 'nowhere' }, ...rules.document.rules] } });
+    expect(unstaffed.status).toBe(400);
+    expect(unstaffed.body.fields.map((field: { field: string }) => field.field)).toEqual(['document.rules.0.department']);
+    const changed = await management.put('routing', '/v1/policies/routing-rules', { expectedVersion: 0, reason: 'customer care answers feedback this quarter', document: { ...rules.document, rules: [toCare, ...rules.document.rules] } });
+    expect(changed.status).toBe(200);
+    await eventually(async () => (await management.get('routing', '/v1/policies/routing-rules')).body.appliedVersion === 1, 'routing to apply the new rules');
+    const opened = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', contact({ type: 'feedback', subject: 'Feedback after the change', description: 'The export works now.' }));
+    await eventually(async () => (await management.get('routing', `/v1/tickets/${opened.body.ticketId}`)).body?.department === 'customer_care', 'the feedback to reach customer care');
+
+    const rubric = (await management.get('evaluation', '/v1/policies/qa-rubric')).body;
+    const same = await management.put('evaluation', '/v1/policies/qa-rubric', { expectedVersion: 0, reason: 'a stricter pass mark', document: { ...rubric.document, passMark: 70 } });
+    expect(same.status).toBe(400);
+    expect(same.body.fields.map((field: { field: string }) => field.field)).toEqual(['document.version']);
+    const stricter = await management.put('evaluation', '/v1/policies/qa-rubric', { expectedVersion: 0, reason: 'a stricter pass mark', document: { ...rubric.document, version: 'rubric-e2e', passMark: 70 } });
+    expect(stricter.status).toBe(200);
+    const qa = system.as({ token: system.token('qa', 'inspector-1') });
+    await eventually(async () => (await qa.get('evaluation', '/v1/qa/rubric')).body?.version === 'rubric-e2e', 'inspections to score against the new rubric');
+  });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, type ComplaintCauseTaxonomy } from '@handoff/contracts';
+import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, parseOrThrow, type ComplaintCauseTaxonomy } from '@handoff/contracts';
 import { baseConfigSchema, booleanFlag, policyFile, type PolicyDefinition } from '@handoff/platform';
-import { DEFAULT_DEADLINE_POLICY, deadlinePolicyChangeProblems, deadlinePolicySchema, parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
+import { DEFAULT_DEADLINE_POLICY, deadlinePolicyChangeProblems, deadlinePolicySchema, newVersionLabelProblems, parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
 import { assessmentPolicySchema, DEFAULT_ASSESSMENT_POLICY, type AssessmentPolicy } from './assessment/assessment';
 import {
   DEFAULT_PEAK_HOURS,
@@ -59,12 +59,24 @@ export type EvaluationConfig = z.infer<typeof evaluationConfigSchema>;
 
 /**
  * The policies management changes while evaluation runs (README, "Policies"): its own KPI targets,
- * and routing's deadline policy, which it applies to figures "as recalculated under today's policy".
+ * quality sampling policy and inspection rubric, and routing's deadline policy, which it applies to figures "as recalculated under today's policy".
  */
 export function evaluationPolicyDefinitions(config: EvaluationConfig): PolicyDefinition[] {
   const targets: PolicyDefinition<TargetsPolicy> = { kind: 'kpi-targets', initial: config.KPI_TARGETS_FILE, read: parseTargetsPolicy, checkChange: targetsChangeProblems };
   const deadlines: PolicyDefinition<DeadlinePolicy> = { kind: 'deadlines', initial: config.DEADLINE_POLICY_FILE, read: parseDeadlinePolicy, checkChange: deadlinePolicyChangeProblems };
-  return [targets, deadlines] as PolicyDefinition[];
+  const sampling: PolicyDefinition<SamplingPolicy> = {
+    kind: 'qa-sampling',
+    initial: config.QA_SAMPLING_POLICY_FILE,
+    read: (document) => parseOrThrow(samplingPolicySchema, document) as SamplingPolicy,
+    checkChange: (next, current) => newVersionLabelProblems(next, current, 'every sample records the version it was drawn under'),
+  };
+  const rubric: PolicyDefinition<Rubric> = {
+    kind: 'qa-rubric',
+    initial: config.QA_RUBRIC_FILE,
+    read: (document) => parseOrThrow(rubricSchema, document) as Rubric,
+    checkChange: (next, current) => newVersionLabelProblems(next, current, 'every inspection records the rubric it was scored against'),
+  };
+  return [targets, deadlines, sampling, rubric] as PolicyDefinition[];
 }
 
 /** The KPIs' policy: the files', or the versions in force in `policies` (a PolicyBook) when given. */

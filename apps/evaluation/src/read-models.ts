@@ -93,8 +93,8 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
     tables: ['search_tickets', 'search_erased_customers'],
     handler: () => searchProjection(),
   },
-  // The KPI targets (evaluation's own) and the deadline policy (routing's) as management last changed them.
-  policiesReadModel('evaluation', ['kpi-targets', 'deadlines'], [TOPICS.routingEvents, TOPICS.evaluationEvents]),
+  // The KPI targets, sampling policy and rubric (evaluation's own) and the deadline policy (routing's) as management last changed them.
+  policiesReadModel('evaluation', ['kpi-targets', 'qa-sampling', 'qa-rubric', 'deadlines'], [TOPICS.routingEvents, TOPICS.evaluationEvents]),
 ];
 
 export const EVALUATION_DATABASE: ServiceReadModels = {

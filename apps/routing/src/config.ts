@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, type ComplaintCauseTaxonomy } from '@handoff/contracts';
+import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, parseOrThrow, type ComplaintCauseTaxonomy, type FieldError } from '@handoff/contracts';
 import { baseConfigSchema, booleanFlag, policyFile, type PolicyDefinition } from '@handoff/platform';
 import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicyChangeProblems, deadlinePolicySchema, deferredByPause, parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
 import { DEFAULT_QUEUE_ORDER, queueOrderSchema, type QueueOrderPolicy } from './queue/queue-order';
@@ -39,6 +39,16 @@ export const routingConfigSchema = baseConfigSchema('routing', 3002)
       });
     }
   });
+
+/** The same rule for a change of the rules, naming each rule that breaks it. */
+function unstaffedRoutes({ rules, defaultDepartment }: RoutingRules, organisation: Organisation): FieldError[] {
+  const problems: FieldError[] = [];
+  rules.forEach((rule, index) => {
+    if (!departmentOf(organisation, rule.department)) problems.push({ field: `rules.${index}.department`, message: `routes to ${rule.department}, which the organisation does not list` });
+  });
+  if (!departmentOf(organisation, defaultDepartment)) problems.push({ field: 'defaultDepartment', message: `routes to ${defaultDepartment}, which the organisation does not list` });
+  return problems;
+}
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 
 /** The policies management changes while routing runs (README, "Policies"); their files are version 0. */
@@ -49,16 +59,29 @@ export function routingPolicyDefinitions(config: RoutingConfig): PolicyDefinitio
     read: parseDeadlinePolicy,
     checkChange: deadlinePolicyChangeProblems,
   };
-  return [deadlines as PolicyDefinition];
+  const rules: PolicyDefinition<RoutingRules> = {
+    kind: 'routing-rules',
+    initial: config.ROUTING_RULES_FILE,
+    read: (document) => parseOrThrow(routingRulesSchema, document) as RoutingRules,
+    checkChange: (next) => unstaffedRoutes(next, config.ORGANISATION_FILE),
+  };
+  return [deadlines, rules] as PolicyDefinition[];
 }
 
 /**
- * The decider's policy, from configuration; `deadlines` answers the deadline policy in force at
- * each decision (management may change it while routing runs), the file's by default.
+ * The decider's policy, from configuration; `deadlines` and `rules` answer the deadline policy and
+ * the routing rules in force at each decision (management may change them while routing runs), the files' by default.
  */
-export function routingPolicyOf(config: RoutingConfig, deadlines: () => DeadlinePolicy = () => config.DEADLINE_POLICY_FILE): RoutingPolicy {
+export function routingPolicyOf(
+  config: RoutingConfig,
+  deadlines: () => DeadlinePolicy = () => config.DEADLINE_POLICY_FILE,
+  rules: () => RoutingRules = () => config.ROUTING_RULES_FILE,
+): RoutingPolicy {
   return {
-    rules: config.ROUTING_RULES_FILE,
+    // Read at each decision: management may change the rules while routing runs.
+    get rules() {
+      return rules();
+    },
     deadlinesFor: (query) => computeDeadlines(deadlines(), query),
     deferByPause: (dueAt, paused, countIn) => deferredByPause(deadlines(), dueAt, paused, countIn),
     escalation: config.ESCALATION_POLICY_FILE,

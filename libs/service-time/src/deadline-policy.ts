@@ -171,9 +171,12 @@ export function parseDeadlinePolicy(input: unknown): DeadlinePolicy {
  * policies under one name would make a replay unable to tell which rules applied.
  */
 export function deadlinePolicyChangeProblems(next: DeadlinePolicy, current: DeadlinePolicy): FieldError[] {
-  return next.version === current.version
-    ? [{ field: 'version', message: `must differ from the version in force (${current.version}): every deadline records the version it was computed under` }]
-    : [];
+  return newVersionLabelProblems(next, current, 'every deadline records the version it was computed under');
+}
+
+/** A changed policy whose decisions record its `version` (deadlines, samples, inspections) names a new one. */
+export function newVersionLabelProblems(next: { readonly version: string }, current: { readonly version: string }, because: string): FieldError[] {
+  return next.version === current.version ? [{ field: 'version', message: `must differ from the version in force (${current.version}): ${because}` }] : [];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import { CommandHandler } from '@handoff/event-store';
 import { CONFIG, PolicyBook } from '@handoff/platform';
 import type { DeadlinePolicy } from '@handoff/service-time';
 import { routingPolicyOf, type RoutingConfig } from '../config';
+import type { RoutingRules } from './routing-rules';
 import { staffedDecider } from './staffed-decider';
 import { ticketsDecider, type RoutingCommand, type RoutingState } from './tickets.decider';
 
@@ -27,7 +28,12 @@ export class TicketsService {
     @Inject(CONFIG) config: RoutingConfig,
     policies: PolicyBook,
   ) {
-    this.decider = staffedDecider(ticketsDecider(routingPolicyOf(config, () => policies.current<DeadlinePolicy>('deadlines').document)), config.ORGANISATION_FILE);
+    const policy = routingPolicyOf(
+      config,
+      () => policies.current<DeadlinePolicy>('deadlines').document,
+      () => policies.current<RoutingRules>('routing-rules').document,
+    );
+    this.decider = staffedDecider(ticketsDecider(policy), config.ORGANISATION_FILE);
   }
 
   async execute(ticketId: string, command: RoutingCommand): Promise<RoutedState> {

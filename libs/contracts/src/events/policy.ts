@@ -18,7 +18,10 @@ export type PolicyKind = PolicyKindName;
 /** The service that validates a kind, records its changes and answers its API. */
 export const POLICY_OWNERS: Readonly<Record<PolicyKind, 'routing' | 'evaluation'>> = {
   deadlines: 'routing',
+  'routing-rules': 'routing',
   'kpi-targets': 'evaluation',
+  'qa-sampling': 'evaluation',
+  'qa-rubric': 'evaluation',
 };
 
 /** The kind's stream in its owner's store; the prefix is the owner's, so its relay publishes it. */

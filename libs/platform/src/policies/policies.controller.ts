@@ -28,16 +28,17 @@ import { EVENT_STORE } from '../service.module';
 import { PolicyBook } from './policy-book';
 import { policyDecider } from './policy.decider';
 
-/** Every string and key of a document must be storable text: PostgreSQL's jsonb refuses a lone surrogate (a 500 otherwise). */
+/** Every string and key of a document must be storable text: PostgreSQL's jsonb refuses a lone surrogate and NUL (a 500 otherwise). */
 const storableDocument = z.record(z.string(), z.unknown()).superRefine((document, context) => {
   const visit = (value: unknown, path: (string | number)[]): void => {
     if (typeof value === 'string') {
       if (!isStorableText(value)) context.addIssue({ code: 'custom', path, message: UNSTORABLE_TEXT_MESSAGE });
+      else if (value.includes('\u0000')) context.addIssue({ code: 'custom', path, message: 'must not contain the NUL character' });
     } else if (Array.isArray(value)) {
       value.forEach((member, index) => visit(member, [...path, index]));
     } else if (value && typeof value === 'object') {
       for (const [key, member] of Object.entries(value)) {
-        if (!isStorableText(key)) context.addIssue({ code: 'custom', path, message: UNSTORABLE_TEXT_MESSAGE });
+        if (!isStorableText(key) || key.includes('\u0000')) context.addIssue({ code: 'custom', path, message: UNSTORABLE_TEXT_MESSAGE });
         else visit(member, [...path, key]);
       }
     }
@@ -58,8 +59,8 @@ const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input'
 
 /**
  * The policies this service owns, changed by management while it runs (README, "Policies"). Each
- * kind is answered by its owner, whose validator checks it (POLICY_OWNERS): routing's deadlines,
- * evaluation's KPI targets. The history is read from the event store, so it is exact at once; the
+ * kind is answered by its owner, whose validator checks it (POLICY_OWNERS): routing's deadlines and
+ * routing rules, evaluation's KPI targets, sampling policy and rubric. The history is read from the event store, so it is exact at once; the
  * version in force in this instance (`appliedVersion`) follows through the consumer a moment later.
  */
 @ApiTags('policies')
