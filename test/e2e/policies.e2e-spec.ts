@@ -141,4 +141,22 @@ describe('policies changed while the services run', () => {
     const qa = system.as({ token: system.token('qa', 'inspector-1') });
     await eventually(async () => (await qa.get('evaluation', '/v1/qa/rubric')).body?.version === 'rubric-e2e', 'inspections to score against the new rubric');
   });
+
+  it('changes the organisation, keeping every department the routing rules in force route to', async () => {
+    const organisation = (await management.get('routing', '/v1/policies/organisation')).body;
+    const departments = organisation.document.departments as { id: string; handlers: { id: string; name: string; skills: string[] }[] }[];
+    const withoutCare = departments.filter((department) => department.id !== 'customer_care');
+    const dropped = await management.put('routing', '/v1/policies/organisation', { expectedVersion: 0, reason: 'customer care merges into CS', document: { departments: withoutCare } });
+    expect(dropped.status).toBe(400);
+    expect(dropped.body.fields.map((field: { field: string }) => field.field)).toEqual(['document.departments']);
+
+    const hired = departments.map((department) =>
+      department.id === 'product' ? { ...department, handlers: [...department.handlers, { id: 'product-e2e-new', name: 'New Colleague', skills: [] }] } : department,
+    );
+    expect((await management.put('routing', '/v1/policies/organisation', { expectedVersion: 0, reason: 'a new product handler', document: { departments: hired } })).status).toBe(200);
+    await eventually(async () => {
+      const directory = await manager.get('routing', '/v1/departments');
+      return directory.body.departments.find((department: { id: string }) => department.id === 'product')?.handlers.some((handler: { id: string }) => handler.id === 'product-e2e-new');
+    }, 'the directory to list the new handler');
+  });
 });

@@ -63,9 +63,20 @@ export function routingPolicyDefinitions(config: RoutingConfig): PolicyDefinitio
     kind: 'routing-rules',
     initial: config.ROUTING_RULES_FILE,
     read: (document) => parseOrThrow(routingRulesSchema, document) as RoutingRules,
-    checkChange: (next) => unstaffedRoutes(next, config.ORGANISATION_FILE),
+    checkChange: (next, _current, _now, inForce) => unstaffedRoutes(next, inForce<Organisation>('organisation')),
   };
-  return [deadlines, rules] as PolicyDefinition[];
+  const organisation: PolicyDefinition<Organisation> = {
+    kind: 'organisation',
+    initial: config.ORGANISATION_FILE,
+    read: (document) => parseOrThrow(organisationSchema, document) as Organisation,
+    // The rules in force must still find every department they route to.
+    checkChange: (next, _current, _now, inForce) => {
+      const { rules: routes, defaultDepartment } = inForce<RoutingRules>('routing-rules');
+      const dropped = [...new Set([...routes.map((rule) => rule.department), defaultDepartment])].filter((department) => !departmentOf(next, department));
+      return dropped.length > 0 ? [{ field: 'departments', message: `must keep ${dropped.join(', ')}: the routing rules in force route there (change them first)` }] : [];
+    },
+  };
+  return [deadlines, rules, organisation] as PolicyDefinition[];
 }
 
 /**

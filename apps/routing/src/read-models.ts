@@ -18,8 +18,8 @@ export const ROUTING_READ_MODELS: ReadModel[] = [
     // Live, each change is also announced to the consoles (pg_notify); a rebuild announces nothing.
     handler: ({ live }) => departmentQueueProjection({ notify: live }),
   },
-  // The deadline policy and routing rules in force, as management last changed them (routing's own PolicyChanged).
-  policiesReadModel('routing', ['deadlines', 'routing-rules'], [TOPICS.routingEvents]),
+  // The deadline policy, routing rules and organisation in force, as management last changed them (routing's own PolicyChanged).
+  policiesReadModel('routing', ['deadlines', 'routing-rules', 'organisation'], [TOPICS.routingEvents]),
 ];
 
 export const ROUTING_DATABASE: ServiceReadModels = {

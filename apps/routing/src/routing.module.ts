@@ -6,6 +6,7 @@ import { AUTO_ASSIGNMENT_CONSUMERS, departmentAssignerProvider } from './assignm
 import { AvailabilityController } from './availability/availability.controller';
 import { BacklogSweeper } from './availability/backlog-sweeper';
 import { routingPolicyDefinitions, type RoutingConfig } from './config';
+import { organisationProvider } from './organisation/organisation-in-force';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper';
 import { DeadlinesController } from './deadlines/deadlines.controller';
 import { PrivacyController } from './privacy/privacy.controller';
@@ -44,6 +45,7 @@ export class RoutingModule {
         QueueReader,
         { provide: QUEUE_ORDER, useValue: config.QUEUE_ORDER_FILE },
         ...policyBookProviders(() => routingPolicyDefinitions(config)),
+        organisationProvider,
         {
           provide: DEADLINE_COUNTING,
           // Read at each answer: the deadline policy in force may change while routing runs.

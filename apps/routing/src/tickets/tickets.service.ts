@@ -11,6 +11,8 @@ import { CommandHandler } from '@handoff/event-store';
 import { CONFIG, PolicyBook } from '@handoff/platform';
 import type { DeadlinePolicy } from '@handoff/service-time';
 import { routingPolicyOf, type RoutingConfig } from '../config';
+import type { Organisation } from '../organisation/organisation';
+import { ORGANISATION } from '../organisation/organisation-in-force';
 import type { RoutingRules } from './routing-rules';
 import { staffedDecider } from './staffed-decider';
 import { ticketsDecider, type RoutingCommand, type RoutingState } from './tickets.decider';
@@ -27,13 +29,14 @@ export class TicketsService {
     private readonly commands: CommandHandler,
     @Inject(CONFIG) config: RoutingConfig,
     policies: PolicyBook,
+    @Inject(ORGANISATION) organisation: Organisation,
   ) {
     const policy = routingPolicyOf(
       config,
       () => policies.current<DeadlinePolicy>('deadlines').document,
       () => policies.current<RoutingRules>('routing-rules').document,
     );
-    this.decider = staffedDecider(ticketsDecider(policy), config.ORGANISATION_FILE);
+    this.decider = staffedDecider(ticketsDecider(policy), organisation);
   }
 
   async execute(ticketId: string, command: RoutingCommand): Promise<RoutedState> {

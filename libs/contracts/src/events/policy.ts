@@ -19,6 +19,7 @@ export type PolicyKind = PolicyKindName;
 export const POLICY_OWNERS: Readonly<Record<PolicyKind, 'routing' | 'evaluation'>> = {
   deadlines: 'routing',
   'routing-rules': 'routing',
+  organisation: 'routing',
   'kpi-targets': 'evaluation',
   'qa-sampling': 'evaluation',
   'qa-rubric': 'evaluation',

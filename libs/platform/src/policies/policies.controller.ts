@@ -113,7 +113,7 @@ export class PoliciesController {
     const owned = this.owned(kind);
     await this.commands.handle(
       policyStreamId(owned),
-      policyDecider(this.book.definition(owned)),
+      policyDecider(this.book.definition(owned), (other) => this.book.current(other).document as never),
       { type: 'ChangePolicy', data: { expectedVersion, document }, metadata: commandMetadata(actor, requestId, this.clock(), reason) },
       { ticketId: policyKeyOf(owned) },
     );

@@ -22,8 +22,11 @@ export interface PolicyDefinition<T = unknown> {
    * Rules about the change itself, beyond the file's: a deadline policy's new version label, a KPI
    * target that has already taken effect. Each problem names its field in the document.
    */
-  checkChange?(next: T, current: T, now: Date): readonly FieldError[];
+  checkChange?(next: T, current: T, now: Date, inForce: PoliciesInForce): readonly FieldError[];
 }
+
+/** The document of another kind in force, for a rule between two policies (routing rules name the organisation's departments). */
+export type PoliciesInForce = <T>(kind: PolicyKind) => T;
 
 export type ChangePolicy = Command<'ChangePolicy', { readonly expectedVersion: number; readonly document: unknown }>;
 
@@ -41,7 +44,7 @@ export const initialPolicyState: PolicyState = { version: 0, document: undefined
  * else is not overwritten unseen (409, read it again). The new document is checked by the same
  * validator as the file; a refusal names the fields under `document.`, and nothing is written.
  */
-export function decidePolicyChange(command: ChangePolicy, state: PolicyState, definition: PolicyDefinition): readonly PolicyChanged[] {
+export function decidePolicyChange(command: ChangePolicy, state: PolicyState, definition: PolicyDefinition, inForce: PoliciesInForce): readonly PolicyChanged[] {
   if (command.metadata.actor.role !== 'management') throw new DomainError('FORBIDDEN', 'only management changes a policy');
   const { expectedVersion, document } = command.data;
   // A bad document is refused as such whatever version it was made on: the caller fixes it first.
@@ -58,7 +61,7 @@ export function decidePolicyChange(command: ChangePolicy, state: PolicyState, de
     });
   }
   const current = state.document === undefined ? definition.initial : definition.read(state.document);
-  const problems = definition.checkChange?.(next, current, command.metadata.now) ?? [];
+  const problems = definition.checkChange?.(next, current, command.metadata.now, inForce) ?? [];
   if (problems.length > 0) throw new ValidationFailed(problems.map(inDocument));
   return [{ type: 'PolicyChanged', data: { kind: definition.kind, version: state.version + 1, document: document as Record<string, unknown> } }];
 }
@@ -69,10 +72,10 @@ export function evolvePolicy(_state: PolicyState, event: PolicyChanged): PolicyS
   return { version: event.data.version, document: event.data.document };
 }
 
-export function policyDecider(definition: PolicyDefinition): Decider<ChangePolicy, PolicyChanged, PolicyState> {
+export function policyDecider(definition: PolicyDefinition, inForce: PoliciesInForce = () => undefined as never): Decider<ChangePolicy, PolicyChanged, PolicyState> {
   return {
     initialState: initialPolicyState,
     evolve: evolvePolicy,
-    decide: (command, state) => decidePolicyChange(command, state, definition),
+    decide: (command, state) => decidePolicyChange(command, state, definition, inForce),
   };
 }
