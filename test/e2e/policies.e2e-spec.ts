@@ -159,4 +159,19 @@ describe('policies changed while the services run', () => {
       return directory.body.departments.find((department: { id: string }) => department.id === 'product')?.handlers.some((handler: { id: string }) => handler.id === 'product-e2e-new');
     }, 'the directory to list the new handler');
   });
+
+  it('changes the classification rules intake classifies the next contact by', async () => {
+    const rules = (await management.get('intake', '/v1/policies/classification')).body;
+    const urgent = { name: 'e2e-hospital', priority: 'urgent', keywords: ['hospital ward'] };
+    const changed = await management.put('intake', '/v1/policies/classification', {
+      expectedVersion: 0,
+      reason: 'hospitals wait on us',
+      document: { ...rules.document, version: 'classification-e2e', priorityRules: [urgent, ...rules.document.priorityRules] },
+    });
+    expect(changed.status).toBe(200);
+    await eventually(async () => (await management.get('intake', '/v1/policies/classification')).body.appliedVersion === 1, 'intake to apply the new rules');
+    const opened = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', contact({ type: 'feedback', subject: 'Export for the hospital ward', description: 'The hospital ward needs the export.' }));
+    expect(opened.status).toBe(201);
+    await eventually(async () => (await management.get('routing', `/v1/tickets/${opened.body.ticketId}`)).body?.priority === 'urgent', 'the contact to be classified urgent');
+  });
 });

@@ -64,6 +64,20 @@ export const WRITES: Record<
   'routing POST /v1/tickets/{ticketId}/resume': { caller: 'manager', validBody: () => ({}), required: [] },
   'routing POST /v1/tickets/{ticketId}/priority': { caller: 'manager', validBody: () => ({ priority: 'high', reason: 'a hospital waits on it' }), required: ['priority', 'reason'] },
   'routing POST /v1/deadlines/check': { caller: 'management', validBody: () => ({}), required: [] },
+  'intake PUT /v1/policies/{kind}': {
+    caller: 'management',
+    params: { kind: 'classification' },
+    validBody: () => ({ expectedVersion: 0, reason: 'a new category', document: {
+        version: 'fuzz-classification',
+        categoryRules: [],
+        defaultCategory: 'general',
+        priorityRules: [],
+        defaultPriority: 'normal',
+        firstContact: { types: [], categories: [], maxPriority: 'low' },
+      },
+    }),
+    required: ['expectedVersion', 'reason', 'document'],
+  },
   // A policy's document is judged by its kind's validator, so the kind is a real one; the cases never send a valid body.
   'routing PUT /v1/policies/{kind}': {
     caller: 'management',

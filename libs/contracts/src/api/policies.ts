@@ -1,5 +1,5 @@
 /** The kinds of policy management changes through the API (the owner of each answers it: README, "Policies"). */
-export const POLICY_KIND_NAMES = ['deadlines', 'routing-rules', 'organisation', 'kpi-targets', 'qa-sampling', 'qa-rubric'] as const;
+export const POLICY_KIND_NAMES = ['classification', 'deadlines', 'routing-rules', 'organisation', 'kpi-targets', 'qa-sampling', 'qa-rubric'] as const;
 export type PolicyKindName = (typeof POLICY_KIND_NAMES)[number];
 
 /** One version of a policy: version 0 is the file (or the built-in default) the services started with. */

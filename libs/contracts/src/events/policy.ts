@@ -16,7 +16,8 @@ export const POLICY_KINDS = POLICY_KIND_NAMES;
 export type PolicyKind = PolicyKindName;
 
 /** The service that validates a kind, records its changes and answers its API. */
-export const POLICY_OWNERS: Readonly<Record<PolicyKind, 'routing' | 'evaluation'>> = {
+export const POLICY_OWNERS: Readonly<Record<PolicyKind, 'intake' | 'routing' | 'evaluation'>> = {
+  classification: 'intake',
   deadlines: 'routing',
   'routing-rules': 'routing',
   organisation: 'routing',
