@@ -68,6 +68,16 @@ const EXPECTED: Record<string, string> = {
   'routing GET /v1/departments/{department}/handlers':        '401  403   403  ok   403  ok   403  ok   403  403',
   'routing POST /v1/departments/{department}/handlers/{handlerId}/away': '401 403 403 ok 403 ok 403 ok 403 403',
   'routing POST /v1/departments/{department}/handlers/{handlerId}/back': '401 403 403 ok 403 ok 403 ok 403 403',
+  'intake GET /v1/policies/{kind}':                           '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'intake GET /v1/policies/{kind}/history':                   '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'intake PUT /v1/policies/{kind}':                           '401  403   403  403  403  403  403  ok   403  403',
+  // Policies: every person reads the rules they work by; management alone changes them (the probe's empty body: a 400, nothing written).
+  'routing GET /v1/policies/{kind}':                          '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'routing GET /v1/policies/{kind}/history':                  '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'routing PUT /v1/policies/{kind}':                          '401  403   403  403  403  403  403  ok   403  403',
+  'evaluation GET /v1/policies/{kind}':                       '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'evaluation GET /v1/policies/{kind}/history':               '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'evaluation PUT /v1/policies/{kind}':                       '401  403   403  403  403  403  403  ok   403  403',
   'routing GET /v1/tickets/{ticketId}':                       '401  403   ok   ok   403  ok   403  ok   ok   ok',
   'routing GET /v1/tickets/{ticketId}/customer':              '401  403   ok   ok   403  ok   403  ok   ok   ok',
   // Management names a handler (assign) rather than taking a ticket itself.
@@ -333,6 +343,8 @@ describe('the role × endpoint matrix', () => {
         if (name === 'handlerId') return 'product-guo';
         // A sample or corrective action that does not exist: allowed callers get 404, the others 401/403 first.
         if (name === 'sampleId' || name === 'actionId' || name === 'requestId' || name === 'subscriptionId' || name === 'deliveryId' || name === 'subRequestId') return randomUUID();
+        // A kind of policy each service owns: intake's classification, routing's deadlines, evaluation's KPI targets.
+        if (name === 'kind') return { intake: 'classification', routing: 'deadlines', evaluation: 'kpi-targets' }[endpoint.service as string] ?? 'deadlines';
         // A file the ticket does not have: allowed callers get 404.
         if (name === 'contentHash') return 'f'.repeat(64);
         throw new Error(`${endpoint.key}: no value for path parameter ${name}`);

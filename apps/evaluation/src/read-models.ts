@@ -1,5 +1,5 @@
 import { TOPICS } from '@handoff/contracts';
-import type { ReadModel, ServiceReadModels } from '@handoff/read-models';
+import { POLICY_ENTITIES, POLICY_MIGRATIONS, policiesReadModel, type ReadModel, type ServiceReadModels } from '@handoff/read-models';
 import { ASSESSMENT_ENTITIES } from './assessment/assessment.entities';
 import { ASSESSMENT_MIGRATIONS } from './assessment/assessment.migrations';
 import { assessmentProjection } from './assessment/assessment.projection';
@@ -93,11 +93,13 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
     tables: ['search_tickets', 'search_erased_customers'],
     handler: () => searchProjection(),
   },
+  // The KPI targets, sampling policy and rubric (evaluation's own) and the deadline policy (routing's) as management last changed them.
+  policiesReadModel('evaluation', ['kpi-targets', 'qa-sampling', 'qa-rubric', 'deadlines'], [TOPICS.routingEvents, TOPICS.evaluationEvents]),
 ];
 
 export const EVALUATION_DATABASE: ServiceReadModels = {
   service: 'evaluation',
-  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...ATTACHMENT_ENTITIES, ...WATCHER_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES, ...SEARCH_ENTITIES],
+  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...ATTACHMENT_ENTITIES, ...WATCHER_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES, ...SEARCH_ENTITIES, ...POLICY_ENTITIES],
   migrations: [
     ...TIMELINE_MIGRATIONS,
     ...CONVERSATION_MIGRATIONS,
@@ -107,6 +109,7 @@ export const EVALUATION_DATABASE: ServiceReadModels = {
     ...SEARCH_MIGRATIONS,
     ...ATTACHMENT_MIGRATIONS,
     ...WATCHER_MIGRATIONS,
+    ...POLICY_MIGRATIONS,
   ],
   models: EVALUATION_READ_MODELS,
 };

@@ -1,5 +1,5 @@
 import { TOPICS } from '@handoff/contracts';
-import type { ReadModel, ServiceReadModels } from '@handoff/read-models';
+import { POLICY_ENTITIES, POLICY_MIGRATIONS, policiesReadModel, type ReadModel, type ServiceReadModels } from '@handoff/read-models';
 import { AVAILABILITY_MIGRATIONS } from './availability/availability.migrations';
 import { QUEUE_ENTITIES } from './queue/queue.entities';
 import { QUEUE_MIGRATIONS } from './queue/queue.migrations';
@@ -20,11 +20,13 @@ export const ROUTING_READ_MODELS: ReadModel[] = [
     // Live, each change is also announced to the consoles (pg_notify); a rebuild announces nothing.
     handler: ({ live }) => departmentQueueProjection({ notify: live }),
   },
+  // The deadline policy, routing rules and organisation in force, as management last changed them (routing's own PolicyChanged).
+  policiesReadModel('routing', ['deadlines', 'routing-rules', 'organisation'], [TOPICS.routingEvents]),
 ];
 
 export const ROUTING_DATABASE: ServiceReadModels = {
   service: 'routing',
-  entities: [...QUEUE_ENTITIES, SubRequestRow],
-  migrations: [...QUEUE_MIGRATIONS, ...AVAILABILITY_MIGRATIONS, ...SUB_REQUEST_MIGRATIONS],
+  entities: [...QUEUE_ENTITIES, SubRequestRow, ...POLICY_ENTITIES],
+  migrations: [...QUEUE_MIGRATIONS, ...AVAILABILITY_MIGRATIONS, ...SUB_REQUEST_MIGRATIONS, ...POLICY_MIGRATIONS],
   models: ROUTING_READ_MODELS,
 };

@@ -355,6 +355,7 @@ const cases: [HandoffEvent, string][] = [
   [{ type: 'CorrectiveActionCompleted', data: { actionId: SAMPLE, note: 'It was closed' } }, 'corrective action completed'],
   [{ type: 'CorrectiveActionVerified', data: { actionId: SAMPLE, effective: true } }, 'corrective action verified by QA: effective'],
   [{ type: 'CorrectiveActionVerified', data: { actionId: SAMPLE, effective: false, note: 'still no greeting' } }, 'corrective action verified by QA: not effective, open again'],
+  [{ type: 'PolicyChanged', data: { kind: 'deadlines', version: 2, document: { version: 'It was closed' } } }, 'deadlines policy changed to version 2'],
   [{ type: 'SelfEvaluationSubmitted', data: { personId: 'agent-1', team: 'cs', period: '2025-03', score: 80 } }, 'self-evaluation of agent-1 for 2025-03: 80'],
   [
     { type: 'SupervisorEvaluationSubmitted', data: { personId: 'agent-1', team: 'cs', period: '2025-03', score: 90, comment: 'It was closed' } },

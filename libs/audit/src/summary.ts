@@ -204,6 +204,8 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
       return `self-evaluation of ${known.data.personId} for ${known.data.period}: ${known.data.score}`;
     case 'SupervisorEvaluationSubmitted':
       return `supervisor evaluation of ${known.data.personId} for ${known.data.period}: ${known.data.score}`;
+    case 'PolicyChanged':
+      return `${known.data.kind} policy changed to version ${known.data.version}`;
     default: {
       const unknown: never = known;
       void unknown;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTag
 import type { Response } from 'express';
 import { z } from 'zod';
 import { departmentSchema, DomainError, isoInstantSchema, parseOrThrow, type Actor } from '@handoff/contracts';
-import { Allow, CONFIG, CurrentActor, CLOCK, type Clock } from '@handoff/platform';
+import { Allow, CONFIG, CurrentActor, CLOCK, PolicyBook, type Clock } from '@handoff/platform';
 import { kpiPolicyOf, type EvaluationConfig } from '../config';
 import { ServiceRecordsReader } from '../records/service-records.reader';
 import { kpiReportCsv } from './kpi-csv';
@@ -48,6 +48,7 @@ export class KpisController {
     private readonly records: ServiceRecordsReader,
     @Inject(CONFIG) private readonly config: EvaluationConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly policies: PolicyBook,
   ) {}
 
   @Get()
@@ -77,7 +78,7 @@ export class KpisController {
     const department = scopedDepartment(actor, parsed.department);
     const asOf = this.clock();
     const records = await this.records.openedBetween({ ...parsed, department });
-    const report = kpiReport(records, { ...parsed, department }, kpiPolicyOf(this.config), asOf);
+    const report = kpiReport(records, { ...parsed, department }, kpiPolicyOf(this.config, this.policies), asOf);
     if (format === 'json') return report;
     response.type('text/csv').attachment('kpis.csv');
     return kpiReportCsv(report);

@@ -11,7 +11,7 @@ import {
   type Team,
 } from '@handoff/contracts';
 import type { ServiceRecord } from '../records/service-record';
-import { granularityOf, isPeriod, periodBounds, periodOf } from '@handoff/service-time';
+import { granularityOf, isPeriod, periodBounds, periodOf, versionLabelSchema } from '@handoff/service-time';
 
 /**
  * Quality sampling (DOMAIN.md, "Quality inspection"): each team's service records of a period,
@@ -227,7 +227,7 @@ const membersSchema = z.number().int().min(1);
 
 export const samplingPolicySchema = z
   .strictObject({
-    version: z.string().trim().min(1, 'must name the policy version'),
+    version: versionLabelSchema.min(1, 'must name the policy version'),
     default: z.strictObject({ cadence: cadenceSchema, rate: rateSchema }),
     small: z.strictObject({ cadence: cadenceSchema, rate: rateSchema, maxMembers: membersSchema }),
     large: z.strictObject({ cadence: cadenceSchema, rate: rateSchema, minMembers: membersSchema }),

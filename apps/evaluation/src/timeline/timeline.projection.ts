@@ -1,4 +1,4 @@
-import { EVENT_CONTRACTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
+import { EVENT_CONTRACTS, isPolicyChange, typedEventOf, type RecordedEvent } from '@handoff/contracts';
 import { writeRows } from '@handoff/read-models';
 import { type EventHandler } from '@handoff/messaging';
 import { In } from 'typeorm';
@@ -27,8 +27,10 @@ const TICKET_LOCK_CLASS = 0x546d6c6e;
  */
 export function timelineProjection(clock: () => Date = () => new Date()): EventHandler {
   return {
-    // No `eventTypes`: every event goes on the timeline, including types this build does not know yet.
-    async handle(events, manager) {
+    // No `eventTypes`: every event of a ticket goes on the timeline, including types this build does not know yet.
+    async handle(batch, manager) {
+      const events = batch.filter((event) => !isPolicyChange(event));
+      if (events.length === 0) return;
       // A known type whose data breaks its contract throws ValidationFailed: the consumer
       // dead-letters it with the reason instead of letting it distort the figures.
       for (const event of events) typedEventOf(EVENT_CONTRACTS, event);

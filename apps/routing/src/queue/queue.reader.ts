@@ -23,6 +23,8 @@ export type QueueCursor = readonly [rank: number, urgencyAt: string | null, tick
 
 export const QUEUE_ORDER = Symbol('QUEUE_ORDER');
 export const DEADLINE_COUNTING = Symbol('DEADLINE_COUNTING');
+/** The version and counting of the deadline policy in force now. */
+export type DeadlineCountingOf = () => { readonly policyVersion: string; readonly countIn: DeadlineCounting };
 
 /** Incoming transfers are few; past this many the answer says so instead of stopping silently. */
 const INCOMING_LIMIT = 200;
@@ -33,7 +35,7 @@ export class QueueReader {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(QUEUE_ORDER) private readonly order: QueueOrderPolicy,
-    @Inject(DEADLINE_COUNTING) private readonly counting: { readonly policyVersion: string; readonly countIn: DeadlineCounting },
+    @Inject(DEADLINE_COUNTING) private readonly counting: DeadlineCountingOf,
   ) {}
 
   /**
@@ -121,7 +123,8 @@ export class QueueReader {
 
   /** Deadlines recorded before the counting was kept borrow it from the policy in force, if it is the same version. */
   deadlineCounting(deadlines: { readonly policyVersion: string; readonly countIn?: DeadlineCounting }): DeadlineCounting | null {
-    return deadlines.countIn ?? (deadlines.policyVersion === this.counting.policyVersion ? this.counting.countIn : null);
+    const inForce = this.counting();
+    return deadlines.countIn ?? (deadlines.policyVersion === inForce.policyVersion ? inForce.countIn : null);
   }
 
   private async rowsOf(ticketIds: readonly string[]): Promise<Map<string, DepartmentQueueRow>> {
