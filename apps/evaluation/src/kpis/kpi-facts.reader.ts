@@ -93,24 +93,35 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
   const granularity = granularityOf(query);
   const grouped = Boolean(query.groupBy || granularity);
   const period = granularity ? `to_char(opened_at AT TIME ZONE $3, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text';
-  const scope = `WITH scope AS (
-      SELECT *, extract(hour FROM opened_at AT TIME ZONE $3)::int AS hour, ${period} AS period
+  // Materialised: each tally below reads the window's rows once, with their local hour and period worked out once.
+  const scope = `WITH scope AS MATERIALIZED (
+      SELECT channel, type, complaint, outcome, resolved_at_first_contact, with_result, reopened, first_response_minutes,
+             accepted_resolution_minutes, first_response_deadline_met, resolution_deadline_met, departments, agents, policy_versions,
+             extract(hour FROM opened_at AT TIME ZONE $3)::int AS hour, ${period} AS period
         FROM kpi_ticket_facts
        WHERE opened_at >= $1 AND opened_at < $2 AND ($4::text IS NULL OR departments @> ARRAY[$4::text])
     )`;
   const parameters = [query.from ? new Date(query.from) : '-infinity', query.to ? new Date(query.to) : 'infinity', policy.timeZone, query.department ?? null];
 
-  const [total] = (await manager.query(`${scope} SELECT ${TALLY_COLUMNS} FROM scope`, parameters)) as TallyRow[];
-  const groupRows: TallyRow[] = grouped
-    ? await manager.query(
-        `${scope}
-         SELECT period, value, ${TALLY_COLUMNS}
-           FROM scope CROSS JOIN LATERAL unnest(${groupValuesSql(query.groupBy)}) AS member(value)
-          GROUP BY period, value`,
-        parameters,
-      )
-    : [];
-  const versions: { version: string }[] = await manager.query(`${scope} SELECT DISTINCT unnest(policy_versions) AS version FROM scope`, parameters);
+  // The total (each ticket once) and the groups (a ticket in each of its groups) in one statement.
+  const rows = (await manager.query(
+    `${scope}
+     SELECT true AS total, NULL::text AS period, NULL::text AS value, ${TALLY_COLUMNS},
+            (SELECT array_agg(DISTINCT version) FROM scope CROSS JOIN LATERAL unnest(policy_versions) AS version) AS versions
+       FROM scope
+     ${
+       grouped
+         ? `UNION ALL
+     SELECT false, period, value, ${TALLY_COLUMNS}, NULL
+       FROM scope CROSS JOIN LATERAL unnest(${groupValuesSql(query.groupBy)}) AS member(value)
+      GROUP BY period, value`
+         : ''
+     }`,
+    parameters,
+  )) as (TallyRow & { total: boolean; versions: string[] | null })[];
+  const total = rows.find((row) => row.total)!;
+  const groupRows = rows.filter((row) => !row.total);
+  const versions = total.versions ?? [];
 
   const keyOf = (row: { period?: string | null; value?: string | null }): KpiRowKey => {
     const key: Record<string, string | null> = granularity ? { period: row.period! } : {};
@@ -119,11 +130,14 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
   };
   const identity = (row: { period?: string | null; value?: string | null }) => JSON.stringify([row.period ?? null, row.value ?? null]);
   const groups = new Map(groupRows.map((row) => [identity(row), { key: keyOf(row), tallies: talliesOfRow(row) }]));
-  let totalTallies = talliesOfRow(total!);
+  let totalTallies = talliesOfRow(total);
 
   if (query.policy === 'now') {
     const judged: { period: string | null; group_values: (string | null)[]; rounds: DepartmentRound[] }[] = await manager.query(
-      `${scope} SELECT period, ${groupValuesSql(query.groupBy)} AS group_values, rounds FROM scope WHERE jsonb_array_length(rounds) > 0`,
+      `SELECT ${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values, rounds
+         FROM kpi_ticket_facts
+        WHERE opened_at >= $1 AND opened_at < $2 AND ($4::text IS NULL OR departments @> ARRAY[$4::text]) AND jsonb_array_length(rounds) > 0
+          AND $3::text IS NOT NULL`,
       parameters,
     );
     const empty = () => ({ firstResponse: { met: 0, missed: 0 }, resolution: { met: 0, missed: 0 } });
@@ -153,5 +167,5 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
     for (const [id, group] of groups) groups.set(id, { ...group, tallies: now(group.tallies, counts.get(id) ?? empty()) });
   }
 
-  return reportOf({ total: totalTallies, groups: [...groups.values()], deadlinePolicyVersions: versions.map((row) => row.version) }, query, policy, asOf);
+  return reportOf({ total: totalTallies, groups: [...groups.values()], deadlinePolicyVersions: versions }, query, policy, asOf);
 }

@@ -2,14 +2,14 @@ import type { Actor, Channel, Customer, Deadlines, HandoffEvent, Priority, Recor
 import { schemaVersionOf } from '@handoff/contracts';
 
 /**
- * A generated service desk (test and bench fixture): tickets drawn by a seeded generator across
+ * A generated service desk (for tests and the bench's `scale` section): tickets drawn by a seeded generator across
  * every path a ticket takes, so that every KPI and every grouping has something to count.
  * Answered at first contact or not; handed over by CS; routed, claimed, breached, escalated,
  * paused (and resumed or still paused), transferred, re-prioritised, taken over by management;
  * results accepted, objected to and reopened (in the same or another department), handed to
  * management, or the customer unreachable; some still open. Times have millisecond precision and
  * the steps fractional minutes, so medians and percentiles interpolate between distinct values.
- * Deadlines are recorded under two policy versions. About 15 events per ticket.
+ * Deadlines are recorded under two policy versions. About 13 events per ticket.
  */
 
 export const DESK_DEPARTMENTS = ['billing', 'logistics', 'product', 'technical', 'aftersales'] as const;
@@ -17,6 +17,8 @@ const TYPES: readonly TicketType[] = ['consultation', 'complaint', 'suggestion',
 const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
 const CHANNELS: readonly Channel[] = ['web_chat', 'message_board', 'email', 'hotline', 'social_media', 'on_site', 'visit'];
 const POLICY_VERSIONS = ['deadlines-2025', 'deadlines-2026'];
+// Words drawn from these, so that a search word matches a known share of the tickets.
+const SUBJECTS = ['快递没到', '退款还没到账', '发票开错了', '屏幕碎了', 'Invoice charged twice', 'Parcel lost in transit', 'App crashes on login', 'Refund not received'];
 const AGENTS = 20;
 const HANDLERS_PER_DEPARTMENT = 6;
 
@@ -95,7 +97,7 @@ export function deskTicket(random: () => number, options: DeskOptions): Recorded
   const complaint = type === 'complaint';
   const category = `cat-${Math.floor(random() * 8)}`;
   const platform = channel === 'social_media' ? { platform: 'wechat' } : {};
-  const subject = `Question ${ticketId.slice(0, 8)}`;
+  const subject = `${pick(SUBJECTS)} ${ticketId.slice(0, 8)}`;
   const description = 'The customer would like to know where things stand.';
   const firstContact = !complaint && chance(0.3);
 
@@ -201,6 +203,11 @@ export function deskTicket(random: () => number, options: DeskOptions): Recorded
       return events;
     }
     add('routing', handler, { type: 'ProgressReported', data: { round, department, note: 'Looking into it.', firstResponse: true } });
+    // CS is kept informed while the department works.
+    for (let update = Math.floor(random() * 4); update > 0; update -= 1) {
+      later(10 + random() * 120);
+      add('routing', handler, { type: 'ProgressReported', data: { round, department, note: 'Still on it; the warehouse is checking.', firstResponse: false } });
+    }
 
     if (chance(0.1)) {
       const previousPriority = priority;
