@@ -1,8 +1,8 @@
-import type { RecordedEvent, Role } from '@handoff/contracts';
+import { seededRandom, type RecordedEvent, type Role } from '@handoff/contracts';
 import { createPostgresEventStore, PostgresEventStore } from '@handoff/event-store';
 import { openReadModelDatabase, rebuildReadModel } from '@handoff/read-models';
 import { signToken } from '@handoff/platform';
-import { deskTicket, sealedCustomer, seededRandom, uuidOf } from '@handoff/testing';
+import { deskTicket, sealedCustomer, uuidOf } from '@handoff/testing';
 import { READ_MODEL_SERVICES } from '../apps/audit/src/read-model-commands';
 import type { BenchInfra } from './infra';
 import { BenchSystem } from './services';

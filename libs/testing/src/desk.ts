@@ -1,5 +1,5 @@
 import type { Actor, Channel, Customer, Deadlines, HandoffEvent, Priority, RecordedEvent, TicketType } from '@handoff/contracts';
-import { schemaVersionOf } from '@handoff/contracts';
+import { schemaVersionOf, seededRandom } from '@handoff/contracts';
 
 /**
  * A generated service desk (for tests and the bench's `scale` section): tickets drawn by a seeded generator across
@@ -21,18 +21,6 @@ const POLICY_VERSIONS = ['deadlines-2025', 'deadlines-2026'];
 const SUBJECTS = ['快递没到', '退款还没到账', '发票开错了', '屏幕碎了', 'Invoice charged twice', 'Parcel lost in transit', 'App crashes on login', 'Refund not received'];
 const AGENTS = 20;
 const HANDLERS_PER_DEPARTMENT = 6;
-
-/** A small seeded generator (mulberry32): the same seed draws the same desk. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface DeskOptions {
   /** The ticket's id (any text unique per ticket; the bench and the tests pass UUIDs). */

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
-import { GROUP_BYS, POLICY_BASES, type RecordedEvent } from '@handoff/contracts';
+import { GROUP_BYS, POLICY_BASES, seededRandom, type RecordedEvent } from '@handoff/contracts';
 import { openReadModelDatabase } from '@handoff/read-models';
 import { DEFAULT_DEADLINE_POLICY, GRANULARITIES, type Granularity } from '@handoff/service-time';
-import { createTestDatabase, deskHistory, sealedCustomer, seededRandom, type TestDatabase } from '@handoff/testing';
+import { createTestDatabase, deskHistory, sealedCustomer, type TestDatabase } from '@handoff/testing';
 import { EVALUATION_DATABASE } from '../read-models';
 import { timelineProjection } from '../timeline/timeline.projection';
 import { kpiReportFromFacts } from './kpi-facts.reader';
