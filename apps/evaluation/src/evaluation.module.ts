@@ -14,6 +14,7 @@ import { RetentionJob } from './data-rights/retention.job';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationsReader } from './notifications/notifications.reader';
 import { evaluationPolicyDefinitions, type EvaluationConfig } from './config';
+import { KpiFactsReader } from './kpis/kpi-facts.reader';
 import { KpisController } from './kpis/kpis.controller';
 import { QualityController } from './quality/quality.controller';
 import { QualityService } from './quality/quality.service';
@@ -56,6 +57,7 @@ export class EvaluationModule {
         CustomerAccess,
         SearchReader,
         ServiceRecordsReader,
+        KpiFactsReader,
         QualityService,
         AssessmentService,
         CustomerExportService,

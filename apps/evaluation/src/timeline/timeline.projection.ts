@@ -4,7 +4,11 @@ import { type EventHandler } from '@handoff/messaging';
 import { In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { withoutContactDetails } from './contact-details';
-import { lifecycleOf, type LifecycleEvent } from './lifecycle';
+import type { TicketLifecycle } from './lifecycle';
+import { KpiTicketFacts } from '../kpis/kpi-facts.entities';
+import { kpiFactsOf } from '../kpis/kpi-facts';
+import { recordEventOf } from '../records/from-timeline';
+import { serviceRecordOf } from '../records/service-record';
 import { summarise } from '@handoff/audit';
 import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
 import { inTimelineOrder, serviceOfStream } from './timeline-order';
@@ -56,9 +60,19 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
         add(entry);
       }
       const now = clock();
-      const records = ticketIds.map((ticketId) => lifecycleRecordOf(ticketId, inTimelineOrder(byTicket.get(ticketId) ?? []), now));
+      const records: TicketLifecycleRecord[] = [];
+      const facts: KpiTicketFacts[] = [];
+      for (const ticketId of ticketIds) {
+        const timeline = inTimelineOrder(byTicket.get(ticketId) ?? []);
+        // One fold of the ticket for both: the service record carries the lifecycle it was judged on.
+        const record = serviceRecordOf(timeline.map(recordEventOf));
+        records.push(lifecycleRecordOf(ticketId, timeline, now, record.lifecycle));
+        const ticketFacts = kpiFactsOf(record);
+        if (ticketFacts) facts.push(ticketFacts);
+      }
       await writeRows(manager, TicketTimelineEntry, fresh);
       await writeRows(manager, TicketLifecycleRecord, records, { onConflict: ['ticketId'] });
+      await writeRows(manager, KpiTicketFacts, facts, { onConflict: ['ticketId'] });
     },
   };
 }
@@ -86,18 +100,13 @@ export function timelineEntryOf(event: RecordedEvent): TicketTimelineEntry {
   };
 }
 
-/** The figures of one ticket from its timeline, which must already be in timeline order. */
-export function lifecycleRecordOf(ticketId: string, timeline: readonly TicketTimelineEntry[], now: Date): TicketLifecycleRecord {
-  const lifecycle = lifecycleOf(
-    timeline.map(
-      (entry): LifecycleEvent => ({
-        ticketId: entry.ticketId,
-        type: entry.type,
-        data: entry.data,
-        metadata: { occurredAt: entry.occurredAt.toISOString() },
-      }),
-    ),
-  );
+/** The lifecycle row of one ticket: its lifecycle, folded from its timeline (in timeline order), and where that timeline stands. */
+export function lifecycleRecordOf(
+  ticketId: string,
+  timeline: readonly TicketTimelineEntry[],
+  now: Date,
+  lifecycle: TicketLifecycle,
+): TicketLifecycleRecord {
   const streamPositions: Record<string, number> = {};
   for (const entry of timeline) streamPositions[entry.streamId] = Math.max(streamPositions[entry.streamId] ?? -1, entry.streamPosition);
   const instant = (iso: string | null): Date | null => (iso === null ? null : new Date(iso));
