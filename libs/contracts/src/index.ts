@@ -10,6 +10,7 @@ export * from './refusals';
 export * from './events';
 export * from './contact-payload';
 export * from './storable-text';
+export * from './contact-spans';
 export * from './ticket-order';
 export * from './complaint-causes';
 export * from './api';
