@@ -77,3 +77,22 @@ export function replaceContactSpans(text: string, replace: (clear: string, kind:
   }
   return result + text.slice(from);
 }
+
+/**
+ * What events carry in place of a contact detail typed into free text: the detail sealed with the
+ * customer's key (the vault's sealed-spans.ts), `⟦contact:<keyId>:v1.<iv>.<ciphertext>.<tag>⟧`.
+ * Groups: the customer key id, the sealed span.
+ */
+export const sealedSpanPattern = (): RegExp => /⟦contact:(cust_[A-Za-z0-9_-]+):(v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+)⟧/g;
+
+export const sealedSpanToken = (keyId: string, sealed: string): string => `⟦contact:${keyId}:${sealed}⟧`;
+
+/** The customer keys a text's sealed spans were sealed with. */
+export function sealedSpanKeyIds(text: string): string[] {
+  return [...new Set([...text.matchAll(sealedSpanPattern())].map((match) => match[1]))];
+}
+
+/** The text without its sealed spans, for a search index: the words only, never a detail, clear or sealed. */
+export function withoutSealedSpans(text: string): string {
+  return text.replace(sealedSpanPattern(), ' ');
+}

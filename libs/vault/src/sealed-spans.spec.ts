@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ERASED_SPAN, hasClearContactSpans, maskSpan, newDataKey, openContactSpans, sealContactSpans, sealedSpanKeyIds, withoutSealedSpans } from './index';
+import { sealedSpanKeyIds, withoutSealedSpans } from '@handoff/contracts';
+import { ERASED_SPAN, hasClearContactSpans, maskSpan, newDataKey, openContactSpans, sealContactSpans } from './index';
 
 const keyId = 'cust_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const ticketId = '0b5c9a52-6f0e-4f4e-9d4e-4b1f3c2a9e10';

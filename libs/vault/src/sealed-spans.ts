@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
-import { replaceContactSpans } from '@handoff/contracts';
+import { replaceContactSpans, sealedSpanPattern, sealedSpanToken } from '@handoff/contracts';
 
 /**
  * Contact details someone typed into free text (a phone number in a description, an e-mail in a
@@ -19,7 +19,6 @@ import { replaceContactSpans } from '@handoff/contracts';
  * That tells a reader with the sealed text only that two spans of one ticket are equal.
  */
 
-const TOKEN = /⟦contact:(cust_[A-Za-z0-9_-]+):(v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+)⟧/g;
 const VERSION = 'v1';
 
 /** What an erased customer's span reads as, to everyone: nothing of it is left. */
@@ -35,7 +34,7 @@ function sealSpan(clear: string, keyId: string, ticketId: string, dataKey: Buffe
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(clear, 'utf8'), cipher.final()]);
   const sealed = [VERSION, iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
-  return `⟦contact:${keyId}:${sealed}⟧`;
+  return sealedSpanToken(keyId, sealed);
 }
 
 function openSpan(sealed: string, keyId: string, ticketId: string, dataKey: Buffer): string | null {
@@ -55,7 +54,7 @@ function openSpan(sealed: string, keyId: string, ticketId: string, dataKey: Buff
 function outsideTokens(text: string, change: (part: string) => string): string {
   let result = '';
   let from = 0;
-  for (const match of text.matchAll(TOKEN)) {
+  for (const match of text.matchAll(sealedSpanPattern())) {
     const index = match.index ?? 0;
     result += change(text.slice(from, index)) + match[0];
     from = index + match[0].length;
@@ -82,11 +81,6 @@ export function hasClearContactSpans(text: string): boolean {
   return found;
 }
 
-/** The customer keys a text's tokens are sealed with. */
-export function sealedSpanKeyIds(text: string): string[] {
-  return [...new Set([...text.matchAll(TOKEN)].map((match) => match[1]))];
-}
-
 /** What a role without the need to know sees of a span: enough to recognise it, not to use it. */
 export function maskSpan(clear: string): string {
   const at = clear.indexOf('@');
@@ -99,15 +93,10 @@ export function maskSpan(clear: string): string {
  * key is gone or it was not sealed for this ticket. `keys` holds the keys of `sealedSpanKeyIds`.
  */
 export function openContactSpans(text: string, ticketId: string, keys: ReadonlyMap<string, Buffer | null>, reveal: boolean): string {
-  return text.replace(TOKEN, (_token, keyId: string, sealed: string) => {
+  return text.replace(sealedSpanPattern(), (_token, keyId: string, sealed: string) => {
     const key = keys.get(keyId);
     const clear = key ? openSpan(sealed, keyId, ticketId, key) : null;
     if (clear === null) return ERASED_SPAN;
     return reveal ? clear : maskSpan(clear);
   });
-}
-
-/** The text without its sealed spans, for a search index: words only, never a detail, clear or sealed. */
-export function withoutSealedSpans(text: string): string {
-  return text.replace(TOKEN, ' ');
 }

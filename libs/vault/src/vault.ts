@@ -1,6 +1,7 @@
+import { sealedSpanKeyIds } from '@handoff/contracts';
 import { CustomerKeyStore } from './key-store';
 import { customerSearchTerms, querySearchTerms } from './search-terms';
-import { hasClearContactSpans, openContactSpans, sealContactSpans, sealedSpanKeyIds } from './sealed-spans';
+import { hasClearContactSpans, openContactSpans, sealContactSpans } from './sealed-spans';
 import {
   customerKeyId,
   fingerprint,

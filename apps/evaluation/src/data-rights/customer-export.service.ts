@@ -175,7 +175,7 @@ export class CustomerExportService {
   }
 
   private async ticket(row: TicketRow, actor: Actor, fits: (size: number) => boolean): Promise<ExportedTicket> {
-    const conversation = await this.conversations.conversation(row.ticket_id, actor).catch((error: unknown) => {
+    const conversation = await this.conversations.conversation(row.ticket_id, actor, { revealContactDetails: true }).catch((error: unknown) => {
       // Search saw the ticket before the timeline did: the export still lists it.
       if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
       throw error;

@@ -10,7 +10,7 @@ import {
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { CONFIG, CUSTOMER_VAULT } from '@handoff/platform';
-import type { CustomerVault } from '@handoff/vault';
+import { hasClearContactSpans, type CustomerVault } from '@handoff/vault';
 import { classify } from './classification';
 import { contactsDecider, type IntakeCommand, type IntakeState } from './contacts.decider';
 import type { IntakeConfig } from '../config';
@@ -31,7 +31,9 @@ export class ContactsService {
     const classification = classify(contact, this.config.CLASSIFICATION_RULES_FILE);
     // Sealed before the decision: the clear details never reach an event, a topic or a log.
     const { customer, fingerprint } = await this.vault.sealWithFingerprint(contact.customer);
-    const sealed = { ...contact, customer };
+    // A phone or e-mail typed into the description is sealed with the same key, so erasure reaches it too.
+    const description = await this.vault.sealTextSpans(contact.description, customer.keyId, ticketId);
+    const sealed = { ...contact, customer, description };
     const result = await this.commands.handle(
       intakeStreamId(ticketId),
       contactsDecider,
@@ -55,8 +57,23 @@ export class ContactsService {
   }
 
   async execute(ticketId: string, command: IntakeCommand): Promise<IntakeState> {
+    command = await this.sealed(ticketId, command);
     const result = await this.commands.handle(intakeStreamId(ticketId), contactsDecider, command, { ticketId });
     return result.state;
+  }
+
+  /** CS's answer or note with the contact details in it sealed under the ticket's customer key. */
+  private async sealed(ticketId: string, command: IntakeCommand): Promise<IntakeCommand> {
+    const text = command.type === 'AnswerAtFirstContact' ? command.data.answer : command.type === 'HandOverTicket' ? command.data.note : undefined;
+    if (text === undefined || !hasClearContactSpans(text)) return command;
+    const state = await this.state(ticketId);
+    if (state.status === 'unknown') return command;
+    const seal = (words: string) => this.vault.sealTextSpans(words, state.contact.customer.keyId, ticketId);
+    if (command.type === 'AnswerAtFirstContact') return { ...command, data: { ...command.data, answer: await seal(command.data.answer) } };
+    if (command.type === 'HandOverTicket' && command.data.note !== undefined) {
+      return { ...command, data: { ...command.data, note: await seal(command.data.note) } } as IntakeCommand;
+    }
+    return command;
   }
 
   async state(ticketId: string): Promise<IntakeState> {
