@@ -113,12 +113,13 @@ export class CustomerVault {
 
   /**
    * Free text written on a ticket with the contact details in it sealed under the ticket's
-   * customer key (see sealed-spans.ts). Never creates a key: without one (erased) the details are
-   * dropped. Text without contact details is returned as it is, without a key read.
+   * customer key (see sealed-spans.ts). Never creates a key: without one (erased, or `keyId` null) the
+   * details are dropped. Text without contact details is returned as it is, without a key read.
    */
-  async sealTextSpans(text: string, keyId: string, ticketId: string): Promise<string> {
+  async sealTextSpans(text: string, keyId: string | null, ticketId: string): Promise<string> {
     if (!hasClearContactSpans(text)) return text;
-    return sealContactSpans(text, keyId, ticketId, await this.keys.find(keyId));
+    // null: the ticket's customer is known to be erased, key id and all.
+    return sealContactSpans(text, keyId ?? '', ticketId, keyId === null ? null : await this.keys.find(keyId));
   }
 
   /**

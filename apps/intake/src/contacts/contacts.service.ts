@@ -9,8 +9,8 @@ import {
   type RecordedContact,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { CONFIG, CUSTOMER_VAULT } from '@handoff/platform';
-import { hasClearContactSpans, type CustomerVault } from '@handoff/vault';
+import { CONFIG, CUSTOMER_VAULT, CustomerAccess } from '@handoff/platform';
+import type { CustomerVault } from '@handoff/vault';
 import { classify } from './classification';
 import { contactsDecider, type IntakeCommand, type IntakeState } from './contacts.decider';
 import type { IntakeConfig } from '../config';
@@ -22,6 +22,7 @@ export class ContactsService {
     private readonly commands: CommandHandler,
     @Inject(CONFIG) private readonly config: IntakeConfig,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
+    private readonly access: CustomerAccess,
   ) {}
 
   /** `allowedSources`: the source systems the caller's API key is bound to, if it is bound. */
@@ -57,23 +58,12 @@ export class ContactsService {
   }
 
   async execute(ticketId: string, command: IntakeCommand): Promise<IntakeState> {
-    command = await this.sealed(ticketId, command);
+    command = await this.access.sealWords(command, ticketId, async () => {
+      const state = await this.state(ticketId);
+      return state.status === 'unknown' ? undefined : state.contact.customer.keyId;
+    });
     const result = await this.commands.handle(intakeStreamId(ticketId), contactsDecider, command, { ticketId });
     return result.state;
-  }
-
-  /** CS's answer or note with the contact details in it sealed under the ticket's customer key. */
-  private async sealed(ticketId: string, command: IntakeCommand): Promise<IntakeCommand> {
-    const text = command.type === 'AnswerAtFirstContact' ? command.data.answer : command.type === 'HandOverTicket' ? command.data.note : undefined;
-    if (text === undefined || !hasClearContactSpans(text)) return command;
-    const state = await this.state(ticketId);
-    if (state.status === 'unknown') return command;
-    const seal = (words: string) => this.vault.sealTextSpans(words, state.contact.customer.keyId, ticketId);
-    if (command.type === 'AnswerAtFirstContact') return { ...command, data: { ...command.data, answer: await seal(command.data.answer) } };
-    if (command.type === 'HandOverTicket' && command.data.note !== undefined) {
-      return { ...command, data: { ...command.data, note: await seal(command.data.note) } } as IntakeCommand;
-    }
-    return command;
   }
 
   async state(ticketId: string): Promise<IntakeState> {
