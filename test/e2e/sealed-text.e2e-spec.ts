@@ -9,8 +9,8 @@ type Entry = { type: string; words: Record<string, string | undefined> };
  * much as the contact fields are: sealed with the customer's key where it stands, shown in clear
  * to CS and to the department handling the ticket, masked for anyone else, and erased with the
  * customer, in every copy of the text (README: "Contact details typed into free text"). Typed here
- * into the contact's description, the department's progress note and result, a CS note and the
- * customer's objection.
+ * into the contact's subject and description, the department's progress note and result, a CS
+ * note and the customer's objection.
  */
 describe('contact details typed into free text', () => {
   let system: TestSystem;
@@ -21,6 +21,7 @@ describe('contact details typed into free text', () => {
   const landline = `010-6${digits.slice(1, 4)} ${digits.slice(4)}`;
   const email = `zhou.${digits}@example.net`;
   const secrets = [phone, `139 ${digits.slice(0, 4)} ${digits.slice(4)}`, email, landline, landline.replace(/\D/g, '')];
+  const subject = `Charged twice, call ${phone}`;
   const description = `我的账单被扣了两次，请退款。请打 ${phone} 或写信到 ${email}，订单 4711。`;
   const masked = `我的账单被扣了两次，请退款。请打 ***${phone.slice(-2)} 或写信到 z***@example.net，订单 4711。`;
   const progress = `Called ${phone}: no answer; will try the office ${landline}.`;
@@ -37,11 +38,13 @@ describe('contact details typed into free text', () => {
 
   beforeAll(async () => {
     system = await TestSystem.start();
-    const opened = await system
-      .as({ apiKey: UPSTREAM_KEY })
-      .post('intake', '/v1/contacts', contact({ type: 'complaint', subject: 'Charged twice', description, customer: { name: 'Zhou Min', phone: '+86 138 0000 0000' } }));
+    const delivered = contact({ type: 'complaint', subject, description, customer: { name: 'Zhou Min', phone: '+86 138 0000 0000' } });
+    const opened = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', delivered);
     expect(opened.status).toBe(201);
     ticketId = opened.body.ticketId;
+    // Sealed the same way twice, the same contact delivered again is still the same contact (not a 409).
+    const again = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', delivered);
+    expect([again.status, again.body.ticketId]).toEqual([200, ticketId]);
     const row = await eventually(async () => {
       const response = await as('management', 'director-1').get('routing', '/v1/departments/billing/queue?limit=500');
       return response.body.items?.find((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
@@ -73,7 +76,8 @@ describe('contact details typed into free text', () => {
       expect(words(entries, 'CustomerObjected').objection).toBe(objection);
     }
     const intake = await cs().get('intake', `/v1/tickets/${ticketId}`);
-    expect(intake.body.contact.description).toBe(description);
+    expect(intake.body.contact).toMatchObject({ subject, description });
+    expect((await billing.get('routing', `/v1/tickets/${ticketId}`)).body.subject).toBe(subject);
   });
 
   it('masks them for a department handler without the need to know, for management, and in the timeline for an auditor', async () => {
@@ -85,7 +89,11 @@ describe('contact details typed into free text', () => {
     expect(intake.body.contact.description).toBe(masked);
     const timeline = await as('auditor', 'auditor-1').get('evaluation', `/v1/tickets/${ticketId}/timeline`);
     expect(timeline.status).toBe(200);
-    const shown = JSON.stringify([logistics, intake.body, timeline.body]);
+    const routing = await as('management', 'director-1').get('routing', `/v1/tickets/${ticketId}`);
+    expect(routing.body.subject).toBe(`Charged twice, call ***${phone.slice(-2)}`);
+    const search = await cs().get('evaluation', `/v1/search?q=${ticketId}`);
+    expect(search.body.items[0].subject).toBe(`Charged twice, call ***${phone.slice(-2)}`);
+    const shown = JSON.stringify([logistics, intake.body, timeline.body, routing.body, search.body]);
     for (const secret of secrets) expect(shown).not.toContain(secret);
     expect(shown).toContain(`***${phone.slice(-2)}`);
   });

@@ -96,3 +96,16 @@ export function sealedSpanKeyIds(text: string): string[] {
 export function withoutSealedSpans(text: string): string {
   return text.replace(sealedSpanPattern(), ' ');
 }
+
+/**
+ * The text cut to `length` characters for a headline (a queue's subject), never inside a sealed
+ * span: a span the cut would split is left out whole, or it would read as neither words nor a detail.
+ */
+export function cutWords(text: string, length: number): string {
+  if (text.length <= length) return text;
+  for (const match of text.matchAll(sealedSpanPattern())) {
+    const start = match.index ?? 0;
+    if (start < length && start + match[0].length > length) return text.slice(0, start);
+  }
+  return text.slice(0, length);
+}

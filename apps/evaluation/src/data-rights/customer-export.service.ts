@@ -183,7 +183,7 @@ export class CustomerExportService {
     const entries: readonly ConversationEntry[] = conversation?.entries ?? [];
     return {
       ticketId: row.ticket_id,
-      subject: row.subject,
+      subject: await this.vault.openTexts(row.subject, row.ticket_id, true),
       type: row.type,
       channel: row.channel,
       status: row.status,

@@ -32,9 +32,10 @@ export class ContactsService {
     const classification = classify(contact, this.config.CLASSIFICATION_RULES_FILE);
     // Sealed before the decision: the clear details never reach an event, a topic or a log.
     const { customer, fingerprint } = await this.vault.sealWithFingerprint(contact.customer);
-    // A phone or e-mail typed into the description is sealed with the same key, so erasure reaches it too.
+    // A phone or e-mail typed into the subject or description is sealed with the same key, so erasure reaches it too.
+    const subject = await this.vault.sealTextSpans(contact.subject, customer.keyId, ticketId);
     const description = await this.vault.sealTextSpans(contact.description, customer.keyId, ticketId);
-    const sealed = { ...contact, customer, description };
+    const sealed = { ...contact, customer, subject, description };
     const result = await this.commands.handle(
       intakeStreamId(ticketId),
       contactsDecider,
