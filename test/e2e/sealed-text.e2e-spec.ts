@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { contact } from '../support/contacts';
 import { scanDatabase, scanLines, scanTopics } from '../support/scan';
 import { eventually, SERVICE_NAMES, TestSystem, UPSTREAM_KEY } from '../support/system';
@@ -16,6 +18,9 @@ describe('contact details typed into free text', () => {
   let system: TestSystem;
   let ticketId: string;
   let billing: ReturnType<TestSystem['as']>;
+  // The upstream system's webhook receiver: what it was sent, as sent.
+  const delivered: string[] = [];
+  let receiver: Server;
   const digits = String(Date.now()).slice(-8);
   const phone = `139${digits}`;
   const landline = `010-6${digits.slice(1, 4)} ${digits.slice(4)}`;
@@ -37,13 +42,29 @@ describe('contact details typed into free text', () => {
   const words = (entries: Entry[], type: string) => entries.find((entry) => entry.type === type)!.words;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
-    const delivered = contact({ type: 'complaint', subject, description, customer: { name: 'Zhou Min', phone: '+86 138 0000 0000' } });
-    const opened = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', delivered);
+    receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        delivered.push(Buffer.concat(chunks).toString('utf8'));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    system = await TestSystem.start({ WEBHOOK_POLL_INTERVAL_MS: '100' });
+    const subscribed = await as('management', 'director-1').post('intake', '/v1/webhooks/subscriptions', {
+      sourceSystem: 'e2e-crm',
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+      eventTypes: ['ResultReported'],
+      reason: 'the CRM tells the customer the result',
+    });
+    expect(subscribed.status).toBe(201);
+    const posted = contact({ type: 'complaint', subject, description, customer: { name: 'Zhou Min', phone: '+86 138 0000 0000' } });
+    const opened = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', posted);
     expect(opened.status).toBe(201);
     ticketId = opened.body.ticketId;
     // Sealed the same way twice, the same contact delivered again is still the same contact (not a 409).
-    const again = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', delivered);
+    const again = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', posted);
     expect([again.status, again.body.ticketId]).toEqual([200, ticketId]);
     const row = await eventually(async () => {
       const response = await as('management', 'director-1').get('routing', '/v1/departments/billing/queue?limit=500');
@@ -63,6 +84,7 @@ describe('contact details typed into free text', () => {
   });
   afterAll(async () => {
     await system?.stop();
+    await new Promise((resolve) => receiver?.close(resolve));
   });
 
   it('shows the words in clear to CS and to the department handling the ticket', async () => {
@@ -80,7 +102,7 @@ describe('contact details typed into free text', () => {
     expect((await billing.get('routing', `/v1/tickets/${ticketId}`)).body.subject).toBe(subject);
   });
 
-  it('masks them for a department handler without the need to know, for management, and in the timeline for an auditor', async () => {
+  it('masks them for a department handler without the need to know, for management, for an auditor, in search and in the webhook to the upstream system', async () => {
     const logistics = await conversation(as('department_handler', 'logistics-li', 'logistics'));
     expect(words(logistics, 'ContactRecorded').description).toBe(masked);
     expect(words(logistics, 'ProgressReported').note).toBe(`Called ***${phone.slice(-2)}: no answer; will try the office ***${digits.slice(-2)}.`);
@@ -93,7 +115,10 @@ describe('contact details typed into free text', () => {
     expect(routing.body.subject).toBe(`Charged twice, call ***${phone.slice(-2)}`);
     const search = await cs().get('evaluation', `/v1/search?q=${ticketId}`);
     expect(search.body.items[0].subject).toBe(`Charged twice, call ***${phone.slice(-2)}`);
-    const shown = JSON.stringify([logistics, intake.body, timeline.body, routing.body, search.body]);
+    // The upstream system is sent the result with the detail masked.
+    const sent = await eventually(async () => delivered.find((body) => body.includes('"ResultReported"')), 'the result’s webhook delivery');
+    expect(JSON.parse(sent).data.summary).toBe(`Refunded; confirmed with the customer on ***${phone.slice(-2)}.`);
+    const shown = JSON.stringify([logistics, intake.body, timeline.body, routing.body, search.body, sent]);
     for (const secret of secrets) expect(shown).not.toContain(secret);
     expect(shown).toContain(`***${phone.slice(-2)}`);
   });
