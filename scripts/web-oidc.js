@@ -9,7 +9,7 @@ const root = path.resolve(__dirname, '..');
 /** The sign-in's secrets between leaving for the provider and coming back. */
 const TRANSACTION_COOKIE = 'handoff_oidc';
 const TRANSACTION_MINUTES = 10;
-/** Why the last sign-in was refused, read once by the sign-in page. */
+/** Why the last sign-in was refused, shown by the sign-in page until the next sign-in starts. */
 const REFUSAL_COOKIE = 'handoff_refusal';
 /** The ID token, kept only to ask the provider to end its own session at sign-out. */
 const ID_TOKEN_COOKIE = 'handoff_id';
@@ -87,12 +87,17 @@ function createRelyingParty(config) {
       location: url.toString(),
       'cache-control': 'no-store',
       // Lax, not Strict: the provider sends the browser back with a cross-site navigation.
-      'set-cookie': cookie(TRANSACTION_COOKIE, JSON.stringify(transaction), TRANSACTION_MINUTES * 60, 'Lax'),
+      // A new sign-in starts without the last one's refusal.
+      'set-cookie': [cookie(TRANSACTION_COOKIE, JSON.stringify(transaction), TRANSACTION_MINUTES * 60, 'Lax'), cookie(REFUSAL_COOKIE, '', 0)],
     });
     response.end();
   }
 
-  /** Back to the sign-in page, which reads why (the refusal cookie) once. */
+  /**
+   * Back to the sign-in page, which shows why (the refusal cookie) until the next sign-in starts.
+   * Not read-once: a page that asks for the session twice (a reload, a second tab) would otherwise
+   * lose the reason on the first answer.
+   */
   function sendRefusal(response, cookies, code, detail) {
     response.writeHead(303, { location: '/', 'cache-control': 'no-store', 'set-cookie': [...cookies, cookie(REFUSAL_COOKIE, JSON.stringify({ code, detail }), 300)] });
     response.end();
@@ -155,7 +160,7 @@ function createRelyingParty(config) {
     response.writeHead(303, {
       location: '/',
       'cache-control': 'no-store',
-      'set-cookie': [clear, `${setSession(issued.access_token, maxAge)}${secure ? '; Secure' : ''}`, cookie(ID_TOKEN_COOKIE, issued.id_token, maxAge)],
+      'set-cookie': [clear, cookie(REFUSAL_COOKIE, '', 0), `${setSession(issued.access_token, maxAge)}${secure ? '; Secure' : ''}`, cookie(ID_TOKEN_COOKIE, issued.id_token, maxAge)],
     });
     response.end();
   }
@@ -171,7 +176,7 @@ function createRelyingParty(config) {
     return url.toString();
   }
 
-  /** The refusal of the last sign-in, read once. */
+  /** The refusal of the last sign-in, if the person has not started another since. */
   function takeRefusal(cookies) {
     try {
       const refusal = JSON.parse(cookies[REFUSAL_COOKIE] ?? '');
@@ -188,7 +193,6 @@ function createRelyingParty(config) {
     endSessionUrl,
     takeRefusal,
     clearCookies: () => [cookie(ID_TOKEN_COOKIE, '', 0), cookie(REFUSAL_COOKIE, '', 0)],
-    clearRefusal: () => cookie(REFUSAL_COOKIE, '', 0),
   };
 }
 

@@ -170,7 +170,7 @@ async function session(request, response, options) {
     // The provider's keys cannot be read: the page says so rather than offering the development sign-in.
     refusal = { code: 'failed', detail: `the identity provider cannot be reached to check the session (${error.message}); try again in a few seconds` };
   }
-  sendJson(response, 200, { actor: checked.ok ? checked.actor : null, ...base, ...(refusal ? { refusal } : {}) }, refusal ? { 'set-cookie': options.oidc.clearRefusal() } : {});
+  sendJson(response, 200, { actor: checked.ok ? checked.actor : null, ...base, ...(refusal ? { refusal } : {}) });
 }
 
 /** For development sign-in only: the organisation's departments and people to pick from. */

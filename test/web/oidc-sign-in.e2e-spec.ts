@@ -110,6 +110,14 @@ describe('the consoles: signing in at the organisation identity provider', () =>
       await consoles.screenshot(page, 'oidc-refused');
       expect(await page.getByTestId('signed-in-as').count()).toBe(0);
       expect((await context.request.get('/api/routing/v1/departments')).status()).toBe(401);
+      // The reason outlives a reload; starting the next sign-in clears it.
+      await page.reload();
+      await expectText(refusal, /Your organisation account has no role in Handoff/);
+      // (Started, not followed: the provider remembers the person and would refuse them again.)
+      expect((await context.request.get('/auth/login', { maxRedirects: 0 })).status()).toBe(303);
+      await page.reload();
+      await page.getByRole('link', { name: 'Sign in with your organisation account' }).waitFor();
+      expect(await refusal.count()).toBe(0);
     });
   });
 
