@@ -19,7 +19,9 @@ export interface Figure {
   readonly details?: Record<string, number | string | boolean>;
 }
 
-export type Target = { readonly kind: 'value'; readonly atLeast?: number; readonly atMost?: number } | { readonly kind: 'ratio'; readonly atLeast: number };
+export type Target =
+  | { readonly kind: 'value'; readonly atLeast?: number; readonly atMost?: number }
+  | { readonly kind: 'ratio'; readonly atLeast?: number; readonly atMost?: number };
 
 export interface RatedFigure extends Figure {
   readonly baselineValue?: number;
@@ -49,7 +51,10 @@ export class Report {
       const base = figure.baseline ? byName.get(figure.baseline) : undefined;
       const ratio = base && base.value > 0 ? figure.value / base.value : undefined;
       let met: boolean | undefined;
-      if (figure.target?.kind === 'ratio') met = ratio === undefined ? undefined : ratio >= figure.target.atLeast;
+      if (figure.target?.kind === 'ratio') {
+        const { atLeast, atMost } = figure.target;
+        met = ratio === undefined ? undefined : (atLeast === undefined || ratio >= atLeast) && (atMost === undefined || ratio <= atMost);
+      }
       if (figure.target?.kind === 'value') {
         met = (figure.target.atLeast === undefined || figure.value >= figure.target.atLeast) && (figure.target.atMost === undefined || figure.value <= figure.target.atMost);
       }
@@ -109,7 +114,10 @@ export class Report {
 function targetText(figure: RatedFigure): string {
   if (!figure.target) return '';
   const verdict = figure.met === undefined ? '' : figure.met ? ' met' : ' MISSED';
-  if (figure.target.kind === 'ratio') return `ratio >= ${figure.target.atLeast}${verdict}`;
+  if (figure.target.kind === 'ratio') {
+    const bounds = [figure.target.atLeast === undefined ? undefined : `>= ${figure.target.atLeast}`, figure.target.atMost === undefined ? undefined : `<= ${figure.target.atMost}`];
+    return `ratio ${bounds.filter(Boolean).join(' and ')}${verdict}`;
+  }
   const parts = [
     figure.target.atLeast === undefined ? undefined : `>= ${format(figure.target.atLeast)}`,
     figure.target.atMost === undefined ? undefined : `<= ${format(figure.target.atMost)}`,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { EventMetadata, HandoffEvent, RecordedEvent } from '@handoff/contracts';
+import { seededRandom, type EventMetadata, type HandoffEvent, type RecordedEvent } from '@handoff/contracts';
 import { databaseUrl, openReadModelDatabase } from '@handoff/read-models';
 import { ErrorFilter, installBodyParser, JsonLogger, loadConfig, signToken } from '@handoff/platform';
 import { CustomerKeyStore, CustomerVault, type ContactDetails } from '@handoff/vault';
@@ -74,7 +74,7 @@ export async function benchSearch(infra: BenchInfra, report: Report, settings: S
     Buffer.from(PEPPER, 'utf8'),
   );
   try {
-    const random = seeded(20261205);
+    const random = seededRandom(20261205);
     const customers: { details: ContactDetails; sealed: Awaited<ReturnType<CustomerVault['seal']>> }[] = [];
     const tickets: { ticketId: string; department: string }[] = [];
     const customerCount = Math.max(1, Math.ceil(settings.tickets / settings.ticketsPerCustomer));
@@ -280,18 +280,6 @@ async function getJson(baseUrl: string, request: { path: string; token: string }
   const response = await fetch(`${baseUrl}${request.path}`, { headers: { authorization: `Bearer ${request.token}` } });
   if (response.status !== 200) throw new Error(`conversation bench: ${request.path} answered ${response.status}: ${await response.text()}`);
   return response.json();
-}
-
-/** A small seeded generator (mulberry32), so every run seeds the same tickets. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pick = <T>(random: () => number, values: readonly T[]): T => values[Math.floor(random() * values.length)];

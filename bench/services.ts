@@ -40,7 +40,8 @@ export class BenchSystem {
     return this.infra.databaseName(this.namespace ? `${this.namespace}_${name}` : name);
   }
 
-  static async start(infra: BenchInfra, extraEnv: Record<string, string> = {}, namespace = ''): Promise<BenchSystem> {
+  /** `services`: which of the four to run (the others' databases are still named, e.g. as audit sources). */
+  static async start(infra: BenchInfra, extraEnv: Record<string, string> = {}, namespace = '', services: readonly ServiceName[] = SERVICE_NAMES): Promise<BenchSystem> {
     const system = new BenchSystem(infra, namespace);
     const env: Record<string, string> = {
       DATABASE_URL: infra.serverUrl,
@@ -55,7 +56,7 @@ export class BenchSystem {
       ...extraEnv,
     };
     const auditSources = SERVICE_NAMES.map((name) => `${name}=${databaseUrl(infra.serverUrl, system.databaseName(name))}`).join(',');
-    for (const name of SERVICE_NAMES) {
+    for (const name of services) {
       const port = await freePort();
       // e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to profile the services under load.
       const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -76,7 +77,7 @@ export class BenchSystem {
       system.tails.set(name, tail);
     }
     try {
-      await Promise.all(SERVICE_NAMES.map((name) => system.waitHealthy(name)));
+      await Promise.all(services.map((name) => system.waitHealthy(name)));
     } catch (error) {
       await system.stop();
       throw error;
@@ -108,8 +109,8 @@ export class BenchSystem {
   /** Resident set size of each service, in MiB, from /proc. */
   rss(): Record<ServiceName, number> {
     const sizes = {} as Record<ServiceName, number>;
-    for (const name of SERVICE_NAMES) {
-      const pid = this.children.get(name)!.child.pid;
+    for (const [name, { child }] of this.children) {
+      const pid = child.pid;
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
       sizes[name] = kib / 1024;

@@ -5,7 +5,8 @@
 // baseline and ratio, and writes bench/results/<timestamp>.json and bench/results/latest.json.
 //
 //   BENCH_SCALE=0.2 npm run bench          a quicker, smaller run
-//   BENCH_ONLY=store,kafka npm run bench   some sections only (store, appends, kafka, pipeline, rebuild, search, idle)
+//   BENCH_ONLY=store,kafka npm run bench   some sections only (store, appends, kafka, pipeline, rebuild, search, scale, idle)
+//   BENCH_ONLY=scale npm run bench -- --tickets 1000000   the scale section at a million tickets (its baseline 100,000)
 //   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles"          profile the bench process (load generator, rebuild)
 //   BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles"  profile the four services under load
 'use strict';
@@ -25,7 +26,7 @@ async function main() {
   let code = 1;
   try {
     code = await new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--enable-source-maps', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(root, 'dist/bench/main.js')], {
+      const child = spawn(process.execPath, ['--enable-source-maps', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(root, 'dist/bench/main.js'), ...process.argv.slice(2)], {
         cwd: root,
         env: { ...process.env, KAFKA_BROKERS: kafka.brokers.join(',') },
         stdio: 'inherit',

@@ -68,6 +68,16 @@ const EXPECTED: Record<string, string> = {
   'routing GET /v1/departments/{department}/handlers':        '401  403   403  ok   403  ok   403  ok   403  403',
   'routing POST /v1/departments/{department}/handlers/{handlerId}/away': '401 403 403 ok 403 ok 403 ok 403 403',
   'routing POST /v1/departments/{department}/handlers/{handlerId}/back': '401 403 403 ok 403 ok 403 ok 403 403',
+  'intake GET /v1/policies/{kind}':                           '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'intake GET /v1/policies/{kind}/history':                   '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'intake PUT /v1/policies/{kind}':                           '401  403   403  403  403  403  403  ok   403  403',
+  // Policies: every person reads the rules they work by; management alone changes them (the probe's empty body: a 400, nothing written).
+  'routing GET /v1/policies/{kind}':                          '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'routing GET /v1/policies/{kind}/history':                  '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'routing PUT /v1/policies/{kind}':                          '401  403   403  403  403  403  403  ok   403  403',
+  'evaluation GET /v1/policies/{kind}':                       '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'evaluation GET /v1/policies/{kind}/history':               '401  403   ok   ok   ok   ok   ok   ok   ok   ok',
+  'evaluation PUT /v1/policies/{kind}':                       '401  403   403  403  403  403  403  ok   403  403',
   'routing GET /v1/tickets/{ticketId}':                       '401  403   ok   ok   403  ok   403  ok   ok   ok',
   'routing GET /v1/tickets/{ticketId}/customer':              '401  403   ok   ok   403  ok   403  ok   ok   ok',
   // Management names a handler (assign) rather than taking a ticket itself.
@@ -86,8 +96,19 @@ const EXPECTED: Record<string, string> = {
   // The resolution clock is the responsible handler's (or their manager's, or management's) to pause and resume.
   'routing POST /v1/tickets/{ticketId}/pause':                '401  403   403  ok   403  ok   403  ok   403  403',
   'routing POST /v1/tickets/{ticketId}/resume':               '401  403   403  ok   403  ok   403  ok   403  403',
+  // The customer's answer: CS took the call, or the department itself; management too. Another department is refused.
+  'routing POST /v1/tickets/{ticketId}/customer-answer':      '401  403   ok   ok   403  ok   403  ok   403  403',
   // A new priority re-targets the deadlines: the department's manager or management decides it, not a handler.
   'routing POST /v1/tickets/{ticketId}/priority':             '401  403   403  403  403  ok   403  ok   403  403',
+  // Sub-requests: CS, the ticket's department or management ask another department (the probe asks the ticket's own: 400, nothing asked);
+  // the department asked claims, works and answers its part (an unknown sub-request: 404 to the ticket's department, 403 to another);
+  // only management closes one without its answer.
+  'routing POST /v1/tickets/{ticketId}/sub-requests':         '401  403   ok   ok   403  ok   403  ok   403  403',
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/claim':    '401 403 403 ok  403 ok  403 403 403 403',
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/assign':   '401 403 403 403 403 ok  403 ok  403 403',
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/progress': '401 403 403 ok  403 ok  403 ok  403 403',
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/answer':   '401 403 403 ok  403 ok  403 ok  403 403',
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/close':    '401 403 403 403 403 403 403 ok  403 403',
   'routing POST /v1/deadlines/check':                         '401  403   403  403  403  403  403  ok   403  403',
 
   'followup GET /health':                                     'ok   ok    ok   ok   ok   ok   ok   ok   ok   ok',
@@ -199,9 +220,22 @@ function probeBody(endpoint: string, ticketId: string): unknown {
     // Valid, so another department reaches the decider's department check: a pause is then resumed by the row after it.
     case 'routing POST /v1/tickets/{ticketId}/pause':
       return { reason: 'waiting_on_customer', note: 'access matrix probe' };
+    // Valid, so another department reaches the decider's department check; allowed callers add an answer to the probe ticket.
+    case 'routing POST /v1/tickets/{ticketId}/customer-answer':
+      return { answer: 'access matrix probe' };
     // The probe ticket's own priority (feedback is classified low): allowed callers change nothing.
     case 'routing POST /v1/tickets/{ticketId}/priority':
       return { priority: 'low', reason: 'access matrix probe' };
+    case 'routing POST /v1/tickets/{ticketId}/sub-requests':
+      return { department: DEPARTMENT, reason: 'access matrix probe' };
+    case 'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/assign':
+      return { handlerId: 'product-guo' };
+    case 'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/progress':
+      return { note: 'looking into it' };
+    case 'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/answer':
+      return { summary: 'access matrix probe' };
+    case 'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/close':
+      return { reason: 'access matrix probe' };
     case 'followup POST /v1/tickets/{ticketId}/confirmation':
       return { satisfied: true };
     // Without a reason: management gets a 400 and no subscription is made or ended.
@@ -308,7 +342,9 @@ describe('the role × endpoint matrix', () => {
         // Product's handler: a colleague of another department may not say where they are.
         if (name === 'handlerId') return 'product-guo';
         // A sample or corrective action that does not exist: allowed callers get 404, the others 401/403 first.
-        if (name === 'sampleId' || name === 'actionId' || name === 'requestId' || name === 'subscriptionId' || name === 'deliveryId') return randomUUID();
+        if (name === 'sampleId' || name === 'actionId' || name === 'requestId' || name === 'subscriptionId' || name === 'deliveryId' || name === 'subRequestId') return randomUUID();
+        // A kind of policy each service owns: intake's classification, routing's deadlines, evaluation's KPI targets.
+        if (name === 'kind') return { intake: 'classification', routing: 'deadlines', evaluation: 'kpi-targets' }[endpoint.service as string] ?? 'deadlines';
         // A file the ticket does not have: allowed callers get 404.
         if (name === 'contentHash') return 'f'.repeat(64);
         throw new Error(`${endpoint.key}: no value for path parameter ${name}`);

@@ -10,7 +10,7 @@ import { eventually } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import { freePort, OwnBroker, OwnPostgres, postgresUnavailableReason, ServiceProcess } from '../support/own-servers';
 import { SECRET, SERVICE_NAMES, UPSTREAM_KEY, type ServiceName } from '../support/system';
-import { seededRandom } from '../support/hostile-payloads';
+import { seededRandom } from '@handoff/contracts';
 
 /**
  * Two instances of every service under a load of tickets, while instances and the broker are

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { hostileCases, type HostileCase, type JsonSchema } from '../support/hostile-payloads';
 import { contact } from '../support/contacts';
 import { eventually, SERVICE_NAMES, TestSystem, UPSTREAM_KEY, type ServiceName } from '../support/system';
-import { OTHER_ID, settledEventCounts, WRITES, type Caller } from '../support/write-endpoints';
+import { routeOf, settledEventCounts, WRITES, type Caller } from '../support/write-endpoints';
 
 /**
  * Thousands of malformed and hostile requests against every write endpoint the services publish,
@@ -136,7 +136,7 @@ async function send(
   ticketId: string,
   statuses: Map<number, number>,
 ): Promise<string | undefined> {
-  const route = write.path.replace('{ticketId}', hostile.ticketId ?? ticketId).replace(/\{\w+\}/g, OTHER_ID);
+  const route = routeOf(write.key, write.path, hostile.ticketId ?? ticketId);
   let status: number;
   let text: string;
   try {

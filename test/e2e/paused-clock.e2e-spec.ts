@@ -155,6 +155,43 @@ describe('the paused resolution clock', () => {
     ]);
   });
 
+  it('resumes on the customer’s answer, recorded by CS who took the call; the handler hears of it and everyone reads it', async () => {
+    const ticketId = await claimedFeedback('Dashboard filters');
+    const dueAt = Date.parse((await guo.get('routing', `/v1/tickets/${ticketId}`)).body.deadlines.resolutionDueAt);
+    expect((await guo.post('routing', `/v1/tickets/${ticketId}/pause`, { reason: 'waiting_on_customer', note: 'Which dashboard?' })).status).toBe(200);
+    // An empty answer is refused naming the field, and nothing is written.
+    const empty = await cs.post('routing', `/v1/tickets/${ticketId}/customer-answer`, { answer: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.fields.map((field: { field: string }) => field.field)).toEqual(['answer']);
+    // Another department may not write on product's ticket.
+    const billing = system.as({ token: system.token('department_handler', 'billing-wu', 'billing') });
+    expect((await billing.post('routing', `/v1/tickets/${ticketId}/customer-answer`, { answer: 'nothing' })).status).toBe(403);
+
+    const answered = await cs.post('routing', `/v1/tickets/${ticketId}/customer-answer`, { answer: 'The sales dashboard, since Monday.' });
+    expect(answered.status).toBe(200);
+    expect(answered.body.paused).toBeNull();
+    const timeline = await eventually(async () => {
+      const found = (await management.get('evaluation', `/v1/tickets/${ticketId}/timeline`)).body;
+      return found?.entries?.some((entry: { type: string }) => entry.type === 'ResolutionClockResumed') ? found : undefined;
+    }, 'the resumption in the timeline');
+    const resumed = timeline.entries.find((entry: { type: string }) => entry.type === 'ResolutionClockResumed');
+    expect(resumed.data).toMatchObject({ trigger: 'customer', reason: 'waiting_on_customer' });
+    const pausedMs = Date.parse(resumed.data.resumedAt) - Date.parse(resumed.data.pausedAt);
+    expect(Date.parse(answered.body.deadlines.resolutionDueAt)).toBe(dueAt + pausedMs);
+
+    // The department reads the answer in the conversation as the customer's, recorded by CS.
+    const entries = await eventually(async () => {
+      const found = (await guo.get('evaluation', `/v1/tickets/${ticketId}/conversation`)).body?.entries as { type: string; kind: string; actor: { id: string }; words: Record<string, string> }[] | undefined;
+      return found?.some((entry) => entry.type === 'CustomerAnswered') ? found : undefined;
+    }, 'the answer in the conversation');
+    expect(entries.find((entry) => entry.type === 'CustomerAnswered')).toMatchObject({ kind: 'customer', actor: { id: 'agent-1' }, words: { answer: 'The sales dashboard, since Monday.' } });
+    // The responsible handler is told by name.
+    await eventually(async () => {
+      const told = (await guo.get('evaluation', '/v1/notifications')).body?.items as { kind: string; ticketId: string }[] | undefined;
+      return told?.some((item) => item.kind === 'customer_answered' && item.ticketId === ticketId) || undefined;
+    }, 'the handler told of the answer');
+  });
+
   it('resumes on the handler’s word with the deadline moved by the time paused, and the KPIs leave the paused time out', async () => {
     const ticketId = await claimedFeedback('Chart colours');
     const dueAt = Date.parse((await guo.get('routing', `/v1/tickets/${ticketId}`)).body.deadlines.resolutionDueAt);

@@ -4,7 +4,7 @@ import { kafkaBrokers } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import type { JsonSchema } from '../support/hostile-payloads';
 import { eventually, SERVICE_NAMES, TestSystem, UPSTREAM_KEY, type ServiceName } from '../support/system';
-import { callerHeaders, OTHER_ID, settledEventCounts, WRITES } from '../support/write-endpoints';
+import { callerHeaders, routeOf, settledEventCounts, WRITES } from '../support/write-endpoints';
 
 /**
  * A lone UTF-16 surrogate (`"\ud800"` in JSON) cannot be stored: PostgreSQL refuses it in jsonb
@@ -87,7 +87,7 @@ describe('text that cannot be stored', () => {
     const failures: string[] = [];
     for (const [key, write] of Object.entries(WRITES)) {
       const [service, , path] = key.split(' ') as [ServiceName, string, string];
-      const route = path.replace('{ticketId}', ticketId).replace(/\{\w+\}/g, OTHER_ID);
+      const route = routeOf(key, path, ticketId);
       const body = key === 'intake POST /v1/contacts' ? fullContact() : write.validBody(ticketId);
       for (const field of stringPaths(body)) {
         const name = field.join('.');

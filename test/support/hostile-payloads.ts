@@ -1,3 +1,5 @@
+import { seededRandom } from '@handoff/contracts';
+
 /**
  * A seeded generator of malformed and hostile requests for a write endpoint. Every case it makes
  * is invalid by construction (the comment on each kind says why), so any 2xx answer is a hole in
@@ -58,18 +60,6 @@ export const KINDS = [
   'invalid-ticket-id',
 ] as const;
 export type Kind = (typeof KINDS)[number];
-
-/** mulberry32: small, fast, and the same everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Refused in every text field: C0 controls other than tab and line breaks, DEL, C1 controls,
 // and the bidi embedding, override and isolate controls.

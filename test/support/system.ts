@@ -197,6 +197,7 @@ export class TestSystem {
       get: (service: ServiceName, route: string) => call('GET', service, route),
       /** `headers` adds to the client's own, e.g. `accept-language` for the language of a refusal. */
       post: (service: ServiceName, route: string, body?: unknown, headers?: Record<string, string>) => call('POST', service, route, body ?? {}, headers),
+      put: (service: ServiceName, route: string, body?: unknown, headers?: Record<string, string>) => call('PUT', service, route, body ?? {}, headers),
       delete: (service: ServiceName, route: string) => call('DELETE', service, route),
     };
   }

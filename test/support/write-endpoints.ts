@@ -10,7 +10,16 @@ import { eventually, SERVICE_NAMES, type ServiceName, type TestSystem } from './
 export type Caller = 'upstream' | 'cs' | 'manager' | 'management' | 'qa';
 
 /** Per write endpoint: who may call it and a body it would accept, which every case breaks. */
-export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: string) => Record<string, unknown>; required: string[] }> = {
+export const WRITES: Record<
+  string,
+  {
+    caller: Caller;
+    validBody: (ticketId: string) => Record<string, unknown>;
+    required: string[];
+    /** Path parameters other than the ticket's that must name something real for the body to be judged at all (a policy's kind); others get OTHER_ID. */
+    params?: Record<string, string>;
+  }
+> = {
   'intake POST /v1/contacts': {
     caller: 'upstream',
     validBody: () => contact({ externalId: 'fuzz-contact', customer: { name: 'Fuzz Customer', email: 'fuzz@example.org' } }),
@@ -53,10 +62,52 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
   'routing POST /v1/departments/{department}/handlers/{handlerId}/back': { caller: 'manager', validBody: () => ({}), required: [] },
   'routing POST /v1/tickets/{ticketId}/pause': { caller: 'manager', validBody: () => ({ reason: 'waiting_on_customer', note: 'the bank statement' }), required: ['reason'] },
   'routing POST /v1/tickets/{ticketId}/resume': { caller: 'manager', validBody: () => ({}), required: [] },
+  'routing POST /v1/tickets/{ticketId}/customer-answer': { caller: 'cs', validBody: () => ({ answer: 'the statement is attached to the e-mail' }), required: ['answer'] },
   'routing POST /v1/tickets/{ticketId}/priority': { caller: 'manager', validBody: () => ({ priority: 'high', reason: 'a hospital waits on it' }), required: ['priority', 'reason'] },
+  'routing POST /v1/tickets/{ticketId}/sub-requests': { caller: 'cs', validBody: () => ({ department: 'logistics', reason: 'Where is the parcel?' }), required: ['department', 'reason'] },
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/claim': { caller: 'manager', validBody: () => ({}), required: [] },
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/assign': { caller: 'manager', validBody: () => ({ handlerId: 'product-guo', reason: 'on duty' }), required: ['handlerId'] },
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/progress': { caller: 'manager', validBody: () => ({ note: 'asking the carrier' }), required: ['note'] },
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/answer': { caller: 'manager', validBody: () => ({ summary: 'the parcel was re-sent' }), required: ['summary'] },
+  'routing POST /v1/tickets/{ticketId}/sub-requests/{subRequestId}/close': { caller: 'management', validBody: () => ({ reason: 'the carrier confirmed by phone' }), required: ['reason'] },
   'routing POST /v1/deadlines/check': { caller: 'management', validBody: () => ({}), required: [] },
+  'intake PUT /v1/policies/{kind}': {
+    caller: 'management',
+    params: { kind: 'classification' },
+    validBody: () => ({ expectedVersion: 0, reason: 'a new category', document: {
+        version: 'fuzz-classification',
+        categoryRules: [],
+        defaultCategory: 'general',
+        priorityRules: [],
+        defaultPriority: 'normal',
+        firstContact: { types: [], categories: [], maxPriority: 'low' },
+      },
+    }),
+    required: ['expectedVersion', 'reason', 'document'],
+  },
+  // A policy's document is judged by its kind's validator, so the kind is a real one; the cases never send a valid body.
+  'routing PUT /v1/policies/{kind}': {
+    caller: 'management',
+    params: { kind: 'deadlines' },
+    validBody: () => ({
+      expectedVersion: 0,
+      reason: 'the new service standard',
+      document: { version: 'fuzz-2', firstResponseMinutes: { default: 30 }, resolutionMinutes: { default: 240 }, countIn: 'clock' },
+    }),
+    required: ['expectedVersion', 'reason', 'document'],
+  },
   'followup POST /v1/tickets/{ticketId}/confirmation': { caller: 'cs', validBody: () => ({ satisfied: false, objection: 'the totals are missing' }), required: ['satisfied', 'objection'] },
   'followup POST /v1/tickets/{ticketId}/contact-attempts': { caller: 'cs', validBody: () => ({ note: 'no answer' }), required: [] },
+  'evaluation PUT /v1/policies/{kind}': {
+    caller: 'management',
+    params: { kind: 'kpi-targets' },
+    validBody: () => ({
+      expectedVersion: 0,
+      reason: 'next year’s plan',
+      document: { versions: [{ version: 'fuzz-targets', effectiveFrom: '2099-01-01T00:00:00.000Z', targets: { satisfactionRate: { min: 0.9 } } }] },
+    }),
+    required: ['expectedVersion', 'reason', 'document'],
+  },
   'evaluation POST /v1/qa/samples': { caller: 'qa', validBody: () => ({ team: 'cs', period: '2025-W10', seed: 42 }), required: ['team', 'period'] },
   'evaluation POST /v1/qa/inspections/{ticketId}': {
     caller: 'qa',
@@ -89,6 +140,10 @@ export const WRITES: Record<string, { caller: Caller; validBody: (ticketId: stri
 
 /** Any other path parameter (a sample, a corrective action): well-formed, so only the body can be what is refused. */
 export const OTHER_ID = '3f0e9a36-5c1d-4b7e-9a42-0c6d2b1e8f70';
+
+/** A write's route: the ticket given, its own `params`, and OTHER_ID for any other path parameter. */
+export const routeOf = (key: string, path: string, ticketId: string): string =>
+  path.replace('{ticketId}', ticketId).replace(/\{(\w+)\}/g, (_, name: string) => WRITES[key]?.params?.[name] ?? OTHER_ID);
 
 /** Each service's event count, once two reads half a second apart agree (reactions to setup have landed). */
 export async function settledEventCounts(system: TestSystem): Promise<Record<ServiceName, number>> {

@@ -1,9 +1,19 @@
 import { z } from 'zod';
-import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, type ComplaintCauseTaxonomy } from '@handoff/contracts';
-import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
-import { DEFAULT_DEADLINE_POLICY, deadlinePolicySchema, type DeadlinePolicy } from '@handoff/service-time';
+import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, parseOrThrow, type ComplaintCauseTaxonomy } from '@handoff/contracts';
+import { baseConfigSchema, booleanFlag, policyFile, type PolicyDefinition } from '@handoff/platform';
+import { DEFAULT_DEADLINE_POLICY, deadlinePolicyChangeProblems, deadlinePolicySchema, newVersionLabelProblems, parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
 import { assessmentPolicySchema, DEFAULT_ASSESSMENT_POLICY, type AssessmentPolicy } from './assessment/assessment';
-import { DEFAULT_PEAK_HOURS, DEFAULT_TARGETS_POLICY, peakHoursSchema, targetsPolicySchema, timeZoneSchema, type KpiPolicy, type TargetsPolicy } from './kpis/kpi-policy';
+import {
+  DEFAULT_PEAK_HOURS,
+  DEFAULT_TARGETS_POLICY,
+  parseTargetsPolicy,
+  peakHoursSchema,
+  targetsChangeProblems,
+  targetsPolicySchema,
+  timeZoneSchema,
+  type KpiPolicy,
+  type TargetsPolicy,
+} from './kpis/kpi-policy';
 import { DEFAULT_RETENTION_POLICY, retentionPolicySchema, type RetentionPolicy } from './data-rights/retention';
 import { DEFAULT_RUBRIC, rubricSchema, type Rubric } from './quality/rubric';
 import { DEFAULT_SAMPLING_POLICY, samplingPolicySchema, type SamplingPolicy } from './quality/sampling';
@@ -47,6 +57,34 @@ export const evaluationConfigSchema = baseConfigSchema('evaluation', 3004).exten
 });
 export type EvaluationConfig = z.infer<typeof evaluationConfigSchema>;
 
-export function kpiPolicyOf(config: EvaluationConfig): KpiPolicy {
-  return { timeZone: config.KPI_TIME_ZONE, peakHours: config.KPI_PEAK_HOURS, targets: config.KPI_TARGETS_FILE, deadlines: config.DEADLINE_POLICY_FILE };
+/**
+ * The policies management changes while evaluation runs (README, "Policies"): its own KPI targets,
+ * quality sampling policy and inspection rubric, and routing's deadline policy, which it applies to figures "as recalculated under today's policy".
+ */
+export function evaluationPolicyDefinitions(config: EvaluationConfig): PolicyDefinition[] {
+  const targets: PolicyDefinition<TargetsPolicy> = { kind: 'kpi-targets', initial: config.KPI_TARGETS_FILE, read: parseTargetsPolicy, checkChange: targetsChangeProblems };
+  const deadlines: PolicyDefinition<DeadlinePolicy> = { kind: 'deadlines', initial: config.DEADLINE_POLICY_FILE, read: parseDeadlinePolicy, checkChange: deadlinePolicyChangeProblems };
+  const sampling: PolicyDefinition<SamplingPolicy> = {
+    kind: 'qa-sampling',
+    initial: config.QA_SAMPLING_POLICY_FILE,
+    read: (document) => parseOrThrow(samplingPolicySchema, document) as SamplingPolicy,
+    checkChange: (next, current) => newVersionLabelProblems(next, current, 'every sample records the version it was drawn under'),
+  };
+  const rubric: PolicyDefinition<Rubric> = {
+    kind: 'qa-rubric',
+    initial: config.QA_RUBRIC_FILE,
+    read: (document) => parseOrThrow(rubricSchema, document) as Rubric,
+    checkChange: (next, current) => newVersionLabelProblems(next, current, 'every inspection records the rubric it was scored against'),
+  };
+  return [targets, deadlines, sampling, rubric] as PolicyDefinition[];
+}
+
+/** The KPIs' policy: the files', or the versions in force in `policies` (a PolicyBook) when given. */
+export function kpiPolicyOf(config: EvaluationConfig, policies?: { current<T>(kind: 'kpi-targets' | 'deadlines'): { readonly document: T } }): KpiPolicy {
+  return {
+    timeZone: config.KPI_TIME_ZONE,
+    peakHours: config.KPI_PEAK_HOURS,
+    targets: policies ? policies.current<TargetsPolicy>('kpi-targets').document : config.KPI_TARGETS_FILE,
+    deadlines: policies ? policies.current<DeadlinePolicy>('deadlines').document : config.DEADLINE_POLICY_FILE,
+  };
 }

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@handoff/contracts';
-import { ConsumersLifecycle, consumersProvider, CustomerAccess, PlatformModule, readModelConsumers } from '@handoff/platform';
+import { ConsumersLifecycle, consumersProvider, CustomerAccess, PlatformModule, PoliciesController, policyBookProviders, readModelConsumers } from '@handoff/platform';
 import { AssessmentService } from './assessment/assessment.service';
 import { AssessmentsController } from './assessment/assessments.controller';
 import { AuditController, auditSourcesProvider, AuditSourcesLifecycle } from './audit/audit.controller';
@@ -13,7 +13,8 @@ import { DataRightsController } from './data-rights/data-rights.controller';
 import { RetentionJob } from './data-rights/retention.job';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationsReader } from './notifications/notifications.reader';
-import type { EvaluationConfig } from './config';
+import { evaluationPolicyDefinitions, type EvaluationConfig } from './config';
+import { KpiFactsReader } from './kpis/kpi-facts.reader';
 import { KpisController } from './kpis/kpis.controller';
 import { QualityController } from './quality/quality.controller';
 import { QualityService } from './quality/quality.service';
@@ -47,7 +48,7 @@ export class EvaluationModule {
           config,
         ),
       ],
-      controllers: [TimelineController, ConversationController, AttachmentsController, NotificationsController, AuditController, KpisController, QualityController, AssessmentsController, SearchController, DataRightsController],
+      controllers: [TimelineController, ConversationController, AttachmentsController, NotificationsController, AuditController, KpisController, QualityController, AssessmentsController, SearchController, DataRightsController, PoliciesController],
       providers: [
         TimelineReader,
         ConversationReader,
@@ -56,10 +57,12 @@ export class EvaluationModule {
         CustomerAccess,
         SearchReader,
         ServiceRecordsReader,
+        KpiFactsReader,
         QualityService,
         AssessmentService,
         CustomerExportService,
         RetentionJob,
+        ...policyBookProviders(() => evaluationPolicyDefinitions(config)),
         auditSourcesProvider,
         AuditSourcesLifecycle,
         consumersProvider([readModelConsumers(EVALUATION_DATABASE), SEARCH_CONSUMERS]),

@@ -1,5 +1,5 @@
 import { TOPICS } from '@handoff/contracts';
-import type { ReadModel, ServiceReadModels } from '@handoff/read-models';
+import { POLICY_ENTITIES, POLICY_MIGRATIONS, policiesReadModel, type ReadModel, type ServiceReadModels } from '@handoff/read-models';
 import { ASSESSMENT_ENTITIES } from './assessment/assessment.entities';
 import { ASSESSMENT_MIGRATIONS } from './assessment/assessment.migrations';
 import { assessmentProjection } from './assessment/assessment.projection';
@@ -12,6 +12,8 @@ import { notesProjection } from './conversation/conversation.projection';
 import { WATCHER_ENTITIES } from './conversation/watchers.entities';
 import { WATCHER_MIGRATIONS } from './conversation/watchers.migrations';
 import { watchersProjection } from './conversation/watchers.projection';
+import { KPI_ENTITIES } from './kpis/kpi-facts.entities';
+import { KPI_MIGRATIONS } from './kpis/kpi-facts.migrations';
 import { NOTIFICATION_ENTITIES } from './notifications/notifications.entities';
 import { NOTIFICATION_MIGRATIONS } from './notifications/notifications.migrations';
 import { notificationsProjection } from './notifications/notifications.projection';
@@ -34,13 +36,14 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
   {
     name: 'evaluation.timeline',
     topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents],
-    tables: ['ticket_timeline_entries', 'ticket_lifecycles'],
+    // The KPI aggregate is kept by the same fold, from the same timeline: see kpis/kpi-facts.entities.ts.
+    tables: ['ticket_timeline_entries', 'ticket_lifecycles', 'kpi_ticket_facts'],
     // The lifecycle row's updated_at is the clock at the time of writing.
     volatileColumns: ['updated_at'],
     handler: () => timelineProjection(),
   },
-  // The KPIs and the quality samples have no tables of their own: they are computed on request from the
-  // timeline above by the same pure functions that recompute them from the event stores (kpis/kpis.ts).
+  // The quality samples and the complaint analysis have no tables of their own: they are computed on request
+  // from the timeline above by the same pure functions that recompute them from the event stores.
   {
     // The internal notes of every ticket's conversation, from evaluation's own events.
     name: 'evaluation.notes',
@@ -93,11 +96,13 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
     tables: ['search_tickets', 'search_erased_customers'],
     handler: () => searchProjection(),
   },
+  // The KPI targets, sampling policy and rubric (evaluation's own) and the deadline policy (routing's) as management last changed them.
+  policiesReadModel('evaluation', ['kpi-targets', 'qa-sampling', 'qa-rubric', 'deadlines'], [TOPICS.routingEvents, TOPICS.evaluationEvents]),
 ];
 
 export const EVALUATION_DATABASE: ServiceReadModels = {
   service: 'evaluation',
-  entities: [...TIMELINE_ENTITIES, ...CONVERSATION_ENTITIES, ...ATTACHMENT_ENTITIES, ...WATCHER_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES, ...SEARCH_ENTITIES],
+  entities: [...TIMELINE_ENTITIES, ...KPI_ENTITIES, ...CONVERSATION_ENTITIES, ...ATTACHMENT_ENTITIES, ...WATCHER_ENTITIES, ...NOTIFICATION_ENTITIES, ...QUALITY_ENTITIES, ...ASSESSMENT_ENTITIES, ...SEARCH_ENTITIES, ...POLICY_ENTITIES],
   migrations: [
     ...TIMELINE_MIGRATIONS,
     ...CONVERSATION_MIGRATIONS,
@@ -107,6 +112,8 @@ export const EVALUATION_DATABASE: ServiceReadModels = {
     ...SEARCH_MIGRATIONS,
     ...ATTACHMENT_MIGRATIONS,
     ...WATCHER_MIGRATIONS,
+    ...POLICY_MIGRATIONS,
+    ...KPI_MIGRATIONS,
   ],
   models: EVALUATION_READ_MODELS,
 };

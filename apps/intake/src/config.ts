@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { baseConfigSchema, policyFile } from '@handoff/platform';
+import { parseOrThrow } from '@handoff/contracts';
+import { baseConfigSchema, policyFile, type PolicyDefinition } from '@handoff/platform';
+import { newVersionLabelProblems } from '@handoff/service-time';
 import { classificationRulesSchema, DEFAULT_CLASSIFICATION_RULES, type ClassificationRules } from './contacts/classification';
 
 export const intakeConfigSchema = baseConfigSchema('intake', 3001)
@@ -30,3 +32,14 @@ export const intakeConfigSchema = baseConfigSchema('intake', 3001)
     }
   });
 export type IntakeConfig = ReturnType<typeof intakeConfigSchema.parse>;
+
+/** The policies management changes while intake runs (README, "Changing policies while the services run"); the file is version 0. */
+export function intakePolicyDefinitions(config: IntakeConfig): PolicyDefinition[] {
+  const classification: PolicyDefinition<ClassificationRules> = {
+    kind: 'classification',
+    initial: config.CLASSIFICATION_RULES_FILE,
+    read: (document) => parseOrThrow(classificationRulesSchema, document) as ClassificationRules,
+    checkChange: (next, current) => newVersionLabelProblems(next, current, 'every classification records the rules it was made under'),
+  };
+  return [classification as PolicyDefinition];
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, type ComplaintCauseTaxonomy } from '@handoff/contracts';
-import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
-import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicySchema, deferredByPause, type DeadlinePolicy } from '@handoff/service-time';
+import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, parseOrThrow, type ComplaintCauseTaxonomy, type FieldError } from '@handoff/contracts';
+import { baseConfigSchema, booleanFlag, policyFile, type PolicyDefinition } from '@handoff/platform';
+import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicyChangeProblems, deadlinePolicySchema, deferredByPause, parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
 import { DEFAULT_QUEUE_ORDER, queueOrderSchema, type QueueOrderPolicy } from './queue/queue-order';
 import { DEFAULT_ORGANISATION, departmentOf, organisationSchema, type Organisation } from './organisation/organisation';
 import { DEFAULT_ROUTING_RULES, routingRulesSchema, type RoutingRules } from './tickets/routing-rules';
@@ -39,15 +39,62 @@ export const routingConfigSchema = baseConfigSchema('routing', 3002)
       });
     }
   });
+
+/** The same rule for a change of the rules, naming each rule that breaks it. */
+function unstaffedRoutes({ rules, defaultDepartment }: RoutingRules, organisation: Organisation): FieldError[] {
+  const problems: FieldError[] = [];
+  rules.forEach((rule, index) => {
+    if (!departmentOf(organisation, rule.department)) problems.push({ field: `rules.${index}.department`, message: `routes to ${rule.department}, which the organisation does not list` });
+  });
+  if (!departmentOf(organisation, defaultDepartment)) problems.push({ field: 'defaultDepartment', message: `routes to ${defaultDepartment}, which the organisation does not list` });
+  return problems;
+}
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 
-/** The decider's policy, from configuration. */
-export function routingPolicyOf(config: RoutingConfig): RoutingPolicy {
-  const deadlines = config.DEADLINE_POLICY_FILE;
+/** The policies management changes while routing runs (README, "Policies"); their files are version 0. */
+export function routingPolicyDefinitions(config: RoutingConfig): PolicyDefinition[] {
+  const deadlines: PolicyDefinition<DeadlinePolicy> = {
+    kind: 'deadlines',
+    initial: config.DEADLINE_POLICY_FILE,
+    read: parseDeadlinePolicy,
+    checkChange: deadlinePolicyChangeProblems,
+  };
+  const rules: PolicyDefinition<RoutingRules> = {
+    kind: 'routing-rules',
+    initial: config.ROUTING_RULES_FILE,
+    read: (document) => parseOrThrow(routingRulesSchema, document) as RoutingRules,
+    checkChange: (next, _current, _now, inForce) => unstaffedRoutes(next, inForce<Organisation>('organisation')),
+  };
+  const organisation: PolicyDefinition<Organisation> = {
+    kind: 'organisation',
+    initial: config.ORGANISATION_FILE,
+    read: (document) => parseOrThrow(organisationSchema, document) as Organisation,
+    // The rules in force must still find every department they route to.
+    checkChange: (next, _current, _now, inForce) => {
+      const { rules: routes, defaultDepartment } = inForce<RoutingRules>('routing-rules');
+      const dropped = [...new Set([...routes.map((rule) => rule.department), defaultDepartment])].filter((department) => !departmentOf(next, department));
+      return dropped.length > 0 ? [{ field: 'departments', message: `must keep ${dropped.join(', ')}: the routing rules in force route there (change them first)` }] : [];
+    },
+  };
+  return [deadlines, rules, organisation] as PolicyDefinition[];
+}
+
+/**
+ * The decider's policy, from configuration; `deadlines` and `rules` answer the deadline policy and
+ * the routing rules in force at each decision (management may change them while routing runs), the files' by default.
+ */
+export function routingPolicyOf(
+  config: RoutingConfig,
+  deadlines: () => DeadlinePolicy = () => config.DEADLINE_POLICY_FILE,
+  rules: () => RoutingRules = () => config.ROUTING_RULES_FILE,
+): RoutingPolicy {
   return {
-    rules: config.ROUTING_RULES_FILE,
-    deadlinesFor: (query) => computeDeadlines(deadlines, query),
-    deferByPause: (dueAt, paused, countIn) => deferredByPause(deadlines, dueAt, paused, countIn),
+    // Read at each decision: management may change the rules while routing runs.
+    get rules() {
+      return rules();
+    },
+    deadlinesFor: (query) => computeDeadlines(deadlines(), query),
+    deferByPause: (dueAt, paused, countIn) => deferredByPause(deadlines(), dueAt, paused, countIn),
     escalation: config.ESCALATION_POLICY_FILE,
     complaintCauses: config.COMPLAINT_CAUSES_FILE,
   };

@@ -162,3 +162,24 @@ describe('the state as of a past moment, with a paused clock', () => {
     });
   });
 });
+
+describe('the handoff ledger of a ticket that asked other departments at once', () => {
+  const upToPlan = history.slice(0, 12);
+  const parallel = orderHistory([
+    ...upToPlan,
+    event('routing', 41, 'SubRequestOpened', { subRequestId: 's1', round: 1, department: 'logistics', leadDepartment: 'billing', reason: 'parcel?', deadlines: deadlines(41) }),
+    event('routing', 42, 'SubRequestOpened', { subRequestId: 's2', round: 1, department: 'product', leadDepartment: 'billing', reason: 'defect?', deadlines: deadlines(42) }),
+    event('routing', 45, 'SubRequestAssigned', { subRequestId: 's1', department: 'logistics', handlerId: 'h-he', method: 'claim', reason: 'claimed' }),
+    event('routing', 55, 'SubRequestAnswered', { subRequestId: 's1', round: 1, department: 'logistics', handlerId: 'h-he', summary: 're-sent' }),
+  ]);
+
+  it('shows each sub-request\'s holders beside the ticket\'s own, which keeps the ticket', () => {
+    const ledger = handoffLedger(parallel);
+    expect(ledger.holdings.at(-1)).toMatchObject({ holder: { kind: 'handler', department: 'billing', handlerId: 'h-wu' }, to: null });
+    expect(ledger.parallel).toEqual([
+      { subRequestId: 's1', holder: { kind: 'department', department: 'logistics' }, from: at(41), to: at(45), minutes: 4, receivedBy: 'SubRequestOpened', passedOnBy: 'SubRequestAssigned' },
+      { subRequestId: 's2', holder: { kind: 'department', department: 'product' }, from: at(42), to: null, minutes: null, receivedBy: 'SubRequestOpened', passedOnBy: null },
+      { subRequestId: 's1', holder: { kind: 'handler', department: 'logistics', handlerId: 'h-he' }, from: at(45), to: at(55), minutes: 10, receivedBy: 'SubRequestAssigned', passedOnBy: 'SubRequestAnswered' },
+    ]);
+  });
+});

@@ -1,7 +1,16 @@
-import { contractOf, type HandoffEvent, type HandoffLedger, type Holder, type Holding, type RecordedEvent, type RecordedOf } from '@handoff/contracts';
+import {
+  contractOf,
+  type HandoffEvent,
+  type HandoffLedger,
+  type Holder,
+  type Holding,
+  type ParallelHolding,
+  type RecordedEvent,
+  type RecordedOf,
+} from '@handoff/contracts';
 
 /** Who had the ticket: CS at the front desk or in follow-up, a department, one of its handlers, or management. */
-export type { HandoffLedger, Holder, Holding } from '@handoff/contracts';
+export type { HandoffLedger, Holder, Holding, ParallelHolding } from '@handoff/contracts';
 
 const minutesBetween = (from: string, to: string): number => Math.round(((Date.parse(to) - Date.parse(from)) / 60_000) * 100) / 100;
 
@@ -25,6 +34,15 @@ export function handoffLedger(history: readonly RecordedEvent[]): HandoffLedger 
   const departmentsLeft = new Set<string>();
   let current: { holder: Holder; from: string; receivedBy: string } | undefined;
   let department: string | undefined;
+  // Each open sub-request's holder, beside the ticket's: a sub-request runs in parallel, it takes nothing from the ticket's holder.
+  const parallel: ParallelHolding[] = [];
+  const subRequestHolders = new Map<string, { holder: Holder; from: string; receivedBy: string }>();
+  const handSubRequestTo = (subRequestId: string, holder: Holder | undefined, at: string, by: string) => {
+    const held = subRequestHolders.get(subRequestId);
+    if (held) parallel.push({ subRequestId, ...held, to: at, minutes: minutesBetween(held.from, at), passedOnBy: by });
+    if (holder) subRequestHolders.set(subRequestId, { holder, from: at, receivedBy: by });
+    else subRequestHolders.delete(subRequestId);
+  };
 
   const handTo = (holder: Holder | undefined, at: string, by: string) => {
     if (current) {
@@ -83,10 +101,23 @@ export function handoffLedger(history: readonly RecordedEvent[]): HandoffLedger 
       case 'TicketClosed':
         handTo(undefined, at, event.type);
         break;
+      case 'SubRequestOpened':
+        handSubRequestTo(event.data.subRequestId, { kind: 'department', department: event.data.department }, at, event.type);
+        break;
+      case 'SubRequestAssigned':
+        handSubRequestTo(event.data.subRequestId, { kind: 'handler', department: event.data.department, handlerId: event.data.handlerId }, at, event.type);
+        break;
+      case 'SubRequestAnswered':
+      case 'SubRequestClosed':
+        handSubRequestTo(event.data.subRequestId, undefined, at, event.type);
+        break;
       default:
         break;
     }
   }
   if (current) holdings.push({ ...current, to: null, minutes: null, passedOnBy: null });
-  return { holdings, bounces, managementInvolved };
+  for (const [subRequestId, held] of subRequestHolders) parallel.push({ subRequestId, ...held, to: null, minutes: null, passedOnBy: null });
+  // In the order each holder got its part, as the ticket's own holdings read.
+  parallel.sort((left, right) => Date.parse(left.from) - Date.parse(right.from));
+  return { holdings, bounces, managementInvolved, parallel };
 }

@@ -203,12 +203,39 @@ const cases: [HandoffEvent, string][] = [
     `priority changed from normal to urgent; resolution due at ${deadlines.resolutionDueAt} (billing, round 1)`,
   ],
   [
+    {
+      type: 'SubRequestOpened',
+      data: { subRequestId: 's1', round: 1, department: 'logistics', leadDepartment: 'billing', reason: 'r', deadlines, onBehalfOf: 'h-1' },
+    },
+    'billing asks logistics for a part of the answer (sub-request, round 1), for h-1',
+  ],
+  [
+    { type: 'SubRequestAssigned', data: { subRequestId: 's1', department: 'logistics', handlerId: 'h-2', method: 'claim', reason: 'r' } },
+    'sub-request of logistics claimed by h-2',
+  ],
+  [
+    { type: 'SubRequestProgressReported', data: { subRequestId: 's1', round: 1, department: 'logistics', note: 'n', firstResponse: true } },
+    'first response on the sub-request by logistics (round 1)',
+  ],
+  [
+    { type: 'SubRequestAnswered', data: { subRequestId: 's1', round: 1, department: 'logistics', handlerId: 'h-2', summary: 'Charged twice' } },
+    'sub-request answered by h-2 of logistics (round 1)',
+  ],
+  [
+    { type: 'SubRequestClosed', data: { subRequestId: 's2', round: 1, department: 'product', reason: 'It was closed' } },
+    'sub-request of product closed by management without an answer (round 1)',
+  ],
+  [
     { type: 'TicketTakenOver', data: { department: 'billing', round: 1, holderId: 'director-1', reason: 'r', previousHandlerId: 'h-1' } },
     'taken over by director-1 of management from h-1 (billing, round 1)',
   ],
   [
     { type: 'UpdateRequested', data: { requestId: 'q1', round: 1, department: 'billing', requestedBy: 'director-1', handlerId: 'h-1', message: 'm' } },
     'director-1 of management asks h-1 for an update (billing, round 1)',
+  ],
+  [
+    { type: 'CustomerAnswered', data: { round: 1, department: 'billing', recordedBy: 'agent-1', handlerId: 'h-1', answer: 'the March statement' } },
+    "the customer's answer recorded by agent-1 for h-1 (billing, round 1)",
   ],
   [
     { type: 'HandlerReleased', data: { department: 'billing', round: 1, previousHandlerId: 'h-1', reason: 'away' } },
@@ -328,6 +355,7 @@ const cases: [HandoffEvent, string][] = [
   [{ type: 'CorrectiveActionCompleted', data: { actionId: SAMPLE, note: 'It was closed' } }, 'corrective action completed'],
   [{ type: 'CorrectiveActionVerified', data: { actionId: SAMPLE, effective: true } }, 'corrective action verified by QA: effective'],
   [{ type: 'CorrectiveActionVerified', data: { actionId: SAMPLE, effective: false, note: 'still no greeting' } }, 'corrective action verified by QA: not effective, open again'],
+  [{ type: 'PolicyChanged', data: { kind: 'deadlines', version: 2, document: { version: 'It was closed' } } }, 'deadlines policy changed to version 2'],
   [{ type: 'SelfEvaluationSubmitted', data: { personId: 'agent-1', team: 'cs', period: '2025-03', score: 80 } }, 'self-evaluation of agent-1 for 2025-03: 80'],
   [
     { type: 'SupervisorEvaluationSubmitted', data: { personId: 'agent-1', team: 'cs', period: '2025-03', score: 90, comment: 'It was closed' } },

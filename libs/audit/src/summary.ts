@@ -84,7 +84,7 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
     }
     case 'ResolutionClockResumed': {
       const { department, round, trigger, pausedMinutes, deadlines } = known.data;
-      const by = { handler: 'by the department', limit: 'at the maximum pause', result: 'with the result', transfer: 'with the transfer' }[trigger];
+      const by = { handler: 'by the department', customer: "on the customer's answer", limit: 'at the maximum pause', result: 'with the result', transfer: 'with the transfer' }[trigger];
       return `resolution clock of ${department} resumed ${by} after ${Math.round(pausedMinutes)} min; due at ${deadlines.resolutionDueAt} (round ${round})`;
     }
     case 'PriorityChanged': {
@@ -99,10 +99,33 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
       const { requestedBy, department, handlerId, round } = known.data;
       return `${requestedBy} of management asks ${handlerId ?? department} for an update (${department}, round ${round})`;
     }
+    case 'CustomerAnswered': {
+      const { recordedBy, department, handlerId, round } = known.data;
+      return `the customer's answer recorded by ${recordedBy} for ${handlerId ?? department} (${department}, round ${round})`;
+    }
     case 'HandlerReleased': {
       const { department, previousHandlerId, round } = known.data;
       return `back in ${department}'s queue: ${previousHandlerId} is away and nobody was free (round ${round})`;
     }
+    case 'SubRequestOpened': {
+      const { department, leadDepartment, round, onBehalfOf } = known.data;
+      return `${leadDepartment} asks ${department} for a part of the answer (sub-request, round ${round})${forHandler(onBehalfOf)}`;
+    }
+    case 'SubRequestAssigned': {
+      const { handlerId, method, previousHandlerId, department } = known.data;
+      if (previousHandlerId) return `sub-request of ${department} reassigned from ${previousHandlerId} to ${handlerId}`;
+      return method === 'claim' ? `sub-request of ${department} claimed by ${handlerId}` : `sub-request of ${department} assigned to ${handlerId}`;
+    }
+    case 'SubRequestProgressReported': {
+      const { department, round, firstResponse, onBehalfOf } = known.data;
+      return `${firstResponse ? 'first response' : 'progress'} on the sub-request by ${department} (round ${round})${forHandler(onBehalfOf)}`;
+    }
+    case 'SubRequestAnswered': {
+      const { department, handlerId, round, onBehalfOf } = known.data;
+      return `sub-request answered ${onBehalfOf ? 'for' : 'by'} ${handlerId} of ${department} (round ${round})`;
+    }
+    case 'SubRequestClosed':
+      return `sub-request of ${known.data.department} closed by management without an answer (round ${known.data.round})`;
     case 'HandlerMarkedAway': {
       const { department, handlerId, until } = known.data;
       return `${handlerId} of ${department} away${until ? ` until ${until}` : ''}`;
@@ -181,6 +204,8 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
       return `self-evaluation of ${known.data.personId} for ${known.data.period}: ${known.data.score}`;
     case 'SupervisorEvaluationSubmitted':
       return `supervisor evaluation of ${known.data.personId} for ${known.data.period}: ${known.data.score}`;
+    case 'PolicyChanged':
+      return `${known.data.kind} policy changed to version ${known.data.version}`;
     default: {
       const unknown: never = known;
       void unknown;

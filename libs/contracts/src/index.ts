@@ -9,6 +9,7 @@ export * from './decider';
 export * from './refusals';
 export * from './events';
 export * from './contact-payload';
+export * from './seeded-random';
 export * from './storable-text';
 export * from './ticket-order';
 export * from './complaint-causes';

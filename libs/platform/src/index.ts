@@ -19,3 +19,4 @@ export * from './command-metadata';
 export * from './file-body';
 export * from './tracing';
 export * from './oidc';
+export * from './policies';

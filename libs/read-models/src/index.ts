@@ -6,3 +6,4 @@ export * from './rebuild';
 export * from './rebuild-compare';
 export * from './rebuild-databases';
 export * from './rebuild-progress';
+export * from './policies';

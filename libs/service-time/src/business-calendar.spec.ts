@@ -1,4 +1,4 @@
-import { ValidationFailed } from '@handoff/contracts';
+import { seededRandom, ValidationFailed } from '@handoff/contracts';
 import {
   ALWAYS_OPEN,
   DEFAULT_CALENDAR,
@@ -191,16 +191,6 @@ describe('isWithinBusinessHours', () => {
 // ---------------------------------------------------------------------------------------------
 // Properties over deterministic pseudo-random cases.
 
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const berlinShifts = calendar(
   'Europe/Berlin',
   {
@@ -228,7 +218,7 @@ const calendars: [string, BusinessCalendar][] = [
 ];
 
 describe.each(calendars)('properties on %s', (_, cal) => {
-  const random = mulberry32(20250330);
+  const random = seededRandom(20250330);
   const from = Date.parse('2024-01-01T00:00:00Z');
   const to = Date.parse('2026-12-31T00:00:00Z');
   const cases = Array.from({ length: 100 }, () => {
@@ -309,7 +299,7 @@ describe('against a minute-by-minute count of the local wall clock', () => {
     { ...ALWAYS_OPEN, timeZone: 'Europe/Berlin' },
     { ...ALWAYS_OPEN, timeZone: 'America/New_York' },
   ];
-  const random = mulberry32(7);
+  const random = seededRandom(7);
 
   it('given starts within two days of a change, then the business minutes agree for three days', () => {
     for (const cal of oracleCalendars) {

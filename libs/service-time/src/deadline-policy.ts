@@ -8,6 +8,7 @@ import {
   type BusinessCalendar,
 } from './business-calendar';
 import { MINUTE_MS } from './time-zone';
+import type { FieldError } from '@handoff/contracts';
 import { parseOrFail } from './validation';
 
 // These belong to the ticket contract; they move to @handoff/contracts when intake defines it.
@@ -109,6 +110,13 @@ const minutesSchema = z
   .min(1, 'must be at least 1 minute')
   .max(MAX_MINUTES, `must be at most ${MAX_MINUTES} minutes (366 days)`);
 
+/** A version label is recorded with every deadline and shown in reports: one short line of text. */
+export const versionLabelSchema = z
+  .string()
+  .trim()
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/, 'must not contain control characters or line breaks');
+
 const byPrioritySchema = z.partialRecord(z.enum(TICKET_PRIORITIES), minutesSchema);
 
 const ruleSchema = z.strictObject({
@@ -120,7 +128,7 @@ const ruleSchema = z.strictObject({
 
 export const deadlinePolicySchema = z
   .strictObject({
-    version: z.string().trim().min(1, 'must name the policy version'),
+    version: versionLabelSchema.min(1, 'must name the policy version'),
     firstResponseMinutes: ruleSchema,
     resolutionMinutes: ruleSchema,
     calendar: businessCalendarSchema.optional(),
@@ -155,6 +163,20 @@ export const deadlinePolicySchema = z
  */
 export function parseDeadlinePolicy(input: unknown): DeadlinePolicy {
   return parseOrFail(deadlinePolicySchema, input, 'deadline policy');
+}
+
+/**
+ * What a change of the deadline policy must do besides being a valid policy: name a new version.
+ * Every deadline records the version it was computed under (`policyVersion`), so two different
+ * policies under one name would make a replay unable to tell which rules applied.
+ */
+export function deadlinePolicyChangeProblems(next: DeadlinePolicy, current: DeadlinePolicy): FieldError[] {
+  return newVersionLabelProblems(next, current, 'every deadline records the version it was computed under');
+}
+
+/** A changed policy whose decisions record its `version` (deadlines, samples, inspections) names a new one. */
+export function newVersionLabelProblems(next: { readonly version: string }, current: { readonly version: string }, because: string): FieldError[] {
+  return next.version === current.version ? [{ field: 'version', message: `must differ from the version in force (${current.version}): ${because}` }] : [];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -54,8 +54,32 @@ function wallTimeOf(instantMs: number, timeZone: string): number {
   return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
 }
 
-/** Milliseconds to add to an instant to read its local wall time (+3_600_000 for CET). */
+const HOUR_MS = 3_600_000;
+/** Per time zone, the offset of each UTC hour it holds still through (most hours of most zones). */
+const steadyHours = new Map<string, Map<number, number>>();
+const STEADY_HOURS_KEPT = 200_000;
+
+/**
+ * Milliseconds to add to an instant to read its local wall time (+3_600_000 for CET). Asked
+ * thousands of times per KPI report (every deadline recomputed under a business calendar), so
+ * the offset of an hour whose first and last second agree is kept: transitions fall on whole
+ * seconds, months apart, so such an hour has one offset throughout.
+ */
 export function offsetAt(instantMs: number, timeZone: string): number {
+  const hour = Math.floor(instantMs / HOUR_MS);
+  let zone = steadyHours.get(timeZone);
+  const kept = zone?.get(hour);
+  if (kept !== undefined) return kept;
+  const offset = exactOffsetAt(instantMs, timeZone);
+  const start = hour * HOUR_MS;
+  if (exactOffsetAt(start, timeZone) === offset && exactOffsetAt(start + HOUR_MS - 1000, timeZone) === offset) {
+    if (!zone || zone.size >= STEADY_HOURS_KEPT) steadyHours.set(timeZone, (zone = new Map()));
+    zone.set(hour, offset);
+  }
+  return offset;
+}
+
+function exactOffsetAt(instantMs: number, timeZone: string): number {
   const wholeSeconds = instantMs - (((instantMs % 1000) + 1000) % 1000);
   return wallTimeOf(instantMs, timeZone) - wholeSeconds;
 }

@@ -4,3 +4,4 @@ export * from './topics';
 export * from './decider-specification';
 export * from './eventually';
 export * from './recorded-events';
+export * from './desk';

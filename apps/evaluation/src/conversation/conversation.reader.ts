@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { DomainError, inTimelineOrder, type Actor, type AttachmentView, type Department, type TicketConversationView } from '@handoff/contracts';
 import { summarise } from '@handoff/audit';
 import { CUSTOMER_VAULT } from '@handoff/platform';
@@ -106,8 +106,8 @@ export class ConversationReader {
   async departmentsConcerned(ticketId: string): Promise<readonly Department[] | null> {
     const lifecycle = await this.dataSource.getRepository(TicketLifecycleRecord).findOneBy({ ticketId });
     if (!lifecycle) return null;
-    const transfers = await this.dataSource.getRepository(TicketTimelineEntry).findBy({ ticketId, type: 'TransferRequested' });
-    return departmentsConcerned(lifecycle.departmentsVisited, transfers);
+    const asked = await this.dataSource.getRepository(TicketTimelineEntry).findBy({ ticketId, type: In(['TransferRequested', 'SubRequestOpened']) });
+    return departmentsConcerned(lifecycle.departmentsVisited, asked);
   }
 }
 

@@ -38,6 +38,7 @@ const KINDS: Readonly<Record<string, ConversationKind>> = {
   CustomerConfirmedSatisfaction: 'customer',
   CustomerObjected: 'customer',
   ContactAttemptFailed: 'customer',
+  CustomerAnswered: 'customer',
   NoteAdded: 'note',
   AttachmentAdded: 'attachment',
   DeadlineBreached: 'escalation',
@@ -46,6 +47,10 @@ const KINDS: Readonly<Record<string, ConversationKind>> = {
   TicketHandedToManagement: 'escalation',
   TicketTakenOver: 'escalation',
   UpdateRequested: 'escalation',
+  SubRequestOpened: 'pass',
+  SubRequestProgressReported: 'progress',
+  SubRequestAnswered: 'progress',
+  SubRequestClosed: 'escalation',
 };
 
 /** The fields of event data that are words someone wrote, under the name the conversation gives them. */

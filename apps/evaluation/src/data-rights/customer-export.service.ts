@@ -9,6 +9,7 @@ import type { EvaluationConfig } from '../config';
 import { AttachmentStore } from '../conversation/attachments.store';
 import { TicketAttachment } from '../conversation/attachments.entities';
 import { ConversationReader } from '../conversation/conversation.reader';
+import { SearchReader } from '../search/search.reader';
 import {
   EXPORT_FORMAT,
   EXPORT_FORMAT_VERSION,
@@ -58,6 +59,7 @@ export class CustomerExportService {
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
     @Inject(CONFIG) private readonly config: EvaluationConfig,
     private readonly conversations: ConversationReader,
+    private readonly search: SearchReader,
     private readonly files: AttachmentStore,
     private readonly commands: CommandHandler,
   ) {}
@@ -138,7 +140,7 @@ export class CustomerExportService {
       for (const row of known) ticketIds.add(row.ticket_id);
     } else {
       const value = (request.phone ?? request.email)!;
-      const byTerms = await this.keysByTerms(this.vault.queryTerms(value));
+      const byTerms = await this.search.customerKeysMatching(value);
       // The key a contact without a customer id was sealed under: found even once erased, when no hash is left.
       const own = this.vault.keyIdOf(request.email ? { name: '', email: request.email } : { name: '', phone: request.phone });
       keyIds = [...new Set([...byTerms, own])];
@@ -222,20 +224,5 @@ export class CustomerExportService {
       else exported.push({ ...base, content: 'included', contentBase64: bytes.toString('base64') });
     }
     return exported;
-  }
-
-  /** The customer keys holding every term of at least one alternative (search's customer hashes). */
-  private async keysByTerms(alternatives: readonly (readonly string[])[]): Promise<string[]> {
-    const usable = alternatives.filter((terms) => terms.length > 0);
-    if (usable.length === 0) return [];
-    const params: unknown[] = [];
-    const sql = usable
-      .map((terms) => {
-        params.push(terms);
-        return `SELECT key_id FROM search_customer_terms WHERE term = ANY($${params.length}::text[]) GROUP BY key_id HAVING count(*) = ${terms.length}`;
-      })
-      .join(' UNION ');
-    const rows: { key_id: string }[] = await this.dataSource.query(sql, params);
-    return rows.map((row) => row.key_id);
   }
 }

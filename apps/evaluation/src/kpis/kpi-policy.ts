@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DEFAULT_DEADLINE_POLICY, isKnownTimeZone, type DeadlinePolicy } from '@handoff/service-time';
-import { KPI_NAMES, type KpiName, type Target } from '@handoff/contracts';
+import { DEFAULT_DEADLINE_POLICY, isKnownTimeZone, versionLabelSchema, type DeadlinePolicy } from '@handoff/service-time';
+import { canonicalJson, KPI_NAMES, parseOrThrow, type FieldError, type KpiName, type Target } from '@handoff/contracts';
 
 /**
  * The service standards as versioned policy. Targets change over time (a new year's plan), so the
@@ -82,7 +82,7 @@ export const targetsPolicySchema = z
     versions: z
       .array(
         z.strictObject({
-          version: z.string().trim().min(1, 'must name the version'),
+          version: versionLabelSchema.min(1, 'must name the version'),
           effectiveFrom: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' }),
           targets: z.partialRecord(z.enum(KPI_NAMES), targetSchema),
         }),
@@ -99,6 +99,38 @@ export const targetsPolicySchema = z
       }
     });
   });
+
+/** A KPI targets document (the file's, or a change's): ValidationFailed naming each bad field otherwise. */
+export const parseTargetsPolicy = (document: unknown): TargetsPolicy => parseOrThrow(targetsPolicySchema, document);
+
+/**
+ * What a change of the targets must do besides being a valid policy: keep every version that has
+ * taken effect as it was. Figures are judged against the targets in force when they happened
+ * ("then"); rewriting a past version would rewrite past judgements. A new year's targets are a new
+ * version with the instant they take effect, not earlier than the change; a version not yet in
+ * effect may still be changed or removed.
+ */
+export function targetsChangeProblems(next: TargetsPolicy, current: TargetsPolicy, now: Date): FieldError[] {
+  const canonical = (version: TargetsVersion) => canonicalJson({ ...version, effectiveFrom: Date.parse(version.effectiveFrom) });
+  const problems: FieldError[] = [];
+  for (const version of current.versions) {
+    if (Date.parse(version.effectiveFrom) > now.getTime()) continue;
+    const index = next.versions.findIndex((candidate) => candidate.version === version.version);
+    if (index === -1) {
+      problems.push({ field: 'versions', message: `must keep version ${version.version}, in force since ${version.effectiveFrom}: past figures are judged against it` });
+    } else if (canonical(next.versions[index]!) !== canonical(version)) {
+      problems.push({ field: `versions.${index}`, message: `must stay as it was: version ${version.version} has been in force since ${version.effectiveFrom}, and past figures are judged against it` });
+    }
+  }
+  // A version added now that took effect in the past would change the judgement of figures already made.
+  next.versions.forEach((version, index) => {
+    const known = current.versions.some((candidate) => candidate.version === version.version);
+    if (!known && Date.parse(version.effectiveFrom) < now.getTime()) {
+      problems.push({ field: `versions.${index}.effectiveFrom`, message: `must not be in the past: a new version takes effect from now on (it is ${now.toISOString()})` });
+    }
+  });
+  return problems;
+}
 
 export const timeZoneSchema = z.string().refine(isKnownTimeZone, 'must be an IANA time zone such as Asia/Shanghai');
 

@@ -63,7 +63,7 @@ export interface KpiQuery {
 }
 
 /** Deadline verdicts of one ticket under a basis: true met, false missed, null not judged. */
-interface Verdicts {
+export interface Verdicts {
   readonly firstResponse: boolean | null;
   readonly resolution: boolean | null;
 }
@@ -71,18 +71,7 @@ interface Verdicts {
 export function kpiReport(records: readonly ServiceRecord[], query: KpiQuery, policy: KpiPolicy, asOf: Date): KpiReport {
   const inScope = selectRecords(records, query);
   const verdicts = new Map(inScope.map((record) => [record.ticketId, verdictsOf(record, query.policy, policy.deadlines, asOf)]));
-  const granularity: Granularity | null = query.period ?? (query.groupBy === 'period' ? 'month' : null);
-
-  const rowTargets = (periodLabel: string | undefined): TargetsVersion => {
-    if (query.policy === 'now') return currentTargets(policy.targets);
-    const reference = periodLabel ? periodBounds(periodLabel, policy.timeZone).start : (query.from ?? asOf.toISOString());
-    return targetsAt(policy.targets, reference);
-  };
-  const row = (key: KpiRowKey, members: readonly ServiceRecord[]): KpiRow => {
-    const figures = figuresOf(members, verdicts, policy);
-    const targets = rowTargets(key.period);
-    return { key, figures, targetsVersion: targets.version, targets: checkTargets(figures, targets) };
-  };
+  const granularity = granularityOf(query);
 
   const groups = new Map<string, { key: KpiRowKey; members: ServiceRecord[] }>();
   if (query.groupBy || granularity) {
@@ -97,10 +86,67 @@ export function kpiReport(records: readonly ServiceRecord[], query: KpiQuery, po
       }
     }
   }
-  const rows = [...groups.values()].sort((a, b) => compareKeys(a.key, b.key)).map(({ key, members }) => row(key, members));
-  const total = row({}, inScope);
   const versions = new Set<string>();
   for (const record of inScope) for (const round of record.rounds) versions.add(round.policyVersion);
+  return reportOf(
+    {
+      total: talliesOf(inScope, verdicts, policy),
+      groups: [...groups.values()].map(({ key, members }) => ({ key, tallies: talliesOf(members, verdicts, policy) })),
+      deadlinePolicyVersions: [...versions],
+    },
+    query,
+    policy,
+    asOf,
+  );
+}
+
+/** Rows per period: asked for, or months for `groupBy=period` without one. */
+export const granularityOf = (query: Pick<KpiQuery, 'period' | 'groupBy'>): Granularity | null => query.period ?? (query.groupBy === 'period' ? 'month' : null);
+
+/**
+ * The counts a row's figures are made of, before any share is taken: what the records give
+ * (talliesOf) and what the KPI aggregate sums (kpi-facts.reader.ts), so both end in one report.
+ */
+export interface KpiTallies {
+  readonly tickets: number;
+  readonly complaints: number;
+  readonly closed: number;
+  readonly closedSatisfied: number;
+  readonly closedUnreachable: number;
+  readonly resolvedAtFirstContact: number;
+  readonly withResult: number;
+  readonly reopened: number;
+  readonly firstResponseMinutes: Distribution;
+  readonly resolutionMinutes: Distribution;
+  readonly firstResponseDeadline: { readonly met: number; readonly missed: number };
+  readonly resolutionDeadline: { readonly met: number; readonly missed: number };
+  readonly volumeByChannel: Readonly<Record<Channel, number>>;
+  /** 24 counts, by local hour of the contact. */
+  readonly volumeByHour: readonly number[];
+}
+
+export interface KpiTalliesByGroup {
+  readonly total: KpiTallies;
+  /** In any order; the report sorts them. */
+  readonly groups: readonly { readonly key: KpiRowKey; readonly tallies: KpiTallies }[];
+  /** The deadline policy versions routing recorded on the rounds in scope, in any order. */
+  readonly deadlinePolicyVersions: readonly string[];
+}
+
+/** The report from its tallies: shares, the targets in force, the order of the rows. */
+export function reportOf(tallies: KpiTalliesByGroup, query: KpiQuery, policy: KpiPolicy, asOf: Date): KpiReport {
+  const rowTargets = (periodLabel: string | undefined): TargetsVersion => {
+    if (query.policy === 'now') return currentTargets(policy.targets);
+    const reference = periodLabel ? periodBounds(periodLabel, policy.timeZone).start : (query.from ?? asOf.toISOString());
+    return targetsAt(policy.targets, reference);
+  };
+  const row = (key: KpiRowKey, counts: KpiTallies): KpiRow => {
+    const figures = figuresOf(counts, policy);
+    const targets = rowTargets(key.period);
+    return { key, figures, targetsVersion: targets.version, targets: checkTargets(figures, targets) };
+  };
+  const rows = [...tallies.groups].sort((a, b) => compareKeys(a.key, b.key)).map(({ key, tallies: counts }) => row(key, counts));
+  const total = row({}, tallies.total);
 
   return {
     asOf: asOf.toISOString(),
@@ -108,12 +154,12 @@ export function kpiReport(records: readonly ServiceRecord[], query: KpiQuery, po
     to: query.to ?? null,
     department: query.department ?? null,
     groupBy: query.groupBy ?? null,
-    period: granularity,
+    period: granularityOf(query),
     timeZone: policy.timeZone,
     peakHours: policy.peakHours,
     policy: {
       basis: query.policy,
-      deadlinePolicyVersions: query.policy === 'now' ? [policy.deadlines.version] : [...versions].sort(),
+      deadlinePolicyVersions: query.policy === 'now' ? [policy.deadlines.version] : [...new Set(tallies.deadlinePolicyVersions)].sort(),
       targetsVersions: [...new Set([total, ...rows].map((r) => r.targetsVersion))].sort(),
     },
     total,
@@ -173,7 +219,12 @@ export function verdictsOf(record: ServiceRecord, basis: PolicyBasis, deadlines:
   if (basis === 'then') {
     return { firstResponse: record.lifecycle.firstResponseDeadlineMet, resolution: record.lifecycle.resolutionDeadlineMet };
   }
-  const perRound = record.rounds.map((round) => recomputed(round, deadlines, asOf));
+  return verdictsNow(record.rounds, deadlines, asOf);
+}
+
+/** `policy=now`: every round judged again under today's deadline policy, as of an instant. */
+export function verdictsNow(rounds: readonly DepartmentRound[], deadlines: DeadlinePolicy, asOf: Date): Verdicts {
+  const perRound = rounds.map((round) => recomputed(round, deadlines, asOf));
   return { firstResponse: allMet(perRound.map((r) => r.firstResponse)), resolution: allMet(perRound.map((r) => r.resolution)) };
 }
 
@@ -204,38 +255,47 @@ function allMet(verdicts: readonly (boolean | null)[]): boolean | null {
 // ---------------------------------------------------------------------------------------------
 // Figures
 
-function figuresOf(records: readonly ServiceRecord[], verdicts: ReadonlyMap<string, Verdicts>, policy: KpiPolicy): KpiFigures {
+function talliesOf(records: readonly ServiceRecord[], verdicts: ReadonlyMap<string, Verdicts>, policy: KpiPolicy): KpiTallies {
   const count = (test: (record: ServiceRecord) => boolean) => records.filter(test).length;
-  const tickets = records.length;
-  const complaints = count((r) => r.complaint);
-  const closed = count((r) => r.lifecycle.outcome !== null);
-  const closedSatisfied = count((r) => r.lifecycle.outcome === 'satisfied');
-  const closedUnreachable = count((r) => r.lifecycle.outcome === 'unconfirmed_unreachable');
-  const resolvedAtFirstContact = count((r) => r.lifecycle.resolvedAtFirstContact);
-  const withResult = count((r) => r.lifecycle.rounds > 0);
-  const reopened = count((r) => r.lifecycle.reopens > 0);
-
   const firstResponse = records.flatMap((r) => (r.lifecycle.firstResponseMinutes === null ? [] : [r.lifecycle.firstResponseMinutes]));
   const resolution = records.flatMap((r) =>
     r.lifecycle.outcome === 'satisfied' && r.lifecycle.resolutionMinutes !== null ? [r.lifecycle.resolutionMinutes] : [],
   );
-  const compliance = (pick: (verdicts: Verdicts) => boolean | null): DeadlineCompliance => {
+  const compliance = (pick: (verdicts: Verdicts) => boolean | null) => {
     const judged = records.map((r) => pick(verdicts.get(r.ticketId)!)).filter((verdict): verdict is boolean => verdict !== null);
     const met = judged.filter(Boolean).length;
-    return { met, missed: judged.length - met, rate: rate(met, judged.length) };
+    return { met, missed: judged.length - met };
   };
-
-  const volumeByChannel = Object.fromEntries(CHANNELS.map((channel) => [channel, count((r) => r.channel === channel)])) as Record<Channel, number>;
   const hours = Array.from({ length: 24 }, () => 0);
   for (const record of records) hours[hourOf(record.openedAt!, policy.timeZone)]!++;
-  const busiest = Math.max(...hours);
+  return {
+    tickets: records.length,
+    complaints: count((r) => r.complaint),
+    closed: count((r) => r.lifecycle.outcome !== null),
+    closedSatisfied: count((r) => r.lifecycle.outcome === 'satisfied'),
+    closedUnreachable: count((r) => r.lifecycle.outcome === 'unconfirmed_unreachable'),
+    resolvedAtFirstContact: count((r) => r.lifecycle.resolvedAtFirstContact),
+    withResult: count((r) => r.lifecycle.rounds > 0),
+    reopened: count((r) => r.lifecycle.reopens > 0),
+    firstResponseMinutes: distributionOf(firstResponse),
+    resolutionMinutes: distributionOf(resolution),
+    firstResponseDeadline: compliance((v) => v.firstResponse),
+    resolutionDeadline: compliance((v) => v.resolution),
+    volumeByChannel: Object.fromEntries(CHANNELS.map((channel) => [channel, count((r) => r.channel === channel)])) as Record<Channel, number>,
+    volumeByHour: hours,
+  };
+}
 
+function figuresOf(tallies: KpiTallies, policy: KpiPolicy): KpiFigures {
+  const { tickets, complaints, closed, closedSatisfied, resolvedAtFirstContact, withResult, reopened } = tallies;
+  const compliance = ({ met, missed }: { met: number; missed: number }): DeadlineCompliance => ({ met, missed, rate: rate(met, met + missed) });
+  const busiest = Math.max(...tallies.volumeByHour);
   return {
     tickets,
     complaints,
     closed,
     closedSatisfied,
-    closedUnreachable,
+    closedUnreachable: tallies.closedUnreachable,
     resolvedAtFirstContact,
     withResult,
     reopened,
@@ -244,13 +304,13 @@ function figuresOf(records: readonly ServiceRecord[], verdicts: ReadonlyMap<stri
     resolutionRate: rate(closedSatisfied, tickets),
     firstContactResolutionRate: rate(resolvedAtFirstContact, tickets),
     reopenRate: rate(reopened, withResult),
-    firstResponseMinutes: distributionOf(firstResponse),
-    resolutionMinutes: distributionOf(resolution),
-    firstResponseDeadline: compliance((v) => v.firstResponse),
-    resolutionDeadline: compliance((v) => v.resolution),
-    volumeByChannel,
-    volumeByHour: hours.map((volume, hour) => ({ hour, volume, peak: policy.peakHours.includes(hour) })),
-    busiestHours: busiest > 0 ? hours.flatMap((volume, hour) => (volume === busiest ? [hour] : [])) : [],
+    firstResponseMinutes: tallies.firstResponseMinutes,
+    resolutionMinutes: tallies.resolutionMinutes,
+    firstResponseDeadline: compliance(tallies.firstResponseDeadline),
+    resolutionDeadline: compliance(tallies.resolutionDeadline),
+    volumeByChannel: { ...tallies.volumeByChannel },
+    volumeByHour: tallies.volumeByHour.map((volume, hour) => ({ hour, volume, peak: policy.peakHours.includes(hour) })),
+    busiestHours: busiest > 0 ? tallies.volumeByHour.flatMap((volume, hour) => (volume === busiest ? [hour] : [])) : [],
   };
 }
 

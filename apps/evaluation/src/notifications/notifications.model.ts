@@ -58,6 +58,7 @@ export const NOTIFYING_TYPES: readonly string[] = [
     'ContactRecorded',
     'AnsweredAtFirstContact',
     'UpdateRequested',
+    'CustomerAnswered',
     'ProgressReported',
     'DeadlineApproaching',
     ...WATCHED_CHANGES,
@@ -116,6 +117,12 @@ function notificationsByRole(event: NotificationSource): PersonNotification[] {
       const department = typeof data.department === 'string' ? [make(`department:${data.department}`, 'update_requested', data.message)] : [];
       const handler = typeof data.handlerId === 'string' && data.handlerId !== event.actorId ? [make(`person:${data.handlerId}`, 'update_requested', data.message)] : [];
       return [...handler, ...department];
+    }
+    case 'CustomerAnswered': {
+      // The answer is for whoever works the ticket: its handler by name, the department while nobody holds it.
+      const recipient: Recipient | null =
+        typeof data.handlerId === 'string' ? `person:${data.handlerId}` : typeof data.department === 'string' ? `department:${data.department}` : null;
+      return recipient && recipient !== `person:${event.actorId}` ? [make(recipient, 'customer_answered', data.answer)] : [];
     }
     case 'ProgressReported': {
       // Only a note that answers management's request tells anyone: the person who asked.

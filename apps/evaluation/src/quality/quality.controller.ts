@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Qu
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { cursorInstant, freeText, isoInstantSchema, pageQueryShape, parseOrThrow, periodSchema, storableString, type Actor, type CorrectiveActionView, type Page, type SampleSummary } from '@handoff/contracts';
-import { Allow, CONFIG, CurrentActor, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
+import { Allow, CONFIG, CurrentActor, RequestId, commandMetadata, CLOCK, PolicyBook, type Clock } from '@handoff/platform';
 import type { EvaluationConfig } from '../config';
 import { isPeriod } from '@handoff/service-time';
 import { assertMaySuperviseTeam, teamSchema } from '../teams';
@@ -50,14 +50,15 @@ export class QualityController {
     private readonly quality: QualityService,
     @Inject(CONFIG) private readonly config: EvaluationConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly policies: PolicyBook,
   ) {}
 
   @Get('rubric')
   @Allow(...FOLLOWING_UP)
-  @ApiOperation({ summary: 'The inspection rubric in force (QA_RUBRIC_FILE): criteria with weights and points, the pass mark, its version.' })
+  @ApiOperation({ summary: 'The inspection rubric in force (QA_RUBRIC_FILE, or as management last changed it: /v1/policies/qa-rubric): criteria with weights and points, the pass mark, its version.' })
   @ApiResponse({ status: 200, description: '`{ version, criteria: [{ id, name, weight, maxPoints }], passMark }`.' })
   rubric(): Rubric {
-    return this.config.QA_RUBRIC_FILE;
+    return this.policies.current<Rubric>('qa-rubric').document;
   }
 
   @Get('samples')

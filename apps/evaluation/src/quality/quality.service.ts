@@ -20,7 +20,7 @@ import {
   type SampleView,
 } from '@handoff/contracts';
 import { CommandHandler, type EventStore } from '@handoff/event-store';
-import { CONFIG, EVENT_STORE } from '@handoff/platform';
+import { CONFIG, EVENT_STORE, PolicyBook } from '@handoff/platform';
 import type { EvaluationConfig } from '../config';
 import { periodBounds } from '@handoff/service-time';
 import { missingParts, needsImprovement, type ServiceRecord } from '../records/service-record';
@@ -29,9 +29,9 @@ import { assertMaySuperviseTeam } from '../teams';
 import { inspectionDecider } from './inspection.decider';
 import { QaCorrectiveAction, QaInspection, QaSample } from './quality.entities';
 import { TicketLifecycleRecord } from '../timeline/timeline.entities';
-import { totalOf } from './rubric';
+import { totalOf, type Rubric } from './rubric';
 import { sampleDecider } from './sample.decider';
-import { CS_TEAM, drawSample, periodFitsCadence, populationDigest, populationOf, previousPeriod, samplingRuleFor, type SampleCandidate } from './sampling';
+import { CS_TEAM, drawSample, periodFitsCadence, populationDigest, populationOf, previousPeriod, samplingRuleFor, type SampleCandidate, type SamplingPolicy } from './sampling';
 import { drawCoveringSample } from './sampling.v1';
 
 /** Turns QA's requests into commands on evaluation's own streams; the decisions are the deciders'. */
@@ -43,10 +43,11 @@ export class QualityService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CONFIG) private readonly config: EvaluationConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly policies: PolicyBook,
   ) {}
 
   async draw(input: { team: string; period: string; seed?: number }, metadata: CommandMetadata): Promise<SampleDrawnData> {
-    const policy = samplingRuleFor(this.config.QA_SAMPLING_POLICY_FILE, input.team);
+    const policy = samplingRuleFor(this.policies.current<SamplingPolicy>('qa-sampling').document, input.team);
     // A random seed unless one is given; either way it is recorded, so the draw can be repeated.
     const seed = input.seed ?? randomInt(0, 2 ** 32);
     // The decider refuses a period of the wrong cadence too; no need to read the records for one.
@@ -94,7 +95,7 @@ export class QualityService {
     input: { sampleId: string; scores: Record<string, number>; note?: string; correctiveAction?: { description: string; dueAt?: string } },
     metadata: CommandMetadata,
   ): Promise<InspectionResult> {
-    const rubric = this.config.QA_RUBRIC_FILE;
+    const rubric = this.policies.current<Rubric>('qa-rubric').document;
     // Scores are checked against the rubric before anything is looked up: a bad one is a 400 whatever the sample.
     totalOf(rubric, input.scores);
     const { state: sampleState } = await this.commands.load(sampleStreamId(input.sampleId), sampleDecider);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationFailed, type FieldError, type Rubric } from '@handoff/contracts';
+import { versionLabelSchema } from '@handoff/service-time';
 
 /**
  * How an inspector scores a service record: each criterion gets 0 to its maximum points; the
@@ -44,7 +45,7 @@ const criterionKey = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a lower
 
 export const rubricSchema = z
   .strictObject({
-    version: z.string().trim().min(1, 'must name the rubric version'),
+    version: versionLabelSchema.min(1, 'must name the rubric version'),
     criteria: z
       .array(
         z.strictObject({

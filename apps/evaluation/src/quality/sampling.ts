@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   SAMPLING_CADENCES,
+  seededRandom,
   type Channel,
   type ChannelAllocation,
   type SamplingCadence,
@@ -10,7 +11,7 @@ import {
   type Team,
 } from '@handoff/contracts';
 import type { ServiceRecord } from '../records/service-record';
-import { granularityOf, isPeriod, periodBounds, periodOf } from '@handoff/service-time';
+import { granularityOf, isPeriod, periodBounds, periodOf, versionLabelSchema } from '@handoff/service-time';
 
 /**
  * Quality sampling (DOMAIN.md, "Quality inspection"): each team's service records of a period,
@@ -101,21 +102,6 @@ export function populationDigest(population: readonly SampleCandidate[]): string
 // ---------------------------------------------------------------------------------------------
 // The draw
 
-/**
- * mulberry32: a 32-bit generator, small and the same on every platform, so a seed written down
- * today draws the same sample on any machine later. Not for secrets, only for fair, repeatable choice.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface Sample {
   readonly targetSize: number;
   readonly ticketIds: readonly string[];
@@ -132,7 +118,7 @@ export interface Sample {
  * Exactly ceil(rate × population) records (never more than the population), fair across
  * channels and agents, the same for the same population, seed and rotation:
  *
- * 1. The population in ticket-id order is shuffled by Fisher–Yates driven by mulberry32(seed).
+ * 1. The population in ticket-id order is shuffled by Fisher–Yates driven by seededRandom(seed) (mulberry32).
  * 2. Channels: the target size is shared among the channels (records without one are a stratum
  *    of their own) in proportion to their records, by largest remainder: each gets the whole part
  *    of its share, and the records left go to the largest fractions (ties: the channel met first
@@ -152,7 +138,7 @@ export function drawSample(
   previouslySampledAgents: readonly string[] = [],
 ): Sample {
   const ordered = [...population].sort((a, b) => compare(a.ticketId, b.ticketId));
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   for (let i = ordered.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [ordered[i], ordered[j]] = [ordered[j]!, ordered[i]!];
@@ -241,7 +227,7 @@ const membersSchema = z.number().int().min(1);
 
 export const samplingPolicySchema = z
   .strictObject({
-    version: z.string().trim().min(1, 'must name the policy version'),
+    version: versionLabelSchema.min(1, 'must name the policy version'),
     default: z.strictObject({ cadence: cadenceSchema, rate: rateSchema }),
     small: z.strictObject({ cadence: cadenceSchema, rate: rateSchema, maxMembers: membersSchema }),
     large: z.strictObject({ cadence: cadenceSchema, rate: rateSchema, minMembers: membersSchema }),

@@ -1,12 +1,12 @@
-import type { Channel } from '@handoff/contracts';
-import { mulberry32, type SampleCandidate } from './sampling';
+import { seededRandom, type Channel } from '@handoff/contracts';
+import type { SampleCandidate } from './sampling';
 
 /**
  * The original draw, kept so the samples recorded with it (`SampleDrawn` without `method`) can
  * still be redrawn exactly. Not used for new samples: taking one record per agent and per channel
  * before the rate made a sample grow with the number of agents (10 % of 37 records could be 16).
  *
- * 1. The population in ticket-id order is shuffled by Fisher–Yates driven by mulberry32(seed).
+ * 1. The population in ticket-id order is shuffled by Fisher–Yates driven by seededRandom(seed) (mulberry32).
  * 2. For each agent (in name order) not yet represented, the first record in the shuffled order
  *    that is theirs, preferring one whose channel is not represented yet; then for each channel not
  *    yet represented, the first record in the shuffled order with that channel.
@@ -18,7 +18,7 @@ export function drawCoveringSample(
   seed: number,
 ): { targetSize: number; ticketIds: string[]; agents: string[]; channels: Channel[] } {
   const ordered = [...population].sort((a, b) => compare(a.ticketId, b.ticketId));
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   for (let i = ordered.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [ordered[i], ordered[j]] = [ordered[j]!, ordered[i]!];

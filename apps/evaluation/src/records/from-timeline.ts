@@ -10,16 +10,15 @@ export function serviceRecordsFromEntries(entries: readonly TicketTimelineEntry[
     ticket.push(entry);
     byTicket.set(entry.ticketId, ticket);
   }
-  return [...byTicket.values()].map((ticket) =>
-    serviceRecordOf(
-      inTimelineOrder(ticket).map(
-        (entry): RecordEvent => ({
-          ticketId: entry.ticketId,
-          type: entry.type,
-          data: entry.data,
-          metadata: { occurredAt: entry.occurredAt.toISOString(), actorId: entry.actorId, role: entry.role as RecordEvent['metadata']['role'] },
-        }),
-      ),
-    ),
-  );
+  return [...byTicket.values()].map((ticket) => serviceRecordOf(inTimelineOrder(ticket).map(recordEventOf)));
+}
+
+/** What a service record reads of a timeline entry. */
+export function recordEventOf(entry: TicketTimelineEntry): RecordEvent {
+  return {
+    ticketId: entry.ticketId,
+    type: entry.type,
+    data: entry.data,
+    metadata: { occurredAt: entry.occurredAt.toISOString(), actorId: entry.actorId, role: entry.role as RecordEvent['metadata']['role'] },
+  };
 }

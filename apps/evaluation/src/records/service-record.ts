@@ -216,6 +216,12 @@ export function serviceRecordOf(events: readonly RecordEvent[]): ServiceRecord {
       case 'UpdateRequested':
       // A handler away hands the ticket back to the queue: who handled it is recorded by the assignments.
       case 'HandlerReleased':
+      // A sub-request's answer reaches the record inside the ticket's result, which is the lead department's.
+      case 'SubRequestOpened':
+      case 'SubRequestAssigned':
+      case 'SubRequestProgressReported':
+      case 'SubRequestAnswered':
+      case 'SubRequestClosed':
       case 'HandlingClosed':
       case 'ConfirmationRequested':
       case 'ContactAttemptFailed':

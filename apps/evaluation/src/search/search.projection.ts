@@ -1,4 +1,4 @@
-import { PRIVACY_EVENTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
+import { isPolicyChange, PRIVACY_EVENTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
 import { foldRows, type RowFold, writeRows } from '@handoff/read-models';
 import { type EventHandler } from '@handoff/messaging';
 import type { EntityManager } from 'typeorm';
@@ -12,7 +12,7 @@ const TICKET_LOCK_CLASS = 0x53726368;
 const SEARCH_ENTRIES: RowFold<SearchTicket, 'ticketId'> = {
   entity: SearchTicket,
   key: ['ticketId'],
-  keyOf: (event) => (event.type === 'CustomerDataErased' ? undefined : { ticketId: event.ticketId }),
+  keyOf: (event) => (event.type === 'CustomerDataErased' || isPolicyChange(event) ? undefined : { ticketId: event.ticketId }),
   evolve: (entry, event) => evolveSearchEntry(entry ?? emptySearchEntry(event.ticketId), event),
   lockClass: TICKET_LOCK_CLASS,
 };

@@ -163,6 +163,14 @@ export class SearchReader {
     return ways.length === 0 ? null : { where: `(${ways.join(' OR ')})`, params };
   }
 
+  /**
+   * The keys of the customers a phone, e-mail or name may be (search's keyed hashes). Also what a
+   * data-subject export finds a customer by, so both find the same people.
+   */
+  async customerKeysMatching(value: string): Promise<string[]> {
+    return this.customerKeyIds(this.vault.queryTerms(value));
+  }
+
   /** The customer key ids holding every term of at least one alternative. */
   private async customerKeyIds(alternatives: readonly (readonly string[])[]): Promise<string[]> {
     const usable = alternatives.filter((terms) => terms.length > 0);

@@ -217,6 +217,12 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
       case 'UpdateRequested':
       // Back in the queue while its handler is away: the clocks run on as they did.
       case 'HandlerReleased':
+      // A sub-request runs its own deadlines; the ticket's clocks run on until its combined result.
+      case 'SubRequestOpened':
+      case 'SubRequestAssigned':
+      case 'SubRequestProgressReported':
+      case 'SubRequestAnswered':
+      case 'SubRequestClosed':
       case 'ConfirmationRequested':
       case 'CustomerConfirmedSatisfaction':
       case 'CustomerObjected':

@@ -36,6 +36,12 @@ describe('the departments concerned by a ticket', () => {
     expect(departmentsConcerned(['billing'], entries)).toEqual(['billing', 'logistics', 'product']);
   });
 
+  it('include a department asked for a part of the ticket (a sub-request): it reads what the ticket is about', () => {
+    const concerned = departmentsConcerned(['billing'], [{ type: 'SubRequestOpened', data: { subRequestId: 's1', department: 'logistics', leadDepartment: 'billing' } }]);
+    expect(concerned).toEqual(['billing', 'logistics']);
+    expect(() => assertMayReadTimeline({ id: 'h-1', role: 'department_handler', department: 'logistics' }, concerned)).not.toThrow();
+  });
+
   it('let a department asked to take a ticket read it before it accepts, and no other department', () => {
     const concerned = departmentsConcerned(['billing'], [{ type: 'TransferRequested', data: { toDepartment: 'logistics' } }]);
     expect(() => assertMayReadTimeline({ id: 'h-1', role: 'department_handler', department: 'logistics' }, concerned)).not.toThrow();

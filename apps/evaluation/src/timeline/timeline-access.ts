@@ -4,8 +4,8 @@ const DEPARTMENT_ROLES: readonly Role[] = ['department_handler', 'department_man
 
 /**
  * A department's staff read the history of the tickets their department has held (routed to it,
- * passed to it, reopened with it) or has been asked to take over (it must know what it is
- * accepting or refusing), and of no other: "read nothing they do not need". CS, management, QA
+ * passed to it, reopened with it), has been asked to take over (it must know what it is
+ * accepting or refusing) or to answer a part of (a sub-request), and of no other: "read nothing they do not need". CS, management, QA
  * and auditors read every timeline.
  */
 export function assertMayReadTimeline(actor: Actor, departmentsVisited: readonly Department[]): void {
@@ -14,12 +14,12 @@ export function assertMayReadTimeline(actor: Actor, departmentsVisited: readonly
   throw new DomainError('FORBIDDEN', 'a department reads only the timelines of tickets it has held');
 }
 
-/** The departments that held the ticket, and those another department asked to take it over. */
+/** The departments that held the ticket, those asked to take it over, and those asked for a part of it. */
 export function departmentsConcerned(departmentsVisited: readonly Department[], entries: readonly { type: string; data: unknown }[]): Department[] {
   const askedToTake = entries.flatMap((entry) => {
-    if (entry.type !== 'TransferRequested') return [];
-    const to = (entry.data as { toDepartment?: unknown } | null)?.toDepartment;
-    return typeof to === 'string' ? [to] : [];
+    const data = entry.data as { toDepartment?: unknown; department?: unknown } | null;
+    const asked = entry.type === 'TransferRequested' ? data?.toDepartment : entry.type === 'SubRequestOpened' ? data?.department : undefined;
+    return typeof asked === 'string' ? [asked] : [];
   });
   return [...new Set([...departmentsVisited, ...askedToTake])];
 }

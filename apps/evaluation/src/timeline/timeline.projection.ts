@@ -1,10 +1,14 @@
-import { EVENT_CONTRACTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
+import { EVENT_CONTRACTS, isPolicyChange, typedEventOf, type RecordedEvent } from '@handoff/contracts';
 import { writeRows } from '@handoff/read-models';
 import { type EventHandler } from '@handoff/messaging';
 import { In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { withoutContactDetails } from './contact-details';
-import { lifecycleOf, type LifecycleEvent } from './lifecycle';
+import type { TicketLifecycle } from './lifecycle';
+import { KpiTicketFacts } from '../kpis/kpi-facts.entities';
+import { kpiFactsOf } from '../kpis/kpi-facts';
+import { recordEventOf } from '../records/from-timeline';
+import { serviceRecordOf } from '../records/service-record';
 import { summarise } from '@handoff/audit';
 import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
 import { inTimelineOrder, serviceOfStream } from './timeline-order';
@@ -27,8 +31,10 @@ const TICKET_LOCK_CLASS = 0x546d6c6e;
  */
 export function timelineProjection(clock: () => Date = () => new Date()): EventHandler {
   return {
-    // No `eventTypes`: every event goes on the timeline, including types this build does not know yet.
-    async handle(events, manager) {
+    // No `eventTypes`: every event of a ticket goes on the timeline, including types this build does not know yet.
+    async handle(batch, manager) {
+      const events = batch.filter((event) => !isPolicyChange(event));
+      if (events.length === 0) return;
       // A known type whose data breaks its contract throws ValidationFailed: the consumer
       // dead-letters it with the reason instead of letting it distort the figures.
       for (const event of events) typedEventOf(EVENT_CONTRACTS, event);
@@ -54,9 +60,19 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
         add(entry);
       }
       const now = clock();
-      const records = ticketIds.map((ticketId) => lifecycleRecordOf(ticketId, inTimelineOrder(byTicket.get(ticketId) ?? []), now));
+      const records: TicketLifecycleRecord[] = [];
+      const facts: KpiTicketFacts[] = [];
+      for (const ticketId of ticketIds) {
+        const timeline = inTimelineOrder(byTicket.get(ticketId) ?? []);
+        // One fold of the ticket for both: the service record carries the lifecycle it was judged on.
+        const record = serviceRecordOf(timeline.map(recordEventOf));
+        records.push(lifecycleRecordOf(ticketId, timeline, now, record.lifecycle));
+        const ticketFacts = kpiFactsOf(record);
+        if (ticketFacts) facts.push(ticketFacts);
+      }
       await writeRows(manager, TicketTimelineEntry, fresh);
       await writeRows(manager, TicketLifecycleRecord, records, { onConflict: ['ticketId'] });
+      await writeRows(manager, KpiTicketFacts, facts, { onConflict: ['ticketId'] });
     },
   };
 }
@@ -84,18 +100,13 @@ export function timelineEntryOf(event: RecordedEvent): TicketTimelineEntry {
   };
 }
 
-/** The figures of one ticket from its timeline, which must already be in timeline order. */
-export function lifecycleRecordOf(ticketId: string, timeline: readonly TicketTimelineEntry[], now: Date): TicketLifecycleRecord {
-  const lifecycle = lifecycleOf(
-    timeline.map(
-      (entry): LifecycleEvent => ({
-        ticketId: entry.ticketId,
-        type: entry.type,
-        data: entry.data,
-        metadata: { occurredAt: entry.occurredAt.toISOString() },
-      }),
-    ),
-  );
+/** The lifecycle row of one ticket: its lifecycle, folded from its timeline (in timeline order), and where that timeline stands. */
+export function lifecycleRecordOf(
+  ticketId: string,
+  timeline: readonly TicketTimelineEntry[],
+  now: Date,
+  lifecycle: TicketLifecycle,
+): TicketLifecycleRecord {
   const streamPositions: Record<string, number> = {};
   for (const entry of timeline) streamPositions[entry.streamId] = Math.max(streamPositions[entry.streamId] ?? -1, entry.streamPosition);
   const instant = (iso: string | null): Date | null => (iso === null ? null : new Date(iso));

@@ -32,6 +32,24 @@ function recorded<E extends Incoming>(type: E['type'], data: E['data']): Recorde
 }
 
 describe('follow-up reactions', () => {
+  it("given a result that combines sub-requests, then CS's summary names each other department's part", () => {
+    const result = recorded('ResultReported', {
+      round: 1,
+      department: 'billing',
+      handlerId: 'h-ana',
+      summary: 'Refunded.',
+      complaint: false,
+      subRequests: [
+        { subRequestId: 'sr-1', department: 'logistics', outcome: 'answered', summary: 'Parcel re-sent.', handlerId: 'h-lou' },
+        { subRequestId: 'sr-2', department: 'product', outcome: 'closed_by_management', summary: 'Known defect, no answer needed.' },
+      ],
+    });
+    const [reaction] = react(result, context);
+    expect(reaction?.command.data).toMatchObject({
+      resultSummary: 'Refunded.\n[logistics] Parcel re-sent.\n[product] not answered, closed by management: Known defect, no answer needed.',
+    });
+  });
+
   it("given a department's result, then a confirmation for its round, with a complaint's remedies", () => {
     const result = recorded('ResultReported', {
       round: 2,

@@ -1,5 +1,6 @@
 import {
   type IntakeEvent,
+  type ResultReportedData,
   type Reaction,
   type ReactionContext,
   type RecordedOf,
@@ -24,7 +25,7 @@ export function react(
   const metadata = metadataCausedBy(event, context);
   switch (event.type) {
     case 'ResultReported': {
-      const { round, department, summary, apology, correctiveAction } = event.data;
+      const { round, department, apology, correctiveAction } = event.data;
       return [
         {
           streamId,
@@ -34,7 +35,7 @@ export function react(
               round,
               resolvedBy: 'department',
               department,
-              resultSummary: summary,
+              resultSummary: combinedSummary(event.data),
               ...(apology !== undefined && { apology }),
               ...(correctiveAction !== undefined && { correctiveAction }),
             },
@@ -81,14 +82,33 @@ export function react(
     case 'TicketEscalated':
     case 'TicketTakenOver':
     case 'UpdateRequested':
+    case 'CustomerAnswered':
     case 'HandlerReleased':
     case 'HandlingClosed':
     // A paused clock or a new priority is the department's timing; CS waits for a result either way.
     case 'ResolutionClockPaused':
     case 'ResolutionClockResumed':
     case 'PriorityChanged':
+    // CS waits for the ticket's one result, which carries the sub-requests' answers.
+    case 'SubRequestOpened':
+    case 'SubRequestAssigned':
+    case 'SubRequestProgressReported':
+    case 'SubRequestAnswered':
+    case 'SubRequestClosed':
       return [];
     default:
       return assertNever(event);
   }
+}
+
+/**
+ * What CS reports to the customer: the ticket's one result, with the part each other department
+ * was asked for under its name (or, closed by management, why it went on without it), so CS
+ * never has to collect the answers itself.
+ */
+export function combinedSummary(result: Pick<ResultReportedData, 'summary' | 'subRequests'>): string {
+  const parts = (result.subRequests ?? []).map((part) =>
+    part.outcome === 'answered' ? `[${part.department}] ${part.summary}` : `[${part.department}] not answered, closed by management: ${part.summary}`,
+  );
+  return [result.summary, ...parts].join('\n');
 }

@@ -196,12 +196,20 @@ function changesFor(row: WorklistRow, event: WorklistEvent): Partial<WorklistRow
     case 'DeadlineApproaching':
     case 'TicketTakenOver':
     case 'UpdateRequested':
+    case 'CustomerAnswered':
     case 'HandlerReleased':
       return {};
     // A paused clock or a new priority is the department's timing; CS waits for a result either way.
     case 'ResolutionClockPaused':
     case 'ResolutionClockResumed':
     case 'PriorityChanged':
+      return {};
+    // Another department's part of the ticket: the lead department's progress is what CS chases.
+    case 'SubRequestOpened':
+    case 'SubRequestAssigned':
+    case 'SubRequestProgressReported':
+    case 'SubRequestAnswered':
+    case 'SubRequestClosed':
       return {};
     default:
       return assertNever(event);

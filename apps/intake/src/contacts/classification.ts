@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionLabelSchema } from '@handoff/service-time';
 import {
   CHANNELS,
   PRIORITIES,
@@ -134,7 +135,7 @@ const name = z.string().trim().min(1).max(64);
 const list = <T extends z.ZodType>(item: T) => z.array(item).min(1).optional();
 
 export const classificationRulesSchema = z.strictObject({
-  version: z.string().trim().min(1).max(64),
+  version: versionLabelSchema.min(1),
   categoryRules: z.array(
     z.strictObject({
       name,

@@ -9,9 +9,9 @@ import {
   type RecordedContact,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { CONFIG, CUSTOMER_VAULT } from '@handoff/platform';
+import { CONFIG, CUSTOMER_VAULT, PolicyBook } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
-import { classify } from './classification';
+import { classify, type ClassificationRules } from './classification';
 import { contactsDecider, type IntakeCommand, type IntakeState } from './contacts.decider';
 import type { IntakeConfig } from '../config';
 
@@ -22,13 +22,14 @@ export class ContactsService {
     private readonly commands: CommandHandler,
     @Inject(CONFIG) private readonly config: IntakeConfig,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
+    private readonly policies: PolicyBook,
   ) {}
 
   /** `allowedSources`: the source systems the caller's API key is bound to, if it is bound. */
   async record(input: unknown, metadata: CommandMetadata, allowedSources?: readonly string[]): Promise<RecordedContact> {
     const contact = parseContactPayload(input);
     const ticketId = ticketIdForContact(contact.sourceSystem, contact.externalId);
-    const classification = classify(contact, this.config.CLASSIFICATION_RULES_FILE);
+    const classification = classify(contact, this.policies.current<ClassificationRules>('classification').document);
     // Sealed before the decision: the clear details never reach an event, a topic or a log.
     const { customer, fingerprint } = await this.vault.sealWithFingerprint(contact.customer);
     const sealed = { ...contact, customer };

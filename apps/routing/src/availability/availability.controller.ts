@@ -8,7 +8,8 @@ import { CommandHandler } from '@handoff/event-store';
 import { Allow, CLOCK, CONFIG, CurrentActor, RequestId, commandMetadata, type Clock } from '@handoff/platform';
 import { assertMayRead } from '../access';
 import type { RoutingConfig } from '../config';
-import { departmentOf } from '../organisation/organisation';
+import { departmentOf, type Organisation } from '../organisation/organisation';
+import { ORGANISATION } from '../organisation/organisation-in-force';
 import { staffingDecider, type StaffingCommand } from './availability.decider';
 import { DepartmentAssigner } from './department-assigner';
 
@@ -32,6 +33,7 @@ export class AvailabilityController {
     private readonly assigner: DepartmentAssigner,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ORGANISATION) private readonly organisation: Organisation,
   ) {}
 
   @Get(':department/handlers')
@@ -103,13 +105,13 @@ export class AvailabilityController {
   }
 
   private department(department: string) {
-    const definition = departmentOf(this.config.ORGANISATION_FILE, department);
+    const definition = departmentOf(this.organisation, department);
     if (!definition) throw new DomainError('NOT_FOUND', `no department ${department}`);
     return definition;
   }
 
   private async staffing(department: Department, command: StaffingCommand): Promise<void> {
     // The department's stream holds no ticket: the envelope names the stream instead.
-    await this.commands.handle(staffingStreamId(department), staffingDecider(department, this.config.ORGANISATION_FILE), command, { ticketId: staffingStreamId(department) });
+    await this.commands.handle(staffingStreamId(department), staffingDecider(department, this.organisation), command, { ticketId: staffingStreamId(department) });
   }
 }

@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { newId } from '@handoff/contracts';
 import { CONFIG, JsonLogger } from '@handoff/platform';
 import type { RoutingConfig } from '../config';
+import type { Organisation } from '../organisation/organisation';
+import { ORGANISATION } from '../organisation/organisation-in-force';
 import { DepartmentAssigner } from './department-assigner';
 
 /**
@@ -22,6 +24,7 @@ export class BacklogSweeper implements OnApplicationBootstrap, BeforeApplication
     private readonly assigner: DepartmentAssigner,
     @Inject(CONFIG) private readonly config: RoutingConfig,
     private readonly logger: JsonLogger,
+    @Inject(ORGANISATION) private readonly organisation: Organisation,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,7 +43,7 @@ export class BacklogSweeper implements OnApplicationBootstrap, BeforeApplication
     this.busy = true;
     const correlationId = `backlog-sweep-${newId()}`;
     try {
-      for (const { id } of this.config.ORGANISATION_FILE.departments) {
+      for (const { id } of this.organisation.departments) {
         if (!this.assigner.assigns(id)) continue;
         try {
           await this.assigner.drain(this.dataSource.manager, id, { correlationId, causationId: `${correlationId}-${id}` });

@@ -37,7 +37,8 @@ export class PrivacyController {
     const { reason } = parseOrThrow(readQuerySchema, query);
     // The event stream, not the queue, says which department has the ticket now.
     const { state } = await this.tickets.state(ticketId);
-    assertMayRead(actor, [state.ticket.department, state.ticket.pendingTransfer?.toDepartment]);
+    // A department asked for a part of the ticket sees the customer masked: its answer goes through the ticket's own department and CS.
+    assertMayRead(actor, [state.ticket.department, state.ticket.pendingTransfer?.toDepartment, ...(state.ticket.subRequests ?? []).map((subRequest) => subRequest.department)]);
     const customer = (await this.queue.handOverOf(ticketId))?.customer;
     if (!customer) throw new DomainError('NOT_FOUND', `routing has no customer details for ticket ${ticketId} yet`);
     const needToKnow = needsContactDetails(actor, state.ticket.department);

@@ -6,7 +6,8 @@ import { cursorInstant, DomainError, pageQueryShape, parseOrThrow, storableStrin
 import { Allow, CONFIG, CurrentActor, CLOCK, type Clock } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import type { RoutingConfig } from '../config';
-import { departmentOf } from '../organisation/organisation';
+import { departmentOf, type Organisation } from '../organisation/organisation';
+import { ORGANISATION } from '../organisation/organisation-in-force';
 import { QUEUE_STATUSES } from './queue.model';
 import { QueueNotifications, type QueueSignal } from './queue.notifications';
 import { QueueReader } from './queue.reader';
@@ -39,13 +40,14 @@ export class QueueController {
     private readonly reader: QueueReader,
     private readonly notifications: QueueNotifications,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ORGANISATION) private readonly organisation: Organisation,
   ) {}
 
   @Get()
   @Allow(...ROUTING_READERS)
   @ApiOperation({ summary: 'The departments of the organisation: handlers (id, name, skills), managers and how each assigns a handler.' })
   departments(): Departments {
-    return { departments: this.config.ORGANISATION_FILE.departments };
+    return { departments: this.organisation.departments };
   }
 
   @Get(':department/queue')
@@ -96,7 +98,7 @@ export class QueueController {
 
   private assertMayReadQueue(actor: Actor, department: string): void {
     assertMayRead(actor, [department]);
-    if (!departmentOf(this.config.ORGANISATION_FILE, department)) throw new DomainError('NOT_FOUND', `no department ${department}`);
+    if (!departmentOf(this.organisation, department)) throw new DomainError('NOT_FOUND', `no department ${department}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { assertNever, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type IntakeEvent, type PauseReason, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
-import type { EscalationStage, QueueStatus } from '@handoff/contracts';
+import type { EscalationStage, QueueStatus, SubRequestStatus } from '@handoff/contracts';
 
 /**
  * The department queue as a pure fold over routing's events: one entry per ticket, what a
@@ -145,6 +145,7 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
     case 'TicketTakenOver':
       return working ? { ...entry, ...stamp, status: 'in_progress', handlerId: event.data.holderId, assignedAt: at } : { ...entry, ...stamp };
     case 'UpdateRequested':
+    case 'CustomerAnswered':
       return { ...entry, ...stamp };
     case 'HandlerReleased':
       return entry.status === 'in_progress' ? { ...entry, ...stamp, status: 'awaiting_handler', handlerId: null, assignedAt: null } : { ...entry, ...stamp };
@@ -227,6 +228,13 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
     }
     case 'HandlingClosed':
       return { ...entry, ...stamp, status: 'closed', closedOutcome: event.data.outcome, pendingTransferTo: null, pendingTransferReason: null };
+    // Another department's part of the ticket: its own rows (sub-requests.model.ts); the lead's entry does not change.
+    case 'SubRequestOpened':
+    case 'SubRequestAssigned':
+    case 'SubRequestProgressReported':
+    case 'SubRequestAnswered':
+    case 'SubRequestClosed':
+      return { ...entry, ...stamp };
     default:
       return assertNever(event);
   }
@@ -296,9 +304,12 @@ export interface QueueChange {
   readonly ticketId: string;
   /** The department whose queue changed. */
   readonly department: Department;
-  /** `left`: the ticket is no longer this department's; `transfer`: a transfer to this department was asked for or answered. */
-  readonly change: 'updated' | 'left' | 'transfer';
-  readonly status: QueueStatus;
+  /**
+   * `left`: the ticket is no longer this department's; `transfer`: a transfer to this department was asked for or answered;
+   * `sub_request`: a sub-request asked of this department changed (its `status` then is the sub-request's).
+   */
+  readonly change: 'updated' | 'left' | 'transfer' | 'sub_request';
+  readonly status: QueueStatus | SubRequestStatus;
   readonly streamPosition: number;
 }
 

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
-import { pageOf, PRIORITIES, type Customer, type DeadlineCounting, type Queue, type QueueItem } from '@handoff/contracts';
+import { pageOf, PRIORITIES, type Customer, type DeadlineCounting, type Queue, type QueueItem, type SubRequestItem } from '@handoff/contracts';
 import { DepartmentQueueRow, TicketSubjectRow } from './queue.entities';
+import { SubRequestRow } from '../sub-requests/sub-requests.entity';
+import { isOpen, type SubRequestEntry } from '../sub-requests/sub-requests.model';
 import { describeQueueOrder, placeOf, type QueueOrderPolicy } from './queue-order';
 import { isOverdue, runningDeadlinesOf, type QueueEntry, type QueueStatus } from './queue.model';
 
@@ -21,6 +23,8 @@ export type QueueCursor = readonly [rank: number, urgencyAt: string | null, tick
 
 export const QUEUE_ORDER = Symbol('QUEUE_ORDER');
 export const DEADLINE_COUNTING = Symbol('DEADLINE_COUNTING');
+/** The version and counting of the deadline policy in force now. */
+export type DeadlineCountingOf = () => { readonly policyVersion: string; readonly countIn: DeadlineCounting };
 
 /** Incoming transfers are few; past this many the answer says so instead of stopping silently. */
 const INCOMING_LIMIT = 200;
@@ -31,7 +35,7 @@ export class QueueReader {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(QUEUE_ORDER) private readonly order: QueueOrderPolicy,
-    @Inject(DEADLINE_COUNTING) private readonly counting: { readonly policyVersion: string; readonly countIn: DeadlineCounting },
+    @Inject(DEADLINE_COUNTING) private readonly counting: DeadlineCountingOf,
   ) {}
 
   /**
@@ -94,6 +98,22 @@ export class QueueReader {
       // Only with the first page: they are answered, not worked through.
       incomingTransfers: incoming.slice(0, INCOMING_LIMIT).map(view),
       moreIncomingTransfers: incoming.length > INCOMING_LIMIT,
+      ...(await this.subRequestsAsked(department, filters, now)),
+    };
+  }
+
+  /** The open sub-requests asked of a department, soonest due first: with the first page, like transfers to answer. */
+  private async subRequestsAsked(department: string, filters: QueueFilters, now: Date): Promise<Pick<Queue, 'subRequests' | 'moreSubRequests'>> {
+    if (filters.after) return { subRequests: [], moreSubRequests: false };
+    const rows = await this.dataSource.getRepository(SubRequestRow).find({
+      where: { department, status: In(['awaiting_handler', 'in_progress']), ...(filters.handler ? { handlerId: filters.handler } : {}) },
+      order: { resolutionDueAt: 'ASC', ticketId: 'ASC', subRequestId: 'ASC' },
+      take: INCOMING_LIMIT + 1,
+    });
+    const subjects = await this.subjectsOf(rows.map((row) => row.ticketId));
+    return {
+      subRequests: rows.slice(0, INCOMING_LIMIT).map((row) => subRequestItemView(row, subjects.get(row.ticketId), now)),
+      moreSubRequests: rows.length > INCOMING_LIMIT,
     };
   }
 
@@ -103,7 +123,8 @@ export class QueueReader {
 
   /** Deadlines recorded before the counting was kept borrow it from the policy in force, if it is the same version. */
   deadlineCounting(deadlines: { readonly policyVersion: string; readonly countIn?: DeadlineCounting }): DeadlineCounting | null {
-    return deadlines.countIn ?? (deadlines.policyVersion === this.counting.policyVersion ? this.counting.countIn : null);
+    const inForce = this.counting();
+    return deadlines.countIn ?? (deadlines.policyVersion === inForce.policyVersion ? inForce.countIn : null);
   }
 
   private async rowsOf(ticketIds: readonly string[]): Promise<Map<string, DepartmentQueueRow>> {
@@ -173,5 +194,27 @@ export function queueItemView(entry: QueueEntry, subject: string | undefined, no
     assignedAt: entry.assignedAt?.toISOString() ?? null,
     updatedAt: entry.updatedAt.toISOString(),
     streamPosition: entry.streamPosition,
+  };
+}
+
+export function subRequestItemView(entry: SubRequestEntry, subject: string | undefined, now: Date): SubRequestItem {
+  const running = isOpen(entry) ? [entry.resolutionDueAt, ...(entry.responded ? [] : [entry.firstResponseDueAt])] : [];
+  return {
+    ticketId: entry.ticketId,
+    subRequestId: entry.subRequestId,
+    department: entry.department,
+    leadDepartment: entry.leadDepartment,
+    round: entry.round,
+    reason: entry.reason,
+    status: entry.status,
+    handlerId: entry.handlerId,
+    subject: subject ?? null,
+    firstResponseDueAt: entry.firstResponseDueAt.toISOString(),
+    resolutionDueAt: entry.resolutionDueAt.toISOString(),
+    responded: entry.responded,
+    overdue: running.some((dueAt) => dueAt.getTime() < now.getTime()),
+    outcome: entry.outcome,
+    openedAt: entry.openedAt.toISOString(),
+    updatedAt: entry.updatedAt.toISOString(),
   };
 }

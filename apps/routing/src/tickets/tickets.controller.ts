@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { freeText, newId, parseOrThrow, PAUSE_REASONS, PRIORITIES, type Actor, type DeadlineCounting, type Deadlines, type RoutingTicket } from '@handoff/contracts';
+import { freeText, newId, parseOrThrow, PAUSE_REASONS, PRIORITIES, type Actor, type DeadlineCounting, type Deadlines, type RoutingTicket, type TicketSubRequest } from '@handoff/contracts';
 import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
 import { assertMayRead, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
+import { isOpenSubRequest, type SubRequest } from './tickets.decider';
 import { handlerOf, TicketsService, type RoutedState } from './tickets.service';
 
 // No control characters or bidi overrides: these notes reach CS's screens, the timeline and logs.
@@ -24,7 +25,11 @@ const refuseSchema = z.strictObject({ reason: text(1000) });
 const takeOverSchema = z.strictObject({ reason: text(1000) });
 const updateRequestSchema = z.strictObject({ message: text(2000) });
 const pauseSchema = z.strictObject({ reason: z.enum(PAUSE_REASONS), note: text(1000).optional() });
+const customerAnswerSchema = z.strictObject({ answer: text(4000) });
 const prioritySchema = z.strictObject({ priority: z.enum(PRIORITIES), reason: text(1000) });
+const openSubRequestSchema = z.strictObject({ department: text(64), reason: text(2000) });
+const subRequestAnswerSchema = z.strictObject({ summary: text(4000) });
+const subRequestCloseSchema = z.strictObject({ reason: text(1000) });
 
 const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 
@@ -55,7 +60,8 @@ export class TicketsController {
   })
   async get(@Param('ticketId', ParseUUIDPipe) ticketId: string, @CurrentActor() actor: Actor): Promise<RoutingTicket> {
     const { state, version } = await this.tickets.state(ticketId);
-    assertMayRead(actor, [state.ticket.department, state.ticket.pendingTransfer?.toDepartment]);
+    // A department asked for a part of the ticket reads it too: it has to know what the ticket is about.
+    assertMayRead(actor, [state.ticket.department, state.ticket.pendingTransfer?.toDepartment, ...(state.ticket.subRequests ?? []).map((subRequest) => subRequest.department)]);
     const { ticket } = state;
     const handOver = await this.queue.handOverOf(ticketId);
     return {
@@ -80,6 +86,7 @@ export class TicketsController {
       pendingUpdateRequest: ticket.pendingUpdateRequest ?? null,
       paused: ticket.pause ? { since: ticket.pause.since, reason: ticket.pause.reason, note: ticket.pause.note ?? null, resumeBy: ticket.pause.resumeBy } : null,
       pausedMinutesThisRound: (ticket.pausesThisRound ?? []).reduce((sum, pause) => sum + (Date.parse(pause.until) - Date.parse(pause.from)) / 60_000, 0),
+      subRequests: (ticket.subRequests ?? []).map(subRequestView),
       outcome: state.status === 'closed' ? state.outcome : null,
       version,
     };
@@ -268,6 +275,23 @@ export class TicketsController {
     return clockSummary(ticketId, await this.tickets.execute(ticketId, { type: 'ResumeClock', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
   }
 
+  @Post(':ticketId/customer-answer')
+  @HttpCode(200)
+  @Allow('cs', ...DEPARTMENT_AND_MANAGEMENT)
+  @ApiOperation({
+    summary:
+      'Record the customer’s answer for the department working the ticket (most often CS, who took the call; or the department itself). ' +
+      'A resolution clock paused waiting on the customer resumes with it (`trigger: customer`); one paused on a third party keeps standing. ' +
+      'Once the result is reported the customer answers through follow-up instead (412).',
+  })
+  @ApiBody({ schema: asJsonSchema(customerAnswerSchema) })
+  @ApiResponse({ status: 412, description: 'The department has reported its result, or the ticket is closed.' })
+  async customerAnswer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { answer } = parseOrThrow(customerAnswerSchema, body);
+    const state = await this.tickets.execute(ticketId, { type: 'RecordCustomerAnswer', data: { answer }, metadata: commandMetadata(actor, requestId, this.clock()) });
+    return clockSummary(ticketId, state);
+  }
+
   @Post(':ticketId/priority')
   @HttpCode(200)
   @Allow('department_manager', 'management')
@@ -282,6 +306,160 @@ export class TicketsController {
     const state = await this.tickets.execute(ticketId, { type: 'ChangePriority', data: { priority, reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
     return clockSummary(ticketId, state);
   }
+
+  @Post(':ticketId/sub-requests')
+  @HttpCode(201)
+  @Allow('cs', ...DEPARTMENT_AND_MANAGEMENT)
+  @ApiOperation({
+    summary:
+      'Ask another department for a part of the answer while the ticket’s department works it (billing and logistics on one complaint). ' +
+      'The department asked names its own responsible handler, has its own deadlines from now, reports its own progress and answers; the ' +
+      'ticket’s result waits for every sub-request of the round (or management closing it) and carries the answers to CS. ' +
+      'CS, the ticket’s responsible handler (or the department’s manager or management for them) ask.',
+  })
+  @ApiBody({ schema: asJsonSchema(openSubRequestSchema) })
+  @ApiResponse({ status: 201, description: '`{ ticketId, subRequestId, subRequest, openSubRequests }`.' })
+  @ApiResponse({ status: 409, description: 'That department already has an open sub-request of this ticket.' })
+  @ApiResponse({ status: 412, description: 'The ticket’s department is not working it (its result is reported, or it is closed).' })
+  async openSubRequest(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    const { department, reason } = parseOrThrow(openSubRequestSchema, body);
+    const subRequestId = newId();
+    const state = await this.tickets.execute(ticketId, {
+      type: 'OpenSubRequest',
+      data: { subRequestId, department, reason },
+      metadata: commandMetadata(actor, requestId, this.clock(), reason),
+    });
+    return { ...subRequestSummary(ticketId, subRequestId, state), subRequestId };
+  }
+
+  @Post(':ticketId/sub-requests/:subRequestId/claim')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_STAFF)
+  @ApiParam({ name: 'subRequestId', format: 'uuid' })
+  @ApiOperation({ summary: 'A handler of the department asked takes the sub-request as its responsible handler. Of two claims one wins; the other gets 409.' })
+  @ApiBody({ schema: asJsonSchema(nothingSchema), required: false })
+  async claimSubRequest(
+    @Param('ticketId', ParseUUIDPipe) ticketId: string,
+    @Param('subRequestId', ParseUUIDPipe) subRequestId: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+    @RequestId() requestId: string,
+  ) {
+    parseOrThrow(nothingSchema, body ?? {});
+    const state = await this.tickets.execute(ticketId, { type: 'ClaimSubRequest', data: { subRequestId }, metadata: commandMetadata(actor, requestId, this.clock()) });
+    return subRequestSummary(ticketId, subRequestId, state);
+  }
+
+  @Post(':ticketId/sub-requests/:subRequestId/assign')
+  @HttpCode(200)
+  @Allow('department_manager', 'management')
+  @ApiParam({ name: 'subRequestId', format: 'uuid' })
+  @ApiOperation({ summary: 'The asked department’s manager (or management) names the sub-request’s responsible handler; taking it from the one who holds it needs a `reason`.' })
+  @ApiBody({ schema: asJsonSchema(assignSchema) })
+  async assignSubRequest(
+    @Param('ticketId', ParseUUIDPipe) ticketId: string,
+    @Param('subRequestId', ParseUUIDPipe) subRequestId: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+    @RequestId() requestId: string,
+  ) {
+    const { handlerId, reason } = parseOrThrow(assignSchema, body);
+    const state = await this.tickets.execute(ticketId, {
+      type: 'AssignSubRequest',
+      data: { subRequestId, handlerId, ...(reason ? { reason } : {}) },
+      metadata: commandMetadata(actor, requestId, this.clock(), reason),
+    });
+    return subRequestSummary(ticketId, subRequestId, state);
+  }
+
+  @Post(':ticketId/sub-requests/:subRequestId/progress')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_AND_MANAGEMENT)
+  @ApiParam({ name: 'subRequestId', format: 'uuid' })
+  @ApiOperation({ summary: 'Progress on a sub-request: its responsible handler, or the asked department’s manager or management for them.' })
+  @ApiBody({ schema: asJsonSchema(progressSchema) })
+  @ApiResponse({ status: 403, description: 'Another handler holds the sub-request: only they or their manager may work it.' })
+  async subRequestProgress(
+    @Param('ticketId', ParseUUIDPipe) ticketId: string,
+    @Param('subRequestId', ParseUUIDPipe) subRequestId: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+    @RequestId() requestId: string,
+  ) {
+    const { note } = parseOrThrow(progressSchema, body);
+    const state = await this.tickets.execute(ticketId, { type: 'ReportSubRequestProgress', data: { subRequestId, note }, metadata: commandMetadata(actor, requestId, this.clock()) });
+    return subRequestSummary(ticketId, subRequestId, state);
+  }
+
+  @Post(':ticketId/sub-requests/:subRequestId/answer')
+  @HttpCode(200)
+  @Allow(...DEPARTMENT_AND_MANAGEMENT)
+  @ApiParam({ name: 'subRequestId', format: 'uuid' })
+  @ApiOperation({
+    summary:
+      'The department asked answers its part, credited to the sub-request’s responsible handler (its manager or management may answer for them). ' +
+      'The answer goes to CS inside the ticket’s result.',
+  })
+  @ApiBody({ schema: asJsonSchema(subRequestAnswerSchema) })
+  @ApiResponse({ status: 403, description: 'Another handler holds the sub-request: only they or their manager may work it.' })
+  async answerSubRequest(
+    @Param('ticketId', ParseUUIDPipe) ticketId: string,
+    @Param('subRequestId', ParseUUIDPipe) subRequestId: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+    @RequestId() requestId: string,
+  ) {
+    const { summary: answer } = parseOrThrow(subRequestAnswerSchema, body);
+    const state = await this.tickets.execute(ticketId, { type: 'AnswerSubRequest', data: { subRequestId, summary: answer }, metadata: commandMetadata(actor, requestId, this.clock()) });
+    return subRequestSummary(ticketId, subRequestId, state);
+  }
+
+  @Post(':ticketId/sub-requests/:subRequestId/close')
+  @HttpCode(200)
+  @Allow('management')
+  @ApiParam({ name: 'subRequestId', format: 'uuid' })
+  @ApiOperation({
+    summary:
+      'Management decides the ticket goes on without this sub-request’s answer, saying why: it is closed, and the ticket’s result ' +
+      '(no longer waiting for it) says so to CS.',
+  })
+  @ApiBody({ schema: asJsonSchema(subRequestCloseSchema) })
+  @ApiResponse({ status: 412, description: 'The sub-request is answered already.' })
+  async closeSubRequest(
+    @Param('ticketId', ParseUUIDPipe) ticketId: string,
+    @Param('subRequestId', ParseUUIDPipe) subRequestId: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+    @RequestId() requestId: string,
+  ) {
+    const { reason } = parseOrThrow(subRequestCloseSchema, body);
+    const state = await this.tickets.execute(ticketId, { type: 'CloseSubRequest', data: { subRequestId, reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
+    return subRequestSummary(ticketId, subRequestId, state);
+  }
+}
+
+function subRequestView(subRequest: SubRequest): TicketSubRequest {
+  return {
+    subRequestId: subRequest.subRequestId,
+    round: subRequest.round,
+    department: subRequest.department,
+    reason: subRequest.reason,
+    status: subRequest.status,
+    handlerId: subRequest.handlerId ?? null,
+    deadlines: subRequest.deadlines,
+    responded: subRequest.responded,
+    outcome: subRequest.summary ?? null,
+  };
+}
+
+/** What a step on a sub-request answers: the sub-request as it now stands, and whether the ticket still waits on any. */
+function subRequestSummary(ticketId: string, subRequestId: string, state: RoutedState) {
+  const subRequest = state.ticket.subRequests?.find((known) => known.subRequestId === subRequestId);
+  return {
+    ...summary(ticketId, state),
+    subRequest: subRequest ? subRequestView(subRequest) : null,
+    openSubRequests: (state.ticket.subRequests ?? []).filter(isOpenSubRequest).length,
+  };
 }
 
 function summary(ticketId: string, state: RoutedState) {

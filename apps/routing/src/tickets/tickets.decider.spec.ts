@@ -948,7 +948,7 @@ describe('the paused resolution clock', () => {
   const resumed = (
     from: number,
     until: number,
-    trigger: 'handler' | 'limit' | 'result' | 'transfer',
+    trigger: 'handler' | 'customer' | 'limit' | 'result' | 'transfer',
     extra: { onBehalfOf?: string; department?: string } = {},
   ): RoutingEvent => ({
     type: 'ResolutionClockResumed',
@@ -1064,6 +1064,36 @@ describe('the paused resolution clock', () => {
     given(routed, claimedByAna, planned, paused(60), transferToLogistics)
       .when(command('AcceptTransfer', {}, lou, at(120)))
       .then([resumed(60, 120, 'transfer'), acceptedByLogistics]);
+  });
+
+  describe("the customer's answer", () => {
+    const answer = (actor: Actor, minutes: number, words = 'The statement is in the mail now.') => command('RecordCustomerAnswer', { answer: words }, actor, at(minutes));
+    const answered = (recordedBy: string, extra: { handlerId?: string } = { handlerId: 'h-ana' }): RoutingEvent => ({
+      type: 'CustomerAnswered',
+      data: { round: 1, department: 'billing', recordedBy, ...extra, answer: 'The statement is in the mail now.' },
+    });
+
+    it('given a clock paused waiting on the customer, when CS records their answer, then the answer is on the ticket and the clock resumes with it', () => {
+      given(routed, claimedByAna, planned, paused(60))
+        .when(answer(csAgent, 200))
+        .then([answered(csAgent.id), resumed(60, 200, 'customer')]);
+    });
+
+    it('given a clock paused on a third party, then the answer is recorded and the clock keeps standing', () => {
+      const onCourier = { ...paused(60), data: { ...(paused(60).data as object), reason: 'waiting_on_third_party' } } as RoutingEvent;
+      given(routed, claimedByAna, planned, onCourier).when(answer(csAgent, 200)).then([answered(csAgent.id)]);
+    });
+
+    it('given a running clock or nobody holding the ticket yet, then the answer is recorded for the department, with nothing to resume', () => {
+      given(routed, claimedByAna, planned).when(answer(ana, 200)).then([answered('h-ana')]);
+      given(routed).when(answer(csAgent, 200)).then([answered(csAgent.id, {})]);
+    });
+
+    it('given another department, a result reported or an empty answer, then it is refused', () => {
+      given(routed, claimedByAna, planned, paused(60)).when(answer(lou, 200)).thenThrows('FORBIDDEN');
+      given(routed, claimedByAna, planned, resultRound(1)).when(answer(csAgent, 200)).thenThrows('PRECONDITION_FAILED');
+      given(routed, claimedByAna, planned, paused(60)).when(answer(csAgent, 200, '   ')).thenThrows('VALIDATION_FAILED', 'answer');
+    });
   });
 
   it('given a paused clock, then a new round starts with its clock running', () => {
@@ -1191,5 +1221,149 @@ describe('HandOnFromAway: the responsible handler is away', () => {
     given(routed).when(handOn({ strategy: 'least_loaded' })).then([]);
     given(routed, claimedByAna, planned, resultRound(1)).when(handOn({ strategy: 'least_loaded' })).then([]);
     given(routed, claimedByAna).when(handOn({ strategy: 'least_loaded' }, billingManager)).thenThrows('FORBIDDEN');
+  });
+});
+
+describe('sub-requests: one ticket asking several departments at once', () => {
+  const logisticsMgr = logisticsManager;
+  const open = (actor: Actor, department = 'logistics', subRequestId = 'sr-1') =>
+    command('OpenSubRequest', { subRequestId, department, reason: 'Where is the parcel the customer was charged for?' }, actor, at(10));
+  const opened = (overrides: Partial<Extract<RoutingEvent, { type: 'SubRequestOpened' }>['data']> = {}): RoutingEvent => ({
+    type: 'SubRequestOpened',
+    data: {
+      subRequestId: 'sr-1',
+      round: 1,
+      department: 'logistics',
+      leadDepartment: 'billing',
+      reason: 'Where is the parcel the customer was charged for?',
+      deadlines: deadlinesFrom(10),
+      ...overrides,
+    },
+  });
+  const claimedByLou: RoutingEvent = {
+    type: 'SubRequestAssigned',
+    data: { subRequestId: 'sr-1', department: 'logistics', handlerId: 'h-lou', method: 'claim', reason: 'claimed by the handler' },
+  };
+  const louAnswered: RoutingEvent = {
+    type: 'SubRequestAnswered',
+    data: { subRequestId: 'sr-1', round: 1, department: 'logistics', handlerId: 'h-lou', summary: 'Delivered to the wrong address; re-sent today.' },
+  };
+  const result = (actor: Actor = ana) => command('ReportResult', { summary: 'Refund issued.' }, actor, at(60));
+
+  it('given a ticket its department works, then CS, its responsible handler or management asks another department, with its own deadlines from now', () => {
+    given(routed).when(open(csAgent)).then([opened()]);
+    given(routed, claimedByAna).when(open(ana)).then([opened()]);
+    given(routed, claimedByAna).when(open(director)).then([opened({ onBehalfOf: 'h-ana' })]);
+  });
+
+  it('given a claimed ticket, then a colleague of its handler, another department, QA or an auditor may not ask', () => {
+    given(routed, claimedByAna).when(open(bo)).thenThrows('FORBIDDEN');
+    given(routed, claimedByAna).when(open(lou)).thenThrows('FORBIDDEN');
+    given(routed, claimedByAna).when(open(inspector)).thenThrows('FORBIDDEN');
+    given(routed, claimedByAna).when(open(auditor)).thenThrows('FORBIDDEN');
+  });
+
+  it('refuses the ticket’s own department, an empty reason, a second open one to the same department, and a ticket with its result given', () => {
+    given(routed).when(open(csAgent, 'billing')).thenThrows('VALIDATION_FAILED', 'department');
+    given(routed).when(command('OpenSubRequest', { subRequestId: 'sr-1', department: 'logistics', reason: '  ' }, csAgent)).thenThrows('VALIDATION_FAILED', 'reason');
+    given(routed, opened()).when(open(csAgent, 'logistics', 'sr-2')).thenThrows('CONFLICT');
+    given(routed, claimedByAna, resultRound(1)).when(open(csAgent)).thenThrows('PRECONDITION_FAILED');
+  });
+
+  it('given the same sub-request asked again (a repeated request), then nothing new', () => {
+    given(routed, opened()).when(open(csAgent)).then([]);
+  });
+
+  it('given a sub-request, then a handler of the asked department claims it; a second claim is a conflict; the lead department cannot', () => {
+    given(routed, opened()).when(command('ClaimSubRequest', { subRequestId: 'sr-1' }, lou)).then([claimedByLou]);
+    given(routed, opened(), claimedByLou).when(command('ClaimSubRequest', { subRequestId: 'sr-1' }, lou)).then([]);
+    given(routed, opened(), claimedByLou).when(command('ClaimSubRequest', { subRequestId: 'sr-1' }, person('h-lee', 'department_handler', 'logistics'))).thenThrows('CONFLICT');
+    given(routed, opened()).when(command('ClaimSubRequest', { subRequestId: 'sr-1' }, ana)).thenThrows('FORBIDDEN');
+    // An unknown sub-request: the ticket's department hears so; another learns nothing of the ticket.
+    given(routed, opened()).when(command('ClaimSubRequest', { subRequestId: 'sr-9' }, ana)).thenThrows('NOT_FOUND');
+    given(routed, opened()).when(command('ClaimSubRequest', { subRequestId: 'sr-9' }, lou)).thenThrows('FORBIDDEN');
+  });
+
+  it("given a claimed sub-request, then its manager reassigns it saying why", () => {
+    given(routed, opened(), claimedByLou)
+      .when(command('AssignSubRequest', { subRequestId: 'sr-1', handlerId: 'h-lee', reason: 'Lou is on the road' }, logisticsMgr))
+      .then([
+        {
+          type: 'SubRequestAssigned',
+          data: { subRequestId: 'sr-1', department: 'logistics', handlerId: 'h-lee', method: 'manager', reason: 'Lou is on the road', previousHandlerId: 'h-lou' },
+        },
+      ]);
+    given(routed, opened(), claimedByLou).when(command('AssignSubRequest', { subRequestId: 'sr-1', handlerId: 'h-lee' }, logisticsMgr)).thenThrows('VALIDATION_FAILED', 'reason');
+    given(routed, opened()).when(command('AssignSubRequest', { subRequestId: 'sr-1', handlerId: 'h-lee' }, billingManager)).thenThrows('FORBIDDEN');
+  });
+
+  it('given a claimed sub-request, then only its handler, or its manager for them, reports progress and answers', () => {
+    given(routed, opened(), claimedByLou)
+      .when(command('ReportSubRequestProgress', { subRequestId: 'sr-1', note: 'Asking the carrier.' }, lou))
+      .then([{ type: 'SubRequestProgressReported', data: { subRequestId: 'sr-1', round: 1, department: 'logistics', note: 'Asking the carrier.', firstResponse: true } }]);
+    given(routed, opened(), claimedByLou)
+      .when(command('AnswerSubRequest', { subRequestId: 'sr-1', summary: 'Delivered to the wrong address; re-sent today.' }, lou))
+      .then([louAnswered]);
+    given(routed, opened(), claimedByLou)
+      .when(command('AnswerSubRequest', { subRequestId: 'sr-1', summary: 'Delivered to the wrong address; re-sent today.' }, logisticsMgr))
+      .then([{ ...louAnswered, data: { ...(louAnswered.data as object), onBehalfOf: 'h-lou' } } as RoutingEvent]);
+    given(routed, opened(), claimedByLou)
+      .when(command('AnswerSubRequest', { subRequestId: 'sr-1', summary: 'x' }, person('h-lee', 'department_handler', 'logistics')))
+      .thenThrows('FORBIDDEN');
+    given(routed, opened()).when(command('AnswerSubRequest', { subRequestId: 'sr-1', summary: 'x' }, logisticsMgr)).thenThrows('PRECONDITION_FAILED');
+    given(routed, opened(), claimedByLou, louAnswered).when(command('AnswerSubRequest', { subRequestId: 'sr-1', summary: 'again' }, lou)).thenThrows('PRECONDITION_FAILED');
+  });
+
+  it("given an open sub-request, then the ticket's result waits for it; once answered the result carries the answer to CS", () => {
+    given(routed, claimedByAna, opened(), claimedByLou).when(result()).thenThrows('PRECONDITION_FAILED');
+    given(routed, claimedByAna, opened(), claimedByLou, louAnswered)
+      .when(result())
+      .then([
+        {
+          type: 'ResultReported',
+          data: {
+            round: 1,
+            department: 'billing',
+            handlerId: 'h-ana',
+            summary: 'Refund issued.',
+            complaint: false,
+            subRequests: [{ subRequestId: 'sr-1', department: 'logistics', outcome: 'answered', summary: 'Delivered to the wrong address; re-sent today.', handlerId: 'h-lou' }],
+          },
+        },
+      ]);
+  });
+
+  it('given an open sub-request, then only management closes it, with a reason, and the result goes on without its answer', () => {
+    const closed: RoutingEvent = {
+      type: 'SubRequestClosed',
+      data: { subRequestId: 'sr-1', round: 1, department: 'logistics', reason: 'The carrier confirmed by phone.', handlerId: 'h-lou' },
+    };
+    given(routed, claimedByAna, opened(), claimedByLou)
+      .when(command('CloseSubRequest', { subRequestId: 'sr-1', reason: 'The carrier confirmed by phone.' }, director))
+      .then([closed]);
+    given(routed, opened()).when(command('CloseSubRequest', { subRequestId: 'sr-1', reason: 'x' }, logisticsMgr)).thenThrows('FORBIDDEN');
+    given(routed, opened()).when(command('CloseSubRequest', { subRequestId: 'sr-1', reason: '' }, director)).thenThrows('VALIDATION_FAILED', 'reason');
+    given(routed, opened(), claimedByLou, closed).when(command('CloseSubRequest', { subRequestId: 'sr-1', reason: 'again' }, director)).then([]);
+    given(routed, claimedByAna, opened(), claimedByLou, closed)
+      .when(result())
+      .then([
+        {
+          type: 'ResultReported',
+          data: {
+            round: 1,
+            department: 'billing',
+            handlerId: 'h-ana',
+            summary: 'Refund issued.',
+            complaint: false,
+            subRequests: [{ subRequestId: 'sr-1', department: 'logistics', outcome: 'closed_by_management', summary: 'The carrier confirmed by phone.', handlerId: 'h-lou' }],
+          },
+        },
+      ]);
+  });
+
+  it("given a new round, then the last round's answered sub-requests are not asked again", () => {
+    given(routed, claimedByAna, opened(), claimedByLou, louAnswered, resultRound(1), reopened(2, 100))
+      .when(result())
+      .then([{ type: 'ResultReported', data: { round: 2, department: 'billing', handlerId: 'h-ana', summary: 'Refund issued.', complaint: false } }]);
   });
 });

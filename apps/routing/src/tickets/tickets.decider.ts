@@ -22,6 +22,8 @@ import {
   type ResumeTrigger,
   type Role,
   type RoutingEvent,
+  type SubRequestOutcome,
+  type SubRequestStatus,
   type TicketType,
   ValidationFailed,
   assertNever,
@@ -40,6 +42,13 @@ import { type RoutingRules, chooseDepartment } from './routing-rules';
  * result, passing it on). The department's manager or management may step in; the event then
  * names the handler they acted for (`onBehalfOf`), and a result stays credited to that handler.
  * Another handler of the department is refused: the manager reassigns it, saying why.
+ *
+ * Sub-requests: while its department works a ticket, CS, that department (its responsible handler or
+ * manager) or management may ask other departments for a part of the answer. Each sub-request has
+ * its own responsible handler (of the department asked, by the same ownership rule), deadlines,
+ * progress and answer. The ticket's result waits until every sub-request of the round is answered
+ * or closed by management with a reason, and carries their answers to CS; since a ticket closes
+ * only after CS confirmed its result, it cannot close with a sub-request open.
  *
  * Management on a complaint in flight: it may take the ticket over (it becomes the responsible
  * holder, saying why) or ask the department for an update; the department's next progress note
@@ -189,7 +198,15 @@ export type HandOnFromAway = Command<
 >;
 export type PauseClock = Command<'PauseClock', { readonly reason: PauseReason; readonly note?: string }>;
 export type ResumeClock = Command<'ResumeClock', Record<string, never>>;
+/** The customer's answer, recorded on the ticket for the department (most often by CS, who took the call). */
+export type RecordCustomerAnswer = Command<'RecordCustomerAnswer', { readonly answer: string }>;
 export type ChangePriority = Command<'ChangePriority', { readonly priority: Priority; readonly reason: string }>;
+export type OpenSubRequest = Command<'OpenSubRequest', { readonly subRequestId: string; readonly department: Department; readonly reason: string }>;
+export type ClaimSubRequest = Command<'ClaimSubRequest', { readonly subRequestId: string }>;
+export type AssignSubRequest = Command<'AssignSubRequest', { readonly subRequestId: string; readonly handlerId: string; readonly reason?: string }>;
+export type ReportSubRequestProgress = Command<'ReportSubRequestProgress', { readonly subRequestId: string; readonly note: string }>;
+export type AnswerSubRequest = Command<'AnswerSubRequest', { readonly subRequestId: string; readonly summary: string }>;
+export type CloseSubRequest = Command<'CloseSubRequest', { readonly subRequestId: string; readonly reason: string }>;
 
 export type RoutingCommand =
   | RouteTicket
@@ -208,8 +225,15 @@ export type RoutingCommand =
   | RequestUpdate
   | PauseClock
   | ResumeClock
+  | RecordCustomerAnswer
   | ChangePriority
-  | HandOnFromAway;
+  | HandOnFromAway
+  | OpenSubRequest
+  | ClaimSubRequest
+  | AssignSubRequest
+  | ReportSubRequestProgress
+  | AnswerSubRequest
+  | CloseSubRequest;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -240,7 +264,25 @@ export interface RoutedTicket {
   readonly pause?: ClockPause;
   /** The pauses of this round that have ended: a priority change re-counts the deadline past them. */
   readonly pausesThisRound?: readonly { readonly from: string; readonly until: string }[];
+  /** The sub-requests asked of other departments, every round's, in the order they were opened. */
+  readonly subRequests?: readonly SubRequest[];
 }
+
+export interface SubRequest {
+  readonly subRequestId: string;
+  readonly round: number;
+  readonly department: Department;
+  readonly reason: string;
+  readonly deadlines: Deadlines;
+  readonly status: SubRequestStatus;
+  readonly handlerId?: string;
+  /** A progress note or the answer has been given: its first-response clock stopped. */
+  readonly responded: boolean;
+  /** The answer, or management's reason for closing it. */
+  readonly summary?: string;
+}
+
+export const isOpenSubRequest = (subRequest: SubRequest): boolean => subRequest.status === 'awaiting_handler' || subRequest.status === 'in_progress';
 
 export interface ClockPause {
   readonly since: string;
@@ -306,8 +348,21 @@ export function decide(command: RoutingCommand, state: RoutingState, policy: Rou
       return pauseClock(command, state, policy);
     case 'ResumeClock':
       return resumeClock(command, state, policy);
+    case 'RecordCustomerAnswer':
+      return recordCustomerAnswer(command, state, policy);
     case 'ChangePriority':
       return changePriority(command, state, policy);
+    case 'OpenSubRequest':
+      return openSubRequest(command, state, policy);
+    case 'ClaimSubRequest':
+    case 'AssignSubRequest':
+      return assignSubRequest(command, state);
+    case 'ReportSubRequestProgress':
+      return reportSubRequestProgress(command, state);
+    case 'AnswerSubRequest':
+      return answerSubRequest(command, state);
+    case 'CloseSubRequest':
+      return closeSubRequest(command, state);
     default:
       return assertNever(command);
   }
@@ -487,6 +542,16 @@ function reportResult(command: ReportResult, state: RoutingState, policy: Routin
   if (ticket.pendingTransfer) {
     throw new DomainError('PRECONDITION_FAILED', `a transfer to ${ticket.pendingTransfer.toDepartment} is waiting for an answer`);
   }
+  const ofRound = (ticket.subRequests ?? []).filter((subRequest) => subRequest.round === ticket.round);
+  const open = ofRound.filter(isOpenSubRequest);
+  if (open.length > 0) {
+    // CS gets one result for the ticket: the parts asked of other departments come with it.
+    throw new DomainError(
+      'PRECONDITION_FAILED',
+      `the sub-requests to ${open.map((subRequest) => subRequest.department).join(', ')} have not answered yet: the result waits for them, or for management to close them`,
+      { openSubRequests: open.map((subRequest) => ({ subRequestId: subRequest.subRequestId, department: subRequest.department })) },
+    );
+  }
   const summary = command.data.summary?.trim() ?? '';
   const apology = command.data.apology?.trim() ?? '';
   const correctiveAction = command.data.correctiveAction?.trim() ?? '';
@@ -528,9 +593,205 @@ function reportResult(command: ReportResult, state: RoutingState, policy: Routin
         ...(correctiveAction ? { correctiveAction } : {}),
         ...(ticket.complaint ? { cause } : {}),
         ...acting,
+        ...(ofRound.length > 0 && { subRequests: ofRound.map(outcomeOf) }),
       },
     },
   ];
+}
+
+function outcomeOf(subRequest: SubRequest): SubRequestOutcome {
+  return {
+    subRequestId: subRequest.subRequestId,
+    department: subRequest.department,
+    outcome: subRequest.status === 'answered' ? 'answered' : 'closed_by_management',
+    summary: subRequest.summary ?? '',
+    ...(subRequest.handlerId !== undefined && { handlerId: subRequest.handlerId }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sub-requests
+
+function openSubRequest(command: OpenSubRequest, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
+  permitRoles(command, ['cs', ...DEPARTMENT_ROLES, 'management']);
+  const routed = existing(state);
+  // The lead department asks; the department asked works its part through the sub-request only.
+  permitDepartment(command, routed.ticket.department);
+  const { subRequestId } = command.data;
+  // A repeated request (same id): asked already.
+  if (routed.ticket.subRequests?.some((known) => known.subRequestId === subRequestId)) return [];
+  const handling = handlingOrRefuse(routed, 'given a sub-request');
+  // CS asks for the ticket, not for its handler: nobody is acted for.
+  const acting = command.metadata.actor.role === 'cs' ? {} : ownership(command, handling, 'ask another department about');
+  const department = required('department', command.data.department);
+  const reason = required('reason', command.data.reason);
+  const { ticket } = handling;
+  if (department === ticket.department) {
+    throw new ValidationFailed([
+      { field: 'department', message: "is the ticket's own department; ask another department", issue: { code: 'custom', rule: 'sub_request_own_department', values: [department] } },
+    ]);
+  }
+  const waiting = ticket.subRequests?.find((known) => known.department === department && known.round === ticket.round && isOpenSubRequest(known));
+  if (waiting) {
+    throw new DomainError('CONFLICT', `${department} has a sub-request of this ticket open already`, { subRequestId: waiting.subRequestId });
+  }
+  return [
+    {
+      type: 'SubRequestOpened',
+      data: {
+        subRequestId,
+        round: ticket.round,
+        department,
+        leadDepartment: ticket.department,
+        reason,
+        deadlines: deadlinesOf(policy, ticket.type, ticket.priority, command.metadata.now),
+        ...acting,
+      },
+    },
+  ];
+}
+
+function assignSubRequest(command: ClaimSubRequest | AssignSubRequest, state: RoutingState): readonly RoutingEvent[] {
+  const claim = command.type === 'ClaimSubRequest';
+  permitRoles(command, claim ? DEPARTMENT_ROLES : ['department_manager', 'management']);
+  const subRequest = subRequestOf(command, existing(state));
+  permitDepartment(command, subRequest.department);
+  const open = openOrRefuse(subRequest, claim ? 'claimed' : 'assigned');
+  let handlerId: string;
+  let reason: string;
+  if (claim) {
+    handlerId = command.metadata.actor.id;
+    if (open.handlerId === handlerId) return [];
+    if (open.handlerId !== undefined) {
+      throw new DomainError('CONFLICT', `the sub-request is already claimed by ${open.handlerId}`, { handlerId: open.handlerId });
+    }
+    reason = 'claimed by the handler';
+  } else {
+    handlerId = required('handlerId', command.data.handlerId);
+    if (open.handlerId === handlerId) return [];
+    const given = command.data.reason?.trim() ?? '';
+    if (!given && open.handlerId !== undefined) {
+      throw new ValidationFailed([{ field: 'reason', message: `a reassignment from ${open.handlerId} must say why` }]);
+    }
+    if (given.length > MAX_TEXT) throw new ValidationFailed([{ field: 'reason', message: `must be at most ${MAX_TEXT} characters` }]);
+    reason = given || (command.metadata.actor.role === 'management' ? 'named by management' : 'named by the department manager');
+  }
+  return [
+    {
+      type: 'SubRequestAssigned',
+      data: {
+        subRequestId: open.subRequestId,
+        department: open.department,
+        handlerId,
+        method: claim ? 'claim' : 'manager',
+        reason,
+        ...(open.handlerId !== undefined && { previousHandlerId: open.handlerId }),
+      },
+    },
+  ];
+}
+
+function reportSubRequestProgress(command: ReportSubRequestProgress, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
+  const subRequest = subRequestOf(command, existing(state));
+  permitDepartment(command, subRequest.department);
+  const worked = workedOrRefuse(command, subRequest, 'report progress on');
+  const note = required('note', command.data.note);
+  return [
+    {
+      type: 'SubRequestProgressReported',
+      data: {
+        subRequestId: worked.subRequest.subRequestId,
+        round: worked.subRequest.round,
+        department: worked.subRequest.department,
+        note,
+        firstResponse: !worked.subRequest.responded,
+        ...worked.acting,
+      },
+    },
+  ];
+}
+
+function answerSubRequest(command: AnswerSubRequest, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
+  const subRequest = subRequestOf(command, existing(state));
+  permitDepartment(command, subRequest.department);
+  const worked = workedOrRefuse(command, subRequest, 'answer');
+  const summary = required('summary', command.data.summary);
+  return [
+    {
+      type: 'SubRequestAnswered',
+      data: {
+        subRequestId: worked.subRequest.subRequestId,
+        round: worked.subRequest.round,
+        department: worked.subRequest.department,
+        handlerId: worked.handlerId,
+        summary,
+        ...worked.acting,
+      },
+    },
+  ];
+}
+
+function closeSubRequest(command: CloseSubRequest, state: RoutingState): readonly RoutingEvent[] {
+  permitRoles(command, ['management']);
+  const subRequest = subRequestOf(command, existing(state));
+  // Closed already (a repeated click): management's first reason stands.
+  if (subRequest.status === 'closed') return [];
+  const open = openOrRefuse(subRequest, 'closed');
+  const reason = required('reason', command.data.reason);
+  return [
+    {
+      type: 'SubRequestClosed',
+      data: {
+        subRequestId: open.subRequestId,
+        round: open.round,
+        department: open.department,
+        reason,
+        ...(open.handlerId !== undefined && { handlerId: open.handlerId }),
+      },
+    },
+  ];
+}
+
+function subRequestOf(command: RoutingCommand & { readonly data: { readonly subRequestId: string } }, routed: Routed): SubRequest {
+  const subRequest = routed.ticket.subRequests?.find((known) => known.subRequestId === command.data.subRequestId);
+  if (!subRequest) {
+    // Another department learns nothing of the ticket, not even which sub-requests it has.
+    permitDepartment(command, routed.ticket.department);
+    throw new DomainError('NOT_FOUND', `the ticket has no sub-request ${command.data.subRequestId}`);
+  }
+  return subRequest;
+}
+
+function openOrRefuse(subRequest: SubRequest, verb: string): SubRequest {
+  if (isOpenSubRequest(subRequest)) return subRequest;
+  throw new DomainError('PRECONDITION_FAILED', `a sub-request that is ${subRequest.status} cannot be ${verb}`, { status: subRequest.status });
+}
+
+/**
+ * Who works a sub-request: its responsible handler, or the asked department's manager or management
+ * acting for them, as on the ticket itself (ownership).
+ */
+function workedOrRefuse(
+  command: RoutingCommand,
+  subRequest: SubRequest,
+  verb: string,
+): { readonly subRequest: SubRequest; readonly handlerId: string; readonly acting: { onBehalfOf?: string } } {
+  openOrRefuse(subRequest, verb === 'answer' ? 'answered' : 'given progress');
+  if (subRequest.handlerId === undefined) {
+    throw new DomainError('PRECONDITION_FAILED', `name a responsible handler of ${subRequest.department} before you ${verb} the sub-request`);
+  }
+  const { actor } = command.metadata;
+  if (actor.id === subRequest.handlerId) return { subRequest, handlerId: subRequest.handlerId, acting: {} };
+  if (actor.role === 'department_handler') {
+    throw new DomainError(
+      'FORBIDDEN',
+      `${subRequest.handlerId} is the responsible handler of this sub-request: only they or ${subRequest.department}'s manager may ${verb} it; ask the manager to reassign it`,
+      { handlerId: subRequest.handlerId },
+    );
+  }
+  return { subRequest, handlerId: subRequest.handlerId, acting: { onBehalfOf: subRequest.handlerId } };
 }
 
 function reopenTicket(command: ReopenTicket, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
@@ -759,6 +1020,32 @@ function resumeClock(command: ResumeClock, state: RoutingState, policy: RoutingP
   if (!routed.ticket.pause || routed.status !== 'in_progress') return [];
   const acting = ownership(command, routed, 'resume the resolution clock of');
   return resumedIfPaused(routed, 'handler', command.metadata.now, policy, acting);
+}
+
+/**
+ * The customer's answer reaches the department through the ticket. A clock paused waiting on the
+ * customer resumes with it (the wait is over whoever took the call); one paused on a third party
+ * keeps standing, since the customer's word is not what the department waits for.
+ */
+function recordCustomerAnswer(command: RecordCustomerAnswer, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
+  permitRoles(command, ['cs', ...DEPARTMENT_ROLES, 'management']);
+  const routed = existing(state);
+  permitDepartment(command, routed.ticket.department);
+  const handling = handlingOrRefuse(routed, 'given the customer’s answer (once the result is reported, the customer answers through follow-up)');
+  const answer = required('answer', command.data.answer);
+  const { ticket } = handling;
+  const answered: RoutingEvent = {
+    type: 'CustomerAnswered',
+    data: {
+      round: ticket.round,
+      department: ticket.department,
+      recordedBy: command.metadata.actor.id,
+      ...(handling.status === 'in_progress' && { handlerId: handling.handlerId }),
+      answer,
+    },
+  };
+  const resumed = handling.status === 'in_progress' && ticket.pause?.reason === 'waiting_on_customer' ? resumedIfPaused(handling, 'customer', command.metadata.now, policy) : [];
+  return [answered, ...resumed];
 }
 
 function changePriority(command: ChangePriority, state: RoutingState, policy: RoutingPolicy): readonly RoutingEvent[] {
@@ -993,6 +1280,8 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
         : state;
     case 'HandlerReleased':
       return state.status === 'in_progress' ? { status: 'awaiting_handler', ticket: state.ticket } : state;
+    case 'CustomerAnswered':
+      return state;
     case 'UpdateRequested':
       return withTicket(state, (ticket) => ({
         ...ticket,
@@ -1057,6 +1346,21 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
       });
     case 'PriorityChanged':
       return withTicket(state, (ticket) => ({ ...ticket, priority: event.data.priority, deadlines: event.data.deadlines }));
+    case 'SubRequestOpened': {
+      const { subRequestId, round, department, reason, deadlines } = event.data;
+      return withTicket(state, (ticket) => ({
+        ...ticket,
+        subRequests: [...(ticket.subRequests ?? []), { subRequestId, round, department, reason, deadlines, status: 'awaiting_handler', responded: false }],
+      }));
+    }
+    case 'SubRequestAssigned':
+      return withSubRequest(state, event.data.subRequestId, (subRequest) => ({ ...subRequest, status: 'in_progress', handlerId: event.data.handlerId }));
+    case 'SubRequestProgressReported':
+      return withSubRequest(state, event.data.subRequestId, (subRequest) => ({ ...subRequest, responded: true }));
+    case 'SubRequestAnswered':
+      return withSubRequest(state, event.data.subRequestId, (subRequest) => ({ ...subRequest, status: 'answered', responded: true, summary: event.data.summary }));
+    case 'SubRequestClosed':
+      return withSubRequest(state, event.data.subRequestId, (subRequest) => ({ ...subRequest, status: 'closed', summary: event.data.reason }));
     case 'HandlingClosed':
       return state.status === 'unrouted' ? state : { status: 'closed', ticket: state.ticket, outcome: event.data.outcome };
     default:
@@ -1066,6 +1370,13 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
 
 function withTicket(state: RoutingState, change: (ticket: RoutedTicket) => RoutedTicket): RoutingState {
   return state.status === 'unrouted' ? state : { ...state, ticket: change(state.ticket) };
+}
+
+function withSubRequest(state: RoutingState, subRequestId: string, change: (subRequest: SubRequest) => SubRequest): RoutingState {
+  return withTicket(state, (ticket) => ({
+    ...ticket,
+    subRequests: (ticket.subRequests ?? []).map((subRequest) => (subRequest.subRequestId === subRequestId ? change(subRequest) : subRequest)),
+  }));
 }
 
 function withoutPendingUpdateRequest(ticket: RoutedTicket): RoutedTicket {

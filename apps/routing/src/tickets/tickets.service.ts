@@ -8,8 +8,12 @@ import {
   type RoutingEvent,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { CONFIG } from '@handoff/platform';
+import { CONFIG, PolicyBook } from '@handoff/platform';
+import type { DeadlinePolicy } from '@handoff/service-time';
 import { routingPolicyOf, type RoutingConfig } from '../config';
+import type { Organisation } from '../organisation/organisation';
+import { ORGANISATION } from '../organisation/organisation-in-force';
+import type { RoutingRules } from './routing-rules';
 import { staffedDecider } from './staffed-decider';
 import { ticketsDecider, type RoutingCommand, type RoutingState } from './tickets.decider';
 
@@ -18,14 +22,21 @@ export type RoutedState = Exclude<RoutingState, { status: 'unrouted' }>;
 /** Turns requests into routing commands; the decisions are the decider's. */
 @Injectable()
 export class TicketsService {
-  /** The one decider of the service, with the configured policy and organisation. */
+  /** The one decider of the service, with the configured policy and organisation, and the deadline policy in force. */
   readonly decider: Decider<RoutingCommand, RoutingEvent, RoutingState>;
 
   constructor(
     private readonly commands: CommandHandler,
     @Inject(CONFIG) config: RoutingConfig,
+    policies: PolicyBook,
+    @Inject(ORGANISATION) organisation: Organisation,
   ) {
-    this.decider = staffedDecider(ticketsDecider(routingPolicyOf(config)), config.ORGANISATION_FILE);
+    const policy = routingPolicyOf(
+      config,
+      () => policies.current<DeadlinePolicy>('deadlines').document,
+      () => policies.current<RoutingRules>('routing-rules').document,
+    );
+    this.decider = staffedDecider(ticketsDecider(policy), organisation);
   }
 
   async execute(ticketId: string, command: RoutingCommand): Promise<RoutedState> {

@@ -36,6 +36,15 @@ export interface HandoffLedger {
   readonly bounces: readonly { readonly department: string; readonly at: string }[];
   /** Management on the ticket besides the holder (complaints, escalations), from when. */
   readonly managementInvolved: readonly { readonly at: string; readonly reason: string }[];
+  /**
+   * The holders of the ticket's sub-requests, beside the ticket's own holder at the same time: the
+   * department asked, then its responsible handler, until it answered or management closed it.
+   */
+  readonly parallel: readonly ParallelHolding[];
+}
+
+export interface ParallelHolding extends Holding {
+  readonly subRequestId: string;
 }
 
 export interface RunningDeadline {

@@ -140,7 +140,7 @@ export interface TicketWatchView {
   readonly watching: boolean;
 }
 
-export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived', 'update_requested', 'update_given', 'first_response_due', 'resolution_due', 'watched_change'] as const;
+export const NOTIFICATION_KINDS = ['mentioned', 'assigned', 'result_arrived', 'update_requested', 'update_given', 'customer_answered', 'first_response_due', 'resolution_due', 'watched_change'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface NotificationView {

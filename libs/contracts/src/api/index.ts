@@ -13,3 +13,4 @@ export * from './conversation';
 export * from './search';
 export * from './complaint-causes';
 export * from './webhooks';
+export * from './policies';

@@ -113,6 +113,48 @@ export interface Queue extends Page<QueueItem> {
   readonly incomingTransfers: readonly QueueItem[];
   /** More are offered than the first page carries. */
   readonly moreIncomingTransfers: boolean;
+  /** Open sub-requests other departments' tickets ask of this one, soonest due first; with the first page only. */
+  readonly subRequests: readonly SubRequestItem[];
+  readonly moreSubRequests: boolean;
+}
+
+export const SUB_REQUEST_STATUSES = ['awaiting_handler', 'in_progress', 'answered', 'closed'] as const;
+export type SubRequestStatus = (typeof SUB_REQUEST_STATUSES)[number];
+
+/** A sub-request as the department asked sees it in its queue. */
+export interface SubRequestItem {
+  readonly ticketId: string;
+  readonly subRequestId: string;
+  readonly department: Department;
+  /** The ticket's own department, which asked and combines the answers. */
+  readonly leadDepartment: Department;
+  readonly round: number;
+  readonly reason: string;
+  readonly status: SubRequestStatus;
+  readonly handlerId: string | null;
+  readonly subject: string | null;
+  readonly firstResponseDueAt: string;
+  readonly resolutionDueAt: string;
+  readonly responded: boolean;
+  /** A deadline still running is past due. */
+  readonly overdue: boolean;
+  /** The answer, or management's reason for closing it; null while open. */
+  readonly outcome: string | null;
+  readonly openedAt: string;
+  readonly updatedAt: string;
+}
+
+/** A sub-request as the ticket shows it (`GET /v1/tickets/:ticketId`). */
+export interface TicketSubRequest {
+  readonly subRequestId: string;
+  readonly round: number;
+  readonly department: Department;
+  readonly reason: string;
+  readonly status: SubRequestStatus;
+  readonly handlerId: string | null;
+  readonly deadlines: Deadlines;
+  readonly responded: boolean;
+  readonly outcome: string | null;
 }
 
 /** A ticket's routing state, read from its stream (`GET /v1/tickets/:ticketId`). */
@@ -142,6 +184,8 @@ export interface RoutingTicket {
   readonly paused: ClockPause | null;
   /** Minutes the resolution clock stood still in this round, pauses ended (by wall clock). */
   readonly pausedMinutesThisRound: number;
+  /** Every sub-request asked of other departments, every round's, in the order asked. */
+  readonly subRequests: readonly TicketSubRequest[];
   readonly outcome: CloseOutcome | null;
   /** The stream version the state was read at. */
   readonly version: number;

@@ -59,10 +59,11 @@ export const PAUSE_REASONS = ['waiting_on_customer', 'waiting_on_third_party'] a
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
 /**
- * What ended a pause: the handler (the answer came), the policy's maximum pause, the result
- * (the round's clock stops anyway) or a transfer (the next department has its own work to do).
+ * What ended a pause: the handler (the answer came), the customer's answer recorded on the ticket
+ * (a pause waiting on the customer only), the policy's maximum pause, the result (the round's
+ * clock stops anyway) or a transfer (the next department has its own work to do).
  */
-export const RESUME_TRIGGERS = ['handler', 'limit', 'result', 'transfer'] as const;
+export const RESUME_TRIGGERS = ['handler', 'customer', 'limit', 'result', 'transfer'] as const;
 export type ResumeTrigger = (typeof RESUME_TRIGGERS)[number];
 
 /**

@@ -10,6 +10,7 @@ import {
   INTAKE_EVENTS,
   ROUTING_EVENTS,
   STAFFING_EVENTS,
+  POLICY_EVENTS,
   contractOf,
   followupStreamId,
   intakeStreamId,
@@ -44,7 +45,7 @@ function recorded(type: string, data: unknown, schemaVersion = 1): RecordedEvent
 
 describe('event contracts', () => {
   it('every context registers its events once, and type names do not collide across contexts', () => {
-    const names = [...Object.keys(INTAKE_EVENTS), ...Object.keys(ROUTING_EVENTS), ...Object.keys(STAFFING_EVENTS), ...Object.keys(FOLLOWUP_EVENTS), ...Object.keys(PRIVACY_EVENTS), ...Object.keys(ACCESS_EVENTS), ...Object.keys(EVALUATION_EVENTS)];
+    const names = [...Object.keys(INTAKE_EVENTS), ...Object.keys(ROUTING_EVENTS), ...Object.keys(STAFFING_EVENTS), ...Object.keys(FOLLOWUP_EVENTS), ...Object.keys(PRIVACY_EVENTS), ...Object.keys(ACCESS_EVENTS), ...Object.keys(EVALUATION_EVENTS), ...Object.keys(POLICY_EVENTS)];
     expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(EVENT_CONTRACTS).sort()).toEqual([...names].sort());
   });

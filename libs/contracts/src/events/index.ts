@@ -3,6 +3,7 @@ import type { EventContract, EventRegistry } from './common';
 import { type EvaluationEvent, EVALUATION_EVENTS } from './evaluation';
 import { type FollowupEvent, FOLLOWUP_EVENTS } from './followup';
 import { type IntakeEvent, INTAKE_EVENTS } from './intake';
+import { type PolicyEvent, POLICY_EVENTS } from './policy';
 import { type PrivacyEvent, PRIVACY_EVENTS } from './privacy';
 import { type RoutingEvent, ROUTING_EVENTS } from './routing';
 import { type StaffingEvent, STAFFING_EVENTS } from './staffing';
@@ -15,10 +16,11 @@ export * from './followup';
 export * from './privacy';
 export * from './access';
 export * from './evaluation';
+export * from './policy';
 export * from './off-workflow';
 
 /** Every event of the workflow, from all four contexts. Type names are unique across contexts. */
-export type HandoffEvent = IntakeEvent | RoutingEvent | StaffingEvent | FollowupEvent | PrivacyEvent | AccessEvent | EvaluationEvent;
+export type HandoffEvent = IntakeEvent | RoutingEvent | StaffingEvent | FollowupEvent | PrivacyEvent | AccessEvent | EvaluationEvent | PolicyEvent;
 
 export const EVENT_CONTRACTS: EventRegistry<HandoffEvent> = {
   ...INTAKE_EVENTS,
@@ -28,6 +30,7 @@ export const EVENT_CONTRACTS: EventRegistry<HandoffEvent> = {
   ...PRIVACY_EVENTS,
   ...ACCESS_EVENTS,
   ...EVALUATION_EVENTS,
+  ...POLICY_EVENTS,
 };
 
 /** The current schema version to write for an event type (the producer's `NewEvent.schemaVersion`). */

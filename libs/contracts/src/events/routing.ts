@@ -148,6 +148,8 @@ export interface ResultReportedData {
    * who stays credited with it); the actor in the envelope says who did.
    */
   readonly onBehalfOf?: string;
+  /** The round's sub-requests, each answered or closed by management, combined into this result. Absent: none. */
+  readonly subRequests?: readonly SubRequestOutcome[];
 }
 export type ResultReported = DomainEvent<'ResultReported', ResultReportedData>;
 
@@ -228,6 +230,23 @@ export interface UpdateRequestedData {
 export type UpdateRequested = DomainEvent<'UpdateRequested', UpdateRequestedData>;
 
 /**
+ * The customer answered while a department works the ticket (to CS on the phone, most often, who
+ * records it here for the department). When the round's clock was paused waiting on the customer,
+ * `ResolutionClockResumed` (trigger `customer`) follows in the same append.
+ */
+export interface CustomerAnsweredData {
+  readonly round: number;
+  readonly department: Department;
+  /** Who recorded it (the envelope's actor, kept in the data for the conversation to name). */
+  readonly recordedBy: string;
+  /** The responsible handler it is for, when the ticket has one. */
+  readonly handlerId?: string;
+  /** The customer's answer, in the recorder's words. */
+  readonly answer: string;
+}
+export type CustomerAnswered = DomainEvent<'CustomerAnswered', CustomerAnsweredData>;
+
+/**
  * The round's resolution clock stands still while the department waits on the customer or a third
  * party. The first-response clock is not paused: the department still owes CS its plan. Resumed by
  * the responsible handler when the answer comes, or by the deadline sweep at `resumeBy` (the
@@ -299,6 +318,85 @@ export interface HandlerReleasedData {
 }
 export type HandlerReleased = DomainEvent<'HandlerReleased', HandlerReleasedData>;
 
+// ---------------------------------------------------------------------------------------------
+// Sub-requests: one ticket asking several departments at once
+
+/**
+ * A part of the ticket asked of another department, worked in parallel with the ticket's own
+ * department (the lead): the asked department names its own responsible handler, meets its own
+ * deadlines, reports its own progress and answers. The ticket's result (ResultReported) waits for
+ * every sub-request of the round to be answered, or closed by management, and carries their answers.
+ */
+export interface SubRequestOpenedData {
+  readonly subRequestId: string;
+  readonly round: number;
+  /** The department asked. */
+  readonly department: Department;
+  /** The ticket's own department when it was asked, which combines the answers into the result. */
+  readonly leadDepartment: Department;
+  /** What the department is asked, in the asker's words. */
+  readonly reason: string;
+  /** Its own deadlines, counted from when it was asked by the ticket's type and priority. */
+  readonly deadlines: Deadlines;
+  /** Set when a manager or management asked for the lead's responsible handler: that handler. */
+  readonly onBehalfOf?: string;
+}
+export type SubRequestOpened = DomainEvent<'SubRequestOpened', SubRequestOpenedData>;
+
+/** The sub-request's one responsible handler, of the department asked; a reassignment names the previous one. */
+export interface SubRequestAssignedData {
+  readonly subRequestId: string;
+  readonly department: Department;
+  readonly handlerId: string;
+  readonly method: 'claim' | 'manager';
+  readonly reason: string;
+  readonly previousHandlerId?: string;
+}
+export type SubRequestAssigned = DomainEvent<'SubRequestAssigned', SubRequestAssignedData>;
+
+/** The asked department keeps the lead and CS informed. The first note is the sub-request's first response. */
+export interface SubRequestProgressReportedData {
+  readonly subRequestId: string;
+  readonly round: number;
+  readonly department: Department;
+  readonly note: string;
+  readonly firstResponse: boolean;
+  readonly onBehalfOf?: string;
+}
+export type SubRequestProgressReported = DomainEvent<'SubRequestProgressReported', SubRequestProgressReportedData>;
+
+/** The asked department's answer, credited to its responsible handler. */
+export interface SubRequestAnsweredData {
+  readonly subRequestId: string;
+  readonly round: number;
+  readonly department: Department;
+  readonly handlerId: string;
+  readonly summary: string;
+  readonly onBehalfOf?: string;
+}
+export type SubRequestAnswered = DomainEvent<'SubRequestAnswered', SubRequestAnsweredData>;
+
+/** Management decided the ticket goes on without this answer, saying why. */
+export interface SubRequestClosedData {
+  readonly subRequestId: string;
+  readonly round: number;
+  readonly department: Department;
+  readonly reason: string;
+  /** Its responsible handler when it was closed. */
+  readonly handlerId?: string;
+}
+export type SubRequestClosed = DomainEvent<'SubRequestClosed', SubRequestClosedData>;
+
+/** What the ticket's result says of each sub-request of its round. */
+export interface SubRequestOutcome {
+  readonly subRequestId: string;
+  readonly department: Department;
+  readonly outcome: 'answered' | 'closed_by_management';
+  /** The answer, or management's reason for going on without one. */
+  readonly summary: string;
+  readonly handlerId?: string;
+}
+
 /** Follow-up closed the ticket; routing stops its clocks and refuses further work. */
 export interface HandlingClosedData {
   readonly outcome: CloseOutcome;
@@ -321,10 +419,16 @@ export type RoutingEvent =
   | TicketEscalated
   | TicketTakenOver
   | UpdateRequested
+  | CustomerAnswered
   | HandlerReleased
   | ResolutionClockPaused
   | ResolutionClockResumed
   | PriorityChanged
+  | SubRequestOpened
+  | SubRequestAssigned
+  | SubRequestProgressReported
+  | SubRequestAnswered
+  | SubRequestClosed
   | HandlingClosed;
 
 // ---------------------------------------------------------------------------------------------
@@ -415,6 +519,17 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
         correctiveAction: textSchema.optional(),
         cause: identifierSchema.optional(),
         onBehalfOf: textSchema.optional(),
+        subRequests: z
+          .array(
+            z.object({
+              subRequestId: identifierSchema,
+              department: departmentSchema,
+              outcome: z.enum(['answered', 'closed_by_management']),
+              summary: textSchema,
+              handlerId: textSchema.optional(),
+            }),
+          )
+          .optional(),
       })
       .refine((data) => data.complaint === (data.cause !== undefined), {
         path: ['cause'],
@@ -483,6 +598,16 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       message: textSchema,
     }),
   },
+  CustomerAnswered: {
+    version: 1,
+    schema: z.object({
+      round: positiveRound,
+      department: departmentSchema,
+      recordedBy: textSchema,
+      handlerId: textSchema.optional(),
+      answer: textSchema,
+    }),
+  },
   ResolutionClockPaused: {
     version: 1,
     schema: z.object({
@@ -526,6 +651,61 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
   HandlerReleased: {
     version: 1,
     schema: z.object({ department: departmentSchema, round: positiveRound, previousHandlerId: textSchema, reason: z.literal('away') }),
+  },
+  SubRequestOpened: {
+    version: 1,
+    schema: z.object({
+      subRequestId: identifierSchema,
+      round: positiveRound,
+      department: departmentSchema,
+      leadDepartment: departmentSchema,
+      reason: textSchema,
+      deadlines: deadlinesSchema,
+      onBehalfOf: textSchema.optional(),
+    }),
+  },
+  SubRequestAssigned: {
+    version: 1,
+    schema: z.object({
+      subRequestId: identifierSchema,
+      department: departmentSchema,
+      handlerId: textSchema,
+      method: z.enum(['claim', 'manager']),
+      reason: textSchema,
+      previousHandlerId: textSchema.optional(),
+    }),
+  },
+  SubRequestProgressReported: {
+    version: 1,
+    schema: z.object({
+      subRequestId: identifierSchema,
+      round: positiveRound,
+      department: departmentSchema,
+      note: textSchema,
+      firstResponse: z.boolean(),
+      onBehalfOf: textSchema.optional(),
+    }),
+  },
+  SubRequestAnswered: {
+    version: 1,
+    schema: z.object({
+      subRequestId: identifierSchema,
+      round: positiveRound,
+      department: departmentSchema,
+      handlerId: textSchema,
+      summary: textSchema,
+      onBehalfOf: textSchema.optional(),
+    }),
+  },
+  SubRequestClosed: {
+    version: 1,
+    schema: z.object({
+      subRequestId: identifierSchema,
+      round: positiveRound,
+      department: departmentSchema,
+      reason: textSchema,
+      handlerId: textSchema.optional(),
+    }),
   },
   HandlingClosed: {
     version: 1,

@@ -100,6 +100,7 @@ export const en = {
   'rule.file_empty': '{{label, capitalise}} is empty.',
   'rule.file_type_unknown':
     '{{label, capitalise}} is not a kind of file a ticket takes: an image (PNG, JPEG, GIF, WebP), a PDF, an Office document or a call recording (MP3, WAV, M4A, OGG).',
+  'rule.sub_request_own_department': "Ask another department: {{values}} is the ticket's own department.",
   'rule.file_type_mismatch': "{{label, capitalise}}'s content is {{values}}, not the type it was sent as.",
   // A check that spoke in its own words: they follow the field's name.
   'own_words.predicate': '{{label, capitalise}} {{message}}.',

@@ -98,6 +98,7 @@ export const zhCN: ServerMessages = {
   'rule.file_name': '{{label}}只能是文件名本身，不能含文件夹（不能有 / 或 \\）。',
   'rule.file_empty': '{{label}}是空的。',
   'rule.file_type_unknown': '工单不接受这种{{label}}：只接受图片（PNG、JPEG、GIF、WebP）、PDF、Office 文档或通话录音（MP3、WAV、M4A、OGG）。',
+  'rule.sub_request_own_department': '请向其他部门发起协办：{{values}} 是本工单的承办部门。',
   'rule.file_type_mismatch': '{{label}}的实际内容是 {{values}}，与发送时声明的类型不符。',
   // 校验方自带的英文说明无法逐条翻译时，仍指明字段，并附上原说明。
   'own_words.predicate': '{{label}}不符合要求（{{message}}）。',

@@ -130,6 +130,7 @@ export default {
     heldFor: 'Held for',
     givenTaken: 'Given by / taken by (event)',
     stillHolding: 'still holding',
+    parallel: '{{holder}}, in parallel (sub-request)',
     bounced: 'bounced',
     bouncedTo: ' back to {{list}}',
     bounceAt: '{{department}} at {{time}}',

@@ -13,6 +13,7 @@ export default {
     assigned: 'Ticket {{ticket}} was assigned to you',
     result_arrived: 'A result arrived for ticket {{ticket}}',
     update_requested: '{{actor}} of management asks for an update on ticket {{ticket}}',
+    customer_answered: 'The customer answered on ticket {{ticket}} (recorded by {{actor}})',
     update_given: 'The department answered your request for an update on ticket {{ticket}}',
     first_response_due: 'The first response on ticket {{ticket}} is due at {{due}}',
     resolution_due: 'Ticket {{ticket}} must be resolved by {{due}}',

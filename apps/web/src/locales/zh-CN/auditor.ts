@@ -132,6 +132,7 @@ const zh: Catalogue<typeof en> = {
     heldFor: '处理时长',
     givenTaken: '交出 / 接手（事件）',
     stillHolding: '仍在处理',
+    parallel: '{{holder}}（协办，并行）',
     bounced: '退回',
     bouncedTo: '至 {{list}}',
     bounceAt: '{{department}}（{{time}}）',

@@ -15,6 +15,7 @@ const zh: Catalogue<typeof en> = {
     assigned: '工单 {{ticket}} 已分派给您',
     result_arrived: '工单 {{ticket}} 的处理结果已送达',
     update_requested: '管理层 {{actor}} 询问工单 {{ticket}} 的最新进展',
+    customer_answered: '客户已就工单 {{ticket}} 答复（{{actor}} 记录）',
     update_given: '部门已回复您对工单 {{ticket}} 进展的询问',
     first_response_due: '工单 {{ticket}} 须在 {{due}} 前首次回复',
     resolution_due: '工单 {{ticket}} 须在 {{due}} 前办结',

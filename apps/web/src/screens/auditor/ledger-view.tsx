@@ -54,15 +54,22 @@ export function LedgerView({ ticketId }: { ticketId: string }) {
   if (!ledger) return <p className="muted">{t('ledger.loading')}</p>;
   if (ledger.holdings.length === 0) return <Panel title={t('ledger.title')}><p className="muted">{t('ledger.nobody')}</p></Panel>;
 
-  const start = Math.min(...ledger.holdings.map((holding) => Date.parse(holding.from)));
-  const end = Math.max(...ledger.holdings.map((holding) => (holding.to ? Date.parse(holding.to) : now)));
+  // A sub-request's holders hold their part beside the ticket's own holder: lanes of their own, after the ticket's.
+  const parallel = ledger.parallel ?? [];
+  const every = [...ledger.holdings, ...parallel];
+  const start = Math.min(...every.map((holding) => Date.parse(holding.from)));
+  const end = Math.max(...every.map((holding) => (holding.to ? Date.parse(holding.to) : now)));
   const span = Math.max(end - start, 1);
   const lanes: { key: string; label: string; kind: Holder['kind']; holdings: Holding[] }[] = [];
-  for (const holding of ledger.holdings) {
-    const lane = laneOf(holding.holder);
+  const place = (holding: Holding, lane: { key: string; label: string; kind: Holder['kind'] }) => {
     const found = lanes.find((candidate) => candidate.key === lane.key);
     if (found) found.holdings.push(holding);
     else lanes.push({ ...lane, holdings: [holding] });
+  };
+  for (const holding of ledger.holdings) place(holding, laneOf(holding.holder));
+  for (const holding of parallel) {
+    const lane = laneOf(holding.holder);
+    place(holding, { ...lane, key: `parallel:${lane.key}`, label: t('ledger.parallel', { holder: lane.label }) });
   }
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((fraction) => ({ fraction, at: new Date(start + fraction * span).toISOString() }));
   const longest = ledger.holdings.reduce((best, holding) => (held(holding, now) > held(best, now) ? holding : best), ledger.holdings[0]!);
@@ -129,9 +136,9 @@ export function LedgerView({ ticketId }: { ticketId: string }) {
               </tr>
             </thead>
             <tbody>
-              {ledger.holdings.map((holding) => (
-                <tr key={`${holding.from}-${holding.receivedBy}`}>
-                  <td>{holderName(holding.holder)}</td>
+              {every.map((holding) => (
+                <tr key={`${'subRequestId' in holding ? holding.subRequestId : ''}${holding.from}-${holding.receivedBy}`} {...('subRequestId' in holding ? { 'data-parallel': 'true' } : {})}>
+                  <td>{'subRequestId' in holding ? t('ledger.parallel', { holder: holderName(holding.holder) }) : holderName(holding.holder)}</td>
                   <td>{formatMoment(holding.from)}</td>
                   <td>{holding.to ? formatMoment(holding.to) : <span className="badge badge--warn">{t('ledger.stillHolding')}</span>}</td>
                   <td>{formatHeld(held(holding, now))}</td>

@@ -8,6 +8,7 @@ import { useNow } from '../cs/use-now';
 import { runningDeadlines, type Department } from './department-types';
 import { QueueTable } from './queue-table';
 import { StaffingPanel } from './staffing-panel';
+import { SubRequestsAsked } from './sub-requests-asked';
 import { TicketPanel, TransferAnswer } from './ticket-panel';
 import { useQueue, type LiveState } from './use-queue';
 import './department.css';
@@ -122,6 +123,7 @@ export function DepartmentScreen({ route }: { route: readonly string[] }) {
               </ul>
             </Panel>
           )}
+          {queue && queue.subRequests.length > 0 && <SubRequestsAsked queue={queue} department={department} departmentName={departmentName ?? department} nameOf={(id) => departments.find((candidate) => candidate.id === id)?.name ?? id} />}
           <Panel
             title={t('tickets', { count: `${shown.length}${more}` as unknown as number })}
             actions={

@@ -8,6 +8,7 @@ import { href } from '../../router';
 import type { Actor } from '../../session';
 import { DueAt, Field, formatInstant, Notice, Panel } from '../../ui';
 import { CustomerDetails } from '../cs/customer-details';
+import { SubRequests } from '../../sub-requests/sub-requests';
 import { useSubmit } from '../../use-submit';
 import { Countdown } from './countdown';
 import type { Department, RoutingTicket, TimelineEntry } from './department-types';
@@ -226,6 +227,8 @@ function TicketPanelContent(props: TicketPanelProps) {
             {ticket.status === 'awaiting_handler' && !managerLike && <p className="muted">{t('panel.claimHint')}</p>}
           </div>
         )}
+
+        <SubRequests ticketId={ticketId} changed={props.changed} onChanged={() => done('')} />
 
         <Conversation ticketId={ticketId} />
 

@@ -5,6 +5,7 @@ import { ActionForm, ChoiceField, TextField } from '../../action-form';
 import { api } from '../../api';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
+import { SubRequests } from '../../sub-requests/sub-requests';
 import { Notice, Panel } from '../../ui';
 
 /**
@@ -66,6 +67,7 @@ export function ComplaintActions({ ticketId }: { ticketId: string }) {
           <PassForm ticketId={ticketId} departments={departments.filter((candidate) => candidate.id !== ticket.department)} onDone={onDone} />
         </div>
       )}
+      {ticket && <SubRequests ticketId={ticketId} onChanged={onDone} />}
       {/* The conversation carries management's comments (internal notes) beside everyone else's words. */}
       <Conversation ticketId={ticketId} />
     </Panel>

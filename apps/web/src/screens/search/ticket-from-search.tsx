@@ -1,12 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
+import { SubRequests } from '../../sub-requests/sub-requests';
 import { Panel } from '../../ui';
 
 /**
  * A ticket opened from search or a profile by someone who works on tickets but has no history
  * screen (CS when a customer calls back, a department's staff): its conversation, read again
- * while it is open, so the department's latest progress and a result's apology reach CS here.
+ * while it is open, so the department's latest progress and a result's apology reach CS here; and
+ * its sub-requests, where CS asks another department for a part of the answer.
  */
 export function TicketFromSearch(props: { ticketId: string; base: readonly string[] }) {
   const { t } = useTranslation('search');
@@ -19,6 +21,7 @@ export function TicketFromSearch(props: { ticketId: string; base: readonly strin
         </span>
       }
     >
+      <SubRequests ticketId={props.ticketId} />
       <Conversation ticketId={props.ticketId} />
     </Panel>
   );

@@ -1,0 +1,71 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { DepartmentRound } from '../records/service-record';
+
+/**
+ * The KPI aggregate: one row per opened ticket holding exactly what its figures read (kpi-facts.ts),
+ * kept by the timeline projection as events arrive, and summed by PostgreSQL per request
+ * (kpi-facts.reader.ts). A row per ticket rather than counters per day: the median and the 90th
+ * percentile of fractional minutes, and windows that start at any instant, need each ticket's
+ * value to stay exact.
+ */
+@Entity({ name: 'kpi_ticket_facts' })
+export class KpiTicketFacts {
+  @PrimaryColumn('text', { name: 'ticket_id' })
+  ticketId!: string;
+
+  @Column('timestamptz', { name: 'opened_at' })
+  openedAt!: Date;
+
+  @Column('text', { nullable: true })
+  channel!: string | null;
+
+  @Column('text', { nullable: true })
+  type!: string | null;
+
+  @Column('boolean')
+  complaint!: boolean;
+
+  @Column('text', { nullable: true })
+  outcome!: string | null;
+
+  @Column('boolean', { name: 'resolved_at_first_contact' })
+  resolvedAtFirstContact!: boolean;
+
+  @Column('boolean', { name: 'with_result' })
+  withResult!: boolean;
+
+  @Column('boolean')
+  reopened!: boolean;
+
+  @Column('double precision', { name: 'first_response_minutes', nullable: true })
+  firstResponseMinutes!: number | null;
+
+  /** Only for a ticket closed satisfied: the resolution time the figures count. */
+  @Column('double precision', { name: 'accepted_resolution_minutes', nullable: true })
+  acceptedResolutionMinutes!: number | null;
+
+  /** As routing recorded it (`policy=then`). */
+  @Column('boolean', { name: 'first_response_deadline_met', nullable: true })
+  firstResponseDeadlineMet!: boolean | null;
+
+  @Column('boolean', { name: 'resolution_deadline_met', nullable: true })
+  resolutionDeadlineMet!: boolean | null;
+
+  /** Every department that held it, once each, sorted. */
+  @Column('text', { array: true })
+  departments!: string[];
+
+  /** The people who did the work (ServiceRecord.agents), sorted. */
+  @Column('text', { array: true })
+  agents!: string[];
+
+  /** The deadline policy versions routing recorded on its rounds. */
+  @Column('text', { name: 'policy_versions', array: true })
+  policyVersions!: string[];
+
+  /** The department rounds, which `policy=now` judges again under today's deadline policy. */
+  @Column('jsonb')
+  rounds!: DepartmentRound[];
+}
+
+export const KPI_ENTITIES = [KpiTicketFacts];

@@ -1,0 +1,211 @@
+import { seededRandom, type RecordedEvent, type Role } from '@handoff/contracts';
+import { createPostgresEventStore, PostgresEventStore } from '@handoff/event-store';
+import { openReadModelDatabase, rebuildReadModel } from '@handoff/read-models';
+import { signToken } from '@handoff/platform';
+import { deskTicket, sealedCustomer, uuidOf } from '@handoff/testing';
+import { READ_MODEL_SERVICES } from '../apps/audit/src/read-model-commands';
+import type { BenchInfra } from './infra';
+import { BenchSystem } from './services';
+import { inParallel, percentile, timed, type Report } from './report';
+
+export interface ScaleSettings {
+  /** The desk timed against the targets. */
+  readonly tickets: number;
+  /** The smaller desk it is compared with (the issue's 10,000 beside 100,000). */
+  readonly baselineTickets: number;
+  /** Requests per endpoint, one after the other. */
+  readonly requests: number;
+  /** Appends in flight while seeding. */
+  readonly appendConcurrency: number;
+}
+
+const section = 'scale';
+const SECRET = 'bench-scale-secret-0123456789';
+const UPSTREAM = ['intake', 'routing', 'followup'] as const;
+/** The models the timed endpoints read: the timeline (lists, conversations, KPI aggregate) and search. */
+const MODELS = ['evaluation.timeline', 'evaluation.search'];
+/** A year of the desk, opened evenly across it; the KPIs are asked of its June (Beijing time). */
+const YEAR_START = Date.parse('2026-01-01T00:00:00+08:00');
+const MONTH = { from: '2026-06-01T00:00:00+08:00', to: '2026-07-01T00:00:00+08:00' };
+
+interface Endpoint {
+  readonly name: string;
+  readonly role: Role;
+  readonly path: (ticketId: string) => string;
+}
+
+const ENDPOINTS: readonly Endpoint[] = [
+  { name: 'ticket list, newest first', role: 'management', path: () => '/v1/tickets?limit=50' },
+  { name: 'ticket list, open complaints', role: 'management', path: () => '/v1/tickets?outcome=open&complaint=true&limit=50' },
+  { name: 'ticket list, one department, with its count', role: 'management', path: () => '/v1/tickets?department=billing&count=true&limit=50' },
+  { name: 'search, a Chinese word', role: 'cs', path: () => `/v1/search?q=${encodeURIComponent('快递')}&limit=20` },
+  { name: 'search, an English word', role: 'cs', path: () => '/v1/search?q=invoice&limit=20' },
+  { name: 'search, filters only (open complaints)', role: 'cs', path: () => '/v1/search?status=open&type=complaint&limit=20' },
+  { name: 'conversation', role: 'management', path: (ticketId) => `/v1/tickets/${ticketId}/conversation` },
+  { name: 'timeline', role: 'management', path: (ticketId) => `/v1/tickets/${ticketId}/timeline` },
+  { name: 'KPIs, a month by department', role: 'management', path: () => `/v1/kpis?from=${encodeURIComponent(MONTH.from)}&to=${encodeURIComponent(MONTH.to)}&groupBy=department` },
+  { name: 'KPIs, a month by agent', role: 'management', path: () => `/v1/kpis?from=${encodeURIComponent(MONTH.from)}&to=${encodeURIComponent(MONTH.to)}&groupBy=agent` },
+  {
+    name: 'KPIs, a month by department, policy=now',
+    role: 'management',
+    path: () => `/v1/kpis?from=${encodeURIComponent(MONTH.from)}&to=${encodeURIComponent(MONTH.to)}&groupBy=department&policy=now`,
+  },
+  { name: 'KPIs, a month by agent, policy=now', role: 'management', path: () => `/v1/kpis?from=${encodeURIComponent(MONTH.from)}&to=${encodeURIComponent(MONTH.to)}&groupBy=agent&policy=now` },
+  { name: 'audit history', role: 'auditor', path: (ticketId) => `/v1/tickets/${ticketId}/history` },
+  { name: 'audit handoff ledger', role: 'auditor', path: (ticketId) => `/v1/tickets/${ticketId}/handoffs` },
+  { name: 'audit chain verification', role: 'auditor', path: (ticketId) => `/v1/tickets/${ticketId}/verify` },
+];
+
+/**
+ * A year of a large desk: `tickets` tickets of the generated desk (@handoff/testing desk.ts: every
+ * path a ticket takes, about 13 events each) opened across a year, appended through the event
+ * store's API to intake's, routing's and follow-up's stores (each ticket's stream in one append),
+ * evaluation's timeline and search read models rebuilt from them as `npm run audit -- rebuild`
+ * does, then the built evaluation service started on them alone (nothing else runs, so nothing
+ * else is timed) and every list, search, conversation, KPI and audit endpoint asked in turn over
+ * HTTP, each `requests` times. The same again with `baselineTickets` first: each p95 at `tickets`
+ * is compared with its p95 there.
+ */
+export async function benchScale(infra: BenchInfra, report: Report, settings: ScaleSettings): Promise<void> {
+  const baseline = await measure(infra, report, settings.baselineTickets, settings, 'scale_base');
+  const measured = await measure(infra, report, settings.tickets, settings, 'scale');
+  for (const endpoint of ENDPOINTS) {
+    const at = (tickets: number) => `${endpoint.name}, p95 at ${tickets.toLocaleString('en-US')} tickets`;
+    report.add({
+      section,
+      name: at(settings.baselineTickets),
+      value: baseline.get(endpoint.name)!.p95,
+      unit: 'ms',
+      better: 'lower',
+      details: { tickets: settings.baselineTickets, requests: settings.requests, p50: baseline.get(endpoint.name)!.p50 },
+    });
+    report.add({
+      section,
+      name: at(settings.tickets),
+      value: measured.get(endpoint.name)!.p95,
+      unit: 'ms',
+      better: 'lower',
+      baseline: at(settings.baselineTickets),
+      target: { kind: 'ratio', atMost: 2 },
+      details: { tickets: settings.tickets, requests: settings.requests, p50: measured.get(endpoint.name)!.p50 },
+    });
+    report.add({
+      section,
+      name: `${at(settings.tickets)}, against 200 ms`,
+      value: measured.get(endpoint.name)!.p95,
+      unit: 'ms',
+      better: 'lower',
+      target: { kind: 'value', atMost: 200 },
+    });
+  }
+}
+
+async function measure(infra: BenchInfra, report: Report, tickets: number, settings: ScaleSettings, namespace: string): Promise<Map<string, { p50: number; p95: number }>> {
+  const label = tickets.toLocaleString('en-US');
+  const stores = {} as Record<(typeof UPSTREAM)[number], PostgresEventStore>;
+  const urls: Record<string, string> = {};
+  for (const service of UPSTREAM) {
+    urls[service] = await infra.database(`${namespace}_${service}`);
+    stores[service] = await createPostgresEventStore({ connectionString: urls[service], poolSize: settings.appendConcurrency });
+  }
+  const ticketIds: string[] = [];
+  let events = 0;
+  try {
+    // Seeding: each ticket's events drawn by one seeded generator, each stream appended whole.
+    const random = seededRandom(tickets);
+    const customer = sealedCustomer({ name: 'Desk Customer', phone: '+86 139 0000 0000' });
+    const seeding = await timed(() =>
+      inParallel(tickets, settings.appendConcurrency, async (index) => {
+        const ticketId = uuidOf(tickets, index, 0);
+        ticketIds.push(ticketId);
+        const openedAt = YEAR_START + Math.floor((index + random()) * ((365 * 86_400_000) / tickets));
+        const drawn = deskTicket(random, { ticketId, openedAt, customer, position: 0, eventId: (n) => uuidOf(tickets, index, n + 1) });
+        events += drawn.length;
+        const byStream = new Map<string, RecordedEvent[]>();
+        for (const event of drawn) byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+        for (const [streamId, streamEvents] of byStream) {
+          const service = streamId.slice(0, streamId.indexOf('-')) as (typeof UPSTREAM)[number];
+          await stores[service].append(
+            streamId,
+            streamEvents.map(({ eventId, type, schemaVersion, ticketId: id, data, metadata }) => {
+              const { recordedAt: _recordedAt, ...stamped } = metadata;
+              return { eventId, type, schemaVersion, ticketId: id, data, metadata: stamped };
+            }),
+            -1,
+          );
+        }
+      }),
+    );
+    report.add({
+      section,
+      name: `seeding through the store's API, ${label} tickets`,
+      value: events / seeding.seconds,
+      unit: 'events/s',
+      better: 'higher',
+      details: { tickets, events, seconds: Math.round(seeding.seconds), appendConcurrency: settings.appendConcurrency },
+    });
+  } finally {
+    await Promise.all(Object.values(stores).map((store) => store.close()));
+  }
+
+  // The read models, rebuilt as the operators' tool rebuilds them.
+  const evaluation = READ_MODEL_SERVICES.find((service) => service.service === 'evaluation')!;
+  const evaluationUrl = await infra.database(`${namespace}_evaluation`);
+  // Evaluation's own store (its notes, samples, ...) is in its database and empty here: search reads it too.
+  const sources = [
+    ...UPSTREAM.map((service) => ({ service, store: new PostgresEventStore({ connectionString: urls[service]! }) })),
+    { service: 'evaluation', store: await createPostgresEventStore({ connectionString: evaluationUrl }) },
+  ];
+  const target = await openReadModelDatabase(evaluationUrl, evaluation, { migrate: true });
+  try {
+    for (const name of MODELS) {
+      const model = evaluation.models.find((candidate) => candidate.name === name)!;
+      const { result, seconds } = await timed(() => rebuildReadModel({ model, sources, dataSource: target }));
+      report.add({
+        section,
+        name: `rebuild of ${name}, ${label} tickets`,
+        value: result.events / seconds,
+        unit: 'events/s',
+        better: 'higher',
+        details: { events: result.events, applied: result.applied, seconds: Math.round(seconds) },
+      });
+    }
+    await target.query('VACUUM ANALYZE');
+  } finally {
+    await Promise.all(sources.map(({ store }) => store.close()));
+    await target.destroy();
+  }
+
+  const system = await BenchSystem.start(infra, { AUTH_TOKEN_SECRET: SECRET }, namespace, ['evaluation']);
+  const latencies = new Map<string, { p50: number; p95: number }>();
+  try {
+    const baseUrl = system.url('evaluation');
+    const random = seededRandom(20261205);
+    const tokens = new Map<Role, string>();
+    const tokenOf = (role: Role) => {
+      if (!tokens.has(role)) tokens.set(role, signToken({ sub: `bench-${role}`, role }, SECRET));
+      return tokens.get(role)!;
+    };
+    const ask = async (endpoint: Endpoint): Promise<number> => {
+      const path = endpoint.path(ticketIds[Math.floor(random() * ticketIds.length)]!);
+      const started = process.hrtime.bigint();
+      const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${tokenOf(endpoint.role)}` } });
+      await response.arrayBuffer();
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      if (response.status !== 200) throw new Error(`scale bench: ${path} answered ${response.status}`);
+      return elapsed;
+    };
+    // Warm-up, not measured: connection pools, compiled code paths.
+    for (let round = 0; round < 3; round += 1) for (const endpoint of ENDPOINTS) await ask(endpoint);
+    for (const endpoint of ENDPOINTS) {
+      const times: number[] = [];
+      for (let request = 0; request < settings.requests; request += 1) times.push(await ask(endpoint));
+      times.sort((a, b) => a - b);
+      latencies.set(endpoint.name, { p50: percentile(times, 50), p95: percentile(times, 95) });
+      process.stdout.write(`  ${label} tickets: ${endpoint.name}: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms\n`);
+    }
+  } finally {
+    await system.stop();
+  }
+  return latencies;
+}

@@ -1,0 +1,3 @@
+export * from './policy.decider';
+export * from './policy-book';
+export * from './policies.controller';
