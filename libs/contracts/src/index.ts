@@ -11,6 +11,7 @@ export * from './events';
 export * from './contact-payload';
 export * from './seeded-random';
 export * from './storable-text';
+export * from './contact-spans';
 export * from './ticket-order';
 export * from './complaint-causes';
 export * from './api';

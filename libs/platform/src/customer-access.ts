@@ -13,7 +13,7 @@ import {
   type PrivacyEvent,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import type { CustomerVault, OpenedCustomer } from '@handoff/vault';
+import { hasClearContactSpans, type CustomerVault, type OpenedCustomer } from '@handoff/vault';
 import { CLOCK, type Clock } from './clock';
 import { CUSTOMER_VAULT } from './service.module';
 
@@ -35,6 +35,9 @@ const readsDecider: Decider<RecordRead, PrivacyEvent, null> = {
   decide: (command) => [{ type: 'CustomerDetailsRead', data: command.data }],
   evolve: (state) => state,
 };
+
+/** The fields of a command's data that are words someone wrote, where a contact detail may be typed. */
+const WORD_FIELDS = ['description', 'answer', 'note', 'text', 'reason', 'summary', 'apology', 'correctiveAction', 'objection', 'message', 'comment'] as const;
 
 /**
  * Shows a customer's contact details: in clear to someone whose work on the ticket needs them,
@@ -58,6 +61,39 @@ export class CustomerAccess {
   async maskedMany(customers: readonly Customer[]): Promise<CustomerView[]> {
     const opened = await this.vault.openMany(customers, false);
     return opened.map((one, index) => viewOf(customers[index], one));
+  }
+
+  /**
+   * Words written on a ticket (any view holding them) with the contact details typed into them
+   * opened: in clear for a reader whose work needs them, masked otherwise, erased once the
+   * customer's key is gone (the vault's sealed spans).
+   */
+  async words<T>(value: T, ticketId: string, needToKnow: boolean): Promise<T> {
+    return this.vault.openTexts(value, ticketId, needToKnow);
+  }
+
+  /**
+   * The command with the contact details typed into its words (the data's free-text fields and
+   * the metadata's reason) sealed under the ticket's customer key, before it reaches the decider.
+   * `keyIdOf` is asked only when there is a detail to seal; a ticket whose customer this service
+   * does not know yet (undefined) is a 409 to retry, never a detail written in clear; one whose
+   * customer was erased (null) has the details dropped.
+   */
+  async sealWords<C extends { readonly data: object; readonly metadata: { readonly reason?: string } }>(
+    command: C,
+    ticketId: string,
+    keyIdOf: () => Promise<string | null | undefined>,
+  ): Promise<C> {
+    const data = command.data as Record<string, unknown>;
+    const fields = WORD_FIELDS.filter((field) => typeof data[field] === 'string' && hasClearContactSpans(data[field] as string));
+    const reason = command.metadata.reason !== undefined && hasClearContactSpans(command.metadata.reason);
+    if (fields.length === 0 && !reason) return command;
+    const keyId = await keyIdOf();
+    if (keyId === undefined) throw new DomainError('CONFLICT', `the contact of ticket ${ticketId} has not reached ${this.service} yet; retry in a moment`);
+    const sealed = { ...data };
+    for (const field of fields) sealed[field] = await this.vault.sealTextSpans(data[field] as string, keyId, ticketId);
+    const metadata = reason ? { ...command.metadata, reason: await this.vault.sealTextSpans(command.metadata.reason!, keyId, ticketId) } : command.metadata;
+    return { ...command, data: sealed, metadata };
   }
 
   async read(options: {

@@ -1,49 +1,18 @@
 import type { LoggerService } from '@nestjs/common';
+import { replaceContactSpans } from '@handoff/contracts';
 import { traceFields } from '@handoff/tracing';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const EMAIL = String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`;
-// Ids and instants are matched first and kept whole, so that no digit run inside them is taken for a phone number.
-const UUID = String.raw`[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}`;
-const INSTANT = String.raw`\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?`;
-// Digit groups joined by one space or dash, an optional leading + and area codes in brackets; not
-// inside a word or an identifier (letters, digits or `x-` on either side).
-const PHONE = String.raw`(?<!\w|\w-)\+?(?:\(\d{1,5}\)[ -]?)?\d+(?:(?:[ -]|[ -]?\(\d{1,5}\)[ -]?)\d+)*(?!\w|-\w)`;
-const SCAN = new RegExp(`(${EMAIL})|${UUID}|${INSTANT}|(${PHONE})`, 'g');
-const GROUP = /^(\+?\(?\d+\)?)([ -]?)/;
-
-/**
- * Whether a run of digit groups is a phone number rather than a count, a position or a range:
- * with a + or an area code in brackets; a Chinese mobile (1[3-9] and 11 digits); or a number
- * with a trunk prefix (0 and an area code: 010-6552 9988, 075512345678; 00 for abroad). Digit
- * runs of other shapes (positions, epoch milliseconds, 1000-2000) stay as they are.
- */
-function isPhoneNumber(candidate: string): boolean {
-  const digits = candidate.replace(/\D/g, '');
-  if (digits.length < 7 || digits.length > 15) return false;
-  if (candidate.startsWith('+') || candidate.includes('(')) return true;
-  if (/^1[3-9]\d{9}$/.test(digits)) return true;
-  return /^0\d{9,14}$/.test(digits);
-}
-
-/** A run of groups that is not a phone number may still end in one ("count 12 13800138000"). */
-function redactPhones(candidate: string): string {
-  if (isPhoneNumber(candidate)) return '[redacted-phone]';
-  const first = GROUP.exec(candidate);
-  if (!first || first[0].length >= candidate.length || !first[2]) return candidate;
-  return first[0] + redactPhones(candidate.slice(first[0].length));
-}
-
 /**
  * Defence in depth: code never logs customer data on purpose, and anything that looks like
- * an e-mail address or a phone number is masked before it leaves the process anyway. UUIDs,
+ * an e-mail address or a phone number (contracts' `contactSpans`) is masked before it leaves the process anyway. UUIDs,
  * hex digests, ISO instants and plain numbers (positions, offsets, durations) are left whole, so
  * an operator can still find a request or a ticket by its id.
  */
 export function redact(text: string): string {
-  return text.replace(SCAN, (match, email?: string, phone?: string) => (email ? '[redacted-email]' : phone ? redactPhones(phone) : match));
+  return replaceContactSpans(text, (_clear, kind) => (kind === 'email' ? '[redacted-email]' : '[redacted-phone]'));
 }
 
 function serialise(value: unknown): unknown {

@@ -1,5 +1,7 @@
+import { sealedSpanKeyIds } from '@handoff/contracts';
 import { CustomerKeyStore } from './key-store';
 import { customerSearchTerms, querySearchTerms } from './search-terms';
+import { hasClearContactSpans, openContactSpans, sealContactSpans } from './sealed-spans';
 import {
   customerKeyId,
   fingerprint,
@@ -109,6 +111,33 @@ export class CustomerVault {
     }
   }
 
+  /**
+   * Free text written on a ticket with the contact details in it sealed under the ticket's
+   * customer key (see sealed-spans.ts). Never creates a key: without one (erased, or `keyId` null) the
+   * details are dropped. Text without contact details is returned as it is, without a key read.
+   */
+  async sealTextSpans(text: string, keyId: string | null, ticketId: string): Promise<string> {
+    if (!hasClearContactSpans(text)) return text;
+    // null: the ticket's customer is known to be erased, key id and all.
+    return sealContactSpans(text, keyId ?? '', ticketId, keyId === null ? null : await this.keys.find(keyId));
+  }
+
+  /**
+   * Every string in `value` (a view: plain objects, arrays, strings) with its sealed spans opened
+   * for a role that may see contact details, masked for another, erased once the key is gone. The
+   * keys are read in one statement.
+   */
+  async openTexts<T>(value: T, ticketId: string, reveal: boolean): Promise<T> {
+    const keyIds = new Set<string>();
+    visitStrings(value, (text) => {
+      for (const keyId of sealedSpanKeyIds(text)) keyIds.add(keyId);
+      return text;
+    });
+    if (keyIds.size === 0) return value;
+    const keys = await this.keys.findMany([...keyIds]);
+    return visitStrings(value, (text) => openContactSpans(text, ticketId, keys, reveal));
+  }
+
   keyIdOf(details: ContactDetails & { customerId?: string }): string {
     return customerKeyId(details, this.pepper);
   }
@@ -150,4 +179,14 @@ function openWith(customer: SealedCustomer, key: Buffer | null, reveal: boolean)
     return { status: 'erased' };
   }
   return reveal ? { status: 'clear', details } : { status: 'masked', details: maskDetails(details) };
+}
+
+/** `value` rebuilt with `change` applied to each string in it; plain objects and arrays only. */
+function visitStrings<T>(value: T, change: (text: string) => string): T {
+  if (typeof value === 'string') return change(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => visitStrings(item, change)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, visitStrings(item, change)])) as T;
+  }
+  return value;
 }

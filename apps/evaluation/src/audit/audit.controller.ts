@@ -15,7 +15,8 @@ import {
 } from '@handoff/audit';
 import { DomainError, parseOrThrow, storableString, type HistoryEntryView, type TicketHistory, type TicketLedger, type TicketVerification } from '@handoff/contracts';
 import type { EventStore } from '@handoff/event-store';
-import { Allow, CLOCK, CONFIG, EVENT_STORE, type BaseConfig, type Clock } from '@handoff/platform';
+import { Allow, CLOCK, CONFIG, CUSTOMER_VAULT, EVENT_STORE, type BaseConfig, type Clock } from '@handoff/platform';
+import type { CustomerVault } from '@handoff/vault';
 
 export const AUDIT_SOURCES = Symbol('AUDIT_SOURCES');
 
@@ -104,6 +105,7 @@ export class AuditController {
   constructor(
     @Inject(AUDIT_SOURCES) private readonly sources: AuditSources,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
   ) {}
 
   private async history(ticketId: string): Promise<HistoryEntry[]> {
@@ -126,7 +128,8 @@ export class AuditController {
     const history = await this.history(ticketId);
     const moment = asOf ? new Date(asOf) : this.clock();
     const upTo = asOf ? history.filter((entry) => Date.parse(entry.metadata.occurredAt) <= moment.getTime()) : history;
-    return { ticketId, asOf: asOf ?? null, state: stateAsOf(history, moment), entries: upTo.map(entryView) };
+    // Auditors, management and QA read the record, not the customer: a detail typed into a reason shows masked.
+    return this.vault.openTexts({ ticketId, asOf: asOf ?? null, state: stateAsOf(history, moment), entries: upTo.map(entryView) }, ticketId, false);
   }
 
   @Get(':ticketId/handoffs')

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import { z } from 'zod';
 import { conversationStreamId, freeText, newId, parseOrThrow, type Actor, type TicketConversationView, type TicketWatchView } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { Allow, CurrentActor, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
+import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
 import { conversationDecider, NOTE_WRITERS } from './conversation.decider';
 import { ConversationReader } from './conversation.reader';
 
@@ -34,6 +34,7 @@ export class ConversationController {
   constructor(
     private readonly reader: ConversationReader,
     private readonly commands: CommandHandler,
+    private readonly access: CustomerAccess,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -70,16 +71,21 @@ export class ConversationController {
   async addNote(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { text, mentions } = parseOrThrow(noteSchema, body);
     const departments = await this.reader.departmentsConcerned(ticketId);
-    const result = await this.commands.handle(
-      conversationStreamId(ticketId),
-      conversationDecider,
-      {
-        type: 'AddNote',
-        data: { noteId: newId(), text, mentions, ticket: departments === null ? null : { departmentsConcerned: departments } },
-        metadata: commandMetadata(actor, requestId, this.clock()),
-      },
-      { ticketId },
-    );
+    const command = {
+      type: 'AddNote' as const,
+      data: { noteId: newId(), text, mentions, ticket: departments === null ? null : { departmentsConcerned: departments } },
+      metadata: commandMetadata(actor, requestId, this.clock()),
+    };
+    // A phone or e-mail in the note is sealed with the ticket's customer key. A ticket evaluation
+    // has not seen is refused by the decider (404) before anything is written, sealed or not.
+    const sealed =
+      departments === null
+        ? command
+        : await this.access.sealWords(command, ticketId, async () => {
+            const key = await this.reader.customerKeyOf(ticketId);
+            return key.status === 'known' ? key.keyId : key.status === 'erased' ? null : undefined;
+          });
+    const result = await this.commands.handle(conversationStreamId(ticketId), conversationDecider, sealed, { ticketId });
     // A repeated request (same request id) adds nothing and answers with the note it added the first time.
     const [added] = result.events as readonly { readonly data: { readonly noteId: string } }[];
     return { ticketId, noteId: added.data.noteId };

@@ -6,7 +6,7 @@ import { summarise } from '@handoff/audit';
 import { CUSTOMER_VAULT } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
 import { SearchTicket } from '../search/search.entities';
-import { assertMayReadTimeline, departmentsConcerned } from '../timeline/timeline-access';
+import { assertMayReadTimeline, currentDepartment, departmentsConcerned, mayReadContactDetails } from '../timeline/timeline-access';
 import { TicketLifecycleRecord, TicketTimelineEntry } from '../timeline/timeline.entities';
 import { conversationOf, type ConversationSource } from './conversation';
 import { TicketAttachment } from './attachments.entities';
@@ -29,8 +29,12 @@ export class ConversationReader {
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
   ) {}
 
-  async conversation(ticketId: string, actor: Actor): Promise<TicketConversationView> {
-    const { view, files } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+  /**
+   * `revealContactDetails`: open the contact details typed into the words in clear whatever the
+   * actor's role (the customer's own data export); otherwise they open as `mayReadContactDetails` says.
+   */
+  async conversation(ticketId: string, actor: Actor, options: { readonly revealContactDetails?: boolean } = {}): Promise<TicketConversationView> {
+    const { view, files, holding } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const lifecycle = await manager.getRepository(TicketLifecycleRecord).findOneBy({ ticketId });
       if (!lifecycle) throw new DomainError('NOT_FOUND', `no conversation for ticket ${ticketId}`);
       const entries = await manager.getRepository(TicketTimelineEntry).findBy({ ticketId });
@@ -54,7 +58,7 @@ export class ConversationReader {
         watchers,
         ordered: ordered.map(({ occurredAt, recordedAt: _recordedAt, ...rest }) => ({ ...rest, occurredAt: occurredAt.toISOString() })),
       };
-      return { view, files };
+      return { view, files, holding: currentDepartment(ordered) };
     });
     // Opened outside the snapshot: the names are sealed with the customer's key, in the vault's own database.
     const attachments = new Map<string, AttachmentView>();
@@ -69,7 +73,8 @@ export class ConversationReader {
       });
     }
     const { ordered, ...rest } = view;
-    return { ...rest, entries: conversationOf(ordered, attachments) };
+    const reveal = options.revealContactDetails === true || mayReadContactDetails(actor, holding);
+    return this.vault.openTexts({ ...rest, entries: conversationOf(ordered, attachments) }, ticketId, reveal);
   }
 
   /** Throws as the conversation would: 404 for a ticket evaluation has not seen, 403 for a department it never concerned. */

@@ -177,7 +177,7 @@ export class CustomerExportService {
   }
 
   private async ticket(row: TicketRow, actor: Actor, fits: (size: number) => boolean): Promise<ExportedTicket> {
-    const conversation = await this.conversations.conversation(row.ticket_id, actor).catch((error: unknown) => {
+    const conversation = await this.conversations.conversation(row.ticket_id, actor, { revealContactDetails: true }).catch((error: unknown) => {
       // Search saw the ticket before the timeline did: the export still lists it.
       if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
       throw error;
@@ -185,7 +185,7 @@ export class CustomerExportService {
     const entries: readonly ConversationEntry[] = conversation?.entries ?? [];
     return {
       ticketId: row.ticket_id,
-      subject: row.subject,
+      subject: await this.vault.openTexts(row.subject, row.ticket_id, true),
       type: row.type,
       channel: row.channel,
       status: row.status,

@@ -14,6 +14,12 @@ describe('who is told of what', () => {
     expect(new Set(notes.map((note) => note.notificationId)).size).toBe(3);
   });
 
+  it('shows a contact detail sealed in the words as *** in the excerpt, never a piece of its token', () => {
+    const token = '⟦contact:cust_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:v1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA⟧';
+    const [note] = notificationsOf(event('NoteAdded', { noteId: 'n', text: `please call back on ${token}`, mentions: { people: ['agent-1'], departments: [] } }, 'billing-wu'));
+    expect(note.excerpt).toBe('please call back on ***');
+  });
+
   it('tells a handler a ticket was assigned to them, but not one who claimed it', () => {
     expect(notificationsOf(event('HandlerAssigned', { handlerId: 'billing-wu', reason: 'least loaded' }, 'system:routing-assignment')).map((note) => note.recipient)).toEqual(['person:billing-wu']);
     expect(notificationsOf(event('HandlerAssigned', { handlerId: 'billing-wu', reason: 'claimed' }, 'billing-wu'))).toEqual([]);

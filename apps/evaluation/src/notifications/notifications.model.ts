@@ -1,4 +1,4 @@
-import type { NotificationKind } from '@handoff/contracts';
+import { sealedSpanPattern, type NotificationKind } from '@handoff/contracts';
 
 /**
  * Who is told of what (issue "one voice": notifications for each person). Pure: one event in,
@@ -27,7 +27,7 @@ export interface PersonNotification {
   readonly eventId: string;
   readonly occurredAt: string;
   readonly actorId: string;
-  /** A few words to recognise it by: the note's beginning, the result's summary. Never contact details (none reach evaluation). */
+  /** A few words to recognise it by: the note's beginning, the result's summary. Never contact details: those typed into the words show as ***. */
   readonly excerpt: string | null;
 }
 
@@ -148,6 +148,7 @@ export function csAgentOf(event: NotificationSource & { readonly role: string })
 }
 
 function shorten(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // A contact detail typed into the words is sealed; an excerpt shows it as *** (and never cuts a sealed span in two).
+  const flat = text.replace(sealedSpanPattern(), '***').replace(/\s+/g, ' ').trim();
   return flat.length <= EXCERPT_LENGTH ? flat : `${flat.slice(0, EXCERPT_LENGTH - 1)}…`;
 }

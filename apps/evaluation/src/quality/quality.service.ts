@@ -20,7 +20,8 @@ import {
   type SampleView,
 } from '@handoff/contracts';
 import { CommandHandler, type EventStore } from '@handoff/event-store';
-import { CONFIG, EVENT_STORE, PolicyBook } from '@handoff/platform';
+import { CONFIG, CUSTOMER_VAULT, EVENT_STORE, PolicyBook } from '@handoff/platform';
+import type { CustomerVault } from '@handoff/vault';
 import type { EvaluationConfig } from '../config';
 import { periodBounds } from '@handoff/service-time';
 import { missingParts, needsImprovement, type ServiceRecord } from '../records/service-record';
@@ -44,6 +45,7 @@ export class QualityService {
     @Inject(CONFIG) private readonly config: EvaluationConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policies: PolicyBook,
+    @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
   ) {}
 
   async draw(input: { team: string; period: string; seed?: number }, metadata: CommandMetadata): Promise<SampleDrawnData> {
@@ -202,7 +204,8 @@ export class QualityService {
   private async subjectsOf(ticketIds: readonly string[]): Promise<Map<string, string | null>> {
     if (ticketIds.length === 0) return new Map();
     const rows = await this.dataSource.getRepository(TicketLifecycleRecord).find({ select: { ticketId: true, subject: true }, where: { ticketId: In([...new Set(ticketIds)]) } });
-    return new Map(rows.map((row) => [row.ticketId, row.subject]));
+    // Inspectors and managers read records, not customers: a detail typed into a subject shows masked.
+    return new Map(await Promise.all(rows.map(async (row) => [row.ticketId, await this.vault.openTexts(row.subject, row.ticketId, false)] as const)));
   }
 
   /**

@@ -201,7 +201,8 @@ export class SearchReader {
     );
     const shown = rows.slice(0, limit);
     const customers = await this.customersOf(shown, actor);
-    const items = shown.map((row, index) => resultOf(row, customers[index]));
+    // A detail typed into a subject shows masked in results, as the customer does.
+    const items = await Promise.all(shown.map((row, index) => this.vault.openTexts(resultOf(row, customers[index]), row.ticket_id, false)));
     const last = shown[shown.length - 1];
     return { items, nextCursor: rows.length > limit && last ? encodeCursor({ openedAt: last.opened_at.toISOString(), ticketId: last.ticket_id }) : null };
   }

@@ -36,4 +36,11 @@ describe('the search tokeniser', () => {
     expect(queryTokens(' ,.!? ')).toEqual([]);
     expect(mergeTokens(['b', 'a'], ['a', 'c'])).toEqual(['a', 'b', 'c']);
   });
+
+  it('indexes the words around contact details, never the details, clear or sealed', () => {
+    const sealed = '请回电 ⟦contact:cust_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:v1.AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA⟧ 快递';
+    expect(indexTokens(sealed)).toEqual(indexTokens('请回电 快递'));
+    expect(indexTokens('call 13800138000 or li.lei@example.com about order 4711')).toEqual(indexTokens('call or about order 4711'));
+    expect(matches('13800138000', 'call 13800138000')).toBe(false);
+  });
 });

@@ -1,3 +1,5 @@
+import { replaceContactSpans, withoutSealedSpans } from '@handoff/contracts';
+
 /**
  * Words of a ticket's text as the search index holds them, and of a query as it is matched.
  *
@@ -34,7 +36,9 @@ export function indexTokens(...texts: readonly (string | undefined | null)[]): s
   const tokens = new Set<string>();
   for (const text of texts) {
     if (!text) continue;
-    for (const piece of pieces(text)) {
+    // Contact details are found by the customer's keyed search terms, never by the words around
+    // them: a sealed span is not indexed, nor a detail written in clear before sealing began.
+    for (const piece of pieces(replaceContactSpans(withoutSealedSpans(text), () => ' '))) {
       if (isCjk(piece)) {
         const characters = [...piece];
         for (const character of characters) tokens.add(character);

@@ -1,5 +1,5 @@
 import type { Actor } from '@handoff/contracts';
-import { assertMayReadTimeline, departmentsConcerned } from './timeline-access';
+import { assertMayReadTimeline, currentDepartment, departmentsConcerned, mayReadContactDetails } from './timeline-access';
 
 const visited = ['billing', 'logistics'];
 
@@ -46,5 +46,32 @@ describe('the departments concerned by a ticket', () => {
     const concerned = departmentsConcerned(['billing'], [{ type: 'TransferRequested', data: { toDepartment: 'logistics' } }]);
     expect(() => assertMayReadTimeline({ id: 'h-1', role: 'department_handler', department: 'logistics' }, concerned)).not.toThrow();
     expect(() => assertMayReadTimeline({ id: 'h-2', role: 'department_handler', department: 'product' }, concerned)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+  });
+});
+
+describe('who reads the contact details typed into a ticket’s words in clear', () => {
+  const entries = [
+    { type: 'TicketRouted', data: { department: 'billing' } },
+    { type: 'TransferRequested', data: { fromDepartment: 'billing', toDepartment: 'logistics' } },
+    { type: 'TransferAccepted', data: { fromDepartment: 'billing', toDepartment: 'logistics' } },
+    { type: 'NoteAdded', data: { text: 'passed on' } },
+  ];
+
+  it('is the department holding the ticket now, and CS', () => {
+    expect(currentDepartment(entries)).toBe('logistics');
+    expect(currentDepartment(entries.slice(0, 2))).toBe('billing');
+    expect(currentDepartment([])).toBeNull();
+    expect(mayReadContactDetails({ id: 'cs-1', role: 'cs' }, null)).toBe(true);
+    expect(mayReadContactDetails({ id: 'h-1', role: 'department_handler', department: 'logistics' }, 'logistics')).toBe(true);
+    expect(mayReadContactDetails({ id: 'm-1', role: 'department_manager', department: 'logistics' }, 'logistics')).toBe(true);
+  });
+
+  it.each([
+    ['a department that held it before', { id: 'h-2', role: 'department_handler', department: 'billing' }],
+    ['management', { id: 'd-1', role: 'management' }],
+    ['QA', { id: 'q-1', role: 'qa' }],
+    ['an auditor', { id: 'a-1', role: 'auditor' }],
+  ] as [string, Actor][])('masks them for %s', (_who, actor) => {
+    expect(mayReadContactDetails(actor, 'logistics')).toBe(false);
   });
 });

@@ -23,3 +23,26 @@ export function departmentsConcerned(departmentsVisited: readonly Department[], 
   });
   return [...new Set([...departmentsVisited, ...askedToTake])];
 }
+
+/** The department holding the ticket now: the last one it was routed to, passed to or reopened with, in timeline order. */
+export function currentDepartment(entries: readonly { type: string; data: unknown }[]): Department | null {
+  let current: Department | null = null;
+  for (const entry of entries) {
+    const data = (entry.data ?? {}) as { department?: unknown; toDepartment?: unknown };
+    if ((entry.type === 'TicketRouted' || entry.type === 'TicketReopened') && typeof data.department === 'string') current = data.department;
+    if (entry.type === 'TransferAccepted' && typeof data.toDepartment === 'string') current = data.toDepartment;
+  }
+  return current;
+}
+
+/**
+ * Whether the contact details someone typed into a ticket's words (sealed where they stand) open
+ * in clear for this reader, as routing's and follow-up's customer endpoints open the contact
+ * fields: for CS, who calls the customer, and for the staff of the department handling the ticket
+ * now. Everyone else reads them masked (management, QA, auditors, a department that held the
+ * ticket before or is only asked to take it).
+ */
+export function mayReadContactDetails(actor: Actor, holding: Department | null): boolean {
+  if (actor.role === 'cs') return true;
+  return DEPARTMENT_ROLES.includes(actor.role) && actor.department !== undefined && actor.department === holding;
+}

@@ -1,15 +1,19 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CLOSE_OUTCOMES, parseOrThrow, type Actor } from '@handoff/contracts';
-import { Allow, CurrentActor } from '@handoff/platform';
-import { assertMayReadTimeline, departmentsConcerned } from './timeline-access';
+import { Allow, CurrentActor, CUSTOMER_VAULT } from '@handoff/platform';
+import type { CustomerVault } from '@handoff/vault';
+import { assertMayReadTimeline, currentDepartment, departmentsConcerned, mayReadContactDetails } from './timeline-access';
 import { MAX_PAGE_SIZE, ticketListQuerySchema, TimelineReader } from './timeline.reader';
 
 @ApiTags('timelines')
 @ApiBearerAuth()
 @Controller('v1')
 export class TimelineController {
-  constructor(private readonly reader: TimelineReader) {}
+  constructor(
+    private readonly reader: TimelineReader,
+    @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
+  ) {}
 
   @Get('tickets/:ticketId/timeline')
   @Allow('cs', 'department_handler', 'department_manager', 'management', 'qa', 'auditor')
@@ -33,7 +37,8 @@ export class TimelineController {
   async timeline(@Param('ticketId', ParseUUIDPipe) ticketId: string, @CurrentActor() actor: Actor) {
     const timeline = await this.reader.timeline(ticketId);
     assertMayReadTimeline(actor, departmentsConcerned(timeline.lifecycle.departmentsVisited, timeline.entries));
-    return timeline;
+    // Contact details typed into the entries' words are sealed: opened, masked or erased for this reader.
+    return this.vault.openTexts(timeline, ticketId, mayReadContactDetails(actor, currentDepartment(timeline.entries)));
   }
 
   @Get('tickets')
@@ -58,7 +63,9 @@ export class TimelineController {
   @ApiResponse({ status: 400, description: 'An unknown or invalid filter, `limit` or `cursor`; `fields` names each.' })
   @ApiResponse({ status: 401, description: 'No or invalid credentials.' })
   @ApiResponse({ status: 403, description: 'Only management, QA and auditors list tickets.' })
-  list(@Query() query: Record<string, unknown>) {
-    return this.reader.list(parseOrThrow(ticketListQuerySchema, query));
+  async list(@Query() query: Record<string, unknown>) {
+    const page = await this.reader.list(parseOrThrow(ticketListQuerySchema, query));
+    // Management, QA and auditors list tickets: a detail typed into a subject shows masked.
+    return { ...page, items: await Promise.all(page.items.map((item) => this.vault.openTexts(item, item.ticketId, false))) };
   }
 }

@@ -1,4 +1,4 @@
-import { EVENT_CONTRACTS, isPolicyChange, typedEventOf, type RecordedEvent } from '@handoff/contracts';
+import { cutWords, EVENT_CONTRACTS, isPolicyChange, typedEventOf, type RecordedEvent } from '@handoff/contracts';
 import { writeRows } from '@handoff/read-models';
 import { type EventHandler } from '@handoff/messaging';
 import { In } from 'typeorm';
@@ -112,7 +112,7 @@ export function lifecycleRecordOf(
   const instant = (iso: string | null): Date | null => (iso === null ? null : new Date(iso));
   return {
     ticketId,
-    subject: lifecycle.subject === null ? null : lifecycle.subject.slice(0, 300),
+    subject: lifecycle.subject === null ? null : cutWords(lifecycle.subject, 300),
     channel: lifecycle.channel,
     type: lifecycle.type,
     complaint: lifecycle.complaint,

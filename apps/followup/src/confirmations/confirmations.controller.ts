@@ -2,8 +2,10 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } f
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, hasForbiddenCharacters, parseOrThrow, storableString, type Actor } from '@handoff/contracts';
-import { Allow, CurrentActor, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
-import { ConfirmationsService, describeState } from './confirmations.service';
+import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
+import { CustomersReader } from '../customers/customers.reader';
+import type { FollowupCommand } from './confirmations.decider';
+import { ConfirmationsService, describeState, type Executed } from './confirmations.service';
 
 const confirmationSchema = z.discriminatedUnion('satisfied', [
   z.strictObject({ satisfied: z.literal(true) }),
@@ -26,8 +28,16 @@ const asJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input'
 export class ConfirmationsController {
   constructor(
     private readonly confirmations: ConfirmationsService,
+    private readonly customers: CustomersReader,
+    private readonly access: CustomerAccess,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** The customer's objection or CS's note with the contact details typed into it sealed with the customer's key, then decided. */
+  private async execute(ticketId: string, command: FollowupCommand): Promise<Executed> {
+    const sealed = await this.access.sealWords(command, ticketId, async () => (await this.customers.sealedOf(ticketId))?.keyId);
+    return this.confirmations.execute(ticketId, sealed);
+  }
 
   @Post(':ticketId/confirmation')
   @HttpCode(200)
@@ -46,7 +56,7 @@ export class ConfirmationsController {
   @ApiResponse({ status: 412, description: 'The ticket is not awaiting a confirmation (closed, or waiting for the next result).' })
   async confirm(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const answer = parseOrThrow(confirmationSchema, body);
-    const { state, recorded } = await this.confirmations.execute(ticketId, {
+    const { state, recorded } = await this.execute(ticketId, {
       type: 'RecordConfirmation',
       data: answer.satisfied ? { satisfied: true } : { satisfied: false, objection: answer.objection },
       metadata: commandMetadata(actor, requestId, this.clock(), answer.satisfied ? undefined : answer.objection),
@@ -69,7 +79,7 @@ export class ConfirmationsController {
   @ApiResponse({ status: 412, description: 'The ticket is not awaiting a confirmation.' })
   async contactAttempt(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { note } = parseOrThrow(contactAttemptSchema, body ?? {});
-    const { state, recorded } = await this.confirmations.execute(ticketId, {
+    const { state, recorded } = await this.execute(ticketId, {
       type: 'RecordContactAttempt',
       data: note ? { note } : {},
       metadata: commandMetadata(actor, requestId, this.clock()),

@@ -1,4 +1,4 @@
-import type { IntakeEvent, RecordedOf } from '@handoff/contracts';
+import { cutWords, type IntakeEvent, type RecordedOf } from '@handoff/contracts';
 
 /**
  * Each ticket's customer as CS needs them to call back once a result is to be confirmed: sealed
@@ -28,7 +28,7 @@ export function evolveTicketCustomer(customer: TicketCustomer | undefined, event
     keyId,
     sealed,
     customerId: customerId ?? null,
-    subject: event.data.subject.slice(0, SUBJECT_LENGTH),
+    subject: cutWords(event.data.subject, SUBJECT_LENGTH),
     recordedBy: event.metadata.actorId,
     streamPosition: event.streamPosition,
   };

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { cursorInstant, departmentSchema, pageQueryShape, parseOrThrow, WORKLIST_ARRIVALS, type Actor } from '@handoff/contracts';
-import { Allow, CurrentActor } from '@handoff/platform';
+import { Allow, CurrentActor, CustomerAccess } from '@handoff/platform';
 import { WorklistReader } from './worklist.reader';
 
 const worklistQuerySchema = z.strictObject({
@@ -16,7 +16,10 @@ const worklistQuerySchema = z.strictObject({
 @ApiBearerAuth()
 @Controller('v1/followups')
 export class WorklistController {
-  constructor(private readonly worklist: WorklistReader) {}
+  constructor(
+    private readonly worklist: WorklistReader,
+    private readonly access: CustomerAccess,
+  ) {}
 
   @Get()
   @Allow('cs', 'management', 'qa', 'auditor')
@@ -41,12 +44,14 @@ export class WorklistController {
     // EventSource-style clients may authenticate with `access_token`; it is not a filter.
     const { access_token: _token, ...filters } = query;
     const { arrived, department, mine, limit, cursor } = parseOrThrow(worklistQuerySchema, filters);
-    return this.worklist.worklist({
+    const page = await this.worklist.worklist({
       limit,
       ...(arrived ? { arrived } : {}),
       ...(department ? { department } : {}),
       ...(mine === 'true' ? { recordedBy: actor.id } : {}),
       ...(cursor ? { after: cursor } : {}),
     });
+    // A result's summary may quote a contact detail: in clear for CS, who calls the customer with it.
+    return { ...page, items: await Promise.all(page.items.map((item) => this.access.words(item, item.ticketId, actor.role === 'cs'))) };
   }
 }

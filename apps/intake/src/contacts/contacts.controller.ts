@@ -91,10 +91,12 @@ export class ContactsController {
   @ApiOperation({
     summary: 'The intake record of a ticket: the contact as recorded (contact details masked; see /customer), its classification and status.',
   })
-  async get(@Param('ticketId', ParseUUIDPipe) ticketId: string) {
+  async get(@Param('ticketId', ParseUUIDPipe) ticketId: string, @CurrentActor() actor: Actor) {
     const state = await this.contacts.state(ticketId);
     if (state.status === 'unknown' || state.status === 'recorded') return { ticketId, status: state.status };
     const { customer, ...contact } = state.contact;
-    return { ticketId, status: state.status, contact: { ...contact, customer: await this.access.masked(customer) }, classification: state.classification };
+    // CS calls the customer back: the details typed into the description open for CS, masked for management.
+    const words = await this.access.words(contact, ticketId, actor.role === 'cs');
+    return { ticketId, status: state.status, contact: { ...words, customer: await this.access.masked(customer) }, classification: state.classification };
   }
 }

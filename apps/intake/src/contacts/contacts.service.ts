@@ -9,7 +9,7 @@ import {
   type RecordedContact,
 } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
-import { CONFIG, CUSTOMER_VAULT, PolicyBook } from '@handoff/platform';
+import { CONFIG, CUSTOMER_VAULT, CustomerAccess, PolicyBook } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
 import { classify, type ClassificationRules } from './classification';
 import { contactsDecider, type IntakeCommand, type IntakeState } from './contacts.decider';
@@ -23,6 +23,7 @@ export class ContactsService {
     @Inject(CONFIG) private readonly config: IntakeConfig,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
     private readonly policies: PolicyBook,
+    private readonly access: CustomerAccess,
   ) {}
 
   /** `allowedSources`: the source systems the caller's API key is bound to, if it is bound. */
@@ -32,7 +33,10 @@ export class ContactsService {
     const classification = classify(contact, this.policies.current<ClassificationRules>('classification').document);
     // Sealed before the decision: the clear details never reach an event, a topic or a log.
     const { customer, fingerprint } = await this.vault.sealWithFingerprint(contact.customer);
-    const sealed = { ...contact, customer };
+    // A phone or e-mail typed into the subject or description is sealed with the same key, so erasure reaches it too.
+    const subject = await this.vault.sealTextSpans(contact.subject, customer.keyId, ticketId);
+    const description = await this.vault.sealTextSpans(contact.description, customer.keyId, ticketId);
+    const sealed = { ...contact, customer, subject, description };
     const result = await this.commands.handle(
       intakeStreamId(ticketId),
       contactsDecider,
@@ -56,6 +60,10 @@ export class ContactsService {
   }
 
   async execute(ticketId: string, command: IntakeCommand): Promise<IntakeState> {
+    command = await this.access.sealWords(command, ticketId, async () => {
+      const state = await this.state(ticketId);
+      return state.status === 'unknown' ? undefined : state.contact.customer.keyId;
+    });
     const result = await this.commands.handle(intakeStreamId(ticketId), contactsDecider, command, { ticketId });
     return result.state;
   }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { CLOCK, CONFIG, JsonLogger, ServiceMetrics, type Clock } from '@handoff/platform';
+import { CLOCK, CONFIG, CUSTOMER_VAULT, JsonLogger, ServiceMetrics, type Clock } from '@handoff/platform';
+import type { CustomerVault } from '@handoff/vault';
 import type { IntakeConfig } from '../config';
 import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeaderOf, verdictOf, type AttemptResult, type RetryPolicy } from './webhooks.model';
 import { SecretBox } from './secret-box';
@@ -31,6 +32,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     private readonly logger: JsonLogger,
     private readonly metrics: ServiceMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
   ) {
     this.store = new WebhooksStore(dataSource, new SecretBox(config.VAULT_MASTER_KEY));
     this.policy = { maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, initialDelayMs: config.WEBHOOK_BACKOFF_INITIAL_MS, maxDelayMs: config.WEBHOOK_BACKOFF_MAX_MS };
@@ -92,19 +94,30 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     else this.logger.event('debug', `webhook delivery ${verdict.status}`, fields);
   }
 
+  /**
+   * The body as it goes out: a contact detail typed into the department's words is stored sealed
+   * and sent masked (an upstream system reads the result, not the customer's details), and as
+   * erased once the customer is, so a delivery redriven after an erasure carries nothing of them.
+   */
+  private async bodyOf(delivery: ClaimedDelivery): Promise<string> {
+    const { ticketId } = JSON.parse(delivery.body) as { ticketId?: unknown };
+    return typeof ticketId === 'string' ? this.vault.openTexts(delivery.body, ticketId, false) : delivery.body;
+  }
+
   private async post(delivery: ClaimedDelivery): Promise<AttemptResult> {
     const timestamp = Math.floor(this.clock().getTime() / 1000);
     try {
+      const body = await this.bodyOf(delivery);
       const response = await fetch(delivery.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Handoff-Webhooks/1',
-          [SIGNATURE_HEADER]: signatureHeaderOf(delivery.secrets, timestamp, delivery.body),
+          [SIGNATURE_HEADER]: signatureHeaderOf(delivery.secrets, timestamp, body),
           [DELIVERY_ID_HEADER]: delivery.id,
           [EVENT_TYPE_HEADER]: delivery.eventType,
         },
-        body: delivery.body,
+        body,
         // A redirect could lead the signed body anywhere: the subscription names where it goes.
         redirect: 'manual',
         signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),

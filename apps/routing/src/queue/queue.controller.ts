@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiRespon
 import { concat, interval, map, merge, of, takeUntil, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { cursorInstant, DomainError, pageQueryShape, parseOrThrow, storableString, type Actor, type Departments } from '@handoff/contracts';
-import { Allow, CONFIG, CurrentActor, CLOCK, type Clock } from '@handoff/platform';
-import { assertMayRead, ROUTING_READERS } from '../access';
+import { Allow, CONFIG, CurrentActor, CustomerAccess, CLOCK, type Clock } from '@handoff/platform';
+import { assertMayRead, needsContactDetails, ROUTING_READERS } from '../access';
 import type { RoutingConfig } from '../config';
 import { departmentOf, type Organisation } from '../organisation/organisation';
 import { ORGANISATION } from '../organisation/organisation-in-force';
@@ -39,6 +39,7 @@ export class QueueController {
     @Inject(CONFIG) private readonly config: RoutingConfig,
     private readonly reader: QueueReader,
     private readonly notifications: QueueNotifications,
+    private readonly access: CustomerAccess,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ORGANISATION) private readonly organisation: Organisation,
   ) {}
@@ -71,7 +72,15 @@ export class QueueController {
   async queue(@Param('department') department: string, @Query() query: unknown, @CurrentActor() actor: Actor) {
     this.assertMayReadQueue(actor, department);
     const { status, overdue, handler, limit, cursor } = parseOrThrow(queueQuerySchema, query);
-    return this.reader.queue(department, { status, overdue, handler, limit, ...(cursor ? { after: cursor } : {}) }, this.clock());
+    const page = await this.reader.queue(department, { status, overdue, handler, limit, ...(cursor ? { after: cursor } : {}) }, this.clock());
+    // Words on the rows (a pause's note, a transfer's reason) open in clear for the department's own
+    // staff and CS, masked for others; a ticket only offered to the department is not its own yet.
+    const open = <T extends { readonly ticketId: string }>(item: T, mine: boolean) => this.access.words(item, item.ticketId, mine && needsContactDetails(actor, department));
+    return {
+      ...page,
+      items: await Promise.all(page.items.map((item) => open(item, true))),
+      incomingTransfers: await Promise.all(page.incomingTransfers.map((item) => open(item, false))),
+    };
   }
 
   @Sse(':department/queue/stream')

@@ -1,4 +1,4 @@
-import { assertNever, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type IntakeEvent, type PauseReason, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
+import { assertNever, cutWords, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type IntakeEvent, type PauseReason, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
 import type { EscalationStage, QueueStatus, SubRequestStatus } from '@handoff/contracts';
 
 /**
@@ -74,7 +74,7 @@ export function evolveTicketSubject(subject: TicketSubject | undefined, event: R
   const { customer } = event.data;
   return {
     ticketId: event.ticketId,
-    subject: event.data.subject.slice(0, SUBJECT_LENGTH),
+    subject: cutWords(event.data.subject, SUBJECT_LENGTH),
     customerKeyId: customer.keyId,
     customerSealed: customer.sealed,
     customerId: customer.customerId ?? null,

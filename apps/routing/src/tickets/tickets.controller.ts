@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import { z } from 'zod';
 import { freeText, newId, parseOrThrow, PAUSE_REASONS, PRIORITIES, type Actor, type DeadlineCounting, type Deadlines, type RoutingTicket, type TicketSubRequest } from '@handoff/contracts';
 import { Allow, CurrentActor, CustomerAccess, RequestId, commandMetadata, CLOCK, type Clock } from '@handoff/platform';
-import { assertMayRead, ROUTING_READERS } from '../access';
+import { assertMayRead, needsContactDetails, ROUTING_READERS } from '../access';
 import { QueueReader } from '../queue/queue.reader';
-import { isOpenSubRequest, type SubRequest } from './tickets.decider';
+import { isOpenSubRequest, type RoutingCommand, type SubRequest } from './tickets.decider';
 import { handlerOf, TicketsService, type RoutedState } from './tickets.service';
 
 // No control characters or bidi overrides: these notes reach CS's screens, the timeline and logs.
@@ -64,7 +64,7 @@ export class TicketsController {
     assertMayRead(actor, [state.ticket.department, state.ticket.pendingTransfer?.toDepartment, ...(state.ticket.subRequests ?? []).map((subRequest) => subRequest.department)]);
     const { ticket } = state;
     const handOver = await this.queue.handOverOf(ticketId);
-    return {
+    return this.access.words({
       ticketId,
       status: state.status,
       department: ticket.department,
@@ -89,7 +89,18 @@ export class TicketsController {
       subRequests: (ticket.subRequests ?? []).map(subRequestView),
       outcome: state.status === 'closed' ? state.outcome : null,
       version,
-    };
+    }, ticketId, needsContactDetails(actor, ticket.department));
+  }
+
+  /** The command with the contact details typed into its words sealed with the customer's key (CustomerAccess.sealWords), then decided. */
+  private async execute(ticketId: string, command: RoutingCommand): Promise<RoutedState> {
+    const sealed = await this.access.sealWords(command, ticketId, async () => (await this.queue.handOverOf(ticketId))?.customer?.keyId);
+    return this.tickets.execute(ticketId, sealed);
+  }
+
+  /** An answer with the words in it (a transfer's reason, a pause's note) opened as the actor may read them. */
+  private answer<T extends { readonly ticketId: string; readonly department: string }>(actor: Actor, body: T): Promise<T> {
+    return this.access.words(body, body.ticketId, needsContactDetails(actor, body.department));
   }
 
   @Post(':ticketId/claim')
@@ -100,7 +111,7 @@ export class TicketsController {
   @ApiResponse({ status: 409, description: 'Another handler claimed it first.' })
   async claim(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     parseOrThrow(nothingSchema, body ?? {});
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ClaimTicket', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
+    return this.answer(actor, summary(ticketId, await this.execute(ticketId, { type: 'ClaimTicket', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) })));
   }
 
   @Post(':ticketId/assign')
@@ -114,12 +125,12 @@ export class TicketsController {
   @ApiBody({ schema: asJsonSchema(assignSchema) })
   async assign(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { handlerId, reason } = parseOrThrow(assignSchema, body);
-    const state = await this.tickets.execute(ticketId, {
+    const state = await this.execute(ticketId, {
       type: 'AssignHandler',
       data: { mode: 'manager', handlerId, ...(reason ? { reason } : {}) },
       metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
-    return summary(ticketId, state);
+    return this.answer(actor, summary(ticketId, state));
   }
 
   @Post(':ticketId/progress')
@@ -134,7 +145,7 @@ export class TicketsController {
   @ApiResponse({ status: 403, description: 'Another handler holds the ticket: only they or their manager may work it.' })
   async progress(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { note } = parseOrThrow(progressSchema, body);
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportProgress', data: { note }, metadata: commandMetadata(actor, requestId, this.clock()) }));
+    return this.answer(actor, summary(ticketId, await this.execute(ticketId, { type: 'ReportProgress', data: { note }, metadata: commandMetadata(actor, requestId, this.clock()) })));
   }
 
   @Post(':ticketId/result')
@@ -150,7 +161,7 @@ export class TicketsController {
   @ApiResponse({ status: 403, description: 'Another handler holds the ticket: only they or their manager may work it.' })
   async result(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const data = parseOrThrow(resultSchema, body);
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'ReportResult', data, metadata: commandMetadata(actor, requestId, this.clock()) }));
+    return this.answer(actor, summary(ticketId, await this.execute(ticketId, { type: 'ReportResult', data, metadata: commandMetadata(actor, requestId, this.clock()) })));
   }
 
   @Post(':ticketId/transfer')
@@ -165,12 +176,12 @@ export class TicketsController {
   @ApiResponse({ status: 409, description: 'A transfer is already waiting for an answer.' })
   async transfer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { toDepartment, reason } = parseOrThrow(transferSchema, body);
-    const state = await this.tickets.execute(ticketId, {
+    const state = await this.execute(ticketId, {
       type: 'RequestTransfer',
       data: { toDepartment, reason },
       metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
-    return summary(ticketId, state);
+    return this.answer(actor, summary(ticketId, state));
   }
 
   @Post(':ticketId/transfer/accept')
@@ -181,7 +192,7 @@ export class TicketsController {
   @ApiResponse({ status: 412, description: 'No transfer is waiting for an answer.' })
   async acceptTransfer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     parseOrThrow(nothingSchema, body ?? {});
-    return summary(ticketId, await this.tickets.execute(ticketId, { type: 'AcceptTransfer', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
+    return this.answer(actor, summary(ticketId, await this.execute(ticketId, { type: 'AcceptTransfer', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) })));
   }
 
   @Post(':ticketId/transfer/refuse')
@@ -192,12 +203,12 @@ export class TicketsController {
   @ApiResponse({ status: 412, description: 'No transfer is waiting for an answer.' })
   async refuseTransfer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { reason } = parseOrThrow(refuseSchema, body);
-    const state = await this.tickets.execute(ticketId, {
+    const state = await this.execute(ticketId, {
       type: 'RefuseTransfer',
       data: { reason },
       metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
-    return summary(ticketId, state);
+    return this.answer(actor, summary(ticketId, state));
   }
 
   @Post(':ticketId/take-over')
@@ -212,8 +223,8 @@ export class TicketsController {
   @ApiResponse({ status: 412, description: 'Nothing in flight to take over: a result is reported, the ticket is closed, or a transfer waits for an answer.' })
   async takeOver(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { reason } = parseOrThrow(takeOverSchema, body);
-    const state = await this.tickets.execute(ticketId, { type: 'TakeOverTicket', data: { reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
-    return summary(ticketId, state);
+    const state = await this.execute(ticketId, { type: 'TakeOverTicket', data: { reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
+    return this.answer(actor, summary(ticketId, state));
   }
 
   @Post(':ticketId/update-requests')
@@ -230,7 +241,7 @@ export class TicketsController {
   @ApiResponse({ status: 412, description: 'Nothing in flight to ask about: a result is reported or the ticket is closed.' })
   async requestUpdate(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { message } = parseOrThrow(updateRequestSchema, body);
-    const state = await this.tickets.execute(ticketId, {
+    const state = await this.execute(ticketId, {
       type: 'RequestUpdate',
       data: { requestId: newId(), message },
       metadata: commandMetadata(actor, requestId, this.clock()),
@@ -253,12 +264,12 @@ export class TicketsController {
   @ApiResponse({ status: 412, description: 'Nobody holds the ticket yet, or it is not in the department’s hands.' })
   async pause(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { reason, note } = parseOrThrow(pauseSchema, body);
-    const state = await this.tickets.execute(ticketId, {
+    const state = await this.execute(ticketId, {
       type: 'PauseClock',
       data: { reason, ...(note ? { note } : {}) },
       metadata: commandMetadata(actor, requestId, this.clock(), note),
     });
-    return clockSummary(ticketId, state);
+    return this.answer(actor, clockSummary(ticketId, state));
   }
 
   @Post(':ticketId/resume')
@@ -272,7 +283,7 @@ export class TicketsController {
   @ApiBody({ schema: asJsonSchema(nothingSchema), required: false })
   async resume(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     parseOrThrow(nothingSchema, body ?? {});
-    return clockSummary(ticketId, await this.tickets.execute(ticketId, { type: 'ResumeClock', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) }));
+    return this.answer(actor, clockSummary(ticketId, await this.execute(ticketId, { type: 'ResumeClock', data: {}, metadata: commandMetadata(actor, requestId, this.clock()) })));
   }
 
   @Post(':ticketId/customer-answer')
@@ -288,8 +299,8 @@ export class TicketsController {
   @ApiResponse({ status: 412, description: 'The department has reported its result, or the ticket is closed.' })
   async customerAnswer(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { answer } = parseOrThrow(customerAnswerSchema, body);
-    const state = await this.tickets.execute(ticketId, { type: 'RecordCustomerAnswer', data: { answer }, metadata: commandMetadata(actor, requestId, this.clock()) });
-    return clockSummary(ticketId, state);
+    const state = await this.execute(ticketId, { type: 'RecordCustomerAnswer', data: { answer }, metadata: commandMetadata(actor, requestId, this.clock()) });
+    return this.answer(actor, clockSummary(ticketId, state));
   }
 
   @Post(':ticketId/priority')
@@ -303,8 +314,8 @@ export class TicketsController {
   @ApiBody({ schema: asJsonSchema(prioritySchema) })
   async priority(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { priority, reason } = parseOrThrow(prioritySchema, body);
-    const state = await this.tickets.execute(ticketId, { type: 'ChangePriority', data: { priority, reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
-    return clockSummary(ticketId, state);
+    const state = await this.execute(ticketId, { type: 'ChangePriority', data: { priority, reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
+    return this.answer(actor, clockSummary(ticketId, state));
   }
 
   @Post(':ticketId/sub-requests')
@@ -324,12 +335,12 @@ export class TicketsController {
   async openSubRequest(@Param('ticketId', ParseUUIDPipe) ticketId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
     const { department, reason } = parseOrThrow(openSubRequestSchema, body);
     const subRequestId = newId();
-    const state = await this.tickets.execute(ticketId, {
+    const state = await this.execute(ticketId, {
       type: 'OpenSubRequest',
       data: { subRequestId, department, reason },
       metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
-    return { ...subRequestSummary(ticketId, subRequestId, state), subRequestId };
+    return this.answer(actor, { ...subRequestSummary(ticketId, subRequestId, state), subRequestId });
   }
 
   @Post(':ticketId/sub-requests/:subRequestId/claim')
@@ -346,8 +357,8 @@ export class TicketsController {
     @RequestId() requestId: string,
   ) {
     parseOrThrow(nothingSchema, body ?? {});
-    const state = await this.tickets.execute(ticketId, { type: 'ClaimSubRequest', data: { subRequestId }, metadata: commandMetadata(actor, requestId, this.clock()) });
-    return subRequestSummary(ticketId, subRequestId, state);
+    const state = await this.execute(ticketId, { type: 'ClaimSubRequest', data: { subRequestId }, metadata: commandMetadata(actor, requestId, this.clock()) });
+    return this.answer(actor, subRequestSummary(ticketId, subRequestId, state));
   }
 
   @Post(':ticketId/sub-requests/:subRequestId/assign')
@@ -364,12 +375,12 @@ export class TicketsController {
     @RequestId() requestId: string,
   ) {
     const { handlerId, reason } = parseOrThrow(assignSchema, body);
-    const state = await this.tickets.execute(ticketId, {
+    const state = await this.execute(ticketId, {
       type: 'AssignSubRequest',
       data: { subRequestId, handlerId, ...(reason ? { reason } : {}) },
       metadata: commandMetadata(actor, requestId, this.clock(), reason),
     });
-    return subRequestSummary(ticketId, subRequestId, state);
+    return this.answer(actor, subRequestSummary(ticketId, subRequestId, state));
   }
 
   @Post(':ticketId/sub-requests/:subRequestId/progress')
@@ -387,8 +398,8 @@ export class TicketsController {
     @RequestId() requestId: string,
   ) {
     const { note } = parseOrThrow(progressSchema, body);
-    const state = await this.tickets.execute(ticketId, { type: 'ReportSubRequestProgress', data: { subRequestId, note }, metadata: commandMetadata(actor, requestId, this.clock()) });
-    return subRequestSummary(ticketId, subRequestId, state);
+    const state = await this.execute(ticketId, { type: 'ReportSubRequestProgress', data: { subRequestId, note }, metadata: commandMetadata(actor, requestId, this.clock()) });
+    return this.answer(actor, subRequestSummary(ticketId, subRequestId, state));
   }
 
   @Post(':ticketId/sub-requests/:subRequestId/answer')
@@ -410,8 +421,8 @@ export class TicketsController {
     @RequestId() requestId: string,
   ) {
     const { summary: answer } = parseOrThrow(subRequestAnswerSchema, body);
-    const state = await this.tickets.execute(ticketId, { type: 'AnswerSubRequest', data: { subRequestId, summary: answer }, metadata: commandMetadata(actor, requestId, this.clock()) });
-    return subRequestSummary(ticketId, subRequestId, state);
+    const state = await this.execute(ticketId, { type: 'AnswerSubRequest', data: { subRequestId, summary: answer }, metadata: commandMetadata(actor, requestId, this.clock()) });
+    return this.answer(actor, subRequestSummary(ticketId, subRequestId, state));
   }
 
   @Post(':ticketId/sub-requests/:subRequestId/close')
@@ -433,8 +444,8 @@ export class TicketsController {
     @RequestId() requestId: string,
   ) {
     const { reason } = parseOrThrow(subRequestCloseSchema, body);
-    const state = await this.tickets.execute(ticketId, { type: 'CloseSubRequest', data: { subRequestId, reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
-    return subRequestSummary(ticketId, subRequestId, state);
+    const state = await this.execute(ticketId, { type: 'CloseSubRequest', data: { subRequestId, reason }, metadata: commandMetadata(actor, requestId, this.clock(), reason) });
+    return this.answer(actor, subRequestSummary(ticketId, subRequestId, state));
   }
 }
 
