@@ -37,7 +37,7 @@ export function apiUrl(service: Service, path: string, query?: Record<string, st
 }
 
 export interface RequestOptions {
-  readonly method?: 'GET' | 'POST' | 'DELETE';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly body?: unknown;
   readonly query?: Record<string, string | number | boolean | undefined>;
   /** Accept a non-JSON answer (CSV, JSON Lines) and return its text. */

@@ -4,6 +4,7 @@ import { AuditorScreen } from './auditor/auditor-screen';
 import { CsScreen } from './cs/cs-screen';
 import { DepartmentScreen } from './department/department-screen';
 import { ManagementScreen } from './management/management-screen';
+import { PoliciesScreen } from './policies/policies-screen';
 import { QaScreen } from './qa/qa-screen';
 import { SearchScreen } from './search/search-screen';
 
@@ -21,6 +22,7 @@ export const SCREENS: readonly Screen[] = [
   { id: 'cs', titleKey: 'screens.cs', roles: ['cs'], component: CsScreen },
   { id: 'department', titleKey: 'screens.department', roles: ['department_handler', 'department_manager', 'management'], component: DepartmentScreen },
   { id: 'management', titleKey: 'screens.management', roles: ['management'], component: ManagementScreen },
+  { id: 'policies', titleKey: 'screens.policies', roles: ['management'], component: PoliciesScreen },
   { id: 'qa', titleKey: 'screens.qa', roles: ['qa', 'management'], component: QaScreen },
   { id: 'auditor', titleKey: 'screens.auditor', roles: ['auditor', 'management', 'qa'], component: AuditorScreen },
   // CS finds tickets and customers in its own screen; the others here.

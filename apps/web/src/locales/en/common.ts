@@ -11,6 +11,7 @@ export default {
     management: 'Management',
     qa: 'Quality',
     auditor: 'Audit',
+    policies: 'Policies',
   },
   channels: {
     hotline: 'Hotline',

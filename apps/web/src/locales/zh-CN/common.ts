@@ -13,6 +13,7 @@ const zh: Catalogue<typeof en> = {
     management: '管理层',
     qa: '质检',
     auditor: '审计',
+    policies: '策略配置',
   },
   channels: {
     hotline: '热线电话',

@@ -1,0 +1,35 @@
+// Management's policies screen: the kinds, a kind's history, its document to change.
+export default {
+  title: 'Policies',
+  list: {
+    title: 'Policies in force',
+    intro: 'The services apply a change within seconds, without a restart. Version 0 is the file the services started with.',
+  },
+  kinds: {
+    classification: 'Classification rules',
+    deadlines: 'Deadlines',
+    'routing-rules': 'Routing rules',
+    organisation: 'Organisation',
+    'kpi-targets': 'KPI targets',
+    'qa-sampling': 'QA sampling',
+    'qa-rubric': 'QA rubric',
+  },
+  col: { policy: 'Policy', version: 'Version', changedBy: 'Changed by', why: 'Why', when: 'When' },
+  fromFile: 'the file (not changed yet)',
+  history: { title: '{{policy}}: history', file: 'the file the services started with' },
+  edit: {
+    title: 'Change {{policy}}',
+    form: 'Change the policy',
+    onVersion: 'Your change is made on version {{version}}.',
+    document: 'Document (JSON)',
+    documentHint: 'The whole policy, as its file would hold it. The service checks it and names any field it refuses.',
+    reason: 'Why (kept on the record)',
+    reasonHint: 'Required: the history shows it with your name.',
+    submit: 'Save the new version',
+  },
+  saved: 'Saved as version {{version}}; the services apply it within seconds.',
+  notJson: 'The document is not valid JSON.',
+  notJsonDetail: 'The document is not valid JSON: {{detail}}',
+  stale: 'Someone changed this policy meanwhile, so nothing was saved. Reload it to see their version, then make your change on it.',
+  reload: 'Reload the policy',
+};
