@@ -150,7 +150,12 @@ describe('traces', () => {
     const spans = await eventually(
       () => {
         const spans = receiver.trace(upstreamTrace);
-        return spans.some((span) => span.service === 'routing' && span.name === 'append') && spans;
+        // A consumer's span ends after its batch's transaction, so it may be exported after the spans
+        // it caused: wait until every span's parent has arrived (or is the upstream system's) before
+        // judging who hangs off whom.
+        const ids = new Set(spans.map((span) => span.spanId));
+        const whole = spans.every((span) => span.parentSpanId === upstreamSpan || ids.has(span.parentSpanId));
+        return spans.some((span) => span.service === 'routing' && span.name === 'append') && whole && spans;
       },
       "the upstream system's trace through intake into routing",
       60_000,
