@@ -28,6 +28,20 @@ export function cpuSecondsOf(pid: number): number {
   }
 }
 
+/**
+ * How many times a process's main thread (its event loop) has gone to sleep and been woken so
+ * far: the kernel's voluntary context switches of that thread. Each timer that fires or socket
+ * that answers wakes it once; an idle service should be woken rarely. 0 once it is gone.
+ */
+export function wakeUpsOf(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+    return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
 export function machineBusySeconds(): number {
   try {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { backendPids, cpuSecondsOf } from './cpu';
+import { backendPids, cpuSecondsOf, wakeUpsOf } from './cpu';
 import type { BenchInfra } from './infra';
 import type { Report } from './report';
 import { BenchSystem, SERVICE_NAMES, type ServiceName } from './services';
@@ -29,8 +29,10 @@ export async function benchIdle(infra: BenchInfra, report: Report, settings: Idl
     const backends = await backendPids(infra.serverUrl, system.databases);
     const before = {
       services: new Map(SERVICE_NAMES.map((name) => [name, cpuSecondsOf(pidOf(name))])),
+      wakeUps: new Map(SERVICE_NAMES.map((name) => [name, wakeUpsOf(pidOf(name))])),
       backends: new Map(backends.map((pid) => [pid, cpuSecondsOf(pid)])),
       bare: cpuSecondsOf(bare.pid!),
+      bareWakeUps: wakeUpsOf(bare.pid!),
       wall: performance.now() / 1000,
     };
     await new Promise((resolve) => setTimeout(resolve, settings.seconds * 1000));
@@ -51,6 +53,21 @@ export async function benchIdle(infra: BenchInfra, report: Report, settings: Idl
         better: 'lower',
         baseline: 'a bare Node.js process with one timer',
         target: { kind: 'value', atMost: 0.5 },
+        details,
+      });
+    }
+    // How often each event loop was woken: every timer that fires and every socket that answers
+    // wakes it once, and on this virtual machine a wake-up costs more than the work it brings.
+    const BARE_WAKE_UPS = 'a bare Node.js process with one timer, wake-ups';
+    report.add({ section, name: BARE_WAKE_UPS, value: (wakeUpsOf(bare.pid!) - before.bareWakeUps) / wall, unit: 'wake-ups/s', better: 'lower', details });
+    for (const name of SERVICE_NAMES) {
+      report.add({
+        section,
+        name: `${name}, idle, wake-ups`,
+        value: (wakeUpsOf(pidOf(name)) - (before.wakeUps.get(name) ?? 0)) / wall,
+        unit: 'wake-ups/s',
+        better: 'lower',
+        baseline: BARE_WAKE_UPS,
         details,
       });
     }

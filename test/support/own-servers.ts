@@ -1,9 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './ports';
 
 /**
  * Servers a test may stop and start as it likes, because nobody else uses them: the shared
@@ -14,16 +14,7 @@ const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
 export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Why the PostgreSQL binaries cannot be used here, or undefined when they can. */
 export function postgresUnavailableReason(): string | undefined {

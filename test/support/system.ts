@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './ports';
 import path from 'node:path';
 import type { Role } from '@handoff/contracts';
 import { signToken } from '@handoff/platform';
@@ -15,16 +15,6 @@ const ROOT = path.resolve(__dirname, '../..');
 export const SECRET = 'e2e-secret-of-sufficient-length';
 export const UPSTREAM_KEY = 'e2e-upstream-key-0123456789';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 
 /** The tests' one polling helper, handed on to the e2e specs that import it from here. */

@@ -88,4 +88,47 @@ describe('the paused resolution clock in the consoles', () => {
       await Promise.all([handler.context.close(), cs.context.close(), director.context.close(), phone.context.close()]);
     }
   });
+
+  it('CS records the customer’s answer from the ticket it found, and the clock waiting on the customer runs again', async () => {
+    const { system } = consoles;
+    const opened = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', contact({ type: 'complaint', subject: `Double charge ${system.suffix}`, description: 'Charged twice for one order.' }));
+    expect(opened.status).toBe(201);
+    const ticketId: string = opened.body.ticketId;
+    const management = system.as({ token: system.token('management', 'director-1') });
+    const handlerId: string = await eventually(async () => (await management.get('routing', `/v1/tickets/${ticketId}`)).body?.handlerId ?? undefined, 'the complaint assigned in billing');
+    const handler = system.as({ token: system.token('department_handler', handlerId, 'billing') });
+    expect((await handler.post('routing', `/v1/tickets/${ticketId}/pause`, { reason: 'waiting_on_customer', note: 'the last four digits of the card' })).status).toBe(200);
+
+    const phone = await consoles.newPage({ width: 390, height: 844 });
+    const cs = await consoles.newPage();
+    try {
+      // In Chinese at phone width: the notice and the form fit.
+      await consoles.signIn(phone.page, 'cs', 'agent-2');
+      await phone.page.getByLabel('语言 / Language').selectOption('zh-CN');
+      await phone.page.goto(`/#/cs/search/ticket/${ticketId}`);
+      await phone.page.getByTestId('waits-on-customer').getByText('billing 正在等待客户答复：解决时限已暂停。 需要：the last four digits of the card').waitFor();
+      await phone.page.getByRole('form', { name: '客户的答复' }).waitFor();
+      expect(await phone.page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+      await consoles.screenshot(phone.page, 'cs-customer-answer-zh-phone');
+
+      await consoles.signIn(cs.page, 'cs', 'agent-1');
+      await cs.page.goto(`/#/cs/search/ticket/${ticketId}`);
+      await cs.page.getByTestId('waits-on-customer').getByText(/billing is waiting for the customer’s answer/).waitFor();
+      const form = cs.page.getByRole('form', { name: 'The customer’s answer' });
+      // Sent empty: the refusal is said beside the field, and nothing is written.
+      await form.getByRole('button', { name: 'Record the answer' }).click();
+      await form.getByText(/answer/i).first().waitFor();
+      await form.getByLabel('What the customer said').fill('The card ends in 4410; the second charge is from 3 March.');
+      await consoles.screenshot(cs.page, 'cs-customer-answer');
+      await form.getByRole('button', { name: 'Record the answer' }).click();
+      await form.getByText('Recorded: the department reads it, and its resolution clock runs again.').waitFor();
+      await cs.page.getByTestId('waits-on-customer').waitFor({ state: 'detached' });
+      await cs.page.getByTestId('conversation').locator('[data-type="CustomerAnswered"]').getByText('The card ends in 4410; the second charge is from 3 March.').waitFor({ timeout: 20_000 });
+      await cs.page.getByTestId('conversation').locator('[data-type="ResolutionClockResumed"]').getByText(/resumed on the customer’s answer/).waitFor({ timeout: 20_000 });
+      await consoles.screenshot(cs.page, 'cs-customer-answered');
+      expect((await management.get('routing', `/v1/tickets/${ticketId}`)).body.paused).toBeNull();
+    } finally {
+      await Promise.all([phone.context.close(), cs.context.close()]);
+    }
+  });
 });

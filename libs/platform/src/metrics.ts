@@ -34,7 +34,11 @@ export class ServiceMetrics {
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
-    collectDefaultMetrics({ register: this.registry });
+    // prom-client samples the event loop's delay with a timer every 10 ms by default: 100
+    // wake-ups a second in an idle service, most of what it cost (`BENCH_ONLY=idle npm run bench`).
+    // At 100 ms a stall of the loop of 100 ms or more is still always recorded, shorter ones
+    // when they happen to cover a sample; `nodejs_eventloop_lag_seconds` is measured at each scrape.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
     const registers = [this.registry];
     this.httpRequests = new Counter({ name: 'handoff_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.', labelNames: ['method', 'route', 'status'], registers });
     this.httpDuration = new Histogram({

@@ -69,4 +69,39 @@ describe("a department's work", () => {
     ]);
     expect([...work.holders].filter(([, holder]) => holder === 'h-ana').map(([ticketId]) => ticketId).sort()).toEqual(['t1', 't2']);
   });
+
+  it('comes to the same loads, backlog and settled reservations when the plain tickets in progress are counted per handler instead of read', () => {
+    const reservations = [
+      { ticketId: 't2', handlerId: 'h-bo', fromHandlerId: null, reservedAt: at(4) },
+      { ticketId: 't5', handlerId: 'h-cy', fromHandlerId: 'h-ana', reservedAt: at(5) },
+      { ticketId: 't6', handlerId: 'h-ana', fromHandlerId: null, reservedAt: at(6) },
+    ];
+    const rows = [
+      row('t1', 'in_progress', 'h-ana', 1),
+      row('t2', 'awaiting_handler', null, 2),
+      row('t3', 'in_progress', 'h-bo', 3),
+      row('t4', 'in_progress', 'h-bo', 4),
+      row('t5', 'in_progress', 'h-ana', 5),
+      row('t6', 'in_progress', 'h-ana', 6),
+      row('t7', 'awaiting_handler', null, 7),
+      row('t8', 'in_progress', 'h-cy', 8),
+    ];
+    const newer = [row('t3', 'result_reported', 'h-bo', 3), row('t9', 'awaiting_handler', null, 9)];
+    const read = departmentWork('billing', rows, reservations, newer, new Map([['h-ana', at(0)]]));
+    // What workOf reads when it counts: the backlog and the reserved tickets row by row, the other
+    // tickets in progress (but those in `newer`) as a number per handler.
+    const reserved = new Set(reservations.map((reservation) => reservation.ticketId));
+    const newerIds = new Set(newer.map((entry) => entry.ticketId));
+    const counted = new Map<string, number>();
+    for (const entry of rows) {
+      if (entry.status !== 'in_progress' || reserved.has(entry.ticketId) || newerIds.has(entry.ticketId)) continue;
+      counted.set(entry.handlerId!, (counted.get(entry.handlerId!) ?? 0) + 1);
+    }
+    const byRow = rows.filter((entry) => entry.status === 'awaiting_handler' || reserved.has(entry.ticketId));
+    const countedWork = departmentWork('billing', byRow, reservations, newer, new Map([['h-ana', at(0)]]), counted);
+    const sorted = (loads: readonly { handlerId: string }[]) => [...loads].sort((a, b) => a.handlerId.localeCompare(b.handlerId));
+    expect(sorted(countedWork.loads)).toEqual(sorted(read.loads));
+    expect(countedWork.waiting).toEqual(read.waiting);
+    expect(countedWork.settled).toEqual(read.settled);
+  });
 });

@@ -63,7 +63,7 @@ export interface DepartmentWork {
   readonly loads: HandlerLoad[];
   /** The backlog, first in first out. */
   readonly waiting: string[];
-  /** Who holds each ticket in progress. */
+  /** Who holds each ticket in progress, of the rows given (not of those counted by handler only). */
   readonly holders: ReadonlyMap<string, string>;
   /** Reservations the queue has caught up with: kept no longer. */
   readonly settled: string[];
@@ -73,6 +73,10 @@ export interface DepartmentWork {
  * The department's work as the queue shows it, corrected by the assignments it does not show yet
  * (a reservation counts while the queue still shows the ticket with the holder it had when the
  * reservation was made) and by `newer` rows, folded from a batch the projection has not applied.
+ *
+ * `inProgressCounted`: tickets in progress per handler that the caller counted instead of reading
+ * their rows (the department's in-progress rows, but for reserved tickets and those in `newer`,
+ * whose rows it must pass). A queue holds thousands of them; an assignment needs their number only.
  */
 export function departmentWork(
   department: Department,
@@ -80,6 +84,7 @@ export function departmentWork(
   reservations: readonly Reservation[],
   newer: readonly WorkRow[] = [],
   lastAssigned: ReadonlyMap<string, Date> = new Map(),
+  inProgressCounted: ReadonlyMap<string, number> = new Map(),
 ): DepartmentWork {
   const projected = new Map(rows.map((row) => [row.ticketId, row]));
   const current = new Map(projected);
@@ -97,7 +102,7 @@ export function departmentWork(
     else if (row.status === 'awaiting_handler') waiting.push(row);
   }
   for (const reserved of counting.values()) if (!current.has(reserved.ticketId)) holders.set(reserved.ticketId, reserved.handlerId);
-  const open = new Map<string, number>();
+  const open = new Map(inProgressCounted);
   for (const handlerId of holders.values()) open.set(handlerId, (open.get(handlerId) ?? 0) + 1);
   const last = new Map(lastAssigned);
   for (const reservation of reservations) {

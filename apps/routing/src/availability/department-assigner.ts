@@ -97,7 +97,7 @@ export class DepartmentAssigner {
     await manager.transaction(async (locked) => {
       await lockDepartment(locked, department);
       const staffing = await this.staffing(department);
-      const held = [...(await workOf(locked, department)).holders].filter(([, holder]) => holder === awayHandlerId).map(([ticketId]) => ticketId);
+      const held = [...(await workOf(locked, department, [], { holders: true })).holders].filter(([, holder]) => holder === awayHandlerId).map(([ticketId]) => ticketId);
       for (const ticketId of held) {
         const now = this.options.clock();
         const candidates = freeCandidatesOf(this.options.organisation, department, (await workOf(locked, department)).loads, staffing, now);
@@ -147,14 +147,36 @@ async function lockDepartment(manager: EntityManager, department: Department): P
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext('handoff.assignment.' || $1))`, [department]);
 }
 
-/** `settle`: forget the reservations the queue has caught up with (under the lock, where the next decision is made). */
-async function workOf(manager: EntityManager, department: Department, newer: readonly WorkRow[] = [], options: { settle?: boolean } = {}): Promise<DepartmentWork> {
+/**
+ * The department's work under the lock. `settle`: forget the reservations the queue has caught up
+ * with (under the lock, where the next decision is made). `holders`: read every ticket in progress
+ * row by row, to know who holds which (handing an away handler's tickets on); otherwise the
+ * tickets in progress that need no row of their own are counted per handler in PostgreSQL, so an
+ * assignment costs the same with ten tickets in progress as with ten thousand.
+ */
+async function workOf(
+  manager: EntityManager,
+  department: Department,
+  newer: readonly WorkRow[] = [],
+  options: { settle?: boolean; holders?: boolean } = {},
+): Promise<DepartmentWork> {
+  const newerIds = newer.map((row) => row.ticketId);
   const rows = (await manager.query(
     `SELECT ticket_id, department, status, handler_id, routed_at FROM department_queue
-      WHERE (department = $1 AND status IN ('awaiting_handler', 'in_progress'))
+      WHERE (department = $1 AND status IN (${options.holders ? "'awaiting_handler', 'in_progress'" : "'awaiting_handler'"}))
          OR ticket_id IN (SELECT ticket_id FROM assignment_reservations WHERE department = $1)`,
     [department],
   )) as { ticket_id: string; department: string; status: string; handler_id: string | null; routed_at: Date }[];
+  const counted = options.holders
+    ? []
+    : ((await manager.query(
+        `SELECT handler_id, count(*)::int AS open FROM department_queue
+          WHERE department = $1 AND status = 'in_progress' AND handler_id IS NOT NULL
+            AND ticket_id NOT IN (SELECT ticket_id FROM assignment_reservations WHERE department = $1)
+            AND ticket_id <> ALL($2::text[])
+          GROUP BY handler_id`,
+        [department, newerIds],
+      )) as { handler_id: string; open: number }[]);
   const reservations = (await manager.query(
     'SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1',
     [department],
@@ -169,6 +191,7 @@ async function workOf(manager: EntityManager, department: Department, newer: rea
     reservations.map((row) => ({ ticketId: row.ticket_id, handlerId: row.handler_id, fromHandlerId: row.from_handler_id, reservedAt: new Date(row.reserved_at) })),
     newer,
     new Map(recent.map((row) => [row.handler_id, new Date(row.last_assigned_at)])),
+    new Map(counted.map((row) => [row.handler_id, row.open])),
   );
   if (options.settle && work.settled.length > 0) await manager.query('DELETE FROM assignment_reservations WHERE ticket_id = ANY($1::text[])', [work.settled]);
   return work;

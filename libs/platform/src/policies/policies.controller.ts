@@ -17,6 +17,7 @@ import {
   type PolicyHistory,
   type PolicyKind,
   type PolicyVersionView,
+  hasForbiddenCharacters,
   type PolicyView,
   type RecordedEvent,
 } from '@handoff/contracts';
@@ -28,17 +29,22 @@ import { EVENT_STORE } from '../service.module';
 import { PolicyBook } from './policy-book';
 import { policyDecider } from './policy.decider';
 
-/** Every string and key of a document must be storable text: PostgreSQL's jsonb refuses a lone surrogate and NUL (a 500 otherwise). */
+/**
+ * Every string and key of a document must be storable text (PostgreSQL's jsonb refuses a lone
+ * surrogate and NUL: a 500 otherwise), and free of the control characters no other text field
+ * lets in (a category or a department name reaches screens, logs and CSV exports).
+ */
 const storableDocument = z.record(z.string(), z.unknown()).superRefine((document, context) => {
   const visit = (value: unknown, path: (string | number)[]): void => {
     if (typeof value === 'string') {
       if (!isStorableText(value)) context.addIssue({ code: 'custom', path, message: UNSTORABLE_TEXT_MESSAGE });
-      else if (value.includes('\u0000')) context.addIssue({ code: 'custom', path, message: 'must not contain the NUL character' });
+      else if (hasForbiddenCharacters(value)) context.addIssue({ code: 'custom', path, message: 'must not contain control characters', params: { rule: 'control_characters' } });
     } else if (Array.isArray(value)) {
       value.forEach((member, index) => visit(member, [...path, index]));
     } else if (value && typeof value === 'object') {
       for (const [key, member] of Object.entries(value)) {
-        if (!isStorableText(key) || key.includes('\u0000')) context.addIssue({ code: 'custom', path, message: UNSTORABLE_TEXT_MESSAGE });
+        if (!isStorableText(key)) context.addIssue({ code: 'custom', path, message: UNSTORABLE_TEXT_MESSAGE });
+        else if (hasForbiddenCharacters(key)) context.addIssue({ code: 'custom', path, message: 'must not contain control characters', params: { rule: 'control_characters' } });
         else visit(member, [...path, key]);
       }
     }

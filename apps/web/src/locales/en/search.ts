@@ -77,6 +77,16 @@ export default {
     },
   },
   ticket: { title: 'Ticket {{shortId}}' },
+  customerAnswer: {
+    waits: '{{department}} is waiting for the customer’s answer: its resolution clock is paused.',
+    waitsFor: 'It needs: {{note}}',
+    title: 'The customer’s answer',
+    answer: 'What the customer said',
+    hint: 'for the department working the ticket; its handler is told',
+    submit: 'Record the answer',
+    recorded: 'Recorded: the department reads it in the conversation.',
+    resumed: 'Recorded: the department reads it, and its resolution clock runs again.',
+  },
   hint: {
     label: "This customer's open tickets",
     title_one: '<strong>{{customer}}</strong> already has {{count}} open ticket: is this call about it?',

@@ -78,6 +78,16 @@ const zh: Catalogue<typeof en> = {
     },
   },
   ticket: { title: '工单 {{shortId}}' },
+  customerAnswer: {
+    waits: '{{department}} 正在等待客户答复：解决时限已暂停。',
+    waitsFor: '需要：{{note}}',
+    title: '客户的答复',
+    answer: '客户的原话',
+    hint: '转给正在处理工单的部门，并通知其责任经办人',
+    submit: '记录答复',
+    recorded: '已记录：部门可在沟通记录中看到。',
+    resumed: '已记录：部门可以看到，解决时限已恢复计时。',
+  },
   hint: {
     label: '该客户处理中的工单',
     title_one: '<strong>{{customer}}</strong> 已有 {{count}} 张处理中的工单：这次来电是否与它有关？',

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { NewEvent } from '@handoff/contracts';
+import { NO_STREAM, type EventStore, type ReadAllPage } from '@handoff/event-store';
+import { eventually } from '@handoff/testing';
+import { MessagingTestBed, quietLogger } from '@handoff/testing/pipeline';
+import { EventRelay } from './event-relay';
+
+/**
+ * Under a light load every append is a relay round of its own, so what a round reads is what
+ * each append costs. The store's announcement wakes the relay; once it has published what was
+ * announced, another read would come back empty, and the relay sleeps until the next one instead.
+ */
+describe('the relay under a light load', () => {
+  const bed = MessagingTestBed.forThisFile('relay-light', { logger: quietLogger() });
+
+  const event = (ticketId: string): NewEvent => ({
+    eventId: randomUUID(),
+    type: 'TicketNoted',
+    schemaVersion: 1,
+    ticketId,
+    data: {},
+    metadata: { correlationId: ticketId, causationId: randomUUID(), actorId: 'agent-1', role: 'cs', occurredAt: new Date().toISOString() },
+  });
+
+  it('reads nothing more after publishing a lone append, and publishes the next one as soon as it is announced', async () => {
+    // The store as the relay sees it, every read it makes written down (the reads themselves are the store's).
+    const reads: { at: number; events: number }[] = [];
+    const store: EventStore = Object.create(bed.store) as EventStore;
+    store.readAll = async (options) => {
+      const page: ReadAllPage = await bed.store.readAll(options);
+      reads.push({ at: Date.now(), events: page.events.length });
+      return page;
+    };
+    const relay = await bed.start(new EventRelay({ name: 'light', store, kafka: bed.kafka, topic: bed.topic, dataSource: bed.dataSource, logger: quietLogger() }));
+    await eventually(() => relay.status().caughtUp, 'the relay to catch up with the empty store');
+
+    for (let round = 1; round <= 3; round++) {
+      const ticketId = randomUUID();
+      const appendedAt = Date.now();
+      await bed.store.append(`ticket-${ticketId}`, [event(ticketId)], NO_STREAM);
+      await eventually(() => relay.status().publishedEvents >= round && relay.status().caughtUp, `append ${round} to be published`);
+      // Woken by the announcement, not by the 2 s safety-net read.
+      expect(Date.now() - appendedAt).toBeLessThan(1_500);
+      const published = reads.findIndex((read) => read.at >= appendedAt && read.events > 0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Before: every round ended with a read that found nothing.
+      expect(reads.slice(published + 1)).toEqual([]);
+    }
+  });
+});
