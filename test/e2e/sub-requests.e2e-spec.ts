@@ -17,13 +17,18 @@ interface SubRequestItem {
   readonly handlerId: string | null;
   readonly subject: string | null;
   readonly reason: string;
+  readonly firstResponseDueAt: string;
+  readonly escalation: { readonly firstResponse: string; readonly resolution: string };
 }
+
+const MINUTE = 60_000;
 
 describe('sub-requests: one ticket, several departments at once', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    // The deadline sweep case sweeps as of later instants (POST /v1/deadlines/check with asOf).
+    system = await TestSystem.start({ ALLOW_CLOCK_OVERRIDE: 'true' });
   });
   afterAll(async () => {
     await system?.stop();
@@ -142,5 +147,55 @@ describe('sub-requests: one ticket, several departments at once', () => {
       return (page.body?.subRequests as SubRequestItem[]).every((found) => found.ticketId !== ticketId) ? true : undefined;
     }, "the answered sub-request to leave logistics' queue");
     expect((await cs.post('followup', `/v1/tickets/${ticketId}/confirmation`, { satisfied: true })).status).toBe(200);
+  });
+
+  it("sweeps a sub-request's own deadline: its department is warned, then its manager and management are escalated to, once, until it is answered", async () => {
+    const as = (role: Parameters<TestSystem['token']>[0], id: string, department?: string) => system.as({ token: system.token(role, id, department) });
+    const cs = as('cs', 'agent-1');
+    const management = as('management', 'director-1');
+    const billingManager = as('department_manager', 'billing-manager-qian', 'billing');
+    const logisticsManager = as('department_manager', 'logistics-manager-lin', 'logistics');
+    const he = as('department_handler', 'logistics-he', 'logistics');
+    const sweep = async (asOf: number, ticketId: string): Promise<string[]> => {
+      const swept = await management.post('routing', '/v1/deadlines/check', { asOf: new Date(asOf).toISOString() });
+      expect(swept.status).toBe(200);
+      return (swept.body.changed as { ticketId: string; events: string[] }[]).find((change) => change.ticketId === ticketId)?.events ?? [];
+    };
+    const item = (ticketId: string, where: (found: SubRequestItem) => boolean, what: string) =>
+      eventually(async () => {
+        const page = await logisticsManager.get('routing', '/v1/departments/logistics/queue');
+        const found = (page.body?.subRequests as SubRequestItem[] | undefined)?.find((candidate) => candidate.ticketId === ticketId);
+        return found && where(found) ? found : undefined;
+      }, what);
+
+    const opened = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', contact({ type: 'complaint', subject: 'Parcel missing', description: 'Charged for a parcel that never came.' }));
+    expect(opened.status).toBe(201);
+    const { ticketId } = opened.body;
+    const holderId: string = await eventually(async () => (await billingManager.get('routing', `/v1/tickets/${ticketId}`)).body?.handlerId ?? undefined, 'a billing handler');
+    // Billing's own first response is given: what the sweep finds due below is the sub-request's alone.
+    expect((await as('department_handler', holderId, 'billing').post('routing', `/v1/tickets/${ticketId}/progress`, { note: 'Checking the charge.' })).status).toBe(200);
+    expect((await cs.post('routing', `/v1/tickets/${ticketId}/sub-requests`, { department: 'logistics', reason: 'Where is the parcel?' })).status).toBe(201);
+    const asked = await item(ticketId, () => true, "the sub-request in logistics' queue");
+    const dueAt = Date.parse(asked.firstResponseDueAt);
+
+    expect(await sweep(dueAt - 5 * MINUTE, ticketId)).toEqual(['DeadlineApproaching']);
+    expect(await sweep(dueAt + MINUTE, ticketId)).toEqual(['DeadlineBreached', 'TicketEscalated']);
+    // A second sweep of the same instant (another instance, a sweep before the projection caught up) records nothing.
+    expect(await sweep(dueAt + MINUTE, ticketId)).toEqual([]);
+    await item(ticketId, (found) => found.escalation.firstResponse === 'department_manager', "the escalation in logistics' queue");
+    expect(await sweep(dueAt + 61 * MINUTE, ticketId)).toEqual(['TicketEscalated']);
+    const escalations = await eventually(async () => {
+      const found = (await management.get('evaluation', `/v1/tickets/${ticketId}/timeline`)).body?.lifecycle?.escalations;
+      return found?.length === 2 ? found : undefined;
+    }, 'the escalations on the timeline');
+    expect(escalations.map(({ level, department, subRequestId }: { level: string; department: string; subRequestId?: string }) => [level, department, subRequestId])).toEqual([
+      ['department_manager', 'logistics', asked.subRequestId],
+      ['management', 'logistics', asked.subRequestId],
+    ]);
+
+    // Answered, its clocks stop: a later sweep finds nothing of it.
+    expect((await he.post('routing', `/v1/tickets/${ticketId}/sub-requests/${asked.subRequestId}/claim`)).status).toBe(200);
+    expect((await he.post('routing', `/v1/tickets/${ticketId}/sub-requests/${asked.subRequestId}/answer`, { summary: 'Re-sent today.' })).status).toBe(200);
+    expect(await sweep(dueAt + 90 * MINUTE, ticketId)).toEqual([]);
   });
 });

@@ -177,6 +177,17 @@ const cases: [HandoffEvent, string][] = [
     'escalated to the billing manager: first response overdue (billing, round 1)',
   ],
   [
+    {
+      type: 'TicketEscalated',
+      data: { level: 'department_manager', trigger: 'resolution_overdue', round: 1, department: 'logistics', reason: 'late', subRequestId: 's1' },
+    },
+    'sub-request s1: escalated to the logistics manager: resolution overdue (logistics, round 1)',
+  ],
+  [
+    { type: 'DeadlineBreached', data: { deadline: 'first_response', round: 1, department: 'logistics', dueAt: deadlines.firstResponseDueAt, subRequestId: 's1' } },
+    'sub-request s1: first-response deadline missed by logistics (round 1)',
+  ],
+  [
     { type: 'TicketEscalated', data: { level: 'management', trigger: 'rounds_exhausted', round: 3, department: 'billing', reason: 'cap' } },
     'escalated to management: rounds exhausted (billing, round 3)',
   ],

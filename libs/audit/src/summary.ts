@@ -65,16 +65,16 @@ export function summarise(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 
         : `reopened for round ${round} with ${department}`;
     }
     case 'DeadlineApproaching': {
-      const { deadline, department, round, dueAt } = known.data;
-      return `${deadline === 'first_response' ? 'first-response' : 'resolution'} deadline of ${department} due at ${dueAt}: warned (round ${round})`;
+      const { deadline, department, round, dueAt, subRequestId } = known.data;
+      return `${ofSubRequest(subRequestId)}${deadline === 'first_response' ? 'first-response' : 'resolution'} deadline of ${department} due at ${dueAt}: warned (round ${round})`;
     }
     case 'DeadlineBreached': {
-      const { deadline, department, round } = known.data;
-      return `${deadline === 'first_response' ? 'first-response' : 'resolution'} deadline missed by ${department} (round ${round})`;
+      const { deadline, department, round, subRequestId } = known.data;
+      return `${ofSubRequest(subRequestId)}${deadline === 'first_response' ? 'first-response' : 'resolution'} deadline missed by ${department} (round ${round})`;
     }
     case 'TicketEscalated': {
-      const { level, trigger, department, round } = known.data;
-      return `escalated to ${level === 'management' ? 'management' : `the ${department} manager`}: ${words(trigger)} (${department}, round ${round})`;
+      const { level, trigger, department, round, subRequestId } = known.data;
+      return `${ofSubRequest(subRequestId)}escalated to ${level === 'management' ? 'management' : `the ${department} manager`}: ${words(trigger)} (${department}, round ${round})`;
     }
     case 'HandlingClosed':
       return `department handling closed (round ${known.data.round})`;
@@ -225,3 +225,6 @@ const article = (noun: string): string => (/^[aeiou]/.test(noun) ? 'an' : 'a');
 function forHandler(onBehalfOf: string | undefined): string {
   return onBehalfOf ? `, for ${onBehalfOf}` : '';
 }
+
+/** A deadline event of a sub-request names it first: the round's own events say nothing extra. */
+const ofSubRequest = (subRequestId: string | undefined): string => (subRequestId === undefined ? '' : `sub-request ${subRequestId}: `);

@@ -191,6 +191,8 @@ export function foldLifecycle(events: readonly LifecycleEvent[]): { readonly lif
         break;
       }
       case 'DeadlineBreached': {
+        // A sub-request's missed deadline is the asked department's, not the round's own.
+        if (event.data.subRequestId !== undefined) break;
         const round = departmentRounds.get(event.data.round);
         if (round && event.data.deadline === 'first_response') round.firstResponseBreached = true;
         if (round && event.data.deadline === 'resolution') round.resolutionBreached = true;
@@ -274,8 +276,14 @@ function newRound(round: number, department: Department, deadlines: Deadlines): 
   return { round, department, deadlines, firstResponseAt: null, resultAt: null, firstResponseBreached: false, resolutionBreached: false, pauses: [] };
 }
 
-function pick(data: { level: EscalationLevel; trigger: EscalationTrigger; round: number; department: Department }) {
-  return { level: data.level, trigger: data.trigger, round: data.round, department: data.department };
+function pick(data: { level: EscalationLevel; trigger: EscalationTrigger; round: number; department: Department; subRequestId?: string }) {
+  return {
+    level: data.level,
+    trigger: data.trigger,
+    round: data.round,
+    department: data.department,
+    ...(data.subRequestId !== undefined && { subRequestId: data.subRequestId }),
+  };
 }
 
 function verdict(breached: boolean, doneAt: string | null, dueAt: string): boolean | null {

@@ -155,6 +155,8 @@ function changesFor(row: WorklistRow, event: WorklistEvent): Partial<WorklistRow
 
     // ---- routing: is the department keeping CS informed?
     case 'DeadlineBreached': {
+      // A late sub-request is chased by the asked department's manager; CS waits for the ticket's one result.
+      if (event.data.subRequestId !== undefined) return {};
       const { deadline, round, department, dueAt } = event.data;
       return {
         progressLate: true,
@@ -169,7 +171,7 @@ function changesFor(row: WorklistRow, event: WorklistEvent): Partial<WorklistRow
       const { trigger, level, round, department, dueAt } = event.data;
       // Rounds exhausted is about the customer's objections, not a late department: the
       // confirmation status (handed to management) already says it.
-      if (trigger === 'rounds_exhausted') return {};
+      if (trigger === 'rounds_exhausted' || event.data.subRequestId !== undefined) return {};
       const deadline: DeadlineKind = trigger === 'first_response_overdue' ? 'first_response' : 'resolution';
       return {
         progressLate: true,

@@ -78,8 +78,8 @@ export function webhookDataOf(event: RecordedOf<WebhookEvent>): Record<string, u
       return { round, department, summary, complaint, ...(apology ? { apology } : {}), ...(correctiveAction ? { correctiveAction } : {}), ...(cause ? { cause } : {}) };
     }
     case 'TicketEscalated': {
-      const { level, trigger, round, department, dueAt } = event.data;
-      return { level, trigger, round, department, ...(dueAt ? { dueAt } : {}) };
+      const { level, trigger, round, department, dueAt, subRequestId } = event.data;
+      return { level, trigger, round, department, ...(dueAt ? { dueAt } : {}), ...(subRequestId ? { subRequestId } : {}) };
     }
     case 'TicketReopened': {
       const { round, department, previousDepartment } = event.data;

@@ -14,7 +14,7 @@ const SWEEP_LIMIT = 500;
 
 export interface SweepResult {
   readonly asOf: string;
-  /** Tickets with a deadline or an escalation point due. */
+  /** Tickets with a deadline or an escalation point due, the round's or a sub-request's. */
   readonly checked: number;
   /** Those for which the check recorded something, with the event types. */
   readonly changed: readonly { readonly ticketId: string; readonly events: readonly string[] }[];
@@ -102,14 +102,29 @@ export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * A deadline about to fall due whose holder was not warned yet, a missed deadline not yet
-   * escalated, or one with the department's manager past management's grace period.
+   * escalated, or one with the department's manager past management's grace period: of the
+   * round (`running_deadlines`) or of an open sub-request (its row in `department_sub_requests`,
+   * the first response only until given).
    */
   private async dueTickets(asOf: Date): Promise<string[]> {
     const policy = this.config.ESCALATION_POLICY_FILE;
     const grace = policy.managementAfterMinutes;
     const warn = policy.warnBeforeMinutes ?? DEFAULT_WARN_BEFORE_MINUTES;
     const rows = (await this.dataSource.query(
-      `SELECT ticket_id FROM running_deadlines
+      `WITH timers AS (
+         SELECT ticket_id, kind, due_at, escalation, warned FROM running_deadlines
+         UNION ALL
+         SELECT s.ticket_id, timer.kind, timer.due_at, timer.escalation, timer.warned
+           FROM department_sub_requests s
+           CROSS JOIN LATERAL (VALUES
+             ('first_response', s.first_response_due_at, s.first_response_escalation, s.first_response_warned, NOT s.responded),
+             ('resolution', s.resolution_due_at, s.resolution_escalation, s.resolution_warned, true)
+           ) AS timer(kind, due_at, escalation, warned, running)
+           -- Swept only while the ticket's department is at work in the sub-request's round, as the decider does.
+           JOIN department_queue q ON q.ticket_id = s.ticket_id AND q.round = s.round AND q.status IN ('awaiting_handler', 'in_progress')
+          WHERE s.status IN ('awaiting_handler', 'in_progress') AND timer.running
+       )
+       SELECT ticket_id FROM timers
         WHERE (escalation = 'none' AND NOT warned
                AND due_at - make_interval(mins => CASE kind WHEN 'first_response' THEN $5::int ELSE $6::int END) <= $1)
            OR (escalation IN ('none', 'breached') AND due_at < $1)

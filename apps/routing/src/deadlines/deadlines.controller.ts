@@ -23,7 +23,8 @@ export class DeadlinesController {
   @Allow('management')
   @ApiOperation({
     summary:
-      'Run one deadline sweep now: every ticket whose deadline or escalation point has come gets DeadlineBreached / TicketEscalated, ' +
+      'Run one deadline sweep now: every ticket whose deadline or escalation point has come (its own or an open sub-request\'s, ' +
+      'then with `subRequestId`) gets DeadlineBreached / TicketEscalated, ' +
       'and one whose deadline falls due within the warning time (escalation policy `warnBeforeMinutes`) DeadlineApproaching. ' +
       '`asOf` sweeps as of another instant and is refused unless the service runs with ALLOW_CLOCK_OVERRIDE=true (tests, demos).',
   })

@@ -128,6 +128,16 @@ describe('the department queue as a fold over routing events', () => {
     expect(runningDeadlinesOf(entry!).map((deadline) => deadline.escalation)).toEqual(['management', 'breached']);
   });
 
+  it("leaves a sub-request's warnings and escalations to its own row: the lead's clocks are untouched", () => {
+    const { entry } = fold([
+      routed,
+      { type: 'DeadlineApproaching', data: { deadline: 'first_response', round: 1, department: 'logistics', dueAt: iso(40), handlerId: null, subRequestId: 's1' } },
+      { type: 'DeadlineBreached', data: { deadline: 'first_response', round: 1, department: 'logistics', dueAt: iso(40), subRequestId: 's1' } },
+      { type: 'TicketEscalated', data: { level: 'management', trigger: 'resolution_overdue', round: 1, department: 'logistics', reason: 'r', dueAt: iso(250), subRequestId: 's1' } },
+    ]);
+    expect(entry).toMatchObject({ department: 'billing', firstResponseEscalation: 'none', resolutionEscalation: 'none', firstResponseWarnedFor: null, streamPosition: 3 });
+  });
+
   it('tells the department a ticket left, and the department a transfer is offered to', () => {
     const { history } = fold([
       routed,

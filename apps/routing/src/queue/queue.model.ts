@@ -207,14 +207,18 @@ export function evolveQueueEntry(entry: QueueEntry | undefined, event: RecordedO
       return { ...entry, ...stamp, ...NOT_PAUSED, ...deadlineColumns(event.data.deadlines) };
     case 'PriorityChanged':
       return { ...entry, ...stamp, priority: event.data.priority, ...deadlineColumns(event.data.deadlines) };
+    // A sub-request's deadline is the asked department's (sub-requests.model.ts): the lead's entry does not change.
     case 'DeadlineApproaching': {
+      if (event.data.subRequestId !== undefined) return { ...entry, ...stamp };
       const warnedFor = new Date(event.data.dueAt);
       return { ...entry, ...stamp, ...(event.data.deadline === 'first_response' ? { firstResponseWarnedFor: warnedFor } : { resolutionWarnedFor: warnedFor }) };
     }
     case 'DeadlineBreached':
+      if (event.data.subRequestId !== undefined) return { ...entry, ...stamp };
       return { ...entry, ...stamp, ...escalationColumn(event.data.deadline, 'breached') };
     case 'TicketEscalated': {
-      const { trigger, level } = event.data;
+      const { trigger, level, subRequestId } = event.data;
+      if (subRequestId !== undefined) return { ...entry, ...stamp };
       switch (trigger) {
         case 'first_response_overdue':
           return { ...entry, ...stamp, ...escalationColumn('first_response', level) };

@@ -213,6 +213,7 @@ export function subRequestItemView(entry: SubRequestEntry, subject: string | und
     resolutionDueAt: entry.resolutionDueAt.toISOString(),
     responded: entry.responded,
     overdue: running.some((dueAt) => dueAt.getTime() < now.getTime()),
+    escalation: { firstResponse: entry.firstResponseEscalation, resolution: entry.resolutionEscalation },
     outcome: entry.outcome,
     openedAt: entry.openedAt.toISOString(),
     updatedAt: entry.updatedAt.toISOString(),

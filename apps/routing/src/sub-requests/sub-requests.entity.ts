@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { EscalationStage } from '@handoff/contracts';
 import type { SubRequestEntry, SubRequestStatus } from './sub-requests.model';
 
 /** One row per sub-request: what each department is asked of other departments' tickets (see sub-requests.model.ts). */
@@ -16,6 +17,10 @@ export class SubRequestRow implements SubRequestEntry {
   @Column({ name: 'resolution_due_at', type: 'timestamptz' }) resolutionDueAt!: Date;
   @Column({ type: 'boolean' }) responded!: boolean;
   @Column({ type: 'text', nullable: true }) outcome!: string | null;
+  @Column({ name: 'first_response_escalation', type: 'text' }) firstResponseEscalation!: EscalationStage;
+  @Column({ name: 'resolution_escalation', type: 'text' }) resolutionEscalation!: EscalationStage;
+  @Column({ name: 'first_response_warned', type: 'boolean' }) firstResponseWarned!: boolean;
+  @Column({ name: 'resolution_warned', type: 'boolean' }) resolutionWarned!: boolean;
   @Column({ name: 'opened_at', type: 'timestamptz' }) openedAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @Column({ name: 'stream_position', type: 'integer' }) streamPosition!: number;

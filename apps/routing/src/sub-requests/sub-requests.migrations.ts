@@ -35,4 +35,27 @@ export class CreateDepartmentSubRequests1795700000000 implements MigrationInterf
   }
 }
 
-export const SUB_REQUEST_MIGRATIONS = [CreateDepartmentSubRequests1795700000000];
+/** Each sub-request's warnings and escalation stages: what the deadline sweep reads, as it reads running_deadlines for the round. */
+export class SubRequestDeadlineStages1798000000000 implements MigrationInterface {
+  readonly name = 'SubRequestDeadlineStages1798000000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ALTER TABLE department_sub_requests
+        ADD COLUMN first_response_escalation text NOT NULL DEFAULT 'none',
+        ADD COLUMN resolution_escalation text NOT NULL DEFAULT 'none',
+        ADD COLUMN first_response_warned boolean NOT NULL DEFAULT false,
+        ADD COLUMN resolution_warned boolean NOT NULL DEFAULT false`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ALTER TABLE department_sub_requests
+        DROP COLUMN first_response_escalation,
+        DROP COLUMN resolution_escalation,
+        DROP COLUMN first_response_warned,
+        DROP COLUMN resolution_warned`);
+  }
+}
+
+export const SUB_REQUEST_MIGRATIONS = [CreateDepartmentSubRequests1795700000000, SubRequestDeadlineStages1798000000000];

@@ -60,6 +60,24 @@ describe('a department’s sub-requests, folded from routing’s events', () => 
     expect(subRequestItemView(done!, undefined, new Date(iso(10_000))).overdue).toBe(false);
   });
 
+  it('keeps its own warnings and escalation stages, what the deadline sweep reads; the round’s own leave it alone', () => {
+    const warned = recorded({ type: 'DeadlineApproaching', data: { deadline: 'first_response', round: 1, department: 'logistics', dueAt: iso(40), handlerId: 'h-lou', subRequestId: 's1' } }, 35);
+    const roundBreached = recorded({ type: 'DeadlineBreached', data: { deadline: 'resolution', round: 1, department: 'billing', dueAt: iso(240) } }, 241);
+    const breached = recorded({ type: 'DeadlineBreached', data: { deadline: 'resolution', round: 1, department: 'logistics', dueAt: iso(250), subRequestId: 's1' } }, 251);
+    const escalated = recorded(
+      { type: 'TicketEscalated', data: { level: 'department_manager', trigger: 'resolution_overdue', round: 1, department: 'logistics', reason: 'r', dueAt: iso(250), subRequestId: 's1' } },
+      251,
+    );
+    expect(subRequestIdOf(warned)).toBe('s1');
+    expect(subRequestIdOf(roundBreached)).toBeUndefined();
+    expect(fold([opened, claimed, warned, breached, escalated])).toMatchObject({
+      firstResponseWarned: true,
+      resolutionWarned: false,
+      firstResponseEscalation: 'none',
+      resolutionEscalation: 'department_manager',
+    });
+  });
+
   it('skips an event it has applied already (a replay)', () => {
     const open = fold([opened, claimed]);
     expect(evolveSubRequest(open, claimed)).toBeUndefined();

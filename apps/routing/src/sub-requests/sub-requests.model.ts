@@ -1,4 +1,4 @@
-import { type Department, type RecordedOf, type RoutingEvent, type SubRequestStatus } from '@handoff/contracts';
+import { type DeadlineKind, type Department, type EscalationStage, type RecordedOf, type RoutingEvent, type SubRequestStatus } from '@handoff/contracts';
 
 /**
  * The sub-requests a department is asked, as a pure fold over routing's events: one row per
@@ -24,6 +24,11 @@ export interface SubRequestEntry {
   readonly responded: boolean;
   /** The answer, or management's reason for closing it. */
   readonly outcome: string | null;
+  /** How far each missed deadline has gone, and whether its holder was warned: what the deadline sweep reads. */
+  readonly firstResponseEscalation: EscalationStage;
+  readonly resolutionEscalation: EscalationStage;
+  readonly firstResponseWarned: boolean;
+  readonly resolutionWarned: boolean;
   readonly openedAt: Date;
   readonly updatedAt: Date;
   /** The last event of the ticket's routing stream applied to this row; one at or below it is a replay. */
@@ -37,6 +42,10 @@ export function subRequestIdOf(event: RecordedOf<RoutingEvent>): string | undefi
     case 'SubRequestProgressReported':
     case 'SubRequestAnswered':
     case 'SubRequestClosed':
+      return event.data.subRequestId;
+    case 'DeadlineApproaching':
+    case 'DeadlineBreached':
+    case 'TicketEscalated':
       return event.data.subRequestId;
     default:
       return undefined;
@@ -64,6 +73,10 @@ export function evolveSubRequest(entry: SubRequestEntry | undefined, event: Reco
       resolutionDueAt: new Date(data.deadlines.resolutionDueAt),
       responded: false,
       outcome: null,
+      firstResponseEscalation: 'none',
+      resolutionEscalation: 'none',
+      firstResponseWarned: false,
+      resolutionWarned: false,
       openedAt: at,
       ...stamp,
     };
@@ -78,9 +91,23 @@ export function evolveSubRequest(entry: SubRequestEntry | undefined, event: Reco
       return { ...entry, ...stamp, status: 'answered', responded: true, outcome: event.data.summary };
     case 'SubRequestClosed':
       return { ...entry, ...stamp, status: 'closed', outcome: event.data.reason };
+    // A sub-request's deadlines do not move once opened: one warning and one escalation stage each.
+    case 'DeadlineApproaching':
+      return { ...entry, ...stamp, ...(event.data.deadline === 'first_response' ? { firstResponseWarned: true } : { resolutionWarned: true }) };
+    case 'DeadlineBreached':
+      return { ...entry, ...stamp, ...escalationColumn(event.data.deadline, 'breached') };
+    case 'TicketEscalated': {
+      const { trigger, level } = event.data;
+      if (trigger === 'rounds_exhausted') return undefined;
+      return { ...entry, ...stamp, ...escalationColumn(trigger === 'first_response_overdue' ? 'first_response' : 'resolution', level) };
+    }
     default:
       return undefined;
   }
+}
+
+function escalationColumn(kind: DeadlineKind, stage: EscalationStage): Partial<SubRequestEntry> {
+  return kind === 'first_response' ? { firstResponseEscalation: stage } : { resolutionEscalation: stage };
 }
 
 /** Whether the asked department still owes its answer. */

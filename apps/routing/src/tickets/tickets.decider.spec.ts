@@ -1361,6 +1361,107 @@ describe('sub-requests: one ticket asking several departments at once', () => {
       ]);
   });
 
+  describe("a sub-request's own deadlines, swept by CheckDeadlines", () => {
+    // Opened at 10: its first response is due at 40 (warned from 30), its answer at 1450.
+    const check = (minutes: number) => command('CheckDeadlines', {}, routingProcess, at(minutes));
+    const trigger = (kind: 'first_response' | 'resolution') => (kind === 'first_response' ? 'first_response_overdue' : 'resolution_overdue');
+    const what = (kind: 'first_response' | 'resolution') => (kind === 'first_response' ? "sub-request's first response" : "sub-request's answer");
+    const warned = (deadline: 'first_response' | 'resolution', dueMinutes: number, handlerId: string | null): RoutingEvent => ({
+      type: 'DeadlineApproaching',
+      data: { deadline, round: 1, department: 'logistics', dueAt: iso(dueMinutes), handlerId, subRequestId: 'sr-1' },
+    });
+    const breached = (deadline: 'first_response' | 'resolution', dueMinutes: number): RoutingEvent => ({
+      type: 'DeadlineBreached',
+      data: { deadline, round: 1, department: 'logistics', dueAt: iso(dueMinutes), subRequestId: 'sr-1' },
+    });
+    const toManager = (kind: 'first_response' | 'resolution', dueMinutes: number): RoutingEvent => ({
+      type: 'TicketEscalated',
+      data: {
+        level: 'department_manager',
+        trigger: trigger(kind),
+        round: 1,
+        department: 'logistics',
+        dueAt: iso(dueMinutes),
+        subRequestId: 'sr-1',
+        reason: `${what(kind)} was due at ${iso(dueMinutes)}`,
+      },
+    });
+    const toManagement = (kind: 'first_response' | 'resolution', dueMinutes: number, grace: number): RoutingEvent => ({
+      type: 'TicketEscalated',
+      data: {
+        level: 'management',
+        trigger: trigger(kind),
+        round: 1,
+        department: 'logistics',
+        dueAt: iso(dueMinutes),
+        subRequestId: 'sr-1',
+        reason: `${what(kind)} still missing ${grace} minutes after ${iso(dueMinutes)}`,
+      },
+    });
+    const involved: RoutingEvent = { type: 'ManagementInvolved', data: { reason: 'deadline_escalation' } };
+    const louProgress: RoutingEvent = {
+      type: 'SubRequestProgressReported',
+      data: { subRequestId: 'sr-1', round: 1, department: 'logistics', note: 'Asking the carrier.', firstResponse: true },
+    };
+    // The lead department has given its first response: only the sub-request's clocks are near.
+    const lead = [routed, claimedByAna, planned] as const;
+
+    it('given its deadline within the warning time, then its handler, or the department asked while nobody holds it, is warned once', () => {
+      given(...lead, opened()).when(check(29)).then([]);
+      given(...lead, opened()).when(check(30)).then([warned('first_response', 40, null)]);
+      given(...lead, opened(), claimedByLou).when(check(35)).then([warned('first_response', 40, 'h-lou')]);
+      given(...lead, opened(), warned('first_response', 40, null), claimedByLou).when(check(39)).then([]);
+      const leadWarned: RoutingEvent = {
+        type: 'DeadlineApproaching',
+        data: { deadline: 'resolution', round: 1, department: 'billing', dueAt: iso(1440), handlerId: 'h-ana' },
+      };
+      given(...lead, leadWarned, opened(), claimedByLou, louProgress).when(check(1330)).then([warned('resolution', 1450, 'h-lou')]);
+    });
+
+    it("given it missed, then it is breached and escalated to the asked department's manager, then to management after its grace, each once", () => {
+      given(...lead, opened()).when(check(41)).then([breached('first_response', 40), toManager('first_response', 40)]);
+      given(...lead, opened(), breached('first_response', 40), toManager('first_response', 40)).when(check(99)).then([]);
+      given(...lead, opened(), breached('first_response', 40), toManager('first_response', 40))
+        .when(check(100))
+        .then([toManagement('first_response', 40, 60), involved]);
+      given(...lead, opened()).when(check(100)).then([breached('first_response', 40), toManager('first_response', 40), toManagement('first_response', 40, 60), involved]);
+      given(...lead, opened(), breached('first_response', 40), toManager('first_response', 40), toManagement('first_response', 40, 60), involved)
+        .when(check(1000))
+        .then([]);
+    });
+
+    it("given the round's own deadline missed too, then each is breached on its own: one does not stand for the other", () => {
+      given(routed, opened()).when(check(41)).then([
+        { type: 'DeadlineBreached', data: { deadline: 'first_response', round: 1, department: 'billing', dueAt: iso(30) } },
+        {
+          type: 'TicketEscalated',
+          data: { level: 'department_manager', trigger: 'first_response_overdue', round: 1, department: 'billing', dueAt: iso(30), reason: `first response was due at ${iso(30)}` },
+        },
+        breached('first_response', 40),
+        toManager('first_response', 40),
+      ]);
+      given(routed, opened(), breached('first_response', 40), toManager('first_response', 40))
+        .when(check(41))
+        .then([
+          { type: 'DeadlineBreached', data: { deadline: 'first_response', round: 1, department: 'billing', dueAt: iso(30) } },
+          {
+            type: 'TicketEscalated',
+            data: { level: 'department_manager', trigger: 'first_response_overdue', round: 1, department: 'billing', dueAt: iso(30), reason: `first response was due at ${iso(30)}` },
+          },
+        ]);
+    });
+
+    it('given it answered, closed by management, or its first response given, then those clocks are no longer swept', () => {
+      const closed: RoutingEvent = {
+        type: 'SubRequestClosed',
+        data: { subRequestId: 'sr-1', round: 1, department: 'logistics', reason: 'The carrier confirmed by phone.', handlerId: 'h-lou' },
+      };
+      given(...lead, opened(), claimedByLou, louAnswered).when(check(1200)).then([]);
+      given(...lead, opened(), claimedByLou, closed).when(check(1200)).then([]);
+      given(...lead, opened(), claimedByLou, louProgress).when(check(1200)).then([]);
+    });
+  });
+
   it("given a new round, then the last round's answered sub-requests are not asked again", () => {
     given(routed, claimedByAna, opened(), claimedByLou, louAnswered, resultRound(1), reopened(2, 100))
       .when(result())

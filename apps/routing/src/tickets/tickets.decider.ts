@@ -280,6 +280,10 @@ export interface SubRequest {
   readonly responded: boolean;
   /** The answer, or management's reason for closing it. */
   readonly summary?: string;
+  /** How far each missed deadline of the sub-request has gone; absent: none missed. */
+  readonly escalations?: Readonly<Partial<Record<DeadlineKind, EscalationStage>>>;
+  /** The due time each deadline was warned of. */
+  readonly warnedFor?: Readonly<Partial<Record<DeadlineKind, string>>>;
 }
 
 export const isOpenSubRequest = (subRequest: SubRequest): boolean => subRequest.status === 'awaiting_handler' || subRequest.status === 'in_progress';
@@ -907,6 +911,62 @@ function checkDeadlines(command: CheckDeadlines, state: RoutingState, policy: Ro
       }
     }
   }
+  for (const subRequest of ticket.subRequests ?? []) {
+    if (subRequest.round !== ticket.round || !isOpenSubRequest(subRequest)) continue;
+    const swept = subRequestDeadlineEvents(subRequest, ticket.round, now, policy, managementInvolved);
+    if (swept.some((event) => event.type === 'ManagementInvolved')) managementInvolved = true;
+    events.push(...swept);
+  }
+  return events;
+}
+
+/**
+ * A sub-request's own deadlines, swept like the round's: its handler (or the department asked,
+ * while nobody holds it) is warned, then the asked department's manager and management are
+ * escalated to, each once per deadline. The ticket's paused clock does not pause it: the
+ * department asked is not the one waiting on the customer.
+ */
+function subRequestDeadlineEvents(
+  subRequest: SubRequest,
+  round: number,
+  now: number,
+  policy: RoutingPolicy,
+  managementInvolved: boolean,
+): RoutingEvent[] {
+  const events: RoutingEvent[] = [];
+  const { subRequestId, department } = subRequest;
+  for (const kind of ['first_response', 'resolution'] as const) {
+    if (kind === 'first_response' && subRequest.responded) continue;
+    const dueAt = kind === 'first_response' ? subRequest.deadlines.firstResponseDueAt : subRequest.deadlines.resolutionDueAt;
+    const due = Date.parse(dueAt);
+    if (now <= due) {
+      const warnBefore = (policy.escalation.warnBeforeMinutes ?? DEFAULT_WARN_BEFORE_MINUTES)[kind] * 60_000;
+      if (now >= due - warnBefore && subRequest.warnedFor?.[kind] !== dueAt) {
+        const handlerId = subRequest.handlerId ?? null;
+        events.push({ type: 'DeadlineApproaching', data: { deadline: kind, round, department, dueAt, handlerId, subRequestId } });
+      }
+      continue;
+    }
+    const stage = subRequest.escalations?.[kind] ?? 'none';
+    const what = kind === 'first_response' ? "sub-request's first response" : "sub-request's answer";
+    const trigger = kind === 'first_response' ? 'first_response_overdue' : 'resolution_overdue';
+    const base = { trigger, round, department, dueAt, subRequestId } as const;
+    if (stage === 'none') events.push({ type: 'DeadlineBreached', data: { deadline: kind, round, department, dueAt, subRequestId } });
+    if (stage === 'none' || stage === 'breached') {
+      events.push({ type: 'TicketEscalated', data: { ...base, level: 'department_manager', reason: `${what} was due at ${dueAt}` } });
+    }
+    const graceMinutes = policy.escalation.managementAfterMinutes[kind];
+    if (stage !== 'management' && now >= due + graceMinutes * 60_000) {
+      events.push({
+        type: 'TicketEscalated',
+        data: { ...base, level: 'management', reason: `${what} still missing ${graceMinutes} minutes after ${dueAt}` },
+      });
+      if (!managementInvolved) {
+        events.push({ type: 'ManagementInvolved', data: { reason: 'deadline_escalation' } });
+        managementInvolved = true;
+      }
+    }
+  }
   return events;
 }
 
@@ -1305,20 +1365,27 @@ export function evolve(state: RoutingState, event: RoutingEvent): RoutingState {
         ? { status: 'in_progress', ticket, handlerId: event.data.handlerId }
         : { status: 'awaiting_handler', ticket };
     }
-    case 'DeadlineApproaching':
-      return withTicket(state, (ticket) => ({ ...ticket, warnedFor: { ...ticket.warnedFor, [event.data.deadline]: event.data.dueAt } }));
-    case 'DeadlineBreached':
-      return withTicket(state, (ticket) => ({
-        ...ticket,
-        escalations: { ...ticket.escalations, [event.data.deadline]: 'breached' },
-      }));
+    case 'DeadlineApproaching': {
+      const { deadline, dueAt, subRequestId } = event.data;
+      return subRequestId !== undefined
+        ? withSubRequest(state, subRequestId, (subRequest) => ({ ...subRequest, warnedFor: { ...subRequest.warnedFor, [deadline]: dueAt } }))
+        : withTicket(state, (ticket) => ({ ...ticket, warnedFor: { ...ticket.warnedFor, [deadline]: dueAt } }));
+    }
+    case 'DeadlineBreached': {
+      const { deadline, subRequestId } = event.data;
+      return subRequestId !== undefined
+        ? withSubRequest(state, subRequestId, (subRequest) => ({ ...subRequest, escalations: { ...subRequest.escalations, [deadline]: 'breached' } }))
+        : withTicket(state, (ticket) => ({ ...ticket, escalations: { ...ticket.escalations, [deadline]: 'breached' } }));
+    }
     case 'TicketEscalated': {
-      const { trigger, level } = event.data;
+      const { trigger, level, subRequestId } = event.data;
       switch (trigger) {
         case 'first_response_overdue':
         case 'resolution_overdue': {
           const kind: DeadlineKind = trigger === 'first_response_overdue' ? 'first_response' : 'resolution';
-          return withTicket(state, (ticket) => ({ ...ticket, escalations: { ...ticket.escalations, [kind]: level } }));
+          return subRequestId !== undefined
+            ? withSubRequest(state, subRequestId, (subRequest) => ({ ...subRequest, escalations: { ...subRequest.escalations, [kind]: level } }))
+            : withTicket(state, (ticket) => ({ ...ticket, escalations: { ...ticket.escalations, [kind]: level } }));
         }
         case 'rounds_exhausted':
           return state.status === 'result_reported'

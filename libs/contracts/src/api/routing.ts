@@ -138,6 +138,8 @@ export interface SubRequestItem {
   readonly responded: boolean;
   /** A deadline still running is past due. */
   readonly overdue: boolean;
+  /** How far each missed deadline has gone: breached, then its manager, then management (the deadline sweep). */
+  readonly escalation: { readonly firstResponse: EscalationStage; readonly resolution: EscalationStage };
   /** The answer, or management's reason for closing it; null while open. */
   readonly outcome: string | null;
   readonly openedAt: string;

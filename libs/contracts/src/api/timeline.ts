@@ -6,6 +6,8 @@ export interface LifecycleEscalation {
   readonly trigger: EscalationTrigger;
   readonly round: number;
   readonly department: Department;
+  /** A sub-request's deadline: \`department\` is the department asked. */
+  readonly subRequestId?: string;
   readonly at: string;
 }
 

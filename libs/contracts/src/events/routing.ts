@@ -171,6 +171,11 @@ export interface DeadlineBreachedData {
   readonly round: number;
   readonly department: Department;
   readonly dueAt: string;
+  /**
+   * Set when the deadline is a sub-request's rather than the round's: \`department\` is then the
+   * department asked, and the escalation goes to its manager.
+   */
+  readonly subRequestId?: string;
 }
 export type DeadlineBreached = DomainEvent<'DeadlineBreached', DeadlineBreachedData>;
 
@@ -186,6 +191,11 @@ export interface DeadlineApproachingData {
   readonly dueAt: string;
   /** The responsible handler when the warning was given; null while the ticket waits for one. */
   readonly handlerId: string | null;
+  /**
+   * Set when the deadline is a sub-request's rather than the round's: \`department\` is then the
+   * department asked, and the escalation goes to its manager.
+   */
+  readonly subRequestId?: string;
 }
 export type DeadlineApproaching = DomainEvent<'DeadlineApproaching', DeadlineApproachingData>;
 
@@ -199,6 +209,11 @@ export interface TicketEscalatedData {
   readonly reason: string;
   /** The missed deadline, for the overdue triggers. */
   readonly dueAt?: string;
+  /**
+   * Set when the deadline is a sub-request's rather than the round's: \`department\` is then the
+   * department asked, and the escalation goes to its manager.
+   */
+  readonly subRequestId?: string;
 }
 export type TicketEscalated = DomainEvent<'TicketEscalated', TicketEscalatedData>;
 
@@ -555,6 +570,7 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       department: departmentSchema,
       dueAt: isoInstantSchema,
       handlerId: identifierSchema.nullable(),
+      subRequestId: identifierSchema.optional(),
     }),
   },
   DeadlineBreached: {
@@ -564,6 +580,7 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       round: positiveRound,
       department: departmentSchema,
       dueAt: isoInstantSchema,
+      subRequestId: identifierSchema.optional(),
     }),
   },
   TicketEscalated: {
@@ -575,6 +592,7 @@ export const ROUTING_EVENTS: EventRegistry<RoutingEvent> = {
       department: departmentSchema,
       reason: textSchema,
       dueAt: isoInstantSchema.optional(),
+      subRequestId: identifierSchema.optional(),
     }),
   },
   TicketTakenOver: {
