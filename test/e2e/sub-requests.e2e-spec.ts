@@ -192,6 +192,9 @@ describe('sub-requests: one ticket, several departments at once', () => {
       ['department_manager', 'logistics', asked.subRequestId],
       ['management', 'logistics', asked.subRequestId],
     ]);
+    // The conversation says whose deadline it was: the sub-request's, not the round's.
+    const conversation = (await management.get('evaluation', `/v1/tickets/${ticketId}/conversation`)).body.entries as { type: string; subRequestId?: string }[];
+    expect(conversation.filter((entry) => entry.type === 'DeadlineBreached').map((entry) => entry.subRequestId)).toEqual([asked.subRequestId]);
 
     // Answered, its clocks stop: a later sweep finds nothing of it.
     expect((await he.post('routing', `/v1/tickets/${ticketId}/sub-requests/${asked.subRequestId}/claim`)).status).toBe(200);

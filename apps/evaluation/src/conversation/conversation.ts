@@ -127,6 +127,7 @@ export function conversationOf(sources: readonly ConversationSource[], attachmen
       departments,
       ...(mentions ? { mentions } : {}),
       ...(typeof data.channel === 'string' && source.type === 'ContactRecorded' ? { channel: data.channel } : {}),
+      ...(typeof data.subRequestId === 'string' ? { subRequestId: data.subRequestId } : {}),
       ...(files.length > 0 ? { attachments: files } : {}),
       ...clockOf(source.type, data),
     };

@@ -98,11 +98,15 @@ function PausedClock({ entries }: { entries: readonly ConversationEntry[] }) {
   );
 }
 
+const SUB_REQUEST_STEPS = new Set(['DeadlineApproaching', 'DeadlineBreached', 'TicketEscalated']);
+
 function ConversationItem({ entry, attach }: { entry: ConversationEntry; attach?: { ticketId: string; onAdded: () => void } }) {
   const { t } = useTranslation('conversation');
   const format = useLocaleFormat();
   const department = entry.departments[0] ?? entry.actor.department ?? '';
-  const title = t(`types.${entry.type}`, { department, ...clockWords(entry, t, format), defaultValue: entry.summary });
+  // A sub-request's deadline steps name the sub-request; the round's keep their own words.
+  const key = entry.subRequestId && SUB_REQUEST_STEPS.has(entry.type) ? `subRequestSteps.${entry.type}` : `types.${entry.type}`;
+  const title = t(key, { department, ...clockWords(entry, t, format), defaultValue: entry.summary });
   const words = WORD_ORDER.filter((name) => entry.words[name]);
   return (
     <li className={`conversation__entry conversation__entry--${entry.kind}`} data-kind={entry.kind} data-type={entry.type}>

@@ -107,6 +107,8 @@ export interface ConversationEntry {
   readonly departments: readonly string[];
   readonly mentions?: { readonly people: readonly string[]; readonly departments: readonly string[] };
   readonly channel?: string;
+  /** The sub-request an entry is about (its steps, and its deadlines' warnings, breaches and escalations), not the ticket's round. */
+  readonly subRequestId?: string;
   /**
    * A paused or resumed resolution clock, or a new priority: the codes and instants the title is
    * written from in the reader's language (the reason of a pause, the minutes it lasted, the moved deadline).

@@ -76,6 +76,11 @@ export default {
     SubRequestAnswered: 'Sub-request answered by {{department}}',
     SubRequestClosed: 'Sub-request of {{department}} closed by management',
   },
+  subRequestSteps: {
+    DeadlineApproaching: 'Sub-request to {{department}}: deadline approaching, holder warned',
+    DeadlineBreached: 'Sub-request to {{department}}: deadline missed',
+    TicketEscalated: 'Sub-request to {{department}}: escalated',
+  },
   pausedSince: 'The resolution clock is paused since {{time}} ({{reason}}).',
   pauseReasons: { waiting_on_customer: 'waiting on the customer', waiting_on_third_party: 'waiting on a third party' },
   resumeTriggers: {

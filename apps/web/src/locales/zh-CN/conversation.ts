@@ -78,6 +78,11 @@ const zh: Catalogue<typeof en> = {
     SubRequestAnswered: '{{department}} 已答复协办请求',
     SubRequestClosed: '管理层关闭了 {{department}} 的协办请求',
   },
+  subRequestSteps: {
+    DeadlineApproaching: '{{department}} 协办请求：时限将至，已提醒负责人',
+    DeadlineBreached: '{{department}} 协办请求：已超时',
+    TicketEscalated: '{{department}} 协办请求：已升级',
+  },
   pausedSince: '解决时限自 {{time}} 起暂停（{{reason}}）。',
   pauseReasons: { waiting_on_customer: '等待客户答复', waiting_on_third_party: '等待第三方答复' },
   resumeTriggers: {
