@@ -195,6 +195,10 @@ describe('sub-requests: one ticket, several departments at once', () => {
     // The conversation says whose deadline it was: the sub-request's, not the round's.
     const conversation = (await management.get('evaluation', `/v1/tickets/${ticketId}/conversation`)).body.entries as { type: string; subRequestId?: string }[];
     expect(conversation.filter((entry) => entry.type === 'DeadlineBreached').map((entry) => entry.subRequestId)).toEqual([asked.subRequestId]);
+    // And the metrics tell them apart from the round's.
+    const metrics = await (await fetch(`${system.url('routing')}/metrics`)).text();
+    expect(metrics).toMatch(/^handoff_deadline_breaches_total\{[^}]*of="sub_request"[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(/^handoff_escalations_total\{[^}]*level="management"[^}]*of="sub_request"[^}]*\} [1-9]/m);
 
     // Answered, its clocks stop: a later sweep finds nothing of it.
     expect((await he.post('routing', `/v1/tickets/${ticketId}/sub-requests/${asked.subRequestId}/claim`)).status).toBe(200);

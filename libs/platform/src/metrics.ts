@@ -25,8 +25,8 @@ export class ServiceMetrics {
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly eventsAppended: Counter<'type'>;
   private readonly deadLetters: Counter<'reason'>;
-  private readonly breaches: Counter<'deadline'>;
-  private readonly escalations: Counter<'level' | 'trigger'>;
+  private readonly breaches: Counter<'deadline' | 'of'>;
+  private readonly escalations: Counter<'level' | 'trigger' | 'of'>;
   private readonly collectFailures: Counter<'source'>;
   private readonly marksPruned: Counter;
   private readonly pruneRounds: Counter<'outcome'>;
@@ -55,8 +55,8 @@ export class ServiceMetrics {
       labelNames: ['reason'],
       registers,
     });
-    this.breaches = new Counter({ name: 'handoff_deadline_breaches_total', help: 'DeadlineBreached events this service recorded, by deadline.', labelNames: ['deadline'], registers });
-    this.escalations = new Counter({ name: 'handoff_escalations_total', help: 'TicketEscalated events this service recorded, by level and trigger.', labelNames: ['level', 'trigger'], registers });
+    this.breaches = new Counter({ name: 'handoff_deadline_breaches_total', help: 'DeadlineBreached events this service recorded, by deadline, and whether of the ticket\'s round or of a sub-request.', labelNames: ['deadline', 'of'], registers });
+    this.escalations = new Counter({ name: 'handoff_escalations_total', help: 'TicketEscalated events this service recorded, by level, trigger, and whether of the ticket\'s round or of a sub-request.', labelNames: ['level', 'trigger', 'of'], registers });
     this.collectFailures = new Counter({
       name: 'handoff_metrics_collect_failures_total',
       help: 'Scrapes in which a gauge could not be computed (Kafka or PostgreSQL did not answer); the gauge is left out of that scrape.',
@@ -88,8 +88,10 @@ export class ServiceMetrics {
     for (const event of events) {
       this.eventsAppended.inc({ type: event.type });
       const data = event.data as Record<string, unknown> | null;
-      if (event.type === 'DeadlineBreached') this.breaches.inc({ deadline: String(data?.deadline ?? 'unknown') });
-      if (event.type === 'TicketEscalated') this.escalations.inc({ level: String(data?.level ?? 'unknown'), trigger: String(data?.trigger ?? 'unknown') });
+      // A sub-request's deadline is another department's promise inside the ticket: told apart, so an alert on the round's breaches is not set off by it.
+      const of = typeof data?.subRequestId === 'string' ? 'sub_request' : 'round';
+      if (event.type === 'DeadlineBreached') this.breaches.inc({ deadline: String(data?.deadline ?? 'unknown'), of });
+      if (event.type === 'TicketEscalated') this.escalations.inc({ level: String(data?.level ?? 'unknown'), trigger: String(data?.trigger ?? 'unknown'), of });
     }
   }
 
