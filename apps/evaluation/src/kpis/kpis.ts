@@ -107,15 +107,7 @@ export const granularityOf = (query: Pick<KpiQuery, 'period' | 'groupBy'>): Gran
  * The counts a row's figures are made of, before any share is taken: what the records give
  * (talliesOf) and what the KPI aggregate sums (kpi-facts.reader.ts), so both end in one report.
  */
-export interface KpiTallies {
-  readonly tickets: number;
-  readonly complaints: number;
-  readonly closed: number;
-  readonly closedSatisfied: number;
-  readonly closedUnreachable: number;
-  readonly resolvedAtFirstContact: number;
-  readonly withResult: number;
-  readonly reopened: number;
+export interface KpiTallies extends Pick<KpiFigures, 'tickets' | 'complaints' | 'closed' | 'closedSatisfied' | 'closedUnreachable' | 'resolvedAtFirstContact' | 'withResult' | 'reopened'> {
   readonly firstResponseMinutes: Distribution;
   readonly resolutionMinutes: Distribution;
   readonly firstResponseDeadline: { readonly met: number; readonly missed: number };

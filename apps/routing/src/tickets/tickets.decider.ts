@@ -696,10 +696,7 @@ function assignSubRequest(command: ClaimSubRequest | AssignSubRequest, state: Ro
 }
 
 function reportSubRequestProgress(command: ReportSubRequestProgress, state: RoutingState): readonly RoutingEvent[] {
-  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
-  const subRequest = subRequestOf(command, existing(state));
-  permitDepartment(command, subRequest.department);
-  const worked = workedOrRefuse(command, subRequest, 'report progress on');
+  const worked = workedOn(command, state, 'report progress on');
   const note = required('note', command.data.note);
   return [
     {
@@ -717,10 +714,7 @@ function reportSubRequestProgress(command: ReportSubRequestProgress, state: Rout
 }
 
 function answerSubRequest(command: AnswerSubRequest, state: RoutingState): readonly RoutingEvent[] {
-  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
-  const subRequest = subRequestOf(command, existing(state));
-  permitDepartment(command, subRequest.department);
-  const worked = workedOrRefuse(command, subRequest, 'answer');
+  const worked = workedOn(command, state, 'answer');
   const summary = required('summary', command.data.summary);
   return [
     {
@@ -777,6 +771,14 @@ function openOrRefuse(subRequest: SubRequest, verb: string): SubRequest {
  * Who works a sub-request: its responsible handler, or the asked department's manager or management
  * acting for them, as on the ticket itself (ownership).
  */
+/** The sub-request a step of work is on, held by the person acting (or someone above them acting for them). */
+function workedOn(command: ReportSubRequestProgress | AnswerSubRequest, state: RoutingState, verb: string): ReturnType<typeof workedOrRefuse> {
+  permitRoles(command, [...DEPARTMENT_ROLES, 'management']);
+  const subRequest = subRequestOf(command, existing(state));
+  permitDepartment(command, subRequest.department);
+  return workedOrRefuse(command, subRequest, verb);
+}
+
 function workedOrRefuse(
   command: RoutingCommand,
   subRequest: SubRequest,
