@@ -77,6 +77,13 @@ interface CommonConsumerOptions {
   readonly logger?: StructuredLogger;
   /** Told of each message sent to the dead-letter topic, once it is there (for metrics). */
   readonly onDeadLettered?: (reason: DeadLetterCode) => void;
+  /**
+   * Told, once the transaction that applied them has committed, which events a projection
+   * (not a process manager) applied, under the handler's name: for work in this process that
+   * waits on what a handler wrote (a sender with deliveries to send, a cache of a table), so that
+   * it can be woken instead of polling. Never told of a duplicate; a rebuild tells nobody.
+   */
+  readonly onCommitted?: (handlerName: string, events: readonly RecordedEvent[]) => void;
 }
 
 /** One handler, its marks under `consumerName` (default: the group id). */
@@ -425,6 +432,7 @@ export class EventConsumer {
     const traced = (events: readonly RecordedEvent[]) => events.map((event) => ({ event, span: spans.get(event)! }));
     const wantedBy = new Map(readers.subscribers.map((subscriber) => [subscriber, toApply.filter(({ event }) => wants(subscriber, event.type))]));
     const tally = new Map<Subscriber, { applied: number; duplicates: number }>();
+    const committed: { readonly name: string; readonly events: readonly RecordedEvent[] }[] = [];
     try {
       if (toApply.length > 0) {
         const commanders = readers.subscribers.filter((subscriber) => subscriber.handler.issuesCommands && wantedBy.get(subscriber)!.length > 0);
@@ -463,6 +471,7 @@ export class EventConsumer {
             if (news.length > 0 && !subscriber.handler.issuesCommands) {
               const events = news.map(({ event }) => event);
               await handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, manager));
+              committed.push({ name: subscriber.name, events });
             }
           }
         };
@@ -489,7 +498,17 @@ export class EventConsumer {
       subscriber.duplicates += counts.duplicates;
     }
     for (const type of repeated) for (const subscriber of readers.subscribers) if (wants(subscriber, type)) subscriber.duplicates++;
+    for (const { name, events } of committed) this.tellCommitted(name, events);
     return outcomes;
+  }
+
+  /** A listener's failure is its own: the events are applied and their offsets move on. */
+  private tellCommitted(name: string, events: readonly RecordedEvent[]): void {
+    try {
+      this.options.onCommitted?.(name, events);
+    } catch (error) {
+      this.logger.log('warn', 'a listener to applied events failed', { groupId: this.options.groupId, handler: name, ...errorFields(error) });
+    }
   }
 
   /** `<handler name>\0<event id>` of the marks these handlers have for these events. */
@@ -576,8 +595,10 @@ export class EventConsumer {
         await handleTraced(subscriber.name, [{ event, span }], () => subscriber.handler.handle([event], manager));
         return 'applied' as const;
       });
-      if (outcome === 'applied') subscriber.applied++;
-      else subscriber.duplicates++;
+      if (outcome === 'applied') {
+        subscriber.applied++;
+        if (!subscriber.handler.issuesCommands) this.tellCommitted(subscriber.name, [event]);
+      } else subscriber.duplicates++;
       return outcome;
     } catch (error) {
       if (isTransientError(error)) throw error;

@@ -22,6 +22,7 @@ import { CLOCK, type Clock } from './clock';
 import type { BaseConfig } from './config';
 import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { ServiceMetrics } from './metrics';
+import { AppliedEvents } from './applied-events';
 import { CONFIG, KAFKA, prefixed } from './service.module';
 
 /** One handler of an app's consumer: a read model or a process manager. */
@@ -111,6 +112,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
     @Inject(ConsumerGroups) private readonly groups: ConsumerGroups,
     @Inject(KafkaLag) private readonly kafkaLag: KafkaLag,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(AppliedEvents) private readonly applied: AppliedEvents,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -143,6 +145,10 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
       maxBatchSize: this.config.KAFKA_CONSUMER_MAX_BATCH,
       logger,
       onDeadLettered: (reason) => this.metrics.recordDeadLetter(reason),
+      onCommitted: (name, events) => {
+        this.metrics.noteActivity();
+        this.applied.committed(name.slice(this.service.length + 1), events);
+      },
     });
     this.consumer = consumer;
     // The broker may not be there yet: readiness says the consumer is not running until it is.

@@ -11,6 +11,7 @@ export * from './rate-limit';
 export * from './messages';
 export * from './access-log';
 export * from './metrics';
+export * from './applied-events';
 export * from './kafka-lag';
 export * from './relay-lag';
 export * from './readiness';

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import type { IntervalHistogram } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RecordedEvent } from '@handoff/contracts';
 import type { EventStore } from '@handoff/event-store';
@@ -31,14 +32,17 @@ export class ServiceMetrics {
   private readonly marksPruned: Counter;
   private readonly pruneRounds: Counter<'outcome'>;
   private readonly webhookAttempts: Counter<'outcome'>;
+  /** prom-client's sampler of the event loop's delay; it rests while the service does (see noteActivity). */
+  private readonly eventLoopDelay: IntervalHistogram | undefined;
+  private eventLoopDelayRests = false;
+  private activeSince = 0;
+  private restCheck: NodeJS.Timeout | undefined;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
-    // prom-client samples the event loop's delay with a timer every 10 ms by default: 100
-    // wake-ups a second in an idle service, most of what it cost (`BENCH_ONLY=idle npm run bench`).
-    // At 100 ms a stall of the loop of 100 ms or more is still always recorded, shorter ones
-    // when they happen to cover a sample; `nodejs_eventloop_lag_seconds` is measured at each scrape.
-    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
+    this.eventLoopDelay = collectDefaultMetricsResting(this.registry);
+    // Start-up counts as activity: a service nobody uses rests from then on.
+    this.noteActivity();
     const registers = [this.registry];
     this.httpRequests = new Counter({ name: 'handoff_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.', labelNames: ['method', 'route', 'status'], registers });
     this.httpDuration = new Histogram({
@@ -79,12 +83,53 @@ export class ServiceMetrics {
   }
 
   readonly observeHttp: HttpObserver = (exchange) => {
+    // Probes and scrapes come every few seconds whether or not anyone uses the service.
+    if (exchange.route !== '/metrics' && !exchange.route.startsWith('/health')) this.noteActivity();
     const labels = { method: exchange.method, route: exchange.route, status: String(exchange.status) };
     this.httpRequests.inc(labels);
     this.httpDuration.observe(labels, exchange.durationMs / 1000);
   };
 
+  /**
+   * The service is doing something (a request, an append, a consumed batch). The event loop's
+   * delay is sampled by a timer (every 100 ms, so 10 wake-ups a second); an idle loop has no
+   * delay to record, so the sampler rests once nothing has happened for EVENT_LOOP_REST_AFTER_MS
+   * and starts again at the next activity, with no timer of its own while it rests. A stall of
+   * 100 ms or more while the service works is always recorded, shorter ones when they cover a
+   * sample; `nodejs_eventloop_lag_seconds` is measured at each scrape either way.
+   */
+  noteActivity(): void {
+    this.activeSince = performance.now();
+    if (!this.eventLoopDelay) return;
+    if (this.eventLoopDelayRests) {
+      this.eventLoopDelay.enable();
+      this.eventLoopDelayRests = false;
+    }
+    this.restCheck ??= this.checkRest(EVENT_LOOP_REST_AFTER_MS);
+  }
+
+  /** Whether the event loop's delay is being sampled now (see noteActivity). */
+  get eventLoopSampled(): boolean {
+    return this.eventLoopDelay !== undefined && !this.eventLoopDelayRests;
+  }
+
+  private checkRest(afterMs: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      const quietFor = performance.now() - this.activeSince;
+      if (quietFor < EVENT_LOOP_REST_AFTER_MS) {
+        this.restCheck = this.checkRest(EVENT_LOOP_REST_AFTER_MS - quietFor);
+        return;
+      }
+      this.restCheck = undefined;
+      this.eventLoopDelay?.disable();
+      this.eventLoopDelayRests = true;
+    }, afterMs);
+    timer.unref();
+    return timer;
+  }
+
   recordAppended(events: readonly RecordedEvent[]): void {
+    this.noteActivity();
     for (const event of events) {
       this.eventsAppended.inc({ type: event.type });
       const data = event.data as Record<string, unknown> | null;
@@ -126,6 +171,30 @@ export class ServiceMetrics {
       },
     });
   }
+}
+
+/** How long a service does nothing before the event loop's delay sampler rests. */
+export const EVENT_LOOP_REST_AFTER_MS = 10_000;
+
+/**
+ * prom-client's default metrics, its event-loop delay sampler taken in hand as it is made
+ * (prom-client has no option to leave it out, nor to pause it) so that it can rest with the
+ * service. Sampling every 100 ms instead of prom-client's 10 ms: 100 wake-ups a second cost an
+ * idle service more than all its other work (`BENCH_ONLY=idle npm run bench`).
+ */
+function collectDefaultMetricsResting(registry: Registry): IntervalHistogram | undefined {
+  // The very object prom-client requires, so that its call comes through here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const perfHooks = require('node:perf_hooks') as typeof import('node:perf_hooks');
+  const make = perfHooks.monitorEventLoopDelay;
+  let made: IntervalHistogram | undefined;
+  perfHooks.monitorEventLoopDelay = (options) => (made = make(options));
+  try {
+    collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
+  } finally {
+    perfHooks.monitorEventLoopDelay = make;
+  }
+  return made;
 }
 
 /** The store, with every successful append told to `observe` (events appended, breaches, escalations). */

@@ -19,6 +19,7 @@ import { personTokensFrom } from './oidc/config';
 import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { JsonLogger } from './logger';
 import { MetricsController, observeAppends, ServiceMetrics, type Sample } from './metrics';
+import { AppliedEvents } from './applied-events';
 import { RelayLagProbe } from './relay-lag';
 import { TRACING, TracingLifecycle } from './tracing';
 
@@ -116,6 +117,7 @@ export class PlatformModule {
         { provide: LOGGER, useValue: logger },
         { provide: JsonLogger, useValue: logger },
         { provide: ServiceMetrics, useValue: metrics },
+        { provide: AppliedEvents, useValue: new AppliedEvents() },
         { provide: TRACING, useValue: tracing },
         TracingLifecycle,
         { provide: ConsumerGroups, useValue: new ConsumerGroups() },
@@ -246,7 +248,7 @@ export class PlatformModule {
           inject: [Reflector],
         },
       ],
-      exports: ['SERVICE_NAME', CONFIG, CLOCK, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY, CUSTOMER_VAULT, ServiceMetrics, ConsumerGroups, KafkaLag, RELAY_LAG],
+      exports: ['SERVICE_NAME', CONFIG, CLOCK, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY, CUSTOMER_VAULT, ServiceMetrics, AppliedEvents, ConsumerGroups, KafkaLag, RELAY_LAG],
     };
   }
 }
