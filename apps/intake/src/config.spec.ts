@@ -12,10 +12,10 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 }
 
 describe('intake configuration: webhooks', () => {
-  it('runs on defaults: 8 attempts, from 30 s doubling to an hour, 10 s to answer, a look a second, a day of grace after a rotation', () => {
+  it('runs on defaults: 8 attempts, from 30 s doubling to an hour, 10 s to answer, a look at least every 30 s, a day of grace after a rotation', () => {
     const config = loadConfig(intakeConfigSchema, {});
     expect([config.WEBHOOK_MAX_ATTEMPTS, config.WEBHOOK_BACKOFF_INITIAL_MS, config.WEBHOOK_BACKOFF_MAX_MS, config.WEBHOOK_TIMEOUT_MS, config.WEBHOOK_POLL_INTERVAL_MS, config.WEBHOOK_SECRET_GRACE_MINUTES]).toEqual([
-      8, 30_000, 3_600_000, 10_000, 1_000, 1_440,
+      8, 30_000, 3_600_000, 10_000, 30_000, 1_440,
     ]);
   });
 

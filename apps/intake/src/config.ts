@@ -15,8 +15,8 @@ export const intakeConfigSchema = baseConfigSchema('intake', 3001)
     WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
     /** How long the receiver has to answer one attempt. */
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-    /** How often the sender looks for due deliveries. */
-    WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+    /** The longest time between two looks for due deliveries (a look also comes as soon as deliveries are queued or redriven on the instance, and when a retry falls due). */
+    WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(300_000).default(30_000),
     /** After a rotation, how long the previous secret still signs beside the new one. */
     WEBHOOK_SECRET_GRACE_MINUTES: z.coerce.number().int().min(0).max(43_200).default(1_440),
     /**

@@ -145,10 +145,11 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
     /** How many requests a client may make at once after a quiet spell. */
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(10_000_000).default(200),
     /**
-     * How often each instance reads the policies its consumer has applied (README, "Policies"): a
-     * change management makes is in force on every instance at most this long after it reached the service.
+     * How often each instance reads the policies its service's consumer has applied (README,
+     * "Policies"): the instance whose consumer applied a change reads it at once; every other
+     * instance has it in force at most this long after it reached the service.
      */
-    POLICY_REFRESH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(1000),
+    POLICY_REFRESH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   });
 
 export type BaseConfig = z.infer<ReturnType<typeof baseConfigSchema>>;

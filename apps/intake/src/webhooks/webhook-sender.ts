@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { CLOCK, CONFIG, CUSTOMER_VAULT, JsonLogger, ServiceMetrics, type Clock } from '@handoff/platform';
+import { AppliedEvents, CLOCK, CONFIG, CUSTOMER_VAULT, JsonLogger, ServiceMetrics, type Clock } from '@handoff/platform';
 import type { CustomerVault } from '@handoff/vault';
 import type { IntakeConfig } from '../config';
 import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeaderOf, verdictOf, type AttemptResult, type RetryPolicy } from './webhooks.model';
@@ -16,6 +16,11 @@ const AT_ONCE = 8;
  * two instances never take the same one), posts each signed, and records the attempt and what
  * follows from it (delivered, a later retry, or failed). Everything it needs is in PostgreSQL,
  * so a restart loses nothing: a retry waiting in `next_attempt_at` is taken when it falls due.
+ *
+ * It looks when there is something to send, not on a short timer: at once when this instance's
+ * consumer has queued deliveries or a delivery was redriven here, when the earliest pending
+ * delivery falls due (a retry), and otherwise every WEBHOOK_POLL_INTERVAL_MS, for what another
+ * instance queued and could not send (it stopped before it looked).
  */
 @Injectable()
 export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +30,9 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
   private running: Promise<void> | undefined;
   private stopped = false;
   private waiting = false;
+  /** Woken while a look ran: look again when it ends, the deliveries may have come after its claim. */
+  private wokenDuringLook = false;
+  private stopListening: (() => void) | undefined;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -33,36 +41,55 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     private readonly metrics: ServiceMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CUSTOMER_VAULT) private readonly vault: CustomerVault,
+    @Inject(AppliedEvents) private readonly applied: AppliedEvents,
   ) {
     this.store = new WebhooksStore(dataSource, new SecretBox(config.VAULT_MASTER_KEY));
     this.policy = { maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, initialDelayMs: config.WEBHOOK_BACKOFF_INITIAL_MS, maxDelayMs: config.WEBHOOK_BACKOFF_MAX_MS };
   }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    // The consumer's handler that queues deliveries (webhooks.consumers.ts).
+    this.stopListening = this.applied.on('webhooks', () => this.wake());
+    // What was due while no instance ran is sent now.
+    this.schedule(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopListening?.();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.look().finally(() => {
-        this.running = undefined;
-        this.schedule();
-      });
-    }, this.config.WEBHOOK_POLL_INTERVAL_MS);
+  /** Something may be due now: look at once (or as soon as the look in hand ends). */
+  wake(): void {
+    if (this.running) this.wokenDuringLook = true;
+    else this.schedule(0);
   }
 
-  /** One look: while a look finds a full batch, the next follows at once. */
-  private async look(): Promise<void> {
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.look().then((nextInMs) => {
+        this.running = undefined;
+        const woken = this.wokenDuringLook;
+        this.wokenDuringLook = false;
+        this.schedule(woken ? 0 : nextInMs);
+      });
+    }, delayMs);
+  }
+
+  /**
+   * One look: while a look finds a full batch, the next follows at once. Resolves with how long
+   * to wait before the next: until the earliest pending delivery falls due, at most the interval.
+   */
+  private async look(): Promise<number> {
+    const interval = this.config.WEBHOOK_POLL_INTERVAL_MS;
     try {
       for (;;) {
-        if (this.stopped) return;
+        if (this.stopped) return interval;
         // Past the receiver's time and some: a claim outlives its attempt, never the other way round.
         const claimed = await this.store.claimDue(AT_ONCE, this.config.WEBHOOK_TIMEOUT_MS + 30_000);
         if (this.waiting) {
@@ -70,12 +97,15 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
           this.logger.event('info', 'webhook sender: looking for due deliveries again', {});
         }
         await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
-        if (claimed.length < AT_ONCE) return;
+        if (claimed.length < AT_ONCE) break;
       }
+      const nextDue = await this.store.nextDueInMs();
+      return nextDue === null ? interval : Math.min(interval, Math.ceil(nextDue));
     } catch (error) {
       // PostgreSQL away, most likely: what is due stays due, a claim in hand runs out, the next look tries again.
       if (!this.waiting) this.logger.event('warn', 'webhook sender: a look for due deliveries failed; they wait for the next', { errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code });
       this.waiting = true;
+      return interval;
     }
   }
 

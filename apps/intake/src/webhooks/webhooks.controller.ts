@@ -25,6 +25,7 @@ import type { IntakeConfig } from '../config';
 import { targetUrlProblem } from './webhooks.model';
 import { SecretBox } from './secret-box';
 import { WebhooksStore, type ChangeAuthor } from './webhooks.store';
+import { WebhookSender } from './webhook-sender';
 
 const reason = freeText(500);
 const subscriptionSchema = z.strictObject({
@@ -77,6 +78,7 @@ export class WebhooksController {
     @InjectDataSource() dataSource: DataSource,
     @Inject(CONFIG) private readonly config: IntakeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sender: WebhookSender,
   ) {
     this.store = new WebhooksStore(dataSource, new SecretBox(config.VAULT_MASTER_KEY));
   }
@@ -158,7 +160,9 @@ export class WebhooksController {
     const subscription = await this.store.subscription(id);
     if (!subscription) throw new DomainError('NOT_FOUND', `no webhook subscription ${id}`);
     if (subscription.deletedAt) throw new DomainError('CONFLICT', `webhook subscription ${id} has ended: its deliveries are not sent again`);
-    return { subscriptionId: id, redriven: await this.store.redriveFailed(id, actor.id, this.clock()) };
+    const redriven = await this.store.redriveFailed(id, actor.id, this.clock());
+    if (redriven > 0) this.sender.wake();
+    return { subscriptionId: id, redriven };
   }
 
   @Get('deliveries')
@@ -192,6 +196,7 @@ export class WebhooksController {
     if (!outcome) throw new DomainError('NOT_FOUND', `no webhook delivery ${id}`);
     if (!outcome.redriven && outcome.subscriptionEnded) throw new DomainError('CONFLICT', `webhook delivery ${id} belongs to a subscription that has ended: it is not sent again`);
     if (!outcome.redriven) throw new DomainError('CONFLICT', `webhook delivery ${id} is ${outcome.status}: only a failed delivery is redriven`);
+    this.sender.wake();
     return (await this.store.delivery(id))!;
   }
 }

@@ -259,6 +259,14 @@ export class WebhooksStore {
     }));
   }
 
+  /** Milliseconds until the earliest pending delivery falls due (0 when one is due now); null when none is pending. */
+  async nextDueInMs(): Promise<number | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms FROM webhook_deliveries WHERE status = 'pending'`,
+    )) as { ms: number | null }[];
+    return row?.ms ?? null;
+  }
+
   /**
    * The attempt in the log and the delivery's next state, together. Only the sender holding the
    * claim writes the state (`attempts` still the claimed one, still pending), so one whose lease

@@ -2,6 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { PolicyKind } from '@handoff/contracts';
+import { AppliedEvents } from '../applied-events';
 import type { BaseConfig } from '../config';
 import { JsonLogger } from '../logger';
 import { CONFIG } from '../service.module';
@@ -17,9 +18,10 @@ export const POLICY_DEFINITIONS = Symbol('POLICY_DEFINITIONS');
 
 /**
  * The policies in force in this instance, read synchronously by deciders and reports. The service's
- * consumer keeps the `policies` table (libs/read-models, policies.ts) from the PolicyChanged events;
- * every instance reads that table every POLICY_REFRESH_INTERVAL_MS, so all instances take a change
- * up, not only the one whose partition carried it. Until a kind has been changed, its file is in force.
+ * consumer keeps the `policies` table (libs/read-models, policies.ts) from the PolicyChanged events.
+ * The instance whose consumer applied a change reads the table as soon as it is committed; every
+ * instance also reads it every POLICY_REFRESH_INTERVAL_MS, so the others take the change up too,
+ * not only the one whose partition carried it. Until a kind has been changed, its file is in force.
  */
 @Injectable()
 export class PolicyBook implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -29,12 +31,14 @@ export class PolicyBook implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly refused = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
+  private stopListening: (() => void) | undefined;
 
   constructor(
     @Inject(POLICY_DEFINITIONS) definitions: readonly PolicyDefinition[],
     @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: BaseConfig,
     private readonly logger: JsonLogger,
+    @Inject(AppliedEvents) private readonly applied: AppliedEvents,
   ) {
     for (const definition of definitions) {
       this.definitions.set(definition.kind, definition);
@@ -45,11 +49,14 @@ export class PolicyBook implements OnApplicationBootstrap, BeforeApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     // A change made while this instance was down is in force before its first decision.
     await this.refresh().catch((error: Error) => this.logger.event('warn', 'policies not read at start; the files are in force until they are', { error: error.message }));
+    // The consumer's handler of the table is named `policies` in every service that keeps it.
+    this.stopListening = this.applied.on('policies', () => void this.refresh().catch(() => undefined));
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.config.POLICY_REFRESH_INTERVAL_MS);
     this.timer.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopListening?.();
     clearInterval(this.timer);
     await this.refreshing?.catch(() => undefined);
   }
