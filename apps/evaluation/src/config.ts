@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, parseOrThrow, type ComplaintCauseTaxonomy } from '@handoff/contracts';
-import { baseConfigSchema, booleanFlag, policyFile, type PolicyDefinition } from '@handoff/platform';
+import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, parseOrThrow, type ComplaintCauseTaxonomy, type PolicyDefinition } from '@handoff/contracts';
+import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
 import { DEFAULT_DEADLINE_POLICY, deadlinePolicyChangeProblems, deadlinePolicySchema, newVersionLabelProblems, parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
 import { assessmentPolicySchema, DEFAULT_ASSESSMENT_POLICY, type AssessmentPolicy } from './assessment/assessment';
 import {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseOrThrow } from '@handoff/contracts';
-import { baseConfigSchema, policyFile, type PolicyDefinition } from '@handoff/platform';
+import { parseOrThrow, type PolicyDefinition } from '@handoff/contracts';
+import { baseConfigSchema, policyFile } from '@handoff/platform';
 import { newVersionLabelProblems } from '@handoff/service-time';
 import { classificationRulesSchema, DEFAULT_CLASSIFICATION_RULES, type ClassificationRules } from './contacts/classification';
 

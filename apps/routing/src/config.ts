@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, parseOrThrow, type ComplaintCauseTaxonomy, type FieldError } from '@handoff/contracts';
-import { baseConfigSchema, booleanFlag, policyFile, type PolicyDefinition } from '@handoff/platform';
+import { complaintCauseTaxonomySchema, DEFAULT_COMPLAINT_CAUSES, parseOrThrow, type ComplaintCauseTaxonomy, type FieldError, type PolicyDefinition } from '@handoff/contracts';
+import { baseConfigSchema, booleanFlag, policyFile } from '@handoff/platform';
 import { DEFAULT_DEADLINE_POLICY, computeDeadlines, deadlinePolicyChangeProblems, deadlinePolicySchema, deferredByPause, parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
 import { DEFAULT_QUEUE_ORDER, queueOrderSchema, type QueueOrderPolicy } from './queue/queue-order';
 import { DEFAULT_ORGANISATION, departmentOf, organisationSchema, type Organisation } from './organisation/organisation';

@@ -1,7 +1,30 @@
-import type { FormEvent, ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { FormNotice } from './screens/cs/form-notice';
 import { Field } from './ui';
 import { useSubmit } from './use-submit';
+
+/**
+ * One ActionForm's fields and request: the fields' values, what each field is given (its value,
+ * its setter and the refusal, so a refusal naming it is said beside it) and the request's
+ * pending flag and outcome. The fields named at the start are the fields the form shows.
+ */
+export function useActionForm<Name extends string>(initial: Readonly<Record<Name, string>>) {
+  const [values, setValues] = useState(initial);
+  const submission = useSubmit();
+  return {
+    values,
+    submission,
+    shown: Object.keys(initial) as Name[],
+    field: (name: Name) => ({
+      field: name,
+      error: submission.error,
+      value: values[name],
+      onChange: (value: string) => setValues((current) => ({ ...current, [name]: value })),
+    }),
+    /** After a request went through: the named fields are empty for the next one, the others keep their choice. */
+    clear: (...names: Name[]) => setValues((current) => ({ ...current, ...Object.fromEntries(names.map((name) => [name, ''])) })),
+  };
+}
 
 /**
  * A small form of its own, as the department and management act on a ticket: its request, its
@@ -9,15 +32,15 @@ import { useSubmit } from './use-submit';
  * elsewhere).
  */
 export function ActionForm(props: {
+  /** From useActionForm: the request, and the fields shown. */
+  form: { readonly submission: ReturnType<typeof useSubmit>; readonly shown: readonly string[] };
   title: string;
   submit: string;
-  /** The fields the form shows, so a refusal naming one is said beside it. */
-  shown: readonly string[];
   secondary?: boolean;
   run: () => Promise<string | null>;
-  children: (error: unknown) => ReactNode;
+  children: ReactNode;
 }) {
-  const { busy, error, success, submit } = useSubmit();
+  const { busy, error, success, submit } = props.form.submission;
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     void submit(props.run);
@@ -25,8 +48,8 @@ export function ActionForm(props: {
   return (
     <form className="dept-form" onSubmit={onSubmit} noValidate aria-label={props.title}>
       <h3>{props.title}</h3>
-      {props.children(error)}
-      <FormNotice error={error} success={success} shown={props.shown} />
+      {props.children}
+      <FormNotice error={error} success={success} shown={props.form.shown} />
       <button type="submit" className={props.secondary ? 'secondary' : undefined} disabled={busy}>
         {props.submit}
       </button>

@@ -6,6 +6,7 @@ export * from './ids';
 export * from './kafka-headers';
 export * from './versioning';
 export * from './decider';
+export * from './policy.decider';
 export * from './refusals';
 export * from './events';
 export * from './contact-payload';

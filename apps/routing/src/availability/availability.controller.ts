@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { DomainError, parseOrThrow, staffingStreamId, storableString, type Actor, type Department, type DepartmentStaffing } from '@handoff/contracts';
+import { DomainError, parseOrThrow, staffingStreamId, storableString, type Actor, type CommandMetadata, type Department, type DepartmentStaffing } from '@handoff/contracts';
 import { CommandHandler } from '@handoff/event-store';
 import { Allow, CLOCK, CONFIG, CurrentActor, RequestId, commandMetadata, type Clock } from '@handoff/platform';
 import { assertMayRead } from '../access';
@@ -11,7 +11,7 @@ import type { RoutingConfig } from '../config';
 import { departmentOf, type Organisation } from '../organisation/organisation';
 import { ORGANISATION } from '../organisation/organisation-in-force';
 import { staffingDecider, type StaffingCommand } from './availability.decider';
-import { DepartmentAssigner } from './department-assigner';
+import { DepartmentAssigner, type AssignmentCause } from './department-assigner';
 
 const awaySchema = z.strictObject({
   until: z.iso.datetime({ offset: true, error: 'must be an ISO instant with its offset, such as 2026-12-07T09:00:00+08:00' }).optional(),
@@ -74,13 +74,12 @@ export class AvailabilityController {
     @CurrentActor() actor: Actor,
     @RequestId() requestId: string,
   ): Promise<DepartmentStaffing> {
-    // The body is judged before the path: a malformed request is a 400 wherever it is sent.
     const { until } = parseOrThrow(awaySchema, body ?? {});
-    this.department(department);
-    const id = parseOrThrow(handlerIdSchema, handlerId);
-    await this.staffing(department, { type: 'MarkAway', data: { handlerId: id, ...(until !== undefined && { until }) }, metadata: commandMetadata(actor, requestId, this.clock()) });
-    await this.assigner.handOn(this.dataSource.manager, department, id, { correlationId: requestId, causationId: requestId });
-    return this.handlers(department, actor);
+    return this.changeAvailability(
+      { department, handlerId, actor, requestId },
+      (id, metadata) => ({ type: 'MarkAway', data: { handlerId: id, ...(until !== undefined && { until }) }, metadata }),
+      (id, cause) => this.assigner.handOn(this.dataSource.manager, department, id, cause),
+    );
   }
 
   @Post(':department/handlers/:handlerId/back')
@@ -97,10 +96,27 @@ export class AvailabilityController {
     @RequestId() requestId: string,
   ): Promise<DepartmentStaffing> {
     parseOrThrow(backSchema, body ?? {});
+    return this.changeAvailability(
+      { department, handlerId, actor, requestId },
+      (id, metadata) => ({ type: 'MarkBack', data: { handlerId: id }, metadata }),
+      (_id, cause) => this.assigner.drain(this.dataSource.manager, department, cause),
+    );
+  }
+
+  /**
+   * Away and back differ only in their command and in what the assigner does after it. Each caller
+   * has judged its body already: a malformed request is a 400 wherever it is sent.
+   */
+  private async changeAvailability(
+    request: { readonly department: string; readonly handlerId: string; readonly actor: Actor; readonly requestId: string },
+    command: (handlerId: string, metadata: CommandMetadata) => StaffingCommand,
+    reassign: (handlerId: string, cause: AssignmentCause) => Promise<void>,
+  ): Promise<DepartmentStaffing> {
+    const { department, actor, requestId } = request;
     this.department(department);
-    const id = parseOrThrow(handlerIdSchema, handlerId);
-    await this.staffing(department, { type: 'MarkBack', data: { handlerId: id }, metadata: commandMetadata(actor, requestId, this.clock()) });
-    await this.assigner.drain(this.dataSource.manager, department, { correlationId: requestId, causationId: requestId });
+    const id = parseOrThrow(handlerIdSchema, request.handlerId);
+    await this.staffing(department, command(id, commandMetadata(actor, requestId, this.clock())));
+    await reassign(id, { correlationId: requestId, causationId: requestId });
     return this.handlers(department, actor);
   }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Departments, RoutingTicket, TicketSubRequest } from '@handoff/contracts/api';
-import { ActionForm, ChoiceField, TextField } from '../action-form';
+import { ActionForm, ChoiceField, TextField, useActionForm } from '../action-form';
 import { api, ApiError } from '../api';
 import { useActor } from '../session';
 import { DueAt, Notice } from '../ui';
@@ -148,100 +148,94 @@ function ClaimButton({ path, onDone }: { path: string; onDone: (message: string)
 }
 
 function ProgressForm({ path, onDone }: { path: string; onDone: (message: string) => void }) {
-  const [note, setNote] = useState('');
+  const form = useActionForm({ note: '' });
   const { t } = useTranslation('subrequests');
   return (
     <ActionForm
+      form={form}
       title={t('progress.title')}
       submit={t('progress.submit')}
       secondary
-      shown={['note']}
       run={async () => {
-        await api('routing', `${path}/progress`, { body: { note } });
-        setNote('');
+        await api('routing', `${path}/progress`, { body: form.values });
+        form.clear('note');
         onDone(t('progress.done'));
         return null;
       }}
     >
-      {(error) => <TextField label={t('progress.note')} field="note" error={error} rows={2} value={note} onChange={setNote} />}
+      <TextField label={t('progress.note')} {...form.field('note')} rows={2} />
     </ActionForm>
   );
 }
 
 function AnswerForm({ path, onDone }: { path: string; onDone: (message: string) => void }) {
-  const [summary, setSummary] = useState('');
+  const form = useActionForm({ summary: '' });
   const { t } = useTranslation('subrequests');
   return (
     <ActionForm
+      form={form}
       title={t('answerForm.title')}
       submit={t('answerForm.submit')}
-      shown={['summary']}
       run={async () => {
-        await api('routing', `${path}/answer`, { body: { summary } });
-        setSummary('');
+        await api('routing', `${path}/answer`, { body: form.values });
+        form.clear('summary');
         onDone(t('answerForm.done'));
         return null;
       }}
     >
-      {(error) => <TextField label={t('answerForm.summary')} field="summary" error={error} hint={t('answerForm.hint')} rows={3} value={summary} onChange={setSummary} />}
+      <TextField label={t('answerForm.summary')} {...form.field('summary')} hint={t('answerForm.hint')} rows={3} />
     </ActionForm>
   );
 }
 
 function CloseForm({ path, onDone }: { path: string; onDone: (message: string) => void }) {
-  const [reason, setReason] = useState('');
+  const form = useActionForm({ reason: '' });
   const { t } = useTranslation('subrequests');
   return (
     <ActionForm
+      form={form}
       title={t('close.title')}
       submit={t('close.submit')}
       secondary
-      shown={['reason']}
       run={async () => {
-        await api('routing', `${path}/close`, { body: { reason } });
-        setReason('');
+        await api('routing', `${path}/close`, { body: form.values });
+        form.clear('reason');
         onDone(t('close.done'));
         return null;
       }}
     >
-      {(error) => <TextField label={t('close.reason')} field="reason" error={error} value={reason} onChange={setReason} />}
+      <TextField label={t('close.reason')} {...form.field('reason')} />
     </ActionForm>
   );
 }
 
 function AskForm({ ticketId, departments, onDone }: { ticketId: string; departments: readonly Department[]; onDone: (message: string) => void }) {
-  const [department, setDepartment] = useState('');
-  const [reason, setReason] = useState('');
+  const form = useActionForm({ department: '', reason: '' });
   const { t } = useTranslation('subrequests');
   return (
     <ActionForm
+      form={form}
       title={t('ask.title')}
       submit={t('ask.submit')}
       secondary
-      shown={['department', 'reason']}
       run={async () => {
-        await api('routing', `/v1/tickets/${ticketId}/sub-requests`, { body: { department, reason } });
+        const { department } = form.values;
+        await api('routing', `/v1/tickets/${ticketId}/sub-requests`, { body: form.values });
         const name = departments.find((candidate) => candidate.id === department)?.name ?? department;
-        setReason('');
-        setDepartment('');
+        form.clear('reason', 'department');
         onDone(t('ask.done', { department: name }));
         return null;
       }}
     >
-      {(error) => (
-        <div className="row">
-          <ChoiceField
-            label={t('ask.department')}
-            field="department"
-            error={error}
-            value={department}
-            onChange={setDepartment}
-            placeholder={t('ask.choose')}
-            options={departments.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
-          />
-          <TextField label={t('ask.reason')} field="reason" error={error} hint={t('ask.hint')} value={reason} onChange={setReason} />
-        </div>
-      )}
+      <div className="row">
+        <ChoiceField
+          label={t('ask.department')}
+          {...form.field('department')}
+          placeholder={t('ask.choose')}
+          options={departments.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
+        />
+        <TextField label={t('ask.reason')} {...form.field('reason')} hint={t('ask.hint')} />
+      </div>
     </ActionForm>
   );
 }

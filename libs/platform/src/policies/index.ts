@@ -1,3 +1,2 @@
-export * from './policy.decider';
 export * from './policy-book';
 export * from './policies.controller';

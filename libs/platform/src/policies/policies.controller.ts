@@ -9,6 +9,7 @@ import {
   PERSON_ROLES,
   POLICY_KINDS,
   POLICY_OWNERS,
+  policyDecider,
   policyKeyOf,
   policyStreamId,
   UNSTORABLE_TEXT_MESSAGE,
@@ -27,7 +28,6 @@ import { commandMetadata } from '../command-metadata';
 import { Allow, CurrentActor, RequestId } from '../http';
 import { EVENT_STORE } from '../service.module';
 import { PolicyBook } from './policy-book';
-import { policyDecider } from './policy.decider';
 
 /**
  * Every string and key of a document must be storable text (PostgreSQL's jsonb refuses a lone

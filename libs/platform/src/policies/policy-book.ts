@@ -1,12 +1,11 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { PolicyKind } from '@handoff/contracts';
+import type { PolicyDefinition, PolicyKind } from '@handoff/contracts';
 import { AppliedEvents } from '../applied-events';
 import type { BaseConfig } from '../config';
 import { JsonLogger } from '../logger';
 import { CONFIG } from '../service.module';
-import type { PolicyDefinition } from './policy.decider';
 
 export interface InForce<T> {
   readonly version: number;

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ActionForm, ChoiceField, TextField } from '../../action-form';
+import { ActionForm, ChoiceField, TextField, useActionForm } from '../../action-form';
 import { api, ApiError } from '../../api';
 import { useCauseLabel, useComplaintCauses } from '../../complaint-causes';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
 import type { Actor } from '../../session';
-import { DueAt, Field, formatInstant, Notice, Panel } from '../../ui';
+import { DueAt, formatInstant, Notice, Panel } from '../../ui';
 import { CustomerDetails } from '../cs/customer-details';
 import { SubRequests } from '../../sub-requests/sub-requests';
 import { useSubmit } from '../../use-submit';
@@ -267,37 +267,28 @@ export function PausedBadge({ paused }: { paused: NonNullable<RoutingTicket['pau
 
 /** Pause the resolution clock while the department waits on the customer or a third party, saying for what. */
 function PauseForm({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
-  const [reason, setReason] = useState<'waiting_on_customer' | 'waiting_on_third_party'>('waiting_on_customer');
-  const [note, setNote] = useState('');
+  const form = useActionForm({ reason: 'waiting_on_customer', note: '' });
+  const { reason, note } = form.values;
   const { t } = useTranslation('department');
   return (
     <ActionForm
+      form={form}
       title={t('pause.title')}
       submit={t('pause.submit')}
       secondary
-      shown={['reason', 'note']}
       run={async () => {
         await api('routing', `/v1/tickets/${ticketId}/pause`, { body: { reason, ...(note.trim() ? { note } : {}) } });
-        setNote('');
+        form.clear('note');
         onDone(t('pause.done'));
         return null;
       }}
     >
-      {(error) => (
-        <>
-          <Field label={t('pause.reason')} field="reason" error={error}>
-            {(control) => (
-              <select {...control} value={reason} onChange={(event) => setReason(event.target.value as typeof reason)}>
-                <option value="waiting_on_customer">{t('pause.reasons.waiting_on_customer')}</option>
-                <option value="waiting_on_third_party">{t('pause.reasons.waiting_on_third_party')}</option>
-              </select>
-            )}
-          </Field>
-          <Field label={t('pause.note')} field="note" error={error} hint={t('pause.hint')}>
-            {(control) => <input {...control} value={note} onChange={(event) => setNote(event.target.value)} />}
-          </Field>
-        </>
-      )}
+      <ChoiceField
+        label={t('pause.reason')}
+        {...form.field('reason')}
+        options={(['waiting_on_customer', 'waiting_on_third_party'] as const).map((candidate) => ({ value: candidate, label: t(`pause.reasons.${candidate}`) }))}
+      />
+      <TextField label={t('pause.note')} {...form.field('note')} hint={t('pause.hint')} />
     </ActionForm>
   );
 }
@@ -329,40 +320,31 @@ function ResumeButton({ ticketId, onDone }: { ticketId: string; onDone: (message
 
 /** A new priority re-targets the round's deadlines from its start; the time already spent stays spent. */
 function PriorityForm({ ticketId, current, onDone }: { ticketId: string; current: string; onDone: (message: string) => void }) {
-  const [priority, setPriority] = useState(current);
-  const [reason, setReason] = useState('');
+  const form = useActionForm({ priority: current, reason: '' });
+  const { priority } = form.values;
   const { t } = useTranslation('department');
   return (
     <ActionForm
+      form={form}
       title={t('priority.title')}
       submit={t('priority.submit')}
       secondary
-      shown={['priority', 'reason']}
       run={async () => {
-        await api('routing', `/v1/tickets/${ticketId}/priority`, { body: { priority, reason } });
-        setReason('');
+        await api('routing', `/v1/tickets/${ticketId}/priority`, { body: form.values });
+        form.clear('reason');
         onDone(t('priority.done', { priority: t(`common:priorities.${priority}`) }));
         return null;
       }}
     >
-      {(error) => (
-        <div className="row">
-          <Field label={t('priority.priority')} field="priority" error={error} hint={t('priority.hint')}>
-            {(control) => (
-              <select {...control} value={priority} onChange={(event) => setPriority(event.target.value)}>
-                {(['low', 'normal', 'high', 'urgent'] as const).map((candidate) => (
-                  <option key={candidate} value={candidate}>
-                    {t(`common:priorities.${candidate}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('priority.reason')} field="reason" error={error}>
-            {(control) => <input {...control} value={reason} onChange={(event) => setReason(event.target.value)} />}
-          </Field>
-        </div>
-      )}
+      <div className="row">
+        <ChoiceField
+          label={t('priority.priority')}
+          {...form.field('priority')}
+          hint={t('priority.hint')}
+          options={(['low', 'normal', 'high', 'urgent'] as const).map((candidate) => ({ value: candidate, label: t(`common:priorities.${candidate}`) }))}
+        />
+        <TextField label={t('priority.reason')} {...form.field('reason')} />
+      </div>
     </ActionForm>
   );
 }
@@ -397,75 +379,66 @@ function ClaimButton({ ticketId, onDone }: { ticketId: string; onDone: (message:
 
 function AssignForm({ ticketId, department, current, onDone }: { ticketId: string; department: Department | undefined; current: string | null; onDone: (message: string) => void }) {
   const handlers = department?.handlers ?? [];
-  const [handlerId, setHandlerId] = useState(handlers.find((candidate) => candidate.id !== current)?.id ?? handlers[0]?.id ?? '');
-  const [reason, setReason] = useState('');
+  const form = useActionForm({ handlerId: handlers.find((candidate) => candidate.id !== current)?.id ?? handlers[0]?.id ?? '', reason: '' });
+  const { handlerId, reason } = form.values;
   const { t } = useTranslation('department');
   return (
     <ActionForm
+      form={form}
       title={current ? t('assign.another') : t('assign.title')}
       submit={t('assign.submit')}
       secondary
-      shown={['handlerId', 'reason']}
       run={async () => {
         await api('routing', `/v1/tickets/${ticketId}/assign`, { body: { handlerId, ...(reason.trim() ? { reason } : {}) } });
-        setReason('');
+        form.clear('reason');
         onDone(t('assign.done', { handler: handlerId }));
         return null;
       }}
     >
-      {(error) => (
-        <div className="row">
-          <ChoiceField
-            label={t('assign.handler')}
-            field="handlerId"
-            error={error}
-            value={handlerId}
-            onChange={setHandlerId}
-            options={handlers.map((candidate) => ({ value: candidate.id, label: `${candidate.name} (${candidate.id})${candidate.id === current ? t('assign.responsibleNow') : ''}` }))}
-          />
-          <TextField label={t('assign.reason')} field="reason" error={error} value={reason} onChange={setReason} />
-        </div>
-      )}
+      <div className="row">
+        <ChoiceField
+          label={t('assign.handler')}
+          {...form.field('handlerId')}
+          options={handlers.map((candidate) => ({ value: candidate.id, label: `${candidate.name} (${candidate.id})${candidate.id === current ? t('assign.responsibleNow') : ''}` }))}
+        />
+        <TextField label={t('assign.reason')} {...form.field('reason')} />
+      </div>
     </ActionForm>
   );
 }
 
 function ProgressForm({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
-  const [note, setNote] = useState('');
+  const form = useActionForm({ note: '' });
   const { t } = useTranslation('department');
   return (
     <ActionForm
+      form={form}
       title={t('progress.title')}
       submit={t('progress.submit')}
       secondary
-      shown={['note']}
       run={async () => {
-        await api('routing', `/v1/tickets/${ticketId}/progress`, { body: { note } });
-        setNote('');
+        await api('routing', `/v1/tickets/${ticketId}/progress`, { body: form.values });
+        form.clear('note');
         onDone(t('progress.done'));
         return null;
       }}
     >
-      {(error) => (
-        <TextField label={t('progress.note')} field="note" error={error} hint={t('progress.hint')} rows={2} value={note} onChange={setNote} />
-      )}
+      <TextField label={t('progress.note')} {...form.field('note')} hint={t('progress.hint')} rows={2} />
     </ActionForm>
   );
 }
 
 function ResultForm({ ticketId, complaint, onDone }: { ticketId: string; complaint: boolean; onDone: (message: string) => void }) {
-  const [summary, setSummary] = useState('');
-  const [apology, setApology] = useState('');
-  const [correctiveAction, setCorrectiveAction] = useState('');
-  const [cause, setCause] = useState('');
+  const form = useActionForm({ summary: '', apology: '', correctiveAction: '', cause: '' });
+  const { summary, apology, correctiveAction, cause } = form.values;
   const causes = useComplaintCauses();
   const labelOf = useCauseLabel();
   const { t } = useTranslation('department');
   return (
     <ActionForm
+      form={form}
       title={t('result.title')}
       submit={t('result.submit')}
-      shown={['summary', 'apology', 'correctiveAction', 'cause']}
       run={async () => {
         const optional = (name: string, value: string) => (value.trim() ? { [name]: value } : {});
         // Only a complaint names its cause: the service refuses one on any other ticket.
@@ -475,68 +448,47 @@ function ResultForm({ ticketId, complaint, onDone }: { ticketId: string; complai
         return null;
       }}
     >
-      {(error) => (
-        <>
-          <TextField label={t('result.summary')} field="summary" error={error} hint={t('result.summaryHint')} rows={3} value={summary} onChange={setSummary} />
-          <TextField label={complaint ? t('result.apologyRequired') : t('result.apologyOptional')} field="apology" error={error} rows={2} value={apology} onChange={setApology} />
-          <TextField
-            label={complaint ? t('result.correctiveRequired') : t('result.correctiveOptional')}
-            field="correctiveAction"
-            error={error}
-            hint={t('result.correctiveHint')}
-            rows={2}
-            value={correctiveAction}
-            onChange={setCorrectiveAction}
-          />
-          {complaint && (
-            <ChoiceField
-              label={t('result.cause')}
-              field="cause"
-              error={error}
-              hint={t('result.causeHint')}
-              value={cause}
-              onChange={setCause}
-              placeholder={t('result.causeChoose')}
-              options={causes.map((option) => ({ value: option.code, label: labelOf(option.label) }))}
-            />
-          )}
-        </>
+      <TextField label={t('result.summary')} {...form.field('summary')} hint={t('result.summaryHint')} rows={3} />
+      <TextField label={complaint ? t('result.apologyRequired') : t('result.apologyOptional')} {...form.field('apology')} rows={2} />
+      <TextField label={complaint ? t('result.correctiveRequired') : t('result.correctiveOptional')} {...form.field('correctiveAction')} hint={t('result.correctiveHint')} rows={2} />
+      {complaint && (
+        <ChoiceField
+          label={t('result.cause')}
+          {...form.field('cause')}
+          hint={t('result.causeHint')}
+          placeholder={t('result.causeChoose')}
+          options={causes.map((option) => ({ value: option.code, label: labelOf(option.label) }))}
+        />
       )}
     </ActionForm>
   );
 }
 
 function TransferForm({ ticketId, departments, onDone }: { ticketId: string; departments: readonly Department[]; onDone: (message: string) => void }) {
-  const [toDepartment, setToDepartment] = useState('');
-  const [reason, setReason] = useState('');
+  const form = useActionForm({ toDepartment: '', reason: '' });
   const { t } = useTranslation('department');
   return (
     <ActionForm
+      form={form}
       title={t('transfer.title')}
       submit={t('transfer.submit')}
       secondary
-      shown={['toDepartment', 'reason']}
       run={async () => {
-        await api('routing', `/v1/tickets/${ticketId}/transfer`, { body: { toDepartment, reason } });
-        setReason('');
-        onDone(t('transfer.done', { department: toDepartment }));
+        await api('routing', `/v1/tickets/${ticketId}/transfer`, { body: form.values });
+        form.clear('reason');
+        onDone(t('transfer.done', { department: form.values.toDepartment }));
         return null;
       }}
     >
-      {(error) => (
-        <div className="row">
-          <ChoiceField
-            label={t('transfer.department')}
-            field="toDepartment"
-            error={error}
-            value={toDepartment}
-            onChange={setToDepartment}
-            placeholder={t('transfer.choose')}
-            options={departments.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
-          />
-          <TextField label={t('transfer.reason')} field="reason" error={error} value={reason} onChange={setReason} />
-        </div>
-      )}
+      <div className="row">
+        <ChoiceField
+          label={t('transfer.department')}
+          {...form.field('toDepartment')}
+          placeholder={t('transfer.choose')}
+          options={departments.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
+        />
+        <TextField label={t('transfer.reason')} {...form.field('reason')} />
+      </div>
     </ActionForm>
   );
 }
@@ -544,7 +496,7 @@ function TransferForm({ ticketId, departments, onDone }: { ticketId: string; dep
 /** A pass addressed to this department: take it over, or refuse it saying why. */
 export function TransferAnswer({ ticketId, from, reason, onDone, compact }: { ticketId: string; from: string; reason: string | null; onDone: (message: string) => void; compact?: boolean }) {
   const accepting = useSubmit();
-  const [refusal, setRefusal] = useState('');
+  const refusal = useActionForm({ reason: '' });
   const { t } = useTranslation('department');
   return (
     <div className={`dept-transfer${compact ? ' dept-transfer--compact' : ''}`}>
@@ -571,20 +523,18 @@ export function TransferAnswer({ ticketId, from, reason, onDone, compact }: { ti
         <Notice error={accepting.error || undefined} />
       </div>
       <ActionForm
+        form={refusal}
         title={t('transfer.refuseTitle')}
         submit={t('transfer.refuse')}
         secondary
-        shown={['reason']}
         run={async () => {
-          await api('routing', `/v1/tickets/${ticketId}/transfer/refuse`, { body: { reason: refusal } });
-          setRefusal('');
+          await api('routing', `/v1/tickets/${ticketId}/transfer/refuse`, { body: refusal.values });
+          refusal.clear('reason');
           onDone(t('transfer.refused', { from }));
           return null;
         }}
       >
-        {(error) => (
-          <TextField label={t('transfer.refuseReason')} field="reason" error={error} value={refusal} onChange={setRefusal} />
-        )}
+        <TextField label={t('transfer.refuseReason')} {...refusal.field('reason')} />
       </ActionForm>
     </div>
   );

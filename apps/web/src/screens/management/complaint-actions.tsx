@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Departments, RoutingTicket } from '@handoff/contracts/api';
-import { ActionForm, ChoiceField, TextField } from '../../action-form';
+import { ActionForm, ChoiceField, TextField, useActionForm } from '../../action-form';
 import { api } from '../../api';
 import { Conversation } from '../../conversation/conversation';
 import { href } from '../../router';
@@ -76,109 +76,96 @@ export function ComplaintActions({ ticketId }: { ticketId: string }) {
 
 function RequestUpdateForm({ ticketId, onDone }: { ticketId: string; onDone: () => void }) {
   const { t } = useTranslation('management');
-  const [message, setMessage] = useState('');
+  const form = useActionForm({ message: '' });
   return (
     <ActionForm
+      form={form}
       title={t('act.update.title')}
       submit={t('act.update.submit')}
-      shown={['message']}
       run={async () => {
-        await api('routing', `/v1/tickets/${ticketId}/update-requests`, { body: { message } });
-        setMessage('');
+        await api('routing', `/v1/tickets/${ticketId}/update-requests`, { body: form.values });
+        form.clear('message');
         onDone();
         return t('act.update.done');
       }}
     >
-      {(error) => <TextField label={t('act.update.message')} field="message" error={error} hint={t('act.update.hint')} rows={2} value={message} onChange={setMessage} />}
+      <TextField label={t('act.update.message')} {...form.field('message')} hint={t('act.update.hint')} rows={2} />
     </ActionForm>
   );
 }
 
 function TakeOverForm({ ticketId, onDone }: { ticketId: string; onDone: () => void }) {
   const { t } = useTranslation('management');
-  const [reason, setReason] = useState('');
+  const form = useActionForm({ reason: '' });
   return (
     <ActionForm
+      form={form}
       title={t('act.takeOver.title')}
       submit={t('act.takeOver.submit')}
-      shown={['reason']}
       run={async () => {
-        await api('routing', `/v1/tickets/${ticketId}/take-over`, { body: { reason } });
-        setReason('');
+        await api('routing', `/v1/tickets/${ticketId}/take-over`, { body: form.values });
+        form.clear('reason');
         onDone();
         return t('act.takeOver.done');
       }}
     >
-      {(error) => <TextField label={t('act.reason')} field="reason" error={error} hint={t('act.takeOver.hint')} value={reason} onChange={setReason} />}
+      <TextField label={t('act.reason')} {...form.field('reason')} hint={t('act.takeOver.hint')} />
     </ActionForm>
   );
 }
 
 function ReassignForm(props: { ticketId: string; handlers: readonly { id: string; name: string }[]; current: string | null; onDone: () => void }) {
   const { t } = useTranslation('management');
-  const [handlerId, setHandlerId] = useState('');
-  const [reason, setReason] = useState('');
-  const chosen = handlerId || props.handlers.find((candidate) => candidate.id !== props.current)?.id || '';
+  const form = useActionForm({ handlerId: '', reason: '' });
+  const { reason } = form.values;
+  const chosen = form.values.handlerId || props.handlers.find((candidate) => candidate.id !== props.current)?.id || '';
   return (
     <ActionForm
+      form={form}
       title={t('act.reassign.title')}
       submit={t('act.reassign.submit')}
-      shown={['handlerId', 'reason']}
       run={async () => {
         await api('routing', `/v1/tickets/${props.ticketId}/assign`, { body: { handlerId: chosen, ...(reason.trim() ? { reason } : {}) } });
-        setReason('');
+        form.clear('reason');
         props.onDone();
         return t('act.reassign.done', { handler: chosen });
       }}
     >
-      {(error) => (
-        <>
-          <ChoiceField
-            label={t('act.reassign.handler')}
-            field="handlerId"
-            error={error}
-            value={chosen}
-            onChange={setHandlerId}
-            options={props.handlers.map((candidate) => ({ value: candidate.id, label: `${candidate.name} (${candidate.id})` }))}
-          />
-          <TextField label={t('act.reason')} field="reason" error={error} value={reason} onChange={setReason} />
-        </>
-      )}
+      <ChoiceField
+        label={t('act.reassign.handler')}
+        {...form.field('handlerId')}
+        value={chosen}
+        options={props.handlers.map((candidate) => ({ value: candidate.id, label: `${candidate.name} (${candidate.id})` }))}
+      />
+      <TextField label={t('act.reason')} {...form.field('reason')} />
     </ActionForm>
   );
 }
 
 function PassForm(props: { ticketId: string; departments: readonly { id: string; name: string }[]; onDone: () => void }) {
   const { t } = useTranslation('management');
-  const [toDepartment, setToDepartment] = useState('');
-  const [reason, setReason] = useState('');
-  const chosen = toDepartment || props.departments[0]?.id || '';
+  const form = useActionForm({ toDepartment: '', reason: '' });
+  const chosen = form.values.toDepartment || props.departments[0]?.id || '';
   return (
     <ActionForm
+      form={form}
       title={t('act.pass.title')}
       submit={t('act.pass.submit')}
-      shown={['toDepartment', 'reason']}
       run={async () => {
-        await api('routing', `/v1/tickets/${props.ticketId}/transfer`, { body: { toDepartment: chosen, reason } });
-        setReason('');
+        await api('routing', `/v1/tickets/${props.ticketId}/transfer`, { body: { toDepartment: chosen, reason: form.values.reason } });
+        form.clear('reason');
         props.onDone();
         return t('act.pass.done', { department: chosen });
       }}
     >
-      {(error) => (
-        <>
-          <ChoiceField
-            label={t('act.pass.department')}
-            field="toDepartment"
-            error={error}
-            hint={t('act.pass.hint')}
-            value={chosen}
-            onChange={setToDepartment}
-            options={props.departments.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
-          />
-          <TextField label={t('act.reason')} field="reason" error={error} value={reason} onChange={setReason} />
-        </>
-      )}
+      <ChoiceField
+        label={t('act.pass.department')}
+        {...form.field('toDepartment')}
+        hint={t('act.pass.hint')}
+        value={chosen}
+        options={props.departments.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
+      />
+      <TextField label={t('act.reason')} {...form.field('reason')} />
     </ActionForm>
   );
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RoutingTicket } from '@handoff/contracts/api';
-import { ActionForm, TextField } from '../../action-form';
+import { ActionForm, TextField, useActionForm } from '../../action-form';
 import { api } from '../../api';
 import { useActor } from '../../session';
 
@@ -14,7 +14,7 @@ export function CustomerAnswer({ ticketId, onRecorded }: { ticketId: string; onR
   const actor = useActor();
   const { t } = useTranslation('search');
   const [ticket, setTicket] = useState<RoutingTicket | null>(null);
-  const [answer, setAnswer] = useState('');
+  const form = useActionForm({ answer: '' });
 
   const load = useCallback(async () => {
     // A ticket routing does not have, or not this reader's: nothing to record an answer on.
@@ -36,19 +36,19 @@ export function CustomerAnswer({ ticketId, onRecorded }: { ticketId: string; onR
         </p>
       )}
       <ActionForm
+        form={form}
         title={t('customerAnswer.title')}
         submit={t('customerAnswer.submit')}
         secondary={!waitsOnCustomer}
-        shown={['answer']}
         run={async () => {
-          const answered = await api<RoutingTicket>('routing', `/v1/tickets/${ticketId}/customer-answer`, { body: { answer } });
-          setAnswer('');
+          const answered = await api<RoutingTicket>('routing', `/v1/tickets/${ticketId}/customer-answer`, { body: form.values });
+          form.clear('answer');
           setTicket((current) => (current ? { ...current, paused: answered.paused } : current));
           onRecorded();
           return waitsOnCustomer && answered.paused === null ? t('customerAnswer.resumed') : t('customerAnswer.recorded');
         }}
       >
-        {(error) => <TextField label={t('customerAnswer.answer')} field="answer" error={error} hint={t('customerAnswer.hint')} rows={3} value={answer} onChange={setAnswer} />}
+        <TextField label={t('customerAnswer.answer')} {...form.field('answer')} hint={t('customerAnswer.hint')} rows={3} />
       </ActionForm>
     </section>
   );

@@ -1,12 +1,6 @@
-import {
-  DomainError,
-  ValidationFailed,
-  type Command,
-  type Decider,
-  type FieldError,
-  type PolicyChanged,
-  type PolicyKind,
-} from '@handoff/contracts';
+import type { Command, Decider } from './decider';
+import type { PolicyChanged, PolicyKind } from './events';
+import { DomainError, ValidationFailed, type FieldError } from './refusals';
 
 /**
  * One kind of policy as its owner knows it: the document it started with (its file, or the

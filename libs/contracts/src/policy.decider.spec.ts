@@ -1,5 +1,6 @@
 import { DeciderSpecification } from '@handoff/testing';
-import { POLICY_EVENTS, type Actor, type PolicyEvent } from '@handoff/contracts';
+import type { Actor } from './decider';
+import { POLICY_EVENTS, type PolicyEvent } from './events';
 import { DEFAULT_DEADLINE_POLICY, deadlinePolicyChangeProblems, parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
 import { policyDecider, type ChangePolicy, type PolicyDefinition } from './policy.decider';
 
