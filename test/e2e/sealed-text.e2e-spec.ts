@@ -51,7 +51,7 @@ describe('contact details typed into free text', () => {
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    system = await TestSystem.start({ WEBHOOK_POLL_INTERVAL_MS: '100' });
+    system = await TestSystem.start();
     const subscribed = await as('management', 'director-1').post('intake', '/v1/webhooks/subscriptions', {
       sourceSystem: 'e2e-crm',
       url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,

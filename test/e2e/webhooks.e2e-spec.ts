@@ -96,7 +96,8 @@ describe('outbound webhooks', () => {
       WEBHOOK_MAX_ATTEMPTS: '3',
       WEBHOOK_BACKOFF_INITIAL_MS: '200',
       WEBHOOK_BACKOFF_MAX_MS: '400',
-      WEBHOOK_POLL_INTERVAL_MS: '100',
+      // No short look interval: the sender is woken by what the consumer queues and by the retries' due times.
+      WEBHOOK_POLL_INTERVAL_MS: '300000',
       WEBHOOK_TIMEOUT_MS: '2000',
       ALLOW_CLOCK_OVERRIDE: 'true',
     });
@@ -268,7 +269,7 @@ describe('outbound webhooks', () => {
   it('keeps a waiting retry through a crash of intake: after the restart it is sent when due, without a redrive', async () => {
     const management = system.as({ token: system.token('management', 'director-1') });
     // Long enough a wait that the crash falls between the failed attempt and its retry.
-    const slow = { WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_BACKOFF_INITIAL_MS: '4000', WEBHOOK_BACKOFF_MAX_MS: '4000', WEBHOOK_POLL_INTERVAL_MS: '100', WEBHOOK_TIMEOUT_MS: '2000' };
+    const slow = { WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_BACKOFF_INITIAL_MS: '4000', WEBHOOK_BACKOFF_MAX_MS: '4000', WEBHOOK_POLL_INTERVAL_MS: '300000', WEBHOOK_TIMEOUT_MS: '2000' };
     await system.restart('intake', slow);
     await receiver.close();
     const simple = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', contact({ subject: 'Wheelchair access', description: 'Is the service centre step-free?' }));

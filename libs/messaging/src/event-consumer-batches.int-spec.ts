@@ -125,7 +125,15 @@ describe('EventConsumer applying batches', () => {
       maxBatchSize: 50,
       maxWaitTimeInMs: 200,
       logger: jsonLineLogger({ minLevel: 'error', write: () => undefined }),
+      // Each telling checks, from another connection, that what it tells of is committed.
+      onCommitted: (name, events) => {
+        told.push(...events.map((recorded) => recorded.eventId));
+        const ids = events.map((recorded) => recorded.eventId);
+        visibleWhenTold.push(dataSource.query('SELECT count(*)::int AS n FROM applied WHERE event_id = ANY($1::uuid[])', [ids]).then(([row]) => row.n === ids.length && name === `test-batches-${suffix}`));
+      },
     });
+    const told: string[] = [];
+    const visibleWhenTold: Promise<boolean>[] = [];
     await consumer.start();
     await eventually(async () => {
       const { applied, deadLettered } = consumer!.status();
@@ -150,6 +158,9 @@ describe('EventConsumer applying batches', () => {
     }
     const marks = (await dataSource.query('SELECT count(*)::int AS n FROM processed_events')) as { n: number }[];
     expect(marks[0].n).toBe(wanted.length - 1);
+    // Told of every applied event once, batch or one at a time, never of a duplicate or of the one that failed.
+    expect([...told].sort()).toEqual(rows.map((row) => row.event_id).sort());
+    expect(await Promise.all(visibleWhenTold)).not.toContain(false);
 
     const status = consumer.status();
     expect(status.duplicates).toBe(TICKETS);

@@ -103,4 +103,23 @@ describe('webhook deliveries in PostgreSQL', () => {
       [2, 204],
     ]);
   });
+
+  it('says when the sender should look next: never for nothing pending, at once for what is due, later for a retry or a claim', async () => {
+    // The deliveries left by the tests before are delivered or failed: they count for nothing.
+    await dataSources[0].query("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL WHERE status = 'pending'");
+    const store = new WebhooksStore(dataSources[0], box);
+    // Nothing pending (delivered ones count for nothing): no time at all, not "now".
+    expect(await store.nextDueInMs()).toBeNull();
+    const [later, due] = deliveries(2);
+    await dataSources[0].transaction((manager) => WebhooksStore.enqueue(manager, [later], new Date(Date.now() + 60_000)));
+    const untilLater = await store.nextDueInMs();
+    expect(untilLater).toBeGreaterThan(50_000);
+    expect(untilLater).toBeLessThanOrEqual(60_000);
+    await dataSources[0].transaction((manager) => WebhooksStore.enqueue(manager, [due], new Date(Date.now() - 1000)));
+    expect(await store.nextDueInMs()).toBe(0);
+    // Claimed: due again only when the claim's lease runs out.
+    const [claimed] = await store.claimDue(10, 120_000);
+    expect(claimed.id).toBe(due.id);
+    expect(await store.nextDueInMs()).toBeGreaterThan(50_000);
+  });
 });

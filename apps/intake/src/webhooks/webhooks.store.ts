@@ -262,9 +262,10 @@ export class WebhooksStore {
   /** Milliseconds until the earliest pending delivery falls due (0 when one is due now); null when none is pending. */
   async nextDueInMs(): Promise<number | null> {
     const [row] = (await this.dataSource.query(
-      `SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms FROM webhook_deliveries WHERE status = 'pending'`,
+      `SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms FROM webhook_deliveries WHERE status = 'pending'`,
     )) as { ms: number | null }[];
-    return row?.ms ?? null;
+    // No pending delivery: min() is NULL (and greatest() would have made it 0).
+    return row?.ms === null || row?.ms === undefined ? null : Math.max(0, row.ms);
   }
 
   /**
