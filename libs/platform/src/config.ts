@@ -28,6 +28,11 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
   }
   // The identity provider's settings hold together or not at all (every service and the consoles read them).
   const problems = 'OIDC_ISSUER' in schema.shape ? oidcProblems(result.data as Parameters<typeof oidcProblems>[0]) : [];
+  const kafka = result.data as { KAFKA_CONSUMER_MAX_WAIT_MS?: number; KAFKA_SESSION_TIMEOUT_MS?: number };
+  // A consumer heartbeats between fetches: a fetch held too long loses it the group.
+  if (kafka.KAFKA_CONSUMER_MAX_WAIT_MS !== undefined && kafka.KAFKA_SESSION_TIMEOUT_MS !== undefined && kafka.KAFKA_CONSUMER_MAX_WAIT_MS * 3 > kafka.KAFKA_SESSION_TIMEOUT_MS) {
+    problems.push({ variable: 'KAFKA_CONSUMER_MAX_WAIT_MS', message: `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${kafka.KAFKA_SESSION_TIMEOUT_MS} ms)` });
+  }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return result.data;
 }
@@ -93,6 +98,13 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
     KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
     /** Most messages of one partition a consumer applies in one transaction (1: one transaction per message). */
     KAFKA_CONSUMER_MAX_BATCH: z.coerce.number().int().min(1).max(5000).default(200),
+    /**
+     * How long the broker holds a consumer's fetch when there is nothing new (a message ends the
+     * wait at once, so this is not a delay). An idle service wakes once per wait; stopping a
+     * consumer waits for the fetch in hand; heartbeats go between fetches, so it stays well under
+     * KAFKA_SESSION_TIMEOUT_MS (at most a third of it).
+     */
+    KAFKA_CONSUMER_MAX_WAIT_MS: z.coerce.number().int().min(100).max(100_000).default(3000),
     EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
     EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// URL').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

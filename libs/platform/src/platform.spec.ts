@@ -44,6 +44,12 @@ describe('configuration', () => {
     expect(() => loadConfig(schema, { PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES: 'hourly' })).toThrow(/PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES/);
   });
 
+  it('holds an idle fetch 3 s by default, never so long that the consumer misses its heartbeats', () => {
+    expect(loadConfig(schema, {})).toMatchObject({ KAFKA_CONSUMER_MAX_WAIT_MS: 3000, KAFKA_SESSION_TIMEOUT_MS: 10_000 });
+    expect(loadConfig(schema, { KAFKA_CONSUMER_MAX_WAIT_MS: '10000', KAFKA_SESSION_TIMEOUT_MS: '30000' })).toMatchObject({ KAFKA_CONSUMER_MAX_WAIT_MS: 10_000 });
+    expect(() => loadConfig(schema, { KAFKA_CONSUMER_MAX_WAIT_MS: '5000' })).toThrow(/KAFKA_CONSUMER_MAX_WAIT_MS: must be at most a third of KAFKA_SESSION_TIMEOUT_MS \(10000 ms\)/);
+  });
+
   it('takes an OTLP endpoint only as an http(s) URL', () => {
     expect(loadConfig(schema, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' });
     for (const variable of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {

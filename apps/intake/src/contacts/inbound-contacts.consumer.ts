@@ -41,7 +41,12 @@ export class InboundContactsConsumer implements OnApplicationBootstrap, OnApplic
     this.starter = new UntilStarted('contacts.inbound consumer', jsonLineLogger({ minLevel: this.config.LOG_LEVEL, base: { service: 'intake' } }), { groupId: this.groupId });
     this.starter.begin(async () => {
       const producer = this.kafka.producer({ allowAutoTopicCreation: false });
-      const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS });
+      const consumer = this.kafka.consumer({
+        groupId: this.groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
+        maxWaitTimeInMs: this.config.KAFKA_CONSUMER_MAX_WAIT_MS,
+      });
       consumer.on(consumer.events.GROUP_JOIN, () => {
         joined = true;
       });
