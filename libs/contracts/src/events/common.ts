@@ -94,6 +94,18 @@ export function typedEventOf<E extends DomainEvent>(
 ): RecordedOf<E> | undefined {
   if (!Object.prototype.hasOwnProperty.call(registry, event.type)) return undefined;
   const contract = (registry as Record<string, EventContract<unknown>>)[event.type];
+  // A consumer's batch passes the same event to many folds (two calls per table each), and the
+  // contract's parse is the same every time: recorded events are immutable, so it is kept per event.
+  const known = TYPED.get(event);
+  if (known?.contract === contract) return known.typed as RecordedOf<E>;
+  const typed = parsedAgainst(contract, event);
+  TYPED.set(event, { contract, typed });
+  return typed as RecordedOf<E>;
+}
+
+const TYPED = new WeakMap<RecordedEvent, { readonly contract: EventContract<unknown>; readonly typed: RecordedEvent }>();
+
+function parsedAgainst(contract: EventContract<unknown>, event: RecordedEvent): RecordedEvent {
   // An older shape is brought up to date here, so no consumer meets it; a newer one is refused below.
   if (event.schemaVersion < contract.version) event = EVENT_UPCASTERS.upcast(event);
   if (event.schemaVersion !== contract.version) {
@@ -105,7 +117,7 @@ export function typedEventOf<E extends DomainEvent>(
   if (!result.success) {
     throw new ValidationFailed(fieldErrorsOf(result.error).map((error) => ({ ...error, field: `data.${error.field}` })));
   }
-  return { ...event, data: result.data } as RecordedOf<E>;
+  return { ...event, data: result.data } as RecordedEvent;
 }
 
 // ---------------------------------------------------------------------------------------------
