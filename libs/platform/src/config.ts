@@ -29,9 +29,11 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
   // The identity provider's settings hold together or not at all (every service and the consoles read them).
   const problems = 'OIDC_ISSUER' in schema.shape ? oidcProblems(result.data as Parameters<typeof oidcProblems>[0]) : [];
   const kafka = result.data as { KAFKA_CONSUMER_MAX_WAIT_MS?: number; KAFKA_SESSION_TIMEOUT_MS?: number };
-  // A consumer heartbeats between fetches: a fetch held too long loses it the group.
+  // A consumer heartbeats between fetches: a fetch held too long loses it the group. Left unset,
+  // the wait shortens itself to fit a short session; set, it must fit.
   if (kafka.KAFKA_CONSUMER_MAX_WAIT_MS !== undefined && kafka.KAFKA_SESSION_TIMEOUT_MS !== undefined && kafka.KAFKA_CONSUMER_MAX_WAIT_MS * 3 > kafka.KAFKA_SESSION_TIMEOUT_MS) {
-    problems.push({ variable: 'KAFKA_CONSUMER_MAX_WAIT_MS', message: `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${kafka.KAFKA_SESSION_TIMEOUT_MS} ms)` });
+    if (relevant.KAFKA_CONSUMER_MAX_WAIT_MS === undefined) kafka.KAFKA_CONSUMER_MAX_WAIT_MS = Math.floor(kafka.KAFKA_SESSION_TIMEOUT_MS / 3);
+    else problems.push({ variable: 'KAFKA_CONSUMER_MAX_WAIT_MS', message: `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${kafka.KAFKA_SESSION_TIMEOUT_MS} ms)` });
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return result.data;

@@ -44,10 +44,12 @@ describe('configuration', () => {
     expect(() => loadConfig(schema, { PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES: 'hourly' })).toThrow(/PROCESSED_EVENTS_PRUNE_INTERVAL_MINUTES/);
   });
 
-  it('holds an idle fetch 3 s by default, never so long that the consumer misses its heartbeats', () => {
+  it('holds an idle fetch 3 s by default, never so long that the consumer misses its heartbeats (shorter for a short session)', () => {
     expect(loadConfig(schema, {})).toMatchObject({ KAFKA_CONSUMER_MAX_WAIT_MS: 3000, KAFKA_SESSION_TIMEOUT_MS: 10_000 });
     expect(loadConfig(schema, { KAFKA_CONSUMER_MAX_WAIT_MS: '10000', KAFKA_SESSION_TIMEOUT_MS: '30000' })).toMatchObject({ KAFKA_CONSUMER_MAX_WAIT_MS: 10_000 });
     expect(() => loadConfig(schema, { KAFKA_CONSUMER_MAX_WAIT_MS: '5000' })).toThrow(/KAFKA_CONSUMER_MAX_WAIT_MS: must be at most a third of KAFKA_SESSION_TIMEOUT_MS \(10000 ms\)/);
+    // Unset, it fits itself to a short session instead of refusing to start.
+    expect(loadConfig(schema, { KAFKA_SESSION_TIMEOUT_MS: '6000' })).toMatchObject({ KAFKA_CONSUMER_MAX_WAIT_MS: 2000 });
   });
 
   it('takes an OTLP endpoint only as an http(s) URL', () => {
