@@ -6,6 +6,8 @@ export type StampedEvent = Omit<RecordedEvent, 'globalPosition' | 'previousHash'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LONE_SURROGATE = /\p{Cs}/u;
+/** The escapes JSON.stringify writes for NUL and for an unpaired surrogate (or a string that merely reads like one). */
+const MAYBE_UNSTORABLE = /\\u(?:0000|d[89a-f])/;
 
 /**
  * Gives each event its stream position, recordedAt and content hash, in the exact shape the
@@ -33,10 +35,16 @@ export function stampEvents(
     }
     if (typeof event.ticketId !== 'string' || event.ticketId.length === 0) refuse('ticketId must be a non-empty string');
 
-    const data = asStoredJson(event.data);
-    const metadata = asStoredJson({ ...event.metadata, recordedAt }) as EventMetadata;
-    const problem = unstorableText(data, 'data') ?? unstorableText(metadata, 'metadata');
-    if (problem) refuse(problem);
+    const dataJson = storedJsonText(event.data);
+    const metadataJson = storedJsonText({ ...event.metadata, recordedAt });
+    const data = JSON.parse(dataJson) as unknown;
+    const metadata = JSON.parse(metadataJson) as EventMetadata;
+    // JSON.stringify escapes every NUL and every unpaired surrogate, so text without such an
+    // escape holds neither; only text with one (rare) is walked to find and name the problem.
+    if (MAYBE_UNSTORABLE.test(dataJson) || MAYBE_UNSTORABLE.test(metadataJson)) {
+      const problem = unstorableText(data, 'data') ?? unstorableText(metadata, 'metadata');
+      if (problem) refuse(problem);
+    }
 
     const content = {
       eventId,
@@ -53,12 +61,12 @@ export function stampEvents(
 }
 
 /**
- * The value as it will come back from a JSON column: Dates become strings, undefined members
- * vanish. Hashing the caller's object instead would hash something the store never returns.
+ * The value as JSON text, as it will come back from a JSON column once parsed: Dates become
+ * strings, undefined members vanish. Hashing the caller's object instead would hash something
+ * the store never returns.
  */
-function asStoredJson(value: unknown): unknown {
-  if (value === undefined) return null;
-  return JSON.parse(JSON.stringify(value)) as unknown;
+function storedJsonText(value: unknown): string {
+  return value === undefined ? 'null' : (JSON.stringify(value) as string);
 }
 
 /** PostgreSQL's jsonb cannot hold NUL or unpaired surrogates; refusing them here keeps every adapter alike. */

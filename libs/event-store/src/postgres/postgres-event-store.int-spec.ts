@@ -9,7 +9,7 @@ import { migratePostgresEventStore, runMigrations } from './migrate';
 import { migrations } from './migrations';
 import { positionsFromTransactionIds } from './migrations/004_positions_from_transaction_ids';
 import { APPENDING_SETTING, DIRECT_INSERT_SQLSTATE } from './migrations/005_appends_only';
-import { APPEND, createPostgresEventStore, PostgresEventStore } from './postgres-event-store';
+import { appendQueryOf, createPostgresEventStore, PostgresEventStore } from './postgres-event-store';
 
 describe('PostgreSQL event store', () => {
   let database: TestDatabase;
@@ -50,12 +50,7 @@ describe('PostgreSQL event store', () => {
     /** Sends the adapter's append statement on a connection the test controls (so it can hold the transaction open). */
     async function appendRaw(client: Client, streamId: string, events: readonly NewEvent[], expected: number) {
       const stamped = stampEvents(streamId, expected + 1, events, new Date().toISOString());
-      const { rows } = await client.query<{ appended_global_position: string }>(APPEND, [
-        streamId,
-        expected,
-        JSON.stringify(stamped),
-        stamped.map((event) => event.contentHash),
-      ]);
+      const { rows } = await client.query<{ appended_global_position: string }>(appendQueryOf(streamId, expected, stamped));
       return rows.map((row) => row.appended_global_position);
     }
 
@@ -143,9 +138,11 @@ describe('PostgreSQL event store', () => {
         message: expect.stringMatching(/written only by the event store's append; a direct INSERT into events is refused/),
       });
 
-      // The setting the append sets lives only as long as the append's own transaction.
-      await appendRaw(raw, `${prefix}ticket-2`, [newEvent()], NO_STREAM);
-      expect((await raw.query(`SELECT coalesce(current_setting('${APPENDING_SETTING}', true), '') AS setting`)).rows[0].setting).toBe('');
+      // The setting each append statement (one event, several) sets lives only as long as the append's own transaction.
+      for (const count of [1, 2]) {
+        await appendRaw(raw, `${prefix}ticket-${count + 1}`, Array.from({ length: count }, newEvent), NO_STREAM);
+        expect((await raw.query(`SELECT coalesce(current_setting('${APPENDING_SETTING}', true), '') AS setting`)).rows[0].setting).toBe('');
+      }
 
       const next = await store.append(stream, [newEvent(), newEvent()], 0);
       expect((await store.readStream(stream)).map((event) => event.streamPosition)).toEqual([0, 1, 2]);
@@ -153,15 +150,22 @@ describe('PostgreSQL event store', () => {
       expect((await raw.query(`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'handoff_append'`)).rows[0].n).toBe(0);
     });
 
-    it('lets exactly one of many writers racing to create a stream win, and tells the others its version', async () => {
+    // One event and several go through different statements (APPEND_ONE and APPEND).
+    it.each([1, 2])('lets exactly one of many writers racing to create or extend a stream win, %i event(s) each, and tells the others its version', async (count) => {
       const stream = `${prefix}new`;
-      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => store.append(stream, [newEvent(), newEvent()], NO_STREAM)));
-      const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
-      const lost = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
-      expect(won).toHaveLength(1);
-      expect(lost).toHaveLength(7);
-      lost.forEach((reason) => expect(reason).toMatchObject({ code: 'CONCURRENCY_CONFLICT', expectedVersion: NO_STREAM, actualVersion: 1 }));
-      expect(await store.readStream(stream)).toHaveLength(2);
+      const race = async (expected: number) => {
+        const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => store.append(stream, Array.from({ length: count }, newEvent), expected)));
+        const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+        const lost = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(7);
+        lost.forEach((reason) => expect(reason).toMatchObject({ code: 'CONCURRENCY_CONFLICT', expectedVersion: expected, actualVersion: expected + count }));
+      };
+      await race(NO_STREAM);
+      await race(count - 1);
+      const events = await store.readStream(stream);
+      expect(events.map((event) => event.streamPosition)).toEqual(Array.from({ length: 2 * count }, (_, position) => position));
+      expect(verifyChain(events, (await store.streamHead(stream))?.hash)).toEqual({ ok: true, eventsChecked: 2 * count });
     });
 
     it('maps a stale expected version to ConcurrencyConflict with the actual version', async () => {
