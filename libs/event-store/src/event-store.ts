@@ -75,6 +75,11 @@ export interface EventStore {
   streamHead(streamId: string): Promise<StreamHead | null>;
   /** Ids of every stream (with the prefix), for verifying or exporting everything. */
   listStreams(streamPrefix?: string): AsyncIterable<string>;
+  /**
+   * Optional: how many events the streams (with the prefix) hold, by the stream heads the store
+   * keeps, as streamHead gives them one by one; in one query where the store can.
+   */
+  countEvents?(streamPrefix?: string): Promise<number>;
   /** Optional: the store's connection pool, for metrics (connections open, idle, and callers waiting for one). */
   poolUse?(): PoolUse;
   close(): Promise<void>;

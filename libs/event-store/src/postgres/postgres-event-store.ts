@@ -258,6 +258,14 @@ export class PostgresEventStore implements EventStore {
     return rows.length === 0 ? null : { version: Number(rows[0].version), hash: rows[0].last_hash };
   }
 
+  async countEvents(streamPrefix?: string): Promise<number> {
+    const { rows } = await this.pool.query<{ events: string }>(
+      'SELECT coalesce(sum(version + 1), 0)::text AS events FROM streams WHERE $1::text IS NULL OR starts_with(stream_id, $1)',
+      [streamPrefix ?? null],
+    );
+    return Number(rows[0].events);
+  }
+
   async *listStreams(streamPrefix?: string): AsyncIterable<string> {
     let after: string | null = null;
     for (;;) {
