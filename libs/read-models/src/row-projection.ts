@@ -51,7 +51,7 @@ export function typedRowFold<Row extends ObjectLiteral, Key extends keyof Row & 
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const typedEvents = new WeakMap<RecordedEvent, Map<EventRegistry<any>, RecordedEvent | undefined>>();
+const typedEvents = new Map<EventRegistry<any>, WeakMap<RecordedEvent, RecordedEvent>>();
 
 /**
  * An event typed once per registry, however many folds take it (each asks for its key, then
@@ -59,12 +59,14 @@ const typedEvents = new WeakMap<RecordedEvent, Map<EventRegistry<any>, RecordedE
  * refused event is not remembered, so it is refused again wherever it is asked for.
  */
 function typedOnce<E extends DomainEvent>(registry: EventRegistry<E>, event: RecordedEvent): RecordedOf<E> | undefined {
-  let byRegistry = typedEvents.get(event);
-  if (!byRegistry) typedEvents.set(event, (byRegistry = new Map()));
-  if (byRegistry.has(registry)) return byRegistry.get(registry) as RecordedOf<E> | undefined;
-  const typed = typedEventOf(registry, event);
-  byRegistry.set(registry, typed);
-  return typed;
+  let typed = typedEvents.get(registry);
+  if (!typed) typedEvents.set(registry, (typed = new WeakMap()));
+  const known = typed.get(event);
+  if (known) return known as RecordedOf<E>;
+  const fresh = typedEventOf(registry, event);
+  // An event of another registry is told apart by its type alone, before any check: nothing to remember.
+  if (fresh) typed.set(event, fresh);
+  return fresh;
 }
 
 /** One change a fold made, in the order of the events. */
