@@ -64,11 +64,11 @@ export type RebuildPath = 'fold' | 'handler';
 export interface RebuildResult {
   readonly model: string;
   readonly path: RebuildPath;
-  /** Events read from the stores. */
+  /** Events of the stores: read, or left out by a store that sends only the model's types. */
   readonly events: number;
-  /** Applied through the handler (and marked processed). */
+  /** Applied through the handler or its folds (and marked processed). */
   readonly applied: number;
-  /** Not among the handler's event types: acknowledged without effect, as live. */
+  /** Not among the handler's event types: acknowledged without effect, as live (or not even sent). */
   readonly ignored: number;
   readonly skipped: readonly SkippedEvent[];
   readonly elapsedMs: number;
