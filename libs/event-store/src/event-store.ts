@@ -23,6 +23,12 @@ export interface ReadAllOptions {
   readonly limit?: number;
   /** Only streams whose id starts with this (a service reads its own streams out of a shared store). */
   readonly streamPrefix?: string;
+  /**
+   * Only events of these types, where the adapter can leave the others out on its side (a rebuild
+   * of a model that takes a few types is not sent the rest); an adapter may ignore it, so a
+   * reader still checks each event's type.
+   */
+  readonly types?: readonly string[];
 }
 
 export interface ReadAllPage {
@@ -75,6 +81,12 @@ export interface EventStore {
   streamHead(streamId: string): Promise<StreamHead | null>;
   /** Ids of every stream (with the prefix), for verifying or exporting everything. */
   listStreams(streamPrefix?: string): AsyncIterable<string>;
+  /**
+   * Optional: how many events the streams (with the prefix) hold, committed, whether or not a
+   * readAll shows them yet: by the stream heads the store keeps (as streamHead gives them one by
+   * one), or with `types`, by the events of those types; in one query.
+   */
+  countEvents?(streamPrefix?: string, types?: readonly string[]): Promise<number>;
   /** Optional: the store's connection pool, for metrics (connections open, idle, and callers waiting for one). */
   poolUse?(): PoolUse;
   close(): Promise<void>;

@@ -7,3 +7,5 @@ export * from './rebuild-compare';
 export * from './rebuild-databases';
 export * from './rebuild-progress';
 export * from './policies';
+export * from './copy-rows';
+export * from './rebuild-fold';

@@ -40,14 +40,33 @@ export function typedRowFold<Row extends ObjectLiteral, Key extends keyof Row & 
   return {
     ...fold,
     keyOf(event) {
-      const typed = typedEventOf(registry, event);
+      const typed = typedOnce(registry, event);
       return typed && fold.keyOf(typed);
     },
     evolve(row, event) {
-      const typed = typedEventOf(registry, event);
+      const typed = typedOnce(registry, event);
       return typed && fold.evolve(row, typed);
     },
   };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const typedEvents = new Map<EventRegistry<any>, WeakMap<RecordedEvent, RecordedEvent>>();
+
+/**
+ * An event typed once per registry, however many folds take it (each asks for its key, then
+ * evolves): checking the data against its contract costs more than the folds themselves. A
+ * refused event is not remembered, so it is refused again wherever it is asked for.
+ */
+function typedOnce<E extends DomainEvent>(registry: EventRegistry<E>, event: RecordedEvent): RecordedOf<E> | undefined {
+  let typed = typedEvents.get(registry);
+  if (!typed) typedEvents.set(registry, (typed = new WeakMap()));
+  const known = typed.get(event);
+  if (known) return known as RecordedOf<E>;
+  const fresh = typedEventOf(registry, event);
+  // An event of another registry is told apart by its type alone, before any check: nothing to remember.
+  if (fresh) typed.set(event, fresh);
+  return fresh;
 }
 
 /** One change a fold made, in the order of the events. */
@@ -65,6 +84,12 @@ export interface FoldedRows<Row> {
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
+/** How foldRows and the rebuild tell a fold's rows apart: a one-column key is its value, else the key's values as JSON. */
+export function rowIdentity<Row extends ObjectLiteral, Key extends keyof Row & string>(fold: RowFold<Row, Key>): (key: Pick<Row, Key>) => string {
+  const [only] = fold.key;
+  return fold.key.length === 1 ? (key) => String(key[only]) : (key) => JSON.stringify(fold.key.map((property) => key[property]));
+}
+
 /** Reads the rows the events touch (one query) and folds the events into them in memory; writes nothing. */
 export async function foldRows<Row extends ObjectLiteral, Key extends keyof Row & string>(
   manager: EntityManager,
@@ -72,7 +97,7 @@ export async function foldRows<Row extends ObjectLiteral, Key extends keyof Row 
   events: readonly RecordedEvent[],
 ): Promise<FoldedRows<Row>> {
   // A one-column key is its value, as other writers of the table lock it (e.g. an erasure reaching a customer's tickets).
-  const identity = (key: Pick<Row, Key>) => (fold.key.length === 1 ? String(key[fold.key[0]]) : JSON.stringify(fold.key.map((property) => key[property])));
+  const identity = rowIdentity(fold);
   const touched = new Map<string, Pick<Row, Key>>();
   const keyed: { readonly event: RecordedEvent; readonly id: string }[] = [];
   for (const event of events) {
@@ -138,22 +163,139 @@ export function writeFoldedRows<Row extends ObjectLiteral, Key extends keyof Row
 }
 
 /**
- * A projection made of folds alone: each batch is read and folded for every table first, then
- * written. Writes come last because a transaction holds a transaction id from its first write
- * to its commit, and every relay's read horizon on the server waits for it.
+ * Rows of another table that follow from each row of a fold (a queue entry's running deadlines):
+ * whenever the fold changes a row, the rows under its key are replaced by `rowsOf` the new one.
+ * The source fold's key is one column, which these rows hold as `sourceKey`.
+ */
+export interface FollowingRows<Source extends ObjectLiteral, Row extends ObjectLiteral> {
+  readonly entity: EntityTarget<Row>;
+  readonly source: RowFold<Source, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly sourceKey: keyof Row & string;
+  rowsOf(source: Source): Row[];
+}
+
+/**
+ * One row per key, the newest any change of a fold gave (when each handler was last given a
+ * ticket). Not read back and folded: a batch merges its own changes, then each row is written
+ * only over an older one, so batches of different partitions never wait on each other's reads.
+ */
+export interface NewestRows<Source extends ObjectLiteral, Row extends ObjectLiteral> {
+  readonly entity: EntityTarget<Row>;
+  readonly source: RowFold<Source, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly key: readonly (keyof Row & string)[];
+  /** The column whose greater value wins; on a tie the row already there stays. */
+  readonly newest: keyof Row & string;
+  /** The row a change of the source gives, if any. */
+  rowOf(step: FoldStep<Source>): Row | undefined;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- each table with a row type of its own */
+/**
+ * What a projection's tables are made of, for whoever builds them other than batch by batch:
+ * a rebuild folds every event into final rows in memory and writes each table once
+ * (rebuild-fold.ts). The same objects the live handler runs, so there is one definition of each.
+ */
+export interface ProjectionFolds {
+  readonly tables: readonly RowFold<any, any>[];
+  readonly following: readonly FollowingRows<any, any>[];
+  readonly newest: readonly NewestRows<any, any>[];
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** The changes a batch made, per fold. */
+export type FoldedBatch = ReadonlyMap<RowFold<any, any>, FoldedRows<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface RowProjection extends EventHandler {
+  readonly folds: ProjectionFolds;
+}
+
+/** The folds of a handler made by rowProjection; undefined for any other handler. */
+export function projectionFoldsOf(handler: EventHandler): ProjectionFolds | undefined {
+  return (handler as Partial<RowProjection>).folds;
+}
+
+/**
+ * A projection made of folds: each batch is read and folded for every table first, then written
+ * (the tables in the order given, then the rows following them, then the newest rows, last
+ * because their rows are shared by every partition and stay locked until the commit). Writes come
+ * after every read because a transaction holds a transaction id from its first write to its
+ * commit, and every relay's read horizon on the server waits for it.
  */
 export function rowProjection(options: {
   /** The event types the folds take (see EventHandler.eventTypes). */
   readonly eventTypes: readonly string[];
   /** Each with a row type of its own. */
   readonly tables: readonly RowFold<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-}): EventHandler {
+  readonly following?: readonly FollowingRows<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly newest?: readonly NewestRows<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * After the rows are written, in the same transaction: what the batch tells anyone listening
+   * (routing's notifications to live queues). Writes no rows of the model; a rebuild leaves it out.
+   */
+  readonly announce?: (batch: FoldedBatch, manager: EntityManager) => Promise<void>;
+}): RowProjection {
+  const folds: ProjectionFolds = { tables: options.tables, following: options.following ?? [], newest: options.newest ?? [] };
+  for (const derived of [...folds.following, ...folds.newest]) {
+    if (!folds.tables.includes(derived.source)) throw new Error('rowProjection: rows follow a fold that is not among its tables');
+  }
   return {
     eventTypes: options.eventTypes,
+    folds,
     async handle(events, manager) {
-      const folded = [];
-      for (const fold of options.tables) folded.push({ fold, rows: await foldRows(manager, fold, events) });
-      for (const { fold, rows } of folded) await writeFoldedRows(manager, fold, rows);
+      const batch = new Map<RowFold<any, any>, FoldedRows<any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const fold of folds.tables) batch.set(fold, await foldRows(manager, fold, events));
+      for (const fold of folds.tables) await writeFoldedRows(manager, fold, batch.get(fold)!);
+      for (const following of folds.following) await writeFollowingRows(manager, following, batch.get(following.source)!);
+      await options.announce?.(batch, manager);
+      for (const newest of folds.newest) await writeNewestRows(manager, newest, batch.get(newest.source)!);
     },
   };
+}
+
+async function writeFollowingRows<Source extends ObjectLiteral, Row extends ObjectLiteral>(
+  manager: EntityManager,
+  following: FollowingRows<Source, Row>,
+  folded: FoldedRows<Source>,
+): Promise<void> {
+  if (folded.changed.length === 0) return;
+  const metadata = manager.connection.getMetadata(following.entity);
+  const column = metadata.findColumnWithPropertyName(following.sourceKey);
+  if (!column || following.source.key.length !== 1) throw new Error(`writeFollowingRows: ${metadata.tableName} follows no one-column key by ${following.sourceKey}`);
+  const [sourceKey] = following.source.key;
+  await manager.query(`DELETE FROM ${quote(metadata.tableName)} WHERE ${quote(column.databaseName)} = ANY($1::text[])`, [
+    folded.changed.map((row) => String(row[sourceKey])),
+  ]);
+  await writeRows(manager, following.entity, folded.changed.flatMap((row) => following.rowsOf(row)));
+}
+
+/** Per key, the newest of the rows the steps give, in order (a tie keeps the first). */
+export function newestOf<Source extends ObjectLiteral, Row extends ObjectLiteral>(
+  newest: NewestRows<Source, Row>,
+  steps: Iterable<FoldStep<Source>>,
+  into = new Map<string, Row>(),
+): Map<string, Row> {
+  const identity = (row: Row) => JSON.stringify(newest.key.map((property) => row[property]));
+  for (const step of steps) {
+    const row = newest.rowOf(step);
+    if (!row) continue;
+    const id = identity(row);
+    const known = into.get(id);
+    if (!known || known[newest.newest] < row[newest.newest]) into.set(id, row);
+  }
+  return into;
+}
+
+async function writeNewestRows<Source extends ObjectLiteral, Row extends ObjectLiteral>(
+  manager: EntityManager,
+  newest: NewestRows<Source, Row>,
+  folded: FoldedRows<Source>,
+): Promise<void> {
+  // In one order, the keys' own: each row stays locked until the batch commits.
+  const rows = [...newestOf(newest, folded.steps).entries()].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)).map(([, row]) => row);
+  if (rows.length === 0) return;
+  const metadata = manager.connection.getMetadata(newest.entity);
+  const column = metadata.findColumnWithPropertyName(newest.newest);
+  if (!column) throw new Error(`writeNewestRows: ${metadata.tableName} has no column for ${newest.newest}`);
+  const table = quote(metadata.tableName);
+  await writeRows(manager, newest.entity, rows, { onConflict: newest.key, where: `${table}.${quote(column.databaseName)} < EXCLUDED.${quote(column.databaseName)}` });
 }

@@ -1,6 +1,5 @@
-import { INTAKE_EVENTS, ROUTING_EVENTS, typedEventOf, type RecordedEvent } from '@handoff/contracts';
-import { foldRows, typedRowFold, writeFoldedRows, writeRows } from '@handoff/read-models';
-import { type EventHandler } from '@handoff/messaging';
+import { INTAKE_EVENTS, ROUTING_EVENTS, typedEventOf } from '@handoff/contracts';
+import { type FoldedBatch, type FollowingRows, type NewestRows, rowProjection, type RowProjection, typedRowFold } from '@handoff/read-models';
 import type { EntityManager } from 'typeorm';
 import { DepartmentQueueRow, HandlerAssignmentRow, RunningDeadlineRow, TicketSubjectRow } from './queue.entities';
 import { evolveQueueEntry, evolveTicketSubject, queueChangesOf, runningDeadlinesOf, type QueueChange } from './queue.model';
@@ -34,6 +33,32 @@ const SUBJECTS = typedRowFold(INTAKE_EVENTS, {
   evolve: evolveTicketSubject,
 });
 
+const RUNNING_DEADLINES: FollowingRows<DepartmentQueueRow, RunningDeadlineRow> = {
+  entity: RunningDeadlineRow,
+  source: QUEUE,
+  sourceKey: 'ticketId',
+  rowsOf: runningDeadlinesOf,
+};
+
+/**
+ * When each handler was last given a ticket. Not a fold of its own: every partition's batches
+ * assign in the same departments, so the rows are merged (the later time wins) rather than read
+ * and written back.
+ */
+const ASSIGNMENTS: NewestRows<DepartmentQueueRow, HandlerAssignmentRow> = {
+  entity: HandlerAssignmentRow,
+  source: QUEUE,
+  key: ['department', 'handlerId'],
+  newest: 'lastAssignedAt',
+  rowOf({ event, after }) {
+    // The queue fold has taken the event, so it is typed already; the check is for the compiler.
+    if (event.type !== 'HandlerAssigned') return undefined;
+    const typed = typedEventOf(ROUTING_EVENTS, event);
+    if (typed?.type !== 'HandlerAssigned') return undefined;
+    return { department: typed.data.department, handlerId: typed.data.handlerId, lastAssignedAt: after.updatedAt };
+  },
+};
+
 /**
  * Builds the department queue from `routing.events` (and the subject line and the sealed
  * customer from intake's hand-over), with the sub-requests each department is asked. Each batch is written through the consumer's transaction,
@@ -41,56 +66,29 @@ const SUBJECTS = typedRowFold(INTAKE_EVENTS, {
  * queues commit together: `pg_notify` inside a transaction is delivered on commit, to every
  * routing instance. A rebuild passes `notify: false`: it writes the same rows where nobody listens.
  */
-export function departmentQueueProjection({ notify = true }: { readonly notify?: boolean } = {}): EventHandler {
-  return {
+export function departmentQueueProjection({ notify = true }: { readonly notify?: boolean } = {}): RowProjection {
+  return rowProjection({
     eventTypes: [...Object.keys(ROUTING_EVENTS), 'TicketHandedOver'],
-    async handle(events, manager) {
-      const subjects = await foldRows(manager, SUBJECTS, events);
-      const queue = await foldRows(manager, QUEUE, events);
-      const subRequests = await foldRows(manager, SUB_REQUESTS, events);
-      // Written only now, after the reads: a transaction id is held from the first write to the commit.
-      await writeFoldedRows(manager, SUBJECTS, subjects);
-      await writeFoldedRows(manager, SUB_REQUESTS, subRequests);
-      if (queue.changed.length === 0) return;
-      const subRequestChanges: QueueChange[] = subRequests.steps.map(({ after }) => ({
-        ticketId: after.ticketId,
-        department: after.department,
-        change: 'sub_request',
-        status: after.status,
-        streamPosition: after.streamPosition,
-      }));
-
-      await writeFoldedRows(manager, QUEUE, queue);
-      await manager.query('DELETE FROM running_deadlines WHERE ticket_id = ANY($1::text[])', [queue.changed.map((row) => row.ticketId)]);
-      await writeRows(manager, RunningDeadlineRow, queue.changed.flatMap((row) => runningDeadlinesOf(row)));
-      const changes = notify ? [...queue.steps.flatMap(({ before, after }) => queueChangesOf(before, after)), ...subRequestChanges] : [];
-      if (changes.length > 0) {
-        // One row per change, in order; delivered on commit.
-        await manager.query('SELECT pg_notify($1, change) FROM unnest($2::text[]) AS change', [
-          QUEUE_NOTIFY_CHANNEL,
-          changes.map((change) => JSON.stringify(change)),
-        ]);
-      }
-      await recordAssignments(queue.steps.map(({ event, after }) => ({ event, at: after.updatedAt })), manager);
-    },
-  };
+    tables: [SUBJECTS, SUB_REQUESTS, QUEUE],
+    following: [RUNNING_DEADLINES],
+    newest: [ASSIGNMENTS],
+    ...(notify ? { announce: announceQueueChanges } : {}),
+  });
 }
 
-/**
- * When each handler was last given a ticket. Not a fold: every partition's batches assign in the
- * same departments, so the rows are merged (the later time wins) rather than read and written back.
- * Last, and in one order: each row stays locked until its batch commits.
- */
-async function recordAssignments(applied: readonly { readonly event: RecordedEvent; readonly at: Date }[], manager: EntityManager): Promise<void> {
-  const latest = new Map<string, HandlerAssignmentRow>();
-  for (const { event, at } of applied) {
-    const typed = typedEventOf(ROUTING_EVENTS, event);
-    if (typed?.type !== 'HandlerAssigned') continue;
-    const { department, handlerId } = typed.data;
-    const key = `${department}\u0000${handlerId}`;
-    const known = latest.get(key);
-    if (!known || known.lastAssignedAt < at) latest.set(key, { department, handlerId, lastAssignedAt: at });
+async function announceQueueChanges(batch: FoldedBatch, manager: EntityManager): Promise<void> {
+  const queue = batch.get(QUEUE)!;
+  if (queue.changed.length === 0) return;
+  const subRequestChanges: QueueChange[] = batch.get(SUB_REQUESTS)!.steps.map(({ after }) => ({
+    ticketId: after.ticketId,
+    department: after.department,
+    change: 'sub_request',
+    status: after.status,
+    streamPosition: after.streamPosition,
+  }));
+  const changes = [...queue.steps.flatMap(({ before, after }) => queueChangesOf(before, after)), ...subRequestChanges];
+  if (changes.length > 0) {
+    // One row per change, in order; delivered on commit.
+    await manager.query('SELECT pg_notify($1, change) FROM unnest($2::text[]) AS change', [QUEUE_NOTIFY_CHANNEL, changes.map((change) => JSON.stringify(change))]);
   }
-  const rows = [...latest.values()].sort((left, right) => left.department.localeCompare(right.department) || left.handlerId.localeCompare(right.handlerId));
-  await writeRows(manager, HandlerAssignmentRow, rows, { onConflict: ['department', 'handlerId'], where: 'handler_assignments.last_assigned_at < EXCLUDED.last_assigned_at' });
 }

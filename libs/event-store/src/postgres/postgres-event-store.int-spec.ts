@@ -107,6 +107,30 @@ describe('PostgreSQL event store', () => {
       await expect(sameStream).rejects.toMatchObject({ streamId: held, expectedVersion: NO_STREAM, actualVersion: 0 });
     });
 
+    it('counts the events of the streams under a prefix as their heads say, in one query', async () => {
+      await store.append(`${prefix}a`, [newEvent(), newEvent()], NO_STREAM);
+      await store.append(`${prefix}b`, [newEvent()], NO_STREAM);
+      await store.append(`${prefix}a`, [newEvent()], 1);
+      await store.append(`other-${prefix}`, [newEvent()], NO_STREAM);
+
+      expect(await store.countEvents(prefix)).toBe(4);
+      expect(await store.countEvents(`${prefix}a`)).toBe(3);
+      expect(await store.countEvents(`${prefix}none`)).toBe(0);
+      expect(await store.countEvents(prefix, ['TicketNoted'])).toBe(4);
+      expect(await store.countEvents(prefix, ['TicketClosed'])).toBe(0);
+    });
+
+    it('reads only the types asked for, and moves its checkpoint past the others', async () => {
+      const closed = { ...newEvent(), type: 'TicketClosed' };
+      await store.append(`${prefix}a`, [newEvent(), closed, newEvent()], NO_STREAM);
+
+      const all = await readAllEventually(store, prefix, 3);
+      const page = await store.readAll({ streamPrefix: prefix, types: ['TicketClosed'] });
+      expect(page.events.map(({ eventId }) => eventId)).toEqual([closed.eventId]);
+      expect(page.checkpoint).toBe(all.at(-1)!.globalPosition);
+      expect((await store.readAll({ streamPrefix: prefix, types: ['TicketClosed'], after: page.checkpoint })).events).toEqual([]);
+    });
+
     it('reports a duplicate event id as a typed error and writes nothing', async () => {
       const event = newEvent();
       await store.append(`${prefix}one`, [event], NO_STREAM);

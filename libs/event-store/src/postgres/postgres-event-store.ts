@@ -89,6 +89,7 @@ const READ_ALL = `WITH horizon AS MATERIALIZED (
     SELECT e.* FROM events e, horizon h
      WHERE e.global_position > $1 AND e.transaction_id < h.xmin
        AND ($3::text IS NULL OR starts_with(e.stream_id, $3))
+       AND ($4::text[] IS NULL OR e.type = ANY ($4::text[]))
      ORDER BY e.global_position LIMIT $2
   )
   SELECT settled.up_to::text AS settled_up_to, ${eventColumns('page')}
@@ -285,6 +286,17 @@ export class PostgresEventStore implements EventStore {
     return rows.length === 0 ? null : { version: Number(rows[0].version), hash: rows[0].last_hash };
   }
 
+  async countEvents(streamPrefix?: string, types?: readonly string[]): Promise<number> {
+    // A count of rows sees every committed event, as the heads do; readAll's horizon is its own.
+    const { rows } = await this.pool.query<{ events: string }>(
+      types
+        ? 'SELECT count(*)::text AS events FROM events WHERE ($1::text IS NULL OR starts_with(stream_id, $1)) AND type = ANY ($2::text[])'
+        : 'SELECT coalesce(sum(version + 1), 0)::text AS events FROM streams WHERE $1::text IS NULL OR starts_with(stream_id, $1)',
+      types ? [streamPrefix ?? null, [...types]] : [streamPrefix ?? null],
+    );
+    return Number(rows[0].events);
+  }
+
   async *listStreams(streamPrefix?: string): AsyncIterable<string> {
     let after: string | null = null;
     for (;;) {
@@ -388,7 +400,7 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<{ settled_up_to: string | null } & EventRow>({
       name: 'handoff_read_all',
       text: READ_ALL,
-      values: [after, limit, options.streamPrefix ?? null],
+      values: [after, limit, options.streamPrefix ?? null, options.types ? [...options.types] : null],
     });
     const events = rows.filter((row) => row.global_position !== null).map(recordedEventOf);
     const full = events.length === limit;
