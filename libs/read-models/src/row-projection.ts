@@ -40,33 +40,14 @@ export function typedRowFold<Row extends ObjectLiteral, Key extends keyof Row & 
   return {
     ...fold,
     keyOf(event) {
-      const typed = typedOnce(registry, event);
+      const typed = typedEventOf(registry, event);
       return typed && fold.keyOf(typed);
     },
     evolve(row, event) {
-      const typed = typedOnce(registry, event);
+      const typed = typedEventOf(registry, event);
       return typed && fold.evolve(row, typed);
     },
   };
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const typedEvents = new Map<EventRegistry<any>, WeakMap<RecordedEvent, RecordedEvent>>();
-
-/**
- * An event typed once per registry, however many folds take it (each asks for its key, then
- * evolves): checking the data against its contract costs more than the folds themselves. A
- * refused event is not remembered, so it is refused again wherever it is asked for.
- */
-function typedOnce<E extends DomainEvent>(registry: EventRegistry<E>, event: RecordedEvent): RecordedOf<E> | undefined {
-  let typed = typedEvents.get(registry);
-  if (!typed) typedEvents.set(registry, (typed = new WeakMap()));
-  const known = typed.get(event);
-  if (known) return known as RecordedOf<E>;
-  const fresh = typedEventOf(registry, event);
-  // An event of another registry is told apart by its type alone, before any check: nothing to remember.
-  if (fresh) typed.set(event, fresh);
-  return fresh;
 }
 
 /** One change a fold made, in the order of the events. */
