@@ -8,6 +8,8 @@ export interface WebhookQueueing {
   /** The contact a ticket came from, from intake's own store; null for a ticket intake never recorded. */
   readonly originOf: (ticketId: string) => Promise<TicketOrigin | null>;
   readonly clock: () => Date;
+  /** Told, inside the transaction, that deliveries were queued: the sender looks once it has committed. */
+  readonly queued?: () => void;
 }
 
 /**
@@ -41,7 +43,9 @@ export async function queueWebhookDeliveries(events: readonly RecordedEvent[], m
       });
     }
   }
+  if (deliveries.length === 0) return;
   await WebhooksStore.enqueue(manager, deliveries, queueing.clock());
+  queueing.queued?.();
 }
 
 function webhookEventOf(event: RecordedEvent): RecordedOf<WebhookEvent> | undefined {

@@ -33,6 +33,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
   /** Woken while a look ran: look again when it ends, the deliveries may have come after its claim. */
   private wokenDuringLook = false;
   private stopListening: (() => void) | undefined;
+  private queuedUncommitted = false;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -48,8 +49,13 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    // The consumer's handler that queues deliveries (webhooks.consumers.ts).
-    this.stopListening = this.applied.on('webhooks', () => this.wake());
+    // The consumer's handler that queues deliveries (webhooks.consumers.ts): most of the events it
+    // takes (every TicketRouted) queue nothing when no subscription wants them, and wake nobody.
+    this.stopListening = this.applied.on('webhooks', () => {
+      if (!this.queuedUncommitted) return;
+      this.queuedUncommitted = false;
+      this.wake();
+    });
     // What was due while no instance ran is sent now.
     this.schedule(0);
   }
@@ -59,6 +65,14 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     this.stopListening?.();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+  }
+
+  /**
+   * The consumer's handler queued deliveries in the transaction under way: the sender looks once
+   * the consumer tells it the transaction committed (a rolled-back one costs one look for nothing).
+   */
+  deliveriesQueued(): void {
+    this.queuedUncommitted = true;
   }
 
   /** Something may be due now: look at once (or as soon as the look in hand ends). */

@@ -2,13 +2,14 @@ import { DomainError, TOPICS } from '@handoff/contracts';
 import { CLOCK, declareConsumers, type Clock } from '@handoff/platform';
 import { ContactsService } from '../contacts/contacts.service';
 import { webhookDeliveriesHandler } from './webhook-deliveries.handler';
+import { WebhookSender } from './webhook-sender';
 
-export const WEBHOOKS_CONSUMERS = declareConsumers([ContactsService, CLOCK], (contacts: ContactsService, clock: Clock) => [
+export const WEBHOOKS_CONSUMERS = declareConsumers([ContactsService, CLOCK, WebhookSender], (contacts: ContactsService, clock: Clock, sender: WebhookSender) => [
   {
     // Upstream systems hear of their tickets' results, escalations and closing.
     name: 'webhooks',
     topics: [TOPICS.routingEvents, TOPICS.followupEvents],
-    handler: webhookDeliveriesHandler({ originOf: (ticketId) => originOf(contacts, ticketId), clock }),
+    handler: webhookDeliveriesHandler({ originOf: (ticketId) => originOf(contacts, ticketId), clock, queued: () => sender.deliveriesQueued() }),
   },
 ]);
 
