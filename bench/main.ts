@@ -78,7 +78,12 @@ const SETTINGS = {
   },
   idle: {
     seconds: Math.max(15, Math.round(60 * scale)),
-    settleSeconds: 10,
+    // Past start-up: once allocation drops after start, V8 shrinks the heap (its memory reducer:
+    // full collections, partly on its own threads, which the wake-ups do not count) within about
+    // the first 100 s. A window begun 10 s after start caught part of it in one service of every
+    // run (0.53-0.93 % against 0.27-0.48 % for the others), one begun at 45 s caught it in all four
+    // (0.85-1.07 %), one begun at 120 s none (0.25-0.37 % in two runs). What it measures is the steady state.
+    settleSeconds: Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 120),
   },
   scale: (() => {
     const tickets = ticketsOption ?? scaled(Number(process.env.BENCH_SCALE_TICKETS ?? SCALE_DEFAULT_TICKETS));
