@@ -877,49 +877,85 @@ function checkDeadlines(command: CheckDeadlines, state: RoutingState, policy: Ro
     if (kind === 'first_response' && ticket.respondedThisRound) continue;
     // A paused resolution clock is neither warned of nor breached: the department waits on someone else.
     if (kind === 'resolution' && ticket.pause) continue;
-    const dueAt = kind === 'first_response' ? ticket.deadlines.firstResponseDueAt : ticket.deadlines.resolutionDueAt;
-    const due = Date.parse(dueAt);
-    if (now <= due) {
-      // Not due yet: warn its holder once while there is still time to meet it.
-      const warnBefore = (policy.escalation.warnBeforeMinutes ?? DEFAULT_WARN_BEFORE_MINUTES)[kind] * 60_000;
-      if (now >= due - warnBefore && ticket.warnedFor?.[kind] !== dueAt) {
-        const handlerId = state.status === 'in_progress' ? state.handlerId : null;
-        events.push({ type: 'DeadlineApproaching', data: { deadline: kind, round: ticket.round, department: ticket.department, dueAt, handlerId } });
-      }
-      continue;
-    }
-    const stage = ticket.escalations[kind];
-    const what = kind === 'first_response' ? 'first response' : 'resolution';
-    const trigger = kind === 'first_response' ? 'first_response_overdue' : 'resolution_overdue';
-    const base = { trigger, round: ticket.round, department: ticket.department, dueAt } as const;
-    if (stage === 'none') {
-      events.push({ type: 'DeadlineBreached', data: { deadline: kind, round: ticket.round, department: ticket.department, dueAt } });
-    }
-    if (stage === 'none' || stage === 'breached') {
-      events.push({
-        type: 'TicketEscalated',
-        data: { ...base, level: 'department_manager', reason: `${what} was due at ${dueAt}` },
-      });
-    }
-    const graceMinutes = policy.escalation.managementAfterMinutes[kind];
-    if (stage !== 'management' && now >= due + graceMinutes * 60_000) {
-      events.push({
-        type: 'TicketEscalated',
-        data: { ...base, level: 'management', reason: `${what} still missing ${graceMinutes} minutes after ${dueAt}` },
-      });
-      if (!managementInvolved) {
-        events.push({ type: 'ManagementInvolved', data: { reason: 'deadline_escalation' } });
-        managementInvolved = true;
-      }
-    }
+    const swept = sweptDeadline(
+      {
+        kind,
+        dueAt: kind === 'first_response' ? ticket.deadlines.firstResponseDueAt : ticket.deadlines.resolutionDueAt,
+        round: ticket.round,
+        department: ticket.department,
+        handlerId: state.status === 'in_progress' ? state.handlerId : null,
+        warnedFor: ticket.warnedFor?.[kind],
+        stage: ticket.escalations[kind],
+        what: kind === 'first_response' ? 'first response' : 'resolution',
+      },
+      now,
+      policy,
+      managementInvolved,
+    );
+    events.push(...swept.events);
+    managementInvolved = swept.managementInvolved;
   }
   for (const subRequest of ticket.subRequests ?? []) {
     if (subRequest.round !== ticket.round || !isOpenSubRequest(subRequest)) continue;
     const swept = subRequestDeadlineEvents(subRequest, ticket.round, now, policy, managementInvolved);
-    if (swept.some((event) => event.type === 'ManagementInvolved')) managementInvolved = true;
-    events.push(...swept);
+    events.push(...swept.events);
+    managementInvolved = swept.managementInvolved;
   }
   return events;
+}
+
+/** One deadline as a sweep sees it: the round's, or a sub-request's (`subRequestId`). */
+interface SweptDeadline {
+  readonly kind: DeadlineKind;
+  readonly dueAt: string;
+  readonly round: number;
+  readonly department: Department;
+  /** Who is warned: the holder, or nobody in particular while the department has not taken it. */
+  readonly handlerId: string | null;
+  readonly warnedFor: string | undefined;
+  readonly stage: EscalationStage;
+  /** How the escalation's reason names it. */
+  readonly what: string;
+  readonly subRequestId?: string;
+}
+
+/**
+ * One deadline's step in a sweep: its holder warned once while there is still time to meet it;
+ * once missed, breached and escalated to the department's manager, then to management after the
+ * policy's grace, each once (the stage says how far it went), and management involved once.
+ */
+function sweptDeadline(
+  deadline: SweptDeadline,
+  now: number,
+  policy: RoutingPolicy,
+  managementInvolved: boolean,
+): { readonly events: RoutingEvent[]; readonly managementInvolved: boolean } {
+  const { kind, dueAt, round, department, handlerId, stage, what } = deadline;
+  const of = deadline.subRequestId === undefined ? {} : { subRequestId: deadline.subRequestId };
+  const events: RoutingEvent[] = [];
+  const due = Date.parse(dueAt);
+  if (now <= due) {
+    const warnBefore = (policy.escalation.warnBeforeMinutes ?? DEFAULT_WARN_BEFORE_MINUTES)[kind] * 60_000;
+    if (now >= due - warnBefore && deadline.warnedFor !== dueAt) {
+      events.push({ type: 'DeadlineApproaching', data: { deadline: kind, round, department, dueAt, handlerId, ...of } });
+    }
+    return { events, managementInvolved };
+  }
+  const trigger = kind === 'first_response' ? 'first_response_overdue' : 'resolution_overdue';
+  const base = { trigger, round, department, dueAt, ...of } as const;
+  if (stage === 'none') events.push({ type: 'DeadlineBreached', data: { deadline: kind, round, department, dueAt, ...of } });
+  if (stage === 'none' || stage === 'breached') {
+    events.push({ type: 'TicketEscalated', data: { ...base, level: 'department_manager', reason: `${what} was due at ${dueAt}` } });
+  }
+  const graceMinutes = policy.escalation.managementAfterMinutes[kind];
+  if (stage !== 'management' && now >= due + graceMinutes * 60_000) {
+    events.push({ type: 'TicketEscalated', data: { ...base, level: 'management', reason: `${what} still missing ${graceMinutes} minutes after ${dueAt}` } });
+    if (!managementInvolved) {
+      events.push({ type: 'ManagementInvolved', data: { reason: 'deadline_escalation' } });
+      managementInvolved = true;
+    }
+  }
+  return { events, managementInvolved };
 }
 
 /**
@@ -934,42 +970,30 @@ function subRequestDeadlineEvents(
   now: number,
   policy: RoutingPolicy,
   managementInvolved: boolean,
-): RoutingEvent[] {
+): { readonly events: RoutingEvent[]; readonly managementInvolved: boolean } {
   const events: RoutingEvent[] = [];
-  const { subRequestId, department } = subRequest;
   for (const kind of ['first_response', 'resolution'] as const) {
     if (kind === 'first_response' && subRequest.responded) continue;
-    const dueAt = kind === 'first_response' ? subRequest.deadlines.firstResponseDueAt : subRequest.deadlines.resolutionDueAt;
-    const due = Date.parse(dueAt);
-    if (now <= due) {
-      const warnBefore = (policy.escalation.warnBeforeMinutes ?? DEFAULT_WARN_BEFORE_MINUTES)[kind] * 60_000;
-      if (now >= due - warnBefore && subRequest.warnedFor?.[kind] !== dueAt) {
-        const handlerId = subRequest.handlerId ?? null;
-        events.push({ type: 'DeadlineApproaching', data: { deadline: kind, round, department, dueAt, handlerId, subRequestId } });
-      }
-      continue;
-    }
-    const stage = subRequest.escalations?.[kind] ?? 'none';
-    const what = kind === 'first_response' ? "sub-request's first response" : "sub-request's answer";
-    const trigger = kind === 'first_response' ? 'first_response_overdue' : 'resolution_overdue';
-    const base = { trigger, round, department, dueAt, subRequestId } as const;
-    if (stage === 'none') events.push({ type: 'DeadlineBreached', data: { deadline: kind, round, department, dueAt, subRequestId } });
-    if (stage === 'none' || stage === 'breached') {
-      events.push({ type: 'TicketEscalated', data: { ...base, level: 'department_manager', reason: `${what} was due at ${dueAt}` } });
-    }
-    const graceMinutes = policy.escalation.managementAfterMinutes[kind];
-    if (stage !== 'management' && now >= due + graceMinutes * 60_000) {
-      events.push({
-        type: 'TicketEscalated',
-        data: { ...base, level: 'management', reason: `${what} still missing ${graceMinutes} minutes after ${dueAt}` },
-      });
-      if (!managementInvolved) {
-        events.push({ type: 'ManagementInvolved', data: { reason: 'deadline_escalation' } });
-        managementInvolved = true;
-      }
-    }
+    const swept = sweptDeadline(
+      {
+        kind,
+        dueAt: kind === 'first_response' ? subRequest.deadlines.firstResponseDueAt : subRequest.deadlines.resolutionDueAt,
+        round,
+        department: subRequest.department,
+        handlerId: subRequest.handlerId ?? null,
+        warnedFor: subRequest.warnedFor?.[kind],
+        stage: subRequest.escalations?.[kind] ?? 'none',
+        what: kind === 'first_response' ? "sub-request's first response" : "sub-request's answer",
+        subRequestId: subRequest.subRequestId,
+      },
+      now,
+      policy,
+      managementInvolved,
+    );
+    events.push(...swept.events);
+    managementInvolved = swept.managementInvolved;
   }
-  return events;
+  return { events, managementInvolved };
 }
 
 function closeHandling(command: CloseHandling, state: RoutingState): readonly RoutingEvent[] {
