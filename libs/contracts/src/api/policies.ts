@@ -2,6 +2,17 @@
 export const POLICY_KIND_NAMES = ['classification', 'deadlines', 'routing-rules', 'organisation', 'kpi-targets', 'qa-sampling', 'qa-rubric'] as const;
 export type PolicyKindName = (typeof POLICY_KIND_NAMES)[number];
 
+/** The service that validates a kind, records its changes and answers its API. */
+export const POLICY_OWNERS: Readonly<Record<PolicyKindName, 'intake' | 'routing' | 'evaluation'>> = {
+  classification: 'intake',
+  deadlines: 'routing',
+  'routing-rules': 'routing',
+  organisation: 'routing',
+  'kpi-targets': 'evaluation',
+  'qa-sampling': 'evaluation',
+  'qa-rubric': 'evaluation',
+};
+
 /** One version of a policy: version 0 is the file (or the built-in default) the services started with. */
 export interface PolicyVersionView {
   readonly version: number;

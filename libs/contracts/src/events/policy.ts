@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { DomainEvent } from '../decider';
 import type { EventRegistry } from './common';
-import { POLICY_KIND_NAMES, type PolicyKindName } from '../api/policies';
+import { POLICY_KIND_NAMES, POLICY_OWNERS, type PolicyKindName } from '../api/policies';
+
+export { POLICY_OWNERS };
 
 /**
  * The organisation's policies as management changes them while the services run (issue 17).
@@ -15,16 +17,6 @@ import { POLICY_KIND_NAMES, type PolicyKindName } from '../api/policies';
 export const POLICY_KINDS = POLICY_KIND_NAMES;
 export type PolicyKind = PolicyKindName;
 
-/** The service that validates a kind, records its changes and answers its API. */
-export const POLICY_OWNERS: Readonly<Record<PolicyKind, 'intake' | 'routing' | 'evaluation'>> = {
-  classification: 'intake',
-  deadlines: 'routing',
-  'routing-rules': 'routing',
-  organisation: 'routing',
-  'kpi-targets': 'evaluation',
-  'qa-sampling': 'evaluation',
-  'qa-rubric': 'evaluation',
-};
 
 /** The kind's stream in its owner's store; the prefix is the owner's, so its relay publishes it. */
 export const policyStreamId = (kind: PolicyKind): string => `${POLICY_OWNERS[kind]}-policy-${kind}`;

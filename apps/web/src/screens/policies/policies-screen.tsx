@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PolicyHistory, PolicyKindName, PolicyVersionView, PolicyView } from '@handoff/contracts/api';
+import { POLICY_OWNERS } from '@handoff/contracts/api/policies';
 import { api, ApiError, type Service } from '../../api';
 import { href } from '../../router';
 import { formatInstant, Notice, Panel } from '../../ui';
@@ -9,19 +10,8 @@ import { FormNotice } from '../cs/form-notice';
 import { TextField } from '../../action-form';
 import './policies.css';
 
-/**
- * Which service answers each kind (README, "Changing policies while the services run"): the owner,
- * whose validator checks it. Typed over every kind, so a kind added to the API fails the type check here.
- */
-const OWNERS: Record<PolicyKindName, Service> = {
-  classification: 'intake',
-  deadlines: 'routing',
-  'routing-rules': 'routing',
-  organisation: 'routing',
-  'kpi-targets': 'evaluation',
-  'qa-sampling': 'evaluation',
-  'qa-rubric': 'evaluation',
-};
+/** Which service answers each kind: the owner, whose validator checks it (the contracts' table, as the services read it). */
+const OWNERS: Readonly<Record<PolicyKindName, Service>> = POLICY_OWNERS;
 const KINDS = Object.keys(OWNERS) as PolicyKindName[];
 
 const isKind = (value: string | undefined): value is PolicyKindName => value !== undefined && value in OWNERS;
