@@ -92,10 +92,10 @@ module.exports = {
     },
     {
       name: 'consoles-import-contracts-types-only',
-      comment: "The consoles take the API's types with `import type`; the one exception is the pure kpiValue (api/kpis.ts, which imports nothing).",
+      comment: "The consoles take the API's types with `import type`; the exceptions are pure modules that import nothing: kpiValue (api/kpis.ts) and the policy kinds' owners (api/policies.ts).",
       severity: 'error',
       from: { path: '^apps/web/' },
-      to: { path: '^libs/contracts/', pathNot: '^libs/contracts/src/api/kpis\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^libs/contracts/', pathNot: '^libs/contracts/src/api/(kpis|policies)\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'contracts-api-imports-nothing',
