@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CHANNELS, type Channel, type GroupBy, type KpiReport, type KpiRowKey } from '@handoff/contracts';
-import type { Granularity } from '@handoff/service-time';
+import { hourOf, offsetAt, type Granularity } from '@handoff/service-time';
 import type { DepartmentRound } from '../records/service-record';
 import type { KpiPolicy } from './kpi-policy';
+import { COUNTER_INDEX, DAILY_COUNTERS, DAY_MS } from './kpi-daily';
 import { granularityOf, reportOf, verdictsNow, type KpiQuery, type KpiTallies } from './kpis';
+
+const HOUR_MS = 3_600_000;
 
 /**
  * The KPI report from the KPI aggregate (kpi_ticket_facts): PostgreSQL counts, and takes the
@@ -67,7 +70,7 @@ const TALLY_COLUMNS = [
   ...Array.from({ length: 24 }, (_, hour) => `count(*) FILTER (WHERE hour = ${hour})::int AS hour_${hour}`),
 ].join(',\n      ');
 
-type TallyRow = Record<string, number | null> & { period?: string | null; value?: string | null };
+type TallyRow = Record<string, unknown> & { period?: string | null; value?: string | null };
 
 function talliesOfRow(row: TallyRow): KpiTallies {
   const n = (column: string) => row[column] as number;
@@ -80,8 +83,8 @@ function talliesOfRow(row: TallyRow): KpiTallies {
     resolvedAtFirstContact: n('resolved_at_first_contact'),
     withResult: n('with_result'),
     reopened: n('reopened'),
-    firstResponseMinutes: { count: n('first_response_count'), median: row.first_response_median ?? null, p90: row.first_response_p90 ?? null },
-    resolutionMinutes: { count: n('resolution_count'), median: row.resolution_median ?? null, p90: row.resolution_p90 ?? null },
+    firstResponseMinutes: { count: n('first_response_count'), median: (row.first_response_median as number | null) ?? null, p90: (row.first_response_p90 as number | null) ?? null },
+    resolutionMinutes: { count: n('resolution_count'), median: (row.resolution_median as number | null) ?? null, p90: (row.resolution_p90 as number | null) ?? null },
     firstResponseDeadline: { met: n('first_response_met'), missed: n('first_response_missed') },
     resolutionDeadline: { met: n('resolution_met'), missed: n('resolution_missed') },
     volumeByChannel: Object.fromEntries(CHANNELS.map((channel, index) => [channel, n(`channel_${index}`)])) as Record<Channel, number>,
@@ -89,20 +92,34 @@ function talliesOfRow(row: TallyRow): KpiTallies {
   };
 }
 
-export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery, policy: KpiPolicy, asOf: Date): Promise<KpiReport> {
+/** The tickets of the window and department scope: $1 from, $2 to, $4 the department or null. */
+const IN_WINDOW = 'kpi_ticket_facts WHERE opened_at >= $1 AND opened_at < $2 AND ($4::text IS NULL OR departments @> ARRAY[$4::text])';
+/**
+ * The tickets opened in any of the ranges, their bounds parameters from $`first` on: a condition
+ * per range rather than a join with a list of them, so the planner sees how few rows each reads.
+ */
+function inRanges(ranges: readonly (readonly [Date, Date])[], first: number): { readonly source: string; readonly parameters: Date[] } {
+  const conditions = ranges.map((_, index) => `(opened_at >= $${first + 2 * index} AND opened_at < $${first + 2 * index + 1})`);
+  return { source: `kpi_ticket_facts WHERE ${conditions.length > 0 ? conditions.join(' OR ') : 'false'}`, parameters: ranges.flat() };
+}
+
+interface TalliedRows {
+  readonly total: TallyRow & { versions: string[] | null };
+  readonly groups: TallyRow[];
+}
+
+/** The tallies of the tickets of `source` (IN_WINDOW or inRanges; `zone` the time zone's parameter), the total and the groups, in one statement. */
+async function tallyTickets(manager: EntityManager, source: string, zone: string, query: KpiQuery, parameters: unknown[]): Promise<TalliedRows> {
   const granularity = granularityOf(query);
   const grouped = Boolean(query.groupBy || granularity);
-  const period = granularity ? `to_char(opened_at AT TIME ZONE $3, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text';
+  const period = granularity ? `to_char(opened_at AT TIME ZONE ${zone}, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text';
   // Materialised: each tally below reads the window's rows once, with their local hour and period worked out once.
   const scope = `WITH scope AS MATERIALIZED (
       SELECT channel, type, complaint, outcome, resolved_at_first_contact, with_result, reopened, first_response_minutes,
              accepted_resolution_minutes, first_response_deadline_met, resolution_deadline_met, departments, agents, policy_versions,
-             extract(hour FROM opened_at AT TIME ZONE $3)::int AS hour, ${period} AS period
-        FROM kpi_ticket_facts
-       WHERE opened_at >= $1 AND opened_at < $2 AND ($4::text IS NULL OR departments @> ARRAY[$4::text])
+             extract(hour FROM opened_at AT TIME ZONE ${zone})::int AS hour, ${period} AS period
+        FROM ${source}
     )`;
-  const parameters = [query.from ? new Date(query.from) : '-infinity', query.to ? new Date(query.to) : 'infinity', policy.timeZone, query.department ?? null];
-
   // The total (each ticket once) and the groups (a ticket in each of its groups) in one statement.
   const rows = (await manager.query(
     `${scope}
@@ -119,8 +136,159 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
      }`,
     parameters,
   )) as (TallyRow & { total: boolean; versions: string[] | null })[];
-  const total = rows.find((row) => row.total)!;
-  const groupRows = rows.filter((row) => !row.total);
+  return { total: rows.find((row) => row.total)!, groups: rows.filter((row) => !row.total) };
+}
+
+/** The columns of a tally row that are counts, and which of them each day counter adds to (the UTC hours aside). */
+const HOUR_COLUMNS = Array.from({ length: 24 }, (_, hour) => `hour_${hour}`);
+const COUNT_COLUMNS = [...DAILY_COUNTERS.filter((name) => !name.includes(':')), ...CHANNELS.map((_, index) => `channel_${index}`), ...HOUR_COLUMNS];
+const FIRST_HOUR_COUNTER = COUNTER_INDEX.get('utc_hour:0')!;
+const COLUMN_OF_COUNTER: (string | undefined)[] = DAILY_COUNTERS.map((name) =>
+  name.startsWith('utc_hour:') ? undefined : name.startsWith('channel:') ? `channel_${CHANNELS.indexOf(name.slice('channel:'.length) as Channel)}` : name,
+);
+
+/**
+ * The tallies from the day tallies (kpi-daily.ts) for the whole UTC days in the window, and from
+ * the tickets for the rest (the window's ends, and any day whose UTC hours are not each within one
+ * local hour: a time zone half an hour off, a change of offset within an hour). The counts are sums
+ * of the days' counts; the percentiles are taken, as before, of every value in the window: the
+ * days' arrays of them and the other tickets' own. Undefined where days do not fit: a department's
+ * scope (the days are not tallied per department held) and rows per period (UTC days straddle
+ * local days); the caller then tallies the tickets.
+ */
+/** The local hour of each UTC hour of a UTC day, or null if some UTC hour of it is not within one local hour. */
+function localHoursOf(day: number, timeZone: string): number[] | null {
+  const hours: number[] = [];
+  for (let hour = 0; hour < 24; hour += 1) {
+    const starts = day + hour * HOUR_MS;
+    const offset = offsetAt(starts, timeZone);
+    // Transitions fall on whole seconds (service-time): an hour whose first and last second agree holds one offset.
+    if (offset % HOUR_MS !== 0 || offsetAt(starts + HOUR_MS - 1000, timeZone) !== offset) return null;
+    hours.push(hourOf(new Date(starts).toISOString(), timeZone));
+  }
+  return hours;
+}
+
+async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiPolicy): Promise<TalliedRows | undefined> {
+  if (query.department !== undefined || granularityOf(query) !== null || query.groupBy === 'period') return undefined;
+  const from = query.from === undefined ? -Infinity : Date.parse(query.from);
+  const to = query.to === undefined ? Infinity : Date.parse(query.to);
+  const dimensions = query.groupBy ? ['total', query.groupBy] : ['total'];
+  // The whole days: from the first midnight (UTC) at or after `from` to the last at or before `to`; unbounded, the days there are.
+  let firstDay = Math.ceil(from / DAY_MS) * DAY_MS;
+  let endDay = Math.floor(to / DAY_MS) * DAY_MS;
+  if (!Number.isFinite(from) || !Number.isFinite(to)) {
+    const [held] = (await manager.query("SELECT min(day) AS first, max(day) AS last FROM kpi_daily_tallies WHERE dimension = 'total'")) as { first: Date | null; last: Date | null }[];
+    if (!held?.first || !held.last) return undefined;
+    if (!Number.isFinite(from)) firstDay = held.first.getTime();
+    if (!Number.isFinite(to)) endDay = held.last.getTime() + DAY_MS;
+  }
+  if (firstDay >= endDay) return undefined;
+
+  // Each day's local hour of each UTC hour, where every instant of each of its UTC hours is in one
+  // local hour (a whole day); as kpis.ts reads hours, by the offsets of @handoff/service-time.
+  const days: { day: number; localHours: number[] | null }[] = [];
+  for (let day = firstDay; day < endDay; day += DAY_MS) days.push({ day, localHours: localHoursOf(day, policy.timeZone) });
+  const localHours = new Map(days.flatMap(({ day, localHours: hours }) => (hours ? [[day, hours] as const] : [])));
+  if (localHours.size === 0) return undefined;
+  const wholeDays = [...localHours.keys()].map((day) => new Date(day));
+  // As JSON: PostgreSQL's text form of an array costs far more to parse, row by row.
+  const [counted] = (await manager.query(
+    `SELECT (SELECT json_agg(json_build_array(extract(epoch FROM t.day) * 1000, t.dimension = 'total', t.value, t.counters))
+               FROM kpi_daily_tallies t WHERE t.dimension = ANY($1::text[]) AND t.day = ANY($2::timestamptz[]))::text AS counts,
+            (SELECT array_agg(DISTINCT version) FROM kpi_daily_policy_versions t WHERE t.day = ANY($2::timestamptz[]) AND t.tickets > 0) AS versions`,
+    [dimensions, wholeDays],
+  )) as { counts: string | null; versions: string[] | null }[];
+  const dayRows = JSON.parse(counted!.counts ?? '[]') as [number, boolean, string | null, number[]][];
+
+  // The rest of the window, tallied by ticket: its ends, and the days that are not whole.
+  const ranges: [Date, Date][] = [];
+  const addRange = (starts: number, ends: number) => {
+    const last = ranges[ranges.length - 1];
+    if (last && last[1].getTime() === starts) last[1] = new Date(ends);
+    else ranges.push([new Date(starts), new Date(ends)]);
+  };
+  if (Number.isFinite(from) && from < firstDay) addRange(from, firstDay);
+  for (const { day, localHours: hours } of days) if (!hours) addRange(day, day + DAY_MS);
+  if (Number.isFinite(to) && endDay < to) addRange(endDay, to);
+  const rest = inRanges(ranges, 2);
+  const tickets = await tallyTickets(manager, rest.source, '$1', query, [policy.timeZone, ...rest.parameters]);
+  const inDays = 't.dimension = ANY($1::text[]) AND t.day = ANY($2::timestamptz[])';
+
+  // Every value of the window: the days' arrays and the other tickets', per group (grouped by the days' key, JSON, as it is stored).
+  const minutes = (await manager.query(
+    `WITH ticket AS MATERIALIZED (SELECT first_response_minutes, accepted_resolution_minutes, departments, agents, channel, type FROM ${inRanges(ranges, 3).source}),
+     value AS (
+       SELECT t.dimension = 'total' AS total, t.value, u.first_response, u.resolution
+         FROM kpi_daily_tallies t CROSS JOIN LATERAL unnest(t.first_response_minutes, t.accepted_resolution_minutes) AS u(first_response, resolution)
+        WHERE ${inDays}
+       UNION ALL
+       SELECT true, 'null'::jsonb, first_response_minutes, accepted_resolution_minutes FROM ticket
+       ${
+         query.groupBy
+           ? `UNION ALL
+       SELECT false, coalesce(to_jsonb(member.value), 'null'::jsonb), first_response_minutes, accepted_resolution_minutes
+         FROM ticket CROSS JOIN LATERAL unnest(${groupValuesSql(query.groupBy)}) AS member(value)`
+           : ''
+       }
+     )
+     SELECT total, value,
+            count(first_response)::int AS first_response_count,
+            percentile_cont(0.5::float8) WITHIN GROUP (ORDER BY first_response) AS first_response_median,
+            percentile_cont(0.9::float8) WITHIN GROUP (ORDER BY first_response) AS first_response_p90,
+            count(resolution)::int AS resolution_count,
+            percentile_cont(0.5::float8) WITHIN GROUP (ORDER BY resolution) AS resolution_median,
+            percentile_cont(0.9::float8) WITHIN GROUP (ORDER BY resolution) AS resolution_p90
+       FROM value GROUP BY total, value`,
+    [dimensions, wholeDays, ...rest.parameters],
+  )) as (TallyRow & { total: boolean })[];
+
+  // The sums: the other tickets' tallies, plus each day's counts, its hours turned into local hours.
+  const rowOf = (total: boolean, value: string | null | undefined) => JSON.stringify([total, value ?? null]);
+  const sums = new Map<string, TallyRow>();
+  const summed = (total: boolean, value: string | null): TallyRow => {
+    let row = sums.get(rowOf(total, value));
+    if (!row) {
+      row = { value, ...Object.fromEntries(COUNT_COLUMNS.map((column) => [column, 0])) };
+      sums.set(rowOf(total, value), row);
+    }
+    return row;
+  };
+  for (const [total, row] of [[true, tickets.total] as const, ...tickets.groups.map((group) => [false, group] as const)]) {
+    const into = summed(total, row.value ?? null);
+    for (const column of COUNT_COLUMNS) into[column] = (into[column] as number) + (row[column] as number);
+  }
+  for (const [day, total, value, counters] of dayRows) {
+    const into = summed(total, value);
+    const hours = localHours.get(day)!;
+    counters.forEach((count, index) => {
+      const column = COLUMN_OF_COUNTER[index] ?? HOUR_COLUMNS[hours[index - FIRST_HOUR_COUNTER]!];
+      if (column !== undefined) into[column] = (into[column] as number) + count;
+    });
+  }
+  const empty = { first_response_count: 0, first_response_median: null, first_response_p90: null, resolution_count: 0, resolution_median: null, resolution_p90: null };
+  const percentiles = new Map(minutes.map((row) => [rowOf(row.total, row.value), row]));
+  const withPercentiles = (total: boolean, row: TallyRow): TallyRow => {
+    const { total: _total, value: _value, ...found } = percentiles.get(rowOf(total, row.value)) ?? { ...empty, total, value: null };
+    return { ...row, ...found };
+  };
+  const totalRow = sums.get(rowOf(true, null))!;
+  const versions = [...new Set([...(tickets.total.versions ?? []), ...(counted!.versions ?? [])])];
+  return {
+    total: { ...withPercentiles(true, totalRow), versions },
+    groups: [...sums.entries()].filter(([id, row]) => id !== rowOf(true, null) && (row.tickets as number) > 0).map(([, row]) => withPercentiles(false, row)),
+  };
+}
+
+export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery, policy: KpiPolicy, asOf: Date): Promise<KpiReport> {
+  const granularity = granularityOf(query);
+  const grouped = Boolean(query.groupBy || granularity);
+  const period = granularity ? `to_char(opened_at AT TIME ZONE $3, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text';
+  const parameters = [query.from ? new Date(query.from) : '-infinity', query.to ? new Date(query.to) : 'infinity', policy.timeZone, query.department ?? null];
+
+  const tallied = (await tallyByDays(manager, query, policy)) ?? (await tallyTickets(manager, IN_WINDOW, '$3', query, parameters));
+  const total = tallied.total;
+  const groupRows = tallied.groups;
   const versions = total.versions ?? [];
 
   const keyOf = (row: { period?: string | null; value?: string | null }): KpiRowKey => {
@@ -135,9 +303,7 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
   if (query.policy === 'now') {
     const judged: { period: string | null; group_values: (string | null)[]; rounds: DepartmentRound[] }[] = await manager.query(
       `SELECT ${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values, rounds
-         FROM kpi_ticket_facts
-        WHERE opened_at >= $1 AND opened_at < $2 AND ($4::text IS NULL OR departments @> ARRAY[$4::text]) AND jsonb_array_length(rounds) > 0
-          AND $3::text IS NOT NULL`,
+         FROM ${IN_WINDOW} AND jsonb_array_length(rounds) > 0 AND $3::text IS NOT NULL`,
       parameters,
     );
     const empty = () => ({ firstResponse: { met: 0, missed: 0 }, resolution: { met: 0, missed: 0 } });
