@@ -87,12 +87,15 @@ export class CreateKpiDailyTallies1798000100000 implements MigrationInterface {
         tickets integer NOT NULL,
         PRIMARY KEY (day, version)
       )`);
+    // A report gathers each group's values from its days' arrays without a row per value (kpi-facts.reader.ts).
+    await queryRunner.query('CREATE AGGREGATE kpi_minutes_concat (double precision[]) (SFUNC = array_cat, STYPE = double precision[], INITCOND = \'{}\')');
     // The facts already there, tallied as kpi-daily.ts tallies them (its counters with the channels of this release).
     await queryRunner.query(DAILY_TALLIES_FROM_FACTS);
     await queryRunner.query(DAILY_VERSIONS_FROM_FACTS);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP AGGREGATE kpi_minutes_concat (double precision[])');
     await queryRunner.query('DROP TABLE kpi_daily_policy_versions');
     await queryRunner.query('DROP TABLE kpi_daily_tallies');
   }

@@ -139,13 +139,11 @@ async function tallyTickets(manager: EntityManager, source: string, zone: string
   return { total: rows.find((row) => row.total)!, groups: rows.filter((row) => !row.total) };
 }
 
-/** The columns of a tally row that are counts, and which of them each day counter adds to (the UTC hours aside). */
+/** The columns of a tally row that are counts. */
 const HOUR_COLUMNS = Array.from({ length: 24 }, (_, hour) => `hour_${hour}`);
 const COUNT_COLUMNS = [...DAILY_COUNTERS.filter((name) => !name.includes(':')), ...CHANNELS.map((_, index) => `channel_${index}`), ...HOUR_COLUMNS];
 const FIRST_HOUR_COUNTER = COUNTER_INDEX.get('utc_hour:0')!;
-const COLUMN_OF_COUNTER: (string | undefined)[] = DAILY_COUNTERS.map((name) =>
-  name.startsWith('utc_hour:') ? undefined : name.startsWith('channel:') ? `channel_${CHANNELS.indexOf(name.slice('channel:'.length) as Channel)}` : name,
-);
+const NO_MINUTES = { first_response_count: 0, first_response_median: null, first_response_p90: null, resolution_count: 0, resolution_median: null, resolution_p90: null };
 
 /**
  * The tallies from the day tallies (kpi-daily.ts) for the whole UTC days in the window, and from
@@ -156,18 +154,31 @@ const COLUMN_OF_COUNTER: (string | undefined)[] = DAILY_COUNTERS.map((name) =>
  * scope (the days are not tallied per department held) and rows per period (UTC days straddle
  * local days); the caller then tallies the tickets.
  */
-/** The local hour of each UTC hour of a UTC day, or null if some UTC hour of it is not within one local hour. */
-function localHoursOf(day: number, timeZone: string): number[] | null {
-  const hours: number[] = [];
+/**
+ * How many hours a UTC day's local hours are ahead of its UTC hours (0-23), or null if some UTC
+ * hour of it is not within one local hour, or the day's hours are not all shifted alike (a change
+ * of offset within it); as kpis.ts reads hours, by the offsets of @handoff/service-time.
+ */
+function hourShiftOf(day: number, timeZone: string): number | null {
+  let shift: number | null = null;
   for (let hour = 0; hour < 24; hour += 1) {
     const starts = day + hour * HOUR_MS;
     const offset = offsetAt(starts, timeZone);
     // Transitions fall on whole seconds (service-time): an hour whose first and last second agree holds one offset.
     if (offset % HOUR_MS !== 0 || offsetAt(starts + HOUR_MS - 1000, timeZone) !== offset) return null;
-    hours.push(hourOf(new Date(starts).toISOString(), timeZone));
+    const hourShift = (hourOf(new Date(starts).toISOString(), timeZone) - hour + 24) % 24;
+    if (shift !== null && hourShift !== shift) return null;
+    shift = hourShift;
   }
-  return hours;
+  return shift;
 }
+
+/** Day rows' counts summed per group, their UTC hours read as local hours by their day's shift (`t.shift`). */
+const DAY_SUMS = [
+  ...DAILY_COUNTERS.flatMap((name, index) => (name.includes(':') ? [] : [`sum(t.counters[${index + 1}])::int AS ${name}`])),
+  ...CHANNELS.map((channel, index) => `coalesce(sum(t.counters[${COUNTER_INDEX.get(`channel:${channel}`)! + 1}]), 0)::int AS channel_${index}`),
+  ...HOUR_COLUMNS.map((column, hour) => `sum(t.counters[${FIRST_HOUR_COUNTER + 1} + (${hour} - t.shift + 24) % 24])::int AS ${column}`),
+].join(',\n              ');
 
 async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiPolicy): Promise<TalliedRows | undefined> {
   if (query.department !== undefined || granularityOf(query) !== null || query.groupBy === 'period') return undefined;
@@ -184,22 +195,10 @@ async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiP
     if (!Number.isFinite(to)) endDay = held.last.getTime() + DAY_MS;
   }
   if (firstDay >= endDay) return undefined;
-
-  // Each day's local hour of each UTC hour, where every instant of each of its UTC hours is in one
-  // local hour (a whole day); as kpis.ts reads hours, by the offsets of @handoff/service-time.
-  const days: { day: number; localHours: number[] | null }[] = [];
-  for (let day = firstDay; day < endDay; day += DAY_MS) days.push({ day, localHours: localHoursOf(day, policy.timeZone) });
-  const localHours = new Map(days.flatMap(({ day, localHours: hours }) => (hours ? [[day, hours] as const] : [])));
-  if (localHours.size === 0) return undefined;
-  const wholeDays = [...localHours.keys()].map((day) => new Date(day));
-  // As JSON: PostgreSQL's text form of an array costs far more to parse, row by row.
-  const [counted] = (await manager.query(
-    `SELECT (SELECT json_agg(json_build_array(extract(epoch FROM t.day) * 1000, t.dimension = 'total', t.value, t.counters))
-               FROM kpi_daily_tallies t WHERE t.dimension = ANY($1::text[]) AND t.day = ANY($2::timestamptz[]))::text AS counts,
-            (SELECT array_agg(DISTINCT version) FROM kpi_daily_policy_versions t WHERE t.day = ANY($2::timestamptz[]) AND t.tickets > 0) AS versions`,
-    [dimensions, wholeDays],
-  )) as { counts: string | null; versions: string[] | null }[];
-  const dayRows = JSON.parse(counted!.counts ?? '[]') as [number, boolean, string | null, number[]][];
+  const days: { day: number; shift: number | null }[] = [];
+  for (let day = firstDay; day < endDay; day += DAY_MS) days.push({ day, shift: hourShiftOf(day, policy.timeZone) });
+  const wholeDays = days.filter((day) => day.shift !== null);
+  if (wholeDays.length === 0) return undefined;
 
   // The rest of the window, tallied by ticket: its ends, and the days that are not whole.
   const ranges: [Date, Date][] = [];
@@ -209,74 +208,84 @@ async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiP
     else ranges.push([new Date(starts), new Date(ends)]);
   };
   if (Number.isFinite(from) && from < firstDay) addRange(from, firstDay);
-  for (const { day, localHours: hours } of days) if (!hours) addRange(day, day + DAY_MS);
+  for (const { day, shift } of days) if (shift === null) addRange(day, day + DAY_MS);
   if (Number.isFinite(to) && endDay < to) addRange(endDay, to);
   const rest = inRanges(ranges, 2);
   const tickets = await tallyTickets(manager, rest.source, '$1', query, [policy.timeZone, ...rest.parameters]);
-  const inDays = 't.dimension = ANY($1::text[]) AND t.day = ANY($2::timestamptz[])';
 
-  // Every value of the window: the days' arrays and the other tickets', per group (grouped by the days' key, JSON, as it is stored).
-  const minutes = (await manager.query(
-    `WITH ticket AS MATERIALIZED (SELECT first_response_minutes, accepted_resolution_minutes, departments, agents, channel, type FROM ${inRanges(ranges, 3).source}),
-     value AS (
-       SELECT t.dimension = 'total' AS total, t.value, u.first_response, u.resolution
-         FROM kpi_daily_tallies t CROSS JOIN LATERAL unnest(t.first_response_minutes, t.accepted_resolution_minutes) AS u(first_response, resolution)
-        WHERE ${inDays}
+  // The whole days' counts, summed per group; and the percentiles of every value of the window,
+  // the days' arrays and the other tickets' own, per group (by the days' key: JSON, as stored).
+  const dayRows = (await manager.query(
+    `WITH day AS (SELECT * FROM unnest($2::timestamptz[], $3::int[]) AS day(day, shift)),
+     ticket AS MATERIALIZED (
+       SELECT array_remove(ARRAY[first_response_minutes], NULL) AS first_response, array_remove(ARRAY[accepted_resolution_minutes], NULL) AS resolution,
+              departments, agents, channel, type
+         FROM ${inRanges(ranges, 6).source}
+     ),
+     -- The days' rows (counts, and values as arrays) and the other tickets' values, which add no counts here.
+     part AS (
+       SELECT t.dimension = 'total' AS total, t.value, t.counters, day.shift, t.first_response_minutes AS first_response, t.accepted_resolution_minutes AS resolution
+         FROM kpi_daily_tallies t JOIN day USING (day)
+        WHERE t.dimension = ANY($1::text[]) AND t.day >= $4 AND t.day < $5
        UNION ALL
-       SELECT true, 'null'::jsonb, first_response_minutes, accepted_resolution_minutes FROM ticket
+       SELECT true, 'null'::jsonb, NULL, NULL, first_response, resolution FROM ticket
        ${
          query.groupBy
            ? `UNION ALL
-       SELECT false, coalesce(to_jsonb(member.value), 'null'::jsonb), first_response_minutes, accepted_resolution_minutes
+       SELECT false, coalesce(to_jsonb(member.value), 'null'::jsonb), NULL, NULL, first_response, resolution
          FROM ticket CROSS JOIN LATERAL unnest(${groupValuesSql(query.groupBy)}) AS member(value)`
            : ''
        }
+     ),
+     grouped AS (
+       SELECT total, value,
+              ${DAY_SUMS},
+              kpi_minutes_concat(first_response) AS first_response, kpi_minutes_concat(resolution) AS resolution
+         FROM part AS t
+        GROUP BY total, value
      )
-     SELECT total, value,
-            count(first_response)::int AS first_response_count,
-            percentile_cont(0.5::float8) WITHIN GROUP (ORDER BY first_response) AS first_response_median,
-            percentile_cont(0.9::float8) WITHIN GROUP (ORDER BY first_response) AS first_response_p90,
-            count(resolution)::int AS resolution_count,
-            percentile_cont(0.5::float8) WITHIN GROUP (ORDER BY resolution) AS resolution_median,
-            percentile_cont(0.9::float8) WITHIN GROUP (ORDER BY resolution) AS resolution_p90
-       FROM value GROUP BY total, value`,
-    [dimensions, wholeDays, ...rest.parameters],
-  )) as (TallyRow & { total: boolean })[];
+     -- Each group's values sorted on their own, once per percentile pair.
+     SELECT grouped.total, grouped.value, ${COUNT_COLUMNS.map((column) => `grouped.${column}`).join(', ')}, first.*, resolved.*,
+            (SELECT array_agg(DISTINCT version) FROM kpi_daily_policy_versions v JOIN day USING (day) WHERE v.tickets > 0) AS versions
+       FROM grouped
+            CROSS JOIN LATERAL (
+              SELECT count(minutes)::int AS first_response_count,
+                     percentile_cont(0.5::float8) WITHIN GROUP (ORDER BY minutes) AS first_response_median,
+                     percentile_cont(0.9::float8) WITHIN GROUP (ORDER BY minutes) AS first_response_p90
+                FROM unnest(grouped.first_response) AS minutes) AS first
+            CROSS JOIN LATERAL (
+              SELECT count(minutes)::int AS resolution_count,
+                     percentile_cont(0.5::float8) WITHIN GROUP (ORDER BY minutes) AS resolution_median,
+                     percentile_cont(0.9::float8) WITHIN GROUP (ORDER BY minutes) AS resolution_p90
+                FROM unnest(grouped.resolution) AS minutes) AS resolved`,
+    [dimensions, wholeDays.map(({ day }) => new Date(day)), wholeDays.map(({ shift }) => shift), new Date(firstDay), new Date(endDay), ...rest.parameters],
+  )) as (TallyRow & { total: boolean; versions: string[] | null })[];
 
-  // The sums: the other tickets' tallies, plus each day's counts, its hours turned into local hours.
+  // The sums of the days' counts and the other tickets'; the percentiles as taken above.
   const rowOf = (total: boolean, value: string | null | undefined) => JSON.stringify([total, value ?? null]);
   const sums = new Map<string, TallyRow>();
   const summed = (total: boolean, value: string | null): TallyRow => {
     let row = sums.get(rowOf(total, value));
     if (!row) {
-      row = { value, ...Object.fromEntries(COUNT_COLUMNS.map((column) => [column, 0])) };
+      row = { value, ...Object.fromEntries(COUNT_COLUMNS.map((column) => [column, 0])), ...NO_MINUTES };
       sums.set(rowOf(total, value), row);
     }
     return row;
   };
+  summed(true, null);
   for (const [total, row] of [[true, tickets.total] as const, ...tickets.groups.map((group) => [false, group] as const)]) {
     const into = summed(total, row.value ?? null);
     for (const column of COUNT_COLUMNS) into[column] = (into[column] as number) + (row[column] as number);
   }
-  for (const [day, total, value, counters] of dayRows) {
-    const into = summed(total, value);
-    const hours = localHours.get(day)!;
-    counters.forEach((count, index) => {
-      const column = COLUMN_OF_COUNTER[index] ?? HOUR_COLUMNS[hours[index - FIRST_HOUR_COUNTER]!];
-      if (column !== undefined) into[column] = (into[column] as number) + count;
-    });
+  for (const row of dayRows) {
+    const into = summed(row.total, row.value ?? null);
+    for (const column of COUNT_COLUMNS) into[column] = (into[column] as number) + ((row[column] as number | null) ?? 0);
+    for (const column of Object.keys(NO_MINUTES)) into[column] = row[column] ?? into[column];
   }
-  const empty = { first_response_count: 0, first_response_median: null, first_response_p90: null, resolution_count: 0, resolution_median: null, resolution_p90: null };
-  const percentiles = new Map(minutes.map((row) => [rowOf(row.total, row.value), row]));
-  const withPercentiles = (total: boolean, row: TallyRow): TallyRow => {
-    const { total: _total, value: _value, ...found } = percentiles.get(rowOf(total, row.value)) ?? { ...empty, total, value: null };
-    return { ...row, ...found };
-  };
-  const totalRow = sums.get(rowOf(true, null))!;
-  const versions = [...new Set([...(tickets.total.versions ?? []), ...(counted!.versions ?? [])])];
+  const versions = [...new Set([...(tickets.total.versions ?? []), ...(dayRows[0]?.versions ?? [])])];
   return {
-    total: { ...withPercentiles(true, totalRow), versions },
-    groups: [...sums.entries()].filter(([id, row]) => id !== rowOf(true, null) && (row.tickets as number) > 0).map(([, row]) => withPercentiles(false, row)),
+    total: { ...sums.get(rowOf(true, null))!, versions },
+    groups: [...sums.entries()].filter(([id, row]) => id !== rowOf(true, null) && (row.tickets as number) > 0).map(([, row]) => row),
   };
 }
 
