@@ -4,9 +4,9 @@ import type { DepartmentRound } from '../records/service-record';
 /**
  * The KPI aggregate: one row per opened ticket holding exactly what its figures read (kpi-facts.ts),
  * kept by the timeline projection as events arrive, and summed by PostgreSQL per request
- * (kpi-facts.reader.ts). A row per ticket rather than counters per day: the median and the 90th
- * percentile of fractional minutes, and windows that start at any instant, need each ticket's
- * value to stay exact.
+ * (kpi-facts.reader.ts). A row per ticket as well as the day tallies below: windows that start at
+ * any instant, a department's scope and local periods need each ticket's facts, and the median and
+ * the 90th percentile of fractional minutes each value.
  */
 @Entity({ name: 'kpi_ticket_facts' })
 export class KpiTicketFacts {

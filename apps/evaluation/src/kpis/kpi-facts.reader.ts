@@ -11,9 +11,11 @@ import { granularityOf, reportOf, verdictsNow, type KpiQuery, type KpiTallies } 
 const HOUR_MS = 3_600_000;
 
 /**
- * The KPI report from the KPI aggregate (kpi_ticket_facts): PostgreSQL counts, and takes the
- * percentiles of, the facts of the tickets in the window, per group, so a request reads one index
- * range and sends back one row per group, never a ticket's timeline. `policy=now` judges the
+ * The KPI report from the KPI aggregate (kpi_ticket_facts, kpi_daily_tallies): PostgreSQL sums the
+ * day tallies of the window's whole UTC days and counts the facts of the tickets in the rest, takes
+ * the percentiles of every value of the window, per group, and sends back one row per group, never
+ * a ticket's timeline (tallyByDays; a department's scope and rows per period count the tickets of
+ * the whole window, tallyTickets). `policy=now` judges the
  * rounds again under today's deadline policy as of the request, which no stored count can hold:
  * those verdicts are computed here from the rounds of the tickets in the window that have any.
  * Equal to kpiReport over the service records by test (kpi-facts.int-spec.ts).
