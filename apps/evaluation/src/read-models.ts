@@ -36,8 +36,8 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
   {
     name: 'evaluation.timeline',
     topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents],
-    // The KPI aggregate is kept by the same fold, from the same timeline: see kpis/kpi-facts.entities.ts.
-    tables: ['ticket_timeline_entries', 'ticket_lifecycles', 'kpi_ticket_facts'],
+    // The KPI aggregate (facts per ticket, tallies per day) is kept by the same fold, from the same timeline: see kpis/kpi-facts.entities.ts.
+    tables: ['ticket_timeline_entries', 'ticket_lifecycles', 'kpi_ticket_facts', 'kpi_daily_tallies', 'kpi_daily_policy_versions'],
     // The lifecycle row's updated_at is the clock at the time of writing.
     volatileColumns: ['updated_at'],
     handler: () => timelineProjection(),

@@ -4,9 +4,9 @@ import type { DepartmentRound } from '../records/service-record';
 /**
  * The KPI aggregate: one row per opened ticket holding exactly what its figures read (kpi-facts.ts),
  * kept by the timeline projection as events arrive, and summed by PostgreSQL per request
- * (kpi-facts.reader.ts). A row per ticket rather than counters per day: the median and the 90th
- * percentile of fractional minutes, and windows that start at any instant, need each ticket's
- * value to stay exact.
+ * (kpi-facts.reader.ts). A row per ticket as well as the day tallies below: windows that start at
+ * any instant, a department's scope and local periods need each ticket's facts, and the median and
+ * the 90th percentile of fractional minutes each value.
  */
 @Entity({ name: 'kpi_ticket_facts' })
 export class KpiTicketFacts {
@@ -68,4 +68,46 @@ export class KpiTicketFacts {
   rounds!: DepartmentRound[];
 }
 
-export const KPI_ENTITIES = [KpiTicketFacts];
+/**
+ * The facts of one UTC day's tickets added up for one grouping value (kpi-daily.ts), kept in the
+ * same transaction as the facts, so that a report reads a day per group where it can.
+ */
+@Entity({ name: 'kpi_daily_tallies' })
+export class KpiDailyTallies {
+  @PrimaryColumn('timestamptz')
+  day!: Date;
+
+  /** `total` or a GroupBy other than `period`. */
+  @PrimaryColumn('text')
+  dimension!: string;
+
+  /** The group value as JSON: a key can then be the "none" group (null) too. */
+  @PrimaryColumn('jsonb')
+  value!: string | null;
+
+  /** DAILY_COUNTERS, in that order. */
+  @Column('int', { array: true })
+  counters!: number[];
+
+  /** Of the tickets that have one, sorted: a row is the same whichever order its tickets came in. */
+  @Column('double precision', { name: 'first_response_minutes', array: true })
+  firstResponseMinutes!: number[];
+
+  @Column('double precision', { name: 'accepted_resolution_minutes', array: true })
+  acceptedResolutionMinutes!: number[];
+}
+
+/** How many of a UTC day's tickets have rounds under each deadline policy version. */
+@Entity({ name: 'kpi_daily_policy_versions' })
+export class KpiDailyPolicyVersions {
+  @PrimaryColumn('timestamptz')
+  day!: Date;
+
+  @PrimaryColumn('text')
+  version!: string;
+
+  @Column('int')
+  tickets!: number;
+}
+
+export const KPI_ENTITIES = [KpiTicketFacts, KpiDailyTallies, KpiDailyPolicyVersions];

@@ -7,6 +7,7 @@ import { createTestDatabase, deskHistory, sealedCustomer, type TestDatabase } fr
 import { EVALUATION_DATABASE } from '../read-models';
 import { timelineProjection } from '../timeline/timeline.projection';
 import { kpiReportFromFacts } from './kpi-facts.reader';
+import { DAILY_TALLIES_FROM_FACTS, DAILY_VERSIONS_FROM_FACTS } from './kpi-facts.migrations';
 import type { KpiPolicy } from './kpi-policy';
 import { serviceRecordsFromEvents } from '../records/service-record';
 import { kpiReport, type KpiQuery } from './kpis';
@@ -19,7 +20,9 @@ import { FIXED_IDS, recordedMarchHistory } from './march.fixture';
  * priorities, management taking over, unreachable customers, open tickets) plus the hand-computed
  * March, delivered to the live timeline projection in a shuffled order with redeliveries, then
  * every report asked of both: each grouping with and without periods, both policies, whole and
- * odd windows, a department's scope, in a time zone without and one with a daylight-saving change.
+ * odd windows, a department's scope, in a time zone without and one with a daylight-saving change,
+ * and one half an hour off UTC (whose UTC days the reports cannot take from the day tallies). The
+ * day tallies, kept as the events came, against the same tallies computed afresh from the facts.
  */
 
 const TARGETS = {
@@ -85,7 +88,7 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
     { groupBy: 'period' as const, period: 'day' as const },
   ];
 
-  for (const timeZone of ['Asia/Shanghai', 'America/New_York']) {
+  for (const timeZone of ['Asia/Shanghai', 'America/New_York', 'Asia/Kolkata']) {
     for (const policy of POLICY_BASES) {
       it(`${timeZone}, policy=${policy}: every grouping, window and department scope gives the same report`, async () => {
         let compared = 0;
@@ -104,6 +107,29 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
       });
     }
   }
+
+  it('keeps the day tallies equal to the tallies of the facts computed afresh', async () => {
+    const tables = () =>
+      dataSource.query(
+        `SELECT (SELECT json_agg(t ORDER BY dimension, day, value) FROM kpi_daily_tallies t) AS tallies,
+                (SELECT json_agg(v ORDER BY day, version) FROM kpi_daily_policy_versions v) AS versions`,
+      ) as Promise<{ tallies: unknown[]; versions: unknown[] }[]>;
+    const [kept] = await tables();
+    const afresh = await dataSource
+      .transaction(async (manager) => {
+        await manager.query('TRUNCATE kpi_daily_tallies, kpi_daily_policy_versions');
+        await manager.query(DAILY_TALLIES_FROM_FACTS);
+        await manager.query(DAILY_VERSIONS_FROM_FACTS);
+        const [computed] = (await manager.query(
+          `SELECT (SELECT json_agg(t ORDER BY dimension, day, value) FROM kpi_daily_tallies t) AS tallies,
+                  (SELECT json_agg(v ORDER BY day, version) FROM kpi_daily_policy_versions v) AS versions`,
+        )) as { tallies: unknown[]; versions: unknown[] }[];
+        throw Object.assign(new Error('rolled back'), { computed });
+      })
+      .catch((error: { computed?: unknown }) => error.computed ?? error);
+    expect(kept!.tallies.length).toBeGreaterThan(400);
+    expect(kept).toEqual(afresh);
+  });
 
   it('counts what the desk holds: figures that are not all zero, and rows for every grouping value', async () => {
     const report = await dataSource.transaction((manager) => kpiReportFromFacts(manager, { groupBy: 'agent', policy: 'now' }, policyIn('Asia/Shanghai'), AS_OF));

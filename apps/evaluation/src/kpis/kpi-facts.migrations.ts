@@ -34,8 +34,75 @@ export class CreateKpiTicketFacts1797700000000 implements MigrationInterface {
   }
 }
 
+const CHANNELS_OF_1798000100000 = ['web_chat', 'message_board', 'email', 'hotline', 'social_media', 'on_site', 'visit'];
+
+/** kpi_daily_tallies from kpi_ticket_facts in one statement: the migration's fill. */
+export const DAILY_TALLIES_FROM_FACTS = `
+  INSERT INTO kpi_daily_tallies (day, dimension, value, counters, first_response_minutes, accepted_resolution_minutes)
+  SELECT day, dimension, coalesce(to_jsonb(value), 'null'::jsonb),
+         ARRAY[count(*), count(*) FILTER (WHERE complaint), count(outcome), count(*) FILTER (WHERE outcome = 'satisfied'),
+               count(*) FILTER (WHERE outcome = 'unconfirmed_unreachable'), count(*) FILTER (WHERE resolved_at_first_contact),
+               count(*) FILTER (WHERE with_result), count(*) FILTER (WHERE reopened),
+               count(*) FILTER (WHERE first_response_deadline_met), count(*) FILTER (WHERE NOT first_response_deadline_met),
+               count(*) FILTER (WHERE resolution_deadline_met), count(*) FILTER (WHERE NOT resolution_deadline_met),
+               ${Array.from({ length: 24 }, (_, hour) => `count(*) FILTER (WHERE extract(hour FROM opened_at AT TIME ZONE 'UTC') = ${hour})`).join(', ')},
+               ${CHANNELS_OF_1798000100000.map((channel) => `count(*) FILTER (WHERE channel = '${channel}')`).join(', ')}]::int[],
+         coalesce(array_agg(first_response_minutes ORDER BY first_response_minutes) FILTER (WHERE first_response_minutes IS NOT NULL), '{}'),
+         coalesce(array_agg(accepted_resolution_minutes ORDER BY accepted_resolution_minutes) FILTER (WHERE accepted_resolution_minutes IS NOT NULL), '{}')
+    FROM kpi_ticket_facts
+         CROSS JOIN LATERAL (SELECT date_bin('24 hours', opened_at, 'epoch') AS day) AS d
+         CROSS JOIN LATERAL (VALUES ('total', ARRAY[NULL]::text[]),
+                                    ('department', CASE WHEN cardinality(departments) > 0 THEN departments ELSE ARRAY[NULL]::text[] END),
+                                    ('agent', CASE WHEN cardinality(agents) > 0 THEN agents ELSE ARRAY[NULL]::text[] END),
+                                    ('channel', ARRAY[channel]),
+                                    ('type', ARRAY[type])) AS g(dimension, members)
+         CROSS JOIN LATERAL unnest(g.members) AS m(value)
+   GROUP BY day, dimension, value`;
+
+export const DAILY_VERSIONS_FROM_FACTS = `
+  INSERT INTO kpi_daily_policy_versions (day, version, tickets)
+  SELECT date_bin('24 hours', opened_at, 'epoch'), version, count(*)::int
+    FROM kpi_ticket_facts CROSS JOIN LATERAL unnest(policy_versions) AS version
+   GROUP BY 1, 2`;
+
+export class CreateKpiDailyTallies1798000100000 implements MigrationInterface {
+  readonly name = 'CreateKpiDailyTallies1798000100000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE kpi_daily_tallies (
+        day timestamptz NOT NULL,
+        dimension text NOT NULL,
+        value jsonb NOT NULL,
+        counters integer[] NOT NULL,
+        first_response_minutes double precision[] NOT NULL,
+        accepted_resolution_minutes double precision[] NOT NULL,
+        -- A report reads one grouping's days in a window.
+        PRIMARY KEY (dimension, day, value)
+      )`);
+    await queryRunner.query(`
+      CREATE TABLE kpi_daily_policy_versions (
+        day timestamptz NOT NULL,
+        version text NOT NULL,
+        tickets integer NOT NULL,
+        PRIMARY KEY (day, version)
+      )`);
+    // A report gathers each group's values from its days' arrays without a row per value (kpi-facts.reader.ts).
+    await queryRunner.query('CREATE AGGREGATE kpi_minutes_concat (double precision[]) (SFUNC = array_cat, STYPE = double precision[], INITCOND = \'{}\')');
+    // The facts already there, tallied as kpi-daily.ts tallies them (its counters with the channels of this release).
+    await queryRunner.query(DAILY_TALLIES_FROM_FACTS);
+    await queryRunner.query(DAILY_VERSIONS_FROM_FACTS);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP AGGREGATE kpi_minutes_concat (double precision[])');
+    await queryRunner.query('DROP TABLE kpi_daily_policy_versions');
+    await queryRunner.query('DROP TABLE kpi_daily_tallies');
+  }
+}
+
 /**
  * The facts of the tickets already on the timeline, computed in the migration would need the
- * application's fold: they are filled by a rebuild of `evaluation.timeline` (`npm run audit -- rebuild`).
+ * application's fold: they (and the day tallies) are filled by a rebuild of `evaluation.timeline` (`npm run audit -- rebuild`).
  */
-export const KPI_MIGRATIONS = [CreateKpiTicketFacts1797700000000];
+export const KPI_MIGRATIONS = [CreateKpiTicketFacts1797700000000, CreateKpiDailyTallies1798000100000];

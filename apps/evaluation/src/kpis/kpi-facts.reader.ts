@@ -2,15 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CHANNELS, type Channel, type GroupBy, type KpiReport, type KpiRowKey } from '@handoff/contracts';
-import type { Granularity } from '@handoff/service-time';
+import { hourOf, offsetAt, type Granularity } from '@handoff/service-time';
 import type { DepartmentRound } from '../records/service-record';
 import type { KpiPolicy } from './kpi-policy';
+import { COUNTER_INDEX, DAILY_COUNTERS, DAY_MS } from './kpi-daily';
 import { granularityOf, reportOf, verdictsNow, type KpiQuery, type KpiTallies } from './kpis';
 
+const HOUR_MS = 3_600_000;
+
 /**
- * The KPI report from the KPI aggregate (kpi_ticket_facts): PostgreSQL counts, and takes the
- * percentiles of, the facts of the tickets in the window, per group, so a request reads one index
- * range and sends back one row per group, never a ticket's timeline. `policy=now` judges the
+ * The KPI report from the KPI aggregate (kpi_ticket_facts, kpi_daily_tallies): PostgreSQL sums the
+ * day tallies of the window's whole UTC days and counts the facts of the tickets in the rest, takes
+ * the percentiles of every value of the window, per group, and sends back one row per group, never
+ * a ticket's timeline (tallyByDays; a department's scope and rows per period count the tickets of
+ * the whole window, tallyTickets). `policy=now` judges the
  * rounds again under today's deadline policy as of the request, which no stored count can hold:
  * those verdicts are computed here from the rounds of the tickets in the window that have any.
  * Equal to kpiReport over the service records by test (kpi-facts.int-spec.ts).
@@ -67,7 +72,7 @@ const TALLY_COLUMNS = [
   ...Array.from({ length: 24 }, (_, hour) => `count(*) FILTER (WHERE hour = ${hour})::int AS hour_${hour}`),
 ].join(',\n      ');
 
-type TallyRow = Record<string, number | null> & { period?: string | null; value?: string | null };
+type TallyRow = Record<string, unknown> & { period?: string | null; value?: string | null };
 
 function talliesOfRow(row: TallyRow): KpiTallies {
   const n = (column: string) => row[column] as number;
@@ -80,8 +85,8 @@ function talliesOfRow(row: TallyRow): KpiTallies {
     resolvedAtFirstContact: n('resolved_at_first_contact'),
     withResult: n('with_result'),
     reopened: n('reopened'),
-    firstResponseMinutes: { count: n('first_response_count'), median: row.first_response_median ?? null, p90: row.first_response_p90 ?? null },
-    resolutionMinutes: { count: n('resolution_count'), median: row.resolution_median ?? null, p90: row.resolution_p90 ?? null },
+    firstResponseMinutes: { count: n('first_response_count'), median: (row.first_response_median as number | null) ?? null, p90: (row.first_response_p90 as number | null) ?? null },
+    resolutionMinutes: { count: n('resolution_count'), median: (row.resolution_median as number | null) ?? null, p90: (row.resolution_p90 as number | null) ?? null },
     firstResponseDeadline: { met: n('first_response_met'), missed: n('first_response_missed') },
     resolutionDeadline: { met: n('resolution_met'), missed: n('resolution_missed') },
     volumeByChannel: Object.fromEntries(CHANNELS.map((channel, index) => [channel, n(`channel_${index}`)])) as Record<Channel, number>,
@@ -89,20 +94,34 @@ function talliesOfRow(row: TallyRow): KpiTallies {
   };
 }
 
-export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery, policy: KpiPolicy, asOf: Date): Promise<KpiReport> {
+/** The tickets of the window and department scope: $1 from, $2 to, $4 the department or null. */
+const IN_WINDOW = 'kpi_ticket_facts WHERE opened_at >= $1 AND opened_at < $2 AND ($4::text IS NULL OR departments @> ARRAY[$4::text])';
+/**
+ * The tickets opened in any of the ranges, their bounds parameters from $`first` on: a condition
+ * per range rather than a join with a list of them, so the planner sees how few rows each reads.
+ */
+function inRanges(ranges: readonly (readonly [Date, Date])[], first: number): { readonly source: string; readonly parameters: Date[] } {
+  const conditions = ranges.map((_, index) => `(opened_at >= $${first + 2 * index} AND opened_at < $${first + 2 * index + 1})`);
+  return { source: `kpi_ticket_facts WHERE ${conditions.length > 0 ? conditions.join(' OR ') : 'false'}`, parameters: ranges.flat() };
+}
+
+interface TalliedRows {
+  readonly total: TallyRow & { versions: string[] | null };
+  readonly groups: TallyRow[];
+}
+
+/** The tallies of the tickets of `source` (IN_WINDOW or inRanges; `zone` the time zone's parameter), the total and the groups, in one statement. */
+async function tallyTickets(manager: EntityManager, source: string, zone: string, query: KpiQuery, parameters: unknown[]): Promise<TalliedRows> {
   const granularity = granularityOf(query);
   const grouped = Boolean(query.groupBy || granularity);
-  const period = granularity ? `to_char(opened_at AT TIME ZONE $3, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text';
+  const period = granularity ? `to_char(opened_at AT TIME ZONE ${zone}, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text';
   // Materialised: each tally below reads the window's rows once, with their local hour and period worked out once.
   const scope = `WITH scope AS MATERIALIZED (
       SELECT channel, type, complaint, outcome, resolved_at_first_contact, with_result, reopened, first_response_minutes,
              accepted_resolution_minutes, first_response_deadline_met, resolution_deadline_met, departments, agents, policy_versions,
-             extract(hour FROM opened_at AT TIME ZONE $3)::int AS hour, ${period} AS period
-        FROM kpi_ticket_facts
-       WHERE opened_at >= $1 AND opened_at < $2 AND ($4::text IS NULL OR departments @> ARRAY[$4::text])
+             extract(hour FROM opened_at AT TIME ZONE ${zone})::int AS hour, ${period} AS period
+        FROM ${source}
     )`;
-  const parameters = [query.from ? new Date(query.from) : '-infinity', query.to ? new Date(query.to) : 'infinity', policy.timeZone, query.department ?? null];
-
   // The total (each ticket once) and the groups (a ticket in each of its groups) in one statement.
   const rows = (await manager.query(
     `${scope}
@@ -119,8 +138,168 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
      }`,
     parameters,
   )) as (TallyRow & { total: boolean; versions: string[] | null })[];
-  const total = rows.find((row) => row.total)!;
-  const groupRows = rows.filter((row) => !row.total);
+  return { total: rows.find((row) => row.total)!, groups: rows.filter((row) => !row.total) };
+}
+
+/** The columns of a tally row that are counts. */
+const HOUR_COLUMNS = Array.from({ length: 24 }, (_, hour) => `hour_${hour}`);
+const COUNT_COLUMNS = [...DAILY_COUNTERS.filter((name) => !name.includes(':')), ...CHANNELS.map((_, index) => `channel_${index}`), ...HOUR_COLUMNS];
+const FIRST_HOUR_COUNTER = COUNTER_INDEX.get('utc_hour:0')!;
+const NO_MINUTES = { first_response_count: 0, first_response_median: null, first_response_p90: null, resolution_count: 0, resolution_median: null, resolution_p90: null };
+
+/**
+ * The tallies from the day tallies (kpi-daily.ts) for the whole UTC days in the window, and from
+ * the tickets for the rest (the window's ends, and any day whose UTC hours are not each within one
+ * local hour: a time zone half an hour off, a change of offset within an hour). The counts are sums
+ * of the days' counts; the percentiles are taken, as before, of every value in the window: the
+ * days' arrays of them and the other tickets' own. Undefined where days do not fit: a department's
+ * scope (the days are not tallied per department held) and rows per period (UTC days straddle
+ * local days); the caller then tallies the tickets.
+ */
+/**
+ * How many hours a UTC day's local hours are ahead of its UTC hours (0-23), or null if some UTC
+ * hour of it is not within one local hour, or the day's hours are not all shifted alike (a change
+ * of offset within it); as kpis.ts reads hours, by the offsets of @handoff/service-time.
+ */
+function hourShiftOf(day: number, timeZone: string): number | null {
+  let shift: number | null = null;
+  for (let hour = 0; hour < 24; hour += 1) {
+    const starts = day + hour * HOUR_MS;
+    const offset = offsetAt(starts, timeZone);
+    // Transitions fall on whole seconds (service-time): an hour whose first and last second agree holds one offset.
+    if (offset % HOUR_MS !== 0 || offsetAt(starts + HOUR_MS - 1000, timeZone) !== offset) return null;
+    const hourShift = (hourOf(new Date(starts).toISOString(), timeZone) - hour + 24) % 24;
+    if (shift !== null && hourShift !== shift) return null;
+    shift = hourShift;
+  }
+  return shift;
+}
+
+/** Day rows' counts summed per group, their UTC hours read as local hours by their day's shift (`t.shift`). */
+const DAY_SUMS = [
+  ...DAILY_COUNTERS.flatMap((name, index) => (name.includes(':') ? [] : [`sum(t.counters[${index + 1}])::int AS ${name}`])),
+  ...CHANNELS.map((channel, index) => `coalesce(sum(t.counters[${COUNTER_INDEX.get(`channel:${channel}`)! + 1}]), 0)::int AS channel_${index}`),
+  ...HOUR_COLUMNS.map((column, hour) => `sum(t.counters[${FIRST_HOUR_COUNTER + 1} + (${hour} - t.shift + 24) % 24])::int AS ${column}`),
+].join(',\n              ');
+
+async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiPolicy): Promise<TalliedRows | undefined> {
+  if (query.department !== undefined || granularityOf(query) !== null || query.groupBy === 'period') return undefined;
+  const from = query.from === undefined ? -Infinity : Date.parse(query.from);
+  const to = query.to === undefined ? Infinity : Date.parse(query.to);
+  const dimensions = query.groupBy ? ['total', query.groupBy] : ['total'];
+  // The whole days: from the first midnight (UTC) at or after `from` to the last at or before `to`; unbounded, the days there are.
+  let firstDay = Math.ceil(from / DAY_MS) * DAY_MS;
+  let endDay = Math.floor(to / DAY_MS) * DAY_MS;
+  if (!Number.isFinite(from) || !Number.isFinite(to)) {
+    const [held] = (await manager.query("SELECT min(day) AS first, max(day) AS last FROM kpi_daily_tallies WHERE dimension = 'total'")) as { first: Date | null; last: Date | null }[];
+    if (!held?.first || !held.last) return undefined;
+    if (!Number.isFinite(from)) firstDay = held.first.getTime();
+    if (!Number.isFinite(to)) endDay = held.last.getTime() + DAY_MS;
+  }
+  if (firstDay >= endDay) return undefined;
+  const days: { day: number; shift: number | null }[] = [];
+  for (let day = firstDay; day < endDay; day += DAY_MS) days.push({ day, shift: hourShiftOf(day, policy.timeZone) });
+  const wholeDays = days.filter((day) => day.shift !== null);
+  if (wholeDays.length === 0) return undefined;
+
+  // The rest of the window, tallied by ticket: its ends, and the days that are not whole.
+  const ranges: [Date, Date][] = [];
+  const addRange = (starts: number, ends: number) => {
+    const last = ranges[ranges.length - 1];
+    if (last && last[1].getTime() === starts) last[1] = new Date(ends);
+    else ranges.push([new Date(starts), new Date(ends)]);
+  };
+  if (Number.isFinite(from) && from < firstDay) addRange(from, firstDay);
+  for (const { day, shift } of days) if (shift === null) addRange(day, day + DAY_MS);
+  if (Number.isFinite(to) && endDay < to) addRange(endDay, to);
+  const rest = inRanges(ranges, 2);
+  const tickets = await tallyTickets(manager, rest.source, '$1', query, [policy.timeZone, ...rest.parameters]);
+
+  // The whole days' counts, summed per group; and the percentiles of every value of the window,
+  // the days' arrays and the other tickets' own, per group (by the days' key: JSON, as stored).
+  const dayRows = (await manager.query(
+    `WITH day AS (SELECT * FROM unnest($2::timestamptz[], $3::int[]) AS day(day, shift)),
+     ticket AS MATERIALIZED (
+       SELECT array_remove(ARRAY[first_response_minutes], NULL) AS first_response, array_remove(ARRAY[accepted_resolution_minutes], NULL) AS resolution,
+              departments, agents, channel, type
+         FROM ${inRanges(ranges, 6).source}
+     ),
+     -- The days' rows (counts, and values as arrays) and the other tickets' values, which add no counts here.
+     part AS (
+       SELECT t.dimension = 'total' AS total, t.value, t.counters, day.shift, t.first_response_minutes AS first_response, t.accepted_resolution_minutes AS resolution
+         FROM kpi_daily_tallies t JOIN day USING (day)
+        WHERE t.dimension = ANY($1::text[]) AND t.day >= $4 AND t.day < $5
+       UNION ALL
+       SELECT true, 'null'::jsonb, NULL, NULL, first_response, resolution FROM ticket
+       ${
+         query.groupBy
+           ? `UNION ALL
+       SELECT false, coalesce(to_jsonb(member.value), 'null'::jsonb), NULL, NULL, first_response, resolution
+         FROM ticket CROSS JOIN LATERAL unnest(${groupValuesSql(query.groupBy)}) AS member(value)`
+           : ''
+       }
+     ),
+     grouped AS (
+       SELECT total, value,
+              ${DAY_SUMS},
+              kpi_minutes_concat(first_response) AS first_response, kpi_minutes_concat(resolution) AS resolution
+         FROM part AS t
+        GROUP BY total, value
+     )
+     -- Each group's values sorted on their own, once per percentile pair.
+     SELECT grouped.total, grouped.value, ${COUNT_COLUMNS.map((column) => `grouped.${column}`).join(', ')}, first.*, resolved.*,
+            (SELECT array_agg(DISTINCT version) FROM kpi_daily_policy_versions v JOIN day USING (day) WHERE v.tickets > 0) AS versions
+       FROM grouped
+            CROSS JOIN LATERAL (
+              SELECT count(minutes)::int AS first_response_count,
+                     percentile_cont(0.5::float8) WITHIN GROUP (ORDER BY minutes) AS first_response_median,
+                     percentile_cont(0.9::float8) WITHIN GROUP (ORDER BY minutes) AS first_response_p90
+                FROM unnest(grouped.first_response) AS minutes) AS first
+            CROSS JOIN LATERAL (
+              SELECT count(minutes)::int AS resolution_count,
+                     percentile_cont(0.5::float8) WITHIN GROUP (ORDER BY minutes) AS resolution_median,
+                     percentile_cont(0.9::float8) WITHIN GROUP (ORDER BY minutes) AS resolution_p90
+                FROM unnest(grouped.resolution) AS minutes) AS resolved`,
+    [dimensions, wholeDays.map(({ day }) => new Date(day)), wholeDays.map(({ shift }) => shift), new Date(firstDay), new Date(endDay), ...rest.parameters],
+  )) as (TallyRow & { total: boolean; versions: string[] | null })[];
+
+  // The sums of the days' counts and the other tickets'; the percentiles as taken above.
+  const rowOf = (total: boolean, value: string | null | undefined) => JSON.stringify([total, value ?? null]);
+  const sums = new Map<string, TallyRow>();
+  const summed = (total: boolean, value: string | null): TallyRow => {
+    let row = sums.get(rowOf(total, value));
+    if (!row) {
+      row = { value, ...Object.fromEntries(COUNT_COLUMNS.map((column) => [column, 0])), ...NO_MINUTES };
+      sums.set(rowOf(total, value), row);
+    }
+    return row;
+  };
+  summed(true, null);
+  for (const [total, row] of [[true, tickets.total] as const, ...tickets.groups.map((group) => [false, group] as const)]) {
+    const into = summed(total, row.value ?? null);
+    for (const column of COUNT_COLUMNS) into[column] = (into[column] as number) + (row[column] as number);
+  }
+  for (const row of dayRows) {
+    const into = summed(row.total, row.value ?? null);
+    for (const column of COUNT_COLUMNS) into[column] = (into[column] as number) + ((row[column] as number | null) ?? 0);
+    for (const column of Object.keys(NO_MINUTES)) into[column] = row[column] ?? into[column];
+  }
+  const versions = [...new Set([...(tickets.total.versions ?? []), ...(dayRows[0]?.versions ?? [])])];
+  return {
+    total: { ...sums.get(rowOf(true, null))!, versions },
+    groups: [...sums.entries()].filter(([id, row]) => id !== rowOf(true, null) && (row.tickets as number) > 0).map(([, row]) => row),
+  };
+}
+
+export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery, policy: KpiPolicy, asOf: Date): Promise<KpiReport> {
+  const granularity = granularityOf(query);
+  const grouped = Boolean(query.groupBy || granularity);
+  const period = granularity ? `to_char(opened_at AT TIME ZONE $3, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text';
+  const parameters = [query.from ? new Date(query.from) : '-infinity', query.to ? new Date(query.to) : 'infinity', policy.timeZone, query.department ?? null];
+
+  const tallied = (await tallyByDays(manager, query, policy)) ?? (await tallyTickets(manager, IN_WINDOW, '$3', query, parameters));
+  const total = tallied.total;
+  const groupRows = tallied.groups;
   const versions = total.versions ?? [];
 
   const keyOf = (row: { period?: string | null; value?: string | null }): KpiRowKey => {
@@ -135,9 +314,7 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
   if (query.policy === 'now') {
     const judged: { period: string | null; group_values: (string | null)[]; rounds: DepartmentRound[] }[] = await manager.query(
       `SELECT ${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values, rounds
-         FROM kpi_ticket_facts
-        WHERE opened_at >= $1 AND opened_at < $2 AND ($4::text IS NULL OR departments @> ARRAY[$4::text]) AND jsonb_array_length(rounds) > 0
-          AND $3::text IS NOT NULL`,
+         FROM ${IN_WINDOW} AND jsonb_array_length(rounds) > 0 AND $3::text IS NOT NULL`,
       parameters,
     );
     const empty = () => ({ firstResponse: { met: 0, missed: 0 }, resolution: { met: 0, missed: 0 } });

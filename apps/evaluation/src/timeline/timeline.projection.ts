@@ -7,6 +7,8 @@ import { withoutContactDetails } from './contact-details';
 import type { TicketLifecycle } from './lifecycle';
 import { KpiTicketFacts } from '../kpis/kpi-facts.entities';
 import { kpiFactsOf } from '../kpis/kpi-facts';
+import { DAILY_FACT_COLUMNS } from '../kpis/kpi-daily';
+import { writeDailyChanges } from '../kpis/kpi-daily.writer';
 import { recordEventOf } from '../records/from-timeline';
 import { serviceRecordOf } from '../records/service-record';
 import { summarise } from '@handoff/audit';
@@ -52,6 +54,8 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
         else byTicket.set(entry.ticketId, [entry]);
       };
       for (const entry of await manager.getRepository(TicketTimelineEntry).findBy({ ticketId: In(ticketIds) })) add(entry);
+      // The day tallies change by the difference between the tickets' facts as stored and as recomputed.
+      const storedFacts = await manager.getRepository(KpiTicketFacts).find({ where: { ticketId: In(ticketIds) }, select: DAILY_FACT_COLUMNS });
       const fresh: TicketTimelineEntry[] = [];
       for (const event of events) {
         if (known.has(event.eventId.toLowerCase())) continue;
@@ -73,6 +77,7 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
       await writeRows(manager, TicketTimelineEntry, fresh);
       await writeRows(manager, TicketLifecycleRecord, records, { onConflict: ['ticketId'] });
       await writeRows(manager, KpiTicketFacts, facts, { onConflict: ['ticketId'] });
+      await writeDailyChanges(manager, storedFacts, facts);
     },
   };
 }

@@ -1,0 +1,177 @@
+import { CHANNELS } from '@handoff/contracts';
+import type { KpiTicketFacts } from './kpi-facts.entities';
+
+/**
+ * The day tallies (kpi_daily_tallies): the facts of each UTC day's tickets added up per grouping
+ * value, so a month's counts read about thirty rows per group instead of every ticket. The values
+ * the percentiles are taken of are kept too, as they are (a percentile of a window needs every
+ * value in it), but as one array per row, which PostgreSQL reads far faster than a row per ticket.
+ * UTC days because a row must hold tickets of one local hour each whatever the time zone asked
+ * for: the counts by hour are by UTC hour and turned into local hours per day when read.
+ */
+
+export const DAY_MS = 86_400_000;
+
+/** The groupings a day is tallied by: the whole day (`total`) and each GroupBy but `period`. */
+export const DAILY_DIMENSIONS = ['total', 'department', 'agent', 'channel', 'type'] as const;
+export type DailyDimension = (typeof DAILY_DIMENSIONS)[number];
+
+/**
+ * The counts of a row, in this order in its `counters` array: the KpiTallies counts, by UTC hour,
+ * by channel (last, so that a channel added to CHANNELS lengthens the array; the rows already
+ * written count none of it, which a rebuild of evaluation.timeline puts right).
+ */
+export const DAILY_COUNTERS = [
+  'tickets',
+  'complaints',
+  'closed',
+  'closed_satisfied',
+  'closed_unreachable',
+  'resolved_at_first_contact',
+  'with_result',
+  'reopened',
+  'first_response_met',
+  'first_response_missed',
+  'resolution_met',
+  'resolution_missed',
+  ...Array.from({ length: 24 }, (_, hour) => `utc_hour:${hour}`),
+  ...CHANNELS.map((channel) => `channel:${channel}`),
+] as const;
+export const COUNTER_INDEX = new Map<string, number>(DAILY_COUNTERS.map((name, index) => [name, index]));
+
+/** One row's change: counts to add, values to add and to take away (as multisets). */
+export interface DailyChange {
+  readonly day: Date;
+  readonly dimension: DailyDimension;
+  /** The group value, null for the "none" group (and the total). */
+  readonly value: string | null;
+  readonly counters: number[];
+  readonly firstResponseAdded: number[];
+  readonly firstResponseRemoved: number[];
+  readonly resolutionAdded: number[];
+  readonly resolutionRemoved: number[];
+}
+
+export interface DailyVersionChange {
+  readonly day: Date;
+  readonly version: string;
+  readonly tickets: number;
+}
+
+/** What the day tallies read of a ticket's facts (all but its rounds). */
+export const DAILY_FACT_COLUMNS: (keyof KpiTicketFacts)[] = [
+  'ticketId',
+  'openedAt',
+  'channel',
+  'type',
+  'complaint',
+  'outcome',
+  'resolvedAtFirstContact',
+  'withResult',
+  'reopened',
+  'firstResponseMinutes',
+  'acceptedResolutionMinutes',
+  'firstResponseDeadlineMet',
+  'resolutionDeadlineMet',
+  'departments',
+  'agents',
+  'policyVersions',
+];
+
+export const dayOf = (instant: Date): Date => new Date(Math.floor(instant.getTime() / DAY_MS) * DAY_MS);
+
+/** The group values of a ticket under a dimension, as the reader unnests them (kpi-facts.reader.ts). */
+export function membersOf(facts: KpiTicketFacts, dimension: DailyDimension): (string | null)[] {
+  switch (dimension) {
+    case 'total':
+      return [null];
+    case 'department':
+      return facts.departments.length > 0 ? facts.departments : [null];
+    case 'agent':
+      return facts.agents.length > 0 ? facts.agents : [null];
+    case 'channel':
+      return [facts.channel];
+    case 'type':
+      return [facts.type];
+  }
+}
+
+function countersOf(facts: KpiTicketFacts): number[] {
+  const counters = new Array<number>(DAILY_COUNTERS.length).fill(0);
+  const add = (name: string, when: boolean) => {
+    if (when) counters[COUNTER_INDEX.get(name)!]! += 1;
+  };
+  add('tickets', true);
+  add('complaints', facts.complaint);
+  add('closed', facts.outcome !== null);
+  add('closed_satisfied', facts.outcome === 'satisfied');
+  add('closed_unreachable', facts.outcome === 'unconfirmed_unreachable');
+  add('resolved_at_first_contact', facts.resolvedAtFirstContact);
+  add('with_result', facts.withResult);
+  add('reopened', facts.reopened);
+  add('first_response_met', facts.firstResponseDeadlineMet === true);
+  add('first_response_missed', facts.firstResponseDeadlineMet === false);
+  add('resolution_met', facts.resolutionDeadlineMet === true);
+  add('resolution_missed', facts.resolutionDeadlineMet === false);
+  if (facts.channel !== null) add(`channel:${facts.channel}`, COUNTER_INDEX.has(`channel:${facts.channel}`));
+  add(`utc_hour:${new Date(facts.openedAt).getUTCHours()}`, true);
+  return counters;
+}
+
+/**
+ * What replacing the facts `previous` with `next` (one entry per ticket, either side absent for a
+ * ticket without facts) changes in the day tallies: only the rows whose contents change.
+ */
+export function dailyChangesOf(
+  previous: readonly KpiTicketFacts[],
+  next: readonly KpiTicketFacts[],
+): { readonly tallies: DailyChange[]; readonly versions: DailyVersionChange[] } {
+  const rows = new Map<string, { day: Date; dimension: DailyDimension; value: string | null; counters: number[]; firstResponse: Map<number, number>; resolution: Map<number, number> }>();
+  const versions = new Map<string, { day: Date; version: string; tickets: number }>();
+  const count = (values: Map<number, number>, value: number | null, sign: number) => {
+    if (value !== null) values.set(value, (values.get(value) ?? 0) + sign);
+  };
+  const apply = (facts: KpiTicketFacts, sign: number) => {
+    const day = dayOf(new Date(facts.openedAt));
+    const counters = countersOf(facts);
+    for (const dimension of DAILY_DIMENSIONS) {
+      for (const value of membersOf(facts, dimension)) {
+        const id = JSON.stringify([day.getTime(), dimension, value]);
+        let row = rows.get(id);
+        if (!row) {
+          row = { day, dimension, value, counters: new Array<number>(DAILY_COUNTERS.length).fill(0), firstResponse: new Map(), resolution: new Map() };
+          rows.set(id, row);
+        }
+        for (let index = 0; index < counters.length; index += 1) row.counters[index]! += sign * counters[index]!;
+        count(row.firstResponse, facts.firstResponseMinutes, sign);
+        count(row.resolution, facts.acceptedResolutionMinutes, sign);
+      }
+    }
+    for (const version of facts.policyVersions) {
+      const id = JSON.stringify([day.getTime(), version]);
+      const entry = versions.get(id) ?? { day, version, tickets: 0 };
+      entry.tickets += sign;
+      versions.set(id, entry);
+    }
+  };
+  for (const facts of previous) apply(facts, -1);
+  for (const facts of next) apply(facts, 1);
+
+  const expand = (values: Map<number, number>, sign: number) => [...values].flatMap(([value, times]) => (Math.sign(times) === sign ? Array<number>(Math.abs(times)).fill(value) : []));
+  const tallies: DailyChange[] = [];
+  for (const row of rows.values()) {
+    const change: DailyChange = {
+      day: row.day,
+      dimension: row.dimension,
+      value: row.value,
+      counters: row.counters,
+      firstResponseAdded: expand(row.firstResponse, 1),
+      firstResponseRemoved: expand(row.firstResponse, -1),
+      resolutionAdded: expand(row.resolution, 1),
+      resolutionRemoved: expand(row.resolution, -1),
+    };
+    const unchanged = change.counters.every((counter) => counter === 0) && [change.firstResponseAdded, change.firstResponseRemoved, change.resolutionAdded, change.resolutionRemoved].every((values) => values.length === 0);
+    if (!unchanged) tallies.push(change);
+  }
+  return { tallies, versions: [...versions.values()].filter((entry) => entry.tickets !== 0) };
+}
