@@ -89,6 +89,14 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown): T {
   return result.data;
 }
 
+/**
+ * Every consumed message and every event a rebuild replays goes through this check, and zod's
+ * interpreter took some 4 µs an envelope (a rebuild's largest single cost). Compiled, a valid
+ * envelope takes a fraction of that; an invalid one falls back to the interpreter, so the issues
+ * (and the dead-letter reasons made of them) are the interpreter's own.
+ */
+const compiledRecordedEventSchema = z.compile(recordedEventSchema);
+
 export function parseRecordedEvent(input: unknown): RecordedEvent {
-  return parseOrThrow(recordedEventSchema, input) as RecordedEvent;
+  return parseOrThrow(compiledRecordedEventSchema, input) as RecordedEvent;
 }

@@ -50,6 +50,12 @@ export function copyShape(metadata: EntityMetadata): { readonly statement: strin
     if (value === undefined || value === null) return '\\N';
     if (kind === 'json') return escapeText(JSON.stringify(value));
     if (kind === 'array' && Array.isArray(value)) return escapeText(`{${value.map(arrayElement).join(',')}}`);
+    // The commonest scalars first, unescaped where their text cannot hold a character COPY escapes
+    // (a rebuild writes a row per ticket and several rows follow each): the same text as below.
+    if (typeof value === 'string') return escapeText(value);
+    if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '\\N';
+    if (typeof value === 'boolean') return value ? 'true' : 'false';
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? '\\N' : value.toISOString();
     const text = scalarText(value);
     return text === undefined ? '\\N' : escapeText(text);
   };

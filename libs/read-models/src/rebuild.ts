@@ -144,7 +144,8 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
 export interface EventApplier {
   /** Applied so far (each marked processed); an event refused for good goes to the skipped list instead. */
   readonly applied: number;
-  apply(event: RecordedEvent): Promise<void>;
+  /** The next events, in order: a run of the merge at a time, so that the wait for the server is per run, not per event. */
+  apply(events: readonly RecordedEvent[]): Promise<void>;
   /** After the last event. */
   finish(): Promise<void>;
   /** When the replay stops early; undoes what finish() has not committed. */
@@ -163,13 +164,17 @@ async function replay(
   const pageSize = options.pageSize ?? 10_000;
   const wanted = handler.eventTypes ? new Set(handler.eventTypes) : undefined;
 
-  await emptyReadModel(dataSource, model);
-  const held = await Promise.all(sources.map((source) => countRecordedEvents(source)));
-  const total = held.reduce((sum, count) => sum + count, 0);
   // A store that can count the events of the model's types is asked for those alone: the rest
   // (routing's queue takes 60 % of the two stores it reads) are never sent, parsed or merged.
   const types = sources.map((source) => (wanted && source.store.countEvents ? [...wanted] : undefined));
-  const expected = await Promise.all(sources.map((source, index) => (types[index] ? countRecordedEvents(source, types[index]) : held[index])));
+  // Side by side: each count scans a store's events, and none depends on another or on the emptying.
+  const [, held, byType] = await Promise.all([
+    emptyReadModel(dataSource, model),
+    Promise.all(sources.map((source) => countRecordedEvents(source))),
+    Promise.all(sources.map((source, index) => (types[index] ? countRecordedEvents(source, types[index]) : undefined))),
+  ]);
+  const total = held.reduce((sum, count) => sum + count, 0);
+  const expected = held.map((count, index) => byType[index] ?? count);
   const sent = expected.reduce((sum, count) => sum + count, 0);
   const passedOver = Math.max(0, total - sent);
 
@@ -182,24 +187,28 @@ async function replay(
   const report = () => options.onProgress?.({ done: done(), total: Math.max(total, done()), applied: applier.applied, elapsedMs: Date.now() - started });
   try {
     report();
-    for await (const stored of mergedByRecordedAt(sources, { pageSize, expected, types, horizonWaitMs: options.horizonWaitMs })) {
-      // Also while reading events the model does not take, so the bar moves.
-      if (++read % pageSize === 0) report();
-      // By its type alone, as the consumer passes over an event by its type header without parsing it.
-      if (wanted && !wanted.has(stored.type)) {
-        ignored++;
-        continue;
+    for await (const run of mergedRunsByRecordedAt(sources, { pageSize, expected, types, horizonWaitMs: options.horizonWaitMs })) {
+      let events: RecordedEvent[] = [];
+      for (const stored of run) {
+        // Also while reading events the model does not take, so the bar moves.
+        if (++read % pageSize === 0) report();
+        // By its type alone, as the consumer passes over an event by its type header without parsing it.
+        if (wanted && !wanted.has(stored.type)) {
+          ignored++;
+          continue;
+        }
+        try {
+          // What the consumer checks of every message it takes before anything else.
+          events.push(parseRecordedEvent(stored));
+        } catch (error) {
+          if (!(error instanceof ValidationFailed)) throw error;
+          // The events before it first, so that the skipped list stays in the events' order.
+          await applier.apply(events);
+          events = [];
+          skipped.push(skippedEvent(stored, `invalid_envelope: ${error.message}`));
+        }
       }
-      let event: RecordedEvent;
-      try {
-        // What the consumer checks of every message it takes before anything else.
-        event = parseRecordedEvent(stored);
-      } catch (error) {
-        if (!(error instanceof ValidationFailed)) throw error;
-        skipped.push(skippedEvent(stored, `invalid_envelope: ${error.message}`));
-        continue;
-      }
-      await applier.apply(event);
+      await applier.apply(events);
     }
     await applier.finish();
   } finally {
@@ -223,9 +232,11 @@ async function handlerBatches(dataSource: DataSource, consumerName: string, hand
     get applied() {
       return applied;
     },
-    async apply(event) {
-      batch.push(event);
-      if (batch.length >= batchSize) await flush();
+    async apply(events) {
+      for (const event of events) {
+        batch.push(event);
+        if (batch.length >= batchSize) await flush();
+      }
     },
     finish: flush,
     close: async () => undefined,
@@ -388,18 +399,31 @@ export interface MergeOptions {
 
 /** Each store in its own order; between stores, the event recorded first goes first (ties: sources' order). */
 export async function* mergedByRecordedAt(sources: readonly RebuildSource[], options: MergeOptions = {}): AsyncGenerator<RecordedEvent> {
+  for await (const run of mergedRunsByRecordedAt(sources, options)) yield* run;
+}
+
+/**
+ * mergedByRecordedAt's events in runs: each run as long as every store's page in hand lasts, so
+ * that a rebuild waits (and pays for an await) once a run rather than once an event.
+ */
+export async function* mergedRunsByRecordedAt(sources: readonly RebuildSource[], options: MergeOptions = {}): AsyncGenerator<readonly RecordedEvent[]> {
   const readers = sources.map(
     (source, index) => new StoreReader(pagesOf(source, options.pageSize ?? 2000, options.expected?.[index], options.horizonWaitMs ?? 30_000, options.types?.[index])),
   );
   try {
     for (;;) {
-      let next: StoreReader | undefined;
-      for (const reader of readers) {
-        await reader.fill();
-        if (reader.head && (!next || reader.headAt < next.headAt)) next = reader;
+      for (const reader of readers) await reader.fill();
+      const run: RecordedEvent[] = [];
+      for (;;) {
+        let next: StoreReader | undefined;
+        for (const reader of readers) if (reader.head && (!next || reader.headAt < next.headAt)) next = reader;
+        if (!next) break;
+        run.push(next.take());
+        // A store whose page ran out may have more: its next page is needed before the next comparison.
+        if (!next.head) break;
       }
-      if (!next) return;
-      yield next.take();
+      if (run.length === 0) return;
+      yield run;
     }
   } finally {
     await Promise.all(readers.map((reader) => reader.close()));
