@@ -161,30 +161,34 @@ async function workOf(
   options: { settle?: boolean; holders?: boolean } = {},
 ): Promise<DepartmentWork> {
   const newerIds = newer.map((row) => row.ticketId);
-  const rows = (await manager.query(
-    `SELECT ticket_id, department, status, handler_id, routed_at FROM department_queue
-      WHERE (department = $1 AND status IN (${options.holders ? "'awaiting_handler', 'in_progress'" : "'awaiting_handler'"}))
-         OR ticket_id IN (SELECT ticket_id FROM assignment_reservations WHERE department = $1)`,
-    [department],
-  )) as { ticket_id: string; department: string; status: string; handler_id: string | null; routed_at: Date }[];
-  const counted = options.holders
-    ? []
-    : ((await manager.query(
-        `SELECT handler_id, count(*)::int AS open FROM department_queue
-          WHERE department = $1 AND status = 'in_progress' AND handler_id IS NOT NULL
-            AND ticket_id NOT IN (SELECT ticket_id FROM assignment_reservations WHERE department = $1)
-            AND ticket_id <> ALL($2::text[])
-          GROUP BY handler_id`,
-        [department, newerIds],
-      )) as { handler_id: string; open: number }[]);
-  const reservations = (await manager.query(
-    'SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1',
-    [department],
-  )) as { ticket_id: string; handler_id: string; from_handler_id: string | null; reserved_at: Date }[];
-  const recent = (await manager.query('SELECT handler_id, last_assigned_at FROM handler_assignments WHERE department = $1', [department])) as {
-    handler_id: string;
-    last_assigned_at: Date;
+  // One statement, so one round trip under the department's lock (and one snapshot): the lock is
+  // held, and the events appended under it wait for the relay, until the transaction ends.
+  // Times come as whole epoch milliseconds, truncated as the driver truncates a timestamptz.
+  const [read] = (await manager.query(
+    `WITH reserved AS (SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1)
+     SELECT
+       (SELECT coalesce(json_agg(json_build_object('ticket_id', ticket_id, 'department', department, 'status', status, 'handler_id', handler_id,
+                 'routed_at', floor(extract(epoch FROM routed_at) * 1000))), '[]')
+          FROM department_queue
+         WHERE (department = $1 AND status = ANY($2::text[])) OR ticket_id IN (SELECT ticket_id FROM reserved)) AS rows,
+       (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'open', open)), '[]')
+          FROM (SELECT handler_id, count(*)::int AS open FROM department_queue
+                 WHERE $4 AND department = $1 AND status = 'in_progress' AND handler_id IS NOT NULL
+                   AND ticket_id NOT IN (SELECT ticket_id FROM reserved)
+                   AND ticket_id <> ALL($3::text[])
+                 GROUP BY handler_id) AS counts) AS counted,
+       (SELECT coalesce(json_agg(json_build_object('ticket_id', ticket_id, 'handler_id', handler_id, 'from_handler_id', from_handler_id,
+                 'reserved_at', floor(extract(epoch FROM reserved_at) * 1000))), '[]') FROM reserved) AS reservations,
+       (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'last_assigned_at', floor(extract(epoch FROM last_assigned_at) * 1000))), '[]')
+          FROM handler_assignments WHERE department = $1) AS recent`,
+    [department, options.holders ? ['awaiting_handler', 'in_progress'] : ['awaiting_handler'], newerIds, !options.holders],
+  )) as {
+    rows: { ticket_id: string; department: string; status: string; handler_id: string | null; routed_at: number }[];
+    counted: { handler_id: string; open: number }[];
+    reservations: { ticket_id: string; handler_id: string; from_handler_id: string | null; reserved_at: number }[];
+    recent: { handler_id: string; last_assigned_at: number }[];
   }[];
+  const { rows, counted, reservations, recent } = read;
   const work = departmentWork(
     department,
     rows.map((row) => ({ ticketId: row.ticket_id, department: row.department, status: row.status, handlerId: row.handler_id, routedAt: new Date(row.routed_at) })),
