@@ -69,14 +69,14 @@ export class DepartmentAssigner {
       const staffing = await this.staffing(department);
       const tried = new Set<string>();
       for (;;) {
-        const work = await workOf(locked, department, newer, { settle: true });
+        const work = await workOf(locked, department, newer);
         const next = work.waiting.find((ticketId) => !tried.has(ticketId));
-        if (next === undefined) return;
+        if (next === undefined) return settle(locked, work.settled);
         const now = this.options.clock();
         const candidates = freeCandidatesOf(this.options.organisation, department, work.loads, staffing, now);
         if (candidates.length === 0) {
           this.options.logger.event('info', 'tickets wait for a free handler', { department, waiting: work.waiting.length });
-          return;
+          return settle(locked, work.settled);
         }
         tried.add(next);
         const ownEvent = own.get(next);
@@ -87,6 +87,10 @@ export class DepartmentAssigner {
             metadata: { now, actor: this.options.actor, ...(ownEvent ? { correlationId: ownEvent.metadata.correlationId, causationId: ownEvent.eventId } : cause) },
           });
         await (ownEvent ? withEventTrace(ownEvent, assign) : assign());
+        // Only now, after the append: this transaction's first write takes its transaction id, and
+        // an id taken before the append's would hold the event back from the relay (readAll's
+        // horizon) until the transaction ends. The ticket just reserved is not one to forget.
+        await settle(locked, work.settled.filter((ticketId) => ticketId !== next));
       }
     });
   }
@@ -143,13 +147,18 @@ export class DepartmentAssigner {
   }
 }
 
+/** Forgets the reservations the queue has caught up with (under the lock, where the next decision is made). */
+async function settle(manager: EntityManager, settled: readonly string[]): Promise<void> {
+  if (settled.length > 0) await manager.query('DELETE FROM assignment_reservations WHERE ticket_id = ANY($1::text[])', [settled]);
+}
+
 async function lockDepartment(manager: EntityManager, department: Department): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext('handoff.assignment.' || $1))`, [department]);
 }
 
 /**
- * The department's work under the lock. `settle`: forget the reservations the queue has caught up
- * with (under the lock, where the next decision is made). `holders`: read every ticket in progress
+ * The department's work under the lock (`settled`: the reservations the queue has caught up with,
+ * for the caller to forget under the lock, where the next decision is made). `holders`: read every ticket in progress
  * row by row, to know who holds which (handing an away handler's tickets on); otherwise the
  * tickets in progress that need no row of their own are counted per handler in PostgreSQL, so an
  * assignment costs the same with ten tickets in progress as with ten thousand.
@@ -158,7 +167,7 @@ async function workOf(
   manager: EntityManager,
   department: Department,
   newer: readonly WorkRow[] = [],
-  options: { settle?: boolean; holders?: boolean } = {},
+  options: { holders?: boolean } = {},
 ): Promise<DepartmentWork> {
   const newerIds = newer.map((row) => row.ticketId);
   // One statement, so one round trip under the department's lock (and one snapshot): the lock is
@@ -197,6 +206,5 @@ async function workOf(
     new Map(recent.map((row) => [row.handler_id, new Date(row.last_assigned_at)])),
     new Map(counted.map((row) => [row.handler_id, row.open])),
   );
-  if (options.settle && work.settled.length > 0) await manager.query('DELETE FROM assignment_reservations WHERE ticket_id = ANY($1::text[])', [work.settled]);
   return work;
 }
