@@ -29,6 +29,7 @@ describe('EventConsumer applying batches', () => {
   const sharedTopic = { topic: `test.batches-${suffix}.shared-events`, numPartitions: 2 };
   const otherTopic = { topic: `test.batches-${suffix}.other-events`, numPartitions: 1 };
   const deadLetterTopic = { topic: `test.batches-${suffix}.dead-letter`, numPartitions: 1 };
+  const commitsTopic = { topic: `test.batches-${suffix}.commits`, numPartitions: 1 };
   let database: TestDatabase;
   let dataSource: DataSource;
   let kafka: Kafka;
@@ -51,7 +52,7 @@ describe('EventConsumer applying batches', () => {
     await database?.drop();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [topic.topic, sharedTopic.topic, otherTopic.topic, deadLetterTopic.topic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic.topic, sharedTopic.topic, otherTopic.topic, deadLetterTopic.topic, commitsTopic.topic] }).catch(() => undefined);
     await admin.disconnect();
   });
 
@@ -307,5 +308,55 @@ describe('EventConsumer applying batches', () => {
     expect(refusedCopy?.headers?.[DEAD_LETTER_HEADERS.reason]?.toString()).toMatch(/^handler_failed: .*notes cannot take this one/);
     const unreadable = mine.find((message) => message.value?.toString() === 'not json');
     expect(unreadable?.headers?.[DEAD_LETTER_HEADERS.consumerName]?.toString()).toBe('test.notes,test.audit,test.commands');
+  });
+
+  it('commits applied offsets at most once per interval, and what it applied when it stops', async () => {
+    const groupId = `test-commits-${suffix}`;
+    const applied: string[] = [];
+    const committed = async (): Promise<string | undefined> => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [commitsTopic.topic] });
+        return offsets?.partitions.find((entry) => entry.partition === 0)?.offset;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const commits = new EventConsumer({
+      kafka,
+      groupId,
+      topics: [commitsTopic],
+      deadLetterTopic,
+      dataSource,
+      // Longer than the test: the only commits are the first batch's, and the one stop() makes.
+      commitIntervalMs: 600_000,
+      handler: {
+        async handle(events) {
+          applied.push(...events.map((recorded) => recorded.eventId));
+        },
+      },
+      logger: jsonLineLogger({ minLevel: 'error' }),
+    });
+    try {
+      await commits.start();
+      const ticketId = randomUUID();
+      const [first, second, third] = [0, 1, 2].map((position) => event(ticketId, position));
+      await producer.send({ topic: commitsTopic.topic, acks: -1, messages: [toKafkaMessage(first)] });
+      await eventually(() => applied.includes(first.eventId), 'the first event applied');
+      await eventually(async () => (await committed()) === '1', 'the first batch committed at once');
+      await producer.send({ topic: commitsTopic.topic, acks: -1, messages: [toKafkaMessage(second)] });
+      await producer.send({ topic: commitsTopic.topic, acks: -1, messages: [toKafkaMessage(third)] });
+      await eventually(() => applied.includes(third.eventId), 'the later events applied');
+      // Applied, and committed only when the interval has passed, or when the consumer stops.
+      expect(await committed()).toBe('1');
+      await commits.stop();
+      expect(await committed()).toBe('3');
+    } finally {
+      await commits.stop();
+      await producer.disconnect();
+    }
   });
 });

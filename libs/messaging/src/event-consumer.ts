@@ -74,6 +74,13 @@ interface CommonConsumerOptions {
   /** Longest broker-side wait for new messages; also bounds how long stop() waits on an idle fetch (default 1 s). */
   readonly maxWaitTimeInMs?: number;
   readonly sessionTimeoutMs?: number;
+  /**
+   * Applied offsets are committed to Kafka at most this often (default 1 s; 0: after every
+   * batch), and once more this long after the last batch. A commit is a broker round trip in
+   * the fetch loop; committing later only means a restart or rebalance delivers those messages
+   * again, and the processed-event marks skip them.
+   */
+  readonly commitIntervalMs?: number;
   readonly logger?: StructuredLogger;
   /** Told of each message sent to the dead-letter topic, once it is there (for metrics). */
   readonly onDeadLettered?: (reason: DeadLetterCode) => void;
@@ -169,6 +176,23 @@ class Abandoned extends Error {}
 
 const DEFAULT_MAX_BATCH_SIZE = 1;
 
+const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
+
+/** The offset to commit for a partition: the next one to read. */
+interface CommitOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+function groupByTopic(offsets: readonly CommitOffset[]): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {
+  const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+  for (const { topic, partition, offset } of offsets) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
 const wants = (subscriber: Subscriber, type: string): boolean => !subscriber.wanted || subscriber.wanted.has(type);
 
 /**
@@ -193,7 +217,17 @@ export class EventConsumer {
   private readonly deadLetterTopic: string;
   private readonly retry: BackoffOptions;
   private readonly maxBatchSize: number;
+  private readonly commitIntervalMs: number;
   private readonly sleeper = new Sleeper();
+  /**
+   * Per partition, the offset after the last message whose effect is committed to the database
+   * but whose offset is not yet committed to Kafka. Only applied messages enter it, so committing
+   * it at any moment keeps delivery at least once.
+   */
+  private readonly uncommitted = new Map<string, CommitOffset>();
+  private lastCommitAt = 0;
+  private commitTimer: NodeJS.Timeout | undefined;
+  private batchesInHand = 0;
   private consumer: Consumer | undefined;
   private starter: UntilStarted | undefined;
   private producer: Producer | undefined;
@@ -239,6 +273,8 @@ export class EventConsumer {
     this.retry = { initialDelayMs: 100, maxDelayMs: 10_000, ...options.retry };
     this.maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     if (!Number.isInteger(this.maxBatchSize) || this.maxBatchSize < 1) throw new Error('EventConsumer: maxBatchSize must be a positive integer');
+    this.commitIntervalMs = options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
+    if (!Number.isInteger(this.commitIntervalMs) || this.commitIntervalMs < 0) throw new Error('EventConsumer: commitIntervalMs must be a whole number of milliseconds');
   }
 
   status(): ConsumerStats {
@@ -264,8 +300,12 @@ export class EventConsumer {
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 1_000,
       ...(this.options.sessionTimeoutMs ? { sessionTimeout: this.options.sessionTimeoutMs } : {}),
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.stats.joined = true;
+      // A partition now someone else's is theirs to commit: ours could only move it back.
+      for (const [key, { topic, partition }] of this.uncommitted) {
+        if (!payload.memberAssignment[topic]?.includes(partition)) this.uncommitted.delete(key);
+      }
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       const fields: LogFields = { groupId, restart: payload.restart, ...errorFields(payload.error) };
@@ -280,11 +320,11 @@ export class EventConsumer {
       await consumer.connect();
       await consumer.subscribe({ topics: names, fromBeginning: this.options.fromBeginning ?? true });
       await consumer.run({
-        // Offsets are resolved by hand after each message's effect is committed, and kafkajs
-        // commits the resolved ones after each batch, on commitOffsetsIfNecessary and on stop.
+        // Offsets are resolved by hand after each message's effect is committed, and committed
+        // here (commitApplied): kafkajs' auto-commit commits after every batch of every partition,
+        // a broker round trip each time before the next fetch.
         eachBatchAutoResolve: false,
-        autoCommit: true,
-        autoCommitInterval: 1_000,
+        autoCommit: false,
         partitionsConsumedConcurrently:
           this.options.partitionsConsumedConcurrently ?? names.reduce((sum, name) => sum + (partitions.get(name) ?? 1), 0),
         eachBatch: (payload) => this.eachBatch(payload),
@@ -333,6 +373,11 @@ export class EventConsumer {
     this.stopping = true;
     this.state = 'stopping';
     this.sleeper.wakeAll();
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    // A batch in hand commits what it applied as it ends (eachBatch); otherwise it is done here,
+    // while the consumer is still a member of the group.
+    if (this.batchesInHand === 0) await this.commitApplied((offsets) => consumer.commitOffsets([...offsets]), true).catch((error: unknown) => this.commitFailed(error));
     await consumer.disconnect();
     await producer?.disconnect();
     this.consumer = undefined;
@@ -342,17 +387,31 @@ export class EventConsumer {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const commit = (offsets: readonly CommitOffset[]) => payload.commitOffsetsIfNecessary({ topics: [...groupByTopic(offsets)] });
+    this.batchesInHand++;
+    try {
+      await this.applyBatch(payload, commit);
+    } finally {
+      this.batchesInHand--;
+    }
+    await this.commitApplied(commit, this.stopping);
+  }
+
+  private async applyBatch(payload: EachBatchPayload, commit: (offsets: readonly CommitOffset[]) => Promise<void>): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const active = (): boolean => !this.stopping && isRunning() && !isStale();
+    const applied = (offset: string): void => {
+      resolveOffset(offset);
+      this.uncommitted.set(partitionKey(batch.topic, batch.partition), { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() });
+    };
     for (let start = 0; start < batch.messages.length; start += this.maxBatchSize) {
       if (!active()) return;
       const chunk = batch.messages.slice(start, start + this.maxBatchSize);
       const outcomes = await this.processTogether(batch.topic, batch.partition, chunk);
       if (outcomes) {
-        resolveOffset(chunk[chunk.length - 1].offset);
+        applied(chunk[chunk.length - 1].offset);
         for (const outcome of outcomes) this.count(outcome);
         await heartbeat();
-        await commitOffsetsIfNecessary();
         continue;
       }
       for (const message of chunk) {
@@ -366,12 +425,50 @@ export class EventConsumer {
           if (error instanceof Abandoned) return;
           throw error;
         }
-        resolveOffset(message.offset);
+        applied(message.offset);
         this.count(outcome);
         await heartbeat();
-        await commitOffsetsIfNecessary();
+        // A dead-lettered message has no mark: delivered again, it would be dead-lettered again.
+        if (outcome === 'dead_lettered') await this.commitApplied(commit, true);
       }
     }
+  }
+
+  /**
+   * Commits the applied offsets when `now` or when the last commit is `commitIntervalMs` old;
+   * otherwise makes sure a commit follows by then, so that a consumer that has gone quiet has
+   * its group caught up (lag and pruning go by committed offsets) without a timer while idle.
+   */
+  private async commitApplied(commit: (offsets: readonly CommitOffset[]) => Promise<void>, now = false): Promise<void> {
+    if (this.uncommitted.size === 0) return;
+    const wait = this.lastCommitAt + this.commitIntervalMs - Date.now();
+    if (!now && wait > 0) {
+      this.commitTimer ??= setTimeout(() => {
+        this.commitTimer = undefined;
+        const consumer = this.consumer;
+        if (!consumer || this.stopping) return;
+        this.commitApplied((offsets) => consumer.commitOffsets([...offsets]), true).catch((error: unknown) => this.commitFailed(error));
+      }, wait);
+      return;
+    }
+    const offsets = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    this.lastCommitAt = Date.now();
+    try {
+      await commit(offsets);
+    } catch (error) {
+      // Kept for the next commit, unless a later message of the partition has been applied since.
+      for (const entry of offsets) {
+        const key = partitionKey(entry.topic, entry.partition);
+        if (!this.uncommitted.has(key)) this.uncommitted.set(key, entry);
+      }
+      throw error;
+    }
+  }
+
+  /** The messages are delivered again after a restart or rebalance, and skipped by their marks. */
+  private commitFailed(error: unknown): void {
+    this.logger.log('warn', 'committing applied offsets failed; they are committed with the next ones', { groupId: this.options.groupId, ...errorFields(error) });
   }
 
   /**

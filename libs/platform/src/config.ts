@@ -107,6 +107,12 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
      * KAFKA_SESSION_TIMEOUT_MS (at most a third of it).
      */
     KAFKA_CONSUMER_MAX_WAIT_MS: z.coerce.number().int().min(100).max(100_000).default(3000),
+    /**
+     * Applied offsets are committed at most this often (0: after every batch). Each commit is a
+     * broker round trip before the next fetch; a restart delivers what was applied since the last
+     * one again, and the processed-event marks skip it.
+     */
+    KAFKA_CONSUMER_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
     EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// URL').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -52,6 +52,12 @@ describe('configuration', () => {
     expect(loadConfig(schema, { KAFKA_SESSION_TIMEOUT_MS: '6000' })).toMatchObject({ KAFKA_CONSUMER_MAX_WAIT_MS: 2000 });
   });
 
+  it('commits applied offsets once a second by default, after every batch at 0, and refuses a negative interval', () => {
+    expect(loadConfig(schema, {})).toMatchObject({ KAFKA_CONSUMER_COMMIT_INTERVAL_MS: 1000 });
+    expect(loadConfig(schema, { KAFKA_CONSUMER_COMMIT_INTERVAL_MS: '0' })).toMatchObject({ KAFKA_CONSUMER_COMMIT_INTERVAL_MS: 0 });
+    expect(() => loadConfig(schema, { KAFKA_CONSUMER_COMMIT_INTERVAL_MS: '-1' })).toThrow(/KAFKA_CONSUMER_COMMIT_INTERVAL_MS/);
+  });
+
   it('takes an OTLP endpoint only as an http(s) URL', () => {
     expect(loadConfig(schema, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' });
     for (const variable of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {

@@ -69,14 +69,14 @@ export class DepartmentAssigner {
       const staffing = await this.staffing(department);
       const tried = new Set<string>();
       for (;;) {
-        const work = await workOf(locked, department, newer, { settle: true });
+        const work = await workOf(locked, department, newer);
         const next = work.waiting.find((ticketId) => !tried.has(ticketId));
-        if (next === undefined) return;
+        if (next === undefined) return settle(locked, work.settled);
         const now = this.options.clock();
         const candidates = freeCandidatesOf(this.options.organisation, department, work.loads, staffing, now);
         if (candidates.length === 0) {
           this.options.logger.event('info', 'tickets wait for a free handler', { department, waiting: work.waiting.length });
-          return;
+          return settle(locked, work.settled);
         }
         tried.add(next);
         const ownEvent = own.get(next);
@@ -87,6 +87,10 @@ export class DepartmentAssigner {
             metadata: { now, actor: this.options.actor, ...(ownEvent ? { correlationId: ownEvent.metadata.correlationId, causationId: ownEvent.eventId } : cause) },
           });
         await (ownEvent ? withEventTrace(ownEvent, assign) : assign());
+        // Only now, after the append: this transaction's first write takes its transaction id, and
+        // an id taken before the append's would hold the event back from the relay (readAll's
+        // horizon) until the transaction ends. The ticket just reserved is not one to forget.
+        await settle(locked, work.settled.filter((ticketId) => ticketId !== next));
       }
     });
   }
@@ -143,13 +147,18 @@ export class DepartmentAssigner {
   }
 }
 
+/** Forgets the reservations the queue has caught up with (under the lock, where the next decision is made). */
+async function settle(manager: EntityManager, settled: readonly string[]): Promise<void> {
+  if (settled.length > 0) await manager.query('DELETE FROM assignment_reservations WHERE ticket_id = ANY($1::text[])', [settled]);
+}
+
 async function lockDepartment(manager: EntityManager, department: Department): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext('handoff.assignment.' || $1))`, [department]);
 }
 
 /**
- * The department's work under the lock. `settle`: forget the reservations the queue has caught up
- * with (under the lock, where the next decision is made). `holders`: read every ticket in progress
+ * The department's work under the lock (`settled`: the reservations the queue has caught up with,
+ * for the caller to forget under the lock, where the next decision is made). `holders`: read every ticket in progress
  * row by row, to know who holds which (handing an away handler's tickets on); otherwise the
  * tickets in progress that need no row of their own are counted per handler in PostgreSQL, so an
  * assignment costs the same with ten tickets in progress as with ten thousand.
@@ -158,33 +167,37 @@ async function workOf(
   manager: EntityManager,
   department: Department,
   newer: readonly WorkRow[] = [],
-  options: { settle?: boolean; holders?: boolean } = {},
+  options: { holders?: boolean } = {},
 ): Promise<DepartmentWork> {
   const newerIds = newer.map((row) => row.ticketId);
-  const rows = (await manager.query(
-    `SELECT ticket_id, department, status, handler_id, routed_at FROM department_queue
-      WHERE (department = $1 AND status IN (${options.holders ? "'awaiting_handler', 'in_progress'" : "'awaiting_handler'"}))
-         OR ticket_id IN (SELECT ticket_id FROM assignment_reservations WHERE department = $1)`,
-    [department],
-  )) as { ticket_id: string; department: string; status: string; handler_id: string | null; routed_at: Date }[];
-  const counted = options.holders
-    ? []
-    : ((await manager.query(
-        `SELECT handler_id, count(*)::int AS open FROM department_queue
-          WHERE department = $1 AND status = 'in_progress' AND handler_id IS NOT NULL
-            AND ticket_id NOT IN (SELECT ticket_id FROM assignment_reservations WHERE department = $1)
-            AND ticket_id <> ALL($2::text[])
-          GROUP BY handler_id`,
-        [department, newerIds],
-      )) as { handler_id: string; open: number }[]);
-  const reservations = (await manager.query(
-    'SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1',
-    [department],
-  )) as { ticket_id: string; handler_id: string; from_handler_id: string | null; reserved_at: Date }[];
-  const recent = (await manager.query('SELECT handler_id, last_assigned_at FROM handler_assignments WHERE department = $1', [department])) as {
-    handler_id: string;
-    last_assigned_at: Date;
+  // One statement, so one round trip under the department's lock (and one snapshot): the lock is
+  // held, and the events appended under it wait for the relay, until the transaction ends.
+  // Times come as whole epoch milliseconds, truncated as the driver truncates a timestamptz.
+  const [read] = (await manager.query(
+    `WITH reserved AS (SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1)
+     SELECT
+       (SELECT coalesce(json_agg(json_build_object('ticket_id', ticket_id, 'department', department, 'status', status, 'handler_id', handler_id,
+                 'routed_at', floor(extract(epoch FROM routed_at) * 1000))), '[]')
+          FROM department_queue
+         WHERE (department = $1 AND status = ANY($2::text[])) OR ticket_id IN (SELECT ticket_id FROM reserved)) AS rows,
+       (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'open', open)), '[]')
+          FROM (SELECT handler_id, count(*)::int AS open FROM department_queue
+                 WHERE $4 AND department = $1 AND status = 'in_progress' AND handler_id IS NOT NULL
+                   AND ticket_id NOT IN (SELECT ticket_id FROM reserved)
+                   AND ticket_id <> ALL($3::text[])
+                 GROUP BY handler_id) AS counts) AS counted,
+       (SELECT coalesce(json_agg(json_build_object('ticket_id', ticket_id, 'handler_id', handler_id, 'from_handler_id', from_handler_id,
+                 'reserved_at', floor(extract(epoch FROM reserved_at) * 1000))), '[]') FROM reserved) AS reservations,
+       (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'last_assigned_at', floor(extract(epoch FROM last_assigned_at) * 1000))), '[]')
+          FROM handler_assignments WHERE department = $1) AS recent`,
+    [department, options.holders ? ['awaiting_handler', 'in_progress'] : ['awaiting_handler'], newerIds, !options.holders],
+  )) as {
+    rows: { ticket_id: string; department: string; status: string; handler_id: string | null; routed_at: number }[];
+    counted: { handler_id: string; open: number }[];
+    reservations: { ticket_id: string; handler_id: string; from_handler_id: string | null; reserved_at: number }[];
+    recent: { handler_id: string; last_assigned_at: number }[];
   }[];
+  const { rows, counted, reservations, recent } = read;
   const work = departmentWork(
     department,
     rows.map((row) => ({ ticketId: row.ticket_id, department: row.department, status: row.status, handlerId: row.handler_id, routedAt: new Date(row.routed_at) })),
@@ -193,6 +206,5 @@ async function workOf(
     new Map(recent.map((row) => [row.handler_id, new Date(row.last_assigned_at)])),
     new Map(counted.map((row) => [row.handler_id, row.open])),
   );
-  if (options.settle && work.settled.length > 0) await manager.query('DELETE FROM assignment_reservations WHERE ticket_id = ANY($1::text[])', [work.settled]);
   return work;
 }

@@ -89,6 +89,23 @@ describe('PostgreSQL event store', () => {
       expect(after[0].globalPosition).toBe(latePosition);
     });
 
+    it('is not held back by a transaction open in another database, which cannot write to this store', async () => {
+      const elsewhere = await createTestDatabase('event_store_elsewhere');
+      const other = new Client({ connectionString: elsewhere.url });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query('SELECT pg_current_xact_id()');
+        const appended = await store.append(`${prefix}ticket-1`, [newEvent()], NO_STREAM);
+        // The same statement, on the same snapshot, as a relay's: no waiting for a later read.
+        expect((await store.readAll({ streamPrefix: prefix })).events).toEqual(appended.events);
+      } finally {
+        await other.query('ROLLBACK').catch(() => undefined);
+        await other.end();
+        await elsewhere.drop();
+      }
+    });
+
     it('does not let one stream held open stop an append to another stream, only to the same one', async () => {
       const held = `${prefix}held`;
       const other = `${prefix}other`;

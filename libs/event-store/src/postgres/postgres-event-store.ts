@@ -77,8 +77,22 @@ const READ_STREAM = `SELECT ${eventColumns('events')} FROM events
   WHERE events.stream_id = $1 AND events.stream_position >= $2
   ORDER BY events.stream_position`;
 
-const READ_ALL = `WITH horizon AS MATERIALIZED (
-    SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin
+// The horizon is the oldest transaction the statement's snapshot sees running, leaving out those
+// a backend of another database runs: transaction ids are the server's, and an open transaction
+// of another service's store (or any long one on the server) held back every store's readAll,
+// though it can never write here. One not found running any more may have been ours: it counts.
+// (Two running transactions never share their low 32 bits, so xid() cannot mistake one.)
+const READ_ALL = `WITH snapshot AS MATERIALIZED (
+    SELECT pg_current_snapshot() AS s
+  ),
+  elsewhere AS MATERIALIZED (
+    SELECT a.backend_xid FROM pg_stat_get_activity(NULL) a
+     WHERE a.backend_xid IS NOT NULL AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
+  ),
+  horizon AS MATERIALIZED (
+    SELECT coalesce(
+      (SELECT min(x) FROM snapshot, pg_snapshot_xip(snapshot.s) AS x WHERE xid(x) NOT IN (SELECT backend_xid FROM elsewhere)),
+      (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS xmin
   ),
   settled AS MATERIALIZED (
     SELECT (SELECT e.global_position FROM events e, horizon h
@@ -387,8 +401,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * The horizon: a row is returned only once its transaction id is below the snapshot's xmin,
-   * i.e. every transaction that got an id before it has finished. Positions are taken before
+   * The horizon: a row is returned only once its transaction id is below the oldest transaction
+   * of this database the snapshot sees running, i.e. every transaction that got an id before it
+   * and could have written here has finished (READ_ALL). Positions are taken before
    * commit, so without it a reader could pass a position whose transaction commits later.
    * It suffices only because positions follow transaction ids: each append's positions are
    * computed from its transaction id (see 004_positions_from_transaction_ids.ts).
