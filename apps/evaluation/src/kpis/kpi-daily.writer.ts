@@ -42,10 +42,14 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
     await manager.query(
       `UPDATE kpi_daily_tallies t
           SET counters = ARRAY(SELECT coalesce(a, 0) + coalesce(b, 0) FROM unnest(t.counters, c.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i),
-              first_response_minutes = ARRAY((SELECT unnest(t.first_response_minutes) EXCEPT ALL SELECT unnest(c.first_response_removed))
-                                             UNION ALL SELECT unnest(c.first_response_added) ORDER BY 1),
-              accepted_resolution_minutes = ARRAY((SELECT unnest(t.accepted_resolution_minutes) EXCEPT ALL SELECT unnest(c.resolution_removed))
-                                                  UNION ALL SELECT unnest(c.resolution_added) ORDER BY 1)
+              -- Most changes move no value: the stored array is then kept as it is, not rebuilt and
+              -- written again (a day's arrays hold a value per ticket of that day and group).
+              first_response_minutes = CASE WHEN cardinality(c.first_response_added) + cardinality(c.first_response_removed) = 0 THEN t.first_response_minutes
+                ELSE ARRAY((SELECT unnest(t.first_response_minutes) EXCEPT ALL SELECT unnest(c.first_response_removed))
+                           UNION ALL SELECT unnest(c.first_response_added) ORDER BY 1) END,
+              accepted_resolution_minutes = CASE WHEN cardinality(c.resolution_added) + cardinality(c.resolution_removed) = 0 THEN t.accepted_resolution_minutes
+                ELSE ARRAY((SELECT unnest(t.accepted_resolution_minutes) EXCEPT ALL SELECT unnest(c.resolution_removed))
+                           UNION ALL SELECT unnest(c.resolution_added) ORDER BY 1) END
          FROM ${recordset}
         WHERE ${key}`,
       [changes],
@@ -58,10 +62,10 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
         WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_tallies t WHERE ${key})`,
       [changes],
     );
-    await manager.query(
-      `DELETE FROM kpi_daily_tallies t USING ${recordset} WHERE ${key} AND t.counters[1] = 0`,
-      [changes],
-    );
+    // A row can be left without tickets only where this change takes some away.
+    if (tallies.some((change) => change.counters[0]! < 0)) {
+      await manager.query(`DELETE FROM kpi_daily_tallies t USING ${recordset} WHERE ${key} AND t.counters[1] = 0`, [changes]);
+    }
   }
   if (versions.length > 0) {
     const changes = JSON.stringify(versions.map((change) => ({ day: change.day.toISOString(), version: change.version, tickets: change.tickets })));
@@ -71,10 +75,12 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
        ON CONFLICT (day, version) DO UPDATE SET tickets = t.tickets + EXCLUDED.tickets`,
       [changes],
     );
-    await manager.query(
-      `DELETE FROM kpi_daily_policy_versions t USING jsonb_to_recordset($1::jsonb) AS c(day timestamptz, version text)
-        WHERE t.day = c.day AND t.version = c.version AND t.tickets = 0`,
-      [changes],
-    );
+    if (versions.some((change) => change.tickets < 0)) {
+      await manager.query(
+        `DELETE FROM kpi_daily_policy_versions t USING jsonb_to_recordset($1::jsonb) AS c(day timestamptz, version text)
+          WHERE t.day = c.day AND t.version = c.version AND t.tickets = 0`,
+        [changes],
+      );
+    }
   }
 }
