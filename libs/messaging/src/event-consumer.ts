@@ -443,12 +443,7 @@ export class EventConsumer {
     if (this.uncommitted.size === 0) return;
     const wait = this.lastCommitAt + this.commitIntervalMs - Date.now();
     if (!now && wait > 0) {
-      this.commitTimer ??= setTimeout(() => {
-        this.commitTimer = undefined;
-        const consumer = this.consumer;
-        if (!consumer || this.stopping) return;
-        this.commitApplied((offsets) => consumer.commitOffsets([...offsets]), true).catch((error: unknown) => this.commitFailed(error));
-      }, wait);
+      this.commitLater(wait);
       return;
     }
     const offsets = [...this.uncommitted.values()];
@@ -462,8 +457,22 @@ export class EventConsumer {
         const key = partitionKey(entry.topic, entry.partition);
         if (!this.uncommitted.has(key)) this.uncommitted.set(key, entry);
       }
+      // A consumer gone quiet has no next batch to commit them with (a commit refused during a
+      // rebalance, say): without another try its group's lag would stay above zero for good.
+      this.commitLater(Math.max(this.commitIntervalMs, 100));
       throw error;
     }
+  }
+
+  /** One commit of what is applied, `delay` ms from now, unless one is already due. */
+  private commitLater(delay: number): void {
+    if (this.stopping) return;
+    this.commitTimer ??= setTimeout(() => {
+      this.commitTimer = undefined;
+      const consumer = this.consumer;
+      if (!consumer || this.stopping) return;
+      this.commitApplied((offsets) => consumer.commitOffsets([...offsets]), true).catch((error: unknown) => this.commitFailed(error));
+    }, delay);
   }
 
   /** The messages are delivered again after a restart or rebalance, and skipped by their marks. */
