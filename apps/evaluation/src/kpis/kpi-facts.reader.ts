@@ -6,6 +6,7 @@ import { hourOf, offsetAt, type Granularity } from '@handoff/service-time';
 import type { DepartmentRound } from '../records/service-record';
 import type { KpiPolicy } from './kpi-policy';
 import { COUNTER_INDEX, DAILY_COUNTERS, DAY_MS } from './kpi-daily';
+import { deadlinePolicyKey } from './kpi-deadlines-now';
 import { granularityOf, reportOf, verdictsNow, type KpiQuery, type KpiTallies } from './kpis';
 
 const HOUR_MS = 3_600_000;
@@ -15,9 +16,10 @@ const HOUR_MS = 3_600_000;
  * day tallies of the window's whole UTC days and counts the facts of the tickets in the rest, takes
  * the percentiles of every value of the window, per group, and sends back one row per group, never
  * a ticket's timeline (tallyByDays; a department's scope and rows per period count the tickets of
- * the whole window, tallyTickets). `policy=now` judges the
- * rounds again under today's deadline policy as of the request, which no stored count can hold:
- * those verdicts are computed here from the rounds of the tickets in the window that have any.
+ * the whole window, tallyTickets). `policy=now` counts the verdicts each ticket holds under
+ * today's deadline policy as of the request (countVerdictsNow), and judges here from their rounds
+ * the tickets whose verdicts are not under today's policy yet (just after a change) or move with
+ * the request's instant (a round paused without a result).
  * Equal to kpiReport over the service records by test (kpi-facts.int-spec.ts).
  */
 @Injectable()
@@ -291,6 +293,45 @@ async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiP
   };
 }
 
+interface VerdictCountRow {
+  readonly total: boolean;
+  readonly period: string | null;
+  readonly value: string | null;
+  readonly first_response_met: number;
+  readonly first_response_missed: number;
+  readonly resolution_met: number;
+  readonly resolution_missed: number;
+}
+
+/**
+ * `policy=now` verdicts of the window's tickets judged under today's policy ($6 its key), as of
+ * $5, in total and per group: the stored verdict, or missed once the stored deadline is before
+ * $5 (kpi-deadlines-now.ts, verdictsAsOf).
+ */
+async function countVerdictsNow(manager: EntityManager, query: KpiQuery, period: string, parameters: unknown[]): Promise<VerdictCountRow[]> {
+  const grouped = Boolean(query.groupBy || granularityOf(query));
+  const counts = `count(*) FILTER (WHERE first_response)::int AS first_response_met, count(*) FILTER (WHERE NOT first_response)::int AS first_response_missed,
+            count(*) FILTER (WHERE resolution)::int AS resolution_met, count(*) FILTER (WHERE NOT resolution)::int AS resolution_missed`;
+  return (await manager.query(
+    `WITH judged AS MATERIALIZED (
+       SELECT ${grouped ? `${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values` : 'NULL::text AS period, NULL::text[] AS group_values'},
+              coalesce(now_first_response_met, CASE WHEN now_first_response_due_at < $5 THEN false END) AS first_response,
+              coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < $5 THEN false END) AS resolution
+         FROM ${IN_WINDOW} AND now_policy = $6 AND NOT now_judged_on_request AND $3::text IS NOT NULL
+     )
+     SELECT true AS total, NULL::text AS period, NULL::text AS value, ${counts} FROM judged
+     ${
+       grouped
+         ? `UNION ALL
+     SELECT false, period, value, ${counts}
+       FROM judged CROSS JOIN LATERAL unnest(group_values) AS member(value)
+      GROUP BY period, value`
+         : ''
+     }`,
+    parameters,
+  )) as VerdictCountRow[];
+}
+
 export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery, policy: KpiPolicy, asOf: Date): Promise<KpiReport> {
   const granularity = granularityOf(query);
   const grouped = Boolean(query.groupBy || granularity);
@@ -312,14 +353,32 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
   let totalTallies = talliesOfRow(total);
 
   if (query.policy === 'now') {
-    const judged: { period: string | null; group_values: (string | null)[]; rounds: DepartmentRound[] }[] = await manager.query(
-      `SELECT ${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values, rounds
-         FROM ${IN_WINDOW} AND jsonb_array_length(rounds) > 0 AND $3::text IS NOT NULL`,
-      parameters,
-    );
     const empty = () => ({ firstResponse: { met: 0, missed: 0 }, resolution: { met: 0, missed: 0 } });
     const counts = new Map<string, ReturnType<typeof empty>>();
     const overall = empty();
+    const add = (into: ReturnType<typeof empty>, row: VerdictCountRow) => {
+      into.firstResponse.met += row.first_response_met;
+      into.firstResponse.missed += row.first_response_missed;
+      into.resolution.met += row.resolution_met;
+      into.resolution.missed += row.resolution_missed;
+    };
+    // The tickets judged under today's policy, counted as of the request from their stored verdicts.
+    for (const row of await countVerdictsNow(manager, query, period, [...parameters, asOf, deadlinePolicyKey(policy.deadlines)])) {
+      if (row.total) add(overall, row);
+      else {
+        const id = identity(row);
+        const group = counts.get(id) ?? empty();
+        add(group, row);
+        counts.set(id, group);
+      }
+    }
+    // The others (judged under another policy, not yet, or paused with a deadline that moves with
+    // the request's instant) judged here from their rounds.
+    const judged: { period: string | null; group_values: (string | null)[]; rounds: DepartmentRound[] }[] = await manager.query(
+      `SELECT ${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values, rounds
+         FROM ${IN_WINDOW} AND cardinality(policy_versions) > 0 AND (now_policy IS DISTINCT FROM $5 OR now_judged_on_request) AND $3::text IS NOT NULL`,
+      [...parameters, deadlinePolicyKey(policy.deadlines)],
+    );
     const tally = (into: ReturnType<typeof empty>, firstResponse: boolean | null, resolution: boolean | null) => {
       if (firstResponse !== null) into.firstResponse[firstResponse ? 'met' : 'missed']++;
       if (resolution !== null) into.resolution[resolution ? 'met' : 'missed']++;
