@@ -113,8 +113,8 @@ export class AddKpiVerdictsNow1798000200000 implements MigrationInterface {
         ADD COLUMN now_resolution_met boolean,
         ADD COLUMN now_resolution_due_at timestamptz,
         ADD COLUMN now_judged_on_request boolean`);
-    // The refresher looks for the tickets with rounds judged under another policy than today's, or none yet.
-    await queryRunner.query('CREATE INDEX kpi_ticket_facts_now_policy_idx ON kpi_ticket_facts (now_policy) WHERE cardinality(policy_versions) > 0');
+    // The refresher looks for the tickets judged under another policy than today's, or none yet: none, mostly.
+    await queryRunner.query('CREATE INDEX kpi_ticket_facts_now_policy_idx ON kpi_ticket_facts (now_policy)');
     await queryRunner.query(`
       CREATE TABLE kpi_deadline_policy (
         one boolean PRIMARY KEY CHECK (one),

@@ -301,30 +301,42 @@ interface VerdictCountRow {
   readonly first_response_missed: number;
   readonly resolution_met: number;
   readonly resolution_missed: number;
+  /** On the total's row: the tickets with rounds whose verdicts are not stored under today's policy. */
+  readonly others: string[] | null;
 }
 
 /**
- * `policy=now` verdicts of the window's tickets judged under today's policy ($6 its key), as of
- * $5, in total and per group: the stored verdict, or missed once the stored deadline is before
- * $5 (kpi-deadlines-now.ts, verdictsAsOf).
+ * `policy=now` verdicts of the window's tickets with rounds judged under today's policy ($6 its
+ * key), as of $5, in total and per group: the stored verdict, or missed once the stored deadline
+ * is before $5 (kpi-deadlines-now.ts, verdictsAsOf); and, in the same scan, which tickets are
+ * not, for the caller to judge from their rounds.
  */
 async function countVerdictsNow(manager: EntityManager, query: KpiQuery, period: string, parameters: unknown[]): Promise<VerdictCountRow[]> {
   const grouped = Boolean(query.groupBy || granularityOf(query));
-  const counts = `count(*) FILTER (WHERE first_response)::int AS first_response_met, count(*) FILTER (WHERE NOT first_response)::int AS first_response_missed,
-            count(*) FILTER (WHERE resolution)::int AS resolution_met, count(*) FILTER (WHERE NOT resolution)::int AS resolution_missed`;
+  const sums = `coalesce(sum(tickets) FILTER (WHERE stored AND first_response), 0)::int AS first_response_met,
+            coalesce(sum(tickets) FILTER (WHERE stored AND NOT first_response), 0)::int AS first_response_missed,
+            coalesce(sum(tickets) FILTER (WHERE stored AND resolution), 0)::int AS resolution_met,
+            coalesce(sum(tickets) FILTER (WHERE stored AND NOT resolution), 0)::int AS resolution_missed`;
   return (await manager.query(
+    // Tickets alike (the same groups and verdicts) counted together first: fewer rows to spread over their groups.
     `WITH judged AS MATERIALIZED (
-       SELECT ${grouped ? `${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values` : 'NULL::text AS period, NULL::text[] AS group_values'},
-              coalesce(now_first_response_met, CASE WHEN now_first_response_due_at < $5 THEN false END) AS first_response,
-              coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < $5 THEN false END) AS resolution
-         FROM ${IN_WINDOW} AND now_policy = $6 AND NOT now_judged_on_request AND $3::text IS NOT NULL
+       SELECT period, group_values, stored, first_response, resolution, count(*) AS tickets, array_agg(ticket_id) FILTER (WHERE NOT stored) AS others
+         FROM (SELECT ${grouped ? `${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values` : 'NULL::text AS period, NULL::text[] AS group_values'},
+                      ticket_id, coalesce(now_policy = $6 AND NOT now_judged_on_request, false) AS stored,
+                      coalesce(now_first_response_met, CASE WHEN now_first_response_due_at < $5 THEN false END) AS first_response,
+                      coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < $5 THEN false END) AS resolution
+                 FROM ${IN_WINDOW} AND cardinality(policy_versions) > 0 AND $3::text IS NOT NULL) AS ticket
+        GROUP BY period, group_values, stored, first_response, resolution
      )
-     SELECT true AS total, NULL::text AS period, NULL::text AS value, ${counts} FROM judged
+     SELECT true AS total, NULL::text AS period, NULL::text AS value, ${sums},
+            (SELECT array_agg(id) FROM judged CROSS JOIN LATERAL unnest(others) AS id) AS others
+       FROM judged
      ${
        grouped
          ? `UNION ALL
-     SELECT false, period, value, ${counts}
+     SELECT false, period, value, ${sums}, NULL
        FROM judged CROSS JOIN LATERAL unnest(group_values) AS member(value)
+      WHERE stored
       GROUP BY period, value`
          : ''
      }`,
@@ -335,7 +347,8 @@ async function countVerdictsNow(manager: EntityManager, query: KpiQuery, period:
 export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery, policy: KpiPolicy, asOf: Date): Promise<KpiReport> {
   const granularity = granularityOf(query);
   const grouped = Boolean(query.groupBy || granularity);
-  const period = granularity ? `to_char(opened_at AT TIME ZONE $3, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text';
+  const periodIn = (zone: string) => (granularity ? `to_char(opened_at AT TIME ZONE ${zone}, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text');
+  const period = periodIn('$3');
   const parameters = [query.from ? new Date(query.from) : '-infinity', query.to ? new Date(query.to) : 'infinity', policy.timeZone, query.department ?? null];
 
   const tallied = (await tallyByDays(manager, query, policy)) ?? (await tallyTickets(manager, IN_WINDOW, '$3', query, parameters));
@@ -363,9 +376,12 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
       into.resolution.missed += row.resolution_missed;
     };
     // The tickets judged under today's policy, counted as of the request from their stored verdicts.
+    let others: string[] = [];
     for (const row of await countVerdictsNow(manager, query, period, [...parameters, asOf, deadlinePolicyKey(policy.deadlines)])) {
-      if (row.total) add(overall, row);
-      else {
+      if (row.total) {
+        add(overall, row);
+        others = row.others ?? [];
+      } else {
         const id = identity(row);
         const group = counts.get(id) ?? empty();
         add(group, row);
@@ -374,11 +390,14 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
     }
     // The others (judged under another policy, not yet, or paused with a deadline that moves with
     // the request's instant) judged here from their rounds.
-    const judged: { period: string | null; group_values: (string | null)[]; rounds: DepartmentRound[] }[] = await manager.query(
-      `SELECT ${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values, rounds
-         FROM ${IN_WINDOW} AND cardinality(policy_versions) > 0 AND (now_policy IS DISTINCT FROM $5 OR now_judged_on_request) AND $3::text IS NOT NULL`,
-      [...parameters, deadlinePolicyKey(policy.deadlines)],
-    );
+    const judged: { period: string | null; group_values: (string | null)[]; rounds: DepartmentRound[] }[] =
+      others.length === 0
+        ? []
+        : await manager.query(
+            `SELECT ${periodIn('$2')} AS period, ${groupValuesSql(query.groupBy)} AS group_values, rounds
+               FROM kpi_ticket_facts WHERE ticket_id = ANY($1::text[]) AND $2::text IS NOT NULL`,
+            [others, policy.timeZone],
+          );
     const tally = (into: ReturnType<typeof empty>, firstResponse: boolean | null, resolution: boolean | null) => {
       if (firstResponse !== null) into.firstResponse[firstResponse ? 'met' : 'missed']++;
       if (resolution !== null) into.resolution[resolution ? 'met' : 'missed']++;

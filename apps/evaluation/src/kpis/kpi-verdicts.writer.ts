@@ -42,15 +42,16 @@ export async function putDeadlinePolicy(manager: EntityManager, policy: Deadline
 }
 
 /**
- * Judges again, under `deadlines`, up to `limit` tickets with rounds whose `policy=now` verdicts
- * were judged under another policy or not at all; how many it judged. Rows another transaction
+ * Judges again, under `deadlines`, up to `limit` tickets whose `policy=now` verdicts were judged
+ * under another policy or not at all; how many it judged. Tickets without rounds too, which have
+ * no verdict to store, so that none is left for the next call to look at again. Rows another transaction
  * holds (the timeline writing that ticket, another instance judging it) are passed over: whoever
  * holds them writes them, and a later call finds any still left. Run in a transaction of its own.
  */
 export async function judgeStaleFacts(manager: EntityManager, deadlines: DeadlinesInForce, limit: number): Promise<number> {
   const stale = (await manager.query(
     `SELECT ticket_id, rounds FROM kpi_ticket_facts
-      WHERE cardinality(policy_versions) > 0 AND (now_policy IS NULL OR now_policy < $1 OR now_policy > $1)
+      WHERE now_policy IS NULL OR now_policy < $1 OR now_policy > $1
       LIMIT $2 FOR UPDATE SKIP LOCKED`,
     [deadlines.key, limit],
   )) as { ticket_id: string; rounds: DepartmentRound[] }[];
