@@ -313,28 +313,24 @@ interface VerdictCountRow {
  */
 async function countVerdictsNow(manager: EntityManager, query: KpiQuery, period: string, parameters: unknown[]): Promise<VerdictCountRow[]> {
   const grouped = Boolean(query.groupBy || granularityOf(query));
-  const sums = `coalesce(sum(tickets) FILTER (WHERE stored AND first_response), 0)::int AS first_response_met,
-            coalesce(sum(tickets) FILTER (WHERE stored AND NOT first_response), 0)::int AS first_response_missed,
-            coalesce(sum(tickets) FILTER (WHERE stored AND resolution), 0)::int AS resolution_met,
-            coalesce(sum(tickets) FILTER (WHERE stored AND NOT resolution), 0)::int AS resolution_missed`;
+  const counts = `count(*) FILTER (WHERE stored AND first_response)::int AS first_response_met,
+            count(*) FILTER (WHERE stored AND NOT first_response)::int AS first_response_missed,
+            count(*) FILTER (WHERE stored AND resolution)::int AS resolution_met,
+            count(*) FILTER (WHERE stored AND NOT resolution)::int AS resolution_missed`;
   return (await manager.query(
-    // Tickets alike (the same groups and verdicts) counted together first: fewer rows to spread over their groups.
     `WITH judged AS MATERIALIZED (
-       SELECT period, group_values, stored, first_response, resolution, count(*) AS tickets, array_agg(ticket_id) FILTER (WHERE NOT stored) AS others
-         FROM (SELECT ${grouped ? `${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values` : 'NULL::text AS period, NULL::text[] AS group_values'},
-                      ticket_id, coalesce(now_policy = $6 AND NOT now_judged_on_request, false) AS stored,
-                      coalesce(now_first_response_met, CASE WHEN now_first_response_due_at < $5 THEN false END) AS first_response,
-                      coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < $5 THEN false END) AS resolution
-                 FROM ${IN_WINDOW} AND cardinality(policy_versions) > 0 AND $3::text IS NOT NULL) AS ticket
-        GROUP BY period, group_values, stored, first_response, resolution
+       SELECT ${grouped ? `${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values` : 'NULL::text AS period, NULL::text[] AS group_values'},
+              ticket_id, coalesce(now_policy = $6 AND NOT now_judged_on_request, false) AS stored,
+              coalesce(now_first_response_met, CASE WHEN now_first_response_due_at < $5 THEN false END) AS first_response,
+              coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < $5 THEN false END) AS resolution
+         FROM ${IN_WINDOW} AND cardinality(policy_versions) > 0 AND $3::text IS NOT NULL
      )
-     SELECT true AS total, NULL::text AS period, NULL::text AS value, ${sums},
-            (SELECT array_agg(id) FROM judged CROSS JOIN LATERAL unnest(others) AS id) AS others
+     SELECT true AS total, NULL::text AS period, NULL::text AS value, ${counts}, array_agg(ticket_id) FILTER (WHERE NOT stored) AS others
        FROM judged
      ${
        grouped
          ? `UNION ALL
-     SELECT false, period, value, ${sums}, NULL
+     SELECT false, period, value, ${counts}, NULL
        FROM judged CROSS JOIN LATERAL unnest(group_values) AS member(value)
       WHERE stored
       GROUP BY period, value`
