@@ -1,15 +1,14 @@
-import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { JsonLogger, PolicyBook } from '@handoff/platform';
+import { AppliedEvents, CONFIG, JsonLogger, PolicyBook } from '@handoff/platform';
 import type { DeadlinePolicy } from '@handoff/service-time';
+import type { EvaluationConfig } from '../config';
 import { deadlinePolicyKey } from './kpi-deadlines-now';
 import { deadlinesForFacts, judgeStaleFacts, putDeadlinePolicy } from './kpi-verdicts.writer';
 
 /** Tickets judged per transaction: a short one, as it holds those rows from the timeline. */
 const CHUNK = 1000;
-/** How soon a change of the deadline policy, read by the PolicyBook, reaches the stored verdicts. */
-const INTERVAL_MS = 1000;
 
 /**
  * Keeps the `policy=now` verdicts stored with the KPI facts under the deadline policy in force:
@@ -24,20 +23,31 @@ export class KpiVerdictsRefresher implements OnApplicationBootstrap, BeforeAppli
   private running: Promise<void> | undefined;
   private stopped = false;
   private put: string | undefined;
+  private stopListening: (() => void) | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policies: PolicyBook,
     private readonly logger: JsonLogger,
+    @Inject(AppliedEvents) private readonly applied: AppliedEvents,
+    @Inject(CONFIG) private readonly config: EvaluationConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.refresh().catch((error: Error) => this.logger.event('warn', 'policy=now verdicts not refreshed; reports judge those tickets themselves', { error: error.message })), INTERVAL_MS);
+    const refresh = () => void this.refresh().catch((error: Error) => this.logger.event('warn', 'policy=now verdicts not refreshed; reports judge those tickets themselves', { error: error.message }));
+    // At start (facts a rebuild left unjudged), when this instance's consumer applied a policy
+    // change (once the book has read it), and on the book's own timer, which is how the other
+    // instances take a change up: a pass costs a few statements, so an idle service does not
+    // make them every second.
+    refresh();
+    this.stopListening = this.applied.on('policies', () => void this.policies.refresh().then(refresh, refresh));
+    this.timer = setInterval(refresh, this.config.POLICY_REFRESH_INTERVAL_MS);
     this.timer.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopListening?.();
     clearInterval(this.timer);
     await this.running?.catch(() => undefined);
   }
