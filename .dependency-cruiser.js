@@ -10,7 +10,7 @@ const DOMAIN = [
   '^apps/intake/src/contacts/classification\\.ts$',
   '^apps/evaluation/src/timeline/lifecycle\\.ts$',
   '^apps/evaluation/src/records/service-record\\.ts$',
-  '^apps/evaluation/src/kpis/(kpis|kpi-policy|statistics)\\.ts$',
+  '^apps/evaluation/src/kpis/(kpis|kpi-policy|kpi-deadlines-now|statistics)\\.ts$',
   '^apps/evaluation/src/quality/(sampling|rubric)\\.ts$',
   '^apps/evaluation/src/assessment/assessment\\.ts$',
   '^apps/evaluation/src/data-rights/(retention|customer-export)\\.ts$',

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { seededRandom, type RecordedEvent, type Role } from '@handoff/contracts';
 import { createPostgresEventStore, PostgresEventStore } from '@handoff/event-store';
 import { openReadModelDatabase, rebuildReadModel } from '@handoff/read-models';
@@ -179,6 +180,17 @@ async function measure(infra: BenchInfra, report: Report, tickets: number, setti
   const system = await BenchSystem.start(infra, { AUTH_TOKEN_SECRET: SECRET }, namespace, ['evaluation']);
   const latencies = new Map<string, { p50: number; p95: number }>();
   try {
+    // The rebuild had no deadline policy to judge policy=now under: evaluation judges the facts at
+    // start. Timed once it has, as a desk that runs has them (and apart, as a figure of its own).
+    const judging = await timed(() => verdictsJudged(evaluationUrl));
+    report.add({
+      section,
+      name: `policy=now verdicts judged by evaluation at start, ${label} tickets`,
+      value: judging.seconds,
+      unit: 's',
+      better: 'lower',
+      details: { tickets: judging.result },
+    });
     const baseUrl = system.url('evaluation');
     const random = seededRandom(20261205);
     const tokens = new Map<Role, string>();
@@ -208,4 +220,29 @@ async function measure(infra: BenchInfra, report: Report, tickets: number, setti
     await system.stop();
   }
   return latencies;
+}
+
+/**
+ * Waits until evaluation has put its deadline policy where the KPI facts are judged under and
+ * judged every ticket under it (kpis/kpi-verdicts.refresher.ts); the tickets judged.
+ */
+async function verdictsJudged(url: string, timeoutMs = 300_000): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const started = Date.now();
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ key: string | null; judged: number; stale: number }>(
+        `SELECT p.key, count(*) FILTER (WHERE f.now_policy = p.key)::int AS judged, count(*) FILTER (WHERE f.now_policy IS DISTINCT FROM p.key)::int AS stale
+           FROM kpi_ticket_facts f LEFT JOIN kpi_deadline_policy p ON true
+          GROUP BY p.key`,
+      );
+      const [row] = rows;
+      if (row && row.key !== null && row.stale === 0) return row.judged;
+      if (Date.now() - started > timeoutMs) throw new Error(`scale bench: evaluation left ${row?.stale ?? 'all'} tickets' policy=now verdicts unjudged`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await client.end();
+  }
 }

@@ -15,6 +15,7 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { NotificationsReader } from './notifications/notifications.reader';
 import { evaluationPolicyDefinitions, type EvaluationConfig } from './config';
 import { KpiFactsReader } from './kpis/kpi-facts.reader';
+import { KpiVerdictsRefresher } from './kpis/kpi-verdicts.refresher';
 import { KpisController } from './kpis/kpis.controller';
 import { QualityController } from './quality/quality.controller';
 import { QualityService } from './quality/quality.service';
@@ -58,6 +59,7 @@ export class EvaluationModule {
         SearchReader,
         ServiceRecordsReader,
         KpiFactsReader,
+        KpiVerdictsRefresher,
         QualityService,
         AssessmentService,
         CustomerExportService,

@@ -38,8 +38,10 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
     topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents],
     // The KPI aggregate (facts per ticket, tallies per day) is kept by the same fold, from the same timeline: see kpis/kpi-facts.entities.ts.
     tables: ['ticket_timeline_entries', 'ticket_lifecycles', 'kpi_ticket_facts', 'kpi_daily_tallies', 'kpi_daily_policy_versions'],
-    // The lifecycle row's updated_at is the clock at the time of writing.
-    volatileColumns: ['updated_at'],
+    // The lifecycle row's updated_at is the clock at the time of writing; the facts' policy=now
+    // verdicts are judged under the deadline policy in force then (kpi-verdicts.refresher.ts), not
+    // only by the events, and a rebuild into a scratch database leaves them to the refresher.
+    volatileColumns: ['updated_at', 'now_policy', 'now_first_response_met', 'now_first_response_due_at', 'now_resolution_met', 'now_resolution_due_at', 'now_judged_on_request'],
     handler: () => timelineProjection(),
   },
   // The quality samples and the complaint analysis have no tables of their own: they are computed on request

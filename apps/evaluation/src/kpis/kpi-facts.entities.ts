@@ -66,6 +66,52 @@ export class KpiTicketFacts {
   /** The department rounds, which `policy=now` judges again under today's deadline policy. */
   @Column('jsonb')
   rounds!: DepartmentRound[];
+
+  /**
+   * The deadline policy (deadlinePolicyKey) the `now_` verdicts below were judged under, null if
+   * none yet: a report counts them only when it is today's, and judges the rounds otherwise.
+   */
+  @Column('text', { name: 'now_policy', nullable: true })
+  nowPolicy!: string | null;
+
+  /** `policy=now`, as kpi-deadlines-now.ts stores it: the verdict if fixed, else missed once `due_at` is before the report's instant. */
+  @Column('boolean', { name: 'now_first_response_met', nullable: true })
+  nowFirstResponseMet!: boolean | null;
+
+  @Column('timestamptz', { name: 'now_first_response_due_at', nullable: true })
+  nowFirstResponseDueAt!: Date | null;
+
+  @Column('boolean', { name: 'now_resolution_met', nullable: true })
+  nowResolutionMet!: boolean | null;
+
+  @Column('timestamptz', { name: 'now_resolution_due_at', nullable: true })
+  nowResolutionDueAt!: Date | null;
+
+  /** A round still paused without a result: its deadline moves with the report's instant, so its rounds are judged per request. */
+  @Column('boolean', { name: 'now_judged_on_request', nullable: true })
+  nowJudgedOnRequest!: boolean | null;
+}
+
+/**
+ * The deadline policy the timeline projection judges `policy=now` under as it writes a ticket's
+ * facts: evaluation's policy in force, put here by KpiVerdictsRefresher (one row), which also
+ * judges again the facts judged under an older one.
+ */
+@Entity({ name: 'kpi_deadline_policy' })
+export class KpiDeadlinePolicy {
+  /** Always true: the table holds one row. */
+  @PrimaryColumn('boolean')
+  one!: boolean;
+
+  /** The policies table's version of it (0: the service's file); a lower one never replaces a higher. */
+  @Column('int', { name: 'book_version' })
+  bookVersion!: number;
+
+  @Column('text')
+  key!: string;
+
+  @Column('jsonb')
+  document!: Record<string, unknown>;
 }
 
 /**
@@ -110,4 +156,4 @@ export class KpiDailyPolicyVersions {
   tickets!: number;
 }
 
-export const KPI_ENTITIES = [KpiTicketFacts, KpiDailyTallies, KpiDailyPolicyVersions];
+export const KPI_ENTITIES = [KpiTicketFacts, KpiDailyTallies, KpiDailyPolicyVersions, KpiDeadlinePolicy];

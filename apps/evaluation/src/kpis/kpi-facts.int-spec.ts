@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { GROUP_BYS, POLICY_BASES, seededRandom, type RecordedEvent } from '@handoff/contracts';
 import { openReadModelDatabase } from '@handoff/read-models';
-import { DEFAULT_DEADLINE_POLICY, GRANULARITIES, type Granularity } from '@handoff/service-time';
+import { ALWAYS_OPEN, DEFAULT_DEADLINE_POLICY, GRANULARITIES, type DeadlinePolicy, type Granularity } from '@handoff/service-time';
 import { createTestDatabase, deskHistory, sealedCustomer, type TestDatabase } from '@handoff/testing';
 import { EVALUATION_DATABASE } from '../read-models';
 import { timelineProjection } from '../timeline/timeline.projection';
 import { kpiReportFromFacts } from './kpi-facts.reader';
 import { DAILY_TALLIES_FROM_FACTS, DAILY_VERSIONS_FROM_FACTS } from './kpi-facts.migrations';
+import { deadlinePolicyKey } from './kpi-deadlines-now';
+import { deadlinesForFacts, judgeStaleFacts, putDeadlinePolicy } from './kpi-verdicts.writer';
 import type { KpiPolicy } from './kpi-policy';
 import { serviceRecordsFromEvents } from '../records/service-record';
 import { kpiReport, type KpiQuery } from './kpis';
@@ -31,7 +33,15 @@ const TARGETS = {
     { version: 'targets-b', effectiveFrom: '2025-03-10T00:00:00+08:00', targets: { satisfactionRate: { min: 0.6 }, resolutionDeadlineRate: { min: 0.8 } } },
   ],
 };
-const policyIn = (timeZone: string): KpiPolicy => ({ timeZone, peakHours: [9, 10, 14, 15], targets: TARGETS, deadlines: DEFAULT_DEADLINE_POLICY });
+const policyIn = (timeZone: string, deadlines: DeadlinePolicy = DEFAULT_DEADLINE_POLICY): KpiPolicy => ({ timeZone, peakHours: [9, 10, 14, 15], targets: TARGETS, deadlines });
+/** A change of the deadline policy: clock time, other minutes per type and priority. */
+const CHANGED_DEADLINES: DeadlinePolicy = {
+  version: 'clock-2',
+  firstResponseMinutes: { default: 45, byPriority: { urgent: 10 } },
+  resolutionMinutes: { default: 600, byType: { complaint: 240 } },
+  calendar: ALWAYS_OPEN,
+  countIn: 'clock',
+};
 /** Before the last tickets' deadlines, so `policy=now` leaves some rounds without a verdict yet. */
 const AS_OF = new Date('2025-03-30T06:00:00Z');
 
@@ -58,6 +68,8 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
     }
     const projection = timelineProjection();
     for (let start = 0; start < delivery.length; start += 250) {
+      // The policy in force put halfway: the tickets written before are left unjudged, as after the migration.
+      if (start === 250 * Math.floor(delivery.length / 500)) await putDeadlinePolicy(dataSource.manager, DEFAULT_DEADLINE_POLICY, 0);
       await dataSource.transaction((manager) => projection.handle(delivery.slice(start, start + 250), manager));
     }
   });
@@ -107,6 +119,80 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
       });
     }
   }
+
+  /** How many tickets with rounds hold verdicts judged under `deadlines`, and how many do not. */
+  const judgedUnder = async (deadlines: DeadlinePolicy) => {
+    const [row] = (await dataSource.query(
+      `SELECT count(*) FILTER (WHERE now_policy = $1)::int AS judged, count(*) FILTER (WHERE now_policy IS DISTINCT FROM $1)::int AS other
+         FROM kpi_ticket_facts WHERE cardinality(policy_versions) > 0`,
+      [deadlinePolicyKey(deadlines)],
+    )) as { judged: number; other: number }[];
+    return row!;
+  };
+
+  /** Every grouping, window and department scope under policy=now and `deadlines`, as of each instant, against the recomputation. */
+  const compareNow = async (deadlines: DeadlinePolicy, instants: readonly Date[]) => {
+    let compared = 0;
+    for (const asOf of instants) {
+      for (const window of windows) {
+        for (const grouping of groupings) {
+          for (const department of [undefined, 'billing']) {
+            const query: KpiQuery = { ...window, ...grouping, policy: 'now', ...(department ? { department } : {}) };
+            const expected = kpiReport(records, query, policyIn('Asia/Shanghai', deadlines), asOf);
+            const actual = await dataSource.transaction('REPEATABLE READ', (manager) => kpiReportFromFacts(manager, query, policyIn('Asia/Shanghai', deadlines), asOf));
+            expect({ asOf, query, report: actual }).toEqual({ asOf, query, report: expected });
+            compared += 1;
+          }
+        }
+      }
+    }
+    return compared;
+  };
+
+  /** Either side of stored deadlines still open (so verdicts turn from none to missed between them), and long after. */
+  const instantsAround = async (deadlines: DeadlinePolicy): Promise<Date[]> => {
+    const rows = (await dataSource.query(
+      `SELECT DISTINCT at FROM (SELECT now_first_response_due_at AS at FROM kpi_ticket_facts WHERE now_policy = $1 UNION ALL
+                                SELECT now_resolution_due_at FROM kpi_ticket_facts WHERE now_policy = $1) AS due
+        WHERE at IS NOT NULL ORDER BY at`,
+      [deadlinePolicyKey(deadlines)],
+    )) as { at: Date }[];
+    expect(rows.length).toBeGreaterThan(3);
+    const middle = rows[Math.floor(rows.length / 2)]!.at.getTime();
+    return [new Date(rows[0]!.at.getTime() - 1), new Date(middle), new Date(middle + 1), new Date(rows[rows.length - 1]!.at.getTime() + 1), new Date('2031-01-01T00:00:00Z')];
+  };
+
+  it('policy=now right after a change of the deadline policy, while the stored verdicts catch up, and after', async () => {
+    // Judged under the policy before: the reports under the new one judge every ticket's rounds themselves.
+    await putDeadlinePolicy(dataSource.manager, DEFAULT_DEADLINE_POLICY, 0);
+    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))) > 0);
+    expect(await judgedUnder(DEFAULT_DEADLINE_POLICY)).toEqual({ judged: expect.any(Number), other: 0 });
+    expect(await compareNow(CHANGED_DEADLINES, [AS_OF])).toBeGreaterThan(0);
+
+    // The change put where the projection reads it, and some tickets' events delivered again: those are judged as they are written.
+    await putDeadlinePolicy(dataSource.manager, CHANGED_DEADLINES, 1);
+    // An instance that has not read the change yet does not put the old one back.
+    await putDeadlinePolicy(dataSource.manager, DEFAULT_DEADLINE_POLICY, 0);
+    const projection = timelineProjection();
+    await dataSource.transaction((manager) => projection.handle(events.slice(0, 400), manager));
+    const partly = await judgedUnder(CHANGED_DEADLINES);
+    expect(partly.judged).toBeGreaterThan(0);
+    expect(partly.other).toBeGreaterThan(0);
+    expect(await compareNow(CHANGED_DEADLINES, [AS_OF])).toBeGreaterThan(0);
+
+    // The refresher's work: every ticket judged under the new policy, a chunk at a time.
+    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))) > 0);
+    expect(await judgedUnder(CHANGED_DEADLINES)).toEqual({ judged: partly.judged + partly.other, other: 0 });
+    expect(await compareNow(CHANGED_DEADLINES, await instantsAround(CHANGED_DEADLINES))).toBe(5 * windows.length * groupings.length * 2);
+    // A report under another policy than the stored one (an instance behind) still judges it as it is.
+    expect(await compareNow(DEFAULT_DEADLINE_POLICY, [AS_OF])).toBeGreaterThan(0);
+
+    // Back to the policy of the other tests, judged and stored again.
+    await putDeadlinePolicy(dataSource.manager, DEFAULT_DEADLINE_POLICY, 2);
+    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))) > 0);
+    expect(await judgedUnder(DEFAULT_DEADLINE_POLICY)).toEqual({ judged: partly.judged + partly.other, other: 0 });
+    expect(await compareNow(DEFAULT_DEADLINE_POLICY, await instantsAround(DEFAULT_DEADLINE_POLICY))).toBe(5 * windows.length * groupings.length * 2);
+  });
 
   it('keeps the day tallies equal to the tallies of the facts computed afresh', async () => {
     const tables = () =>

@@ -101,8 +101,43 @@ export class CreateKpiDailyTallies1798000100000 implements MigrationInterface {
   }
 }
 
+export class AddKpiVerdictsNow1798000200000 implements MigrationInterface {
+  readonly name = 'AddKpiVerdictsNow1798000200000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ALTER TABLE kpi_ticket_facts
+        ADD COLUMN now_policy text,
+        ADD COLUMN now_first_response_met boolean,
+        ADD COLUMN now_first_response_due_at timestamptz,
+        ADD COLUMN now_resolution_met boolean,
+        ADD COLUMN now_resolution_due_at timestamptz,
+        ADD COLUMN now_judged_on_request boolean`);
+    // The refresher looks for the tickets judged under another policy than today's, or none yet: none, mostly.
+    await queryRunner.query('CREATE INDEX kpi_ticket_facts_now_policy_idx ON kpi_ticket_facts (now_policy)');
+    await queryRunner.query(`
+      CREATE TABLE kpi_deadline_policy (
+        one boolean PRIMARY KEY CHECK (one),
+        book_version integer NOT NULL,
+        key text NOT NULL,
+        document jsonb NOT NULL
+      )`);
+    // The facts already there are left unjudged (now_policy null): reports judge their rounds until
+    // the service's refresher (kpi-verdicts.refresher.ts) has judged them, a chunk at a time.
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE kpi_deadline_policy');
+    await queryRunner.query('DROP INDEX kpi_ticket_facts_now_policy_idx');
+    await queryRunner.query(`
+      ALTER TABLE kpi_ticket_facts
+        DROP COLUMN now_policy, DROP COLUMN now_first_response_met, DROP COLUMN now_first_response_due_at,
+        DROP COLUMN now_resolution_met, DROP COLUMN now_resolution_due_at, DROP COLUMN now_judged_on_request`);
+  }
+}
+
 /**
  * The facts of the tickets already on the timeline, computed in the migration would need the
  * application's fold: they (and the day tallies) are filled by a rebuild of `evaluation.timeline` (`npm run audit -- rebuild`).
  */
-export const KPI_MIGRATIONS = [CreateKpiTicketFacts1797700000000, CreateKpiDailyTallies1798000100000];
+export const KPI_MIGRATIONS = [CreateKpiTicketFacts1797700000000, CreateKpiDailyTallies1798000100000, AddKpiVerdictsNow1798000200000];

@@ -6,6 +6,7 @@ import { hourOf, offsetAt, type Granularity } from '@handoff/service-time';
 import type { DepartmentRound } from '../records/service-record';
 import type { KpiPolicy } from './kpi-policy';
 import { COUNTER_INDEX, DAILY_COUNTERS, DAY_MS } from './kpi-daily';
+import { deadlinePolicyKey } from './kpi-deadlines-now';
 import { granularityOf, reportOf, verdictsNow, type KpiQuery, type KpiTallies } from './kpis';
 
 const HOUR_MS = 3_600_000;
@@ -15,9 +16,10 @@ const HOUR_MS = 3_600_000;
  * day tallies of the window's whole UTC days and counts the facts of the tickets in the rest, takes
  * the percentiles of every value of the window, per group, and sends back one row per group, never
  * a ticket's timeline (tallyByDays; a department's scope and rows per period count the tickets of
- * the whole window, tallyTickets). `policy=now` judges the
- * rounds again under today's deadline policy as of the request, which no stored count can hold:
- * those verdicts are computed here from the rounds of the tickets in the window that have any.
+ * the whole window, tallyTickets). `policy=now` counts the verdicts each ticket holds under
+ * today's deadline policy as of the request (countVerdictsNow), and judges here from their rounds
+ * the tickets whose verdicts are not under today's policy yet (just after a change) or move with
+ * the request's instant (a round paused without a result).
  * Equal to kpiReport over the service records by test (kpi-facts.int-spec.ts).
  */
 @Injectable()
@@ -291,10 +293,58 @@ async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiP
   };
 }
 
+interface VerdictCountRow {
+  readonly total: boolean;
+  readonly period: string | null;
+  readonly value: string | null;
+  readonly first_response_met: number;
+  readonly first_response_missed: number;
+  readonly resolution_met: number;
+  readonly resolution_missed: number;
+  /** On the total's row: the tickets with rounds whose verdicts are not stored under today's policy. */
+  readonly others: string[] | null;
+}
+
+/**
+ * `policy=now` verdicts of the window's tickets with rounds judged under today's policy ($6 its
+ * key), as of $5, in total and per group: the stored verdict, or missed once the stored deadline
+ * is before $5 (kpi-deadlines-now.ts, verdictsAsOf); and, in the same scan, which tickets are
+ * not, for the caller to judge from their rounds.
+ */
+async function countVerdictsNow(manager: EntityManager, query: KpiQuery, period: string, parameters: unknown[]): Promise<VerdictCountRow[]> {
+  const grouped = Boolean(query.groupBy || granularityOf(query));
+  const counts = `count(*) FILTER (WHERE stored AND first_response)::int AS first_response_met,
+            count(*) FILTER (WHERE stored AND NOT first_response)::int AS first_response_missed,
+            count(*) FILTER (WHERE stored AND resolution)::int AS resolution_met,
+            count(*) FILTER (WHERE stored AND NOT resolution)::int AS resolution_missed`;
+  return (await manager.query(
+    `WITH judged AS MATERIALIZED (
+       SELECT ${grouped ? `${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values` : 'NULL::text AS period, NULL::text[] AS group_values'},
+              ticket_id, coalesce(now_policy = $6 AND NOT now_judged_on_request, false) AS stored,
+              coalesce(now_first_response_met, CASE WHEN now_first_response_due_at < $5 THEN false END) AS first_response,
+              coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < $5 THEN false END) AS resolution
+         FROM ${IN_WINDOW} AND cardinality(policy_versions) > 0 AND $3::text IS NOT NULL
+     )
+     SELECT true AS total, NULL::text AS period, NULL::text AS value, ${counts}, array_agg(ticket_id) FILTER (WHERE NOT stored) AS others
+       FROM judged
+     ${
+       grouped
+         ? `UNION ALL
+     SELECT false, period, value, ${counts}, NULL
+       FROM judged CROSS JOIN LATERAL unnest(group_values) AS member(value)
+      WHERE stored
+      GROUP BY period, value`
+         : ''
+     }`,
+    parameters,
+  )) as VerdictCountRow[];
+}
+
 export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery, policy: KpiPolicy, asOf: Date): Promise<KpiReport> {
   const granularity = granularityOf(query);
   const grouped = Boolean(query.groupBy || granularity);
-  const period = granularity ? `to_char(opened_at AT TIME ZONE $3, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text';
+  const periodIn = (zone: string) => (granularity ? `to_char(opened_at AT TIME ZONE ${zone}, '${PERIOD_FORMATS[granularity]}')` : 'NULL::text');
+  const period = periodIn('$3');
   const parameters = [query.from ? new Date(query.from) : '-infinity', query.to ? new Date(query.to) : 'infinity', policy.timeZone, query.department ?? null];
 
   const tallied = (await tallyByDays(manager, query, policy)) ?? (await tallyTickets(manager, IN_WINDOW, '$3', query, parameters));
@@ -312,14 +362,38 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
   let totalTallies = talliesOfRow(total);
 
   if (query.policy === 'now') {
-    const judged: { period: string | null; group_values: (string | null)[]; rounds: DepartmentRound[] }[] = await manager.query(
-      `SELECT ${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values, rounds
-         FROM ${IN_WINDOW} AND jsonb_array_length(rounds) > 0 AND $3::text IS NOT NULL`,
-      parameters,
-    );
     const empty = () => ({ firstResponse: { met: 0, missed: 0 }, resolution: { met: 0, missed: 0 } });
     const counts = new Map<string, ReturnType<typeof empty>>();
     const overall = empty();
+    const add = (into: ReturnType<typeof empty>, row: VerdictCountRow) => {
+      into.firstResponse.met += row.first_response_met;
+      into.firstResponse.missed += row.first_response_missed;
+      into.resolution.met += row.resolution_met;
+      into.resolution.missed += row.resolution_missed;
+    };
+    // The tickets judged under today's policy, counted as of the request from their stored verdicts.
+    let others: string[] = [];
+    for (const row of await countVerdictsNow(manager, query, period, [...parameters, asOf, deadlinePolicyKey(policy.deadlines)])) {
+      if (row.total) {
+        add(overall, row);
+        others = row.others ?? [];
+      } else {
+        const id = identity(row);
+        const group = counts.get(id) ?? empty();
+        add(group, row);
+        counts.set(id, group);
+      }
+    }
+    // The others (judged under another policy, not yet, or paused with a deadline that moves with
+    // the request's instant) judged here from their rounds.
+    const judged: { period: string | null; group_values: (string | null)[]; rounds: DepartmentRound[] }[] =
+      others.length === 0
+        ? []
+        : await manager.query(
+            `SELECT ${periodIn('$2')} AS period, ${groupValuesSql(query.groupBy)} AS group_values, rounds
+               FROM kpi_ticket_facts WHERE ticket_id = ANY($1::text[]) AND $2::text IS NOT NULL`,
+            [others, policy.timeZone],
+          );
     const tally = (into: ReturnType<typeof empty>, firstResponse: boolean | null, resolution: boolean | null) => {
       if (firstResponse !== null) into.firstResponse[firstResponse ? 'met' : 'missed']++;
       if (resolution !== null) into.resolution[resolution ? 'met' : 'missed']++;

@@ -9,6 +9,7 @@ import { KpiTicketFacts } from '../kpis/kpi-facts.entities';
 import { kpiFactsOf } from '../kpis/kpi-facts';
 import { DAILY_FACT_COLUMNS } from '../kpis/kpi-daily';
 import { writeDailyChanges } from '../kpis/kpi-daily.writer';
+import { deadlinesForFacts } from '../kpis/kpi-verdicts.writer';
 import { recordEventOf } from '../records/from-timeline';
 import { serviceRecordOf } from '../records/service-record';
 import { summarise } from '@handoff/audit';
@@ -56,6 +57,8 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
       for (const entry of await manager.getRepository(TicketTimelineEntry).findBy({ ticketId: In(ticketIds) })) add(entry);
       // The day tallies change by the difference between the tickets' facts as stored and as recomputed.
       const storedFacts = await manager.getRepository(KpiTicketFacts).find({ where: { ticketId: In(ticketIds) }, select: DAILY_FACT_COLUMNS });
+      // `policy=now` verdicts judged as the facts are written; a policy changed meanwhile leaves them for the refresher.
+      const deadlines = await deadlinesForFacts(manager);
       const fresh: TicketTimelineEntry[] = [];
       for (const event of events) {
         if (known.has(event.eventId.toLowerCase())) continue;
@@ -71,7 +74,7 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
         // One fold of the ticket for both: the service record carries the lifecycle it was judged on.
         const record = serviceRecordOf(timeline.map(recordEventOf));
         records.push(lifecycleRecordOf(ticketId, timeline, now, record.lifecycle));
-        const ticketFacts = kpiFactsOf(record);
+        const ticketFacts = kpiFactsOf(record, deadlines);
         if (ticketFacts) facts.push(ticketFacts);
       }
       await writeRows(manager, TicketTimelineEntry, fresh);

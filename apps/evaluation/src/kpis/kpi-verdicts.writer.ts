@@ -1,0 +1,81 @@
+import type { EntityManager } from 'typeorm';
+import { parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
+import { deadlinePolicyKey } from './kpi-deadlines-now';
+import { verdictColumnsOf, type DeadlinesInForce } from './kpi-facts';
+import type { DepartmentRound } from '../records/service-record';
+
+let read: { readonly key: string; readonly deadlines: DeadlinesInForce | undefined } | undefined;
+
+/**
+ * The deadline policy the facts are judged under as they are written (kpi_deadline_policy), or
+ * undefined: none put there yet, or a document this build reads as another policy than the one
+ * its key names (the facts are then left for a build that reads it, and reports judge their rounds).
+ */
+export async function deadlinesForFacts(manager: EntityManager): Promise<DeadlinesInForce | undefined> {
+  const [row] = (await manager.query('SELECT key, document FROM kpi_deadline_policy')) as { key: string; document: unknown }[];
+  if (!row) return undefined;
+  if (read?.key !== row.key) {
+    let deadlines: DeadlinesInForce | undefined;
+    try {
+      const policy = parseDeadlinePolicy(row.document);
+      deadlines = deadlinePolicyKey(policy) === row.key ? { key: row.key, policy } : undefined;
+    } catch {
+      deadlines = undefined;
+    }
+    read = { key: row.key, deadlines };
+  }
+  return read.deadlines;
+}
+
+/**
+ * Puts the policy in force in an instance (`bookVersion` its version in the policies table, 0 for
+ * the file) as the one facts are judged under, unless a newer version is there already: two
+ * instances, one of which has not read a change yet, do not take turns.
+ */
+export async function putDeadlinePolicy(manager: EntityManager, policy: DeadlinePolicy, bookVersion: number): Promise<void> {
+  await manager.query(
+    `INSERT INTO kpi_deadline_policy AS t (one, book_version, key, document) VALUES (true, $1, $2, $3::jsonb)
+     ON CONFLICT (one) DO UPDATE SET book_version = EXCLUDED.book_version, key = EXCLUDED.key, document = EXCLUDED.document
+      WHERE t.book_version < EXCLUDED.book_version OR (t.book_version = EXCLUDED.book_version AND t.key <> EXCLUDED.key)`,
+    [bookVersion, deadlinePolicyKey(policy), JSON.stringify(policy)],
+  );
+}
+
+/**
+ * Judges again, under `deadlines`, up to `limit` tickets whose `policy=now` verdicts were judged
+ * under another policy or not at all; how many it judged. Tickets without rounds too, which have
+ * no verdict to store, so that none is left for the next call to look at again. Rows another transaction
+ * holds (the timeline writing that ticket, another instance judging it) are passed over: whoever
+ * holds them writes them, and a later call finds any still left. Run in a transaction of its own.
+ */
+export async function judgeStaleFacts(manager: EntityManager, deadlines: DeadlinesInForce, limit: number): Promise<number> {
+  const stale = (await manager.query(
+    `SELECT ticket_id, rounds FROM kpi_ticket_facts
+      WHERE now_policy IS NULL OR now_policy < $1 OR now_policy > $1
+      LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [deadlines.key, limit],
+  )) as { ticket_id: string; rounds: DepartmentRound[] }[];
+  if (stale.length === 0) return 0;
+  const judged = stale.map(({ ticket_id, rounds }) => {
+    const columns = verdictColumnsOf(rounds, deadlines);
+    return {
+      ticket_id,
+      now_policy: columns.nowPolicy,
+      now_first_response_met: columns.nowFirstResponseMet,
+      now_first_response_due_at: columns.nowFirstResponseDueAt?.toISOString() ?? null,
+      now_resolution_met: columns.nowResolutionMet,
+      now_resolution_due_at: columns.nowResolutionDueAt?.toISOString() ?? null,
+      now_judged_on_request: columns.nowJudgedOnRequest,
+    };
+  });
+  await manager.query(
+    `UPDATE kpi_ticket_facts f
+        SET now_policy = c.now_policy, now_first_response_met = c.now_first_response_met, now_first_response_due_at = c.now_first_response_due_at,
+            now_resolution_met = c.now_resolution_met, now_resolution_due_at = c.now_resolution_due_at, now_judged_on_request = c.now_judged_on_request
+       FROM jsonb_to_recordset($1::jsonb) AS c(ticket_id text, now_policy text, now_first_response_met boolean, now_first_response_due_at timestamptz,
+                                              now_resolution_met boolean, now_resolution_due_at timestamptz, now_judged_on_request boolean)
+      WHERE f.ticket_id = c.ticket_id`,
+    [JSON.stringify(judged)],
+  );
+  return stale.length;
+}
