@@ -47,4 +47,31 @@ describe('the relay under a light load', () => {
       expect(reads.slice(published + 1)).toEqual([]);
     }
   });
+
+  it('stores its checkpoint at most once per interval while publishing each append, and what it published when it stops', async () => {
+    const stored = async (): Promise<string | null> =>
+      ((await bed.dataSource.query('SELECT checkpoint FROM relay_checkpoints WHERE relay_name = $1', ['interval']))[0]?.checkpoint as string | null) ?? null;
+    // Longer than the test: the only writes are the first page's and the one stop() makes.
+    const relay = await bed.start(
+      new EventRelay({ name: 'interval', store: bed.store, kafka: bed.kafka, topic: bed.topic, dataSource: bed.dataSource, logger: quietLogger(), checkpointIntervalMs: 600_000 }),
+    );
+    await eventually(() => relay.status().caughtUp, 'the relay to catch up');
+    const atStart = await stored();
+
+    for (let round = 1; round <= 3; round++) {
+      const ticketId = randomUUID();
+      await bed.store.append(`ticket-${ticketId}`, [event(ticketId)], NO_STREAM);
+      await eventually(() => relay.status().publishedEvents >= round, `append ${round} to be published`);
+    }
+    const published = relay.status().publishedCheckpoint;
+    // Published, and stored only once the interval has passed, or when the relay stops.
+    expect(await stored()).toBe(atStart);
+    expect(relay.status().checkpoint).toBe(atStart);
+    await relay.stop();
+    // At least what it published, or further if a later read moved past other transactions.
+    const atStop = await stored();
+    expect(BigInt(atStop!)).toBeGreaterThanOrEqual(BigInt(published!));
+    expect(atStop).toBe(relay.status().publishedCheckpoint);
+    expect(relay.status().checkpoint).toBe(atStop);
+  });
 });

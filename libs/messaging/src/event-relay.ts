@@ -32,6 +32,12 @@ export interface EventRelayOptions {
    * ten times a second); without announcements it is how soon an append is seen (default 100 ms).
    */
   readonly idleDelayMs?: number;
+  /**
+   * Longest time a published checkpoint waits before it is stored (default 1 s; 0 stores it after
+   * every page). A crash re-publishes what was published since the stored one, and consumers skip
+   * those by event id; in return a light load does not pay a checkpoint write for every append.
+   */
+  readonly checkpointIntervalMs?: number;
   /** How often a standby instance asks for the lease (default 1 s). */
   readonly leasePollMs?: number;
   readonly retry?: BackoffOptions;
@@ -50,7 +56,7 @@ export interface RelayStatus {
   readonly publishedBatches: number;
   /** The stored checkpoint: where a restarted relay begins. */
   readonly checkpoint: Checkpoint;
-  /** The last checkpoint Kafka acknowledged; ahead of `checkpoint` only while it is being stored. */
+  /** The last checkpoint Kafka acknowledged; ahead of `checkpoint` until it is stored (at most checkpointIntervalMs). */
   readonly publishedCheckpoint: Checkpoint;
   /** The last read found nothing after the checkpoint. */
   readonly caughtUp: boolean;
@@ -117,9 +123,9 @@ export function toKafkaMessage(event: RecordedEvent): Message {
 /**
  * Publishes every event of one store to one topic (a transactional outbox over the event store).
  *
- * At-least-once: a page is read after the stored checkpoint, produced with acks=-1, and only
- * then is the checkpoint stored, so a crash re-publishes at most the page in hand. Consumers
- * skip the duplicates by event id.
+ * At-least-once: a page is read after the checkpoint, produced with acks=-1, and only then is
+ * its checkpoint stored, at most `checkpointIntervalMs` later (and when the relay stops), so a
+ * crash re-publishes what was published in that time. Consumers skip the duplicates by event id.
  *
  * One instance per name publishes at a time: the relay holds a PostgreSQL advisory lock on a
  * dedicated session and writes its checkpoint through that same session. Two replicas
@@ -133,6 +139,7 @@ export class EventRelay {
   private readonly batchSize: number;
   private readonly maxRequestBytes: number;
   private readonly idleDelayMs: number;
+  private readonly checkpointIntervalMs: number;
   private readonly leasePollMs: number;
   private readonly sleeper = new Sleeper();
   /** The pause between empty reads, cut short by the store's announcements. */
@@ -168,6 +175,8 @@ export class EventRelay {
     this.maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
     this.idleDelayMs = options.idleDelayMs ?? (options.store.watch ? 2_000 : 100);
     this.leasePollMs = options.leasePollMs ?? 1_000;
+    this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
+    if (!Number.isInteger(this.checkpointIntervalMs) || this.checkpointIntervalMs < 0) throw new Error('EventRelay: checkpointIntervalMs must be a whole number of milliseconds');
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error('EventRelay: batchSize must be a positive integer');
   }
 
@@ -291,9 +300,35 @@ export class EventRelay {
         if (!lease) break;
         let checkpoint = await this.readCheckpoint(lease.runner);
         this.set({ checkpoint, publishedCheckpoint: checkpoint, state: 'running' });
+        // `checkpoint` is where this relay has published up to; `stored` where a restart begins.
+        let stored = checkpoint;
+        let storedAt = Date.now();
+        const storeCheckpoint = async (now: boolean): Promise<void> => {
+          if (checkpoint === stored || (!now && Date.now() - storedAt < this.checkpointIntervalMs)) return;
+          const storing = checkpoint;
+          await this.storeCheckpoint(lease.runner, storing);
+          stored = storing;
+          storedAt = Date.now();
+          this.set({ checkpoint: storing });
+        };
+        /** A pause in which the published checkpoint is stored when it falls due, without another read. */
+        const pause = async (ms: number): Promise<void> => {
+          const until = Date.now() + ms;
+          while (checkpoint !== stored && this.running) {
+            const due = storedAt + this.checkpointIntervalMs - Date.now();
+            if (due >= until - Date.now()) break;
+            const announcedBefore = this.announcements;
+            await this.idle.sleep(Math.max(0, due));
+            // Woken by an announcement or by stop(): the loop has work, and stores it on the way.
+            if (this.announcements !== announcedBefore || !this.running) return;
+            await storeCheckpoint(false);
+          }
+          await this.idle.sleep(Math.max(0, until - Date.now()));
+        };
         const read = (after: Checkpoint) => this.options.store.readAll({ after, limit: this.batchSize, streamPrefix: this.options.streamPrefix });
         let prefetched: { page: Promise<ReadAllPage>; announcedBefore: number } | undefined;
         while (this.running) {
+          await storeCheckpoint(false);
           const readStartedAt = Date.now();
           const announcedBeforeRead = prefetched?.announcedBefore ?? this.announcements;
           const page = await (prefetched?.page ?? read(checkpoint));
@@ -301,9 +336,9 @@ export class EventRelay {
           if (page.events.length === 0) {
             if (page.checkpoint !== checkpoint) {
               // Nothing of ours, but the store moved past other streams: no need to scan them again.
-              await this.storeCheckpoint(lease.runner, page.checkpoint);
               checkpoint = page.checkpoint;
-              this.set({ checkpoint, publishedCheckpoint: checkpoint });
+              this.set({ publishedCheckpoint: checkpoint });
+              await storeCheckpoint(false);
             }
             this.set({ caughtUp: true, consecutiveFailures: 0, lastError: null });
             // Announced but not there: committed after the read began, or held back behind an
@@ -314,7 +349,7 @@ export class EventRelay {
             const waiting = this.announcedUpTo !== undefined && !announcedRead;
             if (waiting !== (this.current.heldBackSince !== null)) this.set({ heldBackSince: waiting ? new Date().toISOString() : null });
             const recentlyAnnounced = Date.now() - this.lastAnnouncedAt < this.idleDelayMs || this.lastAnnouncedAt >= readStartedAt;
-            await this.idle.sleep(recentlyAnnounced && !announcedRead ? Math.min(HELD_BACK_RETRY_MS, this.idleDelayMs) : this.idleDelayMs);
+            await pause(recentlyAnnounced && !announcedRead ? Math.min(HELD_BACK_RETRY_MS, this.idleDelayMs) : this.idleDelayMs);
             continue;
           }
           this.set({ caughtUp: false, heldBackSince: null });
@@ -331,9 +366,9 @@ export class EventRelay {
             publishedBatches: this.current.publishedBatches + 1,
             lastPublishedAt: new Date().toISOString(),
           });
-          await this.storeCheckpoint(lease.runner, page.checkpoint);
           checkpoint = page.checkpoint;
-          this.set({ checkpoint, consecutiveFailures: 0, lastError: null });
+          await storeCheckpoint(false);
+          this.set({ consecutiveFailures: 0, lastError: null });
           this.logger.log('debug', 'relay published', {
             relay: this.options.name,
             events: page.events.length,
@@ -347,9 +382,11 @@ export class EventRelay {
           // that read was one statement in every relay round, that is, for every append.
           if (!prefetched && this.announcedUpTo !== undefined && reached(checkpoint, this.announcedUpTo) && this.announcements === announcedBeforeRead) {
             this.set({ caughtUp: true });
-            await this.idle.sleep(this.idleDelayMs);
+            await pause(this.idleDelayMs);
           }
         }
+        // Stopping: what was published is stored, under the lease still held.
+        await storeCheckpoint(true);
       } catch (error) {
         await this.releaseLease();
         if (!this.running) break;

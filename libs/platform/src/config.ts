@@ -113,6 +113,11 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
      * one again, and the processed-event marks skip it.
      */
     KAFKA_CONSUMER_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    /**
+     * The relay stores its published checkpoint at most this often (0: after every page), and when
+     * it stops; a crash re-publishes what was published since, which the consumers skip.
+     */
+    RELAY_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
     EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// URL').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -58,6 +58,12 @@ describe('configuration', () => {
     expect(() => loadConfig(schema, { KAFKA_CONSUMER_COMMIT_INTERVAL_MS: '-1' })).toThrow(/KAFKA_CONSUMER_COMMIT_INTERVAL_MS/);
   });
 
+  it('stores the relay checkpoint once a second by default, after every page at 0, and refuses a negative interval', () => {
+    expect(loadConfig(schema, {})).toMatchObject({ RELAY_CHECKPOINT_INTERVAL_MS: 1000 });
+    expect(loadConfig(schema, { RELAY_CHECKPOINT_INTERVAL_MS: '0' })).toMatchObject({ RELAY_CHECKPOINT_INTERVAL_MS: 0 });
+    expect(() => loadConfig(schema, { RELAY_CHECKPOINT_INTERVAL_MS: '-1' })).toThrow(/RELAY_CHECKPOINT_INTERVAL_MS/);
+  });
+
   it('takes an OTLP endpoint only as an http(s) URL', () => {
     expect(loadConfig(schema, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' });
     for (const variable of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {

@@ -181,7 +181,10 @@ describe('readiness and liveness', () => {
     await blocker.connect();
     try {
       await blocker.query('BEGIN');
-      // An id makes it part of every snapshot's horizon until it ends; kept short, since it holds back every relay on the server.
+      // A lock on the store's events table and an id make it a possible appender, which holds
+      // this store's horizon back until it ends (a transaction of this database that has not
+      // touched the store does not).
+      await blocker.query('SELECT count(*) FROM events');
       const [{ pid }] = (await blocker.query('SELECT pg_current_xact_id(), pg_backend_pid() AS pid')).rows;
       await append();
       // Another test file's transaction may be the oldest on the shared server for a moment: wait for ours to be named.

@@ -6,13 +6,20 @@ import type { RelayLagProbe } from './relay-lag';
 
 const round = (seconds: number) => Math.round(seconds * 10) / 10;
 
-/** The transaction that holds the server's visibility horizon back: the oldest one with an id. */
+/**
+ * The transaction that holds this store's visibility horizon back: the oldest one with an id
+ * among those holding a lock on this database's events table (readAll's horizon leaves the
+ * others out, see READ_ALL in the event store).
+ */
 async function oldestTransaction(dataSource: DataSource): Promise<Record<string, unknown> | undefined> {
   const rows = (await dataSource.query(
-    `SELECT pid, datname AS database, state, EXTRACT(EPOCH FROM now() - xact_start)::float8 AS "ageSeconds"
-       FROM pg_stat_activity
-      WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
-      ORDER BY age(backend_xid) DESC LIMIT 1`,
+    `SELECT a.pid, a.datname AS database, a.state, EXTRACT(EPOCH FROM now() - a.xact_start)::float8 AS "ageSeconds"
+       FROM pg_stat_activity a
+      WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()
+        AND a.pid IN (SELECT l.pid FROM pg_locks l
+                       WHERE l.locktype = 'relation' AND l.relation = to_regclass('events')
+                         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+      ORDER BY age(a.backend_xid) DESC LIMIT 1`,
   )) as { pid: number; database: string; state: string; ageSeconds: number }[];
   return rows[0] ? { ...rows[0], ageSeconds: round(rows[0].ageSeconds) } : undefined;
 }

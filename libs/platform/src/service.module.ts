@@ -153,7 +153,15 @@ export class PlatformModule {
         {
           provide: RELAY,
           useFactory: (store: EventStore, kafka: Kafka, dataSource: DataSource) =>
-            new EventRelay({ name: relayName, store, kafka, dataSource, topic: prefixed(config, spec.ownTopic), streamPrefix: spec.streamPrefix }),
+            new EventRelay({
+              name: relayName,
+              store,
+              kafka,
+              dataSource,
+              topic: prefixed(config, spec.ownTopic),
+              streamPrefix: spec.streamPrefix,
+              checkpointIntervalMs: config.RELAY_CHECKPOINT_INTERVAL_MS,
+            }),
           inject: [EVENT_STORE, KAFKA, getDataSourceToken()],
         },
         {

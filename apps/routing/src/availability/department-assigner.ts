@@ -173,13 +173,17 @@ async function workOf(
   // One statement, so one round trip under the department's lock (and one snapshot): the lock is
   // held, and the events appended under it wait for the relay, until the transaction ends.
   // Times come as whole epoch milliseconds, truncated as the driver truncates a timestamptz.
+  // The department's rows and the reserved ones are two index reads joined by UNION: as one
+  // WHERE with OR, PostgreSQL read the whole queue, every department's closed tickets included,
+  // at every assignment. The count per handler is an index-only read of the in-progress index.
   const [read] = (await manager.query(
     `WITH reserved AS (SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1)
      SELECT
        (SELECT coalesce(json_agg(json_build_object('ticket_id', ticket_id, 'department', department, 'status', status, 'handler_id', handler_id,
                  'routed_at', floor(extract(epoch FROM routed_at) * 1000))), '[]')
-          FROM department_queue
-         WHERE (department = $1 AND status = ANY($2::text[])) OR ticket_id IN (SELECT ticket_id FROM reserved)) AS rows,
+          FROM (SELECT ticket_id, department, status, handler_id, routed_at FROM department_queue WHERE department = $1 AND status = ANY($2::text[])
+                UNION
+                SELECT ticket_id, department, status, handler_id, routed_at FROM department_queue WHERE ticket_id IN (SELECT ticket_id FROM reserved)) AS work) AS rows,
        (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'open', open)), '[]')
           FROM (SELECT handler_id, count(*)::int AS open FROM department_queue
                  WHERE $4 AND department = $1 AND status = 'in_progress' AND handler_id IS NOT NULL

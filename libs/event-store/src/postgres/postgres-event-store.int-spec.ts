@@ -106,6 +106,25 @@ describe('PostgreSQL event store', () => {
       }
     });
 
+    it('is not held back by a transaction of this database that has not touched the store (a read model\'s write, say)', async () => {
+      await raw.query('BEGIN');
+      await raw.query('CREATE TEMPORARY TABLE read_model_write (id int)');
+      await raw.query('SELECT pg_current_xact_id()');
+      const appended = await store.append(`${prefix}ticket-1`, [newEvent()], NO_STREAM);
+      expect((await store.readAll({ streamPrefix: prefix })).events).toEqual(appended.events);
+    });
+
+    it('is held back by a transaction of this database that has read the store before taking its id, as by one that appends', async () => {
+      // Only a transaction with no lock on the events table is left out; any other may be about to append.
+      await raw.query('BEGIN');
+      await raw.query('SELECT count(*) FROM events');
+      await raw.query('SELECT pg_current_xact_id()');
+      await store.append(`${prefix}ticket-1`, [newEvent()], NO_STREAM);
+      expect((await store.readAll({ streamPrefix: prefix })).events).toEqual([]);
+      await raw.query('COMMIT');
+      expect(await readAllEventually(store, prefix, 1)).toHaveLength(1);
+    });
+
     it('does not let one stream held open stop an append to another stream, only to the same one', async () => {
       const held = `${prefix}held`;
       const other = `${prefix}other`;
@@ -258,8 +277,9 @@ describe('PostgreSQL event store', () => {
 
     it('delivers an announced event soon after the horizon passes it, though no second notification follows', async () => {
       await subscribeWith({ pollIntervalMs: 60_000 }, async (received) => {
+        // An append in flight to a stream outside the prefix holds the horizon.
         await raw.query('BEGIN');
-        await raw.query('SELECT pg_current_xact_id()');
+        await appendRaw(raw, `held-${prefix}ticket-0`, [newEvent()], NO_STREAM);
         await store.append(`${prefix}ticket-1`, [newEvent()], NO_STREAM);
         await sleep(400);
         expect(received).toEqual([]);
