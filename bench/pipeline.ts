@@ -207,14 +207,29 @@ async function allConsumersCaughtUp(infra: BenchInfra, timeoutMs: number): Promi
   }
 }
 
-/** The broker `npm run kafka:start` runs, if that is the one in use. */
+/**
+ * The broker `npm run kafka:start` runs: by this checkout's pid file, else the one process on the
+ * machine running Kafka's main class (a bench run from another worktree uses the broker that the
+ * main checkout started, whose pid file it does not have).
+ */
 function brokerProcess(): number | undefined {
   try {
     const pid = Number(fs.readFileSync(path.resolve(__dirname, '../../.handoff/kafka/kafka.pid'), 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 && fs.existsSync(`/proc/${pid}`) ? pid : undefined;
+    if (Number.isInteger(pid) && pid > 0 && fs.existsSync(`/proc/${pid}`)) return pid;
   } catch {
-    return undefined;
+    // No pid file in this checkout: look for the broker among the machine's processes.
   }
+  const brokers = fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes('kafka.Kafka');
+      } catch {
+        return false;
+      }
+    });
+  return brokers.length === 1 ? Number(brokers[0]) : undefined;
 }
 
 /**
