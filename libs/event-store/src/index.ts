@@ -4,6 +4,7 @@ export {
   PostgresEventStore,
   type PostgresEventStoreOptions,
   DEFAULT_NOTIFY_CHANNEL,
+  backendsLockingEvents,
 } from './postgres/postgres-event-store';
 export { migratePostgresEventStore } from './postgres/migrate';
 export {

@@ -1,3 +1,4 @@
+import { backendsLockingEvents } from '@handoff/event-store';
 import type { EventRelay } from '@handoff/messaging';
 import type { DataSource } from 'typeorm';
 import { CheckFailed } from './health';
@@ -8,17 +9,15 @@ const round = (seconds: number) => Math.round(seconds * 10) / 10;
 
 /**
  * The transaction that holds this store's visibility horizon back: the oldest one with an id
- * among those holding a lock on this database's events table (readAll's horizon leaves the
- * others out, see READ_ALL in the event store).
+ * among those holding a lock on this database's events table, by the event store's own test
+ * (readAll's horizon leaves the others out).
  */
 async function oldestTransaction(dataSource: DataSource): Promise<Record<string, unknown> | undefined> {
   const rows = (await dataSource.query(
     `SELECT a.pid, a.datname AS database, a.state, EXTRACT(EPOCH FROM now() - a.xact_start)::float8 AS "ageSeconds"
        FROM pg_stat_activity a
       WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()
-        AND a.pid IN (SELECT l.pid FROM pg_locks l
-                       WHERE l.locktype = 'relation' AND l.relation = to_regclass('events')
-                         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+        AND a.pid IN (${backendsLockingEvents()})
       ORDER BY age(a.backend_xid) DESC LIMIT 1`,
   )) as { pid: number; database: string; state: string; ageSeconds: number }[];
   return rows[0] ? { ...rows[0], ageSeconds: round(rows[0].ageSeconds) } : undefined;

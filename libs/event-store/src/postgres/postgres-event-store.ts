@@ -93,6 +93,16 @@ const READ_STREAM = `SELECT ${eventColumns('events')} FROM events
 // (pg_stat_get_activity told the database directly, but copied every backend's status at each
 // call: 0.3-0.9 ms of server CPU a read on this machine, against about 0.05 ms for pg_locks.)
 // Two running transactions never share their low 32 bits, so xid() cannot mistake one.
+/**
+ * The backends holding a lock on this database's `events` table, read from `locks` (pg_locks or a
+ * copy of it): the only ones that can be appending to this store (see READ_ALL). The readiness
+ * check names the transaction that holds the horizon back by the same test.
+ */
+export const backendsLockingEvents = (locks = 'pg_locks'): string =>
+  `SELECT r.pid FROM ${locks} r
+    WHERE r.locktype = 'relation' AND r.relation = 'events'::regclass
+      AND r.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
 const READ_ALL = `WITH snapshot AS MATERIALIZED (
     SELECT pg_current_snapshot() AS s
   ),
@@ -103,10 +113,7 @@ const READ_ALL = `WITH snapshot AS MATERIALIZED (
   elsewhere AS MATERIALIZED (
     SELECT t.transactionid AS xid FROM locks t
      WHERE t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
-       AND t.pid NOT IN (
-         SELECT r.pid FROM locks r
-          WHERE r.locktype = 'relation' AND r.relation = 'events'::regclass
-            AND r.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+       AND t.pid NOT IN (${backendsLockingEvents('locks')})
   ),
   horizon AS MATERIALIZED (
     SELECT coalesce(
