@@ -1,11 +1,28 @@
-import { ALWAYS_OPEN, DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '@handoff/service-time';
+import { ALWAYS_OPEN, DEFAULT_DEADLINE_POLICY, computeDeadlines, deferredByPause, type DeadlinePolicy } from '@handoff/service-time';
 import { deskHistory, sealedCustomer } from '@handoff/testing';
-import { serviceRecordsFromEvents } from '../records/service-record';
-import { deadlineVerdictsNow, deadlinePolicyKey, verdictsAsOf } from './kpi-deadlines-now';
-import { verdictsNow } from './kpis';
+import { serviceRecordsFromEvents, type DepartmentRound } from '../records/service-record';
+import { deadlineVerdictsNow, deadlinePolicyKey, verdictsAsOf, verdictsNow, type Verdicts } from './kpi-deadlines-now';
 
-// The stored form of `policy=now` against verdictsNow itself, ticket by ticket, at instants
-// before, between and after the rounds' deadlines: the reader counts the stored form in SQL.
+// The stored form of `policy=now` against the rounds judged one by one at the instant itself,
+// ticket by ticket, at instants before, between and after the rounds' deadlines: the reader
+// counts the stored form in SQL, and verdictsNow reads it for the tickets it cannot count.
+
+/** Each round judged at `asOf`, then the ticket as the lifecycle judges it: any round missed → missed; any open → none yet. */
+function judgedRoundByRound(rounds: readonly DepartmentRound[], deadlines: DeadlinePolicy, asOf: Date): Verdicts {
+  const judge = (doneAt: string | null, dueAt: Date): boolean | null =>
+    doneAt !== null ? Date.parse(doneAt) <= dueAt.getTime() : dueAt.getTime() < asOf.getTime() ? false : null;
+  const perRound = rounds.map((round) => {
+    const due = computeDeadlines(deadlines, { type: round.type, priority: round.priority, from: new Date(round.from) });
+    const resolutionDueAt = round.pauses.reduce(
+      (dueAt, pause) => deferredByPause(deadlines, dueAt, { from: new Date(pause.from), until: new Date(pause.until ?? round.resultAt ?? asOf.toISOString()) }),
+      due.resolutionDueAt,
+    );
+    return { firstResponse: judge(round.firstResponseAt, due.firstResponseDueAt), resolution: judge(round.resultAt, resolutionDueAt) };
+  });
+  const allMet = (verdicts: readonly (boolean | null)[]) =>
+    verdicts.length === 0 ? null : verdicts.includes(false) ? false : verdicts.includes(null) ? null : true;
+  return { firstResponse: allMet(perRound.map((r) => r.firstResponse)), resolution: allMet(perRound.map((r) => r.resolution)) };
+}
 
 const records = serviceRecordsFromEvents(
   deskHistory({ seed: 31, tickets: 300, start: '2025-02-20T00:00:00Z', days: 20, customer: sealedCustomer({ name: 'Desk Customer', phone: '+86 139 0000 0000' }) }),
@@ -36,14 +53,15 @@ describe('policy=now verdicts stored per ticket', () => {
   });
 
   for (const deadlines of [DEFAULT_DEADLINE_POLICY, CLOCK_POLICY, STRICT_BUSINESS]) {
-    it(`equal verdictsNow at every instant that matters, under ${deadlines.version}`, () => {
+    it(`equal the rounds judged one by one at every instant that matters, under ${deadlines.version}`, () => {
       let compared = 0;
       let open = 0;
       for (const record of records) {
         const stored = deadlineVerdictsNow(record.rounds, deadlines);
         if (stored.firstResponseDueAt !== null || stored.resolutionDueAt !== null) open += 1;
         for (const asOf of instantsOf(record, deadlines)) {
-          const expected = verdictsNow(record.rounds, deadlines, asOf);
+          const expected = judgedRoundByRound(record.rounds, deadlines, asOf);
+          expect({ ticket: record.ticketId, asOf, verdicts: verdictsNow(record.rounds, deadlines, asOf) }).toEqual({ ticket: record.ticketId, asOf, verdicts: expected });
           if (stored.judgedOnRequest) {
             // Only the resolution verdict is left to the request; the first response is stored all the same.
             expect({ ticket: record.ticketId, asOf, firstResponse: verdictsAsOf(stored, asOf).firstResponse }).toEqual({ ticket: record.ticketId, asOf, firstResponse: expected.firstResponse });

@@ -2,18 +2,33 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '@handoff/contracts';
 import { computeDeadlines, deferredByPause, type DeadlinePolicy } from '@handoff/service-time';
 import type { DepartmentRound } from '../records/service-record';
-import type { Verdicts } from './kpis';
+
+/** Deadline verdicts of one ticket under a basis: true met, false missed, null not judged. */
+export interface Verdicts {
+  readonly firstResponse: boolean | null;
+  readonly resolution: boolean | null;
+}
+
+/**
+ * `policy=now`: every round judged again under today's deadline policy, as of an instant. The
+ * same judgement as the stored form below, with an open pause standing still until `asOf`.
+ */
+export function verdictsNow(rounds: readonly DepartmentRound[], deadlines: DeadlinePolicy, asOf: Date): Verdicts {
+  return verdictsAsOf(deadlineVerdictsNow(rounds, deadlines, asOf), asOf);
+}
 
 /**
  * A ticket's `policy=now` verdicts in a form that holds for every `asOf`, so PostgreSQL can count
- * them per request instead of each ticket's rounds being judged again in Node (verdictsNow, kpis.ts).
+ * them per request instead of each ticket's rounds being judged again in Node.
  *
  * A round with its response judges it once and for all; a round without waits until its deadline
- * passes, then counts as missed. A ticket is missed if any round is (verdictsNow's allMet), so its
- * verdict is: the fixed one (`met`), or, while rounds are open and none has missed, missed once the
- * earliest open round's deadline is before `asOf` (`dueAt`) and no verdict until then. A round still
+ * passes, then counts as missed. A ticket is missed if any round is, and has no verdict while a
+ * round is open and none has missed, so its verdict is: the fixed one (`met`), or missed once the
+ * earliest open round's deadline is before `asOf` (`dueAt`) and no verdict until then. Time the
+ * department waited on the customer or a third party does not count against it; a round still
  * paused without a result moves its resolution deadline with `asOf` itself, in business minutes:
- * such a ticket is `judgedOnRequest`, and its rounds are judged as before.
+ * stored without an `asOf`, such a ticket is `judgedOnRequest` (its resolution left to
+ * verdictsNow).
  */
 export interface DeadlineVerdictsNow {
   readonly firstResponseMet: boolean | null;
@@ -30,20 +45,20 @@ interface RoundVerdict {
   readonly dueAt: Date | null;
 }
 
-export function deadlineVerdictsNow(rounds: readonly DepartmentRound[], deadlines: DeadlinePolicy): DeadlineVerdictsNow {
+export function deadlineVerdictsNow(rounds: readonly DepartmentRound[], deadlines: DeadlinePolicy, asOf?: Date): DeadlineVerdictsNow {
   const firstResponse: RoundVerdict[] = [];
   const resolution: RoundVerdict[] = [];
   let judgedOnRequest = false;
   for (const round of rounds) {
     const due = computeDeadlines(deadlines, { type: round.type, priority: round.priority, from: new Date(round.from) });
     firstResponse.push(verdictOf(round.firstResponseAt, due.firstResponseDueAt));
-    if (round.resultAt === null && round.pauses.some((pause) => pause.until === null)) {
+    const standsStillUntil = round.resultAt ?? asOf?.toISOString() ?? null;
+    if (standsStillUntil === null && round.pauses.some((pause) => pause.until === null)) {
       judgedOnRequest = true;
       continue;
     }
-    // As recomputed() does; without an open pause here, no pause reads `asOf`.
     const resolutionDueAt = round.pauses.reduce(
-      (dueAt, pause) => deferredByPause(deadlines, dueAt, { from: new Date(pause.from), until: new Date(pause.until ?? round.resultAt!) }),
+      (dueAt, pause) => deferredByPause(deadlines, dueAt, { from: new Date(pause.from), until: new Date(pause.until ?? standsStillUntil!) }),
       due.resolutionDueAt,
     );
     resolution.push(verdictOf(round.resultAt, resolutionDueAt));
@@ -61,7 +76,7 @@ function ticketVerdictOf(rounds: readonly RoundVerdict[]): { met: boolean | null
   if (rounds.some((round) => round.fixed === false)) return { met: false, dueAt: null };
   const open = rounds.filter((round) => round.fixed === null).map((round) => round.dueAt!.getTime());
   if (open.length > 0) return { met: null, dueAt: new Date(Math.min(...open)) };
-  // No round at all: no verdict, as allMet([]) gives.
+  // No round at all: no verdict.
   return { met: rounds.length > 0 ? true : null, dueAt: null };
 }
 

@@ -6,8 +6,8 @@ import { hourOf, offsetAt, type Granularity } from '@handoff/service-time';
 import type { DepartmentRound } from '../records/service-record';
 import type { KpiPolicy } from './kpi-policy';
 import { COUNTER_INDEX, DAILY_COUNTERS, DAY_MS } from './kpi-daily';
-import { deadlinePolicyKey } from './kpi-deadlines-now';
-import { granularityOf, reportOf, verdictsNow, type KpiQuery, type KpiTallies } from './kpis';
+import { deadlinePolicyKey, verdictsNow } from './kpi-deadlines-now';
+import { granularityOf, reportOf, type KpiQuery, type KpiTallies } from './kpis';
 
 const HOUR_MS = 3_600_000;
 

@@ -21,8 +21,9 @@ import {
   type Target,
   type TargetCheck,
 } from '@handoff/contracts';
-import { computeDeadlines, deferredByPause, hourOf, periodBounds, periodOf, type DeadlinePolicy, type Granularity } from '@handoff/service-time';
-import { serviceRecordsFromEvents, type DepartmentRound, type ServiceRecord } from '../records/service-record';
+import { hourOf, periodBounds, periodOf, type DeadlinePolicy, type Granularity } from '@handoff/service-time';
+import { serviceRecordsFromEvents, type ServiceRecord } from '../records/service-record';
+import { verdictsNow, type Verdicts } from './kpi-deadlines-now';
 import { currentTargets, targetsAt, type KpiPolicy, type TargetsVersion } from './kpi-policy';
 import { distributionOf, rate } from './statistics';
 
@@ -60,12 +61,6 @@ export interface KpiQuery {
   readonly policy: PolicyBasis;
   /** Only the tickets this department held. */
   readonly department?: string;
-}
-
-/** Deadline verdicts of one ticket under a basis: true met, false missed, null not judged. */
-export interface Verdicts {
-  readonly firstResponse: boolean | null;
-  readonly resolution: boolean | null;
 }
 
 export function kpiReport(records: readonly ServiceRecord[], query: KpiQuery, policy: KpiPolicy, asOf: Date): KpiReport {
@@ -212,36 +207,6 @@ export function verdictsOf(record: ServiceRecord, basis: PolicyBasis, deadlines:
     return { firstResponse: record.lifecycle.firstResponseDeadlineMet, resolution: record.lifecycle.resolutionDeadlineMet };
   }
   return verdictsNow(record.rounds, deadlines, asOf);
-}
-
-/** `policy=now`: every round judged again under today's deadline policy, as of an instant. */
-export function verdictsNow(rounds: readonly DepartmentRound[], deadlines: DeadlinePolicy, asOf: Date): Verdicts {
-  const perRound = rounds.map((round) => recomputed(round, deadlines, asOf));
-  return { firstResponse: allMet(perRound.map((r) => r.firstResponse)), resolution: allMet(perRound.map((r) => r.resolution)) };
-}
-
-function recomputed(round: DepartmentRound, policy: DeadlinePolicy, asOf: Date): Verdicts {
-  const due = computeDeadlines(policy, { type: round.type, priority: round.priority, from: new Date(round.from) });
-  // Time the department waited on the customer or a third party does not count against it; a pause
-  // still open stands still until the result or, without one, until now.
-  const resolutionDueAt = round.pauses.reduce(
-    (dueAt, pause) =>
-      deferredByPause(policy, dueAt, { from: new Date(pause.from), until: new Date(pause.until ?? round.resultAt ?? asOf.toISOString()) }),
-    due.resolutionDueAt,
-  );
-  const judge = (doneAt: string | null, dueAt: Date): boolean | null => {
-    if (doneAt !== null) return Date.parse(doneAt) <= dueAt.getTime();
-    return dueAt.getTime() < asOf.getTime() ? false : null;
-  };
-  return { firstResponse: judge(round.firstResponseAt, due.firstResponseDueAt), resolution: judge(round.resultAt, resolutionDueAt) };
-}
-
-/** As the lifecycle judges a ticket: any round missed → missed; any round open → no verdict yet. */
-function allMet(verdicts: readonly (boolean | null)[]): boolean | null {
-  if (verdicts.length === 0) return null;
-  if (verdicts.includes(false)) return false;
-  if (verdicts.includes(null)) return null;
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
