@@ -85,7 +85,14 @@ describe('sub-requests in the consoles', () => {
       // The handoff ledger shows logistics' and product's holders beside billing's.
       await director.page.goto(`/#/auditor/${ticketId}/ledger`);
       const parallel = director.page.getByTestId('ledger-table').locator('tbody tr[data-parallel] td:first-child');
-      await eventually(async () => ((await parallel.count()) === 3 ? true : (await director.page.reload(), undefined)), 'the parallel holders in the ledger');
+      // The ledger is read once per page load: each try waits for it to be drawn before counting,
+      // then loads it again: counted at once after a reload, the table could be not yet drawn try after try.
+      await eventually(async () => {
+        await director.page.getByTestId('ledger-table').waitFor({ timeout: 10_000 });
+        if ((await parallel.count()) === 3) return true;
+        await director.page.reload();
+        return undefined;
+      }, 'the parallel holders in the ledger', 40_000);
       expect(await parallel.allTextContents()).toEqual([
         'Department logistics, in parallel (sub-request)',
         'logistics-he (logistics), in parallel (sub-request)',
