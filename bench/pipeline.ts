@@ -180,6 +180,54 @@ async function appendedEvents(system: BenchSystem): Promise<number> {
   return total;
 }
 
+/** The four services' relay rounds and consumer batches so far, summed, from their /metrics. */
+interface RoundCounts {
+  readonly relayPages: number;
+  readonly relayEvents: number;
+  readonly consumerBatches: number;
+  readonly consumerMessages: number;
+}
+
+async function roundCounts(system: BenchSystem): Promise<RoundCounts> {
+  const totals = { relayPages: 0, relayEvents: 0, consumerBatches: 0, consumerMessages: 0 };
+  const names: Record<string, keyof RoundCounts> = {
+    handoff_relay_pages_total: 'relayPages',
+    handoff_relay_published_events_total: 'relayEvents',
+    handoff_consumer_batches_total: 'consumerBatches',
+    handoff_consumer_batched_messages_total: 'consumerMessages',
+  };
+  for (const service of SERVICE_NAMES) {
+    const text = await (await fetch(`${system.url(service)}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      const match = /^([a-z_]+)(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
+      const key = match ? names[match[1]] : undefined;
+      if (key) totals[key] += Number(match![2]);
+    }
+  }
+  return totals;
+}
+
+/** How much each relay round and each consumer batch carried between two counts: what batching there was. */
+function reportRounds(report: Report, label: string, before: RoundCounts, after: RoundCounts): void {
+  const per = (what: number, of: number) => (of > 0 ? what / of : 0);
+  report.add({
+    section: 'batching',
+    name: `events per relay round, ${label}`,
+    value: per(after.relayEvents - before.relayEvents, after.relayPages - before.relayPages),
+    unit: 'events',
+    better: 'higher',
+    details: { rounds: after.relayPages - before.relayPages, note: 'a page read from a store and published in one produce round, the four relays together' },
+  });
+  report.add({
+    section: 'batching',
+    name: `messages per consumer batch, ${label}`,
+    value: per(after.consumerMessages - before.consumerMessages, after.consumerBatches - before.consumerBatches),
+    unit: 'messages',
+    better: 'higher',
+    details: { batches: after.consumerBatches - before.consumerBatches, note: "one partition's messages of one fetch, the services' consumer groups together (intake's inbound contacts not counted)" },
+  });
+}
+
 /** When every consumer group of this run had read everything on its topics (checked every 200 ms). */
 async function allConsumersCaughtUp(infra: BenchInfra, timeoutMs: number): Promise<number> {
   const admin = infra.kafka('lag').admin();
@@ -342,6 +390,7 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
     const warm = await postContacts(agent, system.port('intake'), 0, settings.warmupTickets, settings.concurrency, infra.runId);
     await watch.all(warm.ticketIds, 60_000);
 
+    const roundsBefore = await roundCounts(system);
     const usage = await Usage.start(infra, system);
     const run = await postContacts(agent, system.port('intake'), settings.warmupTickets, settings.tickets, settings.concurrency, infra.runId);
     await watch.all(run.ticketIds, settings.drainTimeoutMs);
@@ -349,6 +398,7 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
     // system as a whole has kept up only once every consumer group has caught up.
     const caughtUpAt = await allConsumersCaughtUp(infra, settings.drainTimeoutMs);
     const used = await usage.stop();
+    reportRounds(report, 'full speed', roundsBefore, await roundCounts(system));
     const lastAssignedAt = Math.max(...run.ticketIds.map((id) => watch.assignedAt.get(id)!));
     // At full speed these are mostly time spent waiting behind the backlog: reported, not judged.
     const waits = run.ticketIds.map((id) => watch.assignedAt.get(id)! - run.acceptedAt.get(id)!).sort((a, b) => a - b);
@@ -449,11 +499,13 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
     for (const load of [...settings.pacedLoads].sort((a, b) => a.share - b.share)) {
       const rate = settings.pacedRate ?? Math.max(1, Math.round(wholeSystem * load.share));
       const pacedCount = Math.max(1, Math.round(rate * settings.pacedSeconds));
+      const pacedRoundsBefore = await roundCounts(system);
       const pacedUsage = await Usage.start(infra, system);
       const paced = await postPaced(agent, system.port('intake'), from, pacedCount, rate, infra.runId);
       from += pacedCount;
       await watch.all(paced.ticketIds, settings.drainTimeoutMs);
       const pacedUsed = await pacedUsage.stop();
+      reportRounds(report, load.label, pacedRoundsBefore, await roundCounts(system));
       const share = (value: number) => Math.round((value / pacedUsed.wallSeconds / cores()) * 100) / 100;
       const latencies = paced.ticketIds.map((id) => watch.assignedAt.get(id)! - paced.acceptedAt.get(id)!).sort((a, b) => a - b);
       const details = {

@@ -146,6 +146,19 @@ describe('metrics', () => {
     expect(delta('intake', 'handoff_dead_lettered_total', { reason: 'invalid_json' })).toBe(1);
     for (const service of SERVICE_NAMES) expect(delta(service, 'handoff_dead_lettered_total')).toBe(service === 'intake' ? 1 : 0);
 
+    // The relay's rounds: every event the store gained was published, in pages of one or more;
+    // the consumers' batches carry what they delivered (routing's: at least the contacts' events).
+    for (const service of SERVICE_NAMES) {
+      const gained = Object.keys(storedAfter[service]).reduce((total, type) => total + stored(service, type), 0);
+      const pages = delta(service, 'handoff_relay_pages_total');
+      expect({ service, published: delta(service, 'handoff_relay_published_events_total') }).toEqual({ service, published: gained });
+      expect(pages).toBeGreaterThanOrEqual(gained > 0 ? 1 : 0);
+      expect(pages).toBeLessThanOrEqual(gained);
+    }
+    const routingGroup = { group: system.topic('handoff-routing') };
+    expect(delta('routing', 'handoff_consumer_batches_total', routingGroup)).toBeGreaterThanOrEqual(1);
+    expect(delta('routing', 'handoff_consumer_batched_messages_total', routingGroup)).toBeGreaterThanOrEqual(Math.max(3, delta('routing', 'handoff_consumer_batches_total', routingGroup)));
+
     // Lags are there per topic and partition, and at rest they are zero.
     const routingLag = after.routing.filter((series) => series.name === 'handoff_consumer_lag_messages');
     expect(routingLag.some((series) => series.labels.group === system.topic('handoff-routing') && series.labels.topic === system.topic('intake.events'))).toBe(true);

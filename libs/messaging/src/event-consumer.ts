@@ -131,6 +131,9 @@ export interface ConsumerStats {
   readonly deadLettered: number;
   /** Attempts that failed with a transient error and were retried. */
   readonly transientFailures: number;
+  /** Batches Kafka handed over (one partition's messages of one fetch), and the messages in them: their ratio is how much each round trip carries. */
+  readonly batches: number;
+  readonly batchedMessages: number;
   /** Per handler, by name, in the order given. */
   readonly handlers: readonly HandlerStats[];
 }
@@ -239,6 +242,8 @@ export class EventConsumer {
     ignored: 0,
     deadLettered: 0,
     transientFailures: 0,
+    batches: 0,
+    batchedMessages: 0,
   };
   private state: ConsumerState = 'stopped';
 
@@ -389,6 +394,8 @@ export class EventConsumer {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const commit = (offsets: readonly CommitOffset[]) => payload.commitOffsetsIfNecessary({ topics: [...groupByTopic(offsets)] });
     this.batchesInHand++;
+    this.stats.batches++;
+    this.stats.batchedMessages += payload.batch.messages.length;
     try {
       await this.applyBatch(payload, commit);
     } finally {

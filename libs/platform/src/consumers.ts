@@ -126,6 +126,10 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
         const status = this.consumer?.status();
         return { running: status?.state === 'running', joined: status?.joined ?? false };
       },
+      deliveries: () => {
+        const status = this.consumer?.status();
+        return { batches: status?.batches ?? 0, messages: status?.batchedMessages ?? 0 };
+      },
     });
     const logger = jsonLineLogger({ minLevel: this.config.LOG_LEVEL, base: { service: this.service } });
     const consumer = new EventConsumer({

@@ -8,6 +8,8 @@ export interface WatchedConsumer {
   readonly topics: readonly string[];
   /** The consumer's own view of itself: started, and joined to its group with an assignment. */
   readonly state: () => { readonly running: boolean; readonly joined: boolean };
+  /** Batches Kafka handed over since start and the messages in them, where the consumer counts them. */
+  readonly deliveries?: () => { readonly batches: number; readonly messages: number };
 }
 
 /** The consumer groups this process runs; each consumer adds itself before it starts. */

@@ -171,6 +171,28 @@ export class ServiceMetrics {
       },
     });
   }
+
+  /**
+   * A counter kept by another part (the relay's and consumers' own tallies) and read at each
+   * scrape; it starts again from 0 when that part is started again, as a counter may.
+   */
+  counter(name: string, help: string, labelNames: readonly string[], source: string, samples: () => readonly Sample[]): void {
+    const failures = this.collectFailures;
+    new Counter({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        try {
+          for (const sample of samples()) this.inc(sample.labels, sample.value);
+        } catch {
+          failures.inc({ source });
+        }
+      },
+    });
+  }
 }
 
 /** How long a service does nothing before the event loop's delay sampler rests. */

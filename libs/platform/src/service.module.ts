@@ -200,6 +200,19 @@ export class PlatformModule {
               'relay',
               () => [{ labels: relayLabels, value: relay.heldBackSeconds() }],
             );
+            metrics.counter('handoff_relay_pages_total', 'Pages the relay read from the store and published to Kafka, each in one produce round.', ['relay'], 'relay', () => [
+              { labels: relayLabels, value: relay.status().publishedBatches },
+            ]);
+            metrics.counter('handoff_relay_published_events_total', 'Events the relay published to Kafka; against handoff_relay_pages_total, the events each round carries.', ['relay'], 'relay', () => [
+              { labels: relayLabels, value: relay.status().publishedEvents },
+            ]);
+            const deliveries = (pick: (counted: { batches: number; messages: number }) => number): Sample[] =>
+              groups.all().flatMap((group) => {
+                const counted = group.deliveries?.();
+                return counted ? [{ labels: { group: group.groupId }, value: pick(counted) }] : [];
+              });
+            metrics.counter('handoff_consumer_batches_total', 'Batches Kafka handed to each consumer group (the messages of one partition in one fetch).', ['group'], 'consumers', () => deliveries((counted) => counted.batches));
+            metrics.counter('handoff_consumer_batched_messages_total', 'Messages in those batches; against handoff_consumer_batches_total, the messages each batch carries.', ['group'], 'consumers', () => deliveries((counted) => counted.messages));
             metrics.gauge('handoff_consumer_lag_messages', "Messages after each consumer group's committed offset, per topic and partition (Kafka admin API).", ['group', 'topic', 'partition'], 'consumer_lag', async () => {
               const samples: Sample[] = [];
               for (const group of groups.all()) {
