@@ -104,6 +104,45 @@ function furthest(known: Checkpoint | undefined, announced: Checkpoint): Checkpo
   return knownAt !== undefined && announcedAt !== undefined && knownAt > announcedAt ? known! : announced;
 }
 
+/**
+ * Where a relay holding the lease has published up to (`published`) and where a restart begins
+ * (the one stored): stored at most every `intervalMs`, and when the relay stops. A crash
+ * re-publishes what lies between the two, which the consumers skip by event id.
+ */
+class KeptCheckpoint {
+  private stored: Checkpoint;
+  private storedAt = Date.now();
+
+  constructor(
+    public published: Checkpoint,
+    private readonly intervalMs: number,
+    private readonly store: (checkpoint: Checkpoint) => Promise<void>,
+  ) {
+    this.stored = published;
+  }
+
+  get pending(): boolean {
+    return this.published !== this.stored;
+  }
+
+  /** Milliseconds until a pending checkpoint falls due (0 or less: due now). */
+  dueInMs(): number {
+    return this.storedAt + this.intervalMs - Date.now();
+  }
+
+  storeIfDue(): Promise<void> {
+    return this.pending && this.dueInMs() <= 0 ? this.storeNow() : Promise.resolve();
+  }
+
+  async storeNow(): Promise<void> {
+    if (!this.pending) return;
+    const storing = this.published;
+    await this.store(storing);
+    this.stored = storing;
+    this.storedAt = Date.now();
+  }
+}
+
 /** The Kafka message for a stored event: keyed by ticket, so one ticket's events stay in one partition, in order. */
 export function toKafkaMessage(event: RecordedEvent): Message {
   return {
@@ -298,64 +337,43 @@ export class EventRelay {
       try {
         const lease = await this.acquireLease();
         if (!lease) break;
-        let checkpoint = await this.readCheckpoint(lease.runner);
-        this.set({ checkpoint, publishedCheckpoint: checkpoint, state: 'running' });
-        // `checkpoint` is where this relay has published up to; `stored` where a restart begins.
-        let stored = checkpoint;
-        let storedAt = Date.now();
-        const storeCheckpoint = async (now: boolean): Promise<void> => {
-          if (checkpoint === stored || (!now && Date.now() - storedAt < this.checkpointIntervalMs)) return;
-          const storing = checkpoint;
-          await this.storeCheckpoint(lease.runner, storing);
-          stored = storing;
-          storedAt = Date.now();
-          this.set({ checkpoint: storing });
-        };
-        /** A pause in which the published checkpoint is stored when it falls due, without another read. */
-        const pause = async (ms: number): Promise<void> => {
-          const until = Date.now() + ms;
-          while (checkpoint !== stored && this.running) {
-            const due = storedAt + this.checkpointIntervalMs - Date.now();
-            if (due >= until - Date.now()) break;
-            const announcedBefore = this.announcements;
-            await this.idle.sleep(Math.max(0, due));
-            // Woken by an announcement or by stop(): the loop has work, and stores it on the way.
-            if (this.announcements !== announcedBefore || !this.running) return;
-            await storeCheckpoint(false);
-          }
-          await this.idle.sleep(Math.max(0, until - Date.now()));
-        };
+        const start = await this.readCheckpoint(lease.runner);
+        this.set({ checkpoint: start, publishedCheckpoint: start, state: 'running' });
+        const kept = new KeptCheckpoint(start, this.checkpointIntervalMs, async (checkpoint) => {
+          await this.storeCheckpoint(lease.runner, checkpoint);
+          this.set({ checkpoint });
+        });
         const read = (after: Checkpoint) => this.options.store.readAll({ after, limit: this.batchSize, streamPrefix: this.options.streamPrefix });
         let prefetched: { page: Promise<ReadAllPage>; announcedBefore: number } | undefined;
         while (this.running) {
-          await storeCheckpoint(false);
+          await kept.storeIfDue();
           const readStartedAt = Date.now();
           const announcedBeforeRead = prefetched?.announcedBefore ?? this.announcements;
-          const page = await (prefetched?.page ?? read(checkpoint));
+          const page = await (prefetched?.page ?? read(kept.published));
           prefetched = undefined;
           if (page.events.length === 0) {
-            if (page.checkpoint !== checkpoint) {
+            if (page.checkpoint !== kept.published) {
               // Nothing of ours, but the store moved past other streams: no need to scan them again.
-              checkpoint = page.checkpoint;
-              this.set({ publishedCheckpoint: checkpoint });
-              await storeCheckpoint(false);
+              kept.published = page.checkpoint;
+              this.set({ publishedCheckpoint: page.checkpoint });
+              await kept.storeIfDue();
             }
             this.set({ caughtUp: true, consecutiveFailures: 0, lastError: null });
             // Announced but not there: committed after the read began, or held back behind an
             // older open transaction (the readAll horizon). Either way it is moments away. Once
             // the checkpoint has passed what the store said was appended, nothing announced is
             // missing: the next announcement wakes the relay, instead of reads every few ms.
-            const announcedRead = this.announcedUpTo !== undefined && reached(checkpoint, this.announcedUpTo);
+            const announcedRead = this.announcedUpTo !== undefined && reached(kept.published, this.announcedUpTo);
             const waiting = this.announcedUpTo !== undefined && !announcedRead;
             if (waiting !== (this.current.heldBackSince !== null)) this.set({ heldBackSince: waiting ? new Date().toISOString() : null });
             const recentlyAnnounced = Date.now() - this.lastAnnouncedAt < this.idleDelayMs || this.lastAnnouncedAt >= readStartedAt;
-            await pause(recentlyAnnounced && !announcedRead ? Math.min(HELD_BACK_RETRY_MS, this.idleDelayMs) : this.idleDelayMs);
+            await this.pause(kept, recentlyAnnounced && !announcedRead ? Math.min(HELD_BACK_RETRY_MS, this.idleDelayMs) : this.idleDelayMs);
             continue;
           }
           this.set({ caughtUp: false, heldBackSince: null });
           if (page.events.length === this.batchSize) {
             // A full page: there is likely more. Reading it while this one is sent keeps the
-            // broker and the database busy at once; it is only used after this page's checkpoint is stored.
+            // broker and the database busy at once; it is only used once this page is published.
             prefetched = { page: read(page.checkpoint), announcedBefore: this.announcements };
             prefetched.page.catch(() => undefined);
           }
@@ -366,27 +384,27 @@ export class EventRelay {
             publishedBatches: this.current.publishedBatches + 1,
             lastPublishedAt: new Date().toISOString(),
           });
-          checkpoint = page.checkpoint;
-          await storeCheckpoint(false);
+          kept.published = page.checkpoint;
+          await kept.storeIfDue();
           this.set({ consecutiveFailures: 0, lastError: null });
           this.logger.log('debug', 'relay published', {
             relay: this.options.name,
             events: page.events.length,
             firstEventId: page.events[0].eventId,
             lastEventId: page.events[page.events.length - 1].eventId,
-            checkpoint,
+            checkpoint: page.checkpoint,
           });
           // A page short of the limit was all the store had to show when it was read. If it
           // reached what the store had announced, and nothing was announced since, another read
           // now would find nothing: sleep until the next announcement instead. Under a light load
           // that read was one statement in every relay round, that is, for every append.
-          if (!prefetched && this.announcedUpTo !== undefined && reached(checkpoint, this.announcedUpTo) && this.announcements === announcedBeforeRead) {
+          if (!prefetched && this.announcedUpTo !== undefined && reached(kept.published, this.announcedUpTo) && this.announcements === announcedBeforeRead) {
             this.set({ caughtUp: true });
-            await pause(this.idleDelayMs);
+            await this.pause(kept, this.idleDelayMs);
           }
         }
         // Stopping: what was published is stored, under the lease still held.
-        await storeCheckpoint(true);
+        await kept.storeNow();
       } catch (error) {
         await this.releaseLease();
         if (!this.running) break;
@@ -403,6 +421,21 @@ export class EventRelay {
       }
     }
     await this.releaseLease();
+  }
+
+  /** A pause in which the published checkpoint is stored when it falls due, without another read. */
+  private async pause(kept: KeptCheckpoint, ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (kept.pending && this.running) {
+      const due = kept.dueInMs();
+      if (due >= until - Date.now()) break;
+      const announcedBefore = this.announcements;
+      await this.idle.sleep(Math.max(0, due));
+      // Woken by an announcement or by stop(): the loop has work, and stores it on the way.
+      if (this.announcements !== announcedBefore || !this.running) return;
+      await kept.storeIfDue();
+    }
+    await this.idle.sleep(Math.max(0, until - Date.now()));
   }
 
   /** Sends the page in requests that fit the broker's size limit; resolves once every one is acknowledged by all in-sync replicas. */
