@@ -17,26 +17,36 @@ export const DAILY_DIMENSIONS = ['total', 'department', 'agent', 'channel', 'typ
 export type DailyDimension = (typeof DAILY_DIMENSIONS)[number];
 
 /**
- * The counts of a row, in this order in its `counters` array: the KpiTallies counts, by UTC hour,
- * by channel (last, so that a channel added to CHANNELS lengthens the array; the rows already
- * written count none of it, which a rebuild of evaluation.timeline puts right).
+ * The ticket counts a KPI report adds up, each with its test on a ticket's facts and the same test
+ * in SQL on a kpi_ticket_facts row: the day tallies count them as the facts are written, and a
+ * report over the facts themselves counts them in PostgreSQL (kpi-facts.reader.ts).
  */
-export const DAILY_COUNTERS = [
-  'tickets',
-  'complaints',
-  'closed',
-  'closed_satisfied',
-  'closed_unreachable',
-  'resolved_at_first_contact',
-  'with_result',
-  'reopened',
-  'first_response_met',
-  'first_response_missed',
-  'resolution_met',
-  'resolution_missed',
+export const TICKET_COUNTS: readonly { readonly name: string; readonly of: (facts: KpiTicketFacts) => boolean; readonly sql: string }[] = [
+  { name: 'tickets', of: () => true, sql: 'true' },
+  { name: 'complaints', of: (facts) => facts.complaint, sql: 'complaint' },
+  { name: 'closed', of: (facts) => facts.outcome !== null, sql: 'outcome IS NOT NULL' },
+  { name: 'closed_satisfied', of: (facts) => facts.outcome === 'satisfied', sql: "outcome = 'satisfied'" },
+  { name: 'closed_unreachable', of: (facts) => facts.outcome === 'unconfirmed_unreachable', sql: "outcome = 'unconfirmed_unreachable'" },
+  { name: 'resolved_at_first_contact', of: (facts) => facts.resolvedAtFirstContact, sql: 'resolved_at_first_contact' },
+  { name: 'with_result', of: (facts) => facts.withResult, sql: 'with_result' },
+  { name: 'reopened', of: (facts) => facts.reopened, sql: 'reopened' },
+  { name: 'first_response_met', of: (facts) => facts.firstResponseDeadlineMet === true, sql: 'first_response_deadline_met' },
+  { name: 'first_response_missed', of: (facts) => facts.firstResponseDeadlineMet === false, sql: 'NOT first_response_deadline_met' },
+  { name: 'resolution_met', of: (facts) => facts.resolutionDeadlineMet === true, sql: 'resolution_deadline_met' },
+  { name: 'resolution_missed', of: (facts) => facts.resolutionDeadlineMet === false, sql: 'NOT resolution_deadline_met' },
+];
+
+/**
+ * The counts of a row, in this order in its `counters` array: the ticket counts, by UTC hour,
+ * by channel (last, so that a channel added to CHANNELS lengthens the array; the rows already
+ * written count none of it, which a rebuild of evaluation.timeline puts right). The order is the
+ * stored layout: a count is only ever added after the ticket counts' last with a migration.
+ */
+export const DAILY_COUNTERS: readonly string[] = [
+  ...TICKET_COUNTS.map((count) => count.name),
   ...Array.from({ length: 24 }, (_, hour) => `utc_hour:${hour}`),
   ...CHANNELS.map((channel) => `channel:${channel}`),
-] as const;
+];
 export const COUNTER_INDEX = new Map<string, number>(DAILY_COUNTERS.map((name, index) => [name, index]));
 
 /** One row's change: counts to add, values to add and to take away (as multisets). */
@@ -101,18 +111,7 @@ function countersOf(facts: KpiTicketFacts): number[] {
   const add = (name: string, when: boolean) => {
     if (when) counters[COUNTER_INDEX.get(name)!]! += 1;
   };
-  add('tickets', true);
-  add('complaints', facts.complaint);
-  add('closed', facts.outcome !== null);
-  add('closed_satisfied', facts.outcome === 'satisfied');
-  add('closed_unreachable', facts.outcome === 'unconfirmed_unreachable');
-  add('resolved_at_first_contact', facts.resolvedAtFirstContact);
-  add('with_result', facts.withResult);
-  add('reopened', facts.reopened);
-  add('first_response_met', facts.firstResponseDeadlineMet === true);
-  add('first_response_missed', facts.firstResponseDeadlineMet === false);
-  add('resolution_met', facts.resolutionDeadlineMet === true);
-  add('resolution_missed', facts.resolutionDeadlineMet === false);
+  for (const count of TICKET_COUNTS) add(count.name, count.of(facts));
   if (facts.channel !== null) add(`channel:${facts.channel}`, COUNTER_INDEX.has(`channel:${facts.channel}`));
   add(`utc_hour:${new Date(facts.openedAt).getUTCHours()}`, true);
   return counters;

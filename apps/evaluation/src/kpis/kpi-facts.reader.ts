@@ -5,7 +5,7 @@ import { CHANNELS, type Channel, type GroupBy, type KpiReport, type KpiRowKey } 
 import { hourOf, offsetAt, type Granularity } from '@handoff/service-time';
 import type { DepartmentRound } from '../records/service-record';
 import type { KpiPolicy } from './kpi-policy';
-import { COUNTER_INDEX, DAILY_COUNTERS, DAY_MS } from './kpi-daily';
+import { COUNTER_INDEX, DAILY_COUNTERS, DAY_MS, TICKET_COUNTS } from './kpi-daily';
 import { deadlinePolicyKey, verdictsNow } from './kpi-deadlines-now';
 import { granularityOf, reportOf, type KpiQuery, type KpiTallies } from './kpis';
 
@@ -51,14 +51,7 @@ function groupValuesSql(groupBy: GroupBy | undefined): string {
 }
 
 const TALLY_COLUMNS = [
-  'count(*)::int AS tickets',
-  'count(*) FILTER (WHERE complaint)::int AS complaints',
-  'count(outcome)::int AS closed',
-  "count(*) FILTER (WHERE outcome = 'satisfied')::int AS closed_satisfied",
-  "count(*) FILTER (WHERE outcome = 'unconfirmed_unreachable')::int AS closed_unreachable",
-  'count(*) FILTER (WHERE resolved_at_first_contact)::int AS resolved_at_first_contact',
-  'count(*) FILTER (WHERE with_result)::int AS with_result',
-  'count(*) FILTER (WHERE reopened)::int AS reopened',
+  ...TICKET_COUNTS.map(({ name, sql }) => `count(*) FILTER (WHERE ${sql})::int AS ${name}`),
   // percentile_cont interpolates between the closest ranks as statistics.ts does (R's type 7), on the same doubles.
   'count(first_response_minutes)::int AS first_response_count',
   'percentile_cont(0.5::float8) WITHIN GROUP (ORDER BY first_response_minutes) AS first_response_median',
@@ -66,10 +59,6 @@ const TALLY_COLUMNS = [
   'count(accepted_resolution_minutes)::int AS resolution_count',
   'percentile_cont(0.5::float8) WITHIN GROUP (ORDER BY accepted_resolution_minutes) AS resolution_median',
   'percentile_cont(0.9::float8) WITHIN GROUP (ORDER BY accepted_resolution_minutes) AS resolution_p90',
-  'count(*) FILTER (WHERE first_response_deadline_met)::int AS first_response_met',
-  'count(*) FILTER (WHERE NOT first_response_deadline_met)::int AS first_response_missed',
-  'count(*) FILTER (WHERE resolution_deadline_met)::int AS resolution_met',
-  'count(*) FILTER (WHERE NOT resolution_deadline_met)::int AS resolution_missed',
   ...CHANNELS.map((channel, index) => `count(*) FILTER (WHERE channel = '${channel}')::int AS channel_${index}`),
   ...Array.from({ length: 24 }, (_, hour) => `count(*) FILTER (WHERE hour = ${hour})::int AS hour_${hour}`),
 ].join(',\n      ');
