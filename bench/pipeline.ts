@@ -181,26 +181,22 @@ async function appendedEvents(system: BenchSystem): Promise<number> {
 }
 
 /** The four services' relay rounds and consumer batches so far, summed, from their /metrics. */
-interface RoundCounts {
-  readonly relayPages: number;
-  readonly relayEvents: number;
-  readonly consumerBatches: number;
-  readonly consumerMessages: number;
-}
+const ROUND_COUNTERS = {
+  relayPages: 'handoff_relay_pages_total',
+  relayEvents: 'handoff_relay_published_events_total',
+  consumerBatches: 'handoff_consumer_batches_total',
+  consumerMessages: 'handoff_consumer_batched_messages_total',
+} as const;
+type RoundCounts = Record<keyof typeof ROUND_COUNTERS, number>;
 
 async function roundCounts(system: BenchSystem): Promise<RoundCounts> {
-  const totals = { relayPages: 0, relayEvents: 0, consumerBatches: 0, consumerMessages: 0 };
-  const names: Record<string, keyof RoundCounts> = {
-    handoff_relay_pages_total: 'relayPages',
-    handoff_relay_published_events_total: 'relayEvents',
-    handoff_consumer_batches_total: 'consumerBatches',
-    handoff_consumer_batched_messages_total: 'consumerMessages',
-  };
+  const totals: RoundCounts = { relayPages: 0, relayEvents: 0, consumerBatches: 0, consumerMessages: 0 };
+  const keyOf = new Map<string, keyof RoundCounts>(Object.entries(ROUND_COUNTERS).map(([key, metric]) => [metric, key as keyof RoundCounts]));
   for (const service of SERVICE_NAMES) {
     const text = await (await fetch(`${system.url(service)}/metrics`)).text();
     for (const line of text.split('\n')) {
       const match = /^([a-z_]+)(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
-      const key = match ? names[match[1]] : undefined;
+      const key = match ? keyOf.get(match[1]) : undefined;
       if (key) totals[key] += Number(match![2]);
     }
   }
@@ -209,23 +205,22 @@ async function roundCounts(system: BenchSystem): Promise<RoundCounts> {
 
 /** How much each relay round and each consumer batch carried between two counts: what batching there was. */
 function reportRounds(report: Report, label: string, before: RoundCounts, after: RoundCounts): void {
-  const per = (what: number, of: number) => (of > 0 ? what / of : 0);
-  report.add({
-    section: 'batching',
-    name: `events per relay round, ${label}`,
-    value: per(after.relayEvents - before.relayEvents, after.relayPages - before.relayPages),
-    unit: 'events',
-    better: 'higher',
-    details: { rounds: after.relayPages - before.relayPages, note: 'a page read from a store and published in one produce round, the four relays together' },
-  });
-  report.add({
-    section: 'batching',
-    name: `messages per consumer batch, ${label}`,
-    value: per(after.consumerMessages - before.consumerMessages, after.consumerBatches - before.consumerBatches),
-    unit: 'messages',
-    better: 'higher',
-    details: { batches: after.consumerBatches - before.consumerBatches, note: "one partition's messages of one fetch, the services' consumer groups together (intake's inbound contacts not counted)" },
-  });
+  const figures = [
+    { name: 'events per relay round', unit: 'events', carried: 'relayEvents', rounds: 'relayPages', countedAs: 'rounds', note: 'a page read from a store and published in one produce round, the four relays together' },
+    {
+      name: 'messages per consumer batch',
+      unit: 'messages',
+      carried: 'consumerMessages',
+      rounds: 'consumerBatches',
+      countedAs: 'batches',
+      note: "one partition's messages of one fetch, the services' consumer groups together (intake's inbound contacts not counted)",
+    },
+  ] as const;
+  for (const { name, unit, carried, rounds, countedAs, note } of figures) {
+    const counted = after[rounds] - before[rounds];
+    const value = counted > 0 ? (after[carried] - before[carried]) / counted : 0;
+    report.add({ section: 'batching', name: `${name}, ${label}`, value, unit, better: 'higher', details: { [countedAs]: counted, note } });
+  }
 }
 
 /** When every consumer group of this run had read everything on its topics (checked every 200 ms). */
