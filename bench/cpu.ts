@@ -18,14 +18,34 @@ function clockTicks(): number {
 
 /** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
 export function cpuSecondsOf(pid: number): number {
+  const fields = statFields(pid);
+  return fields === undefined ? 0 : (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+/** Fields of /proc/<pid>/stat after the command name (state is 0, ppid 1, utime 11, cutime 13), or undefined once it is gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces; the fields after its closing parenthesis are fixed.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 0;
+    return undefined;
   }
+}
+
+/** The parent of a process, or undefined once it is gone. */
+export function parentOf(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields === undefined ? undefined : Number(fields[1]);
+}
+
+/**
+ * CPU seconds (user + system) used by a process's children that have ended and been waited for:
+ * for PostgreSQL's postmaster, every backend and autovacuum worker that has come and gone. 0 once it is gone.
+ */
+export function endedChildrenCpuSecondsOf(pid: number): number {
+  const fields = statFields(pid);
+  return fields === undefined ? 0 : (Number(fields[13]) + Number(fields[14])) / clockTicks();
 }
 
 /**
