@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { Client } from 'pg';
 import { backendPids, committedTransactions, cores, cpuSecondsOf, endedChildrenCpuSecondsOf, machineBusySeconds, parentOf, postgresRoundTrip } from './cpu';
+import { scrapeMetrics, sumOfSeries } from '@handoff/testing';
 import type { BenchInfra } from './infra';
 import { inParallel, percentile, type Report } from './report';
 import { sampleContact } from './samples';
@@ -202,14 +203,9 @@ type RoundCounts = Record<keyof typeof ROUND_COUNTERS, number>;
 
 async function roundCounts(system: BenchSystem): Promise<RoundCounts> {
   const totals: RoundCounts = { relayPages: 0, relayEvents: 0, consumerBatches: 0, consumerMessages: 0 };
-  const keyOf = new Map<string, keyof RoundCounts>(Object.entries(ROUND_COUNTERS).map(([key, metric]) => [metric, key as keyof RoundCounts]));
   for (const service of SERVICE_NAMES) {
-    const text = await (await fetch(`${system.url(service)}/metrics`)).text();
-    for (const line of text.split('\n')) {
-      const match = /^([a-z_]+)(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
-      const key = match ? keyOf.get(match[1]) : undefined;
-      if (key) totals[key] += Number(match![2]);
-    }
+    const scrape = await scrapeMetrics(system.url(service));
+    for (const [key, metric] of Object.entries(ROUND_COUNTERS) as [keyof RoundCounts, string][]) totals[key] += sumOfSeries(scrape, metric);
   }
   return totals;
 }

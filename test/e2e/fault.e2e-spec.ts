@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { signToken } from '@handoff/platform';
 import { databaseUrl } from '@handoff/read-models';
-import { eventually } from '@handoff/testing';
+import { eventually, scrapeMetrics, sumOfSeries } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import { freePort, OwnBroker, OwnPostgres, postgresUnavailableReason, ServiceProcess } from '../support/own-servers';
 import { SECRET, SERVICE_NAMES, UPSTREAM_KEY, type ServiceName } from '../support/system';
@@ -134,11 +134,7 @@ describeOwn(`${INSTANCES} instances of each service, killed at random under load
 
   /** Requests for `route` this instance answered with 200, from its own metrics. */
   async function answered(instance: Instance, route: string): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${instance.port}/metrics`)).text();
-    return text
-      .split('\n')
-      .filter((line) => line.startsWith('handoff_http_requests_total{') && line.includes(`route="${route}"`) && line.includes('status="200"'))
-      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    return sumOfSeries(await scrapeMetrics(`http://127.0.0.1:${instance.port}`), 'handoff_http_requests_total', { route, status: '200' });
   }
 
   it('has the consoles’ server take the instances in turn, and skip one that refuses connections', async () => {

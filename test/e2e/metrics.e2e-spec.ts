@@ -1,37 +1,9 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { databaseUrl } from '@handoff/read-models';
-import { kafkaBrokers, testServerUrl } from '@handoff/testing';
+import { kafkaBrokers, parsePrometheus, sumOfSeries, testServerUrl, type PrometheusSeries } from '@handoff/testing';
 import { contact } from '../support/contacts';
 import { eventually, SERVICE_NAMES, TestSystem, UPSTREAM_KEY, type ServiceName } from '../support/system';
-
-/** One series of a scrape: its name, its labels and its value. */
-interface Series {
-  readonly name: string;
-  readonly labels: Record<string, string>;
-  readonly value: number;
-}
-
-/** Prometheus' text format, enough of it for these metrics (no escaped quotes in our label values). */
-function parse(text: string): Series[] {
-  const series: Series[] = [];
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)) labels[key] = value;
-    series.push({ name: match[1], labels, value: Number(match[3]) });
-  }
-  return series;
-}
-
-/** The sum of the series of `name` whose labels include `labels`. */
-function sum(scrape: Series[], name: string, labels: Record<string, string> = {}): number {
-  return scrape
-    .filter((series) => series.name === name && Object.entries(labels).every(([key, value]) => series.labels[key] === value))
-    .reduce((total, series) => total + series.value, 0);
-}
 
 /** Per service, how many events of each type its store holds. */
 async function eventCounts(system: TestSystem): Promise<Record<ServiceName, Record<string, number>>> {
@@ -59,13 +31,13 @@ describe('metrics', () => {
     await system?.stop();
   });
 
-  const scrape = async (service: ServiceName): Promise<Series[]> => {
+  const scrape = async (service: ServiceName): Promise<PrometheusSeries[]> => {
     const response = await fetch(`${system.url(service)}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
-    return parse(await response.text());
+    return parsePrometheus(await response.text());
   };
-  const scrapeAll = async () => Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (service) => [service, await scrape(service)] as const))) as Record<ServiceName, Series[]>;
+  const scrapeAll = async () => Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (service) => [service, await scrape(service)] as const))) as Record<ServiceName, PrometheusSeries[]>;
 
   /** Nothing left to publish or to consume anywhere, and no event appended for a second. */
   const settled = async () => {
@@ -73,7 +45,7 @@ describe('metrics', () => {
     await eventually(
       async () => {
         const scrapes = await scrapeAll();
-        const quiet = SERVICE_NAMES.every((service) => sum(scrapes[service], 'handoff_relay_lag_events') === 0 && sum(scrapes[service], 'handoff_consumer_lag_messages') === 0);
+        const quiet = SERVICE_NAMES.every((service) => sumOfSeries(scrapes[service], 'handoff_relay_lag_events') === 0 && sumOfSeries(scrapes[service], 'handoff_consumer_lag_messages') === 0);
         const counts = JSON.stringify(await eventCounts(system));
         const same = counts === last;
         last = counts;
@@ -114,12 +86,12 @@ describe('metrics', () => {
     await producer.connect();
     await producer.send({ topic: system.topic('contacts.inbound'), acks: -1, messages: [{ key: 'broken', value: '{"not json' }] });
     await producer.disconnect();
-    await eventually(async () => sum(await scrape('intake'), 'handoff_dead_lettered_total', { reason: 'invalid_json' }) > sum(before.intake, 'handoff_dead_lettered_total', { reason: 'invalid_json' }), 'the dead letter');
+    await eventually(async () => sumOfSeries(await scrape('intake'), 'handoff_dead_lettered_total', { reason: 'invalid_json' }) > sumOfSeries(before.intake, 'handoff_dead_lettered_total', { reason: 'invalid_json' }), 'the dead letter');
 
     await settled();
     const after = await scrapeAll();
     const storedAfter = await eventCounts(system);
-    const delta = (service: ServiceName, name: string, labels: Record<string, string> = {}) => sum(after[service], name, labels) - sum(before[service], name, labels);
+    const delta = (service: ServiceName, name: string, labels: Record<string, string> = {}) => sumOfSeries(after[service], name, labels) - sumOfSeries(before[service], name, labels);
     const stored = (service: ServiceName, type: string) => (storedAfter[service][type] ?? 0) - (storedBefore[service][type] ?? 0);
 
     // HTTP: three contacts, each one 201, counted and timed once.
@@ -165,13 +137,13 @@ describe('metrics', () => {
     expect(new Set(routingLag.map((series) => series.labels.partition)).size).toBeGreaterThanOrEqual(3);
     expect(after.intake.some((series) => series.name === 'handoff_consumer_lag_messages' && series.labels.topic === system.topic('contacts.inbound'))).toBe(true);
     for (const service of SERVICE_NAMES) {
-      expect(sum(after[service], 'handoff_relay_lag_events')).toBe(0);
-      expect(sum(after[service], 'handoff_relay_lag_seconds')).toBe(0);
+      expect(sumOfSeries(after[service], 'handoff_relay_lag_events')).toBe(0);
+      expect(sumOfSeries(after[service], 'handoff_relay_lag_seconds')).toBe(0);
       expect(after[service].some((series) => series.name === 'handoff_relay_horizon_held_back_seconds')).toBe(true);
-      expect(sum(after[service], 'handoff_metrics_collect_failures_total')).toBe(0);
+      expect(sumOfSeries(after[service], 'handoff_metrics_collect_failures_total')).toBe(0);
       // Every pool is reported; the read models' and the store's have opened connections by now.
       for (const pool of ['read-models', 'event-store']) {
-        expect(sum(after[service], 'handoff_db_pool_connections', { pool })).toBeGreaterThanOrEqual(1);
+        expect(sumOfSeries(after[service], 'handoff_db_pool_connections', { pool })).toBeGreaterThanOrEqual(1);
         expect(after[service].some((series) => series.name === 'handoff_db_pool_waiting' && series.labels.pool === pool)).toBe(true);
       }
     }

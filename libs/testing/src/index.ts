@@ -5,3 +5,4 @@ export * from './decider-specification';
 export * from './eventually';
 export * from './recorded-events';
 export * from './desk';
+export * from './prometheus';
