@@ -61,6 +61,19 @@ describe('the customer key store on PostgreSQL', () => {
     expect(await otherProcess.openMany([], true)).toEqual([]);
   });
 
+  it('creates one key for a new customer whom several processes seal at the same moment, and each seals with it', async () => {
+    const stores = await Promise.all(Array.from({ length: 6 }, () => CustomerKeyStore.open({ connectionString: database.url, masterKey: master, cacheMs: 0 })));
+    try {
+      const keyId = `k-${randomBytes(8).toString('hex')}`;
+      const keys = await Promise.all(stores.flatMap((store) => [store.keyFor(keyId), store.keyFor(keyId)]));
+      expect(new Set(keys.map((key) => key.toString('hex'))).size).toBe(1);
+      expect(await stores[0].find(keyId)).toEqual(keys[0]);
+      expect(await stores[0].findMany([keyId])).toEqual(new Map([[keyId, keys[0]]]));
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
   it('stores data keys only wrapped', async () => {
     await vault.seal({ name: 'Sun Li', phone: '+86 136 0000 1111' });
     const { Client } = await import('pg');

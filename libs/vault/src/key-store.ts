@@ -75,17 +75,28 @@ export class CustomerKeyStore {
     return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
-  /** The customer's key, created on first use. */
+  /**
+   * The customer's key, created on first use. One statement whether the key is new or not (it was
+   * a read, an insert and a read again for every new customer): the insert gives the key it
+   * created, the read the one that was there before the statement began.
+   */
   async keyFor(keyId: string): Promise<Buffer> {
-    const existing = await this.find(keyId);
-    if (existing) return existing;
-    await this.pool.query('INSERT INTO customer_keys (key_id, wrapped_key) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING', [
-      keyId,
-      wrapKey(newDataKey(), keyId, this.masterKey),
-    ]);
-    const created = await this.find(keyId);
-    if (!created) throw new Error(`customer key ${keyId} vanished while being created`);
-    return created;
+    const cached = this.cache.get(keyId);
+    if (cached && cached.until > Date.now()) return cached.key;
+    const result = await this.pool.query<{ wrapped_key: Buffer }>(
+      `WITH created AS (INSERT INTO customer_keys (key_id, wrapped_key) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING RETURNING wrapped_key)
+       SELECT wrapped_key FROM created UNION ALL SELECT wrapped_key FROM customer_keys WHERE key_id = $1`,
+      [keyId, wrapKey(newDataKey(), keyId, this.masterKey)],
+    );
+    if (result.rowCount === 0) {
+      // Created by another caller after this statement began: there, but not in its snapshot.
+      const created = await this.find(keyId);
+      if (!created) throw new Error(`customer key ${keyId} vanished while being created`);
+      return created;
+    }
+    const key = unwrapKey(result.rows[0].wrapped_key, keyId, this.masterKey);
+    this.cache.set(keyId, { key, until: Date.now() + this.cacheMs });
+    return key;
   }
 
   /** The key, or null when there never was one or it was erased. */
