@@ -176,13 +176,9 @@ export async function workOf(
   // The department's rows and the reserved ones are two index reads joined by UNION: as one
   // WHERE with OR, PostgreSQL read the whole queue, every department's closed tickets included,
   // at every assignment. The count per handler is the projection's (handler_tickets_in_progress),
-  // less the reserved and newer tickets it holds, whose rows come with the others: those are
-  // looked up by key alone (passed), since with the department in the same WHERE PostgreSQL read
-  // every ticket in progress of the department to find the two or three.
+  // less the reserved and newer tickets it holds, whose rows come with the others.
   const [read] = (await manager.query(
-    `WITH reserved AS (SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1),
-       passed AS MATERIALIZED (SELECT department, status, handler_id FROM unnest(ARRAY(SELECT ticket_id FROM reserved) || $3::text[]) AS passed (ticket_id)
-                                 JOIN department_queue USING (ticket_id))
+    `WITH reserved AS (SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1)
      SELECT
        (SELECT coalesce(json_agg(json_build_object('ticket_id', ticket_id, 'department', department, 'status', status, 'handler_id', handler_id,
                  'routed_at', floor(extract(epoch FROM routed_at) * 1000))), '[]')
@@ -190,11 +186,14 @@ export async function workOf(
                 UNION
                 SELECT ticket_id, department, status, handler_id, routed_at FROM department_queue WHERE ticket_id IN (SELECT ticket_id FROM reserved)) AS work) AS rows,
        (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'open', open)), '[]')
-          FROM (SELECT counted.handler_id,
-                       counted.tickets - (SELECT count(*) FROM passed WHERE passed.department = counted.department AND passed.status = 'in_progress' AND passed.handler_id = counted.handler_id)::int AS open
+          FROM (SELECT counted.handler_id, counted.tickets - count(passed.ticket_id)::int AS open
                   FROM handler_tickets_in_progress counted
-                 WHERE $4 AND counted.department = $1) AS counts
-         WHERE open > 0) AS counted,
+                  LEFT JOIN department_queue passed
+                    ON passed.ticket_id = ANY (ARRAY(SELECT ticket_id FROM reserved) || $3::text[])
+                   AND passed.department = counted.department AND passed.status = 'in_progress' AND passed.handler_id = counted.handler_id
+                 WHERE $4 AND counted.department = $1
+                 GROUP BY counted.handler_id, counted.tickets
+                HAVING counted.tickets - count(passed.ticket_id) > 0) AS counts) AS counted,
        (SELECT coalesce(json_agg(json_build_object('ticket_id', ticket_id, 'handler_id', handler_id, 'from_handler_id', from_handler_id,
                  'reserved_at', floor(extract(epoch FROM reserved_at) * 1000))), '[]') FROM reserved) AS reservations,
        (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'last_assigned_at', floor(extract(epoch FROM last_assigned_at) * 1000))), '[]')
