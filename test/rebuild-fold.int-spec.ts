@@ -168,7 +168,6 @@ describe('the fold-and-COPY rebuild gives the rows and marks the live handler gi
           tables: folds.tables.map((fold) => (fold === queue ? forgetful : fold)),
           following: folds.following.map((following) => ({ ...following, source: forgetful })),
           newest: folds.newest.map((newest) => ({ ...newest, source: forgetful })),
-          counted: folds.counted.map((counted) => ({ ...counted, source: forgetful })),
         }),
     };
     const live = await readModelDatabase(service, 'fold_live');

@@ -15,7 +15,7 @@ export const ROUTING_READ_MODELS: ReadModel[] = [
   {
     name: 'routing.department-queue',
     topics: [TOPICS.routingEvents, TOPICS.intakeEvents],
-    tables: ['department_queue', 'running_deadlines', 'handler_assignments', 'handler_tickets_in_progress', 'queue_ticket_subjects', 'department_sub_requests'],
+    tables: ['department_queue', 'running_deadlines', 'handler_assignments', 'queue_ticket_subjects', 'department_sub_requests'],
     // Every column is built from the events (updated_at is the event's occurred-at), so none is left out.
     // Live, each change is also announced to the consoles (pg_notify); a rebuild announces nothing.
     handler: ({ live }) => departmentQueueProjection({ notify: live }),

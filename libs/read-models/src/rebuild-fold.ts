@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource, EntityTarget, ObjectLiteral, QueryRunner } from 'typeorm';
 import { copyShape, CopyWriter } from './copy-rows';
 import type { EventApplier, SkippedEvent } from './rebuild';
-import { countsOf, newestOf, rowIdentity, type FoldStep, type NewestRows, type ProjectionFolds, type RowFold } from './row-projection';
+import { newestOf, rowIdentity, type FoldStep, type NewestRows, type ProjectionFolds, type RowFold } from './row-projection';
 
 /**
  * A rowProjection's tables rebuilt from empty without its handler: each event folded, in the
@@ -16,8 +16,8 @@ import { countsOf, newestOf, rowIdentity, type FoldStep, type NewestRows, type P
  *
  * Equal to the handler's result because it runs the very same folds (rowProjection exposes them):
  * a fold's rows do not depend on where batches start or end, a batch of everything is one more
- * batch size, and the rows following a fold (FollowingRows), the newest rows (NewestRows) and the
- * counts (CountedRows) are derived from the fold's rows and changes as the handler derives them.
+ * batch size, and the rows following a fold (FollowingRows) and the newest rows (NewestRows) are
+ * derived from the fold's rows and changes as the handler derives them.
  */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -106,10 +106,6 @@ export async function foldAndCopy(dataSource: DataSource, consumerName: string, 
         await copyRows(runner, client, following.entity, flatRows(source.rows.values(), following.rowsOf));
       }
       for (const { table, rows } of newest) await copyRows(runner, client, table.entity, rows.values());
-      for (const counted of folds.counted) {
-        const source = tables.find((table) => table.fold === counted.source)!;
-        await copyRows(runner, client, counted.entity, countsOf(counted, source.rows.values()));
-      }
       await runner.commitTransaction();
       committed = true;
     },

@@ -172,23 +172,6 @@ export interface NewestRows<Source extends ObjectLiteral, Row extends ObjectLite
   rowOf(step: FoldStep<Source>): Row | undefined;
 }
 
-/**
- * How many of a fold's rows are in each group (a handler's tickets in progress), kept as the fold
- * changes its rows: whoever needs the number reads a row a group, not a row a counted row,
- * however many the fold's table holds. A group's row goes when its count comes to 0, so the table
- * is what counting the fold's rows gives, which is how a rebuild makes it (countsOf).
- */
-export interface CountedRows<Source extends ObjectLiteral, Row extends ObjectLiteral> {
-  readonly entity: EntityTarget<Row>;
-  readonly source: RowFold<Source, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** The group's columns: the table's key. */
-  readonly key: readonly (keyof Row & string)[];
-  /** The column holding how many. */
-  readonly count: keyof Row & string;
-  /** The group a source row counts in, as a row of the table with a count of 1; undefined for none. */
-  rowOf(source: Source): Row | undefined;
-}
-
 /* eslint-disable @typescript-eslint/no-explicit-any -- each table with a row type of its own */
 /**
  * What a projection's tables are made of, for whoever builds them other than batch by batch:
@@ -199,7 +182,6 @@ export interface ProjectionFolds {
   readonly tables: readonly RowFold<any, any>[];
   readonly following: readonly FollowingRows<any, any>[];
   readonly newest: readonly NewestRows<any, any>[];
-  readonly counted: readonly CountedRows<any, any>[];
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -217,8 +199,8 @@ export function projectionFoldsOf(handler: EventHandler): ProjectionFolds | unde
 
 /**
  * A projection made of folds: each batch is read and folded for every table first, then written
- * (the tables in the order given, then the rows following them, then the newest rows and the
- * counts, last because their rows are shared by every partition and stay locked until the commit). Writes come
+ * (the tables in the order given, then the rows following them, then the newest rows, last
+ * because their rows are shared by every partition and stay locked until the commit). Writes come
  * after every read because a transaction holds a transaction id from its first write to its
  * commit, and every relay's read horizon on the server waits for it.
  */
@@ -229,15 +211,14 @@ export function rowProjection(options: {
   readonly tables: readonly RowFold<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly following?: readonly FollowingRows<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly newest?: readonly NewestRows<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-  readonly counted?: readonly CountedRows<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   /**
    * After the rows are written, in the same transaction: what the batch tells anyone listening
    * (routing's notifications to live queues). Writes no rows of the model; a rebuild leaves it out.
    */
   readonly announce?: (batch: FoldedBatch, manager: EntityManager) => Promise<void>;
 }): RowProjection {
-  const folds: ProjectionFolds = { tables: options.tables, following: options.following ?? [], newest: options.newest ?? [], counted: options.counted ?? [] };
-  for (const derived of [...folds.following, ...folds.newest, ...folds.counted]) {
+  const folds: ProjectionFolds = { tables: options.tables, following: options.following ?? [], newest: options.newest ?? [] };
+  for (const derived of [...folds.following, ...folds.newest]) {
     if (!folds.tables.includes(derived.source)) throw new Error('rowProjection: rows follow a fold that is not among its tables');
   }
   return {
@@ -250,7 +231,6 @@ export function rowProjection(options: {
       for (const following of folds.following) await writeFollowingRows(manager, following, batch.get(following.source)!);
       await options.announce?.(batch, manager);
       for (const newest of folds.newest) await writeNewestRows(manager, newest, batch.get(newest.source)!);
-      for (const counted of folds.counted) await writeCountedRows(manager, counted, batch.get(counted.source)!);
     },
   };
 }
@@ -301,81 +281,4 @@ async function writeNewestRows<Source extends ObjectLiteral, Row extends ObjectL
   if (!column) throw new Error(`writeNewestRows: ${metadata.tableName} has no column for ${newest.newest}`);
   const table = quote(metadata.tableName);
   await writeRows(manager, newest.entity, rows, { onConflict: newest.key, where: `${table}.${quote(column.databaseName)} < EXCLUDED.${quote(column.databaseName)}` });
-}
-
-/** The counts of the given source rows, a row a group (what a rebuild writes). */
-export function countsOf<Source extends ObjectLiteral, Row extends ObjectLiteral>(counted: CountedRows<Source, Row>, sources: Iterable<Source>): Row[] {
-  const groups = new Map<string, Row>();
-  for (const source of sources) {
-    const row = counted.rowOf(source);
-    if (!row) continue;
-    const id = JSON.stringify(counted.key.map((property) => row[property]));
-    const known = groups.get(id);
-    groups.set(id, known ? { ...known, [counted.count]: known[counted.count] + 1 } : { ...row, [counted.count]: 1 });
-  }
-  return [...groups.values()];
-}
-
-/**
- * What a batch's steps change in each group, in the groups' order, none of 0: for each source row
- * the batch changed, -1 in the group of the row as the batch found it and +1 in that of the row as
- * it leaves it.
- */
-export function countChangesOf<Source extends ObjectLiteral, Row extends ObjectLiteral>(counted: CountedRows<Source, Row>, steps: readonly FoldStep<Source>[]): Row[] {
-  const identity = rowIdentity(counted.source);
-  const found = new Map<string, Source | undefined>();
-  const left = new Map<string, Source>();
-  for (const step of steps) {
-    const id = identity(step.after);
-    if (!found.has(id)) found.set(id, step.before);
-    left.set(id, step.after);
-  }
-  const changes = new Map<string, Row>();
-  const add = (source: Source | undefined, by: number) => {
-    const row = source && counted.rowOf(source);
-    if (!row) return;
-    const id = JSON.stringify(counted.key.map((property) => row[property]));
-    changes.set(id, { ...row, [counted.count]: (changes.get(id)?.[counted.count] ?? 0) + by });
-  };
-  for (const [id, before] of found) {
-    add(before, -1);
-    add(left.get(id), 1);
-  }
-  return [...changes.entries()]
-    .filter(([, row]) => row[counted.count] !== 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, row]) => row);
-}
-
-async function writeCountedRows<Source extends ObjectLiteral, Row extends ObjectLiteral>(
-  manager: EntityManager,
-  counted: CountedRows<Source, Row>,
-  folded: FoldedRows<Source>,
-): Promise<void> {
-  const changes = countChangesOf(counted, folded.steps);
-  if (changes.length === 0) return;
-  const metadata = manager.connection.getMetadata(counted.entity);
-  const name = (property: string) => {
-    const column = metadata.findColumnWithPropertyName(property);
-    if (!column) throw new Error(`writeCountedRows: ${metadata.tableName} has no column for ${property}`);
-    return quote(column.databaseName);
-  };
-  const table = quote(metadata.tableName);
-  const keys = counted.key.map(name);
-  const count = name(counted.count);
-  const sameGroup = (left: string, right: string) => keys.map((key) => `${left}.${key} = ${right}.${key}`).join(' AND ');
-  const records = changes.map((row) => Object.fromEntries([...counted.key, counted.count].map((property) => [metadata.findColumnWithPropertyName(property)!.databaseName, row[property]])));
-  // One statement: a group whose count comes to 0 is deleted, every other one added to (or
-  // inserted), in the groups' order, as the newest rows are. Both parts see the rows as the
-  // statement found them, so they are given disjoint groups.
-  await manager.query(
-    `WITH change AS (SELECT ${keys.join(', ')}, ${count} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)),
-       emptied AS (DELETE FROM ${table} AS counted USING change WHERE ${sameGroup('counted', 'change')} AND counted.${count} + change.${count} = 0
-                   RETURNING ${keys.map((key) => `counted.${key}`).join(', ')})
-     INSERT INTO ${table} (${keys.join(', ')}, ${count})
-     SELECT ${keys.join(', ')}, ${count} FROM change WHERE NOT EXISTS (SELECT FROM emptied WHERE ${sameGroup('emptied', 'change')})
-      ORDER BY ${keys.join(', ')}
-     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${count} = ${table}.${count} + EXCLUDED.${count}`,
-    [JSON.stringify(records)],
-  );
 }

@@ -160,10 +160,10 @@ async function lockDepartment(manager: EntityManager, department: Department): P
  * The department's work under the lock (`settled`: the reservations the queue has caught up with,
  * for the caller to forget under the lock, where the next decision is made). `holders`: read every ticket in progress
  * row by row, to know who holds which (handing an away handler's tickets on); otherwise the
- * tickets in progress that need no row of their own come as a number per handler, kept by the
- * queue projection, so an assignment costs the same with ten tickets in progress as with ten thousand.
+ * tickets in progress that need no row of their own are counted per handler in PostgreSQL, so an
+ * assignment costs the same with ten tickets in progress as with ten thousand.
  */
-export async function workOf(
+async function workOf(
   manager: EntityManager,
   department: Department,
   newer: readonly WorkRow[] = [],
@@ -175,8 +175,7 @@ export async function workOf(
   // Times come as whole epoch milliseconds, truncated as the driver truncates a timestamptz.
   // The department's rows and the reserved ones are two index reads joined by UNION: as one
   // WHERE with OR, PostgreSQL read the whole queue, every department's closed tickets included,
-  // at every assignment. The count per handler is the projection's (handler_tickets_in_progress),
-  // less the reserved and newer tickets it holds, whose rows come with the others.
+  // at every assignment. The count per handler is an index-only read of the in-progress index.
   const [read] = (await manager.query(
     `WITH reserved AS (SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1)
      SELECT
@@ -186,14 +185,11 @@ export async function workOf(
                 UNION
                 SELECT ticket_id, department, status, handler_id, routed_at FROM department_queue WHERE ticket_id IN (SELECT ticket_id FROM reserved)) AS work) AS rows,
        (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'open', open)), '[]')
-          FROM (SELECT counted.handler_id, counted.tickets - count(passed.ticket_id)::int AS open
-                  FROM handler_tickets_in_progress counted
-                  LEFT JOIN department_queue passed
-                    ON passed.ticket_id = ANY (ARRAY(SELECT ticket_id FROM reserved) || $3::text[])
-                   AND passed.department = counted.department AND passed.status = 'in_progress' AND passed.handler_id = counted.handler_id
-                 WHERE $4 AND counted.department = $1
-                 GROUP BY counted.handler_id, counted.tickets
-                HAVING counted.tickets - count(passed.ticket_id) > 0) AS counts) AS counted,
+          FROM (SELECT handler_id, count(*)::int AS open FROM department_queue
+                 WHERE $4 AND department = $1 AND status = 'in_progress' AND handler_id IS NOT NULL
+                   AND ticket_id NOT IN (SELECT ticket_id FROM reserved)
+                   AND ticket_id <> ALL($3::text[])
+                 GROUP BY handler_id) AS counts) AS counted,
        (SELECT coalesce(json_agg(json_build_object('ticket_id', ticket_id, 'handler_id', handler_id, 'from_handler_id', from_handler_id,
                  'reserved_at', floor(extract(epoch FROM reserved_at) * 1000))), '[]') FROM reserved) AS reservations,
        (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'last_assigned_at', floor(extract(epoch FROM last_assigned_at) * 1000))), '[]')

@@ -61,14 +61,6 @@ export class HandlerAssignmentRow {
   @Column({ name: 'last_assigned_at', type: 'timestamptz' }) lastAssignedAt!: Date;
 }
 
-/** How many tickets each handler has in progress in a department: what the limit on work in progress is held to. */
-@Entity({ name: 'handler_tickets_in_progress' })
-export class HandlerTicketsInProgressRow {
-  @PrimaryColumn({ type: 'text' }) department!: string;
-  @PrimaryColumn({ name: 'handler_id', type: 'text' }) handlerId!: string;
-  @Column({ type: 'integer' }) tickets!: number;
-}
-
 /** The subject and the sealed customer of each ticket handed over (see queue.model.ts). The customer columns are null for rows projected before they existed. */
 @Entity({ name: 'queue_ticket_subjects' })
 export class TicketSubjectRow implements TicketSubject {
@@ -80,4 +72,4 @@ export class TicketSubjectRow implements TicketSubject {
   @Column({ name: 'stream_position', type: 'integer' }) streamPosition!: number;
 }
 
-export const QUEUE_ENTITIES = [DepartmentQueueRow, RunningDeadlineRow, HandlerAssignmentRow, HandlerTicketsInProgressRow, TicketSubjectRow];
+export const QUEUE_ENTITIES = [DepartmentQueueRow, RunningDeadlineRow, HandlerAssignmentRow, TicketSubjectRow];

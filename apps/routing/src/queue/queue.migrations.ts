@@ -177,34 +177,6 @@ export class IndexTicketsInProgress1795500000005 implements MigrationInterface {
   }
 }
 
-/**
- * Each handler's tickets in progress per department, kept by the queue projection as tickets
- * move: automatic assignment reads a row a handler instead of counting the department's tickets
- * in progress at every decision (about 700 a department in the pipeline bench, read from the heap
- * wherever the table had not been vacuumed lately). Filled from the queue as it stands.
- */
-export class CountTicketsInProgress1795500000006 implements MigrationInterface {
-  readonly name = 'CountTicketsInProgress1795500000006';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
-      CREATE TABLE handler_tickets_in_progress (
-        department text NOT NULL,
-        handler_id text NOT NULL,
-        tickets integer NOT NULL,
-        PRIMARY KEY (department, handler_id)
-      )`);
-    await queryRunner.query(`
-      INSERT INTO handler_tickets_in_progress (department, handler_id, tickets)
-      SELECT department, handler_id, count(*) FROM department_queue
-       WHERE status = 'in_progress' AND handler_id IS NOT NULL GROUP BY department, handler_id`);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE handler_tickets_in_progress');
-  }
-}
-
 export const QUEUE_MIGRATIONS = [
   CreateDepartmentQueue1795500000000,
   AddSealedCustomerToTicketSubjects1795500000001,
@@ -212,5 +184,4 @@ export const QUEUE_MIGRATIONS = [
   WarnOfDeadlines1795500000003,
   PauseResolutionClocks1795500000004,
   IndexTicketsInProgress1795500000005,
-  CountTicketsInProgress1795500000006,
 ];

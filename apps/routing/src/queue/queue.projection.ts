@@ -1,7 +1,7 @@
 import { INTAKE_EVENTS, ROUTING_EVENTS, typedEventOf } from '@handoff/contracts';
-import { type CountedRows, type FoldedBatch, type FollowingRows, type NewestRows, rowProjection, type RowProjection, typedRowFold } from '@handoff/read-models';
+import { type FoldedBatch, type FollowingRows, type NewestRows, rowProjection, type RowProjection, typedRowFold } from '@handoff/read-models';
 import type { EntityManager } from 'typeorm';
-import { DepartmentQueueRow, HandlerAssignmentRow, HandlerTicketsInProgressRow, RunningDeadlineRow, TicketSubjectRow } from './queue.entities';
+import { DepartmentQueueRow, HandlerAssignmentRow, RunningDeadlineRow, TicketSubjectRow } from './queue.entities';
 import { evolveQueueEntry, evolveTicketSubject, queueChangesOf, runningDeadlinesOf, type QueueChange } from './queue.model';
 import { SubRequestRow } from '../sub-requests/sub-requests.entity';
 import { evolveSubRequest, subRequestIdOf } from '../sub-requests/sub-requests.model';
@@ -59,15 +59,6 @@ const ASSIGNMENTS: NewestRows<DepartmentQueueRow, HandlerAssignmentRow> = {
   },
 };
 
-/** Each handler's tickets in progress, as automatic assignment holds them to the limit (department-assigner.ts). */
-const IN_PROGRESS: CountedRows<DepartmentQueueRow, HandlerTicketsInProgressRow> = {
-  entity: HandlerTicketsInProgressRow,
-  source: QUEUE,
-  key: ['department', 'handlerId'],
-  count: 'tickets',
-  rowOf: (row) => (row.status === 'in_progress' && row.handlerId !== null ? { department: row.department, handlerId: row.handlerId, tickets: 1 } : undefined),
-};
-
 /**
  * Builds the department queue from `routing.events` (and the subject line and the sealed
  * customer from intake's hand-over), with the sub-requests each department is asked. Each batch is written through the consumer's transaction,
@@ -81,7 +72,6 @@ export function departmentQueueProjection({ notify = true }: { readonly notify?:
     tables: [SUBJECTS, SUB_REQUESTS, QUEUE],
     following: [RUNNING_DEADLINES],
     newest: [ASSIGNMENTS],
-    counted: [IN_PROGRESS],
     ...(notify ? { announce: announceQueueChanges } : {}),
   });
 }
