@@ -32,7 +32,7 @@ interface Posted {
   readonly body: string;
 }
 
-function post(agent: http.Agent, port: number, route: string, body: unknown): Promise<Posted> {
+function post(agent: http.Agent, port: number, route: string, body: unknown, retried = false): Promise<Posted> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const request = http.request(
@@ -51,7 +51,13 @@ function post(agent: http.Agent, port: number, route: string, body: unknown): Pr
         response.on('error', reject);
       },
     );
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed as it was taken for this request (Node's
+      // documented race): the request never reached the server, so it is sent once more. A full
+      // run failed on it once, before its pipeline had started.
+      if (!retried && request.reusedSocket && error.code === 'ECONNRESET') resolve(post(agent, port, route, body, true));
+      else reject(error);
+    });
     request.end(payload);
   });
 }
