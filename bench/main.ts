@@ -91,7 +91,7 @@ const SETTINGS = {
     return { tickets, baselineTickets: Math.max(1, Math.round(tickets / 10)), requests: scaled(100), appendConcurrency: 8 };
   })(),
   search: {
-    // 60,000 customers' tickets, not 100,000: with autovacuum on and on a slower machine the whole
+    // 60,000 tickets (10 a customer), not 100,000: with autovacuum on and on a slower machine the whole
     // run took 945 s (the search section 156 of them), past its 15 minutes. The scale section
     // times search at a larger desk against a smaller one; BENCH_SEARCH_TICKETS=100000 as before.
     tickets: scaled(Number(process.env.BENCH_SEARCH_TICKETS ?? 60_000)),

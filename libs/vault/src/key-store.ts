@@ -81,8 +81,8 @@ export class CustomerKeyStore {
    * created, the read the one that was there before the statement began.
    */
   async keyFor(keyId: string): Promise<Buffer> {
-    const cached = this.cache.get(keyId);
-    if (cached && cached.until > Date.now()) return cached.key;
+    const cached = this.cached(keyId);
+    if (cached) return cached;
     const result = await this.pool.query<{ wrapped_key: Buffer }>(
       `WITH created AS (INSERT INTO customer_keys (key_id, wrapped_key) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING RETURNING wrapped_key)
        SELECT wrapped_key FROM created UNION ALL SELECT wrapped_key FROM customer_keys WHERE key_id = $1`,
@@ -94,23 +94,19 @@ export class CustomerKeyStore {
       if (!created) throw new Error(`customer key ${keyId} vanished while being created`);
       return created;
     }
-    const key = unwrapKey(result.rows[0].wrapped_key, keyId, this.masterKey);
-    this.cache.set(keyId, { key, until: Date.now() + this.cacheMs });
-    return key;
+    return this.remember(keyId, result.rows[0].wrapped_key);
   }
 
   /** The key, or null when there never was one or it was erased. */
   async find(keyId: string): Promise<Buffer | null> {
-    const cached = this.cache.get(keyId);
-    if (cached && cached.until > Date.now()) return cached.key;
+    const cached = this.cached(keyId);
+    if (cached) return cached;
     const result = await this.pool.query<{ wrapped_key: Buffer }>('SELECT wrapped_key FROM customer_keys WHERE key_id = $1', [keyId]);
     if (result.rowCount === 0) {
       this.cache.delete(keyId);
       return null;
     }
-    const key = unwrapKey(result.rows[0].wrapped_key, keyId, this.masterKey);
-    this.cache.set(keyId, { key, until: Date.now() + this.cacheMs });
-    return key;
+    return this.remember(keyId, result.rows[0].wrapped_key);
   }
 
   /**
@@ -120,25 +116,34 @@ export class CustomerKeyStore {
   async findMany(keyIds: readonly string[]): Promise<Map<string, Buffer>> {
     const found = new Map<string, Buffer>();
     const wanted = new Set<string>();
-    const now = Date.now();
     for (const keyId of keyIds) {
-      const cached = this.cache.get(keyId);
-      if (cached && cached.until > now) found.set(keyId, cached.key);
+      const cached = this.cached(keyId);
+      if (cached) found.set(keyId, cached);
       else wanted.add(keyId);
     }
     if (wanted.size === 0) return found;
     const result = await this.pool.query<{ key_id: string; wrapped_key: Buffer }>('SELECT key_id, wrapped_key FROM customer_keys WHERE key_id = ANY($1::text[])', [
       [...wanted],
     ]);
-    const until = Date.now() + this.cacheMs;
     for (const row of result.rows) {
-      const key = unwrapKey(row.wrapped_key, row.key_id, this.masterKey);
-      this.cache.set(row.key_id, { key, until });
-      found.set(row.key_id, key);
+      found.set(row.key_id, this.remember(row.key_id, row.wrapped_key));
       wanted.delete(row.key_id);
     }
     for (const keyId of wanted) this.cache.delete(keyId);
     return found;
+  }
+
+  /** The key as this process last read it, while it may still be used (cacheMs). */
+  private cached(keyId: string): Buffer | undefined {
+    const cached = this.cache.get(keyId);
+    return cached && cached.until > Date.now() ? cached.key : undefined;
+  }
+
+  /** The key a wrapped one holds, kept for cacheMs. */
+  private remember(keyId: string, wrapped: Buffer): Buffer {
+    const key = unwrapKey(wrapped, keyId, this.masterKey);
+    this.cache.set(keyId, { key, until: Date.now() + this.cacheMs });
+    return key;
   }
 
   async erase(keyId: string, erasedBy: string, reason: string): Promise<Erasure> {
