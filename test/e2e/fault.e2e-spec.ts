@@ -74,7 +74,10 @@ describeOwn(`${INSTANCES} instances of each service, killed at random under load
     await eventually(
       async () => {
         if (!instance.process?.running) throw new Error(`${instance.service}#${instance.index} exited: ${instance.process?.logs.slice(-5).join('\n')}`);
-        return (await fetch(`http://127.0.0.1:${instance.port}/health/ready`).catch(() => undefined))?.ok;
+        const response = await fetch(`http://127.0.0.1:${instance.port}/health/ready`);
+        // Not ready: the answer names the failing checks, which a timeout then reports.
+        if (!response.ok) throw new Error(`${response.status} ${await response.text()}; last log lines: ${instance.process.logs.slice(-5).join('\n')}`);
+        return true;
       },
       `${instance.service}#${instance.index} to be ready`,
       timeoutMs,
