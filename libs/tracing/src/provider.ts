@@ -1,8 +1,3 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-
 export interface Tracing {
   /** Spans are exported: an OTLP endpoint is configured. */
   readonly enabled: boolean;
@@ -37,11 +32,11 @@ let started: Tracing | undefined;
 export function startTracing(serviceName: string, env: Environment = process.env): Tracing {
   if (started) return started;
   if (!tracingConfigured(env)) return (started = OFF);
-  const resource = defaultResource()
-    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }))
-    .merge(detectResources({ detectors: [envDetector] }));
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
-  provider.register();
+  // Loaded only now: the SDK and its exporter are about 180 modules, which a service with tracing
+  // off would load at every start for nothing.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { registerTracerProvider } = require('./sdk') as typeof import('./sdk');
+  const provider = registerTracerProvider(serviceName);
   let stopping: Promise<void> | undefined;
   started = {
     enabled: true,
