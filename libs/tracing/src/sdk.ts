@@ -3,7 +3,7 @@ import { defaultResource, detectResources, envDetector, resourceFromAttributes }
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
-/** The tracer provider with the OTLP/HTTP exporter, registered for this process; resolves when stopped. */
+/** Registers the tracer provider with the OTLP/HTTP exporter for this process; its shutdown() exports what is buffered and stops. */
 export function registerTracerProvider(serviceName: string): { shutdown(): Promise<void> } {
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }))
