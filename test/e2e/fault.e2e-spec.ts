@@ -73,10 +73,11 @@ describeOwn(`${INSTANCES} instances of each service, killed at random under load
   async function healthy(instance: Instance, timeoutMs = 120_000): Promise<void> {
     await eventually(
       async () => {
-        if (!instance.process?.running) throw new Error(`${instance.service}#${instance.index} exited: ${instance.process?.logs.slice(-5).join('\n')}`);
+        const lastLines = () => instance.process?.logs.slice(-5).join('\n');
+        if (!instance.process?.running) throw new Error(`${instance.service}#${instance.index} exited: ${lastLines()}`);
         const response = await fetch(`http://127.0.0.1:${instance.port}/health/ready`);
         // Not ready: the answer names the failing checks, which a timeout then reports.
-        if (!response.ok) throw new Error(`${response.status} ${await response.text()}; last log lines: ${instance.process.logs.slice(-5).join('\n')}`);
+        if (!response.ok) throw new Error(`${response.status} ${await response.text()}; last log lines: ${lastLines()}`);
         return true;
       },
       `${instance.service}#${instance.index} to be ready`,
