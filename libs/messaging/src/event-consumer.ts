@@ -295,6 +295,7 @@ export class EventConsumer {
     const { kafka, groupId, topics } = this.options;
     this.state = 'starting';
     this.stopping = false;
+    this.sleeper.restart();
     const partitions = await prepareTopics(kafka, [...topics, this.deadLetterTopicRef], this.logger);
     const names = topics.map(topicName);
 
@@ -377,7 +378,7 @@ export class EventConsumer {
     if (!consumer) return;
     this.stopping = true;
     this.state = 'stopping';
-    this.sleeper.wakeAll();
+    this.sleeper.stop();
     clearTimeout(this.commitTimer);
     this.commitTimer = undefined;
     // A batch in hand commits what it applied as it ends (eachBatch); otherwise it is done here,

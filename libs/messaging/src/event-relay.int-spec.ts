@@ -48,6 +48,40 @@ describe('the relay under a light load', () => {
     }
   });
 
+  it('stops at once when asked during a read, rather than sleeping out its pause after it', async () => {
+    let readBegun!: () => void;
+    let release!: () => void;
+    const begun = new Promise<void>((resolve) => (readBegun = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holdReads = false;
+    const store: EventStore = Object.create(bed.store) as EventStore;
+    store.readAll = async (options) => {
+      if (holdReads) {
+        readBegun();
+        await gate;
+      }
+      return bed.store.readAll(options);
+    };
+    const relay = await bed.start(
+      new EventRelay({ name: 'stop-in-read', store, kafka: bed.kafka, topic: bed.topic, dataSource: bed.dataSource, logger: quietLogger(), idleDelayMs: 600_000 }),
+    );
+    await eventually(() => relay.status().caughtUp, 'the relay to catch up');
+    const publishedBefore = relay.status().publishedEvents;
+    holdReads = true;
+    const ticketId = randomUUID();
+    await bed.store.append(`ticket-${ticketId}`, [event(ticketId)], NO_STREAM);
+    await begun;
+    // The stop finds the loop in its read, not asleep; the read then returns the append, which
+    // is published, and the loop's next step is its pause (600 s here, 2 s by default).
+    const stopped = relay.stop().then(() => 'stopped');
+    release();
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([stopped, new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still stopping after 20 s'), 20_000)))]);
+    clearTimeout(timer);
+    expect(outcome).toBe('stopped');
+    expect(relay.status()).toMatchObject({ state: 'stopped', publishedEvents: publishedBefore + 1 });
+  });
+
   it('stores its checkpoint at most once per interval while publishing each append, and what it published when it stops', async () => {
     const stored = async (): Promise<string | null> =>
       ((await bed.dataSource.query('SELECT checkpoint FROM relay_checkpoints WHERE relay_name = $1', ['interval']))[0]?.checkpoint as string | null) ?? null;

@@ -246,6 +246,8 @@ export class EventRelay {
       this.announcedUpTo = appendedUpTo === undefined ? undefined : furthest(this.announcedUpTo, appendedUpTo);
       this.idle.wakeAll();
     });
+    this.sleeper.restart();
+    this.idle.restart();
     this.running = true;
     this.current = { ...this.current, publishedEvents: 0, publishedBatches: 0, consecutiveFailures: 0, lastError: null };
     this.logger.log('info', 'relay starting', { relay: this.options.name, topic: this.topic });
@@ -293,8 +295,8 @@ export class EventRelay {
     this.running = false;
     this.set({ state: 'stopping' });
     this.unwatch?.();
-    this.sleeper.wakeAll();
-    this.idle.wakeAll();
+    this.sleeper.stop();
+    this.idle.stop();
     await this.loop;
     await this.producer?.disconnect();
     this.loop = undefined;
@@ -314,8 +316,8 @@ export class EventRelay {
     if (!this.loop) return;
     this.running = false;
     this.unwatch?.();
-    this.sleeper.wakeAll();
-    this.idle.wakeAll();
+    this.sleeper.stop();
+    this.idle.stop();
     const lease = this.lease;
     if (lease) {
       await this.options.dataSource.query('SELECT pg_terminate_backend($1)', [lease.pid]).catch(() => undefined);

@@ -98,6 +98,7 @@ export class ProcessedEventsPruner {
   start(intervalMs: number, firstAfterMs = intervalMs): void {
     if (this.loop) throw new Error('ProcessedEventsPruner is already started');
     this.stopping = false;
+    this.sleeper.restart();
     this.loop = (async () => {
       await this.sleeper.sleep(firstAfterMs);
       while (!this.stopping) {
@@ -110,7 +111,7 @@ export class ProcessedEventsPruner {
   /** Finishes the statement in hand and stops. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.sleeper.wakeAll();
+    this.sleeper.stop();
     await this.loop;
     this.loop = undefined;
   }

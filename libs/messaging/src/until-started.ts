@@ -51,7 +51,7 @@ export class UntilStarted {
   /** Stops trying; resolves once an attempt in flight has ended, with whether that attempt started it. */
   async cancel(): Promise<boolean> {
     this.cancelled = true;
-    this.sleeper.wakeAll();
+    this.sleeper.stop();
     return this.done();
   }
 
