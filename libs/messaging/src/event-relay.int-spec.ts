@@ -31,16 +31,18 @@ describe('the relay under a light load', () => {
       reads.push({ at: Date.now(), events: page.events.length });
       return page;
     };
-    const relay = await bed.start(new EventRelay({ name: 'light', store, kafka: bed.kafka, topic: bed.topic, dataSource: bed.dataSource, logger: quietLogger() }));
+    // The safety-net read is further off than the test lasts, so a publish can only follow an
+    // announcement: a wall-clock bound here failed on a loaded CI machine (1.7 s against 1.5 s).
+    const relay = await bed.start(
+      new EventRelay({ name: 'light', store, kafka: bed.kafka, topic: bed.topic, dataSource: bed.dataSource, logger: quietLogger(), idleDelayMs: 600_000 }),
+    );
     await eventually(() => relay.status().caughtUp, 'the relay to catch up with the empty store');
 
     for (let round = 1; round <= 3; round++) {
       const ticketId = randomUUID();
       const appendedAt = Date.now();
       await bed.store.append(`ticket-${ticketId}`, [event(ticketId)], NO_STREAM);
-      await eventually(() => relay.status().publishedEvents >= round && relay.status().caughtUp, `append ${round} to be published`);
-      // Woken by the announcement, not by the 2 s safety-net read.
-      expect(Date.now() - appendedAt).toBeLessThan(1_500);
+      await eventually(() => relay.status().publishedEvents >= round && relay.status().caughtUp, `append ${round} to be published (woken by its announcement)`);
       const published = reads.findIndex((read) => read.at >= appendedAt && read.events > 0);
       await new Promise((resolve) => setTimeout(resolve, 300));
       // Before: every round ended with a read that found nothing.
