@@ -4,6 +4,14 @@ import { deadlinePolicyKey } from './kpi-deadlines-now';
 import { verdictColumnsOf, type DeadlinesInForce } from './kpi-facts';
 import type { DepartmentRound } from '../records/service-record';
 
+/** What a statement selects of kpi_deadline_policy for deadlinesOf, under these names. */
+export const DEADLINE_POLICY_COLUMNS = 'kpi_deadline_policy.key, kpi_deadline_policy.document';
+
+export interface DeadlinePolicyRow {
+  readonly key: string | null;
+  readonly document: unknown;
+}
+
 let read: { readonly key: string; readonly deadlines: DeadlinesInForce | undefined } | undefined;
 
 /**
@@ -12,8 +20,13 @@ let read: { readonly key: string; readonly deadlines: DeadlinesInForce | undefin
  * its key names (the facts are then left for a build that reads it, and reports judge their rounds).
  */
 export async function deadlinesForFacts(manager: EntityManager): Promise<DeadlinesInForce | undefined> {
-  const [row] = (await manager.query('SELECT key, document FROM kpi_deadline_policy')) as { key: string; document: unknown }[];
-  if (!row) return undefined;
+  const [row] = (await manager.query(`SELECT ${DEADLINE_POLICY_COLUMNS} FROM kpi_deadline_policy`)) as DeadlinePolicyRow[];
+  return deadlinesOf(row);
+}
+
+/** The policy of a kpi_deadline_policy row read by another statement (the row's columns null, or no row, when none is there). */
+export function deadlinesOf(row: DeadlinePolicyRow | undefined): DeadlinesInForce | undefined {
+  if (!row || row.key === null) return undefined;
   if (read?.key !== row.key) {
     let deadlines: DeadlinesInForce | undefined;
     try {

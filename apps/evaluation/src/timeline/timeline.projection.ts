@@ -9,7 +9,7 @@ import { KpiTicketFacts } from '../kpis/kpi-facts.entities';
 import { kpiFactsOf } from '../kpis/kpi-facts';
 import { DAILY_FACT_COLUMNS } from '../kpis/kpi-daily';
 import { writeDailyChanges } from '../kpis/kpi-daily.writer';
-import { deadlinesForFacts } from '../kpis/kpi-verdicts.writer';
+import { DEADLINE_POLICY_COLUMNS, deadlinesOf, type DeadlinePolicyRow } from '../kpis/kpi-verdicts.writer';
 import { recordEventOf } from '../records/from-timeline';
 import { serviceRecordOf } from '../records/service-record';
 import { summarise } from '@handoff/audit';
@@ -43,7 +43,14 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
       for (const event of events) typedEventOf(EVENT_CONTRACTS, event);
       // Taken in one order, so that two batches never wait on each other crosswise.
       const ticketIds = [...new Set(events.map((event) => event.ticketId))].sort();
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext(ticket_id)) FROM unnest($2::text[]) AS ticket_id', [TICKET_LOCK_CLASS, ticketIds]);
+      // The statement also reads the policy the facts are judged under (one round trip fewer a
+      // batch). Its snapshot is taken before the locks are waited for, which is enough for the
+      // policy: facts judged under one just replaced carry its key, and the refresher judges them again.
+      const [policy] = (await manager.query(
+        `WITH locked AS MATERIALIZED (SELECT count(pg_advisory_xact_lock($1, hashtext(ticket_id))) AS tickets FROM unnest($2::text[]) AS ticket_id)
+         SELECT ${DEADLINE_POLICY_COLUMNS} FROM locked LEFT JOIN kpi_deadline_policy ON true`,
+        [TICKET_LOCK_CLASS, ticketIds],
+      )) as DeadlinePolicyRow[];
       // Everything read and computed first, then written together: a transaction holds a
       // transaction id from its first write, and every relay on the server waits for it.
       const byTicket = new Map<string, TicketTimelineEntry[]>();
@@ -58,7 +65,7 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
       // The day tallies change by the difference between the tickets' facts as stored and as recomputed.
       const storedFacts = await manager.getRepository(KpiTicketFacts).find({ where: { ticketId: In(ticketIds) }, select: DAILY_FACT_COLUMNS });
       // `policy=now` verdicts judged as the facts are written; a policy changed meanwhile leaves them for the refresher.
-      const deadlines = await deadlinesForFacts(manager);
+      const deadlines = deadlinesOf(policy);
       const fresh: TicketTimelineEntry[] = [];
       for (const event of events) {
         if (known.has(event.eventId.toLowerCase())) continue;
