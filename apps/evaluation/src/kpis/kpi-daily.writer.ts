@@ -38,33 +38,36 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
     const recordset = `jsonb_to_recordset($1::jsonb) AS c(day timestamptz, dimension text, value jsonb, counters int[],
         first_response_added float8[], first_response_removed float8[], resolution_added float8[], resolution_removed float8[])`;
     // `value` arrives as the JSON value itself (null or a string), which is the key's form.
-    const key = "c.dimension = t.dimension AND c.day = t.day AND coalesce(c.value, 'null'::jsonb) = t.value";
+    const key = (row: string) => `c.dimension = ${row}.dimension AND c.day = ${row}.day AND coalesce(c.value, 'null'::jsonb) = ${row}.value`;
+    // Rows there are changed and the others inserted, in one statement (one round trip a batch):
+    // what the update did not reach is new, since the days' locks keep other writers out.
     await manager.query(
-      `UPDATE kpi_daily_tallies t
-          SET counters = ARRAY(SELECT coalesce(a, 0) + coalesce(b, 0) FROM unnest(t.counters, c.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i),
-              -- Most changes move no value: the stored array is then kept as it is, not rebuilt and
-              -- written again (a day's arrays hold a value per ticket of that day and group).
-              first_response_minutes = CASE WHEN cardinality(c.first_response_added) + cardinality(c.first_response_removed) = 0 THEN t.first_response_minutes
-                ELSE ARRAY((SELECT unnest(t.first_response_minutes) EXCEPT ALL SELECT unnest(c.first_response_removed))
-                           UNION ALL SELECT unnest(c.first_response_added) ORDER BY 1) END,
-              accepted_resolution_minutes = CASE WHEN cardinality(c.resolution_added) + cardinality(c.resolution_removed) = 0 THEN t.accepted_resolution_minutes
-                ELSE ARRAY((SELECT unnest(t.accepted_resolution_minutes) EXCEPT ALL SELECT unnest(c.resolution_removed))
-                           UNION ALL SELECT unnest(c.resolution_added) ORDER BY 1) END
-         FROM ${recordset}
-        WHERE ${key}`,
-      [changes],
-    );
-    await manager.query(
-      `INSERT INTO kpi_daily_tallies (day, dimension, value, counters, first_response_minutes, accepted_resolution_minutes)
+      `WITH c AS MATERIALIZED (SELECT * FROM ${recordset}),
+       updated AS (
+         UPDATE kpi_daily_tallies t
+            SET counters = ARRAY(SELECT coalesce(a, 0) + coalesce(b, 0) FROM unnest(t.counters, c.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i),
+                -- Most changes move no value: the stored array is then kept as it is, not rebuilt and
+                -- written again (a day's arrays hold a value per ticket of that day and group).
+                first_response_minutes = CASE WHEN cardinality(c.first_response_added) + cardinality(c.first_response_removed) = 0 THEN t.first_response_minutes
+                  ELSE ARRAY((SELECT unnest(t.first_response_minutes) EXCEPT ALL SELECT unnest(c.first_response_removed))
+                             UNION ALL SELECT unnest(c.first_response_added) ORDER BY 1) END,
+                accepted_resolution_minutes = CASE WHEN cardinality(c.resolution_added) + cardinality(c.resolution_removed) = 0 THEN t.accepted_resolution_minutes
+                  ELSE ARRAY((SELECT unnest(t.accepted_resolution_minutes) EXCEPT ALL SELECT unnest(c.resolution_removed))
+                             UNION ALL SELECT unnest(c.resolution_added) ORDER BY 1) END
+           FROM c
+          WHERE ${key('t')}
+         RETURNING t.day, t.dimension, t.value
+       )
+       INSERT INTO kpi_daily_tallies (day, dimension, value, counters, first_response_minutes, accepted_resolution_minutes)
        SELECT c.day, c.dimension, coalesce(c.value, 'null'::jsonb), c.counters,
               ARRAY(SELECT unnest(c.first_response_added) ORDER BY 1), ARRAY(SELECT unnest(c.resolution_added) ORDER BY 1)
-         FROM ${recordset}
-        WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_tallies t WHERE ${key})`,
+         FROM c
+        WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE ${key('u')})`,
       [changes],
     );
     // A row can be left without tickets only where this change takes some away.
     if (tallies.some((change) => change.counters[0]! < 0)) {
-      await manager.query(`DELETE FROM kpi_daily_tallies t USING ${recordset} WHERE ${key} AND t.counters[1] = 0`, [changes]);
+      await manager.query(`DELETE FROM kpi_daily_tallies t USING ${recordset} WHERE ${key('t')} AND t.counters[1] = 0`, [changes]);
     }
   }
   if (versions.length > 0) {
