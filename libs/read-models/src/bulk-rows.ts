@@ -23,9 +23,42 @@ export async function writeRows<T extends ObjectLiteral>(
   options: WriteRowsOptions<T> = {},
 ): Promise<void> {
   if (rows.length === 0) return;
+  const { sql, records } = insertOf(manager, { entity, rows, options }, 1);
+  await manager.query(sql, [records]);
+}
+
+/** Rows of one table for writeTables. */
+export interface TableRows<T extends ObjectLiteral = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly entity: EntityTarget<T>;
+  readonly rows: readonly T[];
+  readonly options?: WriteRowsOptions<T>;
+}
+
+/**
+ * writeRows for several tables in one statement (one round trip): each table's insert is a
+ * data-modifying WITH query, which PostgreSQL runs to completion whether or not it is read.
+ * They run side by side on one snapshot, so each table may appear only once.
+ */
+export async function writeTables(manager: EntityManager, writes: readonly TableRows[]): Promise<void> {
+  const nonEmpty = writes.filter((write) => write.rows.length > 0);
+  const tables = nonEmpty.map((write) => manager.connection.getMetadata(write.entity).tableName);
+  if (new Set(tables).size !== tables.length) throw new Error(`writeTables: a table appears twice (${tables.join(', ')}); write it in one TableRows`);
+  if (nonEmpty.length <= 1) {
+    for (const write of nonEmpty) await writeRows(manager, write.entity, write.rows, write.options);
+    return;
+  }
+  const inserts = nonEmpty.map((write, index) => insertOf(manager, write, index + 1));
+  const sql = `WITH ${inserts.map(({ sql }, index) => `written_${index} AS (${sql})`).join(', ')} SELECT 1`;
+  await manager.query(sql, inserts.map(({ records }) => records));
+}
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+/** The insert (or upsert) of one table's rows, taking them as the JSON of parameter $`parameter`. */
+function insertOf<T extends ObjectLiteral>(manager: EntityManager, write: TableRows<T>, parameter: number): { readonly sql: string; readonly records: string } {
+  const { entity, rows, options = {} } = write;
   const metadata = manager.connection.getMetadata(entity);
   const columns = metadata.columns.map((column) => ({ property: column.propertyName, name: column.databaseName }));
-  const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
   const table = quote(metadata.tableName);
   const names = columns.map((column) => quote(column.name)).join(', ');
   const records = rows.map((row) => {
@@ -33,7 +66,7 @@ export async function writeRows<T extends ObjectLiteral>(
     for (const { property, name } of columns) record[name] = row[property] ?? null;
     return record;
   });
-  let sql = `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`;
+  let sql = `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${table}, $${parameter}::jsonb)`;
   if (options.onConflict) {
     const keys = options.onConflict.map((property) => {
       const column = columns.find((candidate) => candidate.property === property);
@@ -44,5 +77,5 @@ export async function writeRows<T extends ObjectLiteral>(
     sql += ` ON CONFLICT (${keys.map(quote).join(', ')}) DO ${updates.length === 0 ? 'NOTHING' : `UPDATE SET ${updates.join(', ')}`}`;
     if (options.where && updates.length > 0) sql += ` WHERE ${options.where}`;
   }
-  await manager.query(sql, [JSON.stringify(records)]);
+  return { sql, records: JSON.stringify(records) };
 }

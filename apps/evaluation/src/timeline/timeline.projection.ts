@@ -1,5 +1,5 @@
 import { cutWords, EVENT_CONTRACTS, isPolicyChange, typedEventOf, type RecordedEvent } from '@handoff/contracts';
-import { writeRows } from '@handoff/read-models';
+import { writeTables } from '@handoff/read-models';
 import { type EventHandler } from '@handoff/messaging';
 import { In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -84,9 +84,11 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
         const ticketFacts = kpiFactsOf(record, deadlines);
         if (ticketFacts) facts.push(ticketFacts);
       }
-      await writeRows(manager, TicketTimelineEntry, fresh);
-      await writeRows(manager, TicketLifecycleRecord, records, { onConflict: ['ticketId'] });
-      await writeRows(manager, KpiTicketFacts, facts, { onConflict: ['ticketId'] });
+      await writeTables(manager, [
+        { entity: TicketTimelineEntry, rows: fresh },
+        { entity: TicketLifecycleRecord, rows: records, options: { onConflict: ['ticketId'] } },
+        { entity: KpiTicketFacts, rows: facts, options: { onConflict: ['ticketId'] } },
+      ]);
       await writeDailyChanges(manager, storedFacts, facts);
     },
   };
