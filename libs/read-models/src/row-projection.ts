@@ -1,6 +1,6 @@
 import { typedEventOf, type DomainEvent, type EventRegistry, type RecordedEvent, type RecordedOf } from '@handoff/contracts';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { writeRows } from './bulk-rows';
+import { writeRows, writeTables, type TableRows } from './bulk-rows';
 import type { EventHandler } from '@handoff/messaging';
 
 /**
@@ -136,13 +136,9 @@ async function readRows<Row extends ObjectLiteral, Key extends keyof Row & strin
     .getMany();
 }
 
-/** Writes the rows a fold changed, in one statement. */
-export function writeFoldedRows<Row extends ObjectLiteral, Key extends keyof Row & string>(
-  manager: EntityManager,
-  fold: RowFold<Row, Key>,
-  folded: FoldedRows<Row>,
-): Promise<void> {
-  return writeRows(manager, fold.entity, folded.changed, { onConflict: fold.key });
+/** The rows a fold changed, for writeTables. */
+function foldedRowsToWrite<Row extends ObjectLiteral, Key extends keyof Row & string>(fold: RowFold<Row, Key>, folded: FoldedRows<Row>): TableRows<Row> {
+  return { entity: fold.entity, rows: folded.changed, options: { onConflict: fold.key } };
 }
 
 /**
@@ -198,11 +194,12 @@ export function projectionFoldsOf(handler: EventHandler): ProjectionFolds | unde
 }
 
 /**
- * A projection made of folds: each batch is read and folded for every table first, then written
- * (the tables in the order given, then the rows following them, then the newest rows, last
- * because their rows are shared by every partition and stay locked until the commit). Writes come
- * after every read because a transaction holds a transaction id from its first write to its
- * commit, and every relay's read horizon on the server waits for it.
+ * A projection made of folds: each batch is read and folded for every table first, then written:
+ * the rows following a changed row taken away, then the tables and the rows following them in
+ * one statement, then the newest rows, last because their rows are shared by every partition and
+ * stay locked until the commit. Writes come after every read because a transaction holds a
+ * transaction id from its first write to its commit, and every relay's read horizon on the server
+ * waits for it.
  */
 export function rowProjection(options: {
   /** The event types the folds take (see EventHandler.eventTypes). */
@@ -227,15 +224,19 @@ export function rowProjection(options: {
     async handle(events, manager) {
       const batch = new Map<RowFold<any, any>, FoldedRows<any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
       for (const fold of folds.tables) batch.set(fold, await foldRows(manager, fold, events));
-      for (const fold of folds.tables) await writeFoldedRows(manager, fold, batch.get(fold)!);
-      for (const following of folds.following) await writeFollowingRows(manager, following, batch.get(following.source)!);
+      for (const following of folds.following) await deleteFollowingRows(manager, following, batch.get(following.source)!);
+      await writeTables(manager, [
+        ...folds.tables.map((fold) => foldedRowsToWrite(fold, batch.get(fold)!)),
+        ...folds.following.map((following) => ({ entity: following.entity, rows: batch.get(following.source)!.changed.flatMap((row) => following.rowsOf(row)) })),
+      ]);
       await options.announce?.(batch, manager);
       for (const newest of folds.newest) await writeNewestRows(manager, newest, batch.get(newest.source)!);
     },
   };
 }
 
-async function writeFollowingRows<Source extends ObjectLiteral, Row extends ObjectLiteral>(
+/** The rows following each changed row, taken away before the changed rows' own are written. */
+async function deleteFollowingRows<Source extends ObjectLiteral, Row extends ObjectLiteral>(
   manager: EntityManager,
   following: FollowingRows<Source, Row>,
   folded: FoldedRows<Source>,
@@ -248,7 +249,6 @@ async function writeFollowingRows<Source extends ObjectLiteral, Row extends Obje
   await manager.query(`DELETE FROM ${quote(metadata.tableName)} WHERE ${quote(column.databaseName)} = ANY($1::text[])`, [
     folded.changed.map((row) => String(row[sourceKey])),
   ]);
-  await writeRows(manager, following.entity, folded.changed.flatMap((row) => following.rowsOf(row)));
 }
 
 /** Per key, the newest of the rows the steps give, in order (a tie keeps the first). */
