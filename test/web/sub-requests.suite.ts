@@ -54,6 +54,12 @@ export function subRequestsSuite(shared: () => Consoles): void {
         await part.getByRole('button', { name: '认领此协办请求' }).click();
         await part.getByTestId('sub-request-status').getByText('处理中').waitFor();
         const answer = part.getByRole('form', { name: '答复协办请求' });
+        // An empty answer is refused beside its field, in Chinese, and nothing is recorded.
+        await answer.getByRole('button', { name: '提交答复' }).click();
+        const refusal = answer.locator('.field', { has: phone.page.getByLabel('本部门的答复') }).locator('.field-error');
+        await refusal.waitFor();
+        expect(await refusal.textContent()).toMatch(/[\u4e00-\u9fff]/);
+        expect(await part.getByTestId('sub-request-status').textContent()).toBe('处理中');
         await answer.getByLabel('本部门的答复').fill('包裹送错了地址，今天已重新寄出。');
         await answer.getByRole('button', { name: '提交答复' }).click();
         await part.getByTestId('sub-request-status').getByText('已答复').waitFor();

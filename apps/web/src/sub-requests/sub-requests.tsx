@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { Departments, RoutingTicket, TicketSubRequest } from '@handoff/contracts/api';
 import { ActionForm, ChoiceField, TextField, useActionForm } from '../action-form';
 import { api, ApiError } from '../api';
+import { CommandButton, TextCommandForm } from '../routing-commands';
 import { useActor } from '../session';
 import { DueAt, Notice } from '../ui';
-import { useSubmit } from '../use-submit';
 import './sub-requests.css';
 
 type Department = Departments['departments'][number];
@@ -112,100 +112,36 @@ function SubRequestItem({ ticketId, subRequest, departmentName, onDone }: { tick
           <span className="muted">{subRequest.status === 'answered' ? t('answer') : t('closedWhy')}:</span> {subRequest.outcome}
         </p>
       )}
-      {open && asked && subRequest.status === 'awaiting_handler' && <ClaimButton path={path} onDone={onDone} />}
+      {open && asked && subRequest.status === 'awaiting_handler' && <CommandButton path={`${path}/claim`} words={{ submit: t('claim'), done: t('claimed') }} onDone={onDone} />}
       {open && asked && subRequest.status === 'in_progress' && (
         <div className="subreq__forms">
-          <ProgressForm path={path} onDone={onDone} />
-          <AnswerForm path={path} onDone={onDone} />
+          <TextCommandForm
+            path={`${path}/progress`}
+            field="note"
+            words={{ title: t('progress.title'), submit: t('progress.submit'), label: t('progress.note'), done: t('progress.done') }}
+            rows={2}
+            secondary
+            onDone={onDone}
+          />
+          <TextCommandForm
+            path={`${path}/answer`}
+            field="summary"
+            words={{ title: t('answerForm.title'), submit: t('answerForm.submit'), label: t('answerForm.summary'), hint: t('answerForm.hint'), done: t('answerForm.done') }}
+            rows={3}
+            onDone={onDone}
+          />
         </div>
       )}
-      {open && actor.role === 'management' && <CloseForm path={path} onDone={onDone} />}
+      {open && actor.role === 'management' && (
+        <TextCommandForm
+          path={`${path}/close`}
+          field="reason"
+          words={{ title: t('close.title'), submit: t('close.submit'), label: t('close.reason'), done: t('close.done') }}
+          secondary
+          onDone={onDone}
+        />
+      )}
     </li>
-  );
-}
-
-function ClaimButton({ path, onDone }: { path: string; onDone: (message: string) => void }) {
-  const { busy, error, submit } = useSubmit();
-  const { t } = useTranslation('subrequests');
-  return (
-    <div className="dept-form">
-      <button
-        type="button"
-        disabled={busy}
-        onClick={() =>
-          void submit(async () => {
-            await api('routing', `${path}/claim`, { body: {} });
-            onDone(t('claimed'));
-            return null;
-          })
-        }
-      >
-        {t('claim')}
-      </button>
-      <Notice error={error || undefined} />
-    </div>
-  );
-}
-
-function ProgressForm({ path, onDone }: { path: string; onDone: (message: string) => void }) {
-  const form = useActionForm({ note: '' });
-  const { t } = useTranslation('subrequests');
-  return (
-    <ActionForm
-      form={form}
-      title={t('progress.title')}
-      submit={t('progress.submit')}
-      secondary
-      run={async () => {
-        await api('routing', `${path}/progress`, { body: form.values });
-        form.clear('note');
-        onDone(t('progress.done'));
-        return null;
-      }}
-    >
-      <TextField label={t('progress.note')} {...form.field('note')} rows={2} />
-    </ActionForm>
-  );
-}
-
-function AnswerForm({ path, onDone }: { path: string; onDone: (message: string) => void }) {
-  const form = useActionForm({ summary: '' });
-  const { t } = useTranslation('subrequests');
-  return (
-    <ActionForm
-      form={form}
-      title={t('answerForm.title')}
-      submit={t('answerForm.submit')}
-      run={async () => {
-        await api('routing', `${path}/answer`, { body: form.values });
-        form.clear('summary');
-        onDone(t('answerForm.done'));
-        return null;
-      }}
-    >
-      <TextField label={t('answerForm.summary')} {...form.field('summary')} hint={t('answerForm.hint')} rows={3} />
-    </ActionForm>
-  );
-}
-
-function CloseForm({ path, onDone }: { path: string; onDone: (message: string) => void }) {
-  const form = useActionForm({ reason: '' });
-  const { t } = useTranslation('subrequests');
-  return (
-    <ActionForm
-      form={form}
-      title={t('close.title')}
-      submit={t('close.submit')}
-      secondary
-      run={async () => {
-        await api('routing', `${path}/close`, { body: form.values });
-        form.clear('reason');
-        onDone(t('close.done'));
-        return null;
-      }}
-    >
-      <TextField label={t('close.reason')} {...form.field('reason')} />
-    </ActionForm>
   );
 }
 

@@ -10,6 +10,7 @@ import { DueAt, formatInstant, Notice, Panel } from '../../ui';
 import { CustomerDetails } from '../cs/customer-details';
 import { SubRequests } from '../../sub-requests/sub-requests';
 import { useSubmit } from '../../use-submit';
+import { CommandButton, TextCommandForm } from '../../routing-commands';
 import { Countdown } from './countdown';
 import type { Department, RoutingTicket, TimelineEntry } from './department-types';
 
@@ -215,10 +216,30 @@ function TicketPanelContent(props: TicketPanelProps) {
 
         {ours && !offeredToUs && (
           <div className="dept-actions">
-            {staff && ticket.status === 'awaiting_handler' && <ClaimButton ticketId={ticketId} onDone={done} />}
+            {staff && ticket.status === 'awaiting_handler' && (
+              <CommandButton path={`/v1/tickets/${ticketId}/claim`} words={{ submit: t('claim.button'), done: t('claim.done') }} onDone={done} />
+            )}
             {managerLike && working && <AssignForm ticketId={ticketId} department={ownDepartment} current={ticket.handlerId} onDone={done} />}
-            {ticket.status === 'in_progress' && <ProgressForm ticketId={ticketId} onDone={done} />}
-            {ticket.status === 'in_progress' && (ticket.paused ? <ResumeButton ticketId={ticketId} onDone={done} /> : <PauseForm ticketId={ticketId} onDone={done} />)}
+            {ticket.status === 'in_progress' && (
+              <TextCommandForm
+                path={`/v1/tickets/${ticketId}/progress`}
+                field="note"
+                words={{ title: t('progress.title'), submit: t('progress.submit'), label: t('progress.note'), hint: t('progress.hint'), done: t('progress.done') }}
+                rows={2}
+                secondary
+                onDone={done}
+              />
+            )}
+            {ticket.status === 'in_progress' &&
+              (ticket.paused ? (
+                <CommandButton
+                  path={`/v1/tickets/${ticketId}/resume`}
+                  words={{ title: t('pause.resumeTitle'), hint: t('pause.resumeHint'), submit: t('pause.resume'), done: t('pause.resumed') }}
+                  onDone={done}
+                />
+              ) : (
+                <PauseForm ticketId={ticketId} onDone={done} />
+              ))}
             {managerLike && working && <PriorityForm ticketId={ticketId} current={ticket.priority} onDone={done} />}
             {ticket.status === 'in_progress' && !ticket.pendingTransfer && <ResultForm ticketId={ticketId} complaint={ticket.complaint} onDone={done} />}
             {working && !ticket.pendingTransfer && (
@@ -293,31 +314,6 @@ function PauseForm({ ticketId, onDone }: { ticketId: string; onDone: (message: s
   );
 }
 
-function ResumeButton({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
-  const { busy, error, submit } = useSubmit();
-  const { t } = useTranslation('department');
-  return (
-    <div className="dept-form">
-      <h3>{t('pause.resumeTitle')}</h3>
-      <p className="muted">{t('pause.resumeHint')}</p>
-      <button
-        type="button"
-        disabled={busy}
-        onClick={() =>
-          void submit(async () => {
-            await api('routing', `/v1/tickets/${ticketId}/resume`, { body: {} });
-            onDone(t('pause.resumed'));
-            return null;
-          })
-        }
-      >
-        {t('pause.resume')}
-      </button>
-      <Notice error={error || undefined} />
-    </div>
-  );
-}
-
 /** A new priority re-targets the round's deadlines from its start; the time already spent stays spent. */
 function PriorityForm({ ticketId, current, onDone }: { ticketId: string; current: string; onDone: (message: string) => void }) {
   const form = useActionForm({ priority: current, reason: '' });
@@ -354,29 +350,6 @@ function nameOf(department: Department | undefined, personId: string): string | 
   return person ? `${person.name} (${person.id})` : undefined;
 }
 
-function ClaimButton({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
-  const { busy, error, submit } = useSubmit();
-  const { t } = useTranslation('department');
-  return (
-    <div className="dept-form">
-      <button
-        type="button"
-        disabled={busy}
-        onClick={() =>
-          void submit(async () => {
-            await api('routing', `/v1/tickets/${ticketId}/claim`, { body: {} });
-            onDone(t('claim.done'));
-            return null;
-          })
-        }
-      >
-        {t('claim.button')}
-      </button>
-      <Notice error={error || undefined} />
-    </div>
-  );
-}
-
 function AssignForm({ ticketId, department, current, onDone }: { ticketId: string; department: Department | undefined; current: string | null; onDone: (message: string) => void }) {
   const handlers = department?.handlers ?? [];
   const form = useActionForm({ handlerId: handlers.find((candidate) => candidate.id !== current)?.id ?? handlers[0]?.id ?? '', reason: '' });
@@ -403,27 +376,6 @@ function AssignForm({ ticketId, department, current, onDone }: { ticketId: strin
         />
         <TextField label={t('assign.reason')} {...form.field('reason')} />
       </div>
-    </ActionForm>
-  );
-}
-
-function ProgressForm({ ticketId, onDone }: { ticketId: string; onDone: (message: string) => void }) {
-  const form = useActionForm({ note: '' });
-  const { t } = useTranslation('department');
-  return (
-    <ActionForm
-      form={form}
-      title={t('progress.title')}
-      submit={t('progress.submit')}
-      secondary
-      run={async () => {
-        await api('routing', `/v1/tickets/${ticketId}/progress`, { body: form.values });
-        form.clear('note');
-        onDone(t('progress.done'));
-        return null;
-      }}
-    >
-      <TextField label={t('progress.note')} {...form.field('note')} hint={t('progress.hint')} rows={2} />
     </ActionForm>
   );
 }
