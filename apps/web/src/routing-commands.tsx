@@ -26,22 +26,22 @@ export function TextCommandForm(props: {
   secondary?: boolean;
   onDone: (message: string) => void;
 }) {
-  const form = useActionForm({ text: '' });
+  const form = useActionForm<string>({ [props.field]: '' });
   const { words } = props;
   return (
     <ActionForm
-      form={{ ...form, shown: [props.field] }}
+      form={form}
       title={words.title}
       submit={words.submit}
       secondary={props.secondary}
       run={async () => {
-        await api('routing', props.path, { body: { [props.field]: form.values.text } });
-        form.clear('text');
+        await api('routing', props.path, { body: form.values });
+        form.clear(props.field);
         props.onDone(words.done);
         return null;
       }}
     >
-      <TextField label={words.label} {...form.field('text')} field={props.field} hint={words.hint} rows={props.rows} />
+      <TextField label={words.label} {...form.field(props.field)} hint={words.hint} rows={props.rows} />
     </ActionForm>
   );
 }
