@@ -28,13 +28,10 @@ describe('attachments on a ticket’s conversation', () => {
     );
     expect(opened.status).toBe(201);
     ticketId = opened.body.ticketId;
-    const row = await eventually(async () => {
-      const response = await management.get('routing', `/v1/departments/billing/queue?limit=500`);
-      return response.body.items?.find((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
-    }, 'the complaint assigned in billing');
+    const holderId = await system.holderInQueue(ticketId, 'billing');
     tokens = {
       cs: system.token('cs', 'agent-1'),
-      billing: system.token('department_handler', row.handlerId, 'billing'),
+      billing: system.token('department_handler', holderId, 'billing'),
       logistics: system.token('department_handler', 'logistics-li', 'logistics'),
       management: system.token('management', 'director-1'),
       auditor: system.token('auditor', 'auditor-1'),

@@ -66,11 +66,8 @@ describe('contact details typed into free text', () => {
     // Sealed the same way twice, the same contact delivered again is still the same contact (not a 409).
     const again = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', posted);
     expect([again.status, again.body.ticketId]).toEqual([200, ticketId]);
-    const row = await eventually(async () => {
-      const response = await as('management', 'director-1').get('routing', '/v1/departments/billing/queue?limit=500');
-      return response.body.items?.find((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
-    }, 'the complaint assigned in billing');
-    billing = as('department_handler', row.handlerId, 'billing');
+    const holderId = await system.holderInQueue(ticketId, 'billing');
+    billing = as('department_handler', holderId, 'billing');
     expect((await billing.post('routing', `/v1/tickets/${ticketId}/progress`, { note: progress })).status).toBe(200);
     expect((await cs().post('evaluation', `/v1/tickets/${ticketId}/notes`, { text: `Customer prefers e-mail: ${email}` })).status).toBe(201);
     const result = { summary: `Refunded; confirmed with the customer on ${phone}.`, apology: 'We are sorry.', correctiveAction: 'Duplicate captures are blocked.', cause: 'billing_error' };

@@ -161,6 +161,22 @@ export class TestSystem {
     }
   }
 
+  /** The handler routing named for the ticket, once it has one (as management reads the ticket). */
+  holderOf(ticketId: string): Promise<string> {
+    const management = this.as({ token: this.token('management', 'director-1') });
+    return eventually(async () => (await management.get('routing', `/v1/tickets/${ticketId}`)).body?.handlerId ?? undefined, 'a handler named for the ticket');
+  }
+
+  /** The handler of the ticket's row in the department's queue, once the queue shows one (as management reads it). */
+  async holderInQueue(ticketId: string, department: string): Promise<string> {
+    const management = this.as({ token: this.token('management', 'director-1') });
+    const row = await eventually(async () => {
+      const response = await management.get('routing', `/v1/departments/${department}/queue?limit=500`);
+      return response.body.items?.find((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
+    }, `the complaint assigned in ${department}`);
+    return row.handlerId as string;
+  }
+
   token(role: Exclude<Role, 'system'>, id: string, department?: string): string {
     return signToken({ sub: id, role, ...(department ? { department } : {}) }, SECRET);
   }

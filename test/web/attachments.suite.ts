@@ -32,12 +32,8 @@ export function attachmentsSuite(shared: () => Consoles): void {
       );
       expect(opened.status).toBe(201);
       const ticketId: string = opened.body.ticketId;
-      const management = system.as({ token: system.token('management', 'director-1') });
-      const row = await eventually(async () => {
-        const response = await management.get('routing', '/v1/departments/billing/queue?limit=500');
-        return response.body.items?.find((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
-      }, 'the complaint assigned in billing');
-      const billingApi = system.as({ token: system.token('department_handler', row.handlerId, 'billing') });
+      const holderId = await system.holderInQueue(ticketId, 'billing');
+      const billingApi = system.as({ token: system.token('department_handler', holderId, 'billing') });
       expect((await billingApi.post('routing', `/v1/tickets/${ticketId}/progress`, { note: 'The bank transfer is attached.' })).status).toBe(200);
       const screenshot = png(240, 135);
 
@@ -47,7 +43,7 @@ export function attachmentsSuite(shared: () => Consoles): void {
       const phone = await consoles.newPage({ width: 390, height: 844 });
       try {
         // The department attaches the screenshot to its own progress update.
-        await consoles.signIn(handler.page, 'department_handler', row.handlerId, 'billing');
+        await consoles.signIn(handler.page, 'department_handler', holderId, 'billing');
         await handler.page.goto(`/#/department/billing/ticket/${ticketId}`);
         const progress = handler.page.getByTestId('conversation').locator('[data-type="ProgressReported"]');
         await progress.getByText('The bank transfer is attached.').waitFor({ timeout: 20_000 });

@@ -1,5 +1,5 @@
 import { contact } from '../support/contacts';
-import { eventually, UPSTREAM_KEY } from '../support/system';
+import { UPSTREAM_KEY } from '../support/system';
 import { Consoles } from './support/consoles';
 
 /**
@@ -22,12 +22,8 @@ describe('a complaint’s conversation in the consoles', () => {
     const opened = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', contact({ type: 'complaint', subject, description: '我的账单被扣了两次，请退款。' }));
     expect(opened.status).toBe(201);
     const ticketId: string = opened.body.ticketId;
-    const management = system.as({ token: system.token('management', 'director-1') });
-    const row = await eventually(async () => {
-      const response = await management.get('routing', '/v1/departments/billing/queue?limit=500');
-      return response.body.items?.find((item: { ticketId: string; handlerId: string | null }) => item.ticketId === ticketId && item.handlerId);
-    }, 'the complaint assigned in billing');
-    const billingApi = system.as({ token: system.token('department_handler', row.handlerId, 'billing') });
+    const holderId = await system.holderInQueue(ticketId, 'billing');
+    const billingApi = system.as({ token: system.token('department_handler', holderId, 'billing') });
     expect((await billingApi.post('routing', `/v1/tickets/${ticketId}/progress`, { note: 'We asked the bank to reverse the second charge.' })).status).toBe(200);
 
     const cs = await consoles.newPage();
@@ -57,7 +53,7 @@ describe('a complaint’s conversation in the consoles', () => {
       await consoles.screenshot(cs.page, 'cs-conversation');
 
       // The handler writes a note in the department's console, mentioning the CS agent.
-      await consoles.signIn(handler.page, 'department_handler', row.handlerId, 'billing');
+      await consoles.signIn(handler.page, 'department_handler', holderId, 'billing');
       await handler.page.goto(`/#/department/billing/ticket/${ticketId}`);
       const form = handler.page.getByRole('form', { name: 'Add an internal note' });
       await form.getByRole('button', { name: 'Add note' }).click();
@@ -78,7 +74,7 @@ describe('a complaint’s conversation in the consoles', () => {
       await bell.filter({ hasText: /new\)$/ }).waitFor({ timeout: 20_000 });
       await bell.click();
       const mention = cs.page.getByTestId('notifications').locator('[data-kind="mentioned"]');
-      await mention.getByText(`${row.handlerId} mentioned you`).waitFor();
+      await mention.getByText(`${holderId} mentioned you`).waitFor();
       await mention.getByText('The bank confirms the reversal within 3 days.').waitFor();
       await consoles.screenshot(cs.page, 'cs-notifications');
       await cs.page.getByRole('button', { name: 'Mark all as read' }).click();

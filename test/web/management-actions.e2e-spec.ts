@@ -1,5 +1,5 @@
 import { contact } from '../support/contacts';
-import { eventually, UPSTREAM_KEY } from '../support/system';
+import { UPSTREAM_KEY } from '../support/system';
 import { Consoles } from './support/consoles';
 
 /**
@@ -23,8 +23,7 @@ describe('management acting on a complaint in flight, in the consoles', () => {
     const opened = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', contact({ type: 'complaint', subject, description: 'I was promised a refund two weeks ago.' }));
     expect(opened.status).toBe(201);
     const ticketId: string = opened.body.ticketId;
-    const management = system.as({ token: system.token('management', 'director-1') });
-    const handlerId: string = await eventually(async () => (await management.get('routing', `/v1/tickets/${ticketId}`)).body?.handlerId ?? undefined, 'the complaint assigned in billing');
+    const handlerId = await system.holderOf(ticketId);
 
     const director = await consoles.newPage();
     const handler = await consoles.newPage();

@@ -1,5 +1,5 @@
 import { contact } from '../support/contacts';
-import { eventually, UPSTREAM_KEY } from '../support/system';
+import { UPSTREAM_KEY } from '../support/system';
 import { Consoles } from './support/consoles';
 
 /**
@@ -23,7 +23,7 @@ describe('the paused resolution clock in the consoles', () => {
     expect(opened.status).toBe(201);
     const ticketId: string = opened.body.ticketId;
     const management = system.as({ token: system.token('management', 'director-1') });
-    const handlerId: string = await eventually(async () => (await management.get('routing', `/v1/tickets/${ticketId}`)).body?.handlerId ?? undefined, 'the complaint assigned in billing');
+    const handlerId = await system.holderOf(ticketId);
 
     const handler = await consoles.newPage();
     const cs = await consoles.newPage();
@@ -95,7 +95,7 @@ describe('the paused resolution clock in the consoles', () => {
     expect(opened.status).toBe(201);
     const ticketId: string = opened.body.ticketId;
     const management = system.as({ token: system.token('management', 'director-1') });
-    const handlerId: string = await eventually(async () => (await management.get('routing', `/v1/tickets/${ticketId}`)).body?.handlerId ?? undefined, 'the complaint assigned in billing');
+    const handlerId = await system.holderOf(ticketId);
     const handler = system.as({ token: system.token('department_handler', handlerId, 'billing') });
     expect((await handler.post('routing', `/v1/tickets/${ticketId}/pause`, { reason: 'waiting_on_customer', note: 'the last four digits of the card' })).status).toBe(200);
 

@@ -21,8 +21,7 @@ export function subRequestsSuite(shared: () => Consoles): void {
       const opened = await system.as({ apiKey: UPSTREAM_KEY }).post('intake', '/v1/contacts', contact({ type: 'complaint', subject, description: 'My card was charged twice for one invoice, and the parcel never came.' }));
       expect(opened.status).toBe(201);
       const ticketId: string = opened.body.ticketId;
-      const management = system.as({ token: system.token('management', 'director-1') });
-      const holderId: string = await eventually(async () => (await management.get('routing', `/v1/tickets/${ticketId}`)).body?.handlerId ?? undefined, 'the complaint assigned in billing');
+      const holderId = await system.holderOf(ticketId);
 
       const cs = await consoles.newPage();
       const phone = await consoles.newPage({ width: 390, height: 844 });
