@@ -16,13 +16,26 @@ export interface PipelineSettings {
   readonly concurrency: number;
   /** Longest wait for the last assignment after the last contact was accepted. */
   readonly drainTimeoutMs: number;
-  /** The latency figures are taken at this steady rate (default: `pacedShare` of the sustained rate just measured). */
+  /** Every paced load at this steady rate instead of its own (BENCH_PACED_RATE). */
   readonly pacedRate?: number;
-  /** Steady loads, as shares of the sustained rate; the target is judged on the one marked. */
-  readonly pacedLoads: readonly { readonly share: number; readonly label: string; readonly judged: boolean }[];
+  /** Steady loads below what the system sustains, lowest first, each judged on what the issue asks of it. */
+  readonly pacedLoads: readonly PacedLoad[];
   readonly pacedSeconds: number;
   /** Round trips timed for the PostgreSQL round-trip figure. */
   readonly roundTrips: number;
+}
+
+/** Issue 18: at most 5 ms of CPU a ticket across all processes, PostgreSQL and the broker included. */
+const CPU_MS_PER_TICKET_TARGET = 5;
+
+export interface PacedLoad {
+  readonly label: string;
+  /** The rate: a share of the rate just sustained at full speed, or a fixed number of tickets a second. */
+  readonly rate: { readonly share: number } | { readonly perSecond: number };
+  /** Handoff latency targets in milliseconds, by percentile. */
+  readonly latencyAtMost?: Partial<Record<50 | 95 | 99, number>>;
+  /** The most CPU a ticket may cost at this load, as a multiple of its cost at full speed. */
+  readonly cpuRatioAtMost?: number;
 }
 
 const section = 'pipeline';
@@ -419,7 +432,8 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
       unit: 'tickets/s',
       better: 'higher',
       baseline: 'raw kafkajs produce-then-consume',
-      target: { kind: 'value', atLeast: 2000 },
+      // Issue 18's target (issue 6 asked for 2,000; 18 restated it for this machine).
+      target: { kind: 'value', atLeast: 400 },
       details: {
         tickets: settings.tickets,
         concurrency: settings.concurrency,
@@ -453,7 +467,7 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
     const perTicket = (seconds: number) => (seconds * 1000) / settings.tickets;
     // Each part's share of the whole (ratio to the total), and the whole against what the target allows.
     const ALL = 'CPU per ticket, all of the above';
-    const BUDGET = 'CPU per ticket the 2,000 tickets/s target allows';
+    const BUDGET = 'CPU per ticket issue 18 allows (all processes)';
     for (const name of SERVICE_NAMES) {
       report.add({ section: 'cost', name: `${name} CPU per ticket`, value: perTicket(used.services[name]), unit: 'ms', better: 'lower', baseline: ALL });
     }
@@ -471,8 +485,8 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
     }
     report.add({ section: 'cost', name: 'load generator CPU per ticket', value: perTicket(used.bench), unit: 'ms', better: 'lower', baseline: ALL });
     const total = used.total;
-    report.add({ section: 'cost', name: BUDGET, value: (cores() * 1000) / 2000, unit: 'ms', better: 'lower', details: { cores: cores(), note: 'every core busy, nothing else running' } });
-    report.add({ section: 'cost', name: ALL, value: perTicket(total), unit: 'ms', better: 'lower', baseline: BUDGET });
+    report.add({ section: 'cost', name: BUDGET, value: CPU_MS_PER_TICKET_TARGET, unit: 'ms', better: 'lower', details: { cores: cores(), note: 'PostgreSQL and the broker included' } });
+    report.add({ section: 'cost', name: ALL, value: perTicket(total), unit: 'ms', better: 'lower', baseline: BUDGET, target: { kind: 'value', atMost: CPU_MS_PER_TICKET_TARGET } });
     report.add({
       section: 'cost',
       name: 'tickets/s this CPU cost allows on this machine',
@@ -504,8 +518,9 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
     // long the backlog has grown by the end of the run.
     // Lower loads first, so that a backlog left by one never reaches the next.
     let from = settings.warmupTickets + settings.tickets;
-    for (const load of [...settings.pacedLoads].sort((a, b) => a.share - b.share)) {
-      const rate = settings.pacedRate ?? Math.max(1, Math.round(wholeSystem * load.share));
+    const rateOf = (load: PacedLoad) => settings.pacedRate ?? ('perSecond' in load.rate ? load.rate.perSecond : Math.max(1, Math.round(wholeSystem * load.rate.share)));
+    for (const load of [...settings.pacedLoads].sort((a, b) => rateOf(a) - rateOf(b))) {
+      const rate = rateOf(load);
       const pacedCount = Math.max(1, Math.round(rate * settings.pacedSeconds));
       const pacedRoundsBefore = await roundCounts(system);
       const pacedUsage = await Usage.start(infra, system);
@@ -543,6 +558,7 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
         unit: 'ms',
         better: 'lower',
         baseline: ALL,
+        ...(load.cpuRatioAtMost === undefined ? {} : { target: { kind: 'ratio' as const, atMost: load.cpuRatioAtMost } }),
         details: { ratePerSecond: rate, note: 'the same parts as at full speed, while the paced contacts went through' },
       });
       report.add({
@@ -570,7 +586,7 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
           unit: 'ms',
           better: 'lower',
           baseline: `raw kafkajs round trip p${p}`,
-          ...(p === 99 && load.judged ? { target: { kind: 'value' as const, atMost: 250 } } : {}),
+          ...(load.latencyAtMost?.[p] === undefined ? {} : { target: { kind: 'value' as const, atMost: load.latencyAtMost[p] } }),
           details,
         });
       }
