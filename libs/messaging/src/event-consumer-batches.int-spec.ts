@@ -30,6 +30,7 @@ describe('EventConsumer applying batches', () => {
   const otherTopic = { topic: `test.batches-${suffix}.other-events`, numPartitions: 1 };
   const deadLetterTopic = { topic: `test.batches-${suffix}.dead-letter`, numPartitions: 1 };
   const commitsTopic = { topic: `test.batches-${suffix}.commits`, numPartitions: 1 };
+  const lingerTopic = { topic: `test.batches-${suffix}.linger`, numPartitions: 1 };
   let database: TestDatabase;
   let dataSource: DataSource;
   let kafka: Kafka;
@@ -52,7 +53,7 @@ describe('EventConsumer applying batches', () => {
     await database?.drop();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [topic.topic, sharedTopic.topic, otherTopic.topic, deadLetterTopic.topic, commitsTopic.topic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic.topic, sharedTopic.topic, otherTopic.topic, deadLetterTopic.topic, commitsTopic.topic, lingerTopic.topic] }).catch(() => undefined);
     await admin.disconnect();
   });
 
@@ -356,6 +357,59 @@ describe('EventConsumer applying batches', () => {
       expect(await committed()).toBe('3');
     } finally {
       await commits.stop();
+      await producer.disconnect();
+    }
+  });
+
+  /**
+   * A consumer with lingerMs waits after a short batch before it fetches again, so that what
+   * arrives meanwhile comes as one batch. Its wait is far longer than the test here: nothing
+   * arriving during it can be applied until it ends, stop() must end it, and the events wait
+   * for the next consumer of the group.
+   */
+  it('lingers after a short batch, applies the first event of a quiet spell at once, and stops without waiting the linger out', async () => {
+    const groupId = `test-linger-${suffix}`;
+    const batches: string[][] = [];
+    const consumerOf = (lingerMs: number) =>
+      new EventConsumer({
+        kafka,
+        groupId,
+        topics: [lingerTopic],
+        deadLetterTopic,
+        dataSource,
+        lingerMs,
+        maxBatchSize: 50,
+        maxWaitTimeInMs: 200,
+        handler: {
+          async handle(events) {
+            batches.push(events.map((recorded) => recorded.eventId));
+          },
+        },
+        logger: jsonLineLogger({ minLevel: 'error', write: () => undefined }),
+      });
+    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const lingering = consumerOf(600_000);
+    let next: EventConsumer | undefined;
+    try {
+      await lingering.start();
+      const ticketId = randomUUID();
+      const [first, ...later] = Array.from({ length: 6 }, (_, position) => event(ticketId, position));
+      await producer.send({ topic: lingerTopic.topic, acks: -1, messages: [toKafkaMessage(first)] });
+      await eventually(() => batches.flat().includes(first.eventId), 'the first event of a quiet spell applied at once');
+      // One at a time, as a light load sends them; the consumer is in its wait.
+      for (const recorded of later) await producer.send({ topic: lingerTopic.topic, acks: -1, messages: [toKafkaMessage(recorded)] });
+      await lingering.stop();
+      expect(lingering.status().state).toBe('stopped');
+      expect(batches).toEqual([[first.eventId]]);
+
+      next = consumerOf(0);
+      await next.start();
+      await eventually(() => batches.flat().length === 6, 'the events that arrived during the wait applied by the next consumer');
+      expect(batches.slice(1)).toEqual([later.map((recorded) => recorded.eventId)]);
+    } finally {
+      await lingering.stop();
+      await next?.stop();
       await producer.disconnect();
     }
   });

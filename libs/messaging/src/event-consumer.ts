@@ -81,6 +81,15 @@ interface CommonConsumerOptions {
    * again, and the processed-event marks skip them.
    */
   readonly commitIntervalMs?: number;
+  /**
+   * After a fetch that brought less than a full batch, wait this long before the next fetch
+   * (default 0: fetch again at once). A light load then arrives in batches instead of one
+   * message at a time, and each batch costs one transaction and one fetch instead of one per
+   * message; the price is up to this much delay for the messages that arrive meanwhile (the
+   * first after a quiet spell is applied at once). For consumers nobody waits on message by
+   * message; a consumer that is behind fetches full batches and does not wait.
+   */
+  readonly lingerMs?: number;
   readonly logger?: StructuredLogger;
   /** Told of each message sent to the dead-letter topic, once it is there (for metrics). */
   readonly onDeadLettered?: (reason: DeadLetterCode) => void;
@@ -220,6 +229,7 @@ export class EventConsumer {
   private readonly deadLetterTopic: string;
   private readonly retry: BackoffOptions;
   private readonly maxBatchSize: number;
+  private readonly lingerMs: number;
   private readonly commitIntervalMs: number;
   private readonly sleeper = new Sleeper();
   /**
@@ -280,6 +290,8 @@ export class EventConsumer {
     if (!Number.isInteger(this.maxBatchSize) || this.maxBatchSize < 1) throw new Error('EventConsumer: maxBatchSize must be a positive integer');
     this.commitIntervalMs = options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
     if (!Number.isInteger(this.commitIntervalMs) || this.commitIntervalMs < 0) throw new Error('EventConsumer: commitIntervalMs must be a whole number of milliseconds');
+    this.lingerMs = options.lingerMs ?? 0;
+    if (!Number.isInteger(this.lingerMs) || this.lingerMs < 0) throw new Error('EventConsumer: lingerMs must be a whole number of milliseconds');
   }
 
   status(): ConsumerStats {
@@ -403,6 +415,9 @@ export class EventConsumer {
       this.batchesInHand--;
     }
     await this.commitApplied(commit, this.stopping);
+    // kafkajs fetches again once every batch of the last fetch has returned: waiting here lets
+    // the next fetch find more. stop() ends the wait at once.
+    if (this.lingerMs > 0 && !this.stopping && payload.batch.messages.length < this.maxBatchSize) await this.sleeper.sleep(this.lingerMs);
   }
 
   private async applyBatch(payload: EachBatchPayload, commit: (offsets: readonly CommitOffset[]) => Promise<void>): Promise<void> {

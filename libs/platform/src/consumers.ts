@@ -148,6 +148,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
       // Under load a fetch brings many messages per partition: one transaction for them instead of one each.
       maxBatchSize: this.config.KAFKA_CONSUMER_MAX_BATCH,
       maxWaitTimeInMs: this.config.KAFKA_CONSUMER_MAX_WAIT_MS,
+      lingerMs: this.config.KAFKA_CONSUMER_LINGER_MS,
       commitIntervalMs: this.config.KAFKA_CONSUMER_COMMIT_INTERVAL_MS,
       logger,
       onDeadLettered: (reason) => this.metrics.recordDeadLetter(reason),

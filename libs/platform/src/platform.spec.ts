@@ -58,6 +58,15 @@ describe('configuration', () => {
     expect(() => loadConfig(schema, { KAFKA_CONSUMER_COMMIT_INTERVAL_MS: '-1' })).toThrow(/KAFKA_CONSUMER_COMMIT_INTERVAL_MS/);
   });
 
+  it('lingers after a short batch in evaluation and follow-up only, by default, and never long enough to miss heartbeats', () => {
+    expect(loadConfig(baseConfigSchema('evaluation', 3004), {})).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 250 });
+    expect(loadConfig(baseConfigSchema('followup', 3003), {})).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 250 });
+    expect(loadConfig(baseConfigSchema('routing', 3002), {})).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 0 });
+    expect(loadConfig(baseConfigSchema('intake', 3001), {})).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 0 });
+    expect(loadConfig(baseConfigSchema('evaluation', 3004), { KAFKA_CONSUMER_LINGER_MS: '0' })).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 0 });
+    expect(() => loadConfig(baseConfigSchema('routing', 3002), { KAFKA_CONSUMER_LINGER_MS: '1001' })).toThrow(/KAFKA_CONSUMER_LINGER_MS/);
+  });
+
   it('stores the relay checkpoint once a second by default, after every page at 0, and refuses a negative interval', () => {
     expect(loadConfig(schema, {})).toMatchObject({ RELAY_CHECKPOINT_INTERVAL_MS: 1000 });
     expect(loadConfig(schema, { RELAY_CHECKPOINT_INTERVAL_MS: '0' })).toMatchObject({ RELAY_CHECKPOINT_INTERVAL_MS: 0 });

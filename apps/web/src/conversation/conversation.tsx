@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ConversationEntry, ConversationWords, TicketConversationView, TicketWatchView } from '@handoff/contracts/api';
@@ -18,6 +18,8 @@ const WRITERS = ['cs', 'department_handler', 'department_manager', 'management']
 
 /** Read again this often: a department's progress note reaches CS while CS has the ticket open. */
 const REFRESH_MS = 5000;
+/** After a note or a file is added: it reaches this view through evaluation's consumer a moment after the answer. */
+const CATCH_UP_MS = [300, 1000, 2500];
 
 /**
  * A ticket's conversation as every party reads it: the customer's words, CS's answer, each pass and
@@ -47,6 +49,14 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
     return () => window.clearInterval(timer);
   }, [load]);
 
+  // A few quick reloads after the person's own write show it without waiting for the next refresh.
+  const catchUps = useRef<number[]>([]);
+  useEffect(() => () => catchUps.current.forEach((timer) => window.clearTimeout(timer)), []);
+  const reloadAfterWrite = useCallback(() => {
+    void load();
+    catchUps.current.push(...CATCH_UP_MS.map((delay) => window.setTimeout(() => void load(), delay)));
+  }, [load]);
+
   const entries = conversation?.entries ?? [];
   // A file attached to an entry shows on that entry; its own step shows only among every step.
   const shown = everything
@@ -71,11 +81,11 @@ export function Conversation({ ticketId, writable = true }: { ticketId: string; 
       {conversation && entries.length === 0 && <p className="conversation__empty">{t('empty')}</p>}
       <ol className="conversation__entries">
         {shown.map((entry) => (
-          <ConversationItem key={entry.eventId} entry={entry} attach={mayWrite && mayAttach(actor, entry) ? { ticketId, onAdded: () => void load() } : undefined} />
+          <ConversationItem key={entry.eventId} entry={entry} attach={mayWrite && mayAttach(actor, entry) ? { ticketId, onAdded: reloadAfterWrite } : undefined} />
         ))}
       </ol>
-      {mayWrite && <AttachButton ticketId={ticketId} onAdded={() => void load()} />}
-      {mayWrite && <NoteForm ticketId={ticketId} onAdded={() => void load()} />}
+      {mayWrite && <AttachButton ticketId={ticketId} onAdded={reloadAfterWrite} />}
+      {mayWrite && <NoteForm ticketId={ticketId} onAdded={reloadAfterWrite} />}
     </section>
   );
 }
