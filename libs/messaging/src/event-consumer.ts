@@ -1,4 +1,5 @@
 import { HEADERS, TOPICS, ValidationFailed, parseRecordedEvent, type RecordedEvent, type UpcasterRegistry } from '@handoff/contracts';
+import { collectAppended } from '@handoff/event-store';
 import type { Span } from '@opentelemetry/api';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -6,7 +7,7 @@ import { DeadLetterReason, handlerFailureReason, headerText, toDeadLetterMessage
 import { prepareTopics, topicName, type TopicRef } from './kafka';
 import { errorFields, jsonLineLogger, type LogFields, type StructuredLogger } from './logging';
 import { Sleeper } from './sleeper';
-import { endSpans, handleTraced, startProcessSpan } from './tracing';
+import { endSpans, handleTraced, startAheadSpan, startProcessSpan } from './tracing';
 import { backoffDelay, isTransientError, type BackoffOptions } from './transient-errors';
 import { UntilStarted } from './until-started';
 
@@ -90,6 +91,18 @@ interface CommonConsumerOptions {
    * message; a consumer that is behind fetches full batches and does not wait.
    */
   readonly lingerMs?: number;
+  /**
+   * The service's own events: the topic its store is relayed to, and the streams the relay
+   * publishes. An event the consumer's process managers append there (through CommandHandler)
+   * is applied by its projections in the transaction of the batch that caused it, when it is the
+   * next event of a stream the batch holds: each projection sees the stream in the order Kafka
+   * will deliver it, and the delivery later finds the marks. A handoff then waits for one Kafka
+   * hop fewer (routing's assignment shows in the queue with the batch that made it). A stream's
+   * first event waits for its message: a new ticket in a department's queue is something the
+   * assignment of other tickets reads, and it must arrive there as it always has. Unset:
+   * everything waits for its message.
+   */
+  readonly ownEvents?: { readonly topic: TopicRef; readonly streamPrefix: string };
   readonly logger?: StructuredLogger;
   /** Told of each message sent to the dead-letter topic, once it is there (for metrics). */
   readonly onDeadLettered?: (reason: DeadLetterCode) => void;
@@ -138,6 +151,8 @@ export interface ConsumerStats {
   readonly ignored: number;
   /** Messages dead-lettered, for the consumer or for at least one handler. */
   readonly deadLettered: number;
+  /** Events its own process managers appended, applied by its projections before their messages came (see ownEvents). */
+  readonly appliedAhead: number;
   /** Attempts that failed with a transient error and were retried. */
   readonly transientFailures: number;
   /** Batches Kafka handed over (one partition's messages of one fetch), and the messages in them: their ratio is how much each round trip carries. */
@@ -230,6 +245,7 @@ export class EventConsumer {
   private readonly retry: BackoffOptions;
   private readonly maxBatchSize: number;
   private readonly lingerMs: number;
+  private readonly ownEvents: EventConsumerOptions['ownEvents'];
   private readonly commitIntervalMs: number;
   private readonly sleeper = new Sleeper();
   /**
@@ -251,6 +267,7 @@ export class EventConsumer {
     duplicates: 0,
     ignored: 0,
     deadLettered: 0,
+    appliedAhead: 0,
     transientFailures: 0,
     batches: 0,
     batchedMessages: 0,
@@ -291,6 +308,7 @@ export class EventConsumer {
     this.commitIntervalMs = options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
     if (!Number.isInteger(this.commitIntervalMs) || this.commitIntervalMs < 0) throw new Error('EventConsumer: commitIntervalMs must be a whole number of milliseconds');
     this.lingerMs = options.lingerMs ?? 0;
+    this.ownEvents = options.ownEvents;
     if (!Number.isInteger(this.lingerMs) || this.lingerMs < 0) throw new Error('EventConsumer: lingerMs must be a whole number of milliseconds');
   }
 
@@ -562,21 +580,38 @@ export class EventConsumer {
     const wantedBy = new Map(readers.subscribers.map((subscriber) => [subscriber, toApply.filter(({ event }) => wants(subscriber, event.type))]));
     const tally = new Map<Subscriber, { applied: number; duplicates: number }>();
     const committed: { readonly name: string; readonly events: readonly RecordedEvent[] }[] = [];
+    const aheadBy = new Map<Subscriber, RecordedEvent[]>();
+    let appliedAhead = 0;
     try {
       if (toApply.length > 0) {
         const commanders = readers.subscribers.filter((subscriber) => subscriber.handler.issuesCommands && wantedBy.get(subscriber)!.length > 0);
         // What they reacted to before is not reacted to again: a command is idempotent, but it
         // is decided on the state of now, which may have moved on since.
         const reacted = commanders.length === 0 ? new Set<string>() : await this.marked(commanders, toApply.map(({ event }) => event.eventId));
+        const appended: RecordedEvent[] = [];
         for (const subscriber of commanders) {
           const events = wantedBy
             .get(subscriber)!
             .map(({ event }) => event)
             .filter((event) => !reacted.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`));
           // Reads only, outside any transaction (see EventHandler.issuesCommands).
-          if (events.length > 0) await handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, this.options.dataSource.manager));
+          if (events.length > 0) {
+            const react = () => handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, this.options.dataSource.manager));
+            if (this.ownEvents) appended.push(...(await collectAppended(react)).appended);
+            else await react();
+          }
         }
-        const marks = [...wantedBy].flatMap(([subscriber, wanted]) => wanted.map(({ event }) => ({ subscriber, eventId: event.eventId })));
+        for (const [subscriber, events] of this.aheadOf(toApply.map(({ event }) => event), appended)) {
+          aheadBy.set(subscriber, events);
+          for (const event of events) {
+            const cause = toApply.find(({ event: delivered }) => delivered.eventId === event.metadata.causationId);
+            if (!spans.has(event)) spans.set(event, startAheadSpan(event, { topic: this.ownEvents!.topic, groupId: this.options.groupId }, cause && spans.get(cause.event)));
+          }
+        }
+        const marks = [
+          ...[...wantedBy].flatMap(([subscriber, wanted]) => wanted.map(({ event }) => ({ subscriber, eventId: event.eventId }))),
+          ...[...aheadBy].flatMap(([subscriber, events]) => events.map((event) => ({ subscriber, eventId: event.eventId }))),
+        ];
         const mark = async (manager: EntityManager): Promise<Set<string>> => {
           const inserted = (await manager.query(
             `INSERT INTO processed_events (consumer_name, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])
@@ -587,24 +622,29 @@ export class EventConsumer {
         };
         const apply = async (manager: EntityManager) => {
           const fresh = await mark(manager);
-          for (const [subscriber, wanted] of wantedBy) {
+          const isFresh = (subscriber: Subscriber, event: RecordedEvent) => fresh.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`);
+          appliedAhead = 0;
+          for (const subscriber of new Set([...wantedBy.keys(), ...aheadBy.keys()])) {
             const counts = { applied: 0, duplicates: 0 };
             tally.set(subscriber, counts);
-            const news = wanted.filter(({ event }) => {
-              if (fresh.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`)) return true;
+            const news = (wantedBy.get(subscriber) ?? []).filter(({ event }) => {
+              if (isFresh(subscriber, event)) return true;
               counts.duplicates++;
               return false;
             });
             counts.applied = news.length;
             for (const { index } of news) outcomes[index] = 'applied';
-            if (news.length > 0 && !subscriber.handler.issuesCommands) {
-              const events = news.map(({ event }) => event);
+            // After the batch's own: each is the next of a stream the batch holds.
+            const ahead = (aheadBy.get(subscriber) ?? []).filter((event) => isFresh(subscriber, event));
+            appliedAhead += ahead.length;
+            const events = [...news.map(({ event }) => event), ...ahead];
+            if (events.length > 0 && !subscriber.handler.issuesCommands) {
               await handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, manager));
               committed.push({ name: subscriber.name, events });
             }
           }
         };
-        const projections = [...wantedBy].some(([subscriber, wanted]) => !subscriber.handler.issuesCommands && wanted.length > 0);
+        const projections = [...wantedBy, ...aheadBy].some(([subscriber, wanted]) => !subscriber.handler.issuesCommands && wanted.length > 0);
         if (projections) await this.options.dataSource.transaction(apply);
         else await apply(this.options.dataSource.manager);
       }
@@ -626,9 +666,37 @@ export class EventConsumer {
       subscriber.applied += counts.applied;
       subscriber.duplicates += counts.duplicates;
     }
+    this.stats.appliedAhead += appliedAhead;
     for (const type of repeated) for (const subscriber of readers.subscribers) if (wants(subscriber, type)) subscriber.duplicates++;
     for (const { name, events } of committed) this.tellCommitted(name, events);
     return outcomes;
+  }
+
+  /**
+   * Of the events the batch's process managers appended, those its projections may apply now,
+   * per projection that reads the service's own topic and wants them: an event of a stream the
+   * relay publishes that is the next after the last of its stream in the batch (or after one
+   * taken so, in the order appended). Any other waits for its message: an event of a stream the
+   * batch does not hold may follow events this consumer has not seen yet.
+   */
+  private aheadOf(batch: readonly RecordedEvent[], appended: readonly RecordedEvent[]): Map<Subscriber, RecordedEvent[]> {
+    const byProjection = new Map<Subscriber, RecordedEvent[]>();
+    const own = this.ownEvents;
+    const readers = own && this.byTopic.get(topicName(own.topic));
+    if (!own || !readers || appended.length === 0) return byProjection;
+    const last = new Map<string, number>();
+    for (const event of batch) last.set(event.streamId, Math.max(last.get(event.streamId) ?? -1, event.streamPosition));
+    for (const event of appended) {
+      if (!event.streamId.startsWith(own.streamPrefix)) continue;
+      const before = last.get(event.streamId);
+      if (before === undefined || event.streamPosition !== before + 1) continue;
+      last.set(event.streamId, event.streamPosition);
+      for (const subscriber of readers.subscribers) {
+        if (subscriber.handler.issuesCommands || !wants(subscriber, event.type)) continue;
+        byProjection.set(subscriber, [...(byProjection.get(subscriber) ?? []), event]);
+      }
+    }
+    return byProjection;
   }
 
   /** A listener's failure is its own: the events are applied and their offsets move on. */

@@ -1,6 +1,7 @@
 import { context, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { RecordedEvent } from '@handoff/contracts';
 import { contextOfCarrier, contextOfHeaders, injectIntoHeaders, inSpan, recordFailure, tracerOf, type MessageHeaders } from '@handoff/tracing';
+import { topicName, type TopicRef } from './kafka';
 
 const tracer = tracerOf('@handoff/messaging');
 
@@ -35,6 +36,25 @@ export function endSpans(spans: readonly Span[], error?: unknown): void {
     if (error !== undefined) recordFailure(span, error);
     span.end();
   }
+}
+
+/**
+ * The consumer's span for an event its own process managers appended and its projections apply
+ * before the message comes (EventConsumer's ownEvents): a child of the span of the event that caused it.
+ */
+export function startAheadSpan(event: RecordedEvent, where: { topic: TopicRef; groupId: string }, cause: Span | undefined): Span {
+  const topic = topicName(where.topic);
+  const parent = cause ? trace.setSpan(context.active(), cause) : context.active();
+  return tracer.startSpan(`process ${topic}`, {
+    kind: SpanKind.CONSUMER,
+    attributes: {
+      ...eventAttributes(event),
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': topic,
+      'messaging.consumer.group.name': where.groupId,
+      'handoff.applied_ahead': true,
+    },
+  }, parent);
 }
 
 /** The consumer's span for one event taken from a message, a child of the context in its headers. */

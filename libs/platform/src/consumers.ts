@@ -23,7 +23,7 @@ import type { BaseConfig } from './config';
 import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { ServiceMetrics } from './metrics';
 import { AppliedEvents } from './applied-events';
-import { CONFIG, KAFKA, prefixed } from './service.module';
+import { CONFIG, KAFKA, OWN_EVENTS, prefixed, type OwnEvents } from './service.module';
 
 /** One handler of an app's consumer: a read model or a process manager. */
 export interface ConsumerDefinition {
@@ -113,6 +113,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
     @Inject(KafkaLag) private readonly kafkaLag: KafkaLag,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(AppliedEvents) private readonly applied: AppliedEvents,
+    @Inject(OWN_EVENTS) private readonly ownEvents: OwnEvents,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -149,6 +150,7 @@ export class ConsumersLifecycle implements OnApplicationBootstrap, OnApplication
       maxBatchSize: this.config.KAFKA_CONSUMER_MAX_BATCH,
       maxWaitTimeInMs: this.config.KAFKA_CONSUMER_MAX_WAIT_MS,
       lingerMs: this.config.KAFKA_CONSUMER_LINGER_MS,
+      ownEvents: this.ownEvents,
       commitIntervalMs: this.config.KAFKA_CONSUMER_COMMIT_INTERVAL_MS,
       logger,
       onDeadLettered: (reason) => this.metrics.recordDeadLetter(reason),

@@ -31,6 +31,12 @@ export const RELAY = Symbol('RELAY');
 export const CUSTOMER_VAULT = Symbol('CUSTOMER_VAULT');
 /** The relay's lag as PostgreSQL sees it; null with another event store. */
 export const RELAY_LAG = Symbol('RELAY_LAG');
+/** The service's own events: the topic its relay publishes to (prefixed) and the streams it publishes. */
+export const OWN_EVENTS = Symbol('OWN_EVENTS');
+export interface OwnEvents {
+  readonly topic: string;
+  readonly streamPrefix: string;
+}
 
 export interface ServiceSpec {
   readonly name: string;
@@ -112,6 +118,8 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: 'SERVICE_NAME', useValue: spec.name },
+        // Where the service's own events go: its consumer applies what its process managers append there (EventConsumer's ownEvents).
+        { provide: OWN_EVENTS, useValue: { topic: prefixed(config, spec.ownTopic), streamPrefix: spec.streamPrefix } satisfies OwnEvents },
         { provide: CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
         { provide: LOGGER, useValue: logger },
@@ -269,7 +277,7 @@ export class PlatformModule {
           inject: [Reflector],
         },
       ],
-      exports: ['SERVICE_NAME', CONFIG, CLOCK, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY, CUSTOMER_VAULT, ServiceMetrics, AppliedEvents, ConsumerGroups, KafkaLag, RELAY_LAG],
+      exports: ['SERVICE_NAME', OWN_EVENTS, CONFIG, CLOCK, LOGGER, JsonLogger, EVENT_STORE, KAFKA, CommandHandler, RELAY, CUSTOMER_VAULT, ServiceMetrics, AppliedEvents, ConsumerGroups, KafkaLag, RELAY_LAG],
     };
   }
 }
