@@ -308,8 +308,8 @@ export class EventConsumer {
     this.commitIntervalMs = options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
     if (!Number.isInteger(this.commitIntervalMs) || this.commitIntervalMs < 0) throw new Error('EventConsumer: commitIntervalMs must be a whole number of milliseconds');
     this.lingerMs = options.lingerMs ?? 0;
-    this.ownEvents = options.ownEvents;
     if (!Number.isInteger(this.lingerMs) || this.lingerMs < 0) throw new Error('EventConsumer: lingerMs must be a whole number of milliseconds');
+    this.ownEvents = options.ownEvents;
   }
 
   status(): ConsumerStats {
@@ -601,11 +601,14 @@ export class EventConsumer {
             else await react();
           }
         }
-        for (const [subscriber, events] of this.aheadOf(toApply.map(({ event }) => event), appended)) {
-          aheadBy.set(subscriber, events);
-          for (const event of events) {
-            const cause = toApply.find(({ event: delivered }) => delivered.eventId === event.metadata.causationId);
-            if (!spans.has(event)) spans.set(event, startAheadSpan(event, { topic: this.ownEvents!.topic, groupId: this.options.groupId }, cause && spans.get(cause.event)));
+        const own = this.ownEvents;
+        if (own) {
+          for (const [subscriber, events] of this.aheadOf(own, toApply.map(({ event }) => event), appended)) {
+            aheadBy.set(subscriber, events);
+            for (const event of events) {
+              const cause = toApply.find(({ event: delivered }) => delivered.eventId === event.metadata.causationId);
+              if (!spans.has(event)) spans.set(event, startAheadSpan(event, { topic: own.topic, groupId: this.options.groupId }, cause && spans.get(cause.event)));
+            }
           }
         }
         const marks = [
@@ -623,7 +626,6 @@ export class EventConsumer {
         const apply = async (manager: EntityManager) => {
           const fresh = await mark(manager);
           const isFresh = (subscriber: Subscriber, event: RecordedEvent) => fresh.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`);
-          appliedAhead = 0;
           for (const subscriber of new Set([...wantedBy.keys(), ...aheadBy.keys()])) {
             const counts = { applied: 0, duplicates: 0 };
             tally.set(subscriber, counts);
@@ -679,11 +681,10 @@ export class EventConsumer {
    * taken so, in the order appended). Any other waits for its message: an event of a stream the
    * batch does not hold may follow events this consumer has not seen yet.
    */
-  private aheadOf(batch: readonly RecordedEvent[], appended: readonly RecordedEvent[]): Map<Subscriber, RecordedEvent[]> {
+  private aheadOf(own: NonNullable<EventConsumerOptions['ownEvents']>, batch: readonly RecordedEvent[], appended: readonly RecordedEvent[]): Map<Subscriber, RecordedEvent[]> {
     const byProjection = new Map<Subscriber, RecordedEvent[]>();
-    const own = this.ownEvents;
-    const readers = own && this.byTopic.get(topicName(own.topic));
-    if (!own || !readers || appended.length === 0) return byProjection;
+    const readers = this.byTopic.get(topicName(own.topic));
+    if (!readers || appended.length === 0) return byProjection;
     const last = new Map<string, number>();
     for (const event of batch) last.set(event.streamId, Math.max(last.get(event.streamId) ?? -1, event.streamPosition));
     for (const event of appended) {
