@@ -102,7 +102,7 @@ interface CommonConsumerOptions {
    * assignment of other tickets reads, and it must arrive there as it always has. Unset:
    * everything waits for its message.
    */
-  readonly ownEvents?: { readonly topic: TopicRef; readonly streamPrefix: string };
+  readonly ownEvents?: OwnEvents;
   readonly logger?: StructuredLogger;
   /** Told of each message sent to the dead-letter topic, once it is there (for metrics). */
   readonly onDeadLettered?: (reason: DeadLetterCode) => void;
@@ -189,6 +189,12 @@ interface Subscriber {
   deadLettered: number;
 }
 
+/** A service's own events: the topic its store is relayed to, and the streams the relay publishes. */
+export interface OwnEvents {
+  readonly topic: TopicRef;
+  readonly streamPrefix: string;
+}
+
 interface TopicReaders {
   readonly subscribers: readonly Subscriber[];
   readonly wanted: ReadonlySet<string> | undefined;
@@ -245,7 +251,7 @@ export class EventConsumer {
   private readonly retry: BackoffOptions;
   private readonly maxBatchSize: number;
   private readonly lingerMs: number;
-  private readonly ownEvents: EventConsumerOptions['ownEvents'];
+  private readonly ownEvents: OwnEvents | undefined;
   private readonly commitIntervalMs: number;
   private readonly sleeper = new Sleeper();
   /**
@@ -681,7 +687,7 @@ export class EventConsumer {
    * taken so, in the order appended). Any other waits for its message: an event of a stream the
    * batch does not hold may follow events this consumer has not seen yet.
    */
-  private aheadOf(own: NonNullable<EventConsumerOptions['ownEvents']>, batch: readonly RecordedEvent[], appended: readonly RecordedEvent[]): Map<Subscriber, RecordedEvent[]> {
+  private aheadOf(own: OwnEvents, batch: readonly RecordedEvent[], appended: readonly RecordedEvent[]): Map<Subscriber, RecordedEvent[]> {
     const byProjection = new Map<Subscriber, RecordedEvent[]>();
     const readers = this.byTopic.get(topicName(own.topic));
     if (!readers || appended.length === 0) return byProjection;
@@ -694,7 +700,9 @@ export class EventConsumer {
       last.set(event.streamId, event.streamPosition);
       for (const subscriber of readers.subscribers) {
         if (subscriber.handler.issuesCommands || !wants(subscriber, event.type)) continue;
-        byProjection.set(subscriber, [...(byProjection.get(subscriber) ?? []), event]);
+        const taken = byProjection.get(subscriber);
+        if (taken) taken.push(event);
+        else byProjection.set(subscriber, [event]);
       }
     }
     return byProjection;

@@ -16,14 +16,14 @@ import {
   type RecordedOf,
 } from '@handoff/contracts';
 import type { CommandHandler } from '@handoff/event-store';
-import { EventConsumer, inGroups, jsonLineLogger, ProcessedEventsPruner, withEventTrace, type EventHandler, type StructuredLogger } from '@handoff/messaging';
+import { EventConsumer, inGroups, jsonLineLogger, ProcessedEventsPruner, withEventTrace, type EventHandler, type OwnEvents, type StructuredLogger } from '@handoff/messaging';
 import type { ServiceReadModels } from '@handoff/read-models';
 import { CLOCK, type Clock } from './clock';
 import type { BaseConfig } from './config';
 import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { ServiceMetrics } from './metrics';
 import { AppliedEvents } from './applied-events';
-import { CONFIG, KAFKA, OWN_EVENTS, prefixed, type OwnEvents } from './service.module';
+import { CONFIG, KAFKA, OWN_EVENTS, prefixed } from './service.module';
 
 /** One handler of an app's consumer: a read model or a process manager. */
 export interface ConsumerDefinition {

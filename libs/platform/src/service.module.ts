@@ -7,7 +7,7 @@ import { TOPICS } from '@handoff/contracts';
 import { CommandHandler, type EventStore } from '@handoff/event-store';
 import { createPostgresEventStore, createEventStoreDbEventStore, traceAppends } from '@handoff/event-store';
 import { startTracing } from '@handoff/tracing';
-import { createKafka, ensureTopics, EventRelay, MESSAGING_MIGRATIONS } from '@handoff/messaging';
+import { createKafka, ensureTopics, EventRelay, MESSAGING_MIGRATIONS, type OwnEvents } from '@handoff/messaging';
 import { databaseUrl, ensureDatabase } from '@handoff/read-models';
 import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import { CLOCK, systemClock } from './clock';
@@ -31,12 +31,8 @@ export const RELAY = Symbol('RELAY');
 export const CUSTOMER_VAULT = Symbol('CUSTOMER_VAULT');
 /** The relay's lag as PostgreSQL sees it; null with another event store. */
 export const RELAY_LAG = Symbol('RELAY_LAG');
-/** The service's own events: the topic its relay publishes to (prefixed) and the streams it publishes. */
+/** The service's own events (OwnEvents): the topic its relay publishes to, prefixed, and the streams it publishes. */
 export const OWN_EVENTS = Symbol('OWN_EVENTS');
-export interface OwnEvents {
-  readonly topic: string;
-  readonly streamPrefix: string;
-}
 
 export interface ServiceSpec {
   readonly name: string;
@@ -92,6 +88,8 @@ export class PlatformModule {
     const logger = new JsonLogger(spec.name, config.LOG_LEVEL);
     const metrics = new ServiceMetrics(spec.name);
     const relayName = `${spec.name}-relay`;
+    // What the relay publishes, and what the consumer may apply ahead of its messages (EventConsumer's ownEvents).
+    const ownEvents: OwnEvents = { topic: prefixed(config, spec.ownTopic), streamPrefix: spec.streamPrefix };
     // Before any provider runs: the relay and the consumers start tracing as soon as they start.
     const tracing = startTracing(spec.name);
     return {
@@ -118,8 +116,7 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: 'SERVICE_NAME', useValue: spec.name },
-        // Where the service's own events go: its consumer applies what its process managers append there (EventConsumer's ownEvents).
-        { provide: OWN_EVENTS, useValue: { topic: prefixed(config, spec.ownTopic), streamPrefix: spec.streamPrefix } satisfies OwnEvents },
+        { provide: OWN_EVENTS, useValue: ownEvents },
         { provide: CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
         { provide: LOGGER, useValue: logger },
@@ -166,8 +163,8 @@ export class PlatformModule {
               store,
               kafka,
               dataSource,
-              topic: prefixed(config, spec.ownTopic),
-              streamPrefix: spec.streamPrefix,
+              topic: ownEvents.topic,
+              streamPrefix: ownEvents.streamPrefix,
               checkpointIntervalMs: config.RELAY_CHECKPOINT_INTERVAL_MS,
             }),
           inject: [EVENT_STORE, KAFKA, getDataSourceToken()],
