@@ -9,21 +9,7 @@ import {
   type RecordedEvent,
   type UpcasterRegistry,
 } from '@handoff/contracts';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConcurrencyConflict, NO_STREAM, type EventStore } from './event-store';
-
-const collecting = new AsyncLocalStorage<RecordedEvent[]>();
-
-/**
- * Runs `work` and hands back, in the order they were appended, the events every CommandHandler
- * appended within it: a consumer's process managers, so that the consumer's own projections can
- * apply what they caused without waiting for it to come back through Kafka.
- */
-export async function collectAppended<T>(work: () => Promise<T>): Promise<{ readonly result: T; readonly appended: readonly RecordedEvent[] }> {
-  const appended: RecordedEvent[] = [];
-  const result = await collecting.run(appended, work);
-  return { result, appended };
-}
 
 export interface HandleResult<S> {
   readonly state: S;
@@ -85,7 +71,6 @@ export class CommandHandler {
       if (decided.length === 0) return { state, events: [], duplicate: false, version };
       try {
         const result = await this.store.append(streamId, decided.map((event) => toNewEvent(event, command, options)), version);
-        collecting.getStore()?.push(...result.events);
         const next = decided.reduce((current, event) => decider.evolve(current, event), state);
         return { state: next, events: result.events, duplicate: false, version: result.nextExpectedVersion };
       } catch (error) {
@@ -111,7 +96,6 @@ export class CommandHandler {
     if (decided.length === 0) return undefined;
     try {
       const result = await this.store.append(streamId, decided.map((event) => toNewEvent(event, command, options)), NO_STREAM);
-      collecting.getStore()?.push(...result.events);
       const state = decided.reduce((current, event) => decider.evolve(current, event), decider.initialState);
       return { state, events: result.events, duplicate: false, version: result.nextExpectedVersion };
     } catch (error) {

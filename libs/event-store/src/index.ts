@@ -20,3 +20,4 @@ export async function createEventStoreDbEventStore(options: EventStoreDbEventSto
 }
 export * from './command-handler';
 export { traceAppends, withTraceparent } from './tracing';
+export { observeAppends, AppendListeners, type AppendFeed } from './observe-appends';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command, Decider, RecordedEvent } from '@handoff/contracts';
-import { CommandHandler, createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
+import { AppendListeners, CommandHandler, createPostgresEventStore, observeAppends, type PostgresEventStore } from '@handoff/event-store';
 import { createTestDatabase, eventually, kafkaBrokers, uniqueSuffix, type TestDatabase } from '@handoff/testing';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -53,8 +53,10 @@ describe('EventConsumer applying what its own process managers appended', () => 
     await admin.disconnect();
   });
 
-  it("applies the next event of a batch's stream with the batch, leaves any other for its message, and skips that message when it comes", async () => {
-    const commands = new CommandHandler(store);
+  it("applies the next event of a batch's stream that the batch caused with the batch, leaves any other for its message, and skips that message when it comes", async () => {
+    // As the platform wires a service: the store's appends heard by the consumer.
+    const appends = new AppendListeners();
+    const commands = new CommandHandler(observeAppends(store, appends.tell));
     const ticketId = randomUUID();
     const stream = `own-ticket-${ticketId}`;
     const otherStream = `own-ticket-${randomUUID()}`;
@@ -71,12 +73,14 @@ describe('EventConsumer applying what its own process managers appended', () => 
         for (const event of events) {
           await commands.handle(stream, echo, command('HandlerAssigned', event), { ticketId });
           await commands.handle(otherStream, echo, command('TicketOpened', event), { ticketId });
+          // Meanwhile, a request appends to the same stream: the next event, but not caused by the batch.
+          await commands.handle(stream, echo, { ...command('NoteAdded', event), metadata: { ...command('NoteAdded', event).metadata, causationId: `request-${ticketId}` } }, { ticketId });
         }
       },
     };
     const calls: string[][] = [];
     const projection: EventHandler = {
-      eventTypes: ['TicketRouted', 'HandlerAssigned', 'TicketOpened'],
+      eventTypes: ['TicketRouted', 'HandlerAssigned', 'TicketOpened', 'NoteAdded'],
       async handle(events) {
         calls.push(events.map((event) => `${event.type}@${event.streamId === stream ? 'stream' : 'other'}:${event.streamPosition}`));
       },
@@ -91,7 +95,7 @@ describe('EventConsumer applying what its own process managers appended', () => 
         { name: 'test.manager', handler: manager },
         { name: 'test.projection', handler: projection },
       ],
-      ownEvents: { topic, streamPrefix: 'own-' },
+      ownEvents: { topic, streamPrefix: 'own-', appends },
       maxBatchSize: 50,
       maxWaitTimeInMs: 200,
       logger: jsonLineLogger({ minLevel: 'error', write: () => undefined }),
@@ -119,18 +123,18 @@ describe('EventConsumer applying what its own process managers appended', () => 
     try {
       await producer.send({ topic: topic.topic, acks: -1, messages: [toKafkaMessage(routed)] });
       await eventually(() => consumer!.status().applied === 1, 'the routed event applied');
-      // The stream's next event with the batch that caused it, after it; the other stream's first only when its message comes.
+      // The stream's next event with the batch that caused it, after it; the other stream's first, and the request's, only when their messages come.
       expect(calls).toEqual([['TicketRouted@stream:0', 'HandlerAssigned@stream:1']]);
       expect(consumer.status().appliedAhead).toBe(1);
       const marks = (await dataSource.query("SELECT count(*)::int AS n FROM processed_events WHERE consumer_name = 'test.projection'")) as { n: number }[];
       expect(marks[0].n).toBe(2);
 
-      // The relay's deliveries, later: the assignment is a duplicate for the projection, the other stream's event is new.
+      // The relay's deliveries, later: the assignment is a duplicate for the projection, the other two are new.
       const appended = await store.readStream(stream);
       const [opened] = await store.readStream(otherStream);
-      await producer.send({ topic: topic.topic, acks: -1, messages: [toKafkaMessage(appended[1]), toKafkaMessage(opened)] });
+      await producer.send({ topic: topic.topic, acks: -1, messages: [toKafkaMessage(appended[1]), toKafkaMessage(appended[2]), toKafkaMessage(opened)] });
       await eventually(() => calls.length === 2, 'the later messages taken');
-      expect(calls[1]).toEqual(['TicketOpened@other:0']);
+      expect(calls[1]).toEqual(['NoteAdded@stream:2', 'TicketOpened@other:0']);
       expect(consumer.status().appliedAhead).toBe(1);
     } finally {
       await producer.disconnect();

@@ -1,5 +1,5 @@
 import { HEADERS, TOPICS, ValidationFailed, parseRecordedEvent, type RecordedEvent, type UpcasterRegistry } from '@handoff/contracts';
-import { collectAppended } from '@handoff/event-store';
+import type { AppendFeed } from '@handoff/event-store';
 import type { Span } from '@opentelemetry/api';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -193,6 +193,8 @@ interface Subscriber {
 export interface OwnEvents {
   readonly topic: TopicRef;
   readonly streamPrefix: string;
+  /** The service's store's appends, as they succeed: what a batch's process managers cause is among them. */
+  readonly appends: AppendFeed;
 }
 
 interface TopicReaders {
@@ -595,17 +597,23 @@ export class EventConsumer {
         // is decided on the state of now, which may have moved on since.
         const reacted = commanders.length === 0 ? new Set<string>() : await this.marked(commanders, toApply.map(({ event }) => event.eventId));
         const appended: RecordedEvent[] = [];
-        for (const subscriber of commanders) {
+        // What the batch's process managers append is caused by one of its events; whatever else this
+        // process appends meanwhile (a request, another partition's batch) is caused by something else.
+        const causes = new Set(toApply.map(({ event }) => event.eventId.toLowerCase()));
+        const stopListening = commanders.length === 0 ? undefined : this.ownEvents?.appends.listen((events) => {
+          for (const event of events) if (causes.has(event.metadata.causationId.toLowerCase())) appended.push(event);
+        });
+        try {
+          for (const subscriber of commanders) {
           const events = wantedBy
             .get(subscriber)!
             .map(({ event }) => event)
             .filter((event) => !reacted.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`));
           // Reads only, outside any transaction (see EventHandler.issuesCommands).
-          if (events.length > 0) {
-            const react = () => handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, this.options.dataSource.manager));
-            if (this.ownEvents) appended.push(...(await collectAppended(react)).appended);
-            else await react();
+          if (events.length > 0) await handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, this.options.dataSource.manager));
           }
+        } finally {
+          stopListening?.();
         }
         const own = this.ownEvents;
         if (own) {

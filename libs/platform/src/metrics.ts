@@ -4,7 +4,6 @@ import type { Response } from 'express';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RecordedEvent } from '@handoff/contracts';
-import type { EventStore } from '@handoff/event-store';
 import type { HttpObserver } from './access-log';
 import { Allow } from './http';
 
@@ -217,23 +216,6 @@ function collectDefaultMetricsResting(registry: Registry): IntervalHistogram | u
     perfHooks.monitorEventLoopDelay = make;
   }
   return made;
-}
-
-/** The store, with every successful append told to `observe` (events appended, breaches, escalations). */
-export function observeAppends(store: EventStore, observe: (events: readonly RecordedEvent[]) => void): EventStore {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === 'append') {
-        return async (...args: Parameters<EventStore['append']>) => {
-          const result = await target.append(...args);
-          observe(result.events);
-          return result;
-        };
-      }
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 @ApiTags('operations')

@@ -3,9 +3,9 @@ import { APP_GUARD, Reflector } from '@nestjs/core';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { TOPICS } from '@handoff/contracts';
+import { TOPICS, type RecordedEvent } from '@handoff/contracts';
 import { CommandHandler, type EventStore } from '@handoff/event-store';
-import { createPostgresEventStore, createEventStoreDbEventStore, traceAppends } from '@handoff/event-store';
+import { AppendListeners, createPostgresEventStore, createEventStoreDbEventStore, observeAppends, traceAppends } from '@handoff/event-store';
 import { startTracing } from '@handoff/tracing';
 import { createKafka, ensureTopics, EventRelay, MESSAGING_MIGRATIONS, type OwnEvents } from '@handoff/messaging';
 import { databaseUrl, ensureDatabase } from '@handoff/read-models';
@@ -18,7 +18,7 @@ import { AuthGuard } from './http';
 import { personTokensFrom } from './oidc/config';
 import { ConsumerGroups, KafkaLag } from './kafka-lag';
 import { JsonLogger } from './logger';
-import { MetricsController, observeAppends, ServiceMetrics, type Sample } from './metrics';
+import { MetricsController, ServiceMetrics, type Sample } from './metrics';
 import { AppliedEvents } from './applied-events';
 import { RelayLagProbe } from './relay-lag';
 import { TRACING, TracingLifecycle } from './tracing';
@@ -89,7 +89,12 @@ export class PlatformModule {
     const metrics = new ServiceMetrics(spec.name);
     const relayName = `${spec.name}-relay`;
     // What the relay publishes, and what the consumer may apply ahead of its messages (EventConsumer's ownEvents).
-    const ownEvents: OwnEvents = { topic: prefixed(config, spec.ownTopic), streamPrefix: spec.streamPrefix };
+    const appends = new AppendListeners();
+    const ownEvents: OwnEvents = { topic: prefixed(config, spec.ownTopic), streamPrefix: spec.streamPrefix, appends };
+    const observed = (events: readonly RecordedEvent[]) => {
+      metrics.recordAppended(events);
+      appends.tell(events);
+    };
     // Before any provider runs: the relay and the consumers start tracing as soon as they start.
     const tracing = startTracing(spec.name);
     return {
@@ -137,7 +142,7 @@ export class PlatformModule {
           useFactory: async (): Promise<EventStore> => {
             if (config.EVENT_STORE === 'eventstoredb') {
               if (!config.EVENTSTORE_CONNECTION_STRING) throw new Error('EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb');
-              return observeAppends(traceAppends(await createEventStoreDbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING }), 'eventstoredb'), (events) => metrics.recordAppended(events));
+              return observeAppends(traceAppends(await createEventStoreDbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING }), 'eventstoredb'), observed);
             }
             await ensureDatabase(config.DATABASE_URL, config.DATABASE_NAME);
             const store = await createPostgresEventStore({
@@ -146,7 +151,7 @@ export class PlatformModule {
               connectionTimeoutMillis: config.DATABASE_POOL_TIMEOUT_MS,
               applicationName: `handoff-${spec.name}-event-store`,
             });
-            return observeAppends(traceAppends(store, 'postgresql'), (events) => metrics.recordAppended(events));
+            return observeAppends(traceAppends(store, 'postgresql'), observed);
           },
         },
         { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `handoff-${spec.name}` }) },
