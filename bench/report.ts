@@ -156,6 +156,25 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; sec
   return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
+/**
+ * For a step that may run for many minutes (the scale section at a million tickets): told how far
+ * it has come, prints how far, how fast and about how long is left, once a minute at the most, so a
+ * long run says it is alive. A step shorter than a minute prints nothing.
+ */
+export function progressLine(what: string, total: number, unit: string, everyMs = 60_000): (done: number) => void {
+  const started = Date.now();
+  let shown = started;
+  return (done) => {
+    const now = Date.now();
+    if (now - shown < everyMs) return;
+    shown = now;
+    const rate = done / ((now - started) / 1000);
+    const seconds = rate > 0 ? Math.max(0, total - done) / rate : Infinity;
+    const left = seconds === Infinity ? 'no estimate yet' : seconds < 60 ? 'under a minute left' : `about ${Math.round(seconds / 60)} min left`;
+    process.stdout.write(`  ${what}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${unit} (${format(rate)} ${unit}/s, ${left})\n`);
+  };
+}
+
 /** Runs `count` tasks with at most `concurrency` at a time. */
 export async function inParallel(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;

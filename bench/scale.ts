@@ -1,13 +1,13 @@
 import { Client } from 'pg';
 import { seededRandom, type RecordedEvent, type Role } from '@handoff/contracts';
 import { createPostgresEventStore, PostgresEventStore } from '@handoff/event-store';
-import { openReadModelDatabase, rebuildReadModel } from '@handoff/read-models';
+import { openReadModelDatabase, rebuildReadModel, type RebuildProgress } from '@handoff/read-models';
 import { signToken } from '@handoff/platform';
 import { deskTicket, sealedCustomer, uuidOf } from '@handoff/testing';
 import { READ_MODEL_SERVICES } from '../apps/audit/src/read-model-commands';
 import type { BenchInfra } from './infra';
 import { BenchSystem } from './services';
-import { inParallel, percentile, timed, type Report } from './report';
+import { inParallel, percentile, progressLine, timed, type Report } from './report';
 
 export interface ScaleSettings {
   /** The desk timed against the targets. */
@@ -115,6 +115,8 @@ async function measure(infra: BenchInfra, report: Report, tickets: number, setti
     // Seeding: each ticket's events drawn by one seeded generator, each stream appended whole.
     const random = seededRandom(tickets);
     const customer = sealedCustomer({ name: 'Desk Customer', phone: '+86 139 0000 0000' });
+    const seeded = progressLine(`${section}: seeding`, tickets, 'tickets');
+    let ticketsSeeded = 0;
     const seeding = await timed(() =>
       inParallel(tickets, settings.appendConcurrency, async (index) => {
         const ticketId = uuidOf(tickets, index, 0);
@@ -135,6 +137,7 @@ async function measure(infra: BenchInfra, report: Report, tickets: number, setti
             -1,
           );
         }
+        seeded(++ticketsSeeded);
       }),
     );
     report.add({
@@ -161,7 +164,9 @@ async function measure(infra: BenchInfra, report: Report, tickets: number, setti
   try {
     for (const name of MODELS) {
       const model = evaluation.models.find((candidate) => candidate.name === name)!;
-      const { result, seconds } = await timed(() => rebuildReadModel({ model, sources, dataSource: target }));
+      let rebuilt: ((done: number) => void) | undefined;
+      const onProgress = ({ done, total }: RebuildProgress) => (rebuilt ??= progressLine(`${section}: rebuilding ${name}`, total, 'events'))(done);
+      const { result, seconds } = await timed(() => rebuildReadModel({ model, sources, dataSource: target, onProgress }));
       report.add({
         section,
         name: `rebuild of ${name}, ${label} tickets`,
