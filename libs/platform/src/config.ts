@@ -68,12 +68,13 @@ export const DEFAULT_POOL_SIZES: Record<string, { readModels: number; eventStore
 /**
  * How long a service's consumer waits after a fetch that brought less than a full batch
  * (KAFKA_CONSUMER_LINGER_MS). Routing's consumer carries the handoff itself (routing, assignment,
- * the department's queue), and intake's reopens a ticket the customer objects to and sends the
- * webhooks: they fetch again at once. Evaluation's (timelines, KPIs, search, the conversation) and follow-up's are read by
- * people who refresh, not by the next step of a handoff: under a light load they take their
- * events a few at a time, which measured a fifth less CPU a ticket (README, Performance).
+ * the department's queue): it fetches again at once. The others are not the next step of a
+ * handoff: evaluation's (timelines, KPIs, search, the conversation) and follow-up's are read by
+ * people who refresh, and intake's reopens a ticket the customer objects to and queues webhooks,
+ * where a quarter of a second is not noticed. Under a light load they take their events a few at
+ * a time, which measured a fifth less CPU a ticket (README, Performance).
  */
-export const DEFAULT_CONSUMER_LINGER_MS: Record<string, number> = { evaluation: 250, followup: 250 };
+export const DEFAULT_CONSUMER_LINGER_MS: Record<string, number> = { evaluation: 250, followup: 250, intake: 250 };
 /** A service not in the table (a test's probe service) gets what the services get. */
 const OTHER_SERVICE_POOL_SIZES = { readModels: 2, eventStore: 1, vault: 1, audit: 1 };
 const poolSize = (fallback: number) => z.coerce.number().int().min(1).max(500).default(fallback);

@@ -62,7 +62,7 @@ describe('configuration', () => {
     expect(loadConfig(baseConfigSchema('evaluation', 3004), {})).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 250 });
     expect(loadConfig(baseConfigSchema('followup', 3003), {})).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 250 });
     expect(loadConfig(baseConfigSchema('routing', 3002), {})).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 0 });
-    expect(loadConfig(baseConfigSchema('intake', 3001), {})).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 0 });
+    expect(loadConfig(baseConfigSchema('intake', 3001), {})).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 250 });
     expect(loadConfig(baseConfigSchema('evaluation', 3004), { KAFKA_CONSUMER_LINGER_MS: '0' })).toMatchObject({ KAFKA_CONSUMER_LINGER_MS: 0 });
     expect(() => loadConfig(baseConfigSchema('routing', 3002), { KAFKA_CONSUMER_LINGER_MS: '1001' })).toThrow(/KAFKA_CONSUMER_LINGER_MS/);
   });
