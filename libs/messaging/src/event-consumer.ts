@@ -92,9 +92,9 @@ interface CommonConsumerOptions {
    */
   readonly lingerMs?: number;
   /**
-   * The service's own events: the topic its store is relayed to, and the streams the relay
-   * publishes. An event the consumer's process managers append there (through CommandHandler)
-   * is applied by its projections in the transaction of the batch that caused it, when it is the
+   * The service's own events: the topic its store is relayed to, the streams the relay
+   * publishes, and the store's appends. An event the consumer's process managers append there
+   * (heard from the appends, caused by one of the batch's events) is applied by its projections in the transaction of the batch that caused it, when it is the
    * next event of a stream the batch holds: each projection sees the stream in the order Kafka
    * will deliver it, and the delivery later finds the marks. A handoff then waits for one Kafka
    * hop fewer (routing's assignment shows in the queue with the batch that made it). A stream's
@@ -599,18 +599,17 @@ export class EventConsumer {
         const appended: RecordedEvent[] = [];
         // What the batch's process managers append is caused by one of its events; whatever else this
         // process appends meanwhile (a request, another partition's batch) is caused by something else.
-        const causes = new Set(toApply.map(({ event }) => event.eventId.toLowerCase()));
-        const stopListening = commanders.length === 0 ? undefined : this.ownEvents?.appends.listen((events) => {
-          for (const event of events) if (causes.has(event.metadata.causationId.toLowerCase())) appended.push(event);
-        });
+        const causes = new Map(toApply.map(({ event }) => [event.eventId.toLowerCase(), event]));
+        const causeOf = (event: RecordedEvent) => causes.get(event.metadata.causationId.toLowerCase());
+        const stopListening = commanders.length === 0 ? undefined : this.ownEvents?.appends.listen((events) => appended.push(...events.filter(causeOf)));
         try {
           for (const subscriber of commanders) {
-          const events = wantedBy
-            .get(subscriber)!
-            .map(({ event }) => event)
-            .filter((event) => !reacted.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`));
-          // Reads only, outside any transaction (see EventHandler.issuesCommands).
-          if (events.length > 0) await handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, this.options.dataSource.manager));
+            const events = wantedBy
+              .get(subscriber)!
+              .map(({ event }) => event)
+              .filter((event) => !reacted.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`));
+            // Reads only, outside any transaction (see EventHandler.issuesCommands).
+            if (events.length > 0) await handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, this.options.dataSource.manager));
           }
         } finally {
           stopListening?.();
@@ -620,8 +619,8 @@ export class EventConsumer {
           for (const [subscriber, events] of this.aheadOf(own, toApply.map(({ event }) => event), appended)) {
             aheadBy.set(subscriber, events);
             for (const event of events) {
-              const cause = toApply.find(({ event: delivered }) => delivered.eventId === event.metadata.causationId);
-              if (!spans.has(event)) spans.set(event, startAheadSpan(event, { topic: own.topic, groupId: this.options.groupId }, cause && spans.get(cause.event)));
+              const cause = causeOf(event);
+              if (!spans.has(event)) spans.set(event, startAheadSpan(event, { topic: own.topic, groupId: this.options.groupId }, cause && spans.get(cause)));
             }
           }
         }

@@ -31,7 +31,7 @@ export const RELAY = Symbol('RELAY');
 export const CUSTOMER_VAULT = Symbol('CUSTOMER_VAULT');
 /** The relay's lag as PostgreSQL sees it; null with another event store. */
 export const RELAY_LAG = Symbol('RELAY_LAG');
-/** The service's own events (OwnEvents): the topic its relay publishes to, prefixed, and the streams it publishes. */
+/** The service's own events (OwnEvents): the topic its relay publishes to, prefixed, the streams it publishes, and the store's appends. */
 export const OWN_EVENTS = Symbol('OWN_EVENTS');
 
 export interface ServiceSpec {
