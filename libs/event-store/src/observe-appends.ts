@@ -1,14 +1,22 @@
 import type { RecordedEvent } from '@handoff/contracts';
 import type { EventStore } from './event-store';
 
-/** The store, with every successful append told to `observe` (after it has succeeded, with what it recorded). */
-export function observeAppends(store: EventStore, observe: (events: readonly RecordedEvent[]) => void): EventStore {
+/**
+ * The store, with every successful append told to `observe` (after it has succeeded, with what it
+ * recorded). An observer that throws is reported to `failed` and the append still returns: the
+ * events are stored, and a caller told otherwise would retry what already happened.
+ */
+export function observeAppends(store: EventStore, observe: (events: readonly RecordedEvent[]) => void, failed: (error: unknown) => void): EventStore {
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === 'append') {
         return async (...args: Parameters<EventStore['append']>) => {
           const result = await target.append(...args);
-          observe(result.events);
+          try {
+            observe(result.events);
+          } catch (error) {
+            failed(error);
+          }
           return result;
         };
       }
@@ -38,7 +46,16 @@ export class AppendListeners implements AppendFeed {
     return () => this.listeners.delete(heard);
   }
 
+  /** Tells every listener, each even if one before it threw; the first error is thrown after. */
   readonly tell = (events: readonly RecordedEvent[]): void => {
-    for (const listener of this.listeners) listener(events);
+    const errors: unknown[] = [];
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw errors[0];
   };
 }

@@ -56,7 +56,9 @@ describe('EventConsumer applying what its own process managers appended', () => 
   it("applies the next event of a batch's stream that the batch caused with the batch, leaves any other for its message, and skips that message when it comes", async () => {
     // As the platform wires a service: the store's appends heard by the consumer.
     const appends = new AppendListeners();
-    const commands = new CommandHandler(observeAppends(store, appends.tell));
+    const commands = new CommandHandler(observeAppends(store, appends.tell, (error) => {
+      throw error;
+    }));
     const ticketId = randomUUID();
     const stream = `own-ticket-${ticketId}`;
     const otherStream = `own-ticket-${randomUUID()}`;

@@ -95,6 +95,8 @@ export class PlatformModule {
       metrics.recordAppended(events);
       appends.tell(events);
     };
+    // The events are stored by then; a listener's fault is logged, not made the append's.
+    const observerFailed = (error: unknown) => logger.error(`an append's observer failed: ${error instanceof Error ? error.message : String(error)}`, error instanceof Error ? error.stack : undefined, 'EventStore');
     // Before any provider runs: the relay and the consumers start tracing as soon as they start.
     const tracing = startTracing(spec.name);
     return {
@@ -142,7 +144,7 @@ export class PlatformModule {
           useFactory: async (): Promise<EventStore> => {
             if (config.EVENT_STORE === 'eventstoredb') {
               if (!config.EVENTSTORE_CONNECTION_STRING) throw new Error('EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb');
-              return observeAppends(traceAppends(await createEventStoreDbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING }), 'eventstoredb'), observed);
+              return observeAppends(traceAppends(await createEventStoreDbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING }), 'eventstoredb'), observed, observerFailed);
             }
             await ensureDatabase(config.DATABASE_URL, config.DATABASE_NAME);
             const store = await createPostgresEventStore({
@@ -151,7 +153,7 @@ export class PlatformModule {
               connectionTimeoutMillis: config.DATABASE_POOL_TIMEOUT_MS,
               applicationName: `handoff-${spec.name}-event-store`,
             });
-            return observeAppends(traceAppends(store, 'postgresql'), observed);
+            return observeAppends(traceAppends(store, 'postgresql'), observed, observerFailed);
           },
         },
         { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `handoff-${spec.name}` }) },
