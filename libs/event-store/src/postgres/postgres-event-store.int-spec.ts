@@ -198,6 +198,10 @@ describe('PostgreSQL event store', () => {
         message: expect.stringMatching(/written only by the event store's append; a direct INSERT into events is refused/),
       });
 
+      // The test is the trigger's WHEN clause, so appends never run the refusing function (006).
+      const [guard] = (await raw.query(`SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger WHERE tgname = 'events_only_through_append'`)).rows;
+      expect(guard.definition).toMatch(/ WHEN \(\(COALESCE\(current_setting\('handoff\.appending'::text, true\), ''::text\) <> 'on'::text\)\) EXECUTE FUNCTION handoff_refuse_direct_insert\(\)$/);
+
       // The setting each append statement (one event, several) sets lives only as long as the append's own transaction.
       for (const count of [1, 2]) {
         await appendRaw(raw, `${prefix}ticket-${count + 1}`, Array.from({ length: count }, newEvent), NO_STREAM);

@@ -4,6 +4,7 @@ import { appendFunction } from './002_append_function';
 import { appendSetBased } from './003_append_set_based';
 import { positionsFromTransactionIds } from './004_positions_from_transaction_ids';
 import { appendsOnly } from './005_appends_only';
+import { guardOnlyWhenRefusing } from './006_guard_only_when_refusing';
 
 /** In order. Never edit one that has shipped: add the next. */
-export const migrations: readonly Migration[] = [streamsAndEvents, appendFunction, appendSetBased, positionsFromTransactionIds, appendsOnly];
+export const migrations: readonly Migration[] = [streamsAndEvents, appendFunction, appendSetBased, positionsFromTransactionIds, appendsOnly, guardOnlyWhenRefusing];
