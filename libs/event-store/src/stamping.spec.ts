@@ -1,6 +1,6 @@
 import { contentHashOf, type NewEvent } from '@handoff/contracts';
 import { UnstorableEvent } from './event-store';
-import { stampEvents } from './stamping';
+import { stampEvents, type StampedJson } from './stamping';
 
 function eventWith(data: unknown, metadataExtra: Record<string, unknown> = {}): NewEvent {
   return {
@@ -41,5 +41,17 @@ describe('stampEvents', () => {
     expect(Object.keys(stamped.data as object)).toEqual(['at', 'kept']);
     expect(stamped.metadata.recordedAt).toBe('2026-12-05T10:00:01.000Z');
     expect(stampOne(eventWith(undefined)).data).toBeNull();
+  });
+
+  it('gives the JSON text of what it stamped, the same as writing the stamped values again', () => {
+    const awkward = [
+      { at: new Date('2024-05-01T10:00:00.000Z'), gone: undefined, list: [1, undefined, -0, 1e21, 0.1], kept: 'a "quoted" \\ line\nbreak' },
+      { b: 1, 10: 'ten', 2: 'two', a: { nested: [null, true, { z: 'é😀' }] } },
+      undefined,
+      'just a string',
+    ];
+    const json: StampedJson[] = [];
+    const stamped = stampEvents('intake-ticket-1', 0, awkward.map((data, index) => ({ ...eventWith(data), eventId: `6f1c1d34-8f4e-4d8e-9a55-0b7cfa3c2a1${index}` })), '2026-12-05T10:00:01.000Z', json);
+    expect(json).toEqual(stamped.map((event) => ({ data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) })));
   });
 });

@@ -9,15 +9,23 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /** The escapes JSON.stringify writes for NUL and for an unpaired surrogate (or a string that merely reads like one). */
 const MAYBE_UNSTORABLE = /\\u(?:0000|d[89a-f])/;
 
+/** An event's data and metadata as the JSON text stamping made of them (JSON.stringify of the stamped values gives the same). */
+export interface StampedJson {
+  readonly data: string;
+  readonly metadata: string;
+}
+
 /**
  * Gives each event its stream position, recordedAt and content hash, in the exact shape the
- * store will hand back on reading, so the hash computed now is the hash verified later.
+ * store will hand back on reading, so the hash computed now is the hash verified later. With
+ * `json`, each event's JSON text is pushed onto it, for a store to send without writing it again.
  */
 export function stampEvents(
   streamId: string,
   firstPosition: number,
   events: readonly NewEvent[],
   recordedAt: string,
+  json?: StampedJson[],
 ): StampedEvent[] {
   const seen = new Set<string>();
   return events.map((event, index) => {
@@ -37,6 +45,7 @@ export function stampEvents(
 
     const dataJson = storedJsonText(event.data);
     const metadataJson = storedJsonText({ ...event.metadata, recordedAt });
+    json?.push({ data: dataJson, metadata: metadataJson });
     const data = JSON.parse(dataJson) as unknown;
     const metadata = JSON.parse(metadataJson) as EventMetadata;
     // JSON.stringify escapes every NUL and every unpaired surrogate, so text without such an

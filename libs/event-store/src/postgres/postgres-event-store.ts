@@ -15,7 +15,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
-import { stampEvents, type StampedEvent } from '../stamping';
+import { stampEvents, type StampedEvent, type StampedJson } from '../stamping';
 import { migratePostgresEventStore } from './migrate';
 import { APPENDING_SETTING } from './migrations/005_appends_only';
 import { AppendAnnouncer } from './append-announcer';
@@ -389,12 +389,13 @@ export class PostgresEventStore implements EventStore {
       throw new TypeError(`at most ${MAX_EVENTS_PER_APPEND} events in one append, got ${events.length}`);
     }
     // The content hash covers stream positions, so it is computed for the positions the expected version implies.
-    const stamped = stampEvents(streamId, expected + 1, events, new Date().toISOString());
+    const json: StampedJson[] = [];
+    const stamped = stampEvents(streamId, expected + 1, events, new Date().toISOString(), json);
     let appended: AppendedRow[];
     try {
       // Announced after commit, not by NOTIFY inside the append: PostgreSQL commits notifying
       // transactions one at a time (see 003_append_set_based.ts).
-      const result = await this.pool.query<AppendedRow>(appendQueryOf(streamId, expected, stamped));
+      const result = await this.pool.query<AppendedRow>(appendQueryOf(streamId, expected, stamped, json));
       appended = result.rows;
     } catch (error) {
       throw await this.appendErrorOf(error, streamId, expected);
@@ -490,45 +491,35 @@ function recordedEventOf(row: readonly unknown[], at: number): RecordedEvent {
   };
 }
 
-/** The append statement for these events, as the store sends it (exported for tests that hold its transaction open). */
-export function appendQueryOf(streamId: string, expected: number, stamped: readonly StampedEvent[]) {
-  return stamped.length === 1 ? appendOneQuery(streamId, expected, stamped[0]) : appendManyQuery(streamId, expected, stamped);
+/**
+ * The append statement for these events, as the store sends it (exported for tests that hold its
+ * transaction open). `json`, stamping's text of each event's data and metadata, spares writing
+ * them again; without it they are written here.
+ */
+export function appendQueryOf(streamId: string, expected: number, stamped: readonly StampedEvent[], json?: readonly StampedJson[]) {
+  const texts = json ?? stamped.map((event) => ({ data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) }));
+  return stamped.length === 1 ? appendOneQuery(streamId, expected, stamped[0], texts[0]) : appendManyQuery(streamId, expected, stamped, texts);
 }
 
-function appendManyQuery(streamId: string, expected: number, stamped: readonly StampedEvent[]) {
+function appendManyQuery(streamId: string, expected: number, stamped: readonly StampedEvent[], json: readonly StampedJson[]) {
+  // The array APPEND takes apart, put together from the texts stamping wrote rather than written again.
+  const elements = stamped.map(
+    (event, index) =>
+      `{"eventId":${JSON.stringify(event.eventId)},"type":${JSON.stringify(event.type)},"schemaVersion":${event.schemaVersion},` +
+      `"ticketId":${JSON.stringify(event.ticketId)},"data":${json[index].data},"metadata":${json[index].metadata}}`,
+  );
   return {
     name: 'handoff_append_statement',
     text: APPEND,
-    values: [streamId, expected, JSON.stringify(stamped.map(appendArgumentOf)), stamped.map((event) => event.contentHash)],
+    values: [streamId, expected, `[${elements.join(',')}]`, stamped.map((event) => event.contentHash)],
   };
 }
 
-function appendOneQuery(streamId: string, expected: number, event: StampedEvent) {
+function appendOneQuery(streamId: string, expected: number, event: StampedEvent, json: StampedJson) {
   return {
     name: 'handoff_append_one',
     text: APPEND_ONE,
-    values: [
-      streamId,
-      expected,
-      event.eventId,
-      event.type,
-      event.schemaVersion,
-      event.ticketId,
-      JSON.stringify(event.data),
-      JSON.stringify(event.metadata),
-      event.contentHash,
-    ],
-  };
-}
-
-function appendArgumentOf(event: StampedEvent) {
-  return {
-    eventId: event.eventId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    ticketId: event.ticketId,
-    data: event.data,
-    metadata: event.metadata,
+    values: [streamId, expected, event.eventId, event.type, event.schemaVersion, event.ticketId, json.data, json.metadata, event.contentHash],
   };
 }
 
