@@ -132,12 +132,20 @@ describe('EventConsumer applying what its own process managers appended', () => 
       expect(marks[0].n).toBe(2);
 
       // The relay's deliveries, later: the assignment is a duplicate for the projection, the other two are new.
+      // Its mark taken away, only the consumer's memory of what it applied ahead can tell: no mark is looked up or written for it.
       const appended = await store.readStream(stream);
+      await dataSource.query("DELETE FROM processed_events WHERE consumer_name = 'test.projection' AND event_id = $1", [appended[1].eventId]);
+      const duplicatesBefore = consumer.status().duplicates;
       const [opened] = await store.readStream(otherStream);
       await producer.send({ topic: topic.topic, acks: -1, messages: [toKafkaMessage(appended[1]), toKafkaMessage(appended[2]), toKafkaMessage(opened)] });
       await eventually(() => calls.length === 2, 'the later messages taken');
       expect(calls[1]).toEqual(['NoteAdded@stream:2', 'TicketOpened@other:0']);
       expect(consumer.status().appliedAhead).toBe(1);
+      expect(consumer.status().duplicates - duplicatesBefore).toBe(1);
+      const marksAfter = (await dataSource.query(
+        "SELECT event_id::text AS id FROM processed_events WHERE consumer_name = 'test.projection' ORDER BY event_id",
+      )) as { id: string }[];
+      expect(marksAfter.map(({ id }) => id)).toEqual([routed.eventId, appended[2].eventId, opened.eventId].map((id) => id.toLowerCase()).sort());
     } finally {
       await producer.disconnect();
     }

@@ -39,6 +39,13 @@ export interface EventHandler {
    * to it again, and its command finds itself already recorded.
    */
   readonly issuesCommands?: boolean;
+  /**
+   * Which events of `eventTypes` the handler acts on at all, judged from the event alone (a
+   * process manager that reacts to an assignment only when it took the ticket from someone, say).
+   * Any other is passed by as an event of another type is: no mark looked up, handled or written
+   * for it. Omit to act on every event of its types.
+   */
+  readonly reactsTo?: (event: RecordedEvent) => boolean;
 }
 
 /** One of several handlers sharing a consumer: each keeps its own processed-event marks. */
@@ -228,7 +235,12 @@ function groupByTopic(offsets: readonly CommitOffset[]): Array<{ topic: string; 
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
+/** How many events applied ahead a consumer remembers until their messages come (a few per ticket in flight). */
+const AHEAD_REMEMBERED = 10_000;
+
 const wants = (subscriber: Subscriber, type: string): boolean => !subscriber.wanted || subscriber.wanted.has(type);
+/** wants, and then the handler's own test of the event (EventHandler.reactsTo). */
+const wantsEvent = (subscriber: Subscriber, event: RecordedEvent): boolean => wants(subscriber, event.type) && (subscriber.handler.reactsTo?.(event) ?? true);
 
 /**
  * The consumer every read model and process manager is built on.
@@ -262,6 +274,14 @@ export class EventConsumer {
    * it at any moment keeps delivery at least once.
    */
   private readonly uncommitted = new Map<string, CommitOffset>();
+  /**
+   * `<projection>\0<event id>` of the events this consumer applied ahead of their messages, in
+   * transactions that committed: when the message comes, the projection has it, and no mark need be
+   * looked up or written for it (the transaction the lookup would take was most of the cost of a
+   * light load's last hop). Forgotten when the message comes, and the oldest past AHEAD_REMEMBERED
+   * (a partition that moved to another instance brings it there): a forgotten one goes by its mark.
+   */
+  private readonly knownApplied = new Set<string>();
   private lastCommitAt = 0;
   private commitTimer: NodeJS.Timeout | undefined;
   private batchesInHand = 0;
@@ -585,7 +605,22 @@ export class EventConsumer {
     }
     const spans = new Map(toApply.map(({ event, message }) => [event, startProcessSpan(event, { topic, partition, offset: message.offset, groupId: this.options.groupId, headers: message.headers })]));
     const traced = (events: readonly RecordedEvent[]) => events.map((event) => ({ event, span: spans.get(event)! }));
-    const wantedBy = new Map(readers.subscribers.map((subscriber) => [subscriber, toApply.filter(({ event }) => wants(subscriber, event.type))]));
+    // What a projection applied ahead is a duplicate for it now, known without its mark.
+    const knownAhead = new Map<Subscriber, string[]>();
+    const wantedBy = new Map(
+      readers.subscribers.map((subscriber) => [
+        subscriber,
+        toApply.filter(({ event }) => {
+          if (!wantsEvent(subscriber, event)) return false;
+          const key = `${subscriber.name}\u0000${event.eventId.toLowerCase()}`;
+          if (!this.knownApplied.has(key)) return true;
+          knownAhead.set(subscriber, [...(knownAhead.get(subscriber) ?? []), key]);
+          return false;
+        }),
+      ]),
+    );
+    // An event no handler acts on (by reactsTo) is passed by, as one of a type none wants.
+    for (const { index, event } of toApply) if (!readers.subscribers.some((subscriber) => wantsEvent(subscriber, event))) outcomes[index] = 'ignored';
     const tally = new Map<Subscriber, { applied: number; duplicates: number }>();
     const committed: { readonly name: string; readonly events: readonly RecordedEvent[] }[] = [];
     const aheadBy = new Map<Subscriber, RecordedEvent[]>();
@@ -629,6 +664,7 @@ export class EventConsumer {
           ...[...aheadBy].flatMap(([subscriber, events]) => events.map((event) => ({ subscriber, eventId: event.eventId }))),
         ];
         const mark = async (manager: EntityManager): Promise<Set<string>> => {
+          if (marks.length === 0) return new Set();
           const inserted = (await manager.query(
             `INSERT INTO processed_events (consumer_name, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])
              ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING consumer_name, event_id::text AS event_id`,
@@ -682,6 +718,19 @@ export class EventConsumer {
       subscriber.duplicates += counts.duplicates;
     }
     this.stats.appliedAhead += appliedAhead;
+    for (const [subscriber, keys] of knownAhead) {
+      subscriber.duplicates += keys.length;
+      for (const key of keys) this.knownApplied.delete(key);
+    }
+    for (const [subscriber, events] of aheadBy) {
+      if (subscriber.handler.issuesCommands) continue;
+      for (const event of events) this.knownApplied.add(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`);
+    }
+    // A Set iterates in insertion order: the first are the oldest.
+    for (const key of this.knownApplied) {
+      if (this.knownApplied.size <= AHEAD_REMEMBERED) break;
+      this.knownApplied.delete(key);
+    }
     for (const type of repeated) for (const subscriber of readers.subscribers) if (wants(subscriber, type)) subscriber.duplicates++;
     for (const { name, events } of committed) this.tellCommitted(name, events);
     return outcomes;
@@ -706,7 +755,7 @@ export class EventConsumer {
       if (before === undefined || event.streamPosition !== before + 1) continue;
       last.set(event.streamId, event.streamPosition);
       for (const subscriber of readers.subscribers) {
-        if (subscriber.handler.issuesCommands || !wants(subscriber, event.type)) continue;
+        if (subscriber.handler.issuesCommands || !wantsEvent(subscriber, event)) continue;
         const taken = byProjection.get(subscriber);
         if (taken) taken.push(event);
         else byProjection.set(subscriber, [event]);
@@ -779,10 +828,11 @@ export class EventConsumer {
       return this.deadLetter(context, new DeadLetterReason('unsupported_version', (error as Error).message), error);
     }
 
+    if (!readers.subscribers.some((subscriber) => wantsEvent(subscriber, event))) return 'ignored';
     const span = startProcessSpan(event, { ...context, offset: context.message.offset, groupId: this.options.groupId, headers: context.message.headers });
     try {
       for (const subscriber of readers.subscribers) {
-        if (!wants(subscriber, event.type) || settled.has(subscriber)) continue;
+        if (!wantsEvent(subscriber, event) || settled.has(subscriber)) continue;
         settled.set(subscriber, await this.processFor(subscriber, context, event, span));
       }
     } catch (error) {

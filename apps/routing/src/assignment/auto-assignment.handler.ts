@@ -22,12 +22,18 @@ export function autoAssignmentHandler(options: { readonly assigner: DepartmentAs
     eventTypes: [...ASSIGNMENT_TRIGGERS],
     // Records through commands; writes only its reservations, in transactions of its own.
     issuesCommands: true,
+    // A ticket just assigned (the last hop of every handoff) neither asks for a handler nor frees one.
+    reactsTo(event) {
+      const known = typedEventOf(ROUTING_EVENTS, event);
+      return known !== undefined && mayAssign(known, assigner, organisation);
+    },
     async handle(events, manager) {
       const typed = events.flatMap((event) => {
         const known = typedEventOf(ROUTING_EVENTS, event);
         return known ? [known] : [];
       });
-      if (typed.length === 0) return;
+      // The consumer passes only what reactsTo takes; a caller of its own may pass anything.
+      if (!typed.some((event) => mayAssign(event, assigner, organisation))) return;
       // The checked event is a copy; its trace is found by the event the consumer delivered.
       const delivered = new Map(events.map((event) => [event.eventId, event]));
       const newer = await foldedBatch(manager, typed);
@@ -73,6 +79,14 @@ async function foldedBatch(manager: EntityManager, events: readonly RecordedOf<R
     if (next) entries.set(event.ticketId, next);
   }
   return entries;
+}
+
+/**
+ * Whether the event may let a waiting ticket be assigned in a department that assigns
+ * automatically: judged without the queue, so a close, which names its department only there, may.
+ */
+function mayAssign(event: RecordedOf<RoutingEvent>, assigner: DepartmentAssigner, organisation: Organisation): boolean {
+  return event.type === 'HandlingClosed' || departmentsFreedOrAsked(event, organisation, undefined).some((department) => assigner.assigns(department));
 }
 
 /** The departments where the event may let a waiting ticket be assigned. */
