@@ -91,6 +91,9 @@ export class DepartmentAssigner {
         // an id taken before the append's would hold the event back from the relay (readAll's
         // horizon) until the transaction ends. The ticket just reserved is not one to forget.
         await settle(locked, work.settled.filter((ticketId) => ticketId !== next));
+        // Every ticket that waited has had its turn: reading the work again would find none new, as a
+        // ticket that comes to wait meanwhile brings a drain of its own, which waits for this lock.
+        if (work.waiting.every((ticketId) => tried.has(ticketId))) return;
       }
     });
   }
