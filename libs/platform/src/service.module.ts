@@ -152,6 +152,9 @@ export class PlatformModule {
               poolSize: config.DATABASE_POOL_EVENT_STORE,
               connectionTimeoutMillis: config.DATABASE_POOL_TIMEOUT_MS,
               applicationName: `handoff-${spec.name}-event-store`,
+              // Nothing in a service LISTENs (its relay watches; a LISTEN connection per instance adds
+              // up on a shared server): a NOTIFY per append was a statement nobody heard.
+              notifyOtherProcesses: false,
             });
             return observeAppends(traceAppends(store, 'postgresql'), observed, observerFailed);
           },

@@ -28,11 +28,13 @@ export class AppendAnnouncer {
     private readonly pool: Pool,
     private readonly channel: string,
     private readonly listener: NotificationListener,
+    /** False: this process's subscribers only (PostgresEventStoreOptions.notifyOtherProcesses). */
+    private readonly otherProcesses: boolean,
   ) {}
 
   announce(position: string): void {
     this.listener.deliverLocally(position);
-    if (this.closed) return;
+    if (this.closed || !this.otherProcesses) return;
     const value = BigInt(position);
     if (this.pending === null || value > this.pending) this.pending = value;
     this.inFlight ??= this.flush();

@@ -1,7 +1,7 @@
 import { chainHash, GENESIS_HASH, newId, type NewEvent, type RecordedEvent, verifyChain } from '@handoff/contracts';
 import { createTestDatabase, eventually, type TestDatabase, uniqueSuffix } from '@handoff/testing';
 import { Client } from 'pg';
-import { ConcurrencyConflict, DuplicateEventId, NO_STREAM, type Subscription } from '../event-store';
+import { type Checkpoint, ConcurrencyConflict, DuplicateEventId, NO_STREAM, type Subscription } from '../event-store';
 import { eventStoreContract } from '../event-store.contract';
 import { stampEvents } from '../stamping';
 import { LOCK_CLASS, POSITION_LOCK } from './locks';
@@ -290,6 +290,27 @@ describe('PostgreSQL event store', () => {
         await raw.query('COMMIT');
         await eventually(() => received.length === 1, 'received.length === 1', 5_000);
       });
+    });
+
+    it('tells only its own process when told not to notify others, at once', async () => {
+      const quiet = await createPostgresEventStore({ connectionString: database.url, notifyOtherProcesses: false });
+      const heard: (Checkpoint | undefined)[] = [];
+      const unwatch = quiet.watch((appendedUpTo) => heard.push(appendedUpTo));
+      try {
+        await subscribeWith({ pollIntervalMs: 60_000 }, async (received) => {
+          const [appended] = (await quiet.append(`${prefix}ticket-1`, [newEvent()], NO_STREAM)).events;
+          expect(heard).toEqual([appended.globalPosition]);
+          // Another process hears nothing until it polls; a minute here.
+          await sleep(1_000);
+          expect(received).toEqual([]);
+          // The same append through a store that notifies wakes it at once.
+          await store.append(`${prefix}ticket-2`, [newEvent()], NO_STREAM);
+          await eventually(() => received.length === 2, 'both events received', 5_000);
+        });
+      } finally {
+        unwatch();
+        await quiet.close();
+      }
     });
 
     it('falls back to polling when no notification arrives at all', async () => {

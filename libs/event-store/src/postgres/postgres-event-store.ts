@@ -37,6 +37,13 @@ export interface PostgresEventStoreOptions {
   readonly notifyChannel?: string;
   /** How long a caught-up subscription waits without a notification before reading again. */
   readonly pollIntervalMs?: number;
+  /**
+   * Whether appends are announced to other processes with a NOTIFY (default true); this
+   * process's subscriptions and watchers are told at once either way. A process whose store no
+   * other process subscribes to (the services: their relays watch, which opens no LISTEN
+   * connection) spares a statement an append.
+   */
+  readonly notifyOtherProcesses?: boolean;
 }
 
 export const DEFAULT_NOTIFY_CHANNEL = 'handoff_events';
@@ -266,7 +273,7 @@ export class PostgresEventStore implements EventStore {
     // An idle connection that dies (server restart) is dropped by the pool; unhandled, the event would crash the process.
     this.pool.on('error', () => undefined);
     this.listener = new NotificationListener(options.connectionString, this.channel, options.applicationName ? `${options.applicationName}-listen` : undefined);
-    this.announcer = new AppendAnnouncer(this.pool, this.channel, this.listener);
+    this.announcer = new AppendAnnouncer(this.pool, this.channel, this.listener, options.notifyOtherProcesses ?? true);
   }
 
   poolUse(): PoolUse {
