@@ -614,7 +614,9 @@ export class EventConsumer {
           if (!wantsEvent(subscriber, event)) return false;
           const key = `${subscriber.name}\u0000${event.eventId.toLowerCase()}`;
           if (!this.knownApplied.has(key)) return true;
-          knownAhead.set(subscriber, [...(knownAhead.get(subscriber) ?? []), key]);
+          const known = knownAhead.get(subscriber);
+          if (known) known.push(key);
+          else knownAhead.set(subscriber, [key]);
           return false;
         }),
       ]),
