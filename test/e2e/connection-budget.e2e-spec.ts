@@ -24,12 +24,16 @@ describe('connection budget', () => {
     await system?.stop();
   });
 
-  /** This stack's connections (its databases only: other stacks share the server), by application_name. */
+  /**
+   * This stack's connections (its databases only: other stacks share the server), by
+   * application_name. Client backends only: an autovacuum worker on one of its databases is the
+   * server's own process, not a connection (a server with autovacuum on showed one as unnamed).
+   */
   const count = async (): Promise<Record<string, number>> => {
     const databases = [...SERVICE_NAMES.map((service) => system.databaseOf(service)), system.vaultDatabase];
     const { rows } = await observer.query<{ name: string; n: number }>(
       `SELECT coalesce(nullif(application_name, ''), '(unnamed)') AS name, count(*)::int AS n
-         FROM pg_stat_activity WHERE datname = ANY($1) GROUP BY 1 ORDER BY 1`,
+         FROM pg_stat_activity WHERE datname = ANY($1) AND backend_type = 'client backend' GROUP BY 1 ORDER BY 1`,
       [databases],
     );
     return Object.fromEntries(rows.map(({ name, n }) => [name, n]));
