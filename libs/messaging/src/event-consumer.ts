@@ -607,11 +607,13 @@ export class EventConsumer {
     const traced = (events: readonly RecordedEvent[]) => events.map((event) => ({ event, span: spans.get(event)! }));
     // What a projection applied ahead is a duplicate for it now, known without its mark.
     const knownAhead = new Map<Subscriber, string[]>();
+    const actedOn = new Set<number>();
     const wantedBy = new Map(
       readers.subscribers.map((subscriber) => [
         subscriber,
-        toApply.filter(({ event }) => {
+        toApply.filter(({ index, event }) => {
           if (!wantsEvent(subscriber, event)) return false;
+          actedOn.add(index);
           const key = `${subscriber.name}\u0000${event.eventId.toLowerCase()}`;
           if (!this.knownApplied.has(key)) return true;
           const known = knownAhead.get(subscriber);
@@ -622,7 +624,7 @@ export class EventConsumer {
       ]),
     );
     // An event no handler acts on (by reactsTo) is passed by, as one of a type none wants.
-    for (const { index, event } of toApply) if (!readers.subscribers.some((subscriber) => wantsEvent(subscriber, event))) outcomes[index] = 'ignored';
+    for (const { index } of toApply) if (!actedOn.has(index)) outcomes[index] = 'ignored';
     const tally = new Map<Subscriber, { applied: number; duplicates: number }>();
     const committed: { readonly name: string; readonly events: readonly RecordedEvent[] }[] = [];
     const aheadBy = new Map<Subscriber, RecordedEvent[]>();
