@@ -33,6 +33,12 @@ export interface HandleOptions {
   readonly usuallyNewStream?: boolean;
 }
 
+/** A stream's state as folded up to `version`, its last position (-1: no stream). */
+export interface LoadedState<S> {
+  readonly state: S;
+  readonly version: number;
+}
+
 const MAX_ATTEMPTS = 8;
 
 /**
@@ -104,14 +110,19 @@ export class CommandHandler {
     }
   }
 
-  /** The current state of a stream without deciding anything (for queries that must read the source of truth). */
-  async load<C extends Command, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<{ state: S; version: number }> {
-    const recorded = await this.store.readStream(streamId);
-    return { state: this.fold(decider, recorded), version: recorded.length - 1 };
+  /**
+   * The current state of a stream without deciding anything (for queries that must read the source
+   * of truth). `known`: a state this stream was folded to before, at its version: only the events
+   * after it are read and folded onto it, for a stream read again and again that keeps growing.
+   */
+  async load<C extends Command, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, known?: LoadedState<S>): Promise<LoadedState<S>> {
+    const from = known ? known.version + 1 : 0;
+    const recorded = await this.store.readStream(streamId, from);
+    return { state: this.fold(decider, recorded, known?.state), version: from + recorded.length - 1 };
   }
 
-  private fold<C extends Command, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: readonly RecordedEvent[]): S {
-    let state = decider.initialState;
+  private fold<C extends Command, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: readonly RecordedEvent[], from: S = decider.initialState): S {
+    let state = from;
     for (const stored of recorded) {
       const event = this.upcasters.upcast(stored);
       state = decider.evolve(state, { type: event.type, data: event.data } as E);
