@@ -69,6 +69,14 @@ async function applyThroughHandler(model: ReadModel, handler: EventHandler, sour
 const marksOf = async (dataSource: DataSource, model: ReadModel): Promise<string[]> =>
   ((await dataSource.query('SELECT event_id::text AS id FROM processed_events WHERE consumer_name = $1 ORDER BY event_id', [model.name])) as { id: string }[]).map(({ id }) => id);
 
+/** Every index of the model's tables, as PostgreSQL would create it again. */
+const indexesOf = async (dataSource: DataSource, model: ReadModel): Promise<string[]> =>
+  (
+    (await dataSource.query('SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY($1) ORDER BY indexdef', [[...model.tables]])) as {
+      indexdef: string;
+    }[]
+  ).map(({ indexdef }) => indexdef);
+
 describe('the fold-and-COPY rebuild gives the rows and marks the live handler gives', () => {
   const databases: TestDatabase[] = [];
   const stores: PostgresEventStore[] = [];
@@ -131,6 +139,8 @@ describe('the fold-and-COPY rebuild gives the rows and marks the live handler gi
       const marks = await marksOf(folded, model);
       expect(marks).toHaveLength(applied);
       expect(marks).toEqual(await marksOf(live, model));
+      // The indexes the fold drops while it copies are all built again, as they were.
+      expect(await indexesOf(folded, model)).toEqual(await indexesOf(live, model));
     } finally {
       await Promise.all([live.destroy(), folded.destroy()]);
     }

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@handoff/contracts';
 import type { PoolClient } from 'pg';
 import type { DataSource, EntityTarget, ObjectLiteral, QueryRunner } from 'typeorm';
 import { copyShape, CopyWriter } from './copy-rows';
+import { quoted } from './rebuild-tables';
 import type { EventApplier, SkippedEvent } from './rebuild';
 import { newestOf, rowIdentity, type FoldStep, type NewestRows, type ProjectionFolds, type RowFold } from './row-projection';
 
@@ -100,12 +101,12 @@ export async function foldAndCopy(dataSource: DataSource, consumerName: string, 
     },
     async finish() {
       await marks.end();
-      for (const { fold, rows } of tables) await copyRows(runner, client, fold.entity, rows.values());
+      for (const { fold, rows } of tables) if (rows.size > 0) await copyRows(runner, client, fold.entity, rows.values());
       for (const following of folds.following) {
         const source = tables.find((table) => table.fold === following.source)!;
-        await copyRows(runner, client, following.entity, flatRows(source.rows.values(), following.rowsOf));
+        if (source.rows.size > 0) await copyRows(runner, client, following.entity, flatRows(source.rows.values(), following.rowsOf));
       }
-      for (const { table, rows } of newest) await copyRows(runner, client, table.entity, rows.values());
+      for (const { table, rows } of newest) if (rows.size > 0) await copyRows(runner, client, table.entity, rows.values());
       await runner.commitTransaction();
       committed = true;
     },
@@ -125,8 +126,26 @@ function* flatRows<Source, Row>(sources: Iterable<Source>, rowsOf: (source: Sour
   for (const source of sources) yield* rowsOf(source);
 }
 
+/**
+ * Rows into a table the rebuild emptied, its indexes other than its constraints' built after the
+ * COPY: building an index from all the rows at once costs the server less than inserting each row
+ * into it (the department queue has seven), and in the same transaction, so a rebuild that fails
+ * leaves them as they were. Primary keys and unique constraints stay, and refuse a row at once.
+ */
 async function copyRows<Row extends ObjectLiteral>(runner: QueryRunner, client: PoolClient, entity: EntityTarget<Row>, rows: Iterable<Row>): Promise<void> {
-  const shape = copyShape(runner.connection.getMetadata(entity));
+  const metadata = runner.connection.getMetadata(entity);
+  const indexes = (await client.query<{ name: string; definition: string }>(
+    `SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE i.indrelid = to_regclass($1) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
+    [quoted(metadata.tableName)],
+  )).rows;
+  for (const { name } of indexes) await client.query(`DROP INDEX ${name}`);
+  await copyLines(client, copyShape(metadata), rows);
+  for (const { definition } of indexes) await client.query(definition);
+}
+
+async function copyLines<Row extends ObjectLiteral>(client: PoolClient, shape: ReturnType<typeof copyShape>, rows: Iterable<Row>): Promise<void> {
   const writer = new CopyWriter(client, shape.statement);
   // Lines gathered into chunks here: an await a row cost as much as encoding it.
   let lines = '';
