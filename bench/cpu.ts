@@ -106,9 +106,10 @@ export const cores = (): number => os.cpus().length;
  * What one PostgreSQL round trip costs on this machine: `SELECT 1` after `SELECT 1` on one
  * connection, the CPU of this process and of its backend per round trip. Every statement and
  * every commit the system sends pays at least this; on a virtual machine where waking a
- * process is dear, it is most of what a light load costs.
+ * process is dear, it is most of what a light load costs. `pause`: one round trip every so
+ * often instead, as at a light load, where both processes sleep in between and wake to each.
  */
-export async function postgresRoundTrip(serverUrl: string, count: number): Promise<{ perSecond: number; cpuMicroseconds: number }> {
+export async function postgresRoundTrip(serverUrl: string, count: number, pause?: { everyMs: number }): Promise<{ perSecond: number; cpuMicroseconds: number }> {
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
   try {
@@ -118,7 +119,10 @@ export async function postgresRoundTrip(serverUrl: string, count: number): Promi
     const own = process.cpuUsage();
     const backendBefore = cpuSecondsOf(backend);
     const started = performance.now();
-    for (let i = 0; i < count; i++) await client.query('SELECT 1');
+    for (let i = 0; i < count; i++) {
+      await client.query('SELECT 1');
+      if (pause) await new Promise((resolve) => setTimeout(resolve, pause.everyMs));
+    }
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(own);
     const cpu = (used.user + used.system) / 1e6 + (cpuSecondsOf(backend) - backendBefore);

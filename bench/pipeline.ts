@@ -27,6 +27,11 @@ export interface PipelineSettings {
 
 /** Issue 18: at most 5 ms of CPU a ticket across all processes, PostgreSQL and the broker included. */
 const CPU_MS_PER_TICKET_TARGET = 5;
+/**
+ * The pause between paced round trips: at 30 tickets/s routing sends about 800 statements a
+ * second over its pool, so each backend sleeps a few milliseconds between statements.
+ */
+const PACED_ROUND_TRIP_MS = 5;
 
 export interface PacedLoad {
   readonly label: string;
@@ -401,6 +406,18 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
     unit: 'µs',
     better: 'lower',
     details: { roundTripsPerSecond: Math.round(roundTrip.perSecond), note: 'client and backend CPU per round trip, one connection, nothing else running' },
+  });
+  // The same round trip with both processes asleep in between, as at a light load: what waking
+  // costs on this machine, the least by which a light load's statement costs more than a busy one's.
+  const pacedRoundTrip = await postgresRoundTrip(infra.serverUrl, Math.max(200, Math.round(settings.roundTrips / 5)), { everyMs: PACED_ROUND_TRIP_MS });
+  report.add({
+    section: 'cost',
+    name: `PostgreSQL round trip (SELECT 1), CPU, one every ${PACED_ROUND_TRIP_MS} ms`,
+    value: pacedRoundTrip.cpuMicroseconds,
+    unit: 'µs',
+    better: 'lower',
+    baseline: 'PostgreSQL round trip (SELECT 1), CPU',
+    details: { note: 'client and backend CPU per round trip, each after a pause in which both sleep, as between the statements of a light load' },
   });
   const system = await BenchSystem.start(infra);
   const idle = system.rss();
