@@ -228,6 +228,8 @@ interface CommitOffset {
 }
 
 const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+/** A handler's processed-event mark as a key: the same for an event in hand and a row of `processed_events`. */
+const markKey = (handlerName: string, eventId: string): string => `${handlerName}\u0000${eventId.toLowerCase()}`;
 
 function groupByTopic(offsets: readonly CommitOffset[]): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {
   const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
@@ -614,7 +616,7 @@ export class EventConsumer {
         toApply.filter(({ index, event }) => {
           if (!wantsEvent(subscriber, event)) return false;
           actedOn.add(index);
-          const key = `${subscriber.name}\u0000${event.eventId.toLowerCase()}`;
+          const key = markKey(subscriber.name, event.eventId);
           if (!this.knownApplied.has(key)) return true;
           const known = knownAhead.get(subscriber);
           if (known) known.push(key);
@@ -646,7 +648,7 @@ export class EventConsumer {
             const events = wantedBy
               .get(subscriber)!
               .map(({ event }) => event)
-              .filter((event) => !reacted.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`));
+              .filter((event) => !reacted.has(markKey(subscriber.name, event.eventId)));
             // Reads only, outside any transaction (see EventHandler.issuesCommands).
             if (events.length > 0) await handleTraced(subscriber.name, traced(events), () => subscriber.handler.handle(events, this.options.dataSource.manager));
           }
@@ -674,11 +676,11 @@ export class EventConsumer {
              ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING consumer_name, event_id::text AS event_id`,
             [marks.map(({ subscriber }) => subscriber.name), marks.map(({ eventId }) => eventId)],
           )) as { consumer_name: string; event_id: string }[];
-          return new Set(inserted.map((row) => `${row.consumer_name}\u0000${row.event_id}`));
+          return new Set(inserted.map((row) => markKey(row.consumer_name, row.event_id)));
         };
         const apply = async (manager: EntityManager) => {
           const fresh = await mark(manager);
-          const isFresh = (subscriber: Subscriber, event: RecordedEvent) => fresh.has(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`);
+          const isFresh = (subscriber: Subscriber, event: RecordedEvent) => fresh.has(markKey(subscriber.name, event.eventId));
           for (const subscriber of new Set([...wantedBy.keys(), ...aheadBy.keys()])) {
             const counts = { applied: 0, duplicates: 0 };
             tally.set(subscriber, counts);
@@ -728,7 +730,7 @@ export class EventConsumer {
     }
     for (const [subscriber, events] of aheadBy) {
       if (subscriber.handler.issuesCommands) continue;
-      for (const event of events) this.knownApplied.add(`${subscriber.name}\u0000${event.eventId.toLowerCase()}`);
+      for (const event of events) this.knownApplied.add(markKey(subscriber.name, event.eventId));
     }
     // A Set iterates in insertion order: the first are the oldest.
     for (const key of this.knownApplied) {
@@ -784,7 +786,7 @@ export class EventConsumer {
         WHERE consumer_name = ANY($1::text[]) AND event_id = ANY($2::uuid[])`,
       [subscribers.map(({ name }) => name), eventIds],
     )) as { consumer_name: string; event_id: string }[];
-    return new Set(rows.map((row) => `${row.consumer_name}\u0000${row.event_id}`));
+    return new Set(rows.map((row) => markKey(row.consumer_name, row.event_id)));
   }
 
   private count(outcome: MessageOutcome): void {
