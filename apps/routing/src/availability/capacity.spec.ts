@@ -1,6 +1,6 @@
 import type { Organisation } from '../organisation/organisation';
 import { evolveStaffing, initialStaffingState } from './availability.decider';
-import { departmentWork, freeCandidatesOf, type WorkRow } from './capacity';
+import { afterAssignment, departmentWork, freeCandidatesOf, type Reservation, type WorkRow } from './capacity';
 
 const organisation: Organisation = {
   departments: [
@@ -103,5 +103,41 @@ describe("a department's work", () => {
     expect(sorted(countedWork.loads)).toEqual(sorted(read.loads));
     expect(countedWork.waiting).toEqual(read.waiting);
     expect(countedWork.settled).toEqual(read.settled);
+  });
+
+  it('after an assignment, is what reading the queue and the reservations again gives, assignment after assignment', () => {
+    const rows = [
+      row('t1', 'awaiting_handler', null, 1),
+      row('t2', 'awaiting_handler', null, 2),
+      row('t3', 'awaiting_handler', null, 3),
+      row('t4', 'awaiting_handler', null, 4),
+      row('t5', 'awaiting_handler', null, 5),
+      row('t6', 'in_progress', 'h-bo', 6),
+    ];
+    // t6's reservation is one the queue has caught up with; t1's still counts.
+    const reservations: Reservation[] = [
+      { ticketId: 't1', handlerId: 'h-ana', fromHandlerId: null, reservedAt: at(7) },
+      { ticketId: 't6', handlerId: 'h-bo', fromHandlerId: null, reservedAt: at(2) },
+    ];
+    const newer = [row('t7', 'awaiting_handler', null, 8)];
+    const lastAssigned = new Map([['h-bo', at(9)]]);
+    const sorted = (loads: readonly { handlerId: string }[]) => [...loads].sort((a, b) => a.handlerId.localeCompare(b.handlerId));
+    let kept = departmentWork('billing', rows, reservations, newer, lastAssigned);
+    expect(kept.settled).toEqual(['t6']);
+    // The caller forgets the settled reservation; the queue has not applied any assignment yet.
+    const recorded = reservations.filter((reservation) => reservation.ticketId !== 't6');
+    const given: [string, string, number][] = [['t2', 'h-cy', 10], ['t3', 'h-bo', 5], ['t4', 'h-cy', 11], ['t7', 'h-ana', 12]];
+    for (const [ticketId, handlerId, minute] of given) {
+      kept = afterAssignment(kept, ticketId, handlerId, at(minute));
+      recorded.push({ ticketId, handlerId, fromHandlerId: null, reservedAt: at(minute) });
+      const reread = departmentWork('billing', rows, recorded, newer, lastAssigned);
+      expect(sorted(kept.loads)).toEqual(sorted(reread.loads));
+      expect(kept.waiting).toEqual(reread.waiting);
+      expect(kept.holders).toEqual(reread.holders);
+      expect(kept.settled).toEqual(reread.settled);
+    }
+    expect(kept.waiting).toEqual(['t5']);
+    // An assignment earlier than the handler's last keeps the last (h-bo was assigned at 9, given t3 at 5).
+    expect(kept.loads.find((load) => load.handlerId === 'h-bo')).toEqual({ handlerId: 'h-bo', openTickets: 2, lastAssignedAt: at(9) });
   });
 });

@@ -16,7 +16,7 @@ import { whileAwaitingHandlerIn } from '../assignment/auto-assignment';
 import { automaticStrategyOf, type Organisation } from '../organisation/organisation';
 import type { RoutingCommand, RoutingState } from '../tickets/tickets.decider';
 import { staffingDecider, type StaffingState } from './availability.decider';
-import { departmentWork, freeCandidatesOf, handlerStatesOf, type DepartmentWork, type HandlerState, type WorkRow } from './capacity';
+import { afterAssignment, departmentWork, freeCandidatesOf, handlerStatesOf, type DepartmentWork, type HandlerState, type WorkRow } from './capacity';
 
 /** What caused a round of assignments: an event on the record, or a request. */
 export interface AssignmentCause {
@@ -70,15 +70,19 @@ export class DepartmentAssigner {
       await lockDepartment(locked, department);
       const staffing = await this.staffing(department);
       const tried = new Set<string>();
+      // Read once: under the lock nobody else assigns here, so each assignment's effect is known.
+      // A ticket that comes to wait meanwhile, or a slot freed meanwhile, brings a drain of its own,
+      // which waits for this lock.
+      let work = await workOf(locked, department, newer);
+      let unsettled = work.settled;
       for (;;) {
-        const work = await workOf(locked, department, newer);
         const next = work.waiting.find((ticketId) => !tried.has(ticketId));
-        if (next === undefined) return settle(locked, work.settled);
+        if (next === undefined) return settle(locked, unsettled);
         const now = this.options.clock();
         const candidates = freeCandidatesOf(this.options.organisation, department, work.loads, staffing, now);
         if (candidates.length === 0) {
           this.options.logger.event('info', 'tickets wait for a free handler', { department, waiting: work.waiting.length });
-          return settle(locked, work.settled);
+          return settle(locked, unsettled);
         }
         tried.add(next);
         const ownEvent = own.get(next);
@@ -88,14 +92,14 @@ export class DepartmentAssigner {
             data: { mode: 'strategy', strategy, candidates },
             metadata: { now, actor: this.options.actor, ...(ownEvent ? { correlationId: ownEvent.metadata.correlationId, causationId: ownEvent.eventId } : cause) },
           });
-        await (ownEvent ? withEventTrace(ownEvent, assign) : assign());
+        const assigned = await (ownEvent ? withEventTrace(ownEvent, assign) : assign());
+        if (!assigned) continue;
+        work = afterAssignment(work, next, assigned.handlerId, assigned.at);
         // Only now, after the append: this transaction's first write takes its transaction id, and
         // an id taken before the append's would hold the event back from the relay (readAll's
         // horizon) until the transaction ends. The ticket just reserved is not one to forget.
-        await settle(locked, work.settled.filter((ticketId) => ticketId !== next));
-        // Every ticket that waited has had its turn: reading the work again would find none new, as a
-        // ticket that comes to wait meanwhile brings a drain of its own, which waits for this lock.
-        if (work.waiting.every((ticketId) => tried.has(ticketId))) return;
+        await settle(locked, unsettled.filter((ticketId) => ticketId !== next));
+        unsettled = [];
       }
     });
   }
@@ -138,25 +142,35 @@ export class DepartmentAssigner {
     return loaded.state;
   }
 
-  private async record(manager: EntityManager, department: Department, ticketId: string, fromHandlerId: string | null, command: RoutingCommand): Promise<void> {
+  /** The handler the ticket went to, and when, if it went to one. */
+  private async record(
+    manager: EntityManager,
+    department: Department,
+    ticketId: string,
+    fromHandlerId: string | null,
+    command: RoutingCommand,
+  ): Promise<{ handlerId: string; at: Date } | undefined> {
     const decider = command.type === 'AssignHandler' ? whileAwaitingHandlerIn(this.options.decider, department) : this.options.decider;
     try {
       const result = await this.options.commands.handle(routingStreamId(ticketId), decider, command, { ticketId });
       const assigned = result.events.find((event) => event.type === 'HandlerAssigned');
-      if (!assigned) return;
+      if (!assigned) return undefined;
       const handlerId = (assigned.data as { handlerId: string }).handlerId;
+      const at = new Date(assigned.metadata.occurredAt);
       // Also for a redelivered cause: the reservation of the first delivery may have been rolled back with its batch.
       await manager.query(
         `INSERT INTO assignment_reservations (ticket_id, department, handler_id, from_handler_id, reserved_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (ticket_id) DO UPDATE SET department = EXCLUDED.department, handler_id = EXCLUDED.handler_id,
            from_handler_id = EXCLUDED.from_handler_id, reserved_at = EXCLUDED.reserved_at`,
-        [ticketId, department, handlerId, fromHandlerId, new Date(assigned.metadata.occurredAt)],
+        [ticketId, department, handlerId, fromHandlerId, at],
       );
       this.options.logger.event('info', 'handler assigned automatically', { ticketId, department, handlerId, causedBy: command.metadata.causationId });
+      return { handlerId, at };
     } catch (error) {
       // A refusal leaves the ticket where it was, for a claim or a manager; the next slot tries again.
       if (!(error instanceof DomainError)) throw error;
       this.options.logger.event('warn', 'automatic assignment refused', { ticketId, department, code: error.code, reason: error.message });
+      return undefined;
     }
   }
 }
