@@ -1,6 +1,6 @@
 import { INTAKE_EVENTS, PRIVACY_EVENTS, typedEventOf } from '@handoff/contracts';
 import type { EventHandler } from '@handoff/messaging';
-import type { CustomerVault } from '@handoff/vault';
+import type { CustomerVault, SealedCustomer } from '@handoff/vault';
 
 /**
  * Keeps the keyed hashes a customer is found by (phone, e-mail, name: libs/vault search-terms.ts),
@@ -12,29 +12,41 @@ import type { CustomerVault } from '@handoff/vault';
  * This index depends on the vault as well as on the events (an erased key leaves nothing to hash),
  * so it is not among the read models `npm run audit -- rebuild` replays from the stores alone.
  */
-export function customerTermsProjection(vault: Pick<CustomerVault, 'open' | 'searchTermsOf'>): EventHandler {
+export function customerTermsProjection(vault: Pick<CustomerVault, 'openMany' | 'searchTermsOf'>): EventHandler {
   return {
     eventTypes: ['ContactRecorded', 'CustomerDataErased'],
     async handle(events, manager) {
-      // In order, one at a time: an erasure must find the terms of a contact recorded before it.
+      // The contacts between two erasures are indexed together: their keys read in one statement,
+      // their terms written in one. Each erasure waits for the contacts before it (it must find
+      // their terms) and comes before those after it.
+      let contacts: SealedCustomer[] = [];
+      const index = async () => {
+        if (contacts.length === 0) return;
+        const opened = await vault.openMany(contacts, true);
+        const terms: string[] = [];
+        const keyIds: string[] = [];
+        opened.forEach((customer, at) => {
+          if (customer.status !== 'clear') return;
+          for (const term of vault.searchTermsOf(customer.details)) {
+            terms.push(term);
+            keyIds.push(contacts[at].keyId);
+          }
+        });
+        contacts = [];
+        if (terms.length === 0) return;
+        await manager.query('INSERT INTO search_customer_terms (term, key_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [terms, keyIds]);
+      };
       for (const event of events) {
         const erasure = typedEventOf(PRIVACY_EVENTS, event);
         if (erasure?.type === 'CustomerDataErased') {
+          await index();
           await manager.query('DELETE FROM search_customer_terms WHERE key_id = $1', [erasure.data.keyId]);
           continue;
         }
         const contact = typedEventOf(INTAKE_EVENTS, event);
-        if (contact?.type !== 'ContactRecorded') continue;
-        const { customer } = contact.data;
-        const opened = await vault.open(customer, true);
-        if (opened.status !== 'clear') continue;
-        const terms = vault.searchTermsOf(opened.details);
-        if (terms.length === 0) continue;
-        await manager.query('INSERT INTO search_customer_terms (term, key_id) SELECT term, $1 FROM unnest($2::text[]) AS term ON CONFLICT DO NOTHING', [
-          customer.keyId,
-          terms,
-        ]);
+        if (contact?.type === 'ContactRecorded') contacts.push(contact.data.customer);
       }
+      await index();
     },
   };
 }
