@@ -75,14 +75,20 @@ export class DepartmentAssigner {
       // which waits for this lock.
       let work = await workOf(locked, department, newer);
       let unsettled = work.settled;
+      // Written together when the drain ends, in the lock's transaction: committed together either way.
+      const made: Assignment[] = [];
+      const end = async () => {
+        await reserve(locked, department, made);
+        await settle(locked, unsettled);
+      };
       for (;;) {
         const next = work.waiting.find((ticketId) => !tried.has(ticketId));
-        if (next === undefined) return settle(locked, unsettled);
+        if (next === undefined) return end();
         const now = this.options.clock();
         const candidates = freeCandidatesOf(this.options.organisation, department, work.loads, staffing, now);
         if (candidates.length === 0) {
           this.options.logger.event('info', 'tickets wait for a free handler', { department, waiting: work.waiting.length });
-          return settle(locked, unsettled);
+          return end();
         }
         tried.add(next);
         const ownEvent = own.get(next);
@@ -94,11 +100,12 @@ export class DepartmentAssigner {
           });
         const assigned = await (ownEvent ? withEventTrace(ownEvent, assign) : assign());
         if (!assigned) continue;
+        made.push(assigned);
         work = afterAssignment(work, next, assigned.handlerId, assigned.at);
         // Only now, after the append: this transaction's first write takes its transaction id, and
         // an id taken before the append's would hold the event back from the relay (readAll's
         // horizon) until the transaction ends. The ticket just reserved is not one to forget.
-        await settle(locked, unsettled.filter((ticketId) => ticketId !== next));
+        if (unsettled.length > 0) await settle(locked, unsettled.filter((ticketId) => ticketId !== next));
         unsettled = [];
       }
     });
@@ -114,11 +121,13 @@ export class DepartmentAssigner {
       for (const ticketId of held) {
         const now = this.options.clock();
         const candidates = freeCandidatesOf(this.options.organisation, department, (await workOf(locked, department)).loads, staffing, now);
-        await this.record(locked, department, ticketId, awayHandlerId, {
+        const assigned = await this.record(locked, department, ticketId, awayHandlerId, {
           type: 'HandOnFromAway',
           data: { awayHandlerId, ...(strategy && { strategy }), candidates },
           metadata: { now, actor: this.options.actor, ...cause, reason: 'away' },
         });
+        // At once: the next ticket's candidates come from the work read again, reservations included.
+        if (assigned) await reserve(locked, department, [assigned]);
       }
     });
   }
@@ -142,30 +151,22 @@ export class DepartmentAssigner {
     return loaded.state;
   }
 
-  /** The handler the ticket went to, and when, if it went to one. */
+  /** The assignment made, if the ticket went to a handler: its reservation is for the caller to write (reserve). */
   private async record(
     manager: EntityManager,
     department: Department,
     ticketId: string,
     fromHandlerId: string | null,
     command: RoutingCommand,
-  ): Promise<{ handlerId: string; at: Date } | undefined> {
+  ): Promise<Assignment | undefined> {
     const decider = command.type === 'AssignHandler' ? whileAwaitingHandlerIn(this.options.decider, department) : this.options.decider;
     try {
       const result = await this.options.commands.handle(routingStreamId(ticketId), decider, command, { ticketId });
       const assigned = result.events.find((event) => event.type === 'HandlerAssigned');
       if (!assigned) return undefined;
       const handlerId = (assigned.data as { handlerId: string }).handlerId;
-      const at = new Date(assigned.metadata.occurredAt);
-      // Also for a redelivered cause: the reservation of the first delivery may have been rolled back with its batch.
-      await manager.query(
-        `INSERT INTO assignment_reservations (ticket_id, department, handler_id, from_handler_id, reserved_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (ticket_id) DO UPDATE SET department = EXCLUDED.department, handler_id = EXCLUDED.handler_id,
-           from_handler_id = EXCLUDED.from_handler_id, reserved_at = EXCLUDED.reserved_at`,
-        [ticketId, department, handlerId, fromHandlerId, at],
-      );
       this.options.logger.event('info', 'handler assigned automatically', { ticketId, department, handlerId, causedBy: command.metadata.causationId });
-      return { handlerId, at };
+      return { ticketId, handlerId, fromHandlerId, at: new Date(assigned.metadata.occurredAt) };
     } catch (error) {
       // A refusal leaves the ticket where it was, for a claim or a manager; the next slot tries again.
       if (!(error instanceof DomainError)) throw error;
@@ -173,6 +174,36 @@ export class DepartmentAssigner {
       return undefined;
     }
   }
+}
+
+/** An automatic assignment: `fromHandlerId` held the ticket when it was made (null: nobody). */
+interface Assignment {
+  readonly ticketId: string;
+  readonly handlerId: string;
+  readonly fromHandlerId: string | null;
+  readonly at: Date;
+}
+
+/**
+ * The assignments' reservations, in one statement. Also for a redelivered cause: the reservation
+ * of the first delivery may have been rolled back with its batch.
+ */
+async function reserve(manager: EntityManager, department: Department, assignments: readonly Assignment[]): Promise<void> {
+  if (assignments.length === 0) return;
+  await manager.query(
+    `INSERT INTO assignment_reservations (ticket_id, department, handler_id, from_handler_id, reserved_at)
+     SELECT ticket_id, $1, handler_id, from_handler_id, reserved_at
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS made (ticket_id, handler_id, from_handler_id, reserved_at)
+     ON CONFLICT (ticket_id) DO UPDATE SET department = EXCLUDED.department, handler_id = EXCLUDED.handler_id,
+       from_handler_id = EXCLUDED.from_handler_id, reserved_at = EXCLUDED.reserved_at`,
+    [
+      department,
+      assignments.map((made) => made.ticketId),
+      assignments.map((made) => made.handlerId),
+      assignments.map((made) => made.fromHandlerId),
+      assignments.map((made) => made.at),
+    ],
+  );
 }
 
 /** Forgets the reservations the queue has caught up with (under the lock, where the next decision is made). */
