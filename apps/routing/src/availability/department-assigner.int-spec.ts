@@ -1,9 +1,12 @@
-import { DEFAULT_COMPLAINT_CAUSES, newId, staffingStreamId, type Actor, type RecordedEvent } from '@handoff/contracts';
+import { DEFAULT_COMPLAINT_CAUSES, newId, routingStreamId, staffingStreamId, type Actor, type Decider, type RecordedEvent, type RoutingEvent } from '@handoff/contracts';
 import { CommandHandler, createPostgresEventStore, type EventStore, type PostgresEventStore } from '@handoff/event-store';
 import { JsonLogger } from '@handoff/platform';
 import { createTestDatabase, type TestDatabase } from '@handoff/testing';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Organisation } from '../organisation/organisation';
-import { ticketsDecider } from '../tickets/tickets.decider';
+import { departmentQueueProjection } from '../queue/queue.projection';
+import { ROUTING_DATABASE } from '../read-models';
+import { ticketsDecider, type RoutingCommand, type RoutingState } from '../tickets/tickets.decider';
 import { staffingDecider, type StaffingCommand } from './availability.decider';
 import { DepartmentAssigner } from './department-assigner';
 
@@ -96,5 +99,137 @@ describe("the assigner's view of a department's staffing", () => {
       { from: 2, events: 1 },
       { from: 3, events: 0 },
     ]);
+  });
+});
+
+/** The statements a manager's transactions send, by their first words. */
+function recordingStatements(manager: EntityManager): { manager: EntityManager; statements: string[] } {
+  const statements: string[] = [];
+  const recorded = (target: EntityManager): EntityManager =>
+    new Proxy(target, {
+      get(object, property, receiver) {
+        if (property === 'query') {
+          return (query: string, parameters?: unknown[]) => {
+            statements.push(query.replace(/\s+/g, ' ').trim().slice(0, 40));
+            return object.query(query, parameters);
+          };
+        }
+        if (property === 'transaction') {
+          return (work: (locked: EntityManager) => Promise<unknown>) => object.transaction((locked) => work(recorded(locked)));
+        }
+        return Reflect.get(object, property, receiver);
+      },
+    });
+  return { manager: recorded(manager), statements };
+}
+
+/**
+ * A drain gives the waiting tickets to free handlers one after another under the department's
+ * lock: it reads the department's work once, follows its own assignments, and writes their
+ * reservations (and forgets those the queue has caught up with) in one statement at its end.
+ */
+describe("a department's drain", () => {
+  const limited: Organisation = { departments: [{ ...organisation.departments[0], wipLimit: 2 }] };
+  const decider: Decider<RoutingCommand, RoutingEvent, RoutingState> = ticketsDecider({
+    rules: { rules: [], defaultDepartment: 'billing' },
+    deadlinesFor: ({ from }) => ({ firstResponseDueAt: from, resolutionDueAt: from, policyVersion: 'test' }),
+    escalation: { managementAfterMinutes: { first_response: 60, resolution: 240 } },
+    complaintCauses: DEFAULT_COMPLAINT_CAUSES,
+  });
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('department_drain');
+    store = await createPostgresEventStore({ connectionString: database.url, poolSize: 3 });
+    dataSource = await new DataSource({
+      type: 'postgres',
+      url: database.url,
+      entities: [...ROUTING_DATABASE.entities],
+      migrations: [...ROUTING_DATABASE.migrations],
+      migrationsRun: true,
+      extra: { max: 3 },
+    }).initialize();
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await store?.close();
+    await database?.drop();
+  });
+
+  it('reads the work once and writes once, keeps each handler to the limit, and forgets only what the queue shows', async () => {
+    const commands = new CommandHandler(store);
+    const assigner = new DepartmentAssigner({
+      commands,
+      decider,
+      organisation: limited,
+      actor: { id: 'system:routing-assignment', role: 'system' },
+      logger: new JsonLogger('routing', 'error', () => undefined),
+      clock: () => new Date(),
+    });
+    const projection = departmentQueueProjection({ notify: false });
+    const applied = new Set<string>();
+    // The queue catches up with the tickets' streams (as its consumer would, later).
+    const catchUp = async (ticketIds: readonly string[]) => {
+      const events = (await Promise.all(ticketIds.map((ticketId) => store.readStream(routingStreamId(ticketId))))).flat().filter((event) => !applied.has(event.eventId));
+      events.forEach((event) => applied.add(event.eventId));
+      await dataSource.transaction((manager) => projection.handle(events, manager));
+    };
+    const tickets: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      const ticketId = newId();
+      tickets.push(ticketId);
+      const handedOverAt = new Date(Date.now() - (10 - index) * 60_000).toISOString();
+      await commands.handle(
+        routingStreamId(ticketId),
+        decider,
+        {
+          type: 'RouteTicket',
+          data: { type: 'consultation', category: 'billing', priority: 'normal', channel: 'hotline', complaint: false, handedOverAt },
+          metadata: { now: new Date(handedOverAt), actor: { id: 'system:routing', role: 'system' }, correlationId: newId(), causationId: newId() },
+        },
+        { ticketId },
+      );
+    }
+    await catchUp(tickets);
+    const handlerOf = async (ticketId: string) => (await commands.load(routingStreamId(ticketId), decider)).state;
+    const reservations = async () =>
+      (await dataSource.query('SELECT ticket_id, handler_id FROM assignment_reservations ORDER BY ticket_id')) as { ticket_id: string; handler_id: string }[];
+
+    const first = recordingStatements(dataSource.manager);
+    await assigner.drain(first.manager, 'billing', { correlationId: newId(), causationId: newId() });
+    // The lock, the work, the reservations: four assignments, and no statement for each.
+    expect(first.statements).toEqual(["SELECT pg_advisory_xact_lock(hashtext('h", 'WITH reserved AS (SELECT ticket_id, hand', 'WITH forgotten AS (DELETE FROM assignmen']);
+    // Oldest first, two each: the fifth waits.
+    const held = await reservations();
+    expect(held.map((row) => row.ticket_id).sort()).toEqual(tickets.slice(0, 4).sort());
+    expect(held.filter((row) => row.handler_id === 'h-ana')).toHaveLength(2);
+    expect(held.filter((row) => row.handler_id === 'h-bo')).toHaveLength(2);
+    for (const { ticket_id, handler_id } of held) expect(await handlerOf(ticket_id)).toMatchObject({ status: 'in_progress', handlerId: handler_id });
+
+    // The queue shows the first two assigned; the first's handler reports a result, which frees a slot.
+    await catchUp(tickets.slice(0, 2));
+    const freed = tickets[0];
+    const freedBy = held.find((row) => row.ticket_id === freed)!.handler_id;
+    await commands.handle(
+      routingStreamId(freed),
+      decider,
+      {
+        type: 'ReportResult',
+        data: { summary: 'Refunded.' },
+        metadata: { now: new Date(), actor: { id: freedBy, role: 'department_handler', department: 'billing' }, correlationId: newId(), causationId: newId() },
+      } as RoutingCommand,
+      { ticketId: freed },
+    );
+    await catchUp([freed]);
+
+    const second = recordingStatements(dataSource.manager);
+    await assigner.drain(second.manager, 'billing', { correlationId: newId(), causationId: newId() });
+    expect(second.statements).toEqual(first.statements);
+    // The fifth went to the handler whose slot was freed; the two the queue shows are forgotten.
+    expect((await reservations()).map((row) => [row.ticket_id, row.handler_id]).sort()).toEqual(
+      [...held.filter((row) => tickets.indexOf(row.ticket_id) >= 2).map((row) => [row.ticket_id, row.handler_id]), [tickets[4], freedBy]].sort(),
+    );
   });
 });

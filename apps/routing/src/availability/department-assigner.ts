@@ -74,13 +74,12 @@ export class DepartmentAssigner {
       // A ticket that comes to wait meanwhile, or a slot freed meanwhile, brings a drain of its own,
       // which waits for this lock.
       let work = await workOf(locked, department, newer);
-      let unsettled = work.settled;
-      // Written together when the drain ends, in the lock's transaction: committed together either way.
+      const settled = work.settled;
+      // The drain's writes wait for its end: this transaction's first write takes its transaction
+      // id, and an id taken before an append's would hold that event back from the relay (readAll's
+      // horizon) until the transaction ends. Made under the lock, they commit together either way.
       const made: Assignment[] = [];
-      const end = async () => {
-        await reserve(locked, department, made);
-        await settle(locked, unsettled);
-      };
+      const end = () => reserve(locked, department, made, settled);
       for (;;) {
         const next = work.waiting.find((ticketId) => !tried.has(ticketId));
         if (next === undefined) return end();
@@ -102,11 +101,6 @@ export class DepartmentAssigner {
         if (!assigned) continue;
         made.push(assigned);
         work = afterAssignment(work, next, assigned.handlerId, assigned.at);
-        // Only now, after the append: this transaction's first write takes its transaction id, and
-        // an id taken before the append's would hold the event back from the relay (readAll's
-        // horizon) until the transaction ends. The ticket just reserved is not one to forget.
-        if (unsettled.length > 0) await settle(locked, unsettled.filter((ticketId) => ticketId !== next));
-        unsettled = [];
       }
     });
   }
@@ -185,13 +179,18 @@ interface Assignment {
 }
 
 /**
- * The assignments' reservations, in one statement. Also for a redelivered cause: the reservation
- * of the first delivery may have been rolled back with its batch.
+ * The assignments' reservations, and the reservations the queue has caught up with forgotten
+ * (`settled`, but for a ticket reserved again now), in one statement. Also for a redelivered
+ * cause: the reservation of the first delivery may have been rolled back with its batch.
  */
-async function reserve(manager: EntityManager, department: Department, assignments: readonly Assignment[]): Promise<void> {
-  if (assignments.length === 0) return;
+async function reserve(manager: EntityManager, department: Department, assignments: readonly Assignment[], settled: readonly string[] = []): Promise<void> {
+  const reserved = new Set(assignments.map((made) => made.ticketId));
+  const forgotten = settled.filter((ticketId) => !reserved.has(ticketId));
+  if (assignments.length === 0 && forgotten.length === 0) return;
+  // The two parts touch different tickets: neither has to see the other's rows.
   await manager.query(
-    `INSERT INTO assignment_reservations (ticket_id, department, handler_id, from_handler_id, reserved_at)
+    `WITH forgotten AS (DELETE FROM assignment_reservations WHERE ticket_id = ANY($6::text[]))
+     INSERT INTO assignment_reservations (ticket_id, department, handler_id, from_handler_id, reserved_at)
      SELECT ticket_id, $1, handler_id, from_handler_id, reserved_at
        FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS made (ticket_id, handler_id, from_handler_id, reserved_at)
      ON CONFLICT (ticket_id) DO UPDATE SET department = EXCLUDED.department, handler_id = EXCLUDED.handler_id,
@@ -202,13 +201,9 @@ async function reserve(manager: EntityManager, department: Department, assignmen
       assignments.map((made) => made.handlerId),
       assignments.map((made) => made.fromHandlerId),
       assignments.map((made) => made.at),
+      forgotten,
     ],
   );
-}
-
-/** Forgets the reservations the queue has caught up with (under the lock, where the next decision is made). */
-async function settle(manager: EntityManager, settled: readonly string[]): Promise<void> {
-  if (settled.length > 0) await manager.query('DELETE FROM assignment_reservations WHERE ticket_id = ANY($1::text[])', [settled]);
 }
 
 async function lockDepartment(manager: EntityManager, department: Department): Promise<void> {
