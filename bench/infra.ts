@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { databaseUrl, DEFAULT_DATABASE_URL, dropDatabase, ensureDatabase } from '@handoff/read-models';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 
 /**
  * What every bench section shares: the broker and server in use, and a run id that prefixes
@@ -62,5 +63,19 @@ export class BenchInfra {
     } finally {
       await admin.disconnect();
     }
+  }
+}
+
+/**
+ * VACUUM ANALYZE of one database: what autovacuum does for a running desk's tables, done before a
+ * timed part so that autovacuum does not do it in the middle of one (after a bulk load or a burst).
+ */
+export async function vacuumAnalyze(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('VACUUM ANALYZE');
+  } finally {
+    await client.end();
   }
 }

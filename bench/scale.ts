@@ -5,7 +5,7 @@ import { openReadModelDatabase, rebuildReadModel, type RebuildProgress } from '@
 import { signToken } from '@handoff/platform';
 import { deskTicket, sealedCustomer, uuidOf } from '@handoff/testing';
 import { READ_MODEL_SERVICES } from '../apps/audit/src/read-model-commands';
-import type { BenchInfra } from './infra';
+import { vacuumAnalyze, type BenchInfra } from './infra';
 import { BenchSystem } from './services';
 import { inParallel, percentile, progressLine, timed, type Report } from './report';
 
@@ -231,15 +231,6 @@ async function measure(infra: BenchInfra, report: Report, tickets: number, setti
   return latencies;
 }
 
-async function vacuumAnalyze(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('VACUUM ANALYZE');
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * Waits until evaluation has put its deadline policy where the KPI facts are judged under and
