@@ -231,7 +231,6 @@ async function measure(infra: BenchInfra, report: Report, tickets: number, setti
   return latencies;
 }
 
-
 /**
  * Waits until evaluation has put its deadline policy where the KPI facts are judged under and
  * judged every ticket under it (kpis/kpi-verdicts.refresher.ts); the tickets judged.

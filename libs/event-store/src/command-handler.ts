@@ -194,13 +194,20 @@ export class CommandHandler {
 
   /**
    * The current state of a stream without deciding anything (for queries that must read the source
-   * of truth). `known`: a state this stream was folded to before, at its version: only the events
-   * after it are read and folded onto it, for a stream read again and again that keeps growing.
+   * of truth). From the state kept for the stream, when there is one, only the events recorded since
+   * are read and folded onto it: a stream read again and again that keeps growing (a department's
+   * absences, read at every assignment) costs what was added to it, not its length.
    */
-  async load<C extends Command, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, known?: LoadedState<S>): Promise<LoadedState<S>> {
-    const from = known ? known.version + 1 : 0;
+  async load<C extends Command, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<LoadedState<S>> {
+    const kept = this.recall(decider, streamId);
+    const from = kept ? kept.version + 1 : 0;
     const recorded = await this.store.readStream(streamId, from);
-    return { state: this.fold(decider, recorded, known?.state), version: from + recorded.length - 1 };
+    const state = this.fold(decider, recorded, kept ? (kept.state as S) : decider.initialState);
+    const version = from + recorded.length - 1;
+    const causes = new Set(kept?.causes);
+    for (const event of recorded) causes.add(event.metadata.causationId);
+    this.remember(decider, streamId, state, version, causes);
+    return { state, version };
   }
 
   private fold<C extends Command, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: readonly RecordedEvent[], from: S = decider.initialState): S {

@@ -8,7 +8,7 @@ import {
   type RecordedEvent,
   type RoutingEvent,
 } from '@handoff/contracts';
-import type { CommandHandler, LoadedState } from '@handoff/event-store';
+import type { CommandHandler } from '@handoff/event-store';
 import { withEventTrace } from '@handoff/messaging';
 import type { JsonLogger } from '@handoff/platform';
 import type { EntityManager } from 'typeorm';
@@ -38,8 +38,6 @@ export type OwnCauses = ReadonlyMap<string, RecordedEvent>;
  * ticket moved on from where it was when reserved (departmentWork).
  */
 export class DepartmentAssigner {
-  private readonly staffingKnown = new Map<Department, LoadedState<StaffingState>>();
-
   constructor(
     private readonly options: {
       readonly commands: CommandHandler;
@@ -134,15 +132,11 @@ export class DepartmentAssigner {
   /**
    * From the department's own stream, not a projection: an absence counts from the moment it is
    * recorded. The stream grows with every absence for as long as the desk runs and is read at every
-   * assignment, so the state folded last time is kept and only what was recorded since is read.
-   * Another instance's records are found the same way: they are the stream's next positions.
+   * assignment; the command handler reads only what was recorded since its last read (load), and
+   * another instance's records are found the same way: they are the stream's next positions.
    */
   async staffing(department: Department): Promise<StaffingState> {
-    const known = this.staffingKnown.get(department);
-    const loaded = await this.options.commands.load(staffingStreamId(department), staffingDecider(department, this.options.organisation), known);
-    // Two loads at once (a drain and a request) may finish out of order: the further one is kept.
-    if (loaded.version > (this.staffingKnown.get(department)?.version ?? -1)) this.staffingKnown.set(department, loaded);
-    return loaded.state;
+    return (await this.options.commands.load(staffingStreamId(department), staffingDecider(department, this.options.organisation))).state;
   }
 
   /** The assignment made, if the ticket went to a handler: its reservation is for the caller to write (reserve). */
