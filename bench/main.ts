@@ -197,7 +197,9 @@ async function main(): Promise<void> {
     await section('scale', () => benchScale(infra, report, SETTINGS.scale));
     await section('idle', () => benchIdle(infra, report, SETTINGS.idle));
   } finally {
-    await infra.cleanUp().catch((error: unknown) => process.stderr.write(`bench: clean-up failed: ${String(error)}\n`));
+    // BENCH_KEEP=1 leaves the run's databases and topics, to look into a figure afterwards (EXPLAIN, counts).
+    if (process.env.BENCH_KEEP === '1') process.stdout.write(`bench: kept the databases handoff_bench_${infra.runId}_* and the topics ${infra.prefix}*\n`);
+    else await infra.cleanUp().catch((error: unknown) => process.stderr.write(`bench: clean-up failed: ${String(error)}\n`));
     await restoreAutovacuum().catch((error: unknown) => process.stderr.write(`bench: could not put autovacuum back as it was: ${String(error)}\n`));
   }
   process.stdout.write(`\n${report.table()}\n`);
