@@ -62,6 +62,24 @@ export interface DailyChange {
   readonly resolutionRemoved: number[];
 }
 
+/**
+ * The `policy=now` verdicts of a UTC day's tickets for one grouping value, per deadline policy
+ * they were judged under (kpi_daily_now_verdicts): the tickets judged under it, and the verdicts
+ * that are fixed (kpi-deadlines-now.ts), which hold whatever instant a report is asked as of. A
+ * verdict still waiting on its deadline, and a ticket judged on request, are left to the report,
+ * which reads those tickets themselves (kpi-facts.reader.ts).
+ */
+export const NOW_COUNTERS = ['tickets', 'first_response_met', 'first_response_missed', 'resolution_met', 'resolution_missed'] as const;
+
+export interface DailyNowChange {
+  readonly day: Date;
+  readonly dimension: DailyDimension;
+  readonly value: string | null;
+  readonly policy: string;
+  /** NOW_COUNTERS, in that order. */
+  readonly counters: number[];
+}
+
 export interface DailyVersionChange {
   readonly day: Date;
   readonly version: string;
@@ -86,6 +104,10 @@ export const DAILY_FACT_COLUMNS: (keyof KpiTicketFacts)[] = [
   'departments',
   'agents',
   'policyVersions',
+  'nowPolicy',
+  'nowFirstResponseMet',
+  'nowResolutionMet',
+  'nowJudgedOnRequest',
 ];
 
 export const dayOf = (instant: Date): Date => new Date(Math.floor(instant.getTime() / DAY_MS) * DAY_MS);
@@ -117,6 +139,14 @@ function countersOf(facts: KpiTicketFacts): number[] {
   return counters;
 }
 
+/** A ticket's part of its day's kpi_daily_now_verdicts rows, or none before it is judged. */
+function nowCountersOf(facts: KpiTicketFacts): number[] | undefined {
+  if (facts.nowPolicy === null) return undefined;
+  // Judged on request, its verdicts are not fixed (a paused round's deadline moves with the report's instant).
+  const fixed = (met: boolean | null, wanted: boolean) => (facts.nowJudgedOnRequest !== true && met === wanted ? 1 : 0);
+  return [1, fixed(facts.nowFirstResponseMet, true), fixed(facts.nowFirstResponseMet, false), fixed(facts.nowResolutionMet, true), fixed(facts.nowResolutionMet, false)];
+}
+
 /**
  * What replacing the facts `previous` with `next` (one entry per ticket, either side absent for a
  * ticket without facts) changes in the day tallies: only the rows whose contents change.
@@ -124,8 +154,9 @@ function countersOf(facts: KpiTicketFacts): number[] {
 export function dailyChangesOf(
   previous: readonly KpiTicketFacts[],
   next: readonly KpiTicketFacts[],
-): { readonly tallies: DailyChange[]; readonly versions: DailyVersionChange[] } {
+): { readonly tallies: DailyChange[]; readonly now: DailyNowChange[]; readonly versions: DailyVersionChange[] } {
   const rows = new Map<string, { day: Date; dimension: DailyDimension; value: string | null; counters: number[]; firstResponse: Map<number, number>; resolution: Map<number, number> }>();
+  const nowRows = new Map<string, { day: Date; dimension: DailyDimension; value: string | null; policy: string; counters: number[] }>();
   const versions = new Map<string, { day: Date; version: string; tickets: number }>();
   const count = (values: Map<number, number>, value: number | null, sign: number) => {
     if (value !== null) values.set(value, (values.get(value) ?? 0) + sign);
@@ -133,8 +164,18 @@ export function dailyChangesOf(
   const apply = (facts: KpiTicketFacts, sign: number) => {
     const day = dayOf(new Date(facts.openedAt));
     const counters = countersOf(facts);
+    const nowCounters = nowCountersOf(facts);
     for (const dimension of DAILY_DIMENSIONS) {
       for (const value of membersOf(facts, dimension)) {
+        if (nowCounters) {
+          const nowId = JSON.stringify([day.getTime(), dimension, value, facts.nowPolicy]);
+          let nowRow = nowRows.get(nowId);
+          if (!nowRow) {
+            nowRow = { day, dimension, value, policy: facts.nowPolicy!, counters: new Array<number>(NOW_COUNTERS.length).fill(0) };
+            nowRows.set(nowId, nowRow);
+          }
+          for (let index = 0; index < nowCounters.length; index += 1) nowRow.counters[index]! += sign * nowCounters[index]!;
+        }
         const id = JSON.stringify([day.getTime(), dimension, value]);
         let row = rows.get(id);
         if (!row) {
@@ -172,5 +213,9 @@ export function dailyChangesOf(
     const unchanged = change.counters.every((counter) => counter === 0) && [change.firstResponseAdded, change.firstResponseRemoved, change.resolutionAdded, change.resolutionRemoved].every((values) => values.length === 0);
     if (!unchanged) tallies.push(change);
   }
-  return { tallies, versions: [...versions.values()].filter((entry) => entry.tickets !== 0) };
+  return {
+    tallies,
+    now: [...nowRows.values()].filter((row) => row.counters.some((counter) => counter !== 0)),
+    versions: [...versions.values()].filter((entry) => entry.tickets !== 0),
+  };
 }

@@ -14,12 +14,14 @@ const DAY_LOCK_CLASS = 0x4b706944;
  * Brings the day tallies from the facts `previous` (as stored, read under the tickets' locks) to
  * `next` (about to be stored) in the caller's transaction: counts added, values added and taken
  * away as multisets, rows left without tickets deleted, so a row always equals the sum of the
- * facts of its day and group (kpi-facts.int-spec.ts).
+ * facts of its day and group (kpi-facts.int-spec.ts); and so the `policy=now` verdicts' rows
+ * (kpi_daily_now_verdicts), from whichever writes the facts' `now_` columns: the timeline as it
+ * writes a ticket, the refresher as it judges one again under another policy.
  */
 export async function writeDailyChanges(manager: EntityManager, previous: readonly KpiTicketFacts[], next: readonly KpiTicketFacts[]): Promise<void> {
-  const { tallies, versions } = dailyChangesOf(previous, next);
-  if (tallies.length === 0 && versions.length === 0) return;
-  const days = [...new Set([...tallies, ...versions].map((change) => change.day.getTime() / DAY_MS))].sort((a, b) => a - b);
+  const { tallies, now, versions } = dailyChangesOf(previous, next);
+  if (tallies.length === 0 && now.length === 0 && versions.length === 0) return;
+  const days = [...new Set([...tallies, ...now, ...versions].map((change) => change.day.getTime() / DAY_MS))].sort((a, b) => a - b);
   await manager.query('SELECT pg_advisory_xact_lock($1, day) FROM unnest($2::int[]) AS day ORDER BY day', [DAY_LOCK_CLASS, days]);
 
   if (tallies.length > 0) {
@@ -68,6 +70,26 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
     // A row can be left without tickets only where this change takes some away.
     if (tallies.some((change) => change.counters[0]! < 0)) {
       await manager.query(`DELETE FROM kpi_daily_tallies t USING ${recordset} WHERE ${key('t')} AND t.counters[1] = 0`, [changes]);
+    }
+  }
+  if (now.length > 0) {
+    const changes = JSON.stringify(now.map((change) => ({ day: change.day.toISOString(), dimension: change.dimension, value: change.value, policy: change.policy, counters: change.counters })));
+    const recordset = 'jsonb_to_recordset($1::jsonb) AS c(day timestamptz, dimension text, value jsonb, policy text, counters int[])';
+    await manager.query(
+      `INSERT INTO kpi_daily_now_verdicts AS t (policy, dimension, day, value, counters)
+       SELECT c.policy, c.dimension, c.day, coalesce(c.value, 'null'::jsonb), c.counters FROM ${recordset}
+       ON CONFLICT (policy, dimension, day, value)
+       DO UPDATE SET counters = ARRAY(SELECT a + b FROM unnest(t.counters, EXCLUDED.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i)`,
+      [changes],
+    );
+    // A row is left without tickets only where this change takes some away (the policy's verdicts
+    // on a day the refresher has judged again under another).
+    if (now.some((change) => change.counters[0]! < 0)) {
+      await manager.query(
+        `DELETE FROM kpi_daily_now_verdicts t USING ${recordset}
+          WHERE t.policy = c.policy AND t.dimension = c.dimension AND t.day = c.day AND t.value = coalesce(c.value, 'null'::jsonb) AND t.counters[1] = 0`,
+        [changes],
+      );
     }
   }
   if (versions.length > 0) {

@@ -156,4 +156,28 @@ export class KpiDailyPolicyVersions {
   tickets!: number;
 }
 
-export const KPI_ENTITIES = [KpiTicketFacts, KpiDailyTallies, KpiDailyPolicyVersions, KpiDeadlinePolicy];
+/**
+ * The `policy=now` verdicts of one UTC day's tickets for one grouping value, per deadline policy
+ * they were judged under (kpi-daily.ts, NOW_COUNTERS): kept with the facts, in the same transaction.
+ */
+@Entity({ name: 'kpi_daily_now_verdicts' })
+export class KpiDailyNowVerdicts {
+  /** The deadline policy's key (deadlinePolicyKey), as the facts' `now_policy`. */
+  @PrimaryColumn('text')
+  policy!: string;
+
+  @PrimaryColumn('text')
+  dimension!: string;
+
+  @PrimaryColumn('timestamptz')
+  day!: Date;
+
+  @PrimaryColumn('jsonb')
+  value!: string | null;
+
+  /** NOW_COUNTERS, in that order. */
+  @Column('int', { array: true })
+  counters!: number[];
+}
+
+export const KPI_ENTITIES = [KpiTicketFacts, KpiDailyTallies, KpiDailyPolicyVersions, KpiDailyNowVerdicts, KpiDeadlinePolicy];

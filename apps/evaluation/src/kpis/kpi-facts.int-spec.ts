@@ -7,7 +7,7 @@ import { createTestDatabase, deskHistory, sealedCustomer, type TestDatabase } fr
 import { EVALUATION_DATABASE } from '../read-models';
 import { timelineProjection } from '../timeline/timeline.projection';
 import { kpiReportFromFacts } from './kpi-facts.reader';
-import { DAILY_TALLIES_FROM_FACTS, DAILY_VERSIONS_FROM_FACTS } from './kpi-facts.migrations';
+import { DAILY_NOW_VERDICTS_FROM_FACTS, DAILY_TALLIES_FROM_FACTS, DAILY_VERSIONS_FROM_FACTS } from './kpi-facts.migrations';
 import { deadlinePolicyKey } from './kpi-deadlines-now';
 import { deadlinesForFacts, judgeStaleFacts, putDeadlinePolicy } from './kpi-verdicts.writer';
 import type { KpiPolicy } from './kpi-policy';
@@ -194,27 +194,83 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
     expect(await compareNow(DEFAULT_DEADLINE_POLICY, await instantsAround(DEFAULT_DEADLINE_POLICY))).toBe(5 * windows.length * groupings.length * 2);
   });
 
-  it('keeps the day tallies equal to the tallies of the facts computed afresh', async () => {
-    const tables = () =>
-      dataSource.query(
-        `SELECT (SELECT json_agg(t ORDER BY dimension, day, value) FROM kpi_daily_tallies t) AS tallies,
-                (SELECT json_agg(v ORDER BY day, version) FROM kpi_daily_policy_versions v) AS versions`,
-      ) as Promise<{ tallies: unknown[]; versions: unknown[] }[]>;
-    const [kept] = await tables();
+  /** The day tallies as kept, and as computed afresh from the facts (in a transaction rolled back). */
+  const talliesKeptAndAfresh = async () => {
+    const TABLES = `SELECT (SELECT json_agg(t ORDER BY dimension, day, value) FROM kpi_daily_tallies t) AS tallies,
+                           (SELECT json_agg(n ORDER BY policy, dimension, day, value) FROM kpi_daily_now_verdicts n) AS now,
+                           (SELECT json_agg(v ORDER BY day, version) FROM kpi_daily_policy_versions v) AS versions`;
+    type Tables = { tallies: unknown[]; now: unknown[]; versions: unknown[] };
+    const [kept] = (await dataSource.query(TABLES)) as Tables[];
     const afresh = await dataSource
       .transaction(async (manager) => {
-        await manager.query('TRUNCATE kpi_daily_tallies, kpi_daily_policy_versions');
+        await manager.query('TRUNCATE kpi_daily_tallies, kpi_daily_now_verdicts, kpi_daily_policy_versions');
         await manager.query(DAILY_TALLIES_FROM_FACTS);
+        await manager.query(DAILY_NOW_VERDICTS_FROM_FACTS);
         await manager.query(DAILY_VERSIONS_FROM_FACTS);
-        const [computed] = (await manager.query(
-          `SELECT (SELECT json_agg(t ORDER BY dimension, day, value) FROM kpi_daily_tallies t) AS tallies,
-                  (SELECT json_agg(v ORDER BY day, version) FROM kpi_daily_policy_versions v) AS versions`,
-        )) as { tallies: unknown[]; versions: unknown[] }[];
+        const [computed] = (await manager.query(TABLES)) as Tables[];
         throw Object.assign(new Error('rolled back'), { computed });
       })
       .catch((error: { computed?: unknown }) => error.computed ?? error);
-    expect(kept!.tallies.length).toBeGreaterThan(400);
+    return { kept: kept!, afresh };
+  };
+
+  it('keeps the day tallies equal to the tallies of the facts computed afresh', async () => {
+    const { kept, afresh } = await talliesKeptAndAfresh();
+    expect(kept.tallies.length).toBeGreaterThan(400);
+    // Every ticket judged under one policy by now (the test before), each of its day rows there.
+    expect(new Set(kept.now.map((row) => (row as { policy: string }).policy))).toEqual(new Set([deadlinePolicyKey(DEFAULT_DEADLINE_POLICY)]));
+    expect(kept.now.length).toBe(kept.tallies.length);
     expect(kept).toEqual(afresh);
+  });
+
+  it('keeps them so while the refresher judges tickets the timeline is writing', async () => {
+    // The refresher and the timeline both move the policy=now day rows: each from the facts as the other left them.
+    await putDeadlinePolicy(dataSource.manager, CHANGED_DEADLINES, 3);
+    const projection = timelineProjection();
+    const deliver = async (offset: number) => {
+      for (let start = offset; start < events.length; start += 600) await dataSource.transaction((manager) => projection.handle(events.slice(start, start + 150), manager));
+    };
+    let judging = true;
+    const judge = async () => {
+      while (judging) await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 40));
+    };
+    const judges = [judge(), judge()];
+    await Promise.all([deliver(0), deliver(150), deliver(300), deliver(450)]);
+    judging = false;
+    await Promise.all(judges);
+    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))) > 0);
+    const { kept, afresh } = await talliesKeptAndAfresh();
+    expect(new Set(kept.now.map((row) => (row as { policy: string }).policy))).toEqual(new Set([deadlinePolicyKey(CHANGED_DEADLINES)]));
+    expect(kept).toEqual(afresh);
+    // Back to the policy of the other tests.
+    await putDeadlinePolicy(dataSource.manager, DEFAULT_DEADLINE_POLICY, 4);
+    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))) > 0);
+  });
+
+  it("policy=now reads the whole days' fixed verdicts from their day rows, and the tickets when some of those days' are not judged under today's policy", async () => {
+    const query: KpiQuery = { from: '2025-03-01T00:00:00+08:00', to: '2025-04-01T00:00:00+08:00', groupBy: 'agent', policy: 'now' };
+    const policy = policyIn('Asia/Shanghai');
+    const expected = kpiReport(records, query, policy, AS_OF);
+    const reportAfter = (change: string) =>
+      dataSource
+        .transaction('REPEATABLE READ', async (manager) => {
+          await manager.query(change);
+          throw Object.assign(new Error('rolled back'), { report: await kpiReportFromFacts(manager, query, policy, AS_OF) });
+        })
+        .catch((error: { report?: unknown }) => error.report ?? error);
+    // A day row's count changed is read: the report counts 1,000 more met first responses.
+    const [{ day }] = (await dataSource.query(
+      "SELECT day FROM kpi_daily_now_verdicts WHERE dimension = 'total' AND day >= '2025-03-05' AND day < '2025-03-25' ORDER BY counters[2] DESC LIMIT 1",
+    )) as { day: Date }[];
+    const inflated = (await reportAfter(
+      `UPDATE kpi_daily_now_verdicts SET counters[2] = counters[2] + 1000 WHERE dimension = 'total' AND day = '${day.toISOString()}'`,
+    )) as typeof expected;
+    expect(inflated.total.figures.firstResponseDeadline.met).toBe(expected.total.figures.firstResponseDeadline.met + 1000);
+    // With one ticket of those days not judged under today's policy (its day rows as before), the tickets are counted: the report is exact.
+    const unjudged = await reportAfter(
+      `UPDATE kpi_ticket_facts SET now_policy = NULL WHERE ticket_id = (SELECT ticket_id FROM kpi_ticket_facts WHERE opened_at >= '${day.toISOString()}' AND cardinality(policy_versions) > 0 LIMIT 1)`,
+    );
+    expect(unjudged).toEqual(expected);
   });
 
   it('counts what the desk holds: figures that are not all zero, and rows for every grouping value', async () => {

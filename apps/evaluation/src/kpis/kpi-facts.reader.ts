@@ -7,6 +7,7 @@ import type { DepartmentRound } from '../records/service-record';
 import type { KpiPolicy } from './kpi-policy';
 import { COUNTER_INDEX, DAILY_COUNTERS, DAY_MS, TICKET_COUNTS } from './kpi-daily';
 import { deadlinePolicyKey, verdictsNow } from './kpi-deadlines-now';
+import { NOW_VERDICT_PENDING } from './kpi-facts.migrations';
 import { granularityOf, reportOf, type KpiQuery, type KpiTallies } from './kpis';
 
 const HOUR_MS = 3_600_000;
@@ -93,7 +94,8 @@ const IN_WINDOW = 'kpi_ticket_facts WHERE opened_at >= $1 AND opened_at < $2 AND
  */
 function inRanges(ranges: readonly (readonly [Date, Date])[], first: number): { readonly source: string; readonly parameters: Date[] } {
   const conditions = ranges.map((_, index) => `(opened_at >= $${first + 2 * index} AND opened_at < $${first + 2 * index + 1})`);
-  return { source: `kpi_ticket_facts WHERE ${conditions.length > 0 ? conditions.join(' OR ') : 'false'}`, parameters: ranges.flat() };
+  // In parentheses: a caller may add conditions with AND.
+  return { source: `kpi_ticket_facts WHERE (${conditions.length > 0 ? conditions.join(' OR ') : 'false'})`, parameters: ranges.flat() };
 }
 
 interface TalliedRows {
@@ -139,15 +141,6 @@ const FIRST_HOUR_COUNTER = COUNTER_INDEX.get('utc_hour:0')!;
 const NO_MINUTES = { first_response_count: 0, first_response_median: null, first_response_p90: null, resolution_count: 0, resolution_median: null, resolution_p90: null };
 
 /**
- * The tallies from the day tallies (kpi-daily.ts) for the whole UTC days in the window, and from
- * the tickets for the rest (the window's ends, and any day whose UTC hours are not each within one
- * local hour: a time zone half an hour off, a change of offset within an hour). The counts are sums
- * of the days' counts; the percentiles are taken, as before, of every value in the window: the
- * days' arrays of them and the other tickets' own. Undefined where days do not fit: a department's
- * scope (the days are not tallied per department held) and rows per period (UTC days straddle
- * local days); the caller then tallies the tickets.
- */
-/**
  * How many hours a UTC day's local hours are ahead of its UTC hours (0-23), or null if some UTC
  * hour of it is not within one local hour, or the day's hours are not all shifted alike (a change
  * of offset within it); as kpis.ts reads hours, by the offsets of @handoff/service-time.
@@ -173,11 +166,23 @@ const DAY_SUMS = [
   ...HOUR_COLUMNS.map((column, hour) => `sum(t.counters[${FIRST_HOUR_COUNTER + 1} + (${hour} - t.shift + 24) % 24])::int AS ${column}`),
 ].join(',\n              ');
 
-async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiPolicy): Promise<TalliedRows | undefined> {
+/**
+ * The window's whole UTC days that the day rows can stand for, and the rest of it as ranges of
+ * opening times read ticket by ticket (kpi-daily.ts). Undefined where days do not fit: a
+ * department's scope (the days are not tallied per department held) and rows per period (UTC
+ * days straddle local days); the caller then tallies the tickets.
+ */
+interface WindowDays {
+  readonly firstDay: number;
+  readonly endDay: number;
+  readonly wholeDays: readonly { readonly day: number; readonly shift: number }[];
+  readonly ranges: readonly (readonly [Date, Date])[];
+}
+
+async function windowDaysOf(manager: EntityManager, query: KpiQuery, policy: KpiPolicy): Promise<WindowDays | undefined> {
   if (query.department !== undefined || granularityOf(query) !== null || query.groupBy === 'period') return undefined;
   const from = query.from === undefined ? -Infinity : Date.parse(query.from);
   const to = query.to === undefined ? Infinity : Date.parse(query.to);
-  const dimensions = query.groupBy ? ['total', query.groupBy] : ['total'];
   // The whole days: from the first midnight (UTC) at or after `from` to the last at or before `to`; unbounded, the days there are.
   let firstDay = Math.ceil(from / DAY_MS) * DAY_MS;
   let endDay = Math.floor(to / DAY_MS) * DAY_MS;
@@ -190,7 +195,7 @@ async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiP
   if (firstDay >= endDay) return undefined;
   const days: { day: number; shift: number | null }[] = [];
   for (let day = firstDay; day < endDay; day += DAY_MS) days.push({ day, shift: hourShiftOf(day, policy.timeZone) });
-  const wholeDays = days.filter((day) => day.shift !== null);
+  const wholeDays = days.flatMap(({ day, shift }) => (shift === null ? [] : [{ day, shift }]));
   if (wholeDays.length === 0) return undefined;
 
   // The rest of the window, tallied by ticket: its ends, and the days that are not whole.
@@ -203,6 +208,19 @@ async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiP
   if (Number.isFinite(from) && from < firstDay) addRange(from, firstDay);
   for (const { day, shift } of days) if (shift === null) addRange(day, day + DAY_MS);
   if (Number.isFinite(to) && endDay < to) addRange(endDay, to);
+  return { firstDay, endDay, wholeDays, ranges };
+}
+
+/**
+ * The tallies from the day tallies (kpi-daily.ts) for the whole UTC days in the window, and from
+ * the tickets for the rest (the window's ends, and any day whose UTC hours are not each within one
+ * local hour: a time zone half an hour off, a change of offset within an hour). The counts are sums
+ * of the days' counts; the percentiles are taken, as before, of every value in the window: the
+ * days' arrays of them and the other tickets' own.
+ */
+async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiPolicy, window: WindowDays): Promise<TalliedRows> {
+  const { firstDay, endDay, wholeDays, ranges } = window;
+  const dimensions = query.groupBy ? ['total', query.groupBy] : ['total'];
   const rest = inRanges(ranges, 2);
   const tickets = await tallyTickets(manager, rest.source, '$1', query, [policy.timeZone, ...rest.parameters]);
 
@@ -329,6 +347,72 @@ async function countVerdictsNow(manager: EntityManager, query: KpiQuery, period:
   )) as VerdictCountRow[];
 }
 
+/**
+ * `policy=now` verdicts as countVerdictsNow counts them, for a window the day rows fit: the
+ * whole days' fixed verdicts from their day rows under today's policy ($3 its key;
+ * kpi_daily_now_verdicts), the verdicts of those days still waiting on a deadline from their
+ * tickets as of $4 (the pending index), and the rest of the window ticket by ticket. Undefined
+ * when some ticket of the whole days is not judged under today's policy (just after a change,
+ * while the refresher works): the caller then counts the window's tickets.
+ */
+async function countVerdictsByDays(manager: EntityManager, query: KpiQuery, window: WindowDays, asOf: Date, policyKey: string): Promise<VerdictCountRow[] | undefined> {
+  const dimensions = query.groupBy ? ['total', query.groupBy] : ['total'];
+  const wholeRanges: [Date, Date][] = [];
+  for (const { day } of window.wholeDays) {
+    const last = wholeRanges[wholeRanges.length - 1];
+    if (last && last[1].getTime() === day) last[1] = new Date(day + DAY_MS);
+    else wholeRanges.push([new Date(day), new Date(day + DAY_MS)]);
+  }
+  const rest = inRanges(window.ranges, 7);
+  const whole = inRanges(wholeRanges, 7 + rest.parameters.length);
+  // A ticket's part: its verdicts, each true (met), false (missed) or null (none as of $4).
+  const counted = (first: string, resolution: string) => `(${first} IS TRUE)::int, (${first} IS FALSE)::int, (${resolution} IS TRUE)::int, (${resolution} IS FALSE)::int`;
+  const rows = (await manager.query(
+    `WITH day AS (SELECT * FROM unnest($1::timestamptz[]) AS day(day)),
+     ticket AS MATERIALIZED (
+       SELECT ticket_id, departments, agents, channel, type, coalesce(now_policy = $3 AND NOT now_judged_on_request, false) AS stored,
+              coalesce(now_first_response_met, CASE WHEN now_first_response_due_at < $4 THEN false END) AS first_response,
+              coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < $4 THEN false END) AS resolution
+         FROM ${rest.source} AND cardinality(policy_versions) > 0
+       UNION ALL
+       -- Only what waits: the day rows hold the verdicts that are fixed.
+       SELECT ticket_id, departments, agents, channel, type, coalesce(now_policy = $3 AND NOT now_judged_on_request, false),
+              CASE WHEN now_first_response_met IS NULL AND now_first_response_due_at < $4 THEN false END,
+              CASE WHEN now_resolution_met IS NULL AND now_resolution_due_at < $4 THEN false END
+         FROM ${whole.source} AND ${NOW_VERDICT_PENDING}
+     ),
+     part (total, value, first_response_met, first_response_missed, resolution_met, resolution_missed) AS (
+       -- The total's row, whatever there is: it says whether the day rows stand for the whole days.
+       VALUES (true, 'null'::jsonb, 0, 0, 0, 0)
+       UNION ALL
+       SELECT n.dimension = 'total', n.value, n.counters[2], n.counters[3], n.counters[4], n.counters[5]
+         FROM kpi_daily_now_verdicts n JOIN day USING (day)
+        WHERE n.policy = $3 AND n.dimension = ANY($2::text[]) AND n.day >= $5 AND n.day < $6
+       UNION ALL
+       SELECT true, 'null'::jsonb, ${counted('first_response', 'resolution')} FROM ticket WHERE stored
+       ${
+         query.groupBy
+           ? `UNION ALL
+       SELECT false, coalesce(to_jsonb(member.value), 'null'::jsonb), ${counted('first_response', 'resolution')}
+         FROM ticket CROSS JOIN LATERAL unnest(${groupValuesSql(query.groupBy)}) AS member(value)
+        WHERE stored`
+           : ''
+       }
+     )
+     SELECT total, NULL::text AS period, value #>> '{}' AS value,
+            sum(first_response_met)::int AS first_response_met, sum(first_response_missed)::int AS first_response_missed,
+            sum(resolution_met)::int AS resolution_met, sum(resolution_missed)::int AS resolution_missed,
+            CASE WHEN total THEN (SELECT array_agg(ticket_id) FROM ticket WHERE NOT stored) END AS others,
+            -- Every ticket of the whole days judged under today's policy, or the day rows do not stand for them.
+            (SELECT coalesce(sum(t.counters[1]), 0) FROM kpi_daily_tallies t JOIN day USING (day) WHERE t.dimension = 'total' AND t.day >= $5 AND t.day < $6)
+              = (SELECT coalesce(sum(n.counters[1]), 0) FROM kpi_daily_now_verdicts n JOIN day USING (day) WHERE n.policy = $3 AND n.dimension = 'total' AND n.day >= $5 AND n.day < $6) AS covered
+       FROM part
+      GROUP BY total, value`,
+    [window.wholeDays.map(({ day }) => new Date(day)), dimensions, policyKey, asOf, new Date(window.firstDay), new Date(window.endDay), ...rest.parameters, ...whole.parameters],
+  )) as (VerdictCountRow & { covered: boolean })[];
+  return rows.some((row) => !row.covered) ? undefined : rows;
+}
+
 export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery, policy: KpiPolicy, asOf: Date): Promise<KpiReport> {
   const granularity = granularityOf(query);
   const grouped = Boolean(query.groupBy || granularity);
@@ -336,7 +420,8 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
   const period = periodIn('$3');
   const parameters = [query.from ? new Date(query.from) : '-infinity', query.to ? new Date(query.to) : 'infinity', policy.timeZone, query.department ?? null];
 
-  const tallied = (await tallyByDays(manager, query, policy)) ?? (await tallyTickets(manager, IN_WINDOW, '$3', query, parameters));
+  const window = await windowDaysOf(manager, query, policy);
+  const tallied = window ? await tallyByDays(manager, query, policy, window) : await tallyTickets(manager, IN_WINDOW, '$3', query, parameters);
   const total = tallied.total;
   const groupRows = tallied.groups;
   const versions = total.versions ?? [];
@@ -362,7 +447,10 @@ export async function kpiReportFromFacts(manager: EntityManager, query: KpiQuery
     };
     // The tickets judged under today's policy, counted as of the request from their stored verdicts.
     let others: string[] = [];
-    for (const row of await countVerdictsNow(manager, query, period, [...parameters, asOf, deadlinePolicyKey(policy.deadlines)])) {
+    const policyKey = deadlinePolicyKey(policy.deadlines);
+    const verdictRows =
+      (window && (await countVerdictsByDays(manager, query, window, asOf, policyKey))) ?? (await countVerdictsNow(manager, query, period, [...parameters, asOf, policyKey]));
+    for (const row of verdictRows) {
       if (row.total) {
         add(overall, row);
         others = row.others ?? [];

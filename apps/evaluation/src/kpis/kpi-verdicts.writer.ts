@@ -1,8 +1,11 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
 import { deadlinePolicyKey } from './kpi-deadlines-now';
 import { verdictColumnsOf, type DeadlinesInForce } from './kpi-facts';
-import type { DepartmentRound } from '../records/service-record';
+import { TIMELINE_TICKET_LOCK_CLASS } from '../timeline/timeline-lock';
+import { DAILY_FACT_COLUMNS } from './kpi-daily';
+import { writeDailyChanges } from './kpi-daily.writer';
+import { KpiTicketFacts } from './kpi-facts.entities';
 
 /** What a statement selects of kpi_deadline_policy for deadlinesOf, under these names. */
 export const DEADLINE_POLICY_COLUMNS = 'kpi_deadline_policy.key, kpi_deadline_policy.document';
@@ -56,31 +59,30 @@ export async function putDeadlinePolicy(manager: EntityManager, policy: Deadline
 
 /**
  * Judges again, under `deadlines`, up to `limit` tickets whose `policy=now` verdicts were judged
- * under another policy or not at all; how many it judged. Tickets without rounds too, which have
- * no verdict to store, so that none is left for the next call to look at again. Rows another transaction
- * holds (the timeline writing that ticket, another instance judging it) are passed over: whoever
- * holds them writes them, and a later call finds any still left. Run in a transaction of its own.
+ * under another policy or not at all, and moves the day rows of those verdicts with them
+ * (kpi_daily_now_verdicts); how many it judged. Tickets without rounds too, which have no
+ * verdict to store, so that none is left for the next call to look at again. Tickets another
+ * transaction holds (the timeline writing them, another instance judging them) are passed over:
+ * whoever holds them writes them, and a later call finds any still left. The timeline's lock of
+ * each ticket is held from before its facts are read, as the timeline holds it, so the day rows
+ * move from the facts as they are. Run in a transaction of its own.
  */
 export async function judgeStaleFacts(manager: EntityManager, deadlines: DeadlinesInForce, limit: number): Promise<number> {
-  const stale = (await manager.query(
-    `SELECT ticket_id, rounds FROM kpi_ticket_facts
-      WHERE now_policy IS NULL OR now_policy < $1 OR now_policy > $1
-      LIMIT $2 FOR UPDATE SKIP LOCKED`,
-    [deadlines.key, limit],
-  )) as { ticket_id: string; rounds: DepartmentRound[] }[];
-  if (stale.length === 0) return 0;
-  const judged = stale.map(({ ticket_id, rounds }) => {
-    const columns = verdictColumnsOf(rounds, deadlines);
-    return {
-      ticket_id,
-      now_policy: columns.nowPolicy,
-      now_first_response_met: columns.nowFirstResponseMet,
-      now_first_response_due_at: columns.nowFirstResponseDueAt?.toISOString() ?? null,
-      now_resolution_met: columns.nowResolutionMet,
-      now_resolution_due_at: columns.nowResolutionDueAt?.toISOString() ?? null,
-      now_judged_on_request: columns.nowJudgedOnRequest,
-    };
+  const held = (await manager.query(
+    `WITH stale AS MATERIALIZED (
+       SELECT ticket_id FROM kpi_ticket_facts
+        WHERE now_policy IS NULL OR now_policy < $1 OR now_policy > $1
+        LIMIT $2 FOR UPDATE SKIP LOCKED
+     )
+     SELECT ticket_id FROM stale WHERE pg_try_advisory_xact_lock($3, hashtext(ticket_id))`,
+    [deadlines.key, limit, TIMELINE_TICKET_LOCK_CLASS],
+  )) as { ticket_id: string }[];
+  if (held.length === 0) return 0;
+  const previous = await manager.getRepository(KpiTicketFacts).find({
+    where: { ticketId: In(held.map((row) => row.ticket_id)) },
+    select: [...DAILY_FACT_COLUMNS, 'rounds'],
   });
+  const next = previous.map((facts) => ({ ...facts, ...verdictColumnsOf(facts.rounds, deadlines) }));
   await manager.query(
     `UPDATE kpi_ticket_facts f
         SET now_policy = c.now_policy, now_first_response_met = c.now_first_response_met, now_first_response_due_at = c.now_first_response_due_at,
@@ -88,7 +90,20 @@ export async function judgeStaleFacts(manager: EntityManager, deadlines: Deadlin
        FROM jsonb_to_recordset($1::jsonb) AS c(ticket_id text, now_policy text, now_first_response_met boolean, now_first_response_due_at timestamptz,
                                               now_resolution_met boolean, now_resolution_due_at timestamptz, now_judged_on_request boolean)
       WHERE f.ticket_id = c.ticket_id`,
-    [JSON.stringify(judged)],
+    [
+      JSON.stringify(
+        next.map((facts) => ({
+          ticket_id: facts.ticketId,
+          now_policy: facts.nowPolicy,
+          now_first_response_met: facts.nowFirstResponseMet,
+          now_first_response_due_at: facts.nowFirstResponseDueAt?.toISOString() ?? null,
+          now_resolution_met: facts.nowResolutionMet,
+          now_resolution_due_at: facts.nowResolutionDueAt?.toISOString() ?? null,
+          now_judged_on_request: facts.nowJudgedOnRequest,
+        })),
+      ),
+    ],
   );
-  return stale.length;
+  await writeDailyChanges(manager, previous, next);
+  return next.length;
 }

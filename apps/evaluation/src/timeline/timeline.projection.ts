@@ -14,13 +14,8 @@ import { recordEventOf } from '../records/from-timeline';
 import { serviceRecordOf } from '../records/service-record';
 import { summarise } from '@handoff/audit';
 import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
+import { TIMELINE_TICKET_LOCK_CLASS } from './timeline-lock';
 import { inTimelineOrder, serviceOfStream } from './timeline-order';
-
-/**
- * Advisory lock class for "one ticket's timeline is being changed" (two-int form: this class,
- * hash of the ticket id). The value spells "Tmln"; it only has to differ from the relay's.
- */
-const TICKET_LOCK_CLASS = 0x546d6c6e;
 
 /**
  * The timeline read model: every event of the three topics becomes a timeline entry, and the
@@ -49,7 +44,7 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
       const [policy] = (await manager.query(
         `WITH locked AS MATERIALIZED (SELECT count(pg_advisory_xact_lock($1, hashtext(ticket_id))) AS tickets FROM unnest($2::text[]) AS ticket_id)
          SELECT ${DEADLINE_POLICY_COLUMNS} FROM locked LEFT JOIN kpi_deadline_policy ON true`,
-        [TICKET_LOCK_CLASS, ticketIds],
+        [TIMELINE_TICKET_LOCK_CLASS, ticketIds],
       )) as DeadlinePolicyRow[];
       // Everything read and computed first, then written together: a transaction holds a
       // transaction id from its first write, and every relay on the server waits for it.
