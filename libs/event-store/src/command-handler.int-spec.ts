@@ -1,8 +1,8 @@
 import { DomainError, newId, type Command, type Decider, type DomainEvent, type RecordedEvent } from '@handoff/contracts';
-import { createTestDatabase, type TestDatabase } from '@handoff/testing';
+import { sharedStore } from '@handoff/testing/services';
 import { CommandHandler } from './command-handler';
 import type { EventStore } from './event-store';
-import { createPostgresEventStore, type PostgresEventStore } from './postgres/postgres-event-store';
+import type { PostgresEventStore } from './postgres/postgres-event-store';
 
 type TallyCommand = Command<'Add', { amount: number }> | Command<'Close', Record<string, never>> | Command<'Reopen', Record<string, never>>;
 type TallyEvent = DomainEvent<'Added', { amount: number }> | DomainEvent<'Closed', Record<string, never>> | DomainEvent<'Reopened', Record<string, never>>;
@@ -56,16 +56,15 @@ function countingReads(store: EventStore): { store: EventStore; reads: () => num
  * is decided again on the stream as read, as if nothing had been kept.
  */
 describe('the command handler’s kept state', () => {
-  let database: TestDatabase;
-  const stores: PostgresEventStore[] = [];
+  let shared: Awaited<ReturnType<typeof sharedStore>>;
+  let stores: readonly PostgresEventStore[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase('command_handler');
-    for (let instance = 0; instance < 2; instance++) stores.push(await createPostgresEventStore({ connectionString: database.url, poolSize: 2 }));
+    shared = await sharedStore('command_handler', 2, 2);
+    stores = shared.stores;
   });
   afterAll(async () => {
-    await Promise.all(stores.map((store) => store.close()));
-    await database?.drop();
+    await shared?.close();
   });
 
   const events = async (stream: string) => (await stores[0].readStream(stream)).map((event) => event.type);

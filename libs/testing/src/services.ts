@@ -46,6 +46,28 @@ export async function scratchEventStores<Service extends string>(
   };
 }
 
+/**
+ * One test database and `instances` event stores on it, each with a pool of its own: several
+ * instances of one service sharing its store, as separate processes would.
+ */
+export async function sharedStore(
+  name: string,
+  instances: number,
+  poolSize: number,
+): Promise<{ readonly database: TestDatabase; readonly stores: readonly PostgresEventStore[]; close(): Promise<void> }> {
+  const database = await createTestDatabase(name);
+  const stores: PostgresEventStore[] = [];
+  for (let instance = 0; instance < instances; instance++) stores.push(await createPostgresEventStore({ connectionString: database.url, poolSize }));
+  return {
+    database,
+    stores,
+    async close() {
+      await Promise.all(stores.map((store) => store.close()));
+      await database.drop();
+    },
+  };
+}
+
 /** Removes every topic a test's services made under its prefixes on the shared broker. */
 export async function deleteTopicsUnder(kafka: Kafka, ...prefixes: readonly string[]): Promise<void> {
   const admin = kafka.admin();

@@ -2,6 +2,7 @@ import { DEFAULT_COMPLAINT_CAUSES, newId, routingStreamId, staffingStreamId, typ
 import { CommandHandler, createPostgresEventStore, type EventStore, type PostgresEventStore } from '@handoff/event-store';
 import { JsonLogger } from '@handoff/platform';
 import { createTestDatabase, type TestDatabase } from '@handoff/testing';
+import { sharedStore } from '@handoff/testing/services';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Organisation } from '../organisation/organisation';
 import { departmentQueueProjection } from '../queue/queue.projection';
@@ -44,16 +45,15 @@ function recordingReads(store: EventStore): { store: EventStore; reads: { from: 
  * read, and still sees what another instance recorded.
  */
 describe("the assigner's view of a department's staffing", () => {
-  let database: TestDatabase;
-  const stores: PostgresEventStore[] = [];
+  let shared: Awaited<ReturnType<typeof sharedStore>>;
+  let stores: readonly PostgresEventStore[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase('department_assigner');
-    for (let instance = 0; instance < 2; instance++) stores.push(await createPostgresEventStore({ connectionString: database.url, poolSize: 2 }));
+    shared = await sharedStore('department_assigner', 2, 2);
+    stores = shared.stores;
   });
   afterAll(async () => {
-    await Promise.all(stores.map((store) => store.close()));
-    await database?.drop();
+    await shared?.close();
   });
 
   it('reads only the events recorded since its last read, another instance’s included, to the same state as reading all', async () => {

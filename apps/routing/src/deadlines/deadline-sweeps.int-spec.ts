@@ -1,6 +1,6 @@
 import { DEFAULT_COMPLAINT_CAUSES, newId, routingStreamId, type Actor } from '@handoff/contracts';
-import { CommandHandler, createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
-import { createTestDatabase, type TestDatabase } from '@handoff/testing';
+import { CommandHandler, type PostgresEventStore } from '@handoff/event-store';
+import { sharedStore } from '@handoff/testing/services';
 import { ticketsDecider } from '../tickets/tickets.decider';
 
 const MINUTE = 60_000;
@@ -22,16 +22,15 @@ describe('deadline sweeps of two instances at once', () => {
     complaintCauses: DEFAULT_COMPLAINT_CAUSES,
   });
   const sweeper: Actor = { id: 'system:routing-deadlines', role: 'system' };
-  let database: TestDatabase;
-  const stores: PostgresEventStore[] = [];
+  let shared: Awaited<ReturnType<typeof sharedStore>>;
+  let stores: readonly PostgresEventStore[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase('deadline_sweeps');
-    for (let instance = 0; instance < 2; instance++) stores.push(await createPostgresEventStore({ connectionString: database.url, poolSize: 4 }));
+    shared = await sharedStore('deadline_sweeps', 2, 4);
+    stores = shared.stores;
   });
   afterAll(async () => {
-    await Promise.all(stores.map((store) => store.close()));
-    await database?.drop();
+    await shared?.close();
   });
 
   it('records each breach and escalation once, however the two sweeps interleave', async () => {
