@@ -24,8 +24,17 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
   const days = [...new Set([...tallies, ...now, ...versions].map((change) => change.day.getTime() / DAY_MS))].sort((a, b) => a - b);
   await manager.query('SELECT pg_advisory_xact_lock($1, day) FROM unnest($2::int[]) AS day ORDER BY day', [DAY_LOCK_CLASS, days]);
 
+  // One statement for the three tables: each change is a delete (the row's last tickets taken
+  // away), an update, or an insert of a row not there, all read in the statement's one snapshot.
+  // The days' locks keep other writers out, so what the snapshot does not show is not there.
+  const parts: string[] = [];
+  const parameters: string[] = [];
+  const added = (changes: readonly object[]) => {
+    parameters.push(JSON.stringify(changes));
+    return `$${parameters.length}::jsonb`;
+  };
   if (tallies.length > 0) {
-    const changes = JSON.stringify(
+    const changes = added(
       tallies.map((change) => ({
         day: change.day.toISOString(),
         dimension: change.dimension,
@@ -37,15 +46,14 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
         resolution_removed: change.resolutionRemoved,
       })),
     );
-    const recordset = `jsonb_to_recordset($1::jsonb) AS c(day timestamptz, dimension text, value jsonb, counters int[],
-        first_response_added float8[], first_response_removed float8[], resolution_added float8[], resolution_removed float8[])`;
     // `value` arrives as the JSON value itself (null or a string), which is the key's form.
-    const key = (row: string) => `c.dimension = ${row}.dimension AND c.day = ${row}.day AND coalesce(c.value, 'null'::jsonb) = ${row}.value`;
-    // Rows there are changed and the others inserted, in one statement (one round trip a batch):
-    // what the update did not reach is new, since the days' locks keep other writers out.
-    await manager.query(
-      `WITH c AS MATERIALIZED (SELECT * FROM ${recordset}),
-       updated AS (
+    const key = 'c.dimension = t.dimension AND c.day = t.day AND coalesce(c.value, \'null\'::jsonb) = t.value';
+    parts.push(`tally_change AS MATERIALIZED (
+         SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, dimension text, value jsonb, counters int[],
+           first_response_added float8[], first_response_removed float8[], resolution_added float8[], resolution_removed float8[])
+       ),
+       tally_emptied AS (DELETE FROM kpi_daily_tallies t USING tally_change c WHERE ${key} AND t.counters[1] + c.counters[1] = 0),
+       tally_updated AS (
          UPDATE kpi_daily_tallies t
             SET counters = ARRAY(SELECT coalesce(a, 0) + coalesce(b, 0) FROM unnest(t.counters, c.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i),
                 -- Most changes move no value: the stored array is then kept as it is, not rebuilt and
@@ -56,56 +64,50 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
                 accepted_resolution_minutes = CASE WHEN cardinality(c.resolution_added) + cardinality(c.resolution_removed) = 0 THEN t.accepted_resolution_minutes
                   ELSE ARRAY((SELECT unnest(t.accepted_resolution_minutes) EXCEPT ALL SELECT unnest(c.resolution_removed))
                              UNION ALL SELECT unnest(c.resolution_added) ORDER BY 1) END
-           FROM c
-          WHERE ${key('t')}
-         RETURNING t.day, t.dimension, t.value
-       )
-       INSERT INTO kpi_daily_tallies (day, dimension, value, counters, first_response_minutes, accepted_resolution_minutes)
-       SELECT c.day, c.dimension, coalesce(c.value, 'null'::jsonb), c.counters,
-              ARRAY(SELECT unnest(c.first_response_added) ORDER BY 1), ARRAY(SELECT unnest(c.resolution_added) ORDER BY 1)
-         FROM c
-        WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE ${key('u')})`,
-      [changes],
-    );
-    // A row can be left without tickets only where this change takes some away.
-    if (tallies.some((change) => change.counters[0]! < 0)) {
-      await manager.query(`DELETE FROM kpi_daily_tallies t USING ${recordset} WHERE ${key('t')} AND t.counters[1] = 0`, [changes]);
-    }
+           FROM tally_change c
+          WHERE ${key} AND t.counters[1] + c.counters[1] <> 0
+       ),
+       tally_inserted AS (
+         INSERT INTO kpi_daily_tallies (day, dimension, value, counters, first_response_minutes, accepted_resolution_minutes)
+         SELECT c.day, c.dimension, coalesce(c.value, 'null'::jsonb), c.counters,
+                ARRAY(SELECT unnest(c.first_response_added) ORDER BY 1), ARRAY(SELECT unnest(c.resolution_added) ORDER BY 1)
+           FROM tally_change c
+          WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_tallies t WHERE ${key})
+       )`);
   }
   if (now.length > 0) {
-    const changes = JSON.stringify(now.map((change) => ({ day: change.day.toISOString(), dimension: change.dimension, value: change.value, policy: change.policy, counters: change.counters })));
-    const recordset = 'jsonb_to_recordset($1::jsonb) AS c(day timestamptz, dimension text, value jsonb, policy text, counters int[])';
-    await manager.query(
-      `INSERT INTO kpi_daily_now_verdicts AS t (policy, dimension, day, value, counters)
-       SELECT c.policy, c.dimension, c.day, coalesce(c.value, 'null'::jsonb), c.counters FROM ${recordset}
-       ON CONFLICT (policy, dimension, day, value)
-       DO UPDATE SET counters = ARRAY(SELECT a + b FROM unnest(t.counters, EXCLUDED.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i)`,
-      [changes],
-    );
-    // A row is left without tickets only where this change takes some away (the policy's verdicts
-    // on a day the refresher has judged again under another).
-    if (now.some((change) => change.counters[0]! < 0)) {
-      await manager.query(
-        `DELETE FROM kpi_daily_now_verdicts t USING ${recordset}
-          WHERE t.policy = c.policy AND t.dimension = c.dimension AND t.day = c.day AND t.value = coalesce(c.value, 'null'::jsonb) AND t.counters[1] = 0`,
-        [changes],
-      );
-    }
+    const changes = added(now.map((change) => ({ day: change.day.toISOString(), dimension: change.dimension, value: change.value, policy: change.policy, counters: change.counters })));
+    const key = 'c.policy = t.policy AND c.dimension = t.dimension AND c.day = t.day AND coalesce(c.value, \'null\'::jsonb) = t.value';
+    parts.push(`now_change AS MATERIALIZED (
+         SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, dimension text, value jsonb, policy text, counters int[])
+       ),
+       -- A row is left without tickets where the policy's verdicts on that day were judged again under another.
+       now_emptied AS (DELETE FROM kpi_daily_now_verdicts t USING now_change c WHERE ${key} AND t.counters[1] + c.counters[1] = 0),
+       now_updated AS (
+         UPDATE kpi_daily_now_verdicts t SET counters = ARRAY(SELECT a + b FROM unnest(t.counters, c.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i)
+           FROM now_change c
+          WHERE ${key} AND t.counters[1] + c.counters[1] <> 0
+       ),
+       now_inserted AS (
+         INSERT INTO kpi_daily_now_verdicts (policy, dimension, day, value, counters)
+         SELECT c.policy, c.dimension, c.day, coalesce(c.value, 'null'::jsonb), c.counters
+           FROM now_change c
+          WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_now_verdicts t WHERE ${key})
+       )`);
   }
   if (versions.length > 0) {
-    const changes = JSON.stringify(versions.map((change) => ({ day: change.day.toISOString(), version: change.version, tickets: change.tickets })));
-    await manager.query(
-      `INSERT INTO kpi_daily_policy_versions AS t (day, version, tickets)
-       SELECT day, version, tickets FROM jsonb_to_recordset($1::jsonb) AS c(day timestamptz, version text, tickets int)
-       ON CONFLICT (day, version) DO UPDATE SET tickets = t.tickets + EXCLUDED.tickets`,
-      [changes],
-    );
-    if (versions.some((change) => change.tickets < 0)) {
-      await manager.query(
-        `DELETE FROM kpi_daily_policy_versions t USING jsonb_to_recordset($1::jsonb) AS c(day timestamptz, version text)
-          WHERE t.day = c.day AND t.version = c.version AND t.tickets = 0`,
-        [changes],
-      );
-    }
+    const changes = added(versions.map((change) => ({ day: change.day.toISOString(), version: change.version, tickets: change.tickets })));
+    const key = 'c.day = t.day AND c.version = t.version';
+    parts.push(`version_change AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, version text, tickets int)),
+       version_emptied AS (DELETE FROM kpi_daily_policy_versions t USING version_change c WHERE ${key} AND t.tickets + c.tickets = 0),
+       version_updated AS (
+         UPDATE kpi_daily_policy_versions t SET tickets = t.tickets + c.tickets FROM version_change c WHERE ${key} AND t.tickets + c.tickets <> 0
+       ),
+       version_inserted AS (
+         INSERT INTO kpi_daily_policy_versions (day, version, tickets)
+         SELECT c.day, c.version, c.tickets FROM version_change c WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_policy_versions t WHERE ${key})
+       )`);
   }
+  // The parts' statements run whether or not the query reads them.
+  await manager.query(`WITH ${parts.join(',\n       ')}\n     SELECT NULL WHERE false`, parameters);
 }
