@@ -150,7 +150,8 @@ export function describeComparison(comparison: ReadModelComparison, liveName: st
   }
   const total = comparison.tables.reduce((sum, table) => sum + table.missing + table.extra + table.differing, 0);
   if (total > comparison.differences.length) lines.push(`  … and ${grouped(total - comparison.differences.length)} more`);
-  const ignored = comparison.ignoredColumns.length ? ` (not compared: ${comparison.ignoredColumns.join(', ')})` : '';
+  const notCompared = [...comparison.ignoredTables, ...comparison.ignoredColumns];
+  const ignored = notCompared.length > 0 ? ` (not compared: ${notCompared.join(', ')})` : '';
   lines.push(
     comparison.equal
       ? `${comparison.model}: the live model (${liveName}) equals the rebuild (${rebuiltName})${ignored}`
@@ -165,7 +166,8 @@ export async function runReadModelCommand(args: readonly string[], sources: read
     case 'models': {
       for (const service of context.services) {
         for (const model of service.models) {
-          const volatile = model.volatileColumns?.length ? `  (not compared: ${model.volatileColumns.join(', ')})` : '';
+          const notCompared = [...(model.volatileTables ?? []), ...(model.volatileColumns ?? [])];
+          const volatile = notCompared.length > 0 ? `  (not compared: ${notCompared.join(', ')})` : '';
           out.write(`${model.name.padEnd(28)} from ${model.topics.join(', ').padEnd(46)} tables ${model.tables.join(', ')}${volatile}\n`);
         }
       }

@@ -15,6 +15,11 @@ export interface ReadModel {
   /** Columns that record when a row was written rather than what it says (not compared). */
   readonly volatileColumns?: readonly string[];
   /**
+   * Tables among `tables` whose rows follow more than the events (evaluation's `policy=now` sums
+   * follow the deadline policy in force): emptied and refilled with the others, not compared.
+   */
+  readonly volatileTables?: readonly string[];
+  /**
    * A projection only: it writes its own tables and nothing else (no commands, no Kafka).
    * `live` is false in a rebuild, which has nobody to tell: a handler that also signals live
    * readers (routing's queue notifications) stays silent then, and writes the same rows.

@@ -7,7 +7,7 @@ import { compareKeys, readTableRows, RowCursor, tableShape } from './rebuild-tab
  * A live read model against one rebuilt from the events, row by row, matched on primary keys.
  * From the events' side: a row the rebuild has and the live model lacks is `missing`, a live
  * row the events do not produce is `extra`, and a row both have with other values `differs`.
- * The model's volatile columns (write times) are left out.
+ * The model's volatile columns (write times) and volatile tables are left out.
  */
 
 export type RowDifferenceKind = 'missing' | 'extra' | 'differs';
@@ -43,6 +43,7 @@ export interface ReadModelComparison {
   /** The first `maxDifferences` differences, in table and key order; the tables' counts are complete. */
   readonly differences: readonly RowDifference[];
   readonly ignoredColumns: readonly string[];
+  readonly ignoredTables: readonly string[];
 }
 
 export async function compareReadModel(options: {
@@ -61,7 +62,9 @@ export async function compareReadModel(options: {
     if (differences.length < maxDifferences) differences.push(difference);
   };
 
+  const ignoredTables = new Set(model.volatileTables ?? []);
   for (const table of model.tables) {
+    if (ignoredTables.has(table)) continue;
     const [liveShape, rebuiltShape] = await Promise.all([tableShape(live, table), tableShape(rebuilt, table)]);
     if (liveShape.primaryKey.join() !== rebuiltShape.primaryKey.join()) {
       throw new Error(`${table} has a different primary key in the two databases (are both migrated to the same version?)`);
@@ -104,7 +107,7 @@ export async function compareReadModel(options: {
     tables.push(counts);
   }
   const equal = tables.every((table) => table.missing + table.extra + table.differing === 0);
-  return { model: model.name, equal, tables, differences, ignoredColumns: [...ignored] };
+  return { model: model.name, equal, tables, differences, ignoredColumns: [...ignored], ignoredTables: [...ignoredTables] };
 }
 
 function differingColumns(live: Record<string, unknown>, rebuilt: Record<string, unknown>, ignored: ReadonlySet<string>): ColumnDifference[] {

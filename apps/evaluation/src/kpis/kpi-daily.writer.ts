@@ -1,14 +1,7 @@
 import type { EntityManager } from 'typeorm';
+import { DayRows } from '../timeline/day-rows';
 import { dailyChangesOf, DAY_MS } from './kpi-daily';
 import type { KpiTicketFacts } from './kpi-facts.entities';
-
-/**
- * Advisory lock class for "one day's tallies are being changed" (two-int form: this class, the
- * day's number since 1970). The value spells "KpiD". Taken after the tickets' locks and in day
- * order, so two transactions never wait on each other crosswise; rows of a day shared by tickets
- * on different partitions (the day's total, its channels) are then changed one transaction at a time.
- */
-const DAY_LOCK_CLASS = 0x4b706944;
 
 /**
  * Brings the day tallies from the facts `previous` (as stored, read under the tickets' locks) to
@@ -19,20 +12,16 @@ const DAY_LOCK_CLASS = 0x4b706944;
  * writes a ticket, the refresher as it judges one again under another policy.
  */
 export async function writeDailyChanges(manager: EntityManager, previous: readonly KpiTicketFacts[], next: readonly KpiTicketFacts[]): Promise<void> {
-  const { tallies, now, versions } = dailyChangesOf(previous, next);
-  if (tallies.length === 0 && now.length === 0 && versions.length === 0) return;
-  const days = [...new Set([...tallies, ...now, ...versions].map((change) => change.day.getTime() / DAY_MS))].sort((a, b) => a - b);
-  await manager.query('SELECT pg_advisory_xact_lock($1, day) FROM unnest($2::int[]) AS day ORDER BY day', [DAY_LOCK_CLASS, days]);
+  const rows = new DayRows();
+  addDailyChanges(rows, previous, next);
+  await rows.write(manager);
+}
 
-  // One statement for the three tables: each change is a delete (the row's last tickets taken
-  // away), an update, or an insert of a row not there, all read in the statement's one snapshot.
-  // The days' locks keep other writers out, so what the snapshot does not show is not there.
-  const parts: string[] = [];
-  const parameters: string[] = [];
-  const added = (changes: readonly object[]) => {
-    parameters.push(JSON.stringify(changes));
-    return `$${parameters.length}::jsonb`;
-  };
+/** writeDailyChanges as parts of a batch's DayRows: each change a delete (the row's last tickets taken away), an update, or an insert. */
+export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts[], next: readonly KpiTicketFacts[]): void {
+  const { tallies, now, versions } = dailyChangesOf(previous, next);
+  const dayOf = (change: { readonly day: Date }) => change.day.getTime() / DAY_MS;
+  const added = (changes: readonly object[]) => rows.parameter(changes);
   if (tallies.length > 0) {
     const changes = added(
       tallies.map((change) => ({
@@ -48,7 +37,7 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
     );
     // `value` arrives as the JSON value itself (null or a string), which is the key's form.
     const key = 'c.dimension = t.dimension AND c.day = t.day AND coalesce(c.value, \'null\'::jsonb) = t.value';
-    parts.push(`tally_change AS MATERIALIZED (
+    rows.add(`tally_change AS MATERIALIZED (
          SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, dimension text, value jsonb, counters int[],
            first_response_added float8[], first_response_removed float8[], resolution_added float8[], resolution_removed float8[])
        ),
@@ -73,12 +62,12 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
                 ARRAY(SELECT unnest(c.first_response_added) ORDER BY 1), ARRAY(SELECT unnest(c.resolution_added) ORDER BY 1)
            FROM tally_change c
           WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_tallies t WHERE ${key})
-       )`);
+       )`, tallies.map(dayOf));
   }
   if (now.length > 0) {
     const changes = added(now.map((change) => ({ day: change.day.toISOString(), dimension: change.dimension, value: change.value, policy: change.policy, counters: change.counters })));
     const key = 'c.policy = t.policy AND c.dimension = t.dimension AND c.day = t.day AND coalesce(c.value, \'null\'::jsonb) = t.value';
-    parts.push(`now_change AS MATERIALIZED (
+    rows.add(`now_change AS MATERIALIZED (
          SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, dimension text, value jsonb, policy text, counters int[])
        ),
        -- A row is left without tickets where the policy's verdicts on that day were judged again under another.
@@ -93,12 +82,12 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
          SELECT c.policy, c.dimension, c.day, coalesce(c.value, 'null'::jsonb), c.counters
            FROM now_change c
           WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_now_verdicts t WHERE ${key})
-       )`);
+       )`, now.map(dayOf));
   }
   if (versions.length > 0) {
     const changes = added(versions.map((change) => ({ day: change.day.toISOString(), version: change.version, tickets: change.tickets })));
     const key = 'c.day = t.day AND c.version = t.version';
-    parts.push(`version_change AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, version text, tickets int)),
+    rows.add(`version_change AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, version text, tickets int)),
        version_emptied AS (DELETE FROM kpi_daily_policy_versions t USING version_change c WHERE ${key} AND t.tickets + c.tickets = 0),
        version_updated AS (
          UPDATE kpi_daily_policy_versions t SET tickets = t.tickets + c.tickets FROM version_change c WHERE ${key} AND t.tickets + c.tickets <> 0
@@ -106,8 +95,6 @@ export async function writeDailyChanges(manager: EntityManager, previous: readon
        version_inserted AS (
          INSERT INTO kpi_daily_policy_versions (day, version, tickets)
          SELECT c.day, c.version, c.tickets FROM version_change c WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_policy_versions t WHERE ${key})
-       )`);
+       )`, versions.map(dayOf));
   }
-  // The parts' statements run whether or not the query reads them.
-  await manager.query(`WITH ${parts.join(',\n       ')}\n     SELECT NULL WHERE false`, parameters);
 }

@@ -143,4 +143,29 @@ export class TicketLifecycleRecord {
   updatedAt!: Date;
 }
 
-export const TIMELINE_ENTITIES = [TicketTimelineEntry, TicketLifecycleRecord];
+/** How many tickets there are per UTC day opened, department, outcome, complaint and escalation (ticket-list-counts.ts). */
+@Entity({ name: 'ticket_list_counts' })
+export class TicketListCount {
+  /** A department that had the tickets, or '' for all of them. */
+  @PrimaryColumn('text')
+  department!: string;
+
+  /** The UTC day they were opened on, '-infinity' for tickets not opened yet. */
+  @PrimaryColumn('timestamptz')
+  day!: Date;
+
+  /** The close outcome, or 'open'. */
+  @PrimaryColumn('text')
+  outcome!: string;
+
+  @PrimaryColumn('boolean')
+  complaint!: boolean;
+
+  @PrimaryColumn('boolean')
+  escalated!: boolean;
+
+  @Column('integer')
+  tickets!: number;
+}
+
+export const TIMELINE_ENTITIES = [TicketTimelineEntry, TicketLifecycleRecord, TicketListCount];

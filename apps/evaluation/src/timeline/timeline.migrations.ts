@@ -1,3 +1,4 @@
+import { LIST_COUNTS_FROM_LIFECYCLES } from './ticket-list-counts';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class CreateTicketTimelineEntries1795500000000 implements MigrationInterface {
@@ -115,9 +116,34 @@ export class PausedMinutesOfTicketLifecycles1795500080000 implements MigrationIn
   }
 }
 
+/** The ticket list's counts (ticket-list-counts.ts), filled from the lifecycle rows there. */
+export class CreateTicketListCounts1798000400000 implements MigrationInterface {
+  readonly name = 'CreateTicketListCounts1798000400000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE ticket_list_counts (
+        department text NOT NULL,
+        day timestamptz NOT NULL,
+        outcome text NOT NULL,
+        complaint boolean NOT NULL,
+        escalated boolean NOT NULL,
+        tickets integer NOT NULL,
+        -- A count reads one department's (or all departments') days in a window.
+        PRIMARY KEY (department, day, outcome, complaint, escalated)
+      )`);
+    await queryRunner.query(LIST_COUNTS_FROM_LIFECYCLES);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE ticket_list_counts');
+  }
+}
+
 export const TIMELINE_MIGRATIONS = [
   CreateTicketTimelineEntries1795500000000,
   CreateTicketLifecycles1795500060000,
   PageTicketLifecycles1795500070000,
   PausedMinutesOfTicketLifecycles1795500080000,
+  CreateTicketListCounts1798000400000,
 ];

@@ -8,12 +8,14 @@ import type { TicketLifecycle } from './lifecycle';
 import { KpiTicketFacts } from '../kpis/kpi-facts.entities';
 import { kpiFactsOf } from '../kpis/kpi-facts';
 import { DAILY_FACT_COLUMNS } from '../kpis/kpi-daily';
-import { writeDailyChanges } from '../kpis/kpi-daily.writer';
+import { addDailyChanges } from '../kpis/kpi-daily.writer';
 import { DEADLINE_POLICY_COLUMNS, deadlinesOf, type DeadlinePolicyRow } from '../kpis/kpi-verdicts.writer';
 import { recordEventOf } from '../records/from-timeline';
 import { serviceRecordOf } from '../records/service-record';
 import { summarise } from '@handoff/audit';
 import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
+import { DayRows } from './day-rows';
+import { addListCountChanges, LIST_COUNTED_COLUMNS } from './ticket-list-counts';
 import { TIMELINE_TICKET_LOCK_CLASS } from './timeline-lock';
 import { inTimelineOrder, serviceOfStream } from './timeline-order';
 
@@ -57,8 +59,9 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
         else byTicket.set(entry.ticketId, [entry]);
       };
       for (const entry of await manager.getRepository(TicketTimelineEntry).findBy({ ticketId: In(ticketIds) })) add(entry);
-      // The day tallies change by the difference between the tickets' facts as stored and as recomputed.
+      // The day tallies and the list's counts change by the difference between the tickets' rows as stored and as recomputed.
       const storedFacts = await manager.getRepository(KpiTicketFacts).find({ where: { ticketId: In(ticketIds) }, select: DAILY_FACT_COLUMNS });
+      const storedRecords = await manager.getRepository(TicketLifecycleRecord).find({ where: { ticketId: In(ticketIds) }, select: LIST_COUNTED_COLUMNS });
       // `policy=now` verdicts judged as the facts are written; a policy changed meanwhile leaves them for the refresher.
       const deadlines = deadlinesOf(policy);
       const fresh: TicketTimelineEntry[] = [];
@@ -84,7 +87,10 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
         { entity: TicketLifecycleRecord, rows: records, options: { onConflict: ['ticketId'] } },
         { entity: KpiTicketFacts, rows: facts, options: { onConflict: ['ticketId'] } },
       ]);
-      await writeDailyChanges(manager, storedFacts, facts);
+      const dayRows = new DayRows();
+      addDailyChanges(dayRows, storedFacts, facts);
+      addListCountChanges(dayRows, storedRecords, records);
+      await dayRows.write(manager);
     },
   };
 }

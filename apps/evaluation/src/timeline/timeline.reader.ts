@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { z } from 'zod';
 import {
   CLOSE_OUTCOMES,
@@ -16,7 +16,10 @@ import {
   type TimelineEntryView,
 } from '@handoff/contracts';
 import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
+import { ALL_DEPARTMENTS, OPEN } from './ticket-list-counts';
 import { inTimelineOrder } from './timeline-order';
+
+const DAY_MS = 86_400_000;
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -75,7 +78,7 @@ export class TimelineReader {
     if (query.to) select.andWhere('lifecycle.opened_at < :to', { to: new Date(query.to) });
     if (query.complaint !== undefined) select.andWhere(query.complaint ? 'lifecycle.complaint' : 'NOT lifecycle.complaint');
     if (query.escalated !== undefined) select.andWhere(query.escalated ? 'lifecycle.escalation_count > 0' : 'lifecycle.escalation_count = 0');
-    const total = query.count ? await select.clone().getCount() : undefined;
+    const total = query.count ? await this.count(query, select.clone()) : undefined;
     if (query.cursor) {
       const [openedAt, ticketId] = query.cursor;
       select.andWhere(`(${openedKey}, lifecycle.ticket_id COLLATE "C") < (${openedAt === null ? `'-infinity'::timestamptz` : 'CAST(:openedAt AS timestamptz)'}, :ticketId)`, {
@@ -90,6 +93,42 @@ export class TimelineReader {
       .getMany();
     const page = pageOf(records, query.limit, (record) => [record.openedAt?.toISOString() ?? null, record.ticketId], lifecycleView);
     return total === undefined ? page : { ...page, total };
+  }
+
+  /**
+   * How many tickets the list's filters match: the window's whole UTC days summed from the
+   * list's counts (ticket-list-counts.ts), its ends counted ticket by ticket (`matching`, the
+   * list's query), so the count of a year reads a row per day and kind, not every ticket.
+   */
+  private async count(query: TicketListQuery, matching: SelectQueryBuilder<TicketLifecycleRecord>): Promise<number> {
+    const from = query.from === undefined ? undefined : Date.parse(query.from);
+    const to = query.to === undefined ? undefined : Date.parse(query.to);
+    const firstDay = from === undefined ? undefined : Math.ceil(from / DAY_MS) * DAY_MS;
+    const endDay = to === undefined ? undefined : Math.floor(to / DAY_MS) * DAY_MS;
+    // Within two days: no whole day to sum.
+    if (firstDay !== undefined && endDay !== undefined && firstDay >= endDay) return matching.getCount();
+    const conditions = ['department = $1'];
+    const parameters: unknown[] = [query.department ?? ALL_DEPARTMENTS];
+    const condition = (sql: (placeholder: string) => string, value: unknown) => {
+      parameters.push(value);
+      conditions.push(sql(`$${parameters.length}`));
+    };
+    // Tickets not opened yet ('-infinity') match no bound on the opening time.
+    if (firstDay !== undefined) condition((at) => `day >= ${at}`, new Date(firstDay));
+    else if (endDay !== undefined) conditions.push("day > '-infinity'");
+    if (endDay !== undefined) condition((at) => `day < ${at}`, new Date(endDay));
+    if (query.outcome) condition((outcome) => `outcome = ${outcome}`, query.outcome === 'open' ? OPEN : query.outcome);
+    if (query.complaint !== undefined) condition((complaint) => `complaint = ${complaint}`, query.complaint);
+    if (query.escalated !== undefined) condition((escalated) => `escalated = ${escalated}`, query.escalated);
+    const [{ tickets }] = (await this.dataSource.query(`SELECT coalesce(sum(tickets), 0)::int AS tickets FROM ticket_list_counts WHERE ${conditions.join(' AND ')}`, parameters)) as {
+      tickets: number;
+    }[];
+    // The window's ends, before its first whole day and from its last.
+    const ends: string[] = [];
+    if (firstDay !== undefined && from! < firstDay) ends.push('lifecycle.opened_at < :firstDay');
+    if (endDay !== undefined && endDay < to!) ends.push('lifecycle.opened_at >= :endDay');
+    if (ends.length === 0) return tickets;
+    return tickets + (await matching.andWhere(`(${ends.join(' OR ')})`, { firstDay: firstDay === undefined ? null : new Date(firstDay), endDay: endDay === undefined ? null : new Date(endDay) }).getCount());
   }
 }
 
