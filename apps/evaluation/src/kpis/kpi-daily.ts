@@ -64,10 +64,11 @@ export interface DailyChange {
 
 /**
  * The `policy=now` verdicts of a UTC day's tickets for one grouping value, per deadline policy
- * they were judged under (kpi_daily_now_verdicts): the tickets judged under it, and the verdicts
- * that are fixed (kpi-deadlines-now.ts), which hold whatever instant a report is asked as of. A
- * verdict still waiting on its deadline, and a ticket judged on request, are left to the report,
- * which reads those tickets themselves (kpi-facts.reader.ts).
+ * they were judged under (kpi_daily_now_verdicts): the tickets judged under it, the verdicts that
+ * are fixed (kpi-deadlines-now.ts), which hold whatever instant a report is asked as of, and the
+ * deadlines of those still waiting (missed as of any instant after them), as arrays like the
+ * minutes of the day tallies. A ticket judged on request is left to the report, which judges its
+ * rounds (kpi-facts.reader.ts).
  */
 export const NOW_COUNTERS = ['tickets', 'first_response_met', 'first_response_missed', 'resolution_met', 'resolution_missed'] as const;
 
@@ -78,6 +79,11 @@ export interface DailyNowChange {
   readonly policy: string;
   /** NOW_COUNTERS, in that order. */
   readonly counters: number[];
+  /** Deadlines (epoch ms) of waiting verdicts to add and to take away, as multisets. */
+  readonly firstResponseDueAdded: number[];
+  readonly firstResponseDueRemoved: number[];
+  readonly resolutionDueAdded: number[];
+  readonly resolutionDueRemoved: number[];
 }
 
 export interface DailyVersionChange {
@@ -106,7 +112,9 @@ export const DAILY_FACT_COLUMNS: (keyof KpiTicketFacts)[] = [
   'policyVersions',
   'nowPolicy',
   'nowFirstResponseMet',
+  'nowFirstResponseDueAt',
   'nowResolutionMet',
+  'nowResolutionDueAt',
   'nowJudgedOnRequest',
 ];
 
@@ -140,11 +148,17 @@ function countersOf(facts: KpiTicketFacts): number[] {
 }
 
 /** A ticket's part of its day's kpi_daily_now_verdicts rows, or none before it is judged. */
-function nowCountersOf(facts: KpiTicketFacts): number[] | undefined {
+function nowPartOf(facts: KpiTicketFacts): { counters: number[]; firstResponseDue: number | null; resolutionDue: number | null } | undefined {
   if (facts.nowPolicy === null) return undefined;
-  // Judged on request, its verdicts are not fixed (a paused round's deadline moves with the report's instant).
-  const fixed = (met: boolean | null, wanted: boolean) => (facts.nowJudgedOnRequest !== true && met === wanted ? 1 : 0);
-  return [1, fixed(facts.nowFirstResponseMet, true), fixed(facts.nowFirstResponseMet, false), fixed(facts.nowResolutionMet, true), fixed(facts.nowResolutionMet, false)];
+  // Judged on request, its verdicts are not stored (a paused round's deadline moves with the report's instant).
+  const stored = facts.nowJudgedOnRequest !== true;
+  const fixed = (met: boolean | null, wanted: boolean) => (stored && met === wanted ? 1 : 0);
+  const waiting = (met: boolean | null, dueAt: Date | null) => (stored && met === null && dueAt !== null ? new Date(dueAt).getTime() : null);
+  return {
+    counters: [1, fixed(facts.nowFirstResponseMet, true), fixed(facts.nowFirstResponseMet, false), fixed(facts.nowResolutionMet, true), fixed(facts.nowResolutionMet, false)],
+    firstResponseDue: waiting(facts.nowFirstResponseMet, facts.nowFirstResponseDueAt),
+    resolutionDue: waiting(facts.nowResolutionMet, facts.nowResolutionDueAt),
+  };
 }
 
 /**
@@ -156,7 +170,10 @@ export function dailyChangesOf(
   next: readonly KpiTicketFacts[],
 ): { readonly tallies: DailyChange[]; readonly now: DailyNowChange[]; readonly versions: DailyVersionChange[] } {
   const rows = new Map<string, { day: Date; dimension: DailyDimension; value: string | null; counters: number[]; firstResponse: Map<number, number>; resolution: Map<number, number> }>();
-  const nowRows = new Map<string, { day: Date; dimension: DailyDimension; value: string | null; policy: string; counters: number[] }>();
+  const nowRows = new Map<
+    string,
+    { day: Date; dimension: DailyDimension; value: string | null; policy: string; counters: number[]; firstResponseDue: Map<number, number>; resolutionDue: Map<number, number> }
+  >();
   const versions = new Map<string, { day: Date; version: string; tickets: number }>();
   const count = (values: Map<number, number>, value: number | null, sign: number) => {
     if (value !== null) values.set(value, (values.get(value) ?? 0) + sign);
@@ -164,17 +181,19 @@ export function dailyChangesOf(
   const apply = (facts: KpiTicketFacts, sign: number) => {
     const day = dayOf(new Date(facts.openedAt));
     const counters = countersOf(facts);
-    const nowCounters = nowCountersOf(facts);
+    const nowPart = nowPartOf(facts);
     for (const dimension of DAILY_DIMENSIONS) {
       for (const value of membersOf(facts, dimension)) {
-        if (nowCounters) {
+        if (nowPart) {
           const nowId = JSON.stringify([day.getTime(), dimension, value, facts.nowPolicy]);
           let nowRow = nowRows.get(nowId);
           if (!nowRow) {
-            nowRow = { day, dimension, value, policy: facts.nowPolicy!, counters: new Array<number>(NOW_COUNTERS.length).fill(0) };
+            nowRow = { day, dimension, value, policy: facts.nowPolicy!, counters: new Array<number>(NOW_COUNTERS.length).fill(0), firstResponseDue: new Map(), resolutionDue: new Map() };
             nowRows.set(nowId, nowRow);
           }
-          for (let index = 0; index < nowCounters.length; index += 1) nowRow.counters[index]! += sign * nowCounters[index]!;
+          for (let index = 0; index < nowPart.counters.length; index += 1) nowRow.counters[index]! += sign * nowPart.counters[index]!;
+          count(nowRow.firstResponseDue, nowPart.firstResponseDue, sign);
+          count(nowRow.resolutionDue, nowPart.resolutionDue, sign);
         }
         const id = JSON.stringify([day.getTime(), dimension, value]);
         let row = rows.get(id);
@@ -215,7 +234,19 @@ export function dailyChangesOf(
   }
   return {
     tallies,
-    now: [...nowRows.values()].filter((row) => row.counters.some((counter) => counter !== 0)),
+    now: [...nowRows.values()]
+      .map(({ firstResponseDue, resolutionDue, ...row }) => ({
+        ...row,
+        firstResponseDueAdded: expand(firstResponseDue, 1),
+        firstResponseDueRemoved: expand(firstResponseDue, -1),
+        resolutionDueAdded: expand(resolutionDue, 1),
+        resolutionDueRemoved: expand(resolutionDue, -1),
+      }))
+      .filter(
+        (row) =>
+          row.counters.some((counter) => counter !== 0) ||
+          [row.firstResponseDueAdded, row.firstResponseDueRemoved, row.resolutionDueAdded, row.resolutionDueRemoved].some((values) => values.length > 0),
+      ),
     versions: [...versions.values()].filter((entry) => entry.tickets !== 0),
   };
 }

@@ -65,24 +65,48 @@ export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts
        )`, tallies.map(dayOf));
   }
   if (now.length > 0) {
-    const changes = added(now.map((change) => ({ day: change.day.toISOString(), dimension: change.dimension, value: change.value, policy: change.policy, counters: change.counters })));
+    const iso = (instants: readonly number[]) => instants.map((instant) => new Date(instant).toISOString());
+    const changes = added(
+      now.map((change) => ({
+        day: change.day.toISOString(),
+        dimension: change.dimension,
+        value: change.value,
+        policy: change.policy,
+        counters: change.counters,
+        first_response_due_added: iso(change.firstResponseDueAdded),
+        first_response_due_removed: iso(change.firstResponseDueRemoved),
+        resolution_due_added: iso(change.resolutionDueAdded),
+        resolution_due_removed: iso(change.resolutionDueRemoved),
+      })),
+    );
     const key = 'c.policy = t.policy AND c.dimension = t.dimension AND c.day = t.day AND coalesce(c.value, \'null\'::jsonb) = t.value';
-    rows.add(`now_change AS MATERIALIZED (
-         SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, dimension text, value jsonb, policy text, counters int[])
+    const moved = (column: string, change: string) =>
+      `CASE WHEN cardinality(c.${change}_added) + cardinality(c.${change}_removed) = 0 THEN t.${column}
+                  ELSE ARRAY((SELECT unnest(t.${column}) EXCEPT ALL SELECT unnest(c.${change}_removed)) UNION ALL SELECT unnest(c.${change}_added) ORDER BY 1) END`;
+    rows.add(
+      `now_change AS MATERIALIZED (
+         SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, dimension text, value jsonb, policy text, counters int[],
+           first_response_due_added timestamptz[], first_response_due_removed timestamptz[], resolution_due_added timestamptz[], resolution_due_removed timestamptz[])
        ),
        -- A row is left without tickets where the policy's verdicts on that day were judged again under another.
        now_emptied AS (DELETE FROM kpi_daily_now_verdicts t USING now_change c WHERE ${key} AND t.counters[1] + c.counters[1] = 0),
        now_updated AS (
-         UPDATE kpi_daily_now_verdicts t SET counters = ARRAY(SELECT a + b FROM unnest(t.counters, c.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i)
+         UPDATE kpi_daily_now_verdicts t
+            SET counters = ARRAY(SELECT a + b FROM unnest(t.counters, c.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i),
+                first_response_due = ${moved('first_response_due', 'first_response_due')},
+                resolution_due = ${moved('resolution_due', 'resolution_due')}
            FROM now_change c
           WHERE ${key} AND t.counters[1] + c.counters[1] <> 0
        ),
        now_inserted AS (
-         INSERT INTO kpi_daily_now_verdicts (policy, dimension, day, value, counters)
-         SELECT c.policy, c.dimension, c.day, coalesce(c.value, 'null'::jsonb), c.counters
+         INSERT INTO kpi_daily_now_verdicts (policy, dimension, day, value, counters, first_response_due, resolution_due)
+         SELECT c.policy, c.dimension, c.day, coalesce(c.value, 'null'::jsonb), c.counters,
+                ARRAY(SELECT unnest(c.first_response_due_added) ORDER BY 1), ARRAY(SELECT unnest(c.resolution_due_added) ORDER BY 1)
            FROM now_change c
           WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_now_verdicts t WHERE ${key})
-       )`, now.map(dayOf));
+       )`,
+      now.map(dayOf),
+    );
   }
   if (versions.length > 0) {
     const changes = added(versions.map((change) => ({ day: change.day.toISOString(), version: change.version, tickets: change.tickets })));

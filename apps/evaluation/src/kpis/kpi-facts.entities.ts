@@ -178,6 +178,13 @@ export class KpiDailyNowVerdicts {
   /** NOW_COUNTERS, in that order. */
   @Column('int', { array: true })
   counters!: number[];
+
+  /** The deadlines of the verdicts still waiting, sorted: each missed as of any instant after it. */
+  @Column('timestamptz', { name: 'first_response_due', array: true })
+  firstResponseDue!: Date[];
+
+  @Column('timestamptz', { name: 'resolution_due', array: true })
+  resolutionDue!: Date[];
 }
 
 export const KPI_ENTITIES = [KpiTicketFacts, KpiDailyTallies, KpiDailyPolicyVersions, KpiDailyNowVerdicts, KpiDeadlinePolicy];

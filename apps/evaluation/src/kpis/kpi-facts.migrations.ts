@@ -136,15 +136,19 @@ export class AddKpiVerdictsNow1798000200000 implements MigrationInterface {
   }
 }
 
-/** kpi_daily_now_verdicts from kpi_ticket_facts in one statement: the migration's fill (kpi-daily.ts, nowCountersOf). */
+/** kpi_daily_now_verdicts from kpi_ticket_facts in one statement: the migration's fill (kpi-daily.ts, nowPartOf). */
 export const DAILY_NOW_VERDICTS_FROM_FACTS = `
-  INSERT INTO kpi_daily_now_verdicts (policy, dimension, day, value, counters)
+  INSERT INTO kpi_daily_now_verdicts (policy, dimension, day, value, counters, first_response_due, resolution_due)
   SELECT now_policy, dimension, day, coalesce(to_jsonb(value), 'null'::jsonb),
          ARRAY[count(*),
                count(*) FILTER (WHERE NOT now_judged_on_request AND now_first_response_met),
                count(*) FILTER (WHERE NOT now_judged_on_request AND NOT now_first_response_met),
                count(*) FILTER (WHERE NOT now_judged_on_request AND now_resolution_met),
-               count(*) FILTER (WHERE NOT now_judged_on_request AND NOT now_resolution_met)]::int[]
+               count(*) FILTER (WHERE NOT now_judged_on_request AND NOT now_resolution_met)]::int[],
+         coalesce(array_agg(now_first_response_due_at ORDER BY now_first_response_due_at)
+                    FILTER (WHERE NOT now_judged_on_request AND now_first_response_met IS NULL AND now_first_response_due_at IS NOT NULL), '{}'),
+         coalesce(array_agg(now_resolution_due_at ORDER BY now_resolution_due_at)
+                    FILTER (WHERE NOT now_judged_on_request AND now_resolution_met IS NULL AND now_resolution_due_at IS NOT NULL), '{}')
     FROM kpi_ticket_facts
          CROSS JOIN LATERAL (SELECT date_bin('24 hours', opened_at, 'epoch') AS day) AS d
          CROSS JOIN LATERAL (VALUES ('total', ARRAY[NULL]::text[]),
@@ -155,14 +159,6 @@ export const DAILY_NOW_VERDICTS_FROM_FACTS = `
          CROSS JOIN LATERAL unnest(g.members) AS m(value)
    WHERE now_policy IS NOT NULL
    GROUP BY now_policy, dimension, day, value`;
-
-/**
- * A ticket's `policy=now` verdicts that wait on its deadline or on the report's instant: what a
- * report reads ticket by ticket beside the day rows of the fixed ones (kpi-facts.reader.ts).
- * The index's predicate, which a query must repeat word for word to use it.
- */
-export const NOW_VERDICT_PENDING = `(now_judged_on_request OR (now_first_response_met IS NULL AND now_first_response_due_at IS NOT NULL)
-      OR (now_resolution_met IS NULL AND now_resolution_due_at IS NOT NULL))`;
 
 export class AddKpiDailyNowVerdicts1798000300000 implements MigrationInterface {
   readonly name = 'AddKpiDailyNowVerdicts1798000300000';
@@ -175,16 +171,18 @@ export class AddKpiDailyNowVerdicts1798000300000 implements MigrationInterface {
         day timestamptz NOT NULL,
         value jsonb NOT NULL,
         counters integer[] NOT NULL,
+        first_response_due timestamptz[] NOT NULL,
+        resolution_due timestamptz[] NOT NULL,
         -- A report reads one grouping's days in a window, under today's policy.
         PRIMARY KEY (policy, dimension, day, value)
       )`);
-    // Open tickets, mostly: few beside the desk's history.
-    await queryRunner.query(`CREATE INDEX kpi_ticket_facts_now_pending_idx ON kpi_ticket_facts (opened_at) WHERE ${NOW_VERDICT_PENDING}`);
+    // The tickets a report judges from their rounds (a round paused without a result): few beside the desk's history.
+    await queryRunner.query('CREATE INDEX kpi_ticket_facts_judged_on_request_idx ON kpi_ticket_facts (opened_at) WHERE now_judged_on_request');
     await queryRunner.query(DAILY_NOW_VERDICTS_FROM_FACTS);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP INDEX kpi_ticket_facts_now_pending_idx');
+    await queryRunner.query('DROP INDEX kpi_ticket_facts_judged_on_request_idx');
     await queryRunner.query('DROP TABLE kpi_daily_now_verdicts');
   }
 }

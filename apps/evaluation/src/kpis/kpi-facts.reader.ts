@@ -7,7 +7,6 @@ import type { DepartmentRound } from '../records/service-record';
 import type { KpiPolicy } from './kpi-policy';
 import { COUNTER_INDEX, DAILY_COUNTERS, DAY_MS, TICKET_COUNTS } from './kpi-daily';
 import { deadlinePolicyKey, verdictsNow } from './kpi-deadlines-now';
-import { NOW_VERDICT_PENDING } from './kpi-facts.migrations';
 import { granularityOf, reportOf, type KpiQuery, type KpiTallies } from './kpis';
 
 const HOUR_MS = 3_600_000;
@@ -349,9 +348,10 @@ async function countVerdictsNow(manager: EntityManager, query: KpiQuery, period:
 
 /**
  * `policy=now` verdicts as countVerdictsNow counts them, for a window the day rows fit: the
- * whole days' fixed verdicts from their day rows under today's policy ($3 its key;
- * kpi_daily_now_verdicts), the verdicts of those days still waiting on a deadline from their
- * tickets as of $4 (the pending index), and the rest of the window ticket by ticket. Undefined
+ * whole days' verdicts from their day rows under today's policy ($3 its key;
+ * kpi_daily_now_verdicts): the fixed ones, and those waiting on a deadline before $4 as missed;
+ * the tickets of those days judged on request for the caller to judge (their index), and the
+ * rest of the window ticket by ticket. Undefined
  * when some ticket of the whole days is not judged under today's policy (just after a change,
  * while the refresher works): the caller then counts the window's tickets.
  */
@@ -375,17 +375,17 @@ async function countVerdictsByDays(manager: EntityManager, query: KpiQuery, wind
               coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < $4 THEN false END) AS resolution
          FROM ${rest.source} AND cardinality(policy_versions) > 0
        UNION ALL
-       -- Only what waits: the day rows hold the verdicts that are fixed.
-       SELECT ticket_id, departments, agents, channel, type, coalesce(now_policy = $3 AND NOT now_judged_on_request, false),
-              CASE WHEN now_first_response_met IS NULL AND now_first_response_due_at < $4 THEN false END,
-              CASE WHEN now_resolution_met IS NULL AND now_resolution_due_at < $4 THEN false END
-         FROM ${whole.source} AND ${NOW_VERDICT_PENDING}
+       -- The whole days' tickets judged on request (the day rows hold the others'), judged by the caller.
+       SELECT ticket_id, departments, agents, channel, type, false, NULL::boolean, NULL::boolean
+         FROM ${whole.source} AND now_judged_on_request
      ),
      part (total, value, first_response_met, first_response_missed, resolution_met, resolution_missed) AS (
        -- The total's row, whatever there is: it says whether the day rows stand for the whole days.
        VALUES (true, 'null'::jsonb, 0, 0, 0, 0)
        UNION ALL
-       SELECT n.dimension = 'total', n.value, n.counters[2], n.counters[3], n.counters[4], n.counters[5]
+       -- Fixed verdicts, and the waiting ones whose deadline is before $4: missed as of then.
+       SELECT n.dimension = 'total', n.value, n.counters[2], n.counters[3] + (SELECT count(*)::int FROM unnest(n.first_response_due) AS due WHERE due < $4),
+              n.counters[4], n.counters[5] + (SELECT count(*)::int FROM unnest(n.resolution_due) AS due WHERE due < $4)
          FROM kpi_daily_now_verdicts n JOIN day USING (day)
         WHERE n.policy = $3 AND n.dimension = ANY($2::text[]) AND n.day >= $5 AND n.day < $6
        UNION ALL
