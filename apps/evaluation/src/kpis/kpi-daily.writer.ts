@@ -22,6 +22,12 @@ export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts
   const { tallies, now, versions } = dailyChangesOf(previous, next);
   const dayOf = (change: { readonly day: Date }) => change.day.getTime() / DAY_MS;
   const added = (changes: readonly object[]) => rows.parameter(changes);
+  // A stored array (`t.<column>`) with change `c`'s values taken away and added, as multisets and sorted.
+  // Most changes move no value: the stored array is then kept as it is, not rebuilt and written
+  // again (a day's arrays hold a value per ticket of that day and group).
+  const moved = (column: string, change: string) =>
+    `CASE WHEN cardinality(c.${change}_added) + cardinality(c.${change}_removed) = 0 THEN t.${column}
+                  ELSE ARRAY((SELECT unnest(t.${column}) EXCEPT ALL SELECT unnest(c.${change}_removed)) UNION ALL SELECT unnest(c.${change}_added) ORDER BY 1) END`;
   if (tallies.length > 0) {
     const changes = added(
       tallies.map((change) => ({
@@ -45,14 +51,8 @@ export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts
        tally_updated AS (
          UPDATE kpi_daily_tallies t
             SET counters = ARRAY(SELECT coalesce(a, 0) + coalesce(b, 0) FROM unnest(t.counters, c.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i),
-                -- Most changes move no value: the stored array is then kept as it is, not rebuilt and
-                -- written again (a day's arrays hold a value per ticket of that day and group).
-                first_response_minutes = CASE WHEN cardinality(c.first_response_added) + cardinality(c.first_response_removed) = 0 THEN t.first_response_minutes
-                  ELSE ARRAY((SELECT unnest(t.first_response_minutes) EXCEPT ALL SELECT unnest(c.first_response_removed))
-                             UNION ALL SELECT unnest(c.first_response_added) ORDER BY 1) END,
-                accepted_resolution_minutes = CASE WHEN cardinality(c.resolution_added) + cardinality(c.resolution_removed) = 0 THEN t.accepted_resolution_minutes
-                  ELSE ARRAY((SELECT unnest(t.accepted_resolution_minutes) EXCEPT ALL SELECT unnest(c.resolution_removed))
-                             UNION ALL SELECT unnest(c.resolution_added) ORDER BY 1) END
+                first_response_minutes = ${moved('first_response_minutes', 'first_response')},
+                accepted_resolution_minutes = ${moved('accepted_resolution_minutes', 'resolution')}
            FROM tally_change c
           WHERE ${key} AND t.counters[1] + c.counters[1] <> 0
        ),
@@ -80,9 +80,6 @@ export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts
       })),
     );
     const key = 'c.policy = t.policy AND c.dimension = t.dimension AND c.day = t.day AND coalesce(c.value, \'null\'::jsonb) = t.value';
-    const moved = (column: string, change: string) =>
-      `CASE WHEN cardinality(c.${change}_added) + cardinality(c.${change}_removed) = 0 THEN t.${column}
-                  ELSE ARRAY((SELECT unnest(t.${column}) EXCEPT ALL SELECT unnest(c.${change}_removed)) UNION ALL SELECT unnest(c.${change}_added) ORDER BY 1) END`;
     rows.add(
       `now_change AS MATERIALIZED (
          SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, dimension text, value jsonb, policy text, counters int[],

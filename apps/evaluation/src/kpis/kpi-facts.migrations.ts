@@ -36,6 +36,16 @@ export class CreateKpiTicketFacts1797700000000 implements MigrationInterface {
 
 const CHANNELS_OF_1798000100000 = ['web_chat', 'message_board', 'email', 'hotline', 'social_media', 'on_site', 'visit'];
 
+/** Each fact once per UTC day (`day`) and grouping value (`dimension`, `value`), as kpi-daily.ts tallies them. */
+const FACTS_BY_DAY_AND_GROUP = `kpi_ticket_facts
+         CROSS JOIN LATERAL (SELECT date_bin('24 hours', opened_at, 'epoch') AS day) AS d
+         CROSS JOIN LATERAL (VALUES ('total', ARRAY[NULL]::text[]),
+                                    ('department', CASE WHEN cardinality(departments) > 0 THEN departments ELSE ARRAY[NULL]::text[] END),
+                                    ('agent', CASE WHEN cardinality(agents) > 0 THEN agents ELSE ARRAY[NULL]::text[] END),
+                                    ('channel', ARRAY[channel]),
+                                    ('type', ARRAY[type])) AS g(dimension, members)
+         CROSS JOIN LATERAL unnest(g.members) AS m(value)`;
+
 /** kpi_daily_tallies from kpi_ticket_facts in one statement: the migration's fill. */
 export const DAILY_TALLIES_FROM_FACTS = `
   INSERT INTO kpi_daily_tallies (day, dimension, value, counters, first_response_minutes, accepted_resolution_minutes)
@@ -49,14 +59,7 @@ export const DAILY_TALLIES_FROM_FACTS = `
                ${CHANNELS_OF_1798000100000.map((channel) => `count(*) FILTER (WHERE channel = '${channel}')`).join(', ')}]::int[],
          coalesce(array_agg(first_response_minutes ORDER BY first_response_minutes) FILTER (WHERE first_response_minutes IS NOT NULL), '{}'),
          coalesce(array_agg(accepted_resolution_minutes ORDER BY accepted_resolution_minutes) FILTER (WHERE accepted_resolution_minutes IS NOT NULL), '{}')
-    FROM kpi_ticket_facts
-         CROSS JOIN LATERAL (SELECT date_bin('24 hours', opened_at, 'epoch') AS day) AS d
-         CROSS JOIN LATERAL (VALUES ('total', ARRAY[NULL]::text[]),
-                                    ('department', CASE WHEN cardinality(departments) > 0 THEN departments ELSE ARRAY[NULL]::text[] END),
-                                    ('agent', CASE WHEN cardinality(agents) > 0 THEN agents ELSE ARRAY[NULL]::text[] END),
-                                    ('channel', ARRAY[channel]),
-                                    ('type', ARRAY[type])) AS g(dimension, members)
-         CROSS JOIN LATERAL unnest(g.members) AS m(value)
+    FROM ${FACTS_BY_DAY_AND_GROUP}
    GROUP BY day, dimension, value`;
 
 export const DAILY_VERSIONS_FROM_FACTS = `
@@ -149,14 +152,7 @@ export const DAILY_NOW_VERDICTS_FROM_FACTS = `
                     FILTER (WHERE NOT now_judged_on_request AND now_first_response_met IS NULL AND now_first_response_due_at IS NOT NULL), '{}'),
          coalesce(array_agg(now_resolution_due_at ORDER BY now_resolution_due_at)
                     FILTER (WHERE NOT now_judged_on_request AND now_resolution_met IS NULL AND now_resolution_due_at IS NOT NULL), '{}')
-    FROM kpi_ticket_facts
-         CROSS JOIN LATERAL (SELECT date_bin('24 hours', opened_at, 'epoch') AS day) AS d
-         CROSS JOIN LATERAL (VALUES ('total', ARRAY[NULL]::text[]),
-                                    ('department', CASE WHEN cardinality(departments) > 0 THEN departments ELSE ARRAY[NULL]::text[] END),
-                                    ('agent', CASE WHEN cardinality(agents) > 0 THEN agents ELSE ARRAY[NULL]::text[] END),
-                                    ('channel', ARRAY[channel]),
-                                    ('type', ARRAY[type])) AS g(dimension, members)
-         CROSS JOIN LATERAL unnest(g.members) AS m(value)
+    FROM ${FACTS_BY_DAY_AND_GROUP}
    WHERE now_policy IS NOT NULL
    GROUP BY now_policy, dimension, day, value`;
 
