@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { DayRows } from '../timeline/day-rows';
+import { DayRows } from '../timeline-writers';
 import { dailyChangesOf, DAY_MS } from './kpi-daily';
 import type { KpiTicketFacts } from './kpi-facts.entities';
 

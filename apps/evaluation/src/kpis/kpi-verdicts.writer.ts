@@ -2,7 +2,7 @@ import { In, type EntityManager } from 'typeorm';
 import { parseDeadlinePolicy, type DeadlinePolicy } from '@handoff/service-time';
 import { deadlinePolicyKey } from './kpi-deadlines-now';
 import { verdictColumnsOf, type DeadlinesInForce } from './kpi-facts';
-import { TIMELINE_TICKET_LOCK_CLASS } from '../timeline/timeline-lock';
+import { TIMELINE_TICKET_LOCK_CLASS } from '../timeline-writers';
 import { DAILY_FACT_COLUMNS } from './kpi-daily';
 import { writeDailyChanges } from './kpi-daily.writer';
 import { KpiTicketFacts } from './kpi-facts.entities';

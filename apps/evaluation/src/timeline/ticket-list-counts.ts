@@ -1,5 +1,5 @@
-import type { DayRows } from './day-rows';
-import { NOT_OPENED_DAY } from './day-rows';
+import type { DayRows } from '../timeline-writers';
+import { NOT_OPENED_DAY } from '../timeline-writers';
 import type { TicketLifecycleRecord } from './timeline.entities';
 
 /**

@@ -14,9 +14,8 @@ import { recordEventOf } from '../records/from-timeline';
 import { serviceRecordOf } from '../records/service-record';
 import { summarise } from '@handoff/audit';
 import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
-import { DayRows } from './day-rows';
+import { DayRows, TIMELINE_TICKET_LOCK_CLASS } from '../timeline-writers';
 import { addListCountChanges, LIST_COUNTED_COLUMNS } from './ticket-list-counts';
-import { TIMELINE_TICKET_LOCK_CLASS } from './timeline-lock';
 import { inTimelineOrder, serviceOfStream } from './timeline-order';
 
 /**

@@ -1,5 +1,16 @@
 import type { EntityManager } from 'typeorm';
 
+// What the writers of the timeline's tables share: the timeline projection, and evaluation's
+// policy=now refresher, which judges the KPI facts again and moves their day rows.
+
+/**
+ * Advisory lock class for "one ticket's timeline is being changed" (two-int form: this class,
+ * hash of the ticket id). The value spells "Tmln"; it only has to differ from the relay's. The
+ * timeline projection holds it while it reads and rewrites a ticket's facts and day tallies; the
+ * `policy=now` refresher takes it too, so that neither works from facts the other is changing.
+ */
+export const TIMELINE_TICKET_LOCK_CLASS = 0x546d6c6e;
+
 /**
  * Advisory lock class for "one day's rows are being changed" (two-int form: this class, the
  * day's number since 1970). The value spells "KpiD". Taken after the tickets' locks and in day
