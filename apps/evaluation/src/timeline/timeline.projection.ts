@@ -1,7 +1,7 @@
 import { cutWords, EVENT_CONTRACTS, isPolicyChange, typedEventOf, type RecordedEvent } from '@handoff/contracts';
 import { writeTables } from '@handoff/read-models';
 import { type EventHandler } from '@handoff/messaging';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { withoutContactDetails } from './contact-details';
 import type { TicketLifecycle } from './lifecycle';
@@ -15,7 +15,7 @@ import { serviceRecordOf } from '../records/service-record';
 import { summarise } from '@handoff/audit';
 import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities';
 import { DayRows, TIMELINE_TICKET_LOCK_CLASS } from '../timeline-writers';
-import { addListCountChanges, LIST_COUNTED_COLUMNS } from './ticket-list-counts';
+import { addListCountChanges, LIST_COUNTED_COLUMNS, type ListCounted } from './ticket-list-counts';
 import { inTimelineOrder, serviceOfStream } from './timeline-order';
 
 /**
@@ -59,8 +59,7 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
       };
       for (const entry of await manager.getRepository(TicketTimelineEntry).findBy({ ticketId: In(ticketIds) })) add(entry);
       // The day tallies and the list's counts change by the difference between the tickets' rows as stored and as recomputed.
-      const storedFacts = await manager.getRepository(KpiTicketFacts).find({ where: { ticketId: In(ticketIds) }, select: DAILY_FACT_COLUMNS });
-      const storedRecords = await manager.getRepository(TicketLifecycleRecord).find({ where: { ticketId: In(ticketIds) }, select: LIST_COUNTED_COLUMNS });
+      const { facts: storedFacts, records: storedRecords } = await storedRowsOf(manager, ticketIds);
       // `policy=now` verdicts judged as the facts are written; a policy changed meanwhile leaves them for the refresher.
       const deadlines = deadlinesOf(policy);
       const fresh: TicketTimelineEntry[] = [];
@@ -91,6 +90,38 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
       addListCountChanges(dayRows, storedRecords, records);
       await dayRows.write(manager);
     },
+  };
+}
+
+/** Columns of `entity` by property, selected from `alias` under names of their own. */
+function selected<Entity>(manager: EntityManager, entity: new () => Entity, alias: string, properties: readonly (keyof Entity & string)[]) {
+  const metadata = manager.connection.getMetadata(entity);
+  return properties.map((property) => {
+    const column = metadata.findColumnWithPropertyName(property)!.databaseName;
+    return { property, sql: `${alias}.${column} AS "${alias}.${property}"`, name: `${alias}.${property}` };
+  });
+}
+
+/**
+ * The batch's tickets' KPI facts and lifecycle rows as stored, what their day rows change from,
+ * in one statement: a ticket without either has no entry on that side. The driver gives each
+ * column the value TypeORM would (no transformer is declared on them).
+ */
+async function storedRowsOf(manager: EntityManager, ticketIds: readonly string[]): Promise<{ facts: KpiTicketFacts[]; records: ListCounted[] }> {
+  const factColumns = selected(manager, KpiTicketFacts, 'f', DAILY_FACT_COLUMNS);
+  const recordColumns = selected(manager, TicketLifecycleRecord, 'l', LIST_COUNTED_COLUMNS);
+  const rows = (await manager.query(
+    `SELECT ${[...factColumns, ...recordColumns].map(({ sql }) => sql).join(', ')}
+       FROM unnest($1::text[]) AS t(ticket_id)
+            LEFT JOIN kpi_ticket_facts f ON f.ticket_id = t.ticket_id
+            LEFT JOIN ticket_lifecycles l ON l.ticket_id = t.ticket_id`,
+    [ticketIds],
+  )) as Record<string, unknown>[];
+  const of = <Row>(row: Record<string, unknown>, columns: readonly { property: string; name: string }[]) =>
+    Object.fromEntries(columns.map(({ property, name }) => [property, row[name]])) as Row;
+  return {
+    facts: rows.filter((row) => row['f.ticketId'] !== null).map((row) => of<KpiTicketFacts>(row, factColumns)),
+    records: rows.filter((row) => row['l.ticketId'] !== null).map((row) => of<ListCounted>(row, recordColumns)),
   };
 }
 
