@@ -1,8 +1,7 @@
 import { DomainError, newId, type Command, type Decider, type DomainEvent, type RecordedEvent } from '@handoff/contracts';
-import { sharedStore } from '@handoff/testing/services';
+import { sharedStoreForThisFile } from '@handoff/testing/services';
 import { CommandHandler } from './command-handler';
 import type { EventStore } from './event-store';
-import type { PostgresEventStore } from './postgres/postgres-event-store';
 
 type TallyCommand = Command<'Add', { amount: number }> | Command<'Close', Record<string, never>> | Command<'Reopen', Record<string, never>>;
 type TallyEvent = DomainEvent<'Added', { amount: number }> | DomainEvent<'Closed', Record<string, never>> | DomainEvent<'Reopened', Record<string, never>>;
@@ -56,16 +55,7 @@ function countingReads(store: EventStore): { store: EventStore; reads: () => num
  * is decided again on the stream as read, as if nothing had been kept.
  */
 describe('the command handler’s kept state', () => {
-  let shared: Awaited<ReturnType<typeof sharedStore>>;
-  let stores: readonly PostgresEventStore[] = [];
-
-  beforeAll(async () => {
-    shared = await sharedStore('command_handler', 2, 2);
-    stores = shared.stores;
-  });
-  afterAll(async () => {
-    await shared?.close();
-  });
+  const stores = sharedStoreForThisFile('command_handler', 2, 2);
 
   const events = async (stream: string) => (await stores[0].readStream(stream)).map((event) => event.type);
 

@@ -48,24 +48,21 @@ export async function scratchEventStores<Service extends string>(
 
 /**
  * One test database and `instances` event stores on it, each with a pool of its own: several
- * instances of one service sharing its store, as separate processes would.
+ * instances of one service sharing its store, as separate processes would. Opened in the test
+ * file's beforeAll (the array is filled then) and closed, the database dropped, in its afterAll.
  */
-export async function sharedStore(
-  name: string,
-  instances: number,
-  poolSize: number,
-): Promise<{ readonly database: TestDatabase; readonly stores: readonly PostgresEventStore[]; close(): Promise<void> }> {
-  const database = await createTestDatabase(name);
+export function sharedStoreForThisFile(name: string, instances: number, poolSize: number): readonly PostgresEventStore[] {
   const stores: PostgresEventStore[] = [];
-  for (let instance = 0; instance < instances; instance++) stores.push(await createPostgresEventStore({ connectionString: database.url, poolSize }));
-  return {
-    database,
-    stores,
-    async close() {
-      await Promise.all(stores.map((store) => store.close()));
-      await database.drop();
-    },
-  };
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(name);
+    for (let instance = 0; instance < instances; instance++) stores.push(await createPostgresEventStore({ connectionString: database.url, poolSize }));
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    await database?.drop();
+  });
+  return stores;
 }
 
 /** Removes every topic a test's services made under its prefixes on the shared broker. */

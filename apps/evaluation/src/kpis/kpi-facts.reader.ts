@@ -175,7 +175,17 @@ interface WindowDays {
   readonly firstDay: number;
   readonly endDay: number;
   readonly wholeDays: readonly { readonly day: number; readonly shift: number }[];
+  /** The whole days as ranges of opening times, next days joined. */
+  readonly wholeRanges: readonly (readonly [Date, Date])[];
+  /** The rest of the window, read ticket by ticket: its ends, and the days that are not whole. */
   readonly ranges: readonly (readonly [Date, Date])[];
+}
+
+/** Adds [starts, ends) to `ranges`, joined to the last one where it follows on from it. */
+function addRange(ranges: [Date, Date][], starts: number, ends: number): void {
+  const last = ranges[ranges.length - 1];
+  if (last && last[1].getTime() === starts) last[1] = new Date(ends);
+  else ranges.push([new Date(starts), new Date(ends)]);
 }
 
 async function windowDaysOf(manager: EntityManager, query: KpiQuery, policy: KpiPolicy): Promise<WindowDays | undefined> {
@@ -197,17 +207,12 @@ async function windowDaysOf(manager: EntityManager, query: KpiQuery, policy: Kpi
   const wholeDays = days.flatMap(({ day, shift }) => (shift === null ? [] : [{ day, shift }]));
   if (wholeDays.length === 0) return undefined;
 
-  // The rest of the window, tallied by ticket: its ends, and the days that are not whole.
   const ranges: [Date, Date][] = [];
-  const addRange = (starts: number, ends: number) => {
-    const last = ranges[ranges.length - 1];
-    if (last && last[1].getTime() === starts) last[1] = new Date(ends);
-    else ranges.push([new Date(starts), new Date(ends)]);
-  };
-  if (Number.isFinite(from) && from < firstDay) addRange(from, firstDay);
-  for (const { day, shift } of days) if (shift === null) addRange(day, day + DAY_MS);
-  if (Number.isFinite(to) && endDay < to) addRange(endDay, to);
-  return { firstDay, endDay, wholeDays, ranges };
+  const wholeRanges: [Date, Date][] = [];
+  if (Number.isFinite(from) && from < firstDay) addRange(ranges, from, firstDay);
+  for (const { day, shift } of days) addRange(shift === null ? ranges : wholeRanges, day, day + DAY_MS);
+  if (Number.isFinite(to) && endDay < to) addRange(ranges, endDay, to);
+  return { firstDay, endDay, wholeDays, wholeRanges, ranges };
 }
 
 /**
@@ -299,6 +304,15 @@ async function tallyByDays(manager: EntityManager, query: KpiQuery, policy: KpiP
   };
 }
 
+/**
+ * A kpi_ticket_facts row's `policy=now` verdicts as the row stores them (kpi-deadlines-now.ts,
+ * verdictsAsOf): `stored` when judged under today's policy (`key`, a parameter) and not left to
+ * the request, and each verdict the stored one, or missed once its deadline is before `asOf`.
+ */
+const storedVerdicts = (key: string, asOf: string) => `coalesce(now_policy = ${key} AND NOT now_judged_on_request, false) AS stored,
+              coalesce(now_first_response_met, CASE WHEN now_first_response_due_at < ${asOf} THEN false END) AS first_response,
+              coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < ${asOf} THEN false END) AS resolution`;
+
 interface VerdictCountRow {
   readonly total: boolean;
   readonly period: string | null;
@@ -326,9 +340,7 @@ async function countVerdictsNow(manager: EntityManager, query: KpiQuery, period:
   return (await manager.query(
     `WITH judged AS MATERIALIZED (
        SELECT ${grouped ? `${period} AS period, ${groupValuesSql(query.groupBy)} AS group_values` : 'NULL::text AS period, NULL::text[] AS group_values'},
-              ticket_id, coalesce(now_policy = $6 AND NOT now_judged_on_request, false) AS stored,
-              coalesce(now_first_response_met, CASE WHEN now_first_response_due_at < $5 THEN false END) AS first_response,
-              coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < $5 THEN false END) AS resolution
+              ticket_id, ${storedVerdicts('$6', '$5')}
          FROM ${IN_WINDOW} AND cardinality(policy_versions) > 0 AND $3::text IS NOT NULL
      )
      SELECT true AS total, NULL::text AS period, NULL::text AS value, ${counts}, array_agg(ticket_id) FILTER (WHERE NOT stored) AS others
@@ -357,22 +369,14 @@ async function countVerdictsNow(manager: EntityManager, query: KpiQuery, period:
  */
 async function countVerdictsByDays(manager: EntityManager, query: KpiQuery, window: WindowDays, asOf: Date, policyKey: string): Promise<VerdictCountRow[] | undefined> {
   const dimensions = query.groupBy ? ['total', query.groupBy] : ['total'];
-  const wholeRanges: [Date, Date][] = [];
-  for (const { day } of window.wholeDays) {
-    const last = wholeRanges[wholeRanges.length - 1];
-    if (last && last[1].getTime() === day) last[1] = new Date(day + DAY_MS);
-    else wholeRanges.push([new Date(day), new Date(day + DAY_MS)]);
-  }
   const rest = inRanges(window.ranges, 7);
-  const whole = inRanges(wholeRanges, 7 + rest.parameters.length);
+  const whole = inRanges(window.wholeRanges, 7 + rest.parameters.length);
   // A ticket's part: its verdicts, each true (met), false (missed) or null (none as of $4).
   const counted = (first: string, resolution: string) => `(${first} IS TRUE)::int, (${first} IS FALSE)::int, (${resolution} IS TRUE)::int, (${resolution} IS FALSE)::int`;
   const rows = (await manager.query(
     `WITH day AS (SELECT * FROM unnest($1::timestamptz[]) AS day(day)),
      ticket AS MATERIALIZED (
-       SELECT ticket_id, departments, agents, channel, type, coalesce(now_policy = $3 AND NOT now_judged_on_request, false) AS stored,
-              coalesce(now_first_response_met, CASE WHEN now_first_response_due_at < $4 THEN false END) AS first_response,
-              coalesce(now_resolution_met, CASE WHEN now_resolution_due_at < $4 THEN false END) AS resolution
+       SELECT ticket_id, departments, agents, channel, type, ${storedVerdicts('$3', '$4')}
          FROM ${rest.source} AND cardinality(policy_versions) > 0
        UNION ALL
        -- The whole days' tickets judged on request (the day rows hold the others'), judged by the caller.

@@ -1,5 +1,5 @@
-import type { DayRows } from '../timeline-writers';
-import { NOT_OPENED_DAY } from '../timeline-writers';
+import { DAY_MS } from '@handoff/service-time';
+import { NOT_OPENED_DAY, type DayRows } from '../timeline-writers';
 import type { TicketLifecycleRecord } from './timeline.entities';
 
 /**
@@ -12,7 +12,6 @@ import type { TicketLifecycleRecord } from './timeline.entities';
 export const ALL_DEPARTMENTS = '';
 /** The outcome of a ticket not closed, as the list's filter names it. */
 export const OPEN = 'open';
-const DAY_MS = 86_400_000;
 
 /** What the counts read of a ticket's lifecycle row. */
 export type ListCounted = Pick<TicketLifecycleRecord, 'ticketId' | 'openedAt' | 'departmentsVisited' | 'outcome' | 'complaint' | 'escalationCount'>;

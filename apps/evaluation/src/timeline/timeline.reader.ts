@@ -1,3 +1,4 @@
+import { DAY_MS } from '@handoff/service-time';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
@@ -19,7 +20,6 @@ import { TicketLifecycleRecord, TicketTimelineEntry } from './timeline.entities'
 import { ALL_DEPARTMENTS, OPEN } from './ticket-list-counts';
 import { inTimelineOrder } from './timeline-order';
 
-const DAY_MS = 86_400_000;
 
 export const MAX_PAGE_SIZE = 200;
 

@@ -2,7 +2,7 @@ import { DEFAULT_COMPLAINT_CAUSES, newId, routingStreamId, staffingStreamId, typ
 import { CommandHandler, createPostgresEventStore, type EventStore, type PostgresEventStore } from '@handoff/event-store';
 import { JsonLogger } from '@handoff/platform';
 import { createTestDatabase, type TestDatabase } from '@handoff/testing';
-import { sharedStore } from '@handoff/testing/services';
+import { sharedStoreForThisFile } from '@handoff/testing/services';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Organisation } from '../organisation/organisation';
 import { departmentQueueProjection } from '../queue/queue.projection';
@@ -45,16 +45,7 @@ function recordingReads(store: EventStore): { store: EventStore; reads: { from: 
  * read, and still sees what another instance recorded.
  */
 describe("the assigner's view of a department's staffing", () => {
-  let shared: Awaited<ReturnType<typeof sharedStore>>;
-  let stores: readonly PostgresEventStore[] = [];
-
-  beforeAll(async () => {
-    shared = await sharedStore('department_assigner', 2, 2);
-    stores = shared.stores;
-  });
-  afterAll(async () => {
-    await shared?.close();
-  });
+  const stores = sharedStoreForThisFile('department_assigner', 2, 2);
 
   it('reads only the events recorded since its last read, another instance’s included, to the same state as reading all', async () => {
     const { store, reads } = recordingReads(stores[0]);

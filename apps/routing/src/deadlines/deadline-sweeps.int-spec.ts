@@ -1,6 +1,6 @@
 import { DEFAULT_COMPLAINT_CAUSES, newId, routingStreamId, type Actor } from '@handoff/contracts';
-import { CommandHandler, type PostgresEventStore } from '@handoff/event-store';
-import { sharedStore } from '@handoff/testing/services';
+import { CommandHandler } from '@handoff/event-store';
+import { sharedStoreForThisFile } from '@handoff/testing/services';
 import { ticketsDecider } from '../tickets/tickets.decider';
 
 const MINUTE = 60_000;
@@ -22,16 +22,7 @@ describe('deadline sweeps of two instances at once', () => {
     complaintCauses: DEFAULT_COMPLAINT_CAUSES,
   });
   const sweeper: Actor = { id: 'system:routing-deadlines', role: 'system' };
-  let shared: Awaited<ReturnType<typeof sharedStore>>;
-  let stores: readonly PostgresEventStore[] = [];
-
-  beforeAll(async () => {
-    shared = await sharedStore('deadline_sweeps', 2, 4);
-    stores = shared.stores;
-  });
-  afterAll(async () => {
-    await shared?.close();
-  });
+  const stores = sharedStoreForThisFile('deadline_sweeps', 2, 4);
 
   it('records each breach and escalation once, however the two sweeps interleave', async () => {
     const [first, second] = stores.map((store) => new CommandHandler(store));
