@@ -76,6 +76,42 @@ describe('writeTables: the rows of several tables in one statement', () => {
     });
   });
 
+  it('replaces the rows under the keys it is given, and sends a statement along, in one round trip', async () => {
+    await dataSource.query(`INSERT INTO entries VALUES ('e-1', 't-1', '{"n":1}'), ('e-2', 't-1', '{"n":2}'), ('e-3', 't-2', '{"n":3}'), ('e-4', 't-3', '{"n":4}')`);
+    const listener = dataSource.createQueryRunner();
+    const heard: string[] = [];
+    const client = (await listener.connect()) as { on(event: 'notification', listener: (message: { payload?: string }) => void): void };
+    client.on('notification', (message) => heard.push(message.payload ?? ''));
+    await listener.query('LISTEN bulk_rows_test');
+    await dataSource.transaction(async (manager) => {
+      const query = jest.spyOn(manager, 'query');
+      await writeTables(
+        manager,
+        [
+          {
+            entity: Entry,
+            // t-1 keeps e-2 (changed) and gains e-5; t-2 has none left; t-3 is not replaced.
+            rows: [
+              { entryId: 'e-2', ticketId: 't-1', data: { n: 22 } },
+              { entryId: 'e-5', ticketId: 't-1', data: { n: 5 } },
+            ],
+            options: { onConflict: ['entryId'], replacing: { property: 'ticketId', values: ['t-1', 't-2'] } },
+          },
+        ],
+        [{ values: ['bulk_rows_test', ['first', 'second']], sql: (first) => `SELECT pg_notify($${first}, said) FROM unnest($${first + 1}::text[]) AS said` }],
+      );
+      expect(query).toHaveBeenCalledTimes(1);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await listener.release();
+    expect(heard).toEqual(['first', 'second']);
+    expect((await rowsOf()).entries).toEqual([
+      { entry_id: 'e-2', ticket_id: 't-1', data: { n: 22 } },
+      { entry_id: 'e-4', ticket_id: 't-3', data: { n: 4 } },
+      { entry_id: 'e-5', ticket_id: 't-1', data: { n: 5 } },
+    ]);
+  });
+
   it('writes nothing in any table when one table refuses its rows', async () => {
     await expect(
       writeTables(dataSource.manager, [

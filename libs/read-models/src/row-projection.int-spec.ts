@@ -134,4 +134,30 @@ describe('projections as folds over rows, written by one writer', () => {
 
     expect(await rows()).toEqual([{ team: 'billing', period: '2026-01', count: 2, seen: ['Counted', 'Counted'] }]);
   });
+
+  it('reads no row for a key whose first event in the batch opens it, and reads the others', async () => {
+    // "Opened" is the first event any tally can have.
+    const opening: RowFold<Tally, 'team' | 'period'> = { ...tallies(), firstOfKey: (one) => one.type === 'Opened' };
+    const projection = rowProjection({ eventTypes: ['Opened', 'Counted'], tables: [opening] });
+    await dataSource.transaction((manager) => projection.handle([event('Opened', 'billing', '2026-01')], manager));
+    const reads = async (batch: RecordedEvent[]) => {
+      let selects = 0;
+      await dataSource.transaction(async (manager) => {
+        const query = jest.spyOn(manager.queryRunner!, 'query');
+        await projection.handle(batch, manager);
+        selects = query.mock.calls.filter(([sql]) => /^\s*SELECT/i.test(String(sql))).length;
+      });
+      return selects;
+    };
+
+    expect(await reads([event('Opened', 'care', '2026-01'), event('Counted', 'care', '2026-01')])).toBe(0);
+    // billing was opened by an earlier batch: its row is read and the batch folds onto it.
+    expect(await reads([event('Opened', 'logistics', '2026-01'), event('Counted', 'billing', '2026-01')])).toBe(1);
+
+    expect(await rows()).toEqual([
+      { team: 'billing', period: '2026-01', count: 2, seen: ['Opened', 'Counted'] },
+      { team: 'care', period: '2026-01', count: 2, seen: ['Opened', 'Counted'] },
+      { team: 'logistics', period: '2026-01', count: 1, seen: ['Opened'] },
+    ]);
+  });
 });

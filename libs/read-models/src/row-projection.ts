@@ -1,6 +1,6 @@
 import { typedEventOf, type DomainEvent, type EventRegistry, type RecordedEvent, type RecordedOf } from '@handoff/contracts';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { writeRows, writeTables, type TableRows } from './bulk-rows';
+import { writeTables, type SentAlong, type TableRows } from './bulk-rows';
 import type { EventHandler } from '@handoff/messaging';
 
 /**
@@ -23,6 +23,12 @@ export interface RowFold<Row extends ObjectLiteral, Key extends keyof Row & stri
    * so a concurrent batch of another topic waits and folds onto what this one wrote.
    */
   readonly lockClass?: number;
+  /**
+   * Whether no row of the event's key can be there before it: the first event of the one stream
+   * the key's rows are folded from. A batch does not read the rows of keys whose first event in
+   * it is such an event (the processed-event marks keep a delivered-again event from the fold).
+   */
+  firstOfKey?(event: RecordedEvent): boolean;
 }
 
 /**
@@ -80,18 +86,22 @@ export async function foldRows<Row extends ObjectLiteral, Key extends keyof Row 
   // A one-column key is its value, as other writers of the table lock it (e.g. an erasure reaching a customer's tickets).
   const identity = rowIdentity(fold);
   const touched = new Map<string, Pick<Row, Key>>();
+  const unread = new Set<string>();
   const keyed: { readonly event: RecordedEvent; readonly id: string }[] = [];
   for (const event of events) {
     const key = fold.keyOf(event);
     if (!key) continue;
     const id = identity(key);
-    touched.set(id, key);
+    if (!touched.has(id)) {
+      touched.set(id, key);
+      if (fold.firstOfKey?.(event)) unread.add(id);
+    }
     keyed.push({ event, id });
   }
   if (keyed.length === 0) return { changed: [], steps: [] };
 
   const rows = new Map<string, Row>();
-  for (const row of await readRows(manager, fold, [...touched.keys()].sort(), touched)) rows.set(identity(row), row);
+  for (const row of await readRows(manager, fold, [...touched.keys()].sort(), touched, unread)) rows.set(identity(row), row);
   const changed = new Map<string, Row>();
   const steps: FoldStep<Row>[] = [];
   for (const { event, id } of keyed) {
@@ -108,13 +118,16 @@ export async function foldRows<Row extends ObjectLiteral, Key extends keyof Row 
 async function readRows<Row extends ObjectLiteral, Key extends keyof Row & string>(
   manager: EntityManager,
   fold: RowFold<Row, Key>,
-  ids: readonly string[],
+  locked: readonly string[],
   keys: ReadonlyMap<string, Pick<Row, Key>>,
+  unread: ReadonlySet<string>,
 ): Promise<Row[]> {
   if (fold.lockClass !== undefined) {
     // In one order, so that two batches never wait on each other crosswise.
-    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext(id)) FROM unnest($2::text[]) AS id', [fold.lockClass, ids]);
+    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext(id)) FROM unnest($2::text[]) AS id', [fold.lockClass, locked]);
   }
+  const ids = locked.filter((id) => !unread.has(id));
+  if (ids.length === 0) return [];
   const metadata = manager.connection.getMetadata(fold.entity);
   const columns = fold.key.map((property) => {
     const column = metadata.findColumnWithPropertyName(property);
@@ -194,12 +207,12 @@ export function projectionFoldsOf(handler: EventHandler): ProjectionFolds | unde
 }
 
 /**
- * A projection made of folds: each batch is read and folded for every table first, then written:
- * the rows following a changed row taken away, then the tables and the rows following them in
- * one statement, then the newest rows, last because their rows are shared by every partition and
- * stay locked until the commit. Writes come after every read because a transaction holds a
- * transaction id from its first write to its commit, and every relay's read horizon on the server
- * waits for it.
+ * A projection made of folds: each batch is read and folded for every table first, then written
+ * in one statement: the tables, the rows following each changed row (replacing those there), the
+ * newest rows, and what the batch announces. Writes come after every read because a transaction
+ * holds a transaction id from its first write to its commit, and every relay's read horizon on the
+ * server waits for it; and in one statement, the last of the batch, because the newest rows are
+ * shared by every partition and stay locked until the commit.
  */
 export function rowProjection(options: {
   /** The event types the folds take (see EventHandler.eventTypes). */
@@ -209,10 +222,10 @@ export function rowProjection(options: {
   readonly following?: readonly FollowingRows<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly newest?: readonly NewestRows<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   /**
-   * After the rows are written, in the same transaction: what the batch tells anyone listening
-   * (routing's notifications to live queues). Writes no rows of the model; a rebuild leaves it out.
+   * What the batch tells anyone listening (routing's notifications to live queues), sent with its
+   * rows in the same statement. Writes no rows of the model; a rebuild leaves it out.
    */
-  readonly announce?: (batch: FoldedBatch, manager: EntityManager) => Promise<void>;
+  readonly announce?: (batch: FoldedBatch) => SentAlong | undefined;
 }): RowProjection {
   const folds: ProjectionFolds = { tables: options.tables, following: options.following ?? [], newest: options.newest ?? [] };
   for (const derived of [...folds.following, ...folds.newest]) {
@@ -224,31 +237,38 @@ export function rowProjection(options: {
     async handle(events, manager) {
       const batch = new Map<RowFold<any, any>, FoldedRows<any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
       for (const fold of folds.tables) batch.set(fold, await foldRows(manager, fold, events));
-      for (const following of folds.following) await deleteFollowingRows(manager, following, batch.get(following.source)!);
-      await writeTables(manager, [
-        ...folds.tables.map((fold) => foldedRowsToWrite(fold, batch.get(fold)!)),
-        ...folds.following.map((following) => ({ entity: following.entity, rows: batch.get(following.source)!.changed.flatMap((row) => following.rowsOf(row)) })),
-      ]);
-      await options.announce?.(batch, manager);
-      for (const newest of folds.newest) await writeNewestRows(manager, newest, batch.get(newest.source)!);
+      const announced = options.announce?.(batch);
+      await writeTables(
+        manager,
+        [
+          ...folds.tables.map((fold) => foldedRowsToWrite(fold, batch.get(fold)!)),
+          ...folds.following.map((following) => followingRowsToWrite(manager, following, batch.get(following.source)!)),
+          ...folds.newest.map((newest) => newestRowsToWrite(manager, newest, batch.get(newest.source)!)),
+        ],
+        announced ? [announced] : [],
+      );
     },
   };
 }
 
-/** The rows following each changed row, taken away before the changed rows' own are written. */
-async function deleteFollowingRows<Source extends ObjectLiteral, Row extends ObjectLiteral>(
+/** The rows following each changed row, in place of those there. */
+function followingRowsToWrite<Source extends ObjectLiteral, Row extends ObjectLiteral>(
   manager: EntityManager,
   following: FollowingRows<Source, Row>,
   folded: FoldedRows<Source>,
-): Promise<void> {
-  if (folded.changed.length === 0) return;
+): TableRows<Row> {
   const metadata = manager.connection.getMetadata(following.entity);
-  const column = metadata.findColumnWithPropertyName(following.sourceKey);
-  if (!column || following.source.key.length !== 1) throw new Error(`writeFollowingRows: ${metadata.tableName} follows no one-column key by ${following.sourceKey}`);
+  if (following.source.key.length !== 1) throw new Error(`rowProjection: ${metadata.tableName} follows no one-column key`);
   const [sourceKey] = following.source.key;
-  await manager.query(`DELETE FROM ${quote(metadata.tableName)} WHERE ${quote(column.databaseName)} = ANY($1::text[])`, [
-    folded.changed.map((row) => String(row[sourceKey])),
-  ]);
+  return {
+    entity: following.entity,
+    rows: folded.changed.flatMap((row) => following.rowsOf(row)),
+    options: {
+      // Upserted by the table's own key, so the rows replaced and the rows written are never the same.
+      onConflict: metadata.primaryColumns.map((column) => column.propertyName as keyof Row & string),
+      replacing: { property: following.sourceKey, values: folded.changed.map((row) => String(row[sourceKey])) },
+    },
+  };
 }
 
 /** Per key, the newest of the rows the steps give, in order (a tie keeps the first). */
@@ -268,17 +288,16 @@ export function newestOf<Source extends ObjectLiteral, Row extends ObjectLiteral
   return into;
 }
 
-async function writeNewestRows<Source extends ObjectLiteral, Row extends ObjectLiteral>(
+function newestRowsToWrite<Source extends ObjectLiteral, Row extends ObjectLiteral>(
   manager: EntityManager,
   newest: NewestRows<Source, Row>,
   folded: FoldedRows<Source>,
-): Promise<void> {
+): TableRows<Row> {
   // In one order, the keys' own: each row stays locked until the batch commits.
   const rows = [...newestOf(newest, folded.steps).entries()].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)).map(([, row]) => row);
-  if (rows.length === 0) return;
   const metadata = manager.connection.getMetadata(newest.entity);
   const column = metadata.findColumnWithPropertyName(newest.newest);
-  if (!column) throw new Error(`writeNewestRows: ${metadata.tableName} has no column for ${newest.newest}`);
+  if (!column) throw new Error(`rowProjection: ${metadata.tableName} has no column for ${newest.newest}`);
   const table = quote(metadata.tableName);
-  await writeRows(manager, newest.entity, rows, { onConflict: newest.key, where: `${table}.${quote(column.databaseName)} < EXCLUDED.${quote(column.databaseName)}` });
+  return { entity: newest.entity, rows, options: { onConflict: newest.key, where: `${table}.${quote(column.databaseName)} < EXCLUDED.${quote(column.databaseName)}` } };
 }

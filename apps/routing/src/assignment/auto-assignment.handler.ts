@@ -4,7 +4,7 @@ import { In, type EntityManager } from 'typeorm';
 import type { DepartmentAssigner } from '../availability/department-assigner';
 import type { Organisation } from '../organisation/organisation';
 import { DepartmentQueueRow } from '../queue/queue.entities';
-import { evolveQueueEntry, type QueueEntry } from '../queue/queue.model';
+import { evolveQueueEntry, opensQueueEntry, type QueueEntry } from '../queue/queue.model';
 import { assignmentRequestOf } from './auto-assignment';
 
 /**
@@ -71,8 +71,11 @@ const ASSIGNMENT_TRIGGERS = [
 
 /** The queue rows of the batch's tickets as they will be once the projection has applied it. */
 async function foldedBatch(manager: EntityManager, events: readonly RecordedOf<RoutingEvent>[]): Promise<Map<string, QueueEntry>> {
-  const ticketIds = [...new Set(events.map((event) => event.ticketId))];
-  const rows = await manager.getRepository(DepartmentQueueRow).findBy({ ticketId: In(ticketIds) });
+  // A ticket whose first event here opens its entry has none to read (a newly routed ticket, most of them).
+  const first = new Map<string, RecordedOf<RoutingEvent>>();
+  for (const event of events) if (!first.has(event.ticketId)) first.set(event.ticketId, event);
+  const ticketIds = [...first.values()].filter((event) => !opensQueueEntry(event)).map((event) => event.ticketId);
+  const rows = ticketIds.length === 0 ? [] : await manager.getRepository(DepartmentQueueRow).findBy({ ticketId: In(ticketIds) });
   const entries = new Map<string, QueueEntry>(rows.map((row) => [row.ticketId, row]));
   for (const event of events) {
     const next = evolveQueueEntry(entries.get(event.ticketId), event);

@@ -1,7 +1,7 @@
 import type { IntakeEvent, RecordedOf, RoutingEvent, TicketHandedOverData } from '@handoff/contracts';
 import { recordedOf } from '@handoff/testing';
 import { evolve, initialState, type RoutingState } from '../tickets/tickets.decider';
-import { evolveQueueEntry, evolveTicketSubject, isOverdue, queueChangesOf, runningDeadlinesOf, type QueueEntry } from './queue.model';
+import { evolveQueueEntry, evolveTicketSubject, isOverdue, opensQueueEntry, queueChangesOf, runningDeadlinesOf, type QueueEntry } from './queue.model';
 
 const T0 = Date.parse('2025-03-03T01:00:00.000Z');
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -91,6 +91,13 @@ describe('the department queue as a fold over routing events', () => {
     position = 1;
     const replayed = recorded({ type: 'HandlerAssigned', data: { department: 'billing', handlerId: 'h-bo', method: 'claim', reason: 'r' } });
     expect(evolveQueueEntry(entry, replayed)).toBeUndefined();
+  });
+
+  it("knows the event that opens a ticket's entry: the first of the ticket's routing stream only", () => {
+    expect(opensQueueEntry({ streamId: 'routing-ticket-t1', streamPosition: 0, ticketId: 't1' })).toBe(true);
+    expect(opensQueueEntry({ streamId: 'routing-ticket-t1', streamPosition: 1, ticketId: 't1' })).toBe(false);
+    // Another stream naming the ticket (a department's staffing, say) opens nothing of it.
+    expect(opensQueueEntry({ streamId: 'staffing-billing', streamPosition: 0, ticketId: 't1' })).toBe(false);
   });
 
   it('builds nothing for an event before the ticket was routed', () => {

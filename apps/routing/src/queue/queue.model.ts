@@ -1,4 +1,4 @@
-import { assertNever, cutWords, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type IntakeEvent, type PauseReason, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
+import { assertNever, cutWords, routingStreamId, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type IntakeEvent, type PauseReason, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
 import type { EscalationStage, QueueStatus, SubRequestStatus } from '@handoff/contracts';
 
 /**
@@ -97,6 +97,14 @@ export interface RunningDeadline {
   readonly escalation: EscalationStage;
   /** Its holder was warned of this due time already. */
   readonly warned: boolean;
+}
+
+/**
+ * Whether the event is the first of its ticket's routing stream: the queue entry is folded from
+ * that stream alone and begins with it, so before it the ticket has no entry to read.
+ */
+export function opensQueueEntry(event: { readonly streamId: string; readonly streamPosition: number; readonly ticketId: string }): boolean {
+  return event.streamPosition === 0 && event.streamId === routingStreamId(event.ticketId);
 }
 
 /** Undefined: the event builds nothing (no entry yet, or one already past this event). */

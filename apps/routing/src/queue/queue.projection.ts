@@ -1,8 +1,7 @@
 import { INTAKE_EVENTS, ROUTING_EVENTS, typedEventOf } from '@handoff/contracts';
-import { type FoldedBatch, type FollowingRows, type NewestRows, rowProjection, type RowProjection, typedRowFold } from '@handoff/read-models';
-import type { EntityManager } from 'typeorm';
+import { type FoldedBatch, type FollowingRows, type NewestRows, rowProjection, type RowProjection, type SentAlong, typedRowFold } from '@handoff/read-models';
 import { DepartmentQueueRow, HandlerAssignmentRow, RunningDeadlineRow, TicketSubjectRow } from './queue.entities';
-import { evolveQueueEntry, evolveTicketSubject, queueChangesOf, runningDeadlinesOf, type QueueChange } from './queue.model';
+import { evolveQueueEntry, evolveTicketSubject, opensQueueEntry, queueChangesOf, runningDeadlinesOf, type QueueChange } from './queue.model';
 import { SubRequestRow } from '../sub-requests/sub-requests.entity';
 import { evolveSubRequest, subRequestIdOf } from '../sub-requests/sub-requests.model';
 
@@ -14,6 +13,7 @@ const QUEUE = typedRowFold(ROUTING_EVENTS, {
   key: ['ticketId'],
   keyOf: (event) => ({ ticketId: event.ticketId }),
   evolve: evolveQueueEntry,
+  firstOfKey: opensQueueEntry,
 });
 
 const SUB_REQUESTS = typedRowFold(ROUTING_EVENTS, {
@@ -76,9 +76,9 @@ export function departmentQueueProjection({ notify = true }: { readonly notify?:
   });
 }
 
-async function announceQueueChanges(batch: FoldedBatch, manager: EntityManager): Promise<void> {
+function announceQueueChanges(batch: FoldedBatch): SentAlong | undefined {
   const queue = batch.get(QUEUE)!;
-  if (queue.changed.length === 0) return;
+  if (queue.changed.length === 0) return undefined;
   const subRequestChanges: QueueChange[] = batch.get(SUB_REQUESTS)!.steps.map(({ after }) => ({
     ticketId: after.ticketId,
     department: after.department,
@@ -87,8 +87,10 @@ async function announceQueueChanges(batch: FoldedBatch, manager: EntityManager):
     streamPosition: after.streamPosition,
   }));
   const changes = [...queue.steps.flatMap(({ before, after }) => queueChangesOf(before, after)), ...subRequestChanges];
-  if (changes.length > 0) {
-    // One row per change, in order; delivered on commit.
-    await manager.query('SELECT pg_notify($1, change) FROM unnest($2::text[]) AS change', [QUEUE_NOTIFY_CHANNEL, changes.map((change) => JSON.stringify(change))]);
-  }
+  if (changes.length === 0) return undefined;
+  // One notification per change, in order; delivered on commit.
+  return {
+    values: [QUEUE_NOTIFY_CHANNEL, changes.map((change) => JSON.stringify(change))],
+    sql: (first) => `SELECT pg_notify($${first}, change) FROM unnest($${first + 1}::text[]) AS change`,
+  };
 }
