@@ -161,14 +161,21 @@ function nowPartOf(facts: KpiTicketFacts): { counters: number[]; firstResponseDu
   };
 }
 
+/** Which facts a change of the facts may have changed. */
+export type ChangedFacts = 'any' | 'policy=now verdicts';
+
 /**
  * What replacing the facts `previous` with `next` (one entry per ticket, either side absent for a
- * ticket without facts) changes in the day tallies: only the rows whose contents change.
+ * ticket without facts) changes in the day tallies: only the rows whose contents change. With
+ * `changed` 'policy=now verdicts' (a ticket judged again, nothing else of it changed), the tallies
+ * and the policy versions are not added up, since each would cancel out.
  */
 export function dailyChangesOf(
   previous: readonly KpiTicketFacts[],
   next: readonly KpiTicketFacts[],
+  changed: ChangedFacts = 'any',
 ): { readonly tallies: DailyChange[]; readonly now: DailyNowChange[]; readonly versions: DailyVersionChange[] } {
+  const tallied = changed === 'any';
   const rows = new Map<string, { day: Date; dimension: DailyDimension; value: string | null; counters: number[]; firstResponse: Map<number, number>; resolution: Map<number, number> }>();
   const nowRows = new Map<
     string,
@@ -180,8 +187,9 @@ export function dailyChangesOf(
   };
   const apply = (facts: KpiTicketFacts, sign: number) => {
     const day = dayOf(new Date(facts.openedAt));
-    const counters = countersOf(facts);
+    const counters = tallied ? countersOf(facts) : undefined;
     const nowPart = nowPartOf(facts);
+    if (!counters && !nowPart) return;
     for (const dimension of DAILY_DIMENSIONS) {
       for (const value of membersOf(facts, dimension)) {
         if (nowPart) {
@@ -195,6 +203,7 @@ export function dailyChangesOf(
           count(nowRow.firstResponseDue, nowPart.firstResponseDue, sign);
           count(nowRow.resolutionDue, nowPart.resolutionDue, sign);
         }
+        if (!counters) continue;
         const id = JSON.stringify([day.getTime(), dimension, value]);
         let row = rows.get(id);
         if (!row) {
@@ -206,6 +215,7 @@ export function dailyChangesOf(
         count(row.resolution, facts.acceptedResolutionMinutes, sign);
       }
     }
+    if (!tallied) return;
     for (const version of facts.policyVersions) {
       const id = JSON.stringify([day.getTime(), version]);
       const entry = versions.get(id) ?? { day, version, tickets: 0 };

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { DayRows } from '../timeline-writers';
-import { dailyChangesOf, DAY_MS } from './kpi-daily';
+import { dailyChangesOf, DAY_MS, type ChangedFacts } from './kpi-daily';
 import type { KpiTicketFacts } from './kpi-facts.entities';
 
 /**
@@ -11,15 +11,15 @@ import type { KpiTicketFacts } from './kpi-facts.entities';
  * (kpi_daily_now_verdicts), from whichever writes the facts' `now_` columns: the timeline as it
  * writes a ticket, the refresher as it judges one again under another policy.
  */
-export async function writeDailyChanges(manager: EntityManager, previous: readonly KpiTicketFacts[], next: readonly KpiTicketFacts[]): Promise<void> {
+export async function writeDailyChanges(manager: EntityManager, previous: readonly KpiTicketFacts[], next: readonly KpiTicketFacts[], changed: ChangedFacts = 'any'): Promise<void> {
   const rows = new DayRows();
-  addDailyChanges(rows, previous, next);
+  addDailyChanges(rows, previous, next, changed);
   await rows.write(manager);
 }
 
 /** writeDailyChanges as parts of a batch's DayRows: each change a delete (the row's last tickets taken away), an update, or an insert. */
-export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts[], next: readonly KpiTicketFacts[]): void {
-  const { tallies, now, versions } = dailyChangesOf(previous, next);
+export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts[], next: readonly KpiTicketFacts[], changed: ChangedFacts = 'any'): void {
+  const { tallies, now, versions } = dailyChangesOf(previous, next, changed);
   const dayOf = (change: { readonly day: Date }) => change.day.getTime() / DAY_MS;
   const added = (changes: readonly object[]) => rows.parameter(changes);
   // A stored array (`t.<column>`) with change `c`'s values taken away and added, as multisets and sorted.

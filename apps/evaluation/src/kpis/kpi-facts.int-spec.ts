@@ -6,10 +6,11 @@ import { ALWAYS_OPEN, DEFAULT_DEADLINE_POLICY, GRANULARITIES, type DeadlinePolic
 import { createTestDatabase, deskHistory, sealedCustomer, type TestDatabase } from '@handoff/testing';
 import { EVALUATION_DATABASE } from '../read-models';
 import { timelineProjection } from '../timeline/timeline.projection';
+import { TIMELINE_TICKET_LOCK_CLASS } from '../timeline-writers';
 import { kpiReportFromFacts } from './kpi-facts.reader';
 import { DAILY_NOW_VERDICTS_FROM_FACTS, DAILY_TALLIES_FROM_FACTS, DAILY_VERSIONS_FROM_FACTS } from './kpi-facts.migrations';
 import { deadlinePolicyKey } from './kpi-deadlines-now';
-import { deadlinesForFacts, judgeStaleFacts, putDeadlinePolicy } from './kpi-verdicts.writer';
+import { deadlinesForFacts, judgeStaleFacts, putDeadlinePolicy, type JudgedUpTo } from './kpi-verdicts.writer';
 import type { KpiPolicy } from './kpi-policy';
 import { serviceRecordsFromEvents } from '../records/service-record';
 import { kpiReport, type KpiQuery } from './kpis';
@@ -165,7 +166,7 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
   it('policy=now right after a change of the deadline policy, while the stored verdicts catch up, and after', async () => {
     // Judged under the policy before: the reports under the new one judge every ticket's rounds themselves.
     await putDeadlinePolicy(dataSource.manager, DEFAULT_DEADLINE_POLICY, 0);
-    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))) > 0);
+    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))).judged > 0);
     expect(await judgedUnder(DEFAULT_DEADLINE_POLICY)).toEqual({ judged: expect.any(Number), other: 0 });
     expect(await compareNow(CHANGED_DEADLINES, [AS_OF])).toBeGreaterThan(0);
 
@@ -181,7 +182,7 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
     expect(await compareNow(CHANGED_DEADLINES, [AS_OF])).toBeGreaterThan(0);
 
     // The refresher's work: every ticket judged under the new policy, a chunk at a time.
-    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))) > 0);
+    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))).judged > 0);
     expect(await judgedUnder(CHANGED_DEADLINES)).toEqual({ judged: partly.judged + partly.other, other: 0 });
     expect(await compareNow(CHANGED_DEADLINES, await instantsAround(CHANGED_DEADLINES))).toBe(5 * windows.length * groupings.length * 2);
     // A report under another policy than the stored one (an instance behind) still judges it as it is.
@@ -189,7 +190,7 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
 
     // Back to the policy of the other tests, judged and stored again.
     await putDeadlinePolicy(dataSource.manager, DEFAULT_DEADLINE_POLICY, 2);
-    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))) > 0);
+    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))).judged > 0);
     expect(await judgedUnder(DEFAULT_DEADLINE_POLICY)).toEqual({ judged: partly.judged + partly.other, other: 0 });
     expect(await compareNow(DEFAULT_DEADLINE_POLICY, await instantsAround(DEFAULT_DEADLINE_POLICY))).toBe(5 * windows.length * groupings.length * 2);
   });
@@ -232,19 +233,62 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
     };
     let judging = true;
     const judge = async () => {
-      while (judging) await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 40));
+      // Walks in the order tickets were opened, as the refresher does, and begins again at the end.
+      let upTo: JudgedUpTo | undefined;
+      while (judging) {
+        const chunk = await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 40, upTo));
+        upTo = chunk.seen < 40 ? undefined : chunk.upTo;
+      }
     };
     const judges = [judge(), judge()];
     await Promise.all([deliver(0), deliver(150), deliver(300), deliver(450)]);
     judging = false;
     await Promise.all(judges);
-    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))) > 0);
+    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))).judged > 0);
     const { kept, afresh } = await talliesKeptAndAfresh();
     expect(new Set(kept.now.map((row) => (row as { policy: string }).policy))).toEqual(new Set([deadlinePolicyKey(CHANGED_DEADLINES)]));
     expect(kept).toEqual(afresh);
     // Back to the policy of the other tests.
     await putDeadlinePolicy(dataSource.manager, DEFAULT_DEADLINE_POLICY, 4);
-    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))) > 0);
+    while ((await dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100))).judged > 0);
+  });
+
+  it('walks the stale tickets in the order they were opened, a chunk after another, and keeps the day rows so', async () => {
+    await putDeadlinePolicy(dataSource.manager, CHANGED_DEADLINES, 5);
+    const stale = Number((await dataSource.query('SELECT count(*) AS n FROM kpi_ticket_facts'))[0].n);
+    const staleNow = async () => Number((await dataSource.query('SELECT count(*) AS n FROM kpi_ticket_facts WHERE now_policy IS DISTINCT FROM $1', [deadlinePolicyKey(CHANGED_DEADLINES)]))[0].n);
+    const judgeFrom = (upTo: JudgedUpTo | undefined) => dataSource.transaction(async (manager) => judgeStaleFacts(manager, (await deadlinesForFacts(manager))!, 100, upTo));
+    // The first ticket opened is held by the timeline while the walk's first chunk passes it.
+    const [{ ticket_id: first }] = (await dataSource.query('SELECT ticket_id FROM kpi_ticket_facts ORDER BY opened_at, ticket_id LIMIT 1')) as { ticket_id: string }[];
+    const timeline = dataSource.createQueryRunner();
+    await timeline.startTransaction();
+    await timeline.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TIMELINE_TICKET_LOCK_CLASS, first]);
+    const walked: JudgedUpTo[] = [];
+    let judged = 0;
+    for (let upTo: JudgedUpTo | undefined; ; ) {
+      const chunk = await judgeFrom(upTo);
+      if (timeline.isTransactionActive) await timeline.commitTransaction();
+      judged += chunk.judged;
+      if (chunk.upTo) walked.push(chunk.upTo);
+      upTo = chunk.upTo;
+      if (chunk.seen < 100) break;
+    }
+    await timeline.release();
+    // The walk went on from where each chunk ended, past the ticket it passed over.
+    expect(judged).toBe(stale - 1);
+    expect(await staleNow()).toBe(1);
+    expect(walked.length).toBe(Math.ceil(stale / 100));
+    const order = walked.map(({ openedAt, ticketId }) => [new Date(openedAt).toISOString(), ticketId].join(' '));
+    expect([...order].sort()).toEqual(order);
+    expect(new Set(order).size).toBe(order.length);
+    // Begun again from the start, as the refresher does after a walk: the one passed over.
+    expect((await judgeFrom(undefined)).judged).toBe(1);
+    expect(await staleNow()).toBe(0);
+    const { kept, afresh } = await talliesKeptAndAfresh();
+    expect(new Set(kept.now.map((row) => (row as { policy: string }).policy))).toEqual(new Set([deadlinePolicyKey(CHANGED_DEADLINES)]));
+    expect(kept).toEqual(afresh);
+    await putDeadlinePolicy(dataSource.manager, DEFAULT_DEADLINE_POLICY, 6);
+    while ((await judgeFrom(undefined)).judged > 0);
   });
 
   it("policy=now reads the whole days' fixed verdicts from their day rows, and the tickets when some of those days' are not judged under today's policy", async () => {

@@ -5,7 +5,7 @@ import { AppliedEvents, CONFIG, JsonLogger, PolicyBook } from '@handoff/platform
 import type { DeadlinePolicy } from '@handoff/service-time';
 import type { EvaluationConfig } from '../config';
 import { deadlinePolicyKey } from './kpi-deadlines-now';
-import { deadlinesForFacts, judgeStaleFacts, putDeadlinePolicy } from './kpi-verdicts.writer';
+import { deadlinesForFacts, judgeStaleFacts, putDeadlinePolicy, type JudgedUpTo } from './kpi-verdicts.writer';
 
 /** Tickets judged per transaction: a short one, as it holds those rows from the timeline. */
 const CHUNK = 1000;
@@ -69,11 +69,17 @@ export class KpiVerdictsRefresher implements OnApplicationBootstrap, BeforeAppli
     const deadlines = await deadlinesForFacts(this.dataSource.manager);
     if (!deadlines) return;
     let judged = 0;
-    for (;;) {
-      if (this.stopped) break;
-      const chunk = await this.dataSource.transaction((manager) => judgeStaleFacts(manager, deadlines, CHUNK));
-      judged += chunk;
-      if (chunk < CHUNK) break;
+    // Through the stale tickets in the order they were opened, then once more from the start for
+    // any passed over (held by the timeline meanwhile, or made stale behind the walk).
+    for (const walk of ['in order', 'again'] as const) {
+      let upTo: JudgedUpTo | undefined;
+      for (;;) {
+        if (this.stopped) return;
+        const chunk = await this.dataSource.transaction((manager) => judgeStaleFacts(manager, deadlines, CHUNK, walk === 'in order' ? upTo : undefined));
+        judged += chunk.judged;
+        upTo = chunk.upTo;
+        if (chunk.seen < CHUNK) break;
+      }
     }
     if (judged > 0) this.logger.event('info', 'policy=now verdicts judged under the deadline policy in force', { tickets: judged, policy: deadlines.policy.version });
   }

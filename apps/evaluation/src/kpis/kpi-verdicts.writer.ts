@@ -57,27 +57,49 @@ export async function putDeadlinePolicy(manager: EntityManager, policy: Deadline
   );
 }
 
+/** Where a walk through the stale tickets is, in the order they were opened. */
+export interface JudgedUpTo {
+  readonly openedAt: string;
+  readonly ticketId: string;
+}
+
+/** What judgeStaleFacts did: tickets judged, tickets looked at (held ones passed over included), and the last of those. */
+export interface StaleJudged {
+  readonly judged: number;
+  readonly seen: number;
+  readonly upTo: JudgedUpTo | undefined;
+}
+
 /**
  * Judges again, under `deadlines`, up to `limit` tickets whose `policy=now` verdicts were judged
  * under another policy or not at all, and moves the day rows of those verdicts with them
- * (kpi_daily_now_verdicts); how many it judged. Tickets without rounds too, which have no
- * verdict to store, so that none is left for the next call to look at again. Tickets another
- * transaction holds (the timeline writing them, another instance judging them) are passed over:
- * whoever holds them writes them, and a later call finds any still left. The timeline's lock of
- * each ticket is held from before its facts are read, as the timeline holds it, so the day rows
- * move from the facts as they are. Run in a transaction of its own.
+ * (kpi_daily_now_verdicts). Tickets without rounds too, which have no verdict to store, so that
+ * none is left for the next call to look at again. Tickets another transaction holds (the
+ * timeline writing them, another instance judging them) are passed over: whoever holds them
+ * writes them, and a later call finds any still left. The timeline's lock of each ticket is held
+ * from before its facts are read, as the timeline holds it, so the day rows move from the facts
+ * as they are. Run in a transaction of its own.
+ *
+ * Tickets are taken in the order they were opened, after `after`: a walk through all of them
+ * (after a rebuild) moves each day's rows in one or two calls, where tickets taken as they lie
+ * moved every day's rows in every call.
  */
-export async function judgeStaleFacts(manager: EntityManager, deadlines: DeadlinesInForce, limit: number): Promise<number> {
-  const held = (await manager.query(
+export async function judgeStaleFacts(manager: EntityManager, deadlines: DeadlinesInForce, limit: number, after?: JudgedUpTo): Promise<StaleJudged> {
+  const stale = (await manager.query(
     `WITH stale AS MATERIALIZED (
-       SELECT ticket_id FROM kpi_ticket_facts
-        WHERE now_policy IS NULL OR now_policy < $1 OR now_policy > $1
+       SELECT ticket_id, opened_at FROM kpi_ticket_facts
+        WHERE (now_policy IS NULL OR now_policy < $1 OR now_policy > $1)
+          AND ($4::timestamptz IS NULL OR (opened_at, ticket_id) > ($4::timestamptz, $5::text))
+        ORDER BY opened_at, ticket_id
         LIMIT $2 FOR UPDATE SKIP LOCKED
      )
-     SELECT ticket_id FROM stale WHERE pg_try_advisory_xact_lock($3, hashtext(ticket_id))`,
-    [deadlines.key, limit, TIMELINE_TICKET_LOCK_CLASS],
-  )) as { ticket_id: string }[];
-  if (held.length === 0) return 0;
+     SELECT ticket_id, to_json(opened_at) #>> '{}' AS opened_at, pg_try_advisory_xact_lock($3, hashtext(ticket_id)) AS held FROM stale ORDER BY opened_at, ticket_id`,
+    [deadlines.key, limit, TIMELINE_TICKET_LOCK_CLASS, after?.openedAt ?? null, after?.ticketId ?? null],
+  )) as { ticket_id: string; opened_at: string; held: boolean }[];
+  const last = stale[stale.length - 1];
+  const upTo = last && { openedAt: last.opened_at, ticketId: last.ticket_id };
+  const held = stale.filter((row) => row.held);
+  if (held.length === 0) return { judged: 0, seen: stale.length, upTo };
   const previous = await manager.getRepository(KpiTicketFacts).find({
     where: { ticketId: In(held.map((row) => row.ticket_id)) },
     select: [...DAILY_FACT_COLUMNS, 'rounds'],
@@ -104,6 +126,6 @@ export async function judgeStaleFacts(manager: EntityManager, deadlines: Deadlin
       ),
     ],
   );
-  await writeDailyChanges(manager, previous, next);
-  return next.length;
+  await writeDailyChanges(manager, previous, next, 'policy=now verdicts');
+  return { judged: next.length, seen: stale.length, upTo };
 }
