@@ -1,6 +1,6 @@
 import type { ContactRecordedData, IntakeEvent } from '@handoff/contracts';
 import { recordedOf } from '@handoff/testing';
-import { evolveTicketCustomer } from './customers.model';
+import { evolveTicketCustomer, opensTicketCustomer } from './customers.model';
 
 const contact = (position: number, subject: string, keyId = 'k1') =>
   recordedOf<IntakeEvent>(
@@ -26,5 +26,11 @@ describe('the customer of each ticket, as a fold', () => {
     expect(evolveTicketCustomer(first, contact(1, 'Charged twice'))).toBeUndefined();
     expect(evolveTicketCustomer(first, contact(0, 'Older'))).toBeUndefined();
     expect(evolveTicketCustomer(first, contact(2, 'Charged twice again', 'k2'))).toMatchObject({ keyId: 'k2', subject: 'Charged twice again', streamPosition: 2 });
+  });
+
+  it("knows the event before which a ticket has no customer: the first of the ticket's intake stream", () => {
+    expect(opensTicketCustomer(contact(0, 'a'))).toBe(true);
+    expect(opensTicketCustomer(contact(1, 'a'))).toBe(false);
+    expect(opensTicketCustomer({ streamId: 'routing-ticket-t1', streamPosition: 0, ticketId: 't1' })).toBe(false);
   });
 });

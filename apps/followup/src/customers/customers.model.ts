@@ -1,4 +1,4 @@
-import { cutWords, type IntakeEvent, type RecordedOf } from '@handoff/contracts';
+import { cutWords, firstOfStream, intakeStreamId, type IntakeEvent, type RecordedOf } from '@handoff/contracts';
 
 /**
  * Each ticket's customer as CS needs them to call back once a result is to be confirmed: sealed
@@ -18,6 +18,14 @@ export interface TicketCustomer {
 
 /** A subject is a headline, not the description: long ones are cut for the worklist. */
 const SUBJECT_LENGTH = 300;
+
+/**
+ * Whether the event is the first of its ticket's intake stream, where intake records the contact
+ * (a contact is recorded once, as its ticket's first event): before it the ticket has no customer.
+ */
+export function opensTicketCustomer(event: { readonly streamId: string; readonly streamPosition: number; readonly ticketId: string }): boolean {
+  return firstOfStream(event, intakeStreamId(event.ticketId));
+}
 
 /** Undefined: the event says nothing new of the customer (another type, or a replayed or older record). */
 export function evolveTicketCustomer(customer: TicketCustomer | undefined, event: RecordedOf<IntakeEvent>): TicketCustomer | undefined {

@@ -1,4 +1,4 @@
-import { assertNever, cutWords, routingStreamId, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type IntakeEvent, type PauseReason, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
+import { assertNever, cutWords, firstOfStream, routingStreamId, type DeadlineCounting, type DeadlineKind, type Deadlines, type Department, type IntakeEvent, type PauseReason, type RecordedOf, type RoutingEvent } from '@handoff/contracts';
 import type { EscalationStage, QueueStatus, SubRequestStatus } from '@handoff/contracts';
 
 /**
@@ -104,7 +104,7 @@ export interface RunningDeadline {
  * that stream alone and begins with it, so before it the ticket has no entry to read.
  */
 export function opensQueueEntry(event: { readonly streamId: string; readonly streamPosition: number; readonly ticketId: string }): boolean {
-  return event.streamPosition === 0 && event.streamId === routingStreamId(event.ticketId);
+  return firstOfStream(event, routingStreamId(event.ticketId));
 }
 
 /** Undefined: the event builds nothing (no entry yet, or one already past this event). */

@@ -149,6 +149,10 @@ export const intakeStreamId = (ticketId: string): string => STREAM_PREFIXES.inta
 export const routingStreamId = (ticketId: string): string => STREAM_PREFIXES.routing + ticketId;
 export const followupStreamId = (ticketId: string): string => STREAM_PREFIXES.followup + ticketId;
 
+/** Whether the event is the first of the stream `streamId`: nothing of that stream comes before it. */
+export const firstOfStream = (event: { readonly streamId: string; readonly streamPosition: number }, streamId: string): boolean =>
+  event.streamPosition === 0 && event.streamId === streamId;
+
 // ---------------------------------------------------------------------------------------------
 // Process managers: `react(event, context) -> Reaction[]`, pure like deciders
 
