@@ -3,6 +3,8 @@ import { Client, Query, type QueryConfig, type QueryResult } from 'pg';
 /** What TypeORM sends to open and end a transaction. */
 const OPENS = new Set(['START TRANSACTION', 'BEGIN']);
 const ENDS = new Set(['COMMIT', 'ROLLBACK']);
+/** Longer texts are none of those: most statements are kilobytes, not copied and upper-cased for nothing. */
+const LONGEST_COMMAND = 'START TRANSACTION;'.length + 4;
 
 /** The wire messages of node-postgres' Connection this file writes; not in its typings. */
 interface WireConnection {
@@ -51,7 +53,7 @@ export class BeginWithFirstStatementClient extends Client {
     const plain = typeof config === 'string' || (typeof config === 'object' && config !== null && typeof (config as { submit?: unknown }).submit !== 'function');
     const promised = plain && typeof values !== 'function' && callback === undefined;
     const text = typeof config === 'string' ? config : plain ? (config as { text?: string }).text : undefined;
-    const command = text?.trim().replace(/;$/, '').toUpperCase();
+    const command = text !== undefined && text.length <= LONGEST_COMMAND ? text.trim().replace(/;$/, '').toUpperCase() : undefined;
     const parameters = (typeof config === 'object' && config !== null ? (config as { values?: unknown[] }).values : undefined) ?? (Array.isArray(values) ? values : undefined);
     if (promised && command !== undefined && OPENS.has(command) && !parameters?.length && !this.beginHeld) {
       this.beginHeld = true;
