@@ -37,12 +37,12 @@ export const EVALUATION_READ_MODELS: ReadModel[] = [
     name: 'evaluation.timeline',
     topics: [TOPICS.intakeEvents, TOPICS.routingEvents, TOPICS.followupEvents],
     // The KPI aggregate (facts per ticket, tallies per day) is kept by the same fold, from the same timeline: see kpis/kpi-facts.entities.ts.
-    tables: ['ticket_timeline_entries', 'ticket_lifecycles', 'ticket_list_counts', 'kpi_ticket_facts', 'kpi_daily_tallies', 'kpi_daily_now_verdicts', 'kpi_daily_policy_versions'],
+    tables: ['ticket_timeline_entries', 'ticket_lifecycles', 'ticket_list_counts', 'kpi_ticket_facts', 'kpi_daily_tallies', 'kpi_daily_now_verdicts', 'kpi_daily_now_due', 'kpi_daily_policy_versions'],
     // The lifecycle row's updated_at is the clock at the time of writing; the facts' policy=now
     // verdicts are judged under the deadline policy in force then (kpi-verdicts.refresher.ts), not
     // only by the events, and a rebuild into a scratch database leaves them to the refresher; so
     // are their day sums, which a rebuild empties with the rest.
-    volatileTables: ['kpi_daily_now_verdicts'],
+    volatileTables: ['kpi_daily_now_verdicts', 'kpi_daily_now_due'],
     volatileColumns: ['updated_at', 'now_policy', 'now_first_response_met', 'now_first_response_due_at', 'now_resolution_met', 'now_resolution_due_at', 'now_judged_on_request'],
     handler: () => timelineProjection(),
   },

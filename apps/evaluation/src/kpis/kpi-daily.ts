@@ -66,8 +66,8 @@ export interface DailyChange {
  * The `policy=now` verdicts of a UTC day's tickets for one grouping value, per deadline policy
  * they were judged under (kpi_daily_now_verdicts): the tickets judged under it, the verdicts that
  * are fixed (kpi-deadlines-now.ts), which hold whatever instant a report is asked as of, and the
- * deadlines of those still waiting (missed as of any instant after them), as arrays like the
- * minutes of the day tallies. A ticket judged on request is left to the report, which judges its
+ * deadlines of those still waiting (missed as of any instant after them), a row per instant in
+ * kpi_daily_now_due. A ticket judged on request is left to the report, which judges its
  * rounds (kpi-facts.reader.ts).
  */
 export const NOW_COUNTERS = ['tickets', 'first_response_met', 'first_response_missed', 'resolution_met', 'resolution_missed'] as const;
@@ -79,11 +79,14 @@ export interface DailyNowChange {
   readonly policy: string;
   /** NOW_COUNTERS, in that order. */
   readonly counters: number[];
-  /** Deadlines (epoch ms) of waiting verdicts to add and to take away, as multisets. */
-  readonly firstResponseDueAdded: number[];
-  readonly firstResponseDueRemoved: number[];
-  readonly resolutionDueAdded: number[];
-  readonly resolutionDueRemoved: number[];
+  /** The deadlines (epoch ms) of waiting verdicts whose tickets change: how many to add (or, below 0, take away). */
+  readonly due: readonly DueChange[];
+}
+
+export interface DueChange {
+  readonly deadline: 'first_response' | 'resolution';
+  readonly at: number;
+  readonly tickets: number;
 }
 
 export interface DailyVersionChange {
@@ -242,21 +245,13 @@ export function dailyChangesOf(
     const unchanged = change.counters.every((counter) => counter === 0) && [change.firstResponseAdded, change.firstResponseRemoved, change.resolutionAdded, change.resolutionRemoved].every((values) => values.length === 0);
     if (!unchanged) tallies.push(change);
   }
+  const dueOf = (deadline: DueChange['deadline'], values: Map<number, number>): DueChange[] =>
+    [...values].filter(([, tickets]) => tickets !== 0).map(([at, tickets]) => ({ deadline, at, tickets }));
   return {
     tallies,
     now: [...nowRows.values()]
-      .map(({ firstResponseDue, resolutionDue, ...row }) => ({
-        ...row,
-        firstResponseDueAdded: expand(firstResponseDue, 1),
-        firstResponseDueRemoved: expand(firstResponseDue, -1),
-        resolutionDueAdded: expand(resolutionDue, 1),
-        resolutionDueRemoved: expand(resolutionDue, -1),
-      }))
-      .filter(
-        (row) =>
-          row.counters.some((counter) => counter !== 0) ||
-          [row.firstResponseDueAdded, row.firstResponseDueRemoved, row.resolutionDueAdded, row.resolutionDueRemoved].some((values) => values.length > 0),
-      ),
+      .map(({ firstResponseDue, resolutionDue, ...row }) => ({ ...row, due: [...dueOf('first_response', firstResponseDue), ...dueOf('resolution', resolutionDue)] }))
+      .filter((row) => row.counters.some((counter) => counter !== 0) || row.due.length > 0),
     versions: [...versions.values()].filter((entry) => entry.tickets !== 0),
   };
 }

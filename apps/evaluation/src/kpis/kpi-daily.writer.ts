@@ -8,8 +8,9 @@ import type { KpiTicketFacts } from './kpi-facts.entities';
  * `next` (about to be stored) in the caller's transaction: counts added, values added and taken
  * away as multisets, rows left without tickets deleted, so a row always equals the sum of the
  * facts of its day and group (kpi-facts.int-spec.ts); and so the `policy=now` verdicts' rows
- * (kpi_daily_now_verdicts), from whichever writes the facts' `now_` columns: the timeline as it
- * writes a ticket, the refresher as it judges one again under another policy.
+ * (kpi_daily_now_verdicts, their waiting deadlines in kpi_daily_now_due), from whichever writes
+ * the facts' `now_` columns: the timeline as it writes a ticket, the refresher as it judges one
+ * again under another policy.
  */
 export async function writeDailyChanges(manager: EntityManager, previous: readonly KpiTicketFacts[], next: readonly KpiTicketFacts[], changed: ChangedFacts = 'any'): Promise<void> {
   const rows = new DayRows();
@@ -64,45 +65,69 @@ export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts
           WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_tallies t WHERE ${key})
        )`, tallies.map(dayOf));
   }
-  if (now.length > 0) {
-    const iso = (instants: readonly number[]) => instants.map((instant) => new Date(instant).toISOString());
+  // A change that moves only waiting deadlines leaves the verdicts' row as it is.
+  const counted = now.filter((change) => change.counters.some((counter) => counter !== 0));
+  if (counted.length > 0) {
     const changes = added(
-      now.map((change) => ({
-        day: change.day.toISOString(),
-        dimension: change.dimension,
-        value: change.value,
-        policy: change.policy,
-        counters: change.counters,
-        first_response_due_added: iso(change.firstResponseDueAdded),
-        first_response_due_removed: iso(change.firstResponseDueRemoved),
-        resolution_due_added: iso(change.resolutionDueAdded),
-        resolution_due_removed: iso(change.resolutionDueRemoved),
-      })),
+      counted.map((change) => ({ day: change.day.toISOString(), dimension: change.dimension, value: change.value, policy: change.policy, counters: change.counters })),
     );
     const key = 'c.policy = t.policy AND c.dimension = t.dimension AND c.day = t.day AND coalesce(c.value, \'null\'::jsonb) = t.value';
     rows.add(
       `now_change AS MATERIALIZED (
-         SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, dimension text, value jsonb, policy text, counters int[],
-           first_response_due_added timestamptz[], first_response_due_removed timestamptz[], resolution_due_added timestamptz[], resolution_due_removed timestamptz[])
+         SELECT * FROM jsonb_to_recordset(${changes}) AS c(day timestamptz, dimension text, value jsonb, policy text, counters int[])
        ),
        -- A row is left without tickets where the policy's verdicts on that day were judged again under another.
        now_emptied AS (DELETE FROM kpi_daily_now_verdicts t USING now_change c WHERE ${key} AND t.counters[1] + c.counters[1] = 0),
        now_updated AS (
          UPDATE kpi_daily_now_verdicts t
-            SET counters = ARRAY(SELECT a + b FROM unnest(t.counters, c.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i),
-                first_response_due = ${moved('first_response_due', 'first_response_due')},
-                resolution_due = ${moved('resolution_due', 'resolution_due')}
+            SET counters = ARRAY(SELECT a + b FROM unnest(t.counters, c.counters) WITH ORDINALITY AS x(a, b, i) ORDER BY i)
            FROM now_change c
           WHERE ${key} AND t.counters[1] + c.counters[1] <> 0
        ),
        now_inserted AS (
-         INSERT INTO kpi_daily_now_verdicts (policy, dimension, day, value, counters, first_response_due, resolution_due)
-         SELECT c.policy, c.dimension, c.day, coalesce(c.value, 'null'::jsonb), c.counters,
-                ARRAY(SELECT unnest(c.first_response_due_added) ORDER BY 1), ARRAY(SELECT unnest(c.resolution_due_added) ORDER BY 1)
+         INSERT INTO kpi_daily_now_verdicts (policy, dimension, day, value, counters)
+         SELECT c.policy, c.dimension, c.day, coalesce(c.value, 'null'::jsonb), c.counters
            FROM now_change c
           WHERE NOT EXISTS (SELECT 1 FROM kpi_daily_now_verdicts t WHERE ${key})
        )`,
-      now.map(dayOf),
+      counted.map(dayOf),
+    );
+  }
+  const due = now.flatMap((change) =>
+    change.due.map(({ deadline, at, tickets }) => ({
+      day: change.day.toISOString(),
+      dimension: change.dimension,
+      value: change.value,
+      policy: change.policy,
+      deadline,
+      due_at: new Date(at).toISOString(),
+      tickets,
+    })),
+  );
+  // Deadlines added are upserted, one index probe each (the rows of a ticket just judged, or just
+  // opened); those taken away exist, and are lowered or deleted when no ticket waits on them.
+  const dueAdded = due.filter((change) => change.tickets > 0);
+  const dueTaken = due.filter((change) => change.tickets < 0);
+  const dueColumns = 'day timestamptz, dimension text, value jsonb, policy text, deadline text, due_at timestamptz, tickets int';
+  if (dueAdded.length > 0) {
+    rows.add(
+      `due_added AS (
+         INSERT INTO kpi_daily_now_due AS t (policy, dimension, day, value, deadline, due_at, tickets)
+         SELECT c.policy, c.dimension, c.day, coalesce(c.value, 'null'::jsonb), c.deadline, c.due_at, c.tickets
+           FROM jsonb_to_recordset(${added(dueAdded)}) AS c(${dueColumns})
+         ON CONFLICT (policy, dimension, day, value, deadline, due_at) DO UPDATE SET tickets = t.tickets + excluded.tickets
+       )`,
+      dueAdded.map((change) => Date.parse(change.day) / DAY_MS),
+    );
+  }
+  if (dueTaken.length > 0) {
+    const key = `c.policy = t.policy AND c.dimension = t.dimension AND c.day = t.day AND coalesce(c.value, 'null'::jsonb) = t.value
+                 AND c.deadline = t.deadline AND c.due_at = t.due_at`;
+    rows.add(
+      `due_taken AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(${added(dueTaken)}) AS c(${dueColumns})),
+       due_emptied AS (DELETE FROM kpi_daily_now_due t USING due_taken c WHERE ${key} AND t.tickets + c.tickets = 0),
+       due_lowered AS (UPDATE kpi_daily_now_due t SET tickets = t.tickets + c.tickets FROM due_taken c WHERE ${key} AND t.tickets + c.tickets <> 0)`,
+      dueTaken.map((change) => Date.parse(change.day) / DAY_MS),
     );
   }
   if (versions.length > 0) {
@@ -119,3 +144,4 @@ export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts
        )`, versions.map(dayOf));
   }
 }
+

@@ -178,13 +178,34 @@ export class KpiDailyNowVerdicts {
   /** NOW_COUNTERS, in that order. */
   @Column('int', { array: true })
   counters!: number[];
-
-  /** The deadlines of the verdicts still waiting, sorted: each missed as of any instant after it. */
-  @Column('timestamptz', { name: 'first_response_due', array: true })
-  firstResponseDue!: Date[];
-
-  @Column('timestamptz', { name: 'resolution_due', array: true })
-  resolutionDue!: Date[];
 }
 
-export const KPI_ENTITIES = [KpiTicketFacts, KpiDailyTallies, KpiDailyPolicyVersions, KpiDailyNowVerdicts, KpiDeadlinePolicy];
+/**
+ * The deadlines of a day row's verdicts still waiting (KpiDailyNowVerdicts), each missed as of any
+ * instant after it: how many of the row's tickets wait on it.
+ */
+@Entity({ name: 'kpi_daily_now_due' })
+export class KpiDailyNowDue {
+  @PrimaryColumn('text')
+  policy!: string;
+
+  @PrimaryColumn('text')
+  dimension!: string;
+
+  @PrimaryColumn('timestamptz')
+  day!: Date;
+
+  @PrimaryColumn('jsonb')
+  value!: string | null;
+
+  @PrimaryColumn('text')
+  deadline!: 'first_response' | 'resolution';
+
+  @PrimaryColumn('timestamptz', { name: 'due_at' })
+  dueAt!: Date;
+
+  @Column('int')
+  tickets!: number;
+}
+
+export const KPI_ENTITIES = [KpiTicketFacts, KpiDailyTallies, KpiDailyPolicyVersions, KpiDailyNowVerdicts, KpiDailyNowDue, KpiDeadlinePolicy];

@@ -8,7 +8,7 @@ import { EVALUATION_DATABASE } from '../read-models';
 import { timelineProjection } from '../timeline/timeline.projection';
 import { TIMELINE_TICKET_LOCK_CLASS } from '../timeline-writers';
 import { kpiReportFromFacts } from './kpi-facts.reader';
-import { DAILY_NOW_VERDICTS_FROM_FACTS, DAILY_TALLIES_FROM_FACTS, DAILY_VERSIONS_FROM_FACTS } from './kpi-facts.migrations';
+import { DAILY_NOW_DUE_FROM_FACTS, DAILY_NOW_VERDICTS_FROM_FACTS, DAILY_TALLIES_FROM_FACTS, DAILY_VERSIONS_FROM_FACTS } from './kpi-facts.migrations';
 import { deadlinePolicyKey } from './kpi-deadlines-now';
 import { deadlinesForFacts, judgeStaleFacts, putDeadlinePolicy, type JudgedUpTo } from './kpi-verdicts.writer';
 import type { KpiPolicy } from './kpi-policy';
@@ -199,14 +199,16 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
   const talliesKeptAndAfresh = async () => {
     const TABLES = `SELECT (SELECT json_agg(t ORDER BY dimension, day, value) FROM kpi_daily_tallies t) AS tallies,
                            (SELECT json_agg(n ORDER BY policy, dimension, day, value) FROM kpi_daily_now_verdicts n) AS now,
+                           (SELECT json_agg(d ORDER BY policy, dimension, day, value, deadline, due_at) FROM kpi_daily_now_due d) AS due,
                            (SELECT json_agg(v ORDER BY day, version) FROM kpi_daily_policy_versions v) AS versions`;
-    type Tables = { tallies: unknown[]; now: unknown[]; versions: unknown[] };
+    type Tables = { tallies: unknown[]; now: unknown[]; due: unknown[] | null; versions: unknown[] };
     const [kept] = (await dataSource.query(TABLES)) as Tables[];
     const afresh = await dataSource
       .transaction(async (manager) => {
-        await manager.query('TRUNCATE kpi_daily_tallies, kpi_daily_now_verdicts, kpi_daily_policy_versions');
+        await manager.query('TRUNCATE kpi_daily_tallies, kpi_daily_now_verdicts, kpi_daily_now_due, kpi_daily_policy_versions');
         await manager.query(DAILY_TALLIES_FROM_FACTS);
         await manager.query(DAILY_NOW_VERDICTS_FROM_FACTS);
+        await manager.query(DAILY_NOW_DUE_FROM_FACTS);
         await manager.query(DAILY_VERSIONS_FROM_FACTS);
         const [computed] = (await manager.query(TABLES)) as Tables[];
         throw Object.assign(new Error('rolled back'), { computed });
@@ -221,6 +223,8 @@ describe('KPI aggregate: equal to the recomputation from the events', () => {
     // Every ticket judged under one policy by now (the test before), each of its day rows there.
     expect(new Set(kept.now.map((row) => (row as { policy: string }).policy))).toEqual(new Set([deadlinePolicyKey(DEFAULT_DEADLINE_POLICY)]));
     expect(kept.now.length).toBe(kept.tallies.length);
+    // Some verdicts still wait on their deadlines, a row per instant.
+    expect(kept.due?.length).toBeGreaterThan(0);
     expect(kept).toEqual(afresh);
   });
 

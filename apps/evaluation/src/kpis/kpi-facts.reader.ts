@@ -361,7 +361,7 @@ async function countVerdictsNow(manager: EntityManager, query: KpiQuery, period:
 /**
  * `policy=now` verdicts as countVerdictsNow counts them, for a window the day rows fit: the
  * whole days' verdicts from their day rows under today's policy ($3 its key;
- * kpi_daily_now_verdicts): the fixed ones, and those waiting on a deadline before $4 as missed;
+ * kpi_daily_now_verdicts): the fixed ones, and those waiting on a deadline before $4 (kpi_daily_now_due) as missed;
  * the tickets of those days judged on request for the caller to judge (their index), and the
  * rest of the window ticket by ticket. Undefined
  * when some ticket of the whole days is not judged under today's policy (just after a change,
@@ -388,10 +388,13 @@ async function countVerdictsByDays(manager: EntityManager, query: KpiQuery, wind
        VALUES (true, 'null'::jsonb, 0, 0, 0, 0)
        UNION ALL
        -- Fixed verdicts, and the waiting ones whose deadline is before $4: missed as of then.
-       SELECT n.dimension = 'total', n.value, n.counters[2], n.counters[3] + (SELECT count(*)::int FROM unnest(n.first_response_due) AS due WHERE due < $4),
-              n.counters[4], n.counters[5] + (SELECT count(*)::int FROM unnest(n.resolution_due) AS due WHERE due < $4)
+       SELECT n.dimension = 'total', n.value, n.counters[2], n.counters[3], n.counters[4], n.counters[5]
          FROM kpi_daily_now_verdicts n JOIN day USING (day)
         WHERE n.policy = $3 AND n.dimension = ANY($2::text[]) AND n.day >= $5 AND n.day < $6
+       UNION ALL
+       SELECT d.dimension = 'total', d.value, 0, CASE WHEN d.deadline = 'first_response' THEN d.tickets ELSE 0 END, 0, CASE WHEN d.deadline = 'resolution' THEN d.tickets ELSE 0 END
+         FROM kpi_daily_now_due d JOIN day USING (day)
+        WHERE d.policy = $3 AND d.dimension = ANY($2::text[]) AND d.day >= $5 AND d.day < $6 AND d.due_at < $4
        UNION ALL
        SELECT true, 'null'::jsonb, ${counted('first_response', 'resolution')} FROM ticket WHERE stored
        ${
