@@ -156,12 +156,8 @@ export class KpiDailyPolicyVersions {
   tickets!: number;
 }
 
-/**
- * The `policy=now` verdicts of one UTC day's tickets for one grouping value, per deadline policy
- * they were judged under (kpi-daily.ts, NOW_COUNTERS): kept with the facts, in the same transaction.
- */
-@Entity({ name: 'kpi_daily_now_verdicts' })
-export class KpiDailyNowVerdicts {
+/** The key of a `policy=now` day row: a UTC day's tickets for one grouping value, under one deadline policy. */
+abstract class NowDayKey {
   /** The deadline policy's key (deadlinePolicyKey), as the facts' `now_policy`. */
   @PrimaryColumn('text')
   policy!: string;
@@ -174,7 +170,14 @@ export class KpiDailyNowVerdicts {
 
   @PrimaryColumn('jsonb')
   value!: string | null;
+}
 
+/**
+ * The `policy=now` verdicts of one UTC day's tickets for one grouping value, per deadline policy
+ * they were judged under (kpi-daily.ts, NOW_COUNTERS): kept with the facts, in the same transaction.
+ */
+@Entity({ name: 'kpi_daily_now_verdicts' })
+export class KpiDailyNowVerdicts extends NowDayKey {
   /** NOW_COUNTERS, in that order. */
   @Column('int', { array: true })
   counters!: number[];
@@ -185,19 +188,7 @@ export class KpiDailyNowVerdicts {
  * instant after it: how many of the row's tickets wait on it.
  */
 @Entity({ name: 'kpi_daily_now_due' })
-export class KpiDailyNowDue {
-  @PrimaryColumn('text')
-  policy!: string;
-
-  @PrimaryColumn('text')
-  dimension!: string;
-
-  @PrimaryColumn('timestamptz')
-  day!: Date;
-
-  @PrimaryColumn('jsonb')
-  value!: string | null;
-
+export class KpiDailyNowDue extends NowDayKey {
   @PrimaryColumn('text')
   deadline!: 'first_response' | 'resolution';
 
