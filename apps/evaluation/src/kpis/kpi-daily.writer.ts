@@ -95,7 +95,7 @@ export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts
   }
   const due = now.flatMap((change) =>
     change.due.map(({ deadline, at, tickets }) => ({
-      day: change.day.toISOString(),
+      day: change.day,
       dimension: change.dimension,
       value: change.value,
       policy: change.policy,
@@ -117,7 +117,7 @@ export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts
            FROM jsonb_to_recordset(${added(dueAdded)}) AS c(${dueColumns})
          ON CONFLICT (policy, dimension, day, value, deadline, due_at) DO UPDATE SET tickets = t.tickets + excluded.tickets
        )`,
-      dueAdded.map((change) => Date.parse(change.day) / DAY_MS),
+      dueAdded.map(dayOf),
     );
   }
   if (dueTaken.length > 0) {
@@ -127,7 +127,7 @@ export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts
       `due_taken AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(${added(dueTaken)}) AS c(${dueColumns})),
        due_emptied AS (DELETE FROM kpi_daily_now_due t USING due_taken c WHERE ${key} AND t.tickets + c.tickets = 0),
        due_lowered AS (UPDATE kpi_daily_now_due t SET tickets = t.tickets + c.tickets FROM due_taken c WHERE ${key} AND t.tickets + c.tickets <> 0)`,
-      dueTaken.map((change) => Date.parse(change.day) / DAY_MS),
+      dueTaken.map(dayOf),
     );
   }
   if (versions.length > 0) {
@@ -144,4 +144,3 @@ export function addDailyChanges(rows: DayRows, previous: readonly KpiTicketFacts
        )`, versions.map(dayOf));
   }
 }
-
