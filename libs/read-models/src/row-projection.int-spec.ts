@@ -135,6 +135,42 @@ describe('projections as folds over rows, written by one writer', () => {
     expect(await rows()).toEqual([{ team: 'billing', period: '2026-01', count: 2, seen: ['Counted', 'Counted'] }]);
   });
 
+  it('with newerBy, reads no row, and writes each only over an older one', async () => {
+    // Each event makes the whole row: its type alone, counted once, at its own time.
+    const latest: RowFold<Tally, 'team' | 'period'> = {
+      entity: Tally,
+      key: ['team', 'period'],
+      keyOf: (one) => one.data as Counted,
+      evolve: (row, one) => {
+        const at = new Date(one.metadata.occurredAt);
+        return row && row.lastAt >= at ? undefined : { ...(one.data as Counted), count: 1, seen: [one.type], lastAt: at };
+      },
+      newerBy: 'lastAt',
+    };
+    const projection = rowProjection({ eventTypes: ['Opened', 'Counted'], tables: [latest] });
+    const older = event('Opened', 'billing', '2026-01');
+    const newer = event('Counted', 'billing', '2026-01');
+    const apply = async (batch: RecordedEvent[]) => {
+      let selects = 0;
+      await dataSource.transaction(async (manager) => {
+        const query = jest.spyOn(manager.queryRunner!, 'query');
+        await projection.handle(batch, manager);
+        selects = query.mock.calls.filter(([sql]) => /^\s*SELECT/i.test(String(sql))).length;
+      });
+      return selects;
+    };
+
+    expect(await apply([newer, event('Opened', 'care', '2026-01'), event('Counted', 'care', '2026-01')])).toBe(0);
+    // An older event of a row already written changes nothing: the row there is the later.
+    expect(await apply([older])).toBe(0);
+    expect(await rows()).toEqual([
+      { team: 'billing', period: '2026-01', count: 1, seen: ['Counted'] },
+      { team: 'care', period: '2026-01', count: 1, seen: ['Counted'] },
+    ]);
+    // Rows that follow from a fold must see what each change was made from, which this fold does not read.
+    expect(() => rowProjection({ eventTypes: [], tables: [latest], newest: [{ entity: Tally, source: latest, key: ['team'], newest: 'lastAt', rowOf: () => undefined }] })).toThrow(/newerBy/);
+  });
+
   it('reads no row for a key whose first event in the batch opens it, and reads the others', async () => {
     // "Opened" is the first event any tally can have.
     const opening: RowFold<Tally, 'team' | 'period'> = { ...tallies(), firstOfKey: (one) => one.type === 'Opened' };

@@ -29,6 +29,15 @@ export interface RowFold<Row extends ObjectLiteral, Key extends keyof Row & stri
    * it is such an event (the processed-event marks keep a delivered-again event from the fold).
    */
   firstOfKey?(event: RecordedEvent): boolean;
+  /**
+   * Set when an event makes the whole row, whatever was there before, unless the row is already
+   * past it (a ticket's subject line, from its latest hand-over): the column whose greater value
+   * says which of two rows is the later. A batch then reads no row of the fold; it folds its own
+   * events from nothing, and each row is written only over one with a lower value. So a change's
+   * `before` is only what the batch itself made: no other table may follow from this fold, and
+   * an announcement must not read it.
+   */
+  readonly newerBy?: keyof Row & string;
 }
 
 /**
@@ -94,7 +103,7 @@ export async function foldRows<Row extends ObjectLiteral, Key extends keyof Row 
     const id = identity(key);
     if (!touched.has(id)) {
       touched.set(id, key);
-      if (fold.firstOfKey?.(event)) unread.add(id);
+      if (fold.newerBy !== undefined || fold.firstOfKey?.(event)) unread.add(id);
     }
     keyed.push({ event, id });
   }
@@ -150,8 +159,17 @@ async function readRows<Row extends ObjectLiteral, Key extends keyof Row & strin
 }
 
 /** The rows a fold changed, for writeTables. */
-function foldedRowsToWrite<Row extends ObjectLiteral, Key extends keyof Row & string>(fold: RowFold<Row, Key>, folded: FoldedRows<Row>): TableRows<Row> {
-  return { entity: fold.entity, rows: folded.changed, options: { onConflict: fold.key } };
+function foldedRowsToWrite<Row extends ObjectLiteral, Key extends keyof Row & string>(manager: EntityManager, fold: RowFold<Row, Key>, folded: FoldedRows<Row>): TableRows<Row> {
+  if (fold.newerBy === undefined) return { entity: fold.entity, rows: folded.changed, options: { onConflict: fold.key } };
+  return { entity: fold.entity, rows: folded.changed, options: { onConflict: fold.key, where: overAnOlderRow(manager, fold.entity, fold.newerBy) } };
+}
+
+/** The upsert's condition that writes a row only over one whose `newer` column is lower. */
+function overAnOlderRow<Row extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<Row>, newer: keyof Row & string): string {
+  const metadata = manager.connection.getMetadata(entity);
+  const column = metadata.findColumnWithPropertyName(newer);
+  if (!column) throw new Error(`rowProjection: ${metadata.tableName} has no column for ${newer}`);
+  return `${quote(metadata.tableName)}.${quote(column.databaseName)} < EXCLUDED.${quote(column.databaseName)}`;
 }
 
 /**
@@ -230,6 +248,7 @@ export function rowProjection(options: {
   const folds: ProjectionFolds = { tables: options.tables, following: options.following ?? [], newest: options.newest ?? [] };
   for (const derived of [...folds.following, ...folds.newest]) {
     if (!folds.tables.includes(derived.source)) throw new Error('rowProjection: rows follow a fold that is not among its tables');
+    if (derived.source.newerBy !== undefined) throw new Error('rowProjection: rows follow a fold whose rows are not read (newerBy)');
   }
   return {
     eventTypes: options.eventTypes,
@@ -241,7 +260,7 @@ export function rowProjection(options: {
       await writeTables(
         manager,
         [
-          ...folds.tables.map((fold) => foldedRowsToWrite(fold, batch.get(fold)!)),
+          ...folds.tables.map((fold) => foldedRowsToWrite(manager, fold, batch.get(fold)!)),
           ...folds.following.map((following) => followingRowsToWrite(manager, following, batch.get(following.source)!)),
           ...folds.newest.map((newest) => newestRowsToWrite(manager, newest, batch.get(newest.source)!)),
         ],
@@ -295,9 +314,5 @@ function newestRowsToWrite<Source extends ObjectLiteral, Row extends ObjectLiter
 ): TableRows<Row> {
   // In one order, the keys' own: each row stays locked until the batch commits.
   const rows = [...newestOf(newest, folded.steps).entries()].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)).map(([, row]) => row);
-  const metadata = manager.connection.getMetadata(newest.entity);
-  const column = metadata.findColumnWithPropertyName(newest.newest);
-  if (!column) throw new Error(`rowProjection: ${metadata.tableName} has no column for ${newest.newest}`);
-  const table = quote(metadata.tableName);
-  return { entity: newest.entity, rows, options: { onConflict: newest.key, where: `${table}.${quote(column.databaseName)} < EXCLUDED.${quote(column.databaseName)}` } };
+  return { entity: newest.entity, rows, options: { onConflict: newest.key, where: overAnOlderRow(manager, newest.entity, newest.newest) } };
 }

@@ -31,6 +31,8 @@ const SUBJECTS = typedRowFold(INTAKE_EVENTS, {
   key: ['ticketId'],
   keyOf: (event) => (event.type === 'TicketHandedOver' ? { ticketId: event.ticketId } : undefined),
   evolve: evolveTicketSubject,
+  // A hand-over gives the whole row; the latest of the ticket's intake stream wins.
+  newerBy: 'streamPosition',
 });
 
 const RUNNING_DEADLINES: FollowingRows<DepartmentQueueRow, RunningDeadlineRow> = {
