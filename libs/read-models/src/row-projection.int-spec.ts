@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@handoff/contracts';
+import type { EventHandler } from '@handoff/messaging';
 import { createTestDatabase, type TestDatabase } from '@handoff/testing';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { foldRows, rowProjection, type RowFold } from './row-projection';
@@ -70,6 +71,17 @@ describe('projections as folds over rows, written by one writer', () => {
     await database?.drop();
   });
   beforeEach(() => dataSource.query('TRUNCATE tallies'));
+
+  /** The statements a batch reads with, applied in a transaction of its own. */
+  const readsOf = async (projection: EventHandler, batch: RecordedEvent[]) => {
+    let selects = 0;
+    await dataSource.transaction(async (manager) => {
+      const query = jest.spyOn(manager.queryRunner!, 'query');
+      await projection.handle(batch, manager);
+      selects = query.mock.calls.filter(([sql]) => /^\s*SELECT/i.test(String(sql))).length;
+    });
+    return selects;
+  };
 
   const rows = async () =>
     ((await dataSource.query('SELECT team, period, count, seen FROM tallies ORDER BY team, period')) as Tally[]).map(({ team, period, count, seen }) => ({ team, period, count, seen }));
@@ -150,15 +162,7 @@ describe('projections as folds over rows, written by one writer', () => {
     const projection = rowProjection({ eventTypes: ['Opened', 'Counted'], tables: [latest] });
     const older = event('Opened', 'billing', '2026-01');
     const newer = event('Counted', 'billing', '2026-01');
-    const apply = async (batch: RecordedEvent[]) => {
-      let selects = 0;
-      await dataSource.transaction(async (manager) => {
-        const query = jest.spyOn(manager.queryRunner!, 'query');
-        await projection.handle(batch, manager);
-        selects = query.mock.calls.filter(([sql]) => /^\s*SELECT/i.test(String(sql))).length;
-      });
-      return selects;
-    };
+    const apply = (batch: RecordedEvent[]) => readsOf(projection, batch);
 
     expect(await apply([newer, event('Opened', 'care', '2026-01'), event('Counted', 'care', '2026-01')])).toBe(0);
     // An older event of a row already written changes nothing: the row there is the later.
@@ -176,15 +180,7 @@ describe('projections as folds over rows, written by one writer', () => {
     const opening: RowFold<Tally, 'team' | 'period'> = { ...tallies(), firstOfKey: (one) => one.type === 'Opened' };
     const projection = rowProjection({ eventTypes: ['Opened', 'Counted'], tables: [opening] });
     await dataSource.transaction((manager) => projection.handle([event('Opened', 'billing', '2026-01')], manager));
-    const reads = async (batch: RecordedEvent[]) => {
-      let selects = 0;
-      await dataSource.transaction(async (manager) => {
-        const query = jest.spyOn(manager.queryRunner!, 'query');
-        await projection.handle(batch, manager);
-        selects = query.mock.calls.filter(([sql]) => /^\s*SELECT/i.test(String(sql))).length;
-      });
-      return selects;
-    };
+    const reads = (batch: RecordedEvent[]) => readsOf(projection, batch);
 
     expect(await reads([event('Opened', 'care', '2026-01'), event('Counted', 'care', '2026-01')])).toBe(0);
     // billing was opened by an earlier batch: its row is read and the batch folds onto it.
