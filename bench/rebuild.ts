@@ -136,7 +136,7 @@ export async function benchRebuild(
     // The projection alone: the same events, already in memory, applied batch by batch.
     const handler = model.handler({ live: false });
     const events = await relevantEvents(stores, handler);
-    await target.query('TRUNCATE department_queue, running_deadlines, handler_assignments, queue_ticket_subjects, department_sub_requests');
+    await target.query('TRUNCATE department_queue, running_deadlines, handler_assignments, department_handler_loads, queue_ticket_subjects, department_sub_requests');
     const applied = await timed(() => applyInBatches(target, handler, events, settings.batchSize));
     report.add({
       section,

@@ -15,7 +15,8 @@ export const ROUTING_READ_MODELS: ReadModel[] = [
   {
     name: 'routing.department-queue',
     topics: [TOPICS.routingEvents, TOPICS.intakeEvents],
-    tables: ['department_queue', 'running_deadlines', 'handler_assignments', 'queue_ticket_subjects', 'department_sub_requests'],
+    tables: ['department_queue', 'running_deadlines', 'handler_assignments', 'department_handler_loads', 'queue_ticket_subjects', 'department_sub_requests'],
+    countedTables: { department_handler_loads: 'in_progress' },
     // Every column is built from the events (updated_at is the event's occurred-at), so none is left out.
     // Live, each change is also announced to the consoles (pg_notify); a rebuild announces nothing.
     handler: ({ live }) => departmentQueueProjection({ notify: live }),

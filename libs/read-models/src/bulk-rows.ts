@@ -12,6 +12,8 @@ export interface WriteRowsOptions<T> {
    * rows and may share its snapshot. Values with no rows left delete all of theirs.
    */
   readonly replacing?: { readonly property: keyof T & string; readonly values: readonly string[] };
+  /** With onConflict: this column of a row already there is added to (a count moved by a change), not replaced. */
+  readonly adding?: keyof T & string;
 }
 
 /**
@@ -104,7 +106,10 @@ function writesOf<T extends ObjectLiteral>(manager: EntityManager, write: TableR
     let sql = `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${table}, ${given}::jsonb)`;
     if (options.onConflict) {
       const keys = options.onConflict.map(columnOf);
-      const updates = columns.filter((column) => !keys.includes(column.name)).map((column) => `${quote(column.name)} = EXCLUDED.${quote(column.name)}`);
+      const added = options.adding === undefined ? undefined : columnOf(options.adding);
+      const updates = columns
+        .filter((column) => !keys.includes(column.name))
+        .map((column) => `${quote(column.name)} = ${column.name === added ? `${table}.${quote(column.name)} + ` : ''}EXCLUDED.${quote(column.name)}`);
       sql += ` ON CONFLICT (${keys.map(quote).join(', ')}) DO ${updates.length === 0 ? 'NOTHING' : `UPDATE SET ${updates.join(', ')}`}`;
       if (options.where && updates.length > 0) sql += ` WHERE ${options.where}`;
     }

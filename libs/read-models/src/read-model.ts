@@ -20,6 +20,12 @@ export interface ReadModel {
    */
   readonly volatileTables?: readonly string[];
   /**
+   * Tables among `tables` that count a fold's rows per group (CountedRows), each with the column
+   * holding the count. A group's row stays, at zero, once its last row has left it, and a rebuild
+   * writes none at zero: a row at zero is compared as if it were not there.
+   */
+  readonly countedTables?: Readonly<Record<string, string>>;
+  /**
    * A projection only: it writes its own tables and nothing else (no commands, no Kafka).
    * `live` is false in a rebuild, which has nobody to tell: a handler that also signals live
    * readers (routing's queue notifications) stays silent then, and writes the same rows.

@@ -1,13 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ReadModel } from './read-model';
 import type { DataSource } from 'typeorm';
-import { compareKeys, readTableRows, RowCursor, tableShape } from './rebuild-tables';
+import { compareKeys, quoted, readTableRows, RowCursor, tableShape } from './rebuild-tables';
 
 /**
  * A live read model against one rebuilt from the events, row by row, matched on primary keys.
  * From the events' side: a row the rebuild has and the live model lacks is `missing`, a live
  * row the events do not produce is `extra`, and a row both have with other values `differs`.
- * The model's volatile columns (write times) and volatile tables are left out.
+ * The model's volatile columns (write times) and volatile tables are left out, and so are the
+ * rows at zero of its counted tables.
  */
 
 export type RowDifferenceKind = 'missing' | 'extra' | 'differs';
@@ -72,8 +73,10 @@ export async function compareReadModel(options: {
     const primaryKey = liveShape.primaryKey;
     const keyOf = (key: readonly string[]) => Object.fromEntries(primaryKey.map((column, index) => [column, key[index]]));
     const counts = { table, liveRows: 0, rebuiltRows: 0, missing: 0, extra: 0, differing: 0 };
-    const liveRows = new RowCursor(readTableRows(live, table, primaryKey));
-    const rebuiltRows = new RowCursor(readTableRows(rebuilt, table, primaryKey));
+    const count = model.countedTables?.[table];
+    const compared = count === undefined ? {} : { where: { sql: `${quoted(count)} <> 0`, parameters: [] } };
+    const liveRows = new RowCursor(readTableRows(live, table, primaryKey, compared));
+    const rebuiltRows = new RowCursor(readTableRows(rebuilt, table, primaryKey, compared));
     try {
       for (;;) {
         const [left, right] = await Promise.all([liveRows.peek(), rebuiltRows.peek()]);

@@ -4,7 +4,7 @@ import type { DataSource, EntityTarget, ObjectLiteral, QueryRunner } from 'typeo
 import { copyShape, CopyWriter } from './copy-rows';
 import { quoted } from './rebuild-tables';
 import type { EventApplier, SkippedEvent } from './rebuild';
-import { newestOf, rowIdentity, type FoldStep, type NewestRows, type ProjectionFolds, type RowFold } from './row-projection';
+import { countedMoves, newestOf, rowIdentity, type CountedRows, type FoldStep, type NewestRows, type ProjectionFolds, type RowFold } from './row-projection';
 
 /**
  * A rowProjection's tables rebuilt from empty without its handler: each event folded, in the
@@ -17,8 +17,9 @@ import { newestOf, rowIdentity, type FoldStep, type NewestRows, type ProjectionF
  *
  * Equal to the handler's result because it runs the very same folds (rowProjection exposes them):
  * a fold's rows do not depend on where batches start or end, a batch of everything is one more
- * batch size, and the rows following a fold (FollowingRows) and the newest rows (NewestRows) are
- * derived from the fold's rows and changes as the handler derives them.
+ * batch size, and the rows following a fold (FollowingRows), the newest rows (NewestRows) and the
+ * counts (CountedRows, but for groups left at zero) are derived from the fold's rows and changes
+ * as the handler derives them.
  */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,6 +30,7 @@ interface TableState {
   readonly identity: (key: AnyRow) => string;
   readonly rows: Map<string, AnyRow>;
   readonly newest: readonly { readonly table: NewestRows<AnyRow, AnyRow>; readonly rows: Map<string, AnyRow> }[];
+  readonly counted: readonly { readonly table: CountedRows<AnyRow, AnyRow>; readonly rows: Map<string, AnyRow> }[];
 }
 
 interface Change {
@@ -39,11 +41,13 @@ interface Change {
 
 export async function foldAndCopy(dataSource: DataSource, consumerName: string, folds: ProjectionFolds, skipped: SkippedEvent[]): Promise<EventApplier> {
   const newest = folds.newest.map((table) => ({ table, rows: new Map<string, AnyRow>() }));
+  const counted = folds.counted.map((table) => ({ table, rows: new Map<string, AnyRow>() }));
   const tables: TableState[] = folds.tables.map((fold) => ({
     fold,
     identity: rowIdentity(fold),
     rows: new Map(),
     newest: newest.filter(({ table }) => table.source === fold),
+    counted: counted.filter(({ table }) => table.source === fold),
   }));
 
   const runner = dataSource.createQueryRunner();
@@ -93,6 +97,7 @@ export async function foldAndCopy(dataSource: DataSource, consumerName: string, 
         for (const { table, id, step } of changes) {
           table.rows.set(id, step.after);
           for (const { table: derived, rows } of table.newest) newestOf(derived, [step], rows);
+          for (const { table: derived, rows } of table.counted) countedMoves(derived, [step], rows);
         }
         applied++;
         lines += `${markPrefix}${event.eventId}\n`;
@@ -107,6 +112,10 @@ export async function foldAndCopy(dataSource: DataSource, consumerName: string, 
         if (source.rows.size > 0) await copyRows(runner, client, following.entity, flatRows(source.rows.values(), following.rowsOf));
       }
       for (const { table, rows } of newest) if (rows.size > 0) await copyRows(runner, client, table.entity, rows.values());
+      for (const { table, rows } of counted) {
+        const groups = [...rows.values()].filter((row) => row[table.count] !== 0);
+        if (groups.length > 0) await copyRows(runner, client, table.entity, groups);
+      }
       await runner.commitTransaction();
       committed = true;
     },

@@ -199,6 +199,46 @@ export interface NewestRows<Source extends ObjectLiteral, Row extends ObjectLite
   rowOf(step: FoldStep<Source>): Row | undefined;
 }
 
+/**
+ * How many of a fold's rows are in each group (a department's tickets in progress, per handler),
+ * kept as the fold changes: each change takes its row out of the group it was in and puts it in
+ * the one it is in now. Not read back: a batch adds its own net moves to each group's row, so
+ * batches of different partitions never wait on each other's reads. A group's row stays, at zero,
+ * once its last row has left it: a row at zero is as good as none (a rebuild writes none, and
+ * ReadModel.countedTables leaves them out of a comparison).
+ */
+export interface CountedRows<Source extends ObjectLiteral, Row extends ObjectLiteral> {
+  readonly entity: EntityTarget<Row>;
+  readonly source: RowFold<Source, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The group's columns, the table's primary key. */
+  readonly key: readonly (keyof Row & string)[];
+  /** The column holding the number of rows in the group. */
+  readonly count: keyof Row & string;
+  /** The group a row of the fold counts in, as a row of this table with its count at 1; undefined: none. */
+  groupOf(source: Source): Row | undefined;
+}
+
+/** Per group, by its key's values, the row with the count moved by these changes, in order. */
+export function countedMoves<Source extends ObjectLiteral, Row extends ObjectLiteral>(
+  counted: CountedRows<Source, Row>,
+  steps: Iterable<FoldStep<Source>>,
+  into = new Map<string, Row>(),
+): Map<string, Row> {
+  const identity = (row: Row) => JSON.stringify(counted.key.map((property) => row[property]));
+  const move = (source: Source | undefined, by: number) => {
+    const group = source && counted.groupOf(source);
+    if (!group) return;
+    const id = identity(group);
+    const known = into.get(id);
+    into.set(id, { ...group, [counted.count]: ((known?.[counted.count] as number | undefined) ?? 0) + by });
+  };
+  for (const { before, after } of steps) {
+    move(before, -1);
+    move(after, 1);
+  }
+  return into;
+}
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- each table with a row type of its own */
 /**
  * What a projection's tables are made of, for whoever builds them other than batch by batch:
@@ -209,6 +249,7 @@ export interface ProjectionFolds {
   readonly tables: readonly RowFold<any, any>[];
   readonly following: readonly FollowingRows<any, any>[];
   readonly newest: readonly NewestRows<any, any>[];
+  readonly counted: readonly CountedRows<any, any>[];
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -227,10 +268,10 @@ export function projectionFoldsOf(handler: EventHandler): ProjectionFolds | unde
 /**
  * A projection made of folds: each batch is read and folded for every table first, then written
  * in one statement: the tables, the rows following each changed row (replacing those there), the
- * newest rows, and what the batch announces. Writes come after every read because a transaction
- * holds a transaction id from its first write to its commit, and every relay's read horizon on the
- * server waits for it; and in one statement, the last of the batch, because the newest rows are
- * shared by every partition and stay locked until the commit.
+ * newest rows, the counts, and what the batch announces. Writes come after every read because a
+ * transaction holds a transaction id from its first write to its commit, and every relay's read
+ * horizon on the server waits for it; and in one statement, the last of the batch, because the
+ * newest rows and the counts are shared by every partition and stay locked until the commit.
  */
 export function rowProjection(options: {
   /** The event types the folds take (see EventHandler.eventTypes). */
@@ -239,14 +280,15 @@ export function rowProjection(options: {
   readonly tables: readonly RowFold<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly following?: readonly FollowingRows<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly newest?: readonly NewestRows<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly counted?: readonly CountedRows<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   /**
    * What the batch tells anyone listening (routing's notifications to live queues), sent with its
    * rows in the same statement. Writes no rows of the model; a rebuild leaves it out.
    */
   readonly announce?: (batch: FoldedBatch) => SentAlong | undefined;
 }): RowProjection {
-  const folds: ProjectionFolds = { tables: options.tables, following: options.following ?? [], newest: options.newest ?? [] };
-  for (const derived of [...folds.following, ...folds.newest]) {
+  const folds: ProjectionFolds = { tables: options.tables, following: options.following ?? [], newest: options.newest ?? [], counted: options.counted ?? [] };
+  for (const derived of [...folds.following, ...folds.newest, ...folds.counted]) {
     if (!folds.tables.includes(derived.source)) throw new Error('rowProjection: rows follow a fold that is not among its tables');
     if (derived.source.newerBy !== undefined) throw new Error('rowProjection: rows follow a fold whose rows are not read (newerBy)');
   }
@@ -263,6 +305,7 @@ export function rowProjection(options: {
           ...folds.tables.map((fold) => foldedRowsToWrite(manager, fold, batch.get(fold)!)),
           ...folds.following.map((following) => followingRowsToWrite(manager, following, batch.get(following.source)!)),
           ...folds.newest.map((newest) => newestRowsToWrite(manager, newest, batch.get(newest.source)!)),
+          ...folds.counted.map((counted) => countedRowsToWrite(counted, batch.get(counted.source)!)),
         ],
         announced ? [announced] : [],
       );
@@ -315,4 +358,13 @@ function newestRowsToWrite<Source extends ObjectLiteral, Row extends ObjectLiter
   // In one order, the keys' own: each row stays locked until the batch commits.
   const rows = [...newestOf(newest, folded.steps).entries()].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)).map(([, row]) => row);
   return { entity: newest.entity, rows, options: { onConflict: newest.key, where: overAnOlderRow(manager, newest.entity, newest.newest) } };
+}
+
+function countedRowsToWrite<Source extends ObjectLiteral, Row extends ObjectLiteral>(counted: CountedRows<Source, Row>, folded: FoldedRows<Source>): TableRows<Row> {
+  // In one order, the keys' own: each row stays locked until the batch commits.
+  const rows = [...countedMoves(counted, folded.steps).entries()]
+    .filter(([, row]) => row[counted.count] !== 0)
+    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
+    .map(([, row]) => row);
+  return { entity: counted.entity, rows, options: { onConflict: counted.key, adding: counted.count } };
 }

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@handoff/testing';
 import { sharedStoreForThisFile } from '@handoff/testing/services';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Organisation } from '../organisation/organisation';
+import { CountHandlerLoads1798000500000 } from '../queue/queue.migrations';
 import { departmentQueueProjection } from '../queue/queue.projection';
 import { ROUTING_DATABASE } from '../read-models';
 import { ticketsDecider, type RoutingCommand, type RoutingState } from '../tickets/tickets.decider';
@@ -167,11 +168,7 @@ describe("a department's drain", () => {
       events.forEach((event) => applied.add(event.eventId));
       await dataSource.transaction((manager) => projection.handle(events, manager));
     };
-    const tickets: string[] = [];
-    for (let index = 0; index < 5; index++) {
-      const ticketId = newId();
-      tickets.push(ticketId);
-      const handedOverAt = new Date(Date.now() - (10 - index) * 60_000).toISOString();
+    const route = async (ticketId: string, handedOverAt: string) => {
       await commands.handle(
         routingStreamId(ticketId),
         decider,
@@ -182,6 +179,12 @@ describe("a department's drain", () => {
         },
         { ticketId },
       );
+    };
+    const tickets: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      const ticketId = newId();
+      tickets.push(ticketId);
+      await route(ticketId, new Date(Date.now() - (10 - index) * 60_000).toISOString());
     }
     await catchUp(tickets);
     const handlerOf = async (ticketId: string) => (await commands.load(routingStreamId(ticketId), decider)).state;
@@ -222,5 +225,43 @@ describe("a department's drain", () => {
     expect((await reservations()).map((row) => [row.ticket_id, row.handler_id]).sort()).toEqual(
       [...held.filter((row) => tickets.indexOf(row.ticket_id) >= 2).map((row) => [row.ticket_id, row.handler_id]), [tickets[4], freedBy]].sort(),
     );
+
+    // The queue shows every assignment now, so no reservation counts: the tickets in progress come
+    // from the counts the queue keeps per handler. Both handlers are at the limit, and a sixth waits.
+    await catchUp(tickets);
+    const sixth = newId();
+    await route(sixth, new Date().toISOString());
+    await catchUp([sixth]);
+    expect(await dataSource.query(`SELECT handler_id, in_progress FROM department_handler_loads WHERE department = 'billing' ORDER BY handler_id`)).toEqual([
+      { handler_id: 'h-ana', in_progress: 2 },
+      { handler_id: 'h-bo', in_progress: 2 },
+    ]);
+    const states = async () => (await assigner.handlerStates(dataSource.manager, 'billing')).map((state) => [state.handlerId, state.inProgress]);
+    // Before the drain forgets them, the reservations the queue has caught up with bring their
+    // tickets' rows, which are counted once, not again in the counts.
+    expect((await reservations()).length).toBeGreaterThan(0);
+    expect(await states()).toEqual([
+      ['h-ana', 2],
+      ['h-bo', 2],
+    ]);
+    await assigner.drain(dataSource.manager, 'billing', { correlationId: newId(), causationId: newId() });
+    expect(await reservations()).toEqual([]);
+    expect(await handlerOf(sixth)).toMatchObject({ status: 'awaiting_handler' });
+    expect(await states()).toEqual([
+      ['h-ana', 2],
+      ['h-bo', 2],
+    ]);
+
+    // A desk that had no counts gets them from its queue as it stands.
+    const loads = () => dataSource.query(`SELECT department, handler_id, in_progress FROM department_handler_loads WHERE in_progress <> 0 ORDER BY 1, 2`);
+    const kept = await loads();
+    const runner = dataSource.createQueryRunner();
+    try {
+      await new CountHandlerLoads1798000500000().down(runner);
+      await new CountHandlerLoads1798000500000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await loads()).toEqual(kept);
   });
 });

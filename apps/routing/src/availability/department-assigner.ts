@@ -208,8 +208,9 @@ async function lockDepartment(manager: EntityManager, department: Department): P
  * The department's work under the lock (`settled`: the reservations the queue has caught up with,
  * for the caller to forget under the lock, where the next decision is made). `holders`: read every ticket in progress
  * row by row, to know who holds which (handing an away handler's tickets on); otherwise the
- * tickets in progress that need no row of their own are counted per handler in PostgreSQL, so an
- * assignment costs the same with ten tickets in progress as with ten thousand.
+ * tickets in progress that need no row of their own come as a number per handler: the count the
+ * queue projection keeps (department_handler_loads), less the tickets whose rows are read anyway.
+ * So an assignment reads a row per handler, with ten tickets in progress as with ten thousand.
  */
 async function workOf(
   manager: EntityManager,
@@ -223,9 +224,15 @@ async function workOf(
   // Times come as whole epoch milliseconds, truncated as the driver truncates a timestamptz.
   // The department's rows and the reserved ones are two index reads joined by UNION: as one
   // WHERE with OR, PostgreSQL read the whole queue, every department's closed tickets included,
-  // at every assignment. The count per handler is an index-only read of the in-progress index.
+  // at every assignment. The counts and the queue rows are written by one statement of the
+  // projection, so one snapshot sees them agree; `passed` are the counted tickets whose rows come
+  // with the reservations or `newer`, found by their keys.
   const [read] = (await manager.query(
-    `WITH reserved AS (SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1)
+    `WITH reserved AS (SELECT ticket_id, handler_id, from_handler_id, reserved_at FROM assignment_reservations WHERE department = $1),
+     passed AS (SELECT handler_id, count(*)::int AS tickets FROM department_queue
+                 WHERE ticket_id IN (SELECT ticket_id FROM reserved UNION SELECT unnest($3::text[]))
+                   AND department = $1 AND status = 'in_progress' AND handler_id IS NOT NULL
+                 GROUP BY handler_id)
      SELECT
        (SELECT coalesce(json_agg(json_build_object('ticket_id', ticket_id, 'department', department, 'status', status, 'handler_id', handler_id,
                  'routed_at', floor(extract(epoch FROM routed_at) * 1000))), '[]')
@@ -233,11 +240,10 @@ async function workOf(
                 UNION
                 SELECT ticket_id, department, status, handler_id, routed_at FROM department_queue WHERE ticket_id IN (SELECT ticket_id FROM reserved)) AS work) AS rows,
        (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'open', open)), '[]')
-          FROM (SELECT handler_id, count(*)::int AS open FROM department_queue
-                 WHERE $4 AND department = $1 AND status = 'in_progress' AND handler_id IS NOT NULL
-                   AND ticket_id NOT IN (SELECT ticket_id FROM reserved)
-                   AND ticket_id <> ALL($3::text[])
-                 GROUP BY handler_id) AS counts) AS counted,
+          FROM (SELECT l.handler_id, l.in_progress - coalesce(p.tickets, 0) AS open
+                  FROM department_handler_loads l LEFT JOIN passed p ON p.handler_id = l.handler_id
+                 WHERE $4 AND l.department = $1) AS counts
+         WHERE open > 0) AS counted,
        (SELECT coalesce(json_agg(json_build_object('ticket_id', ticket_id, 'handler_id', handler_id, 'from_handler_id', from_handler_id,
                  'reserved_at', floor(extract(epoch FROM reserved_at) * 1000))), '[]') FROM reserved) AS reservations,
        (SELECT coalesce(json_agg(json_build_object('handler_id', handler_id, 'last_assigned_at', floor(extract(epoch FROM last_assigned_at) * 1000))), '[]')

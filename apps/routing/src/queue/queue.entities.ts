@@ -61,6 +61,18 @@ export class HandlerAssignmentRow {
   @Column({ name: 'last_assigned_at', type: 'timestamptz' }) lastAssignedAt!: Date;
 }
 
+/**
+ * How many tickets each handler has in progress in a department, kept by the queue projection as
+ * its rows move (CountedRows): what automatic assignment weighs at every decision, read per
+ * handler instead of counted over the department's tickets. At zero once the last one has moved on.
+ */
+@Entity({ name: 'department_handler_loads' })
+export class HandlerLoadRow {
+  @PrimaryColumn({ type: 'text' }) department!: string;
+  @PrimaryColumn({ name: 'handler_id', type: 'text' }) handlerId!: string;
+  @Column({ name: 'in_progress', type: 'integer' }) inProgress!: number;
+}
+
 /** The subject and the sealed customer of each ticket handed over (see queue.model.ts). The customer columns are null for rows projected before they existed. */
 @Entity({ name: 'queue_ticket_subjects' })
 export class TicketSubjectRow implements TicketSubject {
@@ -72,4 +84,4 @@ export class TicketSubjectRow implements TicketSubject {
   @Column({ name: 'stream_position', type: 'integer' }) streamPosition!: number;
 }
 
-export const QUEUE_ENTITIES = [DepartmentQueueRow, RunningDeadlineRow, HandlerAssignmentRow, TicketSubjectRow];
+export const QUEUE_ENTITIES = [DepartmentQueueRow, RunningDeadlineRow, HandlerAssignmentRow, HandlerLoadRow, TicketSubjectRow];

@@ -177,6 +177,29 @@ export class IndexTicketsInProgress1795500000005 implements MigrationInterface {
   }
 }
 
+/**
+ * Each handler's tickets in progress per department, kept by the queue projection: automatic
+ * assignment read them by counting the department's tickets in progress at every decision, a cost
+ * that grew with the backlog. Filled from the queue as it stands.
+ */
+export class CountHandlerLoads1798000500000 implements MigrationInterface {
+  readonly name = 'CountHandlerLoads1798000500000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      'CREATE TABLE department_handler_loads (department text NOT NULL, handler_id text NOT NULL, in_progress integer NOT NULL, PRIMARY KEY (department, handler_id))',
+    );
+    await queryRunner.query(
+      `INSERT INTO department_handler_loads (department, handler_id, in_progress)
+       SELECT department, handler_id, count(*) FROM department_queue WHERE status = 'in_progress' AND handler_id IS NOT NULL GROUP BY department, handler_id`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE department_handler_loads');
+  }
+}
+
 export const QUEUE_MIGRATIONS = [
   CreateDepartmentQueue1795500000000,
   AddSealedCustomerToTicketSubjects1795500000001,
@@ -184,4 +207,5 @@ export const QUEUE_MIGRATIONS = [
   WarnOfDeadlines1795500000003,
   PauseResolutionClocks1795500000004,
   IndexTicketsInProgress1795500000005,
+  CountHandlerLoads1798000500000,
 ];

@@ -1,6 +1,6 @@
 import { INTAKE_EVENTS, ROUTING_EVENTS, typedEventOf } from '@handoff/contracts';
-import { type FoldedBatch, type FollowingRows, type NewestRows, rowProjection, type RowProjection, type SentAlong, typedRowFold } from '@handoff/read-models';
-import { DepartmentQueueRow, HandlerAssignmentRow, RunningDeadlineRow, TicketSubjectRow } from './queue.entities';
+import { type CountedRows, type FoldedBatch, type FollowingRows, type NewestRows, rowProjection, type RowProjection, type SentAlong, typedRowFold } from '@handoff/read-models';
+import { DepartmentQueueRow, HandlerAssignmentRow, HandlerLoadRow, RunningDeadlineRow, TicketSubjectRow } from './queue.entities';
 import { evolveQueueEntry, evolveTicketSubject, opensQueueEntry, queueChangesOf, runningDeadlinesOf, type QueueChange } from './queue.model';
 import { SubRequestRow } from '../sub-requests/sub-requests.entity';
 import { evolveSubRequest, subRequestIdOf } from '../sub-requests/sub-requests.model';
@@ -61,6 +61,15 @@ const ASSIGNMENTS: NewestRows<DepartmentQueueRow, HandlerAssignmentRow> = {
   },
 };
 
+/** Each handler's tickets in progress per department: what automatic assignment weighs (department-assigner.ts). */
+const LOADS: CountedRows<DepartmentQueueRow, HandlerLoadRow> = {
+  entity: HandlerLoadRow,
+  source: QUEUE,
+  key: ['department', 'handlerId'],
+  count: 'inProgress',
+  groupOf: (row) => (row.status === 'in_progress' && row.handlerId ? { department: row.department, handlerId: row.handlerId, inProgress: 1 } : undefined),
+};
+
 /**
  * Builds the department queue from `routing.events` (and the subject line and the sealed
  * customer from intake's hand-over), with the sub-requests each department is asked. Each batch is written through the consumer's transaction,
@@ -74,6 +83,7 @@ export function departmentQueueProjection({ notify = true }: { readonly notify?:
     tables: [SUBJECTS, SUB_REQUESTS, QUEUE],
     following: [RUNNING_DEADLINES],
     newest: [ASSIGNMENTS],
+    counted: [LOADS],
     ...(notify ? { announce: announceQueueChanges } : {}),
   });
 }
