@@ -319,7 +319,7 @@ describe('rebuilding read models from the event stores and comparing them with t
     expect(rebuilt.output).toMatch(/routing\.department-queue: replaced in handoff_test_rebuild_live_routing_\w+: \d+ rows, \d+ processed-event marks/);
     expect(rebuilt.exit).toBe(0);
     const compared = await cli('compare', 'routing.department-queue', '--database', target.database.url);
-    expect(compared.output).toMatch(/routing\.department-queue: the live model \(\S+\) equals the rebuild/);
+    expect(compared.output).toMatch(/routing\.department-queue: the live model \(\S+\) equals the rebuild \(\S+\) \(not compared: department_handler_loads rows at zero\)/);
     expect(compared.exit).toBe(0);
     // The marks came along: what the live consumer is sent again is a duplicate to it.
     const marks = (await target.dataSource.query(`SELECT count(*)::int AS n FROM processed_events WHERE consumer_name = 'routing.department-queue'`)) as { n: number }[];

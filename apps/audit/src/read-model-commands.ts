@@ -150,7 +150,7 @@ export function describeComparison(comparison: ReadModelComparison, liveName: st
   }
   const total = comparison.tables.reduce((sum, table) => sum + table.missing + table.extra + table.differing, 0);
   if (total > comparison.differences.length) lines.push(`  … and ${grouped(total - comparison.differences.length)} more`);
-  const notCompared = [...comparison.ignoredTables, ...comparison.ignoredColumns];
+  const notCompared = [...comparison.ignoredTables, ...comparison.ignoredColumns, ...comparison.zeroRowsIgnored.map((table) => `${table} rows at zero`)];
   const ignored = notCompared.length > 0 ? ` (not compared: ${notCompared.join(', ')})` : '';
   lines.push(
     comparison.equal
@@ -166,7 +166,8 @@ export async function runReadModelCommand(args: readonly string[], sources: read
     case 'models': {
       for (const service of context.services) {
         for (const model of service.models) {
-          const notCompared = [...(model.volatileTables ?? []), ...(model.volatileColumns ?? [])];
+          const atZero = Object.keys(model.countedTables ?? {}).map((table) => `${table} rows at zero`);
+          const notCompared = [...(model.volatileTables ?? []), ...(model.volatileColumns ?? []), ...atZero];
           const volatile = notCompared.length > 0 ? `  (not compared: ${notCompared.join(', ')})` : '';
           out.write(`${model.name.padEnd(28)} from ${model.topics.join(', ').padEnd(46)} tables ${model.tables.join(', ')}${volatile}\n`);
         }

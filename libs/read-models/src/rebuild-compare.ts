@@ -45,6 +45,8 @@ export interface ReadModelComparison {
   readonly differences: readonly RowDifference[];
   readonly ignoredColumns: readonly string[];
   readonly ignoredTables: readonly string[];
+  /** The counted tables, whose rows at zero were left out. */
+  readonly zeroRowsIgnored: readonly string[];
 }
 
 export async function compareReadModel(options: {
@@ -110,7 +112,15 @@ export async function compareReadModel(options: {
     tables.push(counts);
   }
   const equal = tables.every((table) => table.missing + table.extra + table.differing === 0);
-  return { model: model.name, equal, tables, differences, ignoredColumns: [...ignored], ignoredTables: [...ignoredTables] };
+  return {
+    model: model.name,
+    equal,
+    tables,
+    differences,
+    ignoredColumns: [...ignored],
+    ignoredTables: [...ignoredTables],
+    zeroRowsIgnored: Object.keys(model.countedTables ?? {}).filter((table) => !ignoredTables.has(table)),
+  };
 }
 
 function differingColumns(live: Record<string, unknown>, rebuilt: Record<string, unknown>, ignored: ReadonlySet<string>): ColumnDifference[] {
