@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@handoff/contracts';
 import { PostgresEventStore } from '@handoff/event-store';
-import { openReadModelDatabase, rebuildReadModel } from '@handoff/read-models';
+import { emptyReadModel, openReadModelDatabase, rebuildReadModel } from '@handoff/read-models';
 import type { AuditSource } from '@handoff/audit';
 import type { EventHandler } from '@handoff/messaging';
 import { Client } from 'pg';
@@ -136,7 +136,7 @@ export async function benchRebuild(
     // The projection alone: the same events, already in memory, applied batch by batch.
     const handler = model.handler({ live: false });
     const events = await relevantEvents(stores, handler);
-    await target.query('TRUNCATE department_queue, running_deadlines, handler_assignments, department_handler_loads, queue_ticket_subjects, department_sub_requests');
+    await emptyReadModel(target, model);
     const applied = await timed(() => applyInBatches(target, handler, events, settings.batchSize));
     report.add({
       section,
