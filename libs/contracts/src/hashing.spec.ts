@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, canonicalJsonOfParsed } from './canonical-json';
 import { parseRecordedEvent } from './envelope.schema';
 import { ValidationFailed } from './refusals';
 import { chainHash, contentHashOf, GENESIS_HASH, verifyChain } from './hashing';
@@ -41,6 +41,34 @@ describe('canonical JSON', () => {
 
   it('refuses numbers JSON cannot carry', () => {
     expect(() => canonicalJson({ a: Number.NaN })).toThrow('non-finite');
+  });
+
+  const parsedValues: [string, string][] = [
+    ['keys in order', '{"a":1,"b":{"c":[1,{"d":2,"e":null}]}}'],
+    ['keys out of order at the top', '{"b":1,"a":2}'],
+    ['keys out of order deep in an array', '{"a":[{"z":1,"y":2}],"b":true}'],
+    ['integer-like keys, which objects keep first', '{"2":"two","10":"ten","a":1}'],
+    ['capitals before small letters, and non-ASCII keys', '{"B":1,"a":2,"é":3,"😀":4,"ｚ":5}'],
+    ['a key named __proto__', '{"__proto__":{"b":1,"a":2},"x":1}'],
+    ['a bare value', '"text"'],
+    ['an empty object and array', '{"a":{},"b":[]}'],
+  ];
+
+  it.each(parsedValues)('gives canonicalJson of a parsed value from its own text: %s', (_, text) => {
+    const value: unknown = JSON.parse(text);
+    expect(canonicalJsonOfParsed(value, JSON.stringify(value))).toBe(canonicalJson(value));
+  });
+});
+
+describe('content hash', () => {
+  it('is the same given the canonical texts of the data and metadata as worked out from the content', () => {
+    const [event] = chainOf(1);
+    const metadataText = JSON.stringify({ actorId: 'agent-1', causationId: 'cause-0', correlationId: 'c', occurredAt: '2026-11-23T08:00:00.000Z', recordedAt: '2026-11-23T08:00:01.000Z', role: 'cs' });
+    const canonical = { data: canonicalJson(event.data), metadata: canonicalJsonOfParsed(JSON.parse(metadataText), metadataText) };
+    expect(canonical.metadata).toBe(metadataText);
+    expect(contentHashOf(event, canonical)).toBe(contentHashOf(event));
+    expect(contentHashOf({ ...event, streamPosition: 7 }, canonical)).toBe(contentHashOf({ ...event, streamPosition: 7 }));
+    expect(contentHashOf(event, { ...canonical, data: '{"note":"other"}' })).not.toBe(contentHashOf(event));
   });
 });
 

@@ -23,8 +23,22 @@ const sha256Hex: (text: string) => string =
     ? (text) => crypto.hash('sha256', text, 'hex')
     : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Everything an auditor relies on is inside the content hash; the global position is not (it is the store's). */
-export function contentHashOf(content: HashedContent): string {
+/**
+ * Everything an auditor relies on is inside the content hash; the global position is not (it is the store's).
+ *
+ * `canonical`, the canonical JSON of the data and of the metadata where the caller has it already
+ * (a store stamping an event: canonicalJsonOfParsed), spares writing them again; the content's
+ * other members must then all be defined, as a stamped event's are.
+ */
+export function contentHashOf(content: HashedContent, canonical?: { readonly data: string; readonly metadata: string }): string {
+  if (canonical) {
+    // canonicalJson's text of the object below: members in sorted order, none left out.
+    return sha256Hex(
+      `{"data":${canonical.data},"eventId":${JSON.stringify(content.eventId)},"metadata":${canonical.metadata},` +
+        `"schemaVersion":${canonicalJson(content.schemaVersion)},"streamId":${JSON.stringify(content.streamId)},` +
+        `"streamPosition":${canonicalJson(content.streamPosition)},"ticketId":${JSON.stringify(content.ticketId)},"type":${JSON.stringify(content.type)}}`,
+    );
+  }
   return sha256Hex(
     canonicalJson({
       eventId: content.eventId,

@@ -43,6 +43,21 @@ describe('stampEvents', () => {
     expect(stampOne(eventWith(undefined)).data).toBeNull();
   });
 
+  it('hashes what it stamped as the chain verification will, whatever order the keys came in', () => {
+    const awkward = [
+      { b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'é' } },
+      { 10: 'ten', 2: 'two', B: 'capital', a: 'small', '😀': 'emoji' },
+      { sorted: { already: [{ a: 1, b: 2 }] } },
+      null,
+    ];
+    const metadata = [{ zone: 'z', channel: 'web' }, { recordedAt: 'the caller says' }, { ['__proto__']: { b: 1, a: 2 } }, { 1: 'one' }];
+    const events = awkward.map((data, index) => ({ ...eventWith(data, metadata[index]), eventId: `6f1c1d34-8f4e-4d8e-9a55-0b7cfa3c2a1${index}` }));
+    const stamped = stampEvents('intake-ticket-1', 4, events, '2026-12-05T10:00:01.000Z');
+    for (const event of stamped) expect(event.contentHash).toBe(contentHashOf(event));
+    expect(stamped.map((event) => event.metadata.recordedAt)).toEqual(Array(4).fill('2026-12-05T10:00:01.000Z'));
+    expect(Object.getOwnPropertyDescriptor(stamped[2].metadata, '__proto__')?.value).toEqual({ a: 2, b: 1 });
+  });
+
   it('gives the JSON text of what it stamped, the same as writing the stamped values again', () => {
     const awkward = [
       { at: new Date('2024-05-01T10:00:00.000Z'), gone: undefined, list: [1, undefined, -0, 1e21, 0.1], kept: 'a "quoted" \\ line\nbreak' },

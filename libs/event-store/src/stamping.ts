@@ -1,4 +1,4 @@
-import { contentHashOf, type EventMetadata, type NewEvent, type RecordedEvent } from '@handoff/contracts';
+import { canonicalJsonOfParsed, contentHashOf, type EventMetadata, type NewEvent, type RecordedEvent } from '@handoff/contracts';
 import { DuplicateEventId, UnstorableEvent } from './event-store';
 
 /** A new event with everything the store decides up front; the chain link and global position come at write time. */
@@ -44,7 +44,7 @@ export function stampEvents(
     if (typeof event.ticketId !== 'string' || event.ticketId.length === 0) refuse('ticketId must be a non-empty string');
 
     const dataJson = storedJsonText(event.data);
-    const metadataJson = storedJsonText({ ...event.metadata, recordedAt });
+    const metadataJson = JSON.stringify(metadataWith(event.metadata, recordedAt));
     json?.push({ data: dataJson, metadata: metadataJson });
     const data = JSON.parse(dataJson) as unknown;
     const metadata = JSON.parse(metadataJson) as EventMetadata;
@@ -55,18 +55,28 @@ export function stampEvents(
       if (problem) refuse(problem);
     }
 
-    const content = {
-      eventId,
-      type: event.type,
-      schemaVersion: event.schemaVersion,
-      streamId,
-      streamPosition: firstPosition + index,
-      ticketId: event.ticketId,
-      data,
-      metadata,
-    };
-    return { ...content, contentHash: contentHashOf(content) };
+    const streamPosition = firstPosition + index;
+    const content = { eventId, type: event.type, schemaVersion: event.schemaVersion, streamId, streamPosition, ticketId: event.ticketId, data, metadata };
+    const contentHash = contentHashOf(content, { data: canonicalJsonOfParsed(data, dataJson), metadata: canonicalJsonOfParsed(metadata, metadataJson) });
+    // Written out rather than spread: V8 builds an object spread and then extended on a slow path.
+    return { eventId, type: event.type, schemaVersion: event.schemaVersion, streamId, streamPosition, ticketId: event.ticketId, data, metadata, contentHash };
   });
+}
+
+/**
+ * The caller's metadata and recordedAt (which wins over a recordedAt of the caller's), members in
+ * sorted order: its JSON text is then canonical already (canonicalJsonOfParsed), where the order a
+ * producer happened to build it in would have it written again to be hashed. jsonb keeps no order.
+ */
+function metadataWith(metadata: NewEvent['metadata'] | undefined, recordedAt: string): Record<string, unknown> {
+  const source = (metadata ?? {}) as Record<string, unknown>;
+  const keys = Object.keys(source);
+  if (!Object.prototype.hasOwnProperty.call(source, 'recordedAt')) keys.push('recordedAt');
+  keys.sort();
+  // No prototype, so that a member named __proto__ is a member, as it was in the caller's object.
+  const sorted = Object.create(null) as Record<string, unknown>;
+  for (const key of keys) sorted[key] = key === 'recordedAt' ? recordedAt : source[key];
+  return sorted;
 }
 
 /**

@@ -412,12 +412,7 @@ export class PostgresEventStore implements EventStore {
     this.announcer.announce(last);
     return {
       nextExpectedVersion: expected + events.length,
-      events: stamped.map((event, index) => ({
-        ...event,
-        globalPosition: appended[index].appended_global_position!,
-        previousHash: appended[index].appended_previous_hash,
-        hash: appended[index].appended_hash,
-      })),
+      events: stamped.map((event, index) => recordedOf(event, appended[index])),
     };
   }
 
@@ -495,6 +490,24 @@ function recordedEventOf(row: readonly unknown[], at: number): RecordedEvent {
     contentHash: column(9),
     previousHash: column(10),
     hash: column(11),
+  };
+}
+
+/** A stamped event as appended, its members written out: V8 builds a spread extended with more on a slow path. */
+function recordedOf(event: StampedEvent, row: AppendedRow): RecordedEvent {
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    streamId: event.streamId,
+    streamPosition: event.streamPosition,
+    ticketId: event.ticketId,
+    data: event.data,
+    metadata: event.metadata,
+    contentHash: event.contentHash,
+    globalPosition: row.appended_global_position!,
+    previousHash: row.appended_previous_hash,
+    hash: row.appended_hash,
   };
 }
 
