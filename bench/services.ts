@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { databaseUrl } from '@handoff/read-models';
+import { freePort } from '@handoff/testing';
 import type { BenchInfra } from './infra';
 
 export const SERVICE_NAMES = ['intake', 'routing', 'followup', 'evaluation'] as const;
@@ -10,17 +10,6 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 const ROOT = path.resolve(__dirname, '../..');
 export const BENCH_API_KEY = 'bench-upstream-key-0123456789';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The four built services as processes (the way test/support/system.ts starts them for the

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from './ports';
+import { freePort } from '@handoff/testing';
 import path from 'node:path';
 import type { Role } from '@handoff/contracts';
 import { signToken } from '@handoff/platform';

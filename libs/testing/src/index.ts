@@ -6,3 +6,4 @@ export * from './eventually';
 export * from './recorded-events';
 export * from './desk';
 export * from './prometheus';
+export * from './ports';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 
 /**
- * A port for a server a test is about to start in another process. Not `listen(0)`: that draws
+ * A port for a server a test (or the bench) is about to start in another process. Not `listen(0)`: that draws
  * from the kernel's ephemeral range (32768–60999 here), which every outgoing connection to the
  * broker and PostgreSQL also draws from, and which the other Jest worker's tests draw from too;
  * in the time between choosing a port and the child binding it, either could take it
