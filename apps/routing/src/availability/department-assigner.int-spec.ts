@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@handoff/testing';
 import { sharedStoreForThisFile } from '@handoff/testing/services';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Organisation } from '../organisation/organisation';
-import { CountHandlerLoads1798000500000 } from '../queue/queue.migrations';
+import { CountHandlerLoads1798000500000, DropTicketsInProgressIndex1798000600000 } from '../queue/queue.migrations';
 import { departmentQueueProjection } from '../queue/queue.projection';
 import { ROUTING_DATABASE } from '../read-models';
 import { ticketsDecider, type RoutingCommand, type RoutingState } from '../tickets/tickets.decider';
@@ -264,4 +264,86 @@ describe("a department's drain", () => {
     }
     expect(await loads()).toEqual(kept);
   });
+
+  it("looks up the tickets whose rows it reads anyway by their keys, not among the department's tickets in progress, on a table not analysed since it filled", async () => {
+    const assigner = new DepartmentAssigner({
+      commands: new CommandHandler(store),
+      decider,
+      organisation: limited,
+      actor: { id: 'system:routing-assignment', role: 'system' },
+      logger: new JsonLogger('routing', 'error', () => undefined),
+      clock: () => new Date(),
+    });
+    // 3,000 tickets in progress in the department, copies of a row the queue holds, three of them reserved.
+    const [{ ticket_id: model }] = (await dataSource.query(`SELECT ticket_id FROM department_queue WHERE department = 'billing' LIMIT 1`)) as { ticket_id: string }[];
+    const columns = ((await dataSource.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'department_queue' AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+    )) as { column_name: string }[]).map((row) => row.column_name);
+    const copied = columns.map((column) => ({ ticket_id: `ticket_id || '-copy-' || g`, status: `'in_progress'`, handler_id: `'h-ana'` })[column] ?? column);
+    await dataSource.query(
+      `INSERT INTO department_queue (${columns.join(', ')}) SELECT ${copied.join(', ')} FROM department_queue, generate_series(1, 3000) AS g WHERE ticket_id = $1`,
+      [model],
+    );
+    await dataSource.query(
+      `INSERT INTO assignment_reservations (ticket_id, department, handler_id, from_handler_id, reserved_at)
+       SELECT $1 || '-copy-' || g, 'billing', 'h-ana', NULL, now() FROM generate_series(1, 3) AS g`,
+      [model],
+    );
+    // What the server knows of a table that has filled since it was last analysed, or never was.
+    await dataSource.query(`DELETE FROM pg_statistic WHERE starelid = 'department_queue'::regclass`);
+    await dataSource.query(`UPDATE pg_class SET reltuples = -1 WHERE oid = 'department_queue'::regclass`);
+
+    // Each statement of the work's read explained as it runs: the rows it took from the queue.
+    const queueRowsRead = async () => {
+      let read = -1;
+      const explaining = new Proxy(dataSource.manager, {
+        get(object, property, receiver) {
+          if (property !== 'query') return Reflect.get(object, property, receiver);
+          return async (query: string, parameters?: unknown[]) => {
+            if (query.trimStart().startsWith('WITH reserved AS')) {
+              const [{ 'QUERY PLAN': [plan] }] = (await object.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`, parameters)) as { 'QUERY PLAN': [{ Plan: PlanNode }] }[];
+              read = rowsReadFrom(plan.Plan, 'department_queue');
+            }
+            return object.query(query, parameters);
+          };
+        },
+      });
+      expect((await assigner.handlerStates(explaining, 'billing')).map((state) => state.handlerId)).toContain('h-ana');
+      return read;
+    };
+    // The three reserved tickets by their keys, and the department's one waiting ticket (the sixth);
+    // with the index of tickets in progress the queue had before migration 1798000600000, and without.
+    const inProgressIndexes = async () => ((await dataSource.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'department_queue_in_progress'`)) as unknown[]).length;
+    expect(await inProgressIndexes()).toBe(0);
+    const read = await queueRowsRead();
+    expect(read).toBeGreaterThanOrEqual(3);
+    expect(read).toBeLessThan(20);
+    const runner = dataSource.createQueryRunner();
+    try {
+      await new DropTicketsInProgressIndex1798000600000().down(runner);
+      expect(await inProgressIndexes()).toBe(1);
+      expect(await queueRowsRead()).toBeLessThan(20);
+      await new DropTicketsInProgressIndex1798000600000().up(runner);
+      expect(await inProgressIndexes()).toBe(0);
+    } finally {
+      await runner.release();
+    }
+    await dataSource.query(`ANALYZE department_queue`);
+  });
 });
+
+interface PlanNode {
+  readonly 'Relation Name'?: string;
+  readonly 'Actual Rows': number;
+  readonly 'Actual Loops': number;
+  readonly 'Rows Removed by Filter'?: number;
+  readonly 'Rows Removed by Index Recheck'?: number;
+  readonly Plans?: readonly PlanNode[];
+}
+
+/** The rows the plan's scans of `table` read, kept or filtered out, over all their loops. */
+function rowsReadFrom(node: PlanNode, table: string): number {
+  const own =
+    node['Relation Name'] === table ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * node['Actual Loops'] : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsReadFrom(child, table), 0);
+}

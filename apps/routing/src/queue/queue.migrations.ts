@@ -200,6 +200,23 @@ export class CountHandlerLoads1798000500000 implements MigrationInterface {
   }
 }
 
+/**
+ * The index of tickets in progress (1795500000005) is read by nothing since automatic assignment
+ * takes them from department_handler_loads and looks up the tickets whose rows it reads anyway by
+ * their keys, while every change to a ticket in progress still wrote to it.
+ */
+export class DropTicketsInProgressIndex1798000600000 implements MigrationInterface {
+  readonly name = 'DropTicketsInProgressIndex1798000600000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX IF EXISTS department_queue_in_progress');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await new IndexTicketsInProgress1795500000005().up(queryRunner);
+  }
+}
+
 export const QUEUE_MIGRATIONS = [
   CreateDepartmentQueue1795500000000,
   AddSealedCustomerToTicketSubjects1795500000001,
@@ -208,4 +225,5 @@ export const QUEUE_MIGRATIONS = [
   PauseResolutionClocks1795500000004,
   IndexTicketsInProgress1795500000005,
   CountHandlerLoads1798000500000,
+  DropTicketsInProgressIndex1798000600000,
 ];
