@@ -129,6 +129,9 @@ function describeRebuild(result: RebuildResult, into: string): string {
 
 const show = (value: unknown): string => (value === undefined ? '(no column)' : JSON.stringify(value));
 
+/** How `models` and `compare` name a counted table's rows at zero, which a rebuild does not write. */
+const rowsAtZero = (table: string): string => `${table} rows at zero`;
+
 export function describeComparison(comparison: ReadModelComparison, liveName: string, rebuiltName: string): string {
   const lines: string[] = [];
   for (const table of comparison.tables) {
@@ -150,7 +153,7 @@ export function describeComparison(comparison: ReadModelComparison, liveName: st
   }
   const total = comparison.tables.reduce((sum, table) => sum + table.missing + table.extra + table.differing, 0);
   if (total > comparison.differences.length) lines.push(`  … and ${grouped(total - comparison.differences.length)} more`);
-  const notCompared = [...comparison.ignoredTables, ...comparison.ignoredColumns, ...comparison.zeroRowsIgnored.map((table) => `${table} rows at zero`)];
+  const notCompared = [...comparison.ignoredTables, ...comparison.ignoredColumns, ...comparison.zeroRowsIgnored.map(rowsAtZero)];
   const ignored = notCompared.length > 0 ? ` (not compared: ${notCompared.join(', ')})` : '';
   lines.push(
     comparison.equal
@@ -166,7 +169,7 @@ export async function runReadModelCommand(args: readonly string[], sources: read
     case 'models': {
       for (const service of context.services) {
         for (const model of service.models) {
-          const atZero = Object.keys(model.countedTables ?? {}).map((table) => `${table} rows at zero`);
+          const atZero = Object.keys(model.countedTables ?? {}).map(rowsAtZero);
           const notCompared = [...(model.volatileTables ?? []), ...(model.volatileColumns ?? []), ...atZero];
           const volatile = notCompared.length > 0 ? `  (not compared: ${notCompared.join(', ')})` : '';
           out.write(`${model.name.padEnd(28)} from ${model.topics.join(', ').padEnd(46)} tables ${model.tables.join(', ')}${volatile}\n`);

@@ -131,6 +131,15 @@ describe("a department's drain", () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
   let dataSource: DataSource;
+  const limitedAssigner = (commands: CommandHandler) =>
+    new DepartmentAssigner({
+      commands,
+      decider,
+      organisation: limited,
+      actor: { id: 'system:routing-assignment', role: 'system' },
+      logger: new JsonLogger('routing', 'error', () => undefined),
+      clock: () => new Date(),
+    });
 
   beforeAll(async () => {
     database = await createTestDatabase('department_drain');
@@ -152,14 +161,7 @@ describe("a department's drain", () => {
 
   it('reads the work once and writes once, keeps each handler to the limit, and forgets only what the queue shows', async () => {
     const commands = new CommandHandler(store);
-    const assigner = new DepartmentAssigner({
-      commands,
-      decider,
-      organisation: limited,
-      actor: { id: 'system:routing-assignment', role: 'system' },
-      logger: new JsonLogger('routing', 'error', () => undefined),
-      clock: () => new Date(),
-    });
+    const assigner = limitedAssigner(commands);
     const projection = departmentQueueProjection({ notify: false });
     const applied = new Set<string>();
     // The queue catches up with the tickets' streams (as its consumer would, later).
@@ -266,14 +268,7 @@ describe("a department's drain", () => {
   });
 
   it("looks up the tickets whose rows it reads anyway by their keys, not among the department's tickets in progress, on a table not analysed since it filled", async () => {
-    const assigner = new DepartmentAssigner({
-      commands: new CommandHandler(store),
-      decider,
-      organisation: limited,
-      actor: { id: 'system:routing-assignment', role: 'system' },
-      logger: new JsonLogger('routing', 'error', () => undefined),
-      clock: () => new Date(),
-    });
+    const assigner = limitedAssigner(new CommandHandler(store));
     // 3,000 tickets in progress in the department, copies of a row the queue holds, three of them reserved.
     const [{ ticket_id: model }] = (await dataSource.query(`SELECT ticket_id FROM department_queue WHERE department = 'billing' LIMIT 1`)) as { ticket_id: string }[];
     const columns = ((await dataSource.query(
