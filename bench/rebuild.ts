@@ -165,8 +165,8 @@ async function copyHistory(url: string, copies: number): Promise<number> {
     await client.query('SET LOCAL session_replication_role = replica');
     // The copies' stream heads too, as a store keeps them: what a rebuild counts the events by.
     await client.query(
-      `INSERT INTO streams (stream_id, version, last_hash)
-       SELECT replace(s.stream_id, k.ticket_id, md5(k.ticket_id || ':' || copy)::uuid::text), s.version, s.last_hash
+      `INSERT INTO streams (stream_id, version, previous_hash, last_hash)
+       SELECT replace(s.stream_id, k.ticket_id, md5(k.ticket_id || ':' || copy)::uuid::text), s.version, s.previous_hash, s.last_hash
          FROM generate_series(1, $1::int) AS copy
         CROSS JOIN streams s
         CROSS JOIN LATERAL (SELECT e.ticket_id FROM events e WHERE e.stream_id = s.stream_id LIMIT 1) k`,

@@ -9,6 +9,7 @@ import { migratePostgresEventStore, runMigrations } from './migrate';
 import { migrations } from './migrations';
 import { positionsFromTransactionIds } from './migrations/004_positions_from_transaction_ids';
 import { APPENDING_SETTING, DIRECT_INSERT_SQLSTATE } from './migrations/005_appends_only';
+import { streamHeadPreviousHash } from './migrations/007_stream_head_previous_hash';
 import { appendQueryOf, createPostgresEventStore, PostgresEventStore } from './postgres-event-store';
 
 describe('PostgreSQL event store', () => {
@@ -143,6 +144,59 @@ describe('PostgreSQL event store', () => {
       await expect(sameStream).rejects.toMatchObject({ streamId: held, expectedVersion: NO_STREAM, actualVersion: 0 });
     });
 
+    it('keeps the link before each stream head beside it, whichever append statement moved the head', async () => {
+      const one = `${prefix}one`;
+      const many = `${prefix}many`;
+      const steps: [stream: string, count: number, expected: number][] = [
+        [one, 1, NO_STREAM],
+        [one, 1, 0],
+        [many, 2, NO_STREAM],
+        [many, 3, 1],
+        [one, 2, 1],
+        [many, 1, 4],
+      ];
+      for (const [stream, count, expected] of steps) {
+        const { events: appended } = await store.append(stream, Array.from({ length: count }, newEvent), expected);
+        const { rows } = await raw.query('SELECT version::int AS version, previous_hash, last_hash FROM streams WHERE stream_id = $1', [stream]);
+        const last = appended[appended.length - 1];
+        expect(rows).toEqual([{ version: last.streamPosition, previous_hash: last.previousHash, last_hash: last.hash }]);
+        expect(last).toEqual((await store.readStream(stream)).at(-1));
+      }
+    });
+
+    it('fills in the link before the head of the streams a store held before it kept it (migration 007)', async () => {
+      const older = await createTestDatabase('event_store_007');
+      const client = new Client({ connectionString: older.url });
+      await client.connect();
+      try {
+        await runMigrations(client, migrations.slice(0, migrations.indexOf(streamHeadPreviousHash)));
+        // Two events of a stream as the previous version left them: rows, and a head without the link before it.
+        const [first, second] = stampEvents('intake-ticket-old', 0, [newEvent(), newEvent()], new Date().toISOString());
+        const firstHash = chainHash(GENESIS_HASH, first.contentHash);
+        const secondHash = chainHash(firstHash, second.contentHash);
+        await client.query('BEGIN');
+        await client.query(`SET LOCAL ${APPENDING_SETTING} = 'on'`);
+        for (const [event, previous, hash] of [
+          [first, GENESIS_HASH, firstHash],
+          [second, firstHash, secondHash],
+        ] as const) {
+          await client.query(
+            `INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
+             VALUES ($1 + 1, $2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+            [event.streamPosition, event.streamId, event.eventId, event.type, event.schemaVersion, event.ticketId, event.data, event.metadata, event.contentHash, previous, hash],
+          );
+        }
+        await client.query(`INSERT INTO streams (stream_id, version, last_hash) VALUES ('intake-ticket-old', 1, $1)`, [secondHash]);
+        await client.query('COMMIT');
+
+        await runMigrations(client, migrations);
+        expect((await client.query(`SELECT previous_hash FROM streams WHERE stream_id = 'intake-ticket-old'`)).rows).toEqual([{ previous_hash: firstHash }]);
+      } finally {
+        await client.end();
+        await older.drop();
+      }
+    });
+
     it('counts the events of the streams under a prefix as their heads say, in one query', async () => {
       await store.append(`${prefix}a`, [newEvent(), newEvent()], NO_STREAM);
       await store.append(`${prefix}b`, [newEvent()], NO_STREAM);
@@ -214,7 +268,7 @@ describe('PostgreSQL event store', () => {
       expect((await raw.query(`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'handoff_append'`)).rows[0].n).toBe(0);
     });
 
-    // One event and several go through different statements (APPEND_ONE and APPEND).
+    // One event and several, to a new stream and to one that has events, go through different statements.
     it.each([1, 2])('lets exactly one of many writers racing to create or extend a stream win, %i event(s) each, and tells the others its version', async (count) => {
       const stream = `${prefix}new`;
       const race = async (expected: number) => {

@@ -148,13 +148,18 @@ const READ_ALL = `WITH snapshot AS MATERIALIZED (
  * plus the event's index (see 004_positions_from_transaction_ids.ts), so two appends in one
  * transaction would collide, and positions follow transaction ids whenever the id is taken.
  *
- * No lock is taken before writing: the stream's head is read as the statement's snapshot shows
- * it, and a head that does not match the expected version inserts nothing (the result says the
- * actual version). Two writers that read the same head both insert at the next stream position,
- * and the unique (stream_id, stream_position) index lets exactly one win: the other waits for
- * it and fails (mapped to ConcurrencyConflict), so the chain a winner folded from the head it
- * read is the chain. The chain is folded by the recursive CTE over the content hashes ($4, in
- * the order of the events in $3) and must equal chainHash() in @handoff/contracts.
+ * APPEND is for a new stream (and for one that turns out to exist: its head then does not match
+ * the expected version, and nothing is inserted; the result says the actual version). Writers
+ * that find no head all insert at position 0, and the unique (stream_id, stream_position) index
+ * lets exactly one win: the other waits for it and fails (mapped to ConcurrencyConflict). The
+ * chain is folded by the recursive CTE over the content hashes ($4, in the order of the events
+ * in $3) and must equal chainHash() in @handoff/contracts.
+ *
+ * A stream that has a head is appended to by APPEND_NEXT and APPEND_NEXT_ONE, which move the
+ * head before they insert: writers of the stream queue at its row, and each that finds the
+ * version moved inserts nothing. Locks are taken in one order for each kind of stream (an
+ * existing one: its head, then events; a new one: events, then the head that did not exist,
+ * and only while it did not), so no two appends can each be waiting for the other.
  *
  * `appending` sets the transaction-local setting without which the database refuses a row in
  * `events` (005_appends_only.ts); the INSERT reads it, so it is set before the first row is.
@@ -180,9 +185,9 @@ export const APPEND = `WITH RECURSIVE
     RETURNING global_position, stream_position, previous_hash, hash
   ),
   moved_head AS (
-    INSERT INTO streams (stream_id, version, last_hash)
-    SELECT $1, appended.stream_position, appended.hash FROM appended ORDER BY appended.stream_position DESC LIMIT 1
-    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
+    INSERT INTO streams (stream_id, version, previous_hash, last_hash)
+    SELECT $1, appended.stream_position, appended.previous_hash, appended.hash FROM appended ORDER BY appended.stream_position DESC LIMIT 1
+    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, previous_hash = excluded.previous_hash, last_hash = excluded.last_hash
   )
 SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash,
        appended.hash AS appended_hash, prev.version::text AS actual_version
@@ -190,12 +195,79 @@ SELECT appended.global_position::text AS appended_global_position, appended.prev
  ORDER BY appended.global_position`;
 
 /**
- * APPEND for the commonest append, one event: the same head check, chain link, stream head and
- * setting, with the event's fields as typed parameters ($3 to $9) and its one link computed
- * directly. Taking a JSON array apart and joining it to a recursive CTE cost a one-event append
- * more server time than inserting its row did (README, Performance, "Appends at 8 and 32 in flight").
+ * APPEND for a stream that has a head: the chain is folded from the head as the statement's
+ * snapshot shows it, then the head is moved, by an UPDATE that checks the version and hash it was
+ * folded from (a concurrent writer of the stream makes it wait for the row, then find the version
+ * moved), and the events are inserted only once it has. The version a refusal gives is the
+ * snapshot's, which may not show the winner yet (the adapter reads the head again).
  */
-export const APPEND_ONE = `WITH
+export const APPEND_NEXT = `WITH RECURSIVE
+  head AS (SELECT s.version, s.last_hash FROM streams s WHERE s.stream_id = $1),
+  input AS (SELECT e.value, e.ordinality AS i FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e),
+  appending AS MATERIALIZED (SELECT set_config('${APPENDING_SETTING}', 'on', true) AS setting),
+  chain (i, previous_hash, hash) AS (
+    SELECT 0::bigint, NULL::text, head.last_hash FROM head WHERE head.version = $2
+    UNION ALL
+    SELECT chain.i + 1, chain.hash, encode(sha256(convert_to(chain.hash || ($4::text[])[chain.i + 1], 'UTF8')), 'hex')
+      FROM chain WHERE chain.i < cardinality($4::text[])
+  ),
+  moved AS (
+    UPDATE streams s SET version = $2 + chain.i, previous_hash = chain.previous_hash, last_hash = chain.hash
+      FROM chain, head
+     WHERE s.stream_id = $1 AND s.version = $2 AND s.last_hash = head.last_hash AND chain.i = cardinality($4::text[])
+    RETURNING s.version
+  ),
+  appended AS (
+    INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
+    SELECT (pg_current_xact_id()::text::bigint << 20) + input.i, $1, $2 + input.i, (input.value->>'eventId')::uuid, input.value->>'type',
+           (input.value->>'schemaVersion')::int, input.value->>'ticketId', input.value->'data', input.value->'metadata', ($4::text[])[input.i],
+           chain.previous_hash, chain.hash
+      FROM input JOIN chain ON chain.i = input.i, appending, moved
+     WHERE appending.setting = 'on'
+    RETURNING global_position, stream_position, previous_hash, hash
+  )
+SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash, appended.hash AS appended_hash,
+       CASE WHEN appended.global_position IS NULL THEN coalesce((SELECT version FROM streams WHERE stream_id = $1), -1)::text END AS actual_version
+  FROM (VALUES (1)) AS one LEFT JOIN appended ON true
+ ORDER BY appended.global_position`;
+
+/**
+ * APPEND for the commonest append, one event, to a stream that has events: the same checks, chain
+ * link, stream head and setting, with the event's fields as typed parameters ($3 to $9). Taking a
+ * JSON array apart and joining it to a recursive CTE cost a one-event append more server time
+ * than inserting its row did (README, Performance, "Appends at 8 and 32 in flight").
+ *
+ * The head is moved first, by one UPDATE that checks the expected version, links the chain from
+ * the hash it replaces, and returns both hashes (the one it replaced as previous_hash, see
+ * 007_stream_head_previous_hash.ts). A concurrent writer of the stream waits for the row and then
+ * finds the version moved: nothing is inserted, and the result's row says so. The version it
+ * gives then is the statement's snapshot's, which may not show the winner yet (the adapter reads
+ * the head again). The event's row follows from the moved head.
+ */
+export const APPEND_NEXT_ONE = `WITH
+  appending AS MATERIALIZED (SELECT set_config('${APPENDING_SETTING}', 'on', true) AS setting),
+  head AS (
+    UPDATE streams SET version = $2::bigint + 1, previous_hash = last_hash, last_hash = encode(sha256(convert_to(last_hash || $9::text, 'UTF8')), 'hex')
+     WHERE stream_id = $1 AND version = $2::bigint
+    RETURNING version, previous_hash, last_hash
+  ),
+  appended AS (
+    INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
+    SELECT (pg_current_xact_id()::text::bigint << 20) + 1, $1, head.version, $3::uuid, $4::text, $5::int, $6::text, $7::jsonb, $8::jsonb, $9::text,
+           head.previous_hash, head.last_hash
+      FROM head, appending
+     WHERE appending.setting = 'on'
+    RETURNING global_position, stream_position, previous_hash, hash
+  )
+SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash, appended.hash AS appended_hash,
+       CASE WHEN appended.global_position IS NULL THEN coalesce((SELECT version FROM streams WHERE stream_id = $1), -1)::text END AS actual_version
+  FROM (VALUES (1)) AS one LEFT JOIN appended ON true`;
+
+/**
+ * APPEND for a stream's first event, with the event's fields as typed parameters: there is no
+ * head to move first, so the row goes in and the head is created from it, as APPEND does.
+ */
+export const APPEND_FIRST_ONE = `WITH
   head AS (SELECT s.version, s.last_hash FROM streams s WHERE s.stream_id = $1),
   prev AS (SELECT coalesce((SELECT version FROM head), -1) AS version, coalesce((SELECT last_hash FROM head), '${GENESIS_HASH}') AS hash),
   appending AS MATERIALIZED (SELECT set_config('${APPENDING_SETTING}', 'on', true) AS setting),
@@ -208,9 +280,9 @@ export const APPEND_ONE = `WITH
     RETURNING global_position, stream_position, previous_hash, hash
   ),
   moved_head AS (
-    INSERT INTO streams (stream_id, version, last_hash)
-    SELECT $1, appended.stream_position, appended.hash FROM appended
-    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
+    INSERT INTO streams (stream_id, version, previous_hash, last_hash)
+    SELECT $1, appended.stream_position, appended.previous_hash, appended.hash FROM appended
+    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, previous_hash = excluded.previous_hash, last_hash = excluded.last_hash
   )
 SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash,
        appended.hash AS appended_hash, prev.version::text AS actual_version
@@ -408,7 +480,12 @@ export class PostgresEventStore implements EventStore {
       throw await this.appendErrorOf(error, streamId, expected);
     }
     const last = appended[appended.length - 1].appended_global_position;
-    if (last === null) throw new ConcurrencyConflict(streamId, expected, Number(appended[0].actual_version));
+    if (last === null) {
+      // The snapshot's version, which may be the expected one when the winner committed after it began.
+      let actual = Number(appended[0].actual_version);
+      if (actual === expected) actual = (await this.streamHead(streamId))?.version ?? NO_STREAM;
+      throw new ConcurrencyConflict(streamId, expected, actual);
+    }
     this.announcer.announce(last);
     return {
       nextExpectedVersion: expected + events.length,
@@ -522,6 +599,7 @@ export function appendQueryOf(streamId: string, expected: number, stamped: reado
 }
 
 function appendManyQuery(streamId: string, expected: number, stamped: readonly StampedEvent[], json: readonly StampedJson[]) {
+  const first = expected === NO_STREAM;
   // The array APPEND takes apart, put together from the texts stamping wrote rather than written again.
   const elements = stamped.map(
     (event, index) =>
@@ -529,16 +607,17 @@ function appendManyQuery(streamId: string, expected: number, stamped: readonly S
       `"ticketId":${JSON.stringify(event.ticketId)},"data":${json[index].data},"metadata":${json[index].metadata}}`,
   );
   return {
-    name: 'handoff_append_statement',
-    text: APPEND,
+    name: first ? 'handoff_append_first' : 'handoff_append_next',
+    text: first ? APPEND : APPEND_NEXT,
     values: [streamId, expected, `[${elements.join(',')}]`, stamped.map((event) => event.contentHash)],
   };
 }
 
 function appendOneQuery(streamId: string, expected: number, event: StampedEvent, json: StampedJson) {
+  const first = expected === NO_STREAM;
   return {
-    name: 'handoff_append_one',
-    text: APPEND_ONE,
+    name: first ? 'handoff_append_first_one' : 'handoff_append_next_one',
+    text: first ? APPEND_FIRST_ONE : APPEND_NEXT_ONE,
     values: [streamId, expected, event.eventId, event.type, event.schemaVersion, event.ticketId, json.data, json.metadata, event.contentHash],
   };
 }
