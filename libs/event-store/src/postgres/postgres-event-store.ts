@@ -142,6 +142,52 @@ const READ_ALL = `WITH snapshot AS MATERIALIZED (
   SELECT settled.up_to::text AS settled_up_to, ${eventColumns('page')}
     FROM settled LEFT JOIN page ON true`;
 
+// The parts the append statements share.
+const APPENDING = `appending AS MATERIALIZED (SELECT set_config('${APPENDING_SETTING}', 'on', true) AS setting)`;
+const INSERTED_COLUMNS = 'global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash';
+const APPENDED_ROW = 'RETURNING global_position, stream_position, previous_hash, hash';
+/** Several events: $3 taken apart, and the chain folded from `from` (a CTE of the head's version and hash) over $4. */
+const MANY = {
+  input: 'input AS (SELECT e.value, e.ordinality AS i FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e)',
+  chain: (from: string) => `chain (i, previous_hash, hash) AS (
+    SELECT 0::bigint, NULL::text, ${from}.hash FROM ${from} WHERE ${from}.version = $2
+    UNION ALL
+    SELECT chain.i + 1, chain.hash, encode(sha256(convert_to(chain.hash || ($4::text[])[chain.i + 1], 'UTF8')), 'hex')
+      FROM chain WHERE chain.i < cardinality($4::text[])
+  )`,
+  /** The rows, joined to `alsoFrom` (a CTE that must have a row for any to be inserted). */
+  appended: (alsoFrom = '') => `appended AS (
+    INSERT INTO events (${INSERTED_COLUMNS})
+    SELECT (pg_current_xact_id()::text::bigint << 20) + input.i, $1, $2 + input.i, (input.value->>'eventId')::uuid, input.value->>'type',
+           (input.value->>'schemaVersion')::int, input.value->>'ticketId', input.value->'data', input.value->'metadata', ($4::text[])[input.i],
+           chain.previous_hash, chain.hash
+      FROM input JOIN chain ON chain.i = input.i, appending${alsoFrom ? `, ${alsoFrom}` : ''}
+     WHERE appending.setting = 'on'
+    ${APPENDED_ROW}
+  )`,
+};
+/** One event: its fields as typed parameters ($3 to $9), `link` the expressions of its previous hash and hash. */
+const oneAppended = (from: string, position: string, link: string, where = '') => `appended AS (
+    INSERT INTO events (${INSERTED_COLUMNS})
+    SELECT (pg_current_xact_id()::text::bigint << 20) + 1, $1, ${position}, $3::uuid, $4::text, $5::int, $6::text, $7::jsonb, $8::jsonb, $9::text, ${link}
+      FROM ${from}, appending
+     WHERE ${where}appending.setting = 'on'
+    ${APPENDED_ROW}
+  )`;
+/** The result of the statements that move the head first: the rows appended, or one row of the version found instead. */
+const APPENDED_OR_REFUSED = `SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash, appended.hash AS appended_hash,
+       CASE WHEN appended.global_position IS NULL THEN coalesce((SELECT version FROM streams WHERE stream_id = $1), -1)::text END AS actual_version
+  FROM (VALUES (1)) AS one LEFT JOIN appended ON true`;
+/** A head created from the last row appended, or moved to it (`last` picks it out of several). */
+const movedHead = (last = '') => `moved_head AS (
+    INSERT INTO streams (stream_id, version, previous_hash, last_hash)
+    SELECT $1, appended.stream_position, appended.previous_hash, appended.hash FROM appended${last}
+    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, previous_hash = excluded.previous_hash, last_hash = excluded.last_hash
+  )`;
+/** The head as the statement's snapshot shows it, a new stream's as version -1 and the genesis hash. */
+const PREV = `head AS (SELECT s.version, s.last_hash FROM streams s WHERE s.stream_id = $1),
+  prev AS (SELECT coalesce((SELECT version FROM head), -1) AS version, coalesce((SELECT last_hash FROM head), '${GENESIS_HASH}') AS hash)`;
+
 /**
  * One statement = one round trip = one transaction = the whole append. The adapter sends it on
  * its own, never inside a transaction of the caller's: positions are the transaction id << 20
@@ -165,30 +211,12 @@ const READ_ALL = `WITH snapshot AS MATERIALIZED (
  * `events` (005_appends_only.ts); the INSERT reads it, so it is set before the first row is.
  */
 export const APPEND = `WITH RECURSIVE
-  head AS (SELECT s.version, s.last_hash FROM streams s WHERE s.stream_id = $1),
-  prev AS (SELECT coalesce((SELECT version FROM head), -1) AS version, coalesce((SELECT last_hash FROM head), '${GENESIS_HASH}') AS hash),
-  input AS (SELECT e.value, e.ordinality AS i FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e),
-  appending AS MATERIALIZED (SELECT set_config('${APPENDING_SETTING}', 'on', true) AS setting),
-  chain (i, previous_hash, hash) AS (
-    SELECT 0::bigint, NULL::text, prev.hash FROM prev WHERE prev.version = $2
-    UNION ALL
-    SELECT chain.i + 1, chain.hash, encode(sha256(convert_to(chain.hash || ($4::text[])[chain.i + 1], 'UTF8')), 'hex')
-      FROM chain WHERE chain.i < cardinality($4::text[])
-  ),
-  appended AS (
-    INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
-    SELECT (pg_current_xact_id()::text::bigint << 20) + input.i, $1, $2 + input.i, (input.value->>'eventId')::uuid, input.value->>'type',
-           (input.value->>'schemaVersion')::int, input.value->>'ticketId', input.value->'data', input.value->'metadata', ($4::text[])[input.i],
-           chain.previous_hash, chain.hash
-      FROM input JOIN chain ON chain.i = input.i, appending
-     WHERE appending.setting = 'on'
-    RETURNING global_position, stream_position, previous_hash, hash
-  ),
-  moved_head AS (
-    INSERT INTO streams (stream_id, version, previous_hash, last_hash)
-    SELECT $1, appended.stream_position, appended.previous_hash, appended.hash FROM appended ORDER BY appended.stream_position DESC LIMIT 1
-    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, previous_hash = excluded.previous_hash, last_hash = excluded.last_hash
-  )
+  ${PREV},
+  ${MANY.input},
+  ${APPENDING},
+  ${MANY.chain('prev')},
+  ${MANY.appended()},
+  ${movedHead(' ORDER BY appended.stream_position DESC LIMIT 1')}
 SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash,
        appended.hash AS appended_hash, prev.version::text AS actual_version
   FROM prev LEFT JOIN appended ON true
@@ -202,33 +230,18 @@ SELECT appended.global_position::text AS appended_global_position, appended.prev
  * snapshot's, which may not show the winner yet (the adapter reads the head again).
  */
 export const APPEND_NEXT = `WITH RECURSIVE
-  head AS (SELECT s.version, s.last_hash FROM streams s WHERE s.stream_id = $1),
-  input AS (SELECT e.value, e.ordinality AS i FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e),
-  appending AS MATERIALIZED (SELECT set_config('${APPENDING_SETTING}', 'on', true) AS setting),
-  chain (i, previous_hash, hash) AS (
-    SELECT 0::bigint, NULL::text, head.last_hash FROM head WHERE head.version = $2
-    UNION ALL
-    SELECT chain.i + 1, chain.hash, encode(sha256(convert_to(chain.hash || ($4::text[])[chain.i + 1], 'UTF8')), 'hex')
-      FROM chain WHERE chain.i < cardinality($4::text[])
-  ),
+  head AS (SELECT s.version, s.last_hash AS hash FROM streams s WHERE s.stream_id = $1),
+  ${MANY.input},
+  ${APPENDING},
+  ${MANY.chain('head')},
   moved AS (
     UPDATE streams s SET version = $2 + chain.i, previous_hash = chain.previous_hash, last_hash = chain.hash
       FROM chain, head
-     WHERE s.stream_id = $1 AND s.version = $2 AND s.last_hash = head.last_hash AND chain.i = cardinality($4::text[])
+     WHERE s.stream_id = $1 AND s.version = $2 AND s.last_hash = head.hash AND chain.i = cardinality($4::text[])
     RETURNING s.version
   ),
-  appended AS (
-    INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
-    SELECT (pg_current_xact_id()::text::bigint << 20) + input.i, $1, $2 + input.i, (input.value->>'eventId')::uuid, input.value->>'type',
-           (input.value->>'schemaVersion')::int, input.value->>'ticketId', input.value->'data', input.value->'metadata', ($4::text[])[input.i],
-           chain.previous_hash, chain.hash
-      FROM input JOIN chain ON chain.i = input.i, appending, moved
-     WHERE appending.setting = 'on'
-    RETURNING global_position, stream_position, previous_hash, hash
-  )
-SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash, appended.hash AS appended_hash,
-       CASE WHEN appended.global_position IS NULL THEN coalesce((SELECT version FROM streams WHERE stream_id = $1), -1)::text END AS actual_version
-  FROM (VALUES (1)) AS one LEFT JOIN appended ON true
+  ${MANY.appended('moved')}
+${APPENDED_OR_REFUSED}
  ORDER BY appended.global_position`;
 
 /**
@@ -245,45 +258,24 @@ SELECT appended.global_position::text AS appended_global_position, appended.prev
  * the head again). The event's row follows from the moved head.
  */
 export const APPEND_NEXT_ONE = `WITH
-  appending AS MATERIALIZED (SELECT set_config('${APPENDING_SETTING}', 'on', true) AS setting),
+  ${APPENDING},
   head AS (
     UPDATE streams SET version = $2::bigint + 1, previous_hash = last_hash, last_hash = encode(sha256(convert_to(last_hash || $9::text, 'UTF8')), 'hex')
      WHERE stream_id = $1 AND version = $2::bigint
     RETURNING version, previous_hash, last_hash
   ),
-  appended AS (
-    INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
-    SELECT (pg_current_xact_id()::text::bigint << 20) + 1, $1, head.version, $3::uuid, $4::text, $5::int, $6::text, $7::jsonb, $8::jsonb, $9::text,
-           head.previous_hash, head.last_hash
-      FROM head, appending
-     WHERE appending.setting = 'on'
-    RETURNING global_position, stream_position, previous_hash, hash
-  )
-SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash, appended.hash AS appended_hash,
-       CASE WHEN appended.global_position IS NULL THEN coalesce((SELECT version FROM streams WHERE stream_id = $1), -1)::text END AS actual_version
-  FROM (VALUES (1)) AS one LEFT JOIN appended ON true`;
+  ${oneAppended('head', 'head.version', 'head.previous_hash, head.last_hash')}
+${APPENDED_OR_REFUSED}`;
 
 /**
  * APPEND for a stream's first event, with the event's fields as typed parameters: there is no
  * head to move first, so the row goes in and the head is created from it, as APPEND does.
  */
 export const APPEND_FIRST_ONE = `WITH
-  head AS (SELECT s.version, s.last_hash FROM streams s WHERE s.stream_id = $1),
-  prev AS (SELECT coalesce((SELECT version FROM head), -1) AS version, coalesce((SELECT last_hash FROM head), '${GENESIS_HASH}') AS hash),
-  appending AS MATERIALIZED (SELECT set_config('${APPENDING_SETTING}', 'on', true) AS setting),
-  appended AS (
-    INSERT INTO events (global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash)
-    SELECT (pg_current_xact_id()::text::bigint << 20) + 1, $1, $2::bigint + 1, $3::uuid, $4::text, $5::int, $6::text, $7::jsonb, $8::jsonb, $9::text,
-           prev.hash, encode(sha256(convert_to(prev.hash || $9::text, 'UTF8')), 'hex')
-      FROM prev, appending
-     WHERE prev.version = $2::bigint AND appending.setting = 'on'
-    RETURNING global_position, stream_position, previous_hash, hash
-  ),
-  moved_head AS (
-    INSERT INTO streams (stream_id, version, previous_hash, last_hash)
-    SELECT $1, appended.stream_position, appended.previous_hash, appended.hash FROM appended
-    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, previous_hash = excluded.previous_hash, last_hash = excluded.last_hash
-  )
+  ${PREV},
+  ${APPENDING},
+  ${oneAppended('prev', '$2::bigint + 1', "prev.hash, encode(sha256(convert_to(prev.hash || $9::text, 'UTF8')), 'hex')", 'prev.version = $2::bigint AND ')},
+  ${movedHead()}
 SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash,
        appended.hash AS appended_hash, prev.version::text AS actual_version
   FROM prev LEFT JOIN appended ON true`;
