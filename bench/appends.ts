@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '@handoff/contracts';
 import { type Checkpoint, ConcurrencyConflict, createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
-import { Pool } from 'pg';
-import type { BenchInfra } from './infra';
+import { type BenchInfra, rawPool } from './infra';
 import { inParallel, timed, type Report } from './report';
 import { RAW_TABLE } from './store';
 
@@ -39,7 +38,7 @@ const CHECK_SETTLE_MS = 15_000;
 export async function benchAppends(infra: BenchInfra, report: Report, settings: AppendsSettings): Promise<void> {
   const section = 'appends';
   const inFlight = Math.max(...settings.singleConcurrencies, settings.batchConcurrency, settings.checkWriters);
-  const raw = new Pool({ connectionString: await infra.database('appends_raw'), max: inFlight });
+  const raw = rawPool({ connectionString: await infra.database('appends_raw'), max: inFlight });
   const url = await infra.database('appends_store');
   const store = await createPostgresEventStore({ connectionString: url, poolSize: inFlight });
   try {

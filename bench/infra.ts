@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { databaseUrl, DEFAULT_DATABASE_URL, dropDatabase, ensureDatabase } from '@handoff/read-models';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
+import { Client, Pool, type PoolConfig } from 'pg';
 
 /**
  * What every bench section shares: the broker and server in use, and a run id that prefixes
@@ -78,4 +78,16 @@ export async function vacuumAnalyze(url: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A pool for a section's raw baseline. pg's pool lets `end()` resolve before its connections have
+ * closed; the run then drops the section's database WITH (FORCE), PostgreSQL ends those sessions,
+ * and the pool re-emits the error, which with no listener ended a `BENCH_ONLY=appends` run in one of
+ * five (and left autovacuum switched on: the process never reached the code that puts it back).
+ */
+export function rawPool(config: PoolConfig): Pool {
+  const pool = new Pool(config);
+  pool.on('error', () => undefined);
+  return pool;
 }

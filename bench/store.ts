@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@handoff/contracts';
 import { createPostgresEventStore, type PostgresEventStore } from '@handoff/event-store';
-import { Pool } from 'pg';
-import type { BenchInfra } from './infra';
+import { type BenchInfra, rawPool } from './infra';
 import { inParallel, timed, type Report } from './report';
 import { sampleEvent } from './samples';
 
@@ -60,7 +59,7 @@ export interface StoreOutcome {
 export async function benchStore(infra: BenchInfra, report: Report, settings: StoreSettings): Promise<StoreOutcome> {
   const section = 'event store';
   const rawUrl = await infra.database('raw');
-  const raw = new Pool({ connectionString: rawUrl, max: Math.max(settings.singleConcurrency, settings.batchConcurrency) });
+  const raw = rawPool({ connectionString: rawUrl, max: Math.max(settings.singleConcurrency, settings.batchConcurrency) });
   await raw.query(RAW_TABLE);
   const streams = Array.from({ length: settings.streams }, () => randomUUID());
   const positions = new Map<string, number>();
@@ -194,7 +193,7 @@ export async function benchStore(infra: BenchInfra, report: Report, settings: St
   // Reads see settled tables (hint bits set, statistics known), the store's as much as the baseline's.
   await raw.query('VACUUM ANALYZE raw_events');
   {
-    const settle = new Pool({ connectionString: url, max: 1 });
+    const settle = rawPool({ connectionString: url, max: 1 });
     await settle.query('VACUUM ANALYZE events');
     await settle.end();
   }
