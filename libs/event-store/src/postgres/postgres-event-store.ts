@@ -91,12 +91,12 @@ const READ_STREAM = `SELECT ${eventColumns('events')} FROM events
 //
 // What can append here holds a lock on this database's `events` table, and took it before its
 // transaction id: the append statement locks the table it inserts into before it executes, and
-// its id is given during execution (pg_current_xact_id(), the first row). So a transaction whose
-// id the snapshot lists, found in pg_locks owning that id but holding no lock on `events` here,
-// cannot have appended; every other one counts: one not found running any more may have been
-// ours. pg_locks reads the backends' fast-path locks (where such a table lock usually is) before
-// the shared lock table (where the id's lock is), so an appender that commits between the two
-// reads is found without its id, and counts. One pg_locks read (MATERIALIZED) gives both.
+// its id is given during execution, by its first write (the head's UPDATE, or the first row).
+// So a transaction whose id the snapshot lists, found in pg_locks owning that id but holding no
+// lock on `events` here, cannot have appended; every other one counts: one not found running any
+// more may have been ours. pg_locks reads the backends' fast-path locks (where such a table lock
+// usually is) before the shared lock table (where the id's lock is), so an appender that commits
+// between the two reads is found without its id, and counts. One pg_locks read (MATERIALIZED) gives both.
 // (pg_stat_get_activity told the database directly, but copied every backend's status at each
 // call: 0.3-0.9 ms of server CPU a read on this machine, against about 0.05 ms for pg_locks.)
 // Two running transactions never share their low 32 bits, so xid() cannot mistake one.
