@@ -50,4 +50,21 @@ describe('rows as COPY text lines', () => {
     expect(shape.line({ id: 'x', count: Number.NaN, open: true, dueAt: new Date(Number.NaN), tags: [], document: null } as never)).toBe('x\t\\N\ttrue\t\\N\t{}\t\\N\n');
     expect(shape.line({ id: 'y' } as never)).toBe('y\t\\N\t\\N\t\\N\t\\N\t\\N\n');
   });
+
+  it('writes every instant as toISOString does, from the year 1000 to 9999 and outside it', () => {
+    const step = 7_654_321_987; // about 89 days, and every field of the text moves
+    const instants = [
+      ...Array.from({ length: 2_000 }, (_, index) => Date.UTC(1969, 11, 31, 23, 59, 59, 999) + index * step),
+      Date.UTC(1000, 0, 1),
+      Date.UTC(999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10000, 0, 1),
+      Date.UTC(-1, 0, 1),
+      0,
+    ];
+    for (const instant of instants) {
+      const dueAt = new Date(instant);
+      expect(shape.line({ id: 'z', count: null, open: true, dueAt, tags: [], document: null } as never)).toBe(`z\t\\N\ttrue\t${dueAt.toISOString()}\t{}\t\\N\n`);
+    }
+  });
 });

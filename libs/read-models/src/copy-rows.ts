@@ -15,6 +15,20 @@ const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 const SPECIAL = /[\\\n\r\t]/;
 const escapeText = (text: string) => (SPECIAL.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : text);
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, value) => String(value).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, value) => String(value).padStart(3, '0'));
+
+/**
+ * `date.toISOString()`, written out from its fields for the years 1000 to 9999: about 140 ns a
+ * date against 450 in a micro-benchmark (README, "Issue 18, eighteenth round"), and a rebuild
+ * writes up to ten for every row of the department queue.
+ */
+function isoInstant(date: Date): string {
+  const year = date.getUTCFullYear();
+  if (!(year >= 1000 && year <= 9999)) return date.toISOString();
+  return `${year}-${TWO_DIGITS[date.getUTCMonth() + 1]}-${TWO_DIGITS[date.getUTCDate()]}T${TWO_DIGITS[date.getUTCHours()]}:${TWO_DIGITS[date.getUTCMinutes()]}:${TWO_DIGITS[date.getUTCSeconds()]}.${THREE_DIGITS[date.getUTCMilliseconds()]}Z`;
+}
+
 /** A scalar as JSON gives it to jsonb_populate_recordset, as text; undefined for NULL. */
 function scalarText(value: unknown): string | undefined {
   switch (typeof value) {
@@ -30,7 +44,7 @@ function scalarText(value: unknown): string | undefined {
       return undefined;
     default:
       if (value === null) return undefined;
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : isoInstant(value);
       return JSON.stringify(value);
   }
 }
@@ -55,7 +69,7 @@ export function copyShape(metadata: EntityMetadata): { readonly statement: strin
     if (typeof value === 'string') return escapeText(value);
     if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '\\N';
     if (typeof value === 'boolean') return value ? 'true' : 'false';
-    if (value instanceof Date) return Number.isNaN(value.getTime()) ? '\\N' : value.toISOString();
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? '\\N' : isoInstant(value);
     const text = scalarText(value);
     return text === undefined ? '\\N' : escapeText(text);
   };
