@@ -174,8 +174,12 @@ const oneAppended = (from: string, position: string, link: string, where = '') =
      WHERE ${where}appending.setting = 'on'
     ${APPENDED_ROW}
   )`;
+const APPENDED_RESULT = 'appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash, appended.hash AS appended_hash';
+/** The result of the statements that read the head first: the rows appended, each with the version read, or that version alone. */
+const APPENDED_OR_PREV = `SELECT ${APPENDED_RESULT}, prev.version::text AS actual_version
+  FROM prev LEFT JOIN appended ON true`;
 /** The result of the statements that move the head first: the rows appended, or one row of the version found instead. */
-const APPENDED_OR_REFUSED = `SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash, appended.hash AS appended_hash,
+const APPENDED_OR_REFUSED = `SELECT ${APPENDED_RESULT},
        CASE WHEN appended.global_position IS NULL THEN coalesce((SELECT version FROM streams WHERE stream_id = $1), -1)::text END AS actual_version
   FROM (VALUES (1)) AS one LEFT JOIN appended ON true`;
 /** A head created from the last row appended, or moved to it (`last` picks it out of several). */
@@ -217,9 +221,7 @@ export const APPEND = `WITH RECURSIVE
   ${MANY.chain('prev')},
   ${MANY.appended()},
   ${movedHead(' ORDER BY appended.stream_position DESC LIMIT 1')}
-SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash,
-       appended.hash AS appended_hash, prev.version::text AS actual_version
-  FROM prev LEFT JOIN appended ON true
+${APPENDED_OR_PREV}
  ORDER BY appended.global_position`;
 
 /**
@@ -276,9 +278,7 @@ export const APPEND_FIRST_ONE = `WITH
   ${APPENDING},
   ${oneAppended('prev', '$2::bigint + 1', "prev.hash, encode(sha256(convert_to(prev.hash || $9::text, 'UTF8')), 'hex')", 'prev.version = $2::bigint AND ')},
   ${movedHead()}
-SELECT appended.global_position::text AS appended_global_position, appended.previous_hash AS appended_previous_hash,
-       appended.hash AS appended_hash, prev.version::text AS actual_version
-  FROM prev LEFT JOIN appended ON true`;
+${APPENDED_OR_PREV}`;
 
 /** The most events one append may hold: the positions of one transaction (see 004_positions_from_transaction_ids.ts). */
 const MAX_EVENTS_PER_APPEND = 2 ** 20 - 1;
