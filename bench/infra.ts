@@ -81,11 +81,11 @@ export async function vacuumAnalyze(url: string): Promise<void> {
 }
 
 /**
- * A pool the bench opens on a section's database itself (a raw baseline's, a VACUUM's). pg's pool
- * lets `end()` resolve before its connections have
- * closed; the run then drops the section's database WITH (FORCE), PostgreSQL ends those sessions,
- * and the pool re-emits the error, which with no listener ended a `BENCH_ONLY=appends` run in one of
- * five (and left autovacuum switched on: the process never reached the code that puts it back).
+ * A pool the bench opens on a section's database itself (a raw baseline's, a VACUUM's). pg's
+ * pool lets `end()` resolve before its connections have closed; the run then drops the section's
+ * database WITH (FORCE), PostgreSQL ends those sessions, and the pool re-emits the error, which
+ * with no listener ended a `BENCH_ONLY=appends` run in one of five (and left autovacuum switched
+ * on: the process never reached the code that puts it back).
  */
 export function rawPool(config: PoolConfig): Pool {
   const pool = new Pool(config);
