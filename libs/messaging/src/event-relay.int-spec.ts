@@ -50,6 +50,44 @@ describe('the relay under a light load', () => {
     }
   });
 
+  it('reads at once after a quiet spell, and reads the appends of its read gap together', async () => {
+    const gapMs = 2_000;
+    const reads: { at: number; events: number }[] = [];
+    const store: EventStore = Object.create(bed.store) as EventStore;
+    store.readAll = async (options) => {
+      const at = Date.now();
+      const page: ReadAllPage = await bed.store.readAll(options);
+      reads.push({ at, events: page.events.length });
+      return page;
+    };
+    const relay = await bed.start(
+      new EventRelay({ name: 'gap', store, kafka: bed.kafka, topic: bed.topic, dataSource: bed.dataSource, logger: quietLogger(), minReadGapMs: gapMs }),
+    );
+    await eventually(() => relay.status().caughtUp, 'the relay to catch up with the store');
+    // The other tests' events were read on the way: a quiet spell longer than the gap follows.
+    await new Promise((resolve) => setTimeout(resolve, gapMs + 100));
+    const before = relay.status().publishedEvents;
+
+    const lone = randomUUID();
+    const appendedAt = Date.now();
+    await bed.store.append(`ticket-${lone}`, [event(lone)], NO_STREAM);
+    await eventually(() => relay.status().publishedEvents === before + 1, 'the lone append to be published');
+    const loneRead = reads.find((read) => read.at >= appendedAt && read.events > 0)!;
+    // Read on its announcement, not after the gap (the margin is the gap's half, for a loaded machine).
+    expect(loneRead.at - appendedAt).toBeLessThan(gapMs / 2);
+
+    // Five appends, one after the other, each announced: before, a read each, or nearly.
+    for (let index = 0; index < 5; index++) {
+      const ticketId = randomUUID();
+      await bed.store.append(`ticket-${ticketId}`, [event(ticketId)], NO_STREAM);
+    }
+    expect(Date.now() - loneRead.at).toBeLessThan(gapMs);
+    await eventually(() => relay.status().publishedEvents === before + 6, 'the five appends to be published');
+    const found = reads.filter((read) => read.at > loneRead.at && read.events > 0);
+    expect(found.map((read) => read.events)).toEqual([5]);
+    expect(found[0].at - loneRead.at).toBeGreaterThanOrEqual(gapMs);
+  });
+
   it('stops at once when asked during a read, rather than sleeping out its pause after it', async () => {
     let readBegun!: () => void;
     let release!: () => void;

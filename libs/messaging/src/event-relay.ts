@@ -38,6 +38,13 @@ export interface EventRelayOptions {
    * those by event id; in return a light load does not pay a checkpoint write for every append.
    */
   readonly checkpointIntervalMs?: number;
+  /**
+   * Least time between the starts of two reads of the store (default 0). Under a steady load each
+   * append's announcement would start a read of its own, a statement and a produce request for
+   * an event or two; waiting out the rest of this gap lets the appends of that time go in one. A
+   * read after a quiet spell longer than the gap starts at once, so a light load waits for nothing.
+   */
+  readonly minReadGapMs?: number;
   /** How often a standby instance asks for the lease (default 1 s). */
   readonly leasePollMs?: number;
   readonly retry?: BackoffOptions;
@@ -179,6 +186,7 @@ export class EventRelay {
   private readonly maxRequestBytes: number;
   private readonly idleDelayMs: number;
   private readonly checkpointIntervalMs: number;
+  private readonly minReadGapMs: number;
   private readonly leasePollMs: number;
   private readonly sleeper = new Sleeper();
   /** The pause between empty reads, cut short by the store's announcements. */
@@ -215,6 +223,8 @@ export class EventRelay {
     this.idleDelayMs = options.idleDelayMs ?? (options.store.watch ? 2_000 : 100);
     this.leasePollMs = options.leasePollMs ?? 1_000;
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
+    this.minReadGapMs = options.minReadGapMs ?? 0;
+    if (!Number.isInteger(this.minReadGapMs) || this.minReadGapMs < 0) throw new Error('EventRelay: minReadGapMs must be a whole number of milliseconds');
     if (!Number.isInteger(this.checkpointIntervalMs) || this.checkpointIntervalMs < 0) throw new Error('EventRelay: checkpointIntervalMs must be a whole number of milliseconds');
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error('EventRelay: batchSize must be a positive integer');
   }
@@ -347,8 +357,14 @@ export class EventRelay {
         });
         const read = (after: Checkpoint) => this.options.store.readAll({ after, limit: this.batchSize, streamPrefix: this.options.streamPrefix });
         let prefetched: { page: Promise<ReadAllPage>; announcedBefore: number } | undefined;
+        /** When the last read that found events began. */
+        let lastFoundAt = 0;
         while (this.running) {
           await kept.storeIfDue();
+          // Not cut short by announcements: what they announce is what the gap is there to gather.
+          // A read that found nothing sets no gap: its retry looks for events moments away.
+          if (!prefetched && lastFoundAt + this.minReadGapMs > Date.now()) await this.sleeper.sleep(lastFoundAt + this.minReadGapMs - Date.now());
+          if (!this.running) break;
           const readStartedAt = Date.now();
           const announcedBeforeRead = prefetched?.announcedBefore ?? this.announcements;
           const page = await (prefetched?.page ?? read(kept.published));
@@ -373,6 +389,7 @@ export class EventRelay {
             continue;
           }
           this.set({ caughtUp: false, heldBackSince: null });
+          lastFoundAt = readStartedAt;
           if (page.events.length === this.batchSize) {
             // A full page: there is likely more. Reading it while this one is sent keeps the
             // broker and the database busy at once; it is only used once this page is published.

@@ -73,6 +73,12 @@ describe('configuration', () => {
     expect(() => loadConfig(schema, { RELAY_CHECKPOINT_INTERVAL_MS: '-1' })).toThrow(/RELAY_CHECKPOINT_INTERVAL_MS/);
   });
 
+  it('spaces the relay\'s reads 5 ms apart by default, not at all at 0, and refuses more than a second', () => {
+    expect(loadConfig(schema, {})).toMatchObject({ RELAY_MIN_READ_GAP_MS: 5 });
+    expect(loadConfig(schema, { RELAY_MIN_READ_GAP_MS: '0' })).toMatchObject({ RELAY_MIN_READ_GAP_MS: 0 });
+    expect(() => loadConfig(schema, { RELAY_MIN_READ_GAP_MS: '1001' })).toThrow(/RELAY_MIN_READ_GAP_MS/);
+  });
+
   it('takes an OTLP endpoint only as an http(s) URL', () => {
     expect(loadConfig(schema, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' });
     for (const variable of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {

@@ -182,6 +182,7 @@ export class PlatformModule {
               topic: ownEvents.topic,
               streamPrefix: ownEvents.streamPrefix,
               checkpointIntervalMs: config.RELAY_CHECKPOINT_INTERVAL_MS,
+              minReadGapMs: config.RELAY_MIN_READ_GAP_MS,
             }),
           inject: [EVENT_STORE, KAFKA, getDataSourceToken()],
         },
