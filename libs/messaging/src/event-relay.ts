@@ -39,10 +39,11 @@ export interface EventRelayOptions {
    */
   readonly checkpointIntervalMs?: number;
   /**
-   * Least time between the starts of two reads of the store (default 0). Under a steady load each
-   * append's announcement would start a read of its own, a statement and a produce request for
-   * an event or two; waiting out the rest of this gap lets the appends of that time go in one. A
-   * read after a quiet spell longer than the gap starts at once, so a light load waits for nothing.
+   * Least time between the starts of two reads of the store when appends were announced while the
+   * first was read and published (default 0). Under a steady load each announcement would start a
+   * read of its own, a statement and a produce request for an event or two; waiting out the rest
+   * of this gap lets the appends of that time go in one. When nothing was announced meanwhile (a
+   * light load), the next append is read as soon as it is announced.
    */
   readonly minReadGapMs?: number;
   /** How often a standby instance asks for the lease (default 1 s). */
@@ -357,13 +358,13 @@ export class EventRelay {
         });
         const read = (after: Checkpoint) => this.options.store.readAll({ after, limit: this.batchSize, streamPrefix: this.options.streamPrefix });
         let prefetched: { page: Promise<ReadAllPage>; announcedBefore: number } | undefined;
-        /** When the last read that found events began. */
-        let lastFoundAt = 0;
+        /** When the last round began, if appends were announced while it read and published: the next read waits out the gap from then. */
+        let gapFrom = 0;
         while (this.running) {
           await kept.storeIfDue();
           // Not cut short by announcements: what they announce is what the gap is there to gather.
-          // A read that found nothing sets no gap: its retry looks for events moments away.
-          if (!prefetched && lastFoundAt + this.minReadGapMs > Date.now()) await this.sleeper.sleep(lastFoundAt + this.minReadGapMs - Date.now());
+          if (!prefetched && gapFrom + this.minReadGapMs > Date.now()) await this.sleeper.sleep(gapFrom + this.minReadGapMs - Date.now());
+          gapFrom = 0;
           if (!this.running) break;
           const readStartedAt = Date.now();
           const announcedBeforeRead = prefetched?.announcedBefore ?? this.announcements;
@@ -389,7 +390,6 @@ export class EventRelay {
             continue;
           }
           this.set({ caughtUp: false, heldBackSince: null });
-          lastFoundAt = readStartedAt;
           if (page.events.length === this.batchSize) {
             // A full page: there is likely more. Reading it while this one is sent keeps the
             // broker and the database busy at once; it is only used once this page is published.
@@ -413,6 +413,11 @@ export class EventRelay {
             lastEventId: page.events[page.events.length - 1].eventId,
             checkpoint: page.checkpoint,
           });
+          // Appends came while this round read and published: they come faster than a round
+          // takes, and the next read gathers more of them by waiting out the gap. Under a light
+          // load nothing comes meanwhile (a ticket's next event follows this one's publication,
+          // or comes much later), and the next append is read as soon as it is announced.
+          if (this.announcements !== announcedBeforeRead) gapFrom = readStartedAt;
           // A page short of the limit was all the store had to show when it was read. If it
           // reached what the store had announced, and nothing was announced since, another read
           // now would find nothing: sleep until the next announcement instead. Under a light load

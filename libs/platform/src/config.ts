@@ -136,11 +136,12 @@ export const baseConfigSchema = (service: string, defaultPort: number) =>
      */
     RELAY_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     /**
-     * Least time between two of the relay's reads of the store: under a steady load, the appends
-     * of that time are read and produced together instead of one read and one produce request
-     * each. After a quiet spell the next read starts at once.
+     * Least time between two of the relay's reads of the store when appends were announced while
+     * the first was read and published: under a steady load, the appends of that time are read and
+     * produced together instead of one read and one produce request each. Under a light load
+     * nothing comes meanwhile, and the next append is read as soon as it is announced.
      */
-    RELAY_MIN_READ_GAP_MS: z.coerce.number().int().min(0).max(1_000).default(5),
+    RELAY_MIN_READ_GAP_MS: z.coerce.number().int().min(0).max(1_000).default(25),
     EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
     EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// URL').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

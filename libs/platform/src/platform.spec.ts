@@ -73,8 +73,8 @@ describe('configuration', () => {
     expect(() => loadConfig(schema, { RELAY_CHECKPOINT_INTERVAL_MS: '-1' })).toThrow(/RELAY_CHECKPOINT_INTERVAL_MS/);
   });
 
-  it('spaces the relay\'s reads 5 ms apart by default, not at all at 0, and refuses more than a second', () => {
-    expect(loadConfig(schema, {})).toMatchObject({ RELAY_MIN_READ_GAP_MS: 5 });
+  it('spaces the relay\'s busy reads 25 ms apart by default, not at all at 0, and refuses more than a second', () => {
+    expect(loadConfig(schema, {})).toMatchObject({ RELAY_MIN_READ_GAP_MS: 25 });
     expect(loadConfig(schema, { RELAY_MIN_READ_GAP_MS: '0' })).toMatchObject({ RELAY_MIN_READ_GAP_MS: 0 });
     expect(() => loadConfig(schema, { RELAY_MIN_READ_GAP_MS: '1001' })).toThrow(/RELAY_MIN_READ_GAP_MS/);
   });
