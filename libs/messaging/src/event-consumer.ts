@@ -6,6 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DeadLetterReason, handlerFailureReason, headerText, toDeadLetterMessage, type DeadLetterCode } from './dead-letter';
 import { prepareTopics, topicName, type TopicRef } from './kafka';
 import { errorFields, jsonLineLogger, type LogFields, type StructuredLogger } from './logging';
+import { positiveInteger, wholeMilliseconds } from './option-checks';
 import { Sleeper } from './sleeper';
 import { endSpans, handleTraced, startAheadSpan, startProcessSpan } from './tracing';
 import { backoffDelay, isTransientError, type BackoffOptions } from './transient-errors';
@@ -333,12 +334,9 @@ export class EventConsumer {
     this.deadLetterTopicRef = options.deadLetterTopic ?? { topic: TOPICS.deadLetter, numPartitions: 1 };
     this.deadLetterTopic = topicName(this.deadLetterTopicRef);
     this.retry = { initialDelayMs: 100, maxDelayMs: 10_000, ...options.retry };
-    this.maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
-    if (!Number.isInteger(this.maxBatchSize) || this.maxBatchSize < 1) throw new Error('EventConsumer: maxBatchSize must be a positive integer');
-    this.commitIntervalMs = options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
-    if (!Number.isInteger(this.commitIntervalMs) || this.commitIntervalMs < 0) throw new Error('EventConsumer: commitIntervalMs must be a whole number of milliseconds');
-    this.lingerMs = options.lingerMs ?? 0;
-    if (!Number.isInteger(this.lingerMs) || this.lingerMs < 0) throw new Error('EventConsumer: lingerMs must be a whole number of milliseconds');
+    this.maxBatchSize = positiveInteger('EventConsumer', 'maxBatchSize', options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
+    this.commitIntervalMs = wholeMilliseconds('EventConsumer', 'commitIntervalMs', options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS);
+    this.lingerMs = wholeMilliseconds('EventConsumer', 'lingerMs', options.lingerMs ?? 0);
     this.ownEvents = options.ownEvents;
   }
 

@@ -5,6 +5,7 @@ import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { prepareTopics, topicName, type TopicRef } from './kafka';
 import { errorFields, jsonLineLogger, type StructuredLogger } from './logging';
+import { positiveInteger, wholeMilliseconds } from './option-checks';
 import { Sleeper } from './sleeper';
 import { endSpans, startPublishSpan } from './tracing';
 import { backoffDelay, type BackoffOptions } from './transient-errors';
@@ -219,15 +220,12 @@ export class EventRelay {
   constructor(private readonly options: EventRelayOptions) {
     this.logger = options.logger ?? jsonLineLogger();
     this.topic = topicName(options.topic);
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = positiveInteger('EventRelay', 'batchSize', options.batchSize ?? 500);
     this.maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
     this.idleDelayMs = options.idleDelayMs ?? (options.store.watch ? 2_000 : 100);
     this.leasePollMs = options.leasePollMs ?? 1_000;
-    this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
-    this.minReadGapMs = options.minReadGapMs ?? 0;
-    if (!Number.isInteger(this.minReadGapMs) || this.minReadGapMs < 0) throw new Error('EventRelay: minReadGapMs must be a whole number of milliseconds');
-    if (!Number.isInteger(this.checkpointIntervalMs) || this.checkpointIntervalMs < 0) throw new Error('EventRelay: checkpointIntervalMs must be a whole number of milliseconds');
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error('EventRelay: batchSize must be a positive integer');
+    this.checkpointIntervalMs = wholeMilliseconds('EventRelay', 'checkpointIntervalMs', options.checkpointIntervalMs ?? 1_000);
+    this.minReadGapMs = wholeMilliseconds('EventRelay', 'minReadGapMs', options.minReadGapMs ?? 0);
   }
 
   status(): RelayStatus {

@@ -143,6 +143,8 @@ const READ_ALL = `WITH snapshot AS MATERIALIZED (
     FROM settled LEFT JOIN page ON true`;
 
 // The parts the append statements share.
+/** The hash linking content hash `content` to the hash before it, in SQL: chainHash() in @handoff/contracts. */
+const chainLink = (previous: string, content: string) => `encode(sha256(convert_to(${previous} || ${content}, 'UTF8')), 'hex')`;
 const APPENDING = `appending AS MATERIALIZED (SELECT set_config('${APPENDING_SETTING}', 'on', true) AS setting)`;
 const INSERTED_COLUMNS = 'global_position, stream_id, stream_position, event_id, type, schema_version, ticket_id, data, metadata, content_hash, previous_hash, hash';
 const APPENDED_ROW = 'RETURNING global_position, stream_position, previous_hash, hash';
@@ -152,7 +154,7 @@ const MANY = {
   chain: (from: string) => `chain (i, previous_hash, hash) AS (
     SELECT 0::bigint, NULL::text, ${from}.hash FROM ${from} WHERE ${from}.version = $2
     UNION ALL
-    SELECT chain.i + 1, chain.hash, encode(sha256(convert_to(chain.hash || ($4::text[])[chain.i + 1], 'UTF8')), 'hex')
+    SELECT chain.i + 1, chain.hash, ${chainLink('chain.hash', '($4::text[])[chain.i + 1]')}
       FROM chain WHERE chain.i < cardinality($4::text[])
   )`,
   /** The rows, joined to `alsoFrom` (a CTE that must have a row for any to be inserted). */
@@ -262,7 +264,7 @@ ${APPENDED_OR_REFUSED}
 export const APPEND_NEXT_ONE = `WITH
   ${APPENDING},
   head AS (
-    UPDATE streams SET version = $2::bigint + 1, previous_hash = last_hash, last_hash = encode(sha256(convert_to(last_hash || $9::text, 'UTF8')), 'hex')
+    UPDATE streams SET version = $2::bigint + 1, previous_hash = last_hash, last_hash = ${chainLink('last_hash', '$9::text')}
      WHERE stream_id = $1 AND version = $2::bigint
     RETURNING version, previous_hash, last_hash
   ),
@@ -276,7 +278,7 @@ ${APPENDED_OR_REFUSED}`;
 export const APPEND_FIRST_ONE = `WITH
   ${PREV},
   ${APPENDING},
-  ${oneAppended('prev', '$2::bigint + 1', "prev.hash, encode(sha256(convert_to(prev.hash || $9::text, 'UTF8')), 'hex')", 'prev.version = $2::bigint AND ')},
+  ${oneAppended('prev', '$2::bigint + 1', `prev.hash, ${chainLink('prev.hash', '$9::text')}`, 'prev.version = $2::bigint AND ')},
   ${movedHead()}
 ${APPENDED_OR_PREV}`;
 
