@@ -85,6 +85,26 @@ export async function backendPids(serverUrl: string, databases: readonly string[
   }
 }
 
+/**
+ * WAL the whole server has written so far (pg_stat_wal, PostgreSQL 14 and later; undefined before
+ * that): records and bytes. Unlike CPU time, other work on the machine does not move it, but other
+ * work on the server does.
+ */
+export async function walWritten(serverUrl: string): Promise<{ records: number; bytes: number } | undefined> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ records: string; bytes: string }>('SELECT wal_records::text AS records, wal_bytes::text AS bytes FROM pg_stat_wal');
+    return rows.length === 0 ? undefined : { records: Number(rows[0].records), bytes: Number(rows[0].bytes) };
+  } catch (error) {
+    // 42P01: no such view, a server older than 14.
+    if ((error as { code?: string }).code === '42P01') return undefined;
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Committed transactions in the given databases so far. */
 export async function committedTransactions(serverUrl: string, databases: readonly string[]): Promise<number> {
   const client = new Client({ connectionString: serverUrl });

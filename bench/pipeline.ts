@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Client } from 'pg';
-import { backendPids, committedTransactions, cores, cpuSecondsOf, endedChildrenCpuSecondsOf, machineBusySeconds, parentOf, postgresRoundTrip } from './cpu';
+import { backendPids, committedTransactions, cores, cpuSecondsOf, endedChildrenCpuSecondsOf, machineBusySeconds, parentOf, postgresRoundTrip, walWritten } from './cpu';
 import { scrapeMetrics, sumOfSeries } from '@handoff/testing';
 import { vacuumAnalyze, type BenchInfra } from './infra';
 import { inParallel, percentile, type Report } from './report';
@@ -147,6 +147,7 @@ class Usage {
       machine: number;
       wall: number;
       commits: number;
+      wal: { records: number; bytes: number } | undefined;
       events: number;
     },
   ) {}
@@ -172,6 +173,7 @@ class Usage {
       machine: machineBusySeconds(),
       wall: performance.now() / 1000,
       commits: await committedTransactions(infra.serverUrl, system.databases),
+      wal: await walWritten(infra.serverUrl),
       events: await appendedEvents(system),
     };
   }
@@ -196,7 +198,7 @@ class Usage {
     const broker = this.brokerPid === undefined ? undefined : now.broker - this.before.broker;
     const bench = now.bench - this.before.bench;
     const total = Object.values(services).reduce((sum, value) => sum + value, 0) + postgres + (broker ?? 0) + bench;
-    return { services, postgres, ended, broker, bench, total, backends: now.postgres.size, backendsGone, machine: now.machine - this.before.machine, wallSeconds: now.wall - this.before.wall, commits: now.commits - this.before.commits, events: now.events - this.before.events };
+    return { services, postgres, ended, broker, bench, total, backends: now.postgres.size, backendsGone, machine: now.machine - this.before.machine, wallSeconds: now.wall - this.before.wall, commits: now.commits - this.before.commits, wal: walBetween(this.before.wal, now.wal), events: now.events - this.before.events };
   }
 }
 
@@ -255,6 +257,26 @@ function reportRounds(report: Report, label: string, before: RoundCounts, after:
 }
 
 /** When every consumer group of this run had read everything on its topics (checked every 200 ms). */
+type Wal = { records: number; bytes: number } | undefined;
+
+function walBetween(before: Wal, after: Wal): Wal {
+  return before && after ? { records: after.records - before.records, bytes: after.bytes - before.bytes } : undefined;
+}
+
+/**
+ * What a ticket made PostgreSQL write to its WAL: each row a statement writes, and each entry in
+ * each of its table's indexes, is a record. Unlike CPU time this does not move with other work on
+ * the machine, so a change to the tables' writes (an index less, an update kept on its page) shows
+ * in it where the CPU figures cannot tell it from their spread.
+ */
+function reportWal(report: Report, wal: Wal, tickets: number, label: string): void {
+  if (!wal) return;
+  const suffix = label === 'full speed' ? '' : `, ${label}`;
+  const note = "the whole server's (pg_stat_wal), other work on it included";
+  report.add({ section: 'cost', name: `PostgreSQL WAL records per ticket${suffix}`, value: wal.records / tickets, unit: 'records', better: 'lower', baseline: 'events appended per ticket', details: { note } });
+  report.add({ section: 'cost', name: `PostgreSQL WAL bytes per ticket${suffix}`, value: wal.bytes / tickets / 1024, unit: 'KiB', better: 'lower', details: { note } });
+}
+
 async function allConsumersCaughtUp(infra: BenchInfra, timeoutMs: number): Promise<number> {
   const admin = infra.kafka('lag').admin();
   await admin.connect();
@@ -522,6 +544,7 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
       better: 'lower',
       baseline: 'events appended per ticket',
     });
+    reportWal(report, used.wal, settings.tickets, 'full speed');
     report.add({
       section: 'cost',
       name: 'machine CPU used by other work during the run',
@@ -582,6 +605,7 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
         ...(load.cpuRatioAtMost === undefined ? {} : { target: { kind: 'ratio' as const, atMost: load.cpuRatioAtMost } }),
         details: { ratePerSecond: rate, note: 'the same parts as at full speed, while the paced contacts went through' },
       });
+      reportWal(report, pacedUsed.wal, pacedCount, load.label);
       report.add({
         section: 'cost',
         name: `PostgreSQL round trips' CPU per ticket, ${load.label}`,
