@@ -85,12 +85,17 @@ export async function backendPids(serverUrl: string, databases: readonly string[
   }
 }
 
+/** WAL records and bytes: so far, or between two samples. */
+export interface WalWritten {
+  readonly records: number;
+  readonly bytes: number;
+}
+
 /**
  * WAL the whole server has written so far (pg_stat_wal, PostgreSQL 14 and later; undefined before
- * that): records and bytes. Unlike CPU time, other work on the machine does not move it, but other
- * work on the server does.
+ * that). Unlike CPU time, other work on the machine does not move it, but other work on the server does.
  */
-export async function walWritten(serverUrl: string): Promise<{ records: number; bytes: number } | undefined> {
+export async function walWritten(serverUrl: string): Promise<WalWritten | undefined> {
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
   try {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Client } from 'pg';
-import { backendPids, committedTransactions, cores, cpuSecondsOf, endedChildrenCpuSecondsOf, machineBusySeconds, parentOf, postgresRoundTrip, walWritten } from './cpu';
+import { backendPids, committedTransactions, cores, cpuSecondsOf, endedChildrenCpuSecondsOf, machineBusySeconds, parentOf, postgresRoundTrip, walWritten, type WalWritten } from './cpu';
 import { scrapeMetrics, sumOfSeries } from '@handoff/testing';
 import { vacuumAnalyze, type BenchInfra } from './infra';
 import { inParallel, percentile, type Report } from './report';
@@ -147,7 +147,7 @@ class Usage {
       machine: number;
       wall: number;
       commits: number;
-      wal: { records: number; bytes: number } | undefined;
+      wal: WalWritten | undefined;
       events: number;
     },
   ) {}
@@ -256,10 +256,7 @@ function reportRounds(report: Report, label: string, before: RoundCounts, after:
   }
 }
 
-/** When every consumer group of this run had read everything on its topics (checked every 200 ms). */
-type Wal = { records: number; bytes: number } | undefined;
-
-function walBetween(before: Wal, after: Wal): Wal {
+function walBetween(before: WalWritten | undefined, after: WalWritten | undefined): WalWritten | undefined {
   return before && after ? { records: after.records - before.records, bytes: after.bytes - before.bytes } : undefined;
 }
 
@@ -267,16 +264,17 @@ function walBetween(before: Wal, after: Wal): Wal {
  * What a ticket made PostgreSQL write to its WAL: each row a statement writes, and each entry in
  * each of its table's indexes, is a record. Unlike CPU time this does not move with other work on
  * the machine, so a change to the tables' writes (an index less, an update kept on its page) shows
- * in it where the CPU figures cannot tell it from their spread.
+ * in it where the CPU figures cannot tell it from their spread. `load`: a paced load's label; none at full speed.
  */
-function reportWal(report: Report, wal: Wal, tickets: number, label: string): void {
+function reportWal(report: Report, wal: WalWritten | undefined, tickets: number, load?: string): void {
   if (!wal) return;
-  const suffix = label === 'full speed' ? '' : `, ${label}`;
+  const suffix = load === undefined ? '' : `, ${load}`;
   const note = "the whole server's (pg_stat_wal), other work on it included";
   report.add({ section: 'cost', name: `PostgreSQL WAL records per ticket${suffix}`, value: wal.records / tickets, unit: 'records', better: 'lower', baseline: 'events appended per ticket', details: { note } });
   report.add({ section: 'cost', name: `PostgreSQL WAL bytes per ticket${suffix}`, value: wal.bytes / tickets / 1024, unit: 'KiB', better: 'lower', details: { note } });
 }
 
+/** When every consumer group of this run had read everything on its topics (checked every 200 ms). */
 async function allConsumersCaughtUp(infra: BenchInfra, timeoutMs: number): Promise<number> {
   const admin = infra.kafka('lag').admin();
   await admin.connect();
@@ -544,7 +542,7 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
       better: 'lower',
       baseline: 'events appended per ticket',
     });
-    reportWal(report, used.wal, settings.tickets, 'full speed');
+    reportWal(report, used.wal, settings.tickets);
     report.add({
       section: 'cost',
       name: 'machine CPU used by other work during the run',
