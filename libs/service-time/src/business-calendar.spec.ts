@@ -259,6 +259,43 @@ describe.each(calendars)('properties on %s', (_, cal) => {
   });
 });
 
+describe.each(calendars)('long spans on %s, against the same span taken a day at a time', (_, cal) => {
+  // A span of more than a few days takes the days between its ends whole, by their totals; one
+  // of two days or less is walked span by span. So the sum of a long span's one-day pieces is an
+  // independent count of it (holidays, weekends and the daylight-saving changes of 2024-2026 included).
+  const DAY = 86_400_000;
+  const random = seededRandom(20261207);
+  const from = Date.parse('2024-01-01T00:00:00Z');
+  // In whole milliseconds: the pieces' fractional minutes would not add up exactly as doubles.
+  const millis = (start: number, end: number): number => Math.round(businessMinutesBetween(new Date(start), new Date(end), cal) * 60_000);
+  const piecewise = (start: number, end: number): number => {
+    let total = 0;
+    for (let at = start; at < end; at = Math.min(at + DAY, end)) total += millis(at, Math.min(at + DAY, end));
+    return total;
+  };
+  const cases = Array.from({ length: 12 }, () => {
+    const start = from + Math.floor(random() * 700 * DAY) + Math.floor(random() * 86_400) * 1000;
+    return { start, end: start + Math.floor((3 + random() * 400) * DAY) + Math.floor(random() * 86_400) * 1000 };
+  });
+
+  it('given spans of 3 to 400 days, then the business minutes are the sum of their days', () => {
+    for (const { start, end } of cases) {
+      expect({ start: new Date(start).toISOString(), millis: millis(start, end) }).toEqual({ start: new Date(start).toISOString(), millis: piecewise(start, end) });
+    }
+  });
+
+  it('given as many business minutes as such a span holds, then adding them ends the span at its last open moment', () => {
+    for (const { start, end } of cases) {
+      const total = piecewise(start, end);
+      const due = addBusinessMinutes(new Date(start), total / 60_000, cal);
+      // The deadline is reached as its last minute ends, while open, and no later than `end`.
+      expect({ start: new Date(start).toISOString(), millis: piecewise(start, due.getTime()) }).toEqual({ start: new Date(start).toISOString(), millis: total });
+      expect(isWithinBusinessHours(new Date(due.getTime() - 1), cal)).toBe(true);
+      expect(due.getTime()).toBeLessThanOrEqual(end);
+    }
+  });
+});
+
 describe('against a minute-by-minute count of the local wall clock', () => {
   // An oracle that shares nothing with the implementation: it reads each minute's local
   // weekday and time with Intl and checks them against the calendar. It cannot judge

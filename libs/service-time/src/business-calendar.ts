@@ -155,10 +155,24 @@ interface CompiledCalendar {
   readonly holidays: ReadonlySet<number>;
   readonly quietDaysBound: number;
   readonly spans: Map<number, readonly OpenSpan[]>;
+  readonly totals: DayTotals;
+}
+
+/**
+ * The business milliseconds of each local day, for the days a long span crosses whole: a clock
+ * paused months ago is counted again at every KPI request (policy=now), and reading one number a
+ * day instead of the day's spans made that count cheap. Days since 1970 index the array from
+ * `first`; -1 is a day not worked out yet.
+ */
+interface DayTotals {
+  first: number;
+  values: Float64Array;
 }
 
 const compiledCalendars = new WeakMap<BusinessCalendar, CompiledCalendar>();
 const SPAN_CACHE_DAYS = 4096;
+/** About 180 years of days (512 KiB); a day outside a window that large is worked out each time. */
+const DAY_TOTALS_KEPT = 1 << 16;
 
 /** Validates a calendar once per object, so every function here may trust its data. */
 function compile(calendar: BusinessCalendar): CompiledCalendar {
@@ -177,6 +191,7 @@ function compile(calendar: BusinessCalendar): CompiledCalendar {
     // skipped hour); more consecutive quiet days than this means there is none left to find.
     quietDaysBound: (valid.holidays.length + 3) * WEEKDAYS.length,
     spans: new Map(),
+    totals: { first: 0, values: new Float64Array(0) },
   };
   compiledCalendars.set(calendar, compiled);
   return compiled;
@@ -198,6 +213,29 @@ function openSpansOn(calendar: CompiledCalendar, day: number): readonly OpenSpan
   calendar.spans.set(day, spans);
   return spans;
 }
+
+/** A local day's business time in milliseconds: the length of its open spans. */
+function businessMillisOn(calendar: CompiledCalendar, day: number): number {
+  const totals = calendar.totals;
+  let index = day - totals.first;
+  if (index < 0 || index >= totals.values.length) {
+    // Grown by half as much again each time, toward the day asked for, so a walk day after day grows it a few times only.
+    const grow = Math.max(366, totals.values.length >> 1);
+    const first = totals.values.length === 0 ? day - grow : Math.min(totals.first, day - grow);
+    const end = totals.values.length === 0 ? day + grow : Math.max(totals.first + totals.values.length, day + grow);
+    if (end - first > DAY_TOTALS_KEPT) return totalOf(openSpansOn(calendar, day));
+    const values = new Float64Array(end - first).fill(-1);
+    if (totals.values.length > 0) values.set(totals.values, totals.first - first);
+    totals.first = first;
+    totals.values = values;
+    index = day - first;
+  }
+  let total = totals.values[index]!;
+  if (total < 0) totals.values[index] = total = totalOf(openSpansOn(calendar, day));
+  return total;
+}
+
+const totalOf = (spans: readonly OpenSpan[]): number => spans.reduce((sum, [opens, closes]) => sum + closes - opens, 0);
 
 function millisecondsOf(date: Date, name: string): number {
   const ms = date.getTime();
@@ -221,7 +259,21 @@ export function addBusinessMinutes(start: Date, minutes: number, calendar: Busin
   let quietDays = 0;
   // Starting a day early covers a fall-back across midnight, where the previous local date's
   // intervals can still lie after `start`.
-  for (let day = localDayOf(from, compiled.timeZone) - 1; ; day++) {
+  const firstDay = localDayOf(from, compiled.timeZone) - 1;
+  for (let day = firstDay; ; day++) {
+    // Two local dates on, every span is after `start`: a day that cannot reach the end is taken
+    // whole, by its total, and only the day that does is walked span by span.
+    if (day > firstDay + 2) {
+      const total = businessMillisOn(compiled, day);
+      if (total < remaining) {
+        remaining -= total;
+        quietDays = total > 0 ? 0 : quietDays + 1;
+        if (quietDays > compiled.quietDaysBound) {
+          throw new RangeError(`business calendar has no opening after ${start.toISOString()}`);
+        }
+        continue;
+      }
+    }
     let open = false;
     for (const [opens, closes] of openSpansOn(compiled, day)) {
       if (closes <= from) continue;
@@ -247,12 +299,24 @@ export function businessMinutesBetween(from: Date, to: Date, calendar: BusinessC
   if (toMs < fromMs) return -businessMinutesBetween(to, from, calendar);
   const compiled = compile(calendar);
   let total = 0;
+  const firstDay = localDayOf(fromMs, compiled.timeZone) - 1;
   const lastDay = localDayOf(toMs, compiled.timeZone) + 1;
-  for (let day = localDayOf(fromMs, compiled.timeZone) - 1; day <= lastDay; day++) {
+  const overlapOn = (day: number) => {
     for (const [opens, closes] of openSpansOn(compiled, day)) {
       const overlap = Math.min(closes, toMs) - Math.max(opens, fromMs);
       if (overlap > 0) total += overlap;
     }
+  };
+  // Two local dates after `from`'s and before `to`'s, a day lies wholly between them: its total
+  // counts. The three days at either end are walked span by span.
+  const wholeFrom = firstDay + 3;
+  const wholeTo = lastDay - 3;
+  if (wholeTo < wholeFrom) {
+    for (let day = firstDay; day <= lastDay; day++) overlapOn(day);
+  } else {
+    for (let day = firstDay; day < wholeFrom; day++) overlapOn(day);
+    for (let day = wholeFrom; day <= wholeTo; day++) total += businessMillisOn(compiled, day);
+    for (let day = wholeTo + 1; day <= lastDay; day++) overlapOn(day);
   }
   return total / MINUTE_MS;
 }
