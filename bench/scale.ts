@@ -62,14 +62,23 @@ const ENDPOINTS: readonly Endpoint[] = [
  * path a ticket takes, about 13 events each) opened across a year, appended through the event
  * store's API to intake's, routing's and follow-up's stores (each ticket's stream in one append),
  * evaluation's timeline and search read models rebuilt from them as `npm run audit -- rebuild`
- * does, then the built evaluation service started on them alone (nothing else runs, so nothing
- * else is timed) and every list, search, conversation, KPI and audit endpoint asked in turn over
- * HTTP, each `requests` times. The same again with `baselineTickets` first: each p95 at `tickets`
- * is compared with its p95 there.
+ * does; the same with `baselineTickets` first. Then the built evaluation service started on each
+ * desk (nothing else runs, so nothing else is timed), and every list, search, conversation, KPI
+ * and audit endpoint asked over HTTP, each `requests` times of each desk, the two desks in turn:
+ * each p95 at `tickets` is compared with its p95 at `baselineTickets`.
  */
 export async function benchScale(infra: BenchInfra, report: Report, settings: ScaleSettings): Promise<void> {
-  const baseline = await measure(infra, report, settings.baselineTickets, settings, 'scale_base');
-  const measured = await measure(infra, report, settings.tickets, settings, 'scale');
+  const small = await seedAndRebuild(infra, report, settings.baselineTickets, settings, 'scale_base');
+  const large = await seedAndRebuild(infra, report, settings.tickets, settings, 'scale');
+  const running: RunningDesk[] = [];
+  let baseline: Latencies;
+  let measured: Latencies;
+  try {
+    for (const desk of [small, large]) running.push(await startDesk(infra, report, desk));
+    [baseline, measured] = await timeSideBySide(running, settings.requests);
+  } finally {
+    await Promise.all(running.map(({ system }) => system.stop()));
+  }
   for (const endpoint of ENDPOINTS) {
     const at = (tickets: number) => `${endpoint.name}, p95 at ${tickets.toLocaleString('en-US')} tickets`;
     report.add({
@@ -101,7 +110,21 @@ export async function benchScale(infra: BenchInfra, report: Report, settings: Sc
   }
 }
 
-async function measure(infra: BenchInfra, report: Report, tickets: number, settings: ScaleSettings, namespace: string): Promise<Map<string, { p50: number; p95: number }>> {
+type Latencies = Map<string, { p50: number; p95: number }>;
+
+/** A desk seeded and its read models rebuilt. */
+interface Desk {
+  readonly tickets: number;
+  readonly namespace: string;
+  readonly evaluationUrl: string;
+  readonly ticketIds: readonly string[];
+}
+
+interface RunningDesk extends Desk {
+  readonly system: BenchSystem;
+}
+
+async function seedAndRebuild(infra: BenchInfra, report: Report, tickets: number, settings: ScaleSettings, namespace: string): Promise<Desk> {
   const label = tickets.toLocaleString('en-US');
   const stores = {} as Record<(typeof UPSTREAM)[number], PostgresEventStore>;
   const urls: Record<string, string> = {};
@@ -182,15 +205,19 @@ async function measure(infra: BenchInfra, report: Report, tickets: number, setti
     await target.destroy();
   }
 
-  const system = await BenchSystem.start(infra, { AUTH_TOKEN_SECRET: SECRET }, namespace, ['evaluation']);
-  const latencies = new Map<string, { p50: number; p95: number }>();
+  return { tickets, namespace, evaluationUrl, ticketIds };
+}
+
+/** The built evaluation service on a desk's databases, alone (nothing else runs, so nothing else is timed), once it has judged the desk. */
+async function startDesk(infra: BenchInfra, report: Report, desk: Desk): Promise<RunningDesk> {
+  const system = await BenchSystem.start(infra, { AUTH_TOKEN_SECRET: SECRET }, desk.namespace, ['evaluation']);
   try {
     // The rebuild had no deadline policy to judge policy=now under: evaluation judges the facts at
     // start. Timed once it has, as a desk that runs has them (and apart, as a figure of its own).
-    const judging = await timed(() => verdictsJudged(evaluationUrl));
+    const judging = await timed(() => verdictsJudged(desk.evaluationUrl));
     report.add({
       section,
-      name: `policy=now verdicts judged by evaluation at start, ${label} tickets`,
+      name: `policy=now verdicts judged by evaluation at start, ${desk.tickets.toLocaleString('en-US')} tickets`,
       value: judging.seconds,
       unit: 's',
       better: 'lower',
@@ -199,16 +226,31 @@ async function measure(infra: BenchInfra, report: Report, tickets: number, setti
     // Judging rewrote every ticket's facts at once, which a desk that runs never does: their old
     // versions are vacuumed away, as autovacuum keeps a running desk's tables, before anything is
     // timed (left to autovacuum, it could come in the middle of one endpoint's requests and not another's).
-    await vacuumAnalyze(evaluationUrl);
-    const baseUrl = system.url('evaluation');
+    await vacuumAnalyze(desk.evaluationUrl);
+    return { ...desk, system };
+  } catch (error) {
+    await system.stop();
+    throw error;
+  }
+}
+
+/**
+ * Every endpoint asked `requests` times of each desk, the desks' requests taken in turn (which one
+ * goes first alternating), so that a slower minute of the machine falls on both desks alike and
+ * not on one desk's whole series: the ratios compare the desks, not two stretches of time.
+ */
+async function timeSideBySide(desks: readonly RunningDesk[], requests: number): Promise<Latencies[]> {
+  const tokens = new Map<Role, string>();
+  const tokenOf = (role: Role) => {
+    if (!tokens.has(role)) tokens.set(role, signToken({ sub: `bench-${role}`, role }, SECRET));
+    return tokens.get(role)!;
+  };
+  // Each desk draws its tickets from a generator of its own, as when the desks were timed apart.
+  const asking = desks.map((desk) => {
     const random = seededRandom(20261205);
-    const tokens = new Map<Role, string>();
-    const tokenOf = (role: Role) => {
-      if (!tokens.has(role)) tokens.set(role, signToken({ sub: `bench-${role}`, role }, SECRET));
-      return tokens.get(role)!;
-    };
-    const ask = async (endpoint: Endpoint): Promise<number> => {
-      const path = endpoint.path(ticketIds[Math.floor(random() * ticketIds.length)]!);
+    const baseUrl = desk.system.url('evaluation');
+    return async (endpoint: Endpoint): Promise<number> => {
+      const path = endpoint.path(desk.ticketIds[Math.floor(random() * desk.ticketIds.length)]!);
       const started = process.hrtime.bigint();
       const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${tokenOf(endpoint.role)}` } });
       await response.arrayBuffer();
@@ -216,17 +258,25 @@ async function measure(infra: BenchInfra, report: Report, tickets: number, setti
       if (response.status !== 200) throw new Error(`scale bench: ${path} answered ${response.status}`);
       return elapsed;
     };
-    // Warm-up, not measured: connection pools, compiled code paths.
-    for (let round = 0; round < 3; round += 1) for (const endpoint of ENDPOINTS) await ask(endpoint);
-    for (const endpoint of ENDPOINTS) {
-      const times: number[] = [];
-      for (let request = 0; request < settings.requests; request += 1) times.push(await ask(endpoint));
-      times.sort((a, b) => a - b);
-      latencies.set(endpoint.name, { p50: percentile(times, 50), p95: percentile(times, 95) });
-      process.stdout.write(`  ${label} tickets: ${endpoint.name}: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms\n`);
+  });
+  // Warm-up, not measured: connection pools, compiled code paths.
+  for (const ask of asking) for (let round = 0; round < 3; round += 1) for (const endpoint of ENDPOINTS) await ask(endpoint);
+  const latencies = desks.map((): Latencies => new Map());
+  for (const endpoint of ENDPOINTS) {
+    const times = desks.map((): number[] => []);
+    for (let request = 0; request < requests; request += 1) {
+      for (let turn = 0; turn < desks.length; turn += 1) {
+        const index = (request + turn) % desks.length;
+        times[index]!.push(await asking[index]!(endpoint));
+      }
     }
-  } finally {
-    await system.stop();
+    desks.forEach((desk, index) => {
+      const sorted = times[index]!.sort((a, b) => a - b);
+      latencies[index]!.set(endpoint.name, { p50: percentile(sorted, 50), p95: percentile(sorted, 95) });
+      process.stdout.write(
+        `  ${desk.tickets.toLocaleString('en-US')} tickets: ${endpoint.name}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms\n`,
+      );
+    });
   }
   return latencies;
 }
