@@ -296,6 +296,28 @@ describe.each(calendars)('long spans on %s, against the same span taken a day at
   });
 });
 
+describe('the day totals a calendar keeps', () => {
+  // Kept per calendar object in a window of days that grows toward the days asked, up to about 180
+  // years; a day outside that is worked out each time.
+  const spans: [string, string][] = [
+    ['2025-06-02T10:00:00+08:00', '2025-12-01T15:30:00+08:00'],
+    ['1990-01-01T00:00:00Z', '1990-09-01T00:00:00Z'],
+    ['2140-03-01T00:00:00Z', '2141-01-01T00:00:00Z'],
+    ['2300-01-01T00:00:00Z', '2300-03-01T00:00:00Z'],
+    ['2025-01-01T00:00:00Z', '2025-06-30T00:00:00Z'],
+  ];
+
+  it('given long spans asked years apart, then each counts what it counts on a calendar that saw nothing else, asked once or again', () => {
+    const alone = spans.map(([from, to]) => businessMinutesBetween(at(from), at(to), { ...DEFAULT_CALENDAR }));
+    const shared = { ...DEFAULT_CALENDAR };
+    expect(spans.map(([from, to]) => businessMinutesBetween(at(from), at(to), shared))).toEqual(alone);
+    expect([...spans].reverse().map(([from, to]) => businessMinutesBetween(at(from), at(to), shared))).toEqual([...alone].reverse());
+    expect(spans.map(([from], index) => iso(addBusinessMinutes(at(from), alone[index]!, shared)))).toEqual(
+      spans.map(([from], index) => iso(addBusinessMinutes(at(from), alone[index]!, { ...DEFAULT_CALENDAR }))),
+    );
+  });
+});
+
 describe('against a minute-by-minute count of the local wall clock', () => {
   // An oracle that shares nothing with the implementation: it reads each minute's local
   // weekday and time with Intl and checks them against the calendar. It cannot judge
