@@ -21,6 +21,8 @@ export interface ScaleSettings {
 }
 
 const section = 'scale';
+/** A desk's size as the figures name it: `30,000`. */
+const ticketsOf = (tickets: number): string => tickets.toLocaleString('en-US');
 const SECRET = 'bench-scale-secret-0123456789';
 const UPSTREAM = ['intake', 'routing', 'followup'] as const;
 /** The models the timed endpoints read: the timeline (lists, conversations, KPI aggregate) and search. */
@@ -80,7 +82,7 @@ export async function benchScale(infra: BenchInfra, report: Report, settings: Sc
     await Promise.all(running.map(({ system }) => system.stop()));
   }
   for (const endpoint of ENDPOINTS) {
-    const at = (tickets: number) => `${endpoint.name}, p95 at ${tickets.toLocaleString('en-US')} tickets`;
+    const at = (tickets: number) => `${endpoint.name}, p95 at ${ticketsOf(tickets)} tickets`;
     report.add({
       section,
       name: at(settings.baselineTickets),
@@ -125,7 +127,7 @@ interface RunningDesk extends Desk {
 }
 
 async function seedAndRebuild(infra: BenchInfra, report: Report, tickets: number, settings: ScaleSettings, namespace: string): Promise<Desk> {
-  const label = tickets.toLocaleString('en-US');
+  const label = ticketsOf(tickets);
   const stores = {} as Record<(typeof UPSTREAM)[number], PostgresEventStore>;
   const urls: Record<string, string> = {};
   for (const service of UPSTREAM) {
@@ -217,7 +219,7 @@ async function startDesk(infra: BenchInfra, report: Report, desk: Desk): Promise
     const judging = await timed(() => verdictsJudged(desk.evaluationUrl));
     report.add({
       section,
-      name: `policy=now verdicts judged by evaluation at start, ${desk.tickets.toLocaleString('en-US')} tickets`,
+      name: `policy=now verdicts judged by evaluation at start, ${ticketsOf(desk.tickets)} tickets`,
       value: judging.seconds,
       unit: 's',
       better: 'lower',
@@ -274,7 +276,7 @@ async function timeSideBySide(desks: readonly RunningDesk[], requests: number): 
       const sorted = times[index]!.sort((a, b) => a - b);
       latencies[index]!.set(endpoint.name, { p50: percentile(sorted, 50), p95: percentile(sorted, 95) });
       process.stdout.write(
-        `  ${desk.tickets.toLocaleString('en-US')} tickets: ${endpoint.name}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms\n`,
+        `  ${ticketsOf(desk.tickets)} tickets: ${endpoint.name}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms\n`,
       );
     });
   }

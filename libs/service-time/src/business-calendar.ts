@@ -221,11 +221,12 @@ function businessMillisOn(calendar: CompiledCalendar, day: number): number {
   if (index < 0 || index >= totals.values.length) {
     // Grown by half as much again each time, toward the day asked for, so a walk day after day grows it a few times only.
     const grow = Math.max(366, totals.values.length >> 1);
-    const first = totals.values.length === 0 ? day - grow : Math.min(totals.first, day - grow);
-    const end = totals.values.length === 0 ? day + grow : Math.max(totals.first + totals.values.length, day + grow);
+    const kept = totals.values.length > 0;
+    const first = Math.min(kept ? totals.first : day, day - grow);
+    const end = Math.max(kept ? totals.first + totals.values.length : day, day + grow);
     if (end - first > DAY_TOTALS_KEPT) return totalOf(openSpansOn(calendar, day));
     const values = new Float64Array(end - first).fill(-1);
-    if (totals.values.length > 0) values.set(totals.values, totals.first - first);
+    if (kept) values.set(totals.values, totals.first - first);
     totals.first = first;
     totals.values = values;
     index = day - first;
@@ -261,26 +262,21 @@ export function addBusinessMinutes(start: Date, minutes: number, calendar: Busin
   // intervals can still lie after `start`.
   const firstDay = localDayOf(from, compiled.timeZone) - 1;
   for (let day = firstDay; ; day++) {
+    let open = false;
     // Two local dates on, every span is after `start`: a day that cannot reach the end is taken
     // whole, by its total, and only the day that does is walked span by span.
-    if (day > firstDay + 2) {
-      const total = businessMillisOn(compiled, day);
-      if (total < remaining) {
-        remaining -= total;
-        quietDays = total > 0 ? 0 : quietDays + 1;
-        if (quietDays > compiled.quietDaysBound) {
-          throw new RangeError(`business calendar has no opening after ${start.toISOString()}`);
-        }
-        continue;
+    const whole = day > firstDay + 2 ? businessMillisOn(compiled, day) : Infinity;
+    if (whole < remaining) {
+      remaining -= whole;
+      open = whole > 0;
+    } else {
+      for (const [opens, closes] of openSpansOn(compiled, day)) {
+        if (closes <= from) continue;
+        open = true;
+        const begin = Math.max(opens, from);
+        if (remaining <= closes - begin) return new Date(begin + remaining);
+        remaining -= closes - begin;
       }
-    }
-    let open = false;
-    for (const [opens, closes] of openSpansOn(compiled, day)) {
-      if (closes <= from) continue;
-      open = true;
-      const begin = Math.max(opens, from);
-      if (remaining <= closes - begin) return new Date(begin + remaining);
-      remaining -= closes - begin;
     }
     quietDays = open ? 0 : quietDays + 1;
     if (quietDays > compiled.quietDaysBound) {
