@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { queryWithNext } from '@handoff/read-models';
 
 // What the writers of the timeline's tables share: the timeline projection, and evaluation's
 // policy=now refresher, which judges the KPI facts again and moves their day rows.
@@ -47,8 +48,9 @@ export class DayRows {
 
   async write(manager: EntityManager): Promise<void> {
     if (this.parts.length === 0) return;
-    await manager.query('SELECT pg_advisory_xact_lock($1, day) FROM unnest($2::int[]) AS day ORDER BY day', [DAY_LOCK_CLASS, [...this.days].sort((a, b) => a - b)]);
+    // Neither is read: both go with the transaction's next statement, or its COMMIT, the lock first.
+    await queryWithNext(manager, 'SELECT pg_advisory_xact_lock($1, day) FROM unnest($2::int[]) AS day ORDER BY day', [DAY_LOCK_CLASS, [...this.days].sort((a, b) => a - b)]);
     // The parts' statements run whether or not the query reads them.
-    await manager.query(`WITH ${this.parts.join(',\n       ')}\n     SELECT NULL WHERE false`, this.parameters);
+    await queryWithNext(manager, `WITH ${this.parts.join(',\n       ')}\n     SELECT NULL WHERE false`, this.parameters);
   }
 }

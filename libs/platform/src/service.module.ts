@@ -8,7 +8,7 @@ import { CommandHandler, type EventStore } from '@handoff/event-store';
 import { AppendListeners, createPostgresEventStore, createEventStoreDbEventStore, observeAppends, traceAppends } from '@handoff/event-store';
 import { startTracing } from '@handoff/tracing';
 import { createKafka, ensureTopics, EventRelay, MESSAGING_MIGRATIONS, type OwnEvents } from '@handoff/messaging';
-import { BeginWithFirstStatementClient, databaseUrl, ensureDatabase } from '@handoff/read-models';
+import { TransactionPipelineClient, databaseUrl, ensureDatabase } from '@handoff/read-models';
 import { CustomerKeyStore, CustomerVault } from '@handoff/vault';
 import { CLOCK, systemClock } from './clock';
 import type { BaseConfig } from './config';
@@ -115,12 +115,13 @@ export class PlatformModule {
               migrationsTableName: 'read_model_migrations',
               synchronize: false,
               logging: false,
-              // Every consumer batch is a transaction: its BEGIN goes with its first statement.
+              // Every consumer batch is a transaction: its BEGIN goes with its first statement, and its
+              // writes nobody reads with its next statement or its COMMIT (queryWithNext).
               extra: {
                 max: config.DATABASE_POOL_READ_MODELS,
                 connectionTimeoutMillis: config.DATABASE_POOL_TIMEOUT_MS,
                 application_name: `handoff-${spec.name}-read-models`,
-                Client: BeginWithFirstStatementClient,
+                Client: TransactionPipelineClient,
               },
             };
           },

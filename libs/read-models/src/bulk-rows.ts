@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { queryWithNext } from './transaction-pipeline';
 
 export interface WriteRowsOptions<T> {
   /** Upsert on these properties (the table's unique key): every other column takes the new value. */
@@ -55,7 +56,8 @@ export interface SentAlong {
  * writeRows for several tables in one statement (one round trip): each table's insert is a
  * data-modifying WITH query, which PostgreSQL runs to completion whether or not it is read.
  * They run side by side on one snapshot, so each table may appear only once. `along` go in the
- * same statement (see SentAlong).
+ * same statement (see SentAlong). In a transaction nothing waits on it: it goes with the
+ * transaction's next statement or its COMMIT (queryWithNext), and fails that one if it fails.
  */
 export async function writeTables(manager: EntityManager, writes: readonly TableRows[], along: readonly SentAlong[] = []): Promise<void> {
   const nonEmpty = writes.filter((write) => write.rows.length > 0 || (write.options?.replacing?.values.length ?? 0) > 0);
@@ -64,7 +66,7 @@ export async function writeTables(manager: EntityManager, writes: readonly Table
   const values: unknown[] = [];
   const writing = nonEmpty.flatMap((write) => writesOf(manager, write, values));
   if (writing.length === 1 && along.length === 0) {
-    await manager.query(writing[0], values);
+    await queryWithNext(manager, writing[0], values);
     return;
   }
   if (writing.length === 0 && along.length === 0) return;
@@ -74,7 +76,7 @@ export async function writeTables(manager: EntityManager, writes: readonly Table
     values.push(...sent.values);
     return `(SELECT count(*) FROM along_${index})`;
   });
-  await manager.query(`WITH ${parts.join(', ')} SELECT ${read.length === 0 ? '1' : read.join(', ')}`, values);
+  await queryWithNext(manager, `WITH ${parts.join(', ')} SELECT ${read.length === 0 ? '1' : read.join(', ')}`, values);
 }
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;

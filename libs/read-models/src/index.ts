@@ -9,4 +9,4 @@ export * from './rebuild-progress';
 export * from './policies';
 export * from './copy-rows';
 export * from './rebuild-fold';
-export * from './begin-with-first-statement';
+export * from './transaction-pipeline';

@@ -1,6 +1,7 @@
 import { typedEventOf, type DomainEvent, type EventRegistry, type RecordedEvent, type RecordedOf } from '@handoff/contracts';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { writeTables, type SentAlong, type TableRows } from './bulk-rows';
+import { queryWithNext } from './transaction-pipeline';
 import type { EventHandler } from '@handoff/messaging';
 
 /**
@@ -132,8 +133,9 @@ async function readRows<Row extends ObjectLiteral, Key extends keyof Row & strin
   unread: ReadonlySet<string>,
 ): Promise<Row[]> {
   if (fold.lockClass !== undefined) {
-    // In one order, so that two batches never wait on each other crosswise.
-    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext(id)) FROM unnest($2::text[]) AS id', [fold.lockClass, locked]);
+    // In one order, so that two batches never wait on each other crosswise. Sent with the read
+    // below, which runs once they are held, in its own snapshot.
+    await queryWithNext(manager, 'SELECT pg_advisory_xact_lock($1, hashtext(id)) FROM unnest($2::text[]) AS id', [fold.lockClass, locked]);
   }
   const ids = locked.filter((id) => !unread.has(id));
   if (ids.length === 0) return [];

@@ -1,5 +1,6 @@
 import { INTAKE_EVENTS, PRIVACY_EVENTS, typedEventOf } from '@handoff/contracts';
 import type { EventHandler } from '@handoff/messaging';
+import { queryWithNext } from '@handoff/read-models';
 import type { CustomerVault, SealedCustomer } from '@handoff/vault';
 
 /**
@@ -18,7 +19,8 @@ export function customerTermsProjection(vault: Pick<CustomerVault, 'openMany' | 
     async handle(events, manager) {
       // The contacts between two erasures are indexed together: their keys read in one statement,
       // their terms written in one. Each erasure waits for the contacts before it (it must find
-      // their terms) and comes before those after it.
+      // their terms) and comes before those after it. Nothing reads what they write: each statement
+      // goes with the transaction's next one, or its COMMIT (queryWithNext).
       let contacts: SealedCustomer[] = [];
       const index = async () => {
         if (contacts.length === 0) return;
@@ -34,13 +36,13 @@ export function customerTermsProjection(vault: Pick<CustomerVault, 'openMany' | 
         });
         contacts = [];
         if (terms.length === 0) return;
-        await manager.query('INSERT INTO search_customer_terms (term, key_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [terms, keyIds]);
+        await queryWithNext(manager, 'INSERT INTO search_customer_terms (term, key_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [terms, keyIds]);
       };
       for (const event of events) {
         const erasure = typedEventOf(PRIVACY_EVENTS, event);
         if (erasure?.type === 'CustomerDataErased') {
           await index();
-          await manager.query('DELETE FROM search_customer_terms WHERE key_id = $1', [erasure.data.keyId]);
+          await queryWithNext(manager, 'DELETE FROM search_customer_terms WHERE key_id = $1', [erasure.data.keyId]);
           continue;
         }
         const contact = typedEventOf(INTAKE_EVENTS, event);

@@ -11,6 +11,7 @@ import {
 import type { CommandHandler } from '@handoff/event-store';
 import { withEventTrace } from '@handoff/messaging';
 import type { JsonLogger } from '@handoff/platform';
+import { queryWithNext } from '@handoff/read-models';
 import type { EntityManager } from 'typeorm';
 import { whileAwaitingHandlerIn } from '../assignment/auto-assignment';
 import { automaticStrategyOf, type Organisation } from '../organisation/organisation';
@@ -66,12 +67,13 @@ export class DepartmentAssigner {
     if (!strategy) return;
     await manager.transaction(async (locked) => {
       await lockDepartment(locked, department);
-      const staffing = await this.staffing(department);
       const tried = new Set<string>();
       // Read once: under the lock nobody else assigns here, so each assignment's effect is known.
       // A ticket that comes to wait meanwhile, or a slot freed meanwhile, brings a drain of its own,
       // which waits for this lock.
       let work = await workOf(locked, department, newer);
+      // Once the lock is held (it went with the read above): an absence recorded under it is seen.
+      const staffing = await this.staffing(department);
       const settled = work.settled;
       // The drain's writes wait for its end: this transaction's first write takes its transaction
       // id, and an id taken before an append's would hold that event back from the relay (readAll's
@@ -108,8 +110,8 @@ export class DepartmentAssigner {
     const strategy = automaticStrategyOf(this.options.organisation, department);
     await manager.transaction(async (locked) => {
       await lockDepartment(locked, department);
-      const staffing = await this.staffing(department);
       const held = [...(await workOf(locked, department, [], { holders: true })).holders].filter(([, holder]) => holder === awayHandlerId).map(([ticketId]) => ticketId);
+      const staffing = await this.staffing(department);
       for (const ticketId of held) {
         const now = this.options.clock();
         const candidates = freeCandidatesOf(this.options.organisation, department, (await workOf(locked, department)).loads, staffing, now);
@@ -181,8 +183,9 @@ async function reserve(manager: EntityManager, department: Department, assignmen
   const reserved = new Set(assignments.map((made) => made.ticketId));
   const forgotten = settled.filter((ticketId) => !reserved.has(ticketId));
   if (assignments.length === 0 && forgotten.length === 0) return;
-  // The two parts touch different tickets: neither has to see the other's rows.
-  await manager.query(
+  // The two parts touch different tickets: neither has to see the other's rows. Nothing reads its
+  // result: it goes with the transaction's next statement, or its COMMIT.
+  await queryWithNext(manager, 
     `WITH forgotten AS (DELETE FROM assignment_reservations WHERE ticket_id = ANY($6::text[]))
      INSERT INTO assignment_reservations (ticket_id, department, handler_id, from_handler_id, reserved_at)
      SELECT ticket_id, $1, handler_id, from_handler_id, reserved_at
@@ -200,8 +203,9 @@ async function reserve(manager: EntityManager, department: Department, assignmen
   );
 }
 
+/** Held for the transaction's next statement (queryWithNext): taken as that statement begins, before its snapshot. */
 async function lockDepartment(manager: EntityManager, department: Department): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('handoff.assignment.' || $1))`, [department]);
+  await queryWithNext(manager, `SELECT pg_advisory_xact_lock(hashtext('handoff.assignment.' || $1))`, [department]);
 }
 
 /**

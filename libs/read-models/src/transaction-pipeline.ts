@@ -1,0 +1,159 @@
+import pg, { Client, Query, type QueryConfig, type QueryResult } from 'pg';
+import type { EntityManager, QueryRunner } from 'typeorm';
+
+/** What TypeORM sends to open and end a transaction. */
+const OPENS = new Set(['START TRANSACTION', 'BEGIN']);
+const ENDS = new Set(['COMMIT', 'ROLLBACK']);
+/** Longer texts are none of those: most statements are kilobytes, not copied and upper-cased for nothing. */
+const LONGEST_COMMAND = 'START TRANSACTION;'.length + 4;
+
+/** node-postgres' own mapping of a parameter to its wire text (a Date, an array, an object as JSON). */
+const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils;
+
+/** The wire messages of node-postgres' Connection this file writes; not in its typings. */
+interface WireConnection {
+  parse(query: { text: string }): void;
+  bind(config: object): void;
+  describe(config: object): void;
+  execute(config: object): void;
+}
+
+/** A statement sent ahead of another, in the same round trip: its values as the wire takes them. */
+interface Ahead {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+const BEGIN: Ahead = { text: 'BEGIN', values: [] };
+
+/**
+ * Statements in one round trip: each one ahead's Parse, Bind, Describe and Execute, then the
+ * statement's own, then the one Sync it ends with. The server runs them in order, each with a
+ * snapshot of its own, as if sent one after the other; the first to fail ends the round there,
+ * and its error is the round's. The results are one per statement; the caller's is the last.
+ */
+class Pipelined extends Query {
+  ahead: readonly Ahead[] = [];
+
+  requiresPreparation(): boolean {
+    return true;
+  }
+
+  prepare(connection: WireConnection): void {
+    for (const { text, values } of this.ahead) {
+      connection.parse({ text });
+      connection.bind({ values });
+      connection.describe({ type: 'P', name: '' });
+      connection.execute({});
+    }
+    (Query.prototype as unknown as { prepare(connection: WireConnection): void }).prepare.call(this, connection);
+  }
+}
+
+type Settled = (error: Error | null | undefined, results: QueryResult | QueryResult[]) => void;
+
+/**
+ * A node-postgres client that saves a transaction's round trips: each one costs the server a
+ * wake-up at a light load, and a service's read models open a transaction for every batch a
+ * consumer applies.
+ *
+ * - **BEGIN with the first statement.** TypeORM's `START TRANSACTION` is answered at once and
+ *   held back; the next statement carries it.
+ * - **Statements nobody reads, with the next one** (holdForNext, through queryWithNext): a lock
+ *   taken before a read, a batch's write before the COMMIT. Held until the transaction's next
+ *   statement, or its COMMIT, and sent in the same round trip, ahead of it. Should one fail, the
+ *   next statement (or the COMMIT) fails with its error, and nothing after it runs; a ROLLBACK
+ *   drops what is held, which the server never saw.
+ *
+ * The next statement carries what is held when it has parameters (the extended protocol, one
+ * round trip); any other (a migration's text of several statements, a COPY) goes after them, in
+ * order, as before. A transaction that ends before any statement sends nothing, since nothing
+ * was begun on the server. A failed statement leaves the transaction aborted, as it would have,
+ * for the caller's ROLLBACK.
+ */
+export class TransactionPipelineClient extends Client {
+  private beginHeld = false;
+  private inTransaction = false;
+  private held: Ahead[] = [];
+
+  /**
+   * Holds the statement for the transaction's next one; false, and nothing held, outside a
+   * transaction (the caller sends it itself). Its values are mapped now, so a value the wire
+   * cannot take is refused here, to the caller that gave it.
+   */
+  holdForNext(text: string, values: readonly unknown[]): boolean {
+    if (!this.inTransaction) return false;
+    this.held.push({ text, values: values.map((value) => prepareValue(value)) });
+    return true;
+  }
+
+  // node-postgres' query() has many overloads; TypeORM calls query(text, values) and awaits it.
+  override query(...args: unknown[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const [config, values, callback] = args;
+    const plain = typeof config === 'string' || (typeof config === 'object' && config !== null && typeof (config as { submit?: unknown }).submit !== 'function');
+    const promised = plain && typeof values !== 'function' && callback === undefined;
+    const text = typeof config === 'string' ? config : plain ? (config as { text?: string }).text : undefined;
+    const command = text !== undefined && text.length <= LONGEST_COMMAND ? text.trim().replace(/;$/, '').toUpperCase() : undefined;
+    const parameters = (typeof config === 'object' && config !== null ? (config as { values?: unknown[] }).values : undefined) ?? (Array.isArray(values) ? values : undefined);
+    if (promised && command !== undefined && OPENS.has(command) && !parameters?.length && !this.inTransaction) {
+      this.beginHeld = true;
+      this.inTransaction = true;
+      return Promise.resolve(resultOf('BEGIN'));
+    }
+    const begun = !this.beginHeld;
+    const ahead = [...(this.beginHeld ? [BEGIN] : []), ...this.held];
+    this.beginHeld = false;
+    this.held = [];
+    const ends = command !== undefined && ENDS.has(command);
+    if (ends) this.inTransaction = false;
+    if (promised && ends) {
+      // Nothing begun on the server, or nothing but BEGIN to send: nothing to end there.
+      if (!begun && (command === 'ROLLBACK' || ahead.length === 1)) return Promise.resolve(resultOf(command));
+      // A ROLLBACK drops what is held: the server never saw it.
+      if (command === 'ROLLBACK' || ahead.length === 0) return (super.query as (...given: unknown[]) => unknown)(...args);
+      return this.pipelined(ahead, { text: command!, values: [] });
+    }
+    if (ahead.length === 0) return (super.query as (...given: unknown[]) => unknown)(...args);
+    if (promised && parameters && parameters.length > 0) {
+      return this.pipelined(ahead, (typeof config === 'string' ? { text: config, values: parameters } : { ...(config as object), values: parameters }) as QueryConfig);
+    }
+    // Sent first, on their own; should they fail, so does the statement after them.
+    const sentAhead = this.pipelined(ahead.slice(0, -1), ahead[ahead.length - 1] as QueryConfig);
+    sentAhead.catch(() => undefined);
+    const result = (super.query as (...given: unknown[]) => unknown)(...args);
+    if (!promised) return result;
+    // The error of what went ahead is the reason; the statement's is only "transaction aborted".
+    return Promise.allSettled([sentAhead, result as Promise<QueryResult>]).then(([first, own]) => {
+      if (first.status === 'rejected') throw first.reason;
+      if (own.status === 'rejected') throw own.reason;
+      return own.value;
+    });
+  }
+
+  private pipelined(ahead: readonly Ahead[], statement: QueryConfig): Promise<QueryResult> {
+    return new Promise((resolve, reject) => {
+      const settled: Settled = (error, results) => (error ? reject(error) : resolve(Array.isArray(results) ? results[results.length - 1] : results));
+      const query = new Pipelined(statement, undefined, settled as never);
+      query.ahead = ahead;
+      super.query(query as never);
+    });
+  }
+}
+
+/**
+ * A statement whose result the caller does not need (a lock, a write), inside the manager's
+ * transaction: sent with the transaction's next statement or its COMMIT, in the same round trip
+ * (TransactionPipelineClient). Its failure is that statement's, or the COMMIT's, and the
+ * transaction rolls back as it would have. Elsewhere (no transaction, another client) it is sent
+ * at once, as manager.query would.
+ */
+export async function queryWithNext(manager: EntityManager, sql: string, parameters: readonly unknown[]): Promise<void> {
+  const runner = manager.queryRunner as (QueryRunner & { readonly databaseConnection?: unknown }) | undefined;
+  const client = runner?.isTransactionActive ? runner.databaseConnection : undefined;
+  if (client instanceof TransactionPipelineClient && client.holdForNext(sql, parameters)) return;
+  await manager.query(sql, [...parameters]);
+}
+
+function resultOf(command: string): QueryResult {
+  return { command, rowCount: null, oid: 0, rows: [], fields: [] };
+}
