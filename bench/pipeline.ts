@@ -224,11 +224,12 @@ const ROUND_COUNTERS = {
   relayEvents: 'handoff_relay_published_events_total',
   consumerBatches: 'handoff_consumer_batches_total',
   consumerMessages: 'handoff_consumer_batched_messages_total',
+  dbRoundTrips: 'handoff_db_round_trips_total',
 } as const;
 type RoundCounts = Record<keyof typeof ROUND_COUNTERS, number>;
 
 async function roundCounts(system: BenchSystem): Promise<RoundCounts> {
-  const totals: RoundCounts = { relayPages: 0, relayEvents: 0, consumerBatches: 0, consumerMessages: 0 };
+  const totals: RoundCounts = { relayPages: 0, relayEvents: 0, consumerBatches: 0, consumerMessages: 0, dbRoundTrips: 0 };
   for (const service of SERVICE_NAMES) {
     const scrape = await scrapeMetrics(system.url(service));
     for (const [key, metric] of Object.entries(ROUND_COUNTERS) as [keyof RoundCounts, string][]) totals[key] += sumOfSeries(scrape, metric);
@@ -254,6 +255,22 @@ function reportRounds(report: Report, label: string, before: RoundCounts, after:
     const value = counted > 0 ? (after[carried] - before[carried]) / counted : 0;
     report.add({ section: 'batching', name: `${name}, ${label}`, value, unit, better: 'higher', details: { [countedAs]: counted, note } });
   }
+}
+
+/**
+ * The round trips the four services made to PostgreSQL a ticket, over all their pools, as they
+ * count them: at a light load each one costs the server a wake-up, and like the WAL this count
+ * does not move with the machine's speed. `load`: a paced load's label; none at full speed.
+ */
+function reportRoundTrips(report: Report, before: RoundCounts, after: RoundCounts, tickets: number, load?: string): void {
+  report.add({
+    section: 'cost',
+    name: `PostgreSQL round trips per ticket${load === undefined ? '' : `, ${load}`}`,
+    value: (after.dbRoundTrips - before.dbRoundTrips) / tickets,
+    unit: 'round trips',
+    better: 'lower',
+    details: { note: 'handoff_db_round_trips_total of the four services (read models, event store, vault); the bench\'s own scrapes of their gauges included' },
+  });
 }
 
 function walBetween(before: WalWritten | undefined, after: WalWritten | undefined): WalWritten | undefined {
@@ -456,7 +473,9 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
     // system as a whole has kept up only once every consumer group has caught up.
     const caughtUpAt = await allConsumersCaughtUp(infra, settings.drainTimeoutMs);
     const used = await usage.stop();
-    reportRounds(report, 'full speed', roundsBefore, await roundCounts(system));
+    const roundsAfter = await roundCounts(system);
+    reportRounds(report, 'full speed', roundsBefore, roundsAfter);
+    reportRoundTrips(report, roundsBefore, roundsAfter, settings.tickets);
     const lastAssignedAt = Math.max(...run.ticketIds.map((id) => watch.assignedAt.get(id)!));
     // At full speed these are mostly time spent waiting behind the backlog: reported, not judged.
     const waits = run.ticketIds.map((id) => watch.assignedAt.get(id)! - run.acceptedAt.get(id)!).sort((a, b) => a - b);
@@ -570,7 +589,9 @@ export async function benchPipeline(infra: BenchInfra, report: Report, settings:
       from += pacedCount;
       await watch.all(paced.ticketIds, settings.drainTimeoutMs);
       const pacedUsed = await pacedUsage.stop();
-      reportRounds(report, load.label, pacedRoundsBefore, await roundCounts(system));
+      const pacedRoundsAfter = await roundCounts(system);
+      reportRounds(report, load.label, pacedRoundsBefore, pacedRoundsAfter);
+      reportRoundTrips(report, pacedRoundsBefore, pacedRoundsAfter, pacedCount, load.label);
       const share = (value: number) => Math.round((value / pacedUsed.wallSeconds / cores()) * 100) / 100;
       const latencies = paced.ticketIds.map((id) => watch.assignedAt.get(id)! - paced.acceptedAt.get(id)!).sort((a, b) => a - b);
       const details = {

@@ -146,8 +146,14 @@ describe('metrics', () => {
         expect(sumOfSeries(after[service], 'handoff_db_pool_connections', { pool })).toBeGreaterThanOrEqual(1);
         expect(after[service].some((series) => series.name === 'handoff_db_pool_waiting' && series.labels.pool === pool)).toBe(true);
       }
+      // Every service applied events to its read models; intake and routing appended to their stores.
+      for (const pool of ['read-models', ...(service === 'intake' || service === 'routing' ? ['event-store'] : [])]) {
+        expect({ service, pool, moved: delta(service, 'handoff_db_round_trips_total', { pool }) > 0 }).toEqual({ service, pool, moved: true });
+      }
     }
     expect(after.intake.some((series) => series.name === 'handoff_db_pool_connections' && series.labels.pool === 'vault')).toBe(true);
+    // The contacts' customers: their keys created in the vault, or read there.
+    expect(delta('intake', 'handoff_db_round_trips_total', { pool: 'vault' })).toBeGreaterThanOrEqual(1);
     // A scrape carries the service's name on every series.
     expect(after.routing.every((series) => series.labels.service === 'routing')).toBe(true);
   });

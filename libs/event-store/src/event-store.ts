@@ -96,6 +96,8 @@ export interface PoolUse {
   readonly total: number;
   readonly idle: number;
   readonly waiting: number;
+  /** Round trips to the server over the pool's connections since it opened (each ends with the server's ReadyForQuery). */
+  readonly roundTrips?: number;
 }
 
 export class ConcurrencyConflict extends Error {

@@ -5,6 +5,7 @@ export {
   type PostgresEventStoreOptions,
   DEFAULT_NOTIFY_CHANNEL,
   backendsLockingEvents,
+  countRoundTrips,
 } from './postgres/postgres-event-store';
 export { migratePostgresEventStore } from './postgres/migrate';
 import type { EventStoreDbEventStore, EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';

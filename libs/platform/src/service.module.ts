@@ -262,6 +262,12 @@ export class PlatformModule {
                 return found ? [{ labels: { pool: name }, value: found.waiting }] : [];
               }),
             );
+            metrics.counter('handoff_db_round_trips_total', 'Round trips to PostgreSQL over each pool: at a light load each one costs the server a wake-up.', ['pool'], 'pools', () =>
+              pools.flatMap(({ name, use }) => {
+                const found = use()?.roundTrips;
+                return found === undefined ? [] : [{ labels: { pool: name }, value: found }];
+              }),
+            );
             return true;
           },
           inject: [getDataSourceToken(), RELAY, EVENT_STORE, CUSTOMER_VAULT, ConsumerGroups, KafkaLag, RELAY_LAG],
@@ -298,7 +304,8 @@ export class PlatformModule {
 }
 
 /** The pg pool behind TypeORM's PostgreSQL driver (read models, checkpoints, processed-event marks). */
-function poolOf(dataSource: DataSource): { total: number; idle: number; waiting: number } | undefined {
+function poolOf(dataSource: DataSource): { total: number; idle: number; waiting: number; roundTrips: number } | undefined {
   const pool = (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
-  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined;
+  // The read models' pool is the one pool of TransactionPipelineClient in a service, which counts its round trips.
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, roundTrips: TransactionPipelineClient.roundTrips } : undefined;
 }

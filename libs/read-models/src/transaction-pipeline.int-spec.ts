@@ -108,6 +108,7 @@ describe("a transaction's round trips: BEGIN with its first statement, statement
   it('sends a held lock with the next statement, in one round trip, taken before that statement runs', async () => {
     let held: unknown;
     let otherWaited = false;
+    const tripsBefore = TransactionPipelineClient.roundTrips;
     const texts = await sent(() =>
       dataSource.transaction(async (manager) => {
         await queryWithNext(manager, LOCK, [7001]);
@@ -120,12 +121,14 @@ describe("a transaction's round trips: BEGIN with its first statement, statement
     expect(held).toBe(1);
     expect(otherWaited).toBe(true);
     expect(texts).toEqual([LOCKS_HELD, 'COMMIT']);
+    expect(TransactionPipelineClient.roundTrips - tripsBefore).toBe(2);
     const [{ taken }] = (await observer.query('SELECT pg_try_advisory_lock($1) AS taken', [7001])).rows as { taken: boolean }[];
     expect(taken).toBe(true);
     await observer.query('SELECT pg_advisory_unlock($1)', [7001]);
   });
 
   it('sends held writes with the COMMIT, so a transaction of writes alone is one round trip', async () => {
+    const tripsBefore = TransactionPipelineClient.roundTrips;
     const texts = await sent(() =>
       dataSource.transaction(async (manager) => {
         await queryWithNext(manager, INSERT, ['n-1', 'one']);
@@ -133,6 +136,8 @@ describe("a transaction's round trips: BEGIN with its first statement, statement
       }),
     );
     expect(texts).toEqual(['COMMIT']);
+    // Counted as the server ends each round trip (handoff_db_round_trips_total).
+    expect(TransactionPipelineClient.roundTrips - tripsBefore).toBe(1);
     expect(await notes()).toEqual([
       { id: 'n-1', said: 'one' },
       { id: 'n-2', said: 'two' },

@@ -1,4 +1,5 @@
-import pg, { Client, Query, type QueryConfig, type QueryResult } from 'pg';
+import { countRoundTrips } from '@handoff/event-store';
+import pg, { Client, Query, type ClientConfig, type QueryConfig, type QueryResult } from 'pg';
 import type { EntityManager, QueryRunner } from 'typeorm';
 
 /** What TypeORM sends to open and end a transaction. */
@@ -72,9 +73,16 @@ type Settled = (error: Error | null | undefined, results: QueryResult | QueryRes
  * for the caller's ROLLBACK.
  */
 export class TransactionPipelineClient extends Client {
+  /** Round trips to the server over every such client of the process (a service has one pool of them: its read models'). */
+  static roundTrips = 0;
   private beginHeld = false;
   private inTransaction = false;
   private held: Ahead[] = [];
+
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    countRoundTrips(this, () => TransactionPipelineClient.roundTrips++);
+  }
 
   /**
    * Holds the statement for the transaction's next one; false, and nothing held, outside a

@@ -35,6 +35,7 @@ export class CustomerKeyStore {
     private readonly masterKey: Buffer,
     /** How long another process may still use a key after its erasure elsewhere. */
     private readonly cacheMs: number,
+    private readonly trips: { readonly count: number },
   ) {}
 
   static async open(options: {
@@ -58,6 +59,9 @@ export class CustomerKeyStore {
     // An idle connection the server ends (restart, administrator) is dropped by the pool and the
     // next query opens another; unhandled, its error event would crash the service.
     pool.on('error', () => undefined);
+    const trips = { count: 0 };
+    // The server ends each round trip with one ReadyForQuery (handoff_db_round_trips_total).
+    pool.on('connect', (connected) => (connected as unknown as { connection: { on(event: string, listener: () => void): void } }).connection.on('readyForQuery', () => trips.count++));
     const client = await pool.connect();
     try {
       // Serialised: several services open the vault at start and would race on CREATE TABLE.
@@ -67,12 +71,12 @@ export class CustomerKeyStore {
     } finally {
       client.release();
     }
-    return new CustomerKeyStore(pool, options.masterKey, options.cacheMs ?? 5_000);
+    return new CustomerKeyStore(pool, options.masterKey, options.cacheMs ?? 5_000, trips);
   }
 
-  /** The pool's connections (open, idle) and callers waiting for one, for metrics. */
-  poolUse(): { total: number; idle: number; waiting: number } {
-    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  /** The pool's connections (open, idle), callers waiting for one, and its round trips so far, for metrics. */
+  poolUse(): { total: number; idle: number; waiting: number; roundTrips: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, roundTrips: this.trips.count };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { GENESIS_HASH, type NewEvent, type RecordedEvent } from '@handoff/contracts';
-import { DatabaseError, Pool } from 'pg';
+import { DatabaseError, Pool, type Client, type PoolClient } from 'pg';
 import {
   type AppendResult,
   type Checkpoint,
@@ -322,6 +322,7 @@ export class PostgresEventStore implements EventStore {
   private readonly announcer: AppendAnnouncer;
   private readonly subscriptions = new Set<Subscription>();
   private closing: Promise<void> | null = null;
+  private roundTrips = 0;
 
   /** Expects a migrated database: use createPostgresEventStore. */
   constructor(options: PostgresEventStoreOptions) {
@@ -338,12 +339,13 @@ export class PostgresEventStore implements EventStore {
     });
     // An idle connection that dies (server restart) is dropped by the pool; unhandled, the event would crash the process.
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => countRoundTrips(client, () => this.roundTrips++));
     this.listener = new NotificationListener(options.connectionString, this.channel, options.applicationName ? `${options.applicationName}-listen` : undefined);
     this.announcer = new AppendAnnouncer(this.pool, this.channel, this.listener, options.notifyOtherProcesses ?? true);
   }
 
   poolUse(): PoolUse {
-    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, roundTrips: this.roundTrips };
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
@@ -631,4 +633,12 @@ function checkpointPosition(checkpoint: Checkpoint): string {
 function assertStreamId(streamId: string): void {
   if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
   if (streamId.includes('\u0000')) throw new TypeError('streamId must not contain the NUL character');
+}
+
+/**
+ * Calls `counted` at the end of each round trip of a pg client: the server ends every one (a
+ * statement, a pipeline up to its Sync) with one ReadyForQuery, whichever path sent it.
+ */
+export function countRoundTrips(client: PoolClient | Client, counted: () => void): void {
+  (client as unknown as { connection: { on(event: 'readyForQuery', listener: () => void): void } }).connection.on('readyForQuery', counted);
 }
