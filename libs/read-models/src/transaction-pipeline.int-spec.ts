@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@handoff/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { queryWithNext, TransactionPipelineClient } from './transaction-pipeline';
+import { queriesTogether, queryWithNext, TransactionPipelineClient } from './transaction-pipeline';
 
 jest.setTimeout(60_000);
 
@@ -198,5 +198,49 @@ describe("a transaction's round trips: BEGIN with its first statement, statement
     const outside = await sent(() => queryWithNext(dataSource.manager, INSERT, ['n-3', 'three']));
     expect(outside).toEqual([INSERT]);
     expect(await notes()).toEqual([{ id: 'n-3', said: 'three' }]);
+  });
+
+  it('sends statements together in one round trip, each seeing what the ones before it did, and gives the rows of each', async () => {
+    const COUNT = 'SELECT count(*)::int AS notes FROM notes WHERE said = $1';
+    let rows: unknown[][] = [];
+    const tripsBefore = TransactionPipelineClient.roundTrips;
+    const texts = await sent(() =>
+      dataSource.transaction(async (manager) => {
+        await queryWithNext(manager, LOCK, [7002]);
+        rows = await queriesTogether(manager, [
+          { sql: `${INSERT} RETURNING id`, parameters: ['n-1', 'one'] },
+          { sql: COUNT, parameters: ['one'] },
+          { sql: LOCKS_HELD, parameters: [7002] },
+        ]);
+      }),
+    );
+    expect(rows).toEqual([[{ id: 'n-1' }], [{ notes: 1 }], [{ held: 1 }]]);
+    // BEGIN, the lock and the three statements in one round trip; then the COMMIT.
+    expect(texts).toEqual([LOCKS_HELD, 'COMMIT']);
+    expect(TransactionPipelineClient.roundTrips - tripsBefore).toBe(2);
+    expect(await notes()).toEqual([{ id: 'n-1', said: 'one' }]);
+
+    // The first to fail fails them all, with its error, and the transaction writes nothing.
+    await dataSource.query('TRUNCATE notes');
+    await expect(
+      dataSource.transaction((manager) =>
+        queriesTogether(manager, [
+          { sql: INSERT, parameters: ['n-2', 'two'] },
+          { sql: INSERT, parameters: ['n-2', 'again'] },
+          { sql: COUNT, parameters: ['two'] },
+        ]),
+      ),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await notes()).toEqual([]);
+
+    // Outside a transaction, one after the other.
+    const outside = await sent(async () => {
+      rows = await queriesTogether(dataSource.manager, [
+        { sql: INSERT, parameters: ['n-3', 'three'] },
+        { sql: COUNT, parameters: ['three'] },
+      ]);
+    });
+    expect(outside).toEqual([INSERT, COUNT]);
+    expect(rows[1]).toEqual([{ notes: 1 }]);
   });
 });

@@ -119,14 +119,14 @@ export class TransactionPipelineClient extends Client {
       if (!begun && (command === 'ROLLBACK' || ahead.length === 1)) return Promise.resolve(resultOf(command));
       // A ROLLBACK drops what is held: the server never saw it.
       if (command === 'ROLLBACK' || ahead.length === 0) return (super.query as (...given: unknown[]) => unknown)(...args);
-      return this.pipelined(ahead, { text: command!, values: [] });
+      return this.pipelined(ahead, { text: command!, values: [] }).then(lastOf);
     }
     if (ahead.length === 0) return (super.query as (...given: unknown[]) => unknown)(...args);
     if (promised && parameters && parameters.length > 0) {
-      return this.pipelined(ahead, (typeof config === 'string' ? { text: config, values: parameters } : { ...(config as object), values: parameters }) as QueryConfig);
+      return this.pipelined(ahead, (typeof config === 'string' ? { text: config, values: parameters } : { ...(config as object), values: parameters }) as QueryConfig).then(lastOf);
     }
     // Sent first, on their own; should they fail, so does the statement after them.
-    const sentAhead = this.pipelined(ahead.slice(0, -1), ahead[ahead.length - 1] as QueryConfig);
+    const sentAhead = this.pipelined(ahead.slice(0, -1), ahead[ahead.length - 1] as QueryConfig).then(lastOf);
     sentAhead.catch(() => undefined);
     const result = (super.query as (...given: unknown[]) => unknown)(...args);
     if (!promised) return result;
@@ -138,14 +138,48 @@ export class TransactionPipelineClient extends Client {
     });
   }
 
-  private pipelined(ahead: readonly Ahead[], statement: QueryConfig): Promise<QueryResult> {
+  /**
+   * The rows of each statement, in one round trip with what is held (false outside a
+   * transaction: the caller sends them itself). Each statement has parameters.
+   */
+  queryTogether(statements: readonly Statement[]): Promise<unknown[][]> | false {
+    if (!this.inTransaction || statements.length === 0) return false;
+    const ahead = [...(this.beginHeld ? [BEGIN] : []), ...this.held, ...statements.slice(0, -1).map(({ sql, parameters }) => ({ text: sql, values: parameters.map((value) => prepareValue(value)) }))];
+    this.beginHeld = false;
+    this.held = [];
+    const last = statements[statements.length - 1];
+    return this.pipelined(ahead, { text: last.sql, values: [...last.parameters] }).then((results) => results.slice(-statements.length).map((result) => result.rows));
+  }
+
+  private pipelined(ahead: readonly Ahead[], statement: QueryConfig): Promise<QueryResult[]> {
     return new Promise((resolve, reject) => {
-      const settled: Settled = (error, results) => (error ? reject(error) : resolve(Array.isArray(results) ? results[results.length - 1] : results));
+      const settled: Settled = (error, results) => (error ? reject(error) : resolve(Array.isArray(results) ? results : [results]));
       const query = new Pipelined(statement, undefined, settled as never);
       query.ahead = ahead;
       super.query(query as never);
     });
   }
+}
+
+/** A statement and its parameters. */
+export interface Statement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+/**
+ * Statements none of which needs another's result (a lock and the reads it guards, say), inside
+ * the manager's transaction: sent in one round trip, with what is held (TransactionPipelineClient).
+ * They run one after the other on the server, each with a snapshot of its own taken as it begins,
+ * so each sees what the ones before it did and waited for. The rows of each, in order; the first
+ * to fail fails them all. Elsewhere (no transaction, another client) they are sent one by one.
+ */
+export async function queriesTogether(manager: EntityManager, statements: readonly Statement[]): Promise<unknown[][]> {
+  const together = pipelineClientOf(manager)?.queryTogether(statements);
+  if (together) return together;
+  const rows: unknown[][] = [];
+  for (const { sql, parameters } of statements) rows.push((await manager.query(sql, [...parameters])) as unknown[]);
+  return rows;
 }
 
 /**
@@ -156,10 +190,19 @@ export class TransactionPipelineClient extends Client {
  * at once, as manager.query would.
  */
 export async function queryWithNext(manager: EntityManager, sql: string, parameters: readonly unknown[]): Promise<void> {
+  if (pipelineClientOf(manager)?.holdForNext(sql, parameters)) return;
+  await manager.query(sql, [...parameters]);
+}
+
+/** The manager's connection while it is in a transaction, when it is a TransactionPipelineClient. */
+function pipelineClientOf(manager: EntityManager): TransactionPipelineClient | undefined {
   const runner = manager.queryRunner as (QueryRunner & { readonly databaseConnection?: unknown }) | undefined;
   const client = runner?.isTransactionActive ? runner.databaseConnection : undefined;
-  if (client instanceof TransactionPipelineClient && client.holdForNext(sql, parameters)) return;
-  await manager.query(sql, [...parameters]);
+  return client instanceof TransactionPipelineClient ? client : undefined;
+}
+
+function lastOf(results: readonly QueryResult[]): QueryResult {
+  return results[results.length - 1];
 }
 
 function resultOf(command: string): QueryResult {

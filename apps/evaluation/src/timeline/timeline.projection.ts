@@ -1,7 +1,7 @@
 import { cutWords, EVENT_CONTRACTS, isPolicyChange, typedEventOf, type RecordedEvent } from '@handoff/contracts';
-import { writeTables } from '@handoff/read-models';
+import { queriesTogether, writeTables } from '@handoff/read-models';
 import { type EventHandler } from '@handoff/messaging';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { withoutContactDetails } from './contact-details';
 import type { TicketLifecycle } from './lifecycle';
@@ -39,14 +39,21 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
       for (const event of events) typedEventOf(EVENT_CONTRACTS, event);
       // Taken in one order, so that two batches never wait on each other crosswise.
       const ticketIds = [...new Set(events.map((event) => event.ticketId))].sort();
-      // The statement also reads the policy the facts are judged under (one round trip fewer a
-      // batch). Its snapshot is taken before the locks are waited for, which is enough for the
-      // policy: facts judged under one just replaced carry its key, and the refresher judges them again.
-      const [policy] = (await manager.query(
-        `WITH locked AS MATERIALIZED (SELECT count(pg_advisory_xact_lock($1, hashtext(ticket_id))) AS tickets FROM unnest($2::text[]) AS ticket_id)
-         SELECT ${DEADLINE_POLICY_COLUMNS} FROM locked LEFT JOIN kpi_deadline_policy ON true`,
-        [TIMELINE_TICKET_LOCK_CLASS, ticketIds],
-      )) as DeadlinePolicyRow[];
+      // The locks, the tickets' entries and their rows as stored, in one round trip: the reads run
+      // once the locks are held, each with a snapshot taken as it begins. The first statement also
+      // reads the policy the facts are judged under. Its snapshot is taken before the locks are
+      // waited for, which is enough for the policy: facts judged under one just replaced carry its
+      // key, and the refresher judges them again.
+      const stored = storedRowsOf(manager, ticketIds);
+      const [[policy], entries, storedRows] = (await queriesTogether(manager, [
+        {
+          sql: `WITH locked AS MATERIALIZED (SELECT count(pg_advisory_xact_lock($1, hashtext(ticket_id))) AS tickets FROM unnest($2::text[]) AS ticket_id)
+                SELECT ${DEADLINE_POLICY_COLUMNS} FROM locked LEFT JOIN kpi_deadline_policy ON true`,
+          parameters: [TIMELINE_TICKET_LOCK_CLASS, ticketIds],
+        },
+        { sql: `SELECT ${ENTRY_COLUMNS(manager)} FROM ticket_timeline_entries WHERE ticket_id = ANY($1::text[])`, parameters: [ticketIds] },
+        stored.statement,
+      ])) as [DeadlinePolicyRow[], TicketTimelineEntry[], Record<string, unknown>[]];
       // Everything read and computed first, then written together: a transaction holds a
       // transaction id from its first write, and every relay on the server waits for it.
       const byTicket = new Map<string, TicketTimelineEntry[]>();
@@ -57,9 +64,9 @@ export function timelineProjection(clock: () => Date = () => new Date()): EventH
         if (list) list.push(entry);
         else byTicket.set(entry.ticketId, [entry]);
       };
-      for (const entry of await manager.getRepository(TicketTimelineEntry).findBy({ ticketId: In(ticketIds) })) add(entry);
+      for (const entry of entries) add(entry);
       // The day tallies and the list's counts change by the difference between the tickets' rows as stored and as recomputed.
-      const { facts: storedFacts, records: storedRecords } = await storedRowsOf(manager, ticketIds);
+      const { facts: storedFacts, records: storedRecords } = stored.read(storedRows);
       // `policy=now` verdicts judged as the facts are written; a policy changed meanwhile leaves them for the refresher.
       const deadlines = deadlinesOf(policy);
       const fresh: TicketTimelineEntry[] = [];
@@ -103,25 +110,37 @@ function selected<Entity>(manager: EntityManager, entity: new () => Entity, alia
 }
 
 /**
+ * Every column of a timeline entry under its property's name. The driver gives each column the
+ * value TypeORM would (no transformer is declared on them), so a row read so is the entity's.
+ */
+const ENTRY_COLUMNS = (manager: EntityManager): string =>
+  manager.connection
+    .getMetadata(TicketTimelineEntry)
+    .columns.map((column) => `${column.databaseName} AS "${column.propertyName}"`)
+    .join(', ');
+
+/**
  * The batch's tickets' KPI facts and lifecycle rows as stored, what their day rows change from,
  * in one statement: a ticket without either has no entry on that side. The driver gives each
  * column the value TypeORM would (no transformer is declared on them).
  */
-async function storedRowsOf(manager: EntityManager, ticketIds: readonly string[]): Promise<{ facts: KpiTicketFacts[]; records: ListCounted[] }> {
+function storedRowsOf(manager: EntityManager, ticketIds: readonly string[]) {
   const factColumns = selected(manager, KpiTicketFacts, 'f', DAILY_FACT_COLUMNS);
   const recordColumns = selected(manager, TicketLifecycleRecord, 'l', LIST_COUNTED_COLUMNS);
-  const rows = (await manager.query(
-    `SELECT ${[...factColumns, ...recordColumns].map(({ sql }) => sql).join(', ')}
-       FROM unnest($1::text[]) AS t(ticket_id)
-            LEFT JOIN kpi_ticket_facts f ON f.ticket_id = t.ticket_id
-            LEFT JOIN ticket_lifecycles l ON l.ticket_id = t.ticket_id`,
-    [ticketIds],
-  )) as Record<string, unknown>[];
   const of = <Row>(row: Record<string, unknown>, columns: readonly { property: string; name: string }[]) =>
     Object.fromEntries(columns.map(({ property, name }) => [property, row[name]])) as Row;
   return {
-    facts: rows.filter((row) => row['f.ticketId'] !== null).map((row) => of<KpiTicketFacts>(row, factColumns)),
-    records: rows.filter((row) => row['l.ticketId'] !== null).map((row) => of<ListCounted>(row, recordColumns)),
+    statement: {
+      sql: `SELECT ${[...factColumns, ...recordColumns].map(({ sql }) => sql).join(', ')}
+              FROM unnest($1::text[]) AS t(ticket_id)
+                   LEFT JOIN kpi_ticket_facts f ON f.ticket_id = t.ticket_id
+                   LEFT JOIN ticket_lifecycles l ON l.ticket_id = t.ticket_id`,
+      parameters: [ticketIds],
+    },
+    read: (rows: readonly Record<string, unknown>[]): { facts: KpiTicketFacts[]; records: ListCounted[] } => ({
+      facts: rows.filter((row) => row['f.ticketId'] !== null).map((row) => of<KpiTicketFacts>(row, factColumns)),
+      records: rows.filter((row) => row['l.ticketId'] !== null).map((row) => of<ListCounted>(row, recordColumns)),
+    }),
   };
 }
 
