@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { queryWithNext } from '@handoff/read-models';
+import { queryWithNext } from '@handoff/messaging';
 
 // What the writers of the timeline's tables share: the timeline projection, and evaluation's
 // policy=now refresher, which judges the KPI facts again and moves their day rows.

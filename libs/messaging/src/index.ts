@@ -11,3 +11,4 @@ export { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 export * from './until-started';
 export * from './sleeper';
 export { traceMessage, withEventTrace } from './tracing';
+export { queryWithNext, statementHolderOf, type StatementHolder } from './held-statements';

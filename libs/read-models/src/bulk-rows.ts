@@ -1,5 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { queryWithNext } from './transaction-pipeline';
+import { queryWithNext } from '@handoff/messaging';
 
 export interface WriteRowsOptions<T> {
   /** Upsert on these properties (the table's unique key): every other column takes the new value. */

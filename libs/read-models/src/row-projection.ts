@@ -1,8 +1,7 @@
 import { typedEventOf, type DomainEvent, type EventRegistry, type RecordedEvent, type RecordedOf } from '@handoff/contracts';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { writeTables, type SentAlong, type TableRows } from './bulk-rows';
-import { queryWithNext } from './transaction-pipeline';
-import type { EventHandler } from '@handoff/messaging';
+import { queryWithNext, type EventHandler } from '@handoff/messaging';
 
 /**
  * One table of a read model as a pure fold: each event names the row it changes by the row's

@@ -1,7 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '@handoff/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { queriesTogether, queryWithNext, TransactionPipelineClient } from './transaction-pipeline';
+import { queryWithNext } from '@handoff/messaging';
+import { queriesTogether, TransactionPipelineClient } from './transaction-pipeline';
 
 jest.setTimeout(60_000);
 
@@ -182,6 +183,19 @@ describe("a transaction's round trips: BEGIN with its first statement, statement
     // The connections serve the next transactions.
     await dataSource.transaction((manager) => queryWithNext(manager, INSERT, ['n-6', 'fine']));
     expect(await notes()).toEqual([{ id: 'n-6', said: 'fine' }]);
+  });
+
+  it('refuses a COMMIT that the server answers with a rollback, after a failed statement whose error was caught', async () => {
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await manager.query(INSERT, ['n-1', 'one']);
+        await queryWithNext(manager, INSERT, ['n-1', 'again']);
+        await manager.query('SELECT 1 AS one WHERE $1', [true]).catch(() => undefined);
+      }),
+    ).rejects.toThrow(/rolled back, not committed/);
+    expect(await notes()).toEqual([]);
+    await dataSource.transaction((manager) => manager.query(INSERT, ['n-2', 'two']));
+    expect(await notes()).toEqual([{ id: 'n-2', said: 'two' }]);
   });
 
   it('never sends what a ROLLBACK drops, and sends at once outside a transaction', async () => {

@@ -1,6 +1,7 @@
 import { countRoundTrips } from '@handoff/event-store';
+import { statementHolderOf, type StatementHolder } from '@handoff/messaging';
 import pg, { Client, Query, type ClientConfig, type QueryConfig, type QueryResult } from 'pg';
-import type { EntityManager, QueryRunner } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 
 /** What TypeORM sends to open and end a transaction. */
 const OPENS = new Set(['START TRANSACTION', 'BEGIN']);
@@ -60,7 +61,7 @@ type Settled = (error: Error | null | undefined, results: QueryResult | QueryRes
  *
  * - **BEGIN with the first statement.** TypeORM's `START TRANSACTION` is answered at once and
  *   held back; the next statement carries it.
- * - **Statements nobody reads, with the next one** (holdForNext, through queryWithNext): a lock
+ * - **Statements nobody reads, with the next one** (holdForNext, through messaging's queryWithNext): a lock
  *   taken before a read, a batch's write before the COMMIT. Held until the transaction's next
  *   statement, or its COMMIT, and sent in the same round trip, ahead of it. Should one fail, the
  *   next statement (or the COMMIT) fails with its error, and nothing after it runs; a ROLLBACK
@@ -72,7 +73,7 @@ type Settled = (error: Error | null | undefined, results: QueryResult | QueryRes
  * was begun on the server. A failed statement leaves the transaction aborted, as it would have,
  * for the caller's ROLLBACK.
  */
-export class TransactionPipelineClient extends Client {
+export class TransactionPipelineClient extends Client implements StatementHolder {
   /** Round trips to the server over every such client of the process (a service has one pool of them: its read models'). */
   static roundTrips = 0;
   private beginHeld = false;
@@ -118,8 +119,9 @@ export class TransactionPipelineClient extends Client {
       // Nothing begun on the server, or nothing but BEGIN to send: nothing to end there.
       if (!begun && (command === 'ROLLBACK' || ahead.length === 1)) return Promise.resolve(resultOf(command));
       // A ROLLBACK drops what is held: the server never saw it.
-      if (command === 'ROLLBACK' || ahead.length === 0) return (super.query as (...given: unknown[]) => unknown)(...args);
-      return this.pipelined(ahead, { text: command!, values: [] }).then(lastOf);
+      if (command === 'ROLLBACK') return (super.query as (...given: unknown[]) => unknown)(...args);
+      const sent = ahead.length === 0 ? ((super.query as (...given: unknown[]) => unknown)(...args) as Promise<QueryResult>) : this.pipelined(ahead, { text: command!, values: [] }).then(lastOf);
+      return sent.then(committed);
     }
     if (ahead.length === 0) return (super.query as (...given: unknown[]) => unknown)(...args);
     if (promised && parameters && parameters.length > 0) {
@@ -182,23 +184,21 @@ export async function queriesTogether(manager: EntityManager, statements: readon
   return rows;
 }
 
-/**
- * A statement whose result the caller does not need (a lock, a write), inside the manager's
- * transaction: sent with the transaction's next statement or its COMMIT, in the same round trip
- * (TransactionPipelineClient). Its failure is that statement's, or the COMMIT's, and the
- * transaction rolls back as it would have. Elsewhere (no transaction, another client) it is sent
- * at once, as manager.query would.
- */
-export async function queryWithNext(manager: EntityManager, sql: string, parameters: readonly unknown[]): Promise<void> {
-  if (pipelineClientOf(manager)?.holdForNext(sql, parameters)) return;
-  await manager.query(sql, [...parameters]);
-}
-
 /** The manager's connection while it is in a transaction, when it is a TransactionPipelineClient. */
 function pipelineClientOf(manager: EntityManager): TransactionPipelineClient | undefined {
-  const runner = manager.queryRunner as (QueryRunner & { readonly databaseConnection?: unknown }) | undefined;
-  const client = runner?.isTransactionActive ? runner.databaseConnection : undefined;
+  const client = statementHolderOf(manager);
   return client instanceof TransactionPipelineClient ? client : undefined;
+}
+
+/**
+ * The COMMIT's result, unless the server rolled the transaction back instead: it answers COMMIT so
+ * when a statement of the transaction failed, and whoever sent that statement caught its error (a
+ * held statement's error comes at a later one). Unchecked, the caller would take the rollback for
+ * a commit.
+ */
+function committed(result: QueryResult): QueryResult {
+  if (result.command === 'ROLLBACK') throw new Error('the transaction was rolled back, not committed: one of its statements had failed, and its error was caught');
+  return result;
 }
 
 function lastOf(results: readonly QueryResult[]): QueryResult {

@@ -1,6 +1,5 @@
 import { INTAKE_EVENTS, PRIVACY_EVENTS, typedEventOf } from '@handoff/contracts';
-import type { EventHandler } from '@handoff/messaging';
-import { queryWithNext } from '@handoff/read-models';
+import { queryWithNext, type EventHandler } from '@handoff/messaging';
 import type { CustomerVault, SealedCustomer } from '@handoff/vault';
 
 /**

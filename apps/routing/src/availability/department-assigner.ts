@@ -9,9 +9,8 @@ import {
   type RoutingEvent,
 } from '@handoff/contracts';
 import type { CommandHandler } from '@handoff/event-store';
-import { withEventTrace } from '@handoff/messaging';
+import { queryWithNext, withEventTrace } from '@handoff/messaging';
 import type { JsonLogger } from '@handoff/platform';
-import { queryWithNext } from '@handoff/read-models';
 import type { EntityManager } from 'typeorm';
 import { whileAwaitingHandlerIn } from '../assignment/auto-assignment';
 import { automaticStrategyOf, type Organisation } from '../organisation/organisation';
