@@ -8,6 +8,7 @@ import { prepareTopics, topicName, type TopicRef } from './kafka';
 import { errorFields, jsonLineLogger, type LogFields, type StructuredLogger } from './logging';
 import { positiveInteger, wholeMilliseconds } from './option-checks';
 import { Sleeper } from './sleeper';
+import { queryWithNext } from './held-statements';
 import { endSpans, handleTraced, startAheadSpan, startProcessSpan } from './tracing';
 import { backoffDelay, isTransientError, type BackoffOptions } from './transient-errors';
 import { UntilStarted } from './until-started';
@@ -231,6 +232,21 @@ interface CommitOffset {
 const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 /** A handler's processed-event mark as a key: the same for an event in hand and a row of `processed_events`. */
 const markKey = (handlerName: string, eventId: string): string => `${handlerName}\u0000${eventId.toLowerCase()}`;
+
+/** Marks for events new to their handlers: one already there fails the statement (isMarkTaken). */
+const NEW_MARKS = 'INSERT INTO processed_events (consumer_name, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])';
+
+/** Whether the error is a processed-event mark already there: the event was applied before (through TypeORM's wrapping, or not). */
+function isMarkTaken(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let current = error; current instanceof Object && !seen.has(current); ) {
+    seen.add(current);
+    const { code, constraint, driverError, cause } = current as { code?: unknown; constraint?: unknown; driverError?: unknown; cause?: unknown };
+    if (code === '23505' && constraint === 'processed_events_pkey') return true;
+    current = driverError ?? cause;
+  }
+  return false;
+}
 
 function groupByTopic(offsets: readonly CommitOffset[]): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {
   const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
@@ -676,8 +692,21 @@ export class EventConsumer {
           )) as { consumer_name: string; event_id: string }[];
           return new Set(inserted.map((row) => markKey(row.consumer_name, row.event_id)));
         };
-        const apply = async (manager: EntityManager) => {
-          const fresh = await mark(manager);
+        // Hoping every event is new to its handlers, as it nearly always is: the marks then go with
+        // the handlers' first statement, or the COMMIT (queryWithNext), instead of in a round trip
+        // of their own. A mark already there fails the transaction, and it is applied again as above.
+        const markAll = async (manager: EntityManager): Promise<Set<string>> => {
+          if (marks.length === 0) return new Set();
+          await queryWithNext(manager, NEW_MARKS, [marks.map(({ subscriber }) => subscriber.name), marks.map(({ eventId }) => eventId)]);
+          return new Set(marks.map(({ subscriber, eventId }) => markKey(subscriber.name, eventId)));
+        };
+        const apply = async (manager: EntityManager, hopeful = false) => {
+          // What an attempt that was rolled back counted is forgotten.
+          tally.clear();
+          committed.length = 0;
+          appliedAhead = 0;
+          for (const { index } of toApply) if (outcomes[index] === 'applied') outcomes[index] = 'duplicate';
+          const fresh = hopeful ? await markAll(manager) : await mark(manager);
           const isFresh = (subscriber: Subscriber, event: RecordedEvent) => fresh.has(markKey(subscriber.name, event.eventId));
           for (const subscriber of new Set([...wantedBy.keys(), ...aheadBy.keys()])) {
             const counts = { applied: 0, duplicates: 0 };
@@ -700,8 +729,16 @@ export class EventConsumer {
           }
         };
         const projections = [...wantedBy, ...aheadBy].some(([subscriber, wanted]) => !subscriber.handler.issuesCommands && wanted.length > 0);
-        if (projections) await this.options.dataSource.transaction(apply);
-        else await apply(this.options.dataSource.manager);
+        if (!projections) await apply(this.options.dataSource.manager);
+        else {
+          try {
+            await this.options.dataSource.transaction((manager) => apply(manager, true));
+          } catch (error) {
+            if (!isMarkTaken(error)) throw error;
+            // Delivered before (a restart, a rebalance): which events are new to whom, the marks tell.
+            await this.options.dataSource.transaction((manager) => apply(manager));
+          }
+        }
       }
     } catch (error) {
       endSpans([...spans.values()], error);
@@ -852,16 +889,18 @@ export class EventConsumer {
 
   private async processFor(subscriber: Subscriber, context: MessageContext, event: RecordedEvent, span: Span): Promise<HandlerOutcome> {
     try {
-      const outcome = await this.options.dataSource.transaction(async (manager) => {
-        const inserted = (await manager.query(
-          `INSERT INTO processed_events (consumer_name, event_id) VALUES ($1, $2)
-           ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING event_id`,
-          [subscriber.name, event.eventId],
-        )) as unknown[];
-        if (inserted.length === 0) return 'duplicate' as const;
-        await handleTraced(subscriber.name, [{ event, span }], () => subscriber.handler.handle([event], manager));
-        return 'applied' as const;
-      });
+      // The mark goes with the handler's first statement, or the COMMIT (queryWithNext): a mark
+      // already there fails the transaction, and then the event was applied before.
+      const outcome = await this.options.dataSource
+        .transaction(async (manager) => {
+          await queryWithNext(manager, NEW_MARKS, [[subscriber.name], [event.eventId]]);
+          await handleTraced(subscriber.name, [{ event, span }], () => subscriber.handler.handle([event], manager));
+          return 'applied' as const;
+        })
+        .catch((error: unknown) => {
+          if (isMarkTaken(error)) return 'duplicate' as const;
+          throw error;
+        });
       if (outcome === 'applied') {
         subscriber.applied++;
         if (!subscriber.handler.issuesCommands) this.tellCommitted(subscriber.name, [event]);
