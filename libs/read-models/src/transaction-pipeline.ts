@@ -55,8 +55,9 @@ class Pipelined extends Query {
 type Settled = (error: Error | null | undefined, results: QueryResult | QueryResult[]) => void;
 
 /**
- * A node-postgres client that saves a transaction's round trips: each one costs the server a
- * wake-up at a light load, and a service's read models open a transaction for every batch a
+ * A node-postgres client that saves a transaction's round trips (each one a socket write and a
+ * wake-up on both sides, and a network round trip where the server is remote, while the
+ * transaction holds its locks): a service's read models open a transaction for every batch a
  * consumer applies.
  *
  * - **BEGIN with the first statement.** TypeORM's `START TRANSACTION` is answered at once and
@@ -66,6 +67,9 @@ type Settled = (error: Error | null | undefined, results: QueryResult | QueryRes
  *   statement, or its COMMIT, and sent in the same round trip, ahead of it. Should one fail, the
  *   next statement (or the COMMIT) fails with its error, and nothing after it runs; a ROLLBACK
  *   drops what is held, which the server never saw.
+ * - **Statements together** (queryTogether, through queriesTogether): reads that need none of
+ *   each other's results, with what is held, in one round trip.
+ * - **A COMMIT answered with ROLLBACK is refused** (see committed).
  *
  * The next statement carries what is held when it has parameters (the extended protocol, one
  * round trip); any other (a migration's text of several statements, a COPY) goes after them, in
@@ -142,7 +146,7 @@ export class TransactionPipelineClient extends Client implements StatementHolder
 
   /**
    * The rows of each statement, in one round trip with what is held (false outside a
-   * transaction: the caller sends them itself). Each statement has parameters.
+   * transaction: the caller sends them itself). Each is one statement (the extended protocol).
    */
   queryTogether(statements: readonly Statement[]): Promise<unknown[][]> | false {
     if (!this.inTransaction || statements.length === 0) return false;
