@@ -10,7 +10,7 @@ import { positiveInteger, wholeMilliseconds } from './option-checks';
 import { Sleeper } from './sleeper';
 import { queryWithNext } from './held-statements';
 import { endSpans, handleTraced, startAheadSpan, startProcessSpan } from './tracing';
-import { backoffDelay, isTransientError, type BackoffOptions } from './transient-errors';
+import { backoffDelay, errorChainOf, isTransientError, type BackoffOptions } from './transient-errors';
 import { UntilStarted } from './until-started';
 
 export interface EventHandler {
@@ -238,12 +238,9 @@ const NEW_MARKS = 'INSERT INTO processed_events (consumer_name, event_id) SELECT
 
 /** Whether the error is a processed-event mark already there: the event was applied before (through TypeORM's wrapping, or not). */
 function isMarkTaken(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (let current = error; current instanceof Object && !seen.has(current); ) {
-    seen.add(current);
-    const { code, constraint, driverError, cause } = current as { code?: unknown; constraint?: unknown; driverError?: unknown; cause?: unknown };
+  for (const current of errorChainOf(error)) {
+    const { code, constraint } = current as { code?: unknown; constraint?: unknown };
     if (code === '23505' && constraint === 'processed_events_pkey') return true;
-    current = driverError ?? cause;
   }
   return false;
 }
@@ -683,22 +680,22 @@ export class EventConsumer {
           ...[...wantedBy].flatMap(([subscriber, wanted]) => wanted.map(({ event }) => ({ subscriber, eventId: event.eventId }))),
           ...[...aheadBy].flatMap(([subscriber, events]) => events.map((event) => ({ subscriber, eventId: event.eventId }))),
         ];
-        const mark = async (manager: EntityManager): Promise<Set<string>> => {
+        // `hopeful`: every event taken as new to its handlers, as it nearly always is, so the marks
+        // go with the handlers' first statement, or the COMMIT (queryWithNext), instead of in a round
+        // trip of their own; a mark already there fails the transaction. Otherwise the insert says
+        // which are new.
+        const mark = async (manager: EntityManager, hopeful: boolean): Promise<Set<string>> => {
           if (marks.length === 0) return new Set();
+          const parameters = [marks.map(({ subscriber }) => subscriber.name), marks.map(({ eventId }) => eventId)];
+          if (hopeful) {
+            await queryWithNext(manager, NEW_MARKS, parameters);
+            return new Set(marks.map(({ subscriber, eventId }) => markKey(subscriber.name, eventId)));
+          }
           const inserted = (await manager.query(
-            `INSERT INTO processed_events (consumer_name, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])
-             ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING consumer_name, event_id::text AS event_id`,
-            [marks.map(({ subscriber }) => subscriber.name), marks.map(({ eventId }) => eventId)],
+            `${NEW_MARKS} ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING consumer_name, event_id::text AS event_id`,
+            parameters,
           )) as { consumer_name: string; event_id: string }[];
           return new Set(inserted.map((row) => markKey(row.consumer_name, row.event_id)));
-        };
-        // Hoping every event is new to its handlers, as it nearly always is: the marks then go with
-        // the handlers' first statement, or the COMMIT (queryWithNext), instead of in a round trip
-        // of their own. A mark already there fails the transaction, and it is applied again as above.
-        const markAll = async (manager: EntityManager): Promise<Set<string>> => {
-          if (marks.length === 0) return new Set();
-          await queryWithNext(manager, NEW_MARKS, [marks.map(({ subscriber }) => subscriber.name), marks.map(({ eventId }) => eventId)]);
-          return new Set(marks.map(({ subscriber, eventId }) => markKey(subscriber.name, eventId)));
         };
         const apply = async (manager: EntityManager, hopeful = false) => {
           // What an attempt that was rolled back counted is forgotten.
@@ -706,7 +703,7 @@ export class EventConsumer {
           committed.length = 0;
           appliedAhead = 0;
           for (const { index } of toApply) if (outcomes[index] === 'applied') outcomes[index] = 'duplicate';
-          const fresh = hopeful ? await markAll(manager) : await mark(manager);
+          const fresh = await mark(manager, hopeful);
           const isFresh = (subscriber: Subscriber, event: RecordedEvent) => fresh.has(markKey(subscriber.name, event.eventId));
           for (const subscriber of new Set([...wantedBy.keys(), ...aheadBy.keys()])) {
             const counts = { applied: 0, duplicates: 0 };

@@ -45,14 +45,19 @@ const TRANSIENT_PG_MESSAGES = [
 ];
 
 export function isTransientError(error: unknown): boolean {
+  for (const current of errorChainOf(error)) if (isTransientItself(current)) return true;
+  return false;
+}
+
+/** The error and what it wraps, outermost first: through TypeORM's `driverError` and the standard `cause`. */
+export function* errorChainOf(error: unknown): Generator<object> {
   const seen = new Set<unknown>();
   for (let current = error; current instanceof Object && !seen.has(current); ) {
     seen.add(current);
-    if (isTransientItself(current)) return true;
+    yield current;
     const { driverError, cause } = current as { driverError?: unknown; cause?: unknown };
     current = driverError ?? cause;
   }
-  return false;
 }
 
 function isTransientItself(error: object): boolean {

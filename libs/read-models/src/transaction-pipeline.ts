@@ -28,6 +28,9 @@ interface Ahead {
 
 const BEGIN: Ahead = { text: 'BEGIN', values: [] };
 
+/** A statement to send ahead, its values mapped now: a value the wire cannot take is refused to the caller that gave it. */
+const aheadOf = (text: string, values: readonly unknown[]): Ahead => ({ text, values: values.map((value) => prepareValue(value)) });
+
 /**
  * Statements in one round trip: each one ahead's Parse, Bind, Describe and Execute, then the
  * statement's own, then the one Sync it ends with. The server runs them in order, each with a
@@ -96,8 +99,16 @@ export class TransactionPipelineClient extends Client implements StatementHolder
    */
   holdForNext(text: string, values: readonly unknown[]): boolean {
     if (!this.inTransaction) return false;
-    this.held.push({ text, values: values.map((value) => prepareValue(value)) });
+    this.held.push(aheadOf(text, values));
     return true;
+  }
+
+  /** What is to go ahead of the next statement (BEGIN, if held, then the held statements), no longer held. */
+  private takeHeld(): Ahead[] {
+    const ahead = [...(this.beginHeld ? [BEGIN] : []), ...this.held];
+    this.beginHeld = false;
+    this.held = [];
+    return ahead;
   }
 
   // node-postgres' query() has many overloads; TypeORM calls query(text, values) and awaits it.
@@ -114,9 +125,7 @@ export class TransactionPipelineClient extends Client implements StatementHolder
       return Promise.resolve(resultOf('BEGIN'));
     }
     const begun = !this.beginHeld;
-    const ahead = [...(this.beginHeld ? [BEGIN] : []), ...this.held];
-    this.beginHeld = false;
-    this.held = [];
+    const ahead = this.takeHeld();
     const ends = command !== undefined && ENDS.has(command);
     if (ends) this.inTransaction = false;
     if (promised && ends) {
@@ -150,9 +159,7 @@ export class TransactionPipelineClient extends Client implements StatementHolder
    */
   queryTogether(statements: readonly Statement[]): Promise<unknown[][]> | false {
     if (!this.inTransaction || statements.length === 0) return false;
-    const ahead = [...(this.beginHeld ? [BEGIN] : []), ...this.held, ...statements.slice(0, -1).map(({ sql, parameters }) => ({ text: sql, values: parameters.map((value) => prepareValue(value)) }))];
-    this.beginHeld = false;
-    this.held = [];
+    const ahead = [...this.takeHeld(), ...statements.slice(0, -1).map(({ sql, parameters }) => aheadOf(sql, parameters))];
     const last = statements[statements.length - 1];
     return this.pipelined(ahead, { text: last.sql, values: [...last.parameters] }).then((results) => results.slice(-statements.length).map((result) => result.rows));
   }
