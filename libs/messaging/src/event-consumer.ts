@@ -886,11 +886,17 @@ export class EventConsumer {
 
   private async processFor(subscriber: Subscriber, context: MessageContext, event: RecordedEvent, span: Span): Promise<HandlerOutcome> {
     try {
-      // The mark goes with the handler's first statement, or the COMMIT (queryWithNext): a mark
-      // already there fails the transaction, and then the event was applied before.
+      // A projection's mark goes with its first statement, or the COMMIT (queryWithNext): a mark
+      // already there fails the transaction, and then the event was applied before. A process
+      // manager's is looked at before it reacts: its commands leave the transaction, and what it
+      // reacted to before it does not react to again (see processTogether).
       const outcome = await this.options.dataSource
         .transaction(async (manager) => {
-          await queryWithNext(manager, NEW_MARKS, [[subscriber.name], [event.eventId]]);
+          const parameters = [[subscriber.name], [event.eventId]];
+          if (!subscriber.handler.issuesCommands) await queryWithNext(manager, NEW_MARKS, parameters);
+          else if (((await manager.query(`${NEW_MARKS} ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING event_id`, parameters)) as unknown[]).length === 0) {
+            return 'duplicate' as const;
+          }
           await handleTraced(subscriber.name, [{ event, span }], () => subscriber.handler.handle([event], manager));
           return 'applied' as const;
         })
