@@ -268,14 +268,16 @@ describe('EventConsumer applying batches', () => {
     const auditWanted = [...onTopic, ...onOther].filter((recorded) => recorded !== markedBefore);
     const commandsWanted = onTopic.filter((recorded) => recorded.type === 'TicketViewed' && recorded !== reactedBefore && recorded.ticketId !== passedBy);
     await eventually(() => {
-      const [notesStatus, auditStatus] = shared!.status().handlers;
-      const commandsStatus = shared!.status().handlers[2];
-      return (
+      const status = shared!.status();
+      const [notesStatus, auditStatus, commandsStatus] = status.handlers;
+      const done =
         notesStatus.applied === notesWanted.length &&
         notesStatus.deadLettered === 1 &&
         auditStatus.applied === auditWanted.length &&
-        commandsStatus.applied === commandsWanted.length
-      );
+        commandsStatus.applied === commandsWanted.length;
+      // Should it never be done, the failure says how far each handler and the consumer got.
+      if (!done) throw new Error(`wanted ${notesWanted.length}, ${auditWanted.length} and ${commandsWanted.length} applied; ${JSON.stringify(status)}`);
+      return done;
     }, 'both handlers done', 30_000);
 
     const rows = (await dataSource.query('SELECT handler, event_id::text AS event_id FROM applied_by')) as { handler: string; event_id: string }[];
