@@ -77,6 +77,16 @@ const indexesOf = async (dataSource: DataSource, model: ReadModel): Promise<stri
     }[]
   ).map(({ indexdef }) => indexdef);
 
+/** Every key (primary and unique) of the model's tables, as PostgreSQL would add it again. */
+const keysOf = async (dataSource: DataSource, model: ReadModel): Promise<string[]> =>
+  (
+    (await dataSource.query(
+      `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS key FROM pg_constraint
+        WHERE contype IN ('p', 'u') AND conrelid = ANY (SELECT to_regclass(name) FROM unnest($1::text[]) AS name) ORDER BY 1`,
+      [[...model.tables]],
+    )) as { key: string }[]
+  ).map(({ key }) => key);
+
 describe('the fold-and-COPY rebuild gives the rows and marks the live handler gives', () => {
   const databases: TestDatabase[] = [];
   const stores: PostgresEventStore[] = [];
@@ -151,6 +161,9 @@ describe('the fold-and-COPY rebuild gives the rows and marks the live handler gi
       expect(marks).toEqual(await marksOf(live, model));
       // The indexes the fold drops while it copies are all built again, as they were.
       expect(await indexesOf(folded, model)).toEqual(await indexesOf(live, model));
+      // And the keys it drops too, under their own names.
+      expect(await keysOf(folded, model)).toEqual(await keysOf(live, model));
+      expect((await keysOf(folded, model)).length).toBeGreaterThanOrEqual(model.tables.length);
     } finally {
       await Promise.all([live.destroy(), folded.destroy()]);
     }
@@ -163,6 +176,30 @@ describe('the fold-and-COPY rebuild gives the rows and marks the live handler gi
       const result = await rebuildReadModel({ model, sources, dataSource: folded });
       expect(result.skipped).toEqual([expect.objectContaining({ type: 'SelfEvaluationSubmitted', reason: expect.stringMatching(/^handler_failed: .*score/) })]);
       expect(await marksOf(folded, model)).not.toContain(result.skipped[0].eventId);
+    } finally {
+      await folded.destroy();
+    }
+  });
+
+  it('goes through the handler when two rows share a key, which the key refuses as it is added back after the COPY', async () => {
+    const { service, model } = foldModels.find(({ model: candidate }) => candidate.name === 'routing.department-queue')!;
+    const folds = projectionFoldsOf(model.handler({ live: false }))!;
+    // Each ticket's subjects twice: the slip a fold of another table's rows could make.
+    const twice: ReadModel = {
+      ...model,
+      handler: () =>
+        rowProjection({
+          eventTypes: model.handler({ live: false }).eventTypes!,
+          tables: folds.tables,
+          following: folds.following.map((following) => ({ ...following, rowsOf: (row: never) => [...following.rowsOf(row), ...following.rowsOf(row)] })),
+          newest: folds.newest,
+        }),
+    };
+    const folded = await readModelDatabase(service, 'fold_twice');
+    try {
+      const result = await rebuildReadModel({ model: twice, sources, dataSource: folded });
+      expect(result.path).toBe('handler');
+      expect(await keysOf(folded, model)).toContain('queue_ticket_subjects queue_ticket_subjects_pkey PRIMARY KEY (ticket_id)');
     } finally {
       await folded.destroy();
     }

