@@ -235,6 +235,8 @@ const markKey = (handlerName: string, eventId: string): string => `${handlerName
 
 /** Marks for events new to their handlers: one already there fails the statement (isMarkTaken). */
 const NEW_MARKS = 'INSERT INTO processed_events (consumer_name, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])';
+/** NEW_MARKS that says which marks were new, leaving the others as they were. */
+const MARKS_IF_NEW = `${NEW_MARKS} ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING consumer_name, event_id::text AS event_id`;
 
 /** Whether the error is a processed-event mark already there: the event was applied before (through TypeORM's wrapping, or not). */
 function isMarkTaken(error: unknown): boolean {
@@ -691,10 +693,7 @@ export class EventConsumer {
             await queryWithNext(manager, NEW_MARKS, parameters);
             return new Set(marks.map(({ subscriber, eventId }) => markKey(subscriber.name, eventId)));
           }
-          const inserted = (await manager.query(
-            `${NEW_MARKS} ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING consumer_name, event_id::text AS event_id`,
-            parameters,
-          )) as { consumer_name: string; event_id: string }[];
+          const inserted = (await manager.query(MARKS_IF_NEW, parameters)) as { consumer_name: string; event_id: string }[];
           return new Set(inserted.map((row) => markKey(row.consumer_name, row.event_id)));
         };
         const apply = async (manager: EntityManager, hopeful = false) => {
@@ -894,7 +893,7 @@ export class EventConsumer {
         .transaction(async (manager) => {
           const parameters = [[subscriber.name], [event.eventId]];
           if (!subscriber.handler.issuesCommands) await queryWithNext(manager, NEW_MARKS, parameters);
-          else if (((await manager.query(`${NEW_MARKS} ON CONFLICT (consumer_name, event_id) DO NOTHING RETURNING event_id`, parameters)) as unknown[]).length === 0) {
+          else if (((await manager.query(MARKS_IF_NEW, parameters)) as unknown[]).length === 0) {
             return 'duplicate' as const;
           }
           await handleTraced(subscriber.name, [{ event, span }], () => subscriber.handler.handle([event], manager));
