@@ -85,6 +85,13 @@ interface CommonConsumerOptions {
   readonly maxWaitTimeInMs?: number;
   readonly sessionTimeoutMs?: number;
   /**
+   * How old the consumer's view of its topics' partitions may grow before it is read again
+   * (default 10 s; kafkajs' own is 5 min). A partition the group's assignment left out, because the
+   * broker described a topic before it had settled (a topic just created) or because partitions
+   * were added, is found at that read, and the group joins again and takes it.
+   */
+  readonly metadataMaxAgeMs?: number;
+  /**
    * Applied offsets are committed to Kafka at most this often (default 1 s; 0: after every
    * batch), and once more this long after the last batch. A commit is a broker round trip in
    * the fetch loop; committing later only means a restart or rebalance delivers those messages
@@ -253,6 +260,9 @@ function groupByTopic(offsets: readonly CommitOffset[]): Array<{ topic: string; 
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
+/** See EventConsumerOptions.metadataMaxAgeMs: a metadata request every 10 s, on a fetch the consumer makes anyway. */
+const DEFAULT_METADATA_MAX_AGE_MS = 10_000;
+
 /** How many events applied ahead a consumer remembers until their messages come (a few per ticket in flight). */
 const AHEAD_REMEMBERED = 10_000;
 
@@ -282,6 +292,7 @@ export class EventConsumer {
   private readonly deadLetterTopic: string;
   private readonly retry: BackoffOptions;
   private readonly maxBatchSize: number;
+  private readonly metadataMaxAgeMs: number;
   private readonly lingerMs: number;
   private readonly ownEvents: OwnEvents | undefined;
   private readonly commitIntervalMs: number;
@@ -350,6 +361,7 @@ export class EventConsumer {
     this.deadLetterTopic = topicName(this.deadLetterTopicRef);
     this.retry = { initialDelayMs: 100, maxDelayMs: 10_000, ...options.retry };
     this.maxBatchSize = positiveInteger('EventConsumer', 'maxBatchSize', options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
+    this.metadataMaxAgeMs = positiveInteger('EventConsumer', 'metadataMaxAgeMs', options.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS);
     this.commitIntervalMs = wholeMilliseconds('EventConsumer', 'commitIntervalMs', options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS);
     this.lingerMs = wholeMilliseconds('EventConsumer', 'lingerMs', options.lingerMs ?? 0);
     this.ownEvents = options.ownEvents;
@@ -378,6 +390,7 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 1_000,
       ...(this.options.sessionTimeoutMs ? { sessionTimeout: this.options.sessionTimeoutMs } : {}),
+      metadataMaxAge: this.metadataMaxAgeMs,
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.stats.joined = true;
