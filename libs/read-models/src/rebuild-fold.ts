@@ -146,25 +146,24 @@ function* flatRows<Source, Row>(sources: Iterable<Source>, rowsOf: (source: Sour
 async function copyRows<Row extends ObjectLiteral>(runner: QueryRunner, client: PoolClient, entity: EntityTarget<Row>, rows: Iterable<Row>): Promise<void> {
   const metadata = runner.connection.getMetadata(entity);
   const table = quoted(metadata.tableName);
-  const keys = (await client.query<{ name: string; definition: string }>(
-    `SELECT quote_ident(k.conname) AS name, pg_get_constraintdef(k.oid) AS definition
+  // Keys first, so that a key two rows share is found before any index is built.
+  const built = (await client.query<{ drop: string; build: string }>(
+    `SELECT 'ALTER TABLE ' || $1 || ' DROP CONSTRAINT ' || quote_ident(k.conname) AS drop,
+            'ALTER TABLE ' || $1 || ' ADD CONSTRAINT ' || quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid) AS build, 0 AS turn
        FROM pg_constraint k
       WHERE k.conrelid = to_regclass($1) AND k.contype IN ('p', 'u')
         AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = k.conrelid AND f.conindid = k.conindid)
-      ORDER BY k.contype, k.conname`,
-    [table],
-  )).rows;
-  const indexes = (await client.query<{ name: string; definition: string }>(
-    `SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, pg_get_indexdef(i.indexrelid) AS definition
+     UNION ALL
+     SELECT 'DROP INDEX ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname), pg_get_indexdef(i.indexrelid), 1
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE i.indrelid = to_regclass($1) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
+      WHERE i.indrelid = to_regclass($1) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+     ORDER BY turn, drop`,
     [table],
   )).rows;
-  for (const { name } of indexes) await client.query(`DROP INDEX ${name}`);
-  for (const { name } of keys) await client.query(`ALTER TABLE ${table} DROP CONSTRAINT ${name}`);
+  // Each list in one statement text: one round trip each, in order, the first failure ending it.
+  if (built.length > 0) await client.query(built.map(({ drop }) => drop).join(';\n'));
   await copyLines(client, copyShape(metadata), rows);
-  for (const { name, definition } of keys) await client.query(`ALTER TABLE ${table} ADD CONSTRAINT ${name} ${definition}`);
-  for (const { definition } of indexes) await client.query(definition);
+  if (built.length > 0) await client.query(built.map(({ build }) => build).join(';\n'));
 }
 
 async function copyLines<Row extends ObjectLiteral>(client: PoolClient, shape: ReturnType<typeof copyShape>, rows: Iterable<Row>): Promise<void> {

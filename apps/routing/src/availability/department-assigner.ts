@@ -184,7 +184,8 @@ async function reserve(manager: EntityManager, department: Department, assignmen
   if (assignments.length === 0 && forgotten.length === 0) return;
   // The two parts touch different tickets: neither has to see the other's rows. Nothing reads its
   // result: it goes with the transaction's next statement, or its COMMIT.
-  await queryWithNext(manager, 
+  await queryWithNext(
+    manager,
     `WITH forgotten AS (DELETE FROM assignment_reservations WHERE ticket_id = ANY($6::text[]))
      INSERT INTO assignment_reservations (ticket_id, department, handler_id, from_handler_id, reserved_at)
      SELECT ticket_id, $1, handler_id, from_handler_id, reserved_at
